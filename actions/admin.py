@@ -1,0 +1,54 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Action, ActionOwner, ActionReview, OwnerUpdate, Reminder
+
+
+class ActionOwnerInline(admin.TabularInline):
+    model = ActionOwner
+    extra = 0
+    autocomplete_fields = ["organisation", "person"]
+
+
+class ActionReviewInline(admin.StackedInline):
+    model = ActionReview
+    extra = 0
+    raw_id_fields = ["meeting"]
+
+
+@admin.register(Action)
+class ActionAdmin(SimpleHistoryAdmin):
+    list_display = ["reference", "status", "raised_on", "target_date", "target_note", "outcome"]
+    list_filter = ["committee", "status", "outcome", "confidential"]
+    search_fields = ["reference", "text"]
+    # References are allocated by the service, never typed.
+    readonly_fields = ["reference", "committee", "meeting_number", "sequence", "confidential"]
+    raw_id_fields = ["meeting", "item", "superseded_by"]
+    inlines = [ActionOwnerInline, ActionReviewInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ActionReview)
+class ActionReviewAdmin(SimpleHistoryAdmin):
+    list_display = ["action", "meeting", "status", "last_target_date", "revised_target_date"]
+    list_filter = ["status", "meeting__committee"]
+    list_select_related = ["action", "meeting__committee"]
+    raw_id_fields = ["action", "meeting"]
+
+
+@admin.register(OwnerUpdate)
+class OwnerUpdateAdmin(SimpleHistoryAdmin):
+    list_display = ["action", "submitted_by", "submitted_at", "state"]
+    list_filter = ["state"]
+    list_select_related = ["action", "submitted_by"]
+    raw_id_fields = ["action", "review"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["day", "recipient", "action", "kind", "state", "attempts"]
+    list_filter = ["state", "kind", "day"]
+    list_select_related = ["action"]
+    raw_id_fields = ["action"]

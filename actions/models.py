@@ -1,0 +1,339 @@
+"""Actions raised at meetings, their reviews under "Actions Outstanding",
+owners' updates between meetings, and the reminders sent about them."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from meetings.models import AgendaItem, Committee, Meeting, Organisation, Person
+
+
+class ReferenceCounter(models.Model):
+    """The last sequence number handed out per committee, meeting number and
+    series (ordinary or CONF). Actions are numbered from here under a row
+    lock, so a reference is never given twice, even after its action is
+    deleted."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="+")
+    meeting_number = models.PositiveIntegerField()
+    confidential = models.BooleanField(default=False)
+    last_sequence = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "meeting_number", "confidential"],
+                name="referencecounter_unique",
+            )
+        ]
+
+    def __str__(self):
+        series = "CONF " if self.confidential else ""
+        return f"{self.committee_id}/{self.meeting_number}/{series}{self.last_sequence}"
+
+
+class Action(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    class Outcome(models.TextChoices):
+        COMPLETED = "completed", "Completed"
+        SUPERSEDED = "superseded", "Superseded by another action"
+        TRANSFERRED = "transferred", "Transferred to another committee"
+        ABSORBED = "absorbed", "Absorbed into other work"
+
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="actions")
+    # The reference is built from these three and stored for lookup: OPSG 25/01, OPSG 45/CONF 02.
+    meeting_number = models.PositiveIntegerField()
+    sequence = models.PositiveIntegerField()
+    confidential = models.BooleanField(default=False)
+    reference = models.CharField(max_length=40, unique=True, editable=False)
+
+    # Where it was raised. Null for actions older than the meetings kept here
+    # (OPSG 11/02 was raised at OPSG 11 and first seen here under review).
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="actions_raised"
+    )
+    item = models.ForeignKey(
+        AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
+    topic = models.CharField(
+        max_length=200, blank=True, help_text='Printed before the owner, e.g. "CH Transition".'
+    )
+    text = models.TextField()
+    raised_on = models.DateField()
+    target_date = models.DateField(null=True, blank=True)
+    target_note = models.CharField(
+        max_length=200, blank=True, help_text='Instead of a date: "To be determined".'
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    superseded_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="supersedes"
+    )
+    transferred_to = models.ForeignKey(
+        Committee, null=True, blank=True, on_delete=models.PROTECT, related_name="actions_received"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["committee__code", "meeting_number", "confidential", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "meeting_number", "confidential", "sequence"],
+                name="action_unique_number",
+            ),
+            models.CheckConstraint(condition=Q(sequence__gte=1), name="action_sequence_positive"),
+            models.CheckConstraint(
+                condition=Q(target_date__isnull=True) | Q(target_date__gte=F("raised_on")),
+                name="action_target_not_before_raised",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("raised_on")),
+                name="action_closed_not_before_raised",
+            ),
+            # An open action has no outcome; a closed one says how it ended.
+            models.CheckConstraint(
+                condition=(Q(status="open") & Q(outcome="") & Q(closed_on__isnull=True))
+                | (Q(status="closed") & ~Q(outcome="")),
+                name="action_outcome_matches_status",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="superseded") | Q(superseded_by__isnull=False),
+                name="action_superseded_names_successor",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="transferred") | Q(transferred_to__isnull=False),
+                name="action_transferred_names_committee",
+            ),
+            models.CheckConstraint(
+                condition=~Q(superseded_by=F("id")), name="action_not_superseded_by_itself"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "target_date"], name="action_status_target")]
+
+    def __str__(self):
+        return self.reference
+
+    @staticmethod
+    def format_reference(code: str, meeting_number: int, sequence: int, confidential: bool) -> str:
+        conf = "CONF " if confidential else ""
+        return f"{code} {meeting_number}/{conf}{sequence:02d}"
+
+    @property
+    def slug(self) -> str:
+        """URL form: opsg-25-01, opsg-45-conf-02."""
+        return self.reference.lower().replace("/", "-").replace(" ", "-")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    def days_overdue(self, today: datetime.date | None = None) -> int:
+        if not self.is_open or self.target_date is None:
+            return 0
+        today = today or timezone.localdate()
+        return max(0, (today - self.target_date).days)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.days_overdue() > 0
+
+    @property
+    def target_display(self) -> str:
+        if self.target_date:
+            return f"{self.target_date:%d/%m/%Y}"
+        return self.target_note
+
+    def owner_names(self) -> list[str]:
+        return [owner.name for owner in self.owners.all()]
+
+    @property
+    def owner_organisation_ids(self) -> set[int]:
+        return {o.organisation_id for o in self.owners.all() if o.organisation_id}
+
+    @property
+    def owner_person_ids(self) -> set[int]:
+        return {o.person_id for o in self.owners.all() if o.person_id}
+
+
+class ActionOwner(models.Model):
+    """One owner of an action: an organisation (DCC, "DNOs") or a person."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="owners")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="actions_owned"
+    )
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="actions_owned"
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["action", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(organisation__isnull=False) & Q(person__isnull=True))
+                | (Q(organisation__isnull=True) & Q(person__isnull=False)),
+                name="actionowner_exactly_one",
+            ),
+            models.UniqueConstraint(
+                fields=["action", "organisation"], name="actionowner_unique_organisation"
+            ),
+            models.UniqueConstraint(fields=["action", "person"], name="actionowner_unique_person"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.organisation.short_name if self.organisation_id else self.person.name
+
+
+class ActionReview(models.Model):
+    """One row of a meeting's Actions Outstanding table. Frozen with that
+    meeting's minutes once they are approved; the action itself goes on."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="reviews")
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="action_reviews")
+    update = models.TextField(blank=True, help_text="That meeting's update narrative.")
+    # "Last Target Date": the target coming into the meeting.
+    last_target_date = models.DateField(null=True, blank=True)
+    last_target_note = models.CharField(max_length=200, blank=True)
+    # "Revised Target Date": a date, or words ("To be determined"), or blank for "N/A".
+    revised_target_date = models.DateField(null=True, blank=True)
+    revised_target_note = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=8, choices=Action.Status.choices)
+    order = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting__date", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "meeting"], name="actionreview_once_per_meeting"
+            ),
+            models.CheckConstraint(
+                condition=Q(revised_target_date__isnull=True) | Q(revised_target_note=""),
+                name="actionreview_revised_date_or_note",
+            ),
+            models.CheckConstraint(
+                condition=Q(last_target_date__isnull=True) | Q(last_target_note=""),
+                name="actionreview_last_date_or_note",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.action} at {self.meeting}"
+
+    @property
+    def last_target_display(self) -> str:
+        if self.last_target_date:
+            return f"{self.last_target_date:%d/%m/%Y}"
+        return self.last_target_note or "N/A"
+
+    @property
+    def revised_target_display(self) -> str:
+        if self.revised_target_date:
+            return f"{self.revised_target_date:%d/%m/%Y}"
+        return self.revised_target_note or "N/A"
+
+    @property
+    def slip_days(self) -> int:
+        """Days the target moved out at this review; 0 when it did not slip."""
+        if self.last_target_date and self.revised_target_date:
+            return max(0, (self.revised_target_date - self.last_target_date).days)
+        return 0
+
+    @property
+    def slipped(self) -> bool:
+        """The target moved later, or was given up to "to be determined"."""
+        if self.slip_days > 0:
+            return True
+        return bool(
+            self.status == Action.Status.OPEN
+            and self.revised_target_note
+            and self.revised_target_note.upper() != "N/A"
+        )
+
+
+class OwnerUpdate(models.Model):
+    """An owner's update and proposed target, sent before a meeting. It never
+    changes the action by itself: the secretary accepts it into the review."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Awaiting the secretary"
+        ACCEPTED = "accepted", "Accepted into the review"
+        SET_ASIDE = "set_aside", "Set aside"
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="owner_updates")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField()
+    text = models.TextField()
+    proposed_target_date = models.DateField(null=True, blank=True)
+    proposed_target_note = models.CharField(max_length=200, blank=True)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    review = models.ForeignKey(
+        ActionReview, null=True, blank=True, on_delete=models.SET_NULL, related_name="owner_updates"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+
+    def __str__(self):
+        return f"Update on {self.action} ({self.get_state_display()})"
+
+
+class Reminder(models.Model):
+    """One reminder about one action to one recipient on one day. The row is
+    claimed (inserted under the unique constraint) before the email is sent,
+    so a retried or parallel run never sends it twice."""
+
+    class Kind(models.TextChoices):
+        OVERDUE = "overdue", "Overdue"
+        DUE_TODAY = "due_today", "Due today"
+        DUE_SOON = "due_soon", "Due soon"
+        BEFORE_MEETING = "before_meeting", "Update before the meeting"
+
+    class State(models.TextChoices):
+        CLAIMED = "claimed", "Claimed"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    recipient = models.EmailField()
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    day = models.DateField()
+    state = models.CharField(max_length=8, choices=State.choices, default=State.CLAIMED)
+    claimed_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-day", "recipient"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "action", "kind", "day"], name="reminder_once_a_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} reminder of {self.action} to {self.recipient}"

@@ -1,0 +1,427 @@
+"""Writes to actions and their reviews. Each function is atomic, validates,
+and raises ValidationError when a rule of the committee's practice is broken."""
+
+import datetime
+import re
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from meetings.models import AgendaItem, Committee, Meeting, Organisation, Person
+from opsg.concurrency import EditConflict, claim_version
+
+from .models import Action, ActionOwner, ActionReview, OwnerUpdate, ReferenceCounter
+
+Owner = Organisation | Person
+
+REFERENCE_RE = re.compile(
+    r"^(?P<code>[A-Za-z][A-Za-z0-9]*)\s+(?P<meeting>\d+)/(?P<conf>CONF\s*)?(?P<seq>\d+)$", re.I
+)
+
+
+def parse_reference(reference: str) -> tuple[str, int, bool, int]:
+    """ "OPSG 45/CONF 02" -> ("OPSG", 45, True, 2)."""
+    match = REFERENCE_RE.match(reference.strip())
+    if not match:
+        raise ValidationError(f"{reference!r} is not an action reference such as OPSG 25/01.")
+    return (
+        match["code"].upper(),
+        int(match["meeting"]),
+        bool(match["conf"]),
+        int(match["seq"]),
+    )
+
+
+def _counter_for_update(committee: Committee, meeting_number: int, confidential: bool):
+    """The counter row, locked for this transaction. Two people adding actions
+    at once queue here; the loser of a race to create the row retries."""
+    for _ in range(2):
+        try:
+            with transaction.atomic():
+                ReferenceCounter.objects.get_or_create(
+                    committee=committee, meeting_number=meeting_number, confidential=confidential
+                )
+            break
+        except IntegrityError:
+            continue
+    return ReferenceCounter.objects.select_for_update().get(
+        committee=committee, meeting_number=meeting_number, confidential=confidential
+    )
+
+
+def _set_owners(action: Action, owners: Sequence[Owner]) -> None:
+    if not owners:
+        raise ValidationError("An action needs at least one owner.")
+    action.owners.all().delete()
+    for order, owner in enumerate(owners):
+        if isinstance(owner, Organisation):
+            ActionOwner.objects.create(action=action, organisation=owner, order=order)
+        elif isinstance(owner, Person):
+            ActionOwner.objects.create(action=action, person=owner, order=order)
+        else:
+            raise ValidationError(f"{owner!r} cannot own an action.")
+
+
+def _check_target(target_date, target_note, raised_on) -> None:
+    if target_date and target_note:
+        raise ValidationError("Give a target date or a note such as “To be determined”, not both.")
+    if target_date and target_date < raised_on:
+        raise ValidationError("The target date cannot be before the action was raised.")
+
+
+def default_target(meeting: Meeting) -> datetime.date | None:
+    """An action is due by the next meeting unless the minutes say otherwise."""
+    nxt = meeting.next_meetings.order_by("date").first()
+    return nxt.date if nxt else None
+
+
+@transaction.atomic
+def action_raise(
+    *,
+    meeting: Meeting,
+    item: AgendaItem | None,
+    owners: Sequence[Owner],
+    text: str,
+    target_date: datetime.date | None = None,
+    target_note: str = "",
+    topic: str = "",
+    by=None,
+) -> Action:
+    """Raise a new action at a meeting and allocate its reference, in order.
+
+    A confidential session numbers its actions apart (OPSG 45/CONF 02)."""
+    if not text.strip():
+        raise ValidationError("The action needs its text.")
+    if item is not None and item.meeting_id != meeting.pk:
+        raise ValidationError("The agenda item belongs to another meeting.")
+    if meeting.is_frozen:
+        raise ValidationError("These minutes are approved; actions can no longer be added.")
+    if target_date is None and not target_note:
+        target_date = default_target(meeting)
+    _check_target(target_date, target_note, meeting.date)
+    confidential = meeting.kind == Meeting.Kind.CONFIDENTIAL
+    counter = _counter_for_update(meeting.committee, meeting.number, confidential)
+    counter.last_sequence += 1
+    counter.save(update_fields=["last_sequence"])
+    action = Action.objects.create(
+        committee=meeting.committee,
+        meeting_number=meeting.number,
+        sequence=counter.last_sequence,
+        confidential=confidential,
+        reference=Action.format_reference(
+            meeting.committee.code, meeting.number, counter.last_sequence, confidential
+        ),
+        meeting=meeting,
+        item=item,
+        topic=topic,
+        text=text.strip(),
+        raised_on=meeting.date,
+        target_date=target_date,
+        target_note=target_note,
+    )
+    _set_owners(action, owners)
+    return action
+
+
+@transaction.atomic
+def action_record_existing(
+    *,
+    committee: Committee,
+    reference: str,
+    owners: Sequence[Owner],
+    text: str,
+    raised_on: datetime.date,
+    meeting: Meeting | None = None,
+    item: AgendaItem | None = None,
+    target_date: datetime.date | None = None,
+    target_note: str = "",
+) -> Action:
+    """Record an action whose reference was given elsewhere (an older meeting's
+    minutes). Idempotent on the reference; the counter moves past it so the
+    number is never handed out again."""
+    code, meeting_number, confidential, sequence = parse_reference(reference)
+    if code != committee.code:
+        raise ValidationError(f"{reference} does not belong to {committee.code}.")
+    _check_target(target_date, target_note, raised_on)
+    canonical = Action.format_reference(code, meeting_number, sequence, confidential)
+    counter = _counter_for_update(committee, meeting_number, confidential)
+    if counter.last_sequence < sequence:
+        counter.last_sequence = sequence
+        counter.save(update_fields=["last_sequence"])
+    action, created = Action.objects.get_or_create(
+        reference=canonical,
+        defaults=dict(
+            committee=committee,
+            meeting_number=meeting_number,
+            sequence=sequence,
+            confidential=confidential,
+            meeting=meeting,
+            item=item,
+            text=text.strip(),
+            raised_on=raised_on,
+            target_date=target_date,
+            target_note=target_note,
+        ),
+    )
+    if created:
+        _set_owners(action, owners)
+    return action
+
+
+@transaction.atomic
+def action_close(
+    *,
+    action: Action,
+    outcome: str,
+    closed_on: datetime.date,
+    superseded_by: Action | None = None,
+    transferred_to: Committee | None = None,
+) -> Action:
+    if outcome not in Action.Outcome.values:
+        raise ValidationError(f"Unknown outcome {outcome!r}.")
+    if outcome == Action.Outcome.SUPERSEDED and superseded_by is None:
+        raise ValidationError("Say which action supersedes this one.")
+    if outcome == Action.Outcome.TRANSFERRED and transferred_to is None:
+        raise ValidationError("Say which committee the action was transferred to.")
+    if superseded_by is not None and superseded_by.pk == action.pk:
+        raise ValidationError("An action cannot supersede itself.")
+    action.status = Action.Status.CLOSED
+    action.outcome = outcome
+    action.closed_on = closed_on
+    action.superseded_by = superseded_by
+    action.transferred_to = transferred_to
+    action.full_clean()
+    action.save()
+    return action
+
+
+# Outcomes open to the committee an action was transferred to: superseding
+# or passing it on again would need an action or committee of its own, which
+# the action's record (kept by the committee that raised it) has no room for.
+TRANSFERRED_IN_OUTCOMES = (Action.Outcome.COMPLETED, Action.Outcome.ABSORBED)
+
+
+def review_order(action: Action, meeting: Meeting) -> int:
+    """The row's place in the meeting's Actions Outstanding table: reference
+    order, the committee's own actions before those transferred in. A review
+    recorded on its own (one row saved from the review screen) needs a key
+    that does not depend on which rows were saved first."""
+    transferred_in = action.committee_id != meeting.committee_id
+    return (
+        int(transferred_in) * 100_000_000
+        + action.meeting_number * 10_000
+        + int(action.confidential) * 1_000
+        + action.sequence
+    )
+
+
+def _review_for_update(
+    action: Action, meeting: Meeting, expected_version: int | None
+) -> ActionReview | None:
+    """This meeting's review of the action, locked, with its version claimed;
+    None when there is none yet. `expected_version` 0 means the form saw no
+    review: one saved since by someone else is a conflict, not an overwrite."""
+    try:
+        review = ActionReview.objects.select_for_update().get(action=action, meeting=meeting)
+    except ActionReview.DoesNotExist:
+        if expected_version:
+            raise ValidationError(
+                f"The review of {action.reference} at {meeting} has been removed; "
+                "reload the page and enter it again."
+            ) from None
+        return None
+    claim_version(review, expected_version)
+    return review
+
+
+@transaction.atomic
+def action_review_record(
+    *,
+    action: Action,
+    meeting: Meeting,
+    update: str,
+    status: str,
+    last_target_date: datetime.date | None = None,
+    last_target_note: str = "",
+    revised_target_date: datetime.date | None = None,
+    revised_target_note: str = "",
+    order: int | None = None,
+    outcome: str = Action.Outcome.COMPLETED,
+    superseded_by: Action | None = None,
+    transferred_to: Committee | None = None,
+    expected_version: int | None = None,
+    owner_update: OwnerUpdate | None = None,
+) -> ActionReview:
+    """Record (or correct) the review of an action at a meeting: one row of its
+    Actions Outstanding table. The action takes the revised target and the
+    status decided; a closed action records how it ended.
+
+    `expected_version` is the version of the review the form was drawn from
+    (0: there was none yet); if someone saved the row since, EditConflict
+    carries their review. None skips the check (imports, the demo loader).
+    `owner_update`, an owner's pending update the secretary used, is marked
+    as accepted into this review.
+
+    An action transferred in from another committee is reviewed by the
+    committee it went to: the review is kept, and the action takes its
+    target, but its status stays as the committee that raised it left it
+    (closed, transferred)."""
+    if meeting.is_frozen:
+        raise ValidationError(
+            f"The minutes of {meeting} are approved; their Actions Outstanding table is frozen."
+        )
+    if status not in Action.Status.values:
+        raise ValidationError(f"Unknown status {status!r}.")
+    if revised_target_date and revised_target_note:
+        raise ValidationError("Give a revised target date or a note, not both.")
+    if revised_target_date and revised_target_date < action.raised_on:
+        raise ValidationError(
+            f"The revised target date cannot be before {action.reference} was raised "
+            f"({action.raised_on:%d/%m/%Y})."
+        )
+    transferred_in = action.committee_id != meeting.committee_id
+    if transferred_in and action.transferred_to_id != meeting.committee_id:
+        raise ValidationError(
+            f"{action.reference} is not an action of {meeting.committee.code}, "
+            "nor was it transferred to it."
+        )
+    if transferred_in and status == Action.Status.CLOSED and outcome not in TRANSFERRED_IN_OUTCOMES:
+        raise ValidationError(
+            f"{action.reference} was transferred in from {action.committee.code}: "
+            "close it here as completed or absorbed into other work."
+        )
+    if owner_update is not None and owner_update.action_id != action.pk:
+        raise ValidationError("That owner's update is about another action.")
+
+    # The action's row is locked and re-read, so its text or owners edited a
+    # moment ago are not written back stale with the new status; its version
+    # moves so an edit form drawn before this review sees a conflict.
+    Action.objects.select_for_update().filter(pk=action.pk).exists()
+    action.refresh_from_db()
+    claim_version(action, None)
+
+    review = _review_for_update(action, meeting, expected_version)
+    if last_target_date is None and not last_target_note:
+        # Correcting a review keeps the target it started from: by now the
+        # action carries the revised one.
+        if review is not None:
+            last_target_date, last_target_note = review.last_target_date, review.last_target_note
+        else:
+            last_target_date, last_target_note = action.target_date, action.target_note
+    fields = dict(
+        update=update.strip(),
+        status=status,
+        last_target_date=last_target_date,
+        last_target_note=last_target_note,
+        revised_target_date=revised_target_date,
+        revised_target_note=revised_target_note.strip(),
+    )
+    if order is not None:
+        fields["order"] = order
+    created = False
+    if review is None:
+        try:
+            with transaction.atomic():
+                review = ActionReview.objects.create(
+                    action=action,
+                    meeting=meeting,
+                    **({"order": review_order(action, meeting)} | fields),
+                )
+            created = True
+        except IntegrityError:
+            # Someone else created the row between our look and our insert.
+            review = ActionReview.objects.select_for_update().get(action=action, meeting=meeting)
+            if expected_version is not None:
+                raise EditConflict(review) from None
+            claim_version(review, None)
+    if not created:
+        for name, value in fields.items():
+            setattr(review, name, value)
+        review.save()
+
+    if owner_update is not None and owner_update.state == OwnerUpdate.State.PENDING:
+        owner_update.state = OwnerUpdate.State.ACCEPTED
+        owner_update.review = review
+        owner_update.save(update_fields=["state", "review"])
+
+    # The action's current state follows its latest review by this committee.
+    latest = (
+        action.reviews.filter(meeting__committee=meeting.committee_id)
+        .order_by("-meeting__date", "-meeting__number")
+        .first()
+    )
+    if latest.pk == review.pk:
+        if revised_target_date:
+            action.target_date, action.target_note = revised_target_date, ""
+        elif revised_target_note and revised_target_note.upper() != "N/A":
+            action.target_date, action.target_note = None, revised_target_note.strip()
+        else:
+            action.target_date, action.target_note = last_target_date, last_target_note
+        if transferred_in:
+            action.save(update_fields=["target_date", "target_note"])
+        elif status == Action.Status.CLOSED:
+            action_close(
+                action=action,
+                outcome=outcome,
+                closed_on=meeting.date,
+                superseded_by=superseded_by,
+                transferred_to=transferred_to,
+            )
+        else:
+            action.status = Action.Status.OPEN
+            action.outcome = ""
+            action.closed_on = None
+            action.superseded_by = None
+            action.transferred_to = None
+            action.save()
+    return review
+
+
+def slip_summary(reviews: Sequence[ActionReview]) -> tuple[int, int]:
+    """(times slipped, days slipped) over an action's reviews."""
+    times = sum(1 for review in reviews if review.slipped)
+    days = sum(review.slip_days for review in reviews)
+    return times, days
+
+
+@transaction.atomic
+def action_update(
+    *,
+    action: Action,
+    owners: Sequence[Owner],
+    text: str,
+    target_date: datetime.date | None = None,
+    target_note: str = "",
+    topic: str = "",
+    expected_version: int | None = None,
+) -> Action:
+    """Correct an action raised in draft minutes. Its reference never changes."""
+    if action.meeting is not None and action.meeting.is_frozen:
+        raise ValidationError("These minutes are approved; their actions can no longer change.")
+    if not text.strip():
+        raise ValidationError("The action needs its text.")
+    _check_target(target_date, target_note, action.raised_on)
+    claim_version(action, expected_version)
+    action.text = text.strip()
+    action.topic = topic.strip()
+    action.target_date = target_date
+    action.target_note = target_note.strip()
+    action.save()
+    _set_owners(action, owners)
+    return action
+
+
+@transaction.atomic
+def action_delete(*, action: Action) -> str:
+    """Remove an action raised in error. Its number is not given out again:
+    the counter keeps moving forward."""
+    if action.meeting is not None and action.meeting.is_frozen:
+        raise ValidationError("These minutes are approved; their actions can no longer change.")
+    if action.reviews.exists():
+        raise ValidationError(
+            f"{action.reference} has been reviewed at a meeting; close it instead of deleting it."
+        )
+    reference = action.reference
+    action.delete()
+    return reference

@@ -1,0 +1,96 @@
+"""Major incidents of the DCC's service and their reviews at meetings."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from meetings.models import AgendaItem
+
+INCIDENT_REFERENCE = r"^INC[0-9]{12}$"
+incident_reference_validator = RegexValidator(
+    INCIDENT_REFERENCE, "An incident number is INC followed by 12 digits, e.g. INC000000478818."
+)
+
+
+class Incident(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+        CLOSED = "closed", "Closed"
+
+    reference = models.CharField(
+        max_length=15, unique=True, validators=[incident_reference_validator]
+    )
+    title = models.CharField(max_length=300, blank=True)
+    occurred_on = models.DateField(null=True, blank=True)
+    service_provider = models.CharField(
+        max_length=40, blank=True, help_text="DSP, CSP N, CSP C&S, DCO …"
+    )
+    category = models.CharField(max_length=60, blank=True, help_text="Its categorisation.")
+    root_cause = models.TextField(blank=True)
+    single_point_of_failure = models.TextField(blank=True)
+    problem_records = models.TextField(blank=True, help_text="Linked Problem Records, one a line.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-reference"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reference__regex=INCIDENT_REFERENCE), name="incident_reference_form"
+            )
+        ]
+
+    def __str__(self):
+        return self.reference
+
+
+class IncidentRelation(models.Model):
+    """ "Same root cause", "should have been reopened as" …"""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="relations")
+    related = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=100)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "related", "kind"], name="incidentrelation_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(related=F("incident")), name="incidentrelation_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.incident} {self.kind} {self.related}"
+
+
+class IncidentReview(models.Model):
+    """An incident reviewed under an agenda item: what the committee noted and
+    decided, and whether the Major Incident Review Report may be published."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="reviews")
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="incident_reviews")
+    outcome = models.TextField(blank=True)
+    publish_report = models.BooleanField(
+        null=True, blank=True, help_text="Review report to be published (blank: not decided)."
+    )
+    amendments = models.TextField(blank=True, help_text="Amendments asked for before publication.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item__meeting__date", "incident__reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "item"], name="incidentreview_once_per_item"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.incident} at {self.item.meeting}"

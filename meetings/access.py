@@ -1,0 +1,119 @@
+"""Who may see and change a committee's meetings. Views look protected
+objects up only through these helpers: 404 for those who may not see a
+thing, 403 for those who may see but not change it."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import AgendaItem, Attendance, Committee, CommitteeRole, Decision, Meeting
+
+Role = CommitteeRole.Role
+
+
+def roles_for(user, committee: Committee) -> set[str]:
+    """The user's roles in a committee, read once per request per committee."""
+    if not user.is_authenticated:
+        return set()
+    cache = user.__dict__.setdefault("_committee_roles", {})
+    if committee.pk not in cache:
+        cache[committee.pk] = set(
+            CommitteeRole.objects.filter(committee=committee, person__user=user).values_list(
+                "role", flat=True
+            )
+        )
+    return cache[committee.pk]
+
+
+def can_see_meeting(user, meeting: Meeting) -> bool:
+    if user.is_authenticated and user.is_staff:
+        return True
+    roles = roles_for(user, meeting.committee)
+    if roles & {Role.SECRETARY, Role.CHAIR}:
+        return True
+    if Role.MEMBER in roles:
+        # Members read drafts once the secretary has circulated them.
+        return meeting.status != Meeting.Status.DRAFT
+    if meeting.status == Meeting.Status.PUBLISHED:
+        return bool(roles) or meeting.classification.may_be_published
+    return False
+
+
+def is_secretary(user, committee: Committee) -> bool:
+    return user.is_authenticated and (user.is_staff or Role.SECRETARY in roles_for(user, committee))
+
+
+def is_chair(user, committee: Committee) -> bool:
+    return user.is_authenticated and (user.is_staff or Role.CHAIR in roles_for(user, committee))
+
+
+def can_write_meeting(user, meeting: Meeting) -> bool:
+    return is_secretary(user, meeting.committee) and not meeting.is_frozen
+
+
+def committee_for_user(user, code: str, *, write: bool = False) -> Committee:
+    """A committee page lists what the user may see of it; unknown codes are
+    404. Writing (a new meeting) is for its secretary."""
+    try:
+        committee = Committee.objects.get(code__iexact=code)
+    except Committee.DoesNotExist:
+        raise Http404("No such committee.") from None
+    if write and not is_secretary(user, committee):
+        raise PermissionDenied("Only the committee's secretary may add meetings.")
+    return committee
+
+
+def meeting_for_user(
+    user, code: str, number: int, *, write: bool = False, chair: bool = False
+) -> Meeting:
+    """`write`: the secretary editing a draft. `chair`: the chair approving,
+    publishing or opening approved minutes for correction."""
+    try:
+        meeting = Meeting.objects.select_related("committee", "classification").get(
+            committee__code__iexact=code, number=number
+        )
+    except Meeting.DoesNotExist:
+        raise Http404("No such meeting.") from None
+    if not can_see_meeting(user, meeting):
+        raise Http404("No such meeting.")
+    if write and not can_write_meeting(user, meeting):
+        if meeting.is_frozen:
+            raise PermissionDenied("These minutes are approved and read-only.")
+        raise PermissionDenied("Only the committee's secretary may change draft minutes.")
+    if chair and not is_chair(user, meeting.committee):
+        raise PermissionDenied("Only the chair may approve, publish or correct minutes.")
+    return meeting
+
+
+def _child(queryset, pk):
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError):
+        raise Http404("Not part of these minutes.") from None
+
+
+def attendance_in(meeting: Meeting, pk) -> Attendance:
+    """A line of this meeting's attendance (the meeting's access already checked)."""
+    return _child(meeting.attendance.select_related("person", "meeting"), pk)
+
+
+def item_in(meeting: Meeting, pk) -> AgendaItem:
+    return _child(meeting.items.select_related("meeting__committee"), pk)
+
+
+def decision_in(item: AgendaItem, pk) -> Decision:
+    return _child(item.decisions.select_related("item__meeting"), pk)
+
+
+def action_in(item: AgendaItem, pk):
+    return _child(item.actions.select_related("meeting"), pk)
+
+
+def revision_in(meeting: Meeting, number):
+    return _child_by(meeting.revisions.all(), number=number)
+
+
+def _child_by(queryset, **lookup):
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError):
+        raise Http404("Not part of these minutes.") from None

@@ -1,0 +1,225 @@
+"""Forms parse and validate what the secretary typed; services decide."""
+
+from django import forms
+
+from actions.models import Action
+
+from .models import AgendaItem, Attendance, Classification, Decision, Meeting, Organisation, Person
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class VersionedForm(forms.Form):
+    """Carries the version of the row the form was drawn from (0: a new row)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+
+class MeetingForm(forms.ModelForm):
+    next_meeting_date = forms.DateField(required=False, widget=DATE, label="Next meeting")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "number",
+            "kind",
+            "date",
+            "start_time",
+            "end_time",
+            "location",
+            "is_teleconference",
+            "classification",
+        ]
+        widgets = {"date": DATE, "start_time": TIME, "end_time": TIME}
+        labels = {"is_teleconference": "Held by teleconference"}
+
+    def __init__(self, *args, committee=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.committee = committee
+        self.fields["classification"].queryset = Classification.objects.order_by(
+            "label", "-effective_from"
+        )
+        if self.instance.pk:
+            self.fields["number"].disabled = True
+            nxt = self.instance.next_meetings.filter(kind=Meeting.Kind.MAIN).first()
+            self.initial.setdefault("next_meeting_date", nxt.date if nxt else None)
+            self.initial.setdefault("version", self.instance.version)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", "The meeting must end after it starts.")
+        nxt, date = data.get("next_meeting_date"), data.get("date")
+        if nxt and date and nxt <= date:
+            self.add_error("next_meeting_date", "The next meeting comes after this one.")
+        return data
+
+    def validate_unique(self):
+        # The committee is not a form field; the service checks the number.
+        pass
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.organisation})" if obj.organisation_id else obj.name
+
+
+class AttendanceAddForm(forms.Form):
+    section = forms.ChoiceField(choices=Attendance.Section.choices)
+    person = PersonChoiceField(
+        queryset=Person.objects.select_related("organisation"), required=False
+    )
+    new_name = forms.CharField(required=False, max_length=200, label="New person's name")
+    new_organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.all(), required=False, label="Organisation"
+    )
+    category = forms.CharField(required=False, max_length=100)
+    represents = forms.CharField(required=False, max_length=100)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("person") and not (data.get("new_name") or "").strip():
+            raise forms.ValidationError(
+                "Choose a person from the list, or type a new person's name."
+            )
+        return data
+
+
+class AttendanceForm(forms.ModelForm):
+    alternate_for = PersonChoiceField(
+        queryset=Person.objects.select_related("organisation"),
+        required=False,
+        label="Alternate for",
+    )
+
+    class Meta:
+        model = Attendance
+        fields = [
+            "section",
+            "category",
+            "represents",
+            "is_alternate",
+            "alternate_for",
+            "remote",
+            "part",
+            "items",
+            "role",
+        ]
+        labels = {
+            "is_alternate": "Alternate",
+            "remote": "Teleconference",
+            "part": "Part",
+            "items": "Items attended",
+            "role": "Role note",
+        }
+
+    def validate_unique(self):
+        pass
+
+    def clean(self):
+        data = super().clean()
+        # An apology carries no marks of presence; items only for part attendance.
+        if data.get("section") == Attendance.Section.APOLOGY:
+            data.update(is_alternate=False, remote=False, part=False, alternate_for=None)
+        if not data.get("part"):
+            data["items"] = ""
+        return data
+
+
+class ItemForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = AgendaItem
+        fields = ["title", "narrative", "post_meeting_note", "confidential"]
+        widgets = {
+            "narrative": forms.Textarea(attrs={"rows": 8}),
+            "post_meeting_note": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"post_meeting_note": "Post-meeting note", "confidential": "Taken in confidence"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("version", self.instance.version)
+
+
+class DecisionForm(VersionedForm):
+    verb = forms.ChoiceField(choices=Decision.Verb.choices)
+    text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    points = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Numbered points, one a line (optional).",
+    )
+
+    def clean_points(self):
+        return [line.strip() for line in self.cleaned_data["points"].splitlines() if line.strip()]
+
+
+class ActionForm(VersionedForm):
+    owner_organisations = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.all(), required=False, label="Owning organisations"
+    )
+    owner_people = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.select_related("organisation"),
+        required=False,
+        label="Owning people",
+    )
+    topic = forms.CharField(required=False, max_length=200)
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    target_date = forms.DateField(required=False, widget=DATE)
+    target_note = forms.CharField(
+        required=False, max_length=200, help_text="Instead of a date, e.g. “To be determined”."
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("owner_organisations") and not data.get("owner_people"):
+            raise forms.ValidationError("Choose at least one owner.")
+        if data.get("target_date") and (data.get("target_note") or "").strip():
+            self.add_error("target_note", "Give a target date or a note, not both.")
+        return data
+
+    @property
+    def owners(self):
+        return [*self.cleaned_data["owner_organisations"], *self.cleaned_data["owner_people"]]
+
+    @classmethod
+    def for_action(cls, action: Action, **kwargs):
+        owners = list(action.owners.all())
+        return cls(
+            initial={
+                "owner_organisations": [o.organisation_id for o in owners if o.organisation_id],
+                "owner_people": [o.person_id for o in owners if o.person_id],
+                "topic": action.topic,
+                "text": action.text,
+                "target_date": action.target_date,
+                "target_note": action.target_note,
+                "version": action.version,
+            },
+            **kwargs,
+        )
+
+
+class ApproveForm(forms.Form):
+    at_meeting = forms.ModelChoiceField(
+        queryset=Meeting.objects.none(),
+        required=False,
+        label="Approved at meeting",
+        help_text="The later meeting whose decision approved these minutes.",
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["at_meeting"].queryset = Meeting.objects.filter(
+            committee=meeting.committee, date__gt=meeting.date
+        ).select_related("committee")
+
+
+class ReviseForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label="Reason for the correction"
+    )

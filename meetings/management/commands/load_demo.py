@@ -1,0 +1,38 @@
+"""Load the demo minutes (OPSG meeting 25) and, in demo mode, the demo logins."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from meetings.demo.loader import load_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Load OPSG meeting 25 (1 October 2019) as demo data. Safe to run again: nothing is "
+        "duplicated. In demo mode it also sets up the logins secretary, chair and member "
+        "with DEMO_PASSWORD."
+    )
+
+    def handle(self, *args, **options):
+        demo = settings.DEMO_MODE
+        password = (settings.DEMO_PASSWORD or None) if demo else None
+        counts = load_demo(password=password, logins=demo)
+        self.stdout.write(
+            "Loaded OPSG 25: {members} members, {participants} participants, {apologies} "
+            "apologies, {items} agenda items, {decisions} decisions, {actions_raised} actions "
+            "raised, {actions_reviewed} actions reviewed ({reviews_closed} closed), "
+            "{incidents} incidents.".format(**counts)
+        )
+        if not demo:
+            self.stdout.write("DEMO_MODE is off: loaded data only, no logins created.")
+        elif password:
+            self.stdout.write("Demo logins secretary, chair and member use DEMO_PASSWORD.")
+        elif counts["logins"]:
+            self.stdout.write(
+                f"DEMO_PASSWORD is empty: no logins created; {counts['logins']} existing demo "
+                "login(s) kept their passwords."
+            )
+        else:
+            self.stdout.write(
+                "DEMO_PASSWORD is empty: demo logins (secretary, chair, member) not created."
+            )

@@ -1,0 +1,65 @@
+"""Narrative text: Markdown as the secretary typed it, rendered to HTML and
+then passed through an allow-list sanitiser, so no script, event handler or
+unexpected URL scheme survives into a page or a PDF."""
+
+import re
+
+import nh3
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
+
+# CommonMark with pipe tables and footnotes; raw HTML is escaped, not passed through.
+_md = MarkdownIt("commonmark", {"html": False}).use(footnote_plugin).enable("table")
+
+_TAGS = {
+    "p", "br", "hr", "em", "strong", "code", "pre", "blockquote", "a", "ul", "ol", "li",
+    "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "sup", "sub", "section",
+}  # fmt: skip
+_ATTRIBUTES = {
+    "a": {"href", "title", "id"},
+    "ol": {"start"},
+    "li": {"id"},
+    "sup": {"id"},
+    "section": {"class"},
+    "th": {"style"},
+    "td": {"style"},
+}
+
+
+def render_markdown(text: str, *, doc_id: str = "") -> SafeString:
+    """Render `text` safely. `doc_id` keeps footnote anchors unique when
+    several narratives share one page."""
+    html = _md.render(text or "", {"docId": doc_id} if doc_id else {})
+    clean = nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+        filter_style_properties={"text-align"},
+    )
+    return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+
+
+_INCIDENT = re.compile(r"\bINC[0-9]{12}\b")
+_ANCHOR = re.compile(r"(<a\b[^>]*>.*?</a>)", re.S)
+
+
+def link_incidents(html: str, known: set[str]) -> SafeString:
+    """Turn known incident numbers in rendered, sanitised HTML into links to
+    their page; text already inside a link is left alone."""
+    if not known:
+        return mark_safe(html)  # noqa: S308 - input is already sanitised HTML
+
+    def link(match: re.Match) -> str:
+        reference = match.group(0)
+        if reference not in known:
+            return reference
+        return f'<a href="{reverse("incident", args=[reference])}">{reference}</a>'
+
+    parts = _ANCHOR.split(html)
+    for index in range(0, len(parts), 2):
+        parts[index] = _INCIDENT.sub(link, parts[index])
+    return mark_safe("".join(parts))  # noqa: S308 - only our own anchors were added

@@ -1,0 +1,435 @@
+"""Committees, the people around them, and the minutes of their meetings.
+
+Names follow the committee's own words (see the README's glossary): meeting,
+attendance, agenda item, decision, classification.
+"""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+code_validator = RegexValidator(
+    r"^[A-Z][A-Za-z0-9]{1,15}$", "Use letters and digits, starting with a capital (e.g. OPSG)."
+)
+
+
+class Committee(models.Model):
+    code = models.CharField(max_length=16, unique=True, validators=[code_validator])
+    name = models.CharField(max_length=200)
+    # Shown in new meetings' location field; the secretary can change it each time.
+    usual_location = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.code
+
+
+class Organisation(models.Model):
+    """A body that sends people or owns actions: DCC, SECAS, BEIS, or a group
+    such as "DNOs" or "OPSG members"."""
+
+    short_name = models.CharField(max_length=60, unique=True)
+    name = models.CharField(max_length=200, blank=True)
+    is_group = models.BooleanField(
+        default=False,
+        help_text="A group of parties (e.g. DNOs, OPSG members) rather than one body.",
+    )
+    # Where reminders for actions the organisation owns are sent, one address a line.
+    contact_emails = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["short_name"]
+
+    def __str__(self):
+        return self.short_name
+
+    @property
+    def contact_email_list(self) -> list[str]:
+        return [e.strip() for e in self.contact_emails.replace(",", "\n").splitlines() if e.strip()]
+
+
+class Person(models.Model):
+    name = models.CharField(max_length=200)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+    )
+    email = models.EmailField(blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "organisation"], name="person_unique_name_in_organisation"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CommitteeRole(models.Model):
+    class Role(models.TextChoices):
+        SECRETARY = "secretary", "Secretary"
+        CHAIR = "chair", "Chair"
+        MEMBER = "member", "Member"
+        OBSERVER = "observer", "Observer"
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="roles")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="committee_roles")
+    role = models.CharField(max_length=16, choices=Role.choices)
+    # For members: the category they sit in (Large Supplier, Network Party …).
+    category = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["committee", "role", "person__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "person", "role"], name="committeerole_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person} – {self.get_role_display()} of {self.committee}"
+
+
+class Classification(models.Model):
+    """A label of the Panel Information Policy as it stood from a date: the
+    same label (White) has meant different audiences over time."""
+
+    class Audience(models.TextChoices):
+        PUBLIC = "public", "The public"
+        PARTIES = "parties", "All registered parties"
+        COMMITTEE = "committee", "Committee members"
+        NAMED = "named", "Named people"
+
+    label = models.CharField(max_length=40)
+    colour = models.CharField(
+        max_length=7,
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "A colour such as #ffffff.")],
+    )
+    audience = models.CharField(max_length=16, choices=Audience.choices)
+    statement = models.TextField(help_text="Printed on every document with this classification.")
+    effective_from = models.DateField()
+    may_be_published = models.BooleanField(
+        default=False, help_text="May be published online (the public page and website)."
+    )
+    named_people = models.ManyToManyField(Person, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["label", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["label", "effective_from"], name="classification_unique_label_from"
+            ),
+            # Only what the public may see may go online.
+            models.CheckConstraint(
+                condition=Q(may_be_published=False) | Q(audience="public"),
+                name="classification_published_only_if_public",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label} (from {self.effective_from:%d %B %Y})"
+
+
+class Meeting(models.Model):
+    class Kind(models.TextChoices):
+        MAIN = "main", "Main meeting"
+        REPORTING = "reporting", "Reporting meeting"
+        EXTRAORDINARY = "extraordinary", "Extraordinary meeting"
+        CONFIDENTIAL = "confidential", "Confidential session"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        CIRCULATED = "circulated", "Circulated for comments"
+        APPROVED = "approved", "Approved"
+        PUBLISHED = "published", "Published"
+
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.MAIN)
+    date = models.DateField()
+    start_time = models.TimeField(null=True, blank=True)
+    end_time = models.TimeField(null=True, blank=True)
+    location = models.CharField(max_length=300, blank=True)
+    is_teleconference = models.BooleanField(default=False)
+    classification = models.ForeignKey(
+        Classification, on_delete=models.PROTECT, related_name="meetings"
+    )
+
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    circulated_at = models.DateTimeField(null=True, blank=True)
+    circulated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Minutes are approved by a decision of a later meeting (item 1 of the next one).
+    approved_at_meeting = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="minutes_approved"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    # Bumped by every service that edits the minutes; a form carries the
+    # version it was drawn from, so a second editor's stale save is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["committee", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "number"], name="meeting_unique_number"),
+            models.CheckConstraint(
+                condition=Q(start_time__isnull=True)
+                | Q(end_time__isnull=True)
+                | Q(end_time__gt=F("start_time")),
+                name="meeting_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(circulated_at__isnull=False),
+                name="meeting_circulated_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "circulated"]) | Q(approved_at__isnull=False),
+                name="meeting_approved_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="meeting_published_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_at__isnull=True)
+                | Q(circulated_at__isnull=True)
+                | Q(approved_at__gte=F("circulated_at")),
+                name="meeting_approved_after_circulated",
+            ),
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=True)
+                | Q(approved_at__isnull=True)
+                | Q(published_at__gte=F("approved_at")),
+                name="meeting_published_after_approved",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.committee.code} {self.number}"
+
+    @property
+    def reference(self) -> str:
+        """The document reference, e.g. OPSG_25_0110: code, number, day and month."""
+        return f"{self.committee.code}_{self.number}_{self.date:%d%m}"
+
+    @property
+    def is_frozen(self) -> bool:
+        """Approved minutes are frozen; later changes are a new recorded revision."""
+        return self.status in (self.Status.APPROVED, self.Status.PUBLISHED)
+
+    @property
+    def is_final(self) -> bool:
+        return self.is_frozen
+
+    @property
+    def title(self) -> str:
+        return f"{self.committee.name} Meeting {self.number}"
+
+
+class NextMeeting(models.Model):
+    """A date announced at the end of the minutes: "Next main meeting: 1 June 2021"."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="next_meetings")
+    kind = models.CharField(max_length=16, choices=Meeting.Kind.choices, default=Meeting.Kind.MAIN)
+    date = models.DateField()
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "kind", "date"], name="nextmeeting_unique")
+        ]
+
+    def __str__(self):
+        return f"Next {self.get_kind_display().lower()}: {self.date:%d %B %Y}"
+
+
+class Attendance(models.Model):
+    class Section(models.TextChoices):
+        MEMBER = "member", "Member"
+        PARTICIPANT = "participant", "Other participant"
+        APOLOGY = "apology", "Apology"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendance")
+    section = models.CharField(max_length=16, choices=Section.choices)
+    # Members: their category (Large Supplier …); others and apologies: the body represented.
+    category = models.CharField(max_length=100, blank=True)
+    represents = models.CharField(max_length=100, blank=True)
+    is_alternate = models.BooleanField(default=False)
+    alternate_for = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="stood_in_for"
+    )
+    remote = models.BooleanField(default=False, help_text="Attended by teleconference.")
+    part = models.BooleanField(default=False, help_text="Present for part of the meeting.")
+    items = models.CharField(
+        max_length=100, blank=True, help_text='Items attended when part: e.g. "6 & 7".'
+    )
+    role = models.CharField(max_length=100, blank=True, help_text='e.g. "Meeting Secretary".')
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "section", "order", "id"]
+        verbose_name_plural = "attendance"
+        constraints = [
+            # One line per person per meeting: nobody is both present and an apology.
+            models.UniqueConstraint(
+                fields=["meeting", "person"], name="attendance_once_per_meeting"
+            ),
+            models.CheckConstraint(
+                condition=~Q(alternate_for=F("person")), name="attendance_not_own_alternate"
+            ),
+            models.CheckConstraint(
+                condition=Q(section__in=["member", "participant"])
+                | (
+                    Q(remote=False)
+                    & Q(part=False)
+                    & Q(items="")
+                    & Q(alternate_for__isnull=True)
+                    & Q(is_alternate=False)
+                ),
+                name="attendance_apology_has_no_presence_marks",
+            ),
+            models.CheckConstraint(
+                condition=Q(items="") | Q(part=True), name="attendance_items_only_when_part"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} at {self.meeting}"
+
+    @property
+    def marks(self) -> list[str]:
+        """The marks printed after the name: (Alternate), (Teleconference) …"""
+        marks = []
+        if self.alternate_for_id:
+            marks.append(f"alternate for {self.alternate_for.name}")
+        elif self.is_alternate:
+            marks.append("Alternate")
+        if self.part:
+            marks.append(f"agenda item {self.items}" if self.items else "Part")
+        if self.remote:
+            marks.append("Teleconference")
+        if self.role:
+            marks.append(self.role)
+        return marks
+
+
+class AgendaItem(models.Model):
+    class Standing(models.TextChoices):
+        """Items that recur at every meeting; the Actions Outstanding item
+        carries the meeting's table of reviewed actions."""
+
+        PREVIOUS_MINUTES = "previous_minutes", "Previous Meeting Minutes"
+        ACTIONS_OUTSTANDING = "actions_outstanding", "Actions Outstanding"
+        MAJOR_INCIDENTS = "major_incidents", "Major Incidents"
+        AOB = "aob", "Any Other Business"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    number = models.CharField(
+        max_length=12,
+        validators=[RegexValidator(r"^\d+(\.\d+)*$", 'A number such as "3" or "3.1".')],
+    )
+    title = models.CharField(max_length=300)
+    narrative = models.TextField(blank=True, help_text="Markdown, stored as typed.")
+    post_meeting_note = models.TextField(
+        blank=True, help_text="Added after the meeting; shown marked as a post-meeting note."
+    )
+    standing = models.CharField(max_length=24, choices=Standing.choices, blank=True)
+    confidential = models.BooleanField(default=False)
+    order = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="agendaitem_unique_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    @property
+    def depth(self) -> int:
+        return self.number.count(".")
+
+
+class Decision(models.Model):
+    class Verb(models.TextChoices):
+        AGREED = "AGREED", "AGREED"
+        NOTED = "NOTED", "NOTED"
+        ENDORSED = "ENDORSED", "ENDORSED"
+        RECOMMENDED = "RECOMMENDED", "RECOMMENDED"
+        DISCUSSED = "DISCUSSED", "DISCUSSED"
+        CONSIDERED = "CONSIDERED", "CONSIDERED"
+        APPROVED = "APPROVED", "APPROVED"
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="decisions")
+    verb = models.CharField(max_length=16, choices=Verb.choices)
+    text = models.TextField()
+    # "The OPSG NOTED that: 1. … 2. …": the numbered points, in order.
+    points = models.JSONField(default=list, blank=True)
+    # Numbering of the first point, where a list continues across decisions (item 4: 3, 4, 5).
+    first_point_number = models.PositiveIntegerField(default=1)
+    order = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item", "order", "id"]
+
+    def __str__(self):
+        return f"{self.verb} {self.text[:60]}"
+
+
+class MinutesRevision(models.Model):
+    """A correction made after the minutes were approved. The earlier text is
+    kept whole (as the minutes' JSON document) so it stays viewable."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    reason = models.TextField()
+    previous_status = models.CharField(max_length=16, choices=Meeting.Status.choices)
+    snapshot = models.JSONField(help_text="The minutes as they stood before the correction.")
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="minutesrevision_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.meeting} revision {self.number}"

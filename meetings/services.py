@@ -1,0 +1,436 @@
+"""Writes to meetings and their minutes. Each function is atomic, validates,
+and raises ValidationError when a rule of the minutes' lifecycle is broken."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from opsg.concurrency import claim_version
+
+from .models import (
+    AgendaItem,
+    Attendance,
+    Classification,
+    Committee,
+    CommitteeRole,
+    Decision,
+    Meeting,
+    MinutesRevision,
+    NextMeeting,
+    Organisation,
+    Person,
+)
+
+
+def _advance(meeting: Meeting, expected_version: int | None) -> None:
+    """Bump the version, refusing a save drawn from an older one."""
+    claim_version(meeting, expected_version)
+
+
+@transaction.atomic
+def minutes_circulate(*, meeting: Meeting, by, expected_version: int | None = None) -> Meeting:
+    if meeting.status != Meeting.Status.DRAFT:
+        raise ValidationError("Only draft minutes can be circulated.")
+    _advance(meeting, expected_version)
+    meeting.status = Meeting.Status.CIRCULATED
+    meeting.circulated_at = timezone.now()
+    meeting.circulated_by = by
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def minutes_approve(*, meeting: Meeting, at_meeting: Meeting | None, by) -> Meeting:
+    """Approval is a decision of a later meeting of the same committee, or the
+    chair's own approval between meetings (at_meeting None). A later meeting's
+    approval is written into its Previous Meeting Minutes item while that is a draft."""
+    if meeting.status != Meeting.Status.CIRCULATED:
+        raise ValidationError("Minutes are approved once they have been circulated.")
+    if at_meeting is not None and (
+        at_meeting.committee_id != meeting.committee_id or at_meeting.date <= meeting.date
+    ):
+        raise ValidationError("Minutes are approved at a later meeting of the same committee.")
+    _advance(meeting, None)
+    meeting.status = Meeting.Status.APPROVED
+    meeting.approved_at = timezone.now()
+    meeting.approved_by = by
+    meeting.approved_at_meeting = at_meeting
+    meeting.save()
+    if at_meeting is not None and not at_meeting.is_frozen:
+        item = at_meeting.items.filter(standing=AgendaItem.Standing.PREVIOUS_MINUTES).first()
+        text = f"that the minutes of {meeting.reference} would be published as final."
+        if item and not item.decisions.filter(text=text).exists():
+            decision_save(item=item, verb=Decision.Verb.AGREED, text=text, points=[])
+    return meeting
+
+
+@transaction.atomic
+def minutes_publish(*, meeting: Meeting, by) -> Meeting:
+    if meeting.status != Meeting.Status.APPROVED:
+        raise ValidationError("Only approved minutes can be published.")
+    _advance(meeting, None)
+    meeting.status = Meeting.Status.PUBLISHED
+    meeting.published_at = timezone.now()
+    meeting.published_by = by
+    meeting.save()
+    return meeting
+
+
+# --- setting up a meeting -----------------------------------------------------
+
+STANDING_ITEMS = [
+    (AgendaItem.Standing.PREVIOUS_MINUTES, "Previous Meeting Minutes"),
+    (AgendaItem.Standing.ACTIONS_OUTSTANDING, "Actions Outstanding"),
+    (AgendaItem.Standing.AOB, "Any Other Business"),
+]
+CHAIR_CATEGORY = "Chair"
+
+
+def meeting_defaults(committee: Committee) -> dict:
+    """What "New meeting" pre-fills: the next number, the date announced at the
+    last meeting, the usual location and the classification last used."""
+    last = committee.meetings.order_by("-number").first()
+    defaults = {
+        "number": (last.number + 1) if last else 1,
+        "kind": Meeting.Kind.MAIN,
+        "location": committee.usual_location,
+        "start_time": last.start_time if last else None,
+        "end_time": last.end_time if last else None,
+    }
+    if last:
+        announced = last.next_meetings.order_by("date").first()
+        defaults["date"] = announced.date if announced else None
+        defaults["classification"] = last.classification
+    else:
+        defaults["classification"] = Classification.objects.order_by("-effective_from").first()
+    return defaults
+
+
+@transaction.atomic
+def meeting_create(*, committee: Committee, by=None, next_meeting_date=None, **fields) -> Meeting:
+    """A new draft meeting with its expected attendees (the committee's chair
+    and members) and the standing agenda items, all editable afterwards."""
+    if Meeting.objects.filter(committee=committee, number=fields.get("number")).exists():
+        raise ValidationError(f"{committee.code} already has a meeting {fields.get('number')}.")
+    meeting = Meeting(committee=committee, **fields)
+    meeting.full_clean(exclude=["committee"])
+    meeting.save()
+    if next_meeting_date:
+        NextMeeting.objects.create(meeting=meeting, date=next_meeting_date)
+    roles = sorted(
+        CommitteeRole.objects.filter(
+            committee=committee, role__in=[CommitteeRole.Role.CHAIR, CommitteeRole.Role.MEMBER]
+        ).select_related("person"),
+        # The chair first, then members by category, as the minutes list them.
+        key=lambda r: (r.role != CommitteeRole.Role.CHAIR, r.category, r.person.name),
+    )
+    seen = set()
+    for order, role in enumerate(roles):
+        if role.person_id in seen:
+            continue
+        seen.add(role.person_id)
+        category = (
+            f"{committee.name} Chair" if role.role == CommitteeRole.Role.CHAIR else role.category
+        )
+        Attendance.objects.create(
+            meeting=meeting,
+            person=role.person,
+            section=Attendance.Section.MEMBER,
+            category=category,
+            order=order,
+        )
+    for order, (standing, title) in enumerate(STANDING_ITEMS, start=1):
+        AgendaItem.objects.create(
+            meeting=meeting, number=str(order), title=title, standing=standing, order=order * 10
+        )
+    return meeting
+
+
+def _check_draft(meeting: Meeting) -> None:
+    if meeting.is_frozen:
+        raise ValidationError(
+            "These minutes are approved and read-only. Record a correction as a revision."
+        )
+
+
+@transaction.atomic
+def meeting_update(
+    *, meeting: Meeting, expected_version: int | None, next_meeting_date=None, **fields
+) -> Meeting:
+    _check_draft(meeting)
+    claim_version(meeting, expected_version)
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    meeting.full_clean()
+    meeting.save()
+    meeting.next_meetings.filter(kind=Meeting.Kind.MAIN).delete()
+    if next_meeting_date:
+        NextMeeting.objects.create(meeting=meeting, date=next_meeting_date)
+    return meeting
+
+
+# --- attendance --------------------------------------------------------------
+
+
+@transaction.atomic
+def person_create(*, name: str, organisation: Organisation | None) -> Person:
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError("Give the person's name.")
+    person, _ = Person.objects.get_or_create(name=name, organisation=organisation)
+    return person
+
+
+@transaction.atomic
+def attendance_add(
+    *, meeting: Meeting, person: Person, section: str, category: str = "", represents: str = ""
+) -> Attendance:
+    _check_draft(meeting)
+    existing = meeting.attendance.filter(person=person).first()
+    if existing:
+        listed = existing.get_section_display().lower()
+        raise ValidationError(f"{person.name} is already listed ({listed}).")
+    if section == Attendance.Section.MEMBER and not category:
+        role = CommitteeRole.objects.filter(
+            committee=meeting.committee, person=person, role=CommitteeRole.Role.MEMBER
+        ).first()
+        category = role.category if role else ""
+    if section != Attendance.Section.MEMBER and not represents and person.organisation_id:
+        represents = person.organisation.short_name
+    last = meeting.attendance.filter(section=section).order_by("-order").first()
+    line = Attendance(
+        meeting=meeting,
+        person=person,
+        section=section,
+        category=category,
+        represents=represents,
+        order=(last.order + 1) if last else 0,
+    )
+    line.full_clean()
+    line.save()
+    return line
+
+
+@transaction.atomic
+def attendance_update(*, line: Attendance, **fields) -> Attendance:
+    """Change a person's marks or move them between the three lists. Marks of
+    presence are dropped when someone becomes an apology."""
+    _check_draft(line.meeting)
+    for name, value in fields.items():
+        setattr(line, name, value)
+    if line.section == Attendance.Section.APOLOGY:
+        line.is_alternate = line.remote = line.part = False
+        line.items = ""
+        line.alternate_for = None
+    if not line.part:
+        line.items = ""
+    if line.alternate_for_id == line.person_id:
+        raise ValidationError("A person cannot be their own alternate.")
+    line.full_clean()
+    line.save()
+    return line
+
+
+@transaction.atomic
+def attendance_remove(*, line: Attendance) -> None:
+    _check_draft(line.meeting)
+    line.delete()
+
+
+@transaction.atomic
+def attendance_move(*, line: Attendance, offset: int) -> None:
+    """Move a person up (-1) or down (+1) within their list."""
+    _check_draft(line.meeting)
+    lines = list(line.meeting.attendance.filter(section=line.section).order_by("order", "id"))
+    index = next(i for i, other in enumerate(lines) if other.pk == line.pk)
+    target = index + offset
+    if not 0 <= target < len(lines):
+        return
+    lines.insert(target, lines.pop(index))
+    for order, other in enumerate(lines):
+        if other.order != order:
+            Attendance.objects.filter(pk=other.pk).update(order=order)
+
+
+# --- agenda items ------------------------------------------------------------
+
+
+def _ordered_items(meeting: Meeting) -> list[AgendaItem]:
+    return list(meeting.items.order_by("order", "id"))
+
+
+def _write_numbers(meeting: Meeting, items: list[AgendaItem]) -> None:
+    """Number items 1, 2, 3 … and sub-items 3.1, 3.2 … in their order. Numbers
+    are unique per meeting, so they pass through temporary values first."""
+    numbers, top, sub = [], 0, 0
+    for item in items:
+        if item.depth == 0 or top == 0:
+            top, sub = top + 1, 0
+            numbers.append(str(top))
+        else:
+            sub += 1
+            numbers.append(f"{top}.{sub}")
+    for order, item in enumerate(items):
+        AgendaItem.objects.filter(pk=item.pk).update(number=f"tmp{item.pk}", order=order * 10)
+    for order, (item, number) in enumerate(zip(items, numbers, strict=True)):
+        AgendaItem.objects.filter(pk=item.pk).update(number=number, order=order * 10)
+        item.number, item.order = number, order * 10
+
+
+@transaction.atomic
+def item_add(*, meeting: Meeting, title: str, sub_of: AgendaItem | None = None) -> AgendaItem:
+    """Add an item at the end, or a sub-item at the end of `sub_of`'s sub-items;
+    everything after it is renumbered."""
+    _check_draft(meeting)
+    title = title.strip()
+    if not title:
+        raise ValidationError("Give the item a title.")
+    items = _ordered_items(meeting)
+    item = AgendaItem(meeting=meeting, title=title, number="999", order=0)
+    if sub_of is None:
+        position = len(items)
+        # New items go before Any Other Business while it is the last item.
+        aob = next((i for i, o in enumerate(items) if o.standing == AgendaItem.Standing.AOB), None)
+        if aob is not None and all(o.depth > 0 for o in items[aob + 1 :]):
+            position = aob
+    else:
+        parent_top = sub_of.number.split(".")[0]
+        position = (
+            max(i for i, other in enumerate(items) if other.number.split(".")[0] == parent_top) + 1
+        )
+        item.number = f"{parent_top}.999"
+    item.save()
+    items.insert(position, item)
+    _write_numbers(meeting, items)
+    return item
+
+
+@transaction.atomic
+def item_update(*, item: AgendaItem, expected_version: int | None, **fields) -> AgendaItem:
+    _check_draft(item.meeting)
+    claim_version(item, expected_version)
+    for name, value in fields.items():
+        setattr(item, name, value)
+    if not item.title.strip():
+        raise ValidationError({"title": "Give the item a title."})
+    item.save()
+    return item
+
+
+@transaction.atomic
+def item_move(*, item: AgendaItem, offset: int) -> None:
+    """Move an item (with its sub-items) up or down among its siblings, then renumber."""
+    _check_draft(item.meeting)
+    items = _ordered_items(item.meeting)
+    groups: list[list[AgendaItem]] = []
+    for other in items:
+        if item.depth == 0:
+            if other.depth == 0 or not groups:
+                groups.append([other])
+            else:
+                groups[-1].append(other)
+        else:
+            groups.append([other])
+    index = next(i for i, group in enumerate(groups) if group[0].pk == item.pk)
+    target = index + offset
+    siblings_ok = 0 <= target < len(groups) and (
+        item.depth == 0 or groups[target][0].depth == item.depth
+    )
+    if not siblings_ok:
+        return
+    groups.insert(target, groups.pop(index))
+    _write_numbers(item.meeting, [other for group in groups for other in group])
+
+
+@transaction.atomic
+def item_set_depth(*, item: AgendaItem, sub: bool) -> None:
+    """Make an item a sub-item of the one before it (indent) or a top-level item (outdent)."""
+    _check_draft(item.meeting)
+    items = _ordered_items(item.meeting)
+    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    if sub and index == 0:
+        raise ValidationError("The first item cannot be a sub-item.")
+    item.number = "1.1" if sub else "1"  # only the depth matters to _write_numbers
+    items[index] = item
+    _write_numbers(item.meeting, items)
+
+
+@transaction.atomic
+def item_delete(*, item: AgendaItem) -> None:
+    _check_draft(item.meeting)
+    if item.actions.exists():
+        raise ValidationError(
+            "Actions were raised under this item: move or delete them before deleting the item."
+        )
+    meeting = item.meeting
+    item.delete()
+    _write_numbers(meeting, _ordered_items(meeting))
+
+
+# --- decisions ---------------------------------------------------------------
+
+
+@transaction.atomic
+def decision_save(
+    *,
+    item: AgendaItem,
+    verb: str,
+    text: str,
+    points: list[str],
+    decision: Decision | None = None,
+    expected_version: int | None = None,
+) -> Decision:
+    _check_draft(item.meeting)
+    if verb not in Decision.Verb.values:
+        raise ValidationError({"verb": f"Choose a verb from the list, not {verb!r}."})
+    if not text.strip() and not points:
+        raise ValidationError({"text": "Say what the committee decided."})
+    if decision is None:
+        last = item.decisions.order_by("-order").first()
+        decision = Decision(item=item, order=(last.order + 1) if last else 0)
+    else:
+        claim_version(decision, expected_version)
+    decision.verb = verb
+    decision.text = text.strip()
+    decision.points = [p.strip() for p in points if p.strip()]
+    decision.save()
+    return decision
+
+
+@transaction.atomic
+def decision_delete(*, decision: Decision) -> None:
+    _check_draft(decision.item.meeting)
+    decision.delete()
+
+
+# --- after approval ------------------------------------------------------------
+
+
+@transaction.atomic
+def minutes_revise(*, meeting: Meeting, reason: str, by) -> MinutesRevision:
+    """Open approved minutes for a correction. The text as approved is kept as
+    a revision with the reason; the minutes go back to draft and must be
+    circulated and approved again."""
+    from .selectors import minutes_document
+
+    if not meeting.is_frozen:
+        raise ValidationError("Only approved minutes need a revision; drafts can be edited.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the approved minutes are being corrected."})
+    last = meeting.revisions.order_by("-number").first()
+    revision = MinutesRevision.objects.create(
+        meeting=meeting,
+        number=(last.number + 1) if last else 1,
+        reason=reason.strip(),
+        previous_status=meeting.status,
+        snapshot=minutes_document(meeting),
+        created_at=timezone.now(),
+        created_by=by,
+    )
+    _advance(meeting, None)
+    meeting.status = Meeting.Status.DRAFT
+    meeting.circulated_at = meeting.circulated_by = None
+    meeting.approved_at = meeting.approved_by = meeting.approved_at_meeting = None
+    meeting.published_at = meeting.published_by = None
+    meeting.save()
+    return revision

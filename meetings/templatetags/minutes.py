@@ -1,0 +1,34 @@
+from django import template
+
+from incidents.models import Incident
+from meetings.markdown import link_incidents, render_markdown
+
+register = template.Library()
+
+
+def _known_incidents(context) -> set[str]:
+    """Incident numbers that have a page, read once per rendering."""
+    cache = context.render_context
+    if "known_incidents" not in cache:
+        cache["known_incidents"] = set(Incident.objects.values_list("reference", flat=True))
+    return cache["known_incidents"]
+
+
+@register.filter
+def narrative(text, doc_id=""):
+    """Markdown → sanitised HTML; doc_id keeps footnote anchors unique on the page."""
+    return render_markdown(text, doc_id=str(doc_id))
+
+
+@register.simple_tag(takes_context=True)
+def narrative_html(context, text, doc_id=""):
+    """As `narrative`, with known incident numbers linked to their pages."""
+    return link_incidents(render_markdown(text, doc_id=str(doc_id)), _known_incidents(context))
+
+
+@register.simple_tag
+def decision_html(decision, committee_code):
+    """ "The OPSG **AGREED** …", rendered as Markdown so footnotes and links in
+    the decision's text work like the narrative's."""
+    text = f"The {committee_code} **{decision.verb}** {decision.text}"
+    return render_markdown(text, doc_id=f"d{decision.pk}")

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from . import views
+
+M = "committees/<str:code>/meetings/<int:number>/"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("committees/<str:code>/", views.committee_detail, name="committee"),
+    path("committees/<str:code>/meetings/new/", views.meeting_new, name="meeting-new"),
+    path(M, views.minutes, name="minutes"),
+    path(M + "minutes.json", views.minutes_json, name="minutes-json"),
+    path(M + "edit/", views.meeting_edit, name="meeting-edit"),
+    path(M + "attendance/add/", views.attendance_add, name="attendance-add"),
+    path(M + "attendance/<int:pk>/", views.attendance_line, name="attendance-line"),
+    path(M + "people/", views.people_search, name="people-search"),
+    path(M + "items/add/", views.item_add, name="item-add"),
+    path(M + "items/<int:pk>/", views.item_op, name="item"),
+    path(M + "items/<int:item_pk>/decisions/", views.decision_op, name="decision-add"),
+    path(M + "items/<int:item_pk>/decisions/<int:pk>/", views.decision_op, name="decision"),
+    path(M + "items/<int:item_pk>/actions/", views.action_op, name="action-add"),
+    path(M + "items/<int:item_pk>/actions/<int:pk>/", views.action_op, name="action"),
+    path(M + "preview/", views.preview, name="preview"),
+    path(M + "minutes/<str:step>/", views.minutes_transition, name="minutes-step"),
+    path(M + "revisions/<int:revision>/", views.revision_detail, name="revision"),
+]

@@ -1,0 +1,478 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from actions.services import action_delete, action_raise, action_update
+from opsg.concurrency import EditConflict
+
+from . import selectors, services
+from .access import (
+    action_in,
+    attendance_in,
+    committee_for_user,
+    decision_in,
+    is_chair,
+    is_secretary,
+    item_in,
+    meeting_for_user,
+    revision_in,
+)
+from .forms import (
+    ActionForm,
+    ApproveForm,
+    AttendanceAddForm,
+    AttendanceForm,
+    DecisionForm,
+    ItemForm,
+    MeetingForm,
+    ReviseForm,
+)
+from .markdown import render_markdown
+from .models import AgendaItem, Decision, Meeting
+
+
+@require_GET
+def home(request):
+    committees = [
+        {
+            "committee": committee,
+            "meetings": selectors.meetings_for_committee(request.user, committee)[:5],
+            "open_actions": selectors.open_actions_for_committee(committee),
+        }
+        for committee in selectors.committees_for_user(request.user)
+    ]
+    return render(request, "meetings/home.html", {"committees": committees})
+
+
+@require_GET
+@login_required
+def committee_detail(request, code):
+    committee = committee_for_user(request.user, code)
+    return render(
+        request,
+        "meetings/committee.html",
+        {
+            "committee": committee,
+            "meetings": selectors.meetings_for_committee(request.user, committee),
+            "open_actions": selectors.open_actions_for_committee(committee),
+            "can_add": is_secretary(request.user, committee),
+        },
+    )
+
+
+@require_GET
+def minutes(request, code, number):
+    meeting = meeting_for_user(request.user, code, number)
+    meeting = selectors.minutes_for_meeting(meeting)
+    return render(
+        request,
+        "meetings/minutes.html",
+        {
+            "meeting": meeting,
+            "attendance": selectors.attendance_lists(meeting),
+            "reviews": selectors.reviews_in_order(meeting),
+            # The reviews table sits in the Actions Outstanding item, or after the items.
+            "reviews_in_item": any(
+                item.standing == AgendaItem.Standing.ACTIONS_OUTSTANDING
+                for item in meeting.items.all()
+            ),
+            "is_secretary": is_secretary(request.user, meeting.committee),
+            "is_chair": is_chair(request.user, meeting.committee),
+            "approve_form": ApproveForm(meeting=meeting),
+            "revise_form": ReviseForm(),
+        },
+    )
+
+
+@require_GET
+def minutes_json(request, code, number):
+    meeting = meeting_for_user(request.user, code, number)
+    return JsonResponse(
+        selectors.minutes_document(meeting), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+
+
+@require_GET
+def healthz(request):
+    """For load balancers and docker-compose: the app answers and reaches its database."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+# --- the secretary's drafting workspace -----------------------------------------
+
+
+def _edit_url(meeting: Meeting, anchor: str = "") -> str:
+    url = reverse("meeting-edit", args=[meeting.committee.code, meeting.number])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    return [message for message in exc.messages]
+
+
+def _workspace(request, meeting: Meeting, **extra) -> dict:
+    meeting = selectors.minutes_for_meeting(meeting)
+    return {
+        "meeting": meeting,
+        "attendance": selectors.attendance_lists(meeting),
+        "people": selectors.people_for_attendance(meeting),
+        "organisations": selectors.organisations(),
+        "verbs": Decision.Verb.choices,
+        "header_form": extra.pop("header_form", None) or MeetingForm(instance=meeting),
+        "add_form": AttendanceAddForm(),
+        **extra,
+    }
+
+
+def _section(request, meeting: Meeting, template: str, anchor: str, status=200, **extra):
+    """htmx swaps the re-rendered section in place; without htmx, back to the page."""
+    if request.htmx:
+        return render(request, template, _workspace(request, meeting, **extra), status=status)
+    for error in extra.get("errors", []):
+        messages.error(request, error)
+    return redirect(_edit_url(meeting, anchor))
+
+
+@login_required
+def meeting_new(request, code):
+    committee = committee_for_user(request.user, code, write=True)
+    if request.method == "POST":
+        form = MeetingForm(request.POST, committee=committee)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            try:
+                meeting = services.meeting_create(committee=committee, by=request.user, **data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"{meeting} created. Record who came, then the items.")
+                return redirect(_edit_url(meeting))
+    else:
+        form = MeetingForm(initial=services.meeting_defaults(committee), committee=committee)
+    return render(request, "meetings/meeting_new.html", {"committee": committee, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request, code, number):
+    meeting = meeting_for_user(request.user, code, number, write=True)
+    header_form = None
+    if request.method == "POST":
+        header_form = MeetingForm(request.POST, instance=meeting, committee=meeting.committee)
+        if header_form.is_valid():
+            data = {
+                k: v for k, v in header_form.cleaned_data.items() if k not in {"version", "number"}
+            }
+            try:
+                services.meeting_update(
+                    meeting=meeting, expected_version=header_form.cleaned_data["version"], **data
+                )
+            except ValidationError as exc:
+                header_form.add_error(None, exc)
+            else:
+                messages.success(request, "Meeting details saved.")
+                return redirect(_edit_url(meeting, "details"))
+        meeting.refresh_from_db()
+    return render(
+        request,
+        "meetings/meeting_edit.html",
+        _workspace(request, meeting, header_form=header_form),
+        status=422 if header_form is not None else 200,
+    )
+
+
+@login_required
+@require_POST
+def attendance_add(request, code, number):
+    meeting = meeting_for_user(request.user, code, number, write=True)
+    form = AttendanceAddForm(request.POST)
+    errors = []
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = data["person"] or services.person_create(
+                name=data["new_name"], organisation=data["new_organisation"]
+            )
+            services.attendance_add(
+                meeting=meeting,
+                person=person,
+                section=data["section"],
+                category=data["category"],
+                represents=data["represents"],
+            )
+        except ValidationError as exc:
+            errors = _errors(exc)
+    else:
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+    return _section(
+        request,
+        meeting,
+        "meetings/_attendance_editor.html",
+        "attendance",
+        status=422 if errors else 200,
+        errors=errors,
+    )
+
+
+@login_required
+@require_POST
+def attendance_line(request, code, number, pk):
+    meeting = meeting_for_user(request.user, code, number, write=True)
+    line = attendance_in(meeting, pk)
+    op = request.POST.get("op", "save")
+    errors = []
+    try:
+        if op == "delete":
+            services.attendance_remove(line=line)
+        elif op in {"up", "down"}:
+            services.attendance_move(line=line, offset=-1 if op == "up" else 1)
+        else:
+            form = AttendanceForm(request.POST, instance=line)
+            if form.is_valid():
+                services.attendance_update(line=line, **form.cleaned_data)
+            else:
+                errors = [f"{line.person.name}: {e}" for es in form.errors.values() for e in es]
+    except ValidationError as exc:
+        errors = [f"{line.person.name}: {e}" for e in _errors(exc)]
+    return _section(
+        request,
+        meeting,
+        "meetings/_attendance_editor.html",
+        "attendance",
+        status=422 if errors else 200,
+        errors=errors,
+    )
+
+
+@login_required
+@require_GET
+def people_search(request, code, number):
+    meeting = meeting_for_user(request.user, code, number, write=True)
+    query = request.GET.get("q", "").strip()
+    return render(
+        request,
+        "meetings/_people_results.html",
+        {"people": selectors.people_search(meeting, query), "query": query},
+    )
+
+
+@login_required
+@require_POST
+def item_add(request, code, number):
+    meeting = meeting_for_user(request.user, code, number, write=True)
+    errors = []
+    try:
+        sub_of = item_in(meeting, request.POST["sub_of"]) if request.POST.get("sub_of") else None
+        item = services.item_add(
+            meeting=meeting, title=request.POST.get("title", ""), sub_of=sub_of
+        )
+    except ValidationError as exc:
+        errors = _errors(exc)
+        anchor = "items"
+    else:
+        anchor = f"item-{item.pk}"
+    return _section(
+        request, meeting, "meetings/_items_editor.html", anchor, status=422 if errors else 200,
+        errors=errors,
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def item_op(request, code, number, pk):
+    meeting = meeting_for_user(request.user, code, number, write=True)
+    item = item_in(meeting, pk)
+    op = request.POST.get("op", "save")
+    if op == "save":
+        form = ItemForm(request.POST, instance=item)
+        conflict = None
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            try:
+                services.item_update(
+                    item=item, expected_version=form.cleaned_data["version"], **data
+                )
+            except EditConflict as exc:
+                conflict = exc.current
+                form.add_error(None, exc)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+        if form.errors or not request.htmx:
+            if not form.errors:
+                messages.success(request, f"Item {item.number} saved.")
+                return redirect(_edit_url(meeting, f"item-{item.pk}"))
+            return render(
+                request,
+                "meetings/_item_editor.html",
+                {**_workspace(request, meeting), "item": item, "form": form, "conflict": conflict},
+                status=409 if conflict else 422,
+            )
+        item.refresh_from_db()
+        return render(
+            request,
+            "meetings/_item_editor.html",
+            {**_workspace(request, meeting), "item": item, "saved": True},
+        )
+    errors = []
+    try:
+        if op == "delete":
+            services.item_delete(item=item)
+        elif op in {"up", "down"}:
+            services.item_move(item=item, offset=-1 if op == "up" else 1)
+        elif op in {"indent", "outdent"}:
+            services.item_set_depth(item=item, sub=op == "indent")
+    except ValidationError as exc:
+        errors = _errors(exc)
+    return _section(
+        request, meeting, "meetings/_items_editor.html", f"item-{item.pk}",
+        status=422 if errors else 200, errors=errors,
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def preview(request, code, number):
+    meeting_for_user(request.user, code, number, write=True)
+    text = request.POST.get("text") or request.POST.get("narrative") or ""
+    return HttpResponse(render_markdown(text, doc_id="preview"))
+
+
+@login_required
+@require_POST
+def decision_op(request, code, number, item_pk, pk=None):
+    meeting = meeting_for_user(request.user, code, number, write=True)
+    item = item_in(meeting, item_pk)
+    decision = decision_in(item, pk) if pk else None
+    errors = []
+    if request.POST.get("op") == "delete" and decision:
+        services.decision_delete(decision=decision)
+    else:
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.decision_save(
+                    item=item,
+                    decision=decision,
+                    verb=form.cleaned_data["verb"],
+                    text=form.cleaned_data["text"],
+                    points=form.cleaned_data["points"],
+                    expected_version=form.cleaned_data["version"],
+                )
+            except ValidationError as exc:
+                errors = _errors(exc)
+        else:
+            errors = [e for es in form.errors.values() for e in es]
+    return _item_section(request, meeting, item, errors)
+
+
+@login_required
+@require_POST
+def action_op(request, code, number, item_pk, pk=None):
+    meeting = meeting_for_user(request.user, code, number, write=True)
+    item = item_in(meeting, item_pk)
+    action = action_in(item, pk) if pk else None
+    errors = []
+    try:
+        if request.POST.get("op") == "delete" and action:
+            reference = action_delete(action=action)
+            messages.info(request, f"{reference} deleted; its number will not be reused.")
+        else:
+            form = ActionForm(request.POST)
+            if not form.is_valid():
+                errors = [e for es in form.errors.values() for e in es]
+            elif action is None:
+                action = action_raise(
+                    meeting=meeting,
+                    item=item,
+                    owners=form.owners,
+                    text=form.cleaned_data["text"],
+                    target_date=form.cleaned_data["target_date"],
+                    target_note=form.cleaned_data["target_note"].strip(),
+                    topic=form.cleaned_data["topic"],
+                    by=request.user,
+                )
+            else:
+                action_update(
+                    action=action,
+                    owners=form.owners,
+                    text=form.cleaned_data["text"],
+                    target_date=form.cleaned_data["target_date"],
+                    target_note=form.cleaned_data["target_note"],
+                    topic=form.cleaned_data["topic"],
+                    expected_version=form.cleaned_data["version"],
+                )
+    except ValidationError as exc:
+        errors = _errors(exc)
+    return _item_section(request, meeting, item, errors, typed=request.POST if errors else None)
+
+
+def _item_section(request, meeting, item, errors, typed=None):
+    if request.htmx:
+        return render(
+            request,
+            "meetings/_item_editor.html",
+            {**_workspace(request, meeting), "item": item, "errors": errors, "typed": typed},
+            status=422 if errors else 200,
+        )
+    for error in errors:
+        messages.error(request, error)
+    return redirect(_edit_url(meeting, f"item-{item.pk}"))
+
+
+# --- lifecycle -------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def minutes_transition(request, code, number, step):
+    if step == "circulate":
+        meeting = meeting_for_user(request.user, code, number, write=True)
+    else:
+        meeting = meeting_for_user(request.user, code, number, chair=True)
+    try:
+        if step == "circulate":
+            services.minutes_circulate(meeting=meeting, by=request.user)
+            messages.success(request, "Draft circulated: members can now read it.")
+        elif step == "approve":
+            form = ApproveForm(request.POST, meeting=meeting)
+            if not form.is_valid():
+                raise ValidationError("Choose a later meeting of this committee, or none.")
+            services.minutes_approve(
+                meeting=meeting, at_meeting=form.cleaned_data["at_meeting"], by=request.user
+            )
+            messages.success(request, "Minutes approved. They are now read-only.")
+        elif step == "publish":
+            services.minutes_publish(meeting=meeting, by=request.user)
+            messages.success(request, "Minutes published as final.")
+        elif step == "revise":
+            form = ReviseForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError("Say why the approved minutes are being corrected.")
+            revision = services.minutes_revise(
+                meeting=meeting, reason=form.cleaned_data["reason"], by=request.user
+            )
+            messages.success(
+                request,
+                f"Revision {revision.number} recorded; the minutes are a draft again for the "
+                "correction.",
+            )
+        else:
+            raise Http404("No such step.")
+    except ValidationError as exc:
+        for error in _errors(exc):
+            messages.error(request, error)
+    return redirect(reverse("minutes", args=[meeting.committee.code, meeting.number]))
+
+
+@require_GET
+def revision_detail(request, code, number, revision):
+    meeting = meeting_for_user(request.user, code, number)
+    found = revision_in(meeting, revision)
+    return render(request, "meetings/revision.html", {"meeting": meeting, "revision": found})

@@ -1,0 +1,51 @@
+"""Browser tests: Playwright drives Debian's Chromium against pytest-django's live_server.
+
+No browser is ever downloaded (`playwright install` is not used): the
+`browser_type_launch_args` fixture points Playwright at /usr/bin/chromium.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import need
+
+# Playwright's sync API keeps an event loop running in the test thread, so
+# Django's ORM would refuse to run there (SynchronousOnlyOperation).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+def pytest_collection_modifyitems(items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    need(CHROMIUM.is_file(), f"Chromium not installed at {CHROMIUM}")
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": [*browser_type_launch_args.get("args", []), *CHROMIUM_ARGS],
+    }
+
+
+@pytest.fixture
+def screenshot_dir() -> Path:
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOT_DIR

@@ -1,0 +1,73 @@
+"""The demo's OPSG 25 as a user and another tool see it: minutes.json and the page."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from tests.base import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEMO_MODE = True
+    settings.DEMO_PASSWORD = PASSWORD
+    call_command("load_demo", verbosity=0)
+
+
+def get_json(client):
+    assert client.login(username="member", password=PASSWORD)
+    response = client.get("/committees/OPSG/meetings/25/minutes.json")
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+def test_minutes_json_has_the_whole_meeting(client, demo):
+    doc = get_json(client)
+    assert doc["reference"] == "OPSG_25_0110"
+    assert (doc["date"], doc["start"], doc["end"]) == ("2019-10-01", "10:00", "17:00")
+    assert len(doc["attendance"]["members"]) == 15
+    assert len(doc["attendance"]["participants"]) == 22
+    assert len(doc["attendance"]["apologies"]) == 4
+    assert [item["number"] for item in doc["items"]] == [str(n) for n in range(1, 21)]
+    assert [a["reference"] for a in doc["actions_raised"]] == [
+        f"OPSG 25/{n:02d}" for n in range(1, 19)
+    ]
+    reviewed = doc["actions_reviewed"]
+    assert len(reviewed) == 10
+    assert sum(r["status"] == "closed" for r in reviewed) == 3
+    assert sum(r["status"] == "open" for r in reviewed) == 7
+    assert doc["incidents"] == ["INC000000478818", "INC000000479406"]
+    assert doc["next_meetings"] == [{"kind": "main", "date": "2019-11-05"}]
+
+
+def test_actions_reviewed_carry_the_dates_as_printed(client, demo):
+    rows = {r["reference"]: r for r in get_json(client)["actions_reviewed"]}
+    assert [r for r in rows] == [
+        "OPSG 11/02", "OPSG 20/06", "OPSG 23/05", "OPSG 23/06", "OPSG 23/08",
+        "OPSG 23/09", "OPSG 24/02", "OPSG 24/05", "OPSG 24/06", "OPSG 24/08",
+    ]  # fmt: skip
+    first = rows["OPSG 11/02"]
+    assert (first["raised_on"], first["last_target"], first["revised_target"]) == (
+        "2018-08-28", "2019-09-13", None,
+    )  # fmt: skip
+    assert first["status"] == "closed"
+    assert rows["OPSG 23/05"]["revised_target"] == "2019-11-05"
+    assert rows["OPSG 24/05"]["revised_target"] == "To be determined"
+    assert rows["OPSG 23/09"]["owners"] == ["DNOs", "DCC"]
+    assert rows["OPSG 24/08"]["owners"] == ["DCC", "SECAS"]
+
+
+def test_minutes_page_reads_like_the_minutes(client, demo):
+    assert client.login(username="member", password=PASSWORD)
+    body = client.get("/committees/OPSG/meetings/25/").content.decode()
+    assert "ACTION OPSG 25/01:" in body
+    assert "ACTION OPSG 25/18:" in body
+    assert "The OPSG <strong>ENDORSED</strong> proposal SIP4931" in body
+    assert "Enable customers to be able to put updates on Service Requests via SSI" in body
+    assert "[^1]" not in body
+    assert "Liam Cowe" in body and "(Teleconference)" in body
+    assert "Post-meeting note:" in body
+    assert "Action Status: Closed" in body
