@@ -9,6 +9,7 @@ from .models import (
     CommitteeRole,
     Decision,
     Meeting,
+    Modification,
     NextMeeting,
     Organisation,
     Person,
@@ -121,3 +122,9 @@ class AttendanceAdmin(SimpleHistoryAdmin):
     list_select_related = ["person", "meeting__committee"]
     autocomplete_fields = ["person", "alternate_for"]
     raw_id_fields = ["meeting"]
+
+
+@admin.register(Modification)
+class ModificationAdmin(admin.ModelAdmin):
+    list_display = ["reference", "title", "url"]
+    search_fields = ["reference", "title"]

@@ -89,6 +89,8 @@ class AttendanceAddForm(forms.Form):
 
 
 class AttendanceForm(forms.ModelForm):
+    # The line's version when the form was drawn; blank skips the check.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
     alternate_for = PersonChoiceField(
         queryset=Person.objects.select_related("organisation"),
         required=False,

@@ -6,6 +6,7 @@ import re
 
 import nh3
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
@@ -44,22 +45,35 @@ def render_markdown(text: str, *, doc_id: str = "") -> SafeString:
 
 
 _INCIDENT = re.compile(r"\bINC[0-9]{12}\b")
+_MODIFICATION = re.compile(r"\b(?:SECMP[0-9]{4}|MP[0-9]{3}[A-Z]?|DP[0-9]{3})\b")
 _ANCHOR = re.compile(r"(<a\b[^>]*>.*?</a>)", re.S)
 
 
-def link_incidents(html: str, known: set[str]) -> SafeString:
-    """Turn known incident numbers in rendered, sanitised HTML into links to
-    their page; text already inside a link is left alone."""
-    if not known:
+def link_references(
+    html: str, incidents: set[str], modifications: dict[str, str] | None = None
+) -> SafeString:
+    """Turn known incident numbers (to their page here) and known
+    modification references (to their page on the code administrator's
+    site) in rendered, sanitised HTML into links; text already inside a link
+    is left alone, and unknown references stay plain text."""
+    modifications = modifications or {}
+    if not incidents and not modifications:
         return mark_safe(html)  # noqa: S308 - input is already sanitised HTML
 
-    def link(match: re.Match) -> str:
+    def incident(match: re.Match) -> str:
         reference = match.group(0)
-        if reference not in known:
+        if reference not in incidents:
             return reference
         return f'<a href="{reverse("incident", args=[reference])}">{reference}</a>'
 
+    def modification(match: re.Match) -> str:
+        reference = match.group(0)
+        url = modifications.get(reference)
+        if not url:
+            return reference
+        return f'<a href="{escape(url)}" rel="noopener noreferrer">{reference}</a>'
+
     parts = _ANCHOR.split(html)
     for index in range(0, len(parts), 2):
-        parts[index] = _INCIDENT.sub(link, parts[index])
+        parts[index] = _MODIFICATION.sub(modification, _INCIDENT.sub(incident, parts[index]))
     return mark_safe("".join(parts))  # noqa: S308 - only our own anchors were added

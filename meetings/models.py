@@ -291,6 +291,7 @@ class Attendance(models.Model):
     )
     role = models.CharField(max_length=100, blank=True, help_text='e.g. "Meeting Secretary".')
     order = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
 
@@ -433,3 +434,28 @@ class MinutesRevision(models.Model):
 
     def __str__(self):
         return f"{self.meeting} revision {self.number}"
+
+
+class Modification(models.Model):
+    """A change proposal to the code that minutes talk about (SECMP0067,
+    DP083). Reference data: where one is known, its reference in a narrative
+    becomes a link to its page."""
+
+    reference = models.CharField(
+        max_length=20,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^(SECMP[0-9]{4}|MP[0-9]{3}[A-Z]?|DP[0-9]{3})$",
+                "Use a reference such as SECMP0067, MP123 or DP083.",
+            )
+        ],
+    )
+    title = models.CharField(max_length=200)
+    url = models.URLField(max_length=500, help_text="Its page on the code administrator's site.")
+
+    class Meta:
+        ordering = ["reference"]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"

@@ -212,10 +212,19 @@ def attendance_add(
 
 
 @transaction.atomic
-def attendance_update(*, line: Attendance, **fields) -> Attendance:
+def attendance_update(
+    *, line: Attendance, expected_version: int | None = None, **fields
+) -> Attendance:
     """Change a person's marks or move them between the three lists. Marks of
-    presence are dropped when someone becomes an apology."""
+    presence are dropped when someone becomes an apology. A save drawn from
+    an older version of the line is refused (EditConflict)."""
     _check_draft(line.meeting)
+    claim_version(line, expected_version)
+    if fields.get("section") == Attendance.Section.APOLOGY and not (
+        fields.get("represents") or line.represents
+    ):
+        # An apology is listed by the body represented; a member's category stands in.
+        fields["represents"] = fields.get("category") or line.category
     for name, value in fields.items():
         setattr(line, name, value)
     if line.section == Attendance.Section.APOLOGY:
@@ -240,11 +249,20 @@ def attendance_remove(*, line: Attendance) -> None:
 @transaction.atomic
 def attendance_move(*, line: Attendance, offset: int) -> None:
     """Move a person up (-1) or down (+1) within their list."""
+    lines = list(line.meeting.attendance.filter(section=line.section).order_by("order", "id"))
+    index = next(i for i, other in enumerate(lines) if other.pk == line.pk)
+    attendance_move_to(line=line, position=index + offset)
+
+
+@transaction.atomic
+def attendance_move_to(*, line: Attendance, position: int) -> None:
+    """Put a person at `position` (0-based) in their list, as dragging does.
+    A position outside the list leaves the order alone."""
     _check_draft(line.meeting)
     lines = list(line.meeting.attendance.filter(section=line.section).order_by("order", "id"))
     index = next(i for i, other in enumerate(lines) if other.pk == line.pk)
-    target = index + offset
-    if not 0 <= target < len(lines):
+    target = position
+    if not 0 <= target < len(lines) or target == index:
         return
     lines.insert(target, lines.pop(index))
     for order, other in enumerate(lines):

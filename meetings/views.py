@@ -233,12 +233,18 @@ def attendance_line(request, code, number, pk):
             services.attendance_remove(line=line)
         elif op in {"up", "down"}:
             services.attendance_move(line=line, offset=-1 if op == "up" else 1)
+        elif op == "move_to":
+            services.attendance_move_to(line=line, position=_int(request.POST.get("position")))
         else:
             form = AttendanceForm(request.POST, instance=line)
             if form.is_valid():
-                services.attendance_update(line=line, **form.cleaned_data)
+                data = dict(form.cleaned_data)
+                version = data.pop("version")
+                services.attendance_update(line=line, expected_version=version, **data)
             else:
                 errors = [f"{line.person.name}: {e}" for es in form.errors.values() for e in es]
+    except EditConflict as exc:
+        errors = [_attendance_conflict(exc.current, request.POST)]
     except ValidationError as exc:
         errors = [f"{line.person.name}: {e}" for e in _errors(exc)]
     return _section(
@@ -249,6 +255,31 @@ def attendance_line(request, code, number, pk):
         status=422 if errors else 200,
         errors=errors,
     )
+
+
+def _int(value, default=-1) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _attendance_conflict(current, posted) -> str:
+    """Both versions of a person's line, in words: the list shows theirs."""
+    section = dict(current.Section.choices).get(posted.get("section"), "?")
+    yours = [section]
+    yours += [label for name, label in ATTENDANCE_MARKS if posted.get(name)]
+    yours += [f"{label} {posted[name]}" for name, label in ATTENDANCE_TEXTS if posted.get(name)]
+    theirs = [current.get_section_display(), *current.marks]
+    return (
+        f"{current.person.name}: someone else changed this line while you were editing, "
+        f"so yours was not saved. Saved now: {'; '.join(theirs)}. "
+        f"Yours was: {'; '.join(yours)}. Re-apply your change below if it is still needed."
+    )
+
+
+ATTENDANCE_MARKS = [("is_alternate", "Alternate"), ("remote", "Teleconference"), ("part", "Part")]
+ATTENDANCE_TEXTS = [("items", "items"), ("role", "role"), ("represents", "represents")]
 
 
 @login_required
@@ -351,6 +382,7 @@ def decision_op(request, code, number, item_pk, pk=None):
     item = item_in(meeting, item_pk)
     decision = decision_in(item, pk) if pk else None
     errors = []
+    theirs = None
     if request.POST.get("op") == "delete" and decision:
         services.decision_delete(decision=decision)
     else:
@@ -365,11 +397,16 @@ def decision_op(request, code, number, item_pk, pk=None):
                     points=form.cleaned_data["points"],
                     expected_version=form.cleaned_data["version"],
                 )
+            except EditConflict as exc:
+                errors, theirs = _errors(exc), exc.current
             except ValidationError as exc:
                 errors = _errors(exc)
         else:
             errors = [e for es in form.errors.values() for e in es]
-    return _item_section(request, meeting, item, errors)
+    editing = (
+        _editing(request, "decision", pk, theirs, ["verb", "text", "points"]) if errors else None
+    )
+    return _item_section(request, meeting, item, errors, editing)
 
 
 @login_required
@@ -379,6 +416,7 @@ def action_op(request, code, number, item_pk, pk=None):
     item = item_in(meeting, item_pk)
     action = action_in(item, pk) if pk else None
     errors = []
+    theirs = None
     try:
         if request.POST.get("op") == "delete" and action:
             reference = action_delete(action=action)
@@ -408,17 +446,35 @@ def action_op(request, code, number, item_pk, pk=None):
                     topic=form.cleaned_data["topic"],
                     expected_version=form.cleaned_data["version"],
                 )
+    except EditConflict as exc:
+        errors, theirs = _errors(exc), exc.current
     except ValidationError as exc:
         errors = _errors(exc)
-    return _item_section(request, meeting, item, errors, typed=request.POST if errors else None)
+    fields = ["topic", "text", "target_date", "target_note"]
+    editing = (
+        _editing(request, "action", pk, theirs, fields, ACTION_OWNER_FIELDS) if errors else None
+    )
+    return _item_section(request, meeting, item, errors, editing)
 
 
-def _item_section(request, meeting, item, errors, typed=None):
+ACTION_OWNER_FIELDS = ["owner_organisations", "owner_people"]
+
+
+def _editing(request, kind, pk, theirs, fields, list_fields=()) -> dict:
+    """What the secretary typed into a decision or action form that was not
+    saved, so the form comes back as they left it (beside the other person's
+    version after an edit conflict)."""
+    typed = {name: request.POST.get(name, "") for name in fields}
+    typed.update({name: request.POST.getlist(name) for name in list_fields})
+    return {"kind": kind, "pk": pk, "typed": typed, "theirs": theirs}
+
+
+def _item_section(request, meeting, item, errors, editing=None):
     if request.htmx:
         return render(
             request,
             "meetings/_item_editor.html",
-            {**_workspace(request, meeting), "item": item, "errors": errors, "typed": typed},
+            {**_workspace(request, meeting), "item": item, "errors": errors, "editing": editing},
             status=422 if errors else 200,
         )
     for error in errors:

@@ -23,6 +23,7 @@ from meetings.models import (
     CommitteeRole,
     Decision,
     Meeting,
+    Modification,
     NextMeeting,
     Organisation,
     Person,
@@ -58,6 +59,7 @@ def load_demo(*, password: str | None, logins: bool | None = None) -> dict:
         committees = _committees()
         organisations = _organisations()
         _classifications()
+        _modifications()
         meeting = _meeting(committees[data.OPSG])
         people = _attendance(meeting, organisations)
         _roles(committees[data.OPSG], people)
@@ -67,6 +69,13 @@ def load_demo(*, password: str | None, logins: bool | None = None) -> dict:
         _incidents(items)
         users = _logins(committees[data.OPSG], organisations, password) if logins else 0
     return _counts(meeting) | {"logins": users}
+
+
+def _modifications() -> None:
+    for reference, title, url in data.MODIFICATIONS:
+        Modification.objects.update_or_create(
+            reference=reference, defaults={"title": title, "url": url}
+        )
 
 
 def _committees() -> dict[str, Committee]:

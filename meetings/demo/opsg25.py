@@ -208,6 +208,17 @@ SECMP0062_URL = (
     "northbound-application-traffic-management-alert-storm-protection/"
 )
 
+# Modifications the minutes mention, with their pages: references become links.
+MODIFICATIONS = [
+    ("DP083", "Change Coordination", DP083_URL),
+    ("SECMP0067", "Service Request Traffic Management", SECMP0067_URL),
+    (
+        "SECMP0062",
+        "Northbound Application Traffic Management - Alert Storm Protection",
+        SECMP0062_URL,
+    ),
+]
+
 
 def _decision(verb, text, points=(), first_point_number=1):
     return {

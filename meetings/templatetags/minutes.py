@@ -1,7 +1,8 @@
 from django import template
 
 from incidents.models import Incident
-from meetings.markdown import link_incidents, render_markdown
+from meetings.markdown import link_references, render_markdown
+from meetings.models import Modification
 
 register = template.Library()
 
@@ -14,6 +15,14 @@ def _known_incidents(context) -> set[str]:
     return cache["known_incidents"]
 
 
+def _known_modifications(context) -> dict[str, str]:
+    """Modification references with a known page, read once per rendering."""
+    cache = context.render_context
+    if "known_modifications" not in cache:
+        cache["known_modifications"] = dict(Modification.objects.values_list("reference", "url"))
+    return cache["known_modifications"]
+
+
 @register.filter
 def narrative(text, doc_id=""):
     """Markdown → sanitised HTML; doc_id keeps footnote anchors unique on the page."""
@@ -22,8 +31,10 @@ def narrative(text, doc_id=""):
 
 @register.simple_tag(takes_context=True)
 def narrative_html(context, text, doc_id=""):
-    """As `narrative`, with known incident numbers linked to their pages."""
-    return link_incidents(render_markdown(text, doc_id=str(doc_id)), _known_incidents(context))
+    """As `narrative`, with known incident numbers and modification
+    references linked to their pages."""
+    html = render_markdown(text, doc_id=str(doc_id))
+    return link_references(html, _known_incidents(context), _known_modifications(context))
 
 
 @register.simple_tag

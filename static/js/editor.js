@@ -23,3 +23,45 @@
     if (focus) { focus.focus(); }
   });
 })();
+
+// Attendance: drag a person by the handle to a new place in their list. The
+// ↑ and ↓ buttons do the same from the keyboard.
+(function () {
+  "use strict";
+  var dragged = null;
+
+  function lineOf(node) { return node && node.closest ? node.closest("li[data-move-url]") : null; }
+
+  document.addEventListener("dragstart", function (event) {
+    if (!event.target.classList || !event.target.classList.contains("drag-handle")) { return; }
+    dragged = lineOf(event.target);
+    if (!dragged) { return; }
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", dragged.id);
+    dragged.classList.add("is-dragging");
+  });
+  document.addEventListener("dragover", function (event) {
+    var over = lineOf(event.target);
+    if (dragged && over && over.parentNode === dragged.parentNode) {
+      event.preventDefault();
+      event.dataTransfer.dropEffect = "move";
+    }
+  });
+  document.addEventListener("drop", function (event) {
+    var over = lineOf(event.target);
+    if (!dragged || !over || over.parentNode !== dragged.parentNode || over === dragged) { return; }
+    event.preventDefault();
+    var position = Array.prototype.indexOf.call(over.parentNode.children, over);
+    var token = dragged.querySelector("input[name=csrfmiddlewaretoken]");
+    window.htmx.ajax("POST", dragged.dataset.moveUrl, {
+      target: "#attendance",
+      swap: "outerHTML",
+      values: { op: "move_to", position: position, csrfmiddlewaretoken: token ? token.value : "" }
+    });
+  });
+  document.addEventListener("dragend", function () {
+    if (dragged) { dragged.classList.remove("is-dragging"); }
+    dragged = null;
+  });
+})();
+

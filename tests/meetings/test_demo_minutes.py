@@ -71,3 +71,10 @@ def test_minutes_page_reads_like_the_minutes(client, demo):
     assert "Liam Cowe" in body and "(Teleconference)" in body
     assert "Post-meeting note:" in body
     assert "Action Status: Closed" in body
+
+
+def test_known_modifications_link_to_their_pages(client, demo):
+    assert client.login(username="member", password=PASSWORD)
+    body = client.get("/committees/OPSG/meetings/25/").content.decode()
+    # Item 7 names DP083 in plain text as well as in a link.
+    assert 'rel="noopener noreferrer">DP083</a>' in body

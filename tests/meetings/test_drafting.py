@@ -275,6 +275,59 @@ class TestItems:
         assert response.status_code == 422
         assert AgendaItem.objects.filter(pk=item.pk).exists()
 
+    def test_drag_puts_a_person_at_a_position(self, client, world, meeting):
+        lines = [
+            Attendance.objects.create(meeting=meeting, person=p, section="member", order=i)
+            for i, p in enumerate([world.chair, world.member, world.owner])
+        ]
+        client = login(client, "secretary")
+        response = client.post(
+            url(meeting, f"attendance/{lines[2].pk}/"), {"op": "move_to", "position": 0}, **HTMX
+        )
+        assert response.status_code == 200
+        order = list(meeting.attendance.order_by("order").values_list("pk", flat=True))
+        assert order == [lines[2].pk, lines[0].pk, lines[1].pk]
+        # A position outside the list, or not a number, changes nothing.
+        for position in ["7", "x"]:
+            client.post(
+                url(meeting, f"attendance/{lines[0].pk}/"), {"op": "move_to", "position": position}
+            )
+        assert list(meeting.attendance.order_by("order").values_list("pk", flat=True)) == order
+
+    def test_stale_save_is_refused_with_both_versions(self, client, world, meeting):
+        line = Attendance.objects.create(meeting=meeting, person=world.member, section="member")
+        client = login(client, "secretary")
+        drawn = line.version
+        client.post(
+            url(meeting, f"attendance/{line.pk}/"),
+            {"section": "member", "remote": "on", "version": drawn},
+        )
+        response = client.post(
+            url(meeting, f"attendance/{line.pk}/"),
+            {"section": "member", "part": "on", "items": "6", "version": drawn},
+            **HTMX,
+        )
+        assert response.status_code == 422
+        body = response.content.decode()
+        assert "someone else changed this line" in body
+        assert (
+            "Saved now: Member; Teleconference" in body
+            and "Yours was: Member; Part; items 6" in body
+        )
+        line.refresh_from_db()
+        assert line.remote and not line.part
+
+    def test_member_moved_to_apologies_is_listed_by_category(self, client, world, meeting):
+        line = Attendance.objects.create(
+            meeting=meeting, person=world.member, section="member", category="Large Supplier"
+        )
+        login(client, "secretary").post(
+            url(meeting, f"attendance/{line.pk}/"),
+            {"section": "apology", "category": "Large Supplier", "remote": "on"},
+        )
+        line.refresh_from_db()
+        assert (line.section, line.represents, line.remote) == ("apology", "Large Supplier", False)
+
 
 class TestDecisionsAndActions:
     def test_add_decision_with_points(self, client, world, meeting):
@@ -337,6 +390,55 @@ class TestDecisionsAndActions:
         body = response.content.decode()
         assert "Choose at least one owner." in body and "Typed but ownerless" in body
 
+    def test_decision_conflict_shows_both_texts_and_keeps_mine(self, client, world, meeting):
+        item = make_item(meeting)
+        decision = Decision.objects.create(item=item, verb="NOTED", text="the first text.")
+        client = login(client, "secretary")
+        drawn = decision.version
+        client.post(
+            url(meeting, f"items/{item.pk}/decisions/{decision.pk}/"),
+            {"verb": "AGREED", "text": "their text.", "version": drawn},
+        )
+        response = client.post(
+            url(meeting, f"items/{item.pk}/decisions/{decision.pk}/"),
+            {"verb": "NOTED", "text": "my text.", "points": "my point", "version": drawn},
+            **HTMX,
+        )
+        assert response.status_code == 422
+        body = response.content.decode()
+        assert "Someone else saved this while you were editing" in body
+        assert "<strong>AGREED</strong> their text." in body
+        assert ">my text.</textarea>" in body and ">my point</textarea>" in body
+        decision.refresh_from_db()
+        assert decision.text == "their text."
+        # Saving again from the merged form (carrying their version) succeeds.
+        decision.refresh_from_db()
+        response = client.post(
+            url(meeting, f"items/{item.pk}/decisions/{decision.pk}/"),
+            {"verb": "AGREED", "text": "merged.", "version": decision.version},
+            **HTMX,
+        )
+        assert response.status_code == 200
+        decision.refresh_from_db()
+        assert decision.text == "merged."
+
+    def test_failed_action_edit_keeps_typing_in_that_actions_form(self, client, world, meeting):
+        item = make_item(meeting)
+        action = action_raise(meeting=meeting, item=item, owners=[world.dcc], text="DCC to one.")
+        response = login(client, "secretary").post(
+            url(meeting, f"items/{item.pk}/actions/{action.pk}/"),
+            {"text": "Edited, now ownerless", "version": action.version},
+            **HTMX,
+        )
+        assert response.status_code == 422
+        body = response.content.decode()
+        edit_form = body.split(f'id="a{action.pk}-text"')[1].split("</textarea>")[0]
+        assert "Edited, now ownerless" in edit_form
+        new_form = body.split(f'id="na{item.pk}-text"')[1].split("</textarea>")[0]
+        assert "Edited" not in new_form
+        action.refresh_from_db()
+        assert action.text == "DCC to one."
+
 
 class TestLifecycle:
     def test_circulate_approve_publish(self, client, world, meeting):
@@ -397,5 +499,5 @@ def test_minutes_page_query_count_holds(client, world, items):
         assert client.get(url(meeting)).status_code == 200
     # session, user, meeting (access), member's roles, meeting again (selector),
     # attendance, items, decisions, actions, owners, incident reviews, reviews,
-    # next meetings, revisions, known incident numbers
-    assert len(queries) == 15, "\n".join(q["sql"] for q in queries.captured_queries)
+    # next meetings, revisions, known incident numbers, known modifications
+    assert len(queries) == 16, "\n".join(q["sql"] for q in queries.captured_queries)
