@@ -36,6 +36,13 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """A British user's browser: Accept-Language en-GB, London time. (Debian's
+    headless Chromium still draws date inputs the American way.)"""
+    return {**browser_context_args, "locale": "en-GB", "timezone_id": "Europe/London"}
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     need(CHROMIUM.is_file(), f"Chromium not installed at {CHROMIUM}")
     return {
