@@ -109,12 +109,18 @@ format: $(DEV_STAMP) ## Rewrite files with ruff (format, then safe fixes)
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-bench: $(DEV_STAMP) ## Timings as ratios (bench/run.py)
+bench: $(DEV_STAMP) ## Timings as ratios (bench/run.py, bench/pdf.py, bench/reminders.py, bench/action_list.py)
 	@if [ -f bench/run.py ]; then \
 	  $(PY) bench/run.py; \
 	else \
 	  echo "No bench/run.py yet: nothing to measure."; \
 	fi
+	@# WeasyPrint against headless Chromium, in a process of its own (its peak memory is measured).
+	$(PY) bench/pdf.py
+	@# The reminder job: 10,000 overdue actions over 500 owners to a local SMTP sink, against bare smtplib.
+	$(PY) bench/reminders.py
+	@# The action log against the admin's change list at 10,000 and 100,000 actions (scratch SQLite).
+	$(PY) bench/action_list.py
 
 clean: ## Remove collected static files and caches (keeps .venv and var/)
 	rm -rf staticfiles .pytest_cache .ruff_cache test-results

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Action, ActionOwner, ActionReview, OwnerUpdate, Reminder
+from .models import Action, ActionOwner, ActionReview, FeedToken, OwnerUpdate, Reminder
 
 
 class ActionOwnerInline(admin.TabularInline):
@@ -52,3 +52,19 @@ class ReminderAdmin(admin.ModelAdmin):
     list_filter = ["state", "kind", "day"]
     list_select_related = ["action"]
     raw_id_fields = ["action"]
+
+
+@admin.register(FeedToken)
+class FeedTokenAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "committee", "created_at", "revoked_at"]
+    list_filter = ["kind", "committee"]
+    list_select_related = ["user", "committee"]
+    raw_id_fields = ["user"]
+    # The secret itself stays out of the list and the search: an operator
+    # revokes a feed (sets revoked_at), they do not need to read its URL.
+    exclude = ["token"]
+    readonly_fields = ["user", "kind", "committee", "created_at"]
+
+    def has_add_permission(self, request):
+        # Feeds are made by their users on /actions/feeds/, never for them.
+        return False

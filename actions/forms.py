@@ -5,7 +5,7 @@ from django.utils.text import Truncator
 
 from meetings.models import Committee
 
-from .models import Action, OwnerUpdate
+from .models import Action, FeedToken, OwnerUpdate, Reminder
 from .selectors import ReviewRow
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -20,7 +20,8 @@ class ReviewForm(forms.Form):
     view and handed to every row's form."""
 
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
-    owner_update = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The owners' updates used to fill the row ("12" or "12,15"): accepted on save.
+    owner_update = forms.CharField(required=False, widget=forms.HiddenInput)
     update = forms.CharField(
         label="Update at this meeting",
         required=False,
@@ -89,6 +90,13 @@ class ReviewForm(forms.Form):
             {"list": "target-notes", "placeholder": "To be determined"}
         )
 
+    def clean_owner_update(self) -> list[int]:
+        ids = []
+        for part in self.cleaned_data["owner_update"].split(","):
+            if part.strip().isdigit():
+                ids.append(int(part))
+        return ids
+
     def clean(self):
         data = super().clean()
         if data.get("status") == Action.Status.CLOSED:
@@ -138,7 +146,7 @@ class ReviewForm(forms.Form):
             ),
             expected_version=data["version"],
             # An update someone else has accepted meanwhile is no longer pending: let it be.
-            owner_update=pending.get(data.get("owner_update")),
+            owner_updates=[pending[pk] for pk in data.get("owner_update", []) if pk in pending],
         )
 
 
@@ -174,3 +182,81 @@ def initial_for(row: ReviewRow, from_update: OwnerUpdate | None = None) -> dict:
             revised_target_note=from_update.proposed_target_note,
         )
     return initial
+
+
+class OwnerUpdateForm(forms.Form):
+    """An owner's update before the meeting, and the target they propose."""
+
+    text = forms.CharField(
+        label="Your update",
+        strip=True,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Write the update you want the meeting to hear."},
+    )
+    proposed_target_date = forms.DateField(
+        label="Proposed new target date", required=False, widget=DATE
+    )
+    proposed_target_note = forms.CharField(
+        label="…or in words", required=False, max_length=200, strip=True
+    )
+
+    def __init__(self, data=None, *, action: Action, **kwargs):
+        super().__init__(data, **kwargs)
+        self.action = action
+        self.fields["proposed_target_note"].widget.attrs.update(
+            {"list": "target-notes", "placeholder": "To be determined"}
+        )
+
+    def clean(self):
+        data = super().clean()
+        date, note = data.get("proposed_target_date"), data.get("proposed_target_note")
+        if date and note:
+            self.add_error(
+                "proposed_target_note",
+                "Give a proposed date or words such as “To be determined”, not both.",
+            )
+        raised_on = self.action.raised_on
+        if date and date < raised_on:
+            self.add_error(
+                "proposed_target_date",
+                f"The target cannot be before the action was raised ({raised_on:%d/%m/%Y}).",
+            )
+        return data
+
+
+class FeedForm(forms.Form):
+    """Which calendar feed to make: the meetings of one of the user's
+    committees, or the target dates of their own and their organisation's
+    actions. One field: a radio button for each feed the user may make."""
+
+    feed = forms.ChoiceField(
+        label="What the feed shows",
+        widget=forms.RadioSelect,
+        initial="actions",
+        error_messages={"required": "Choose what the feed shows."},
+    )
+
+    def __init__(self, data=None, *, committees: list[Committee], **kwargs):
+        super().__init__(data, **kwargs)
+        self.committees = {f"meetings-{c.pk}": c for c in committees}
+        self.fields["feed"].choices = [("actions", "Target dates of my actions")] + [
+            (key, f"Meetings of {c.code}") for key, c in self.committees.items()
+        ]
+
+    def service_arguments(self) -> dict:
+        choice = self.cleaned_data["feed"]
+        if choice == "actions":
+            return {"kind": FeedToken.Kind.ACTIONS, "committee": None}
+        return {"kind": FeedToken.Kind.MEETINGS, "committee": self.committees[choice]}
+
+
+class ReminderRunForm(forms.Form):
+    """The staff page's choice of day and state (?day=2026-11-23&state=failed)."""
+
+    day = forms.DateField(label="Day", required=False, widget=DATE, input_formats=["%Y-%m-%d"])
+    state = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[("", "Every reminder"), *Reminder.State.choices],
+    )

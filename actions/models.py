@@ -2,6 +2,7 @@
 owners' updates between meetings, and the reminders sent about them."""
 
 import datetime
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -260,7 +261,10 @@ class ActionReview(models.Model):
 
     @property
     def slipped(self) -> bool:
-        """The target moved later, or was given up to "to be determined"."""
+        """The target moved later, or was given up to "to be determined".
+
+        The action log counts slips in SQL with actions.selectors.SLIPPED:
+        change the two together (tests/actions/test_log.py checks they agree)."""
         if self.slip_days > 0:
             return True
         return bool(
@@ -300,6 +304,34 @@ class OwnerUpdate(models.Model):
     def __str__(self):
         return f"Update on {self.action} ({self.get_state_display()})"
 
+    @property
+    def sender(self) -> str:
+        """Whose update it is, as the secretary reads it: "DCC (Jane Doe)" from
+        an owner; "Sam Secretary (SECAS), for DCC" when someone who does not
+        own the action sent it on the owners' behalf. Reads the action's
+        owners, which the selectors prefetch."""
+        user = self.submitted_by
+        person = getattr(user, "person", None)
+        if person is None:
+            return user.get_full_name() or user.get_username()
+        organisation = person.organisation
+        owners = list(self.action.owners.all())
+        own = any(
+            owner.person_id == person.pk
+            or (organisation is not None and owner.organisation_id == organisation.pk)
+            for owner in owners
+        )
+        if own:
+            return f"{organisation.short_name} ({person.name})" if organisation else person.name
+        name = f"{person.name} ({organisation.short_name})" if organisation else person.name
+        return f"{name}, for {'/'.join(owner.name for owner in owners)}"
+
+    @property
+    def proposed_target_display(self) -> str:
+        if self.proposed_target_date:
+            return f"{self.proposed_target_date:%d/%m/%Y}"
+        return self.proposed_target_note
+
 
 class Reminder(models.Model):
     """One reminder about one action to one recipient on one day. The row is
@@ -337,3 +369,52 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} reminder of {self.action} to {self.recipient}"
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class FeedToken(models.Model):
+    """A private calendar feed URL. The token is the only credential a
+    calendar application can send, so it is long, random and revocable; the
+    feed shows what its user may see when it is fetched, not when it was
+    made."""
+
+    class Kind(models.TextChoices):
+        MEETINGS = "meetings", "Meetings of a committee"
+        ACTIONS = "actions", "Target dates of my actions"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_tokens"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    committee = models.ForeignKey(
+        Committee, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token, editable=False)
+    created_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # A meetings feed is of one committee; an action feed spans them all.
+            models.CheckConstraint(
+                condition=(Q(kind="meetings") & Q(committee__isnull=False))
+                | (Q(kind="actions") & Q(committee__isnull=True)),
+                name="feedtoken_committee_matches_kind",
+            )
+        ]
+
+    def __str__(self):
+        what = f"{self.committee} meetings" if self.committee_id else "action target dates"
+        return f"Feed of {what} for {self.user}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    @property
+    def filename(self) -> str:
+        return f"{self.kind}.ics"

@@ -1,24 +1,44 @@
 """Reads of actions. Selectors own the joins and prefetches, so a review
 screen of 300 actions costs the same few queries as one of 3."""
 
+import datetime
 import re
+from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
+    CharField,
+    Count,
+    DateField,
     Exists,
+    F,
+    Func,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
+    Sum,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from meetings.models import Committee, Meeting
+from meetings.access import Role, can_see_meeting
+from meetings.models import AgendaItem, Committee, CommitteeRole, Meeting, NextMeeting
+from opsg.workdays import is_working_day
 
-from .models import Action, ActionOwner, ActionReview, OwnerUpdate
+from .filters import ActionLogFilter, OwnersSummaryFilter
+from .models import Action, ActionOwner, ActionReview, FeedToken, OwnerUpdate, Reminder
+from .reminders import OwnerWithoutEmail, reminders_due
+
+# Roles that may read what a confidential session decided (actions/access.py).
+CONFIDENTIAL_ROLES = {Role.SECRETARY, Role.CHAIR, Role.MEMBER}
 
 SLUG_RE = re.compile(r"^(?P<code>[a-z][a-z0-9]*)-(?P<meeting>\d+)-(?P<conf>conf-)?(?P<seq>\d+)$")
 
@@ -167,3 +187,684 @@ def successor_choices(meeting: Meeting, rows: list[ReviewRow]) -> list[Action]:
 def transfer_choices(meeting: Meeting) -> list[Committee]:
     """Committees an action can be transferred to: every other one."""
     return list(Committee.objects.exclude(pk=meeting.committee_id).order_by("code"))
+
+
+# --- one action: its detail page ----------------------------------------------
+
+_OWNERS = Prefetch("owners", queryset=ActionOwner.objects.select_related("organisation", "person"))
+
+
+def action_with_owners(reference: str) -> Action | None:
+    """The action with what deciding access and drawing its header need."""
+    return (
+        Action.objects.select_related(
+            "committee",
+            "transferred_to",
+            "superseded_by__committee",
+            "meeting__committee",
+            "meeting__classification",
+            "item",
+        )
+        .prefetch_related(_OWNERS)
+        .filter(reference__iexact=reference)
+        .first()
+    )
+
+
+@dataclass
+class Change:
+    """One field changed in one step of the audit trail."""
+
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime.datetime
+    who: str
+    kind: str  # "+" recorded, "~" changed, "-" deleted (simple-history's codes)
+    changes: list[Change] = field(default_factory=list)
+
+
+@dataclass
+class ActionDetail:
+    action: Action
+    # Every review at every meeting, in meeting order.
+    reviews: list[ActionReview]
+    # Actions this one replaced (11/02 is superseded by 25/01: 25/01 lists 11/02).
+    supersedes: list[Action]
+    history: list[HistoryEntry]
+    reminders: list[Reminder]
+    # Owners' updates, newest first, whatever became of them.
+    updates: list[OwnerUpdate]
+
+    @property
+    def times_slipped(self) -> int:
+        return sum(1 for review in self.reviews if review.slipped)
+
+    @property
+    def days_slipped(self) -> int:
+        return sum(review.slip_days for review in self.reviews)
+
+    @property
+    def pending_updates(self) -> list[OwnerUpdate]:
+        return [u for u in self.updates if u.state == OwnerUpdate.State.PENDING]
+
+
+# Bookkeeping, not something a member changed.
+_HISTORY_EXCLUDED = ["version"]
+
+
+def action_detail(action: Action) -> ActionDetail:
+    """Everything the action's page shows, in the same few queries however
+    many reviews, updates and recorded changes it has: its reviews (with
+    their meetings), the actions it superseded, its history (with who made
+    each change), its owners' updates, its reminders, and one query per
+    kind of record a changed link pointed to (at most four)."""
+    reviews = list(
+        action.reviews.select_related("meeting__committee", "meeting__classification").order_by(
+            "meeting__date", "meeting__number", "pk"
+        )
+    )
+    supersedes = list(
+        Action.objects.filter(superseded_by=action)
+        .select_related("committee")
+        .order_by("meeting_number", "confidential", "sequence")
+    )
+    updates = list(
+        action.owner_updates.select_related(
+            "submitted_by__person__organisation", "review__meeting__committee"
+        ).order_by("-submitted_at", "-pk")
+    )
+    return ActionDetail(
+        action=action,
+        reviews=reviews,
+        supersedes=supersedes,
+        history=action_history(action),
+        reminders=list(action.reminders.order_by("-day", "recipient")),
+        updates=updates,
+    )
+
+
+def action_history(action: Action) -> list[HistoryEntry]:
+    """The action's audit trail, oldest first: who changed which fields when,
+    each record compared with the one before (django-simple-history's
+    `diff_against`, which compares in memory)."""
+    records = list(
+        action.history.select_related("history_user__person").order_by("history_date", "history_id")
+    )
+    entries, deltas = [], []
+    previous = None
+    for record in records:
+        entry = HistoryEntry(when=record.history_date, who=_who(record.history_user), kind="+")
+        if previous is not None and record.history_type != "+":
+            entry.kind = record.history_type
+            delta = record.diff_against(previous, excluded_fields=_HISTORY_EXCLUDED)
+            deltas.append((entry, delta.changes))
+        entries.append(entry)
+        previous = record
+    names = _linked_names([change for _, changes in deltas for change in changes])
+    for entry, changes in deltas:
+        entry.changes = [
+            Change(
+                label=_label(change.field),
+                old=_shown(change.field, change.old, names),
+                new=_shown(change.field, change.new, names),
+            )
+            for change in changes
+        ]
+    # A save that changed only bookkeeping (the version a review bumps) is
+    # not a change anyone made to the action.
+    return [e for e in entries if e.kind != "~" or e.changes]
+
+
+def _who(user) -> str:
+    if user is None:
+        return "the system"
+    person = getattr(user, "person", None)
+    return person.name if person else (user.get_full_name() or user.get_username())
+
+
+def _label(name: str) -> str:
+    label = str(Action._meta.get_field(name).verbose_name)
+    return label[:1].upper() + label[1:]
+
+
+_LINKS = {Action: "reference", Committee: "code", Meeting: None, AgendaItem: None}
+
+
+def _linked_names(changes) -> dict[tuple[type, int], str]:
+    """Names for the records a changed link pointed at, one query per kind."""
+    wanted: dict[type, set[int]] = {}
+    for change in changes:
+        target = getattr(Action._meta.get_field(change.field), "related_model", None)
+        if target in _LINKS:
+            wanted.setdefault(target, set()).update(
+                v for v in (change.old, change.new) if v is not None
+            )
+    names = {}
+    for model, ids in wanted.items():
+        rows = model.objects.filter(pk__in=ids)
+        if model is Meeting:
+            rows = rows.select_related("committee")
+        elif model is AgendaItem:
+            rows = rows.select_related("meeting__committee")
+        for obj in rows:
+            if model is AgendaItem:
+                names[model, obj.pk] = f"item {obj.number} of {obj.meeting}"
+            else:
+                names[model, obj.pk] = str(obj)
+    return names
+
+
+def _shown(name: str, value, names: dict) -> str:
+    if value is None or value == "":
+        return "—"
+    model_field = Action._meta.get_field(name)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if model_field.related_model is not None:
+        return names.get((model_field.related_model, value), f"#{value} (since removed)")
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime.date):
+        return f"{value:%d/%m/%Y}"
+    return str(value)
+
+
+# --- calendar feeds -----------------------------------------------------------
+
+
+@dataclass
+class FeedMeeting:
+    """One event of a committee's meetings feed: a meeting held or planned,
+    or a date announced at the end of earlier minutes ("Next main meeting:
+    1 June 2021") that has no meeting of its own yet."""
+
+    uid: str
+    committee: Committee
+    date: datetime.date
+    kind_label: str
+    meeting: Meeting | None = None
+
+
+def meetings_for_feed(user, committee: Committee) -> list[FeedMeeting]:
+    """The meetings of a committee the user may see (as on the committee's
+    page), and the next-meeting dates those minutes announce. A meeting whose
+    minutes the user may not read yet (a draft, for a member) still comes
+    through the date announced in the minutes before it."""
+    meetings = list(
+        Meeting.objects.filter(committee=committee)
+        .select_related("committee", "classification")
+        .order_by("date", "number")
+    )
+    seen = [m for m in meetings if can_see_meeting(user, m)]
+    # A date announced is left out once the meeting on it is in the feed.
+    held = {m.date for m in seen}
+    announced = (
+        NextMeeting.objects.filter(meeting__in=seen)
+        .exclude(date__in=held)
+        .order_by("date", "kind")
+        .distinct()
+    )
+    events = [
+        FeedMeeting(
+            uid=f"{committee.code.lower()}-meeting-{m.number}",
+            committee=committee,
+            date=m.date,
+            kind_label=m.get_kind_display(),
+            meeting=m,
+        )
+        for m in seen
+    ]
+    dates = set()
+    for nxt in announced:
+        if (nxt.date, nxt.kind) in dates:
+            continue
+        dates.add((nxt.date, nxt.kind))
+        events.append(
+            FeedMeeting(
+                uid=f"{committee.code.lower()}-next-{nxt.kind}-{nxt.date:%Y%m%d}",
+                committee=committee,
+                date=nxt.date,
+                kind_label=nxt.get_kind_display(),
+            )
+        )
+    return sorted(events, key=lambda e: e.date)
+
+
+def actions_for_feed(user) -> QuerySet[Action]:
+    """The user's own and their organisation's open actions with a target
+    date, as far as they may see them: a confidential session's actions only
+    where they are secretary, chair or member of the committee."""
+    person = getattr(user, "person", None) if user.is_authenticated else None
+    if person is None:
+        return Action.objects.none()
+    owned = Q(owners__person=person)
+    if person.organisation_id:
+        owned |= Q(owners__organisation=person.organisation_id)
+    actions = Action.objects.filter(
+        pk__in=Action.objects.filter(owned).values("pk"),
+        status=Action.Status.OPEN,
+        target_date__isnull=False,
+    )
+    if not user.is_staff:
+        inner = CommitteeRole.objects.filter(person__user=user, role__in=CONFIDENTIAL_ROLES).values(
+            "committee"
+        )
+        actions = actions.filter(
+            Q(confidential=False) | Q(committee__in=inner) | Q(transferred_to__in=inner)
+        )
+    return (
+        actions.select_related("committee")
+        .prefetch_related(_OWNERS)
+        .order_by("target_date", "committee__code", "meeting_number", "confidential", "sequence")
+    )
+
+
+def feeds_for_user(user) -> list[FeedToken]:
+    """The user's own calendar feeds, newest first, revoked ones too."""
+    return list(FeedToken.objects.filter(user=user).select_related("committee"))
+
+
+# --- action log ---------------------------------------------------------------
+#
+# The log at /actions/, its CSV and XLSX exports and the owners summary. One
+# annotated queryset serves them all: every number a row shows, or a filter or
+# sort uses, is computed in SQL, so 300 actions cost the same few queries as 3
+# and a page of 50 never reads the other rows' reviews.
+
+LOG_PAGE_SIZE = 50
+
+# Owners in their order on the action. (ActionOwner's default ordering goes
+# through the action to the committee: two joins for nothing.)
+_OWNERS_IN_ORDER = ActionOwner.objects.select_related("organisation", "person").order_by(
+    "order", "pk"
+)
+_LOG_OWNERS = Prefetch("owners", queryset=_OWNERS_IN_ORDER)
+
+# "Slipped more than twice" in the log's summary line: at least this many slips.
+MANY_SLIPS = 3
+
+# An ActionReview slipped when the target moved later at that review, or an
+# open action's target was given up for words ("To be determined"); "N/A"
+# (unchanged, or closed) is not a slip. This is ActionReview.slipped in SQL:
+# the two must say the same, and tests/actions/test_log.py checks every case.
+SLIPPED = Q(
+    last_target_date__isnull=False,
+    revised_target_date__isnull=False,
+    revised_target_date__gt=F("last_target_date"),
+) | (
+    Q(status=Action.Status.OPEN)
+    & ~Q(revised_target_note="")
+    & ~Q(revised_target_note__iexact="N/A")
+)
+
+
+class DaysBetween(Func):
+    """Whole days from `start` to `end` (negative when `end` is earlier), as an
+    integer, on PostgreSQL (date - date) and SQLite (julianday)."""
+
+    arity = 2
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+    output_field = IntegerField()
+
+    def __init__(self, start, end, **extra):
+        super().__init__(end, start, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
+def _per_action(reviews: QuerySet[ActionReview], function: str, expression, outer: str = "pk"):
+    """COUNT or SUM over one action's reviews, as a correlated subquery: only
+    the rows a page shows pay for it, where a join would group every row.
+
+    The aggregate is a plain Func, not Count/Sum: those would make Django add
+    GROUP BY action_id, and the grouped form costs SQLite a third more when
+    the counts above the table work it out for every selected action."""
+    total = Func(expression, function=function, output_field=IntegerField())
+    subquery = Subquery(
+        reviews.filter(action=OuterRef(outer)).order_by().annotate(n=total).values("n"),
+        output_field=IntegerField(),
+    )
+    # SUM over no rows is NULL; COUNT is 0 already.
+    return Coalesce(subquery, 0) if function == "SUM" else subquery
+
+
+def slips_of(outer: str = "pk"):
+    """How many of the action's reviews slipped (see SLIPPED)."""
+    return _per_action(ActionReview.objects.filter(SLIPPED), "COUNT", F("pk"), outer)
+
+
+def slip_days_of(outer: str = "pk"):
+    """Days the target moved out over all the action's reviews: the same sum
+    as ActionReview.slip_days, over the reviews whose revised date is later."""
+    later = ActionReview.objects.filter(revised_target_date__gt=F("last_target_date"))
+    return _per_action(later, "SUM", DaysBetween("last_target_date", "revised_target_date"), outer)
+
+
+def log_annotations(today: datetime.date) -> dict:
+    """What every row of the log carries besides its own columns:
+    - slips, slip_days: see `slips_of`, `slip_days_of`;
+    - days_overdue: days past the target of an open action (0 otherwise), as
+      Action.days_overdue(today) counts them;
+    - update_sent: an owner's update waits for the secretary;
+    - first_owner: the first owner's name, to sort by owner."""
+    first_owner = (
+        ActionOwner.objects.filter(action=OuterRef("pk"))
+        .order_by("order", "pk")
+        .annotate(name=Coalesce("organisation__short_name", "person__name"))
+        .values("name")[:1]
+    )
+    return {
+        "slips": slips_of(),
+        "slip_days": slip_days_of(),
+        "days_overdue": Case(
+            When(
+                status=Action.Status.OPEN,
+                target_date__lt=today,
+                then=DaysBetween("target_date", Value(today, output_field=DateField())),
+            ),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        "update_sent": Exists(
+            OwnerUpdate.objects.filter(action=OuterRef("pk"), state=OwnerUpdate.State.PENDING)
+        ),
+        "first_owner": Subquery(first_owner, output_field=CharField()),
+    }
+
+
+@dataclass
+class ActionLog:
+    """The log as filtered: the filter (its form and what it could not read),
+    and the matching actions, annotated and in the order asked for."""
+
+    filterset: ActionLogFilter
+    actions: QuerySet[Action]
+    today: datetime.date
+
+
+@dataclass
+class LogSummary:
+    total: int
+    open: int
+    overdue: int
+    slipped_often: int
+
+
+def action_log(
+    actions: QuerySet[Action], *, data, request, today: datetime.date | None = None
+) -> ActionLog:
+    """`actions`: those the user may see (access.visible_actions); `data`: the
+    query string. No query runs until the result is read."""
+    today = today or timezone.localdate()
+    actions = actions.select_related("committee").annotate(**log_annotations(today))
+    filterset = ActionLogFilter(data, queryset=actions, request=request, today=today)
+    return ActionLog(filterset=filterset, actions=filterset.qs, today=today)
+
+
+def log_summary(log: ActionLog) -> LogSummary:
+    """The counts above the table, over everything the filter selected: one query."""
+    # Only the columns counted: the rows' other annotations stay out of the
+    # inner query, rather than being worked out for every row and dropped.
+    counts = (
+        log.actions.order_by()
+        .values("pk", "status", "target_date", "slips")
+        .aggregate(
+            total=Count("pk"),
+            open=Count("pk", filter=Q(status=Action.Status.OPEN)),
+            overdue=Count("pk", filter=Q(status=Action.Status.OPEN, target_date__lt=log.today)),
+            slipped_often=Count("pk", filter=Q(slips__gte=MANY_SLIPS)),
+        )
+    )
+    return LogSummary(**counts)
+
+
+def log_page(log: ActionLog, number, *, total: int) -> Page:
+    """One page of the log with each row's owners: two queries. A page number
+    that is not a number gives the first page; one past the end, the last."""
+    paginator = Paginator(log.actions.prefetch_related(_LOG_OWNERS), LOG_PAGE_SIZE)
+    # The summary has counted the rows already.
+    paginator.count = total
+    page = paginator.get_page(number)
+    page.object_list = list(page.object_list)
+    return page
+
+
+@dataclass
+class NextMeetingNote:
+    """For "My actions": a committee's next meeting, and how many of the
+    user's open actions of that committee have no update sent in for it."""
+
+    committee: Committee
+    date: datetime.date | None
+    open: int
+    without_update: int
+
+
+def next_meeting_notes(log: ActionLog, *, rows: list[Action]) -> list[NextMeetingNote]:
+    """Per committee of the selected open actions: its next meeting (a meeting
+    on or after today, or a date announced in earlier minutes) and how many
+    actions still need an update before it. Two queries. Each of `rows` (the
+    page) gets `next_meeting`, its committee's next meeting date or None."""
+    counts = list(
+        log.actions.filter(status=Action.Status.OPEN)
+        .order_by()
+        .values("committee_id")
+        .annotate(open=Count("pk"), without_update=Count("pk", filter=Q(update_sent=False)))
+    )
+    committees = Committee.objects.filter(pk__in=[c["committee_id"] for c in counts]).annotate(
+        next_held=Subquery(
+            Meeting.objects.filter(committee=OuterRef("pk"), date__gte=log.today)
+            .order_by("date")
+            .values("date")[:1]
+        ),
+        next_announced=Subquery(
+            NextMeeting.objects.filter(meeting__committee=OuterRef("pk"), date__gte=log.today)
+            .order_by("date")
+            .values("date")[:1]
+        ),
+    )
+    by_pk = {c.pk: c for c in committees}
+    notes = []
+    for row in counts:
+        committee = by_pk[row["committee_id"]]
+        dates = [d for d in (committee.next_held, committee.next_announced) if d]
+        notes.append(
+            NextMeetingNote(
+                committee=committee,
+                date=min(dates) if dates else None,
+                open=row["open"],
+                without_update=row["without_update"],
+            )
+        )
+    dates = {note.committee.pk: note.date for note in notes}
+    for action in rows:
+        action.next_meeting = dates.get(action.committee_id)
+    return sorted(notes, key=lambda n: n.committee.code)
+
+
+@dataclass
+class ExportRow:
+    """One line of the exported log: the minutes' Actions Outstanding columns,
+    then owners, slips, lateness and the latest update."""
+
+    action: Action
+    owners: list[str]
+    latest: ActionReview | None
+
+    @property
+    def last_target(self) -> datetime.date | str:
+        """The target coming into the latest review, as the minutes print it."""
+        if self.latest is None:
+            return ""
+        return self.latest.last_target_date or self.latest.last_target_note or "N/A"
+
+    @property
+    def current_target(self) -> datetime.date | str:
+        return self.action.target_date or self.action.target_note
+
+
+def log_export_rows(log: ActionLog) -> Iterator[ExportRow]:
+    """Every action the filter selected, in the page's order. Three queries
+    however many: the actions (read in chunks), all their owners, and all
+    their reviews (to find each one's latest); the owners and reviews are
+    selected with the log's own query as a subquery, so no list of ids is
+    sent (SQLite limits those)."""
+    selected = log.actions.values("pk")
+    owners: dict[int, list[str]] = defaultdict(list)
+    for owner in _OWNERS_IN_ORDER.filter(action__in=selected):
+        owners[owner.action_id].append(owner.name)
+    latest: dict[int, ActionReview] = {}
+    reviews = (
+        ActionReview.objects.filter(action__in=selected)
+        .select_related("meeting__committee")
+        .order_by("action_id", "-meeting__date", "-meeting__number")
+    )
+    for review in reviews:
+        latest.setdefault(review.action_id, review)
+    for action in log.actions.iterator(chunk_size=2000):
+        yield ExportRow(action=action, owners=owners[action.pk], latest=latest.get(action.pk))
+
+
+@dataclass
+class OwnerLine:
+    """One owner's row of the owners summary, over their open actions."""
+
+    value: str  # in the log's query string: org-3, person-12
+    name: str
+    is_person: bool
+    open: int
+    overdue: int
+    overdue_days: int
+    slipped: int  # open actions that slipped at least once
+    slips: int  # times, over all their open actions
+
+    @property
+    def average_days_overdue(self) -> float | None:
+        """Over the overdue actions only; None when none is overdue."""
+        return self.overdue_days / self.overdue if self.overdue else None
+
+
+@dataclass
+class OwnersSummary:
+    filterset: OwnersSummaryFilter
+    lines: list[OwnerLine]
+    today: datetime.date
+
+
+def owners_summary(
+    actions: QuerySet[Action], *, data, request, today: datetime.date | None = None
+) -> OwnersSummary:
+    """The owners summary of the `actions` the user may see, narrowed to a
+    committee by `data` (the query string)."""
+    today = today or timezone.localdate()
+    filterset = OwnersSummaryFilter(data, queryset=actions, request=request)
+    return OwnersSummary(
+        filterset=filterset, lines=owner_lines(filterset.qs, today=today), today=today
+    )
+
+
+def owner_lines(actions: QuerySet[Action], *, today: datetime.date) -> list[OwnerLine]:
+    """Per owner (organisation or person) of the open `actions`: how many,
+    how many overdue and by how much on average, and their slips. One query,
+    grouped in SQL, most overdue first."""
+    overdue = Q(action__target_date__lt=today)
+    rows = (
+        ActionOwner.objects.filter(
+            action__in=actions.filter(status=Action.Status.OPEN).values("pk")
+        )
+        .annotate(action_slips=slips_of("action_id"))
+        .values("organisation_id", "organisation__short_name", "person_id", "person__name")
+        .annotate(
+            open=Count("action_id"),
+            overdue=Count("action_id", filter=overdue),
+            overdue_days=Coalesce(
+                Sum(
+                    DaysBetween("action__target_date", Value(today, output_field=DateField())),
+                    filter=overdue,
+                ),
+                0,
+            ),
+            slipped=Count("action_id", filter=Q(action_slips__gt=0)),
+            slips=Coalesce(Sum("action_slips"), 0),
+        )
+        .order_by()
+    )
+    lines = [
+        OwnerLine(
+            value=f"org-{row['organisation_id']}"
+            if row["organisation_id"]
+            else f"person-{row['person_id']}",
+            name=row["organisation__short_name"] or row["person__name"],
+            is_person=not row["organisation_id"],
+            open=row["open"],
+            overdue=row["overdue"],
+            overdue_days=row["overdue_days"],
+            slipped=row["slipped"],
+            slips=row["slips"],
+        )
+        for row in rows
+    ]
+    return sorted(lines, key=lambda line: (-line.overdue, -line.open, line.name.lower()))
+
+
+# --- the reminder run of a day (staff) -----------------------------------------
+
+REMINDER_PAGE_SIZE = 50
+
+
+@dataclass
+class ReminderRun:
+    day: datetime.date
+    # Rows of the day by state (sent, failed, claimed), all states counted.
+    counts: dict[str, int]
+    # One page of the rows asked for, with their actions and committees.
+    page: Page
+    working_day: bool
+    # Owners of actions due that day whom no reminder can reach, as they stand now.
+    without_email: list[OwnerWithoutEmail]
+
+
+def reminder_run(day: datetime.date, *, state: str = "", page=None) -> ReminderRun:
+    """The day's reminder rows for the staff page: the counts (one query), one
+    page of rows, failures first (two queries: count and page), and the
+    owners without an email address (the job's own read: five queries)."""
+    rows = Reminder.objects.filter(day=day)
+    counts = {value: 0 for value in Reminder.State.values}
+    for row in rows.order_by().values("state").annotate(n=Count("pk")):
+        counts[row["state"]] = row["n"]
+    if state:
+        rows = rows.filter(state=state)
+    rows = rows.select_related("action__committee").order_by(
+        Case(
+            When(state=Reminder.State.FAILED, then=Value(0)),
+            When(state=Reminder.State.CLAIMED, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        ),
+        "recipient",
+        "action__reference",
+        "kind",
+    )
+    paginated = Paginator(rows, REMINDER_PAGE_SIZE).get_page(page)
+    paginated.object_list = list(paginated.object_list)
+    working_day = is_working_day(day)
+    return ReminderRun(
+        day=day,
+        counts=counts,
+        page=paginated,
+        working_day=working_day,
+        without_email=reminders_due(day).without_email if working_day else [],
+    )

@@ -7,11 +7,12 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from meetings.models import AgendaItem, Committee, Meeting, Organisation, Person
 from opsg.concurrency import EditConflict, claim_version
 
-from .models import Action, ActionOwner, ActionReview, OwnerUpdate, ReferenceCounter
+from .models import Action, ActionOwner, ActionReview, FeedToken, OwnerUpdate, ReferenceCounter
 
 Owner = Organisation | Person
 
@@ -252,6 +253,7 @@ def action_review_record(
     transferred_to: Committee | None = None,
     expected_version: int | None = None,
     owner_update: OwnerUpdate | None = None,
+    owner_updates: Sequence[OwnerUpdate] = (),
 ) -> ActionReview:
     """Record (or correct) the review of an action at a meeting: one row of its
     Actions Outstanding table. The action takes the revised target and the
@@ -260,8 +262,8 @@ def action_review_record(
     `expected_version` is the version of the review the form was drawn from
     (0: there was none yet); if someone saved the row since, EditConflict
     carries their review. None skips the check (imports, the demo loader).
-    `owner_update`, an owner's pending update the secretary used, is marked
-    as accepted into this review.
+    `owner_update` / `owner_updates`, owners' pending updates the secretary
+    used, are marked as accepted into this review, in the same transaction.
 
     An action transferred in from another committee is reviewed by the
     committee it went to: the review is kept, and the action takes its
@@ -291,7 +293,8 @@ def action_review_record(
             f"{action.reference} was transferred in from {action.committee.code}: "
             "close it here as completed or absorbed into other work."
         )
-    if owner_update is not None and owner_update.action_id != action.pk:
+    used = [u for u in (owner_update, *owner_updates) if u is not None]
+    if any(u.action_id != action.pk for u in used):
         raise ValidationError("That owner's update is about another action.")
 
     # The action's row is locked and re-read, so its text or owners edited a
@@ -340,10 +343,15 @@ def action_review_record(
             setattr(review, name, value)
         review.save()
 
-    if owner_update is not None and owner_update.state == OwnerUpdate.State.PENDING:
-        owner_update.state = OwnerUpdate.State.ACCEPTED
-        owner_update.review = review
-        owner_update.save(update_fields=["state", "review"])
+    if used:
+        # Re-read under lock: one accepted meanwhile (by another secretary's
+        # save) keeps the review it went into.
+        for accepted in OwnerUpdate.objects.select_for_update().filter(
+            pk__in=[u.pk for u in used], state=OwnerUpdate.State.PENDING
+        ):
+            accepted.state = OwnerUpdate.State.ACCEPTED
+            accepted.review = review
+            accepted.save(update_fields=["state", "review"])
 
     # The action's current state follows its latest review by this committee.
     latest = (
@@ -425,3 +433,62 @@ def action_delete(*, action: Action) -> str:
     reference = action.reference
     action.delete()
     return reference
+
+
+@transaction.atomic
+def owner_update_submit(
+    *,
+    action: Action,
+    by,
+    text: str,
+    proposed_target_date: datetime.date | None = None,
+    proposed_target_note: str = "",
+) -> OwnerUpdate:
+    """An owner's update before the meeting, or the secretary's on their
+    behalf. It waits, pending, for the secretary's review of the action at
+    the next meeting; it never changes the action by itself. Who may send
+    one is decided by `actions.access.action_for_user(..., update=True)`."""
+    text = text.strip()
+    proposed_target_note = proposed_target_note.strip()
+    if not text:
+        raise ValidationError({"text": "Write the update you want the meeting to hear."})
+    if not action.is_open:
+        raise ValidationError(
+            f"{action.reference} is closed: an update can only be sent on an open action."
+        )
+    if proposed_target_date and proposed_target_note:
+        raise ValidationError({"proposed_target_note": "Give a proposed date or words, not both."})
+    if proposed_target_date and proposed_target_date < action.raised_on:
+        raise ValidationError(
+            {
+                "proposed_target_date": "The target cannot be before the action was raised "
+                f"({action.raised_on:%d/%m/%Y})."
+            }
+        )
+    return OwnerUpdate.objects.create(
+        action=action,
+        submitted_by=by,
+        submitted_at=timezone.now(),
+        text=text,
+        proposed_target_date=proposed_target_date,
+        proposed_target_note=proposed_target_note,
+    )
+
+
+def feed_token_create(*, user, kind: str, committee: Committee | None = None) -> FeedToken:
+    """A new private feed URL. Each call gives a new token: the old URL goes
+    on working until it is revoked, so a calendar can be moved over first."""
+    if kind not in FeedToken.Kind.values:
+        raise ValidationError(f"Unknown kind of feed {kind!r}.")
+    if (kind == FeedToken.Kind.MEETINGS) != (committee is not None):
+        raise ValidationError("A meetings feed is of one committee; an action feed of none.")
+    return FeedToken.objects.create(
+        user=user, kind=kind, committee=committee, created_at=timezone.now()
+    )
+
+
+def feed_token_revoke(*, feed: FeedToken) -> FeedToken:
+    """Stop a feed URL at once. Revoking twice keeps the first date."""
+    FeedToken.objects.filter(pk=feed.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    feed.refresh_from_db(fields=["revoked_at"])
+    return feed

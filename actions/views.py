@@ -8,18 +8,29 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from meetings.access import meeting_for_user
+from meetings.access import can_see_meeting, meeting_for_user
 from meetings.models import Meeting
+from meetings.selectors import committees_for_user
 from opsg.concurrency import EditConflict
 
-from . import selectors, services
-from .forms import ReviewForm
-from .models import ActionReview
+from . import exports, ical, selectors, services
+from .access import (
+    action_for_user,
+    can_update_action,
+    feed_token_by_secret,
+    feed_token_for_user,
+    person_of,
+    staff_only,
+    visible_actions,
+)
+from .forms import FeedForm, OwnerUpdateForm, ReminderRunForm, ReviewForm
+from .models import ActionReview, FeedToken
 from .selectors import ReviewRow
 
 
@@ -147,3 +158,260 @@ def _add_service_error(form: ReviewForm, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+# --- one action: its page, and owners' updates ----------------------------------
+
+
+@require_GET
+@login_required
+def detail(request, slug):
+    action = action_for_user(request.user, slug)
+    may_update = action.is_open and can_update_action(request.user, action)
+    form = OwnerUpdateForm(action=action) if may_update else None
+    return _detail(request, action, form)
+
+
+@require_POST
+@login_required
+def update_submit(request, slug):
+    action = action_for_user(request.user, slug, update=True)
+    form = OwnerUpdateForm(request.POST, action=action)
+    if form.is_valid():
+        try:
+            services.owner_update_submit(action=action, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"Your update on {action.reference} was sent. The secretary will take it into "
+                "the review at the next meeting; until then the action is unchanged.",
+            )
+            return redirect(reverse("action-detail", args=[action.slug]) + "#updates")
+    # What was typed comes back with the messages next to the fields.
+    return _detail(request, action, form)
+
+
+def _detail(request, action, form: OwnerUpdateForm | None):
+    detail = selectors.action_detail(action)
+    user = request.user
+    return render(
+        request,
+        "actions/detail.html",
+        {
+            "detail": detail,
+            "action": action,
+            "form": form,
+            # Links to minutes only where the user may read them.
+            "raised_visible": action.meeting is not None and can_see_meeting(user, action.meeting),
+            "visible_meetings": {
+                r.meeting_id for r in detail.reviews if can_see_meeting(user, r.meeting)
+            },
+        },
+    )
+
+
+# --- private calendar feeds ---------------------------------------------------
+
+
+@require_GET
+@login_required
+def feeds(request):
+    return _feeds_page(request, FeedForm(committees=list(committees_for_user(request.user))))
+
+
+@require_POST
+@login_required
+def feed_create(request):
+    form = FeedForm(request.POST, committees=list(committees_for_user(request.user)))
+    if not form.is_valid():
+        return _feeds_page(request, form, status=400)
+    feed = services.feed_token_create(user=request.user, **form.service_arguments())
+    messages.success(request, f"New feed made: {_feed_label(feed)}. Copy its address below.")
+    return redirect(reverse("action-feeds") + f"#feed-{feed.pk}")
+
+
+@require_POST
+@login_required
+def feed_revoke(request, pk):
+    feed = feed_token_for_user(request.user, pk)
+    services.feed_token_revoke(feed=feed)
+    messages.success(request, f"Revoked: {_feed_label(feed)}. Its address no longer works.")
+    return redirect("action-feeds")
+
+
+def _feeds_page(request, form: FeedForm, status: int = 200):
+    tokens = selectors.feeds_for_user(request.user)
+    return render(
+        request,
+        "actions/feeds.html",
+        {
+            "form": form,
+            "active": [(t, _feed_url(request, t), _feed_label(t)) for t in tokens if t.is_active],
+            "revoked": [(t, _feed_label(t)) for t in tokens if not t.is_active],
+        },
+        status=status,
+    )
+
+
+def _feed_label(feed: FeedToken) -> str:
+    if feed.kind == FeedToken.Kind.MEETINGS:
+        return f"meetings of {feed.committee.code}"
+    return "target dates of my actions"
+
+
+def _feed_url(request, feed: FeedToken) -> str:
+    name = "feed-meetings" if feed.kind == FeedToken.Kind.MEETINGS else "feed-actions"
+    return request.build_absolute_uri(reverse(name, args=[feed.token]))
+
+
+@require_GET
+def meetings_feed(request, token):
+    feed = feed_token_by_secret(token, FeedToken.Kind.MEETINGS)
+    committee, user = feed.committee, feed.user
+
+    def minutes_url(item):
+        if not can_see_meeting(user, item.meeting):
+            return None
+        return request.build_absolute_uri(
+            reverse("minutes", args=[committee.code, item.meeting.number])
+        )
+
+    body = ical.meetings_calendar(
+        selectors.meetings_for_feed(user, committee),
+        name=f"{committee.code} meetings",
+        host=request.get_host(),
+        minutes_url=minutes_url,
+    )
+    return _calendar_response(body, feed)
+
+
+@require_GET
+def actions_feed(request, token):
+    feed = feed_token_by_secret(token, FeedToken.Kind.ACTIONS)
+    body = ical.actions_calendar(
+        selectors.actions_for_feed(feed.user),
+        name="My actions: target dates",
+        host=request.get_host(),
+        detail_url=lambda a: request.build_absolute_uri(reverse("action-detail", args=[a.slug])),
+    )
+    return _calendar_response(body, feed)
+
+
+def _calendar_response(body: bytes, feed: FeedToken) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{feed.filename}"'
+    # The URL is the credential: keep the feed out of shared caches.
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+# --- action log ---------------------------------------------------------------
+
+# The log's columns whose heading sorts by them (their ?sort= keys).
+_SORTABLE = ("reference", "owner", "raised", "target", "overdue", "slips")
+
+
+@require_GET
+@login_required
+def action_log(request):
+    """The action log, and "My actions" (?owner=mine) on the same page."""
+    log = selectors.action_log(visible_actions(request.user), data=request.GET, request=request)
+    summary = selectors.log_summary(log)
+    page = selectors.log_page(log, request.GET.get("page"), total=summary.total)
+    mine = log.filterset.is_mine
+    return render(
+        request,
+        "actions/log.html",
+        {
+            "log": log,
+            "filter": log.filterset,
+            "summary": summary,
+            "many_slips": selectors.MANY_SLIPS,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+            "columns": _columns(log.filterset.current_sort),
+            "mine": mine,
+            "notes": selectors.next_meeting_notes(log, rows=page.object_list) if mine else [],
+            "unlinked": mine and person_of(request.user) is None,
+        },
+    )
+
+
+def _columns(current: str) -> dict[str, dict]:
+    """Per sortable column: the sort its heading links to (the reverse of the
+    current one when it is this column's) and its aria-sort."""
+    columns = {}
+    for key in _SORTABLE:
+        if current == key:
+            columns[key] = {"next": f"-{key}", "aria": "ascending"}
+        elif current == f"-{key}":
+            columns[key] = {"next": key, "aria": "descending"}
+        else:
+            columns[key] = {"next": key, "aria": ""}
+    return columns
+
+
+@require_GET
+@login_required
+def action_owners(request):
+    summary = selectors.owners_summary(
+        visible_actions(request.user), data=request.GET, request=request
+    )
+    return render(request, "actions/owners.html", {"summary": summary, "filter": summary.filterset})
+
+
+@require_GET
+@login_required
+def action_export_csv(request):
+    log = selectors.action_log(visible_actions(request.user), data=request.GET, request=request)
+    response = StreamingHttpResponse(
+        exports.csv_lines(selectors.log_export_rows(log)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_export_name(log, "csv")}"'
+    return response
+
+
+@require_GET
+@login_required
+def action_export_xlsx(request):
+    log = selectors.action_log(visible_actions(request.user), data=request.GET, request=request)
+    body = exports.xlsx_bytes(selectors.log_export_rows(log))
+    response = HttpResponse(body, content_type=exports.XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{_export_name(log, "xlsx")}"'
+    return response
+
+
+def _export_name(log, extension: str) -> str:
+    return f"actions-{log.today:%Y-%m-%d}.{extension}"
+
+
+# --- the day's reminder run (staff) -------------------------------------------
+
+
+@require_GET
+@login_required
+def reminder_runs(request):
+    """What the reminder job did on a day (?day=YYYY-MM-DD, default today):
+    sent, failed with the error, claimed and not sent, and the owners it
+    could not reach."""
+    staff_only(request.user)
+    today = timezone.localdate()
+    form = ReminderRunForm({"day": today.isoformat(), "state": ""} | request.GET.dict())
+    day, state = today, ""
+    if form.is_valid():
+        day = form.cleaned_data["day"] or today
+        state = form.cleaned_data["state"]
+    run = selectors.reminder_run(day, state=state, page=request.GET.get("page"))
+    return render(
+        request,
+        "actions/reminder_runs.html",
+        {
+            "form": form,
+            "run": run,
+            "state": state,
+            "today": today,
+            "page_range": run.page.paginator.get_elided_page_range(run.page.number, on_each_side=2),
+        },
+    )

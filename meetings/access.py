@@ -46,6 +46,11 @@ def is_chair(user, committee: Committee) -> bool:
     return user.is_authenticated and (user.is_staff or Role.CHAIR in roles_for(user, committee))
 
 
+def can_export_minutes(user, committee: Committee) -> bool:
+    """The chair and the secretary make PDFs of the minutes; readers download them."""
+    return is_chair(user, committee) or is_secretary(user, committee)
+
+
 def can_write_meeting(user, meeting: Meeting) -> bool:
     return is_secretary(user, meeting.committee) and not meeting.is_frozen
 
@@ -63,10 +68,11 @@ def committee_for_user(user, code: str, *, write: bool = False) -> Committee:
 
 
 def meeting_for_user(
-    user, code: str, number: int, *, write: bool = False, chair: bool = False
+    user, code: str, number: int, *, write: bool = False, chair: bool = False, export: bool = False
 ) -> Meeting:
     """`write`: the secretary editing a draft. `chair`: the chair approving,
-    publishing or opening approved minutes for correction."""
+    publishing or opening approved minutes for correction. `export`: the chair
+    or the secretary asking for a PDF of the minutes."""
     try:
         meeting = Meeting.objects.select_related("committee", "classification").get(
             committee__code__iexact=code, number=number
@@ -81,6 +87,8 @@ def meeting_for_user(
         raise PermissionDenied("Only the committee's secretary may change draft minutes.")
     if chair and not is_chair(user, meeting.committee):
         raise PermissionDenied("Only the chair may approve, publish or correct minutes.")
+    if export and not can_export_minutes(user, meeting.committee):
+        raise PermissionDenied("Only the chair or the secretary may make a PDF of the minutes.")
     return meeting
 
 

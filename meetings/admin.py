@@ -9,6 +9,7 @@ from .models import (
     CommitteeRole,
     Decision,
     Meeting,
+    MinutesDocument,
     Modification,
     NextMeeting,
     Organisation,
@@ -128,3 +129,21 @@ class AttendanceAdmin(SimpleHistoryAdmin):
 class ModificationAdmin(admin.ModelAdmin):
     list_display = ["reference", "title", "url"]
     search_fields = ["reference", "title"]
+
+
+@admin.register(MinutesDocument)
+class MinutesDocumentAdmin(admin.ModelAdmin):
+    """Read-only: PDFs are made by "Export PDF" and render_minutes, and are records."""
+
+    list_display = ["meeting", "minutes_version", "minutes_status", "state", "rendered_at", "pages"]
+    list_filter = ["state", "minutes_status", "meeting__committee"]
+    list_select_related = ["meeting__committee"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

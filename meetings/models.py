@@ -4,10 +4,13 @@ Names follow the committee's own words (see the README's glossary): meeting,
 attendance, agenda item, decision, classification.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 code_validator = RegexValidator(
@@ -459,3 +462,89 @@ class Modification(models.Model):
 
     def __str__(self):
         return f"{self.reference} {self.title}"
+
+
+# A PDF render that has not finished this long after it was asked for (or
+# started) is taken to have died with its worker: it may be claimed again and
+# the page offers a retry. Well above the task's time limit (meetings/tasks.py).
+RENDER_STALE_AFTER = datetime.timedelta(minutes=10)
+
+
+class MinutesDocument(models.Model):
+    """A PDF of the minutes as they stood when it was rendered: a stored
+    record, served from its file, made again only when the minutes change.
+    Published minutes are issued once per version and never re-rendered."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting to render"
+        RENDERING = "rendering", "Rendering"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    # PROTECT: an issued PDF is part of the record, like the meeting's actions.
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="documents")
+    # Meeting.version and status when rendered (when requested, until then).
+    minutes_version = models.PositiveIntegerField()
+    minutes_status = models.CharField(max_length=16, choices=Meeting.Status.choices)
+    # sha256 of the HTML and stylesheets the PDF is made from: Meeting.version
+    # moves only with the meeting's own fields, not with an item's text, so
+    # "unchanged minutes" is decided by what would be printed.
+    source_sha256 = models.CharField(max_length=64)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    file = models.FileField(upload_to="minutes/", max_length=200, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True, help_text="Checksum of the PDF file.")
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True, help_text="Bytes.")
+    error = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    requested_at = models.DateTimeField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "-requested_at", "-id"]
+        constraints = [
+            # The published minutes' PDF never changes once issued.
+            models.UniqueConstraint(
+                fields=["meeting", "minutes_version"],
+                condition=Q(minutes_status="published", state="done"),
+                name="minutesdocument_issued_once",
+            ),
+            # Two presses of "Export PDF" on the same minutes share one render.
+            models.UniqueConstraint(
+                fields=["meeting", "minutes_version", "source_sha256"],
+                condition=Q(state__in=["pending", "rendering", "done"]),
+                name="minutesdocument_one_render_per_source",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="done")
+                | (~Q(file="") & ~Q(sha256="") & Q(rendered_at__isnull=False)),
+                name="minutesdocument_done_has_file",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting} v{self.minutes_version} PDF ({self.get_state_display()})"
+
+    @property
+    def is_final(self) -> bool:
+        return self.minutes_status in (Meeting.Status.APPROVED, Meeting.Status.PUBLISHED)
+
+    @property
+    def is_stuck(self) -> bool:
+        if self.state == self.State.PENDING:
+            since = self.requested_at
+        elif self.state == self.State.RENDERING:
+            since = self.started_at or self.requested_at
+        else:
+            return False
+        return since < timezone.now() - RENDER_STALE_AFTER
+
+    @property
+    def download_name(self) -> str:
+        """OPSG_25_0110_final_minutes.pdf, as the secretariat names its files."""
+        kind = "final" if self.is_final else "draft"
+        return f"{self.meeting.reference}_{kind}_minutes.pdf"

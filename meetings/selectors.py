@@ -2,6 +2,7 @@
 prefetches, so the page, the JSON document and the PDF share one query plan."""
 
 import re
+from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -9,7 +10,16 @@ from actions.models import Action, ActionOwner, ActionReview
 from incidents.models import IncidentReview
 
 from .access import can_see_meeting, roles_for
-from .models import AgendaItem, Attendance, Committee, Decision, Meeting, Organisation, Person
+from .models import (
+    AgendaItem,
+    Attendance,
+    Committee,
+    Decision,
+    Meeting,
+    MinutesDocument,
+    Organisation,
+    Person,
+)
 
 INCIDENT_MENTION = re.compile(r"\bINC[0-9]{12}\b")
 
@@ -227,3 +237,77 @@ def people_search(meeting: Meeting, query: str, limit: int = 8) -> list[Person]:
         .order_by("name")[: limit * 3]
     )
     return sorted(matches, key=lambda p: (p.pk in listed, p.name))[:limit]
+
+
+# --- the minutes as PDF ---------------------------------------------------------
+
+
+def minutes_pdf_current(meeting: Meeting, source=None) -> MinutesDocument | None:
+    """The stored PDF that shows the minutes as they are now, or None. For
+    published minutes that is the PDF issued for their version, whatever has
+    changed in the templates since; otherwise one rendered from exactly the
+    HTML and stylesheets the minutes would print with now (`source`, from
+    meetings.pdf.minutes_source, when the caller has it already)."""
+    done = MinutesDocument.objects.filter(
+        meeting=meeting, state=MinutesDocument.State.DONE
+    ).select_related("meeting__committee")
+    if meeting.status == Meeting.Status.PUBLISHED:
+        issued = done.filter(
+            minutes_version=meeting.version, minutes_status=Meeting.Status.PUBLISHED
+        ).first()
+        if issued is not None:
+            return issued
+    if source is None:
+        from .pdf import minutes_source
+
+        source = minutes_source(meeting)
+    return (
+        done.filter(
+            minutes_version=source.version,
+            minutes_status=source.status,
+            source_sha256=source.sha256,
+        )
+        .order_by("-rendered_at")
+        .first()
+    )
+
+
+@dataclass
+class PdfStatus:
+    """What the PDF page shows: the up-to-date PDF, or how the last request went."""
+
+    current: MinutesDocument | None
+    latest: MinutesDocument | None
+
+    @property
+    def in_progress(self) -> bool:
+        return (
+            self.latest is not None
+            and self.latest.state
+            in (MinutesDocument.State.PENDING, MinutesDocument.State.RENDERING)
+            and not self.latest.is_stuck
+        )
+
+    @property
+    def failed(self) -> bool:
+        return (
+            self.current is None
+            and self.latest is not None
+            and (self.latest.state == MinutesDocument.State.FAILED or self.latest.is_stuck)
+        )
+
+
+def minutes_pdf_status(meeting: Meeting) -> PdfStatus:
+    """While a render is under way only the latest request is read (the page
+    polls every second); otherwise whether a stored PDF is up to date."""
+    latest = (
+        MinutesDocument.objects.filter(meeting=meeting)
+        .select_related("meeting__committee", "requested_by")
+        .order_by("-requested_at", "-id")
+        .first()
+    )
+    status = PdfStatus(current=None, latest=latest)
+    if status.in_progress:
+        return status
+    status.current = minutes_pdf_current(meeting)
+    return status

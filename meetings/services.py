@@ -1,13 +1,21 @@
 """Writes to meetings and their minutes. Each function is atomic, validates,
 and raises ValidationError when a rule of the minutes' lifecycle is broken."""
 
+import logging
+import uuid
+from functools import partial
+from pathlib import Path
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from opsg.concurrency import claim_version
 
 from .models import (
+    RENDER_STALE_AFTER,
     AgendaItem,
     Attendance,
     Classification,
@@ -15,6 +23,7 @@ from .models import (
     CommitteeRole,
     Decision,
     Meeting,
+    MinutesDocument,
     MinutesRevision,
     NextMeeting,
     Organisation,
@@ -452,3 +461,166 @@ def minutes_revise(*, meeting: Meeting, reason: str, by) -> MinutesRevision:
     meeting.published_at = meeting.published_by = None
     meeting.save()
     return revision
+
+
+# --- the minutes as PDF ---------------------------------------------------------
+
+logger = logging.getLogger(__name__)
+PdfState = MinutesDocument.State
+
+
+@transaction.atomic
+def minutes_pdf_request(*, meeting: Meeting, by, enqueue: bool = True) -> MinutesDocument:
+    """The PDF of the minutes as they are now. When nothing printed has
+    changed since the last render, that stored document is returned at once;
+    published minutes keep the PDF issued for their version. Otherwise a
+    pending document is created and its render queued when this transaction
+    commits (`enqueue=False`: the caller renders it, as render_minutes does).
+    Two requests for the same minutes share one render."""
+    from . import pdf
+    from .selectors import minutes_pdf_current
+
+    # One request at a time per meeting (PostgreSQL; SQLite serialises writers anyway).
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("committee", "classification")
+        .get(pk=meeting.pk)
+    )
+    source = pdf.minutes_source(meeting)
+    current = minutes_pdf_current(meeting, source)
+    if current is not None:
+        return current
+    document = MinutesDocument.objects.filter(
+        meeting=meeting,
+        minutes_version=source.version,
+        source_sha256=source.sha256,
+        state__in=[PdfState.PENDING, PdfState.RENDERING],
+    ).first()
+    if document is not None and not document.is_stuck:
+        return document
+    if document is None:
+        document = MinutesDocument.objects.create(
+            meeting=meeting,
+            minutes_version=source.version,
+            minutes_status=source.status,
+            source_sha256=source.sha256,
+            requested_at=timezone.now(),
+            requested_by=by,
+            task_id=str(uuid.uuid4()),
+        )
+    else:
+        # Its worker died or its message was lost: ask again under a new task id.
+        # Should the old render still finish, it no longer holds the claim and
+        # discards its file.
+        document.state, document.started_at = PdfState.PENDING, None
+        document.requested_at, document.requested_by = timezone.now(), by
+        document.task_id = str(uuid.uuid4())
+        document.save(
+            update_fields=["state", "started_at", "requested_at", "requested_by", "task_id"]
+        )
+    if enqueue:
+        transaction.on_commit(partial(_queue_render, document.pk, document.task_id))
+    return document
+
+
+def _queue_render(document_id: int, task_id: str) -> None:
+    from .tasks import render_minutes_pdf_task
+
+    try:
+        render_minutes_pdf_task.apply_async(args=[document_id], task_id=task_id)
+    except Exception as exc:
+        # The broker is down (or, in-process, the render raised): say so on the
+        # page rather than leave the document waiting for a task that never comes.
+        logger.exception("Minutes PDF %s: could not queue the render", document_id)
+        MinutesDocument.objects.filter(pk=document_id, state=PdfState.PENDING).update(
+            state=PdfState.FAILED, error=f"The render could not be queued ({exc}). Try again."
+        )
+
+
+def render_minutes_pdf(document_id: int) -> MinutesDocument | None:
+    """Render a requested PDF of the minutes and store it. Idempotent: the
+    document is claimed with a conditional UPDATE first, so a second run, a
+    retried task or a second worker finds it taken (or done) and does
+    nothing. The file is written beside its final name and moved into place
+    only when complete; a failure marks the document failed with the reason
+    and leaves no file. The minutes are read as they are at render time, and
+    the document records that version and status."""
+    from . import pdf
+
+    token = timezone.now()
+    claimable = Q(state=PdfState.PENDING) | Q(
+        state=PdfState.RENDERING, started_at__lt=token - RENDER_STALE_AFTER
+    )
+    claimed = MinutesDocument.objects.filter(claimable, pk=document_id).update(
+        state=PdfState.RENDERING, started_at=token, error=""
+    )
+    document = (
+        MinutesDocument.objects.select_related("meeting__committee").filter(pk=document_id).first()
+    )
+    if document is None:
+        logger.warning("Minutes PDF %s: no such document, nothing to render", document_id)
+        return None
+    if not claimed:
+        return document
+    mine = MinutesDocument.objects.filter(
+        pk=document.pk, state=PdfState.RENDERING, started_at=token
+    )
+
+    meeting = document.meeting
+    name = (
+        f"minutes/{meeting.committee.code}/"
+        f"{meeting.reference}_{document.pk}_{token:%Y%m%dT%H%M%S%f}.pdf"
+    )
+    path = Path(default_storage.path(name))
+    try:
+        source = pdf.minutes_source(meeting)
+        issued = (
+            MinutesDocument.objects.filter(
+                meeting=meeting,
+                minutes_version=source.version,
+                minutes_status=Meeting.Status.PUBLISHED,
+                state=PdfState.DONE,
+            )
+            .exclude(pk=document.pk)
+            .first()
+        )
+        if source.status == Meeting.Status.PUBLISHED and issued:
+            raise ValidationError(
+                f"These published minutes were already issued as a PDF (document {issued.pk}); "
+                "it is not made again."
+            )
+        rendered = pdf.render_pdf(source.html, path)
+    except Exception as exc:
+        logger.exception("Minutes PDF %s of %s failed", document.pk, meeting)
+        message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        mine.update(state=PdfState.FAILED, error=f"{type(exc).__name__}: {message}"[:2000])
+        document.refresh_from_db()
+        return document
+
+    try:
+        with transaction.atomic():
+            won = mine.update(
+                state=PdfState.DONE,
+                file=name,
+                sha256=rendered.sha256,
+                pages=rendered.pages,
+                size=rendered.size,
+                minutes_version=source.version,
+                minutes_status=source.status,
+                source_sha256=source.sha256,
+                rendered_at=timezone.now(),
+                error="",
+            )
+    except IntegrityError:
+        # The same minutes were finished first by another request's render.
+        path.unlink(missing_ok=True)
+        mine.update(
+            state=PdfState.FAILED,
+            error="Not kept: the same minutes were rendered at the same time by another request.",
+        )
+    else:
+        if not won:
+            # Reclaimed after a stall: the newer attempt's file is the one kept.
+            path.unlink(missing_ok=True)
+    document.refresh_from_db()
+    return document

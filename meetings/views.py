@@ -1,8 +1,10 @@
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,6 +16,7 @@ from . import selectors, services
 from .access import (
     action_in,
     attendance_in,
+    can_export_minutes,
     committee_for_user,
     decision_in,
     is_chair,
@@ -34,6 +37,8 @@ from .forms import (
 )
 from .markdown import render_markdown
 from .models import AgendaItem, Decision, Meeting
+
+logger = logging.getLogger(__name__)
 
 
 @require_GET
@@ -95,6 +100,46 @@ def minutes_json(request, code, number):
     return JsonResponse(
         selectors.minutes_document(meeting), json_dumps_params={"ensure_ascii": False, "indent": 2}
     )
+
+
+@require_GET
+@login_required
+def minutes_pdf(request, code, number):
+    """The stored PDF of the minutes as they are now. While there is none, the
+    PDF page, which shows a render under way or offers to start one."""
+    meeting = meeting_for_user(request.user, code, number)
+    document = selectors.minutes_pdf_current(meeting)
+    try:
+        stored = document.file.open("rb") if document is not None else None
+    except FileNotFoundError:
+        logger.error("Stored PDF %s of %s is missing from disk", document.file.name, meeting)
+        messages.error(request, "The stored PDF could not be found: export it again.")
+        stored = None
+    if stored is None:
+        return redirect("minutes-pdf-status", meeting.committee.code, meeting.number)
+    return FileResponse(
+        stored, as_attachment=True, filename=document.download_name, content_type="application/pdf"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def minutes_pdf_status(request, code, number):
+    """GET: the PDF's progress (htmx polls it while a render is under way).
+    POST ("Export PDF", "Retry"): the chair or the secretary asks for it."""
+    if request.method == "POST":
+        meeting = meeting_for_user(request.user, code, number, export=True)
+        services.minutes_pdf_request(meeting=meeting, by=request.user)
+        return redirect("minutes-pdf-status", meeting.committee.code, meeting.number)
+    meeting = meeting_for_user(request.user, code, number)
+    context = {
+        "meeting": meeting,
+        "pdf": selectors.minutes_pdf_status(meeting),
+        "can_export": can_export_minutes(request.user, meeting.committee),
+    }
+    if request.htmx:
+        return render(request, "meetings/_pdf_status.html", context)
+    return render(request, "meetings/minutes_pdf.html", context)
 
 
 @require_GET

@@ -8,10 +8,12 @@ variable; the README explains them.
 """
 
 import os
+import re
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -203,6 +205,35 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 
+
+def env_clock(name: str, default: str) -> tuple[int, int]:
+    """A local time of day written HH:MM (24-hour), as (hour, minute)."""
+    raw = env_str(name, default)
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", raw)
+    if not match:
+        raise ImproperlyConfigured(f"{name} must be a time of day as HH:MM, not {raw!r}")
+    return int(match[1]), int(match[2])
+
+
+# Reminders to action owners: one digest per address per working day, sent
+# by beat at REMINDER_TIME local time (CELERY_TIMEZONE, so it stays 07:30 in
+# London across the clock changes).
+REMINDER_TIME = env_clock("REMINDER_TIME", "07:30")
+# "Due soon": the target falls within this many working days.
+REMINDER_DUE_SOON_DAYS = env_int("REMINDER_DUE_SOON_DAYS", 3)
+# Owners are asked for their update this many working days before a meeting.
+REMINDER_BEFORE_MEETING_DAYS = env_int("REMINDER_BEFORE_MEETING_DAYS", 5)
+if REMINDER_DUE_SOON_DAYS < 0 or REMINDER_BEFORE_MEETING_DAYS < 1:
+    raise ImproperlyConfigured(
+        "REMINDER_DUE_SOON_DAYS must be 0 or more and REMINDER_BEFORE_MEETING_DAYS 1 or more."
+    )
+CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {
+        "task": "actions.tasks.send_reminders_task",
+        "schedule": crontab(hour=REMINDER_TIME[0], minute=REMINDER_TIME[1]),
+    }
+}
+
 # Email. Demo mode prints messages to the console unless an SMTP host is given.
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
@@ -239,5 +270,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint logs each layout step at INFO and every CSS rule it skips
+        # (app.css's screen-only rules) at WARNING; a refused or missing file is an ERROR.
+        "weasyprint": {"level": "ERROR"},
+    },
 }

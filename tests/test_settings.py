@@ -124,6 +124,10 @@ def test_outside_demo_mode_hosts_are_required(environ):
         ("EMAIL_PORT", "abc", "EMAIL_PORT must be a whole number, not 'abc'"),
         ("EMAIL_TIMEOUT", "10s", "EMAIL_TIMEOUT must be a whole number, not '10s'"),
         ("DATABASE_URL", "nosuchdb://x", "DATABASE_URL cannot be read"),
+        ("REMINDER_TIME", "7.30am", "REMINDER_TIME must be a time of day as HH:MM, not '7.30am'"),
+        ("REMINDER_TIME", "24:00", "REMINDER_TIME must be a time of day as HH:MM, not '24:00'"),
+        ("REMINDER_DUE_SOON_DAYS", "three", "REMINDER_DUE_SOON_DAYS must be a whole number"),
+        ("REMINDER_BEFORE_MEETING_DAYS", "0", "REMINDER_BEFORE_MEETING_DAYS 1 or more"),
     ],
 )
 def test_a_malformed_value_names_the_variable(environ, name, value, message):

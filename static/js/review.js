@@ -42,7 +42,11 @@
       note.value = link.dataset.note;
       date.value = "";
     }
-    document.getElementById(prefix + "owner_update").value = link.dataset.update;
+    // Every update used is accepted when the row is saved: keep a list.
+    var used = document.getElementById(prefix + "owner_update");
+    var ids = used.value ? used.value.split(",") : [];
+    if (ids.indexOf(link.dataset.update) === -1) { ids.push(link.dataset.update); }
+    used.value = ids.join(",");
     var status = document.getElementById(link.dataset.row + "-status");
     if (status) { status.textContent = "Owner’s update copied into the form: check it, then save."; }
     text.dispatchEvent(new Event("input", { bubbles: true }));
@@ -59,6 +63,12 @@
   });
 
   document.addEventListener("htmx:load", function (event) { init(event.target); });
+
+  // Keep "N reviewed so far" true as rows are saved in place.
+  document.addEventListener("htmx:afterSwap", function () {
+    var count = document.getElementById("reviewed-count");
+    if (count) { count.textContent = String(document.querySelectorAll(".review-row.is-reviewed").length); }
+  });
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () { init(document); });
   } else {

@@ -187,7 +187,7 @@ class TestPage:
         login(client, "secretary")
         body = client.get(PAGE).content.decode()
         assert "Owner’s update, awaiting you" in body
-        assert "Owen Owner (DCC)" in body
+        assert "Update from DCC (Owen Owner), 28 September 2019:" in body
         assert "05/11/2019" in body
         assert f'href="?use={update.pk}#row-opsg-24-01"' in body
         assert textarea(body, traffic) == ""

@@ -25,7 +25,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+SCREENSHOT_DIR = Path(__file__).resolve().parent / "screenshots"
 
 
 def pytest_collection_modifyitems(items):

@@ -89,6 +89,9 @@ def test_secretary_reviews_actions_outstanding(page, live_server, settings, scre
     row.get_by_role("button", name="Save OPSG 24/05").click()
     expect(row.get_by_role("status")).to_have_text("Saved OPSG 24/05.")
     assert page.evaluate("window.notReloaded") is True
+    # The count above the rows follows the rows saved in place.
+    reviewed = ActionReview.objects.filter(meeting__number=25).count()
+    expect(page.locator("#reviewed-count")).to_have_text(str(reviewed))
     # Keyboard users keep their place: focus is back on the row's Save button.
     assert page.evaluate("document.activeElement.id") == "opsg-24-05-save"
     expect(row.get_by_label(re.compile("Update at this meeting"))).to_have_value(

@@ -1,0 +1,142 @@
+"""Who may see an action, send an owner's update on it, and use a calendar
+feed. Views look these objects up only through the helpers here: 404 for
+those who may not see a thing, 403 for those who may see but not change it.
+
+The rules, from the committee's practice:
+- anyone with a role in the committee that raised an action, or in the one
+  it was transferred to, reads it; so do its owners (a person named, or
+  anyone of an owning organisation), who often hold no role at all;
+- an action of a confidential session is for the committee's secretary,
+  chair and members only (and staff), owners or not;
+- an owner, or the committee's secretary on the owners' behalf, may send an
+  update; the update never changes the action by itself.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from meetings.access import is_secretary, roles_for
+from meetings.models import Committee, CommitteeRole
+
+from .models import Action, ActionOwner, FeedToken
+from .selectors import CONFIDENTIAL_ROLES, action_with_owners, reference_from_slug
+
+
+def person_of(user):
+    """The user's Person, read once per request (None when there is none)."""
+    if not user.is_authenticated:
+        return None
+    return getattr(user, "person", None)
+
+
+def is_owner(user, action: Action) -> bool:
+    """The user is named as an owner, or works for an owning organisation.
+    Reads the action's owners, which `action_with_owners` prefetches."""
+    person = person_of(user)
+    if person is None:
+        return False
+    return person.pk in action.owner_person_ids or (
+        person.organisation_id is not None
+        and person.organisation_id in action.owner_organisation_ids
+    )
+
+
+def _committees(action: Action) -> list[Committee]:
+    return [c for c in (action.committee, action.transferred_to) if c is not None]
+
+
+def can_see_action(user, action: Action) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    roles = set().union(*(roles_for(user, c) for c in _committees(action)))
+    if action.confidential:
+        return bool(roles & CONFIDENTIAL_ROLES)
+    return bool(roles) or is_owner(user, action)
+
+
+def can_update_action(user, action: Action) -> bool:
+    """An owner, or the secretary of the committee that raised it or that it
+    was transferred to, sending the update on the owners' behalf."""
+    if not can_see_action(user, action):
+        return False
+    return is_owner(user, action) or any(is_secretary(user, c) for c in _committees(action))
+
+
+def action_for_user(user, slug: str, *, update: bool = False) -> Action:
+    """The action at /actions/<slug>/. `update`: sending an owner's update."""
+    reference = reference_from_slug(slug)
+    if reference is None:
+        raise Http404("No such action.")
+    action = action_with_owners(reference)
+    if action is None or not can_see_action(user, action):
+        raise Http404("No such action.")
+    if update and not can_update_action(user, action):
+        raise PermissionDenied(
+            f"Only the owners of {action.reference} ({'/'.join(action.owner_names())}) "
+            "or the committee's secretary can send an update on it."
+        )
+    return action
+
+
+def feed_token_for_user(user, pk) -> FeedToken:
+    """One of the signed-in user's own feeds (to revoke it). Anyone else's is 404."""
+    try:
+        return FeedToken.objects.select_related("committee").get(pk=pk, user=user)
+    except (FeedToken.DoesNotExist, ValueError):
+        raise Http404("No such feed.") from None
+
+
+def feed_token_by_secret(token: str, kind: str) -> FeedToken:
+    """The feed behind a private URL, fetched by a calendar application with no
+    login. Unknown, revoked, or of a user who can no longer sign in: 404; so
+    is a committee's feed once its user holds no role there. What the feed
+    lists is chosen as it is fetched, by what its user may see then."""
+    try:
+        feed = FeedToken.objects.select_related("user__person__organisation", "committee").get(
+            token=token, kind=kind, revoked_at__isnull=True, user__is_active=True
+        )
+    except FeedToken.DoesNotExist:
+        raise Http404("No such feed.") from None
+    if feed.committee is not None and not may_follow_committee(feed.user, feed.committee):
+        raise Http404("No such feed.")
+    return feed
+
+
+def may_follow_committee(user, committee: Committee) -> bool:
+    """Who may have a feed of a committee's meetings: anyone with a role in it."""
+    return user.is_authenticated and (user.is_staff or bool(roles_for(user, committee)))
+
+
+def visible_actions(user) -> QuerySet[Action]:
+    """Every action the user may see, as one queryset (the action log and its
+    exports): `can_see_action` in SQL. The user's roles go in as subqueries,
+    so this costs no query of its own."""
+    if not user.is_authenticated:
+        return Action.objects.none()
+    if user.is_staff:
+        return Action.objects.all()
+    roles = CommitteeRole.objects.filter(person__user=user)
+    anywhere = roles.values("committee")
+    inner = roles.filter(role__in=CONFIDENTIAL_ROLES).values("committee")
+    person = person_of(user)
+    owned = Q(pk__in=[])
+    if person is not None:
+        mine = Q(person=person)
+        if person.organisation_id:
+            mine |= Q(organisation_id=person.organisation_id)
+        owned = Q(Exists(ActionOwner.objects.filter(mine, action=OuterRef("pk"))))
+    ordinary = Q(confidential=False) & (
+        Q(committee__in=anywhere) | Q(transferred_to__in=anywhere) | owned
+    )
+    confidential = Q(confidential=True) & (Q(committee__in=inner) | Q(transferred_to__in=inner))
+    return Action.objects.filter(ordinary | confidential)
+
+
+def staff_only(user) -> None:
+    """Pages for the site's staff (the day's reminder run): hidden from
+    everyone else, as a page they may not see is everywhere else (404)."""
+    if not (user.is_authenticated and user.is_staff):
+        raise Http404("No such page.")

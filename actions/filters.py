@@ -1,0 +1,292 @@
+"""Query-string filters of the action log. Every filter and the sort live in
+the query string, so a view of the log can be bookmarked and shared, and the
+exports read the same string as the page.
+
+The queryset given to `ActionLogFilter` must carry the annotations of
+`selectors.log_annotations` (slips, days_overdue): the slip filter and several
+sorts use them."""
+
+import datetime
+import re
+
+import django_filters
+from django import forms
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+
+from meetings.models import Committee, Organisation, Person
+from meetings.selectors import committees_for_user
+from opsg.workdays import add_working_days
+
+from .models import Action, ActionOwner
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+STATUS_CHOICES = [("open", "Open"), ("closed", "Closed"), ("all", "Open and closed")]
+
+# Natural reference order: OPSG 24/02 before 24/10 before 25/01, and a
+# meeting's ordinary actions before its confidential session's (45/CONF 01).
+REFERENCE_ORDER = ("committee__code", "meeting_number", "confidential", "sequence")
+
+SORTS = {
+    "reference": "Reference",
+    "target": "Target date",
+    "raised": "Date raised",
+    "owner": "Owner",
+    "overdue": "Days overdue",
+    "slips": "Times slipped",
+}
+SORT_CHOICES = [
+    choice
+    for key, label in SORTS.items()
+    for choice in ((key, f"{label}, ascending"), (f"-{key}", f"{label}, descending"))
+]
+
+# Enough for a year of working days; more is a typing slip, not a question.
+MAX_WORKING_DAYS = 260
+
+
+class WholeNumberField(forms.IntegerField):
+    """Typed in a text box: a number box cannot show back the "abc" it was
+    given, so the user would not see what the error is about."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "size": 4})
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number (NumberFilter would take "1.5")."""
+
+    field_class = WholeNumberField
+
+
+MEETING_RE = re.compile(r"^\s*(?P<code>[A-Za-z][A-Za-z0-9]*)[\s_-]*(?P<number>\d+)\s*$")
+
+
+class MeetingField(forms.CharField):
+    """A meeting as the minutes name it, "OPSG 25" (or opsg-25, OPSG_25):
+    typed, not picked from a list of every meeting there has been."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        match = MEETING_RE.match(value)
+        if not match:
+            raise forms.ValidationError(
+                "Give the meeting as its committee and number, e.g. OPSG 25.", code="invalid"
+            )
+        return match["code"].upper(), int(match["number"])
+
+
+class MeetingFilter(django_filters.Filter):
+    field_class = MeetingField
+
+
+class ActionLogFilter(django_filters.FilterSet):
+    committee = django_filters.ModelChoiceFilter(
+        queryset=Committee.objects.none(), to_field_name="code", empty_label="All committees"
+    )
+    status = django_filters.ChoiceFilter(
+        choices=STATUS_CHOICES, method="filter_status", empty_label=None
+    )
+    owner = django_filters.ChoiceFilter(
+        choices=[], method="filter_owner", empty_label="Any owner", label="Owner"
+    )
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", widget=forms.CheckboxInput, label="Overdue only"
+    )
+    due_within = IntegerFilter(
+        method="filter_due_within",
+        min_value=0,
+        max_value=MAX_WORKING_DAYS,
+        label="Due within (working days)",
+    )
+    meeting = MeetingFilter(
+        method="filter_meeting",
+        label="Raised at meeting",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. OPSG 25"}),
+    )
+    raised_after = django_filters.DateFilter(
+        field_name="raised_on", lookup_expr="gte", widget=DATE, label="Raised from"
+    )
+    raised_before = django_filters.DateFilter(
+        field_name="raised_on", lookup_expr="lte", widget=DATE, label="Raised until"
+    )
+    due_after = django_filters.DateFilter(
+        field_name="target_date", lookup_expr="gte", widget=DATE, label="Due from"
+    )
+    due_before = django_filters.DateFilter(
+        field_name="target_date", lookup_expr="lte", widget=DATE, label="Due until"
+    )
+    slipped = IntegerFilter(
+        field_name="slips", lookup_expr="gte", min_value=0, label="Slipped at least (times)"
+    )
+    q = django_filters.CharFilter(method="filter_text", label="Reference or text contains")
+    sort = django_filters.ChoiceFilter(
+        choices=SORT_CHOICES, method="sort_by", empty_label=None, label="Sort by"
+    )
+
+    class Meta:
+        model = Action
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, today: datetime.date | None = None, **kwargs):
+        if data is not None:
+            data = data.copy()
+            # The question members come with is "what is still outstanding?".
+            if not data.get("status"):
+                data["status"] = "open"
+        super().__init__(data, *args, **kwargs)
+        self.today = today or timezone.localdate()
+        user = self.request.user
+        committees = committees_for_user(user).order_by("code")
+        self.filters["committee"].queryset = committees
+        self.filters["owner"].extra["choices"] = owner_choices()
+
+    # --- filters -------------------------------------------------------------
+
+    def filter_status(self, queryset, name, value):
+        if value == "all":
+            return queryset
+        return queryset.filter(status=value)
+
+    def filter_owner(self, queryset, name, value):
+        return queryset.filter(owned_by(value, self.request.user))
+
+    def filter_overdue(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(status=Action.Status.OPEN, target_date__lt=self.today)
+
+    def filter_due_within(self, queryset, name, value):
+        # Working days as the committee counts them: weekends and England's
+        # bank holidays left out.
+        return queryset.filter(
+            status=Action.Status.OPEN,
+            target_date__gte=self.today,
+            target_date__lte=add_working_days(self.today, value),
+        )
+
+    def filter_meeting(self, queryset, name, value):
+        # By the number in the reference, so actions older than the meetings
+        # kept here (OPSG 11/02, raised at OPSG 11) are found too.
+        code, number = value
+        return queryset.filter(committee__code__iexact=code, meeting_number=number)
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(reference__icontains=value) | Q(text__icontains=value) | Q(topic__icontains=value)
+        )
+
+    def sort_by(self, queryset, name, value):
+        key = value.lstrip("-")
+        descending = value.startswith("-")
+        return queryset.order_by(*sort_order(key, descending))
+
+    def filter_queryset(self, queryset):
+        # Reference order unless the sort says otherwise (a sort replaces it).
+        return super().filter_queryset(queryset.order_by(*REFERENCE_ORDER))
+
+    # --- what the page says about the filter -----------------------------------
+
+    @property
+    def cleaned(self) -> dict:
+        """The values that were read (an unreadable one is left out)."""
+        self.form.is_valid()  # validated once, then cached by the form
+        return getattr(self.form, "cleaned_data", {})
+
+    @property
+    def is_mine(self) -> bool:
+        return self.cleaned.get("owner") == "mine"
+
+    @property
+    def current_sort(self) -> str:
+        return self.cleaned.get("sort") or "reference"
+
+
+def sort_order(key: str, descending: bool) -> list:
+    """ORDER BY for a sort key; ties are broken by the reference, ascending."""
+
+    def field(expression):
+        expression = F(expression)
+        # Actions with a note instead of a date ("To be determined") go last either way.
+        return expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+
+    if key == "reference":
+        return [f"-{f}" if descending else f for f in REFERENCE_ORDER]
+    column = {
+        "target": "target_date",
+        "raised": "raised_on",
+        "owner": "first_owner",
+        "overdue": "days_overdue",
+        "slips": "slips",
+    }[key]
+    return [field(column), *REFERENCE_ORDER]
+
+
+def owner_value(owner: ActionOwner | Organisation | Person) -> str:
+    """The owner's value in the query string: org-3, person-12."""
+    if isinstance(owner, ActionOwner):
+        owner = owner.organisation if owner.organisation_id else owner.person
+    prefix = "org" if isinstance(owner, Organisation) else "person"
+    return f"{prefix}-{owner.pk}"
+
+
+def owner_choices() -> list[tuple[str, str]]:
+    """Everyone who owns an action: organisations first, then people (two
+    queries, each a probe of the owners' index per organisation or person)."""
+    organisations = Organisation.objects.filter(
+        Exists(ActionOwner.objects.filter(organisation=OuterRef("pk")))
+    ).order_by("short_name")
+    people = (
+        Person.objects.filter(Exists(ActionOwner.objects.filter(person=OuterRef("pk"))))
+        .select_related("organisation")
+        .order_by("name")
+    )
+    return [
+        ("mine", "Mine and my organisation's"),
+        *((f"org-{o.pk}", o.short_name) for o in organisations),
+        *(
+            (f"person-{p.pk}", f"{p.name} ({p.organisation})" if p.organisation_id else p.name)
+            for p in people
+        ),
+    ]
+
+
+def owned_by(value: str, user) -> Q:
+    """Actions owned by org-<id>, person-<id>, or "mine": the signed-in person's
+    own and their organisation's. An Exists, so an action owned twice over
+    (by the person and by their organisation) is listed once."""
+    owners = ActionOwner.objects.filter(action=OuterRef("pk"))
+    if value == "mine":
+        person = getattr(user, "person", None) if user.is_authenticated else None
+        if person is None:
+            return Q(pk__in=[])
+        mine = Q(person=person)
+        if person.organisation_id:
+            mine |= Q(organisation_id=person.organisation_id)
+        return Q(Exists(owners.filter(mine)))
+    kind, _, pk = value.partition("-")
+    if kind == "org":
+        return Q(Exists(owners.filter(organisation_id=int(pk))))
+    return Q(Exists(owners.filter(person_id=int(pk))))
+
+
+class OwnersSummaryFilter(django_filters.FilterSet):
+    """The owners summary narrows to one committee, nothing else."""
+
+    committee = django_filters.ModelChoiceFilter(
+        queryset=Committee.objects.none(), to_field_name="code", empty_label="All committees"
+    )
+
+    class Meta:
+        model = Action
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        committees = committees_for_user(self.request.user)
+        self.filters["committee"].queryset = committees.order_by("code")

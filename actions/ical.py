@@ -1,0 +1,109 @@
+"""iCalendar (RFC 5545) documents for the private feeds: a committee's
+meetings and an owner's action target dates. Plain functions from what the
+selectors read to bytes; the views only add the response around them."""
+
+import datetime
+from collections.abc import Callable, Iterable
+from zoneinfo import ZoneInfo
+
+import icalendar
+from django.conf import settings
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from .models import Action
+from .selectors import FeedMeeting
+
+PRODID = "-//Minutes and actions//Committee calendar feeds//EN"
+# Meetings without times last the day; with a start and no end, this long.
+DEFAULT_LENGTH = datetime.timedelta(hours=2)
+
+
+def _calendar(name: str) -> icalendar.Calendar:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    # Shown as the calendar's name by Apple Calendar, Outlook and Thunderbird.
+    calendar.add("x-wr-calname", name)
+    return calendar
+
+
+def _all_day(event: icalendar.Event, day: datetime.date) -> None:
+    event.add("dtstart", day)
+    event.add("dtend", day + datetime.timedelta(days=1))
+
+
+def meetings_calendar(
+    events: Iterable[FeedMeeting],
+    *,
+    name: str,
+    host: str,
+    minutes_url: Callable[[FeedMeeting], str | None],
+) -> bytes:
+    """Meetings with their start and end in the committee's own time zone
+    (Europe/London, so a 10:00 meeting stays at 10:00 across the clocks
+    changing), or all day when the minutes give no times. `minutes_url`
+    gives the absolute URL of a meeting's minutes, or None when the feed's
+    user may not read them."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    stamp = timezone.now()
+    calendar = _calendar(name)
+    for item in events:
+        event = icalendar.Event()
+        event.add("uid", f"{item.uid}@{host}")
+        event.add("dtstamp", stamp)
+        meeting = item.meeting
+        if meeting is not None:
+            event.add("summary", f"{meeting} – {item.kind_label}")
+        else:
+            event.add("summary", f"{item.committee.code} – next {item.kind_label.lower()}")
+        if meeting is not None and meeting.start_time is not None:
+            start = datetime.datetime.combine(meeting.date, meeting.start_time, tzinfo=zone)
+            end = (
+                datetime.datetime.combine(meeting.date, meeting.end_time, tzinfo=zone)
+                if meeting.end_time
+                else start + DEFAULT_LENGTH
+            )
+            event.add("dtstart", start)
+            event.add("dtend", end)
+        else:
+            _all_day(event, item.date)
+        if meeting is not None:
+            location = meeting.location or ("Teleconference" if meeting.is_teleconference else "")
+            if location:
+                event.add("location", location)
+            url = minutes_url(item)
+            if url:
+                event.add("url", url)
+                event.add("description", f"Minutes: {url}")
+        else:
+            event.add("description", "Date announced in the minutes of an earlier meeting.")
+        calendar.add_component(event)
+    # VTIMEZONE blocks for every TZID used, as RFC 5545 requires.
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def actions_calendar(
+    actions: Iterable[Action], *, name: str, host: str, detail_url: Callable[[Action], str]
+) -> bytes:
+    """Each open action as an all-day event on its target date. The UID
+    stays the same when the target moves, so a calendar moves the event
+    instead of adding another."""
+    stamp = timezone.now()
+    calendar = _calendar(name)
+    for action in actions:
+        event = icalendar.Event()
+        event.add("uid", f"{action.slug}-target@{host}")
+        event.add("dtstamp", stamp)
+        event.add("summary", f"{action.reference} due: {Truncator(action.text).chars(90)}")
+        _all_day(event, action.target_date)
+        url = detail_url(action)
+        event.add("url", url)
+        owners = "/".join(action.owner_names())
+        event.add("description", f"{action.reference} ({owners}): {action.text}\n\n{url}")
+        event.add("transp", "TRANSPARENT")  # a deadline, not time taken up
+        calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,127 @@
+"""The minutes as a PDF: the minutes page's own template rendered with
+`pdf=True` (no site navigation or buttons) and static/css/print.css, laid
+out by WeasyPrint.
+
+Everything the document needs (stylesheets, fonts) is read from the app's
+static files; the URL fetcher refuses anything else, so a link or image in a
+narrative can never make the worker reach the network."""
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+from .models import AgendaItem, Meeting
+
+# Files whose content changes the PDF besides the minutes themselves.
+STYLESHEETS = ("css/app.css", "css/print.css")
+
+
+@cache
+def static_dir() -> Path:
+    """The folder the PDF's relative URLs (css/…, fonts/…) resolve against."""
+    found = finders.find(STYLESHEETS[-1])
+    if not found:
+        raise RuntimeError(f"static/{STYLESHEETS[-1]} not found by the staticfiles finders.")
+    return Path(found).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Source:
+    """The HTML a PDF is made from, and what it was made of."""
+
+    html: str
+    sha256: str
+    version: int
+    status: str
+
+
+def minutes_source(meeting: Meeting) -> Source:
+    """The minutes' HTML for print, read fresh from the database, with a digest
+    of it and the stylesheets: equal digests make equal PDFs."""
+    from .selectors import attendance_lists, minutes_for_meeting, reviews_in_order
+
+    meeting = minutes_for_meeting(meeting)
+    html = render_to_string(
+        "meetings/minutes.html",
+        {
+            "pdf": True,
+            "base_template": "meetings/pdf/base.html",
+            "meeting": meeting,
+            "attendance": attendance_lists(meeting),
+            "reviews": reviews_in_order(meeting),
+            "reviews_in_item": any(
+                item.standing == AgendaItem.Standing.ACTIONS_OUTSTANDING
+                for item in meeting.items.all()
+            ),
+        },
+    )
+    digest = hashlib.sha256(html.encode())
+    for name in STYLESHEETS:
+        digest.update((static_dir() / name).read_bytes())
+    return Source(
+        html=html, sha256=digest.hexdigest(), version=meeting.version, status=meeting.status
+    )
+
+
+def _fetcher():
+    import weasyprint
+
+    class StaticOnlyFetcher(weasyprint.URLFetcher):
+        """Reads data: URLs and files under static/; refuses http, https and
+        every other file, so rendering never leaves the machine."""
+
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme == "data":
+                return super().fetch(url, headers)
+            if parts.scheme == "file":
+                path = Path(url2pathname(parts.path)).resolve()
+                if path.is_relative_to(static_dir()):
+                    return super().fetch(url, headers)
+            raise ValueError(f"Not fetched: the PDF uses only the app's static files ({url}).")
+
+    return StaticOnlyFetcher(allowed_protocols={"file", "data"}, timeout=5)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    sha256: str
+    pages: int
+    size: int
+
+
+def render_pdf(html: str, target: Path) -> Rendered:
+    """Lay out `html` and write the PDF to `target` atomically: it is written
+    to a temporary file beside it and moved into place only when complete, so
+    a failure (or a killed worker) never leaves a partial file at `target`."""
+    import weasyprint
+
+    document = weasyprint.HTML(
+        string=html, base_url=static_dir().as_uri() + "/", url_fetcher=_fetcher()
+    ).render()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            document.write_pdf(out)
+            out.flush()
+            os.fsync(out.fileno())
+        # mkstemp makes the file private; web and worker may run as different users.
+        os.chmod(partial, settings.FILE_UPLOAD_PERMISSIONS or 0o644)
+        data = Path(partial).read_bytes()
+        os.replace(partial, target)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+    return Rendered(
+        sha256=hashlib.sha256(data).hexdigest(), pages=len(document.pages), size=len(data)
+    )

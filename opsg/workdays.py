@@ -1,0 +1,58 @@
+"""Working days of England and Wales: Monday to Friday, less bank holidays.
+
+The committee counts its deadlines in working days ("due within 3 working
+days", "papers 5 working days before the meeting"), and a count that runs
+over Easter or Christmas must skip the bank holidays, including the
+substitute days when Christmas or Boxing Day falls at a weekend. The dates
+come from the `holidays` library, which follows the published proclamations
+(the one-off days such as a coronation included); England and Wales share
+one list.
+"""
+
+import datetime
+from functools import lru_cache
+
+import holidays
+
+_DAY = datetime.timedelta(days=1)
+
+
+@lru_cache(maxsize=64)
+def _bank_holidays(year: int) -> frozenset[datetime.date]:
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
+
+
+def is_bank_holiday(day: datetime.date) -> bool:
+    return day in _bank_holidays(day.year)
+
+
+def is_working_day(day: datetime.date) -> bool:
+    return day.weekday() < 5 and not is_bank_holiday(day)
+
+
+def add_working_days(day: datetime.date, n: int) -> datetime.date:
+    """The n-th working day after `day` (before it when n is negative).
+    With n = 0, `day` itself, working day or not."""
+    step = _DAY if n >= 0 else -_DAY
+    remaining = abs(n)
+    while remaining:
+        day += step
+        if is_working_day(day):
+            remaining -= 1
+    return day
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Working days after `start` up to and including `end`: 1 from a Friday to
+    the following Monday, 0 from a day to itself. Negative when `end` comes
+    first, so that add_working_days(a, working_days_between(a, b)) is b
+    whenever b is a working day."""
+    if end < start:
+        return -working_days_between(end, start)
+    count = 0
+    day = start
+    while day < end:
+        day += _DAY
+        if is_working_day(day):
+            count += 1
+    return count

@@ -1,0 +1,98 @@
+"""The chair exports the minutes of OPSG meeting 25 as a PDF and downloads it.
+
+The render is held back until the page has shown its progress: with
+REDIS_URL set the task waits in Redis until a real Celery worker is started;
+in-process (no REDIS_URL) the queueing is intercepted and the test runs the
+job function itself, as the worker would. Either way the page finds out by
+polling (htmx, every second). Every page on the way is checked with axe-core
+and the Nu HTML Checker."""
+
+import re
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from meetings import services
+from meetings.models import MinutesDocument
+from opsg.celery import app
+from tests.e2e.a11y import axe_check, format_axe, format_vnu, vnu_check
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+DEMO_PASSWORD = "e2e-demo-Pw-5120-chair"
+MINUTES_PATH = "/committees/OPSG/meetings/25/"
+STATUS_PATH = MINUTES_PATH + "pdf/"
+
+
+def test_chair_exports_and_downloads_the_minutes_pdf(
+    page, live_server, settings, tmp_path, monkeypatch, screenshot_dir
+):
+    settings.DEMO_MODE = True
+    settings.DEMO_PASSWORD = DEMO_PASSWORD
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("load_demo", verbosity=0)
+
+    held: list[int] = []
+    if settings.REDIS_URL:
+        app.control.purge()  # messages left by an earlier, interrupted run
+    else:
+        monkeypatch.setattr(services, "_queue_render", lambda pk, task_id: held.append(pk))
+
+    base = live_server.url
+    axe: dict[str, list[dict]] = {}
+    raw_html: dict[str, str] = {}
+
+    def check(label: str) -> None:
+        page.screenshot(path=screenshot_dir / f"chair-pdf-{label}.png", full_page=True)
+        axe[label] = axe_check(page)
+        # The HTML the server sends for this page now, not the DOM the browser repaired.
+        response = page.request.get(page.url)
+        assert response.ok, f"{label}: GET {page.url} returned {response.status}"
+        raw_html[label] = response.text()
+
+    page.goto(f"{base}/accounts/login/?next={MINUTES_PATH}")
+    page.get_by_label("Username").fill("chair")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(base + MINUTES_PATH)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Operations Group Meeting 25")
+    check("1-minutes")
+
+    page.get_by_role("button", name="Export PDF").click()
+    expect(page).to_have_url(base + STATUS_PATH)
+    expect(page.get_by_text("Rendering… this page updates itself.")).to_be_visible()
+    check("2-rendering")
+    document = MinutesDocument.objects.get()
+    assert document.state == MinutesDocument.State.PENDING
+
+    download_link = page.get_by_role("link", name=re.compile(r"^Download "))
+    if settings.REDIS_URL:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            expect(download_link).to_be_visible(timeout=60_000)
+    else:
+        assert held == [document.pk]
+        services.render_minutes_pdf(document.pk)
+        expect(download_link).to_be_visible(timeout=15_000)
+    expect(page.get_by_text("The PDF is ready.")).to_be_visible()
+    expect(page.get_by_text("Rendering…")).to_have_count(0)
+    check("3-ready")
+
+    with page.expect_download() as info:
+        download_link.click()
+    download = info.value
+    assert download.suggested_filename == "OPSG_25_0110_draft_minutes.pdf"
+    with open(download.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+
+    vnu_errors = vnu_check(raw_html)
+    problems = [
+        f"axe on {label} ({len(found)} rule(s)):\n{format_axe(found)}"
+        for label, found in axe.items()
+        if found
+    ]
+    if vnu_errors:
+        problems.append(f"Nu HTML Checker ({len(vnu_errors)} error(s)):\n{format_vnu(vnu_errors)}")
+    if problems:
+        pytest.fail("\n\n".join(problems), pytrace=False)
