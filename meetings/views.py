@@ -24,6 +24,7 @@ from .access import (
     item_in,
     meeting_for_user,
     revision_in,
+    roles_for,
 )
 from .forms import (
     ActionForm,
@@ -58,13 +59,16 @@ def home(request):
 @login_required
 def committee_detail(request, code):
     committee = committee_for_user(request.user, code)
+    # The action log is for those with a role in the committee (and staff).
+    sees_actions = request.user.is_staff or bool(roles_for(request.user, committee))
     return render(
         request,
         "meetings/committee.html",
         {
             "committee": committee,
             "meetings": selectors.meetings_for_committee(request.user, committee),
-            "open_actions": selectors.open_actions_for_committee(committee),
+            "sees_actions": sees_actions,
+            "open_actions": selectors.open_actions_for_committee(committee) if sees_actions else [],
             "can_add": is_secretary(request.user, committee),
         },
     )

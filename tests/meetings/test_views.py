@@ -74,6 +74,14 @@ class TestCommitteePage:
     def test_unknown_committee_is_404(self, client, world):
         assert login(client, "member").get("/committees/NOPE/").status_code == 404
 
+    def test_open_actions_only_for_those_with_a_role(self, client, world):
+        meeting = circulated_meeting(world)
+        action_raise(meeting=meeting, item=make_item(meeting), owners=[world.dcc], text="DCC to x.")
+        body = login(client, "outsider").get("/committees/OPSG/").content.decode()
+        assert "OPSG 25/01" not in body and "Open actions" not in body
+        body = login(client, "member").get("/committees/OPSG/").content.decode()
+        assert "OPSG 25/01" in body
+
     def test_members_do_not_see_uncirculated_drafts(self, client, world):
         make_meeting(world, number=26, date=datetime.date(2019, 11, 5))
         circulated_meeting(world)
