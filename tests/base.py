@@ -124,3 +124,9 @@ def approve_minutes(world: World, meeting: Meeting, at_meeting: Meeting) -> Meet
 
     minutes_circulate(meeting=meeting, by=world.secretary.user)
     return minutes_approve(meeting=meeting, at_meeting=at_meeting, by=world.chair.user)
+
+
+def login(client, username: str):
+    """Log `client` in as one of the world's users; returns it for chaining."""
+    assert client.login(username=username, password=PASSWORD)
+    return client

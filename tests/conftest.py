@@ -33,3 +33,11 @@ def pytest_runtest_makereport(item, call):
 def _fast_password_hashing(settings):
     """Users are created in most tests; the real hasher would cost a second each."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world():
+    """The small committee most tests stand on (tests/base.py: make_world)."""
+    from tests.base import make_world
+
+    return make_world()

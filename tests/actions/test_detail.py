@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from actions.models import Action, OwnerUpdate, Reminder
 from actions.services import action_review_record, action_update
 from meetings.models import CommitteeRole, Meeting
-from tests.base import PASSWORD, make_item, make_meeting, make_person, make_world
+from tests.base import login, make_item, make_meeting, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -22,11 +22,6 @@ D = datetime.date
 
 def at(*when):
     return time_machine.travel(datetime.datetime(*when, tzinfo=datetime.UTC), tick=False)
-
-
-@pytest.fixture
-def world():
-    return make_world()
 
 
 @pytest.fixture
@@ -52,11 +47,6 @@ def traffic(world, m24):
             owners=[world.dcc],
             text="The DCC to review the network traffic.",
         )
-
-
-def login(client, username):
-    assert client.login(username=username, password=PASSWORD)
-    return client
 
 
 def url(action):

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from actions.exports import COLUMNS
 from actions.models import Action
 from tests.actions.log_data import D, frozen, make_log, many_actions, page_rows, review
-from tests.base import PASSWORD, make_meeting, make_world
+from tests.base import login, make_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -43,18 +43,8 @@ def _today():
 
 
 @pytest.fixture
-def world():
-    return make_world()
-
-
-@pytest.fixture
 def log(world):
     return make_log(world)
-
-
-def login(client, username):
-    assert client.login(username=username, password=PASSWORD)
-    return client
 
 
 def read_csv(response) -> list[dict]:

@@ -18,7 +18,7 @@ from actions.services import (
     feed_token_revoke,
 )
 from meetings.models import CommitteeRole, Meeting, NextMeeting
-from tests.base import PASSWORD, make_meeting, make_world
+from tests.base import login, make_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -34,11 +34,6 @@ def today():
 
 
 @pytest.fixture
-def world():
-    return make_world()
-
-
-@pytest.fixture
 def m25(world):
     """Circulated: members read it. 10:00–17:00 on a summer's day (BST)."""
     meeting = make_meeting(world, number=25, date=D(2026, 7, 7))
@@ -51,11 +46,6 @@ def m25(world):
 def m26(world, m25):
     """A draft, no times given: the secretary's only, for now."""
     return make_meeting(world, number=26, date=D(2026, 12, 1), start_time=None, end_time=None)
-
-
-def login(client, username):
-    assert client.login(username=username, password=PASSWORD)
-    return client
 
 
 def calendar(response) -> icalendar.Calendar:

@@ -26,7 +26,7 @@ from tests.actions.log_data import (
     review,
     summary,
 )
-from tests.base import PASSWORD, make_meeting, make_person, make_world
+from tests.base import PASSWORD, login, make_meeting, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -41,11 +41,6 @@ def _today():
 
 
 @pytest.fixture
-def world():
-    return make_world()
-
-
-@pytest.fixture
 def log(world):
     return make_log(world)
 
@@ -56,11 +51,6 @@ def staff(world):
     person.user.is_staff = True
     person.user.save()
     return person.user
-
-
-def login(client, username):
-    assert client.login(username=username, password=PASSWORD)
-    return client
 
 
 def refs(client, query=""):

@@ -9,7 +9,7 @@ import time_machine
 from django.db import IntegrityError, transaction
 
 from actions.models import Action, ActionOwner, ActionReview
-from tests.base import make_action, make_meeting, make_world
+from tests.base import make_action, make_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -21,11 +21,6 @@ RAISED = datetime.date(2019, 10, 1)
 def fast_passwords(settings):
     # make_world creates five users: the default hasher would dominate the run.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def world():
-    return make_world()
 
 
 def action_row(world, sequence=1, confidential=False, **fields):

@@ -13,7 +13,7 @@ from django.test import Client
 
 from actions.models import Action, ActionReview, OwnerUpdate
 from actions.services import action_raise, action_review_record, owner_update_submit
-from tests.base import PASSWORD, make_meeting, make_person, make_world
+from tests.base import login, make_meeting, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -27,11 +27,6 @@ REVIEW = "/committees/OPSG/meetings/25/review/"
 def friday():
     with time_machine.travel(FRIDAY, tick=False):
         yield
-
-
-@pytest.fixture
-def world():
-    return make_world()
 
 
 @pytest.fixture
@@ -50,11 +45,6 @@ def traffic(world, m24):
     return action_raise(
         meeting=m24, item=None, owners=[world.dcc], text="The DCC to review the network traffic."
     )
-
-
-def login(client, username):
-    assert client.login(username=username, password=PASSWORD)
-    return client
 
 
 def update_url(action):

@@ -19,18 +19,12 @@ action is asked for an update for "OPSG 26".
 import datetime
 import email
 import email.policy
-import json
-import os
 import re
 import socket
-import subprocess
-import sys
-import threading
 import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from unittest import mock
 from urllib.parse import urlsplit
 
@@ -39,7 +33,7 @@ import time_machine
 from aiosmtpd.controller import Controller
 from django.core import mail
 from django.core.management import CommandError, call_command
-from django.db import connection, connections
+from django.db import connection
 from django.urls import resolve
 
 from actions import reminders
@@ -48,13 +42,13 @@ from actions.reminders import send_reminders
 from actions.tasks import RemindersFailed, send_reminders_task
 from meetings.models import Meeting, NextMeeting, Organisation
 from opsg.celery import app
-from tests.base import PASSWORD, make_action, make_meeting, make_person, make_world
+from tests.base import login, make_action, make_meeting, make_person, make_world
+from tests.races import run_in_child, run_together
 
 D = datetime.date
 UTC = datetime.UTC
 MON = D(2019, 10, 28)
 TUE = D(2019, 10, 29)
-ROOT = Path(__file__).resolve().parents[2]
 ON_SQLITE = connection.vendor == "sqlite"
 DCC, OWEN, SECAS = "ops@dcc.example.org", "owner@example.org", "secas@example.org"
 PAGE = "/actions/reminders/"
@@ -387,29 +381,14 @@ def send_from_two_workers_at_once(day: D) -> dict:
     """Two threads, each with its own database connection, run the job for the
     same day at the same moment. Each send is slowed a little, so one worker
     is still holding its lock when the other comes to the same recipient."""
-    start = threading.Barrier(2, timeout=30)
     real = reminders._Mailer.send
-    reports, errors = [], []
 
     def slow_send(self, message):
         time.sleep(0.1)
         return real(self, message)
 
-    def worker():
-        try:
-            start.wait()
-            reports.append(send_reminders(day))
-        except Exception as exc:  # reported with the other worker's result
-            errors.append(repr(exc))
-        finally:
-            connections.close_all()
-
     with mock.patch.object(reminders._Mailer, "send", slow_send):
-        threads = [threading.Thread(target=worker) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+        reports, errors = run_together(lambda n: send_reminders(day))
     return {
         "errors": errors,
         "emails": sorted(m.to[0] for m in mail.outbox),
@@ -419,40 +398,11 @@ def send_from_two_workers_at_once(day: D) -> dict:
 
 
 CHILD = """
-import json
-import django
-django.setup()
-from django.conf import settings
-from django.core.management import call_command
-settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-call_command("migrate", verbosity=0)
 from tests.actions.test_reminders import MON, build, send_from_two_workers_at_once
 build()
 print(json.dumps(send_from_two_workers_at_once(MON)))
 """
-
-
-def race_on_a_demo_database(var_dir: Path) -> dict:
-    """SQLite's test database lives in memory with a shared cache, whose table
-    locks fail at once instead of waiting: the race runs in a child process
-    on a file database configured exactly as the demo is."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "DEMO_MODE"}
-    }
-    env.update(DJANGO_SETTINGS_MODULE="opsg.settings", VAR_DIR=str(var_dir))
-    result = subprocess.run(
-        [sys.executable, "-c", CHILD],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 @pytest.mark.django_db(transaction=True)
@@ -461,7 +411,7 @@ def test_two_workers_at_once_send_each_digest_once(tmp_path, mailoutbox):
     threads share the test database and meet SKIP LOCKED; on SQLite a file
     database lets one writer in at a time."""
     if ON_SQLITE:
-        outcome = race_on_a_demo_database(tmp_path / "var")
+        outcome = run_in_child(CHILD, tmp_path / "var")
     else:
         build()
         outcome = send_from_two_workers_at_once(MON)
@@ -784,11 +734,6 @@ def test_over_easter_and_the_clocks_going_forward(db, mailoutbox):
 
 
 # --- the staff page -------------------------------------------------------------------
-
-
-def login(client, username):
-    assert client.login(username=username, password=PASSWORD)
-    return client
 
 
 def test_the_staff_page_needs_a_login(client, data):

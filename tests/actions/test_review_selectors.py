@@ -11,17 +11,12 @@ from actions.models import Action, OwnerUpdate
 from actions.selectors import outstanding_for_review, reference_from_slug
 from actions.services import action_raise, action_record_existing, action_review_record
 from meetings.models import Meeting
-from tests.base import make_meeting, make_world
+from tests.base import make_meeting
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
 UTC = datetime.UTC
-
-
-@pytest.fixture
-def world():
-    return make_world()
 
 
 @pytest.fixture

@@ -13,18 +13,13 @@ from actions.models import Action, ActionReview, OwnerUpdate
 from actions.services import action_raise, action_review_record
 from meetings.models import Meeting
 from opsg.concurrency import EditConflict
-from tests.base import PASSWORD, make_meeting, make_world
+from tests.base import login, make_meeting
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
 PAGE = "/committees/OPSG/meetings/25/review/"
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def world():
-    return make_world()
 
 
 @pytest.fixture
@@ -59,11 +54,6 @@ def successor(world, m25):
     return action_raise(
         meeting=m25, item=None, owners=[world.dcc], text="DCC to track DNO members' experience."
     )
-
-
-def login(client, username):
-    assert client.login(username=username, password=PASSWORD)
-    return client
 
 
 def row_url(action):

@@ -16,7 +16,7 @@ from actions.services import (
 )
 from meetings.models import Meeting, NextMeeting
 from meetings.services import minutes_publish
-from tests.base import approve_minutes, make_action, make_item, make_meeting, make_world
+from tests.base import approve_minutes, make_action, make_item, make_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +30,6 @@ OPSG_28 = datetime.date(2020, 1, 14)
 def fast_passwords(settings):
     # make_world creates five users: the default hasher would dominate the run.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def world():
-    return make_world()
 
 
 @pytest.fixture

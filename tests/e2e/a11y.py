@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import pytest
+
 from tests.conftest import need
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,14 +69,6 @@ def format_axe(violations: list[dict], max_nodes: int = 8) -> str:
         for summary in summaries:
             lines.extend(f"    | {s.strip()}" for s in summary.splitlines())
     return "\n".join(lines)
-
-
-def assert_no_axe_violations(page, label: str = "") -> None:
-    violations = axe_check(page)
-    where = label or page.url
-    assert not violations, f"axe found {len(violations)} rule(s) violated on {where}:\n" + (
-        format_axe(violations)
-    )
 
 
 def vnu_check(documents: Mapping[str, str] | Iterable[str | Path]) -> list[dict]:
@@ -141,11 +135,6 @@ def format_vnu(errors: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def assert_html_valid(documents: Mapping[str, str] | Iterable[str | Path]) -> None:
-    errors = vnu_check(documents)
-    assert not errors, f"Nu HTML Checker found {len(errors)} error(s):\n" + format_vnu(errors)
-
-
 def summarise_vnu(errors: list[dict], max_examples: int = 3) -> str:
     """The Nu HTML Checker's errors grouped by message: each message once, with
     how often it occurred, the documents it occurred in and a few locations.
@@ -161,3 +150,24 @@ def summarise_vnu(errors: list[dict], max_examples: int = 3) -> str:
             extract = (e.get("extract") or "").replace("\n", "⏎").strip()
             lines.append(f"    {e['document']}:{e.get('lastLine', '?')}: {extract[:150]}")
     return "\n".join(lines)
+
+
+def fail_on_problems(
+    axe: Mapping[str, list[dict]], documents: Mapping[str, str], earlier: Iterable[str] = ()
+) -> None:
+    """End a journey: fail with every problem found on its pages at once —
+    `earlier` ones noted on the way, axe's per page (live DOM) and the Nu HTML
+    Checker's over the server's HTML of each page."""
+    problems = list(dict.fromkeys(earlier))
+    problems += [
+        f"axe on {label} ({len(found)} rule(s)):\n{format_axe(found)}"
+        for label, found in axe.items()
+        if found
+    ]
+    vnu_errors = vnu_check(documents)
+    if vnu_errors:
+        problems.append(
+            f"Nu HTML Checker ({len(vnu_errors)} error(s)):\n{summarise_vnu(vnu_errors)}"
+        )
+    if problems:
+        pytest.fail("\n\n".join(problems), pytrace=False)

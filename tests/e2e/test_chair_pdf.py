@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from meetings import services
 from meetings.models import MinutesDocument
 from opsg.celery import app
-from tests.e2e.a11y import axe_check, format_axe, format_vnu, vnu_check
+from tests.e2e.a11y import axe_check, fail_on_problems
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -86,13 +86,4 @@ def test_chair_exports_and_downloads_the_minutes_pdf(
     with open(download.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
 
-    vnu_errors = vnu_check(raw_html)
-    problems = [
-        f"axe on {label} ({len(found)} rule(s)):\n{format_axe(found)}"
-        for label, found in axe.items()
-        if found
-    ]
-    if vnu_errors:
-        problems.append(f"Nu HTML Checker ({len(vnu_errors)} error(s)):\n{format_vnu(vnu_errors)}")
-    if problems:
-        pytest.fail("\n\n".join(problems), pytrace=False)
+    fail_on_problems(axe, raw_html)

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from actions.models import Action, OwnerUpdate
 from meetings.models import Organisation, Person
-from tests.e2e.a11y import axe_check, format_axe, format_vnu, vnu_check
+from tests.e2e.a11y import axe_check, fail_on_problems
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -122,9 +122,4 @@ def test_member_reviews_an_action_and_sends_an_update(page, live_server, setting
     aside.scroll_into_view_if_needed()
     page.screenshot(path=SHOTS / "action-journey-5-review.png", full_page=False)
 
-    violations = {label: found for label, found in axe.items() if found}
-    assert not violations, "\n\n".join(
-        f"{label}:\n{format_axe(found)}" for label, found in violations.items()
-    )
-    errors = vnu_check(raw_html)
-    assert not errors, format_vnu(errors)
+    fail_on_problems(axe, raw_html)

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from tests.e2e.a11y import axe_check, format_axe, format_vnu, vnu_check
+from tests.e2e.a11y import axe_check, fail_on_problems
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -69,14 +69,4 @@ def test_member_reads_minutes(page, live_server, settings, screenshot_dir):
     axe["minutes"] = axe_check(page)
     server_html("minutes")
 
-    vnu_errors = vnu_check(raw_html)
-
-    problems = [
-        f"axe on {label} page ({len(found)} rule(s)):\n{format_axe(found)}"
-        for label, found in axe.items()
-        if found
-    ]
-    if vnu_errors:
-        problems.append(f"Nu HTML Checker ({len(vnu_errors)} error(s)):\n{format_vnu(vnu_errors)}")
-    if problems:
-        pytest.fail("\n\n".join(problems), pytrace=False)
+    fail_on_problems(axe, raw_html)

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from actions.models import Action, ActionReview, OwnerUpdate
 from actions.services import action_review_record
 from meetings.models import Meeting
-from tests.e2e.a11y import axe_check, format_axe, format_vnu, vnu_check
+from tests.e2e.a11y import axe_check, fail_on_problems
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -132,13 +132,4 @@ def test_secretary_reviews_actions_outstanding(page, live_server, settings, scre
         == "Both updates, merged."
     )
 
-    problems = [
-        f"axe on {label} ({len(found)} rule(s)):\n{format_axe(found)}"
-        for label, found in axe.items()
-        if found
-    ]
-    vnu_errors = vnu_check(raw_html)
-    if vnu_errors:
-        problems.append(f"Nu HTML Checker ({len(vnu_errors)} error(s)):\n{format_vnu(vnu_errors)}")
-    if problems:
-        pytest.fail("\n\n".join(problems), pytrace=False)
+    fail_on_problems(axe, raw_html)

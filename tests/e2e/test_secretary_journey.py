@@ -24,7 +24,7 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from meetings.demo.opsg25 import LOCATION
-from tests.e2e.a11y import axe_check, format_axe, summarise_vnu, vnu_check
+from tests.e2e.a11y import axe_check, fail_on_problems
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -402,16 +402,4 @@ def test_secretary_journey(page: Page, live_server, settings):
     j.check("step7-minutes-final")
 
     # --- every page: axe (live DOM) and the Nu HTML Checker (server HTML) ------------
-    vnu_errors = vnu_check(j.html)
-    problems = list(dict.fromkeys(j.problems))
-    problems += [
-        f"axe on {label} ({len(found)} rule(s)):\n{format_axe(found)}"
-        for label, found in j.axe.items()
-        if found
-    ]
-    if vnu_errors:
-        problems.append(
-            f"Nu HTML Checker ({len(vnu_errors)} error(s)):\n{summarise_vnu(vnu_errors)}"
-        )
-    if problems:
-        pytest.fail("\n\n".join(problems), pytrace=False)
+    fail_on_problems(j.axe, j.html, j.problems)

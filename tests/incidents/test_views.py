@@ -4,16 +4,11 @@ import pytest
 
 from incidents.models import Incident, IncidentReview
 from meetings.services import minutes_circulate
-from tests.base import PASSWORD, make_item, make_meeting, make_world
+from tests.base import login, make_item, make_meeting
 
 pytestmark = pytest.mark.django_db
 
 REF = "INC000000478818"
-
-
-@pytest.fixture
-def world():
-    return make_world()
 
 
 @pytest.fixture
@@ -26,11 +21,6 @@ def reviewed(world):
     incident = Incident.objects.create(reference=REF, title="Timeouts", service_provider="DSP")
     IncidentReview.objects.create(incident=incident, item=item, publish_report=True)
     return meeting
-
-
-def login(client, username):
-    assert client.login(username=username, password=PASSWORD)
-    return client
 
 
 def test_requires_login(client, reviewed):

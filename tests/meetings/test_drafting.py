@@ -11,24 +11,14 @@ from actions.models import Action
 from actions.services import action_raise
 from meetings.models import AgendaItem, Attendance, Decision, Meeting, Person
 from meetings.services import item_add, minutes_circulate
-from tests.base import PASSWORD, make_item, make_meeting, make_world
+from tests.base import login, make_item, make_meeting
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world():
-    return make_world()
-
-
-@pytest.fixture
 def meeting(world):
     return make_meeting(world)
-
-
-def login(client, username):
-    assert client.login(username=username, password=PASSWORD)
-    return client
 
 
 def url(meeting, tail=""):

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from meetings.models import AgendaItem, Attendance, Classification, Decision, Meeting, Person
-from tests.base import make_item, make_meeting, make_world
+from tests.base import make_item, make_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -19,11 +19,6 @@ NOON = datetime.datetime(2019, 10, 8, 12, 0, tzinfo=datetime.UTC)
 def fast_passwords(settings):
     # make_world creates five users: the default hasher would dominate the run.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def world():
-    return make_world()
 
 
 @pytest.fixture

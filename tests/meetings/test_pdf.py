@@ -31,7 +31,7 @@ from meetings.services import (
     render_minutes_pdf,
 )
 from opsg.celery import app
-from tests.base import PASSWORD
+from tests.base import PASSWORD, login
 from tests.conftest import need
 
 pytestmark = pytest.mark.django_db
@@ -54,11 +54,6 @@ def demo(settings, media):
     settings.DEMO_PASSWORD = PASSWORD
     call_command("load_demo", verbosity=0)
     return Meeting.objects.select_related("committee").get(committee__code="OPSG", number=25)
-
-
-def login(client, username):
-    assert client.login(username=username, password=PASSWORD)
-    return client
 
 
 def users():

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from meetings.models import Meeting
 from meetings.services import minutes_approve, minutes_circulate, minutes_publish
-from tests.base import approve_minutes, make_meeting, make_world
+from tests.base import approve_minutes, make_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -22,11 +22,6 @@ PUBLISHED = datetime.datetime(2019, 11, 6, 14, 0, tzinfo=datetime.UTC)
 def fast_passwords(settings):
     # make_world creates five users: the default hasher would dominate the run.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def world():
-    return make_world()
 
 
 @pytest.fixture

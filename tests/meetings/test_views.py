@@ -13,21 +13,11 @@ from django.utils import timezone
 from actions.services import action_raise, action_record_existing, action_review_record
 from meetings.models import Attendance, Decision, Meeting
 from meetings.services import minutes_circulate
-from tests.base import PASSWORD, make_item, make_meeting, make_world
+from tests.base import login, make_item, make_meeting
 
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def world():
-    return make_world()
-
-
-def login(client, username):
-    assert client.login(username=username, password=PASSWORD)
-    return client
 
 
 def circulated_meeting(world, **fields):
