@@ -13,14 +13,18 @@ The rules, from the committee's practice:
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from meetings.access import is_secretary, roles_for
+from meetings.access import Role, holds_a_role, is_secretary, roles_for
 from meetings.models import Committee, CommitteeRole
 
-from .models import Action, ActionOwner, FeedToken
-from .selectors import CONFIDENTIAL_ROLES, action_with_owners, reference_from_slug
+from .filters import owned_by
+from .models import Action, FeedToken
+from .selectors import action_with_owners, reference_from_slug
+
+# Roles that may read what a confidential session decided.
+CONFIDENTIAL_ROLES = {Role.SECRETARY, Role.CHAIR, Role.MEMBER}
 
 
 def person_of(user):
@@ -34,12 +38,7 @@ def is_owner(user, action: Action) -> bool:
     """The user is named as an owner, or works for an owning organisation.
     Reads the action's owners, which `action_with_owners` prefetches."""
     person = person_of(user)
-    if person is None:
-        return False
-    return person.pk in action.owner_person_ids or (
-        person.organisation_id is not None
-        and person.organisation_id in action.owner_organisation_ids
-    )
+    return person is not None and action.is_owned_by(person)
 
 
 def _committees(action: Action) -> list[Committee]:
@@ -100,14 +99,9 @@ def feed_token_by_secret(token: str, kind: str) -> FeedToken:
         )
     except FeedToken.DoesNotExist:
         raise Http404("No such feed.") from None
-    if feed.committee is not None and not may_follow_committee(feed.user, feed.committee):
+    if feed.committee is not None and not holds_a_role(feed.user, feed.committee):
         raise Http404("No such feed.")
     return feed
-
-
-def may_follow_committee(user, committee: Committee) -> bool:
-    """Who may have a feed of a committee's meetings: anyone with a role in it."""
-    return user.is_authenticated and (user.is_staff or bool(roles_for(user, committee)))
 
 
 def visible_actions(user) -> QuerySet[Action]:
@@ -121,15 +115,8 @@ def visible_actions(user) -> QuerySet[Action]:
     roles = CommitteeRole.objects.filter(person__user=user)
     anywhere = roles.values("committee")
     inner = roles.filter(role__in=CONFIDENTIAL_ROLES).values("committee")
-    person = person_of(user)
-    owned = Q(pk__in=[])
-    if person is not None:
-        mine = Q(person=person)
-        if person.organisation_id:
-            mine |= Q(organisation_id=person.organisation_id)
-        owned = Q(Exists(ActionOwner.objects.filter(mine, action=OuterRef("pk"))))
     ordinary = Q(confidential=False) & (
-        Q(committee__in=anywhere) | Q(transferred_to__in=anywhere) | owned
+        Q(committee__in=anywhere) | Q(transferred_to__in=anywhere) | owned_by("mine", user)
     )
     confidential = Q(confidential=True) & (Q(committee__in=inner) | Q(transferred_to__in=inner))
     return Action.objects.filter(ordinary | confidential)

@@ -227,14 +227,6 @@ def sort_order(key: str, descending: bool) -> list:
     return [field(column), *REFERENCE_ORDER]
 
 
-def owner_value(owner: ActionOwner | Organisation | Person) -> str:
-    """The owner's value in the query string: org-3, person-12."""
-    if isinstance(owner, ActionOwner):
-        owner = owner.organisation if owner.organisation_id else owner.person
-    prefix = "org" if isinstance(owner, Organisation) else "person"
-    return f"{prefix}-{owner.pk}"
-
-
 def owner_choices() -> list[tuple[str, str]]:
     """Everyone who owns an action: organisations first, then people (two
     queries, each a probe of the owners' index per organisation or person)."""

@@ -11,6 +11,24 @@ from .selectors import ReviewRow
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def check_target_fields(form: forms.Form, which: str, *, raised_on) -> None:
+    """The target a form proposes (`which`: "revised", "proposed") is a date
+    or words, not both, and not before the action was raised. Every broken
+    rule is shown next to its field; the service checks the same again."""
+    date = form.cleaned_data.get(f"{which}_target_date")
+    note = form.cleaned_data.get(f"{which}_target_note")
+    if date and note:
+        form.add_error(
+            f"{which}_target_note",
+            f"Give a {which} target date or words such as “To be determined”, not both.",
+        )
+    if date and date < raised_on:
+        form.add_error(
+            f"{which}_target_date",
+            f"The {which} target cannot be before the action was raised ({raised_on:%d/%m/%Y}).",
+        )
+
+
 class ReviewForm(forms.Form):
     """One row of the Actions Outstanding review: this meeting's update, the
     status decided, how a closed action ended, and the revised target.
@@ -108,18 +126,7 @@ class ReviewForm(forms.Form):
                 self.add_error("superseded_by", "Choose the action that supersedes this one.")
             if outcome == Action.Outcome.TRANSFERRED and not data.get("transferred_to"):
                 self.add_error("transferred_to", "Choose the committee it was transferred to.")
-        date, note = data.get("revised_target_date"), data.get("revised_target_note")
-        if date and note:
-            self.add_error(
-                "revised_target_note",
-                "Give a revised target date or words such as “To be determined”, not both.",
-            )
-        raised_on = self.row.action.raised_on
-        if date and date < raised_on:
-            self.add_error(
-                "revised_target_date",
-                f"The revised target cannot be before the action was raised ({raised_on:%d/%m/%Y}).",
-            )
+        check_target_fields(self, "revised", raised_on=self.row.action.raised_on)
         return data
 
     def service_arguments(self) -> dict:
@@ -210,18 +217,7 @@ class OwnerUpdateForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        date, note = data.get("proposed_target_date"), data.get("proposed_target_note")
-        if date and note:
-            self.add_error(
-                "proposed_target_note",
-                "Give a proposed date or words such as “To be determined”, not both.",
-            )
-        raised_on = self.action.raised_on
-        if date and date < raised_on:
-            self.add_error(
-                "proposed_target_date",
-                f"The target cannot be before the action was raised ({raised_on:%d/%m/%Y}).",
-            )
+        check_target_fields(self, "proposed", raised_on=self.action.raised_on)
         return data
 
 

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from meetings.models import Meeting
+
 from .models import Action
 from .selectors import FeedMeeting
 
@@ -30,6 +32,14 @@ def _calendar(name: str) -> icalendar.Calendar:
     return calendar
 
 
+def _event(uid: str, stamp: datetime.datetime) -> icalendar.Event:
+    """An event with the UID a calendar recognises it by on the next fetch."""
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    return event
+
+
 def _all_day(event: icalendar.Event, day: datetime.date) -> None:
     event.add("dtstart", day)
     event.add("dtend", day + datetime.timedelta(days=1))
@@ -40,20 +50,18 @@ def meetings_calendar(
     *,
     name: str,
     host: str,
-    minutes_url: Callable[[FeedMeeting], str | None],
+    minutes_url: Callable[[Meeting], str],
 ) -> bytes:
     """Meetings with their start and end in the committee's own time zone
     (Europe/London, so a 10:00 meeting stays at 10:00 across the clocks
     changing), or all day when the minutes give no times. `minutes_url`
-    gives the absolute URL of a meeting's minutes, or None when the feed's
-    user may not read them."""
+    gives the absolute URL of a meeting's minutes (the selector lists only
+    meetings the feed's user may read)."""
     zone = ZoneInfo(settings.TIME_ZONE)
     stamp = timezone.now()
     calendar = _calendar(name)
     for item in events:
-        event = icalendar.Event()
-        event.add("uid", f"{item.uid}@{host}")
-        event.add("dtstamp", stamp)
+        event = _event(f"{item.uid}@{host}", stamp)
         meeting = item.meeting
         if meeting is not None:
             event.add("summary", f"{meeting} – {item.kind_label}")
@@ -74,10 +82,9 @@ def meetings_calendar(
             location = meeting.location or ("Teleconference" if meeting.is_teleconference else "")
             if location:
                 event.add("location", location)
-            url = minutes_url(item)
-            if url:
-                event.add("url", url)
-                event.add("description", f"Minutes: {url}")
+            url = minutes_url(meeting)
+            event.add("url", url)
+            event.add("description", f"Minutes: {url}")
         else:
             event.add("description", "Date announced in the minutes of an earlier meeting.")
         calendar.add_component(event)
@@ -95,9 +102,7 @@ def actions_calendar(
     stamp = timezone.now()
     calendar = _calendar(name)
     for action in actions:
-        event = icalendar.Event()
-        event.add("uid", f"{action.slug}-target@{host}")
-        event.add("dtstamp", stamp)
+        event = _event(f"{action.slug}-target@{host}", stamp)
         event.add("summary", f"{action.reference} due: {Truncator(action.text).chars(90)}")
         _all_day(event, action.target_date)
         url = detail_url(action)

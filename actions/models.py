@@ -13,6 +13,13 @@ from simple_history.models import HistoricalRecords
 from meetings.models import AgendaItem, Committee, Meeting, Organisation, Person
 
 
+def user_name(user) -> str:
+    """A user as the committee knows them: their person's name, or else the
+    login's own name."""
+    person = getattr(user, "person", None)
+    return person.name if person else (user.get_full_name() or user.get_username())
+
+
 class ReferenceCounter(models.Model):
     """The last sequence number handed out per committee, meeting number and
     series (ordinary or CONF). Actions are numbered from here under a row
@@ -165,6 +172,13 @@ class Action(models.Model):
     def owner_person_ids(self) -> set[int]:
         return {o.person_id for o in self.owners.all() if o.person_id}
 
+    def is_owned_by(self, person: Person) -> bool:
+        """The person is named as an owner, or works for an owning organisation."""
+        return person.pk in self.owner_person_ids or (
+            person.organisation_id is not None
+            and person.organisation_id in self.owner_organisation_ids
+        )
+
 
 class ActionOwner(models.Model):
     """One owner of an action: an organisation (DCC, "DNOs") or a person."""
@@ -310,21 +324,14 @@ class OwnerUpdate(models.Model):
         an owner; "Sam Secretary (SECAS), for DCC" when someone who does not
         own the action sent it on the owners' behalf. Reads the action's
         owners, which the selectors prefetch."""
-        user = self.submitted_by
-        person = getattr(user, "person", None)
+        person = getattr(self.submitted_by, "person", None)
         if person is None:
-            return user.get_full_name() or user.get_username()
+            return user_name(self.submitted_by)
         organisation = person.organisation
-        owners = list(self.action.owners.all())
-        own = any(
-            owner.person_id == person.pk
-            or (organisation is not None and owner.organisation_id == organisation.pk)
-            for owner in owners
-        )
-        if own:
+        if self.action.is_owned_by(person):
             return f"{organisation.short_name} ({person.name})" if organisation else person.name
         name = f"{person.name} ({organisation.short_name})" if organisation else person.name
-        return f"{name}, for {'/'.join(owner.name for owner in owners)}"
+        return f"{name}, for {'/'.join(self.action.owner_names())}"
 
     @property
     def proposed_target_display(self) -> str:

@@ -50,6 +50,7 @@ from meetings.models import Committee, Meeting, NextMeeting
 from opsg.workdays import add_working_days, is_working_day, working_days_between
 
 from .models import Action, ActionOwner, ActionReview, Reminder
+from .services import slip_summary
 
 logger = logging.getLogger(__name__)
 
@@ -242,7 +243,7 @@ def digest_context(
             # The owners' update form is on the action's page (action-update takes only its POST).
             update_url=url + "#updates",
             days_overdue=action.days_overdue(day),
-            times_slipped=sum(1 for review in action.reviews.all() if review.slipped),
+            times_slipped=slip_summary(action.reviews.all())[0],
             working_days_left=(
                 working_days_between(day, action.target_date) if action.target_date else 0
             ),

@@ -29,16 +29,22 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from meetings.access import Role, can_see_meeting
-from meetings.models import AgendaItem, Committee, CommitteeRole, Meeting, NextMeeting
+from meetings.models import AgendaItem, Committee, Meeting, NextMeeting
+from meetings.selectors import meetings_for_committee
 from opsg.workdays import is_working_day
 
-from .filters import ActionLogFilter, OwnersSummaryFilter
-from .models import Action, ActionOwner, ActionReview, FeedToken, OwnerUpdate, Reminder
+from .filters import ActionLogFilter, OwnersSummaryFilter, owned_by
+from .models import (
+    Action,
+    ActionOwner,
+    ActionReview,
+    FeedToken,
+    OwnerUpdate,
+    Reminder,
+    user_name,
+)
 from .reminders import OwnerWithoutEmail, reminders_due
-
-# Roles that may read what a confidential session decided (actions/access.py).
-CONFIDENTIAL_ROLES = {Role.SECRETARY, Role.CHAIR, Role.MEMBER}
+from .services import slip_summary
 
 SLUG_RE = re.compile(r"^(?P<code>[a-z][a-z0-9]*)-(?P<meeting>\d+)-(?P<conf>conf-)?(?P<seq>\d+)$")
 
@@ -242,15 +248,11 @@ class ActionDetail:
 
     @property
     def times_slipped(self) -> int:
-        return sum(1 for review in self.reviews if review.slipped)
+        return slip_summary(self.reviews)[0]
 
     @property
     def days_slipped(self) -> int:
-        return sum(review.slip_days for review in self.reviews)
-
-    @property
-    def pending_updates(self) -> list[OwnerUpdate]:
-        return [u for u in self.updates if u.state == OwnerUpdate.State.PENDING]
+        return slip_summary(self.reviews)[1]
 
 
 # Bookkeeping, not something a member changed.
@@ -321,10 +323,7 @@ def action_history(action: Action) -> list[HistoryEntry]:
 
 
 def _who(user) -> str:
-    if user is None:
-        return "the system"
-    person = getattr(user, "person", None)
-    return person.name if person else (user.get_full_name() or user.get_username())
+    return "the system" if user is None else user_name(user)
 
 
 def _label(name: str) -> str:
@@ -332,7 +331,8 @@ def _label(name: str) -> str:
     return label[:1].upper() + label[1:]
 
 
-_LINKS = {Action: "reference", Committee: "code", Meeting: None, AgendaItem: None}
+# The records a changed link of an action can point at.
+_LINKS = (Action, Committee, Meeting, AgendaItem)
 
 
 def _linked_names(changes) -> dict[tuple[type, int], str]:
@@ -395,12 +395,7 @@ def meetings_for_feed(user, committee: Committee) -> list[FeedMeeting]:
     page), and the next-meeting dates those minutes announce. A meeting whose
     minutes the user may not read yet (a draft, for a member) still comes
     through the date announced in the minutes before it."""
-    meetings = list(
-        Meeting.objects.filter(committee=committee)
-        .select_related("committee", "classification")
-        .order_by("date", "number")
-    )
-    seen = [m for m in meetings if can_see_meeting(user, m)]
+    seen = meetings_for_committee(user, committee)[::-1]  # oldest first
     # A date announced is left out once the meeting on it is in the feed.
     held = {m.date for m in seen}
     announced = (
@@ -435,30 +430,12 @@ def meetings_for_feed(user, committee: Committee) -> list[FeedMeeting]:
     return sorted(events, key=lambda e: e.date)
 
 
-def actions_for_feed(user) -> QuerySet[Action]:
-    """The user's own and their organisation's open actions with a target
-    date, as far as they may see them: a confidential session's actions only
-    where they are secretary, chair or member of the committee."""
-    person = getattr(user, "person", None) if user.is_authenticated else None
-    if person is None:
-        return Action.objects.none()
-    owned = Q(owners__person=person)
-    if person.organisation_id:
-        owned |= Q(owners__organisation=person.organisation_id)
-    actions = Action.objects.filter(
-        pk__in=Action.objects.filter(owned).values("pk"),
-        status=Action.Status.OPEN,
-        target_date__isnull=False,
-    )
-    if not user.is_staff:
-        inner = CommitteeRole.objects.filter(person__user=user, role__in=CONFIDENTIAL_ROLES).values(
-            "committee"
-        )
-        actions = actions.filter(
-            Q(confidential=False) | Q(committee__in=inner) | Q(transferred_to__in=inner)
-        )
+def actions_for_feed(actions: QuerySet[Action], user) -> QuerySet[Action]:
+    """Of the `actions` the user may see (access.visible_actions), their own
+    and their organisation's open ones with a target date."""
     return (
-        actions.select_related("committee")
+        actions.filter(owned_by("mine", user), status=Action.Status.OPEN, target_date__isnull=False)
+        .select_related("committee")
         .prefetch_related(_OWNERS)
         .order_by("target_date", "committee__code", "meeting_number", "confidential", "sequence")
     )

@@ -64,11 +64,14 @@ def _set_owners(action: Action, owners: Sequence[Owner]) -> None:
             raise ValidationError(f"{owner!r} cannot own an action.")
 
 
-def _check_target(target_date, target_note, raised_on) -> None:
+def _check_target(target_date, target_note, raised_on, what: str = "target") -> None:
+    """A target is a date or words, never both, and never before the raising."""
     if target_date and target_note:
-        raise ValidationError("Give a target date or a note such as “To be determined”, not both.")
+        raise ValidationError(f"Give a {what} date or a note such as “To be determined”, not both.")
     if target_date and target_date < raised_on:
-        raise ValidationError("The target date cannot be before the action was raised.")
+        raise ValidationError(
+            f"The {what} date cannot be before the action was raised ({raised_on:%d/%m/%Y})."
+        )
 
 
 def default_target(meeting: Meeting) -> datetime.date | None:
@@ -252,7 +255,6 @@ def action_review_record(
     superseded_by: Action | None = None,
     transferred_to: Committee | None = None,
     expected_version: int | None = None,
-    owner_update: OwnerUpdate | None = None,
     owner_updates: Sequence[OwnerUpdate] = (),
 ) -> ActionReview:
     """Record (or correct) the review of an action at a meeting: one row of its
@@ -262,7 +264,7 @@ def action_review_record(
     `expected_version` is the version of the review the form was drawn from
     (0: there was none yet); if someone saved the row since, EditConflict
     carries their review. None skips the check (imports, the demo loader).
-    `owner_update` / `owner_updates`, owners' pending updates the secretary
+    `owner_updates`, owners' pending updates the secretary
     used, are marked as accepted into this review, in the same transaction.
 
     An action transferred in from another committee is reviewed by the
@@ -275,13 +277,7 @@ def action_review_record(
         )
     if status not in Action.Status.values:
         raise ValidationError(f"Unknown status {status!r}.")
-    if revised_target_date and revised_target_note:
-        raise ValidationError("Give a revised target date or a note, not both.")
-    if revised_target_date and revised_target_date < action.raised_on:
-        raise ValidationError(
-            f"The revised target date cannot be before {action.reference} was raised "
-            f"({action.raised_on:%d/%m/%Y})."
-        )
+    _check_target(revised_target_date, revised_target_note, action.raised_on, "revised target")
     transferred_in = action.committee_id != meeting.committee_id
     if transferred_in and action.transferred_to_id != meeting.committee_id:
         raise ValidationError(
@@ -293,8 +289,7 @@ def action_review_record(
             f"{action.reference} was transferred in from {action.committee.code}: "
             "close it here as completed or absorbed into other work."
         )
-    used = [u for u in (owner_update, *owner_updates) if u is not None]
-    if any(u.action_id != action.pk for u in used):
+    if any(u.action_id != action.pk for u in owner_updates):
         raise ValidationError("That owner's update is about another action.")
 
     # The action's row is locked and re-read, so its text or owners edited a
@@ -343,11 +338,11 @@ def action_review_record(
             setattr(review, name, value)
         review.save()
 
-    if used:
+    if owner_updates:
         # Re-read under lock: one accepted meanwhile (by another secretary's
         # save) keeps the review it went into.
         for accepted in OwnerUpdate.objects.select_for_update().filter(
-            pk__in=[u.pk for u in used], state=OwnerUpdate.State.PENDING
+            pk__in=[u.pk for u in owner_updates], state=OwnerUpdate.State.PENDING
         ):
             accepted.state = OwnerUpdate.State.ACCEPTED
             accepted.review = review
@@ -456,15 +451,7 @@ def owner_update_submit(
         raise ValidationError(
             f"{action.reference} is closed: an update can only be sent on an open action."
         )
-    if proposed_target_date and proposed_target_note:
-        raise ValidationError({"proposed_target_note": "Give a proposed date or words, not both."})
-    if proposed_target_date and proposed_target_date < action.raised_on:
-        raise ValidationError(
-            {
-                "proposed_target_date": "The target cannot be before the action was raised "
-                f"({action.raised_on:%d/%m/%Y})."
-            }
-        )
+    _check_target(proposed_target_date, proposed_target_note, action.raised_on)
     return OwnerUpdate.objects.create(
         action=action,
         submitted_by=by,

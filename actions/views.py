@@ -30,7 +30,7 @@ from .access import (
     visible_actions,
 )
 from .forms import FeedForm, OwnerUpdateForm, ReminderRunForm, ReviewForm
-from .models import ActionReview, FeedToken
+from .models import ActionReview, FeedToken, user_name
 from .selectors import ReviewRow
 
 
@@ -140,14 +140,9 @@ def _conflict(request, row: ReviewRow, choices: dict, conflict: EditConflict) ->
         row=row,
         form=form,
         theirs=theirs,
-        theirs_by=_name(saved.history_user) if saved and saved.history_user else "",
+        theirs_by=user_name(saved.history_user) if saved and saved.history_user else "",
         theirs_at=saved.history_date if saved else None,
     )
-
-
-def _name(user) -> str:
-    person = getattr(user, "person", None)
-    return person.name if person else (user.get_full_name() or user.get_username())
 
 
 def _add_service_error(form: ReviewForm, error: ValidationError) -> None:
@@ -269,20 +264,14 @@ def _feed_url(request, feed: FeedToken) -> str:
 @require_GET
 def meetings_feed(request, token):
     feed = feed_token_by_secret(token, FeedToken.Kind.MEETINGS)
-    committee, user = feed.committee, feed.user
-
-    def minutes_url(item):
-        if not can_see_meeting(user, item.meeting):
-            return None
-        return request.build_absolute_uri(
-            reverse("minutes", args=[committee.code, item.meeting.number])
-        )
-
+    committee = feed.committee
     body = ical.meetings_calendar(
-        selectors.meetings_for_feed(user, committee),
+        selectors.meetings_for_feed(feed.user, committee),
         name=f"{committee.code} meetings",
         host=request.get_host(),
-        minutes_url=minutes_url,
+        minutes_url=lambda m: request.build_absolute_uri(
+            reverse("minutes", args=[committee.code, m.number])
+        ),
     )
     return _calendar_response(body, feed)
 
@@ -291,7 +280,7 @@ def meetings_feed(request, token):
 def actions_feed(request, token):
     feed = feed_token_by_secret(token, FeedToken.Kind.ACTIONS)
     body = ical.actions_calendar(
-        selectors.actions_for_feed(feed.user),
+        selectors.actions_for_feed(visible_actions(feed.user), feed.user),
         name="My actions: target dates",
         host=request.get_host(),
         detail_url=lambda a: request.build_absolute_uri(reverse("action-detail", args=[a.slug])),

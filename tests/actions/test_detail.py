@@ -300,7 +300,7 @@ class TestContents:
             meeting=m25,
             update="Analysis started.",
             status="open",
-            owner_update=accepted,
+            owner_updates=[accepted],
         )
         OwnerUpdate.objects.create(
             action=traffic,
@@ -355,7 +355,7 @@ class TestQueries:
                 status="open",
                 last_target_date=target,
                 revised_target_date=new_target,
-                owner_update=update,
+                owner_updates=[update],
             )
             target = new_target
             Reminder.objects.create(
