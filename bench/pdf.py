@@ -1,60 +1,36 @@
 """The minutes PDF: WeasyPrint rendering OPSG 25 (the demo) five times in one
 warm process, against headless Chromium printing the same HTML to PDF five
-times (a fresh browser each time, as a one-shot command would be used).
+times (a fresh browser each time, as a one-shot command would be used; one
+more run first, untimed, warms each).
 Prints one line:
 
     pdf p50_s=… peak_mb=… pages=… chromium_p50_s=… ratio=…
 
 ratio is WeasyPrint's median over Chromium's; peak_mb is this process's peak
-resident memory (Django, the demo data and WeasyPrint's layout). Runs on a
-throw-away database like bench/run.py."""
+resident memory (Django, the demo data and WeasyPrint's layout). Runs on
+bench/run.py's throw-away demo database."""
 
-import io
-import os
 import resource
 import shutil
-import statistics
 import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opsg.settings")
-os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="opsg-bench-"))
+# bench/run.py sets up Django (on import) and the throw-away database.
+from run import demo_database, median_seconds
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
+# The browser tests' quiet, offline Chromium, here printing a file to PDF.
+from tests.e2e.conftest import CHROMIUM_ARGS as BROWSER_ARGS
 
 RUNS = 5
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = [
     "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
+    *BROWSER_ARGS,
     "--no-pdf-header-footer",
     # The page's stylesheets and fonts are file: URLs next to it.
     "--allow-file-access-from-files",
 ]
-
-
-def timed(fn, runs=RUNS) -> list[float]:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return times
 
 
 def chromium_print(html_file: Path, out: Path, profile: Path) -> None:
@@ -75,10 +51,7 @@ def chromium_print(html_file: Path, out: Path, profile: Path) -> None:
 
 
 def main():
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
-    try:
-        call_command("load_demo", verbosity=0, stdout=io.StringIO())
+    with demo_database():
         from meetings import pdf
         from meetings.models import Meeting
 
@@ -87,9 +60,8 @@ def main():
         with tempfile.TemporaryDirectory(prefix="opsg-bench-pdf-") as tmp:
             tmp = Path(tmp)
             target = tmp / "weasyprint.pdf"
-            pdf.render_pdf(html, target)  # warm: fonts, stylesheets, imports
-            rendered = []
-            weasy = timed(lambda: rendered.append(pdf.render_pdf(html, target)))
+            rendered = []  # the first (untimed) run warms fonts, stylesheets and imports
+            weasy = median_seconds(lambda: rendered.append(pdf.render_pdf(html, target)), RUNS)
             peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
             if CHROMIUM:
@@ -97,20 +69,18 @@ def main():
                 page = tmp / "minutes.html"
                 base = f'<base href="{pdf.static_dir().as_uri()}/">'
                 page.write_text(html.replace("<head>", f"<head>\n  {base}", 1), encoding="utf-8")
-                chrome = timed(
-                    lambda: chromium_print(page, tmp / "chromium.pdf", tmp / "chromium-profile")
+                chromium_p50 = median_seconds(
+                    lambda: chromium_print(page, tmp / "chromium.pdf", tmp / "chromium-profile"),
+                    RUNS,
                 )
-                chromium_p50 = statistics.median(chrome)
                 chromium_text = f"{chromium_p50:.2f}"
-                ratio_text = f"{statistics.median(weasy) / chromium_p50:.2f}"
+                ratio_text = f"{weasy / chromium_p50:.2f}"
             else:
                 chromium_text = ratio_text = "n/a"
         print(
-            f"pdf p50_s={statistics.median(weasy):.2f} peak_mb={peak_mb:.0f} "
+            f"pdf p50_s={weasy:.2f} peak_mb={peak_mb:.0f} "
             f"pages={rendered[-1].pages} chromium_p50_s={chromium_text} ratio={ratio_text}"
         )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -2,13 +2,16 @@
 same run (these machines are shared and noisy: absolute times mean little).
 
 Runs on a throw-away SQLite database under a temporary VAR_DIR, or on
-DATABASE_URL's server when set (a test database is created and dropped)."""
+DATABASE_URL's server when set (a test database is created and dropped).
+Other scripts here import demo_database() and median_seconds() from it."""
 
+import io
 import os
 import statistics
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -23,6 +26,18 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
+
+
+@contextmanager
+def demo_database():
+    """A throw-away test database holding the demo (OPSG 25), dropped afterwards."""
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
+    try:
+        call_command("load_demo", verbosity=0, stdout=io.StringIO())
+        yield
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def median_seconds(fn, repeat=15):
@@ -42,10 +57,7 @@ def line(name, subject, peer, peer_name):
 
 
 def main():
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
-    try:
-        call_command("load_demo", verbosity=0)
+    with demo_database():
         from django.test import Client
 
         from meetings.models import Meeting
@@ -83,8 +95,6 @@ def main():
             median_seconds(lambda: client.get("/committees/OPSG/")),
             "vs GET committee page",
         )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

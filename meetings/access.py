@@ -24,6 +24,12 @@ def roles_for(user, committee: Committee) -> set[str]:
     return cache[committee.pk]
 
 
+def holds_a_role(user, committee: Committee) -> bool:
+    """Staff, or anyone with a role in the committee: who may follow its
+    business beyond the published minutes (its open actions, its feed)."""
+    return user.is_authenticated and (user.is_staff or bool(roles_for(user, committee)))
+
+
 def can_see_meeting(user, meeting: Meeting) -> bool:
     if user.is_authenticated and user.is_staff:
         return True

@@ -131,6 +131,13 @@ class AttendanceForm(forms.ModelForm):
         return data
 
 
+class AttendanceMoveForm(forms.Form):
+    """Where a dragged person was dropped in their list (0: the top). A drop
+    that cannot be read leaves the order alone."""
+
+    position = forms.IntegerField(min_value=0)
+
+
 class ItemForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

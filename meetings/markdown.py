@@ -11,6 +11,8 @@ from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .models import MODIFICATION_REFERENCE
+
 # CommonMark with pipe tables and footnotes; raw HTML is escaped, not passed through.
 _md = MarkdownIt("commonmark", {"html": False}).use(footnote_plugin).enable("table")
 
@@ -44,8 +46,8 @@ def render_markdown(text: str, *, doc_id: str = "") -> SafeString:
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
 
 
-_INCIDENT = re.compile(r"\bINC[0-9]{12}\b")
-_MODIFICATION = re.compile(r"\b(?:SECMP[0-9]{4}|MP[0-9]{3}[A-Z]?|DP[0-9]{3})\b")
+INCIDENT_MENTION = re.compile(r"\bINC[0-9]{12}\b")
+MODIFICATION_MENTION = re.compile(rf"\b(?:{MODIFICATION_REFERENCE})\b")
 _ANCHOR = re.compile(r"(<a\b[^>]*>.*?</a>)", re.S)
 
 
@@ -75,5 +77,6 @@ def link_references(
 
     parts = _ANCHOR.split(html)
     for index in range(0, len(parts), 2):
-        parts[index] = _MODIFICATION.sub(modification, _INCIDENT.sub(incident, parts[index]))
+        parts[index] = INCIDENT_MENTION.sub(incident, parts[index])
+        parts[index] = MODIFICATION_MENTION.sub(modification, parts[index])
     return mark_safe("".join(parts))  # noqa: S308 - only our own anchors were added

@@ -160,6 +160,9 @@ class Meeting(models.Model):
         APPROVED = "approved", "Approved"
         PUBLISHED = "published", "Published"
 
+    # Approved minutes are frozen and final; later changes are a new recorded revision.
+    FINAL = (Status.APPROVED, Status.PUBLISHED)
+
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
     number = models.PositiveIntegerField()
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.MAIN)
@@ -242,8 +245,7 @@ class Meeting(models.Model):
 
     @property
     def is_frozen(self) -> bool:
-        """Approved minutes are frozen; later changes are a new recorded revision."""
-        return self.status in (self.Status.APPROVED, self.Status.PUBLISHED)
+        return self.status in self.FINAL
 
     @property
     def is_final(self) -> bool:
@@ -439,6 +441,10 @@ class MinutesRevision(models.Model):
         return f"{self.meeting} revision {self.number}"
 
 
+# SECMP0067, MP123A, DP083: the code administrator's modification references.
+MODIFICATION_REFERENCE = r"SECMP[0-9]{4}|MP[0-9]{3}[A-Z]?|DP[0-9]{3}"
+
+
 class Modification(models.Model):
     """A change proposal to the code that minutes talk about (SECMP0067,
     DP083). Reference data: where one is known, its reference in a narrative
@@ -449,7 +455,7 @@ class Modification(models.Model):
         unique=True,
         validators=[
             RegexValidator(
-                r"^(SECMP[0-9]{4}|MP[0-9]{3}[A-Z]?|DP[0-9]{3})$",
+                rf"^({MODIFICATION_REFERENCE})$",
                 "Use a reference such as SECMP0067, MP123 or DP083.",
             )
         ],
@@ -531,7 +537,7 @@ class MinutesDocument(models.Model):
 
     @property
     def is_final(self) -> bool:
-        return self.minutes_status in (Meeting.Status.APPROVED, Meeting.Status.PUBLISHED)
+        return self.minutes_status in Meeting.FINAL
 
     @property
     def is_stuck(self) -> bool:

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
-from .models import AgendaItem, Meeting
+from .models import Meeting
 
 # Files whose content changes the PDF besides the minutes themselves.
 STYLESHEETS = ("css/app.css", "css/print.css")
@@ -47,22 +47,13 @@ class Source:
 def minutes_source(meeting: Meeting) -> Source:
     """The minutes' HTML for print, read fresh from the database, with a digest
     of it and the stylesheets: equal digests make equal PDFs."""
-    from .selectors import attendance_lists, minutes_for_meeting, reviews_in_order
+    from .selectors import minutes_page
 
-    meeting = minutes_for_meeting(meeting)
+    page = minutes_page(meeting)
+    meeting = page["meeting"]
     html = render_to_string(
         "meetings/minutes.html",
-        {
-            "pdf": True,
-            "base_template": "meetings/pdf/base.html",
-            "meeting": meeting,
-            "attendance": attendance_lists(meeting),
-            "reviews": reviews_in_order(meeting),
-            "reviews_in_item": any(
-                item.standing == AgendaItem.Standing.ACTIONS_OUTSTANDING
-                for item in meeting.items.all()
-            ),
-        },
+        {**page, "pdf": True, "base_template": "meetings/pdf/base.html"},
     )
     digest = hashlib.sha256(html.encode())
     for name in STYLESHEETS:

@@ -1,7 +1,6 @@
 """Reads of committees, meetings and minutes. Selectors own the joins and
 prefetches, so the page, the JSON document and the PDF share one query plan."""
 
-import re
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -10,6 +9,7 @@ from actions.models import Action, ActionOwner, ActionReview
 from incidents.models import IncidentReview
 
 from .access import can_see_meeting, roles_for
+from .markdown import INCIDENT_MENTION
 from .models import (
     AgendaItem,
     Attendance,
@@ -20,8 +20,6 @@ from .models import (
     Organisation,
     Person,
 )
-
-INCIDENT_MENTION = re.compile(r"\bINC[0-9]{12}\b")
 
 _OWNERS = Prefetch("owners", queryset=ActionOwner.objects.select_related("organisation", "person"))
 
@@ -88,6 +86,21 @@ def minutes_for_meeting(meeting: Meeting) -> Meeting:
         )
         .get(pk=meeting.pk)
     )
+
+
+def minutes_page(meeting: Meeting) -> dict:
+    """What meetings/minutes.html needs to show the minutes, read fresh: the
+    same for the page and for the PDF (meetings.pdf.minutes_source)."""
+    meeting = minutes_for_meeting(meeting)
+    return {
+        "meeting": meeting,
+        "attendance": attendance_lists(meeting),
+        "reviews": reviews_in_order(meeting),
+        # The reviews table sits in the Actions Outstanding item, or after the items.
+        "reviews_in_item": any(
+            item.standing == AgendaItem.Standing.ACTIONS_OUTSTANDING for item in meeting.items.all()
+        ),
+    }
 
 
 def attendance_lists(meeting: Meeting) -> dict[str, list[Attendance]]:

@@ -3,6 +3,7 @@ and raises ValidationError when a rule of the minutes' lifecycle is broken."""
 
 import logging
 import uuid
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -206,6 +207,8 @@ def attendance_add(
         category = role.category if role else ""
     if section != Attendance.Section.MEMBER and not represents and person.organisation_id:
         represents = person.organisation.short_name
+    if section == Attendance.Section.APOLOGY and not represents:
+        represents = category  # as in attendance_update
     last = meeting.attendance.filter(section=section).order_by("-order").first()
     line = Attendance(
         meeting=meeting,
@@ -258,22 +261,25 @@ def attendance_remove(*, line: Attendance) -> None:
 @transaction.atomic
 def attendance_move(*, line: Attendance, offset: int) -> None:
     """Move a person up (-1) or down (+1) within their list."""
-    lines = list(line.meeting.attendance.filter(section=line.section).order_by("order", "id"))
-    index = next(i for i, other in enumerate(lines) if other.pk == line.pk)
-    attendance_move_to(line=line, position=index + offset)
+    _attendance_place(line, lambda index: index + offset)
 
 
 @transaction.atomic
 def attendance_move_to(*, line: Attendance, position: int) -> None:
-    """Put a person at `position` (0-based) in their list, as dragging does.
-    A position outside the list leaves the order alone."""
+    """Put a person at `position` (0-based) in their list, as dragging does."""
+    _attendance_place(line, lambda index: position)
+
+
+def _attendance_place(line: Attendance, target: Callable[[int], int]) -> None:
+    """Move `line` to `target(its index)` in its list; a place outside the
+    list leaves the order alone."""
     _check_draft(line.meeting)
     lines = list(line.meeting.attendance.filter(section=line.section).order_by("order", "id"))
     index = next(i for i, other in enumerate(lines) if other.pk == line.pk)
-    target = position
-    if not 0 <= target < len(lines) or target == index:
+    position = target(index)
+    if not 0 <= position < len(lines) or position == index:
         return
-    lines.insert(target, lines.pop(index))
+    lines.insert(position, lines.pop(index))
     for order, other in enumerate(lines):
         if other.order != order:
             Attendance.objects.filter(pk=other.pk).update(order=order)

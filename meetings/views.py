@@ -19,25 +19,26 @@ from .access import (
     can_export_minutes,
     committee_for_user,
     decision_in,
+    holds_a_role,
     is_chair,
     is_secretary,
     item_in,
     meeting_for_user,
     revision_in,
-    roles_for,
 )
 from .forms import (
     ActionForm,
     ApproveForm,
     AttendanceAddForm,
     AttendanceForm,
+    AttendanceMoveForm,
     DecisionForm,
     ItemForm,
     MeetingForm,
     ReviseForm,
 )
 from .markdown import render_markdown
-from .models import AgendaItem, Decision, Meeting
+from .models import Decision, Meeting
 
 logger = logging.getLogger(__name__)
 
@@ -59,8 +60,7 @@ def home(request):
 @login_required
 def committee_detail(request, code):
     committee = committee_for_user(request.user, code)
-    # The action log is for those with a role in the committee (and staff).
-    sees_actions = request.user.is_staff or bool(roles_for(request.user, committee))
+    sees_actions = holds_a_role(request.user, committee)
     return render(
         request,
         "meetings/committee.html",
@@ -76,20 +76,13 @@ def committee_detail(request, code):
 
 @require_GET
 def minutes(request, code, number):
-    meeting = meeting_for_user(request.user, code, number)
-    meeting = selectors.minutes_for_meeting(meeting)
+    page = selectors.minutes_page(meeting_for_user(request.user, code, number))
+    meeting = page["meeting"]
     return render(
         request,
         "meetings/minutes.html",
         {
-            "meeting": meeting,
-            "attendance": selectors.attendance_lists(meeting),
-            "reviews": selectors.reviews_in_order(meeting),
-            # The reviews table sits in the Actions Outstanding item, or after the items.
-            "reviews_in_item": any(
-                item.standing == AgendaItem.Standing.ACTIONS_OUTSTANDING
-                for item in meeting.items.all()
-            ),
+            **page,
             "is_secretary": is_secretary(request.user, meeting.committee),
             "is_chair": is_chair(request.user, meeting.committee),
             "approve_form": ApproveForm(meeting=meeting),
@@ -283,7 +276,9 @@ def attendance_line(request, code, number, pk):
         elif op in {"up", "down"}:
             services.attendance_move(line=line, offset=-1 if op == "up" else 1)
         elif op == "move_to":
-            services.attendance_move_to(line=line, position=_int(request.POST.get("position")))
+            move = AttendanceMoveForm(request.POST)
+            if move.is_valid():
+                services.attendance_move_to(line=line, position=move.cleaned_data["position"])
         else:
             form = AttendanceForm(request.POST, instance=line)
             if form.is_valid():
@@ -304,13 +299,6 @@ def attendance_line(request, code, number, pk):
         status=422 if errors else 200,
         errors=errors,
     )
-
-
-def _int(value, default=-1) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
 
 
 def _attendance_conflict(current, posted) -> str:
@@ -453,9 +441,14 @@ def decision_op(request, code, number, item_pk, pk=None):
         else:
             errors = [e for es in form.errors.values() for e in es]
     editing = (
-        _editing(request, "decision", pk, theirs, ["verb", "text", "points"]) if errors else None
+        _editing(request, f"d{pk}" if pk else f"nd{item.pk}", theirs, DECISION_FIELDS)
+        if errors
+        else None
     )
     return _item_section(request, meeting, item, errors, editing)
+
+
+DECISION_FIELDS = ["verb", "text", "points"]
 
 
 @login_required
@@ -499,23 +492,28 @@ def action_op(request, code, number, item_pk, pk=None):
         errors, theirs = _errors(exc), exc.current
     except ValidationError as exc:
         errors = _errors(exc)
-    fields = ["topic", "text", "target_date", "target_note"]
     editing = (
-        _editing(request, "action", pk, theirs, fields, ACTION_OWNER_FIELDS) if errors else None
+        _editing(
+            request, f"a{pk}" if pk else f"na{item.pk}", theirs, ACTION_FIELDS, ACTION_OWNER_FIELDS
+        )
+        if errors
+        else None
     )
     return _item_section(request, meeting, item, errors, editing)
 
 
+ACTION_FIELDS = ["topic", "text", "target_date", "target_note"]
 ACTION_OWNER_FIELDS = ["owner_organisations", "owner_people"]
 
 
-def _editing(request, kind, pk, theirs, fields, list_fields=()) -> dict:
-    """What the secretary typed into a decision or action form that was not
-    saved, so the form comes back as they left it (beside the other person's
+def _editing(request, prefix, theirs, fields, list_fields=()) -> dict:
+    """What the secretary typed into the decision or action form `prefix`
+    (its element ids' prefix: d12, nd3, a7, na3) that was not saved, so that
+    form comes back open and as they left it (beside the other person's
     version after an edit conflict)."""
     typed = {name: request.POST.get(name, "") for name in fields}
     typed.update({name: request.POST.getlist(name) for name in list_fields})
-    return {"kind": kind, "pk": pk, "typed": typed, "theirs": theirs}
+    return {"prefix": prefix, "typed": typed, "theirs": theirs}
 
 
 def _item_section(request, meeting, item, errors, editing=None):
