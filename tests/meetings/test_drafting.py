@@ -39,7 +39,12 @@ class TestAccess:
         "items/1/decisions/",
         "items/1/actions/",
         "preview/",
+        "items/1/decisions/1/",
+        "items/1/actions/1/",
         "minutes/circulate/",
+        "minutes/approve/",
+        "minutes/publish/",
+        "minutes/revise/",
     ]
 
     @pytest.mark.parametrize("tail", ["edit/", *POST_ONLY])
@@ -56,6 +61,17 @@ class TestAccess:
     def test_member_reading_a_circulated_draft_gets_403(self, client, world, meeting, tail):
         minutes_circulate(meeting=meeting, by=world.secretary.user)
         assert login(client, "member").post(url(meeting, tail)).status_code == 403
+
+    @pytest.mark.parametrize("who, status", [(None, 302), ("outsider", 404), ("member", 403)])
+    def test_people_search_is_for_the_secretary(self, client, world, meeting, who, status):
+        minutes_circulate(meeting=meeting, by=world.secretary.user)
+        if who:
+            login(client, who)
+        assert client.get(url(meeting, "people/?q=mia")).status_code == status
+        # It only reads: a POST is refused once past the login.
+        assert client.post(url(meeting, "people/?q=mia")).status_code == (
+            302 if who is None else 405
+        )
 
     @pytest.mark.parametrize("tail", POST_ONLY)
     def test_get_is_refused(self, client, meeting, tail):
