@@ -3,8 +3,8 @@ the query string, so a view of the log can be bookmarked and shared, and the
 exports read the same string as the page.
 
 The queryset given to `ActionLogFilter` must carry the annotations of
-`selectors.log_annotations` (slips, days_overdue): the slip filter and several
-sorts use them."""
+`selectors.log_annotations` (days_overdue, first_owner): several sorts use
+them."""
 
 import datetime
 import re
@@ -119,7 +119,7 @@ class ActionLogFilter(django_filters.FilterSet):
         field_name="target_date", lookup_expr="lte", widget=DATE, label="Due until"
     )
     slipped = IntegerFilter(
-        field_name="slips", lookup_expr="gte", min_value=0, label="Slipped at least (times)"
+        field_name="times_slipped", lookup_expr="gte", min_value=0, label="Slipped at least (times)"
     )
     q = django_filters.CharFilter(method="filter_text", label="Reference or text contains")
     sort = django_filters.ChoiceFilter(
@@ -222,7 +222,7 @@ def sort_order(key: str, descending: bool) -> list:
         "raised": "raised_on",
         "owner": "first_owner",
         "overdue": "days_overdue",
-        "slips": "slips",
+        "slips": "times_slipped",
     }[key]
     return [field(column), *REFERENCE_ORDER]
 

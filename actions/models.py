@@ -89,8 +89,16 @@ class Action(models.Model):
         Committee, null=True, blank=True, on_delete=models.PROTECT, related_name="actions_received"
     )
     version = models.PositiveIntegerField(default=1)
+    # Worked out from the action's reviews (ActionReview.slipped, slip_days)
+    # by the services that write reviews, in the same transaction, and
+    # stored so the log can filter, sort and count by them without reading
+    # every selected action's reviews.
+    times_slipped = models.PositiveIntegerField(default=0, editable=False)
+    days_slipped = models.PositiveIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords()
+    # The slip figures are the reviews' history, not the action's: kept out of
+    # its audit trail.
+    history = HistoricalRecords(excluded_fields=["times_slipped", "days_slipped"])
 
     class Meta:
         ordering = ["committee__code", "meeting_number", "confidential", "sequence"]
@@ -126,7 +134,16 @@ class Action(models.Model):
                 condition=~Q(superseded_by=F("id")), name="action_not_superseded_by_itself"
             ),
         ]
-        indexes = [models.Index(fields=["status", "target_date"], name="action_status_target")]
+        indexes = [
+            # Open actions by target date (the log's default sort, the reminder
+            # run); with the slips too, the counts above the log are read from
+            # the index alone, without visiting a row of the table.
+            models.Index(
+                fields=["status", "target_date", "times_slipped"], name="action_status_target_slips"
+            ),
+            # The log filtered ("slipped at least 3 times") or sorted by slips.
+            models.Index(fields=["status", "times_slipped"], name="action_status_slips"),
+        ]
 
     def __str__(self):
         return self.reference
@@ -277,8 +294,9 @@ class ActionReview(models.Model):
     def slipped(self) -> bool:
         """The target moved later, or was given up to "to be determined".
 
-        The action log counts slips in SQL with actions.selectors.SLIPPED:
-        change the two together (tests/actions/test_log.py checks they agree)."""
+        Summed over an action's reviews by actions.services.slip_summary into
+        Action.times_slipped; migration actions/0004 holds a frozen copy of
+        this rule for the backfill."""
         if self.slip_days > 0:
             return True
         return bool(

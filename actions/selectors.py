@@ -14,7 +14,6 @@ from django.db.models import (
     Count,
     DateField,
     Exists,
-    F,
     Func,
     IntegerField,
     OuterRef,
@@ -450,8 +449,9 @@ def feeds_for_user(user) -> list[FeedToken]:
 #
 # The log at /actions/, its CSV and XLSX exports and the owners summary. One
 # annotated queryset serves them all: every number a row shows, or a filter or
-# sort uses, is computed in SQL, so 300 actions cost the same few queries as 3
-# and a page of 50 never reads the other rows' reviews.
+# sort uses, is a column or computed in SQL, so 300 actions cost the same few
+# queries as 3. The slips are stored on the action (Action.times_slipped,
+# days_slipped), so neither a page nor the counts above it read any reviews.
 
 LOG_PAGE_SIZE = 50
 
@@ -464,20 +464,6 @@ _LOG_OWNERS = Prefetch("owners", queryset=_OWNERS_IN_ORDER)
 
 # "Slipped more than twice" in the log's summary line: at least this many slips.
 MANY_SLIPS = 3
-
-# An ActionReview slipped when the target moved later at that review, or an
-# open action's target was given up for words ("To be determined"); "N/A"
-# (unchanged, or closed) is not a slip. This is ActionReview.slipped in SQL:
-# the two must say the same, and tests/actions/test_log.py checks every case.
-SLIPPED = Q(
-    last_target_date__isnull=False,
-    revised_target_date__isnull=False,
-    revised_target_date__gt=F("last_target_date"),
-) | (
-    Q(status=Action.Status.OPEN)
-    & ~Q(revised_target_note="")
-    & ~Q(revised_target_note__iexact="N/A")
-)
 
 
 class DaysBetween(Func):
@@ -502,37 +488,9 @@ class DaysBetween(Func):
         )
 
 
-def _per_action(reviews: QuerySet[ActionReview], function: str, expression, outer: str = "pk"):
-    """COUNT or SUM over one action's reviews, as a correlated subquery: only
-    the rows a page shows pay for it, where a join would group every row.
-
-    The aggregate is a plain Func, not Count/Sum: those would make Django add
-    GROUP BY action_id, and the grouped form costs SQLite a third more when
-    the counts above the table work it out for every selected action."""
-    total = Func(expression, function=function, output_field=IntegerField())
-    subquery = Subquery(
-        reviews.filter(action=OuterRef(outer)).order_by().annotate(n=total).values("n"),
-        output_field=IntegerField(),
-    )
-    # SUM over no rows is NULL; COUNT is 0 already.
-    return Coalesce(subquery, 0) if function == "SUM" else subquery
-
-
-def slips_of(outer: str = "pk"):
-    """How many of the action's reviews slipped (see SLIPPED)."""
-    return _per_action(ActionReview.objects.filter(SLIPPED), "COUNT", F("pk"), outer)
-
-
-def slip_days_of(outer: str = "pk"):
-    """Days the target moved out over all the action's reviews: the same sum
-    as ActionReview.slip_days, over the reviews whose revised date is later."""
-    later = ActionReview.objects.filter(revised_target_date__gt=F("last_target_date"))
-    return _per_action(later, "SUM", DaysBetween("last_target_date", "revised_target_date"), outer)
-
-
 def log_annotations(today: datetime.date) -> dict:
-    """What every row of the log carries besides its own columns:
-    - slips, slip_days: see `slips_of`, `slip_days_of`;
+    """What every row of the log carries besides its own columns (its slips
+    are columns of its own: Action.times_slipped, days_slipped):
     - days_overdue: days past the target of an open action (0 otherwise), as
       Action.days_overdue(today) counts them;
     - update_sent: an owner's update waits for the secretary;
@@ -544,8 +502,6 @@ def log_annotations(today: datetime.date) -> dict:
         .values("name")[:1]
     )
     return {
-        "slips": slips_of(),
-        "slip_days": slip_days_of(),
         "days_overdue": Case(
             When(
                 status=Action.Status.OPEN,
@@ -597,12 +553,12 @@ def log_summary(log: ActionLog) -> LogSummary:
     # inner query, rather than being worked out for every row and dropped.
     counts = (
         log.actions.order_by()
-        .values("pk", "status", "target_date", "slips")
+        .values("pk", "status", "target_date", "times_slipped")
         .aggregate(
             total=Count("pk"),
             open=Count("pk", filter=Q(status=Action.Status.OPEN)),
             overdue=Count("pk", filter=Q(status=Action.Status.OPEN, target_date__lt=log.today)),
-            slipped_often=Count("pk", filter=Q(slips__gte=MANY_SLIPS)),
+            slipped_often=Count("pk", filter=Q(times_slipped__gte=MANY_SLIPS)),
         )
     )
     return LogSummary(**counts)
@@ -762,7 +718,6 @@ def owner_lines(actions: QuerySet[Action], *, today: datetime.date) -> list[Owne
         ActionOwner.objects.filter(
             action__in=actions.filter(status=Action.Status.OPEN).values("pk")
         )
-        .annotate(action_slips=slips_of("action_id"))
         .values("organisation_id", "organisation__short_name", "person_id", "person__name")
         .annotate(
             open=Count("action_id"),
@@ -774,8 +729,8 @@ def owner_lines(actions: QuerySet[Action], *, today: datetime.date) -> list[Owne
                 ),
                 0,
             ),
-            slipped=Count("action_id", filter=Q(action_slips__gt=0)),
-            slips=Coalesce(Sum("action_slips"), 0),
+            slipped=Count("action_id", filter=Q(action__times_slipped__gt=0)),
+            slips=Coalesce(Sum("action__times_slipped"), 0),
         )
         .order_by()
     )

@@ -348,6 +348,8 @@ def action_review_record(
             accepted.review = review
             accepted.save(update_fields=["state", "review"])
 
+    action_slips_refresh(action=action)
+
     # The action's current state follows its latest review by this committee.
     latest = (
         action.reviews.filter(meeting__committee=meeting.committee_id)
@@ -382,10 +384,32 @@ def action_review_record(
 
 
 def slip_summary(reviews: Sequence[ActionReview]) -> tuple[int, int]:
-    """(times slipped, days slipped) over an action's reviews."""
+    """(times slipped, days slipped) over an action's reviews: what
+    Action.times_slipped and days_slipped store."""
     times = sum(1 for review in reviews if review.slipped)
     days = sum(review.slip_days for review in reviews)
     return times, days
+
+
+@transaction.atomic
+def action_slips_refresh(*, action: Action) -> Action:
+    """Work the action's stored slip figures out again from all its reviews.
+    Called by whatever writes a review (action_review_record, the admin), in
+    the same transaction, after the write.
+
+    The reviews are counted under the action's row lock (action_review_record
+    holds it already): of two reviews of one action saved at once, the second
+    to take the lock counts the first's, so neither count is lost. Written
+    with an UPDATE of the two columns alone: the caller may go on to save the
+    action (it then writes the same figures), or may not."""
+    Action.objects.select_for_update().filter(pk=action.pk).exists()
+    # Read afresh, not through action.reviews: a prefetched list may be stale.
+    reviews = list(ActionReview.objects.filter(action=action))
+    action.times_slipped, action.days_slipped = slip_summary(reviews)
+    Action.objects.filter(pk=action.pk).update(
+        times_slipped=action.times_slipped, days_slipped=action.days_slipped
+    )
+    return action
 
 
 @transaction.atomic

@@ -49,6 +49,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from actions.models import Action, ActionOwner, ActionReview  # noqa: E402
 from actions.selectors import LOG_PAGE_SIZE  # noqa: E402
+from actions.services import slip_summary  # noqa: E402
 from meetings.models import (  # noqa: E402
     Classification,
     Committee,
@@ -147,62 +148,63 @@ def add_actions(
     }
     for chunk_start in range(start, start + count, CHUNK):
         numbers = range(chunk_start, min(start + count, chunk_start + CHUNK))
-        actions = []
+        actions, owners, reviews = [], [], []
         for n in numbers:
             meeting = flat[n % len(flat)]
             sequence = n // len(flat) + 1
             target = meeting.date + datetime.timedelta(days=14 + (n * 37) % 120)
             # One in five still open (the newest more often): the rest closed.
             is_open = n % 5 == 0 or meeting.date > today - datetime.timedelta(days=120)
-            actions.append(
-                Action(
-                    committee_id=meeting.committee_id,
-                    meeting_number=meeting.number,
-                    sequence=sequence,
-                    reference=Action.format_reference(
-                        meeting.committee.code, meeting.number, sequence, False
-                    ),
-                    meeting=meeting,
-                    text=f"DCC to report on the matter raised under item {n % 12 + 1}. "
-                    "Owners to give an update at the next meeting.",
-                    raised_on=meeting.date,
-                    target_date=target if n % 23 else None,
-                    target_note="" if n % 23 else "To be determined",
-                    status="open" if is_open else "closed",
-                    outcome="" if is_open else "completed",
-                    closed_on=None if is_open else target,
-                )
+            action = Action(
+                committee_id=meeting.committee_id,
+                meeting_number=meeting.number,
+                sequence=sequence,
+                reference=Action.format_reference(
+                    meeting.committee.code, meeting.number, sequence, False
+                ),
+                meeting=meeting,
+                text=f"DCC to report on the matter raised under item {n % 12 + 1}. "
+                "Owners to give an update at the next meeting.",
+                raised_on=meeting.date,
+                target_date=target if n % 23 else None,
+                target_note="" if n % 23 else "To be determined",
+                status="open" if is_open else "closed",
+                outcome="" if is_open else "completed",
+                closed_on=None if is_open else target,
             )
-        with transaction.atomic():
-            Action.objects.bulk_create(actions, batch_size=1000)
-            owners, reviews = [], []
-            for n, action in zip(numbers, actions, strict=True):
-                owners.append(
-                    ActionOwner(action=action, organisation=organisations[n % len(organisations)])
+            actions.append(action)
+            owners.append(
+                ActionOwner(action=action, organisation=organisations[n % len(organisations)])
+            )
+            if n % 3 == 0:
+                owners.append(ActionOwner(action=action, person=people[n % len(people)], order=1))
+            target = action.target_date
+            action_reviews = []
+            for k, meeting in enumerate(later[action.meeting_id][: 1 + n % 3]):
+                # Three actions in seven slip at every review; the rest never do.
+                slipped = target is not None and n % 7 < 3
+                revised = target + datetime.timedelta(days=28) if slipped else None
+                action_reviews.append(
+                    ActionReview(
+                        action=action,
+                        meeting=meeting,
+                        update=f"Update at {meeting.committee.code} {meeting.number}.",
+                        last_target_date=target,
+                        last_target_note="" if target else "To be determined",
+                        revised_target_date=revised,
+                        revised_target_note="" if slipped else "N/A",
+                        status="open",
+                        order=k,
+                    )
                 )
-                if n % 3 == 0:
-                    owners.append(
-                        ActionOwner(action=action, person=people[n % len(people)], order=1)
-                    )
-                target = action.target_date
-                for k, meeting in enumerate(later[action.meeting_id][: 1 + n % 3]):
-                    # Three actions in seven slip at every review; the rest never do.
-                    slipped = target is not None and n % 7 < 3
-                    revised = target + datetime.timedelta(days=28) if slipped else None
-                    reviews.append(
-                        ActionReview(
-                            action=action,
-                            meeting=meeting,
-                            update=f"Update at {meeting.committee.code} {meeting.number}.",
-                            last_target_date=target,
-                            last_target_note="" if target else "To be determined",
-                            revised_target_date=revised,
-                            revised_target_note="" if slipped else "N/A",
-                            status="open",
-                            order=k,
-                        )
-                    )
-                    target = revised or target
+                target = revised or target
+            # bulk_create bypasses action_review_record: the stored slips are
+            # worked out here, by the same rule.
+            action.times_slipped, action.days_slipped = slip_summary(action_reviews)
+            reviews.extend(action_reviews)
+        with transaction.atomic():
+            # The owners and reviews take their actions' ids once these are saved.
+            Action.objects.bulk_create(actions, batch_size=1000)
             ActionOwner.objects.bulk_create(owners, batch_size=2000)
             ActionReview.objects.bulk_create(reviews, batch_size=2000)
 
