@@ -43,7 +43,7 @@ from .models import (
     user_name,
 )
 from .reminders import OwnerWithoutEmail, reminders_due
-from .services import slip_summary
+from .services import OWNERS_CHANGED
 
 SLUG_RE = re.compile(r"^(?P<code>[a-z][a-z0-9]*)-(?P<meeting>\d+)-(?P<conf>conf-)?(?P<seq>\d+)$")
 
@@ -245,14 +245,6 @@ class ActionDetail:
     # Owners' updates, newest first, whatever became of them.
     updates: list[OwnerUpdate]
 
-    @property
-    def times_slipped(self) -> int:
-        return slip_summary(self.reviews)[0]
-
-    @property
-    def days_slipped(self) -> int:
-        return slip_summary(self.reviews)[1]
-
 
 # Bookkeeping, not something a member changed.
 _HISTORY_EXCLUDED = ["version"]
@@ -303,11 +295,11 @@ def action_history(action: Action) -> list[HistoryEntry]:
         if previous is not None and record.history_type != "+":
             entry.kind = record.history_type
             delta = record.diff_against(previous, excluded_fields=_HISTORY_EXCLUDED)
-            deltas.append((entry, delta.changes))
+            deltas.append((entry, record, delta.changes))
         entries.append(entry)
         previous = record
-    names = _linked_names([change for _, changes in deltas for change in changes])
-    for entry, changes in deltas:
+    names = _linked_names([change for _, _, changes in deltas for change in changes])
+    for entry, record, changes in deltas:
         entry.changes = [
             Change(
                 label=_label(change.field),
@@ -316,6 +308,10 @@ def action_history(action: Action) -> list[HistoryEntry]:
             )
             for change in changes
         ]
+        reason = record.history_change_reason or ""
+        if reason.startswith(OWNERS_CHANGED):
+            old, _, new = reason.removeprefix(OWNERS_CHANGED).partition(" → ")
+            entry.changes.append(Change(label="Owners", old=old, new=new))
     # A save that changed only bookkeeping (the version a review bumps) is
     # not a change anyone made to the action.
     return [e for e in entries if e.kind != "~" or e.changes]

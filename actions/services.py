@@ -430,13 +430,23 @@ def action_update(
         raise ValidationError("The action needs its text.")
     _check_target(target_date, target_note, action.raised_on)
     claim_version(action, expected_version)
+    before = "/".join(action.owner_names())
+    after = "/".join(o.short_name if isinstance(o, Organisation) else o.name for o in owners)
     action.text = text.strip()
     action.topic = topic.strip()
     action.target_date = target_date
     action.target_note = target_note.strip()
+    # Owners live in their own rows: the action's history record says how
+    # they changed, so its audit trail shows it with the rest. (simple-history
+    # keeps the attribute on the instance: clear it when nothing changed.)
+    action._change_reason = f"{OWNERS_CHANGED}{before} → {after}" if before != after else None
     action.save()
     _set_owners(action, owners)
     return action
+
+
+# How an owners' change is written into the action's history record.
+OWNERS_CHANGED = "Owners: "
 
 
 @transaction.atomic

@@ -254,6 +254,24 @@ class TestContents:
         assert "Target date:</span> 15/10/2019 → 05/11/2019" in rows[2]
         assert "the system" in rows[2]
 
+    def test_history_shows_a_change_of_owners(self, client, world, traffic):
+        action_update(
+            action=traffic,
+            owners=[world.dcc, world.secas],
+            text=traffic.text,
+            target_date=traffic.target_date,
+        )
+        # Saving again with the same owners is not an owners' change.
+        action_update(
+            action=traffic,
+            owners=[world.dcc, world.secas],
+            text="The DCC and SECAS to review the network traffic.",
+            target_date=traffic.target_date,
+        )
+        trail = section(login(client, "member").get(url(traffic)).content.decode(), "history-title")
+        assert trail.count("Owners:</span>") == 1
+        assert "Owners:</span> DCC → DCC/SECAS" in trail
+
     def test_history_names_the_action_a_link_points_to(self, client, world, m25, traffic):
         from actions.services import action_raise
 
