@@ -475,6 +475,16 @@ logger = logging.getLogger(__name__)
 PdfState = MinutesDocument.State
 
 
+def _render_failure(exc: Exception) -> str:
+    """What the chair reads about a failed render: the reason in words, never
+    a file path or a traceback (those are in the log)."""
+    if isinstance(exc, ValidationError):
+        return "; ".join(exc.messages)
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"the file could not be written ({exc.strerror}). Try again later."
+    return "the renderer stopped with an error, logged for the administrators. Try again."
+
+
 @transaction.atomic
 def minutes_pdf_request(*, meeting: Meeting, by, enqueue: bool = True) -> MinutesDocument:
     """The PDF of the minutes as they are now. When nothing printed has
@@ -598,8 +608,7 @@ def render_minutes_pdf(document_id: int) -> MinutesDocument | None:
         rendered = pdf.render_pdf(source.html, path)
     except Exception as exc:
         logger.exception("Minutes PDF %s of %s failed", document.pk, meeting)
-        message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        mine.update(state=PdfState.FAILED, error=f"{type(exc).__name__}: {message}"[:2000])
+        mine.update(state=PdfState.FAILED, error=_render_failure(exc)[:2000])
         document.refresh_from_db()
         return document
 

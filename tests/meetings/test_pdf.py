@@ -477,3 +477,19 @@ def test_a_stored_pdf_missing_from_disk_is_offered_again_not_a_crash(
     response = client.get(PDF_URL, follow=True)
     assert response.redirect_chain[-1][0] == STATUS_URL
     assert "The stored PDF could not be found: export it again." in response.content.decode()
+
+
+def test_a_failed_render_names_no_path_or_exception(
+    client, demo, media, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(self, target=None, **options):
+        raise RuntimeError("cannot open /srv/opsg/var/media/tmp/x.pdf")
+
+    monkeypatch.setattr(weasyprint.Document, "write_pdf", broken)
+    login(client, "chair")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(STATUS_URL)
+    work_off_queue()
+    page = client.get(STATUS_URL).content.decode()
+    assert "logged for the administrators" in page
+    assert "/srv/opsg" not in page and "RuntimeError" not in page
