@@ -109,7 +109,7 @@ format: $(DEV_STAMP) ## Rewrite files with ruff (format, then safe fixes)
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-bench: $(DEV_STAMP) ## Timings as ratios (bench/run.py, bench/pdf.py, bench/reminders.py, bench/action_list.py)
+bench: $(DEV_STAMP) ## Timings as ratios (bench/run.py, bench/pdf.py, bench/reminders.py, bench/action_list.py, bench/search.py)
 	@if [ -f bench/run.py ]; then \
 	  $(PY) bench/run.py; \
 	else \
@@ -121,6 +121,8 @@ bench: $(DEV_STAMP) ## Timings as ratios (bench/run.py, bench/pdf.py, bench/remi
 	$(PY) bench/reminders.py
 	@# The action log against the admin's change list at 10,000 and 100,000 actions (scratch SQLite).
 	$(PY) bench/action_list.py
+	@# Site search as a member over 1,000 meetings (100,000 rows), against the action log's text filter.
+	$(PY) bench/search.py
 
 clean: ## Remove collected static files and caches (keeps .venv and var/)
 	rm -rf staticfiles .pytest_cache .ruff_cache test-results

@@ -16,15 +16,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from meetings.access import Role, holds_a_role, is_secretary, roles_for
+from meetings.access import CONFIDENTIAL_ROLES, holds_a_role, is_secretary, roles_for
 from meetings.models import Committee, CommitteeRole
 
 from .filters import owned_by
 from .models import Action, FeedToken
 from .selectors import action_with_owners, reference_from_slug
-
-# Roles that may read what a confidential session decided.
-CONFIDENTIAL_ROLES = {Role.SECRETARY, Role.CHAIR, Role.MEMBER}
 
 
 def person_of(user):

@@ -5,6 +5,7 @@ import datetime
 import secrets
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -95,10 +96,12 @@ class Action(models.Model):
     # every selected action's reviews.
     times_slipped = models.PositiveIntegerField(default=0, editable=False)
     days_slipped = models.PositiveIntegerField(default=0, editable=False)
+    # Kept by a PostgreSQL trigger from the reference, topic and text (opsg/fulltext.py).
+    search_vector = SearchVectorField(null=True, editable=False)
 
-    # The slip figures are the reviews' history, not the action's: kept out of
-    # its audit trail.
-    history = HistoricalRecords(excluded_fields=["times_slipped", "days_slipped"])
+    # The slip figures are the reviews' history, not the action's, and the
+    # search vector is derived: both kept out of its audit trail.
+    history = HistoricalRecords(excluded_fields=["times_slipped", "days_slipped", "search_vector"])
 
     class Meta:
         ordering = ["committee__code", "meeting_number", "confidential", "sequence"]

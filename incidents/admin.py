@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Incident, IncidentRelation, IncidentReview
+from .services import incident_mentions_backfill
 
 
 class IncidentRelationInline(admin.TabularInline):
@@ -23,6 +24,12 @@ class IncidentAdmin(SimpleHistoryAdmin):
     list_filter = ["service_provider", "status", "category"]
     search_fields = ["reference", "title"]
     inlines = [IncidentRelationInline, IncidentReviewInline]
+    raw_id_fields = ["actions", "decisions"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            incident_mentions_backfill(incident=obj)
 
 
 @admin.register(IncidentReview)

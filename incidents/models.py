@@ -1,11 +1,12 @@
 """Major incidents of the DCC's service and their reviews at meetings."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from meetings.models import AgendaItem
+from meetings.models import AgendaItem, Decision
 
 INCIDENT_REFERENCE = r"^INC[0-9]{12}$"
 incident_reference_validator = RegexValidator(
@@ -32,8 +33,14 @@ class Incident(models.Model):
     single_point_of_failure = models.TextField(blank=True)
     problem_records = models.TextField(blank=True, help_text="Linked Problem Records, one a line.")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    # What the committee tied to the incident: the actions raised about it and
+    # the decisions taken on it (a decision may cover several incidents).
+    actions = models.ManyToManyField("actions.Action", blank=True, related_name="incidents")
+    decisions = models.ManyToManyField(Decision, blank=True, related_name="incidents")
+    # Kept by a PostgreSQL trigger from the reference, title and findings (opsg/fulltext.py).
+    search_vector = SearchVectorField(null=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["-reference"]
@@ -94,3 +101,22 @@ class IncidentReview(models.Model):
 
     def __str__(self):
         return f"{self.incident} at {self.item.meeting}"
+
+
+class IncidentMention(models.Model):
+    """An agenda item whose heading, narrative, note or decisions name the
+    incident: kept by incidents.services.incident_mentions_refresh whenever
+    an item or its decisions are saved, so the incident can list every
+    meeting that spoke of it and the register can tell who may see it."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="mentions")
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="incident_mentions")
+
+    class Meta:
+        ordering = ["item__meeting__date", "item__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "item"], name="incidentmention_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.incident} in {self.item}"

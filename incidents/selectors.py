@@ -1,21 +1,119 @@
-from meetings.access import can_see_meeting
+"""Reads of incidents: the register, an incident's page, and the check
+that an item's heading and text name the same incident."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from actions.access import visible_actions
+from actions.models import Action
+from meetings.access import visible_decisions, visible_items
+from meetings.markdown import INCIDENT_MENTION
 from meetings.models import AgendaItem
 
-from .models import Incident
+from .access import visible_incidents
+from .filters import IncidentFilter
+from .models import Incident, IncidentMention, IncidentRelation, IncidentReview
 
 
-def incident_reviews_visible(user, incident: Incident):
-    reviews = incident.reviews.select_related(
-        "item__meeting__committee", "item__meeting__classification"
-    ).order_by("item__meeting__date")
-    return [r for r in reviews if can_see_meeting(user, r.item.meeting)]
+@dataclass
+class Register:
+    filterset: IncidentFilter
+    incidents: QuerySet[Incident]
 
 
-def meetings_mentioning(user, incident: Incident):
-    """Every meeting whose agenda items name the incident, that the user may see."""
-    items = (
-        AgendaItem.objects.filter(narrative__contains=incident.reference)
-        .select_related("meeting__committee", "meeting__classification")
-        .order_by("meeting__date", "order")
+def incident_register(incidents: QuerySet[Incident], *, user, data) -> Register:
+    """`incidents`: those the user may see (access.visible_incidents). Each
+    row brings the reviews and open actions the user may read, in one
+    query each, however many rows."""
+    items = visible_items(user)
+    incidents = incidents.prefetch_related(
+        Prefetch(
+            "reviews",
+            queryset=IncidentReview.objects.filter(item__in=items)
+            .select_related("item__meeting__committee")
+            .order_by("item__meeting__date", "item__order"),
+            to_attr="visible_reviews",
+        ),
+        Prefetch(
+            "actions",
+            queryset=visible_actions(user)
+            .filter(status=Action.Status.OPEN)
+            .order_by("committee__code", "meeting_number", "confidential", "sequence"),
+            to_attr="open_actions",
+        ),
     )
-    return [item for item in items if can_see_meeting(user, item.meeting)]
+    filterset = IncidentFilter(data, queryset=incidents)
+    filterset.visible_items = items
+    return Register(filterset=filterset, incidents=filterset.qs)
+
+
+@dataclass
+class IncidentPage:
+    incident: Incident
+    reviews: list[IncidentReview]
+    mentions: list[AgendaItem]
+    actions: list[Action]
+    decisions: list
+    related: list[IncidentRelation]
+    history: list
+
+
+def incident_page(user, incident: Incident) -> IncidentPage:
+    """Everything about the incident that the user may read."""
+    items = visible_items(user)
+    reviews = list(
+        incident.reviews.filter(item__in=items)
+        .select_related("item__meeting__committee")
+        .order_by("item__meeting__date", "item__order")
+    )
+    mentions = [
+        m.item
+        for m in IncidentMention.objects.filter(incident=incident, item__in=items)
+        .select_related("item__meeting__committee")
+        .order_by("item__meeting__date", "item__order")
+    ]
+    actions = list(
+        visible_actions(user)
+        .filter(incidents=incident)
+        .select_related("committee", "meeting__committee", "item")
+        .prefetch_related("owners__organisation", "owners__person")
+        .order_by("committee__code", "meeting_number", "confidential", "sequence")
+    )
+    decisions = list(
+        visible_decisions(user)
+        .filter(incidents=incident)
+        .select_related("item__meeting__committee")
+        .order_by("item__meeting__date", "item__order", "order")
+    )
+    # Only incidents the user may open themselves are named.
+    readable = visible_incidents(user)
+    related = list(
+        IncidentRelation.objects.filter(incident=incident, related__in=readable).select_related(
+            "related"
+        )
+    ) + [
+        # The other side of a relation, said the other way round.
+        IncidentRelation(
+            incident=incident, related=r.incident, kind=f"{r.kind} (from {r.incident})"
+        )
+        for r in IncidentRelation.objects.filter(
+            related=incident, incident__in=readable
+        ).select_related("incident")
+    ]
+    history = list(incident.history.select_related("history_user").order_by("-history_date")[:50])
+    return IncidentPage(incident, reviews, mentions, actions, decisions, related, history)
+
+
+def incident_mismatch(item: AgendaItem) -> str | None:
+    """An item headed with one incident whose text speaks only of another
+    (the 2021 minutes' item 9.1: headed INC000000708834, reviewing
+    INC000000697994). Which is right is for the secretary to say."""
+    in_heading = set(INCIDENT_MENTION.findall(item.title))
+    in_text = set(INCIDENT_MENTION.findall(f"{item.narrative}\n{item.post_meeting_note}"))
+    if not in_heading or not in_text or in_heading & in_text:
+        return None
+    return (
+        f"The heading names {', '.join(sorted(in_heading))} but the text names "
+        f"{', '.join(sorted(in_text))}. Check which incident this item reviews."
+    )

@@ -3,11 +3,24 @@ objects up only through these helpers: 404 for those who may not see a
 thing, 403 for those who may see but not change it."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .models import AgendaItem, Attendance, Committee, CommitteeRole, Decision, Meeting
+from .models import (
+    AgendaItem,
+    Attendance,
+    Committee,
+    CommitteeRole,
+    Decision,
+    Meeting,
+    Modification,
+)
 
 Role = CommitteeRole.Role
+
+# Roles that may read what was taken in confidence: a confidential item, a
+# confidential session and its CONF actions.
+CONFIDENTIAL_ROLES = {Role.SECRETARY, Role.CHAIR, Role.MEMBER}
 
 
 def roles_for(user, committee: Committee) -> set[str]:
@@ -42,6 +55,56 @@ def can_see_meeting(user, meeting: Meeting) -> bool:
     if meeting.status == Meeting.Status.PUBLISHED:
         return bool(roles) or meeting.classification.may_be_published
     return False
+
+
+def visible_meetings(user) -> QuerySet[Meeting]:
+    """`can_see_meeting` in SQL, for lists that span committees (the
+    decisions register, search). The user's roles go in as subqueries."""
+    public = Q(status=Meeting.Status.PUBLISHED, classification__may_be_published=True)
+    if not user.is_authenticated:
+        return Meeting.objects.filter(public)
+    if user.is_staff:
+        return Meeting.objects.all()
+    roles = CommitteeRole.objects.filter(person__user=user)
+    writers = roles.filter(role__in=[Role.SECRETARY, Role.CHAIR]).values("committee")
+    members = roles.filter(role=Role.MEMBER).values("committee")
+    anyone = roles.values("committee")
+    return Meeting.objects.filter(
+        Q(committee__in=writers)
+        | (Q(committee__in=members) & ~Q(status=Meeting.Status.DRAFT))
+        | (Q(status=Meeting.Status.PUBLISHED) & Q(committee__in=anyone))
+        | public
+    )
+
+
+def _readable(user, prefix: str = "") -> Q:
+    """The rule of `visible_items` as a condition on `prefix` + item fields,
+    so other models filter through a join rather than a subquery of ids."""
+    p = prefix
+    rule = Q(**{f"{p}meeting__in": visible_meetings(user)})
+    if user.is_authenticated and user.is_staff:
+        return rule
+    in_confidence = Q(**{f"{p}confidential": True}) | Q(
+        **{f"{p}meeting__kind": Meeting.Kind.CONFIDENTIAL}
+    )
+    if not user.is_authenticated:
+        return rule & ~in_confidence
+    inner = CommitteeRole.objects.filter(person__user=user, role__in=CONFIDENTIAL_ROLES).values(
+        "committee"
+    )
+    return rule & (~in_confidence | Q(**{f"{p}meeting__committee__in": inner}))
+
+
+def visible_items(user) -> QuerySet[AgendaItem]:
+    """Agenda items the user may read: those of meetings they may see, less
+    what was taken in confidence (an item so marked, or any item of a
+    confidential session) unless they are its committee's secretary, chair
+    or a member."""
+    return AgendaItem.objects.filter(_readable(user))
+
+
+def visible_decisions(user) -> QuerySet[Decision]:
+    return Decision.objects.filter(_readable(user, "item__"))
 
 
 def is_secretary(user, committee: Committee) -> bool:
@@ -96,6 +159,15 @@ def meeting_for_user(
     if export and not can_export_minutes(user, meeting.committee):
         raise PermissionDenied("Only the chair or the secretary may make a PDF of the minutes.")
     return meeting
+
+
+def modification_for_user(user, reference: str) -> Modification:
+    """A modification's page: reference data any signed-in user may read
+    (what is said about it is filtered by the page's selector)."""
+    try:
+        return Modification.objects.get(reference=reference.upper())
+    except Modification.DoesNotExist:
+        raise Http404("No such modification.") from None
 
 
 def _child(queryset, pk):

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from incidents.services import incident_mentions_refresh
+
 from .models import (
     AgendaItem,
     Attendance,
@@ -106,6 +108,11 @@ class AgendaItemAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["meeting"]
     inlines = [DecisionInline]
 
+    def save_related(self, request, form, formsets, change):
+        # After the decisions inline is saved: the item's text is complete.
+        super().save_related(request, form, formsets, change)
+        incident_mentions_refresh(item=form.instance)
+
 
 @admin.register(Decision)
 class DecisionAdmin(SimpleHistoryAdmin):
@@ -114,6 +121,10 @@ class DecisionAdmin(SimpleHistoryAdmin):
     list_select_related = ["item__meeting__committee"]
     search_fields = ["text"]
     raw_id_fields = ["item"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        incident_mentions_refresh(item=obj.item)
 
 
 @admin.register(Attendance)

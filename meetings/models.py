@@ -7,6 +7,7 @@ attendance, agenda item, decision, classification.
 import datetime
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -371,8 +372,10 @@ class AgendaItem(models.Model):
     confidential = models.BooleanField(default=False)
     order = models.PositiveIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
+    # Kept by a PostgreSQL trigger from the title and text (opsg/fulltext.py).
+    search_vector = SearchVectorField(null=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["meeting", "order", "id"]
@@ -407,8 +410,10 @@ class Decision(models.Model):
     first_point_number = models.PositiveIntegerField(default=1)
     order = models.PositiveIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
+    # Kept by a PostgreSQL trigger from the verb, text and points (opsg/fulltext.py).
+    search_vector = SearchVectorField(null=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["item", "order", "id"]

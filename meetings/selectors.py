@@ -2,13 +2,20 @@
 prefetches, so the page, the JSON document and the PDF share one query plan."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q, QuerySet
 
 from actions.models import Action, ActionOwner, ActionReview
 from incidents.models import IncidentReview
 
-from .access import can_see_meeting, roles_for
+from .access import (
+    can_see_meeting,
+    roles_for,
+    visible_decisions,
+    visible_items,
+    visible_meetings,
+)
 from .markdown import INCIDENT_MENTION
 from .models import (
     AgendaItem,
@@ -17,9 +24,13 @@ from .models import (
     Decision,
     Meeting,
     MinutesDocument,
+    Modification,
     Organisation,
     Person,
 )
+
+if TYPE_CHECKING:  # meetings.filters reads actions.filters, which reads this module
+    from .filters import DecisionFilter
 
 _OWNERS = Prefetch("owners", queryset=ActionOwner.objects.select_related("organisation", "person"))
 
@@ -324,3 +335,60 @@ def minutes_pdf_status(meeting: Meeting) -> PdfStatus:
         return status
     status.current = minutes_pdf_current(meeting)
     return status
+
+
+# --- the decisions register ---------------------------------------------------------
+
+
+@dataclass
+class DecisionRegister:
+    filterset: "DecisionFilter"
+    decisions: QuerySet[Decision]
+
+
+def decision_register(user, data) -> DecisionRegister:
+    """Every decision the user may read (access.visible_decisions), filtered
+    by the query string, newest first."""
+    from .filters import DecisionFilter
+
+    decisions = visible_decisions(user).select_related("item__meeting__committee")
+    committees = Committee.objects.filter(meetings__in=visible_meetings(user)).distinct()
+    filterset = DecisionFilter(data, queryset=decisions, committees=committees.order_by("code"))
+    return DecisionRegister(filterset=filterset, decisions=filterset.qs)
+
+
+def modification_mentions(user, modification: Modification) -> dict:
+    """What the minutes the user may read say about a modification: the
+    agenda items, decisions and actions that name it."""
+    from actions.access import visible_actions  # actions.access reads this module
+
+    reference = modification.reference
+    items = (
+        visible_items(user)
+        .filter(Q(title__contains=reference) | Q(narrative__contains=reference))
+        .select_related("meeting__committee")
+        .order_by("-meeting__date", "order")
+    )
+    decisions = (
+        visible_decisions(user)
+        .filter(text__contains=reference)
+        .select_related("item__meeting__committee")
+        .order_by("-item__meeting__date", "item__order", "order")
+    )
+    # Actions raised under an item about it count too (25/10 says "SECMP00 67").
+    actions = (
+        visible_actions(user)
+        .filter(
+            Q(text__contains=reference)
+            | Q(topic__contains=reference)
+            | Q(item__in=items.values("pk"))
+        )
+        .select_related("committee")
+        .order_by("committee__code", "meeting_number", "confidential", "sequence")
+    )
+    return {
+        "modification": modification,
+        "items": list(items),
+        "decisions": list(decisions),
+        "actions": list(actions),
+    }

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from incidents.services import incident_mentions_refresh
 from opsg.concurrency import claim_version
 
 from .models import (
@@ -347,6 +348,7 @@ def item_update(*, item: AgendaItem, expected_version: int | None, **fields) -> 
     if not item.title.strip():
         raise ValidationError({"title": "Give the item a title."})
     item.save()
+    incident_mentions_refresh(item=item)
     return item
 
 
@@ -427,13 +429,16 @@ def decision_save(
     decision.text = text.strip()
     decision.points = [p.strip() for p in points if p.strip()]
     decision.save()
+    incident_mentions_refresh(item=item)
     return decision
 
 
 @transaction.atomic
 def decision_delete(*, decision: Decision) -> None:
     _check_draft(decision.item.meeting)
+    item = decision.item
     decision.delete()
+    incident_mentions_refresh(item=item)
 
 
 # --- after approval ------------------------------------------------------------

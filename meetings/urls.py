@@ -9,6 +9,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("committees/<str:code>/", views.committee_detail, name="committee"),
     path("committees/<str:code>/meetings/new/", views.meeting_new, name="meeting-new"),
+    path("decisions/", views.decision_register, name="decisions"),
+    path("search/", views.search, name="search"),
+    path("modifications/<str:reference>/", views.modification_detail, name="modification"),
     path(M, views.minutes, name="minutes"),
     path(M + "minutes.json", views.minutes_json, name="minutes-json"),
     path(M + "minutes.pdf", views.minutes_pdf, name="minutes-pdf"),
@@ -23,6 +26,14 @@ urlpatterns = [
     path(M + "items/<int:item_pk>/decisions/<int:pk>/", views.decision_op, name="decision"),
     path(M + "items/<int:item_pk>/actions/", views.action_op, name="action-add"),
     path(M + "items/<int:item_pk>/actions/<int:pk>/", views.action_op, name="action"),
+    path(
+        M + "items/<int:item_pk>/incidents/", views.incident_review_op, name="incident-review-add"
+    ),
+    path(
+        M + "items/<int:item_pk>/incidents/<int:pk>/",
+        views.incident_review_op,
+        name="incident-review",
+    ),
     path(M + "preview/", views.preview, name="preview"),
     path(M + "minutes/<str:step>/", views.minutes_transition, name="minutes-step"),
     path(M + "revisions/<int:revision>/", views.revision_detail, name="revision"),

@@ -10,8 +10,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actions.services import action_delete, action_raise, action_update
+from incidents.access import incident_review_in
+from incidents.forms import PUBLISH_CHOICES, IncidentReviewForm
+from incidents.services import incident_review_delete, incident_review_save
 from opsg.concurrency import EditConflict
+from opsg.pagination import page_range, paginate
 
+from . import search as search_service
 from . import selectors, services
 from .access import (
     action_in,
@@ -24,7 +29,9 @@ from .access import (
     is_secretary,
     item_in,
     meeting_for_user,
+    modification_for_user,
     revision_in,
+    visible_meetings,
 )
 from .forms import (
     ActionForm,
@@ -36,9 +43,10 @@ from .forms import (
     ItemForm,
     MeetingForm,
     ReviseForm,
+    SearchForm,
 )
 from .markdown import render_markdown
-from .models import Decision, Meeting
+from .models import Committee, Decision, Meeting
 
 logger = logging.getLogger(__name__)
 
@@ -167,6 +175,7 @@ def _workspace(request, meeting: Meeting, **extra) -> dict:
         "people": selectors.people_for_attendance(meeting),
         "organisations": selectors.organisations(),
         "verbs": Decision.Verb.choices,
+        "publish_choices": PUBLISH_CHOICES,
         "header_form": extra.pop("header_form", None) or MeetingForm(instance=meeting),
         "add_form": AttendanceAddForm(),
         **extra,
@@ -516,6 +525,36 @@ def _editing(request, prefix, theirs, fields, list_fields=()) -> dict:
     return {"prefix": prefix, "typed": typed, "theirs": theirs}
 
 
+INCIDENT_FIELDS = ["reference", "outcome", "publish_report", "amendments"]
+
+
+@login_required
+@require_POST
+def incident_review_op(request, code, number, item_pk, pk=None):
+    """ "This item reviews INC…": record, change or remove the review."""
+    meeting = meeting_for_user(request.user, code, number, write=True)
+    item = item_in(meeting, item_pk)
+    review = incident_review_in(item, pk) if pk else None
+    errors = []
+    try:
+        if request.POST.get("op") == "delete" and review:
+            incident_review_delete(review=review)
+        else:
+            form = IncidentReviewForm(request.POST, item=item)
+            if not form.is_valid():
+                errors = [e for es in form.errors.values() for e in es]
+            else:
+                incident_review_save(item=item, review=review, **form.cleaned_data)
+    except ValidationError as exc:
+        errors = _errors(exc)
+    editing = (
+        _editing(request, f"r{pk}" if pk else f"nr{item.pk}", None, INCIDENT_FIELDS)
+        if errors
+        else None
+    )
+    return _item_section(request, meeting, item, errors, editing)
+
+
 def _item_section(request, meeting, item, errors, editing=None):
     if request.htmx:
         return render(
@@ -579,3 +618,65 @@ def revision_detail(request, code, number, revision):
     meeting = meeting_for_user(request.user, code, number)
     found = revision_in(meeting, revision)
     return render(request, "meetings/revision.html", {"meeting": meeting, "revision": found})
+
+
+# --- across committees: the decisions register and search ---------------------------
+
+
+@require_GET
+@login_required
+def decision_register(request):
+    register = selectors.decision_register(request.user, request.GET)
+    page = paginate(register.decisions, request.GET.get("page"))
+    return render(
+        request,
+        "meetings/decisions.html",
+        {"filter": register.filterset, "page": page, "page_range": page_range(page)},
+    )
+
+
+@require_GET
+@login_required
+def search(request):
+    """One box for everything; an exact reference goes straight to its page."""
+    committees = Committee.objects.filter(meetings__in=visible_meetings(request.user))
+    form = SearchForm(
+        request.GET or None,
+        kinds=search_service.KINDS,
+        committees=committees.distinct().order_by("code"),
+    )
+    results = None
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = search_service.Filters(
+            committee=data["committee"], date_from=data["date_from"], date_to=data["date_to"]
+        )
+        plain = not (data["kind"] or data["committee"] or data["date_from"] or data["date_to"])
+        target = search_service.exact_target(request.user, data["q"]) if plain else None
+        if target:
+            return redirect(target)
+        results = search_service.search(
+            request.user, data["q"], kind=data["kind"], filters=filters,
+            page=request.GET.get("page"),
+        )  # fmt: skip
+    return render(
+        request,
+        "meetings/search.html",
+        {
+            "form": form,
+            "results": results,
+            "kinds": search_service.KINDS,
+            "page_range": page_range(results.page) if results and results.page else None,
+        },
+    )
+
+
+@require_GET
+@login_required
+def modification_detail(request, reference):
+    modification = modification_for_user(request.user, reference)
+    return render(
+        request,
+        "meetings/modification.html",
+        selectors.modification_mentions(request.user, modification),
+    )

@@ -15,6 +15,7 @@ from django.db import transaction
 from actions.models import Action, ActionReview
 from actions.services import action_raise, action_record_existing, action_review_record
 from incidents.models import Incident, IncidentReview
+from incidents.services import incident_mentions_refresh
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -67,6 +68,8 @@ def load_demo(*, password: str | None, logins: bool | None = None) -> dict:
         _actions_raised(meeting, items, organisations)
         _actions_reviewed(meeting, committees, organisations)
         _incidents(items)
+        for item in items.values():
+            incident_mentions_refresh(item=item)
         users = _logins(committees[data.OPSG], organisations, password) if logins else 0
     return _counts(meeting) | {"logins": users}
 
@@ -264,11 +267,15 @@ def _incidents(items) -> None:
         fields = {k: v for k, v in spec.items() if k not in ("reference", "review")}
         incident, _ = Incident.objects.get_or_create(reference=spec["reference"], defaults=fields)
         review = spec["review"]
+        item = items[review["item"]]
         IncidentReview.objects.get_or_create(
             incident=incident,
-            item=items[review["item"]],
-            defaults={k: v for k, v in review.items() if k != "item"},
+            item=item,
+            defaults={k: v for k, v in review.items() if k not in ("item", "decisions", "actions")},
         )
+        decisions = list(item.decisions.order_by("order", "id"))
+        incident.decisions.add(*(decisions[i] for i in review["decisions"]))
+        incident.actions.add(*Action.objects.filter(reference__in=review["actions"]))
 
 
 def _logins(committee: Committee, organisations, password: str | None) -> int:

@@ -915,6 +915,9 @@ INCIDENTS = [
                 "Reflect the requirement to resubmit timed-out Service Requests; include any "
                 "business impact of the retries."
             ),
+            # Item 4's decisions by their order in the item, and its actions.
+            "decisions": [0, 1, 2],
+            "actions": ["OPSG 25/03"],
         },
     },
     {
@@ -940,6 +943,8 @@ INCIDENTS = [
             ),
             "publish_report": True,
             "amendments": "",
+            "decisions": [2],
+            "actions": [],
         },
     },
 ]

@@ -43,3 +43,28 @@ def decision_html(decision, committee_code):
     the decision's text work like the narrative's."""
     text = f"The {committee_code} **{decision.verb}** {decision.text}"
     return render_markdown(text, doc_id=f"d{decision.pk}")
+
+
+@register.simple_tag
+def incident_flag(item):
+    """The doubt to show the secretary when an item's heading and text name
+    different incidents (incidents.selectors.incident_mismatch), or ""."""
+    from incidents.selectors import incident_mismatch
+
+    return incident_mismatch(item) or ""
+
+
+@register.simple_tag
+def linked_to_incident(review):
+    """For the review form: the item's decisions and actions linked to the
+    reviewed incident, and the publication choice as the form spells it."""
+    from incidents.forms import publish_value
+
+    if review is None:
+        return {"decisions": set(), "actions": set(), "publish": ""}
+    incident = review.incident
+    return {
+        "decisions": set(incident.decisions.filter(item=review.item).values_list("pk", flat=True)),
+        "actions": set(incident.actions.filter(item=review.item).values_list("pk", flat=True)),
+        "publish": publish_value(review),
+    }

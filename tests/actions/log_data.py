@@ -216,6 +216,11 @@ def text(fragment: str) -> str:
     return " ".join(html.unescape(_TAG.sub("", fragment)).split())
 
 
+def page_text(response) -> str:
+    """The whole page a response carries, as a reader sees it."""
+    return text(response.content.decode())
+
+
 def page_rows(content: bytes) -> list[list[str]]:
     """The cells of the log table's body, as text."""
     page = content.decode()

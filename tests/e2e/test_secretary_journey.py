@@ -118,6 +118,13 @@ class Journey:
         value = self.page.evaluate(f"() => {MARKER} ?? null")
         assert value == "no reload", f"{step}: the page was reloaded instead of swapped in place"
 
+    def settled(self) -> None:
+        """Wait until htmx has swapped, settled and wired up new content."""
+        self.page.wait_for_function(
+            "() => !document.querySelector("
+            "'.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+        )
+
     def post(self, part: str, status: int = 200):
         """Wait for the htmx POST to `part` that the block sends."""
         return self.page.expect_response(
@@ -242,12 +249,15 @@ def test_secretary_journey(page: Page, live_server, settings):
     assert item_id and item_id.startswith("item-"), item_id
     item = page.locator(f"#{item_id}")
     j.assert_no_reload("step 3, adding the item")
+    # The new item's textarea only previews once htmx has wired it up.
+    j.settled()
 
     narrative = (
         "DCC reported two **Major Incidents** since the last meeting.\n\n"
         "1. Communications hub outage\n2. Delayed service requests"
     )
-    item.get_by_label("Narrative (Markdown)").fill(narrative)
+    with j.post("/preview/"):
+        item.get_by_label("Narrative (Markdown)").fill(narrative)
     preview = item.locator(".preview .narrative")
     expect(preview.locator("strong")).to_have_text("Major Incidents")
     expect(preview.locator("ol > li")).to_have_count(2)

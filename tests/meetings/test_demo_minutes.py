@@ -63,8 +63,8 @@ def test_actions_reviewed_carry_the_dates_as_printed(client, demo):
 def test_minutes_page_reads_like_the_minutes(client, demo):
     assert client.login(username="member", password=PASSWORD)
     body = client.get("/committees/OPSG/meetings/25/").content.decode()
-    assert "ACTION OPSG 25/01:" in body
-    assert "ACTION OPSG 25/18:" in body
+    assert 'ACTION <a href="/actions/opsg-25-01/">OPSG 25/01</a>:' in body
+    assert 'ACTION <a href="/actions/opsg-25-18/">OPSG 25/18</a>:' in body
     assert "The OPSG <strong>ENDORSED</strong> proposal SIP4931" in body
     assert "Enable customers to be able to put updates on Service Requests via SSI" in body
     assert "[^1]" not in body

@@ -41,6 +41,8 @@ class TestAccess:
         "preview/",
         "items/1/decisions/1/",
         "items/1/actions/1/",
+        "items/1/incidents/",
+        "items/1/incidents/1/",
         "minutes/circulate/",
         "minutes/approve/",
         "minutes/publish/",

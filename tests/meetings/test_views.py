@@ -139,7 +139,10 @@ class TestMinutesPage:
         assert "(Meeting Secretary)" in body
         assert "The OPSG <strong>AGREED</strong> that the minutes be final." in body
         assert '<ol start="3">' in body
-        assert "ACTION OPSG 25/01:</strong> SECAS to publish." in body
+        assert (
+            'ACTION <a href="/actions/opsg-25-01/">OPSG 25/01</a>:</strong> SECAS to publish.'
+            in body
+        )
         assert "1 October 2019, 10:00 – 17:00" in body
         assert "Next meeting:</strong> 5 November 2019" in body
 

@@ -1,0 +1,124 @@
+"""Writes about incidents: the secretary recording that an agenda item
+reviews an incident, linking the item's decisions and actions to it, and
+keeping the record of which items mention which incidents."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+
+from actions.models import Action
+from meetings.markdown import INCIDENT_MENTION
+from meetings.models import AgendaItem, Decision, Meeting
+
+from .models import Incident, IncidentMention, IncidentReview, incident_reference_validator
+
+
+def _item_text(item: AgendaItem) -> str:
+    """Everything an item says: heading, narrative, note and its decisions."""
+    texts = [item.title, item.narrative, item.post_meeting_note]
+    for decision in item.decisions.all():
+        texts.append(" ".join([decision.text, *decision.points]))
+    return "\n".join(texts)
+
+
+@transaction.atomic
+def incident_mentions_refresh(*, item: AgendaItem) -> None:
+    """Record which known incidents the item names now (and forget those it
+    no longer does). Called by every service that changes an item's text or
+    its decisions."""
+    named = set(INCIDENT_MENTION.findall(_item_text(item)))
+    known = dict(Incident.objects.filter(reference__in=named).values_list("reference", "pk"))
+    IncidentMention.objects.filter(item=item).exclude(incident_id__in=known.values()).delete()
+    for incident_id in known.values():
+        IncidentMention.objects.get_or_create(incident_id=incident_id, item=item)
+
+
+@transaction.atomic
+def incident_mentions_backfill(*, incident: Incident) -> None:
+    """A new incident: find the items that already named it."""
+    reference = incident.reference
+    items = AgendaItem.objects.filter(
+        Q(title__contains=reference)
+        | Q(narrative__contains=reference)
+        | Q(post_meeting_note__contains=reference)
+        | Q(decisions__text__contains=reference)
+        | Q(decisions__points__icontains=reference)
+    ).distinct()
+    for item in items:
+        IncidentMention.objects.get_or_create(incident=incident, item=item)
+
+
+@transaction.atomic
+def incident_get_or_create(*, reference: str) -> tuple[Incident, bool]:
+    """The incident with this number, created (with nothing but its number)
+    if the committee has not met it before."""
+    reference = (reference or "").strip().upper().replace(" ", "")
+    if not reference:
+        raise ValidationError({"reference": "Give the incident number, e.g. INC000000478818."})
+    incident_reference_validator(reference)
+    incident, created = Incident.objects.get_or_create(reference=reference)
+    if created:
+        incident_mentions_backfill(incident=incident)
+    return incident, created
+
+
+def _check_draft(meeting: Meeting) -> None:
+    if meeting.is_frozen:
+        raise ValidationError("These minutes are approved and read-only.")
+
+
+@transaction.atomic
+def incident_review_save(
+    *,
+    item: AgendaItem,
+    reference: str,
+    outcome: str = "",
+    publish_report: bool | None = None,
+    amendments: str = "",
+    decisions: list[Decision] = (),
+    actions: list[Action] = (),
+    review: IncidentReview | None = None,
+) -> IncidentReview:
+    """Record that `item` reviews the incident `reference` (creating the
+    incident if it is new), with what the committee noted, whether the
+    review report is to be published and the amendments asked for. The
+    item's decisions and actions ticked are linked to the incident; the
+    item's others are unlinked from it."""
+    _check_draft(item.meeting)
+    incident, _ = incident_get_or_create(reference=reference)
+    clash = IncidentReview.objects.filter(incident=incident, item=item)
+    if review is not None:
+        clash = clash.exclude(pk=review.pk)
+    if clash.exists():
+        raise ValidationError(
+            {"reference": f"Item {item.number} already records a review of {incident}."}
+        )
+    for thing in [*decisions, *actions]:
+        if thing.item_id != item.pk:
+            raise ValidationError(f"{thing} is not part of item {item.number}.")
+    if review is None:
+        review = IncidentReview(item=item)
+    elif review.incident_id != incident.pk:
+        _unlink(review.incident, item)
+    review.incident = incident
+    review.outcome = outcome.strip()
+    review.publish_report = publish_report
+    review.amendments = amendments.strip()
+    review.save()
+    _unlink(incident, item)
+    incident.decisions.add(*decisions)
+    incident.actions.add(*actions)
+    return review
+
+
+def _unlink(incident: Incident, item: AgendaItem) -> None:
+    incident.decisions.remove(*incident.decisions.filter(item=item))
+    incident.actions.remove(*incident.actions.filter(item=item))
+
+
+@transaction.atomic
+def incident_review_delete(*, review: IncidentReview) -> None:
+    """The item no longer reviews the incident; the incident itself stays."""
+    _check_draft(review.item.meeting)
+    _unlink(review.incident, review.item)
+    review.delete()

@@ -1,0 +1,506 @@
+"""Search across the record: meetings, agenda items, decisions, actions,
+incidents and people, limited to exactly what the user may read.
+
+Every kind starts from its visibility queryset (meetings.access,
+actions.access, incidents.access), so nothing restricted can reach a
+result, a count or a snippet. On PostgreSQL the text match uses the stored,
+trigger-kept search vectors (opsg/fulltext.py) with English stemming and
+ranks by relevance; elsewhere each word's stem is matched as a substring
+and the newest come first.
+
+An exact reference (OPSG 25/03, INC000000478818, SECMP0067, OPSG 25) is
+not searched for: the view goes straight to its page, if the user may see it.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import and_, or_
+
+import snowballstemmer
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models.functions import Cast, Coalesce, Concat
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from actions.access import visible_actions
+from actions.models import Action
+from actions.services import REFERENCE_RE as ACTION_REFERENCE
+from incidents.access import visible_incidents
+from incidents.models import INCIDENT_REFERENCE, Incident, IncidentMention, IncidentReview
+from opsg.fulltext import CONFIG
+
+from .access import visible_decisions, visible_items, visible_meetings
+from .models import (
+    MODIFICATION_REFERENCE,
+    AgendaItem,
+    Attendance,
+    Committee,
+    Decision,
+    Meeting,
+    Modification,
+    Person,
+)
+
+KINDS = {
+    "item": "Agenda items",
+    "decision": "Decisions",
+    "action": "Actions",
+    "incident": "Incidents",
+    "meeting": "Meetings",
+    "person": "People",
+}
+# One of each, for "1 agenda item".
+SINGULAR = {
+    "item": "Agenda item",
+    "decision": "Decision",
+    "action": "Action",
+    "incident": "Incident",
+    "meeting": "Meeting",
+    "person": "Person",
+}
+PER_KIND = 5  # results of each kind on the first, mixed page
+PER_PAGE = 20  # results a page when one kind is chosen
+
+# Marks around matched words in PostgreSQL's headline: control characters
+# nobody types, so the text can be escaped first and the marks made HTML after.
+_START, _STOP = "\x02", "\x03"
+_MARKDOWN = [
+    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # [text](url) -> text
+    (re.compile(r"\]?\((?:https?|mailto):[^)\s]*\)?"), ""),  # a link cut by the headline
+    (re.compile(r"\[\^[^\]]*\]"), ""),  # footnote marks
+    (re.compile(r"\[(?=[^\]]*$)"), ""),  # the opening of a link the headline cut
+    (re.compile(r"(\*\*|__|`)"), ""),
+    (re.compile(r"^\s{0,3}(#+|>|[-*+]|\d+\.)\s+", re.M), ""),
+    (re.compile(r"\s+"), " "),
+]
+_WORD = re.compile(r"[\w']+")
+_stemmer = snowballstemmer.stemmer("english")
+
+MEETING_REFERENCE = re.compile(
+    r"^(?P<code>[A-Za-z][A-Za-z0-9]*)[ _](?P<number>\d+)(?:_\d{4})?$", re.I
+)
+
+
+@dataclass
+class Hit:
+    kind: str
+    title: str
+    url: str
+    snippet: SafeString
+    context: str = ""
+    date: datetime.date | None = None
+
+
+@dataclass
+class Results:
+    query: str
+    counts: dict[str, int] = field(default_factory=dict)
+    hits: dict[str, list[Hit]] = field(default_factory=dict)
+    page: Page | None = None  # one kind chosen: its page of results
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def sections(self) -> list[dict]:
+        """Per kind found, in KINDS' order: its label, count and hits."""
+        return [
+            {
+                "kind": kind,
+                "label": label,
+                "noun": (SINGULAR[kind] if self.counts[kind] == 1 else label).lower(),
+                "count": self.counts[kind],
+                "hits": self.hits.get(kind, []),
+            }
+            for kind, label in KINDS.items()
+            if self.counts.get(kind)
+        ]
+
+
+def uses_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+# --- exact references ----------------------------------------------------------------
+
+
+def exact_target(user, query: str) -> str | None:
+    """The page an exact reference names, when the user may see it."""
+    text = " ".join(query.split())
+    if match := ACTION_REFERENCE.match(text):
+        reference = Action.format_reference(
+            match["code"].upper(), int(match["meeting"]), int(match["seq"]), bool(match["conf"])
+        )
+        action = visible_actions(user).filter(reference=reference).first()
+        return reverse("action-detail", args=[action.slug]) if action else None
+    if re.fullmatch(INCIDENT_REFERENCE.strip("^$"), text.upper()):
+        if visible_incidents(user).filter(reference=text.upper()).exists():
+            return reverse("incident", args=[text.upper()])
+        return None
+    if re.fullmatch(MODIFICATION_REFERENCE, text.upper()):
+        if Modification.objects.filter(reference=text.upper()).exists():
+            return reverse("modification", args=[text.upper()])
+        return None
+    if match := MEETING_REFERENCE.match(text):
+        meeting = (
+            visible_meetings(user)
+            .filter(committee__code__iexact=match["code"], number=int(match["number"]))
+            .select_related("committee")
+            .first()
+        )
+        if meeting:
+            return reverse("minutes", args=[meeting.committee.code, meeting.number])
+    return None
+
+
+# --- matching -------------------------------------------------------------------------
+
+
+def _stems(query: str) -> list[str]:
+    """The query's words reduced to their English stems, for the SQLite fallback."""
+    words = [w.strip("'").lower() for w in _WORD.findall(query)]
+    return [s for s in _stemmer.stemWords([w for w in words if w]) if s]
+
+
+def _substring_match(stems: list[str], fields: list[str]) -> Q:
+    """Every stem found in one of the fields (case-insensitive)."""
+    if not stems:
+        return Q(pk__in=[])
+    return reduce(
+        and_, (reduce(or_, (Q(**{f"{f}__icontains": stem}) for f in fields)) for stem in stems)
+    )
+
+
+def _text_search(queryset: QuerySet, query: str, fields: list[str], headline) -> QuerySet:
+    """Filter and order by the text match; annotate `headline` (PostgreSQL only)."""
+    if uses_postgres():
+        ts = SearchQuery(query, config=CONFIG, search_type="websearch")
+        return (
+            queryset.filter(search_vector=ts)
+            .annotate(
+                rank=SearchRank(F("search_vector"), ts),
+                headline=SearchHeadline(
+                    headline,
+                    ts,
+                    config=CONFIG,
+                    start_sel=_START,
+                    stop_sel=_STOP,
+                    max_words=30,
+                    min_words=12,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                ),
+            )
+            .order_by("-rank", "-pk")
+        )
+    return queryset.filter(_substring_match(_stems(query), fields))
+
+
+def _joined(*fields) -> Concat:
+    """The fields as one text, for PostgreSQL's headline."""
+    parts = []
+    for name in fields:
+        parts += [
+            Coalesce(Cast(name, TextField()), Value("", TextField())),
+            Value(" ", TextField()),
+        ]
+    return Concat(*parts[:-1], output_field=TextField())
+
+
+def _plain(text: str) -> str:
+    for pattern, replacement in _MARKDOWN:
+        text = pattern.sub(replacement, text)
+    return text.strip()
+
+
+def snippet(text: str, query: str, headline: str | None = None, width: int = 220) -> SafeString:
+    """A short, escaped extract with the matched words in <mark>. From
+    PostgreSQL's headline when there is one, else cut around the first match."""
+    if headline is not None:
+        html = escape(_plain(headline))
+        html = html.replace(_START, "<mark>").replace(_STOP, "</mark>")
+        return mark_safe(html)  # noqa: S308 - escaped just above; only our <mark> added
+    text = _plain(text)
+    stems = _stems(query)
+    pattern = (
+        re.compile(r"\b(" + "|".join(re.escape(s) for s in stems) + r")\w*", re.I)
+        if stems
+        else None
+    )
+    first = pattern.search(text) if pattern else None
+    start = max(0, (first.start() if first else 0) - width // 3)
+    end = start + width
+    # Whole words only: move the cut points to the nearest spaces inside.
+    if start and (space := text.find(" ", start, first.start() if first else end)) != -1:
+        start = space + 1
+    if end < len(text) and (space := text.rfind(" ", start, end)) > start:
+        end = space
+    extract = text[start:end]
+    prefix = "… " if start else ""
+    suffix = " …" if end < len(text) else ""
+    html = escape(extract)
+    if pattern:
+        html = pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", html)
+    return mark_safe(prefix + html + suffix)  # noqa: S308 - escaped above; only <mark> added
+
+
+# --- each kind ------------------------------------------------------------------------
+
+
+def _minutes_url(meeting: Meeting, anchor: str = "") -> str:
+    url = reverse("minutes", args=[meeting.committee.code, meeting.number])
+    return f"{url}#{anchor}" if anchor else url
+
+
+@dataclass
+class Filters:
+    committee: Committee | None = None
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+
+def _scoped(queryset: QuerySet, meeting: str, filters: Filters) -> QuerySet:
+    """Narrowed to the committee and dates of the meeting at `meeting` (a lookup path)."""
+    prefix = f"{meeting}__" if meeting else ""
+    if filters.committee:
+        queryset = queryset.filter(**{f"{prefix}committee": filters.committee})
+    return _dated(queryset, f"{prefix}date", filters)
+
+
+def _dated(queryset: QuerySet, date_field: str, filters: Filters) -> QuerySet:
+    if filters.date_from:
+        queryset = queryset.filter(**{f"{date_field}__gte": filters.date_from})
+    if filters.date_to:
+        queryset = queryset.filter(**{f"{date_field}__lte": filters.date_to})
+    return queryset
+
+
+def _items(user, query: str, filters: Filters) -> QuerySet:
+    items = _scoped(visible_items(user).select_related("meeting__committee"), "meeting", filters)
+    items = _text_search(
+        items,
+        query,
+        ["title", "narrative", "post_meeting_note"],
+        _joined("narrative", "post_meeting_note"),
+    )
+    return items if uses_postgres() else items.order_by("-meeting__date", "order")
+
+
+def _item_hit(item: AgendaItem, query: str) -> Hit:
+    meeting = item.meeting
+    return Hit(
+        kind="item",
+        title=f"{meeting} – item {item.number}. {item.title}",
+        url=_minutes_url(meeting, f"item-{item.number}"),
+        snippet=snippet(
+            f"{item.narrative} {item.post_meeting_note}", query, getattr(item, "headline", None)
+        ),
+        context=meeting.committee.name,
+        date=meeting.date,
+    )
+
+
+def _decisions(user, query: str, filters: Filters) -> QuerySet:
+    decisions = visible_decisions(user).select_related("item__meeting__committee")
+    decisions = _scoped(decisions, "item__meeting", filters)
+    decisions = _text_search(
+        decisions, query, ["verb", "text", "points"], _joined("text", "points")
+    )
+    return decisions if uses_postgres() else decisions.order_by("-item__meeting__date", "-pk")
+
+
+def _decision_hit(decision: Decision, query: str) -> Hit:
+    item = decision.item
+    meeting = item.meeting
+    text = " ".join([decision.text, *decision.points])
+    return Hit(
+        kind="decision",
+        title=f"{meeting} – item {item.number}: the {meeting.committee.code} {decision.verb}",
+        url=_minutes_url(meeting, f"decision-{decision.pk}"),
+        snippet=snippet(text, query, getattr(decision, "headline", None)),
+        context=f"{item.number}. {item.title}",
+        date=meeting.date,
+    )
+
+
+def _actions(user, query: str, filters: Filters) -> QuerySet:
+    actions = visible_actions(user).select_related("committee")
+    if filters.committee:
+        actions = actions.filter(
+            Q(committee=filters.committee) | Q(transferred_to=filters.committee)
+        )
+    actions = _dated(actions, "raised_on", filters)
+    actions = _text_search(
+        actions,
+        query,
+        ["reference", "topic", "text", "target_note"],
+        _joined("topic", "text"),
+    )
+    return actions if uses_postgres() else actions.order_by("-raised_on", "-pk")
+
+
+def _action_hit(action: Action, query: str) -> Hit:
+    return Hit(
+        kind="action",
+        title=f"{action.reference}" + (f" ({action.topic})" if action.topic else ""),
+        url=reverse("action-detail", args=[action.slug]),
+        snippet=snippet(action.text, query, getattr(action, "headline", None)),
+        context=f"{action.get_status_display()}; raised {action.raised_on:%-d %B %Y}",
+        date=action.raised_on,
+    )
+
+
+def _incidents(user, query: str, filters: Filters) -> QuerySet:
+    incidents = visible_incidents(user)
+    if filters.committee:
+        # Only what the user may read of that committee's minutes counts.
+        items = visible_items(user).filter(meeting__committee=filters.committee)
+        incidents = incidents.filter(
+            Q(pk__in=IncidentReview.objects.filter(item__in=items).values("incident"))
+            | Q(pk__in=IncidentMention.objects.filter(item__in=items).values("incident"))
+        )
+    incidents = _dated(incidents, "occurred_on", filters)
+    fields = ["reference", "title", "service_provider", "category", "root_cause", "problem_records"]
+    incidents = _text_search(
+        incidents,
+        query,
+        fields,
+        _joined("title", "root_cause", "problem_records"),
+    )
+    return incidents if uses_postgres() else incidents.order_by("-reference")
+
+
+def _incident_hit(incident: Incident, query: str) -> Hit:
+    return Hit(
+        kind="incident",
+        title=f"{incident.reference}" + (f": {incident.title}" if incident.title else ""),
+        url=reverse("incident", args=[incident.reference]),
+        snippet=snippet(
+            f"{incident.title}. {incident.root_cause} {incident.problem_records}",
+            query,
+            getattr(incident, "headline", None),
+        ),
+        context=" · ".join(
+            part for part in (incident.service_provider, incident.get_status_display()) if part
+        ),
+        date=incident.occurred_on,
+    )
+
+
+def _meetings(user, query: str, filters: Filters) -> QuerySet:
+    meetings = _scoped(visible_meetings(user).select_related("committee"), "", filters)
+    words = [w.lower() for w in _WORD.findall(query)]
+    fields = ["committee__code", "committee__name", "location", "number"]
+    if not words:
+        return meetings.none()
+    match = reduce(
+        and_, (reduce(or_, (Q(**{f"{f}__icontains": w}) for f in fields)) for w in words)
+    )
+    return meetings.filter(match).order_by("-date")
+
+
+def _meeting_hit(meeting: Meeting, query: str) -> Hit:
+    where = "Teleconference" if meeting.is_teleconference else meeting.location
+    return Hit(
+        kind="meeting",
+        title=f"{meeting} ({meeting.get_kind_display()}), {meeting.date:%-d %B %Y}",
+        url=_minutes_url(meeting),
+        snippet=snippet(f"{meeting.committee.name}. {where}", query),
+        context=meeting.get_status_display(),
+        date=meeting.date,
+    )
+
+
+def _people(user, query: str, filters: Filters) -> QuerySet:
+    """People named in minutes the user may read, or holding a role in a
+    committee the user belongs to. People have no date: a date range leaves
+    them out."""
+    if filters.date_from or filters.date_to:
+        return Person.objects.none()
+    meetings = visible_meetings(user)
+    if filters.committee:
+        meetings = meetings.filter(committee=filters.committee)
+    attended = Attendance.objects.filter(meeting__in=meetings).values("person")
+    people = Person.objects.filter(pk__in=attended)
+    if not filters.committee and user.is_authenticated:
+        mine = Committee.objects.filter(roles__person__user=user)
+        people = people | Person.objects.filter(committee_roles__committee__in=mine)
+    words = [w.lower() for w in _WORD.findall(query)]
+    if not words:
+        return people.none()
+    match = reduce(
+        and_,
+        (Q(name__icontains=w) | Q(organisation__short_name__icontains=w) for w in words),
+    )
+    # Where to read about them: the latest minutes they attended that the user may read.
+    last = Attendance.objects.filter(person=OuterRef("pk"), meeting__in=meetings).order_by(
+        "-meeting__date"
+    )
+    return (
+        people.filter(match)
+        .select_related("organisation")
+        .distinct()
+        .annotate(
+            last_code=Subquery(last.values("meeting__committee__code")[:1]),
+            last_number=Subquery(last.values("meeting__number")[:1]),
+            last_date=Subquery(last.values("meeting__date")[:1]),
+        )
+        .order_by("name")
+    )
+
+
+def _person_hit(person: Person, query: str) -> Hit:
+    organisation = person.organisation.short_name if person.organisation else ""
+    if person.last_code:
+        url = reverse("minutes", args=[person.last_code, person.last_number]) + "#attendance"
+        context = f"Last attended {person.last_code} {person.last_number}"
+    else:
+        url, context = reverse("home"), "Holds a role in your committee"
+    return Hit(
+        kind="person",
+        title=person.name + (f" ({organisation})" if organisation else ""),
+        url=url,
+        snippet=snippet(f"{person.name} {organisation}", query),
+        context=context,
+        date=person.last_date,
+    )
+
+
+SOURCES = {
+    "item": (_items, _item_hit),
+    "decision": (_decisions, _decision_hit),
+    "action": (_actions, _action_hit),
+    "incident": (_incidents, _incident_hit),
+    "meeting": (_meetings, _meeting_hit),
+    "person": (_people, _person_hit),
+}
+
+
+def search(user, query: str, *, kind: str = "", filters: Filters | None = None, page=1) -> Results:
+    """What the user may read that matches `query`: a count of each kind,
+    and the best few of each (or, with `kind`, a page of that kind)."""
+    filters = filters or Filters()
+    results = Results(query=query)
+    query = query.strip()
+    if not query:
+        return results
+    kinds = [kind] if kind in SOURCES else list(SOURCES)
+    for name in kinds:
+        find, hit = SOURCES[name]
+        queryset = find(user, query, filters)
+        if kind:
+            results.page = Paginator(queryset, PER_PAGE).get_page(page)
+            results.counts[name] = results.page.paginator.count
+            results.hits[name] = [hit(row, query) for row in results.page.object_list]
+        else:
+            results.counts[name] = queryset.count()
+            if results.counts[name]:
+                results.hits[name] = [hit(row, query) for row in queryset[:PER_KIND]]
+    return results
