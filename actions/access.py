@@ -8,6 +8,9 @@ The rules, from the committee's practice:
   anyone of an owning organisation), who often hold no role at all;
 - an action of a confidential session is for the committee's secretary,
   chair and members only (and staff), owners or not;
+- an action raised under an item its reader may not read (taken in
+  confidence, or classified for a narrower audience) is hidden from them,
+  unless they own it;
 - an owner, or the committee's secretary on the owners' behalf, may send an
   update; the update never changes the action by itself.
 """
@@ -16,7 +19,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from meetings.access import CONFIDENTIAL_ROLES, holds_a_role, is_secretary, roles_for
+from meetings.access import (
+    CONFIDENTIAL_ROLES,
+    holds_a_role,
+    is_secretary,
+    item_content_admits,
+    item_content_rule,
+    roles_for,
+)
 from meetings.models import Committee, CommitteeRole
 
 from .filters import owned_by
@@ -50,7 +60,10 @@ def can_see_action(user, action: Action) -> bool:
     roles = set().union(*(roles_for(user, c) for c in _committees(action)))
     if action.confidential:
         return bool(roles & CONFIDENTIAL_ROLES)
-    return bool(roles) or is_owner(user, action)
+    if is_owner(user, action):
+        return True
+    # Raised under an item its reader may not read: not for them either.
+    return bool(roles) and (action.item is None or item_content_admits(user, action.item))
 
 
 def can_update_action(user, action: Action) -> bool:
@@ -112,8 +125,10 @@ def visible_actions(user) -> QuerySet[Action]:
     roles = CommitteeRole.objects.filter(person__user=user)
     anywhere = roles.values("committee")
     inner = roles.filter(role__in=CONFIDENTIAL_ROLES).values("committee")
+    under_readable_item = Q(item__isnull=True) | item_content_rule(user, "item__")
     ordinary = Q(confidential=False) & (
-        Q(committee__in=anywhere) | Q(transferred_to__in=anywhere) | owned_by("mine", user)
+        ((Q(committee__in=anywhere) | Q(transferred_to__in=anywhere)) & under_readable_item)
+        | owned_by("mine", user)
     )
     confidential = Q(confidential=True) & (Q(committee__in=inner) | Q(transferred_to__in=inner))
     return Action.objects.filter(ordinary | confidential)

@@ -208,7 +208,8 @@ def action_with_owners(reference: str) -> Action | None:
             "superseded_by__committee",
             "meeting__committee",
             "meeting__classification",
-            "item",
+            "item__meeting__committee",
+            "item__classification",
         )
         .prefetch_related(_OWNERS)
         .filter(reference__iexact=reference)

@@ -2,6 +2,10 @@
 objects up only through these helpers: 404 for those who may not see a
 thing, 403 for those who may see but not change it."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -9,6 +13,7 @@ from django.http import Http404
 from .models import (
     AgendaItem,
     Attendance,
+    Classification,
     Committee,
     CommitteeRole,
     Decision,
@@ -21,6 +26,9 @@ Role = CommitteeRole.Role
 # Roles that may read what was taken in confidence: a confidential item, a
 # confidential session and its CONF actions.
 CONFIDENTIAL_ROLES = {Role.SECRETARY, Role.CHAIR, Role.MEMBER}
+# Roles that write the record (and so read every state of it).
+WRITERS = {Role.SECRETARY, Role.CHAIR}
+Audience = Classification.Audience
 
 
 def roles_for(user, committee: Committee) -> set[str]:
@@ -43,56 +51,178 @@ def holds_a_role(user, committee: Committee) -> bool:
     return user.is_authenticated and (user.is_staff or bool(roles_for(user, committee)))
 
 
+def _admits(user, classification: Classification, roles: set[str]) -> bool:
+    """Whether a signed-in user is in a classification's audience: every
+    registered party for public and parties, those with a role in the
+    committee for committee, the people it names for named."""
+    audience = classification.audience
+    if audience in (Audience.PUBLIC, Audience.PARTIES):
+        return True
+    if audience == Audience.COMMITTEE:
+        return bool(roles)
+    return classification.named_people.filter(user=user).exists()
+
+
 def can_see_meeting(user, meeting: Meeting) -> bool:
+    """Drafts are for the secretary and chair; circulated and approved
+    minutes also for members; published minutes for the audience of their
+    classification (anyone at all when it may be published online)."""
     if user.is_authenticated and user.is_staff:
         return True
     roles = roles_for(user, meeting.committee)
-    if roles & {Role.SECRETARY, Role.CHAIR}:
+    if roles & WRITERS:
         return True
-    if Role.MEMBER in roles:
-        # Members read drafts once the secretary has circulated them.
-        return meeting.status != Meeting.Status.DRAFT
-    if meeting.status == Meeting.Status.PUBLISHED:
-        return bool(roles) or meeting.classification.may_be_published
-    return False
+    if meeting.status == Meeting.Status.DRAFT:
+        return False
+    if meeting.status != Meeting.Status.PUBLISHED and Role.MEMBER not in roles:
+        return False
+    if meeting.status == Meeting.Status.PUBLISHED and meeting.classification.may_be_published:
+        return True
+    return user.is_authenticated and _admits(user, meeting.classification, roles)
 
 
 def visible_meetings(user) -> QuerySet[Meeting]:
     """`can_see_meeting` in SQL, for lists that span committees (the
     decisions register, search). The user's roles go in as subqueries."""
-    public = Q(status=Meeting.Status.PUBLISHED, classification__may_be_published=True)
+    published = Q(status=Meeting.Status.PUBLISHED)
+    online = published & Q(classification__may_be_published=True)
     if not user.is_authenticated:
-        return Meeting.objects.filter(public)
+        return Meeting.objects.filter(online)
     if user.is_staff:
         return Meeting.objects.all()
     roles = CommitteeRole.objects.filter(person__user=user)
-    writers = roles.filter(role__in=[Role.SECRETARY, Role.CHAIR]).values("committee")
+    writers = roles.filter(role__in=WRITERS).values("committee")
     members = roles.filter(role=Role.MEMBER).values("committee")
-    anyone = roles.values("committee")
-    return Meeting.objects.filter(
-        Q(committee__in=writers)
-        | (Q(committee__in=members) & ~Q(status=Meeting.Status.DRAFT))
-        | (Q(status=Meeting.Status.PUBLISHED) & Q(committee__in=anyone))
-        | public
+    audience = _in_audience(user, "classification", "committee")
+    circulated = Q(
+        status__in=[Meeting.Status.CIRCULATED, Meeting.Status.APPROVED], committee__in=members
     )
+    return Meeting.objects.filter(
+        Q(committee__in=writers) | ((circulated | published) & audience) | online
+    )
+
+
+def _in_audience(user, classification: str, committee: str) -> Q:
+    """`_admits` in SQL: the classification at the lookup path
+    `classification` admits the signed-in user, for the committee at
+    `committee`."""
+    anyone = CommitteeRole.objects.filter(person__user=user).values("committee")
+    named = Classification.objects.filter(named_people__user=user).values("pk")
+    return (
+        Q(**{f"{classification}__audience__in": [Audience.PUBLIC, Audience.PARTIES]})
+        | Q(**{f"{classification}__audience": Audience.COMMITTEE, f"{committee}__in": anyone})
+        | Q(**{f"{classification}__audience": Audience.NAMED, f"{classification}__in": named})
+    )
+
+
+def public_meetings() -> QuerySet[Meeting]:
+    """What anyone may read without signing in: published minutes whose
+    classification lets them go online."""
+    return visible_meetings(AnonymousUser())
+
+
+def reads_in_confidence(user, committee: Committee) -> bool:
+    """Who reads an item taken in confidence, a confidential session and
+    its CONF actions; everyone else sees only that an item was so taken."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or bool(roles_for(user, committee) & CONFIDENTIAL_ROLES)
+
+
+def classification_admits(user, classification: Classification, committee: Committee) -> bool:
+    """Whether the user may read something of `committee` so classified (an
+    item with a classification of its own). The writers read everything."""
+    if user.is_authenticated and user.is_staff:
+        return True
+    roles = roles_for(user, committee)
+    if roles & WRITERS:
+        return True
+    if not user.is_authenticated:
+        return classification.may_be_published
+    return _admits(user, classification, roles)
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who the minutes are shown to, for what they show of each item: an
+    item taken in confidence, or classified for a narrower audience, is
+    withheld from a reader outside it."""
+
+    in_confidence: bool
+    admits: Callable[[Classification], bool]
+    writes: bool = False
+
+
+def reader_for(user, committee: Committee) -> Reader:
+    return Reader(
+        in_confidence=reads_in_confidence(user, committee),
+        admits=lambda c: classification_admits(user, c, committee),
+        writes=user.is_authenticated
+        and (user.is_staff or bool(roles_for(user, committee) & WRITERS)),
+    )
+
+
+# From the widest audience to the narrowest.
+_NARROWNESS = [Audience.PUBLIC, Audience.PARTIES, Audience.COMMITTEE, Audience.NAMED]
+
+
+def print_reader(meeting: Meeting) -> Reader:
+    """The PDF's readers: everyone the minutes' own classification admits.
+    Nothing taken in confidence is printed, nor an item classified for a
+    narrower audience than the minutes."""
+    own = meeting.classification
+
+    def admits(c: Classification) -> bool:
+        if c.audience == Audience.NAMED:
+            return c.pk == own.pk
+        return _NARROWNESS.index(c.audience) <= _NARROWNESS.index(own.audience)
+
+    return Reader(in_confidence=False, admits=admits)
+
+
+EVERYTHING = Reader(in_confidence=True, admits=lambda c: True, writes=True)
 
 
 def _readable(user, prefix: str = "") -> Q:
     """The rule of `visible_items` as a condition on `prefix` + item fields,
     so other models filter through a join rather than a subquery of ids."""
+    return Q(**{f"{prefix}meeting__in": visible_meetings(user)}) & item_content_rule(user, prefix)
+
+
+def item_content_rule(user, prefix: str = "") -> Q:
+    """What an item says, whatever its minutes' state: not for those outside
+    it if taken in confidence (or in a confidential session), nor if it has
+    a classification of its own that does not admit them. The actions
+    raised under an item follow it (actions.access.visible_actions)."""
     p = prefix
-    rule = Q(**{f"{p}meeting__in": visible_meetings(user)})
     if user.is_authenticated and user.is_staff:
-        return rule
+        return Q()
     in_confidence = Q(**{f"{p}confidential": True}) | Q(
         **{f"{p}meeting__kind": Meeting.Kind.CONFIDENTIAL}
     )
+    # An item with a classification of its own: for that audience only.
+    own = Q(**{f"{p}classification__isnull": True})
     if not user.is_authenticated:
-        return rule & ~in_confidence
-    inner = CommitteeRole.objects.filter(person__user=user, role__in=CONFIDENTIAL_ROLES).values(
-        "committee"
+        return ~in_confidence & (own | Q(**{f"{p}classification__may_be_published": True}))
+    roles = CommitteeRole.objects.filter(person__user=user)
+    inner = roles.filter(role__in=CONFIDENTIAL_ROLES).values("committee")
+    writers = roles.filter(role__in=WRITERS).values("committee")
+    committee = f"{p}meeting__committee"
+    own |= _in_audience(user, f"{p}classification", committee)
+    own |= Q(**{f"{committee}__in": writers})
+    return (~in_confidence | Q(**{f"{committee}__in": inner})) & own
+
+
+def item_content_admits(user, item: AgendaItem) -> bool:
+    """`item_content_rule` for one item (its meeting and committee loaded)."""
+    committee = item.meeting.committee
+    if (item.confidential or item.meeting.kind == Meeting.Kind.CONFIDENTIAL) and (
+        not reads_in_confidence(user, committee)
+    ):
+        return False
+    return item.classification is None or classification_admits(
+        user, item.classification, committee
     )
-    return rule & (~in_confidence | Q(**{f"{p}meeting__committee__in": inner}))
 
 
 def visible_items(user) -> QuerySet[AgendaItem]:
@@ -159,6 +289,18 @@ def meeting_for_user(
     if export and not can_export_minutes(user, meeting.committee):
         raise PermissionDenied("Only the chair or the secretary may make a PDF of the minutes.")
     return meeting
+
+
+def published_meeting(code: str, number: int) -> Meeting:
+    """A meeting on the public page: published minutes anyone may read, else 404."""
+    try:
+        return (
+            public_meetings()
+            .select_related("committee", "classification")
+            .get(committee__code__iexact=code, number=number)
+        )
+    except Meeting.DoesNotExist:
+        raise Http404("No such published minutes.") from None
 
 
 def modification_for_user(user, reference: str) -> Modification:

@@ -152,12 +152,16 @@ class ItemForm(forms.ModelForm):
 
     class Meta:
         model = AgendaItem
-        fields = ["title", "narrative", "post_meeting_note", "confidential"]
+        fields = ["title", "narrative", "post_meeting_note", "confidential", "classification"]
         widgets = {
             "narrative": forms.Textarea(attrs={"rows": 8}),
             "post_meeting_note": forms.Textarea(attrs={"rows": 2}),
         }
-        labels = {"post_meeting_note": "Post-meeting note", "confidential": "Taken in confidence"}
+        labels = {
+            "post_meeting_note": "Post-meeting note",
+            "confidential": "Taken in confidence",
+            "classification": "Audience",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,6 +16,20 @@ from .models import MODIFICATION_REFERENCE
 # CommonMark with pipe tables and footnotes; raw HTML is escaped, not passed through.
 _md = MarkdownIt("commonmark", {"html": False}).use(footnote_plugin).enable("table")
 
+
+def _alignment_as_class(state) -> None:
+    """A table column's alignment (`|:--|--:|`) as a class, align-left …
+    (static/css/app.css), not markdown-it's inline style: the
+    Content-Security-Policy's style-src refuses style="", so the sanitiser
+    keeps no style attribute at all."""
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open") and token.attrs.get("style"):
+            align = str(token.attrs.pop("style")).removeprefix("text-align:")
+            token.attrSet("class", f"align-{align}")
+
+
+_md.core.ruler.push("alignment_as_class", _alignment_as_class)
+
 _TAGS = {
     "p", "br", "hr", "em", "strong", "code", "pre", "blockquote", "a", "ul", "ol", "li",
     "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "sup", "sub", "section",
@@ -25,10 +39,11 @@ _ATTRIBUTES = {
     "ol": {"start"},
     "li": {"id"},
     "sup": {"id"},
-    "section": {"class"},
-    "th": {"style"},
-    "td": {"style"},
 }
+# Classes are kept only from this list (nh3 drops any other, and the class
+# attribute of any other element).
+_ALIGNMENTS = {"align-left", "align-center", "align-right"}
+_CLASSES = {"section": {"footnotes"}, "th": _ALIGNMENTS, "td": _ALIGNMENTS}
 
 
 def render_markdown(text: str, *, doc_id: str = "") -> SafeString:
@@ -39,9 +54,9 @@ def render_markdown(text: str, *, doc_id: str = "") -> SafeString:
         html,
         tags=_TAGS,
         attributes=_ATTRIBUTES,
+        allowed_classes=_CLASSES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
-        filter_style_properties={"text-align"},
     )
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
 

@@ -370,6 +370,15 @@ class AgendaItem(models.Model):
     )
     standing = models.CharField(max_length=24, choices=Standing.choices, blank=True)
     confidential = models.BooleanField(default=False)
+    # An item may have a narrower audience than its minutes (None: the minutes').
+    classification = models.ForeignKey(
+        Classification,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Only if this item's audience is narrower than the minutes'.",
+    )
     order = models.PositiveIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
     # Kept by a PostgreSQL trigger from the title and text (opsg/fulltext.py).

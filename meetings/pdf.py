@@ -47,9 +47,12 @@ class Source:
 def minutes_source(meeting: Meeting) -> Source:
     """The minutes' HTML for print, read fresh from the database, with a digest
     of it and the stylesheets: equal digests make equal PDFs."""
+    from .access import print_reader
     from .selectors import minutes_page
 
-    page = minutes_page(meeting)
+    # The PDF goes to everyone who may read the minutes: nothing taken in
+    # confidence is printed, only that it was so taken.
+    page = minutes_page(meeting, reader=print_reader(meeting))
     meeting = page["meeting"]
     html = render_to_string(
         "meetings/minutes.html",
@@ -63,14 +66,24 @@ def minutes_source(meeting: Meeting) -> Source:
     )
 
 
+def _base_url() -> str:
+    return settings.SITE_URL.rstrip("/") + "/"
+
+
 def _fetcher():
     import weasyprint
 
+    static_url = _base_url() + settings.STATIC_URL.lstrip("/")
+
     class StaticOnlyFetcher(weasyprint.URLFetcher):
-        """Reads data: URLs and files under static/; refuses http, https and
-        every other file, so rendering never leaves the machine."""
+        """Reads data: URLs and files under static/ (as the site's own
+        /static/ URLs); refuses every other address, so rendering never
+        leaves the machine."""
 
         def fetch(self, url, headers=None):
+            if url.startswith(static_url):  # the site's /static/…: read from disk
+                relative = urlsplit(url[len(static_url) :]).path
+                url = (static_dir() / url2pathname(relative)).as_uri()
             parts = urlsplit(url)
             if parts.scheme == "data":
                 return super().fetch(url, headers)
@@ -96,9 +109,9 @@ def render_pdf(html: str, target: Path) -> Rendered:
     a failure (or a killed worker) never leaves a partial file at `target`."""
     import weasyprint
 
-    document = weasyprint.HTML(
-        string=html, base_url=static_dir().as_uri() + "/", url_fetcher=_fetcher()
-    ).render()
+    # Links in the minutes (/incidents/…, /actions/…) resolve against the
+    # site's address, so they work from the PDF and name no path on disk.
+    document = weasyprint.HTML(string=html, base_url=_base_url(), url_fetcher=_fetcher()).render()
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=".part")
     try:

@@ -1,16 +1,29 @@
 """Reads of committees, meetings and minutes. Selectors own the joins and
 prefetches, so the page, the JSON document and the PDF share one query plan."""
 
-from dataclasses import dataclass
+import datetime
+import os
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.core.paginator import Page
+from django.db.models import CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import capfirst
 
-from actions.models import Action, ActionOwner, ActionReview
+from actions.models import Action, ActionOwner, ActionReview, user_name
+from actions.services import OWNERS_CHANGED
 from incidents.models import IncidentReview
+from opsg.pagination import paginate
 
 from .access import (
+    EVERYTHING,
+    Reader,
     can_see_meeting,
+    public_meetings,
+    reads_in_confidence,
     roles_for,
     visible_decisions,
     visible_items,
@@ -20,6 +33,7 @@ from .markdown import INCIDENT_MENTION
 from .models import (
     AgendaItem,
     Attendance,
+    Classification,
     Committee,
     Decision,
     Meeting,
@@ -54,9 +68,13 @@ def meetings_for_committee(user, committee: Committee) -> list[Meeting]:
     return [m for m in meetings if can_see_meeting(user, m)]
 
 
-def open_actions_for_committee(committee: Committee) -> QuerySet[Action]:
+def open_actions_for_committee(user, committee: Committee) -> QuerySet[Action]:
+    """The committee's open actions the user may see (no CONF action for an observer)."""
+    from actions.access import visible_actions
+
     return (
-        Action.objects.filter(committee=committee, status=Action.Status.OPEN)
+        visible_actions(user)
+        .filter(committee=committee, status=Action.Status.OPEN)
         .select_related("committee")
         .prefetch_related(_OWNERS)
         .order_by("meeting_number", "confidential", "sequence")
@@ -65,16 +83,22 @@ def open_actions_for_committee(committee: Committee) -> QuerySet[Action]:
 
 def minutes_for_meeting(meeting: Meeting) -> Meeting:
     """The meeting with everything its minutes show, in a fixed number of queries."""
-    items = AgendaItem.objects.filter(meeting=meeting).prefetch_related(
-        Prefetch("decisions", queryset=Decision.objects.order_by("order", "id")),
-        Prefetch(
-            "actions",
-            queryset=Action.objects.prefetch_related(_OWNERS).order_by("confidential", "sequence"),
-        ),
-        Prefetch(
-            "incident_reviews",
-            queryset=IncidentReview.objects.select_related("incident"),
-        ),
+    items = (
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("classification")
+        .prefetch_related(
+            Prefetch("decisions", queryset=Decision.objects.order_by("order", "id")),
+            Prefetch(
+                "actions",
+                queryset=Action.objects.prefetch_related(_OWNERS).order_by(
+                    "confidential", "sequence"
+                ),
+            ),
+            Prefetch(
+                "incident_reviews",
+                queryset=IncidentReview.objects.select_related("incident"),
+            ),
+        )
     )
     return (
         Meeting.objects.select_related("committee", "classification", "approved_at_meeting")
@@ -99,10 +123,12 @@ def minutes_for_meeting(meeting: Meeting) -> Meeting:
     )
 
 
-def minutes_page(meeting: Meeting) -> dict:
+def minutes_page(meeting: Meeting, *, reader: Reader) -> dict:
     """What meetings/minutes.html needs to show the minutes, read fresh: the
-    same for the page and for the PDF (meetings.pdf.minutes_source)."""
-    meeting = minutes_for_meeting(meeting)
+    same for the page and for the PDF (meetings.pdf.minutes_source). What
+    the reader (access.reader_for, access.print_reader) may not see of an
+    item shows as withheld."""
+    meeting = withhold(minutes_for_meeting(meeting), reader)
     return {
         "meeting": meeting,
         "attendance": attendance_lists(meeting),
@@ -114,6 +140,21 @@ def minutes_page(meeting: Meeting) -> dict:
     }
 
 
+def withhold(meeting: Meeting, reader: Reader) -> Meeting:
+    """Mark, on a meeting read by `minutes_for_meeting`, what the reader may
+    not see: each item taken in confidence (or every item of a confidential
+    session) or classified beyond them gets `withheld`, and CONF actions
+    leave the reviews. Readers see only that an item was taken in
+    confidence, under its number."""
+    whole_session = meeting.kind == Meeting.Kind.CONFIDENTIAL
+    meeting.in_confidence = reader.in_confidence
+    for item in meeting.items.all():
+        item.withheld = (not reader.in_confidence and (whole_session or item.confidential)) or (
+            item.classification is not None and not reader.admits(item.classification)
+        )
+    return meeting
+
+
 def attendance_lists(meeting: Meeting) -> dict[str, list[Attendance]]:
     lists = {section: [] for section in Attendance.Section.values}
     for line in meeting.attendance.all():
@@ -121,18 +162,31 @@ def attendance_lists(meeting: Meeting) -> dict[str, list[Attendance]]:
     return lists
 
 
+def _action_shown(meeting: Meeting, action: Action) -> bool:
+    return getattr(meeting, "in_confidence", True) or not action.confidential
+
+
 def actions_raised(meeting: Meeting) -> list[Action]:
-    return [action for item in meeting.items.all() for action in item.actions.all()]
+    return [
+        action
+        for item in meeting.items.all()
+        if not getattr(item, "withheld", False)
+        for action in item.actions.all()
+        if _action_shown(meeting, action)
+    ]
 
 
 def reviews_in_order(meeting: Meeting) -> list[ActionReview]:
-    return sorted(meeting.action_reviews.all(), key=lambda r: (r.order, r.pk))
+    reviews = [r for r in meeting.action_reviews.all() if _action_shown(meeting, r.action)]
+    return sorted(reviews, key=lambda r: (r.order, r.pk))
 
 
 def incidents_mentioned(meeting: Meeting) -> list[str]:
     """Incidents reviewed at the meeting or named anywhere in its narrative."""
     found = set()
     for item in meeting.items.all():
+        if getattr(item, "withheld", False):
+            continue
         found.update(review.incident.reference for review in item.incident_reviews.all())
         found.update(INCIDENT_MENTION.findall(f"{item.title}\n{item.narrative}"))
         for decision in item.decisions.all():
@@ -165,10 +219,11 @@ def _person(line: Attendance) -> dict:
     return entry
 
 
-def minutes_document(meeting: Meeting) -> dict:
+def minutes_document(meeting: Meeting, *, reader: Reader = EVERYTHING) -> dict:
     """The minutes as a plain JSON-ready dict. The shape is documented in the
-    README ("Minutes as JSON"); change both together."""
-    meeting = minutes_for_meeting(meeting)
+    README ("Minutes as JSON"); change both together. An item the reader
+    may not see is its number and `"withheld": true`."""
+    meeting = withhold(minutes_for_meeting(meeting), reader)
     lists = attendance_lists(meeting)
     classification = meeting.classification
     return {
@@ -194,17 +249,20 @@ def minutes_document(meeting: Meeting) -> dict:
             "apologies": [_person(line) for line in lists[Attendance.Section.APOLOGY]],
         },
         "items": [
-            {
+            {"number": item.number, "confidential": True, "withheld": True}
+            if item.withheld
+            else {
                 "number": item.number,
                 "title": item.title,
                 "narrative": item.narrative,
                 "post_meeting_note": item.post_meeting_note or None,
                 "confidential": item.confidential,
+                "classification": item.classification.label if item.classification else None,
                 "decisions": [
                     {"verb": d.verb, "text": d.text, "points": d.points}
                     for d in item.decisions.all()
                 ],
-                "actions": [action.reference for action in item.actions.all()],
+                "actions": [a.reference for a in item.actions.all() if _action_shown(meeting, a)],
             }
             for item in meeting.items.all()
         ],
@@ -241,9 +299,43 @@ def minutes_document(meeting: Meeting) -> dict:
     }
 
 
+def revision_document(revision, *, reader: Reader) -> dict:
+    """A revision's stored snapshot (minutes_document as it stood), with
+    items taken in confidence withheld from those who may not read them,
+    and items classified apart shown to the writers only."""
+    document = revision.snapshot
+    if reader.writes:
+        return document
+    whole_session = revision.meeting.kind == Meeting.Kind.CONFIDENTIAL
+
+    def withheld(item: dict) -> bool:
+        if item.get("classification"):
+            return True
+        return not reader.in_confidence and (whole_session or item.get("confidential"))
+
+    def actions(item: dict) -> list[str]:
+        if reader.in_confidence:
+            return item.get("actions", [])
+        return [a for a in item.get("actions", []) if "CONF" not in a]
+
+    return {
+        **document,
+        "items": [
+            {"number": item["number"], "confidential": True, "withheld": True}
+            if withheld(item)
+            else {**item, "actions": actions(item)}
+            for item in document.get("items", [])
+        ],
+    }
+
+
 def people_for_attendance(meeting: Meeting) -> list[Person]:
     """Everyone who could be named as an alternate's member, in name order."""
     return list(Person.objects.select_related("organisation").order_by("name"))
+
+
+def classifications() -> list[Classification]:
+    return list(Classification.objects.order_by("label", "-effective_from"))
 
 
 def organisations() -> list[Organisation]:
@@ -264,6 +356,39 @@ def people_search(meeting: Meeting, query: str, limit: int = 8) -> list[Person]:
 
 
 # --- the minutes as PDF ---------------------------------------------------------
+
+
+def _issued() -> QuerySet[MinutesDocument]:
+    """PDFs issued with published minutes (each for one version)."""
+    return MinutesDocument.objects.filter(
+        state=MinutesDocument.State.DONE, minutes_status=Meeting.Status.PUBLISHED
+    )
+
+
+def published_minutes() -> QuerySet[Meeting]:
+    """The public page's list: minutes anyone may read, newest first, each
+    knowing whether its PDF has been issued."""
+    return (
+        public_meetings()
+        .select_related("committee", "classification")
+        .annotate(
+            has_pdf=Exists(
+                _issued().filter(meeting=OuterRef("pk"), minutes_version=OuterRef("version"))
+            )
+        )
+        .order_by("-date", "committee__code", "-number")
+    )
+
+
+def published_pdf(meeting: Meeting) -> MinutesDocument | None:
+    """The PDF issued with the minutes' current published version, if any."""
+    return (
+        _issued()
+        .filter(meeting=meeting, minutes_version=meeting.version)
+        .select_related("meeting__committee")
+        .order_by("-pk")
+        .first()
+    )
 
 
 def minutes_pdf_current(meeting: Meeting, source=None) -> MinutesDocument | None:
@@ -392,3 +517,287 @@ def modification_mentions(user, modification: Modification) -> dict:
         "decisions": list(decisions),
         "actions": list(actions),
     }
+
+
+# --- a meeting's history -------------------------------------------------------------
+
+
+@dataclass
+class FieldChange:
+    """One field changed in one step of the record, shortened for a table."""
+
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryLine:
+    """One record django-simple-history kept of the meeting or one of its
+    parts, as its history page shows it."""
+
+    when: datetime.datetime
+    who: str
+    kind: str  # "+" recorded, "~" changed, "-" deleted (simple-history's codes)
+    what: str  # "Item 4. Major Incidents", "Decision in item 4", "Attendance: Dave Warner"
+    changes: list[FieldChange] = field(default_factory=list)
+    item_url: str = ""  # that item's own history, while the item exists
+
+
+@dataclass
+class MeetingHistory:
+    page: Page  # of HistoryLine, newest first
+    item: AgendaItem | None  # when narrowed to one item's changes
+
+
+# What a meeting's record is made of: each kind of part, its model, the
+# fields left out of its changes, and what its lines need joined. Left out:
+# versions and orders are bookkeeping; an item's number is rewritten by the
+# renumbering (a bulk update, which simple-history does not record), so a
+# saved record would show a renumbering as made by the next save.
+_PARTS = {
+    "meeting": (Meeting, {"version"}, ()),
+    "attendance": (Attendance, {"version", "order"}, ("person",)),
+    "item": (AgendaItem, {"version", "order", "number"}, ()),
+    "decision": (Decision, {"version", "order"}, ()),
+    "incident_review": (IncidentReview, set(), ("incident",)),
+    "action": (Action, {"version"}, ()),
+    "review": (ActionReview, {"version", "order"}, ("action",)),
+}
+_TEXT_WIDTH = 60
+
+
+def meeting_history(
+    user, meeting: Meeting, *, item: AgendaItem | None = None, page=None
+) -> MeetingHistory:
+    """Every recorded change to the meeting, its attendance, its agenda
+    items and their decisions and incident reviews, the actions raised in it
+    and the reviews recorded at it, newest first and a page at a time; with
+    `item`, only that item's (its decisions', its actions'). Nothing of an
+    item the user may not read (visible_items), nor of an action they may not
+    see (visible_actions), is listed, not even that it changed.
+
+    A fixed number of queries whatever the number of changes: the items (to
+    name them and decide what may be read), the count and the page of the
+    combined history, one query per kind of part on the page for its records
+    and the records before them, and one per kind of record a changed link
+    names."""
+    from actions.access import visible_actions  # actions.access reads this module
+
+    history = {kind: model.history.model for kind, (model, _, _) in _PARTS.items()}
+    items = {
+        pk: (number, title, readable)
+        for pk, number, title, readable in AgendaItem.objects.filter(meeting=meeting)
+        .annotate(readable=Exists(visible_items(user).filter(pk=OuterRef("pk"))))
+        .values_list("pk", "number", "title", "readable")
+    }
+    readable = [pk for pk, (_, _, ok) in items.items() if ok]
+    # A deleted item or action cannot be checked against the visibility
+    # querysets any more: only those who read what the committee took in
+    # confidence see what became of it.
+    sees_deleted = reads_in_confidence(user, meeting.committee)
+    ever_here = history["item"].objects.filter(meeting_id=meeting.pk).values("id")
+
+    def item_readable(name: str) -> Q:
+        rule = Q(**{f"{name}__in": readable})
+        if sees_deleted:
+            rule |= Q(**{f"{name}__in": ever_here}) & ~Exists(
+                AgendaItem.objects.filter(pk=OuterRef(name))
+            )
+        return rule
+
+    def action_visible(name: str) -> Q:
+        rule = Q(**{f"{name}__in": visible_actions(user).values("pk")})
+        if sees_deleted:
+            rule |= ~Exists(Action.objects.filter(pk=OuterRef(name)))
+        return rule
+
+    if item is None:
+        parts = {
+            "meeting": history["meeting"].objects.filter(id=meeting.pk),
+            "attendance": history["attendance"].objects.filter(meeting_id=meeting.pk),
+            "item": history["item"].objects.filter(item_readable("id"), meeting_id=meeting.pk),
+            "decision": history["decision"].objects.filter(item_readable("item_id")),
+            "incident_review": history["incident_review"].objects.filter(item_readable("item_id")),
+            # An action raised under an item the user may not read is that
+            # item's business, even where the action log would show it.
+            "action": history["action"].objects.filter(
+                action_visible("id"),
+                Q(item_id__isnull=True) | item_readable("item_id"),
+                meeting_id=meeting.pk,
+            ),
+            "review": history["review"].objects.filter(
+                action_visible("action_id"), meeting_id=meeting.pk
+            ),
+        }
+    else:
+        parts = {
+            "item": history["item"].objects.filter(id=item.pk),
+            "decision": history["decision"].objects.filter(item_id=item.pk),
+            "incident_review": history["incident_review"].objects.filter(item_id=item.pk),
+            "action": history["action"].objects.filter(action_visible("id"), item_id=item.pk),
+        }
+    rows = [
+        records.annotate(history_part=Value(kind, output_field=CharField()))
+        .values_list("history_part", "history_id", "history_date")
+        .order_by()  # simple-history orders its records; parts of a UNION may not be
+        for kind, records in parts.items()
+    ]
+    combined = rows[0].union(*rows[1:], all=True).order_by("-history_date", "-history_id")
+    found = paginate(combined, page)
+
+    wanted: dict[str, list[int]] = {}
+    for kind, history_id, _ in found.object_list:
+        wanted.setdefault(kind, []).append(history_id)
+    records = {}
+    for kind, ids in wanted.items():
+        related = ("history_user__person", *_PARTS[kind][2])
+        for record in _with_previous(history[kind], ids).select_related(*related):
+            records[kind, record.history_id] = record
+
+    lines, deltas = [], []
+    for kind, history_id, _ in found.object_list:
+        record = records[kind, history_id]
+        line = HistoryLine(
+            when=record.history_date,
+            who=_who(record.history_user),
+            kind=record.history_type,
+            what=_what(kind, record, meeting, items),
+        )
+        # An item's lines, its decisions' and its reviews' lead to that item's
+        # own history (an action's line would seem to lead to the action).
+        item_pk = record.id if kind == "item" else getattr(record, "item_id", None)
+        linked = kind in ("item", "decision", "incident_review")
+        if item is None and linked and item_pk in items and items[item_pk][2]:
+            url = reverse("meeting-history", args=[meeting.committee.code, meeting.number])
+            line.item_url = f"{url}?item={item_pk}"
+        previous = records.get((kind, record.previous_id))
+        if record.history_type == "~" and previous is not None:
+            model, excluded, _ = _PARTS[kind]
+            delta = record.diff_against(previous, excluded_fields=excluded)
+            deltas.append((line, model, record, delta.changes))
+        lines.append(line)
+
+    names = _linked_names((model, change) for _, model, _, changes in deltas for change in changes)
+    for line, model, record, changes in deltas:
+        line.changes = [_field_change(model, change, names) for change in changes]
+        reason = record.history_change_reason or ""
+        if model is Action and reason.startswith(OWNERS_CHANGED):
+            old, _, new = reason.removeprefix(OWNERS_CHANGED).partition(" → ")
+            line.changes.append(FieldChange(label="Owners", old=old, new=new))
+    found.object_list = lines
+    return MeetingHistory(page=found, item=item)
+
+
+def _with_previous(history_model, ids: list[int]) -> QuerySet:
+    """The records `ids` and, for each, the record of the same thing just
+    before it (what a change is compared with), in one query."""
+    earlier = (
+        history_model.objects.filter(id=OuterRef("id"))
+        .filter(
+            Q(history_date__lt=OuterRef("history_date"))
+            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
+        )
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    records = history_model.objects.annotate(previous_id=Subquery(earlier))
+    before = records.filter(history_id__in=ids).values("previous_id")
+    return records.filter(Q(history_id__in=ids) | Q(history_id__in=before))
+
+
+def _who(user) -> str:
+    return "System" if user is None else user_name(user)
+
+
+def _what(kind: str, record, meeting: Meeting, items: dict) -> str:
+    """Which part of the meeting a record is of, named as it is now where it
+    still exists (an item's number and title), else as it was."""
+    if kind == "meeting":
+        return f"Meeting {meeting}"
+    if kind == "attendance":
+        return f"Attendance: {record.person.name if record.person else 'a person since removed'}"
+    if kind == "action":
+        return f"Action {record.reference}"
+    if kind == "review":
+        action = record.action.reference if record.action else "an action since deleted"
+        return f"Review of {action}"
+    item_pk = record.id if kind == "item" else record.item_id
+    where = f"item {items[item_pk][0]}" if item_pk in items else "an item since deleted"
+    if kind == "item":
+        if item_pk in items:
+            return f"Item {items[item_pk][0]}. {items[item_pk][1]}"
+        return f"Item “{record.title}” (since deleted)"
+    if kind == "decision":
+        return f"Decision in {where}"
+    incident = record.incident.reference if record.incident else "an incident since removed"
+    return f"Incident review of {incident} in {where}"
+
+
+def _linked_names(changes) -> dict[tuple[type, object], str]:
+    """Names for the records changed links point at, one query per kind."""
+    wanted: dict[type, set] = {}
+    for model, change in changes:
+        target = model._meta.get_field(change.field).related_model
+        if target is not None:
+            wanted.setdefault(target, set()).update(
+                v for v in (change.old, change.new) if v is not None
+            )
+    names = {}
+    for target, ids in wanted.items():
+        rows = target.objects.filter(pk__in=ids)
+        if target is Meeting:
+            rows = rows.select_related("committee")
+        elif target is get_user_model():
+            rows = rows.select_related("person")
+        for obj in rows:
+            if target is AgendaItem:
+                names[target, obj.pk] = f"item {obj.number}"
+            elif target is get_user_model():
+                names[target, obj.pk] = user_name(obj)
+            else:
+                names[target, obj.pk] = str(obj)
+    return names
+
+
+def _field_change(model, change, names: dict) -> FieldChange:
+    model_field = model._meta.get_field(change.field)
+    old = _shown(model_field, change.old, names)
+    new = _shown(model_field, change.new, names)
+    if isinstance(change.old, str) and isinstance(change.new, str) and model_field.choices is None:
+        old, new = _around_the_difference(old, new)
+    return FieldChange(label=capfirst(str(model_field.verbose_name)), old=old, new=new)
+
+
+def _shown(model_field, value, names: dict) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if model_field.related_model is not None:
+        return names.get((model_field.related_model, value), f"#{value} (since removed)")
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime.datetime):
+        return f"{timezone.localtime(value):%d/%m/%Y %H:%M}"
+    if isinstance(value, datetime.date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, datetime.time):
+        return f"{value:%H:%M}"
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def _around_the_difference(old: str, new: str) -> tuple[str, str]:
+    """Long texts (a narrative) shortened to where they start to differ."""
+    if len(old) <= _TEXT_WIDTH and len(new) <= _TEXT_WIDTH:
+        return old, new
+    same = len(os.path.commonprefix([old, new]))
+    start = max(0, same - _TEXT_WIDTH // 3)
+
+    def cut(text: str) -> str:
+        piece = text[start : start + _TEXT_WIDTH]
+        return ("…" if start else "") + piece + ("…" if start + _TEXT_WIDTH < len(text) else "")
+
+    return cut(old), cut(new)

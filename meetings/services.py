@@ -38,6 +38,20 @@ def _advance(meeting: Meeting, expected_version: int | None) -> None:
     claim_version(meeting, expected_version)
 
 
+def _save_by(instance, by) -> None:
+    """Save, naming `by` in the record's history. A web request names its
+    user anyway (simple-history's HistoryRequestMiddleware); a command, a
+    task or the shell would leave the change to no one."""
+    if by is None:
+        instance.save()
+        return
+    instance._history_user = by
+    try:
+        instance.save()
+    finally:
+        del instance._history_user
+
+
 @transaction.atomic
 def minutes_circulate(*, meeting: Meeting, by, expected_version: int | None = None) -> Meeting:
     if meeting.status != Meeting.Status.DRAFT:
@@ -46,7 +60,7 @@ def minutes_circulate(*, meeting: Meeting, by, expected_version: int | None = No
     meeting.status = Meeting.Status.CIRCULATED
     meeting.circulated_at = timezone.now()
     meeting.circulated_by = by
-    meeting.save()
+    _save_by(meeting, by)
     return meeting
 
 
@@ -66,7 +80,7 @@ def minutes_approve(*, meeting: Meeting, at_meeting: Meeting | None, by) -> Meet
     meeting.approved_at = timezone.now()
     meeting.approved_by = by
     meeting.approved_at_meeting = at_meeting
-    meeting.save()
+    _save_by(meeting, by)
     if at_meeting is not None and not at_meeting.is_frozen:
         item = at_meeting.items.filter(standing=AgendaItem.Standing.PREVIOUS_MINUTES).first()
         text = f"that the minutes of {meeting.reference} would be published as final."
@@ -83,7 +97,7 @@ def minutes_publish(*, meeting: Meeting, by) -> Meeting:
     meeting.status = Meeting.Status.PUBLISHED
     meeting.published_at = timezone.now()
     meeting.published_by = by
-    meeting.save()
+    _save_by(meeting, by)
     return meeting
 
 
@@ -125,7 +139,7 @@ def meeting_create(*, committee: Committee, by=None, next_meeting_date=None, **f
         raise ValidationError(f"{committee.code} already has a meeting {fields.get('number')}.")
     meeting = Meeting(committee=committee, **fields)
     meeting.full_clean(exclude=["committee"])
-    meeting.save()
+    _save_by(meeting, by)
     if next_meeting_date:
         NextMeeting.objects.create(meeting=meeting, date=next_meeting_date)
     roles = sorted(
@@ -470,7 +484,7 @@ def minutes_revise(*, meeting: Meeting, reason: str, by) -> MinutesRevision:
     meeting.circulated_at = meeting.circulated_by = None
     meeting.approved_at = meeting.approved_by = meeting.approved_at_meeting = None
     meeting.published_at = meeting.published_by = None
-    meeting.save()
+    _save_by(meeting, by)
     return revision
 
 

@@ -9,6 +9,13 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("committees/<str:code>/", views.committee_detail, name="committee"),
     path("committees/<str:code>/meetings/new/", views.meeting_new, name="meeting-new"),
+    path("published/", views.published, name="published"),
+    path("published/<str:code>/<int:number>/", views.published_detail, name="published-minutes"),
+    path(
+        "published/<str:code>/<int:number>/minutes.pdf",
+        views.published_pdf,
+        name="published-pdf",
+    ),
     path("decisions/", views.decision_register, name="decisions"),
     path("search/", views.search, name="search"),
     path("modifications/<str:reference>/", views.modification_detail, name="modification"),
@@ -37,4 +44,5 @@ urlpatterns = [
     path(M + "preview/", views.preview, name="preview"),
     path(M + "minutes/<str:step>/", views.minutes_transition, name="minutes-step"),
     path(M + "revisions/<int:revision>/", views.revision_detail, name="revision"),
+    path(M + "history/", views.meeting_history, name="meeting-history"),
 ]

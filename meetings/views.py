@@ -30,7 +30,10 @@ from .access import (
     item_in,
     meeting_for_user,
     modification_for_user,
+    published_meeting,
+    reader_for,
     revision_in,
+    visible_items,
     visible_meetings,
 )
 from .forms import (
@@ -57,7 +60,7 @@ def home(request):
         {
             "committee": committee,
             "meetings": selectors.meetings_for_committee(request.user, committee)[:5],
-            "open_actions": selectors.open_actions_for_committee(committee),
+            "open_actions": selectors.open_actions_for_committee(request.user, committee),
         }
         for committee in selectors.committees_for_user(request.user)
     ]
@@ -76,7 +79,9 @@ def committee_detail(request, code):
             "committee": committee,
             "meetings": selectors.meetings_for_committee(request.user, committee),
             "sees_actions": sees_actions,
-            "open_actions": selectors.open_actions_for_committee(committee) if sees_actions else [],
+            "open_actions": selectors.open_actions_for_committee(request.user, committee)
+            if sees_actions
+            else [],
             "can_add": is_secretary(request.user, committee),
         },
     )
@@ -84,7 +89,8 @@ def committee_detail(request, code):
 
 @require_GET
 def minutes(request, code, number):
-    page = selectors.minutes_page(meeting_for_user(request.user, code, number))
+    meeting = meeting_for_user(request.user, code, number)
+    page = selectors.minutes_page(meeting, reader=reader_for(request.user, meeting.committee))
     meeting = page["meeting"]
     return render(
         request,
@@ -102,9 +108,10 @@ def minutes(request, code, number):
 @require_GET
 def minutes_json(request, code, number):
     meeting = meeting_for_user(request.user, code, number)
-    return JsonResponse(
-        selectors.minutes_document(meeting), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    document = selectors.minutes_document(
+        meeting, reader=reader_for(request.user, meeting.committee)
     )
+    return JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})
 
 
 @require_GET
@@ -147,6 +154,42 @@ def minutes_pdf_status(request, code, number):
     return render(request, "meetings/minutes_pdf.html", context)
 
 
+# --- the public page: no login ------------------------------------------------
+
+
+@require_GET
+def published(request):
+    """Published minutes whose classification lets anyone read them."""
+    page = paginate(selectors.published_minutes(), request.GET.get("page"))
+    return render(
+        request, "meetings/published.html", {"page": page, "page_range": page_range(page)}
+    )
+
+
+@require_GET
+def published_detail(request, code, number):
+    meeting = published_meeting(code, number)
+    page = selectors.minutes_page(meeting, reader=reader_for(request.user, meeting.committee))
+    context = {**page, "public": True, "public_pdf": selectors.published_pdf(meeting)}
+    return render(request, "meetings/minutes.html", context)
+
+
+@require_GET
+def published_pdf(request, code, number):
+    meeting = published_meeting(code, number)
+    document = selectors.published_pdf(meeting)
+    try:
+        stored = document.file.open("rb") if document is not None else None
+    except FileNotFoundError:
+        logger.error("Stored PDF %s of %s is missing from disk", document.file.name, meeting)
+        stored = None
+    if stored is None:
+        raise Http404("No PDF of these minutes has been issued yet.")
+    return FileResponse(
+        stored, as_attachment=True, filename=document.download_name, content_type="application/pdf"
+    )
+
+
 @require_GET
 def healthz(request):
     """For load balancers and docker-compose: the app answers and reaches its database."""
@@ -175,6 +218,7 @@ def _workspace(request, meeting: Meeting, **extra) -> dict:
         "people": selectors.people_for_attendance(meeting),
         "organisations": selectors.organisations(),
         "verbs": Decision.Verb.choices,
+        "classifications": selectors.classifications(),
         "publish_choices": PUBLISH_CHOICES,
         "header_form": extra.pop("header_form", None) or MeetingForm(instance=meeting),
         "add_form": AttendanceAddForm(),
@@ -617,7 +661,36 @@ def minutes_transition(request, code, number, step):
 def revision_detail(request, code, number, revision):
     meeting = meeting_for_user(request.user, code, number)
     found = revision_in(meeting, revision)
-    return render(request, "meetings/revision.html", {"meeting": meeting, "revision": found})
+    document = selectors.revision_document(
+        found, reader=reader_for(request.user, meeting.committee)
+    )
+    return render(
+        request,
+        "meetings/revision.html",
+        {"meeting": meeting, "revision": found, "doc": document},
+    )
+
+
+@require_GET
+@login_required
+def meeting_history(request, code, number):
+    """Every recorded change to the minutes, as far as the user may read
+    them, newest first; `?item=<pk>` narrows it to one agenda item."""
+    meeting = meeting_for_user(request.user, code, number)
+    item = None
+    if request.GET.get("item"):
+        item = item_in(meeting, request.GET["item"])
+        # An item taken in confidence is not named to those who may not read it.
+        if not visible_items(request.user).filter(pk=item.pk).exists():
+            raise Http404("Not part of these minutes.")
+    history = selectors.meeting_history(
+        request.user, meeting, item=item, page=request.GET.get("page")
+    )
+    return render(
+        request,
+        "meetings/history.html",
+        {"meeting": meeting, "history": history, "page_range": page_range(history.page)},
+    )
 
 
 # --- across committees: the decisions register and search ---------------------------

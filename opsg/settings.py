@@ -7,6 +7,7 @@ run in-process, email printed to the console. `.env.example` lists every
 variable; the README explains them.
 """
 
+import datetime
 import os
 import re
 import secrets
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -103,6 +105,10 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "simple_history",
+    # Login throttling (its tables record attempts and lockouts) and the
+    # Content-Security-Policy header (its checks catch old-style settings).
+    "axes",
+    "csp",
     "meetings",
     "actions",
     "incidents",
@@ -110,6 +116,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -120,6 +127,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Records the signed-in user on every history row written in a request.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "opsg.urls"
@@ -169,6 +178,30 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# Login throttling (django-axes, consulted before the password is): after
+# LOGIN_FAILURE_LIMIT wrong passwords for one username from one address, that
+# pair is refused with registration/locked_out.html (429 Too Many Requests)
+# until LOGIN_COOLOFF_MINUTES have passed since its last attempt; a try during
+# the lockout starts the wait again. Keyed on the pair, so someone guessing
+# from elsewhere cannot lock a member out. A successful login clears the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
+if AXES_FAILURE_LIMIT < 1 or not 1 <= LOGIN_COOLOFF_MINUTES <= 1440:
+    raise ImproperlyConfigured(
+        "LOGIN_FAILURE_LIMIT must be 1 or more and LOGIN_COOLOFF_MINUTES between 1 and 1440."
+    )
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# REMOTE_ADDR, or behind the proxy the address it saw (opsg/proxy.py).
+AXES_CLIENT_IP_CALLABLE = "opsg.proxy.client_ip"
 
 # Demo logins (secretary, chair, member) use this password; `make run`
 # generates one and prints it when it is unset.
@@ -258,12 +291,51 @@ if not EMAIL_HOST:
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEMO_MODE)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie: forms, and htmx requests from inside them,
+# send the token from the page's {% csrf_token %} field.
+CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if env_bool("BEHIND_PROXY", False):
-    # One trusted reverse proxy terminates TLS in front of gunicorn.
+# One trusted reverse proxy terminates TLS in front of gunicorn: it says which
+# scheme the browser used (X-Forwarded-Proto) and who connected (the last
+# X-Forwarded-For entry, see opsg/proxy.py).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Outside demo mode plain HTTP is redirected to HTTPS, and browsers are told to
+# use nothing else for a year. The demo (`make run`) serves http://127.0.0.1:
+# neither applies there.
+SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", not DEMO_MODE)
+# docker-compose's health probe speaks plain HTTP straight to gunicorn.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 0 if DEMO_MODE else 31_536_000)
+if SECURE_HSTS_SECONDS < 0:
+    raise ImproperlyConfigured("HSTS_SECONDS must be 0 (no HSTS header) or more.")
+# The app has a host name of its own (minutes.example.org), with nothing under
+# it that speaks plain HTTP; the preload list takes registrable domains only,
+# so "preload" on this host commits no other host.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+
+# Content-Security-Policy on every response (django-csp): scripts, styles,
+# fonts and images only from this site (no inline <script>, style="" or
+# on…= handler: tests/test_hardening.py scans the templates), htmx without
+# eval (allowEval in base.html's htmx-config), never framed, forms post here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,
@@ -275,5 +347,7 @@ LOGGING = {
         # WeasyPrint logs each layout step at INFO and every CSS rule it skips
         # (app.css's screen-only rules) at WARNING; a refused or missing file is an ERROR.
         "weasyprint": {"level": "ERROR"},
+        # django-axes announces its configuration on every start, in every command.
+        "axes.apps": {"level": "WARNING"},
     },
 }

@@ -33,6 +33,7 @@ class World:
     tabasc: Committee
     white_2019: Classification
     white_2021: Classification
+    amber: Classification  # committee members only
     dcc: Organisation
     secas: Organisation
     secretary: Person
@@ -69,6 +70,13 @@ def make_world() -> World:
         statement="Shared with other SEC Parties, but not published.",
         effective_from=datetime.date(2020, 6, 1),
     )
+    amber = Classification.objects.create(
+        label="Amber",
+        colour="#ffbf00",
+        audience=Classification.Audience.COMMITTEE,
+        statement="For the committee's members only.",
+        effective_from=datetime.date(2018, 1, 1),
+    )
     dcc = Organisation.objects.create(short_name="DCC", contact_emails="ops@dcc.example.org")
     secas = Organisation.objects.create(short_name="SECAS", contact_emails="secas@example.org")
     large = Organisation.objects.create(short_name="Large Supplier Co")
@@ -77,6 +85,7 @@ def make_world() -> World:
         tabasc=tabasc,
         white_2019=white_2019,
         white_2021=white_2021,
+        amber=amber,
         dcc=dcc,
         secas=secas,
         secretary=make_person("Sam Secretary", "secretary", secas),
@@ -127,6 +136,15 @@ def approve_minutes(world: World, meeting: Meeting, at_meeting: Meeting) -> Meet
 
 
 def login(client, username: str):
-    """Log `client` in as one of the world's users; returns it for chaining."""
-    assert client.login(username=username, password=PASSWORD)
+    """Log `client` in as one of the world's users; returns it for chaining.
+    A session is opened directly (django-axes throttles only logins through a
+    request: `client.login` has none); a username nobody has raises."""
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def login_with_password(client, username: str, password: str = PASSWORD):
+    """Log in through the login form, as a browser does; returns `client`."""
+    response = client.post("/accounts/login/", {"username": username, "password": password})
+    assert response.status_code == 302, f"{username} could not log in ({response.status_code})"
     return client

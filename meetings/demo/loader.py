@@ -45,6 +45,9 @@ DEMO_LOGINS = [
     ("chair", ("Dave Warner", None), CommitteeRole.Role.CHAIR, ""),
     ("member", ("Tony Shanahan", None), CommitteeRole.Role.MEMBER, "Large Supplier"),
 ]
+# Every login the demo creates has an address here (a reserved domain), which is
+# how meetings/checks.py tells it from a real user who happens to be a "chair".
+DEMO_EMAIL_DOMAIN = "demo.invalid"
 
 
 def load_demo(*, password: str | None, logins: bool | None = None) -> dict:
@@ -287,7 +290,9 @@ def _logins(committee: Committee, organisations, password: str | None) -> int:
             user, _ = User.objects.get_or_create(
                 username=username,
                 defaults=dict(
-                    first_name=first_name, last_name=last_name, email=f"{username}@demo.invalid"
+                    first_name=first_name,
+                    last_name=last_name,
+                    email=f"{username}@{DEMO_EMAIL_DOMAIN}",
                 ),
             )
         else:

@@ -49,7 +49,7 @@ def incident(reference, item=None, **fields):
 @pytest.fixture
 def register(world):
     w = world
-    m23 = make_meeting(w, number=23, date=D(2019, 8, 6), classification=w.white_2021)
+    m23 = make_meeting(w, number=23, date=D(2019, 8, 6), classification=w.amber)
     m24 = make_meeting(w, number=24, date=D(2019, 9, 3))
     m25 = make_meeting(w, number=25, date=D(2019, 10, 1))
     m26 = make_meeting(w, number=26, date=D(2019, 11, 5))
@@ -176,8 +176,9 @@ def test_owner_without_a_role_sees_incidents_of_actions_they_own(client, registe
 
 
 def test_a_login_without_a_person_sees_no_incidents(client, register):
-    get_user_model().objects.create_user(username="nobody", password="x-Passw0rd-x")
-    client.login(username="nobody", password="x-Passw0rd-x")
+    client.force_login(
+        get_user_model().objects.create_user(username="nobody", password="x-Passw0rd-x")
+    )
     response = client.get(REGISTER)
     assert response.status_code == 200
     assert rows(response.content) == []

@@ -64,7 +64,7 @@ def decisions(world):
     m = {
         39: make_meeting(w, number=39, date=D(2020, 12, 1)),
         40: make_meeting(w, number=40, date=D(2021, 3, 2)),
-        41: make_meeting(w, number=41, date=D(2021, 6, 1), classification=w.white_2021),
+        41: make_meeting(w, number=41, date=D(2021, 6, 1), classification=w.amber),
         42: make_meeting(w, number=42, date=D(2021, 9, 7)),
         43: make_meeting(w, number=43, date=D(2021, 12, 7)),
         44: make_meeting(w, number=44, date=D(2022, 1, 11)),
@@ -178,7 +178,7 @@ def test_observer_sees_published_minutes_without_their_confidential_items(
 def test_outsider_sees_only_the_publicly_published_minutes_of_another_committee(client, decisions):
     login(client, "outsider")  # a member of TABASC only
     # Their own committee's circulated minutes, and OPSG's published minutes
-    # whose classification allows publication: not OPSG 41 (parties only),
+    # whose classification allows publication: not OPSG 41 (committee only),
     # nor the circulated 42 or the draft 43.
     assert listed(client) == [R2022, TABASC, SECMP, PUBLISH, R2020]
     body = client.get(REGISTER).content.decode()

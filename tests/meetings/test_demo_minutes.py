@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from tests.base import PASSWORD
+from tests.base import PASSWORD, login_with_password
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def demo(settings):
 
 
 def get_json(client):
-    assert client.login(username="member", password=PASSWORD)
+    login_with_password(client, "member")
     response = client.get("/committees/OPSG/meetings/25/minutes.json")
     assert response.status_code == 200
     return json.loads(response.content)
@@ -61,7 +61,7 @@ def test_actions_reviewed_carry_the_dates_as_printed(client, demo):
 
 
 def test_minutes_page_reads_like_the_minutes(client, demo):
-    assert client.login(username="member", password=PASSWORD)
+    login_with_password(client, "member")
     body = client.get("/committees/OPSG/meetings/25/").content.decode()
     assert 'ACTION <a href="/actions/opsg-25-01/">OPSG 25/01</a>:' in body
     assert 'ACTION <a href="/actions/opsg-25-18/">OPSG 25/18</a>:' in body
@@ -74,7 +74,7 @@ def test_minutes_page_reads_like_the_minutes(client, demo):
 
 
 def test_known_modifications_link_to_their_pages(client, demo):
-    assert client.login(username="member", password=PASSWORD)
+    login_with_password(client, "member")
     body = client.get("/committees/OPSG/meetings/25/").content.decode()
     # Item 7 names DP083 in plain text as well as in a link.
     assert 'rel="noopener noreferrer">DP083</a>' in body

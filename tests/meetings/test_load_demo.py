@@ -7,7 +7,7 @@ import io
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from actions.models import Action, ActionReview
 from incidents.models import Incident, IncidentReview
@@ -292,12 +292,27 @@ def test_no_password_creates_no_logins(settings):
 
 
 @pytest.mark.django_db
-def test_outside_demo_mode_no_logins_even_with_a_password(settings):
-    out = load(settings, demo=False, password="demo-pass-1")
+def test_outside_demo_mode_without_a_password_loads_the_minutes_only(settings):
+    out = load(settings, demo=False, password="")
 
     assert "loaded data only" in out
     assert not get_user_model().objects.exists()
     assert Action.objects.filter(meeting=meeting25()).count() == 18
+
+
+@pytest.mark.django_db
+def test_outside_demo_mode_a_password_is_refused_and_nothing_written(settings):
+    before = row_counts()
+
+    with pytest.raises(CommandError) as refused:
+        load(settings, demo=False, password="demo-pass-1")
+
+    assert str(refused.value) == (
+        "DEMO_MODE is off: refusing to create the demo logins; unset DEMO_PASSWORD "
+        "to load the demo minutes alone."
+    )
+    assert row_counts() == before
+    assert not Meeting.objects.exists()
 
 
 @pytest.mark.django_db

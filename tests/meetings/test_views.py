@@ -91,8 +91,9 @@ class TestCommitteePage:
         with CaptureQueriesContext(connection) as queries:
             response = client.get("/committees/OPSG/")
         assert response.status_code == 200
-        # session, user, committee, roles of the user, meetings, open actions, their owners
-        assert len(queries) == 7, "\n".join(q["sql"] for q in queries.captured_queries)
+        # session, user, committee, roles of the user, meetings, the user's
+        # person (for the actions they own), open actions, their owners
+        assert len(queries) == 8, "\n".join(q["sql"] for q in queries.captured_queries)
 
 
 class TestMinutesPage:

@@ -1,7 +1,8 @@
-"""Load the demo minutes (OPSG meeting 25) and, in demo mode, the demo logins."""
+"""Load the demo minutes (OPSG meeting 25) and, in demo mode, the demo logins.
+Outside demo mode it refuses to create them: a deployment has no default accounts."""
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from meetings.demo.loader import load_demo
 
@@ -10,11 +11,18 @@ class Command(BaseCommand):
     help = (
         "Load OPSG meeting 25 (1 October 2019) as demo data. Safe to run again: nothing is "
         "duplicated. In demo mode it also sets up the logins secretary, chair and member "
-        "with DEMO_PASSWORD."
+        "with DEMO_PASSWORD; outside demo mode a DEMO_PASSWORD is refused and nothing is loaded."
     )
 
     def handle(self, *args, **options):
         demo = settings.DEMO_MODE
+        if not demo and settings.DEMO_PASSWORD:
+            # Checked before anything is written: known logins on a live site would be
+            # an open door (and `check --deploy` reports any that exist).
+            raise CommandError(
+                "DEMO_MODE is off: refusing to create the demo logins; unset DEMO_PASSWORD "
+                "to load the demo minutes alone."
+            )
         password = (settings.DEMO_PASSWORD or None) if demo else None
         counts = load_demo(password=password, logins=demo)
         self.stdout.write(
