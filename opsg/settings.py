@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "meetings",
     "actions",
     "incidents",
+    "imports",
 ]
 
 MIDDLEWARE = [

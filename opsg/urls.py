@@ -8,5 +8,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("actions.urls")),
     path("", include("incidents.urls")),
+    path("", include("imports.urls")),
     path("", include("meetings.urls")),
 ]

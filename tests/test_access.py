@@ -202,6 +202,7 @@ def get_table(estate) -> list[tuple]:
         ("committee", "/committees/OPSG/", SIGNED_IN, 200),
         ("committee", "/committees/TABASC/", SIGNED_IN, 200),
         ("meeting-new", "/committees/OPSG/meetings/new/", SECRETARY, 200),
+        ("import", "/import/", SECRETARY, 200),
         ("published", "/published/", ROLES, 200),
         ("decisions", f"/decisions/?{q}", SIGNED_IN, 200),
         ("search", f"/search/?{q}", SIGNED_IN, 200),
@@ -287,6 +288,8 @@ def post_table(estate) -> list[tuple[str, str, tuple[str, ...]]]:
         ("review-row", m26 + f"review/{e['public_action'].slug}/", SECRETARY),
         ("action-update", f"/actions/{e['public_action'].slug}/update/", SECRETARY),
         ("meeting-new", "/committees/OPSG/meetings/new/", SECRETARY),
+        ("import", "/import/", SECRETARY),
+        ("import-commit", "/import/commit/", SECRETARY),
         # Each user's own settings and session: anyone signed in.
         ("action-feed-new", "/actions/feeds/new/", SIGNED_IN),
         ("action-feed-revoke", "/actions/feeds/1/revoke/", SIGNED_IN),

@@ -1,0 +1,30 @@
+"""Who may import minutes: a committee's secretary (into that committee) and staff."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from meetings.access import is_secretary
+from meetings.models import Committee, CommitteeRole
+
+
+def import_committees(user) -> QuerySet[Committee]:
+    """The committees the user may import minutes into; refused (403) if none."""
+    if user.is_authenticated and user.is_staff:
+        committees = Committee.objects.all()
+    elif user.is_authenticated:
+        committees = Committee.objects.filter(
+            roles__person__user=user, roles__role=CommitteeRole.Role.SECRETARY
+        ).distinct()
+    else:
+        committees = Committee.objects.none()
+    if not committees.exists():
+        raise PermissionDenied("Only a committee's secretary, or staff, may import minutes.")
+    return committees.order_by("code")
+
+
+def import_committee(user, code: str) -> Committee:
+    """The committee an import goes into, if the user may write there."""
+    committee = Committee.objects.filter(code__iexact=code).first()
+    if committee is None or not is_secretary(user, committee):
+        raise PermissionDenied("Only that committee's secretary, or staff, may import its minutes.")
+    return committee

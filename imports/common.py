@@ -1,0 +1,504 @@
+"""Readers shared by both layouts: dates, action targets, ACTION lines, the
+committee's decisions and incident numbers.
+
+Each reader takes the text of one paragraph as the minutes print it, whatever
+the layout, and returns what it could read; anything it had to guess comes
+back as a Flag, never silently resolved. Nothing here touches the database:
+Decision.Verb is read for the verbs only."""
+
+import datetime
+import re
+
+from imports.parsed import Flag, ParsedAction, ParsedDecision, ParsedItem
+from meetings.models import Decision
+
+VERBS = tuple(Decision.Verb.values)
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+
+# --- dates and times -------------------------------------------------------
+
+_WEEKDAY = re.compile(r"^(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+", re.I)
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_DAY_MONTH = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([A-Za-z]+)\.?,?(?:\s+(\d{4}))?$")
+_MONTH_DAY = re.compile(r"^([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?(?:\s+(\d{4}))?$")
+
+_MONTH_NAME = "|".join(sorted(MONTHS, key=len, reverse=True))
+
+# A date as it appears inside a sentence: "8 October", "1st October 2019", "28/08/2018".
+DATE_IN_TEXT = (
+    r"\d{1,2}/\d{1,2}/\d{2,4}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?i:{_MONTH_NAME})\b\.?(?:,?\s+\d{{4}})?"
+)
+
+
+def parse_date(text: str, *, year: int | None = None) -> datetime.date | None:
+    """A date as the minutes write it: "1 October 2019", "1st October 2019",
+    "01/10/2019" (day first, as in Great Britain), "2019-10-01", or "8 October"
+    with `year` supplied. None for anything else, including impossible dates:
+    the caller flags it."""
+    cleaned = _WEEKDAY.sub("", " ".join(text.split()).strip().rstrip(".,;"))
+    day = month = None
+    found_year: int | None = None
+    if match := _NUMERIC_DATE.match(cleaned):
+        day, month, found_year = int(match[1]), int(match[2]), int(match[3])
+        if found_year < 100:
+            found_year += 2000
+    elif match := _ISO_DATE.match(cleaned):
+        found_year, month, day = int(match[1]), int(match[2]), int(match[3])
+    elif match := _DAY_MONTH.match(cleaned):
+        day, month = int(match[1]), MONTHS.get(match[2].lower())
+        found_year = int(match[3]) if match[3] else None
+    elif match := _MONTH_DAY.match(cleaned):
+        month, day = MONTHS.get(match[1].lower()), int(match[2])
+        found_year = int(match[3]) if match[3] else None
+    if day is None or month is None:
+        return None
+    found_year = found_year if found_year is not None else year
+    if found_year is None:
+        return None
+    try:
+        return datetime.date(found_year, month, day)
+    except ValueError:
+        return None
+
+
+_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+
+
+def parse_time(text: str) -> datetime.time | None:
+    """ "10:00" or "10.00" (24-hour clock, as the minutes print times); None otherwise."""
+    match = _TIME.match(text.strip())
+    if not match:
+        return None
+    try:
+        return datetime.time(int(match[1]), int(match[2]))
+    except ValueError:
+        return None
+
+
+# --- action targets --------------------------------------------------------
+
+_WITHIN = re.compile(
+    r"\bwithin\s+(?:\d+|[a-z]+)\s+(?:working\s+|business\s+|calendar\s+)?"
+    r"(?:days?|weeks?|months?)(?:\s+of\s+[^.;,)]+)?",
+    re.I,
+)
+_BY_DATE = re.compile(
+    r"\b(?i:by|before|no later than)\s+(?:the\s+)?(?i:(?:mon|tues|wednes|thurs|fri)day,?\s+)?"
+    rf"(?P<date>{DATE_IN_TEXT})"
+)
+_NEXT_MEETING = re.compile(
+    r"\b(?:at|by|before|for)\s+(?P<phrase>the\s+next\s+(?:[A-Z]{2,}\s+)?meeting\b"
+    r"(?:\s*\(?[A-Z]{2,}_\d+\)?)?)"
+)
+_BY_MEETING = re.compile(
+    r"\bby\s+(?P<phrase>the\s+(?:\S+\s+){0,2}meeting\b(?:,?\s*\(?[A-Z]{2,}_\d+\)?)?"
+    r"|[A-Z]{2,}_\d+)"
+)
+_BY_END_OF = re.compile(r"\bby\s+(?P<phrase>(?:the\s+)?end\s+of\s+[^.;,)]+)", re.I)
+
+
+def parse_target(
+    text: str, *, meeting_date: datetime.date, next_meeting: datetime.date | None
+) -> tuple[datetime.date | None, str]:
+    """The target of an ACTION line: (date, note).
+
+    "by 8 October" is that day in the meeting's year, or the next year when it
+    would fall before the meeting; "at the next meeting" and no phrase at all
+    are the next meeting; "by the June meeting, OPSG_50", "within 10 working
+    days" and "by the end of the year" are kept as words (None, phrase) for
+    the secretary to settle."""
+    candidates = []
+    for pattern in (_WITHIN, _BY_DATE, _NEXT_MEETING, _BY_MEETING, _BY_END_OF):
+        match = pattern.search(text)
+        if match:
+            candidates.append((match.start(), pattern, match))
+    if not candidates:
+        return next_meeting, ""
+    _, pattern, match = min(candidates, key=lambda found: found[0])
+    if pattern is _WITHIN:
+        return None, _phrase(match[0])
+    if pattern is _NEXT_MEETING:
+        return (next_meeting, "") if next_meeting else (None, _phrase(match["phrase"]))
+    if pattern is _BY_DATE:
+        return _target_date(match["date"], meeting_date)
+    return None, _phrase(match["phrase"])
+
+
+def _target_date(
+    written: str, meeting_date: datetime.date | None
+) -> tuple[datetime.date | None, str]:
+    year = meeting_date.year if meeting_date else None
+    date = parse_date(written, year=year)
+    if date is None:
+        return None, _phrase(written)
+    has_year = re.search(r"\d{4}$", written.strip()) or "/" in written
+    if meeting_date and not has_year and date < meeting_date:
+        date = parse_date(written, year=meeting_date.year + 1)
+    return date, ""
+
+
+def _phrase(text: str) -> str:
+    """The words of a target as a note: spaces tidied, sentence punctuation
+    and an unmatched bracket (the phrase was cut out of "(by …)") dropped."""
+    phrase = " ".join(text.split()).strip(" .,;:")
+    if phrase.count(")") > phrase.count("("):
+        phrase = phrase.rstrip(")").strip(" .,;:")
+    if phrase.count("(") > phrase.count(")"):
+        phrase = phrase.lstrip("(").strip(" .,;:")
+    return phrase
+
+
+# --- owners ----------------------------------------------------------------
+
+_OWNER_WORD = r"[A-Z][\w’'&.\-]*"
+_OWNER_NAME = re.compile(rf"{_OWNER_WORD}(?:\s+(?:{_OWNER_WORD}|members))*")
+_OWNER_SPLIT = re.compile(r"\s*/\s*|\s*,\s*(?:and\s+)?|\s+and\s+|\s+&\s+")
+
+
+def owners_in(text: str, *, committee: str) -> tuple[list[str], bool]:
+    """The owners named at the start of an action: "DCC to …" → ["DCC"],
+    "SECAS and the DCC to …" → ["SECAS", "DCC"], "DNOs/DCC" → ["DNOs", "DCC"],
+    "The OPSG to …" → ["OPSG members"]. A topic before the owner ("CH &
+    Network Programme: The DCC to …") is skipped. Returns (owners, guessed):
+    guessed is True when the owner had to be picked out of a phrase that is
+    not a plain list of names ("SECAS asked members to …" → ["SECAS"])."""
+    text = " ".join(text.split())
+    head = _owner_phrase(text)
+    parts = [_owner_name(part, committee) for part in _OWNER_SPLIT.split(head) if part.strip()]
+    if parts and all(_OWNER_NAME.fullmatch(part) and len(part.split()) <= 5 for part in parts):
+        return _unique(parts), False
+    leading = re.match(rf"(?:[Tt]he\s+)?({_OWNER_WORD}(?:\s+{_OWNER_WORD}){{0,3}})", head)
+    if leading:
+        return [_owner_name(leading[1], committee)], True
+    return [], True
+
+
+def _owner_phrase(text: str) -> str:
+    """The words before the first " to ", after any "Topic: " prefix."""
+    to_at = text.find(" to ")
+    colon_at = text.find(": ")
+    if 0 <= colon_at < to_at:
+        text, to_at = text[colon_at + 2 :], to_at - colon_at - 2
+    return text[:to_at] if to_at >= 0 else text
+
+
+def _owner_name(part: str, committee: str) -> str:
+    name = re.sub(r"^(?:the|The)\s+", "", part.strip(" .;:"))
+    if name in {committee, "members", "Members", f"{committee} Members"}:
+        return f"{committee} members"
+    return name
+
+
+def _unique(names: list[str]) -> list[str]:
+    return list(dict.fromkeys(names))
+
+
+# --- ACTION lines ----------------------------------------------------------
+
+ACTION_LINE = re.compile(
+    r"^\s*ACTION\s*:?\s*(?P<code>[A-Za-z]{2,10})\s*(?P<meeting>\d{1,4})\s*/\s*"
+    r"(?P<conf>CONF\s*)?(?P<sequence>\d{1,5})\b\s*[:–—\-]?\s*(?P<text>.*)$",
+    re.S,
+)
+
+
+def is_action_line(text: str) -> bool:
+    """True for "ACTION OPSG 25/03: …", "ACTION: OPSG 25/03 – …", "ACTION OPSG 45/CONF 02: …"."""
+    return bool(ACTION_LINE.match(_without_emphasis(text)))
+
+
+def read_action(
+    text: str,
+    line: int,
+    *,
+    committee: str,
+    meeting_number: int,
+    previous_sequence: int,
+    meeting_date,
+    next_meeting,
+) -> tuple[ParsedAction, list[Flag]]:
+    """One ACTION paragraph, raised at this meeting.
+
+    `previous_sequence` is the sequence of the action read before it in the
+    same numbering (0 for the first). Printed numbers are checked, not
+    trusted: "OPSF 49/04" in an OPSG document reads as OPSG 49/04
+    (committee-typo); "25/110" after 25/10 reads as 25/11 (renumbered: a
+    number left over from renumbering, where the printed number starts with
+    the expected one); another meeting's number or a gap in the sequence is
+    kept as printed and flagged. Raises ValueError when the text is not an
+    ACTION line (see is_action_line)."""
+    match = ACTION_LINE.match(_without_emphasis(text))
+    if not match:
+        raise ValueError(f"not an ACTION line: {text[:60]!r}")
+    flags: list[Flag] = []
+    conf = bool(match["conf"])
+    meeting = int(match["meeting"])
+    printed = _reference(match["code"], meeting, match["sequence"], conf)
+    code = _checked_code(match["code"], committee, printed, line, flags)
+    if meeting_number is not None and meeting != meeting_number:
+        sequence = int(match["sequence"])
+        message = f"{printed} names meeting {meeting}, not this meeting ({meeting_number}); kept as printed."
+        flags.append(Flag(line, "meeting-number", message))
+    else:
+        sequence, doubt = _checked_sequence(match["sequence"], previous_sequence)
+        reference = _reference(code, meeting, f"{sequence:02d}", conf)
+        if doubt == "renumbered":
+            message = (
+                f"Printed as {printed}, read as {reference}: a number left over from renumbering."
+            )
+            flags.append(Flag(line, "renumbered", message))
+        elif doubt == "sequence":
+            message = f"{printed} does not follow number {previous_sequence:02d}; kept as printed."
+            flags.append(Flag(line, "sequence", message))
+    reference = _reference(code, meeting, f"{sequence:02d}", conf)
+    body = " ".join(match["text"].split()).strip("*_ ")
+    owners, guessed = owners_in(body, committee=committee)
+    if guessed:
+        shown = ", ".join(owners) if owners else "no one"
+        flags.append(Flag(line, "owner-guess", f"{reference}: owner read as {shown}; check it."))
+    target_date, target_note = parse_target(
+        body, meeting_date=meeting_date, next_meeting=next_meeting
+    )
+    action = ParsedAction(
+        reference=reference,
+        owners=owners,
+        text=body,
+        line=line,
+        target_date=target_date,
+        target_note=target_note,
+    )
+    return action, flags
+
+
+def _without_emphasis(text: str) -> str:
+    """Markdown bold around "ACTION OPSG 49/01:" is not part of the reference."""
+    head, tail = text[:80], text[80:]
+    return head.replace("**", "").replace("__", "") + tail
+
+
+def _reference(code: str, meeting: int, sequence: str, conf: bool) -> str:
+    return f"{code} {meeting}/{'CONF ' if conf else ''}{sequence}"
+
+
+def _checked_code(printed_code: str, committee: str, printed: str, line: int, flags) -> str:
+    if not committee or printed_code == committee:
+        return printed_code
+    if _one_letter_apart(printed_code.upper(), committee.upper()):
+        flags.append(Flag(line, "committee-typo", f"{printed} read as an action of {committee}."))
+        return committee
+    flags.append(
+        Flag(
+            line,
+            "other-committee",
+            f"{printed} names committee {printed_code}, not {committee}; kept as printed.",
+        )
+    )
+    return printed_code
+
+
+def _one_letter_apart(first: str, second: str) -> bool:
+    if len(first) != len(second):
+        return False
+    return sum(a != b for a, b in zip(first, second, strict=True)) <= 1
+
+
+def _checked_sequence(printed: str, previous: int) -> tuple[int, str]:
+    """(sequence, doubt): doubt "" when the printed number follows `previous`,
+    "renumbered" when it starts with the expected number and has digits left
+    over (25/110 for 25/11), "sequence" for any other gap or repeat."""
+    expected = previous + 1
+    if int(printed) == expected:
+        return expected, ""
+    padded = f"{expected:02d}"
+    if len(printed) > len(padded) and printed.startswith(padded):
+        return expected, "renumbered"
+    return int(printed), "sequence"
+
+
+# --- decisions -------------------------------------------------------------
+
+_VERB = "|".join(VERBS)
+_EMPHASISED_VERB = re.compile(rf"(\*\*|__)({_VERB})\1")
+_POINT = re.compile(r"(?:^|(?<=\s))(\d{1,2})[.)]\s+")
+_BULLET = re.compile(rf"(?:^|(?<=\s))[–—\-•*]\s+(?=(?:{_VERB})\b)")
+_JOINED_VERB = re.compile(rf"(?:;|,)?\s+and\s+(?=(?:{_VERB})\b)")
+
+
+def _subject(committee: str) -> re.Pattern:
+    """ "The OPSG AGREED", "the OPSG NOTED", "The OPSG:" — the committee as a body."""
+    return re.compile(rf"(?:\b[Tt]he\s+)?\b{re.escape(committee)}\b\s*(?::|(?=\s*(?:{_VERB})\b))")
+
+
+def split_decision(text: str, *, committee: str) -> tuple[str, str]:
+    """Split a paragraph where the committee's decision begins: "No comments
+    were made and the OPSG AGREED that …" → ("No comments were made.", "the
+    OPSG AGREED that …"). ("", text) when the paragraph is a decision; (text,
+    "") when it holds none. Only an upper-case verb makes a decision: "the
+    OPSG noted that …" is narrative."""
+    text = _EMPHASISED_VERB.sub(r"\2", text)
+    match = _subject(committee).search(text) if committee else None
+    if not match:
+        return text, ""
+    before = text[: match.start()].rstrip()
+    if before:
+        before = re.sub(r"(?:,|;)?\s*\band$", "", before).rstrip(" ,;")
+        if before and before[-1] not in ".!?:":
+            before += "."
+    return before, text[match.start() :].strip()
+
+
+def read_decisions(text: str, line: int, *, committee: str) -> list[ParsedDecision]:
+    """The decisions in one paragraph, which may carry its points on the lines
+    after it:
+
+    - "The OPSG NOTED the update." → NOTED "the update."
+    - "The OPSG NOTED that: 1. … 2. …" → NOTED "that:" with points; a list
+      continuing from an earlier one (3. 4. 5.) keeps its first number;
+    - "The OPSG: 1. AGREED …; 2. NOTED …; and 3. AGREED …" and "The OPSG: –
+      NOTED …; and – AGREED …" → one decision a point, each ending as a
+      sentence;
+    - "The OPSG DISCUSSED … and AGREED to …" → two decisions.
+
+    [] when the text holds no decision of the committee."""
+    _, decision = split_decision(text, committee=committee)
+    if not decision:
+        return []
+    decisions: list[ParsedDecision] = []
+    subject = _subject(committee)
+    starts = [match for match in subject.finditer(decision)]
+    for index, match in enumerate(starts):
+        end = starts[index + 1].start() if index + 1 < len(starts) else len(decision)
+        colon = match.group(0).rstrip().endswith(":")
+        rest = decision[match.end() : end].strip()
+        if colon and not re.match(rf"(?:{_VERB})\b", rest):
+            decisions += _listed_decisions(rest, line)
+        else:
+            decisions += _verb_decisions(rest, line)
+    return decisions
+
+
+def _listed_decisions(text: str, line: int) -> list[ParsedDecision]:
+    """ "1. AGREED …; 2. NOTED …; and 3. AGREED …" or "– NOTED …; and – AGREED …"."""
+    items = _split_points(text)[1] or [part for part in _BULLET.split(text) if part.strip()]
+    decisions = []
+    for item in items:
+        found = _verb_decisions(item, line)
+        for decision in found:
+            decision.text = _as_sentence(decision.text)
+        decisions += found
+    return decisions
+
+
+def _verb_decisions(text: str, line: int) -> list[ParsedDecision]:
+    """ "AGREED …", or "DISCUSSED … and AGREED …" as two decisions."""
+    text = text.strip()
+    if not re.match(rf"(?:{_VERB})\b", text):
+        return []
+    parts = _JOINED_VERB.split(text)
+    decisions = []
+    for number, part in enumerate(parts):
+        verb, body = re.match(rf"({_VERB})\b\s*(.*)", part.strip(), re.S).groups()
+        if number < len(parts) - 1:
+            body = _as_sentence(body)
+        decisions.append(_decision_with_points(verb, body, line))
+    return decisions
+
+
+def _decision_with_points(verb: str, body: str, line: int) -> ParsedDecision:
+    colon_at = body.find(":")
+    if colon_at >= 0:
+        first, points = _split_points(body[colon_at + 1 :])
+        if points:
+            return ParsedDecision(
+                verb=verb,
+                text=" ".join(body[: colon_at + 1].split()),
+                line=line,
+                points=points,
+                first_point_number=first,
+            )
+    return ParsedDecision(verb=verb, text=" ".join(body.split()), line=line)
+
+
+def _split_points(text: str) -> tuple[int, list[str]]:
+    """Numbered points in sequence ("3. … 4. … 5. …"): (first number, texts).
+    A number out of sequence stays inside the point it is in."""
+    cuts = []
+    for match in _POINT.finditer(text):
+        number = int(match[1])
+        if not cuts:
+            if text[: match.start()].strip():
+                return 1, []
+            cuts.append(match)
+        elif number == int(cuts[-1][1]) + 1:
+            cuts.append(match)
+    if not cuts:
+        return 1, []
+    points = []
+    for index, match in enumerate(cuts):
+        end = cuts[index + 1].start() if index + 1 < len(cuts) else len(text)
+        points.append(" ".join(text[match.end() : end].split()))
+    return int(cuts[0][1]), points
+
+
+def _as_sentence(text: str) -> str:
+    """A point of a list read as a decision of its own: "…; and" → "….\""""
+    text = re.sub(r"(?:[;,]\s*and|[;,])\s*$", "", text.strip()).rstrip()
+    if text and text[-1] not in ".!?:":
+        text += "."
+    return text
+
+
+# --- incidents -------------------------------------------------------------
+
+INCIDENT = re.compile(r"\bINC\d{12}\b")
+
+
+def incidents_in(text: str) -> list[str]:
+    """Incident numbers (INC and 12 digits) in the order they first appear."""
+    return list(dict.fromkeys(INCIDENT.findall(text)))
+
+
+def incident_mismatch(item: ParsedItem) -> Flag | None:
+    """The heading names an incident that the text never mentions, while the
+    text names others (the 2021 minutes' "9.1. INC000000708834" over a
+    paragraph about INC000000697994): the secretary decides which is meant."""
+    named = incidents_in(item.title)
+    if not named:
+        return None
+    body = "\n".join(
+        [item.narrative, item.post_meeting_note]
+        + [decision.text + " " + " ".join(decision.points) for decision in item.decisions]
+        + [action.text for action in item.actions]
+    )
+    mentioned = incidents_in(body)
+    if not mentioned or set(named) & set(mentioned):
+        return None
+    return Flag(
+        item.line,
+        "incident-mismatch",
+        f"Item {item.number}'s heading names {', '.join(named)} but its text names only "
+        f"{', '.join(mentioned)}.",
+    )

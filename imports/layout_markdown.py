@@ -1,0 +1,818 @@
+"""The 2021 layout: minutes written in Word and saved as Markdown, tables as
+pipe tables. Top to bottom (any part may be missing; nothing is invented):
+
+    This document is classified as **White**. Information can be shared …
+    Operations Group Meeting
+    24 May 2021, OPSG_49_2405            date and reference (code_number_ddmm)
+    12:20 – 16:50
+    Teleconference                       or an address
+    Final Minutes                        or Draft Minutes
+    Attendees:
+    | Category | Operations Group Members |      members by category; an empty
+    |---|---|                                     first cell keeps the one above
+    | Large Suppliers | Andy Knowles (<i>alternate for Marta Kaminska</i>) |
+    | Representing | Other Participants |        other participants by body; a
+    | | |                                         table with an empty header goes on
+    Apologies:
+    | Representing | Name |
+    1. Previous Meeting Minutes          items "N. Title" (or "# N. Title")
+    3.1. Registration Data Provider …    sub-items "N.M. Title"
+    paragraphs, "1." points, "- " bullets, [links](#)      the narrative
+    The OPSG **AGREED** that …           decisions, also "The OPSG:" + bullets
+    ACTION OPSG 49/01: The OPSG to … by 11 June.
+    | Action ID | Action | Date Raised | Last Target Date | Revised Target Date | Owner |
+    | The DCC reported … Status: Closed. | | | | | |     each action's update
+    [Post meeting note: …]
+    Next main meeting: 1 June 2021; Next reporting meeting: 28 June 2021.
+
+Word's page breaks survive as a table cut in two (its header repeated) and as
+a paragraph cut mid-sentence ("The DCC noted" / "that it will …"): both are
+joined again."""
+
+import datetime
+import re
+from collections import deque
+from dataclasses import dataclass, field
+
+from imports.common import (
+    incident_mismatch,
+    incidents_in,
+    is_action_line,
+    parse_date,
+    read_action,
+    read_decisions,
+)
+from imports.parsed import (
+    Flag,
+    ParsedItem,
+    ParsedMinutes,
+    ParsedPerson,
+    ParsedReview,
+)
+
+Line = tuple[int, str]  # (1-based line number, text without its newline)
+
+# Committees named in a title when no reference says the code.
+COMMITTEE_CODES = {
+    "operations group": "OPSG",
+    "technical architecture and business architecture sub-committee": "TABASC",
+}
+
+REFERENCE = re.compile(r"\b([A-Z][A-Za-z]{1,9})_(\d{1,3})_(\d{4})\b")
+TIMES = re.compile(r"\b(\d{1,2})[:.](\d{2})\s*(?:–|—|-|to)\s*(\d{1,2})[:.](\d{2})\b")
+CLASSIFICATION = re.compile(
+    r"classifi(?:ed as|cation of)\s+\**\s*([A-Za-z]+)\s*\**\.?\s*(.*)$", re.IGNORECASE
+)
+MINUTES_STATE = re.compile(r"\b(Draft|Final)\s+Minutes\b", re.IGNORECASE)
+ATTENDEES = re.compile(r"^(attendees|attendance|present)\s*:?$", re.IGNORECASE)
+APOLOGIES = re.compile(r"^apologies(\s+received)?\s*:?$", re.IGNORECASE)
+PLAIN_HEADING = re.compile(r"^(\d{1,2})\.(?:(\d{1,2})\.?)?\s+(\S.*)$")
+HASH_HEADING = re.compile(r"^(#{1,6})\s+(?:(\d{1,2})(?:\.(\d{1,2}))?\.?\s+)?(\S.*)$")
+NUMBERED_POINT = re.compile(r"^\s*(\d{1,3})[.)]\s+\S")
+LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)]|\(?[a-z]\))\s+\S")
+ACTION_LINE = re.compile(r"^\W*ACTION\b")
+POST_MEETING_NOTE = re.compile(r"\[\s*post[\s-]meeting\s+note\s*:?\s*(.*?)\]", re.I | re.S)
+NEXT_MEETING = re.compile(
+    r"Next\s+(?:(main|reporting|extraordinary)\s+)?meeting\s*:?\s*([^;]+)", re.IGNORECASE
+)
+REVIEW_REFERENCE = re.compile(r"^([A-Z][A-Za-z]{1,9})\s*(\d{1,3})\s*/\s*(CONF\s*)?(\d{1,3})$")
+STATUS = re.compile(r"(?:Action\s+)?Status\s*:\s*(Open|Closed)\b\.?", re.IGNORECASE)
+NO_DATE = re.compile(r"^(n/?a|-|–|none)?$", re.IGNORECASE)
+HTML_TAG = re.compile(r"<[^>]+>")
+MARK = re.compile(r"\(([^()]*)\)")
+SENTENCE_END = (".", ":", ";", "!", "?", ")", "]", '"', "'", "’", "”", "|")
+
+
+# --- reading the lines ---------------------------------------------------------------
+
+
+def numbered_lines(text: str) -> list[Line]:
+    """The text as (line number, line), any newline convention."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return [(n, line.rstrip()) for n, line in enumerate(text.split("\n"), start=1)]
+
+
+def plain(text: str) -> str:
+    """A line without Markdown wrapping: '# ', '**…**', HTML tags, spaces."""
+    text = HTML_TAG.sub("", text)
+    text = re.sub(r"^#{1,6}\s+", "", text.strip())
+    return text.replace("**", "").strip()
+
+
+def is_table_line(text: str) -> bool:
+    return text.lstrip().startswith("|")
+
+
+def is_separator(text: str) -> bool:
+    """A pipe table's header underline: |---|:--:|."""
+    return bool(re.fullmatch(r"\s*\|?[\s:|-]*-[\s:|-]*\|?\s*", text)) and "|" in text
+
+
+def cells(text: str) -> list[str]:
+    """The cells of one pipe-table row; '\\|' is a pipe inside a cell."""
+    text = text.strip()
+    if text.startswith("|"):
+        text = text[1:]
+    if text.endswith("|") and not text.endswith("\\|"):
+        text = text[:-1]
+    parts = re.split(r"(?<!\\)\|", text)
+    return [p.replace("\\|", "|").replace("<br>", " ").strip() for p in parts]
+
+
+def has_header_row(block: list[Line]) -> bool:
+    """A pipe table starts with a header row and its underline."""
+    return len(block) > 1 and not is_separator(block[0][1]) and is_separator(block[1][1])
+
+
+def blocks(lines: list[Line]) -> list[list[Line]]:
+    """Paragraph-sized runs of lines: split at blank lines, and a pipe table
+    is always a block of its own."""
+    out: list[list[Line]] = []
+    current: list[Line] = []
+    for number, text in lines:
+        starts_other_kind = current and is_table_line(text) != is_table_line(current[-1][1])
+        if not text.strip() or starts_other_kind:
+            if current:
+                out.append(current)
+            current = [] if not text.strip() else [(number, text)]
+            continue
+        current.append((number, text))
+    if current:
+        out.append(current)
+    return out
+
+
+def joined(block: list[Line]) -> str:
+    return "\n".join(text for _, text in block)
+
+
+# --- the header -----------------------------------------------------------------------
+
+
+def read_header(lines: list[Line], minutes: ParsedMinutes, unplaced: list[Line]) -> None:
+    """Classification, title, date and reference, times, place, draft/final:
+    a line each, in any order; the place is the line after the date or times."""
+    place_expected = False
+    for number, raw in lines:
+        text = plain(raw)
+        if not text:
+            continue
+        read = read_header_line(text, minutes, place_expected)
+        if read is None:
+            unplaced.append((number, raw))
+        place_expected = read in {"date", "times"}
+
+
+def read_header_line(text: str, minutes: ParsedMinutes, place_expected: bool) -> str | None:
+    """Fill in what this line says and name the last thing read; None when
+    some of it was not understood."""
+    if match := CLASSIFICATION.search(text):
+        minutes.classification_label = match.group(1).capitalize()
+        minutes.classification_statement = match.group(2).strip()
+        return "classification"
+    read = []
+    text, match = take(REFERENCE, text)
+    if match:
+        minutes.reference = match.group(0)
+        minutes.committee = minutes.committee or match.group(1).upper()
+        minutes.number = minutes.number or int(match.group(2))
+        read.append("reference")
+    text, match = take(MINUTES_STATE, text)
+    if match:
+        minutes.final = match.group(1).lower() == "final"
+        read.append("state")
+    text, match = take(TIMES, text)
+    if match and read_times(match, minutes):
+        read.append("times")
+    first, _, rest = text.partition(",")
+    if date := parse_date(first):
+        minutes.date = minutes.date or date
+        text = rest.strip(" ,;–-")
+        read.append("date")
+    if text and re.search(r"\bmeeting\b", text, re.IGNORECASE):
+        read_title(text, minutes)
+        read.append("title")
+    elif text and (place_expected or read or re.search("teleconference", text, re.I)):
+        read_place(text, minutes)
+        read.append("place")
+    elif text:
+        return None
+    return read[-1] if read else None
+
+
+def take(pattern: re.Pattern, text: str) -> tuple[str, re.Match | None]:
+    """The text without the first match of pattern, and the match."""
+    match = pattern.search(text)
+    if not match:
+        return text, None
+    return (text[: match.start()] + " " + text[match.end() :]).strip(" ,;–-"), match
+
+
+def read_times(match: re.Match, minutes: ParsedMinutes) -> bool:
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    try:
+        minutes.start_time = datetime.time(h1, m1)
+        minutes.end_time = datetime.time(h2, m2)
+    except ValueError:
+        return False
+    return True
+
+
+def read_title(text: str, minutes: ParsedMinutes) -> None:
+    """'Operations Group Meeting', 'Operations Group Extraordinary Meeting 51'."""
+    lowered = text.lower()
+    for word, kind in (
+        ("extraordinary", "extraordinary"),
+        ("reporting", "reporting"),
+        ("confidential", "confidential"),
+    ):
+        if word in lowered:
+            minutes.kind = kind
+    if match := re.search(r"\bmeeting\s+(\d{1,3})\b", text, re.IGNORECASE):
+        minutes.number = minutes.number or int(match.group(1))
+    name = re.sub(r"\b(extraordinary|reporting|main|meeting|\d+)\b", "", lowered).strip(" -–")
+    name = " ".join(name.split())
+    if not minutes.committee and name in COMMITTEE_CODES:
+        minutes.committee = COMMITTEE_CODES[name]
+
+
+def read_place(text: str, minutes: ParsedMinutes) -> bool:
+    """An address, or 'Teleconference' with or without one."""
+    if re.search(r"\bteleconference\b", text, re.IGNORECASE):
+        minutes.teleconference = True
+        text = re.sub(r"\bteleconference\b[;,]?", "", text, flags=re.IGNORECASE).strip(" ;,")
+    if text and not minutes.location:
+        minutes.location = text
+    return True
+
+
+# --- attendance -----------------------------------------------------------------------
+
+
+@dataclass
+class _Roll:
+    """Where the attendance tables have got to."""
+
+    section: str = "member"
+    group: str = ""
+    name_column: int = 1
+    group_column: int = 0
+    apologies: bool = False
+    people: list[ParsedPerson] = field(default_factory=list)
+
+
+def read_attendance(lines: list[Line], unplaced: list[Line]) -> list[ParsedPerson]:
+    """The Attendees and Apologies tables, in the order printed."""
+    roll = _Roll()
+    for block in blocks(lines):
+        first = plain(block[0][1])
+        if APOLOGIES.match(first):
+            roll.apologies, roll.section, roll.group = True, "apology", ""
+            unplaced.extend(block[1:])
+            continue
+        if ATTENDEES.match(first):
+            unplaced.extend(block[1:])
+            continue
+        if not is_table_line(block[0][1]):
+            unplaced.extend(block)
+            continue
+        read_roll_table(block, roll, unplaced)
+    return roll.people
+
+
+def read_roll_table(block: list[Line], roll: _Roll, unplaced: list[Line]) -> None:
+    rows = [(n, t) for n, t in block if not is_separator(t)]
+    has_header = has_header_row(block)
+    if has_header:
+        read_roll_header(cells(rows[0][1]), roll)
+        rows = rows[1:]
+    for number, text in rows:
+        row = cells(text)
+        if max(roll.name_column, roll.group_column) >= len(row):
+            unplaced.append((number, text))
+            continue
+        group = plain(row[roll.group_column])
+        if group:
+            roll.group = singular(group)
+        name = row[roll.name_column]
+        if plain(name):
+            roll.people.append(person(name, roll.section, roll.group, number))
+
+
+def read_roll_header(header: list[str], roll: _Roll) -> None:
+    """'Category | Operations Group Members', 'Representing | Other
+    Participants', 'Representing | Name'; an empty header continues the
+    previous table."""
+    words = [plain(h).lower() for h in header]
+    if not any(words):
+        return
+    roll.group = ""
+    if roll.apologies or any("apolog" in w for w in words):
+        roll.apologies, roll.section = True, "apology"
+    elif any("participant" in w for w in words):
+        roll.section = "participant"
+    elif any("member" in w for w in words):
+        roll.section = "member"
+    names = [i for i, w in enumerate(words) if re.search(r"member|participant|name|attendee", w)]
+    roll.name_column = names[0] if names else len(words) - 1
+    others = [i for i in range(len(words)) if i != roll.name_column]
+    roll.group_column = others[0] if others else 0
+
+
+def singular(group: str) -> str:
+    """'Large Suppliers' and 'Network Parties' as the 2019 minutes and the
+    member categories say them: 'Large Supplier', 'Network Party'."""
+    group = re.sub(r"Parties$", "Party", group)
+    return re.sub(r"Suppliers$", "Supplier", group)
+
+
+def person(cell: str, section: str, group: str, line: int) -> ParsedPerson:
+    """'Andy Knowles (<i>alternate for Marta Kaminska</i>)', 'Ian Brown (Part)',
+    'Veronica Asantewaa (Meeting Secretary)', 'Easton Brown (<i>agenda item 5</i>)'."""
+    text = HTML_TAG.sub("", cell).replace("**", "").replace("*", "")
+    marks = [m.strip() for m in MARK.findall(text)]
+    name = " ".join(MARK.sub(" ", text).split())
+    found = ParsedPerson(name=name, section=section, group=group, line=line)
+    roles = []
+    for mark in marks:
+        if not read_mark(mark, found):
+            roles.append(mark)
+    found.role = "; ".join(roles)
+    return found
+
+
+def read_mark(mark: str, found: ParsedPerson) -> bool:
+    lowered = mark.lower().strip(" .")
+    if lowered == "alternate":
+        found.alternate = True
+    elif match := re.match(r"alternate\s+for\s+(.+)$", mark.strip(" ."), re.IGNORECASE):
+        found.alternate, found.alternate_for = True, match.group(1).strip()
+    elif lowered in {"teleconference", "telecon", "remote", "by teleconference"}:
+        found.remote = True
+    elif lowered == "part":
+        found.part = True
+    elif match := re.match(r"(?:agenda\s+)?items?\s+(.+)$", mark.strip(" ."), re.IGNORECASE):
+        found.part, found.items = True, match.group(1).strip()
+    else:
+        return False
+    return True
+
+
+# --- items ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Section:
+    item: ParsedItem
+    lines: list[Line] = field(default_factory=list)
+
+
+def split_items(lines: list[Line]) -> tuple[list[Line], list[_Section]]:
+    """The lines before the first item, and each item with its lines. A
+    numbered line is an item heading only in sequence (2 after 1, 3.2 after
+    3.1) and standing alone: '1. DCC Reflash Service' inside item 6 is a point."""
+    front: list[Line] = []
+    sections: list[_Section] = []
+    main = sub = 0
+    for index, (number, text) in enumerate(lines):
+        heading = item_heading(lines, index, main, sub)
+        if heading is None:
+            (sections[-1].lines if sections else front).append((number, text))
+            continue
+        item_number, title = heading
+        main, _, subpart = item_number.partition(".")
+        main, sub = int(main), int(subpart or 0)
+        sections.append(_Section(ParsedItem(number=item_number, title=title, line=number)))
+    return front, sections
+
+
+def item_heading(lines: list[Line], index: int, main: int, sub: int) -> tuple[str, str] | None:
+    text = lines[index][1].strip()
+    if match := HASH_HEADING.match(text):
+        return hash_heading(match, main, sub)
+    match = PLAIN_HEADING.match(text.replace("**", ""))
+    if not match or not stands_alone(lines, index):
+        return None
+    first, second, title = int(match.group(1)), match.group(2), match.group(3).strip()
+    if len(title) > 150:
+        return None
+    if second is None:
+        if first != main + 1 or title.endswith((".", ";", ",", ":")):
+            return None
+        if follows_point(lines, index, first):
+            return None
+        return str(first), title
+    if first == main and int(second) == sub + 1:
+        return f"{first}.{int(second)}", title
+    return None
+
+
+def hash_heading(match: re.Match, main: int, sub: int) -> tuple[str, str] | None:
+    """'# 4. PMR Report', '## 3.1 Registration Data Provider …': numbered
+    headings may skip a number; unnumbered ones stay in the narrative."""
+    first, second, title = match.group(2), match.group(3), match.group(4).strip()
+    title = title.replace("**", "").strip()
+    if first is None:
+        return None
+    if second is None and int(first) > main:
+        return first, title
+    if second is not None and int(first) == main and int(second) > sub:
+        return f"{first}.{int(second)}", title
+    return None
+
+
+def stands_alone(lines: list[Line], index: int) -> bool:
+    """A heading paragraph: blank (or nothing) before and after it."""
+    before = index == 0 or not lines[index - 1][1].strip()
+    after = index + 1 >= len(lines) or not lines[index + 1][1].strip()
+    return before and after
+
+
+def follows_point(lines: list[Line], index: int, number: int) -> bool:
+    """True when the nearest line above is point number-1 of a list."""
+    for earlier in range(index - 1, -1, -1):
+        text = lines[earlier][1]
+        if text.strip():
+            match = NUMBERED_POINT.match(text)
+            return bool(match) and int(match.group(1)) == number - 1
+    return False
+
+
+# --- inside an item -------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    """What reading an item needs from the rest of the document."""
+
+    minutes: ParsedMinutes
+    next_meeting: datetime.date | None
+    # The last sequence read, apart for actions of a confidential session (45/CONF 02).
+    previous_sequence: dict[bool, int] = field(default_factory=lambda: {False: 0, True: 0})
+    review_columns: dict[str, int] | None = None
+    unstated: list[ParsedReview] = field(default_factory=list)  # no "Status:" read yet
+
+
+def read_item(section: _Section, context: _Context) -> list[Line]:
+    """Fill the item from its lines; return the lines it could not place
+    (they are in its narrative as well)."""
+    item = section.item
+    narrative: list[tuple[str, str]] = []  # (kind, Markdown) a paragraph each
+    unplaced: list[Line] = []
+    todo = deque(blocks(section.lines))
+    context.review_columns = None
+    while todo:
+        block = todo.popleft()
+        text = joined(block)
+        if is_table_line(block[0][1]):
+            if not read_review_table(block, context, unplaced):
+                narrative.append(("table", text))
+            continue
+        context.review_columns = None
+        narrative.append(read_paragraph(block, todo, item, context))
+    item.narrative = narrative_markdown(narrative)
+    for _, text in unplaced:
+        item.narrative = "\n\n".join(filter(None, [item.narrative, text]))
+    return unplaced
+
+
+def read_paragraph(
+    block: list[Line], todo: deque[list[Line]], item: ParsedItem, context: _Context
+) -> tuple[str, str]:
+    """An ACTION, the next meetings, a post-meeting note, a decision, or
+    narrative: (which one, the Markdown left for the narrative)."""
+    text = joined(block)
+    line = block[0][0]
+    if match := POST_MEETING_NOTE.search(text):
+        note = match.group(1).strip()
+        item.post_meeting_note = "\n\n".join(filter(None, [item.post_meeting_note, note]))
+        text = (text[: match.start()] + text[match.end() :]).strip()
+        if not text:
+            return "note", ""
+        block = [(line, text)]
+    if ACTION_LINE.match(text):
+        if is_action_line(text):
+            read_action_block(text, line, item, context)
+            return "action", ""
+        context.minutes.flags.append(
+            Flag(
+                line,
+                "unread-action",
+                f"Line {line} starts with ACTION but names no reference such as "
+                f"{context.minutes.committee or 'OPSG'} 25/03: kept in the narrative of item "
+                f"{item.number}, no action created.",
+            )
+        )
+        return "text", text
+    if NEXT_MEETING.match(plain(text)):
+        return "next-meeting", ""
+    if read_decision_block(block, todo, item, context):
+        return "decision", ""
+    return "text", text
+
+
+def read_action_block(text: str, line: int, item: ParsedItem, context: _Context) -> None:
+    minutes = context.minutes
+    action, flags = read_action(
+        " ".join(text.replace("**", "").split()),
+        line,
+        committee=minutes.committee,
+        meeting_number=minutes.number,
+        previous_sequence=context.previous_sequence[is_conf(text)],
+        meeting_date=minutes.date,
+        next_meeting=context.next_meeting,
+    )
+    item.actions.append(action)
+    minutes.flags.extend(flags)
+    if match := re.search(r"(\d+)\s*$", action.reference):
+        context.previous_sequence[is_conf(action.reference)] = int(match.group(1))
+
+
+def is_conf(text: str) -> bool:
+    return bool(re.search(r"/\s*CONF\b", text[:80]))
+
+
+def read_decision_block(
+    block: list[Line], todo: deque[list[Line]], item: ParsedItem, context: _Context
+) -> bool:
+    """'The OPSG **AGREED** that …', or 'The OPSG:' / 'The OPSG NOTED that:'
+    followed by its list of points in the next block."""
+    text = joined(block)
+    with_list = text.rstrip().endswith(":") and todo and is_list(todo[0])
+    if with_list:
+        text = text + "\n" + joined(todo[0])
+    decisions = read_decisions(text, block[0][0], committee=context.minutes.committee)
+    if not decisions:
+        return False
+    if with_list:
+        todo.popleft()
+    item.decisions.extend(decisions)
+    return True
+
+
+def is_list(block: list[Line]) -> bool:
+    return all(LIST_LINE.match(text) or text.startswith("  ") for _, text in block)
+
+
+def narrative_markdown(paragraphs: list[tuple[str, str]]) -> str:
+    """Paragraphs as Markdown, a blank line apart; a paragraph cut by a page
+    break ('The DCC noted' / 'that it will …') is joined again."""
+    out: list[str] = []
+    previous = ""
+    for kind, text in paragraphs:
+        if out and kind == previous == "text" and cut_by_page_break(out[-1], text):
+            out[-1] = f"{out[-1]} {text.lstrip()}"
+        elif text:
+            out.append(text)
+        previous = kind
+    return "\n\n".join(out)
+
+
+def cut_by_page_break(before: str, after: str) -> bool:
+    last = before.rstrip()
+    if not last or last.endswith(SENTENCE_END) or LIST_LINE.match(last.split("\n")[-1]):
+        return False
+    return after.lstrip()[:1].islower()
+
+
+# --- the Actions Outstanding table ----------------------------------------------------
+
+REVIEW_COLUMNS = {
+    "reference": re.compile(r"\bid\b|reference|ref\b"),
+    "raised": re.compile(r"raised"),
+    "last": re.compile(r"last|^target"),
+    "revised": re.compile(r"revised|new target"),
+    "owner": re.compile(r"owner"),
+    "status": re.compile(r"status"),
+    "update": re.compile(r"update"),
+}
+
+
+def review_columns(header: list[str]) -> dict[str, int] | None:
+    """Which column is which, from header words; None when this is not an
+    Actions Outstanding table."""
+    words = [plain(h).lower() for h in header]
+    found: dict[str, int] = {}
+    for index, word in enumerate(words):
+        for name, pattern in REVIEW_COLUMNS.items():
+            if name not in found and pattern.search(word):
+                found[name] = index
+                break
+        else:
+            if word.startswith("action") and "text" not in found:
+                found["text"] = index
+    if "reference" not in found or "text" not in found:
+        return None
+    return found
+
+
+def read_review_table(block: list[Line], context: _Context, unplaced: list[Line]) -> bool:
+    """One Actions Outstanding table, or the rest of one after a page break
+    (with or without its header again). False when it is another table."""
+    has_header = has_header_row(block)
+    rows = [(n, t) for n, t in block if not is_separator(t)]
+    if has_header and (columns := review_columns(cells(rows[0][1]))):
+        context.review_columns = columns
+        rows = rows[1:]
+    elif context.review_columns is None:
+        return False
+    for number, text in rows:
+        read_review_row(number, cells(text), context, unplaced)
+    return True
+
+
+def read_review_row(line: int, row: list[str], context: _Context, unplaced: list[Line]) -> None:
+    """A row with a reference is one action's review; a row with only its first
+    cell is the update under the review above."""
+    columns = context.review_columns or {}
+    reviews = context.minutes.reviews
+    first = row[0] if row else ""
+    if REVIEW_REFERENCE.match(plain(cell_at(row, columns["reference"]))):
+        context.unstated.append(review(line, row, columns, context))
+        reviews.append(context.unstated[-1])
+    elif first and not any(c.strip() for c in row[1:]) and reviews:
+        add_update(reviews[-1], first, context.unstated)
+    elif any(c.strip() for c in row):
+        unplaced.append((line, "| " + " | ".join(row) + " |"))
+
+
+def cell_at(row: list[str], index: int | None) -> str:
+    if index is None or index >= len(row):
+        return ""
+    return row[index].strip()
+
+
+def review(line: int, row: list[str], columns: dict[str, int], context: _Context) -> ParsedReview:
+    flags = context.minutes.flags
+    reference = review_reference(plain(cell_at(row, columns["reference"])))
+    found = ParsedReview(
+        reference=reference,
+        text=cell_at(row, columns.get("text")),
+        owners=owners(plain(cell_at(row, columns.get("owner")))),
+        line=line,
+    )
+    found.raised_on, _ = review_date(cell_at(row, columns.get("raised")), reference, line, flags)
+    found.last_target_date, found.last_target_note = review_date(
+        cell_at(row, columns.get("last")), reference, line, flags
+    )
+    found.revised_target_date, found.revised_target_note = review_date(
+        cell_at(row, columns.get("revised")), reference, line, flags
+    )
+    for name in ("update", "status"):
+        if extra := cell_at(row, columns.get(name)):
+            add_update(found, extra if name == "update" else f"Status: {extra}", context.unstated)
+    return found
+
+
+def review_reference(text: str) -> str:
+    """'OPSG 43/07', 'OPSG 45/CONF 02', spaced the one way."""
+    match = REVIEW_REFERENCE.match(text)
+    if not match:
+        return text
+    code, meeting, conf, sequence = match.groups()
+    return f"{code.upper()} {int(meeting)}/{'CONF ' if conf else ''}{int(sequence):02d}"
+
+
+def owners(text: str) -> list[str]:
+    """'DCC', 'DNOs/DCC', 'DCC & SECAS'."""
+    return [part for part in re.split(r"\s*(?:/|,|&|\band\b)\s*", text) if part]
+
+
+def review_date(
+    text: str, reference: str, line: int, flags: list[Flag]
+) -> tuple[datetime.date | None, str]:
+    """A date cell: a date, 'N/A' (no date, no note), or words kept as the note."""
+    text = plain(text)
+    if NO_DATE.match(text):
+        return None, ""
+    if date := parse_date(text):
+        return date, ""
+    if re.search(r"\d", text):
+        flags.append(
+            Flag(line, "unreadable-date", f"{reference}: could not read the date {text!r}.")
+        )
+    return None, text
+
+
+def add_update(found: ParsedReview, text: str, unstated: list[ParsedReview]) -> None:
+    """The update narrative; its 'Status: Open.' or 'Closed.' sets the status."""
+    if match := STATUS.search(text):
+        found.status = match.group(1).lower()
+        text = (text[: match.start()] + text[match.end() :]).strip()
+        unstated[:] = [other for other in unstated if other is not found]
+    found.update = "\n\n".join(filter(None, [found.update, text.strip()]))
+
+
+def flag_unstated(unstated: list[ParsedReview], flags: list[Flag]) -> None:
+    for found in unstated:
+        flags.append(
+            Flag(
+                found.line,
+                "missing-status",
+                f"{found.reference}: no 'Status: Open' or 'Closed' in its update; read as open.",
+            )
+        )
+
+
+# --- the whole document ---------------------------------------------------------------
+
+
+def next_meetings(lines: list[Line], year: int | None) -> list[tuple[str, datetime.date]]:
+    """'Next main meeting: 1 June 2021; Next reporting meeting: 28 June 2021.'"""
+    found: list[tuple[str, datetime.date]] = []
+    for _, text in lines:
+        for match in NEXT_MEETING.finditer(plain(text)):
+            date = parse_date(match.group(2), year=year)
+            if date:
+                found.append(((match.group(1) or "main").lower(), date))
+    return found
+
+
+def split_front(front: list[Line]) -> tuple[list[Line], list[Line]]:
+    """Header lines, then attendance lines (from 'Attendees:' or the first table)."""
+    for index, (_, text) in enumerate(front):
+        if ATTENDEES.match(plain(text)) or is_table_line(text):
+            return front[:index], front[index:]
+    return front, []
+
+
+def parse_markdown_layout(text: str) -> ParsedMinutes:
+    """Read minutes in the 2021 layout. Never raises: what cannot be read is
+    flagged, and a document that is not in this layout gives what could be
+    read with an 'unknown-layout' flag."""
+    lines = numbered_lines(text)
+    minutes = ParsedMinutes(committee="", number=None)
+    unplaced: list[Line] = []
+    front, sections = split_items(lines)
+    header, attendance = split_front(front)
+    read_header(header, minutes, unplaced)
+    minutes.attendance = read_attendance(attendance, unplaced)
+    minutes.next_meetings = next_meetings(lines, minutes.date.year if minutes.date else None)
+    context = _Context(minutes=minutes, next_meeting=first_main(minutes.next_meetings))
+    for section in sections:
+        unplaced.extend(read_item(section, context))
+        finish_item(section.item, minutes)
+    minutes.items = [section.item for section in sections]
+    flag_unstated(context.unstated, minutes.flags)
+    place_front_lines(unplaced, sections, minutes)
+    check_layout(minutes)
+    minutes.flags.sort(key=lambda flag: flag.line)
+    return minutes
+
+
+def first_main(found: list[tuple[str, datetime.date]]) -> datetime.date | None:
+    mains = [date for kind, date in found if kind == "main"]
+    return (mains or [date for _, date in found] or [None])[0]
+
+
+def finish_item(item: ParsedItem, minutes: ParsedMinutes) -> None:
+    """INC numbers named anywhere in the item, and a heading naming one
+    incident over a text about another."""
+    words = [item.title, item.narrative, item.post_meeting_note]
+    words += [d.text + " " + " ".join(d.points) for d in item.decisions]
+    words += [a.text for a in item.actions]
+    item.incidents = incidents_in("\n".join(words))
+    if flag := incident_mismatch(item):
+        minutes.flags.append(flag)
+
+
+def place_front_lines(unplaced: list[Line], sections: list[_Section], minutes) -> None:
+    """Flag every line that could not be placed. Those from before the first
+    item join the first item's narrative (the nearest item); the others are
+    in their own item's narrative already."""
+    first = sections[0].item if sections else None
+    early = [text for number, text in unplaced if first and number < first.line]
+    if early:
+        first.narrative = "\n\n".join(filter(None, ["\n".join(early), first.narrative]))
+    for number, text in sorted(unplaced):
+        where = f"kept in item {nearest(number, sections)}" if sections else "no item to keep it in"
+        minutes.flags.append(
+            Flag(number, "unplaced-line", f"Line {number} not understood ({where}): {text.strip()}")
+        )
+
+
+def nearest(line: int, sections: list[_Section]) -> str:
+    before = [s.item.number for s in sections if s.item.line <= line]
+    return before[-1] if before else sections[0].item.number
+
+
+def check_layout(minutes: ParsedMinutes) -> None:
+    missing = [
+        what
+        for what, seen in (
+            ("no meeting reference or committee", minutes.committee),
+            ("no numbered agenda items", minutes.items),
+        )
+        if not seen
+    ]
+    if missing:
+        minutes.flags.insert(
+            0,
+            Flag(
+                1,
+                "unknown-layout",
+                "Not minutes in the 2021 layout as far as could be read ("
+                + "; ".join(missing)
+                + "): only what could be read is shown.",
+            ),
+        )

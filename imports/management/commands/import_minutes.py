@@ -1,0 +1,64 @@
+"""python manage.py import_minutes FILE [--committee OPSG] [--dry-run]"""
+
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from imports.parse import parse_upload
+from imports.services import import_minutes
+
+MAX_BYTES = 20 * 1024 * 1024
+
+
+class _DryRun(Exception):
+    pass
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a minutes document (.txt from a PDF, .md from Word, .docx or .pdf): prints "
+        "what it read and every doubt, then writes it in one transaction (not with --dry-run)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--committee", default="", help="The committee's code, e.g. OPSG.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Read and report; write nothing."
+        )
+
+    def handle(self, *args, file, committee, dry_run, **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"{file}: no such file.")
+        if path.stat().st_size > MAX_BYTES:
+            raise CommandError(f"{path.name}: larger than {MAX_BYTES // (1024 * 1024)} MB.")
+        data = path.read_bytes()
+        try:
+            parsed = parse_upload(data, path.name)
+        except ValueError as exc:
+            raise CommandError(f"{path.name}: {exc}") from None
+        counts = parsed.counts()
+        self.stdout.write(", ".join(f"{name.replace('_', ' ')}: {n}" for name, n in counts.items()))
+        for flag in parsed.flags:
+            self.stdout.write(f"line {flag.line}: [{flag.kind}] {flag.message}")
+        try:
+            with transaction.atomic():
+                outcome = import_minutes(
+                    parsed=parsed, source=data, filename=path.name, committee=committee
+                )
+                if dry_run:
+                    raise _DryRun
+        except _DryRun:
+            self.stdout.write("Dry run: nothing written.")
+            return
+        except ValidationError as exc:
+            raise CommandError(f"{path.name}: {' '.join(exc.messages)}") from None
+        if outcome.created:
+            self.stdout.write(self.style.SUCCESS(f"Imported {outcome.meeting}."))
+        else:
+            self.stdout.write(
+                f"{outcome.meeting} was imported from this file before: nothing changed."
+            )

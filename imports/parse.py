@@ -1,0 +1,60 @@
+"""Which layout a minutes text is in, and reading an upload in one call.
+
+Two layouts are known: the 2021 one, Markdown from Word (pipe tables, `#`
+headings, `**bold**` decision verbs), and the 2019 one, text from a PDF
+(imports.layout_text). Markdown is recognised by its marks, which text
+taken from a PDF does not have; anything else goes to the text layout,
+which flags what it cannot read. An uploaded Word document is always read
+as Markdown: imports.extract writes it out that way."""
+
+import re
+from pathlib import Path
+
+from imports.extract import DOCX_SUFFIX, PDF_SUFFIX, extract_text
+from imports.layout_markdown import parse_markdown_layout
+from imports.layout_text import parse_text_layout
+from imports.parsed import ParsedMinutes
+
+PIPE_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-+:?\s*)+\|?\s*$", re.MULTILINE)
+ATX_HEADING = re.compile(r"^#{1,6} \S", re.MULTILINE)
+BOLD_VERB = re.compile(r"\*\*(AGREED|NOTED|ENDORSED|RECOMMENDED|DISCUSSED|CONSIDERED)\*\*")
+
+
+def is_markdown(text: str) -> bool:
+    """A pipe table's header rule, a '# ' heading or a bold decision verb."""
+    return bool(PIPE_TABLE_RULE.search(text) or ATX_HEADING.search(text) or BOLD_VERB.search(text))
+
+
+def parse(text: str) -> ParsedMinutes:
+    """Read minutes text in whichever layout it is in."""
+    if is_markdown(text):
+        return parse_markdown_layout(text)
+    return parse_text_layout(text)
+
+
+def parse_upload(data: bytes, filename: str) -> ParsedMinutes:
+    """An uploaded .docx, .pdf, .md or .txt file, read. Raises ValueError
+    (a message for the person uploading) when the file cannot be read as
+    text; once it can, parsing never raises.
+
+    A PDF is read both ways pdftotext offers (see imports.extract) and the
+    reading that found more with fewer doubts is kept: the 2019 minutes'
+    text looks like plain pdftotext output, while the PDFs this app renders
+    read far better with -layout (their attendance table stays in rows)."""
+    suffix = Path(filename or "").suffix.lower()
+    text = extract_text(data, filename)
+    if suffix == DOCX_SUFFIX:
+        return parse_markdown_layout(text)  # Word is always written out as Markdown
+    parsed = parse(text)
+    if suffix != PDF_SUFFIX:
+        return parsed
+    other = parse(extract_text(data, filename, pdf_layout=True))
+    return other if score(other) > score(parsed) else parsed
+
+
+def score(minutes: ParsedMinutes) -> int:
+    """What was read, less twice what was doubted."""
+    counts = minutes.counts()
+    read = sum(counts[k] for k in ("members", "participants", "apologies", "items"))
+    read += sum(counts[k] for k in ("decisions", "actions_raised", "actions_reviewed"))
+    return read - 2 * counts["flags"]

@@ -1,0 +1,289 @@
+"""Committing what the importer read: one transaction that writes the
+meeting, its attendance, items, decisions, actions raised, the reviews of
+outstanding actions and the incidents reviewed, and keeps the source file.
+
+Importing the same document again changes nothing. A meeting that already
+exists from another source is refused rather than overwritten. Actions met
+before (raised at, or reviewed by, a meeting imported earlier) get this
+meeting's review; actions not seen before are created from what the table
+says of them."""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from actions.models import Action, ActionReview
+from actions.services import action_record_existing, action_review_record
+from incidents.models import IncidentReview
+from incidents.services import incident_get_or_create, incident_mentions_refresh
+from meetings.markdown import INCIDENT_MENTION
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    Classification,
+    Committee,
+    Decision,
+    Meeting,
+    NextMeeting,
+    Organisation,
+    Person,
+)
+from meetings.services import minutes_approve, minutes_circulate, minutes_publish
+
+from .models import ImportedDocument
+from .parsed import ParsedAction, ParsedMinutes, ParsedPerson, ParsedReview
+
+_STANDING = {
+    "previous meeting minutes": AgendaItem.Standing.PREVIOUS_MINUTES,
+    "actions outstanding": AgendaItem.Standing.ACTIONS_OUTSTANDING,
+    "any other business": AgendaItem.Standing.AOB,
+}
+
+
+@dataclass
+class ImportOutcome:
+    meeting: Meeting
+    document: ImportedDocument
+    created: bool  # False: this very document was imported before; nothing changed
+
+
+def import_minutes(
+    *, parsed: ParsedMinutes, source: bytes, filename: str, by=None, committee: str = ""
+) -> ImportOutcome:
+    """Write `parsed` (from imports.parse) in one transaction, or nothing.
+    `committee`: the committee's code when the document does not say, or
+    says it wrongly. Raises ValidationError with a sentence for the user."""
+    sha256 = hashlib.sha256(source).hexdigest()
+    code = (committee or parsed.committee or "").strip().upper()
+    if parsed.number is None or parsed.date is None:
+        raise ValidationError(
+            "The document's meeting number and date could not be read: "
+            "this does not look like minutes the importer can read."
+        )
+    with transaction.atomic():
+        target = _committee(code)
+        existing = Meeting.objects.filter(committee=target, number=parsed.number).first()
+        if existing is not None:
+            earlier = existing.imports.filter(sha256=sha256).first()
+            if earlier is not None:
+                return ImportOutcome(meeting=existing, document=earlier, created=False)
+            raise ValidationError(
+                f"{existing} is already in the record; importing would overwrite it. "
+                "Correct it on its page instead."
+            )
+        meeting = _meeting(target, parsed)
+        _attendance(meeting, parsed.attendance)
+        _items(meeting, parsed)
+        _reviews(meeting, parsed.reviews)
+        _advance(meeting, parsed, by)
+        document = ImportedDocument(
+            meeting=meeting,
+            filename=filename[-255:] or "minutes.txt",
+            sha256=sha256,
+            imported_by=by,
+            imported_at=timezone.now(),
+            counts=parsed.counts(),
+            flags=[{"line": f.line, "kind": f.kind, "message": f.message} for f in parsed.flags],
+        )
+        document.source.save(document.filename, ContentFile(source), save=False)
+        document.save()
+    return ImportOutcome(meeting=meeting, document=document, created=True)
+
+
+def _committee(code: str) -> Committee:
+    if not code:
+        raise ValidationError("The document does not name its committee: choose one.")
+    found = Committee.objects.filter(code__iexact=code).first()
+    if found is None:
+        raise ValidationError(f"There is no committee {code}: add it in the admin first.")
+    return found
+
+
+def _classification(parsed: ParsedMinutes) -> Classification:
+    """The record of the printed label in force on the meeting's date."""
+    label = parsed.classification_label or "White"
+    records = Classification.objects.filter(label__iexact=label)
+    found = (
+        records.filter(effective_from__lte=parsed.date).order_by("-effective_from").first()
+        or records.order_by("effective_from").first()
+    )
+    if found is None:
+        raise ValidationError(f"There is no classification {label!r}: add it in the admin first.")
+    return found
+
+
+def _meeting(committee: Committee, parsed: ParsedMinutes) -> Meeting:
+    meeting = Meeting(
+        committee=committee,
+        number=parsed.number,
+        kind=parsed.kind,
+        date=parsed.date,
+        start_time=parsed.start_time,
+        end_time=parsed.end_time,
+        location=parsed.location,
+        is_teleconference=parsed.teleconference,
+        classification=_classification(parsed),
+    )
+    meeting.full_clean(exclude=["status"])
+    meeting.save()
+    for kind, date in parsed.next_meetings:
+        NextMeeting.objects.get_or_create(meeting=meeting, kind=kind, date=date)
+    return meeting
+
+
+def _organisation(name: str) -> Organisation | None:
+    return Organisation.objects.filter(short_name__iexact=name.strip()).first() if name else None
+
+
+def _person(name: str, organisation: Organisation | None) -> Person:
+    found = Person.objects.filter(name=name)
+    if organisation is not None:
+        found = found.filter(organisation__in=[organisation, None]).order_by("organisation")
+    person = found.first()
+    return person or Person.objects.create(name=name, organisation=organisation)
+
+
+def _attendance(meeting: Meeting, lines: list[ParsedPerson]) -> None:
+    sections = {"member": Attendance.Section.MEMBER, "participant": Attendance.Section.PARTICIPANT}
+    for order, line in enumerate(lines, start=1):
+        section = sections.get(line.section, Attendance.Section.APOLOGY)
+        is_member = section == Attendance.Section.MEMBER
+        organisation = None if is_member else _organisation(line.group)
+        person = _person(line.name, organisation)
+        if meeting.attendance.filter(person=person).exists():
+            continue  # listed twice in the source: the first line stands (flagged by the parser)
+        Attendance.objects.create(
+            meeting=meeting,
+            person=person,
+            section=section,
+            category=line.group if is_member else "",
+            represents="" if is_member else line.group,
+            is_alternate=line.alternate or bool(line.alternate_for),
+            alternate_for=Person.objects.filter(name=line.alternate_for).first()
+            if line.alternate_for
+            else None,
+            remote=line.remote,
+            part=line.part or bool(line.items),
+            items=line.items,
+            role=line.role,
+            order=order,
+        )
+
+
+def _owners(names: list[str]) -> list[Organisation | Person]:
+    """Organisations by short name; else people by name; else a new
+    organisation of that name (owners are usually bodies: "DNOs")."""
+    owners: list[Organisation | Person] = []
+    for name in names:
+        name = name.strip()
+        if not name:
+            continue
+        owner = _organisation(name) or Person.objects.filter(name=name).first()
+        if owner is None:
+            owner = Organisation.objects.create(short_name=name[:60], is_group=True)
+        owners.append(owner)
+    return owners
+
+
+def _items(meeting: Meeting, parsed: ParsedMinutes) -> None:
+    next_date = min((date for _, date in parsed.next_meetings), default=None)
+    for order, row in enumerate(parsed.items, start=1):
+        item = AgendaItem.objects.create(
+            meeting=meeting,
+            number=row.number,
+            title=row.title[:200],
+            narrative=row.narrative,
+            post_meeting_note=row.post_meeting_note,
+            confidential=row.confidential,
+            standing=_STANDING.get(row.title.strip().lower(), ""),
+            order=order * 10,
+        )
+        for position, decision in enumerate(row.decisions, start=1):
+            Decision.objects.create(
+                item=item,
+                order=position,
+                verb=decision.verb,
+                text=decision.text,
+                points=decision.points,
+                first_point_number=decision.first_point_number,
+            )
+        for spec in row.actions:
+            _raise(meeting, item, spec, next_date)
+        heading = set(INCIDENT_MENTION.findall(row.title))
+        for reference in row.incidents:
+            if reference in heading or not heading:
+                incident, _ = incident_get_or_create(reference=reference)
+                IncidentReview.objects.get_or_create(incident=incident, item=item)
+        incident_mentions_refresh(item=item)
+
+
+def _own_reference(reference: str, committee: Committee) -> str:
+    """A reference under the committee the secretary chose: the document's
+    own code (unknown here, or wrong) gives way to it."""
+    code, _, rest = reference.partition(" ")
+    if code.upper() != committee.code and not Committee.objects.filter(code__iexact=code).exists():
+        return f"{committee.code} {rest}"
+    return reference
+
+
+def _raise(meeting: Meeting, item: AgendaItem, spec: ParsedAction, next_date) -> Action:
+    target_date, target_note = spec.target_date, spec.target_note
+    if target_date is None and not target_note:
+        target_date = next_date
+    if target_date is not None and target_date < meeting.date:
+        target_date, target_note = None, target_note or f"{target_date:%d/%m/%Y} (as printed)"
+    action = action_record_existing(
+        committee=meeting.committee,
+        reference=_own_reference(spec.reference, meeting.committee),
+        owners=_owners(spec.owners),
+        text=spec.text,
+        raised_on=meeting.date,
+        meeting=meeting,
+        item=item,
+        target_date=target_date,
+        target_note=target_note if target_date is None else "",
+    )
+    if action.meeting_id is None:
+        # Seen first in a later meeting's Actions Outstanding table: this is where it was raised.
+        Action.objects.filter(pk=action.pk).update(meeting=meeting, item=item)
+    return action
+
+
+def _reviews(meeting: Meeting, rows: list[ParsedReview]) -> None:
+    for order, row in enumerate(rows, start=1):
+        raised_on = row.raised_on or meeting.date
+        action = action_record_existing(
+            committee=meeting.committee,
+            reference=_own_reference(row.reference, meeting.committee),
+            owners=_owners(row.owners),
+            text=row.text or row.reference,
+            raised_on=raised_on,
+            target_date=row.last_target_date if row.last_target_date else None,
+            target_note="" if row.last_target_date else (row.last_target_note or "Not recorded"),
+        )
+        if ActionReview.objects.filter(action=action, meeting=meeting).exists():
+            continue
+        action_review_record(
+            action=action,
+            meeting=meeting,
+            update=row.update,
+            status=row.status if row.status in Action.Status.values else Action.Status.OPEN,
+            last_target_date=row.last_target_date,
+            last_target_note=row.last_target_note,
+            revised_target_date=row.revised_target_date,
+            revised_target_note=row.revised_target_note,
+            order=order,
+        )
+
+
+def _advance(meeting: Meeting, parsed: ParsedMinutes, by) -> None:
+    """Draft minutes come in as circulated (they were sent out); final ones
+    as approved and published."""
+    minutes_circulate(meeting=meeting, by=by)
+    if parsed.final:
+        minutes_approve(meeting=meeting, at_meeting=None, by=by)
+        minutes_publish(meeting=meeting, by=by)

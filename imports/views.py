@@ -1,0 +1,98 @@
+"""/import/: upload a minutes document, review what was read and every doubt
+beside the source, then commit it in one go."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from meetings.models import Committee
+
+from . import pending
+from .access import import_committee, import_committees
+from .extract import MAX_UPLOAD_BYTES, extract_text, read_limited, too_large_message
+from .forms import UploadForm
+from .parse import parse
+from .services import import_minutes
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request):
+    committees = import_committees(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None, committees=committees)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > MAX_UPLOAD_BYTES:
+                raise ValueError(too_large_message(MAX_UPLOAD_BYTES))
+            data = read_limited(upload)
+            text = extract_text(data, upload.name)
+        except ValueError as exc:
+            form.add_error("file", str(exc))
+        else:
+            token = pending.keep(data, upload.name)
+            committee = form.cleaned_data["committee"]
+            return _review(request, token, text, committee.code if committee else "")
+    return render(
+        request, "imports/upload.html", {"form": form}, status=422 if form.errors else 200
+    )
+
+
+def _review(request, token: str, text: str, committee: str, error: str = "", status: int = 200):
+    parsed = parse(text)
+    flagged = {flag.line for flag in parsed.flags}
+    lines = [(n, line, n in flagged) for n, line in enumerate(text.split("\n"), start=1)]
+    return render(
+        request,
+        "imports/review.html",
+        {
+            "parsed": parsed,
+            "counts": parsed.counts(),
+            "lines": lines,
+            "token": token,
+            "committee": committee or parsed.committee,
+            "chosen": committee,
+            "committees": import_committees(request.user),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def commit(request):
+    import_committees(request.user)  # 403 for anyone who may import nowhere
+    token = request.POST.get("token", "")
+    chosen = request.POST.get("committee", "")
+    try:
+        data, name = pending.load(token)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect("import")
+    text = extract_text(data, name)
+    parsed = parse(text)
+    code = chosen or parsed.committee
+    if not Committee.objects.filter(code__iexact=code).exists():
+        error = (
+            f"There is no committee {code!r} here: choose the committee these minutes belong to."
+            if code
+            else "The document does not name its committee: choose it."
+        )
+        return _review(request, token, text, chosen, error, status=422)
+    committee = import_committee(request.user, code)
+    try:
+        outcome = import_minutes(
+            parsed=parsed, source=data, filename=name, by=request.user, committee=committee.code
+        )
+    except ValidationError as exc:
+        return _review(request, token, text, chosen, " ".join(exc.messages), status=422)
+    pending.forget(token)
+    meeting = outcome.meeting
+    if outcome.created:
+        messages.success(request, f"Imported {meeting} from {name}.")
+    else:
+        messages.info(request, f"{meeting} was imported from this file before: nothing changed.")
+    return redirect("minutes", meeting.committee.code, meeting.number)

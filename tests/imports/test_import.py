@@ -1,0 +1,217 @@
+"""Committing an import: the command, the /import/ page, idempotence, and
+refusals that write nothing. The parse itself is tested beside each layout."""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+
+from actions.models import Action, ActionReview
+from imports.models import ImportedDocument
+from incidents.models import IncidentReview
+from meetings.models import AgendaItem, Attendance, Decision, Meeting
+from tests.base import login
+
+pytestmark = pytest.mark.django_db
+
+FIXTURES = Path(__file__).resolve().parents[2] / "imports" / "fixtures"
+OPSG_25 = FIXTURES / "opsg_25_minutes.txt"
+SAMPLE_49 = FIXTURES / "opsg_49_sample.md"
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command("import_minutes", *map(str, args), stdout=out)
+    return out.getvalue()
+
+
+def record_size() -> tuple:
+    models = [Meeting, Attendance, AgendaItem, Decision, Action, ActionReview, IncidentReview]
+    return tuple(m.objects.count() for m in models) + (ImportedDocument.objects.count(),)
+
+
+def test_the_command_imports_the_2019_minutes(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    output = run(OPSG_25)
+    assert "Imported OPSG 25." in output
+    assert "members: 15, participants: 22, apologies: 4" in output
+    assert output.count("[renumbered]") == 8
+    meeting = Meeting.objects.get(committee__code="OPSG", number=25)
+    assert meeting.status == Meeting.Status.CIRCULATED  # draft minutes: they were sent out
+    assert meeting.classification == world.white_2019
+    sections = [line.section for line in meeting.attendance.all()]
+    assert (sections.count("member"), sections.count("participant"), sections.count("apology")) == (
+        15,
+        22,
+        4,
+    )
+    assert meeting.items.count() == 20
+    assert Decision.objects.filter(item__meeting=meeting).count() == 20
+    raised = sorted(meeting.actions_raised.values_list("reference", flat=True))
+    assert raised == [f"OPSG 25/{n:02d}" for n in range(1, 19)]
+    reviews = meeting.action_reviews.all()
+    assert reviews.count() == 10
+    assert reviews.filter(status="closed").count() == 3
+    incidents = IncidentReview.objects.filter(item__meeting=meeting)
+    assert {r.incident.reference for r in incidents} >= {"INC000000478818"}
+    document = meeting.imports.get()
+    assert document.filename == OPSG_25.name
+    assert Path(document.source.path).read_bytes() == OPSG_25.read_bytes()
+    assert document.counts["actions_raised"] == 18
+
+
+def test_importing_the_same_document_twice_changes_nothing(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    run(OPSG_25)
+    before = record_size()
+    assert "was imported from this file before: nothing changed" in run(OPSG_25)
+    assert record_size() == before
+
+
+def test_a_dry_run_reports_and_writes_nothing(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    before = record_size()
+    output = run(OPSG_25, "--dry-run")
+    assert "actions raised: 18" in output and "Dry run: nothing written." in output
+    assert record_size() == before
+
+
+@pytest.mark.parametrize(
+    "content, name, reason",
+    [
+        (b"", "empty.txt", "empty"),
+        (bytes(range(256)) * 64, "junk.txt", "not"),
+        (b"%PDF-1.4 broken", "broken.pdf", "PDF"),
+        (b"Some notes about the weather.\n\nNothing else.", "notes.txt", "meeting number"),
+    ],
+)
+def test_files_that_are_not_readable_minutes_exit_non_zero_and_write_nothing(
+    world, settings, tmp_path, content, name, reason
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    path = tmp_path / name
+    path.write_bytes(content)
+    before = record_size()
+    with pytest.raises(CommandError) as failure:
+        run(path)
+    message = str(failure.value)
+    assert "\n" not in message and reason.lower() in message.lower()
+    assert record_size() == before
+
+
+def test_a_meeting_already_in_the_record_is_not_overwritten(world, settings, tmp_path):
+    from tests.base import make_meeting
+
+    settings.MEDIA_ROOT = tmp_path
+    make_meeting(world, number=25)
+    before = record_size()
+    with pytest.raises(CommandError, match="already in the record"):
+        run(OPSG_25)
+    assert record_size() == before
+
+
+def test_an_unknown_committee_is_refused(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    with pytest.raises(CommandError, match="no committee NOPE"):
+        run(OPSG_25, "--committee", "NOPE")
+    assert not Meeting.objects.exists()
+
+
+def test_a_later_meeting_reviews_actions_already_imported(world, settings, tmp_path):
+    """Meeting 49's sample table reviews actions it has not seen raised:
+    they are created from what the table says, and reviewed."""
+    settings.MEDIA_ROOT = tmp_path
+    run(OPSG_25)
+    output = run(SAMPLE_49)
+    assert "Imported OPSG" in output
+    meeting = Meeting.objects.exclude(number=25).get()
+    for review in meeting.action_reviews.select_related("action"):
+        assert review.action.reference.startswith("OPSG ")
+
+
+# --- the page ------------------------------------------------------------------------
+
+
+def upload(client, path: Path, **extra):
+    data = {"file": SimpleUploadedFile(path.name, path.read_bytes()), **extra}
+    return client.post("/import/", data)
+
+
+def test_the_secretary_reviews_then_imports(client, world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    login(client, "secretary")
+    response = upload(client, OPSG_25)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Review the import: OPSG 25" in body
+    assert "15 members, 22 other participants, 4 apologies" in body
+    assert body.count("[renumbered]") == 8
+    assert 'id="L1"' in body  # the source, line by line, beside the parse
+    assert not Meeting.objects.exists()  # nothing written before "Import"
+    token = response.context["token"]
+    response = client.post("/import/commit/", {"token": token, "committee": ""})
+    assert response.status_code == 302
+    assert response["Location"] == "/committees/OPSG/meetings/25/"
+    assert Meeting.objects.get(number=25).imports.get().imported_by.username == "secretary"
+    # The same upload cannot be committed twice.
+    response = client.post("/import/commit/", {"token": token}, follow=True)
+    assert "upload the file again" in response.content.decode()
+
+
+def test_a_file_that_cannot_be_read_says_why_on_the_page(client, world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    login(client, "secretary")
+    path = tmp_path / "junk.docx"
+    path.write_bytes(b"\x00\x01 not a word document")
+    response = upload(client, path)
+    assert response.status_code == 422
+    assert 'role="alert"' in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_members_may_not_import(client, world):
+    login(client, "member")
+    assert client.get("/import/").status_code == 403
+    assert client.post("/import/commit/", {"token": "x"}).status_code == 403
+
+
+def test_an_older_meeting_imported_after_a_newer_one_keeps_the_newer_state(
+    world, settings, tmp_path
+):
+    """OPSG 50 (made from the sample: 47/05 closed there) comes in before
+    OPSG 49 (47/05 still open): the action stays closed, its reviews in
+    meeting order."""
+    import re
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    later = re.sub(r"\b49/", "50/", SAMPLE_49.read_text())
+    later = later.replace("OPSG_49_1705", "OPSG_50_1406").replace("17 May 2021", "14 June 2021")
+    later = later.replace(
+        "triage rules depend on a supplier survey still under way. Status: Open.",
+        "triage rules are published. Status: Closed.",
+    )
+    path = tmp_path / "opsg_50.md"
+    path.write_text(later)
+    run(path)
+    run(SAMPLE_49)
+    action = Action.objects.get(reference="OPSG 47/05")
+    assert action.status == Action.Status.CLOSED
+    reviews = action.reviews.order_by("meeting__date")
+    assert [(r.meeting.number, r.status) for r in reviews] == [(49, "open"), (50, "closed")]
+
+
+def test_an_unknown_committee_on_the_page_asks_for_one(client, world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    login(client, "secretary")
+    path = tmp_path / "xq.txt"
+    path.write_text(OPSG_25.read_text().replace("OPSG", "XQ"))
+    token = upload(client, path).context["token"]
+    response = client.post("/import/commit/", {"token": token, "committee": ""})
+    assert response.status_code == 422
+    assert "There is no committee &#x27;XQ&#x27; here: choose" in response.content.decode()
+    assert not Meeting.objects.exists()
+    response = client.post("/import/commit/", {"token": token, "committee": "OPSG"})
+    assert response.status_code == 302
+    assert Meeting.objects.get(committee__code="OPSG", number=25)
