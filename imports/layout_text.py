@@ -40,8 +40,11 @@ static/css/print.css) read the same way, with furniture of their own:
   holds every cell, the action's text and a target written in words ("To be"
   / "determined") run on below in their own columns, and the update follows
   from the table's left edge;
-- "Post-meeting note:" as a line of its own, and footnotes as a numbered
-  list whose points end in "↩".
+- with -layout, paragraphs that no blank line sets apart: only the length
+  of a paragraph's last line shows where it ends (see _mark_line_breaks);
+- "Post-meeting note:" as a line of its own, footnotes as a numbered list
+  whose points end in "↩" with their marks printed "SIP4931[1]", and a line
+  "Incident reviewed: INC… – …" for each incident reviewed under an item.
 
 parse_text_layout reads all of it into a ParsedMinutes and flags every line
 it could not place or had to guess; it never raises and never invents an
@@ -101,16 +104,21 @@ class _Block:
 
     @property
     def text(self) -> str:
-        joined = ""
-        for part in self.parts:
-            # A word broken at its hyphen over two lines ("post-" / "Incident") is one word.
-            if joined and not _BROKEN_AT_HYPHEN.search(joined):
-                joined += " "
-            joined += part
-        return joined
+        return _joined(self.parts)
 
 
 _BROKEN_AT_HYPHEN = re.compile(r"[^\W\d_]-$")
+
+
+def _joined(parts: list[str]) -> str:
+    """Lines as one text; a word broken at its hyphen over two lines
+    ("post-" / "Incident") is one word again."""
+    joined = ""
+    for part in parts:
+        if joined and not _BROKEN_AT_HYPHEN.search(joined):
+            joined += " "
+        joined += part
+    return joined
 
 
 @dataclass
@@ -287,7 +295,7 @@ def _mark_line_breaks(content: list[_Line]) -> None:
             continue  # a blank line or furniture between them: gap_before says it
         indent, length = measured[index]
         nearby = measured[max(0, index - _WIDTH_WINDOW) : index + _WIDTH_WINDOW + 1]
-        width = max(size for found in nearby if found and found[0] == indent for size in found[1:])
+        width = max(found[1] for found in nearby if found and found[0] == indent)
         following.break_before = length + 1 + len(following.text.split()[0]) <= width
 
 
@@ -305,7 +313,7 @@ def _watermark_lines(raw_lines: list[str]) -> set[int]:
     be placed)."""
     pages: list[list[tuple[int, str]]] = [[]]
     for index, raw in enumerate(raw_lines):
-        if "\f" in raw and pages[-1]:
+        if "\f" in raw:
             pages.append([])
         letters = "".join(raw.replace("\f", "").split())
         if letters and letters in _WATERMARK:
@@ -1208,10 +1216,11 @@ def _read_row_in_columns(
         for column, words in enumerate(_in_columns(line.raw, columns)):
             cells[column] += words
         end += 1
-    review = ParsedReview(reference=reference, text=" ".join(cells[1]), owners=[], line=line_number)
+    review = ParsedReview(reference=reference, text=_joined(cells[1]), owners=[], line=line_number)
     found = {
         "raised": cells[2][0],
-        "targets": [" ".join(cells[3]), " ".join(cells[4])],
+        # An empty target cell is not "N/A": leaving it out has _apply_cells flag the row.
+        "targets": [target for target in (" ".join(cells[3]), " ".join(cells[4])) if target],
         "owners": " ".join(cells[5]),
         "line": first.number,
     }

@@ -215,3 +215,27 @@ def test_an_unknown_committee_on_the_page_asks_for_one(client, world, settings, 
     response = client.post("/import/commit/", {"token": token, "committee": "OPSG"})
     assert response.status_code == 302
     assert Meeting.objects.get(committee__code="OPSG", number=25)
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_read(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as out:
+        out.truncate(50 * 1024 * 1024)
+    with pytest.raises(CommandError, match="larger than 20 MB"):
+        run(path)
+    assert not Meeting.objects.exists()
+
+
+def test_five_thousand_action_lines_without_minutes_around_them_write_nothing(
+    world, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    path = tmp_path / "actions.txt"
+    path.write_text(
+        "\n\n".join(f"ACTION OPSG 25/{n:02d}: DCC to report on item {n}." for n in range(1, 5001))
+    )
+    before = record_size()
+    with pytest.raises(CommandError, match="meeting number and date could not be read"):
+        run(path)
+    assert record_size() == before

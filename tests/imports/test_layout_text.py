@@ -389,6 +389,162 @@ def test_typo_targets_conf_numbering_and_an_unplaced_line(small):
     assert "###" in item.narrative  # kept where it was, not dropped
 
 
+# --- this app's own PDF, read with pdftotext -layout -----------------------------
+
+# What the PDFs this app renders look like read back (tests/imports/
+# test_round_trip.py reads the demo's whole OPSG 25): the running header on
+# one line, the DRAFT mark's letters on lines of their own, the tables'
+# captions, the Actions Outstanding table in columns, "Post-meeting note:" on
+# its own line, a footnote ending in "↩", an incident review, and paragraphs
+# that only the lengths of their lines tell apart.
+OURS = """\
+OPSG_45_0303                                  This document has a Classification of White                  Draft Minutes
+
+
+Operations Group Meeting 45
+3 March 2020, 10:00 – 12:00
+Teleconference
+OPSG_45_0303 – Draft Minutes                 Circulated for comments
+
+
+Attendees
+Members
+ Category                                           Operations Group Members
+ Large Supplier                                     Ann Other (Alternate)
+                                                         FT
+ DCC                                                Bea Smith (Teleconference)
+
+Other participants
+ Representing                                       Other Participants
+                                         A
+ SECAS                                              Cal Jones (Meeting Secretary)
+
+Apologies
+ Representing                                       Name
+ Small Supplier                                     Dee Brown
+                          R
+
+1. Actions Outstanding
+SECAS presented the actions outstanding table.
+Actions outstanding reviewed at OPSG 45
+ Action ID       Action                                       Date            Last           Revised       Owner
+                                                              Raised          Target         Target
+                                                                              Date           Date
+ OPSG 44/01      DCC and SECAS to report on the               04/02/2020      03/03/2020     To be         DCC/SECAS
+                 traffic seen since the                                                      determined
+                 outage.
+ The DCC gave an update.
+         D
+
+ Action Status: Open
+
+This document is classified as White in accordance with the Panel Information Policy. Information can be     Page 1 of 2
+shared with the public, and any members may publish the information, subject to copyright.
+\fOPSG_45_0303                                  This document has a Classification of White                  Draft Minutes
+
+2. Major Incidents
+The OPSG heard that the service had been restored within the hour and that Users were told of it.
+Members asked for the report, noting that no post-
+Incident review took place.
+The DCC will report again.
+
+The OPSG NOTED the report on SIP4931[1].
+
+    1. A proposal to improve the SSI ↩
+  Incident reviewed: INC000000478818 – Service Requests timed out. Review report to be published: yes.
+
+  Post-meeting note:
+
+  The Chair asked for the report by 10 March.
+                          R
+
+  ACTION OPSG 45/01: DCC to report on the outage.
+
+   Next meeting: 7 April 2020
+
+This document is classified as White in accordance with the Panel Information Policy. Information can be     Page 2 of 2
+shared with the public, and any members may publish the information, subject to copyright.
+\f"""
+
+
+@pytest.fixture(scope="module")
+def ours():
+    return parse_text_layout(OURS)
+
+
+def test_our_header_and_footer_are_furniture(ours):
+    assert (ours.committee, ours.number, ours.date) == ("OPSG", 45, D(2020, 3, 3))
+    assert (ours.reference, ours.final, ours.classification_label) == (
+        "OPSG_45_0303",
+        False,
+        "White",
+    )
+    # "Page 1 of 2" is run into the statement's first line, and taken out of it.
+    assert ours.classification_statement == opsg25.CLASSIFICATIONS[0]["statement"]
+    assert ours.next_meetings == [("main", D(2020, 4, 7))]
+
+
+def test_our_pdf_raises_only_the_doubts_it_should(ours):
+    assert [(flag.line, flag.kind) for flag in ours.flags] == [
+        (line_of(OURS, "1. A proposal"), "footnote"),
+        (line_of(OURS, "Incident reviewed:"), "incident-review"),
+    ]
+    assert "[1] is read as [^1]" in ours.flags[0].message
+
+
+def test_the_draft_mark_and_the_captions_are_not_people(ours):
+    assert [(p.section, p.group, p.name) for p in ours.attendance] == [
+        ("member", "Large Supplier", "Ann Other"),
+        ("member", "DCC", "Bea Smith"),
+        ("participant", "SECAS", "Cal Jones"),
+        ("apology", "Small Supplier", "Dee Brown"),
+    ]
+    assert [(p.alternate, p.remote, p.role) for p in ours.attendance[:3]] == [
+        (True, False, ""),
+        (False, True, ""),
+        (False, False, "Meeting Secretary"),
+    ]
+
+
+def test_a_table_in_columns(ours):
+    [review] = ours.reviews
+    assert review.reference == "OPSG 44/01"
+    assert review.text == "DCC and SECAS to report on the traffic seen since the outage."
+    assert (review.raised_on, review.last_target_date) == (D(2020, 2, 4), D(2020, 3, 3))
+    assert (review.revised_target_date, review.revised_target_note) == (None, "To be determined")
+    assert (review.owners, review.update, review.status) == (
+        ["DCC", "SECAS"],
+        "The DCC gave an update.",
+        "open",
+    )
+    assert "Actions outstanding reviewed" not in ours.items[0].narrative
+
+
+def test_paragraphs_notes_footnotes_and_incident_reviews(ours):
+    item = ours.items[1]
+    assert visible(item.narrative) == [
+        "The OPSG heard that the service had been restored within the hour and that Users were "
+        "told of it. Members asked for the report, noting that no post-Incident review took place.",
+        "The DCC will report again.",
+    ]
+    assert item.narrative.endswith("[^1]: A proposal to improve the SSI")
+    assert [(d.verb, d.text) for d in item.decisions] == [("NOTED", "the report on SIP4931[^1].")]
+    assert item.post_meeting_note == "The Chair asked for the report by 10 March."
+    assert item.incidents == ["INC000000478818"]
+    assert "Incident reviewed" not in item.narrative
+    assert [a.reference for a in item.actions] == ["OPSG 45/01"]
+
+
+def test_letters_that_do_not_spell_the_draft_mark_are_kept_and_flagged():
+    """Without the whole mark on some page, a lone "A" may be anything: it is
+    not thrown away as furniture."""
+    text = OURS.replace("\n                                                         FT\n", "\n")
+    minutes = parse_text_layout(text)
+    unplaced = [flag for flag in minutes.flags if flag.kind == "unplaced-line"]
+    assert [flag.message.split("'")[1] for flag in unplaced] == ["A", "R"]
+    assert "D" in minutes.reviews[0].update.split()
+
+
 # --- text that is not minutes in this layout ----------------------------------
 
 
