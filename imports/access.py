@@ -2,8 +2,9 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 
-from meetings.access import is_secretary
+from meetings.access import can_read_sources, is_secretary, meeting_for_user
 from meetings.models import Committee, CommitteeRole
 
 
@@ -28,3 +29,17 @@ def import_committee(user, code: str) -> Committee:
     if committee is None or not is_secretary(user, committee):
         raise PermissionDenied("Only that committee's secretary, or staff, may import its minutes.")
     return committee
+
+
+def imported_document_for_user(user, code: str, number: int, pk):
+    """A meeting's imported source: 404 unless the user may see the meeting,
+    403 unless they are its committee's secretary or chair."""
+    from .models import ImportedDocument
+
+    meeting = meeting_for_user(user, code, number)
+    if not can_read_sources(user, meeting.committee):
+        raise PermissionDenied("Only the committee's secretary or chair may download the source.")
+    try:
+        return meeting.imports.get(pk=pk)
+    except (ImportedDocument.DoesNotExist, ValueError):
+        raise Http404("No such imported document.") from None

@@ -5,4 +5,9 @@ from . import views
 urlpatterns = [
     path("import/", views.upload, name="import"),
     path("import/commit/", views.commit, name="import-commit"),
+    path(
+        "committees/<str:code>/meetings/<int:number>/imports/<int:pk>/source",
+        views.source,
+        name="import-source",
+    ),
 ]

@@ -4,13 +4,14 @@ beside the source, then commit it in one go."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from meetings.models import Committee
 
 from . import pending
-from .access import import_committee, import_committees
+from .access import import_committee, import_committees, imported_document_for_user
 from .extract import MAX_UPLOAD_BYTES, extract_text, read_limited, too_large_message
 from .forms import UploadForm
 from .parse import parse
@@ -59,6 +60,14 @@ def _review(request, token: str, text: str, committee: str, error: str = "", sta
         },
         status=status,
     )
+
+
+@login_required
+@require_GET
+def source(request, code, number, pk):
+    """The document a meeting was imported from, as uploaded."""
+    document = imported_document_for_user(request.user, code, number, pk)
+    return FileResponse(document.source.open("rb"), as_attachment=True, filename=document.filename)
 
 
 @login_required

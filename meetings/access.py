@@ -250,6 +250,12 @@ def can_export_minutes(user, committee: Committee) -> bool:
     return is_chair(user, committee) or is_secretary(user, committee)
 
 
+def can_read_sources(user, committee: Committee) -> bool:
+    """An imported document may hold what the minutes withhold from some
+    readers: it is for the committee's secretary and chair (and staff)."""
+    return is_secretary(user, committee) or is_chair(user, committee)
+
+
 def can_write_meeting(user, meeting: Meeting) -> bool:
     return is_secretary(user, meeting.committee) and not meeting.is_frozen
 

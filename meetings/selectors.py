@@ -334,6 +334,11 @@ def people_for_attendance(meeting: Meeting) -> list[Person]:
     return list(Person.objects.select_related("organisation").order_by("name"))
 
 
+def imports_of(meeting: Meeting) -> list:
+    """The documents the meeting was imported from, newest first."""
+    return list(meeting.imports.select_related("imported_by__person").order_by("-imported_at"))
+
+
 def classifications() -> list[Classification]:
     return list(Classification.objects.order_by("label", "-effective_from"))
 

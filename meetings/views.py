@@ -22,6 +22,7 @@ from .access import (
     action_in,
     attendance_in,
     can_export_minutes,
+    can_read_sources,
     committee_for_user,
     decision_in,
     holds_a_role,
@@ -689,7 +690,13 @@ def meeting_history(request, code, number):
     return render(
         request,
         "meetings/history.html",
-        {"meeting": meeting, "history": history, "page_range": page_range(history.page)},
+        {
+            "meeting": meeting,
+            "history": history,
+            "page_range": page_range(history.page),
+            "imports": selectors.imports_of(meeting),
+            "reads_sources": can_read_sources(request.user, meeting.committee),
+        },
     )
 
 

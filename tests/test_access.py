@@ -18,12 +18,14 @@ import shutil
 import subprocess
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from actions.models import Action, FeedToken
+from imports.models import ImportedDocument
 from incidents.models import Incident, IncidentReview
 from meetings.models import (
     Attendance,
@@ -154,6 +156,12 @@ def estate(world, settings, tmp_path):
         snapshot=minutes_document(m20),
         created_at=timezone.now(),
     )
+    # The document OPSG 20 was imported from: it holds the confidential item too.
+    source = ImportedDocument(
+        meeting=m20, filename="opsg_20.txt", sha256="0" * 64, imported_at=timezone.now()
+    )
+    source.source.save("opsg_20.txt", ContentFile(_planted("golfconfitem").encode()), save=False)
+    source.save()
     users = {p.user.username: p.user for p in [w.secretary, w.chair, w.member, observer]}
     users["outsider"] = w.outsider.user
     for user in users.values():
@@ -173,6 +181,7 @@ def estate(world, settings, tmp_path):
         "action26": action26,
         "review26": review26,
         "line26": line26,
+        "source": source,
     }
 
 
@@ -227,6 +236,7 @@ def get_table(estate) -> list[tuple]:
         ("meeting-edit", f"{M}24/edit/", SECRETARY, 200),
         ("people-search", f"{M}26/people/?q=mia", SECRETARY, 200),
         ("revision", f"{M}20/revisions/1/", ROLES, 200),
+        ("import-source", f"{M}20/imports/{estate['source'].pk}/source", WRITERS, 200),
         ("published-pdf", "/published/OPSG/20/minutes.pdf", ROLES, 200),
         ("minutes-pdf", f"{M}20/minutes.pdf", SIGNED_IN, 200),
         ("minutes-pdf", f"{M}21/minutes.pdf", SIGNED_IN, 302),  # none yet: its status page

@@ -239,3 +239,47 @@ def test_five_thousand_action_lines_without_minutes_around_them_write_nothing(
     with pytest.raises(CommandError, match="meeting number and date could not be read"):
         run(path)
     assert record_size() == before
+
+
+SEED_2021 = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "001_12df44be4725d42b.txt"
+
+
+def test_the_command_imports_the_2021_minutes(world, settings, tmp_path):
+    if not SEED_2021.exists():
+        pytest.skip(f"the 2021 sample minutes are not here ({SEED_2021.name} is not shipped)")
+    settings.MEDIA_ROOT = tmp_path
+    output = run(SEED_2021)
+    assert "members: 13, participants: 15, apologies: 3, items: 10, sub items: 11" in output
+    assert "decisions: 13, actions raised: 20, actions reviewed: 4, closed: 1" in output
+    assert "[committee-typo]" in output and "[incident-mismatch]" in output
+    meeting = Meeting.objects.get(committee__code="OPSG", number=49)
+    assert meeting.classification == world.white_2021  # White as the 2021 policy has it
+    raised = sorted(meeting.actions_raised.values_list("reference", flat=True))
+    assert raised == [f"OPSG 49/{n:02d}" for n in range(1, 21)]
+    reviewed = {r.action.reference: r.status for r in meeting.action_reviews.all()}
+    assert reviewed == {
+        "OPSG 43/07": "closed",
+        "OPSG 45/CONF 02": "open",
+        "OPSG 47/08": "open",
+        "OPSG 45/CONF 03": "open",
+    }
+
+
+def test_the_history_names_the_import_and_keeps_its_source(client, world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    login(client, "secretary")
+    token = upload(client, OPSG_25).context["token"]
+    client.post("/import/commit/", {"token": token})
+    body = client.get("/committees/OPSG/meetings/25/history/").content.decode()
+    assert "From <a href=" in body and "opsg_25_minutes.txt</a>" in body
+    assert "by Sam Secretary" in body
+    document = ImportedDocument.objects.get()
+    url = f"/committees/OPSG/meetings/25/imports/{document.pk}/source"
+    response = client.get(url)
+    assert b"".join(response.streaming_content) == OPSG_25.read_bytes()
+    # Every record written carries the secretary in its history.
+    meeting = Meeting.objects.get(number=25)
+    assert meeting.history.earliest("history_date").history_user.username == "secretary"
+    login(client, "member")  # reads the circulated minutes, not the source
+    assert client.get("/committees/OPSG/meetings/25/history/").status_code == 200
+    assert client.get(url).status_code == 403
