@@ -28,7 +28,7 @@ from meetings.services import (
     render_minutes_pdf,
 )
 from tests.conftest import need
-from tests.imports.test_layout_text import people, visible
+from tests.imports.test_layout_text import actions_against_the_demo, people, visible
 
 # The mark makes pytest-django set up the test database, which the module's
 # fixture below fills: without a marked test it would reach the real one.
@@ -167,17 +167,8 @@ def test_the_actions_raised_are_25_01_to_25_18_as_printed(minutes):
 
 
 def test_the_actions_raised_match_the_demo(minutes):
-    items = by_number(minutes)
-    for expected in opsg25.ITEMS:
-        wanted = [
-            (a["reference"], a["owners"], a["text"], a["target_date"] or opsg25.NEXT_MAIN_MEETING)
-            for a in expected.get("actions", [])
-        ]
-        found = [
-            (a.reference, a.owners, a.text, a.target_date)
-            for a in items[expected["number"]].actions
-        ]
-        assert found == wanted, expected["number"]
+    for wanted, found in actions_against_the_demo(minutes):
+        assert found == wanted
 
 
 def test_the_reviews_match_the_demo(minutes):
