@@ -2,9 +2,12 @@
 
 A test that needs something absent (Chromium, PostgreSQL, Redis) is skipped
 with a one-line reason on a developer's machine; with CI=true such a skip is
-a failure, so CI cannot pass by testing less."""
+a failure, so CI cannot pass by testing less. The one exception: the 2021
+sample minutes, which the project may read but must not ship
+(`unshipped_seed`), are skipped wherever they are absent, CI included."""
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -20,10 +23,29 @@ def need(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+UNSHIPPED = "not shipped with the project:"
+# Beside the project's folder, as the team's shared folder lays it out;
+# SEEDS_DIR points elsewhere.
+SEEDS_DIR = Path(
+    os.environ.get("SEEDS_DIR") or Path(__file__).resolve().parents[2] / "shared" / "seeds"
+)
+
+
+def unshipped_seed(name: str) -> Path:
+    """A sample document the project may not ship (domain.md: the 2021
+    minutes are White, not for publication). Skipped, saying why, where absent."""
+    path = SEEDS_DIR / name
+    if not path.is_file():
+        pytest.skip(f"{UNSHIPPED} {name} is not in {SEEDS_DIR.name}/ here (set SEEDS_DIR)")
+    return path
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
+    if report.skipped and UNSHIPPED in str(report.longrepr):
+        return
     if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped under CI=true: {report.longrepr}"

@@ -13,6 +13,7 @@ from imports.models import ImportedDocument
 from incidents.models import IncidentReview
 from meetings.models import AgendaItem, Attendance, Decision, Meeting
 from tests.base import login
+from tests.conftest import unshipped_seed
 
 pytestmark = pytest.mark.django_db
 
@@ -241,14 +242,10 @@ def test_five_thousand_action_lines_without_minutes_around_them_write_nothing(
     assert record_size() == before
 
 
-SEED_2021 = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "001_12df44be4725d42b.txt"
-
-
 def test_the_command_imports_the_2021_minutes(world, settings, tmp_path):
-    if not SEED_2021.exists():
-        pytest.skip(f"the 2021 sample minutes are not here ({SEED_2021.name} is not shipped)")
+    seed = unshipped_seed("001_12df44be4725d42b.txt")
     settings.MEDIA_ROOT = tmp_path
-    output = run(SEED_2021)
+    output = run(seed)
     assert "members: 13, participants: 15, apologies: 3, items: 10, sub items: 11" in output
     assert "decisions: 13, actions raised: 20, actions reviewed: 4, closed: 1" in output
     assert "[committee-typo]" in output and "[incident-mismatch]" in output

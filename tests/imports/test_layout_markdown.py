@@ -9,12 +9,12 @@ import pytest
 
 from imports.layout_markdown import parse_markdown_layout
 from imports.parse import is_markdown, parse
+from tests.conftest import unshipped_seed
 
 D = datetime.date
 FIXTURES = Path(__file__).resolve().parents[2] / "imports" / "fixtures"
 SAMPLE = FIXTURES / "opsg_49_sample.md"
 OPSG_25 = FIXTURES / "opsg_25_minutes.txt"  # the 2019 minutes, which may be shipped
-SEED_49 = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "001_12df44be4725d42b.txt"
 
 
 @pytest.fixture(scope="module")
@@ -24,12 +24,8 @@ def sample():
 
 @pytest.fixture(scope="module")
 def seed_49():
-    if not SEED_49.exists():
-        pytest.skip(
-            "../shared/seeds/001_12df44be4725d42b.txt is absent: the OPSG 49 minutes are "
-            "White (not to be published) and are not shipped with the project"
-        )
-    return parse_markdown_layout(SEED_49.read_text(encoding="utf-8"))
+    seed = unshipped_seed("001_12df44be4725d42b.txt")
+    return parse_markdown_layout(seed.read_text(encoding="utf-8"))
 
 
 def item(minutes, number):
