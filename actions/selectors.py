@@ -28,8 +28,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from meetings.models import AgendaItem, Committee, Meeting, NextMeeting
+from meetings.models import Committee, Meeting, NextMeeting
 from meetings.selectors import meetings_for_committee
+from opsg.history import FieldChange, describe
 from opsg.workdays import is_working_day
 
 from .filters import ActionLogFilter, OwnersSummaryFilter, owned_by
@@ -43,7 +44,6 @@ from .models import (
     user_name,
 )
 from .reminders import OwnerWithoutEmail, reminders_due
-from .services import OWNERS_CHANGED
 
 SLUG_RE = re.compile(r"^(?P<code>[a-z][a-z0-9]*)-(?P<meeting>\d+)-(?P<conf>conf-)?(?P<seq>\d+)$")
 
@@ -218,20 +218,11 @@ def action_with_owners(reference: str) -> Action | None:
 
 
 @dataclass
-class Change:
-    """One field changed in one step of the audit trail."""
-
-    label: str
-    old: str
-    new: str
-
-
-@dataclass
 class HistoryEntry:
     when: datetime.datetime
     who: str
     kind: str  # "+" recorded, "~" changed, "-" deleted (simple-history's codes)
-    changes: list[Change] = field(default_factory=list)
+    changes: list[FieldChange] = field(default_factory=list)
 
 
 @dataclass
@@ -299,20 +290,12 @@ def action_history(action: Action) -> list[HistoryEntry]:
             deltas.append((entry, record, delta.changes))
         entries.append(entry)
         previous = record
-    names = _linked_names([change for _, _, changes in deltas for change in changes])
-    for entry, record, changes in deltas:
-        entry.changes = [
-            Change(
-                label=_label(change.field),
-                old=_shown(change.field, change.old, names),
-                new=_shown(change.field, change.new, names),
-            )
-            for change in changes
-        ]
-        reason = record.history_change_reason or ""
-        if reason.startswith(OWNERS_CHANGED):
-            old, _, new = reason.removeprefix(OWNERS_CHANGED).partition(" → ")
-            entry.changes.append(Change(label="Owners", old=old, new=new))
+    described = describe(
+        ((Action, record, changes) for _, record, changes in deltas),
+        item_name=lambda item: f"item {item.number} of {item.meeting}",
+    )
+    for (entry, _, _), changes in zip(deltas, described, strict=True):
+        entry.changes = changes
     # A save that changed only bookkeeping (the version a review bumps) is
     # not a change anyone made to the action.
     return [e for e in entries if e.kind != "~" or e.changes]
@@ -320,54 +303,6 @@ def action_history(action: Action) -> list[HistoryEntry]:
 
 def _who(user) -> str:
     return "the system" if user is None else user_name(user)
-
-
-def _label(name: str) -> str:
-    label = str(Action._meta.get_field(name).verbose_name)
-    return label[:1].upper() + label[1:]
-
-
-# The records a changed link of an action can point at.
-_LINKS = (Action, Committee, Meeting, AgendaItem)
-
-
-def _linked_names(changes) -> dict[tuple[type, int], str]:
-    """Names for the records a changed link pointed at, one query per kind."""
-    wanted: dict[type, set[int]] = {}
-    for change in changes:
-        target = getattr(Action._meta.get_field(change.field), "related_model", None)
-        if target in _LINKS:
-            wanted.setdefault(target, set()).update(
-                v for v in (change.old, change.new) if v is not None
-            )
-    names = {}
-    for model, ids in wanted.items():
-        rows = model.objects.filter(pk__in=ids)
-        if model is Meeting:
-            rows = rows.select_related("committee")
-        elif model is AgendaItem:
-            rows = rows.select_related("meeting__committee")
-        for obj in rows:
-            if model is AgendaItem:
-                names[model, obj.pk] = f"item {obj.number} of {obj.meeting}"
-            else:
-                names[model, obj.pk] = str(obj)
-    return names
-
-
-def _shown(name: str, value, names: dict) -> str:
-    if value is None or value == "":
-        return "—"
-    model_field = Action._meta.get_field(name)
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if model_field.related_model is not None:
-        return names.get((model_field.related_model, value), f"#{value} (since removed)")
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, datetime.date):
-        return f"{value:%d/%m/%Y}"
-    return str(value)
 
 
 # --- calendar feeds -----------------------------------------------------------

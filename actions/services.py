@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from meetings.models import AgendaItem, Committee, Meeting, Organisation, Person
 from opsg.concurrency import EditConflict, claim_version
+from opsg.history import OWNERS_CHANGED
 
 from .models import Action, ActionOwner, ActionReview, FeedToken, OwnerUpdate, ReferenceCounter
 
@@ -443,10 +444,6 @@ def action_update(
     action.save()
     _set_owners(action, owners)
     return action
-
-
-# How an owners' change is written into the action's history record.
-OWNERS_CHANGED = "Owners: "
 
 
 @transaction.atomic

@@ -2,20 +2,16 @@
 prefetches, so the page, the JSON document and the PDF share one query plan."""
 
 import datetime
-import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.contrib.auth import get_user_model
 from django.core.paginator import Page
 from django.db.models import CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.text import capfirst
 
 from actions.models import Action, ActionOwner, ActionReview, user_name
-from actions.services import OWNERS_CHANGED
 from incidents.models import IncidentReview
+from opsg.history import FieldChange, describe
 from opsg.pagination import paginate
 
 from .access import (
@@ -528,15 +524,6 @@ def modification_mentions(user, modification: Modification) -> dict:
 
 
 @dataclass
-class FieldChange:
-    """One field changed in one step of the record, shortened for a table."""
-
-    label: str
-    old: str
-    new: str
-
-
-@dataclass
 class HistoryLine:
     """One record django-simple-history kept of the meeting or one of its
     parts, as its history page shows it."""
@@ -569,7 +556,6 @@ _PARTS = {
     "action": (Action, {"version"}, ()),
     "review": (ActionReview, {"version", "order"}, ("action",)),
 }
-_TEXT_WIDTH = 60
 
 
 def meeting_history(
@@ -683,13 +669,9 @@ def meeting_history(
             deltas.append((line, model, record, delta.changes))
         lines.append(line)
 
-    names = _linked_names((model, change) for _, model, _, changes in deltas for change in changes)
-    for line, model, record, changes in deltas:
-        line.changes = [_field_change(model, change, names) for change in changes]
-        reason = record.history_change_reason or ""
-        if model is Action and reason.startswith(OWNERS_CHANGED):
-            old, _, new = reason.removeprefix(OWNERS_CHANGED).partition(" → ")
-            line.changes.append(FieldChange(label="Owners", old=old, new=new))
+    described = describe(((m, r, c) for _, m, r, c in deltas), shorten=True)
+    for (line, _, _, _), changes in zip(deltas, described, strict=True):
+        line.changes = changes
     found.object_list = lines
     return MeetingHistory(page=found, item=item)
 
@@ -737,72 +719,3 @@ def _what(kind: str, record, meeting: Meeting, items: dict) -> str:
         return f"Decision in {where}"
     incident = record.incident.reference if record.incident else "an incident since removed"
     return f"Incident review of {incident} in {where}"
-
-
-def _linked_names(changes) -> dict[tuple[type, object], str]:
-    """Names for the records changed links point at, one query per kind."""
-    wanted: dict[type, set] = {}
-    for model, change in changes:
-        target = model._meta.get_field(change.field).related_model
-        if target is not None:
-            wanted.setdefault(target, set()).update(
-                v for v in (change.old, change.new) if v is not None
-            )
-    names = {}
-    for target, ids in wanted.items():
-        rows = target.objects.filter(pk__in=ids)
-        if target is Meeting:
-            rows = rows.select_related("committee")
-        elif target is get_user_model():
-            rows = rows.select_related("person")
-        for obj in rows:
-            if target is AgendaItem:
-                names[target, obj.pk] = f"item {obj.number}"
-            elif target is get_user_model():
-                names[target, obj.pk] = user_name(obj)
-            else:
-                names[target, obj.pk] = str(obj)
-    return names
-
-
-def _field_change(model, change, names: dict) -> FieldChange:
-    model_field = model._meta.get_field(change.field)
-    old = _shown(model_field, change.old, names)
-    new = _shown(model_field, change.new, names)
-    if isinstance(change.old, str) and isinstance(change.new, str) and model_field.choices is None:
-        old, new = _around_the_difference(old, new)
-    return FieldChange(label=capfirst(str(model_field.verbose_name)), old=old, new=new)
-
-
-def _shown(model_field, value, names: dict) -> str:
-    if value is None or value == "" or value == []:
-        return "—"
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if model_field.related_model is not None:
-        return names.get((model_field.related_model, value), f"#{value} (since removed)")
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, datetime.datetime):
-        return f"{timezone.localtime(value):%d/%m/%Y %H:%M}"
-    if isinstance(value, datetime.date):
-        return f"{value:%d/%m/%Y}"
-    if isinstance(value, datetime.time):
-        return f"{value:%H:%M}"
-    if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    return str(value)
-
-
-def _around_the_difference(old: str, new: str) -> tuple[str, str]:
-    """Long texts (a narrative) shortened to where they start to differ."""
-    if len(old) <= _TEXT_WIDTH and len(new) <= _TEXT_WIDTH:
-        return old, new
-    same = len(os.path.commonprefix([old, new]))
-    start = max(0, same - _TEXT_WIDTH // 3)
-
-    def cut(text: str) -> str:
-        piece = text[start : start + _TEXT_WIDTH]
-        return ("…" if start else "") + piece + ("…" if start + _TEXT_WIDTH < len(text) else "")
-
-    return cut(old), cut(new)
