@@ -128,7 +128,7 @@ def minutes_page(meeting: Meeting, *, reader: Reader) -> dict:
     return {
         "meeting": meeting,
         "attendance": attendance_lists(meeting),
-        "reviews": reviews_in_order(meeting),
+        "reviews": meeting.shown_reviews,
         # The reviews table sits in the Actions Outstanding item, or after the items.
         "reviews_in_item": any(
             item.standing == AgendaItem.Standing.ACTIONS_OUTSTANDING for item in meeting.items.all()
@@ -139,15 +139,23 @@ def minutes_page(meeting: Meeting, *, reader: Reader) -> dict:
 def withhold(meeting: Meeting, reader: Reader) -> Meeting:
     """Mark, on a meeting read by `minutes_for_meeting`, what the reader may
     not see: each item taken in confidence (or every item of a confidential
-    session) or classified beyond them gets `withheld`, and CONF actions
-    leave the reviews. Readers see only that an item was taken in
-    confidence, under its number."""
+    session) or classified beyond them gets `withheld`; what is shown is
+    set once for the page, the JSON and the PDF alike: each item's
+    `shown_actions` and the meeting's `shown_reviews` (no CONF action for a
+    reader outside). Readers see only that an item was taken in confidence,
+    under its number."""
     whole_session = meeting.kind == Meeting.Kind.CONFIDENTIAL
-    meeting.in_confidence = reader.in_confidence
+
+    def shown(action: Action) -> bool:
+        return reader.in_confidence or not action.confidential
+
     for item in meeting.items.all():
         item.withheld = (not reader.in_confidence and (whole_session or item.confidential)) or (
             item.classification is not None and not reader.admits(item.classification)
         )
+        item.shown_actions = [] if item.withheld else [a for a in item.actions.all() if shown(a)]
+    reviews = [r for r in meeting.action_reviews.all() if shown(r.action)]
+    meeting.shown_reviews = sorted(reviews, key=lambda r: (r.order, r.pk))
     return meeting
 
 
@@ -158,30 +166,11 @@ def attendance_lists(meeting: Meeting) -> dict[str, list[Attendance]]:
     return lists
 
 
-def _action_shown(meeting: Meeting, action: Action) -> bool:
-    return getattr(meeting, "in_confidence", True) or not action.confidential
-
-
-def actions_raised(meeting: Meeting) -> list[Action]:
-    return [
-        action
-        for item in meeting.items.all()
-        if not getattr(item, "withheld", False)
-        for action in item.actions.all()
-        if _action_shown(meeting, action)
-    ]
-
-
-def reviews_in_order(meeting: Meeting) -> list[ActionReview]:
-    reviews = [r for r in meeting.action_reviews.all() if _action_shown(meeting, r.action)]
-    return sorted(reviews, key=lambda r: (r.order, r.pk))
-
-
 def incidents_mentioned(meeting: Meeting) -> list[str]:
     """Incidents reviewed at the meeting or named anywhere in its narrative."""
     found = set()
     for item in meeting.items.all():
-        if getattr(item, "withheld", False):
+        if item.withheld:
             continue
         found.update(review.incident.reference for review in item.incident_reviews.all())
         found.update(INCIDENT_MENTION.findall(f"{item.title}\n{item.narrative}"))
@@ -258,7 +247,7 @@ def minutes_document(meeting: Meeting, *, reader: Reader = EVERYTHING) -> dict:
                     {"verb": d.verb, "text": d.text, "points": d.points}
                     for d in item.decisions.all()
                 ],
-                "actions": [a.reference for a in item.actions.all() if _action_shown(meeting, a)],
+                "actions": [action.reference for action in item.shown_actions],
             }
             for item in meeting.items.all()
         ],
@@ -271,7 +260,8 @@ def minutes_document(meeting: Meeting, *, reader: Reader = EVERYTHING) -> dict:
                 "target_date": _date(action.target_date),
                 "target_note": action.target_note or None,
             }
-            for action in actions_raised(meeting)
+            for item in meeting.items.all()
+            for action in item.shown_actions
         ],
         "actions_reviewed": [
             {
@@ -286,7 +276,7 @@ def minutes_document(meeting: Meeting, *, reader: Reader = EVERYTHING) -> dict:
                 "update": review.update,
                 "status": review.status,
             }
-            for review in reviews_in_order(meeting)
+            for review in meeting.shown_reviews
         ],
         "incidents": incidents_mentioned(meeting),
         "next_meetings": [
