@@ -152,6 +152,13 @@ class Reader:
     admits: Callable[[Classification], bool]
     writes: bool = False
 
+    def reads(self, item: AgendaItem) -> bool:
+        """What the item says (its meeting loaded): `item_content_rule` for one item."""
+        taken_in_confidence = item.confidential or item.meeting.kind == Meeting.Kind.CONFIDENTIAL
+        if taken_in_confidence and not self.in_confidence:
+            return False
+        return item.classification is None or self.admits(item.classification)
+
 
 def reader_for(user, committee: Committee) -> Reader:
     return Reader(
@@ -215,14 +222,7 @@ def item_content_rule(user, prefix: str = "") -> Q:
 
 def item_content_admits(user, item: AgendaItem) -> bool:
     """`item_content_rule` for one item (its meeting and committee loaded)."""
-    committee = item.meeting.committee
-    if (item.confidential or item.meeting.kind == Meeting.Kind.CONFIDENTIAL) and (
-        not reads_in_confidence(user, committee)
-    ):
-        return False
-    return item.classification is None or classification_admits(
-        user, item.classification, committee
-    )
+    return reader_for(user, item.meeting.committee).reads(item)
 
 
 def visible_items(user) -> QuerySet[AgendaItem]:

@@ -144,15 +144,12 @@ def withhold(meeting: Meeting, reader: Reader) -> Meeting:
     `shown_actions` and the meeting's `shown_reviews` (no CONF action for a
     reader outside). Readers see only that an item was taken in confidence,
     under its number."""
-    whole_session = meeting.kind == Meeting.Kind.CONFIDENTIAL
 
     def shown(action: Action) -> bool:
         return reader.in_confidence or not action.confidential
 
     for item in meeting.items.all():
-        item.withheld = (not reader.in_confidence and (whole_session or item.confidential)) or (
-            item.classification is not None and not reader.admits(item.classification)
-        )
+        item.withheld = not reader.reads(item)
         item.shown_actions = [] if item.withheld else [a for a in item.actions.all() if shown(a)]
     reviews = [r for r in meeting.action_reviews.all() if shown(r.action)]
     meeting.shown_reviews = sorted(reviews, key=lambda r: (r.order, r.pk))
