@@ -77,20 +77,24 @@ def actions_against_the_demo(minutes) -> list[tuple[list, list]]:
 # --- what the shipped minutes hold ------------------------------------------
 
 
+# OPSG 25's figures, as the issue gives them (the flags aside).
+OPSG_25_COUNTS = {
+    "members": 15,
+    "participants": 22,
+    "apologies": 4,
+    "items": 20,
+    "sub_items": 0,
+    "decisions": 20,
+    "actions_raised": 18,
+    "actions_reviewed": 10,
+    "closed": 3,
+    "incidents": 2,
+}
+
+
 def test_the_counts(minutes):
     counts = minutes.counts()
-    assert {key: counts[key] for key in counts if key != "flags"} == {
-        "members": 15,
-        "participants": 22,
-        "apologies": 4,
-        "items": 20,
-        "sub_items": 0,
-        "decisions": 20,
-        "actions_raised": 18,
-        "actions_reviewed": 10,
-        "closed": 3,
-        "incidents": 2,
-    }
+    assert {key: counts[key] for key in counts if key != "flags"} == OPSG_25_COUNTS
 
 
 def test_the_header(minutes):
