@@ -33,9 +33,15 @@ def parse(text: str) -> ParsedMinutes:
 
 
 def parse_upload(data: bytes, filename: str) -> ParsedMinutes:
-    """An uploaded .docx, .pdf, .md or .txt file, read. Raises ValueError
-    (a message for the person uploading) when the file cannot be read as
-    text; once it can, parsing never raises.
+    """An uploaded .docx, .pdf, .md or .txt file, read (see read_upload)."""
+    return read_upload(data, filename)[1]
+
+
+def read_upload(data: bytes, filename: str) -> tuple[str, ParsedMinutes]:
+    """An uploaded .docx, .pdf, .md or .txt file: the text it was read from
+    (which the flags' line numbers count in) and what was read. Raises
+    ValueError (a message for the person uploading) when the file cannot be
+    read as text; once it can, parsing never raises.
 
     A PDF is read both ways pdftotext offers (see imports.extract) and the
     reading that found more with fewer doubts is kept: the 2019 minutes'
@@ -44,12 +50,13 @@ def parse_upload(data: bytes, filename: str) -> ParsedMinutes:
     suffix = Path(filename or "").suffix.lower()
     text = extract_text(data, filename)
     if suffix == DOCX_SUFFIX:
-        return parse_markdown_layout(text)  # Word is always written out as Markdown
+        return text, parse_markdown_layout(text)  # Word is always written out as Markdown
     parsed = parse(text)
     if suffix != PDF_SUFFIX:
-        return parsed
-    other = parse(extract_text(data, filename, pdf_layout=True))
-    return other if score(other) > score(parsed) else parsed
+        return text, parsed
+    other_text = extract_text(data, filename, pdf_layout=True)
+    other = parse(other_text)
+    return (other_text, other) if score(other) > score(parsed) else (text, parsed)
 
 
 def score(minutes: ParsedMinutes) -> int:

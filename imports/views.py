@@ -12,9 +12,9 @@ from meetings.models import Committee
 
 from . import pending
 from .access import import_committee, import_committees, imported_document_for_user
-from .extract import MAX_UPLOAD_BYTES, extract_text, read_limited, too_large_message
+from .extract import MAX_UPLOAD_BYTES, read_limited, too_large_message
 from .forms import UploadForm
-from .parse import parse
+from .parse import read_upload
 from .services import import_minutes
 
 
@@ -29,20 +29,21 @@ def upload(request):
             if upload.size > MAX_UPLOAD_BYTES:
                 raise ValueError(too_large_message(MAX_UPLOAD_BYTES))
             data = read_limited(upload)
-            text = extract_text(data, upload.name)
+            text, parsed = read_upload(data, upload.name)
         except ValueError as exc:
             form.add_error("file", str(exc))
         else:
             token = pending.keep(data, upload.name)
             committee = form.cleaned_data["committee"]
-            return _review(request, token, text, committee.code if committee else "")
+            return _review(request, token, text, parsed, committee.code if committee else "")
     return render(
         request, "imports/upload.html", {"form": form}, status=422 if form.errors else 200
     )
 
 
-def _review(request, token: str, text: str, committee: str, error: str = "", status: int = 200):
-    parsed = parse(text)
+def _review(
+    request, token: str, text: str, parsed, committee: str, error: str = "", status: int = 200
+):
     flagged = {flag.line for flag in parsed.flags}
     lines = [(n, line, n in flagged) for n, line in enumerate(text.split("\n"), start=1)]
     return render(
@@ -81,8 +82,7 @@ def commit(request):
     except ValueError as exc:
         messages.error(request, str(exc))
         return redirect("import")
-    text = extract_text(data, name)
-    parsed = parse(text)
+    text, parsed = read_upload(data, name)
     code = chosen or parsed.committee
     if not Committee.objects.filter(code__iexact=code).exists():
         error = (
@@ -90,14 +90,14 @@ def commit(request):
             if code
             else "The document does not name its committee: choose it."
         )
-        return _review(request, token, text, chosen, error, status=422)
+        return _review(request, token, text, parsed, chosen, error, status=422)
     committee = import_committee(request.user, code)
     try:
         outcome = import_minutes(
             parsed=parsed, source=data, filename=name, by=request.user, committee=committee.code
         )
     except ValidationError as exc:
-        return _review(request, token, text, chosen, " ".join(exc.messages), status=422)
+        return _review(request, token, text, parsed, chosen, " ".join(exc.messages), status=422)
     pending.forget(token)
     meeting = outcome.meeting
     if outcome.created:

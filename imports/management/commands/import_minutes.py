@@ -6,10 +6,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from imports.extract import MAX_UPLOAD_BYTES, too_large_message
 from imports.parse import parse_upload
 from imports.services import import_minutes
-
-MAX_BYTES = 20 * 1024 * 1024
 
 
 class _DryRun(Exception):
@@ -33,8 +32,8 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file.")
-        if path.stat().st_size > MAX_BYTES:
-            raise CommandError(f"{path.name}: larger than {MAX_BYTES // (1024 * 1024)} MB.")
+        if path.stat().st_size > MAX_UPLOAD_BYTES:
+            raise CommandError(f"{path.name}: {too_large_message(MAX_UPLOAD_BYTES)}")
         data = path.read_bytes()
         try:
             parsed = parse_upload(data, path.name)
