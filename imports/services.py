@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from actions.models import Action, ActionReview
@@ -140,9 +141,12 @@ def _organisation(name: str) -> Organisation | None:
 
 
 def _person(name: str, organisation: Organisation | None) -> Person:
+    """The person of that name: of that organisation if one is known, else
+    one with no organisation recorded; created if there is neither."""
     found = Person.objects.filter(name=name)
     if organisation is not None:
-        found = found.filter(organisation__in=[organisation, None]).order_by("organisation")
+        found = found.filter(Q(organisation=organisation) | Q(organisation__isnull=True))
+        found = found.order_by(F("organisation").asc(nulls_last=True))
     person = found.first()
     return person or Person.objects.create(name=name, organisation=organisation)
 

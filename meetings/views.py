@@ -122,14 +122,25 @@ def minutes_pdf(request, code, number):
     PDF page, which shows a render under way or offers to start one."""
     meeting = meeting_for_user(request.user, code, number)
     document = selectors.minutes_pdf_current(meeting)
-    try:
-        stored = document.file.open("rb") if document is not None else None
-    except FileNotFoundError:
-        logger.error("Stored PDF %s of %s is missing from disk", document.file.name, meeting)
-        messages.error(request, "The stored PDF could not be found: export it again.")
-        stored = None
-    if stored is None:
+    response = _pdf_download(document)
+    if response is None:
+        if document is not None:
+            messages.error(request, "The stored PDF could not be found: export it again.")
         return redirect("minutes-pdf-status", meeting.committee.code, meeting.number)
+    return response
+
+
+def _pdf_download(document) -> FileResponse | None:
+    """A stored PDF as a download; None when there is none, or its file is gone."""
+    if document is None:
+        return None
+    try:
+        stored = document.file.open("rb")
+    except FileNotFoundError:
+        logger.error(
+            "Stored PDF %s of %s is missing from disk", document.file.name, document.meeting
+        )
+        return None
     return FileResponse(
         stored, as_attachment=True, filename=document.download_name, content_type="application/pdf"
     )
@@ -177,18 +188,10 @@ def published_detail(request, code, number):
 
 @require_GET
 def published_pdf(request, code, number):
-    meeting = published_meeting(code, number)
-    document = selectors.published_pdf(meeting)
-    try:
-        stored = document.file.open("rb") if document is not None else None
-    except FileNotFoundError:
-        logger.error("Stored PDF %s of %s is missing from disk", document.file.name, meeting)
-        stored = None
-    if stored is None:
+    response = _pdf_download(selectors.published_pdf(published_meeting(code, number)))
+    if response is None:
         raise Http404("No PDF of these minutes has been issued yet.")
-    return FileResponse(
-        stored, as_attachment=True, filename=document.download_name, content_type="application/pdf"
-    )
+    return response
 
 
 @require_GET

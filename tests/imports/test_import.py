@@ -280,3 +280,15 @@ def test_the_history_names_the_import_and_keeps_its_source(client, world, settin
     login(client, "member")  # reads the circulated minutes, not the source
     assert client.get("/committees/OPSG/meetings/25/history/").status_code == 200
     assert client.get(url).status_code == 403
+
+
+def test_people_already_known_are_not_created_again(world, settings, tmp_path):
+    """Sam Secretary of SECAS, or someone of that name with no organisation
+    recorded, is the same person when the minutes list them under SECAS."""
+    from imports.services import _person
+    from meetings.models import Person
+
+    assert _person("Sam Secretary", world.secas) == world.secretary
+    unattached = Person.objects.create(name="Una Attached")
+    assert _person("Una Attached", world.dcc) == unattached
+    assert _person("Nova Newcomer", world.dcc).organisation == world.dcc
