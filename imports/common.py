@@ -9,7 +9,7 @@ Decision.Verb is read for the verbs only."""
 import datetime
 import re
 
-from imports.parsed import Flag, ParsedAction, ParsedDecision, ParsedItem
+from imports.parsed import Flag, ParsedAction, ParsedDecision, ParsedItem, ParsedReview
 from meetings.models import Decision
 
 VERBS = tuple(Decision.Verb.values)
@@ -501,4 +501,43 @@ def incident_mismatch(item: ParsedItem) -> Flag | None:
         "incident-mismatch",
         f"Item {item.number}'s heading names {', '.join(named)} but its text names only "
         f"{', '.join(mentioned)}.",
+    )
+
+
+# --- how a closed action ended ---------------------------------------------
+
+_SUPERSEDED = re.compile(
+    r"\b[Ss]upersed\w*\s+by\b[^.;]*?\b(?P<code>[A-Z]{2,8})[\s_]+(?P<number>\d+/(?:CONF\s*)?\d+)"
+)
+# "transferred to the Technical and Business Architecture Sub-Committee (TABASC)":
+# the committee's code, in brackets or on its own, before the sentence ends.
+_TRANSFERRED = re.compile(r"\b[Tt]ransferr\w*\s+to\b[^.;]*?\(?\b(?P<code>[A-Z][A-Z0-9]{2,9})\b\)?")
+_ABSORBED = re.compile(r"\b(?:as|a)\s+part\s+of\s+(?:the\s+)?(?P<work>[^.;,]+)", re.I)
+
+
+def read_outcome(review: ParsedReview) -> Flag | None:
+    """A closed row's outcome when its update says how the action ended:
+    superseded by a new action, transferred to another committee, or absorbed
+    into other work ("investigated as part of the Operational Metrics
+    Project"). What was read is flagged for the secretary to check; an
+    update that says none of these leaves the action completed."""
+    if review.status != "closed" or not review.update:
+        return None
+    text = " ".join(review.update.split())
+    if match := _SUPERSEDED.search(text):
+        review.outcome = "superseded"
+        review.superseded_by = f"{match['code']} {' '.join(match['number'].split())}"
+        said = f"superseded by {review.superseded_by}"
+    elif match := _TRANSFERRED.search(text):
+        review.outcome, review.transferred_to = "transferred", match["code"]
+        said = f"transferred to {review.transferred_to}"
+    elif match := _ABSORBED.search(text):
+        review.outcome = "absorbed"
+        said = f"absorbed into {match['work'].strip()}"
+    else:
+        return None
+    return Flag(
+        review.line,
+        "outcome-read",
+        f"{review.reference}: closed as {said}, as its update says; check it.",
     )

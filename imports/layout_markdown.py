@@ -41,6 +41,7 @@ from imports.common import (
     parse_date,
     read_action,
     read_decisions,
+    read_outcome,
 )
 from imports.parsed import (
     Flag,
@@ -756,6 +757,8 @@ def parse_markdown_layout(text: str) -> ParsedMinutes:
     flag_unstated(context.unstated, minutes.flags)
     place_front_lines(unplaced, sections, minutes)
     check_layout(minutes)
+    flag_closing_blocks(minutes)
+    minutes.flags.extend(filter(None, map(read_outcome, minutes.reviews)))
     minutes.flags.sort(key=lambda flag: flag.line)
     return minutes
 
@@ -774,6 +777,34 @@ def finish_item(item: ParsedItem, minutes: ParsedMinutes) -> None:
     item.incidents = incidents_in("\n".join(words))
     if flag := incident_mismatch(item):
         minutes.flags.append(flag)
+
+
+def flag_closing_blocks(minutes: ParsedMinutes) -> None:
+    """The decisions and actions after an item's last sub-item are read as
+    that sub-item's, which the page cannot tell apart from the whole item's
+    closing block. When a decision there names the parent item ("The OPSG
+    NOTED the SEC Panel Reports" closing 3.5, under "3. SEC Panel Reports"),
+    the secretary is told that block may be item 3's."""
+    for parent in minutes.items:
+        subs = [item for item in minutes.items if item.number.startswith(parent.number + ".")]
+        title = parent.title.strip(" .").lower()
+        if not subs or len(title) < 4:
+            continue
+        last = subs[-1]
+        naming = [d for d in last.decisions if title in d.text.lower()]
+        if naming and last.title.strip(" .").lower() not in naming[0].text.lower():
+            count = len(last.actions)
+            what = f" and {last.number}'s {count} action{'s' * (count != 1)}" if count else ""
+            decision = f"{naming[0].verb} {naming[0].text}"
+            minutes.flags.append(
+                Flag(
+                    naming[0].line,
+                    "placement",
+                    f"Item {last.number} closes with \u201c{decision}\u201d, which names item "
+                    f"{parent.number} ({parent.title}): that decision{what} may belong to item "
+                    f"{parent.number} as a whole; they are kept under {last.number}.",
+                )
+            )
 
 
 def place_front_lines(unplaced: list[Line], sections: list[_Section], minutes) -> None:

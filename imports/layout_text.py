@@ -65,6 +65,7 @@ from imports.common import (
     parse_time,
     read_action,
     read_decisions,
+    read_outcome,
     split_decision,
 )
 from imports.parsed import (
@@ -167,6 +168,7 @@ def _parse(text: str) -> ParsedMinutes:
     if not minutes.committee:
         _guess_committee(minutes, lines[first_item_at:])
     _read_items(lines[first_item_at:], minutes)
+    minutes.flags.extend(filter(None, map(read_outcome, minutes.reviews)))
     order = {"member": 0, "participant": 1, "apology": 2}
     minutes.attendance.sort(key=lambda person: order[person.section])
     minutes.flags.sort(key=lambda flag: flag.line)

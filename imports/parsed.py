@@ -89,6 +89,12 @@ class ParsedReview:
     revised_target_note: str = ""
     update: str = ""  # Markdown
     status: str = "open"  # "open" or "closed"
+    # How a closed action ended, as its update says (imports.common.read_outcome):
+    # "" (completed), "superseded" (by `superseded_by`), "transferred" (to the
+    # committee `transferred_to`) or "absorbed" into other work.
+    outcome: str = ""
+    superseded_by: str = ""  # "OPSG 25/01"
+    transferred_to: str = ""  # a committee's code, "TABASC"
 
 
 @dataclass

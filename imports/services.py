@@ -41,7 +41,9 @@ from .parsed import ParsedAction, ParsedMinutes, ParsedPerson, ParsedReview
 _STANDING = {
     "previous meeting minutes": AgendaItem.Standing.PREVIOUS_MINUTES,
     "actions outstanding": AgendaItem.Standing.ACTIONS_OUTSTANDING,
+    "major incidents": AgendaItem.Standing.MAJOR_INCIDENTS,
     "any other business": AgendaItem.Standing.AOB,
+    "any other business (aob)": AgendaItem.Standing.AOB,
 }
 
 
@@ -156,7 +158,11 @@ def _attendance(meeting: Meeting, lines: list[ParsedPerson]) -> None:
     for order, line in enumerate(lines, start=1):
         section = sections.get(line.section, Attendance.Section.APOLOGY)
         is_member = section == Attendance.Section.MEMBER
-        organisation = None if is_member else _organisation(line.group)
+        organisation = _organisation(line.group)
+        if is_member and organisation is not None and organisation.is_group:
+            # A member's category may be a body ("DCC": its people work there),
+            # but not a group of bodies ("Large Supplier").
+            organisation = None
         person = _person(line.name, organisation)
         if meeting.attendance.filter(person=person).exists():
             continue  # listed twice in the source: the first line stands (flagged by the parser)
@@ -281,7 +287,24 @@ def _reviews(meeting: Meeting, rows: list[ParsedReview]) -> None:
             revised_target_date=row.revised_target_date,
             revised_target_note=row.revised_target_note,
             order=order,
+            **_outcome(meeting, row),
         )
+
+
+def _outcome(meeting: Meeting, row: ParsedReview) -> dict:
+    """How a closed action ended, as the parser read it from the update
+    (and flagged); completed when what it names is not in the record."""
+    if row.outcome == "superseded":
+        reference = _own_reference(row.superseded_by, meeting.committee)
+        if successor := Action.objects.filter(reference=reference).first():
+            return {"outcome": Action.Outcome.SUPERSEDED, "superseded_by": successor}
+    elif row.outcome == "transferred":
+        found = Committee.objects.filter(code__iexact=row.transferred_to)
+        if target := found.exclude(pk=meeting.committee_id).first():
+            return {"outcome": Action.Outcome.TRANSFERRED, "transferred_to": target}
+    elif row.outcome == "absorbed":
+        return {"outcome": Action.Outcome.ABSORBED}
+    return {"outcome": Action.Outcome.COMPLETED}
 
 
 def _advance(meeting: Meeting, parsed: ParsedMinutes, by) -> None:

@@ -1,23 +1,31 @@
 """Writes the demo content (OPSG meeting 25) into the database.
 
-Idempotent: every row is looked up before it is created, and actions go
-through the services so their references come from the same counters the
-application uses. A second run finds everything in place and writes
-nothing; a demo login's password changes only when a different one is given."""
+The meeting is imported from the shipped text of its minutes, as a
+secretary would bring in an old meeting (imports.services.import_minutes),
+after the committees, organisations and classifications the import looks up
+are in place; then the demo corrects what the PDF's text lost (links, a
+footnote's place: see opsg25) and fills in what the minutes leave to other
+records (incident details, committee roles, the date the draft went out).
+
+Idempotent: the import recognises its own source file and changes nothing
+the second time, and every other row is looked up before it is written. A
+second run writes nothing; a demo login's password changes only when a
+different one is given."""
 
 import datetime
 import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from actions.models import Action, ActionReview
-from actions.services import action_raise, action_record_existing, action_review_record
+from actions.models import Action
+from imports.parse import read_upload
+from imports.parsed import ParsedItem, ParsedMinutes
+from imports.services import import_minutes
 from incidents.models import Incident, IncidentReview
-from incidents.services import incident_mentions_refresh
 from meetings.models import (
-    AgendaItem,
     Attendance,
     Classification,
     Committee,
@@ -25,7 +33,6 @@ from meetings.models import (
     Decision,
     Meeting,
     Modification,
-    NextMeeting,
     Organisation,
     Person,
 )
@@ -64,15 +71,9 @@ def load_demo(*, password: str | None, logins: bool | None = None) -> dict:
         organisations = _organisations()
         _classifications()
         _modifications()
-        meeting = _meeting(committees[data.OPSG])
-        people = _attendance(meeting, organisations)
-        _roles(committees[data.OPSG], people)
-        items = _items(meeting)
-        _actions_raised(meeting, items, organisations)
-        _actions_reviewed(meeting, committees, organisations)
-        _incidents(items)
-        for item in items.values():
-            incident_mentions_refresh(item=item)
+        meeting = _import(committees[data.OPSG])
+        _roles(meeting)
+        _incidents(meeting)
         users = _logins(committees[data.OPSG], organisations, password) if logins else 0
     return _counts(meeting) | {"logins": users}
 
@@ -113,77 +114,68 @@ def _classifications() -> None:
         )
 
 
-def _meeting(committee: Committee) -> Meeting:
-    row = data.MEETING
-    label, effective_from = row["classification"]
-    meeting, _ = Meeting.objects.get_or_create(
-        committee=committee,
-        number=row["number"],
-        defaults=dict(
-            kind=row["kind"],
-            date=row["date"],
-            start_time=row["start_time"],
-            end_time=row["end_time"],
-            location=row["location"],
-            classification=Classification.objects.get(label=label, effective_from=effective_from),
-            status=row["status"],
-            circulated_at=datetime.datetime(*row["circulated_at"], tzinfo=LONDON),
-        ),
-    )
-    # Action targets default to the next meeting, so it must exist before
-    # any action is raised.
-    for nxt in data.NEXT_MEETINGS:
-        NextMeeting.objects.get_or_create(meeting=meeting, kind=nxt["kind"], date=nxt["date"])
-    return meeting
+def _import(committee: Committee) -> Meeting:
+    source = data.SOURCE.read_bytes()
+    _, parsed = read_upload(source, data.SOURCE_NAME)
+    _correct(parsed)
+    try:
+        outcome = import_minutes(
+            parsed=parsed, source=source, filename=data.SOURCE_NAME, committee=committee.code
+        )
+    except ValidationError as error:
+        raise DemoDataConflict(" ".join(error.messages)) from None
+    if outcome.created:
+        circulated_at = datetime.datetime(*data.CIRCULATED_AT, tzinfo=LONDON)
+        Meeting.objects.filter(pk=outcome.meeting.pk).update(circulated_at=circulated_at)
+        outcome.meeting.refresh_from_db()
+    return outcome.meeting
 
 
-def _person(entry: dict, organisations: dict[str, Organisation]) -> Person:
-    organisation = organisations[entry["organisation"]] if entry["organisation"] else None
-    return Person.objects.get_or_create(name=entry["name"], organisation=organisation)[0]
+def _correct(parsed: ParsedMinutes) -> None:
+    """Put back what the PDF's text lost, as the secretary would after
+    importing: split paragraphs, the links' words, the footnotes' marks."""
+    items = {item.number: item for item in parsed.items}
+    for number, read, printed in data.TEXT_FIXES:
+        _replace_once(items[number], read, printed)
+    for number, marked, url in data.LINKS:
+        before, rest = marked.split("[", 1)
+        words, after = rest.split("]", 1)
+        _replace_once(items[number], before + words + after, f"{before}[{words}]({url}){after}")
+    for number, position, anchor, label in data.FOOTNOTES:
+        item = items[number]
+        note = f"[^{label}]:"
+        narrative, found, footnote = item.narrative.partition(note)
+        decision = item.decisions[position]
+        if not found or decision.text.count(anchor) != 1:
+            raise DemoDataConflict(
+                f"Item {number}: footnote {label} is not where the demo expects."
+            )
+        item.narrative = narrative.rstrip()
+        decision.text = decision.text.replace(anchor, f"{anchor}[^{label}]")
+        decision.text += f"\n\n{note}{footnote.rstrip()}"
 
 
-def _attendance(meeting: Meeting, organisations) -> dict[str, list[tuple[Person, str]]]:
-    """Attendance lines in printed order; returns each section's (person, group)."""
-    people: dict[str, list[tuple[Person, str]]] = {}
-    sections = [
-        (Attendance.Section.MEMBER, data.MEMBERS),
-        (Attendance.Section.PARTICIPANT, data.PARTICIPANTS),
-        (Attendance.Section.APOLOGY, data.APOLOGIES),
-    ]
-    for section, groups in sections:
-        people[section] = []
-        order = 0
-        for group, entries in groups:
-            for entry in entries:
-                order += 1
-                person = _person(entry, organisations)
-                is_member = section == Attendance.Section.MEMBER
-                Attendance.objects.get_or_create(
-                    meeting=meeting,
-                    person=person,
-                    defaults=dict(
-                        section=section,
-                        category=group if is_member else "",
-                        represents="" if is_member else group,
-                        is_alternate=entry["is_alternate"],
-                        remote=entry["remote"],
-                        part=entry["part"],
-                        role=entry["role"],
-                        order=order,
-                    ),
-                )
-                people[section].append((person, group))
-    return people
+def _replace_once(item: ParsedItem, old: str, new: str) -> None:
+    if item.narrative.count(old) != 1:
+        raise DemoDataConflict(
+            f"Item {item.number} of the shipped minutes no longer reads {old!r} once: "
+            "the demo's corrections (meetings/demo/opsg25.py) need updating."
+        )
+    item.narrative = item.narrative.replace(old, new)
 
 
-def _roles(committee: Committee, people) -> None:
-    for person, category in people[Attendance.Section.MEMBER]:
-        if person.name == data.CHAIR:
+def _roles(meeting: Meeting) -> None:
+    """Every member line is a member of the committee; the chair and the
+    secretary hold their roles."""
+    committee = meeting.committee
+    members = meeting.attendance.filter(section=Attendance.Section.MEMBER).select_related("person")
+    for line in members:
+        if line.person.name == data.CHAIR:
             role, category = CommitteeRole.Role.CHAIR, ""
         else:
-            role = CommitteeRole.Role.MEMBER
+            role, category = CommitteeRole.Role.MEMBER, line.category
         CommitteeRole.objects.get_or_create(
-            committee=committee, person=person, role=role, defaults={"category": category}
+            committee=committee, person=line.person, role=role, defaults={"category": category}
         )
     name, organisation = data.SECRETARY
     secretary = Person.objects.get(name=name, organisation__short_name=organisation)
@@ -192,93 +184,29 @@ def _roles(committee: Committee, people) -> None:
     )
 
 
-def _items(meeting: Meeting) -> dict[str, AgendaItem]:
-    items = {}
-    for order, row in enumerate(data.ITEMS, start=1):
-        item, created = AgendaItem.objects.get_or_create(
-            meeting=meeting,
-            number=row["number"],
-            defaults=dict(
-                title=row["title"],
-                narrative=row["narrative"],
-                post_meeting_note=row.get("post_meeting_note", ""),
-                standing=row.get("standing", ""),
-                order=order,
-            ),
-        )
-        # Decisions have no natural key: an item that has any keeps them as they are.
-        if created or not item.decisions.exists():
-            for position, decision in enumerate(row.get("decisions", []), start=1):
-                Decision.objects.create(item=item, order=position, **decision)
-        items[row["number"]] = item
-    return items
-
-
-def _actions_raised(meeting: Meeting, items, organisations) -> None:
-    """Raise the new actions in the minutes' order, so they take 25/01, 25/02 …"""
-    for row in data.ITEMS:
-        for spec in row.get("actions", []):
-            if Action.objects.filter(reference=spec["reference"]).exists():
-                continue
-            action = action_raise(
-                meeting=meeting,
-                item=items[row["number"]],
-                owners=[organisations[name] for name in spec["owners"]],
-                text=spec["text"],
-                target_date=spec["target_date"],
-            )
-            # A gap in the counter (an action deleted by hand) would shift every
-            # later number: refuse rather than load the minutes mislabelled.
-            if action.reference != spec["reference"]:
-                raise DemoDataConflict(
-                    f"Expected {spec['reference']} but the next reference is {action.reference}; "
-                    "meeting 25's action numbering has been changed by hand."
-                )
-
-
-def _actions_reviewed(meeting: Meeting, committees, organisations) -> None:
-    for order, spec in enumerate(data.ACTIONS_REVIEWED, start=1):
-        action = action_record_existing(
-            committee=committees[data.OPSG],
-            reference=spec["reference"],
-            owners=[organisations[name] for name in spec["owners"]],
-            text=spec["text"],
-            raised_on=spec["raised_on"],
-            target_date=spec["last_target_date"],
-        )
-        if ActionReview.objects.filter(action=action, meeting=meeting).exists():
-            continue
-        superseded_by = spec.get("superseded_by")
-        transferred_to = spec.get("transferred_to")
-        action_review_record(
-            action=action,
-            meeting=meeting,
-            update=spec["update"],
-            status=spec["status"],
-            last_target_date=spec["last_target_date"],
-            revised_target_date=spec["revised_target_date"],
-            revised_target_note=spec["revised_target_note"],
-            order=order,
-            outcome=spec.get("outcome", Action.Outcome.COMPLETED),
-            superseded_by=Action.objects.get(reference=superseded_by) if superseded_by else None,
-            transferred_to=committees[transferred_to] if transferred_to else None,
-        )
-
-
-def _incidents(items) -> None:
+def _incidents(meeting: Meeting) -> None:
+    """What the incident records hold beyond the minutes' words: the import
+    found the incidents and the item reviewing them."""
     for spec in data.INCIDENTS:
         fields = {k: v for k, v in spec.items() if k not in ("reference", "review")}
-        incident, _ = Incident.objects.get_or_create(reference=spec["reference"], defaults=fields)
+        incident = Incident.objects.get(reference=spec["reference"])
         review = spec["review"]
-        item = items[review["item"]]
-        IncidentReview.objects.get_or_create(
-            incident=incident,
-            item=item,
-            defaults={k: v for k, v in review.items() if k not in ("item", "decisions", "actions")},
-        )
+        item = meeting.items.get(number=review["item"])
+        _update(incident, fields)
+        details = {k: v for k, v in review.items() if k not in ("item", "decisions", "actions")}
+        _update(IncidentReview.objects.get(incident=incident, item=item), details)
         decisions = list(item.decisions.order_by("order", "id"))
         incident.decisions.add(*(decisions[i] for i in review["decisions"]))
         incident.actions.add(*Action.objects.filter(reference__in=review["actions"]))
+
+
+def _update(instance, fields: dict) -> None:
+    """Save only what differs, so a second run writes nothing (and logs no history)."""
+    changed = {name: value for name, value in fields.items() if getattr(instance, name) != value}
+    if changed:
+        for name, value in changed.items():
+            setattr(instance, name, value)
+        instance.save()
 
 
 def _logins(committee: Committee, organisations, password: str | None) -> int:

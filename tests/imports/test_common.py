@@ -15,9 +15,10 @@ from imports.common import (
     parse_time,
     read_action,
     read_decisions,
+    read_outcome,
     split_decision,
 )
-from imports.parsed import ParsedAction, ParsedDecision, ParsedItem
+from imports.parsed import ParsedAction, ParsedDecision, ParsedItem, ParsedReview
 
 D = datetime.date
 MEETING = D(2019, 10, 1)
@@ -384,3 +385,51 @@ def test_no_mismatch_when_the_text_names_the_headings_incident_or_none():
     assert incident_mismatch(matching) is None
     assert incident_mismatch(silent) is None
     assert incident_mismatch(untitled) is None
+
+
+# --- how a closed action ended ----------------------------------------------
+
+
+def closed(update: str, status: str = "closed") -> ParsedReview:
+    return ParsedReview(
+        reference="OPSG 30/04", text="", owners=[], line=9, update=update, status=status
+    )
+
+
+@pytest.mark.parametrize(
+    ("update", "outcome", "superseded_by", "transferred_to"),
+    [
+        ("Closed and superseded by a new action (OPSG 31/02).", "superseded", "OPSG 31/02", ""),
+        (
+            "Superseded by OPSG 45/CONF 03 at the extraordinary meeting.",
+            "superseded",
+            "OPSG 45/CONF 03",
+            "",
+        ),
+        ("To be transferred to the TABASC to action.", "transferred", "", "TABASC"),
+        ("Transferred to the Technical Sub-Committee (TSC) for action.", "transferred", "", "TSC"),
+        ("Will be taken forward as part of the Operational Metrics Project.", "absorbed", "", ""),
+    ],
+)
+def test_a_closed_rows_update_says_how_the_action_ended(
+    update, outcome, superseded_by, transferred_to
+):
+    review = closed(update)
+    flag = read_outcome(review)
+    assert (review.outcome, review.superseded_by, review.transferred_to) == (
+        outcome,
+        superseded_by,
+        transferred_to,
+    )
+    assert (flag.line, flag.kind) == (9, "outcome-read")
+    assert flag.message.startswith("OPSG 30/04: closed as ")
+
+
+def test_an_open_row_or_a_plain_closure_reads_no_outcome():
+    for review in (
+        closed("Superseded by OPSG 31/02.", status="open"),
+        closed("The DCC presented the report. Status: Closed."),
+        closed(""),
+    ):
+        assert read_outcome(review) is None
+        assert (review.outcome, review.superseded_by, review.transferred_to) == ("", "", "")

@@ -64,7 +64,7 @@ def test_the_sample_counts(sample):
         "actions_reviewed": 3,
         "closed": 1,
         "incidents": 2,
-        "flags": 2,
+        "flags": 3,
     }
 
 
@@ -295,6 +295,25 @@ def test_the_layout_is_chosen_by_markdown_marks():
     assert parse(SAMPLE.read_text(encoding="utf-8")).counts()["members"] == 8
 
 
+def test_a_closing_block_naming_the_parent_item_is_flagged(sample):
+    [flag] = flags_of(sample, "placement")
+    assert flag.message == (
+        "Item 3.2 closes with \u201cNOTED the Service Reports.\u201d, which names item 3 "
+        "(Service Reports): that decision and 3.2's 4 actions may belong to item 3 as a whole; "
+        "they are kept under 3.2."
+    )
+    assert [a.reference for a in item(sample, "3.2").actions] == [
+        f"OPSG 49/{n:02d}" for n in range(1, 5)
+    ]
+
+
+def test_a_sub_items_own_decision_is_not_flagged():
+    text = SAMPLE.read_text(encoding="utf-8").replace(
+        "NOTED** the Service Reports", "NOTED** the report"
+    )
+    assert flags_of(parse_markdown_layout(text), "placement") == []
+
+
 # --- the real OPSG 49 minutes (read from ../shared, never shipped) ---------------------
 
 
@@ -329,6 +348,25 @@ def test_the_2021_minutes_actions_reviewed(seed_49):
         ("OPSG 45/CONF 03", "open"),
     ]
     assert seed_49.reviews[2].revised_target_note == "Revised date to be determined by DCC"
+
+
+def test_the_2021_minutes_closing_blocks_are_flagged(seed_49):
+    """49/01–06 and "The OPSG NOTED the SEC Panel Reports" follow 3.5's text
+    but close item 3; 9.3 ends with item 9's decision on the Major Incident
+    Review. Both are kept where they stand, and flagged at the decision."""
+    flags = flags_of(seed_49, "placement")
+    assert [(f.line, f.message.split(":")[0]) for f in flags] == [
+        (
+            154,
+            "Item 3.5 closes with \u201cNOTED the SEC Panel Reports.\u201d, which names item 3 (SEC Panel Reports)",
+        ),
+        (
+            322,
+            "Item 9.3 closes with \u201cNOTED the Major Incident Review.\u201d, which names item 9 (Major Incident Review)",
+        ),
+    ]
+    assert "3.5's 6 actions may belong to item 3 as a whole" in flags[0].message
+    assert "9.3's 1 action may belong" in flags[1].message
 
 
 def test_the_2021_minutes_incident_mismatch(seed_49):

@@ -1,6 +1,6 @@
 """The PDF-text layout (imports/layout_text.py) on the shipped OPSG 25
 minutes, compared with the hand-built demo of the same meeting
-(meetings/demo/opsg25.py), and on text that is not minutes at all."""
+(tests/opsg25_transcript.py), and on text that is not minutes at all."""
 
 import datetime
 import hashlib
@@ -11,7 +11,7 @@ import pytest
 
 import imports
 from imports.layout_text import parse_text_layout
-from meetings.demo import opsg25
+from tests import opsg25_transcript as opsg25
 
 D = datetime.date
 FIXTURE = Path(imports.__file__).parent / "fixtures" / "opsg_25_minutes.txt"
@@ -314,6 +314,46 @@ def test_reviews_match_the_demo(minutes):
         for r in opsg25.ACTIONS_REVIEWED
     ]
     assert found == wanted
+
+
+def outcomes(minutes) -> list[tuple[str, str, str, str]]:
+    return [(r.reference, r.outcome, r.superseded_by, r.transferred_to) for r in minutes.reviews]
+
+
+def outcomes_in_the_demo() -> list[tuple[str, str, str, str]]:
+    return [
+        (
+            r["reference"],
+            r.get("outcome", ""),
+            r.get("superseded_by", ""),
+            r.get("transferred_to", ""),
+        )
+        for r in opsg25.ACTIONS_REVIEWED
+    ]
+
+
+def test_how_the_closed_actions_ended_is_read_from_their_updates_and_flagged(minutes):
+    """11/02 "will be superseded by a new action (OPSG 25/01)", 20/06 "will
+    be investigated as part of the Operational Metrics Project", 24/06
+    "should therefore be transferred to the … (TABASC)"."""
+    assert outcomes(minutes) == outcomes_in_the_demo()
+    flagged = [(f.line, f.message) for f in minutes.flags if f.kind == "outcome-read"]
+    lines = {r.reference: r.line for r in minutes.reviews}
+    assert flagged == [
+        (
+            lines["OPSG 11/02"],
+            "OPSG 11/02: closed as superseded by OPSG 25/01, as its update says; check it.",
+        ),
+        (
+            lines["OPSG 20/06"],
+            "OPSG 20/06: closed as absorbed into Operational Metrics Project, as its update says; "
+            "check it.",
+        ),
+        (
+            lines["OPSG 24/06"],
+            "OPSG 24/06: closed as transferred to TABASC, as its update says; check it.",
+        ),
+    ]
 
 
 # --- text in this layout with other troubles ----------------------------------

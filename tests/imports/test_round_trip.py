@@ -1,6 +1,6 @@
 """The minutes PDF this app renders imports back to the meeting it came from.
 
-The demo's OPSG 25 (meetings/demo/opsg25.py) is rendered as meetings.services
+The demo's OPSG 25 (tests/opsg25_transcript.py) is rendered as meetings.services
 does for Export PDF — once as the circulated draft, with the DRAFT mark on
 every page, and once after the chair has approved and published it — and
 each PDF is read by imports.parse.parse_upload, as an upload would be. What
@@ -19,7 +19,6 @@ from django.test import override_settings
 
 from imports.extract import pdf_text
 from imports.parse import parse_upload
-from meetings.demo import opsg25
 from meetings.models import Meeting, MinutesDocument
 from meetings.services import (
     minutes_approve,
@@ -27,8 +26,16 @@ from meetings.services import (
     minutes_publish,
     render_minutes_pdf,
 )
+from tests import opsg25_transcript as opsg25
 from tests.conftest import need
-from tests.imports.test_layout_text import OPSG_25_COUNTS, actions_against_the_demo, people, visible
+from tests.imports.test_layout_text import (
+    OPSG_25_COUNTS,
+    actions_against_the_demo,
+    outcomes,
+    outcomes_in_the_demo,
+    people,
+    visible,
+)
 
 # The mark makes pytest-django set up the test database, which the module's
 # fixture below fills: without a marked test it would reach the real one.
@@ -189,6 +196,7 @@ def test_the_reviews_match_the_demo(minutes):
     assert found == wanted
     closed = [review.reference for review in minutes.reviews if review.status == "closed"]
     assert closed == ["OPSG 11/02", "OPSG 20/06", "OPSG 24/06"]
+    assert outcomes(minutes) == outcomes_in_the_demo()
 
 
 def test_the_incidents(minutes):
@@ -243,12 +251,13 @@ def test_only_the_expected_doubts_are_flagged(minutes):
     letters and the tables' captions are page furniture. What is flagged is
     what this importer always leaves to the secretary."""
     kinds = [flag.kind for flag in minutes.flags]
-    assert kinds == ["incident-review", "incident-review", "footnote", "owner-guess"], [
+    outcomes = ["outcome-read"] * 3  # 11/02 superseded, 20/06 absorbed, 24/06 transferred
+    assert kinds == [*outcomes, "incident-review", "incident-review", "footnote", "owner-guess"], [
         (flag.line, flag.kind, flag.message) for flag in minutes.flags
     ]
     messages = [flag.message for flag in minutes.flags]
-    assert all(incident in " ".join(messages[:2]) for incident in INCIDENTS)
-    assert "[^1]" in messages[2] and "OPSG 25/08" in messages[3]
+    assert all(incident in " ".join(messages[3:5]) for incident in INCIDENTS)
+    assert "[^1]" in messages[5] and "OPSG 25/08" in messages[6]
 
 
 def test_no_page_furniture_reaches_the_text(minutes):
