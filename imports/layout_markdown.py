@@ -795,7 +795,7 @@ def flag_closing_blocks(minutes: ParsedMinutes) -> None:
         if naming and last.title.strip(" .").lower() not in naming[0].text.lower():
             count = len(last.actions)
             what = f" and {last.number}'s {count} action{'s' * (count != 1)}" if count else ""
-            decision = f"{naming[0].verb} {naming[0].text}"
+            decision = f"{naming[0].verb} {naming[0].text}".rstrip(".")
             minutes.flags.append(
                 Flag(
                     naming[0].line,

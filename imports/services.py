@@ -8,6 +8,7 @@ before (raised at, or reviewed by, a meeting imported earlier) get this
 meeting's review; actions not seen before are created from what the table
 says of them."""
 
+import datetime
 import hashlib
 from dataclasses import dataclass
 
@@ -55,11 +56,19 @@ class ImportOutcome:
 
 
 def import_minutes(
-    *, parsed: ParsedMinutes, source: bytes, filename: str, by=None, committee: str = ""
+    *,
+    parsed: ParsedMinutes,
+    source: bytes,
+    filename: str,
+    by=None,
+    committee: str = "",
+    circulated_at: datetime.datetime | None = None,
 ) -> ImportOutcome:
     """Write `parsed` (from imports.parse) in one transaction, or nothing.
     `committee`: the committee's code when the document does not say, or
-    says it wrongly. Raises ValidationError with a sentence for the user."""
+    says it wrongly; `circulated_at`: when the minutes went out, where that
+    is known (else the moment of the import). Raises ValidationError with a
+    sentence for the user."""
     sha256 = hashlib.sha256(source).hexdigest()
     code = (committee or parsed.committee or "").strip().upper()
     if parsed.number is None or parsed.date is None:
@@ -82,7 +91,7 @@ def import_minutes(
         _attendance(meeting, parsed.attendance)
         _items(meeting, parsed)
         _reviews(meeting, parsed.reviews)
-        _advance(meeting, parsed, by)
+        _advance(meeting, parsed, by, circulated_at)
         document = ImportedDocument(
             meeting=meeting,
             filename=filename[-255:] or "minutes.txt",
@@ -307,10 +316,10 @@ def _outcome(meeting: Meeting, row: ParsedReview) -> dict:
     return {"outcome": Action.Outcome.COMPLETED}
 
 
-def _advance(meeting: Meeting, parsed: ParsedMinutes, by) -> None:
+def _advance(meeting: Meeting, parsed: ParsedMinutes, by, circulated_at) -> None:
     """Draft minutes come in as circulated (they were sent out); final ones
     as approved and published."""
-    minutes_circulate(meeting=meeting, by=by)
+    minutes_circulate(meeting=meeting, by=by, at=circulated_at)
     if parsed.final:
         minutes_approve(meeting=meeting, at_meeting=None, by=by)
         minutes_publish(meeting=meeting, by=by)

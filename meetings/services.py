@@ -53,12 +53,15 @@ def _save_by(instance, by) -> None:
 
 
 @transaction.atomic
-def minutes_circulate(*, meeting: Meeting, by, expected_version: int | None = None) -> Meeting:
+def minutes_circulate(
+    *, meeting: Meeting, by, expected_version: int | None = None, at=None
+) -> Meeting:
+    """`at`: when they went out, for minutes imported long after (default: now)."""
     if meeting.status != Meeting.Status.DRAFT:
         raise ValidationError("Only draft minutes can be circulated.")
     _advance(meeting, expected_version)
     meeting.status = Meeting.Status.CIRCULATED
-    meeting.circulated_at = timezone.now()
+    meeting.circulated_at = at or timezone.now()
     meeting.circulated_by = by
     _save_by(meeting, by)
     return meeting

@@ -120,14 +120,14 @@ def _import(committee: Committee) -> Meeting:
     _correct(parsed)
     try:
         outcome = import_minutes(
-            parsed=parsed, source=source, filename=data.SOURCE_NAME, committee=committee.code
+            parsed=parsed,
+            source=source,
+            filename=data.SOURCE_NAME,
+            committee=committee.code,
+            circulated_at=datetime.datetime(*data.CIRCULATED_AT, tzinfo=LONDON),
         )
     except ValidationError as error:
         raise DemoDataConflict(" ".join(error.messages)) from None
-    if outcome.created:
-        circulated_at = datetime.datetime(*data.CIRCULATED_AT, tzinfo=LONDON)
-        Meeting.objects.filter(pk=outcome.meeting.pk).update(circulated_at=circulated_at)
-        outcome.meeting.refresh_from_db()
     return outcome.meeting
 
 

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from actions.models import Action, ActionReview
 from imports.models import ImportedDocument
 from incidents.models import IncidentReview
-from meetings.models import AgendaItem, Attendance, Decision, Meeting
+from meetings.models import AgendaItem, Attendance, Committee, Decision, Meeting
 from tests.base import login
 from tests.conftest import unshipped_seed
 
@@ -61,6 +61,34 @@ def test_the_command_imports_the_2019_minutes(world, settings, tmp_path):
     assert document.filename == OPSG_25.name
     assert Path(document.source.path).read_bytes() == OPSG_25.read_bytes()
     assert document.counts["actions_raised"] == 18
+
+
+def test_closed_actions_end_as_their_updates_say(world, settings, tmp_path):
+    """11/02 superseded by 25/01 (raised in the same minutes), 20/06 absorbed
+    into other work, 24/06 transferred to TABASC: a committee in the record.
+    Where the committee named is not in the record, the action is closed as
+    completed (the flag on the review page said to check it)."""
+    settings.MEDIA_ROOT = tmp_path
+    assert Committee.objects.filter(code="TABASC").exists()
+    output = run(OPSG_25)
+    assert output.count("[outcome-read]") == 3
+
+    def ended(reference):
+        action = Action.objects.get(reference=reference)
+        successor = action.superseded_by.reference if action.superseded_by else ""
+        return action.outcome, successor, getattr(action.transferred_to, "code", "")
+
+    assert ended("OPSG 11/02") == ("superseded", "OPSG 25/01", "")
+    assert ended("OPSG 20/06") == ("absorbed", "", "")
+    assert ended("OPSG 24/06") == ("transferred", "", "TABASC")
+
+
+def test_a_transfer_to_a_committee_not_in_the_record_closes_as_completed(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    Committee.objects.filter(code="TABASC").update(code="TSC")
+    run(OPSG_25)
+    action = Action.objects.get(reference="OPSG 24/06")
+    assert (action.status, action.outcome, action.transferred_to) == ("closed", "completed", None)
 
 
 def test_importing_the_same_document_twice_changes_nothing(world, settings, tmp_path):
@@ -149,6 +177,8 @@ def test_the_secretary_reviews_then_imports(client, world, settings, tmp_path):
     assert "Review the import: OPSG 25" in body
     assert "15 members, 22 other participants, 4 apologies" in body
     assert body.count("[renumbered]") == 8
+    assert body.count("[outcome-read]") == 3
+    assert "<dt>Location</dt><dd>Gemserv, 8 Fenchurch Place, London, EC3M 4AJ</dd>" in body
     assert 'id="L1"' in body  # the source, line by line, beside the parse
     assert not Meeting.objects.exists()  # nothing written before "Import"
     token = response.context["token"]
@@ -159,6 +189,17 @@ def test_the_secretary_reviews_then_imports(client, world, settings, tmp_path):
     # The same upload cannot be committed twice.
     response = client.post("/import/commit/", {"token": token}, follow=True)
     assert "upload the file again" in response.content.decode()
+
+
+def test_the_page_shows_a_teleconference_and_a_closing_block_in_doubt(
+    client, world, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    login(client, "secretary")
+    body = upload(client, SAMPLE_49).content.decode()
+    assert "<dt>Location</dt><dd>Teleconference</dd>" in body
+    assert "[placement]" in body
+    assert "that decision and 3.2&#x27;s 4 actions may belong to item 3" in body
 
 
 def test_a_file_that_cannot_be_read_says_why_on_the_page(client, world, settings, tmp_path):

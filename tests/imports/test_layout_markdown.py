@@ -298,7 +298,7 @@ def test_the_layout_is_chosen_by_markdown_marks():
 def test_a_closing_block_naming_the_parent_item_is_flagged(sample):
     [flag] = flags_of(sample, "placement")
     assert flag.message == (
-        "Item 3.2 closes with \u201cNOTED the Service Reports.\u201d, which names item 3 "
+        "Item 3.2 closes with \u201cNOTED the Service Reports\u201d, which names item 3 "
         "(Service Reports): that decision and 3.2's 4 actions may belong to item 3 as a whole; "
         "they are kept under 3.2."
     )
@@ -358,11 +358,11 @@ def test_the_2021_minutes_closing_blocks_are_flagged(seed_49):
     assert [(f.line, f.message.split(":")[0]) for f in flags] == [
         (
             154,
-            "Item 3.5 closes with \u201cNOTED the SEC Panel Reports.\u201d, which names item 3 (SEC Panel Reports)",
+            "Item 3.5 closes with \u201cNOTED the SEC Panel Reports\u201d, which names item 3 (SEC Panel Reports)",
         ),
         (
             322,
-            "Item 9.3 closes with \u201cNOTED the Major Incident Review.\u201d, which names item 9 (Major Incident Review)",
+            "Item 9.3 closes with \u201cNOTED the Major Incident Review\u201d, which names item 9 (Major Incident Review)",
         ),
     ]
     assert "3.5's 6 actions may belong to item 3 as a whole" in flags[0].message
