@@ -15,6 +15,7 @@ from .access import import_committee, import_committees, imported_document_for_u
 from .extract import MAX_UPLOAD_BYTES, read_limited, too_large_message
 from .forms import UploadForm
 from .parse import read_upload
+from .selectors import new_to_the_record
 from .services import import_minutes
 
 
@@ -52,6 +53,7 @@ def _review(
         {
             "parsed": parsed,
             "counts": parsed.counts(),
+            "new": new_to_the_record(parsed),
             "lines": lines,
             "token": token,
             "committee": committee or parsed.committee,

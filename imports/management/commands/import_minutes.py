@@ -8,6 +8,7 @@ from django.db import transaction
 
 from imports.extract import MAX_UPLOAD_BYTES, too_large_message
 from imports.parse import parse_upload
+from imports.selectors import new_to_the_record
 from imports.services import import_minutes
 
 
@@ -43,6 +44,15 @@ class Command(BaseCommand):
         self.stdout.write(", ".join(f"{name.replace('_', ' ')}: {n}" for name, n in counts.items()))
         for flag in parsed.flags:
             self.stdout.write(f"line {flag.line}: [{flag.kind}] {flag.message}")
+        new = new_to_the_record(parsed)
+        for label, names in (
+            ("new people", new.people),
+            ("new owners (created as organisations)", new.owners),
+            ("reviewed actions not in the record (created from their rows)", new.actions),
+            ("reviewed actions already in the record", new.known_actions),
+        ):
+            if names:
+                self.stdout.write(f"{label}: {', '.join(names)}")
         try:
             with transaction.atomic():
                 outcome = import_minutes(

@@ -1,0 +1,80 @@
+"""What an import would add beside the meeting, shown before "Import" and
+printed by the command: unknown people and owners, and which reviewed
+actions are new to the record or already in it."""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from imports.parse import parse
+from imports.selectors import new_to_the_record
+from tests.base import login
+from tests.imports.test_import import OPSG_25, upload
+
+pytestmark = pytest.mark.django_db
+
+REVIEWED_IN_25 = [
+    "OPSG 11/02",
+    "OPSG 20/06",
+    "OPSG 23/05",
+    "OPSG 23/06",
+    "OPSG 23/08",
+    "OPSG 23/09",
+    "OPSG 24/02",
+    "OPSG 24/05",
+    "OPSG 24/06",
+    "OPSG 24/08",
+]
+
+
+def minutes_25():
+    return parse(OPSG_25.read_text(encoding="utf-8"))
+
+
+def test_a_first_import_brings_its_people_owners_and_actions(world, django_assert_num_queries):
+    parsed = minutes_25()
+    with django_assert_num_queries(3):
+        new = new_to_the_record(parsed)
+    assert len(new.people) == 41 and "Dave Warner" in new.people
+    # DCC and SECAS are in the record (any case); the others are new bodies.
+    assert new.owners == ["OPSG members", "DNOs"]  # in the order the minutes name them
+    assert new.actions == REVIEWED_IN_25
+    assert new.known_actions == []
+
+
+def test_after_the_import_nothing_is_new_and_every_reviewed_action_is_known(
+    world, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("import_minutes", str(OPSG_25), stdout=io.StringIO())
+    new = new_to_the_record(minutes_25())
+    assert (new.people, new.owners, new.actions) == ([], [], [])
+    assert new.known_actions == REVIEWED_IN_25
+    assert bool(new)
+
+
+def test_the_page_and_the_command_say_what_is_new(client, world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    login(client, "secretary")
+    body = upload(client, OPSG_25).content.decode()
+    assert "41 people not yet known: Dave Warner, Mo Asif," in body
+    assert "2 owners not yet known, to be added as organisations: OPSG members, DNOs" in body
+    assert "10 reviewed actions not in the record, to be created from their rows" in body
+
+    out = io.StringIO()
+    call_command("import_minutes", str(OPSG_25), "--dry-run", stdout=out)
+    assert "new owners (created as organisations): OPSG members, DNOs" in out.getvalue()
+    assert "reviewed actions not in the record (created from their rows): OPSG 11/02," in (
+        out.getvalue()
+    )
+
+
+def test_nothing_new_says_so(client, world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    login(client, "secretary")
+    path = Path(tmp_path) / "empty-ish.md"
+    path.write_text("# Operations Group Meeting 60\n\n1. Previous Meeting Minutes\n")
+    body = upload(client, path).content.decode()
+    assert "Nothing beyond the meeting itself." in body
