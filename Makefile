@@ -109,7 +109,7 @@ format: $(DEV_STAMP) ## Rewrite files with ruff (format, then safe fixes)
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-bench: $(DEV_STAMP) ## Timings as ratios (bench/run.py, bench/pdf.py, bench/reminders.py, bench/action_list.py, bench/search.py)
+bench: $(DEV_STAMP) ## Timings as ratios (bench/run.py, bench/pdf.py, bench/reminders.py, bench/action_list.py, bench/search.py, bench/imports.py)
 	@if [ -f bench/run.py ]; then \
 	  $(PY) bench/run.py; \
 	else \
@@ -123,6 +123,8 @@ bench: $(DEV_STAMP) ## Timings as ratios (bench/run.py, bench/pdf.py, bench/remi
 	$(PY) bench/action_list.py
 	@# Site search as a member over 1,000 meetings (100,000 rows), against the action log's text filter.
 	$(PY) bench/search.py
+	@# The importer: reading OPSG 25's minutes and a 5,000-ACTION-line file, and committing OPSG 25.
+	$(PY) bench/imports.py
 
 clean: ## Remove collected static files and caches (keeps .venv and var/)
 	rm -rf staticfiles .pytest_cache .ruff_cache test-results

@@ -5,8 +5,10 @@ Runs on a throw-away SQLite database under a temporary VAR_DIR, or on
 DATABASE_URL's server when set (a test database is created and dropped).
 Other scripts here import demo_database() and median_seconds() from it."""
 
+import atexit
 import io
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -16,7 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opsg.settings")
-os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="opsg-bench-"))
+if "VAR_DIR" not in os.environ:
+    # The demo's SQLite file and the import's kept source go here, and go when the run ends.
+    os.environ["VAR_DIR"] = tempfile.mkdtemp(prefix="opsg-bench-")
+    atexit.register(shutil.rmtree, os.environ["VAR_DIR"], ignore_errors=True)
 os.environ.setdefault("DEMO_PASSWORD", "bench-only-password")
 
 import django  # noqa: E402
@@ -29,12 +34,14 @@ from django.test.utils import setup_test_environment  # noqa: E402
 
 
 @contextmanager
-def demo_database():
-    """A throw-away test database holding the demo (OPSG 25), dropped afterwards."""
+def demo_database(*, demo: bool = True):
+    """A throw-away test database holding the demo (OPSG 25), or nothing
+    with demo=False, dropped afterwards."""
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
     try:
-        call_command("load_demo", verbosity=0, stdout=io.StringIO())
+        if demo:
+            call_command("load_demo", verbosity=0, stdout=io.StringIO())
         yield
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

@@ -67,15 +67,22 @@ def load_demo(*, password: str | None, logins: bool | None = None) -> dict:
     if logins is None:
         logins = settings.DEMO_MODE
     with transaction.atomic():
-        committees = _committees()
-        organisations = _organisations()
-        _classifications()
-        _modifications()
+        committees, organisations = reference_data()
         meeting = _import(committees[data.OPSG])
         _roles(meeting)
         _incidents(meeting)
         users = _logins(committees[data.OPSG], organisations, password) if logins else 0
     return _counts(meeting) | {"logins": users}
+
+
+def reference_data() -> tuple[dict[str, Committee], dict[str, Organisation]]:
+    """The committees, organisations, classifications and modifications the
+    demo's minutes name, which an import looks up rather than invents."""
+    committees = _committees()
+    organisations = _organisations()
+    _classifications()
+    _modifications()
+    return committees, organisations
 
 
 def _modifications() -> None:
