@@ -303,6 +303,31 @@ def test_the_command_imports_the_2021_minutes(world, settings, tmp_path):
     }
 
 
+def test_the_page_imports_the_2021_minutes(client, world, settings, tmp_path):
+    """The same seed through /import/: counts and every doubt on the review
+    page, then one commit writing what the command writes."""
+    seed = unshipped_seed("001_12df44be4725d42b.txt")
+    settings.MEDIA_ROOT = tmp_path
+    login(client, "secretary")
+    response = upload(client, seed)
+    body = response.content.decode()
+    assert "13 members, 15 other participants, 3 apologies" in body
+    assert "10 items and 11 sub-items, 13 decisions" in body
+    assert "20 actions raised; 4 reviewed (1 closed)" in body
+    for kind in ("committee-typo", "incident-mismatch", "placement"):
+        assert f"[{kind}]" in body
+    assert "Doubts (4)" in body
+    response = client.post("/import/commit/", {"token": response.context["token"]})
+    assert response["Location"] == "/committees/OPSG/meetings/49/"
+    meeting = Meeting.objects.get(committee__code="OPSG", number=49)
+    assert meeting.status == Meeting.Status.PUBLISHED  # final minutes
+    assert meeting.items.count() == 21
+    assert Decision.objects.filter(item__meeting=meeting).count() == 13
+    assert meeting.actions_raised.count() == 20
+    assert meeting.action_reviews.count() == 4
+    assert meeting.imports.get().imported_by.username == "secretary"
+
+
 def test_the_history_names_the_import_and_keeps_its_source(client, world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     login(client, "secretary")
