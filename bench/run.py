@@ -18,10 +18,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opsg.settings")
+
+
+def _scratch(name: str) -> None:
+    os.environ[name] = tempfile.mkdtemp(prefix="opsg-bench-")
+    atexit.register(shutil.rmtree, os.environ[name], ignore_errors=True)
+
+
+# The demo's SQLite file (unless VAR_DIR or DATABASE_URL is given) and, always,
+# the files the app keeps (imported sources, PDFs) go to scratch folders
+# removed when the run ends.
 if "VAR_DIR" not in os.environ:
-    # The demo's SQLite file and the import's kept source go here, and go when the run ends.
-    os.environ["VAR_DIR"] = tempfile.mkdtemp(prefix="opsg-bench-")
-    atexit.register(shutil.rmtree, os.environ["VAR_DIR"], ignore_errors=True)
+    _scratch("VAR_DIR")
+_scratch("MEDIA_ROOT")
 os.environ.setdefault("DEMO_PASSWORD", "bench-only-password")
 
 import django  # noqa: E402

@@ -506,13 +506,23 @@ def incident_mismatch(item: ParsedItem) -> Flag | None:
 
 # --- how a closed action ended ---------------------------------------------
 
+_NEGATED = re.compile(r"\bnot\s+(?:be(?:en)?\s+)?(?:supersed|transferr)", re.I)
 _SUPERSEDED = re.compile(
     r"\b[Ss]upersed\w*\s+by\b[^.;]*?\b(?P<code>[A-Z]{2,8})[\s_]+(?P<number>\d+/(?:CONF\s*)?\d+)"
 )
 # "transferred to the Technical and Business Architecture Sub-Committee (TABASC)":
-# the committee's code, in brackets or on its own, before the sentence ends.
-_TRANSFERRED = re.compile(r"\b[Tt]ransferr\w*\s+to\b[^.;]*?\(?\b(?P<code>[A-Z][A-Z0-9]{2,9})\b\)?")
-_ABSORBED = re.compile(r"\b(?:as|a)\s+part\s+of\s+(?:the\s+)?(?P<work>[^.;,]+)", re.I)
+# a code in brackets first, else the first word in capitals, before the sentence ends.
+_TRANSFERRED = re.compile(r"\b[Tt]ransferr\w*\s+to\b(?P<where>[^.;]*)")
+_BRACKETED_CODE = re.compile(r"\(([A-Z][A-Z0-9]{2,9})\)")
+_CODE = re.compile(r"\b([A-Z][A-Z0-9]{2,9})\b")
+# Work taken into other work: "will be investigated as part of the Operational
+# Metrics Project"; a verb of doing the work, not "presented as part of".
+_ABSORBED = re.compile(
+    r"\b(?:investigated|taken\s+forward|progressed|addressed|covered|tracked|picked\s+up|"
+    r"handled|dealt\s+with|managed|absorbed|incorporated|subsumed)\s+(?:as|a)\s+part\s+of\s+"
+    r"(?:the\s+)?(?P<work>[^.;,]+)",
+    re.I,
+)
 
 
 def read_outcome(review: ParsedReview) -> Flag | None:
@@ -520,24 +530,30 @@ def read_outcome(review: ParsedReview) -> Flag | None:
     superseded by a new action, transferred to another committee, or absorbed
     into other work ("investigated as part of the Operational Metrics
     Project"). What was read is flagged for the secretary to check; an
-    update that says none of these leaves the action completed."""
+    update that says none of these (or denies it) leaves the action completed."""
     if review.status != "closed" or not review.update:
         return None
     text = " ".join(review.update.split())
+    if _NEGATED.search(text):
+        return None
     if match := _SUPERSEDED.search(text):
         review.outcome = "superseded"
         review.superseded_by = f"{match['code']} {' '.join(match['number'].split())}"
         said = f"superseded by {review.superseded_by}"
-    elif match := _TRANSFERRED.search(text):
-        review.outcome, review.transferred_to = "transferred", match["code"]
+        otherwise = f" (completed, if {review.superseded_by} is not in the record)"
+    elif (match := _TRANSFERRED.search(text)) and (
+        code := _BRACKETED_CODE.search(match["where"]) or _CODE.search(match["where"])
+    ):
+        review.outcome, review.transferred_to = "transferred", code[1]
         said = f"transferred to {review.transferred_to}"
+        otherwise = f" (completed, if {review.transferred_to} is not a committee in the record)"
     elif match := _ABSORBED.search(text):
         review.outcome = "absorbed"
-        said = f"absorbed into {match['work'].strip()}"
+        said, otherwise = f"absorbed into {match['work'].strip()}", ""
     else:
         return None
     return Flag(
         review.line,
         "outcome-read",
-        f"{review.reference}: closed as {said}, as its update says; check it.",
+        f"{review.reference}: read as closed, {said}{otherwise}, as its update says; check it.",
     )

@@ -786,12 +786,14 @@ def flag_closing_blocks(minutes: ParsedMinutes) -> None:
     NOTED the SEC Panel Reports" closing 3.5, under "3. SEC Panel Reports"),
     the secretary is told that block may be item 3's."""
     for parent in minutes.items:
-        subs = [item for item in minutes.items if item.number.startswith(parent.number + ".")]
-        title = parent.title.strip(" .").lower()
+        child = re.compile(rf"^{re.escape(parent.number)}\.\d+$")
+        subs = [item for item in minutes.items if child.match(item.number)]
+        title = parent.title.strip(" .")
         if not subs or len(title) < 4:
             continue
         last = subs[-1]
-        naming = [d for d in last.decisions if title in d.text.lower()]
+        names = re.compile(rf"(?<!\w){re.escape(title)}(?!\w)", re.I)
+        naming = [d for d in last.decisions if names.search(d.text)]
         if naming and last.title.strip(" .").lower() not in naming[0].text.lower():
             count = len(last.actions)
             what = f" and {last.number}'s {count} action{'s' * (count != 1)}" if count else ""

@@ -1,21 +1,43 @@
-"""Reads for the import's review: what committing a parse would add to the
-record beside the meeting itself, so the secretary sees it before saying
-"Import" (and the command prints it). Three queries, whatever the size of
-the document."""
+"""Reads for the importer: how a line of the document maps onto the record
+(shared with imports.services, which writes by the same rules), and what
+committing a parse would add to the record beside the meeting itself, so the
+secretary sees it before saying "Import" (and the command prints it)."""
 
 from dataclasses import dataclass, field
 
 from django.db.models.functions import Lower
 
 from actions.models import Action
-from meetings.models import Organisation, Person
+from meetings.models import Committee, Organisation, Person
 
-from .parsed import ParsedMinutes
+from .parsed import ParsedMinutes, ParsedPerson
+
+
+def own_reference(reference: str, committee: Committee | None) -> str:
+    """A reference under the committee the secretary chose: the document's
+    own code (unknown here, or wrong) gives way to it."""
+    code, _, rest = reference.partition(" ")
+    if committee is None or code.upper() == committee.code:
+        return reference
+    if Committee.objects.filter(code__iexact=code).exists():
+        return reference
+    return f"{committee.code} {rest}"
+
+
+def attendance_organisation(line: ParsedPerson, body: Organisation | None) -> Organisation | None:
+    """The organisation a person of this attendance line works for, given
+    the organisation its group names (if any). Other participants are listed
+    by the body they represent; a member's or an apology's category may be
+    a body ("DCC": its people work there) but not a group of bodies ("Large
+    Supplier")."""
+    if body is not None and line.section != "participant" and body.is_group:
+        return None
+    return body
 
 
 @dataclass
 class NewToTheRecord:
-    people: list[str] = field(default_factory=list)  # attendance names no person has yet
+    people: list[str] = field(default_factory=list)  # attendance names not yet in the record
     owners: list[str] = field(default_factory=list)  # owners to be created as organisations
     actions: list[str] = field(default_factory=list)  # reviewed, not in the record: made from rows
     known_actions: list[str] = field(default_factory=list)  # reviewed, in the record: reviewed
@@ -24,26 +46,46 @@ class NewToTheRecord:
         return bool(self.people or self.owners or self.actions or self.known_actions)
 
 
-def new_to_the_record(parsed: ParsedMinutes) -> NewToTheRecord:
-    """Matched as imports.services will match them: owners by an
-    organisation's short name (any case), else by a person's name; people
-    by name; actions by reference."""
+def new_to_the_record(parsed: ParsedMinutes, committee: str = "") -> NewToTheRecord:
+    """Matched as imports.services will match them: people by name and the
+    organisation of their line (or none recorded); owners by an
+    organisation's short name (any case), else by a person's name, those in
+    this document's attendance included; actions by reference, under the
+    committee chosen (`committee`, else the document's). Four queries,
+    whatever the size of the document."""
+    code = (committee or parsed.committee or "").strip()
+    chosen = Committee.objects.filter(code__iexact=code).first() if code else None
     names = list(dict.fromkeys(p.name for p in parsed.attendance))
     owners = [o.strip() for i in parsed.items for a in i.actions for o in a.owners]
     owners += [o.strip() for r in parsed.reviews for o in r.owners]
     owners = list(dict.fromkeys(o for o in owners if o))
-    references = list(dict.fromkeys(r.reference for r in parsed.reviews))
+    references = list(dict.fromkeys(own_reference(r.reference, chosen) for r in parsed.reviews))
 
-    organisations = set(
-        Organisation.objects.annotate(key=Lower("short_name"))
-        .filter(key__in=[o.lower() for o in owners])
-        .values_list("key", flat=True)
-    )
-    people = set(Person.objects.filter(name__in=names + owners).values_list("name", flat=True))
+    keys = {o.lower() for o in owners} | {p.group.lower() for p in parsed.attendance}
+    organisations = {
+        org.key: org
+        for org in Organisation.objects.annotate(key=Lower("short_name")).filter(key__in=keys)
+    }
+    known_people: dict[str, set] = {}
+    for name, organisation_id in Person.objects.filter(name__in=names + owners).values_list(
+        "name", "organisation_id"
+    ):
+        known_people.setdefault(name, set()).add(organisation_id)
     known = set(Action.objects.filter(reference__in=references).values_list("reference", flat=True))
+
+    new_people = []
+    for line in parsed.attendance:
+        body = attendance_organisation(line, organisations.get(line.group.lower()))
+        held = known_people.get(line.name, set())
+        if not (held if body is None else held & {body.pk, None}) and line.name not in new_people:
+            new_people.append(line.name)
     return NewToTheRecord(
-        people=[name for name in names if name not in people],
-        owners=[o for o in owners if o.lower() not in organisations and o not in people],
+        people=new_people,
+        owners=[
+            o
+            for o in owners
+            if o.lower() not in organisations and o not in known_people and o not in names
+        ],
         actions=[r for r in references if r not in known],
         known_actions=[r for r in references if r in known],
     )

@@ -19,7 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from actions.models import Action, ActionReview
-from actions.services import action_record_existing, action_review_record
+from actions.services import action_record_existing, action_review_record, parse_reference
 from incidents.models import IncidentReview
 from incidents.services import incident_get_or_create, incident_mentions_refresh
 from meetings.markdown import INCIDENT_MENTION
@@ -38,6 +38,7 @@ from meetings.services import minutes_approve, minutes_circulate, minutes_publis
 
 from .models import ImportedDocument
 from .parsed import ParsedAction, ParsedMinutes, ParsedPerson, ParsedReview
+from .selectors import attendance_organisation, own_reference
 
 _STANDING = {
     "previous meeting minutes": AgendaItem.Standing.PREVIOUS_MINUTES,
@@ -167,11 +168,7 @@ def _attendance(meeting: Meeting, lines: list[ParsedPerson]) -> None:
     for order, line in enumerate(lines, start=1):
         section = sections.get(line.section, Attendance.Section.APOLOGY)
         is_member = section == Attendance.Section.MEMBER
-        organisation = _organisation(line.group)
-        if is_member and organisation is not None and organisation.is_group:
-            # A member's category may be a body ("DCC": its people work there),
-            # but not a group of bodies ("Large Supplier").
-            organisation = None
+        organisation = attendance_organisation(line, _organisation(line.group))
         person = _person(line.name, organisation)
         if meeting.attendance.filter(person=person).exists():
             continue  # listed twice in the source: the first line stands (flagged by the parser)
@@ -240,15 +237,6 @@ def _items(meeting: Meeting, parsed: ParsedMinutes) -> None:
         incident_mentions_refresh(item=item)
 
 
-def _own_reference(reference: str, committee: Committee) -> str:
-    """A reference under the committee the secretary chose: the document's
-    own code (unknown here, or wrong) gives way to it."""
-    code, _, rest = reference.partition(" ")
-    if code.upper() != committee.code and not Committee.objects.filter(code__iexact=code).exists():
-        return f"{committee.code} {rest}"
-    return reference
-
-
 def _raise(meeting: Meeting, item: AgendaItem, spec: ParsedAction, next_date) -> Action:
     target_date, target_note = spec.target_date, spec.target_note
     if target_date is None and not target_note:
@@ -257,7 +245,7 @@ def _raise(meeting: Meeting, item: AgendaItem, spec: ParsedAction, next_date) ->
         target_date, target_note = None, target_note or f"{target_date:%d/%m/%Y} (as printed)"
     action = action_record_existing(
         committee=meeting.committee,
-        reference=_own_reference(spec.reference, meeting.committee),
+        reference=own_reference(spec.reference, meeting.committee),
         owners=_owners(spec.owners),
         text=spec.text,
         raised_on=meeting.date,
@@ -277,7 +265,7 @@ def _reviews(meeting: Meeting, rows: list[ParsedReview]) -> None:
         raised_on = row.raised_on or meeting.date
         action = action_record_existing(
             committee=meeting.committee,
-            reference=_own_reference(row.reference, meeting.committee),
+            reference=own_reference(row.reference, meeting.committee),
             owners=_owners(row.owners),
             text=row.text or row.reference,
             raised_on=raised_on,
@@ -296,16 +284,21 @@ def _reviews(meeting: Meeting, rows: list[ParsedReview]) -> None:
             revised_target_date=row.revised_target_date,
             revised_target_note=row.revised_target_note,
             order=order,
-            **_outcome(meeting, row),
+            **_outcome(meeting, action, row),
         )
 
 
-def _outcome(meeting: Meeting, row: ParsedReview) -> dict:
+def _outcome(meeting: Meeting, action: Action, row: ParsedReview) -> dict:
     """How a closed action ended, as the parser read it from the update
     (and flagged); completed when what it names is not in the record."""
     if row.outcome == "superseded":
-        reference = _own_reference(row.superseded_by, meeting.committee)
-        if successor := Action.objects.filter(reference=reference).first():
+        try:
+            code, number, confidential, sequence = parse_reference(row.superseded_by)
+        except ValidationError:
+            return {"outcome": Action.Outcome.COMPLETED}
+        reference = Action.format_reference(code, number, sequence, confidential)
+        successor = Action.objects.filter(reference=reference).exclude(pk=action.pk).first()
+        if successor is not None:
             return {"outcome": Action.Outcome.SUPERSEDED, "superseded_by": successor}
     elif row.outcome == "transferred":
         found = Committee.objects.filter(code__iexact=row.transferred_to)

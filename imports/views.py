@@ -53,7 +53,7 @@ def _review(
         {
             "parsed": parsed,
             "counts": parsed.counts(),
-            "new": new_to_the_record(parsed),
+            "new": new_to_the_record(parsed, committee),
             "lines": lines,
             "token": token,
             "committee": committee or parsed.committee,

@@ -1,6 +1,7 @@
 """Writes to meetings and their minutes. Each function is atomic, validates,
 and raises ValidationError when a rule of the minutes' lifecycle is broken."""
 
+import datetime
 import logging
 import uuid
 from collections.abc import Callable
@@ -54,9 +55,15 @@ def _save_by(instance, by) -> None:
 
 @transaction.atomic
 def minutes_circulate(
-    *, meeting: Meeting, by, expected_version: int | None = None, at=None
+    *,
+    meeting: Meeting,
+    by,
+    expected_version: int | None = None,
+    at: datetime.datetime | None = None,
 ) -> Meeting:
     """`at`: when they went out, for minutes imported long after (default: now)."""
+    if at is not None and timezone.is_naive(at):
+        raise ValueError("minutes_circulate(at=…) needs an aware datetime.")
     if meeting.status != Meeting.Status.DRAFT:
         raise ValidationError("Only draft minutes can be circulated.")
     _advance(meeting, expected_version)

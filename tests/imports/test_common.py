@@ -422,13 +422,25 @@ def test_a_closed_rows_update_says_how_the_action_ended(
         transferred_to,
     )
     assert (flag.line, flag.kind) == (9, "outcome-read")
-    assert flag.message.startswith("OPSG 30/04: closed as ")
+    assert flag.message.startswith("OPSG 30/04: read as closed, ")
 
 
-def test_an_open_row_or_a_plain_closure_reads_no_outcome():
+def test_a_committee_in_brackets_is_preferred_to_other_capitals():
+    review = closed("To be transferred to SECAS to take to the Panel Sub-Committee (PSC).")
+    read_outcome(review)
+    assert (review.outcome, review.transferred_to) == ("transferred", "PSC")
+
+
+def test_an_open_row_a_plain_closure_or_a_denial_reads_no_outcome():
     for review in (
         closed("Superseded by OPSG 31/02.", status="open"),
         closed("The DCC presented the report. Status: Closed."),
+        closed("The DCC presented the figures as part of its November operational update."),
+        closed(
+            "The papers were circulated as part of the Panel pack; it formed a part of the talk."
+        ),
+        closed("This action is not superseded by OPSG 31/02: it is complete."),
+        closed("It will not be transferred to the TABASC."),
         closed(""),
     ):
         assert read_outcome(review) is None

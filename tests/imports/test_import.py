@@ -10,6 +10,8 @@ from django.core.management import CommandError, call_command
 
 from actions.models import Action, ActionReview
 from imports.models import ImportedDocument
+from imports.parse import parse
+from imports.services import import_minutes
 from incidents.models import IncidentReview
 from meetings.models import AgendaItem, Attendance, Committee, Decision, Meeting
 from tests.base import login
@@ -89,6 +91,27 @@ def test_a_transfer_to_a_committee_not_in_the_record_closes_as_completed(world, 
     run(OPSG_25)
     action = Action.objects.get(reference="OPSG 24/06")
     assert (action.status, action.outcome, action.transferred_to) == ("closed", "completed", None)
+
+
+@pytest.mark.parametrize(
+    ("successor", "outcome", "superseded_by"),
+    [
+        ("OPSG 25/1", "superseded", "OPSG 25/01"),  # spaced or padded as printed
+        ("OPSG 11/02", "completed", None),  # itself: not a successor
+        ("OPSG 99/01", "completed", None),  # not in the record
+        ("25/01", "completed", None),  # not a reference
+    ],
+)
+def test_a_successor_is_found_by_its_reference_or_the_action_is_completed(
+    world, settings, tmp_path, successor, outcome, superseded_by
+):
+    settings.MEDIA_ROOT = tmp_path
+    parsed = parse(OPSG_25.read_text(encoding="utf-8"))
+    parsed.reviews[0].superseded_by = successor
+    import_minutes(parsed=parsed, source=b"x", filename="25.txt")
+    action = Action.objects.get(reference="OPSG 11/02")
+    found = action.superseded_by.reference if action.superseded_by else None
+    assert (action.status, action.outcome, found) == ("closed", outcome, superseded_by)
 
 
 def test_importing_the_same_document_twice_changes_nothing(world, settings, tmp_path):

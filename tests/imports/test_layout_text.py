@@ -342,16 +342,18 @@ def test_how_the_closed_actions_ended_is_read_from_their_updates_and_flagged(min
     assert flagged == [
         (
             lines["OPSG 11/02"],
-            "OPSG 11/02: closed as superseded by OPSG 25/01, as its update says; check it.",
+            "OPSG 11/02: read as closed, superseded by OPSG 25/01 (completed, if OPSG 25/01 is "
+            "not in the record), as its update says; check it.",
         ),
         (
             lines["OPSG 20/06"],
-            "OPSG 20/06: closed as absorbed into Operational Metrics Project, as its update says; "
-            "check it.",
+            "OPSG 20/06: read as closed, absorbed into Operational Metrics Project, as its "
+            "update says; check it.",
         ),
         (
             lines["OPSG 24/06"],
-            "OPSG 24/06: closed as transferred to TABASC, as its update says; check it.",
+            "OPSG 24/06: read as closed, transferred to TABASC (completed, if TABASC is not a "
+            "committee in the record), as its update says; check it.",
         ),
     ]
 

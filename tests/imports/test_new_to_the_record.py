@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from imports.parse import parse
 from imports.selectors import new_to_the_record
+from meetings.models import Person
 from tests.base import login
 from tests.imports.test_import import OPSG_25, upload
 
@@ -35,7 +36,7 @@ def minutes_25():
 
 def test_a_first_import_brings_its_people_owners_and_actions(world, django_assert_num_queries):
     parsed = minutes_25()
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         new = new_to_the_record(parsed)
     assert len(new.people) == 41 and "Dave Warner" in new.people
     # DCC and SECAS are in the record (any case); the others are new bodies.
@@ -69,6 +70,21 @@ def test_the_page_and_the_command_say_what_is_new(client, world, settings, tmp_p
     assert "reviewed actions not in the record (created from their rows): OPSG 11/02," in (
         out.getvalue()
     )
+
+
+def test_matched_as_the_import_matches(world):
+    """A namesake at another organisation is a new person (the import makes
+    one); an owner named in this document's attendance is that person, not a
+    new organisation; reviewed references are read under the chosen committee."""
+    Person.objects.create(name="Wendy Liddell", organisation=world.secas)
+    Person.objects.create(name="Dave Warner", organisation=None)
+    parsed = minutes_25()
+    next(item for item in parsed.items if item.actions).actions[0].owners = ["Dave Warner"]
+    parsed.reviews[0].reference = "OPSX 11/02"
+    new = new_to_the_record(parsed, "OPSG")
+    assert "Wendy Liddell" in new.people  # a participant for the DCC, not SECAS's Wendy
+    assert "Dave Warner" not in new.people and "Dave Warner" not in new.owners
+    assert new.actions[0] == "OPSG 11/02"
 
 
 def test_nothing_new_says_so(client, world, settings, tmp_path):

@@ -6,7 +6,7 @@ import datetime
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from actions.models import Action, ActionReview
 from imports.models import ImportedDocument
@@ -204,3 +204,26 @@ def test_a_correction_that_no_longer_fits_stops_the_load():
     item.narrative = item.narrative.replace("register here", "sign up")
     with pytest.raises(DemoDataConflict, match="Item 8 .*register here"):
         _correct(minutes)
+
+
+def test_a_meeting_25_from_an_earlier_demo_is_kept(db, meeting):
+    """An earlier version of the demo built meeting 25 row by row, with no
+    import on record: loading again keeps it and writes nothing."""
+    ImportedDocument.objects.all().delete()
+    before = (Action.objects.count(), ActionReview.objects.count(), meeting.items.count())
+    call_command("load_demo", stdout=io.StringIO())
+    after = (Action.objects.count(), ActionReview.objects.count(), meeting.items.count())
+    assert after == before
+    assert not ImportedDocument.objects.exists()
+
+
+def test_edits_to_the_incidents_survive_another_load(db, meeting):
+    Incident.objects.filter(reference="INC000000479406").update(title="Renamed by the secretary")
+    call_command("load_demo", stdout=io.StringIO())
+    assert Incident.objects.get(reference="INC000000479406").title == "Renamed by the secretary"
+
+
+def test_a_meeting_25_from_another_document_stops_the_load_with_a_reason(db, meeting):
+    ImportedDocument.objects.update(sha256="0" * 64)
+    with pytest.raises(CommandError, match=r"^Demo not loaded: OPSG 25 is already in the record"):
+        call_command("load_demo", stdout=io.StringIO())

@@ -44,7 +44,7 @@ class Command(BaseCommand):
         self.stdout.write(", ".join(f"{name.replace('_', ' ')}: {n}" for name, n in counts.items()))
         for flag in parsed.flags:
             self.stdout.write(f"line {flag.line}: [{flag.kind}] {flag.message}")
-        new = new_to_the_record(parsed)
+        new = new_to_the_record(parsed, committee or "")
         for label, names in (
             ("new people", new.people),
             ("new owners (created as organisations)", new.owners),

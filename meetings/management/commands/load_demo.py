@@ -4,7 +4,7 @@ Outside demo mode it refuses to create them: a deployment has no default account
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from meetings.demo.loader import load_demo
+from meetings.demo.loader import DemoDataConflict, load_demo
 
 
 class Command(BaseCommand):
@@ -24,7 +24,10 @@ class Command(BaseCommand):
                 "to load the demo minutes alone."
             )
         password = (settings.DEMO_PASSWORD or None) if demo else None
-        counts = load_demo(password=password, logins=demo)
+        try:
+            counts = load_demo(password=password, logins=demo)
+        except DemoDataConflict as error:
+            raise CommandError(f"Demo not loaded: {error}") from None
         self.stdout.write(
             "Loaded OPSG 25: {members} members, {participants} participants, {apologies} "
             "apologies, {items} agenda items, {decisions} decisions, {actions_raised} actions "
