@@ -103,7 +103,13 @@ def commit(request):
     pending.forget(token)
     meeting = outcome.meeting
     if outcome.created:
-        messages.success(request, f"Imported {meeting} from {name}.")
+        doubts = len(outcome.document.flags)
+        check = (
+            f" Its {doubts} doubt{'s' * (doubts != 1)} stay listed on its history page."
+            if doubts
+            else ""
+        )
+        messages.success(request, f"Imported {meeting} from {name}.{check}")
     else:
         messages.info(request, f"{meeting} was imported from this file before: nothing changed.")
     return redirect("minutes", meeting.committee.code, meeting.number)

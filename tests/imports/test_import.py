@@ -355,10 +355,18 @@ def test_the_history_names_the_import_and_keeps_its_source(client, world, settin
     settings.MEDIA_ROOT = tmp_path
     login(client, "secretary")
     token = upload(client, OPSG_25).context["token"]
-    client.post("/import/commit/", {"token": token})
+    response = client.post("/import/commit/", {"token": token}, follow=True)
+    doubts = len(ImportedDocument.objects.get().flags)
+    assert (
+        f"Imported OPSG 25 from opsg_25_minutes.txt. Its {doubts} doubts stay listed on its "
+        "history page."
+    ) in response.content.decode()
     body = client.get("/committees/OPSG/meetings/25/history/").content.decode()
     assert "From <a href=" in body and "opsg_25_minutes.txt</a>" in body
     assert "by Sam Secretary" in body
+    # The doubts, to work through after the import: for those who may read the source.
+    assert "The doubts to check against the minutes" in body
+    assert "Printed as OPSG 25/110, read as OPSG 25/11" in body
     document = ImportedDocument.objects.get()
     url = f"/committees/OPSG/meetings/25/imports/{document.pk}/source"
     response = client.get(url)
@@ -367,7 +375,9 @@ def test_the_history_names_the_import_and_keeps_its_source(client, world, settin
     meeting = Meeting.objects.get(number=25)
     assert meeting.history.earliest("history_date").history_user.username == "secretary"
     login(client, "member")  # reads the circulated minutes, not the source
-    assert client.get("/committees/OPSG/meetings/25/history/").status_code == 200
+    response = client.get("/committees/OPSG/meetings/25/history/")
+    assert response.status_code == 200
+    assert "Printed as OPSG 25/110" not in response.content.decode()
     assert client.get(url).status_code == 403
 
 
