@@ -326,7 +326,7 @@ def meetings_for_feed(user, committee: Committee) -> list[FeedMeeting]:
     page), and the next-meeting dates those minutes announce. A meeting whose
     minutes the user may not read yet (a draft, for a member) still comes
     through the date announced in the minutes before it."""
-    seen = meetings_for_committee(user, committee)[::-1]  # oldest first
+    seen = list(meetings_for_committee(user, committee))[::-1]  # oldest first
     # A date announced is left out once the meeting on it is in the feed.
     held = {m.date for m in seen}
     announced = (

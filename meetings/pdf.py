@@ -8,6 +8,7 @@ narrative can never make the worker reach the network."""
 
 import hashlib
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from functools import cache
@@ -54,9 +55,11 @@ def minutes_source(meeting: Meeting) -> Source:
     # confidence is printed, only that it was so taken.
     page = minutes_page(meeting, reader=print_reader(meeting))
     meeting = page["meeting"]
-    html = render_to_string(
-        "meetings/minutes.html",
-        {**page, "pdf": True, "base_template": "meetings/pdf/base.html"},
+    html = _lists_start_where_they_say(
+        render_to_string(
+            "meetings/minutes.html",
+            {**page, "pdf": True, "base_template": "meetings/pdf/base.html"},
+        )
     )
     digest = hashlib.sha256(html.encode())
     for name in STYLESHEETS:
@@ -94,6 +97,22 @@ def _fetcher():
             raise ValueError(f"Not fetched: the PDF uses only the app's static files ({url}).")
 
     return StaticOnlyFetcher(allowed_protocols={"file", "data"}, timeout=5)
+
+
+_OL_START = re.compile(r'<ol(?P<attributes>[^>]*?) start="(?P<start>\d+)"')
+
+
+def _lists_start_where_they_say(html: str) -> str:
+    """WeasyPrint ignores <ol start>: a list that continues (decision points
+    numbered 3, 4, 5 after an earlier decision's 1, 2; a narrative's list
+    resumed after a paragraph) is given the counter it starts from."""
+    return _OL_START.sub(
+        lambda m: (
+            f'<ol{m["attributes"]} start="{m["start"]}" '
+            f'style="counter-reset: list-item {int(m["start"]) - 1}"'
+        ),
+        html,
+    )
 
 
 @dataclass(frozen=True)

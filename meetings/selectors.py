@@ -15,12 +15,9 @@ from opsg.history import FieldChange, describe
 from opsg.pagination import paginate
 
 from .access import (
-    EVERYTHING,
     Reader,
-    can_see_meeting,
     public_meetings,
     reads_in_confidence,
-    roles_for,
     visible_decisions,
     visible_items,
     visible_meetings,
@@ -53,15 +50,14 @@ def committees_for_user(user) -> QuerySet[Committee]:
     return Committee.objects.filter(roles__person__user=user).distinct()
 
 
-def meetings_for_committee(user, committee: Committee) -> list[Meeting]:
-    """Meetings of a committee the user may see, newest first."""
-    meetings = (
-        Meeting.objects.filter(committee=committee)
+def meetings_for_committee(user, committee: Committee) -> QuerySet[Meeting]:
+    """Meetings of a committee the user may see (access.visible_meetings), newest first."""
+    return (
+        visible_meetings(user)
+        .filter(committee=committee)
         .select_related("committee", "classification")
         .order_by("-number")
     )
-    roles_for(user, committee)  # one query, cached for the checks below
-    return [m for m in meetings if can_see_meeting(user, m)]
 
 
 def open_actions_for_committee(user, committee: Committee) -> QuerySet[Action]:
@@ -108,9 +104,9 @@ def minutes_for_meeting(meeting: Meeting) -> Meeting:
             Prefetch("items", queryset=items.order_by("order", "id")),
             Prefetch(
                 "action_reviews",
-                queryset=ActionReview.objects.select_related("action").prefetch_related(
-                    Prefetch("action__owners", queryset=_OWNERS.queryset)
-                ),
+                queryset=ActionReview.objects.select_related(
+                    "action__item__meeting", "action__item__classification"
+                ).prefetch_related(Prefetch("action__owners", queryset=_OWNERS.queryset)),
             ),
             "next_meetings",
             "revisions",
@@ -151,7 +147,13 @@ def withhold(meeting: Meeting, reader: Reader) -> Meeting:
     for item in meeting.items.all():
         item.withheld = not reader.reads(item)
         item.shown_actions = [] if item.withheld else [a for a in item.actions.all() if shown(a)]
-    reviews = [r for r in meeting.action_reviews.all() if shown(r.action)]
+    # A reviewed action raised under an item the reader may not read is left
+    # out too, as the action log leaves it out (actions.access.visible_actions).
+    reviews = [
+        r
+        for r in meeting.action_reviews.all()
+        if shown(r.action) and (r.action.item is None or reader.reads(r.action.item))
+    ]
     meeting.shown_reviews = sorted(reviews, key=lambda r: (r.order, r.pk))
     return meeting
 
@@ -201,10 +203,11 @@ def _person(line: Attendance) -> dict:
     return entry
 
 
-def minutes_document(meeting: Meeting, *, reader: Reader = EVERYTHING) -> dict:
+def minutes_document(meeting: Meeting, *, reader: Reader) -> dict:
     """The minutes as a plain JSON-ready dict. The shape is documented in the
     README ("Minutes as JSON"); change both together. An item the reader
-    may not see is its number and `"withheld": true`."""
+    may not see is its number and `"withheld": true`; `access.EVERYTHING`
+    reads it all (revisions, the export command)."""
     meeting = withhold(minutes_for_meeting(meeting), reader)
     lists = attendance_lists(meeting)
     classification = meeting.classification

@@ -473,6 +473,7 @@ def minutes_revise(*, meeting: Meeting, reason: str, by) -> MinutesRevision:
     """Open approved minutes for a correction. The text as approved is kept as
     a revision with the reason; the minutes go back to draft and must be
     circulated and approved again."""
+    from .access import EVERYTHING
     from .selectors import minutes_document
 
     if not meeting.is_frozen:
@@ -485,7 +486,7 @@ def minutes_revise(*, meeting: Meeting, reason: str, by) -> MinutesRevision:
         number=(last.number + 1) if last else 1,
         reason=reason.strip(),
         previous_status=meeting.status,
-        snapshot=minutes_document(meeting),
+        snapshot=minutes_document(meeting, reader=EVERYTHING),
         created_at=timezone.now(),
         created_by=by,
     )

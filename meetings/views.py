@@ -31,6 +31,7 @@ from .access import (
     item_in,
     meeting_for_user,
     modification_for_user,
+    print_reader,
     published_meeting,
     reader_for,
     revision_in,
@@ -181,7 +182,8 @@ def published(request):
 @require_GET
 def published_detail(request, code, number):
     meeting = published_meeting(code, number)
-    page = selectors.minutes_page(meeting, reader=reader_for(request.user, meeting.committee))
+    # The published version, as its public PDF prints it, whoever is signed in.
+    page = selectors.minutes_page(meeting, reader=print_reader(meeting))
     context = {**page, "public": True, "public_pdf": selectors.published_pdf(meeting)}
     return render(request, "meetings/minutes.html", context)
 

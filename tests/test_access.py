@@ -27,6 +27,7 @@ from openpyxl import load_workbook
 from actions.models import Action, FeedToken
 from imports.models import ImportedDocument
 from incidents.models import Incident, IncidentReview
+from meetings.access import EVERYTHING
 from meetings.models import (
     Attendance,
     Classification,
@@ -153,7 +154,7 @@ def estate(world, settings, tmp_path):
         number=1,
         reason="A correction.",
         previous_status="published",
-        snapshot=minutes_document(m20),
+        snapshot=minutes_document(m20, reader=EVERYTHING),
         created_at=timezone.now(),
     )
     # The document OPSG 20 was imported from: it holds the confidential item too.

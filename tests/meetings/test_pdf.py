@@ -493,3 +493,17 @@ def test_a_failed_render_names_no_path_or_exception(
     page = client.get(STATUS_URL).content.decode()
     assert "logged for the administrators" in page
     assert "/srv/opsg" not in page and "RuntimeError" not in page
+
+
+def test_a_list_that_continues_starts_from_its_number_in_print():
+    """WeasyPrint ignores <ol start>, however far on the list begins."""
+    from meetings.pdf import _lists_start_where_they_say
+
+    html = (
+        '<ol start="31"><li>a</li></ol><ol class="x" start="2"><li>b</li></ol><ol><li>c</li></ol>'
+    )
+    assert _lists_start_where_they_say(html) == (
+        '<ol start="31" style="counter-reset: list-item 30"><li>a</li></ol>'
+        '<ol class="x" start="2" style="counter-reset: list-item 1"><li>b</li></ol>'
+        "<ol><li>c</li></ol>"
+    )

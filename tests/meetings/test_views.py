@@ -11,8 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from actions.services import action_raise, action_record_existing, action_review_record
+from meetings.access import EVERYTHING, print_reader
 from meetings.models import Attendance, Decision, Meeting
-from meetings.services import minutes_circulate
+from meetings.selectors import minutes_page
+from meetings.services import minutes_approve, minutes_circulate, minutes_publish
 from tests.base import login, make_item, make_meeting
 
 pytestmark = pytest.mark.django_db
@@ -256,3 +258,42 @@ def test_frozen_minutes_flag(world):
     meeting.approved_at = timezone.now()
     meeting.save()
     assert meeting.is_frozen
+
+
+def test_a_reviewed_action_follows_the_item_it_was_raised_under(world):
+    """An action raised under an item classified Amber (committee only) is
+    left out of a later public meeting's reviews for readers outside, as the
+    action log leaves it out; those who read everything see it."""
+
+    m25 = make_meeting(world, classification=world.white_2019)
+    amber_item = make_item(m25, "5", "Security", classification=world.amber)
+    action = action_raise(
+        meeting=m25, item=amber_item, owners=[world.dcc], text="DCC to rotate the keys."
+    )
+    m26 = make_meeting(world, number=26, date=datetime.date(2019, 11, 5))
+    m26.classification = world.white_2019
+    m26.save()
+    action_review_record(action=action, meeting=m26, update="Keys rotated.", status="closed")
+
+    public = minutes_page(m26, reader=print_reader(m26))["reviews"]
+    everything = minutes_page(m26, reader=EVERYTHING)["reviews"]
+    assert [r.action.reference for r in public] == []
+    assert [r.action.reference for r in everything] == [action.reference]
+
+
+def test_the_published_page_shows_the_published_version_to_everyone(client, world):
+    """Signed in or not, /published/… shows what the public PDF prints: an
+    item taken in confidence is its number only."""
+
+    meeting = make_meeting(world, classification=world.white_2019)
+    make_item(meeting, "1", "Open item", narrative="Said in the open.")
+    make_item(meeting, "2", "Closed item", narrative="Said in confidence.", confidential=True)
+    minutes_circulate(meeting=meeting, by=world.secretary.user)
+    minutes_approve(meeting=meeting, at_meeting=None, by=world.chair.user)
+    minutes_publish(meeting=meeting, by=world.chair.user)
+    for who in (None, "member", "secretary"):
+        if who:
+            login(client, who)
+        body = client.get("/published/OPSG/25/").content.decode()
+        assert "Said in the open." in body
+        assert "Said in confidence." not in body, who

@@ -2,6 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from meetings.access import EVERYTHING
 from meetings.models import Meeting
 from meetings.selectors import minutes_document
 
@@ -18,4 +19,6 @@ class Command(BaseCommand):
             meeting = Meeting.objects.get(committee__code__iexact=committee, number=number)
         except Meeting.DoesNotExist:
             raise CommandError(f"There is no meeting {committee.upper()} {number}.") from None
-        self.stdout.write(json.dumps(minutes_document(meeting), indent=2, ensure_ascii=False))
+        self.stdout.write(
+            json.dumps(minutes_document(meeting, reader=EVERYTHING), indent=2, ensure_ascii=False)
+        )
