@@ -132,14 +132,11 @@ def reads_in_confidence(user, committee: Committee) -> bool:
 def classification_admits(user, classification: Classification, committee: Committee) -> bool:
     """Whether the user may read something of `committee` so classified (an
     item with a classification of its own). The writers read everything."""
-    if user.is_authenticated and user.is_staff:
-        return True
-    roles = roles_for(user, committee)
-    if roles & WRITERS:
-        return True
     if not user.is_authenticated:
         return classification.may_be_published
-    return _admits(user, classification, roles)
+    if writes(user, committee):
+        return True
+    return _admits(user, classification, roles_for(user, committee))
 
 
 @dataclass(frozen=True)
@@ -164,8 +161,7 @@ def reader_for(user, committee: Committee) -> Reader:
     return Reader(
         in_confidence=reads_in_confidence(user, committee),
         admits=lambda c: classification_admits(user, c, committee),
-        writes=user.is_authenticated
-        and (user.is_staff or bool(roles_for(user, committee) & WRITERS)),
+        writes=writes(user, committee),
     )
 
 
@@ -245,15 +241,21 @@ def is_chair(user, committee: Committee) -> bool:
     return user.is_authenticated and (user.is_staff or Role.CHAIR in roles_for(user, committee))
 
 
+def writes(user, committee: Committee) -> bool:
+    """The committee's secretary or chair (or staff): they read everything of
+    it, whatever its classification or confidence."""
+    return user.is_authenticated and (user.is_staff or bool(roles_for(user, committee) & WRITERS))
+
+
 def can_export_minutes(user, committee: Committee) -> bool:
     """The chair and the secretary make PDFs of the minutes; readers download them."""
-    return is_chair(user, committee) or is_secretary(user, committee)
+    return writes(user, committee)
 
 
 def can_read_sources(user, committee: Committee) -> bool:
     """An imported document may hold what the minutes withhold from some
     readers: it is for the committee's secretary and chair (and staff)."""
-    return is_secretary(user, committee) or is_chair(user, committee)
+    return writes(user, committee)
 
 
 def can_write_meeting(user, meeting: Meeting) -> bool:

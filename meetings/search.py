@@ -20,7 +20,7 @@ from operator import and_, or_
 
 import snowballstemmer
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db import connection
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Cast, Coalesce, Concat
@@ -34,6 +34,7 @@ from actions.services import REFERENCE_RE as ACTION_REFERENCE
 from incidents.access import visible_incidents
 from incidents.models import INCIDENT_REFERENCE, Incident, IncidentMention, IncidentReview
 from opsg.fulltext import CONFIG
+from opsg.pagination import paginate
 
 from .access import visible_decisions, visible_items, visible_meetings
 from .models import (
@@ -170,7 +171,7 @@ def _stems(query: str) -> list[str]:
 
 
 def _substring_match(stems: list[str], fields: list[str]) -> Q:
-    """Every stem found in one of the fields (case-insensitive)."""
+    """Every stem (or word) found in one of the fields (case-insensitive)."""
     if not stems:
         return Q(pk__in=[])
     return reduce(
@@ -398,12 +399,7 @@ def _meetings(user, query: str, filters: Filters) -> QuerySet:
     meetings = _scoped(visible_meetings(user).select_related("committee"), "", filters)
     words = [w.lower() for w in _WORD.findall(query)]
     fields = ["committee__code", "committee__name", "location", "number"]
-    if not words:
-        return meetings.none()
-    match = reduce(
-        and_, (reduce(or_, (Q(**{f"{f}__icontains": w}) for f in fields)) for w in words)
-    )
-    return meetings.filter(match).order_by("-date")
+    return meetings.filter(_substring_match(words, fields)).order_by("-date")
 
 
 def _meeting_hit(meeting: Meeting, query: str) -> Hit:
@@ -433,12 +429,7 @@ def _people(user, query: str, filters: Filters) -> QuerySet:
         mine = Committee.objects.filter(roles__person__user=user)
         people = people | Person.objects.filter(committee_roles__committee__in=mine)
     words = [w.lower() for w in _WORD.findall(query)]
-    if not words:
-        return people.none()
-    match = reduce(
-        and_,
-        (Q(name__icontains=w) | Q(organisation__short_name__icontains=w) for w in words),
-    )
+    match = _substring_match(words, ["name", "organisation__short_name"])
     # Where to read about them: the latest minutes they attended that the user may read.
     last = Attendance.objects.filter(person=OuterRef("pk"), meeting__in=meetings).order_by(
         "-meeting__date"
@@ -496,7 +487,7 @@ def search(user, query: str, *, kind: str = "", filters: Filters | None = None, 
         find, hit = SOURCES[name]
         queryset = find(user, query, filters)
         if kind:
-            results.page = Paginator(queryset, PER_PAGE).get_page(page)
+            results.page = paginate(queryset, page, PER_PAGE)
             results.counts[name] = results.page.paginator.count
             results.hits[name] = [hit(row, query) for row in results.page.object_list]
         else:

@@ -345,7 +345,7 @@ def attendance_line(request, code, number, pk):
                 version = data.pop("version")
                 services.attendance_update(line=line, expected_version=version, **data)
             else:
-                errors = [f"{line.person.name}: {e}" for es in form.errors.values() for e in es]
+                errors = [f"{line.person.name}: {e}" for e in _form_errors(form)]
     except EditConflict as exc:
         errors = [_attendance_conflict(exc.current, request.POST)]
     except ValidationError as exc:
@@ -498,7 +498,7 @@ def decision_op(request, code, number, item_pk, pk=None):
             except ValidationError as exc:
                 errors = _errors(exc)
         else:
-            errors = [e for es in form.errors.values() for e in es]
+            errors = _form_errors(form)
     editing = (
         _editing(request, f"d{pk}" if pk else f"nd{item.pk}", theirs, DECISION_FIELDS)
         if errors
@@ -525,7 +525,7 @@ def action_op(request, code, number, item_pk, pk=None):
         else:
             form = ActionForm(request.POST)
             if not form.is_valid():
-                errors = [e for es in form.errors.values() for e in es]
+                errors = _form_errors(form)
             elif action is None:
                 action = action_raise(
                     meeting=meeting,
@@ -565,6 +565,11 @@ ACTION_FIELDS = ["topic", "text", "target_date", "target_note"]
 ACTION_OWNER_FIELDS = ["owner_organisations", "owner_people"]
 
 
+def _form_errors(form) -> list[str]:
+    """Every message of a bound form, field by field, for the item editor's error list."""
+    return [error for errors in form.errors.values() for error in errors]
+
+
 def _editing(request, prefix, theirs, fields, list_fields=()) -> dict:
     """What the secretary typed into the decision or action form `prefix`
     (its element ids' prefix: d12, nd3, a7, na3) that was not saved, so that
@@ -592,7 +597,7 @@ def incident_review_op(request, code, number, item_pk, pk=None):
         else:
             form = IncidentReviewForm(request.POST, item=item)
             if not form.is_valid():
-                errors = [e for es in form.errors.values() for e in es]
+                errors = _form_errors(form)
             else:
                 incident_review_save(item=item, review=review, **form.cleaned_data)
     except ValidationError as exc:
