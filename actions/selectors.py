@@ -29,7 +29,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from meetings.models import Committee, Meeting, NextMeeting
-from meetings.selectors import meetings_for_committee
+from meetings.selectors import OWNERS, meetings_for_committee
 from opsg.history import FieldChange, describe
 from opsg.workdays import is_working_day
 
@@ -196,8 +196,6 @@ def transfer_choices(meeting: Meeting) -> list[Committee]:
 
 # --- one action: its detail page ----------------------------------------------
 
-_OWNERS = Prefetch("owners", queryset=ActionOwner.objects.select_related("organisation", "person"))
-
 
 def action_with_owners(reference: str) -> Action | None:
     """The action with what deciding access and drawing its header need."""
@@ -211,7 +209,7 @@ def action_with_owners(reference: str) -> Action | None:
             "item__meeting__committee",
             "item__classification",
         )
-        .prefetch_related(_OWNERS)
+        .prefetch_related(OWNERS)
         .filter(reference__iexact=reference)
         .first()
     )
@@ -367,7 +365,7 @@ def actions_for_feed(actions: QuerySet[Action], user) -> QuerySet[Action]:
     return (
         actions.filter(owned_by("mine", user), status=Action.Status.OPEN, target_date__isnull=False)
         .select_related("committee")
-        .prefetch_related(_OWNERS)
+        .prefetch_related(OWNERS)
         .order_by("target_date", "committee__code", "meeting_number", "confidential", "sequence")
     )
 

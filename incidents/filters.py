@@ -51,8 +51,10 @@ class IncidentFilter(django_filters.FilterSet):
         model = Incident
         fields: list[str] = []
 
-    def __init__(self, data=None, *args, **kwargs):
+    def __init__(self, data=None, *args, visible_items, **kwargs):
+        """`visible_items`: the agenda items the user may read (meetings.access)."""
         super().__init__(data, *args, **kwargs)
+        self.visible_items = visible_items
         # Choices from the incidents the user may see: one query each.
         seen = self.queryset.order_by()
         for name, column in (("provider", "service_provider"), ("category", "category")):

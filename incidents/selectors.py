@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 
 from actions.access import visible_actions
+from actions.filters import REFERENCE_ORDER
 from actions.models import Action
 from meetings.access import visible_decisions, visible_items
 from meetings.markdown import INCIDENT_MENTION
 from meetings.models import AgendaItem
+from meetings.selectors import OWNERS
 
 from .access import visible_incidents
 from .filters import IncidentFilter
@@ -39,12 +41,11 @@ def incident_register(incidents: QuerySet[Incident], *, user, data) -> Register:
             "actions",
             queryset=visible_actions(user)
             .filter(status=Action.Status.OPEN)
-            .order_by("committee__code", "meeting_number", "confidential", "sequence"),
+            .order_by(*REFERENCE_ORDER),
             to_attr="open_actions",
         ),
     )
-    filterset = IncidentFilter(data, queryset=incidents)
-    filterset.visible_items = items
+    filterset = IncidentFilter(data, queryset=incidents, visible_items=items)
     return Register(filterset=filterset, incidents=filterset.qs)
 
 
@@ -77,8 +78,8 @@ def incident_page(user, incident: Incident) -> IncidentPage:
         visible_actions(user)
         .filter(incidents=incident)
         .select_related("committee", "meeting__committee", "item")
-        .prefetch_related("owners__organisation", "owners__person")
-        .order_by("committee__code", "meeting_number", "confidential", "sequence")
+        .prefetch_related(OWNERS)
+        .order_by(*REFERENCE_ORDER)
     )
     decisions = list(
         visible_decisions(user)

@@ -39,7 +39,8 @@ from .models import (
 if TYPE_CHECKING:  # meetings.filters reads actions.filters, which reads this module
     from .filters import DecisionFilter
 
-_OWNERS = Prefetch("owners", queryset=ActionOwner.objects.select_related("organisation", "person"))
+# An action's owners with their names, in one query however many actions.
+OWNERS = Prefetch("owners", queryset=ActionOwner.objects.select_related("organisation", "person"))
 
 
 def committees_for_user(user) -> QuerySet[Committee]:
@@ -68,7 +69,7 @@ def open_actions_for_committee(user, committee: Committee) -> QuerySet[Action]:
         visible_actions(user)
         .filter(committee=committee, status=Action.Status.OPEN)
         .select_related("committee")
-        .prefetch_related(_OWNERS)
+        .prefetch_related(OWNERS)
         .order_by("meeting_number", "confidential", "sequence")
     )
 
@@ -82,7 +83,7 @@ def minutes_for_meeting(meeting: Meeting) -> Meeting:
             Prefetch("decisions", queryset=Decision.objects.order_by("order", "id")),
             Prefetch(
                 "actions",
-                queryset=Action.objects.prefetch_related(_OWNERS).order_by(
+                queryset=Action.objects.prefetch_related(OWNERS).order_by(
                     "confidential", "sequence"
                 ),
             ),
@@ -106,7 +107,7 @@ def minutes_for_meeting(meeting: Meeting) -> Meeting:
                 "action_reviews",
                 queryset=ActionReview.objects.select_related(
                     "action__item__meeting", "action__item__classification"
-                ).prefetch_related(Prefetch("action__owners", queryset=_OWNERS.queryset)),
+                ).prefetch_related(Prefetch("action__owners", queryset=OWNERS.queryset)),
             ),
             "next_meetings",
             "revisions",
