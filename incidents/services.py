@@ -29,23 +29,34 @@ def incident_mentions_refresh(*, item: AgendaItem) -> None:
     named = set(INCIDENT_MENTION.findall(_item_text(item)))
     known = dict(Incident.objects.filter(reference__in=named).values_list("reference", "pk"))
     IncidentMention.objects.filter(item=item).exclude(incident_id__in=known.values()).delete()
-    for incident_id in known.values():
-        IncidentMention.objects.get_or_create(incident_id=incident_id, item=item)
+    IncidentMention.objects.bulk_create(
+        [IncidentMention(incident_id=pk, item=item) for pk in known.values()],
+        ignore_conflicts=True,
+    )
 
 
 @transaction.atomic
 def incident_mentions_backfill(*, incident: Incident) -> None:
-    """A new incident: find the items that already named it."""
+    """A new incident: find the items that already named it, by the same rule
+    as `incident_mentions_refresh` (the database narrows, the pattern decides)."""
     reference = incident.reference
-    items = AgendaItem.objects.filter(
-        Q(title__contains=reference)
-        | Q(narrative__contains=reference)
-        | Q(post_meeting_note__contains=reference)
-        | Q(decisions__text__contains=reference)
-        | Q(decisions__points__icontains=reference)
-    ).distinct()
-    for item in items:
-        IncidentMention.objects.get_or_create(incident=incident, item=item)
+    candidates = (
+        AgendaItem.objects.filter(
+            Q(title__contains=reference)
+            | Q(narrative__contains=reference)
+            | Q(post_meeting_note__contains=reference)
+            | Q(decisions__text__contains=reference)
+            | Q(decisions__points__icontains=reference)
+        )
+        .distinct()
+        .prefetch_related("decisions")
+    )
+    naming = [
+        item for item in candidates if reference in INCIDENT_MENTION.findall(_item_text(item))
+    ]
+    IncidentMention.objects.bulk_create(
+        [IncidentMention(incident=incident, item=item) for item in naming], ignore_conflicts=True
+    )
 
 
 @transaction.atomic
