@@ -38,6 +38,7 @@ from imports.common import (
     incident_mismatch,
     incidents_in,
     is_action_line,
+    owners_in,
     parse_date,
     read_action,
     read_decisions,
@@ -649,7 +650,10 @@ def review(line: int, row: list[str], columns: dict[str, int], context: _Context
     found = ParsedReview(
         reference=reference,
         text=cell_at(row, columns.get("text")),
-        owners=owners(plain(cell_at(row, columns.get("owner")))),
+        # Read as the text layout reads an owner cell ("The DCC", "OPSG Members").
+        owners=owners_in(
+            plain(cell_at(row, columns.get("owner"))), committee=context.minutes.committee
+        )[0],
         line=line,
     )
     found.raised_on, _ = review_date(cell_at(row, columns.get("raised")), reference, line, flags)
@@ -672,11 +676,6 @@ def review_reference(text: str) -> str:
         return text
     code, meeting, conf, sequence = match.groups()
     return f"{code.upper()} {int(meeting)}/{'CONF ' if conf else ''}{int(sequence):02d}"
-
-
-def owners(text: str) -> list[str]:
-    """'DCC', 'DNOs/DCC', 'DCC & SECAS'."""
-    return [part for part in re.split(r"\s*(?:/|,|&|\band\b)\s*", text) if part]
 
 
 def review_date(

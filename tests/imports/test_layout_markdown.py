@@ -295,6 +295,13 @@ def test_the_layout_is_chosen_by_markdown_marks():
     assert parse(SAMPLE.read_text(encoding="utf-8")).counts()["members"] == 8
 
 
+def test_review_owners_are_read_as_the_text_layout_reads_them():
+    text = SAMPLE.read_text(encoding="utf-8")
+    text = text.replace("| N/A | SECAS |", "| N/A | The DCC & OPSG Members |")
+    [review] = [r for r in parse_markdown_layout(text).reviews if r.reference == "OPSG 46/03"]
+    assert review.owners == ["DCC", "OPSG members"]
+
+
 def test_a_closing_block_naming_the_parent_item_is_flagged(sample):
     [flag] = flags_of(sample, "placement")
     assert flag.message == (
