@@ -10,6 +10,7 @@ as Markdown: imports.extract writes it out that way."""
 import re
 from pathlib import Path
 
+from imports.common import VERBS
 from imports.extract import DOCX_SUFFIX, PDF_SUFFIX, extract_text
 from imports.layout_markdown import parse_markdown_layout
 from imports.layout_text import parse_text_layout
@@ -17,7 +18,7 @@ from imports.parsed import ParsedMinutes
 
 PIPE_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-+:?\s*)+\|?\s*$", re.MULTILINE)
 ATX_HEADING = re.compile(r"^#{1,6} \S", re.MULTILINE)
-BOLD_VERB = re.compile(r"\*\*(AGREED|NOTED|ENDORSED|RECOMMENDED|DISCUSSED|CONSIDERED)\*\*")
+BOLD_VERB = re.compile(rf"\*\*({'|'.join(VERBS)})\*\*")
 
 
 def is_markdown(text: str) -> bool:

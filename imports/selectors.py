@@ -50,14 +50,22 @@ def new_to_the_record(parsed: ParsedMinutes, committee: str = "") -> NewToTheRec
     """Matched as imports.services will match them: people by name and the
     organisation of their line (or none recorded); owners by an
     organisation's short name (any case), else by a person's name, those in
-    this document's attendance included; actions by reference, under the
-    committee chosen (`committee`, else the document's). Four queries,
-    whatever the size of the document."""
+    this document's attendance included, and only for actions not yet in
+    the record; actions by reference, under the committee chosen
+    (`committee`, else the document's). Four queries, whatever the size of
+    the document."""
     code = (committee or parsed.committee or "").strip()
     chosen = Committee.objects.filter(code__iexact=code).first() if code else None
     names = list(dict.fromkeys(p.name for p in parsed.attendance))
-    owners = [o.strip() for i in parsed.items for a in i.actions for o in a.owners]
-    owners += [o.strip() for r in parsed.reviews for o in r.owners]
+    rows = [a for i in parsed.items for a in i.actions] + parsed.reviews
+    every = {own_reference(row.reference, chosen) for row in rows}
+    known = set(Action.objects.filter(reference__in=every).values_list("reference", flat=True))
+    owners = [
+        o.strip()
+        for row in rows
+        if own_reference(row.reference, chosen) not in known
+        for o in row.owners
+    ]
     owners = list(dict.fromkeys(o for o in owners if o))
     references = list(dict.fromkeys(own_reference(r.reference, chosen) for r in parsed.reviews))
 
@@ -71,7 +79,6 @@ def new_to_the_record(parsed: ParsedMinutes, committee: str = "") -> NewToTheRec
         "name", "organisation_id"
     ):
         known_people.setdefault(name, set()).add(organisation_id)
-    known = set(Action.objects.filter(reference__in=references).values_list("reference", flat=True))
 
     new_people = []
     for line in parsed.attendance:

@@ -40,13 +40,9 @@ from .models import ImportedDocument
 from .parsed import ParsedAction, ParsedMinutes, ParsedPerson, ParsedReview
 from .selectors import attendance_organisation, own_reference
 
-_STANDING = {
-    "previous meeting minutes": AgendaItem.Standing.PREVIOUS_MINUTES,
-    "actions outstanding": AgendaItem.Standing.ACTIONS_OUTSTANDING,
-    "major incidents": AgendaItem.Standing.MAJOR_INCIDENTS,
-    "any other business": AgendaItem.Standing.AOB,
-    "any other business (aob)": AgendaItem.Standing.AOB,
-}
+# A standing item by its printed title: its label, any case, or "Any Other Business (AOB)".
+_STANDING = {label.lower(): value for value, label in AgendaItem.Standing.choices}
+_STANDING["any other business (aob)"] = AgendaItem.Standing.AOB
 
 
 @dataclass
@@ -165,13 +161,15 @@ def _person(name: str, organisation: Organisation | None) -> Person:
 
 def _attendance(meeting: Meeting, lines: list[ParsedPerson]) -> None:
     sections = {"member": Attendance.Section.MEMBER, "participant": Attendance.Section.PARTICIPANT}
+    listed: set[int] = set()
     for order, line in enumerate(lines, start=1):
         section = sections.get(line.section, Attendance.Section.APOLOGY)
         is_member = section == Attendance.Section.MEMBER
         organisation = attendance_organisation(line, _organisation(line.group))
         person = _person(line.name, organisation)
-        if meeting.attendance.filter(person=person).exists():
+        if person.pk in listed:
             continue  # listed twice in the source: the first line stands (flagged by the parser)
+        listed.add(person.pk)
         Attendance.objects.create(
             meeting=meeting,
             person=person,
@@ -205,8 +203,18 @@ def _owners(names: list[str]) -> list[Organisation | Person]:
     return owners
 
 
+def _owners_if_new(reference: str, meeting: Meeting, names: list[str]) -> list:
+    """The owners of an action not yet in the record (an action already
+    there keeps its own, and no organisation is made for a name it would
+    not use)."""
+    code, number, confidential, sequence = parse_reference(
+        own_reference(reference, meeting.committee)
+    )
+    canonical = Action.format_reference(code, number, sequence, confidential)
+    return [] if Action.objects.filter(reference=canonical).exists() else _owners(names)
+
+
 def _items(meeting: Meeting, parsed: ParsedMinutes) -> None:
-    next_date = min((date for _, date in parsed.next_meetings), default=None)
     for order, row in enumerate(parsed.items, start=1):
         item = AgendaItem.objects.create(
             meeting=meeting,
@@ -228,7 +236,7 @@ def _items(meeting: Meeting, parsed: ParsedMinutes) -> None:
                 first_point_number=decision.first_point_number,
             )
         for spec in row.actions:
-            _raise(meeting, item, spec, next_date)
+            _raise(meeting, item, spec)
         heading = set(INCIDENT_MENTION.findall(row.title))
         for reference in row.incidents:
             if reference in heading or not heading:
@@ -237,16 +245,16 @@ def _items(meeting: Meeting, parsed: ParsedMinutes) -> None:
         incident_mentions_refresh(item=item)
 
 
-def _raise(meeting: Meeting, item: AgendaItem, spec: ParsedAction, next_date) -> Action:
+def _raise(meeting: Meeting, item: AgendaItem, spec: ParsedAction) -> Action:
+    """An ACTION line. Its target is as read (common.parse_target: the phrase,
+    else the next main meeting the minutes announce)."""
     target_date, target_note = spec.target_date, spec.target_note
-    if target_date is None and not target_note:
-        target_date = next_date
     if target_date is not None and target_date < meeting.date:
         target_date, target_note = None, target_note or f"{target_date:%d/%m/%Y} (as printed)"
     action = action_record_existing(
         committee=meeting.committee,
         reference=own_reference(spec.reference, meeting.committee),
-        owners=_owners(spec.owners),
+        owners=_owners_if_new(spec.reference, meeting, spec.owners),
         text=spec.text,
         raised_on=meeting.date,
         meeting=meeting,
@@ -266,7 +274,7 @@ def _reviews(meeting: Meeting, rows: list[ParsedReview]) -> None:
         action = action_record_existing(
             committee=meeting.committee,
             reference=own_reference(row.reference, meeting.committee),
-            owners=_owners(row.owners),
+            owners=_owners_if_new(row.reference, meeting, row.owners),
             text=row.text or row.reference,
             raised_on=raised_on,
             target_date=row.last_target_date if row.last_target_date else None,

@@ -114,6 +114,20 @@ def test_a_successor_is_found_by_its_reference_or_the_action_is_completed(
     assert (action.status, action.outcome, found) == ("closed", outcome, superseded_by)
 
 
+def test_an_action_already_in_the_record_keeps_its_owners_and_makes_no_organisation(world):
+    from meetings.models import Organisation
+
+    run(OPSG_25)
+    later = parse(OPSG_25.read_text(encoding="utf-8").replace("Meeting 25", "Meeting 26"))
+    later.number = 26
+    later.date = later.date.replace(month=11, day=5)
+    later.items = []
+    later.reviews[0].owners = ["Widgets Ltd"]
+    import_minutes(parsed=later, source=b"26", filename="26.txt")
+    assert not Organisation.objects.filter(short_name="Widgets Ltd").exists()
+    assert Action.objects.get(reference="OPSG 11/02").owner_names() == ["DCC"]
+
+
 def test_importing_the_same_document_twice_changes_nothing(world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     run(OPSG_25)
