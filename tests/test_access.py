@@ -83,7 +83,6 @@ def _planted(*words: str) -> str:
 
 @pytest.fixture
 def estate(world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
     w = world
     observer = make_person("Otto Observer", "observer")
     CommitteeRole.objects.create(committee=w.opsg, person=observer, role="observer")

@@ -31,7 +31,6 @@ def test_chair_exports_and_downloads_the_minutes_pdf(
 ):
     settings.DEMO_MODE = True
     settings.DEMO_PASSWORD = DEMO_PASSWORD
-    settings.MEDIA_ROOT = tmp_path / "media"
     call_command("load_demo", verbosity=0)
 
     held: list[int] = []

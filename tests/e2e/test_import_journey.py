@@ -27,7 +27,6 @@ MINUTES = "/committees/OPSG/meetings/25/"
 def test_secretary_imports_the_minutes_of_opsg_25(
     page, live_server, settings, tmp_path, screenshot_dir
 ):
-    settings.MEDIA_ROOT = tmp_path / "media"
     make_world()  # OPSG, White (2019: public, may be published), "secretary" its secretary
     base = live_server.url
     axe: dict[str, list[dict]] = {}

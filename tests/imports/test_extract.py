@@ -325,7 +325,6 @@ def test_a_pdf_rendered_by_this_app_reads_back(settings, tmp_path):
         shutil.which("pdftotext") is not None,
         "pdftotext not installed (apt-get install poppler-utils)",
     )
-    settings.MEDIA_ROOT = tmp_path / "media"
     settings.DEMO_MODE = True
     settings.DEMO_PASSWORD = PASSWORD
     call_command("load_demo", verbosity=0)

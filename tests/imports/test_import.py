@@ -36,7 +36,6 @@ def record_size() -> tuple:
 
 
 def test_the_command_imports_the_2019_minutes(world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
     output = run(OPSG_25)
     assert "Imported OPSG 25." in output
     assert "members: 15, participants: 22, apologies: 4" in output
@@ -70,7 +69,6 @@ def test_closed_actions_end_as_their_updates_say(world, settings, tmp_path):
     into other work, 24/06 transferred to TABASC: a committee in the record.
     Where the committee named is not in the record, the action is closed as
     completed (the flag on the review page said to check it)."""
-    settings.MEDIA_ROOT = tmp_path
     assert Committee.objects.filter(code="TABASC").exists()
     output = run(OPSG_25)
     assert output.count("[outcome-read]") == 3
@@ -86,7 +84,6 @@ def test_closed_actions_end_as_their_updates_say(world, settings, tmp_path):
 
 
 def test_a_transfer_to_a_committee_not_in_the_record_closes_as_completed(world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
     Committee.objects.filter(code="TABASC").update(code="TSC")
     run(OPSG_25)
     action = Action.objects.get(reference="OPSG 24/06")
@@ -105,7 +102,6 @@ def test_a_transfer_to_a_committee_not_in_the_record_closes_as_completed(world, 
 def test_a_successor_is_found_by_its_reference_or_the_action_is_completed(
     world, settings, tmp_path, successor, outcome, superseded_by
 ):
-    settings.MEDIA_ROOT = tmp_path
     parsed = parse(OPSG_25.read_text(encoding="utf-8"))
     parsed.reviews[0].superseded_by = successor
     import_minutes(parsed=parsed, source=b"x", filename="25.txt")
@@ -129,7 +125,6 @@ def test_an_action_already_in_the_record_keeps_its_owners_and_makes_no_organisat
 
 
 def test_importing_the_same_document_twice_changes_nothing(world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
     run(OPSG_25)
     before = record_size()
     assert "was imported from this file before: nothing changed" in run(OPSG_25)
@@ -137,7 +132,6 @@ def test_importing_the_same_document_twice_changes_nothing(world, settings, tmp_
 
 
 def test_a_dry_run_reports_and_writes_nothing(world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
     before = record_size()
     output = run(OPSG_25, "--dry-run")
     assert "actions raised: 18" in output and "Dry run: nothing written." in output
@@ -156,7 +150,6 @@ def test_a_dry_run_reports_and_writes_nothing(world, settings, tmp_path):
 def test_files_that_are_not_readable_minutes_exit_non_zero_and_write_nothing(
     world, settings, tmp_path, content, name, reason
 ):
-    settings.MEDIA_ROOT = tmp_path / "media"
     path = tmp_path / name
     path.write_bytes(content)
     before = record_size()
@@ -170,7 +163,6 @@ def test_files_that_are_not_readable_minutes_exit_non_zero_and_write_nothing(
 def test_a_meeting_already_in_the_record_is_not_overwritten(world, settings, tmp_path):
     from tests.base import make_meeting
 
-    settings.MEDIA_ROOT = tmp_path
     make_meeting(world, number=25)
     before = record_size()
     with pytest.raises(CommandError, match="already in the record"):
@@ -179,7 +171,6 @@ def test_a_meeting_already_in_the_record_is_not_overwritten(world, settings, tmp
 
 
 def test_an_unknown_committee_is_refused(world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
     with pytest.raises(CommandError, match="no committee NOPE"):
         run(OPSG_25, "--committee", "NOPE")
     assert not Meeting.objects.exists()
@@ -188,7 +179,6 @@ def test_an_unknown_committee_is_refused(world, settings, tmp_path):
 def test_a_later_meeting_reviews_actions_already_imported(world, settings, tmp_path):
     """Meeting 49's sample table reviews actions it has not seen raised:
     they are created from what the table says, and reviewed."""
-    settings.MEDIA_ROOT = tmp_path
     run(OPSG_25)
     output = run(SAMPLE_49)
     assert "Imported OPSG" in output
@@ -206,7 +196,6 @@ def upload(client, path: Path, **extra):
 
 
 def test_the_secretary_reviews_then_imports(client, world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
     login(client, "secretary")
     response = upload(client, OPSG_25)
     assert response.status_code == 200
@@ -231,7 +220,6 @@ def test_the_secretary_reviews_then_imports(client, world, settings, tmp_path):
 def test_the_page_shows_a_teleconference_and_a_closing_block_in_doubt(
     client, world, settings, tmp_path
 ):
-    settings.MEDIA_ROOT = tmp_path
     login(client, "secretary")
     body = upload(client, SAMPLE_49).content.decode()
     assert "<dt>Location</dt><dd>Teleconference</dd>" in body
@@ -240,7 +228,6 @@ def test_the_page_shows_a_teleconference_and_a_closing_block_in_doubt(
 
 
 def test_a_file_that_cannot_be_read_says_why_on_the_page(client, world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
     login(client, "secretary")
     path = tmp_path / "junk.docx"
     path.write_bytes(b"\x00\x01 not a word document")
@@ -264,7 +251,6 @@ def test_an_older_meeting_imported_after_a_newer_one_keeps_the_newer_state(
     meeting order."""
     import re
 
-    settings.MEDIA_ROOT = tmp_path / "media"
     later = re.sub(r"\b49/", "50/", SAMPLE_49.read_text())
     later = later.replace("OPSG_49_1705", "OPSG_50_1406").replace("17 May 2021", "14 June 2021")
     later = later.replace(
@@ -282,7 +268,6 @@ def test_an_older_meeting_imported_after_a_newer_one_keeps_the_newer_state(
 
 
 def test_an_unknown_committee_on_the_page_asks_for_one(client, world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
     login(client, "secretary")
     path = tmp_path / "xq.txt"
     path.write_text(OPSG_25.read_text().replace("OPSG", "XQ"))
@@ -297,7 +282,6 @@ def test_an_unknown_committee_on_the_page_asks_for_one(client, world, settings, 
 
 
 def test_a_file_over_the_limit_is_refused_before_it_is_read(world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
     path = tmp_path / "huge.txt"
     with path.open("wb") as out:
         out.truncate(50 * 1024 * 1024)
@@ -309,7 +293,6 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(world, settings, tmp
 def test_five_thousand_action_lines_without_minutes_around_them_write_nothing(
     world, settings, tmp_path
 ):
-    settings.MEDIA_ROOT = tmp_path / "media"
     path = tmp_path / "actions.txt"
     path.write_text(
         "\n\n".join(f"ACTION OPSG 25/{n:02d}: DCC to report on item {n}." for n in range(1, 5001))
@@ -322,7 +305,6 @@ def test_five_thousand_action_lines_without_minutes_around_them_write_nothing(
 
 def test_the_command_imports_the_2021_minutes(world, settings, tmp_path):
     seed = unshipped_seed("001_12df44be4725d42b.txt")
-    settings.MEDIA_ROOT = tmp_path
     output = run(seed)
     assert "members: 13, participants: 15, apologies: 3, items: 10, sub items: 11" in output
     assert "decisions: 13, actions raised: 20, actions reviewed: 4, closed: 1" in output
@@ -344,7 +326,6 @@ def test_the_page_imports_the_2021_minutes(client, world, settings, tmp_path):
     """The same seed through /import/: counts and every doubt on the review
     page, then one commit writing what the command writes."""
     seed = unshipped_seed("001_12df44be4725d42b.txt")
-    settings.MEDIA_ROOT = tmp_path
     login(client, "secretary")
     response = upload(client, seed)
     body = response.content.decode()
@@ -366,7 +347,6 @@ def test_the_page_imports_the_2021_minutes(client, world, settings, tmp_path):
 
 
 def test_the_history_names_the_import_and_keeps_its_source(client, world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
     login(client, "secretary")
     token = upload(client, OPSG_25).context["token"]
     response = client.post("/import/commit/", {"token": token}, follow=True)

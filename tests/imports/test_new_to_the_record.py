@@ -48,7 +48,6 @@ def test_a_first_import_brings_its_people_owners_and_actions(world, django_asser
 def test_after_the_import_nothing_is_new_and_every_reviewed_action_is_known(
     world, settings, tmp_path
 ):
-    settings.MEDIA_ROOT = tmp_path
     call_command("import_minutes", str(OPSG_25), stdout=io.StringIO())
     new = new_to_the_record(minutes_25())
     assert (new.people, new.owners, new.actions) == ([], [], [])
@@ -57,7 +56,6 @@ def test_after_the_import_nothing_is_new_and_every_reviewed_action_is_known(
 
 
 def test_the_page_and_the_command_say_what_is_new(client, world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
     login(client, "secretary")
     body = upload(client, OPSG_25).content.decode()
     assert "41 people not yet known: Dave Warner, Mo Asif," in body
@@ -88,7 +86,6 @@ def test_matched_as_the_import_matches(world):
 
 
 def test_nothing_new_says_so(client, world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
     login(client, "secretary")
     path = Path(tmp_path) / "empty-ish.md"
     path.write_text("# Operations Group Meeting 60\n\n1. Previous Meeting Minutes\n")

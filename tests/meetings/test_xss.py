@@ -370,7 +370,6 @@ def test_pdf_of_minutes_with_every_vector_is_inert(client, world, meeting, setti
         shutil.which("pdftotext") is not None,
         "pdftotext not installed (apt-get install poppler-utils)",
     )
-    settings.MEDIA_ROOT = tmp_path / "media"
     typed = [(name, text) for name, text in VECTORS if "\x00" not in text]
     for number, (name, text) in enumerate(typed, start=1):
         item = make_item(meeting, str(number), name)
