@@ -70,3 +70,25 @@ def world():
     from tests.base import make_world
 
     return make_world()
+
+
+@pytest.fixture
+def observer(world):
+    """Oscar Observer, who reads OPSG's published minutes only: his user."""
+    from meetings.models import CommitteeRole
+    from tests.base import make_person
+
+    person = make_person("Oscar Observer", "observer")
+    CommitteeRole.objects.create(committee=world.opsg, person=person, role="observer")
+    return person.user
+
+
+@pytest.fixture
+def staff(db):
+    """Stella Staff, who administers reference data: her user."""
+    from tests.base import make_person
+
+    person = make_person("Stella Staff", "staff")
+    person.user.is_staff = True
+    person.user.save()
+    return person.user

@@ -22,6 +22,7 @@ from tests.actions.log_data import (
     make_log,
     many_actions,
     page_rows,
+    page_text,
     references,
     review,
     summary,
@@ -43,14 +44,6 @@ def _today():
 @pytest.fixture
 def log(world):
     return make_log(world)
-
-
-@pytest.fixture
-def staff(world):
-    person = make_person("Stella Staff", "staff")
-    person.user.is_staff = True
-    person.user.save()
-    return person.user
 
 
 def refs(client, query=""):
@@ -96,7 +89,7 @@ def test_outsider_sees_none_of_a_committee_they_hold_no_role_in(client, log):
     # (and said so), and OPSG's actions stay out of sight.
     response = client.get(LOG + "?committee=OPSG&status=all")
     assert references(response.content) == ["TABASC 5/01"]
-    assert "Committee: Select a valid choice." in text_of(response)
+    assert "Committee: Select a valid choice." in page_text(response)
 
 
 def test_owner_without_a_role_sees_what_they_and_their_organisation_own(client, log):
@@ -563,18 +556,12 @@ def test_bad_filter_input_is_reported_and_left_out(client, log, query, message):
     login(client, "member")
     response = client.get(LOG + "?" + query)
     assert response.status_code == 200
-    content = text_of(response)
+    content = page_text(response)
     assert "Some filters could not be read and were left out" in content
     assert message in content
     # The rest of the log still shows, as if that filter were absent.
     if not query.startswith("status"):
         assert len(references(response.content)) == 5
-
-
-def text_of(response) -> str:
-    from tests.actions.log_data import text
-
-    return text(response.content.decode())
 
 
 def test_bad_input_on_exports_and_owners_is_not_a_500(client, log):

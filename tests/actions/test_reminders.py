@@ -118,14 +118,6 @@ def data(db):
     return build()
 
 
-@pytest.fixture
-def staff(db):
-    person = make_person("Stella Staff", "staff")
-    person.user.is_staff = True
-    person.user.save()
-    return person.user
-
-
 def digests(outbox) -> dict[str, list]:
     found: dict[str, list] = {}
     for message in outbox:

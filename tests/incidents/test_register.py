@@ -23,10 +23,10 @@ from django.contrib.auth import get_user_model
 
 from incidents.models import Incident, IncidentRelation, IncidentReview
 from incidents.services import incident_get_or_create
-from meetings.models import CommitteeRole, Decision, Meeting
+from meetings.models import Decision, Meeting
 from meetings.services import minutes_circulate, minutes_publish
 from tests.actions.log_data import close, many_actions, page_text, tabasc_meeting, text
-from tests.base import approve_minutes, login, make_action, make_item, make_meeting, make_person
+from tests.base import approve_minutes, login, make_action, make_item, make_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -86,21 +86,6 @@ def register(world):
     for meeting in (m24, m25, tabasc5):
         minutes_circulate(meeting=meeting, by=w.secretary.user)
     return {"m23": m23, "m24": m24, "m25": m25, "m26": m26, "a": a, "action": action}
-
-
-@pytest.fixture
-def observer(world):
-    person = make_person("Oscar Observer", "observer")
-    CommitteeRole.objects.create(committee=world.opsg, person=person, role="observer")
-    return person.user
-
-
-@pytest.fixture
-def staff(world):
-    person = make_person("Stella Staff", "staff")
-    person.user.is_staff = True
-    person.user.save()
-    return person.user
 
 
 # --- reading the page back ------------------------------------------------------

@@ -21,10 +21,10 @@ import re
 
 import pytest
 
-from meetings.models import CommitteeRole, Decision
+from meetings.models import Decision
 from meetings.services import minutes_approve, minutes_circulate, minutes_publish
 from tests.actions.log_data import page_text, tabasc_meeting, text
-from tests.base import login, make_item, make_meeting, make_person
+from tests.base import login, make_item, make_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -103,13 +103,6 @@ def decisions(world):
     minutes_circulate(meeting=tabasc5, by=w.secretary.user)
     found["meetings"] = m
     return found
-
-
-@pytest.fixture
-def observer(world):
-    person = make_person("Oscar Observer", "observer")
-    CommitteeRole.objects.create(committee=world.opsg, person=person, role="observer")
-    return person.user
 
 
 # --- reading the page back ------------------------------------------------------
