@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from meetings.models import Committee
 from meetings.services import meeting_create, meeting_defaults
+from tests.e2e.pages import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -27,10 +28,7 @@ def test_drag_reorders_members(page, live_server, settings, screenshot_dir):
     meeting = meeting_create(committee=committee, **fields)
     edit = f"/committees/OPSG/meetings/{meeting.number}/edit/"
 
-    page.goto(live_server.url + "/accounts/login/?next=" + edit)
-    page.get_by_label("Username").fill("secretary")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server.url, "secretary", PASSWORD, edit)
     before = member_names(page)
     assert len(before) >= 3
 

@@ -18,6 +18,7 @@ from meetings import services
 from meetings.models import MinutesDocument
 from opsg.celery import app
 from tests.e2e.a11y import axe_check, fail_on_problems
+from tests.e2e.pages import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -51,10 +52,7 @@ def test_chair_exports_and_downloads_the_minutes_pdf(
         assert response.ok, f"{label}: GET {page.url} returned {response.status}"
         raw_html[label] = response.text()
 
-    page.goto(f"{base}/accounts/login/?next={MINUTES_PATH}")
-    page.get_by_label("Username").fill("chair")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, base, "chair", DEMO_PASSWORD, MINUTES_PATH)
     expect(page).to_have_url(base + MINUTES_PATH)
     expect(page.get_by_role("heading", level=1)).to_have_text("Operations Group Meeting 25")
     check("1-minutes")

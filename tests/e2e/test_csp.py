@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from meetings.models import Committee
 from meetings.services import meeting_create, meeting_defaults
+from tests.e2e.pages import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -52,10 +53,7 @@ def test_pages_work_under_the_policy_without_violations(
     def violations() -> list[str]:
         return page.evaluate("() => window.__cspViolations") + console
 
-    page.goto(base + "/accounts/login/?next=/committees/OPSG/meetings/25/")
-    page.get_by_label("Username").fill("secretary")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, base, "secretary", PASSWORD, "/committees/OPSG/meetings/25/")
 
     # The minutes, with the classification's colour drawn without an inline style.
     expect(page.locator("h1")).to_have_text("Operations Group Meeting 25")

@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from tests.base import PASSWORD, make_world
 from tests.e2e.a11y import axe_check, fail_on_problems
+from tests.e2e.pages import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -43,10 +44,7 @@ def test_secretary_imports_the_minutes_of_opsg_25(
             html = response.text()
         raw_html[label] = html
 
-    page.goto(f"{base}/accounts/login/?next={COMMITTEE}")
-    page.get_by_label("Username").fill("secretary")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, base, "secretary", PASSWORD, COMMITTEE)
     expect(page).to_have_url(base + COMMITTEE)
     expect(page.get_by_role("heading", level=1)).to_have_text("Operations Group (OPSG)")
 

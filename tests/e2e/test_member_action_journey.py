@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from actions.models import Action, OwnerUpdate
 from meetings.models import Organisation, Person
 from tests.e2e.a11y import axe_check, fail_on_problems
+from tests.e2e.pages import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -25,13 +26,6 @@ SHOTS = Path(__file__).resolve().parent / "screenshots"  # git-ignored
 ACTION = "/actions/opsg-23-08/"
 REVIEW = "/committees/OPSG/meetings/25/review/"
 UPDATE = "The DNO list of SSI requirements is complete; the DCC is checking it with DNOs."
-
-
-def log_in(page, base, username, next_path):
-    page.goto(base + "/accounts/login/?next=" + next_path)
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_member_reviews_an_action_and_sends_an_update(page, live_server, settings):
@@ -59,7 +53,7 @@ def test_member_reviews_an_action_and_sends_an_update(page, live_server, setting
         raw_html[label] = response.text()
 
     # My actions: the DCC's, as Tony speaks for it.
-    log_in(page, base, "member", "/actions/%3Fowner%3Dmine")
+    log_in(page, base, "member", DEMO_PASSWORD, "/actions/%3Fowner%3Dmine")
     expect(page).to_have_url(base + "/actions/?owner=mine")
     page.locator(f'main a[href="{ACTION}"]').click()
 
@@ -111,7 +105,7 @@ def test_member_reviews_an_action_and_sends_an_update(page, live_server, setting
 
     # The secretary sees it on the review of OPSG 25, marked as the owner's.
     page.get_by_role("button", name="Log out").click()
-    log_in(page, base, "secretary", REVIEW)
+    log_in(page, base, "secretary", DEMO_PASSWORD, REVIEW)
     expect(page).to_have_url(base + REVIEW)
     row = page.locator("#row-opsg-23-08")
     aside = row.get_by_role("complementary")

@@ -16,6 +16,7 @@ from actions.models import Action, ActionReview, OwnerUpdate
 from actions.services import action_review_record
 from meetings.models import Meeting
 from tests.e2e.a11y import axe_check, fail_on_problems
+from tests.e2e.pages import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -44,10 +45,7 @@ def test_secretary_reviews_actions_outstanding(page, live_server, settings, scre
     )
     axe: dict[str, list[dict]] = {}
 
-    page.goto(base + "/accounts/login/?next=" + REVIEW_PATH)
-    page.get_by_label("Username").fill("secretary")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, base, "secretary", DEMO_PASSWORD, REVIEW_PATH)
     expect(page).to_have_url(base + REVIEW_PATH)
     expect(page.get_by_role("heading", level=1)).to_have_text("Actions outstanding at OPSG 25")
     page.screenshot(path=screenshot_dir / "review-1-page.png", full_page=True)

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.e2e.a11y import axe_check, fail_on_problems
+from tests.e2e.pages import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -24,13 +25,6 @@ MINUTES = "/committees/OPSG/meetings/25/"
 ACTION = "/actions/opsg-25-10/"
 INCIDENT = "/incidents/INC000000478818/"
 HIT = "OPSG 25 – item 11. SECMP0067 Business Case"
-
-
-def log_in(page, base, username, next_path):
-    page.goto(base + "/accounts/login/?next=" + next_path)
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def header_search(page, words):
@@ -56,7 +50,7 @@ def test_member_searches_and_follows_the_links(page, live_server, settings):
         assert response.ok, f"{label}: GET {page.url} returned {response.status}"
         raw_html[label] = response.text()
 
-    log_in(page, base, "member", "/")
+    log_in(page, base, "member", DEMO_PASSWORD, "/")
     expect(page).to_have_url(base + "/")
     expect(page.get_by_text("Signed in as")).to_be_visible()
 
