@@ -2,6 +2,7 @@
 prefetches, so the page, the JSON document and the PDF share one query plan."""
 
 import datetime
+import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,7 @@ from django.db.models import CharField, Exists, OuterRef, Prefetch, Q, QuerySet,
 from django.urls import reverse
 
 from actions.models import Action, ActionOwner, ActionReview, user_name
+from actions.services import parse_reference
 from incidents.models import IncidentReview
 from opsg.history import FieldChange, describe
 from opsg.pagination import paginate
@@ -293,26 +295,37 @@ def revision_document(revision, *, reader: Reader) -> dict:
     document = revision.snapshot
     if reader.writes:
         return document
-    whole_session = revision.meeting.kind == Meeting.Kind.CONFIDENTIAL
+    kind = document.get("kind", revision.meeting.kind)
+    whole_session = kind == Meeting.Kind.CONFIDENTIAL
 
     def withheld(item: dict) -> bool:
+        # The snapshot names an item's classification by label only: shown to writers alone.
         if item.get("classification"):
             return True
         return not reader.in_confidence and (whole_session or item.get("confidential"))
 
-    def actions(item: dict) -> list[str]:
-        if reader.in_confidence:
-            return item.get("actions", [])
-        return [a for a in item.get("actions", []) if "CONF" not in a]
+    def shown(reference: str) -> bool:
+        return reader.in_confidence or not parse_reference(reference)[2]
 
+    items = [
+        {"number": item["number"], "confidential": True, "withheld": True}
+        if withheld(item)
+        else {**item, "actions": [a for a in item.get("actions", []) if shown(a)]}
+        for item in document.get("items", [])
+    ]
+    # The lists beside the items keep only what the items shown show.
+    raised = {reference for item in items for reference in item.get("actions", [])}
+    said = json.dumps(items)
     return {
         **document,
-        "items": [
-            {"number": item["number"], "confidential": True, "withheld": True}
-            if withheld(item)
-            else {**item, "actions": actions(item)}
-            for item in document.get("items", [])
+        "items": items,
+        "actions_raised": [
+            a for a in document.get("actions_raised", []) if a["reference"] in raised
         ],
+        "actions_reviewed": [
+            r for r in document.get("actions_reviewed", []) if shown(r["reference"])
+        ],
+        "incidents": [i for i in document.get("incidents", []) if i in said],
     }
 
 

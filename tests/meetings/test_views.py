@@ -297,3 +297,36 @@ def test_the_published_page_shows_the_published_version_to_everyone(client, worl
         body = client.get("/published/OPSG/25/").content.decode()
         assert "Said in the open." in body
         assert "Said in confidence." not in body, who
+
+
+def test_a_revision_shows_a_reader_only_what_its_items_show():
+    """The lists beside the items (actions raised and reviewed, incidents)
+    follow the items a reader outside the confidence is shown; a CONF
+    reference is known by its form, not by the letters anywhere in it."""
+    from types import SimpleNamespace
+
+    from meetings.access import Reader
+    from meetings.selectors import revision_document
+
+    snapshot = {
+        "kind": "main",
+        "items": [
+            {"number": "1", "confidential": False, "narrative": "About INC000000000001.",
+             "actions": ["OPSG 25/01", "OPSG 25/CONF 01"]},
+            {"number": "2", "confidential": True, "narrative": "About INC000000000002.",
+             "actions": ["OPSG 25/02"]},
+        ],
+        "actions_raised": [{"reference": r} for r in ("OPSG 25/01", "OPSG 25/CONF 01", "OPSG 25/02")],
+        "actions_reviewed": [{"reference": r} for r in ("OPSG 24/01", "OPSG 24/CONF 03")],
+        "incidents": ["INC000000000001", "INC000000000002"],
+    }  # fmt: skip
+    revision = SimpleNamespace(snapshot=snapshot, meeting=SimpleNamespace(kind="main"))
+    outside = Reader(in_confidence=False, admits=lambda c: True)
+    document = revision_document(revision, reader=outside)
+    assert document["items"][0]["actions"] == ["OPSG 25/01"]
+    assert document["items"][1] == {"number": "2", "confidential": True, "withheld": True}
+    assert [a["reference"] for a in document["actions_raised"]] == ["OPSG 25/01"]
+    assert [r["reference"] for r in document["actions_reviewed"]] == ["OPSG 24/01"]
+    assert document["incidents"] == ["INC000000000001"]
+    inside = Reader(in_confidence=True, admits=lambda c: True)
+    assert len(revision_document(revision, reader=inside)["actions_raised"]) == 3
