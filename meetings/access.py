@@ -336,6 +336,15 @@ def item_in(meeting: Meeting, pk) -> AgendaItem:
     return _child(meeting.items.select_related("meeting__committee"), pk)
 
 
+def readable_item_in(user, meeting: Meeting, pk) -> AgendaItem:
+    """An item of the meeting whose content the user may read (an item taken
+    in confidence is not named to those outside it): else 404."""
+    item = item_in(meeting, pk)
+    if not visible_items(user).filter(pk=item.pk).exists():
+        raise Http404("Not part of these minutes.")
+    return item
+
+
 def decision_in(item: AgendaItem, pk) -> Decision:
     return _child(item.decisions.select_related("item__meeting"), pk)
 

@@ -360,6 +360,7 @@ def item_add(*, meeting: Meeting, title: str, sub_of: AgendaItem | None = None) 
     item.save()
     items.insert(position, item)
     _write_numbers(meeting, items)
+    incident_mentions_refresh(item=item)  # a title may name an incident
     return item
 
 

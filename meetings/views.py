@@ -33,9 +33,9 @@ from .access import (
     modification_for_user,
     print_reader,
     published_meeting,
+    readable_item_in,
     reader_for,
     revision_in,
-    visible_items,
     visible_meetings,
 )
 from .forms import (
@@ -690,10 +690,7 @@ def meeting_history(request, code, number):
     meeting = meeting_for_user(request.user, code, number)
     item = None
     if request.GET.get("item"):
-        item = item_in(meeting, request.GET["item"])
-        # An item taken in confidence is not named to those who may not read it.
-        if not visible_items(request.user).filter(pk=item.pk).exists():
-            raise Http404("Not part of these minutes.")
+        item = readable_item_in(request.user, meeting, request.GET["item"])
     history = selectors.meeting_history(
         request.user, meeting, item=item, page=request.GET.get("page")
     )

@@ -170,3 +170,12 @@ class TestPublish:
         with pytest.raises(ValidationError):
             publish(world, meeting)
         assert stored(meeting).published_at == PUBLISHED
+
+
+def test_an_item_added_with_an_incident_in_its_title_mentions_it(world):
+    from incidents.models import Incident, IncidentMention
+    from meetings.services import item_add
+
+    incident = Incident.objects.create(reference="INC000000478818")
+    item = item_add(meeting=make_meeting(world), title="INC000000478818 review")
+    assert IncidentMention.objects.filter(incident=incident, item=item).exists()
