@@ -8,7 +8,7 @@ from django.http import Http404
 from actions.access import visible_actions
 from meetings.access import visible_items
 
-from .models import Incident, IncidentMention, IncidentReview
+from .models import Incident, IncidentMention, IncidentReview, tidy_reference
 
 
 def visible_incidents(user) -> QuerySet[Incident]:
@@ -26,7 +26,7 @@ def visible_incidents(user) -> QuerySet[Incident]:
 
 
 def incident_for_user(user, reference: str) -> Incident:
-    incident = visible_incidents(user).filter(reference=reference.strip().upper()).first()
+    incident = visible_incidents(user).filter(reference=tidy_reference(reference)).first()
     if incident is None:
         raise Http404("No such incident.")
     return incident

@@ -14,6 +14,11 @@ incident_reference_validator = RegexValidator(
 )
 
 
+def tidy_reference(text: str) -> str:
+    """An incident number as typed (" inc 000000478818") as it is stored."""
+    return (text or "").strip().upper().replace(" ", "")
+
+
 class Incident(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", "Open"

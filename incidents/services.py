@@ -8,9 +8,15 @@ from django.db.models import Q
 
 from actions.models import Action
 from meetings.markdown import INCIDENT_MENTION
-from meetings.models import AgendaItem, Decision, Meeting
+from meetings.models import AgendaItem, Decision
 
-from .models import Incident, IncidentMention, IncidentReview, incident_reference_validator
+from .models import (
+    Incident,
+    IncidentMention,
+    IncidentReview,
+    incident_reference_validator,
+    tidy_reference,
+)
 
 
 def _item_text(item: AgendaItem) -> str:
@@ -63,7 +69,7 @@ def incident_mentions_backfill(*, incident: Incident) -> None:
 def incident_get_or_create(*, reference: str) -> tuple[Incident, bool]:
     """The incident with this number, created (with nothing but its number)
     if the committee has not met it before."""
-    reference = (reference or "").strip().upper().replace(" ", "")
+    reference = tidy_reference(reference)
     if not reference:
         raise ValidationError({"reference": "Give the incident number, e.g. INC000000478818."})
     incident_reference_validator(reference)
@@ -71,11 +77,6 @@ def incident_get_or_create(*, reference: str) -> tuple[Incident, bool]:
     if created:
         incident_mentions_backfill(incident=incident)
     return incident, created
-
-
-def _check_draft(meeting: Meeting) -> None:
-    if meeting.is_frozen:
-        raise ValidationError("These minutes are approved and read-only.")
 
 
 @transaction.atomic
@@ -95,7 +96,7 @@ def incident_review_save(
     review report is to be published and the amendments asked for. The
     item's decisions and actions ticked are linked to the incident; the
     item's others are unlinked from it."""
-    _check_draft(item.meeting)
+    item.meeting.check_writable()
     incident, _ = incident_get_or_create(reference=reference)
     clash = IncidentReview.objects.filter(incident=incident, item=item)
     if review is not None:
@@ -130,6 +131,6 @@ def _unlink(incident: Incident, item: AgendaItem) -> None:
 @transaction.atomic
 def incident_review_delete(*, review: IncidentReview) -> None:
     """The item no longer reviews the incident; the incident itself stays."""
-    _check_draft(review.item.meeting)
+    review.item.meeting.check_writable()
     _unlink(review.incident, review.item)
     review.delete()

@@ -8,6 +8,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -251,6 +252,13 @@ class Meeting(models.Model):
     @property
     def is_final(self) -> bool:
         return self.is_frozen
+
+    def check_writable(self) -> None:
+        """Refuse a change to minutes that are approved (services call this first)."""
+        if self.is_frozen:
+            raise ValidationError(
+                "These minutes are approved and read-only. Record a correction as a revision."
+            )
 
     @property
     def title(self) -> str:

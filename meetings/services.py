@@ -181,18 +181,11 @@ def meeting_create(*, committee: Committee, by=None, next_meeting_date=None, **f
     return meeting
 
 
-def _check_draft(meeting: Meeting) -> None:
-    if meeting.is_frozen:
-        raise ValidationError(
-            "These minutes are approved and read-only. Record a correction as a revision."
-        )
-
-
 @transaction.atomic
 def meeting_update(
     *, meeting: Meeting, expected_version: int | None, next_meeting_date=None, **fields
 ) -> Meeting:
-    _check_draft(meeting)
+    meeting.check_writable()
     claim_version(meeting, expected_version)
     for name, value in fields.items():
         setattr(meeting, name, value)
@@ -220,7 +213,7 @@ def person_create(*, name: str, organisation: Organisation | None) -> Person:
 def attendance_add(
     *, meeting: Meeting, person: Person, section: str, category: str = "", represents: str = ""
 ) -> Attendance:
-    _check_draft(meeting)
+    meeting.check_writable()
     existing = meeting.attendance.filter(person=person).first()
     if existing:
         listed = existing.get_section_display().lower()
@@ -255,7 +248,7 @@ def attendance_update(
     """Change a person's marks or move them between the three lists. Marks of
     presence are dropped when someone becomes an apology. A save drawn from
     an older version of the line is refused (EditConflict)."""
-    _check_draft(line.meeting)
+    line.meeting.check_writable()
     claim_version(line, expected_version)
     if fields.get("section") == Attendance.Section.APOLOGY and not (
         fields.get("represents") or line.represents
@@ -279,7 +272,7 @@ def attendance_update(
 
 @transaction.atomic
 def attendance_remove(*, line: Attendance) -> None:
-    _check_draft(line.meeting)
+    line.meeting.check_writable()
     line.delete()
 
 
@@ -298,7 +291,7 @@ def attendance_move_to(*, line: Attendance, position: int) -> None:
 def _attendance_place(line: Attendance, target: Callable[[int], int]) -> None:
     """Move `line` to `target(its index)` in its list; a place outside the
     list leaves the order alone."""
-    _check_draft(line.meeting)
+    line.meeting.check_writable()
     lines = list(line.meeting.attendance.filter(section=line.section).order_by("order", "id"))
     index = next(i for i, other in enumerate(lines) if other.pk == line.pk)
     position = target(index)
@@ -339,7 +332,7 @@ def _write_numbers(meeting: Meeting, items: list[AgendaItem]) -> None:
 def item_add(*, meeting: Meeting, title: str, sub_of: AgendaItem | None = None) -> AgendaItem:
     """Add an item at the end, or a sub-item at the end of `sub_of`'s sub-items;
     everything after it is renumbered."""
-    _check_draft(meeting)
+    meeting.check_writable()
     title = title.strip()
     if not title:
         raise ValidationError("Give the item a title.")
@@ -366,7 +359,7 @@ def item_add(*, meeting: Meeting, title: str, sub_of: AgendaItem | None = None) 
 
 @transaction.atomic
 def item_update(*, item: AgendaItem, expected_version: int | None, **fields) -> AgendaItem:
-    _check_draft(item.meeting)
+    item.meeting.check_writable()
     claim_version(item, expected_version)
     for name, value in fields.items():
         setattr(item, name, value)
@@ -380,7 +373,7 @@ def item_update(*, item: AgendaItem, expected_version: int | None, **fields) -> 
 @transaction.atomic
 def item_move(*, item: AgendaItem, offset: int) -> None:
     """Move an item (with its sub-items) up or down among its siblings, then renumber."""
-    _check_draft(item.meeting)
+    item.meeting.check_writable()
     items = _ordered_items(item.meeting)
     groups: list[list[AgendaItem]] = []
     for other in items:
@@ -405,7 +398,7 @@ def item_move(*, item: AgendaItem, offset: int) -> None:
 @transaction.atomic
 def item_set_depth(*, item: AgendaItem, sub: bool) -> None:
     """Make an item a sub-item of the one before it (indent) or a top-level item (outdent)."""
-    _check_draft(item.meeting)
+    item.meeting.check_writable()
     items = _ordered_items(item.meeting)
     index = next(i for i, other in enumerate(items) if other.pk == item.pk)
     if sub and index == 0:
@@ -417,7 +410,7 @@ def item_set_depth(*, item: AgendaItem, sub: bool) -> None:
 
 @transaction.atomic
 def item_delete(*, item: AgendaItem) -> None:
-    _check_draft(item.meeting)
+    item.meeting.check_writable()
     if item.actions.exists():
         raise ValidationError(
             "Actions were raised under this item: move or delete them before deleting the item."
@@ -440,7 +433,7 @@ def decision_save(
     decision: Decision | None = None,
     expected_version: int | None = None,
 ) -> Decision:
-    _check_draft(item.meeting)
+    item.meeting.check_writable()
     if verb not in Decision.Verb.values:
         raise ValidationError({"verb": f"Choose a verb from the list, not {verb!r}."})
     if not text.strip() and not points:
@@ -460,7 +453,7 @@ def decision_save(
 
 @transaction.atomic
 def decision_delete(*, decision: Decision) -> None:
-    _check_draft(decision.item.meeting)
+    decision.item.meeting.check_writable()
     item = decision.item
     decision.delete()
     incident_mentions_refresh(item=item)
