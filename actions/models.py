@@ -399,6 +399,28 @@ class Reminder(models.Model):
         return f"{self.get_kind_display()} reminder of {self.action} to {self.recipient}"
 
 
+class DigestClaim(models.Model):
+    """The right to send one address its digest of one day. A run locks this
+    row before it reads the address's unsent reminders and holds the lock
+    until they are marked sent or failed, so two runs at once never split
+    one address's reminders between two emails (actions/reminders.py). The
+    lock, not a stored state, is the claim: it dies with a crashed worker's
+    connection, and the next run takes the row at once."""
+
+    recipient = models.EmailField()
+    day = models.DateField()
+    # When a run last took the claim; for the logs and the admin.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "day"], name="digest_claim_once_a_day")
+        ]
+
+    def __str__(self):
+        return f"Digest to {self.recipient} on {self.day}"
+
+
 def new_feed_token() -> str:
     return secrets.token_urlsafe(32)
 
