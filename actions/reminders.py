@@ -9,16 +9,19 @@ meeting asks for an update on every open action of that committee.
 
 Exactly once. Each (recipient, action, kind, day) is a Reminder row under a
 unique constraint. The run first inserts every row due (a row that exists
-already is left alone), then takes one recipient at a time: it locks that
-recipient's unsent rows of the day, sends one email with all of them, and
-marks them sent in the same transaction. So:
+already is left alone), then takes one recipient at a time: it claims the
+recipient's digest of the day (locks its DigestClaim row, one per address
+and day), reads all the recipient's unsent rows of the day, sends one email
+with them, and marks them sent in the same transaction. So:
 
 - a second run the same day finds the rows sent and sends nothing;
-- two workers at once: the second skips rows the first holds locked
-  (SKIP LOCKED on PostgreSQL; SQLite lets one writer in at a time), and by
-  the time it could lock them they are sent;
-- a crash between claim and send leaves rows `claimed` (the lock dies with
-  the connection): the next run of the day sends them, with anything new;
+- two workers at once: the second waits on the claim the first holds and
+  then finds the rows sent. The claim covers the address, not the rows one
+  by one, so no worker can take part of an address's rows while another
+  takes the rest (two emails where one was due);
+- a crash between claim and send leaves rows `claimed`; the claim was a lock
+  and dies with the connection, so the next run of the day takes it at once
+  and sends them, with anything new;
 - an SMTP failure marks the rows `failed` with the error and the attempt
   counted; the task retries with back-off and picks them up again.
 
@@ -49,7 +52,7 @@ from django.utils import timezone
 from meetings.models import Committee, Meeting, NextMeeting
 from opsg.workdays import add_working_days, is_working_day, working_days_between
 
-from .models import Action, ActionOwner, ActionReview, Reminder
+from .models import Action, ActionOwner, ActionReview, DigestClaim, Reminder
 from .services import slip_summary
 
 logger = logging.getLogger(__name__)
@@ -342,11 +345,26 @@ class RunReport:
         )
 
 
+def _claim_digest(day: datetime.date, recipient: str) -> None:
+    """Take the recipient's digest of the day, waiting while another run
+    holds it. Call inside a transaction: the claim lasts until it ends, and
+    ends with it should the worker die."""
+    # An UPDATE locks the row as SELECT … FOR UPDATE would, and works on
+    # SQLite too, where the transaction (BEGIN IMMEDIATE) already keeps
+    # other writers out.
+    claimed = DigestClaim.objects.filter(day=day, recipient=recipient).update(
+        claimed_at=timezone.now()
+    )
+    if not claimed:  # inserted by send_reminders before any digest is sent
+        raise DigestClaim.DoesNotExist(f"No digest claim for {recipient} on {day}")
+
+
 def _lock_unsent(day: datetime.date, recipient: str) -> list[Reminder]:
-    """The recipient's unsent rows of the day that no other worker holds.
-    Call inside a transaction: the lock lasts until it ends."""
+    """The recipient's unsent rows of the day, locked until the transaction
+    ends. Every run claims the digest first, so none waits here; the lock
+    keeps out a worker of an older release still running beside this one."""
     return list(
-        Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+        Reminder.objects.select_for_update(of=("self",))
         .filter(day=day, recipient=recipient, state__in=UNSENT)
         .select_related("action__committee")
         .prefetch_related(
@@ -437,24 +455,44 @@ def send_reminders(day: datetime.date, *, dry_run: bool = False) -> RunReport:
         return report
 
     # Claim first: an existing row (sent, or another run's) is left as it is.
+    # Sorted, so two runs inserting the same rows at once take their index
+    # locks in one order and cannot deadlock (a set's order differs between
+    # processes).
     now = timezone.now()
     Reminder.objects.bulk_create(
         [
             Reminder(recipient=recipient, action_id=action_id, kind=kind, day=day, claimed_at=now)
-            for recipient, action_id, kind in due.items.keys() - already_sent
+            for recipient, action_id, kind in sorted(due.items.keys() - already_sent)
         ],
         ignore_conflicts=True,
         batch_size=500,
     )
-    recipients = {recipient for recipient, _, _ in due.items} | set(
-        Reminder.objects.filter(day=day, state__in=UNSENT)
-        .values_list("recipient", flat=True)
-        .distinct()
+    recipients = sorted(
+        {recipient for recipient, _, _ in due.items}
+        | set(
+            Reminder.objects.filter(day=day, state__in=UNSENT)
+            .values_list("recipient", flat=True)
+            .distinct()
+        )
+    )
+    # One claim row per address and day, inserted before any is locked (an
+    # insert inside the sending transaction would make other runs wait on it).
+    # Only the missing ones: on PostgreSQL an insert that meets a row another
+    # run holds waits for that run, even when it would then do nothing.
+    claimed = set(
+        DigestClaim.objects.filter(day=day, recipient__in=recipients).values_list(
+            "recipient", flat=True
+        )
+    )
+    DigestClaim.objects.bulk_create(
+        [DigestClaim(recipient=r, day=day) for r in recipients if r not in claimed],
+        ignore_conflicts=True,
+        batch_size=500,
     )
     handled = 0
     mailer = _Mailer()
     try:
-        for recipient in sorted(recipients):
+        for recipient in recipients:
             handled += _send_one(recipient, day, due, mailer, report)
     finally:
         mailer.close()
@@ -465,9 +503,10 @@ def send_reminders(day: datetime.date, *, dry_run: bool = False) -> RunReport:
 def _send_one(
     recipient: str, day: datetime.date, due: Due, mailer: _Mailer, report: RunReport
 ) -> int:
-    """Lock, send and record one recipient's digest. Returns how many of the
+    """Claim, send and record one recipient's digest. Returns how many of the
     day's due reminders it carried (sent or failed)."""
     with transaction.atomic():
+        _claim_digest(day, recipient)
         rows = _lock_unsent(day, recipient)
         if not rows:
             return 0
