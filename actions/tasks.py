@@ -21,6 +21,10 @@ class RemindersFailed(Exception):
     retry_backoff_max=30 * 60,
     retry_jitter=False,
     max_retries=5,
+    # Far more than a day's digests take; a run stopped here leaves its
+    # unsent rows claimed for the next run. Within the broker's visibility
+    # timeout (settings.CELERY_BROKER_TRANSPORT_OPTIONS), with the back-off.
+    time_limit=20 * 60,
 )
 def send_reminders_task(day: str | None = None) -> dict:
     """`day` as YYYY-MM-DD; beat leaves it out: today, in local time."""

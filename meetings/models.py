@@ -492,10 +492,14 @@ class Modification(models.Model):
         return f"{self.reference} {self.title}"
 
 
+# The render task's hard time limit (meetings/tasks.py): past it the worker
+# kills the process laying out the PDF, so no render runs longer.
+RENDER_TIME_LIMIT = datetime.timedelta(minutes=5)
 # A PDF render that has not finished this long after it was asked for (or
 # started) is taken to have died with its worker: it may be claimed again and
-# the page offers a retry. Well above the task's time limit (meetings/tasks.py).
-RENDER_STALE_AFTER = datetime.timedelta(minutes=10)
+# the page offers a retry. The minute over the time limit allows for clocks
+# of worker and web that differ a little.
+RENDER_STALE_AFTER = RENDER_TIME_LIMIT + datetime.timedelta(minutes=1)
 
 
 class MinutesDocument(models.Model):

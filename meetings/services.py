@@ -577,20 +577,30 @@ def _queue_render(document_id: int, task_id: str) -> None:
         )
 
 
-def render_minutes_pdf(document_id: int) -> MinutesDocument | None:
+def render_minutes_pdf(document_id: int, *, task_id: str | None = None) -> MinutesDocument | None:
     """Render a requested PDF of the minutes and store it. Idempotent: the
     document is claimed with a conditional UPDATE first, so a second run, a
     retried task or a second worker finds it taken (or done) and does
     nothing. The file is written beside its final name and moved into place
     only when complete; a failure marks the document failed with the reason
     and leaves no file. The minutes are read as they are at render time, and
-    the document records that version and status."""
+    the document records that version and status.
+
+    A claim older than RENDER_STALE_AFTER died with its worker and is taken
+    again. So is one held under `task_id` (the task's own id, the document's
+    task_id), at once: the same task comes again only after the attempt
+    before it ended, by a retry or by redelivery when its process died
+    mid-render (the task is acknowledged late, and the broker's visibility
+    timeout is longer than its time limit). Were that attempt somehow still
+    alive, it no longer holds the claim and discards its file."""
     from . import pdf
 
     token = timezone.now()
     claimable = Q(state=PdfState.PENDING) | Q(
         state=PdfState.RENDERING, started_at__lt=token - RENDER_STALE_AFTER
     )
+    if task_id:
+        claimable |= Q(state=PdfState.RENDERING, task_id=task_id)
     claimed = MinutesDocument.objects.filter(claimable, pk=document_id).update(
         state=PdfState.RENDERING, started_at=token, error=""
     )

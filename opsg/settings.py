@@ -225,18 +225,38 @@ WHITENOISE_USE_FINDERS = DEMO_MODE or DEBUG
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
 MEDIA_URL = "/media/"
 
-# Celery: with REDIS_URL unset every task runs in-process at the moment it is
-# queued, so the app needs no other service. Celery reads these when the app
-# is imported, so they must be fixed here, not in tests.
+# Celery: with REDIS_URL unset (demo mode only) every task runs in-process at
+# the moment it is queued, so the demo needs no other service. Celery reads
+# these when the app is imported, so they must be fixed here, not in tests.
 REDIS_URL = env_str("REDIS_URL")
+if not REDIS_URL and not DEMO_MODE:
+    # In-process tasks would lay out PDFs and send every reminder inside a
+    # web request, and nothing would retry them: a deployment needs a broker.
+    raise ImproperlyConfigured(
+        "REDIS_URL is not set. Outside demo mode (DEMO_MODE=false) background jobs "
+        "need Celery's broker: set REDIS_URL, e.g. redis://redis:6379/0, and run a "
+        "worker and beat."
+    )
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 # Results are kept only briefly: jobs record their outcome in the database.
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged when it has finished, and put back on the queue when
+# its process dies mid-task (killed, out of memory), so a lost worker loses no
+# job. Every task is safe to run again: each claims its work first.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis gives an unacknowledged task to another worker after this long: the
+# recovery when a whole worker vanishes. It must outlast the longest task
+# (its time limit) plus the longest retry countdown, or a task still running
+# or waiting to retry would run twice; tests/test_celery.py holds each task's
+# limits to it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# The longest any task may run unless it sets its own (the PDF render does).
+CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TIMEZONE = TIME_ZONE
 
 

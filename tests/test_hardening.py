@@ -349,6 +349,8 @@ def production(tmp_path) -> dict[str, str]:
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="minutes.example.org",
         BEHIND_PROXY="true",
+        # Nothing is queued: start-up only needs a broker named.
+        REDIS_URL="redis://127.0.0.1:6379/15",
     )
 
 

@@ -103,10 +103,26 @@ def test_outside_demo_mode_a_secret_key_is_required(environ):
     assert "SECRET_KEY is not set" in result.stderr
 
 
-def test_outside_demo_mode_with_a_key_and_hosts(environ):
-    environ.update(DEMO_MODE="false", SECRET_KEY="x" * 50, ALLOWED_HOSTS="minutes.example.org")
+def test_outside_demo_mode_with_a_key_hosts_and_a_broker(environ):
+    environ.update(
+        DEMO_MODE="false",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="minutes.example.org",
+        REDIS_URL="redis://127.0.0.1:6379/15",
+    )
     result = run(environ, "manage.py", "check")
     assert result.returncode == 0, result.stderr
+
+
+def test_production_without_broker_refuses_to_start(environ):
+    """Without a broker every task would run inside the web request that
+    queued it (a PDF laid out while the browser waits, no retries)."""
+    environ.update(DEMO_MODE="false", SECRET_KEY="x" * 50, ALLOWED_HOSTS="minutes.example.org")
+    for args in (["manage.py", "check"], ["-c", SHOW_SETTINGS]):
+        result = run(environ, *args)
+        assert result.returncode != 0
+        assert "ImproperlyConfigured: REDIS_URL is not set." in result.stderr
+        assert "Outside demo mode (DEMO_MODE=false)" in result.stderr
 
 
 def test_outside_demo_mode_hosts_are_required(environ):
