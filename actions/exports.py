@@ -43,11 +43,29 @@ COLUMNS = [
 ]
 
 
+# What a spreadsheet takes for the start of a formula (OWASP, "CSV
+# Injection"): =, +, -, @, and a tab or carriage return, which Excel skips
+# before reading one of those.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A text cell a spreadsheet would run as a formula, made plain text by a
+    leading apostrophe, as OWASP advises. An action's text or an owner's
+    update is typed by people outside the secretariat, and a cell such as
+    =HYPERLINK(…) or -2+3+cmd|… would act when the secretary opened the file.
+    Numbers and dates are not text and pass as they are: -3 stays a number."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def row_values(row: ExportRow) -> list:
-    """One action's cells, dates as dates. "Last target date" is the target
-    coming into its latest review, as that meeting's minutes print it."""
+    """One action's cells, dates as dates, text neutralised. "Last target
+    date" is the target coming into its latest review, as that meeting's
+    minutes print it."""
     action, latest = row.action, row.latest
-    return [
+    cells = [
         action.reference,
         f"{action.topic}: {action.text}" if action.topic else action.text,
         ", ".join(row.owners),
@@ -62,6 +80,7 @@ def row_values(row: ExportRow) -> list:
         latest.update if latest else "",
         f"{latest.meeting} ({latest.meeting.date:%d/%m/%Y})" if latest else "",
     ]
+    return [neutralise(value) for value in cells]
 
 
 def _text(value) -> str:
@@ -114,9 +133,6 @@ def xlsx_bytes(rows: Iterable[ExportRow], *, title: str = "Actions") -> bytes:
             cell = WriteOnlyCell(sheet, value=value)
             if isinstance(value, datetime.date):
                 cell.number_format = DATE_FORMAT
-            elif isinstance(value, str) and value.startswith("="):
-                # Text, never a formula: the minutes' words are not for Excel to run.
-                cell.data_type = "s"
             cell.alignment = wrapped if column.wrap else top
             cells.append(cell)
         sheet.append(cells)

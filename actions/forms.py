@@ -7,6 +7,7 @@ from meetings.models import Committee
 
 from .models import Action, FeedToken, OwnerUpdate, Reminder
 from .selectors import ReviewRow
+from .services import target_too_late
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -27,6 +28,8 @@ def check_target_fields(form: forms.Form, which: str, *, raised_on) -> None:
             f"{which}_target_date",
             f"The {which} target cannot be before the action was raised ({raised_on:%d/%m/%Y}).",
         )
+    if too_late := target_too_late(date, f"{which} target"):
+        form.add_error(f"{which}_target_date", too_late)
 
 
 class ReviewForm(forms.Form):
@@ -39,7 +42,7 @@ class ReviewForm(forms.Form):
 
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     # The owners' updates used to fill the row ("12" or "12,15"): accepted on save.
-    owner_update = forms.CharField(required=False, widget=forms.HiddenInput)
+    owner_update = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
     update = forms.CharField(
         label="Update at this meeting",
         required=False,
@@ -111,7 +114,8 @@ class ReviewForm(forms.Form):
     def clean_owner_update(self) -> list[int]:
         ids = []
         for part in self.cleaned_data["owner_update"].split(","):
-            if part.strip().isdigit():
+            # isdecimal, not isdigit: int() refuses "²", which isdigit accepts.
+            if part.strip().isdecimal():
                 ids.append(int(part))
         return ids
 

@@ -42,7 +42,12 @@ def _event(uid: str, stamp: datetime.datetime) -> icalendar.Event:
 
 def _all_day(event: icalendar.Event, day: datetime.date) -> None:
     event.add("dtstart", day)
-    event.add("dtend", day + datetime.timedelta(days=1))
+    # Python's last date (9999-12-31, stored before targets were bounded) has
+    # no next day: the event goes without its DTEND, which RFC 5545 reads, for
+    # a DATE start, as lasting that one day. Every other day keeps DTEND,
+    # which every calendar application reads.
+    if day < datetime.date.max:
+        event.add("dtend", day + datetime.timedelta(days=1))
 
 
 def meetings_calendar(

@@ -65,14 +65,32 @@ def _set_owners(action: Action, owners: Sequence[Owner]) -> None:
             raise ValidationError(f"{owner!r} cannot own an action.")
 
 
+# The latest target date anyone may set. An action's target is a plan for
+# years, not centuries: a later one is a slip of the keyboard (9999-12-31),
+# and dates so far out break what is computed from them (the calendar feed's
+# end of an all-day event, working days to the deadline) at Python's last
+# date. Forms and services both check it against this one value.
+LATEST_TARGET_DATE = datetime.date(2100, 12, 31)
+
+
+def target_too_late(target_date: datetime.date | None, what: str = "target") -> str:
+    """The complaint about a target date past LATEST_TARGET_DATE; "" when it is not."""
+    if target_date and target_date > LATEST_TARGET_DATE:
+        return f"The {what} date must be no later than {LATEST_TARGET_DATE:%d/%m/%Y}."
+    return ""
+
+
 def _check_target(target_date, target_note, raised_on, what: str = "target") -> None:
-    """A target is a date or words, never both, and never before the raising."""
+    """A target is a date or words, never both, never before the raising,
+    and never past LATEST_TARGET_DATE."""
     if target_date and target_note:
         raise ValidationError(f"Give a {what} date or a note such as “To be determined”, not both.")
     if target_date and target_date < raised_on:
         raise ValidationError(
             f"The {what} date cannot be before the action was raised ({raised_on:%d/%m/%Y})."
         )
+    if too_late := target_too_late(target_date, what):
+        raise ValidationError(too_late)
 
 
 def default_target(meeting: Meeting) -> datetime.date | None:

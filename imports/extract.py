@@ -73,6 +73,10 @@ def extract_text(data: bytes, filename: str, *, pdf_layout: bool = False) -> str
             f"{filename or 'This file'} is not a file that can be imported: "
             "use .docx, .pdf, .md or .txt."
         )
+    # PostgreSQL keeps no NUL in text. The binary sniff sees only a text
+    # file's start (and no UTF-16), and a PDF's unmapped glyph can come out as
+    # one: a stray NUL says nothing the minutes say.
+    text = text.replace("\x00", "")
     if not text.strip():
         raise ValueError("The document has no text in it.")
     return text

@@ -144,6 +144,21 @@ def _meeting(committee: Committee, parsed: ParsedMinutes) -> Meeting:
     return meeting
 
 
+def _fits(model, field: str, value: str, what: str) -> str:
+    """`value`, when it fits the column it is for. A longer one stops the
+    import with a sentence naming it: PostgreSQL would refuse it half-way
+    through (and SQLite keep it whole), and cutting a name short would make
+    someone else of it. Raised inside the import's transaction, so nothing
+    is written."""
+    limit = model._meta.get_field(field).max_length
+    if len(value) > limit:
+        raise ValidationError(
+            f"{what} is {len(value)} characters long, more than the {limit} kept here: "
+            f"“{value[:60]}…”. Shorten it in the document and import it again."
+        )
+    return value
+
+
 def _organisation(name: str) -> Organisation | None:
     return Organisation.objects.filter(short_name__iexact=name.strip()).first() if name else None
 
@@ -156,7 +171,11 @@ def _person(name: str, organisation: Organisation | None) -> Person:
         found = found.filter(Q(organisation=organisation) | Q(organisation__isnull=True))
         found = found.order_by(F("organisation").asc(nulls_last=True))
     person = found.first()
-    return person or Person.objects.create(name=name, organisation=organisation)
+    if person is not None:
+        return person
+    return Person.objects.create(
+        name=_fits(Person, "name", name, "A person's name"), organisation=organisation
+    )
 
 
 def _attendance(meeting: Meeting, lines: list[ParsedPerson]) -> None:
@@ -170,20 +189,23 @@ def _attendance(meeting: Meeting, lines: list[ParsedPerson]) -> None:
         if person.pk in listed:
             continue  # listed twice in the source: the first line stands (flagged by the parser)
         listed.add(person.pk)
+        what = f"In the attendance line of {person.name}, the"
+        column = "category" if is_member else "represents"
+        group = _fits(Attendance, column, line.group, f"{what} {column} column")
         Attendance.objects.create(
             meeting=meeting,
             person=person,
             section=section,
-            category=line.group if is_member else "",
-            represents="" if is_member else line.group,
+            category=group if is_member else "",
+            represents="" if is_member else group,
             is_alternate=line.alternate or bool(line.alternate_for),
             alternate_for=Person.objects.filter(name=line.alternate_for).first()
             if line.alternate_for
             else None,
             remote=line.remote,
             part=line.part or bool(line.items),
-            items=line.items,
-            role=line.role,
+            items=_fits(Attendance, "items", line.items, f"{what} items attended"),
+            role=_fits(Attendance, "role", line.role, f"{what} role"),
             order=order,
         )
 
@@ -198,7 +220,8 @@ def _owners(names: list[str]) -> list[Organisation | Person]:
             continue
         owner = _organisation(name) or Person.objects.filter(name=name).first()
         if owner is None:
-            owner = Organisation.objects.create(short_name=name[:60], is_group=True)
+            short_name = _fits(Organisation, "short_name", name, "An action owner's name")
+            owner = Organisation.objects.create(short_name=short_name, is_group=True)
         owners.append(owner)
     return owners
 
@@ -251,6 +274,7 @@ def _raise(meeting: Meeting, item: AgendaItem, spec: ParsedAction) -> Action:
     target_date, target_note = spec.target_date, spec.target_note
     if target_date is not None and target_date < meeting.date:
         target_date, target_note = None, target_note or f"{target_date:%d/%m/%Y} (as printed)"
+    _fits(Action, "target_note", target_note, f"The target of {spec.reference}")
     action = action_record_existing(
         committee=meeting.committee,
         reference=own_reference(spec.reference, meeting.committee),
@@ -271,6 +295,9 @@ def _raise(meeting: Meeting, item: AgendaItem, spec: ParsedAction) -> Action:
 def _reviews(meeting: Meeting, rows: list[ParsedReview]) -> None:
     for order, row in enumerate(rows, start=1):
         raised_on = row.raised_on or meeting.date
+        for field in ("last_target_note", "revised_target_note"):
+            what = f"The {field.split('_')[0]} target of {row.reference}"
+            _fits(ActionReview, field, getattr(row, field), what)
         action = action_record_existing(
             committee=meeting.committee,
             reference=own_reference(row.reference, meeting.committee),
@@ -319,8 +346,10 @@ def _outcome(meeting: Meeting, action: Action, row: ParsedReview) -> dict:
 
 def _advance(meeting: Meeting, parsed: ParsedMinutes, by, circulated_at) -> None:
     """Draft minutes come in as circulated (they were sent out); final ones
-    as approved and published."""
-    minutes_circulate(meeting=meeting, by=by, at=circulated_at)
+    as approved and published. Always with an `at` (the moment of the import
+    when the document does not say): that marks the circulation as history,
+    so minutes_circulate emails nobody about minutes that went out long ago."""
+    minutes_circulate(meeting=meeting, by=by, at=circulated_at or timezone.now())
     if parsed.final:
         minutes_approve(meeting=meeting, at_meeting=None, by=by)
         minutes_publish(meeting=meeting, by=by)

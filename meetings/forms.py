@@ -3,6 +3,7 @@
 from django import forms
 
 from actions.models import Action
+from actions.services import target_too_late
 
 from .models import (
     AgendaItem,
@@ -147,6 +148,15 @@ class AttendanceMoveForm(forms.Form):
     position = forms.IntegerField(min_value=0)
 
 
+class ItemAddForm(forms.Form):
+    """A new item's title, no longer than the model keeps (the service
+    refuses a blank one, with its own words)."""
+
+    title = forms.CharField(
+        required=False, max_length=AgendaItem._meta.get_field("title").max_length
+    )
+
+
 class ItemForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -203,6 +213,8 @@ class ActionForm(VersionedForm):
             raise forms.ValidationError("Choose at least one owner.")
         if data.get("target_date") and (data.get("target_note") or "").strip():
             self.add_error("target_note", "Give a target date or a note, not both.")
+        if too_late := target_too_late(data.get("target_date")):
+            self.add_error("target_date", too_late)
         return data
 
     @property

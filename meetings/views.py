@@ -45,6 +45,7 @@ from .forms import (
     AttendanceForm,
     AttendanceMoveForm,
     DecisionForm,
+    ItemAddForm,
     ItemForm,
     MeetingForm,
     ReviseForm,
@@ -394,17 +395,18 @@ def people_search(request, code, number):
 @require_POST
 def item_add(request, code, number):
     meeting = meeting_for_user(request.user, code, number, write=True)
-    errors = []
-    try:
-        sub_of = item_in(meeting, request.POST["sub_of"]) if request.POST.get("sub_of") else None
-        item = services.item_add(
-            meeting=meeting, title=request.POST.get("title", ""), sub_of=sub_of
-        )
-    except ValidationError as exc:
-        errors = _errors(exc)
-        anchor = "items"
-    else:
-        anchor = f"item-{item.pk}"
+    form = ItemAddForm(request.POST)
+    errors, anchor = _form_errors(form), "items"
+    sub_of = item_in(meeting, request.POST["sub_of"]) if request.POST.get("sub_of") else None
+    if not errors:
+        try:
+            item = services.item_add(
+                meeting=meeting, title=form.cleaned_data["title"], sub_of=sub_of
+            )
+        except ValidationError as exc:
+            errors = _errors(exc)
+        else:
+            anchor = f"item-{item.pk}"
     return _section(
         request, meeting, "meetings/_items_editor.html", anchor, status=422 if errors else 200,
         errors=errors,

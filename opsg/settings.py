@@ -119,6 +119,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files keep its caching), before everything
+    # else: Cache-Control: private, no-store unless the page is public, and a
+    # 400 for a NUL character before the session or a view reads one.
+    "opsg.middleware.private_by_default",
+    "opsg.middleware.refuse_nul",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -10,8 +10,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from actions.exports import COLUMNS
-from actions.models import Action
+from actions.exports import COLUMNS, neutralise
+from actions.models import Action, ActionReview
 from tests.actions.log_data import D, frozen, make_log, many_actions, page_rows, review
 from tests.base import login, make_meeting
 
@@ -212,7 +212,66 @@ def test_xlsx_keeps_formula_like_text_as_text(client, log):
     sheet = read_xlsx(client.get(XLSX))
     cell = next(row[1] for row in sheet.iter_rows(min_row=2) if row[0].value == "OPSG 25/01")
     assert cell.data_type == "s"
-    assert cell.value == '=HYPERLINK("http://example.invalid","click")'
+    assert cell.value == '\'=HYPERLINK("http://example.invalid","click")'
+
+
+# Text people outside the secretariat typed, each starting as a spreadsheet
+# formula might (OWASP, CSV injection), and how every export writes it.
+FORMULAS = {
+    "OPSG 25/01": '=HYPERLINK("http://example.invalid","click")',
+    "OPSG 26/01": "+1+cmd|' /C calc'!A0",
+    "OPSG 10/01": "-2+3",
+    "OPSG 24/01": "@SUM(1+1)",
+    "OPSG 9/01": "\t=1+1",
+}
+
+
+@pytest.fixture
+def formulas(log):
+    for reference, text in FORMULAS.items():
+        Action.objects.filter(reference=reference).update(text=text, topic="")
+    # The latest update and an owner's name are text from people too.
+    ActionReview.objects.filter(action=log.a9, meeting=log.meetings[26]).update(update="\r=1+1")
+    log.world.owner.name = "=Owen Owner"
+    log.world.owner.save()
+    return log
+
+
+def test_csv_cells_are_neutralised(client, formulas):
+    login(client, "member")
+    rows = {row["Reference"]: row for row in read_csv(client.get(CSV + "?status=all"))}
+    for reference, text in FORMULAS.items():
+        assert rows[reference]["Action"] == "'" + text
+    assert rows["OPSG 9/01"]["Latest update"] == "'\r=1+1"
+    assert rows["OPSG 25/01"]["Owners"] == "'=Owen Owner"
+    # Ordinary text and numbers are left alone.
+    assert rows["OPSG 24/01"]["Owners"] == "DCC, SECAS"
+    assert rows["OPSG 9/01"]["Times slipped"] == "3"
+    unsafe = ("=", "+", "-", "@", "\t", "\r")
+    assert not [
+        value for row in rows.values() for value in row.values() if value.startswith(unsafe)
+    ]
+
+
+def test_xlsx_cells_are_neutralised(client, formulas):
+    login(client, "member")
+    rows = {row["Reference"]: row for row in xlsx_rows(read_xlsx(client.get(XLSX + "?status=all")))}
+    for reference, text in FORMULAS.items():
+        assert rows[reference]["Action"] == "'" + text
+    assert rows["OPSG 9/01"]["Latest update"] == "'\r=1+1"
+    assert rows["OPSG 25/01"]["Owners"] == "'=Owen Owner"
+    # Numbers stay numbers, dates dates: only text is ever prefixed.
+    assert rows["OPSG 9/01"]["Times slipped"] == 3
+    assert isinstance(rows["OPSG 9/01"]["Date raised"], datetime.datetime)
+
+
+def test_negative_numbers_are_numbers_not_formulas():
+    """No column holds a negative number today (slips and lateness count
+    up from 0), but one that did would stay a number: only text is a risk."""
+    assert neutralise(-14) == -14
+    assert neutralise(-1.5) == -1.5
+    assert neutralise("-14") == "'-14"  # typed text that looks like a number is still text
+    assert neutralise(datetime.date(2026, 11, 23)) == datetime.date(2026, 11, 23)
 
 
 def test_exports_show_only_what_the_user_may_see(client, log):
