@@ -8,6 +8,7 @@ variable; the README explains them.
 """
 
 import datetime
+import ipaddress
 import os
 import re
 import secrets
@@ -323,12 +324,24 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-# One trusted reverse proxy terminates TLS in front of gunicorn: it says which
-# scheme the browser used (X-Forwarded-Proto) and who connected (the last
-# X-Forwarded-For entry, see opsg/proxy.py).
+# A reverse proxy terminates TLS in front of gunicorn: it says which scheme
+# the browser used (X-Forwarded-Proto) and who connected (X-Forwarded-For).
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxies whose word on the client is believed, as addresses or networks.
+# X-Forwarded-For is read only from a request that arrives from one of them,
+# and only as far back as the entries they added (opsg/proxy.py): anything a
+# client writes there itself cannot choose the address login throttling locks
+# out. The compose proxy (deploy/nginx.conf) trusts the same list.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+try:
+    for _proxy in TRUSTED_PROXIES:
+        ipaddress.ip_network(_proxy, strict=False)
+except ValueError:
+    raise ImproperlyConfigured(
+        f"TRUSTED_PROXIES must list IP addresses or networks (172.30.80.0/24), not {_proxy!r}"
+    ) from None
 # Outside demo mode plain HTTP is redirected to HTTPS, and browsers are told to
 # use nothing else for a year. The demo (`make run`) serves http://127.0.0.1:
 # neither applies there.

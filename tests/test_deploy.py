@@ -2,12 +2,14 @@
 held against .env.example and opsg/settings.py, the Dockerfile's system
 packages, the nginx proxy, and the helper scripts behind `make run` / CI."""
 
+import ipaddress
 import os
 import re
 import shutil
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -128,7 +130,7 @@ def test_compose_has_every_service():
     assert {"db", "redis", "migrate", "web", "worker", "beat", "proxy"} <= set(services())
 
 
-@pytest.mark.parametrize("name", ["db", "redis", "web", "worker"])
+@pytest.mark.parametrize("name", ["db", "redis", "web", "worker", "beat"])
 def test_long_running_services_have_healthchecks(name):
     healthcheck = services()[name].get("healthcheck")
     assert healthcheck, f"{name} has no healthcheck"
@@ -196,6 +198,55 @@ def test_only_the_proxy_publishes_a_port_and_it_reaches_web():
     assert "$http_host" in conf
 
 
+def test_the_proxy_trusts_only_the_configured_proxies(tmp_path):
+    """No address range is trusted by name in deploy/nginx.conf: nginx reads
+    TRUSTED_PROXIES, the list the app reads, when its container starts."""
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    lines = [line.split("#")[0].strip() for line in conf.splitlines()]
+    assert not [line for line in lines if line.startswith("set_real_ip_from")]
+    assert "include /etc/nginx/trusted-proxies.conf;" in lines
+    assert "real_ip_header X-Forwarded-For;" in lines
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in lines
+
+    proxy = services()["proxy"]
+    script = ROOT / "deploy" / "trusted-proxies.sh"
+    assert os.access(script, os.X_OK), "the nginx image runs only executable entrypoint scripts"
+    assert (
+        "./deploy/trusted-proxies.sh:/docker-entrypoint.d/40-trusted-proxies.sh:ro"
+        in (proxy["volumes"])
+    )
+    assert proxy["environment"]["TRUSTED_PROXIES"].startswith("${TRUSTED_PROXIES:?")
+    assert (
+        compose_environment("proxy")["TRUSTED_PROXIES"]
+        == (compose_environment("web")["TRUSTED_PROXIES"])
+    )
+
+    out = tmp_path / "trusted-proxies.conf"
+    env = dict(
+        os.environ, TRUSTED_PROXIES="172.30.80.0/24, 10.0.0.7", TRUSTED_PROXIES_CONF=str(out)
+    )
+    subprocess.run(["sh", str(script)], env=env, check=True, timeout=30)
+    written = [line for line in out.read_text().splitlines() if not line.startswith("#")]
+    assert written == ["set_real_ip_from 172.30.80.0/24;", "set_real_ip_from 10.0.0.7;"]
+    env["TRUSTED_PROXIES"] = "172.30.80.0/24; deny all"
+    refused = subprocess.run(["sh", str(script)], env=env, capture_output=True, text=True)
+    assert refused.returncode != 0 and "not an address or network" in refused.stderr
+
+
+def test_the_compose_network_is_one_the_app_trusts():
+    """The app's peer is the proxy container, on the compose network; the
+    range is fixed so that .env can name it."""
+    app, compose_only = env_example()
+    [config] = compose()["networks"]["default"]["ipam"]["config"]
+    subnet = ipaddress.ip_network(interpolate(config["subnet"], compose_only))
+    assert subnet == ipaddress.ip_network(compose_only["COMPOSE_SUBNET"])
+    trusted = [ipaddress.ip_network(p.strip()) for p in app["TRUSTED_PROXIES"].split(",")]
+    assert any(subnet.subnet_of(network) for network in trusted)
+    # None of the private ranges as a whole: anyone on it could name any address.
+    for wide in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"):
+        assert ipaddress.ip_network(wide) not in trusted
+
+
 @pytest.mark.parametrize("name", ["web", "worker", "beat"])
 def test_app_services_start_after_migrations_and_healthy_backends(name):
     depends = services()[name]["depends_on"]
@@ -218,7 +269,52 @@ def test_commands():
     assert "--workers ${WEB_CONCURRENCY:-3}" in web
     assert " ".join(svc["worker"]["command"]).startswith("celery -A opsg worker")
     beat = " ".join(svc["beat"]["command"])
-    assert beat.startswith("celery -A opsg beat") and "--schedule /tmp/" in beat
+    assert beat.startswith("celery -A opsg beat") and "--schedule /app/var/" in beat
+
+
+def beat_schedule() -> Path:
+    command = services()["beat"]["command"]
+    return Path(command[command.index("--schedule") + 1])
+
+
+def test_beat_keeps_its_schedule_in_the_data_directory_on_a_volume():
+    """Not /tmp: when each entry last ran must outlive the container."""
+    schedule = beat_schedule()
+    var_dir = Path(compose_environment("beat")["VAR_DIR"])
+    assert schedule.parent == var_dir
+    volumes = [v.split(":") for v in services()["beat"]["volumes"]]
+    assert [name for name, target in volumes if Path(target) == var_dir] == ["beat-data"]
+    assert "beat-data" in compose()["volumes"]
+    # The image makes VAR_DIR and gives it to the app user, so a new volume
+    # starts out writable by beat.
+    dockerfile = DOCKERFILE.read_text()
+    assert f"VAR_DIR={var_dir}" in dockerfile
+    assert f"chown opsg:opsg /app/media {var_dir}" in dockerfile
+
+
+def run_beat_probe(var_dir: Path) -> int:
+    test = services()["beat"]["healthcheck"]["test"]
+    assert test[:3] == ["CMD", "python", "-c"]
+    env = dict(os.environ, VAR_DIR=str(var_dir))
+    return subprocess.run([sys.executable, "-c", test[3]], env=env, timeout=30).returncode
+
+
+def test_beat_has_a_healthcheck(tmp_path):
+    """Healthy while beat keeps writing its schedule file (it does at least
+    every few minutes); unhealthy before the first write or once it stops."""
+    healthcheck = services()["beat"]["healthcheck"]
+    assert healthcheck["test"][0] == "CMD" and healthcheck["start_period"]
+    assert run_beat_probe(tmp_path) == 1
+    schedule = tmp_path / beat_schedule().name
+    schedule.write_bytes(b"")
+    assert run_beat_probe(tmp_path) == 0
+    eleven_minutes_ago = time.time() - 11 * 60
+    os.utime(schedule, (eleven_minutes_ago, eleven_minutes_ago))
+    assert run_beat_probe(tmp_path) == 1
+    # Some dbm modules add a suffix to the name given.
+    schedule.rename(tmp_path / f"{schedule.name}.db")
+    (tmp_path / f"{schedule.name}.db").touch()
+    assert run_beat_probe(tmp_path) == 0
 
 
 @pytest.mark.parametrize("name", APP_SERVICES)

@@ -98,23 +98,82 @@ def test_the_lockout_is_for_that_username_from_that_address(client, world, setti
     assert attempt(client, "member", PASSWORD, REMOTE_ADDR="192.0.2.44").status_code == 302
 
 
-@pytest.mark.django_db
-def test_behind_the_proxy_the_client_is_the_last_forwarded_address(client, world, settings):
-    """The proxy appends the address it saw; anything before it came from the client."""
+# The compose network (docker-compose.yml): the proxy container is on it, and
+# a TLS terminator on the host reaches the proxy through its gateway.
+COMPOSE_NETWORK = "172.30.80.0/24"
+PROXY = {"REMOTE_ADDR": "172.30.80.5"}  # every request reaches gunicorn from the proxy
+
+
+@pytest.fixture
+def behind_the_proxy(settings):
     settings.BEHIND_PROXY = True
-    proxy = {"REMOTE_ADDR": "172.18.0.5"}  # every request reaches gunicorn from the proxy
+    settings.TRUSTED_PROXIES = [COMPOSE_NETWORK]
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_the_client_is_the_last_forwarded_address(
+    client, world, settings, behind_the_proxy
+):
+    """The proxy appends the address it saw; anything before it came from the client."""
     fail(
-        client, "member", settings.AXES_FAILURE_LIMIT, **proxy, HTTP_X_FORWARDED_FOR="198.51.100.7"
+        client, "member", settings.AXES_FAILURE_LIMIT, **PROXY, HTTP_X_FORWARDED_FOR="198.51.100.7"
     )
     attempts = AccessAttempt.objects.filter(username="member")
     assert list(attempts.values_list("ip_address", flat=True)) == ["198.51.100.7"]
 
     # Forging an earlier entry changes nothing: the last one is still the proxy's word.
-    forged = {**proxy, "HTTP_X_FORWARDED_FOR": "203.0.113.99, 198.51.100.7"}
+    forged = {**PROXY, "HTTP_X_FORWARDED_FOR": "203.0.113.99, 198.51.100.7"}
     assert attempt(client, "member", PASSWORD, **forged).status_code == 429
     # Another client of the same proxy is not locked out, whatever it claims first.
-    other = {**proxy, "HTTP_X_FORWARDED_FOR": "198.51.100.7, 203.0.113.20"}
+    other = {**PROXY, "HTTP_X_FORWARDED_FOR": "198.51.100.7, 203.0.113.20"}
     assert attempt(client, "member", PASSWORD, **other).status_code == 302
+
+
+@pytest.mark.django_db
+def test_spoofed_forwarded_for_cannot_evade_lockout(client, world, settings, behind_the_proxy):
+    """A guesser on the office network (10.1.2.3, a private address but no
+    proxy of ours) writes a new X-Forwarded-For each time, addresses of the
+    proxy's own network among them; the terminator and the proxy append
+    what they saw. Every attempt still counts against 10.1.2.3."""
+    for n in range(settings.AXES_FAILURE_LIMIT + 2):
+        spoofed = f"203.0.113.{n}, 172.30.80.{n + 10}, 10.1.2.3, 172.30.80.1"
+        response = attempt(
+            client, "member", "not-the-password", **PROXY, HTTP_X_FORWARDED_FOR=spoofed
+        )
+    assert response.status_code == 429
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"10.1.2.3"}
+    honest = {**PROXY, "HTTP_X_FORWARDED_FOR": "10.1.2.3"}
+    assert attempt(client, "member", PASSWORD, **honest).status_code == 429
+
+
+@pytest.mark.django_db
+def test_spoofed_forwarded_for_cannot_lock_someone_else_out(
+    client, world, settings, behind_the_proxy
+):
+    """Claiming to be the member's own address (198.51.100.7) locks out only
+    the one claiming it."""
+    spoofed = {**PROXY, "HTTP_X_FORWARDED_FOR": "198.51.100.7, 10.1.2.3"}
+    fail(client, "member", settings.AXES_FAILURE_LIMIT, **spoofed)
+    member = {**PROXY, "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+    assert attempt(Client(), "member", PASSWORD, **member).status_code == 302
+    assert attempt(client, "member", PASSWORD, **spoofed).status_code == 429
+
+
+@pytest.mark.django_db
+def test_a_request_from_an_untrusted_peer_has_its_header_ignored(
+    client, world, settings, behind_the_proxy
+):
+    """Straight to gunicorn, past the proxy: X-Forwarded-For says nothing."""
+    direct = {"REMOTE_ADDR": "10.9.9.9"}
+    fail(client, "member", settings.AXES_FAILURE_LIMIT, **direct, HTTP_X_FORWARDED_FOR="192.0.2.1")
+    assert AccessAttempt.objects.get(username="member").ip_address == "10.9.9.9"
+    other = {**direct, "HTTP_X_FORWARDED_FOR": "192.0.2.2"}
+    assert attempt(client, "member", PASSWORD, **other).status_code == 429
+    # The same header through the proxy is believed: that client is not locked out.
+    assert (
+        attempt(Client(), "member", PASSWORD, **PROXY, HTTP_X_FORWARDED_FOR="192.0.2.2").status_code
+        == 302
+    )
 
 
 @pytest.mark.django_db
@@ -434,6 +493,7 @@ def test_production_redirects_to_https_except_the_health_probe(tmp_path):
 @pytest.mark.parametrize(
     "name, value, message",
     [
+        ("TRUSTED_PROXIES", "172.30.80.0/24, proxy", "TRUSTED_PROXIES must list IP addresses"),
         ("LOGIN_FAILURE_LIMIT", "five", "LOGIN_FAILURE_LIMIT must be a whole number"),
         ("LOGIN_FAILURE_LIMIT", "0", "LOGIN_FAILURE_LIMIT must be 1 or more"),
         ("LOGIN_COOLOFF_MINUTES", "0", "LOGIN_COOLOFF_MINUTES between 1 and 1440"),
