@@ -6,7 +6,7 @@ another."""
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -261,6 +261,7 @@ def _feed_url(request, feed: FeedToken) -> str:
     return request.build_absolute_uri(reverse(name, args=[feed.token]))
 
 
+@login_not_required
 @require_GET
 def meetings_feed(request, token):
     feed = feed_token_by_secret(token, FeedToken.Kind.MEETINGS)
@@ -276,6 +277,7 @@ def meetings_feed(request, token):
     return _calendar_response(body, feed)
 
 
+@login_not_required
 @require_GET
 def actions_feed(request, token):
     feed = feed_token_by_secret(token, FeedToken.Kind.ACTIONS)

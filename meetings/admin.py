@@ -6,6 +6,7 @@ from incidents.services import incident_mentions_refresh
 from .models import (
     AgendaItem,
     Attendance,
+    CirculationEmail,
     Classification,
     Committee,
     CommitteeRole,
@@ -149,6 +150,26 @@ class MinutesDocumentAdmin(admin.ModelAdmin):
     list_display = ["meeting", "minutes_version", "minutes_status", "state", "rendered_at", "pages"]
     list_filter = ["state", "minutes_status", "meeting__committee"]
     list_select_related = ["meeting__committee"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CirculationEmail)
+class CirculationEmailAdmin(admin.ModelAdmin):
+    """Read-only: who was told of each circulation, and what failed (with the
+    error). `manage.py send_circulation` sends what is left."""
+
+    list_display = ["meeting", "circulated_at", "recipient", "state", "sent_at", "attempts"]
+    list_filter = ["state", "meeting__committee"]
+    list_select_related = ["meeting__committee"]
+    search_fields = ["recipient"]
 
     def has_add_permission(self, request):
         return False

@@ -580,3 +580,42 @@ class MinutesDocument(models.Model):
         """OPSG_25_0110_final_minutes.pdf, as the secretariat names its files."""
         kind = "final" if self.is_final else "draft"
         return f"{self.meeting.reference}_{kind}_minutes.pdf"
+
+
+class CirculationEmail(models.Model):
+    """The email telling one reader that draft minutes were circulated for
+    comments (meetings/circulation.py). The row is claimed (inserted under
+    the unique constraint) before the email is sent, so a retried task, a
+    second worker or the operators' command never sends it twice."""
+
+    class State(models.TextChoices):
+        CLAIMED = "claimed", "Claimed"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="circulation_emails"
+    )
+    # Which circulation: minutes opened for a correction and circulated again
+    # are announced again (Meeting.circulated_at is set anew each time).
+    circulated_at = models.DateTimeField()
+    recipient = models.EmailField()
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state = models.CharField(max_length=8, choices=State.choices, default=State.CLAIMED)
+    claimed_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["meeting", "-circulated_at", "recipient"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "circulated_at", "recipient"], name="circulationemail_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"Circulation of {self.meeting} to {self.recipient} ({self.get_state_display()})"

@@ -61,7 +61,11 @@ def minutes_circulate(
     expected_version: int | None = None,
     at: datetime.datetime | None = None,
 ) -> Meeting:
-    """`at`: when they went out, for minutes imported long after (default: now)."""
+    """`at`: when they went out, for minutes imported long after (default: now).
+    Circulated now, everyone who may read them is emailed the link
+    (meetings/circulation.py) once this transaction commits."""
+    from .circulation import queue_circulation_email
+
     if at is not None and timezone.is_naive(at):
         raise ValueError("minutes_circulate(at=…) needs an aware datetime.")
     if meeting.status != Meeting.Status.DRAFT:
@@ -71,6 +75,11 @@ def minutes_circulate(
     meeting.circulated_at = at or timezone.now()
     meeting.circulated_by = by
     _save_by(meeting, by)
+    # An `at` is a historical circulation (the importer passes one for every
+    # document): those minutes went out long ago, by other means, so nobody
+    # is emailed about them now. Ids only: the worker reads the meeting anew.
+    if at is None:
+        transaction.on_commit(partial(queue_circulation_email, meeting.pk), robust=True)
     return meeting
 
 

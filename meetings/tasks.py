@@ -1,9 +1,11 @@
 """Celery tasks of the meetings app: thin wrappers holding only the retry
-policy; the work is in services.py, where the management commands call it too."""
+policy; the work is in services.py and circulation.py, where the management
+commands call it too."""
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from .circulation import send_circulation
 from .models import RENDER_TIME_LIMIT
 from .services import render_minutes_pdf
 
@@ -29,3 +31,27 @@ from .services import render_minutes_pdf
 def render_minutes_pdf_task(self, document_id: int) -> str:
     document = render_minutes_pdf(document_id, task_id=self.request.id)
     return document.state if document else "missing"
+
+
+class CirculationFailed(Exception):
+    """Some circulation emails could not be sent; the retry picks up their rows."""
+
+
+@shared_task(
+    autoretry_for=(CirculationFailed, OperationalError, InterfaceError),
+    # Then 1, 2, 4, 8 and 16 minutes later; after that `manage.py send_circulation`.
+    retry_backoff=60,
+    retry_backoff_max=30 * 60,
+    retry_jitter=False,
+    max_retries=5,
+    acks_late=True,
+    # Each email waits at most EMAIL_TIMEOUT to connect; a committee is a few
+    # dozen people. A stuck run is stopped well before Redis would hand it on.
+    soft_time_limit=240,
+    time_limit=300,
+)
+def send_circulation_task(meeting_id: int) -> dict:
+    report = send_circulation(meeting_id)
+    if report.failed:
+        raise CirculationFailed(report.summary())
+    return report.as_dict()

@@ -1,7 +1,7 @@
 import logging
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -38,6 +38,7 @@ from .access import (
     revision_in,
     visible_meetings,
 )
+from .circulation import circulation_mailing
 from .forms import (
     ActionForm,
     ApproveForm,
@@ -57,6 +58,7 @@ from .models import Committee, Decision, Meeting
 logger = logging.getLogger(__name__)
 
 
+@login_not_required
 @require_GET
 def home(request):
     committees = [
@@ -171,6 +173,7 @@ def minutes_pdf_status(request, code, number):
 # --- the public page: no login ------------------------------------------------
 
 
+@login_not_required
 @require_GET
 def published(request):
     """Published minutes whose classification lets anyone read them."""
@@ -180,6 +183,7 @@ def published(request):
     )
 
 
+@login_not_required
 @require_GET
 def published_detail(request, code, number):
     meeting = published_meeting(code, number)
@@ -189,6 +193,7 @@ def published_detail(request, code, number):
     return render(request, "meetings/minutes.html", context)
 
 
+@login_not_required
 @require_GET
 def published_pdf(request, code, number):
     response = _pdf_download(selectors.published_pdf(published_meeting(code, number)))
@@ -197,6 +202,7 @@ def published_pdf(request, code, number):
     return response
 
 
+@login_not_required
 @require_GET
 def healthz(request):
     """For load balancers and docker-compose: the app answers and reaches its database."""
@@ -638,7 +644,11 @@ def minutes_transition(request, code, number, step):
     try:
         if step == "circulate":
             services.minutes_circulate(meeting=meeting, by=request.user)
-            messages.success(request, "Draft circulated: members can now read it.")
+            # Whom the worker emails, by the same reckoning it makes when it sends.
+            mailing = circulation_mailing(meeting)
+            messages.success(
+                request, f"Draft circulated: members can now read it. {mailing.announcement()}"
+            )
         elif step == "approve":
             form = ApproveForm(request.POST, meeting=meeting)
             if not form.is_valid():

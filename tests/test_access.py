@@ -16,6 +16,7 @@ import datetime
 import io
 import shutil
 import subprocess
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.files.base import ContentFile
@@ -39,6 +40,7 @@ from meetings.models import (
 )
 from meetings.selectors import minutes_document
 from meetings.services import attendance_add, minutes_pdf_request, render_minutes_pdf
+from opsg.signin import is_public
 from tests.actions.log_data import tabasc_meeting
 from tests.base import login, make_action, make_item, make_meeting, make_person
 
@@ -74,6 +76,21 @@ MARKERS = {
     "sierranameditem": INNER,  # an item classified for named people (the member)
     "tangocommitteeitem": OPSG,
     "unifomconfitemaction": INNER,  # an ordinary action raised under the confidential item  # an item for the committee, in minutes for all parties
+}
+
+
+# The views anyone may use, marked `login_not_required` (opsg/signin.py): an
+# anonymous visitor refused there gets the 404, as logging in would change
+# nothing. Everywhere else a refused anonymous visitor is sent to log in.
+PUBLIC_VIEWS = {
+    "login",
+    "home",
+    "healthz",
+    "published",
+    "published-minutes",
+    "published-pdf",
+    "feed-meetings",
+    "feed-actions",
 }
 
 
@@ -199,8 +216,9 @@ def signed_in(audience: tuple[str, ...]) -> tuple[str, ...]:
 
 def get_table(estate) -> list[tuple]:
     """(URL name, URL, who gets the success status, that status[, whose view
-    it shows]). Everyone else is refused: 302 to the login page if
-    anonymous, else 403 or 404. A status of None: any answer will do."""
+    it shows]). Everyone else is refused: an anonymous visitor with a 302 to
+    the login page and back (404 on a public view), anyone else with 403 or
+    404. A status of None: any answer will do."""
     public = estate["public_action"].slug
     conf = estate["conf_action"].slug
     q = f"q={SHARED}"
@@ -308,21 +326,41 @@ def post_table(estate) -> list[tuple[str, str, tuple[str, ...]]]:
     ]
 
 
-def _names(patterns) -> set[str]:
-    names = set()
+def _views(patterns) -> dict[str, object]:
+    """URL name → view function, outside the admin."""
+    views = {}
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             if not str(pattern.pattern).startswith("admin"):
-                names |= _names(pattern.url_patterns)
+                views |= _views(pattern.url_patterns)
         elif pattern.name:
-            names.add(pattern.name)
-    return names
+            views[pattern.name] = pattern.callback
+    return views
+
+
+def _names(patterns) -> set[str]:
+    return set(_views(patterns))
 
 
 def test_every_url_is_in_the_tables(estate):
     covered = {row[0] for row in get_table(estate)} | {row[0] for row in post_table(estate)}
     missing = _names(get_resolver().url_patterns) - covered
     assert not missing, f"views not covered by the access tables: {sorted(missing)}"
+
+
+def test_the_public_views_are_these_and_no_others():
+    """A view marked `login_not_required` answers a signed-out visitor's
+    refusal with 404 instead of the login page: a deliberate choice, listed."""
+    marked = {name for name, view in _views(get_resolver().url_patterns).items() if is_public(view)}
+    assert marked == PUBLIC_VIEWS
+
+
+def sends_to_login(response, url: str) -> bool:
+    """A 302 to the login page, with `next` the very URL asked for."""
+    if response.status_code != 302:
+        return False
+    location = urlsplit(response["Location"])
+    return location.path == "/accounts/login/" and parse_qs(location.query).get("next") == [url]
 
 
 def _pdf_text(content: bytes) -> str:
@@ -366,11 +404,12 @@ def test_every_page_answers_each_role_as_it_may(estate, role):
         if role in audience:
             if success is not None and status != success:
                 problems.append(f"{url} ({name}): {status}, expected {success}")
+        elif role == "anonymous" and name in PUBLIC_VIEWS:
+            if status != 404:
+                problems.append(f"{url} ({name}): {status}, expected 404")
         elif role == "anonymous":
-            if not (
-                status == 404 or (status == 302 and "/accounts/login/" in response["Location"])
-            ):
-                problems.append(f"{url} ({name}): {status}, expected 404 or the login page")
+            if not sends_to_login(response, url):
+                problems.append(f"{url} ({name}): {status}, expected the login page, next={url}")
         elif status not in (403, 404):
             problems.append(f"{url} ({name}): {status}, expected 403 or 404")
         text = body_text(response).lower()
@@ -431,9 +470,7 @@ def test_post_views_refuse_the_roles_that_only_read(estate, role):
         response = client.post(url, {"text": "x", "title": "x", "reason": "x"})
         status = response.status_code
         if role == "anonymous":
-            refused = status == 404 or (
-                status == 302 and "/accounts/login/" in response["Location"]
-            )
+            refused = sends_to_login(response, url)
         else:
             refused = status in (403, 404)
         if not refused:

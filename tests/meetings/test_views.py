@@ -100,8 +100,11 @@ class TestCommitteePage:
 
 class TestMinutesPage:
     def test_anonymous_cannot_see_unpublished_minutes(self, client, world):
+        """They are sent to log in first (opsg/signin.py), then brought back."""
         meeting = circulated_meeting(world)
-        assert client.get(minutes_url(meeting)).status_code == 404
+        response = client.get(minutes_url(meeting))
+        assert response.status_code == 302
+        assert response["Location"] == f"/accounts/login/?next={minutes_url(meeting)}"
 
     def test_outsider_gets_404(self, client, world):
         meeting = circulated_meeting(world)
@@ -189,7 +192,7 @@ class TestMinutesJson:
     def test_same_access_as_the_page(self, client, world):
         meeting = make_meeting(world)
         url = minutes_url(meeting) + "minutes.json"
-        assert client.get(url).status_code == 404
+        assert client.get(url)["Location"] == f"/accounts/login/?next={url}"
         assert login(client, "member").get(url).status_code == 404
         assert login(client, "secretary").get(url).status_code == 200
 

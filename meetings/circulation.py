@@ -1,0 +1,315 @@
+"""The circulation email: when the secretary circulates draft minutes, each
+person who may now read them is sent the link.
+
+`send_circulation(meeting_id)` is the whole job; `meetings.tasks.
+send_circulation_task` (queued by `services.minutes_circulate` when the
+circulation commits) and `manage.py send_circulation OPSG 25` only call it.
+
+Who: everyone with a role in the committee whose login may read the minutes
+as they now stand, by `meetings.access.can_see_meeting`, the rule the
+minutes page applies: its members, chair and secretary, never an observer
+(who reads published minutes only), nor a member outside a narrower
+classification. One email per address.
+
+What: which minutes (committee, number, date, document reference), that
+they are circulated for comments, and the absolute link to the minutes page
+(SITE_URL). Never an item's title nor anything else the minutes say: a
+mailbox is not the site, and what a reader is shown depends on the item's
+classification and confidence.
+
+Exactly once, as the reminders (actions/reminders.py) do it: each (meeting,
+circulation, address) is a CirculationEmail row under a unique constraint,
+inserted before anything is sent. Then, one address at a time, the row is
+locked (SKIP LOCKED on PostgreSQL), the email sent and the row marked sent
+in the same transaction. A second run finds the rows sent; a second worker
+skips the rows the first holds; an SMTP failure marks the row failed and
+the task retries it. A crash after the server accepted a message and before
+the commit sends that one email again: the send is the last step before the
+commit to keep that window small.
+"""
+
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from .access import can_see_meeting
+from .models import CirculationEmail, CommitteeRole, Meeting
+
+logger = logging.getLogger(__name__)
+
+UNSENT = [CirculationEmail.State.CLAIMED, CirculationEmail.State.FAILED]
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str
+    email: str
+    person_id: int
+
+
+@dataclass
+class Mailing:
+    """Who is told of a circulation, and who may read the minutes but has
+    no email address to be told at."""
+
+    recipients: list[Recipient]
+    without_email: list[str]
+
+    def announcement(self) -> str:
+        """The secretary's confirmation: who is emailed."""
+        count = len(self.recipients)
+        if count:
+            names = ", ".join(r.name for r in self.recipients)
+            said = f"The link is emailed to {_people(count)}: {names}."
+        else:
+            said = "Nobody is emailed: no one who may read them has an email address."
+        if self.without_email:
+            said += f" No email address for {', '.join(self.without_email)}."
+        return said
+
+
+def _people(n: int) -> str:
+    return "1 person" if n == 1 else f"{n} people"
+
+
+def _address(person) -> str:
+    """The person's address, else their login's; "" when neither is usable."""
+    for candidate in (person.email, person.user.email):
+        address = (candidate or "").strip()
+        if not address:
+            continue
+        try:
+            validate_email(address)
+        except ValidationError:
+            continue
+        # One row per address however it was typed: the unique constraint compares text.
+        return address.lower()
+    return ""
+
+
+def circulation_mailing(meeting: Meeting) -> Mailing:
+    """Who may read `meeting`'s minutes now, of those with a role in its
+    committee, by the access rule for each; active logins only. One query
+    for the roles, then the rule's own per person."""
+    roles = (
+        CommitteeRole.objects.filter(
+            committee=meeting.committee, person__user__isnull=False, person__user__is_active=True
+        )
+        .select_related("person__user")
+        .order_by("person__name", "person_id")
+    )
+    recipients: dict[str, Recipient] = {}
+    without: list[str] = []
+    seen: set[int] = set()
+    for role in roles:
+        person = role.person
+        if person.pk in seen:  # a person with two roles
+            continue
+        seen.add(person.pk)
+        if not can_see_meeting(person.user, meeting):
+            continue
+        address = _address(person)
+        if not address:
+            without.append(person.name)
+        elif address not in recipients:
+            recipients[address] = Recipient(person.name, address, person.pk)
+    return Mailing(recipients=list(recipients.values()), without_email=without)
+
+
+# --- the email ----------------------------------------------------------------------
+
+
+def minutes_url(meeting: Meeting) -> str:
+    return settings.SITE_URL + reverse("minutes", args=[meeting.committee.code, meeting.number])
+
+
+def circulation_context(meeting: Meeting, recipient: Recipient) -> dict:
+    """What the templates show: the minutes' particulars and the link, and
+    nothing the minutes say."""
+    by = ""
+    if meeting.circulated_by is not None:
+        person = getattr(meeting.circulated_by, "person", None)
+        by = person.name if person else meeting.circulated_by.get_full_name()
+    return {
+        "name": recipient.name,
+        "committee": meeting.committee,
+        "number": meeting.number,
+        "date": meeting.date,
+        "reference": meeting.reference,
+        "circulated_by": by,
+        "url": minutes_url(meeting),
+        "site_url": settings.SITE_URL,
+    }
+
+
+def circulation_message(meeting: Meeting, recipient: Recipient) -> EmailMultiAlternatives:
+    context = circulation_context(meeting, recipient)
+    subject = " ".join(render_to_string("emails/minutes_circulated.subject", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("emails/minutes_circulated.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[recipient.email],
+    )
+    message.attach_alternative(
+        render_to_string("emails/minutes_circulated.html", context), "text/html"
+    )
+    return message
+
+
+# --- the run ------------------------------------------------------------------------
+
+
+@dataclass
+class CirculationReport:
+    meeting: str
+    # False: the minutes are not (or no longer) circulated, so nothing is announced.
+    circulated: bool = True
+    dry_run: bool = False
+    sent: list[str] = field(default_factory=list)
+    # Sent by an earlier run, or being sent by another worker.
+    skipped: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    without_email: list[str] = field(default_factory=list)
+    would_send: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        if not self.circulated:
+            return f"{self.meeting}: the minutes are not circulated; nothing sent."
+        if self.dry_run:
+            return (
+                f"Dry run for {self.meeting}: would send {len(self.would_send)} emails; "
+                f"skipped {len(self.skipped)} already sent; "
+                f"{len(self.without_email)} readers without an email address."
+            )
+        return (
+            f"Circulation of {self.meeting}: sent {len(self.sent)} emails; "
+            f"skipped {len(self.skipped)} already sent; failed {len(self.failed)}; "
+            f"{len(self.without_email)} readers without an email address."
+        )
+
+    def as_dict(self) -> dict:
+        return {
+            "meeting": self.meeting,
+            "circulated": self.circulated,
+            "sent": self.sent,
+            "skipped": self.skipped,
+            "failed": [address for address, _ in self.failed],
+            "without_email": self.without_email,
+        }
+
+
+def send_circulation(meeting_id: int, *, dry_run: bool = False) -> CirculationReport:
+    """Email the link to everyone who may read the circulated minutes and has
+    not been sent it for this circulation. Idempotent: run it as often as you
+    like. Minutes no longer circulated (approved, or back to a draft for a
+    correction) are not announced: the email would say something untrue."""
+    meeting = (
+        Meeting.objects.select_related("committee", "classification", "circulated_by__person")
+        .filter(pk=meeting_id)
+        .first()
+    )
+    if meeting is None:
+        return CirculationReport(meeting=f"meeting {meeting_id}", circulated=False)
+    report = CirculationReport(meeting=str(meeting), dry_run=dry_run)
+    if meeting.status != Meeting.Status.CIRCULATED:
+        report.circulated = False
+        return report
+    mailing = circulation_mailing(meeting)
+    report.without_email = mailing.without_email
+    rows = CirculationEmail.objects.filter(meeting=meeting, circulated_at=meeting.circulated_at)
+    already = set(
+        rows.filter(state=CirculationEmail.State.SENT).values_list("recipient", flat=True)
+    )
+    if dry_run:
+        for recipient in mailing.recipients:
+            (report.skipped if recipient.email in already else report.would_send).append(
+                recipient.email
+            )
+        return report
+
+    # Claim first: an existing row (sent, or another run's) is left as it is.
+    now = timezone.now()
+    CirculationEmail.objects.bulk_create(
+        [
+            CirculationEmail(
+                meeting=meeting,
+                circulated_at=meeting.circulated_at,
+                recipient=r.email,
+                person_id=r.person_id,
+                claimed_at=now,
+            )
+            for r in mailing.recipients
+            if r.email not in already
+        ],
+        ignore_conflicts=True,
+    )
+    connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
+    try:
+        for recipient in mailing.recipients:
+            _send_one(meeting, recipient, connection, report)
+    finally:
+        connection.close()
+    return report
+
+
+def _send_one(meeting: Meeting, recipient: Recipient, connection, report) -> None:
+    with transaction.atomic():
+        row = (
+            CirculationEmail.objects.select_for_update(skip_locked=True)
+            .filter(
+                meeting=meeting,
+                circulated_at=meeting.circulated_at,
+                recipient=recipient.email,
+                state__in=UNSENT,
+            )
+            .first()
+        )
+        if row is None:
+            report.skipped.append(recipient.email)
+            return
+        # Rendered outside the try: a fault in the templates is a bug to see,
+        # not a delivery failure (the row stays claimed for the next run).
+        message = circulation_message(meeting, recipient)
+        message.connection = connection
+        try:
+            message.send()
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"[:1000]
+            CirculationEmail.objects.filter(pk=row.pk).update(
+                state=CirculationEmail.State.FAILED, error=error, attempts=F("attempts") + 1
+            )
+            report.failed.append((recipient.email, error))
+            logger.warning(
+                "Circulation email of %s to %s failed: %s", meeting, recipient.email, error
+            )
+        else:
+            CirculationEmail.objects.filter(pk=row.pk).update(
+                state=CirculationEmail.State.SENT,
+                sent_at=timezone.now(),
+                error="",
+                attempts=F("attempts") + 1,
+            )
+            report.sent.append(recipient.email)
+
+
+def queue_circulation_email(meeting_id: int) -> None:
+    """Hand the job to the worker (in-process without REDIS_URL). The
+    circulation is committed by now and stands whatever happens here: a
+    broker that is down is logged, and `manage.py send_circulation` sends
+    the emails later."""
+    from .tasks import send_circulation_task
+
+    try:
+        send_circulation_task.delay(meeting_id)
+    except Exception:
+        logger.exception("Circulation email of meeting %s could not be queued", meeting_id)

@@ -1,0 +1,96 @@
+"""A signed-out member follows the link in the circulation email.
+
+Over the demo data (`load_demo`), the secretary circulates the draft of
+OPSG 26 and is told who is emailed; she logs out. The member's email is read
+from the outbox; its link opens the login page (the minutes are for members
+only), and signing in lands on the circulated minutes. Every page is checked
+with axe-core, and its HTML with the Nu HTML Checker at the end."""
+
+import datetime
+import re
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from meetings.circulation import send_circulation
+from meetings.demo.opsg25 import LOCATION
+from meetings.models import Committee, Meeting
+from meetings.services import meeting_create
+from opsg.celery import app
+from tests.e2e.a11y import axe_check, fail_on_problems
+from tests.e2e.pages import log_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+DEMO_PASSWORD = "e2e-demo-Pw-5152-circulate"
+M26 = "/committees/OPSG/meetings/26/"
+MEMBER = "member@demo.invalid"
+
+
+def test_member_follows_the_circulation_link(page, live_server, settings, screenshot_dir):
+    settings.DEMO_MODE = True
+    settings.DEMO_PASSWORD = DEMO_PASSWORD
+    settings.SITE_URL = live_server.url
+    call_command("load_demo")
+    opsg = Committee.objects.get(code="OPSG")
+    meeting = meeting_create(
+        committee=opsg,
+        number=26,
+        date=datetime.date(2019, 11, 5),
+        classification=Meeting.objects.get(committee=opsg, number=25).classification,
+        location=LOCATION,
+    )
+    assert mail.outbox == []  # importing the demo's circulated minutes emailed nobody
+
+    base = live_server.url
+    axe: dict[str, list[dict]] = {}
+    raw_html: dict[str, str] = {}
+
+    def check(label: str) -> None:
+        page.screenshot(path=screenshot_dir / f"circulation-link-{label}.png", full_page=True)
+        axe[label] = axe_check(page)
+        # The HTML the server sent (with the browser's cookies), not the repaired DOM.
+        response = page.request.get(page.url)
+        assert response.ok, f"{label}: GET {page.url} returned {response.status}"
+        raw_html[label] = response.text()
+
+    # The secretary circulates the draft and is told who is emailed.
+    log_in(page, base, "secretary", DEMO_PASSWORD, next_path=M26)
+    expect(page).to_have_url(base + M26)
+    page.get_by_role("button", name="Circulate the draft to members").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        "The link is emailed to 3 people: Dave Warner, Tony Shanahan, Veronica Asantewaa."
+    )
+    check("1-circulated")
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("link", name="Log in").first).to_be_visible()
+
+    if settings.REDIS_URL:
+        # The commit queued the job on Redis and no worker runs here: be the
+        # worker (the job is idempotent), and drop the queued message.
+        send_circulation(meeting.pk)
+        app.control.purge()
+    emails = [m for m in mail.outbox if m.to == [MEMBER]]
+    assert len(emails) == 1
+    links = re.findall(r"https?://\S+", emails[0].body)
+    assert links == [base + M26]
+
+    # Signed out, the member follows the link: first the login page ...
+    page.goto(links[0])
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=" + re.escape(M26) + "$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
+    expect(page.locator("main")).to_contain_text("Log in to see that page")
+    check("2-login")
+
+    # ... then, signed in, the circulated minutes.
+    page.get_by_label("Username").fill("member")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(base + M26)
+    expect(page.locator(".minutes-header .status")).to_have_text(re.compile(r"^Circulated"))
+    expect(page.locator("main")).to_contain_text("OPSG_26_0511")
+    check("3-minutes")
+
+    fail_on_problems(axe, raw_html)
