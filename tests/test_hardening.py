@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.checks import run_checks
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.test import Client
 
 from tests.base import PASSWORD, login, make_item, make_meeting
@@ -570,8 +571,6 @@ def demo_login_errors() -> list:
 def test_check_deploy_reports_demo_logins_outside_demo_mode(settings):
     User = get_user_model()
     chair = User.objects.create_user("chair", "chair@demo.invalid", "known-demo-Pw-1")
-    # A real user who happens to be called "member" is not a demo login.
-    User.objects.create_user("member", "tony@example.org", "his-own-Pw-1")
 
     settings.DEMO_MODE = True
     assert demo_login_errors() == []
@@ -583,6 +582,39 @@ def test_check_deploy_reports_demo_logins_outside_demo_mode(settings):
 
     chair.set_unusable_password()
     chair.save()
+    assert demo_login_errors() == []
+
+
+@pytest.mark.django_db
+def test_the_demo_makes_exactly_the_logins_the_setting_names(settings):
+    settings.DEMO_MODE = True
+    settings.DEMO_PASSWORD = PASSWORD
+    call_command("load_demo", verbosity=0)
+    made = set(get_user_model().objects.values_list("username", flat=True))
+    assert made == set(settings.DEMO_USERNAMES)
+    settings.DEMO_MODE = False
+    [error] = demo_login_errors()
+    assert error.msg == "Demo login(s) chair, member, secretary can sign in while DEMO_MODE is off."
+
+
+@pytest.mark.django_db
+def test_demo_login_check_uses_the_setting(settings):
+    """A demo login is known by its name in DEMO_USERNAMES, not by its email
+    address: an admin who gave it a real address to receive reminders has
+    not changed the password the demo printed."""
+    settings.DEMO_MODE = False
+    User = get_user_model()
+    User.objects.create_user("member", "tony@example.org", "maybe-the-demo-Pw-1")
+    User.objects.create_user("demo-chair", "dave@example.org", "maybe-the-demo-Pw-2")
+    [error] = demo_login_errors()
+    assert "Demo login(s) member can sign in" in error.msg
+
+    settings.DEMO_USERNAMES = ("demo-chair",)
+    [error] = demo_login_errors()
+    assert error.msg == "Demo login(s) demo-chair can sign in while DEMO_MODE is off."
+    assert "renamed" in error.hint
+
+    settings.DEMO_USERNAMES = ()
     assert demo_login_errors() == []
 
 

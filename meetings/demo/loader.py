@@ -49,15 +49,23 @@ class DemoDataConflict(Exception):
     """The database holds something the demo content cannot be loaded over."""
 
 
-# username, person (name, organisation), committee role, member category.
-DEMO_LOGINS = [
-    ("secretary", ("Veronica Asantewaa", "SECAS"), CommitteeRole.Role.SECRETARY, ""),
-    ("chair", ("Dave Warner", None), CommitteeRole.Role.CHAIR, ""),
-    ("member", ("Tony Shanahan", None), CommitteeRole.Role.MEMBER, "Large Supplier"),
+# Who each demo login is, in the order settings.DEMO_USERNAMES names them
+# (meetings/checks.py knows the demo's logins by those names): person (name,
+# organisation), committee role, member category.
+DEMO_PEOPLE = [
+    (("Veronica Asantewaa", "SECAS"), CommitteeRole.Role.SECRETARY, ""),
+    (("Dave Warner", None), CommitteeRole.Role.CHAIR, ""),
+    (("Tony Shanahan", None), CommitteeRole.Role.MEMBER, "Large Supplier"),
 ]
-# Every login the demo creates has an address here (a reserved domain), which is
-# how meetings/checks.py tells it from a real user who happens to be a "chair".
+# A reserved domain: nothing is ever delivered to a demo login's address.
 DEMO_EMAIL_DOMAIN = "demo.invalid"
+
+
+def demo_logins() -> list[tuple]:
+    """(username, person, role, category) of each demo login."""
+    return [
+        (username, *who) for username, who in zip(settings.DEMO_USERNAMES, DEMO_PEOPLE, strict=True)
+    ]
 
 
 def load_demo(*, password: str | None, logins: bool | None = None) -> dict:
@@ -245,7 +253,7 @@ def _incidents(meeting: Meeting) -> None:
 def _logins(committee: Committee, organisations, password: str | None) -> int:
     User = get_user_model()
     count = 0
-    for username, (name, organisation), role, category in DEMO_LOGINS:
+    for username, (name, organisation), role, category in demo_logins():
         first_name, last_name = name.split(" ", 1)
         if password:
             user, _ = User.objects.get_or_create(
