@@ -11,6 +11,13 @@ The rules, from the committee's practice:
 - an action raised under an item its reader may not read (taken in
   confidence, or classified for a narrower audience) is hidden from them,
   unless they own it;
+- an action raised at a meeting whose minutes are still a draft is for the
+  committee's secretary and chair (and staff) until they are circulated;
+- a review of an action is part of its meeting's minutes: it is read,
+  by those who may see the action, once the minutes are circulated (the
+  secretary and chair from the draft on), if their classification admits
+  the reader, and what a confidential session said only by those who read
+  in confidence (actions.known.review_rule);
 - an owner, or the committee's secretary on the owners' behalf, may send an
   update; the update never changes the action by itself.
 """
@@ -21,16 +28,16 @@ from django.http import Http404
 
 from meetings.access import (
     CONFIDENTIAL_ROLES,
+    WRITERS,
     holds_a_role,
     is_secretary,
-    item_content_admits,
     item_content_rule,
-    roles_for,
 )
-from meetings.models import Committee, CommitteeRole
+from meetings.models import Committee, CommitteeRole, Meeting
 
 from .filters import owned_by
-from .models import Action, FeedToken
+from .known import review_rule
+from .models import Action, ActionReview, FeedToken
 from .selectors import action_with_owners, reference_from_slug
 
 
@@ -53,24 +60,14 @@ def _committees(action: Action) -> list[Committee]:
 
 
 def can_see_action(user, action: Action) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_staff:
-        return True
-    roles = set().union(*(roles_for(user, c) for c in _committees(action)))
-    if action.confidential:
-        return bool(roles & CONFIDENTIAL_ROLES)
-    if is_owner(user, action):
-        return True
-    # Raised under an item its reader may not read: not for them either.
-    return bool(roles) and (action.item is None or item_content_admits(user, action.item))
+    """`visible_actions` for one action: the rule is written once, as a query."""
+    return visible_actions(user).filter(pk=action.pk).exists()
 
 
 def can_update_action(user, action: Action) -> bool:
-    """An owner, or the secretary of the committee that raised it or that it
-    was transferred to, sending the update on the owners' behalf."""
-    if not can_see_action(user, action):
-        return False
+    """Of an action the user may see (`action_for_user` has asked): an owner,
+    or the secretary of the committee that raised it or that it was
+    transferred to, sending the update on the owners' behalf."""
     return is_owner(user, action) or any(is_secretary(user, c) for c in _committees(action))
 
 
@@ -115,9 +112,10 @@ def feed_token_by_secret(token: str, kind: str) -> FeedToken:
 
 
 def visible_actions(user) -> QuerySet[Action]:
-    """Every action the user may see, as one queryset (the action log and its
-    exports): `can_see_action` in SQL. The user's roles go in as subqueries,
-    so this costs no query of its own."""
+    """The one rule for who sees an action (the module's docstring), as one
+    queryset: the action log and its exports filter with it, and
+    `can_see_action` asks it about one action. The user's roles go in as
+    subqueries, so this costs no query of its own."""
     if not user.is_authenticated:
         return Action.objects.none()
     if user.is_staff:
@@ -125,13 +123,31 @@ def visible_actions(user) -> QuerySet[Action]:
     roles = CommitteeRole.objects.filter(person__user=user)
     anywhere = roles.values("committee")
     inner = roles.filter(role__in=CONFIDENTIAL_ROLES).values("committee")
+    writers = roles.filter(role__in=WRITERS).values("committee")
     under_readable_item = Q(item__isnull=True) | item_content_rule(user, "item__")
     ordinary = Q(confidential=False) & (
         ((Q(committee__in=anywhere) | Q(transferred_to__in=anywhere)) & under_readable_item)
         | owned_by("mine", user)
     )
     confidential = Q(confidential=True) & (Q(committee__in=inner) | Q(transferred_to__in=inner))
-    return Action.objects.filter(ordinary | confidential)
+    # Raised in minutes not yet circulated: the draft's writers only.
+    released = (
+        Q(meeting__isnull=True)
+        | ~Q(meeting__status=Meeting.Status.DRAFT)
+        | Q(committee__in=writers)
+    )
+    return Action.objects.filter((ordinary | confidential) & released)
+
+
+def visible_reviews(user) -> QuerySet[ActionReview]:
+    """The one rule for who reads a review of an action: every page, export,
+    feed and email that shows a review's narrative, its revised target or a
+    figure worked out from it asks this."""
+    return ActionReview.objects.filter(review_rule(user), action__in=visible_actions(user))
+
+
+def can_see_review(user, review: ActionReview) -> bool:
+    return visible_reviews(user).filter(pk=review.pk).exists()
 
 
 def staff_only(user) -> None:

@@ -3,7 +3,9 @@ the query string, so a view of the log can be bookmarked and shared, and the
 exports read the same string as the page.
 
 The queryset given to `ActionLogFilter` must carry the annotations of
-`selectors.log_annotations` (days_overdue, first_owner): several sorts use
+`selectors.log_annotations` (days_overdue, first_owner) and the reader's
+view of each action (actions.known: known_status, known_target_date,
+known_times_slipped), which filters and sorts read; several sorts use
 them."""
 
 import datetime
@@ -113,13 +115,16 @@ class ActionLogFilter(django_filters.FilterSet):
         field_name="raised_on", lookup_expr="lte", widget=DATE, label="Raised until"
     )
     due_after = django_filters.DateFilter(
-        field_name="target_date", lookup_expr="gte", widget=DATE, label="Due from"
+        field_name="known_target_date", lookup_expr="gte", widget=DATE, label="Due from"
     )
     due_before = django_filters.DateFilter(
-        field_name="target_date", lookup_expr="lte", widget=DATE, label="Due until"
+        field_name="known_target_date", lookup_expr="lte", widget=DATE, label="Due until"
     )
     slipped = IntegerFilter(
-        field_name="times_slipped", lookup_expr="gte", min_value=0, label="Slipped at least (times)"
+        field_name="known_times_slipped",
+        lookup_expr="gte",
+        min_value=0,
+        label="Slipped at least (times)",
     )
     q = django_filters.CharFilter(method="filter_text", label="Reference or text contains")
     sort = django_filters.ChoiceFilter(
@@ -148,7 +153,7 @@ class ActionLogFilter(django_filters.FilterSet):
     def filter_status(self, queryset, name, value):
         if value == "all":
             return queryset
-        return queryset.filter(status=value)
+        return queryset.filter(known_status=value)
 
     def filter_owner(self, queryset, name, value):
         return queryset.filter(owned_by(value, self.request.user))
@@ -156,15 +161,15 @@ class ActionLogFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(status=Action.Status.OPEN, target_date__lt=self.today)
+        return queryset.filter(known_status=Action.Status.OPEN, known_target_date__lt=self.today)
 
     def filter_due_within(self, queryset, name, value):
         # Working days as the committee counts them: weekends and England's
         # bank holidays left out.
         return queryset.filter(
-            status=Action.Status.OPEN,
-            target_date__gte=self.today,
-            target_date__lte=add_working_days(self.today, value),
+            known_status=Action.Status.OPEN,
+            known_target_date__gte=self.today,
+            known_target_date__lte=add_working_days(self.today, value),
         )
 
     def filter_meeting(self, queryset, name, value):
@@ -218,11 +223,11 @@ def sort_order(key: str, descending: bool) -> list:
     if key == "reference":
         return [f"-{f}" if descending else f for f in REFERENCE_ORDER]
     column = {
-        "target": "target_date",
+        "target": "known_target_date",
         "raised": "raised_on",
         "owner": "first_owner",
         "overdue": "days_overdue",
-        "slips": "times_slipped",
+        "slips": "known_times_slipped",
     }[key]
     return [field(column), *REFERENCE_ORDER]
 

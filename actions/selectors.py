@@ -14,6 +14,7 @@ from django.db.models import (
     Count,
     DateField,
     Exists,
+    F,
     Func,
     IntegerField,
     OuterRef,
@@ -240,19 +241,28 @@ class ActionDetail:
 _HISTORY_EXCLUDED = ["version"]
 
 
-def action_detail(action: Action) -> ActionDetail:
+def action_detail(
+    action: Action,
+    *,
+    reviews: QuerySet[ActionReview],
+    actions: QuerySet[Action],
+    with_history: bool,
+) -> ActionDetail:
     """Everything the action's page shows, in the same few queries however
-    many reviews, updates and recorded changes it has: its reviews (with
-    their meetings), the actions it superseded, its history (with who made
-    each change), its owners' updates, its reminders, and one query per
-    kind of record a changed link pointed to (at most four)."""
+    many reviews, updates and recorded changes it has: its `reviews` (those
+    the reader may read, with their meetings), the actions it superseded
+    (of the `actions` the reader may see), its history (with who made each
+    change; `with_history`: for those who write the committee's record, as
+    a draft review's changes are in it), its owners' updates, its
+    reminders, and one query per kind of record a changed link pointed to
+    (at most four)."""
     reviews = list(
-        action.reviews.select_related("meeting__committee", "meeting__classification").order_by(
+        reviews.select_related("meeting__committee", "meeting__classification").order_by(
             "meeting__date", "meeting__number", "pk"
         )
     )
     supersedes = list(
-        Action.objects.filter(superseded_by=action)
+        actions.filter(superseded_by=action)
         .select_related("committee")
         .order_by("meeting_number", "confidential", "sequence")
     )
@@ -265,7 +275,7 @@ def action_detail(action: Action) -> ActionDetail:
         action=action,
         reviews=reviews,
         supersedes=supersedes,
-        history=action_history(action),
+        history=action_history(action) if with_history else [],
         reminders=list(action.reminders.order_by("-day", "recipient")),
         updates=updates,
     )
@@ -359,15 +369,24 @@ def meetings_for_feed(user, committee: Committee) -> list[FeedMeeting]:
     return sorted(events, key=lambda e: e.date)
 
 
-def actions_for_feed(actions: QuerySet[Action], user) -> QuerySet[Action]:
+def actions_for_feed(actions: QuerySet[Action], user, *, known) -> list[Action]:
     """Of the `actions` the user may see (access.visible_actions), their own
-    and their organisation's open ones with a target date."""
-    return (
-        actions.filter(owned_by("mine", user), status=Action.Status.OPEN, target_date__isnull=False)
+    and their organisation's open ones with a target date, as the user may
+    know them (`known`: actions.known.known_figures)."""
+    rows = (
+        actions.annotate(**known.annotations())
+        .filter(
+            owned_by("mine", user),
+            known_status=Action.Status.OPEN,
+            known_target_date__isnull=False,
+        )
         .select_related("committee")
         .prefetch_related(OWNERS)
-        .order_by("target_date", "committee__code", "meeting_number", "confidential", "sequence")
+        .order_by(
+            "known_target_date", "committee__code", "meeting_number", "confidential", "sequence"
+        )
     )
+    return known.apply(rows)
 
 
 def feeds_for_user(user) -> list[FeedToken]:
@@ -419,8 +438,9 @@ class DaysBetween(Func):
 
 
 def log_annotations(today: datetime.date) -> dict:
-    """What every row of the log carries besides its own columns (its slips
-    are columns of its own: Action.times_slipped, days_slipped):
+    """What every row of the log carries besides its own columns and the
+    reader's view of them (actions.known: known_status, known_target_date,
+    known_times_slipped, which it reads):
     - days_overdue: days past the target of an open action (0 otherwise), as
       Action.days_overdue(today) counts them;
     - update_sent: an owner's update waits for the secretary;
@@ -434,9 +454,9 @@ def log_annotations(today: datetime.date) -> dict:
     return {
         "days_overdue": Case(
             When(
-                status=Action.Status.OPEN,
-                target_date__lt=today,
-                then=DaysBetween("target_date", Value(today, output_field=DateField())),
+                known_status=Action.Status.OPEN,
+                known_target_date__lt=today,
+                then=DaysBetween("known_target_date", Value(today, output_field=DateField())),
             ),
             default=Value(0),
             output_field=IntegerField(),
@@ -451,11 +471,15 @@ def log_annotations(today: datetime.date) -> dict:
 @dataclass
 class ActionLog:
     """The log as filtered: the filter (its form and what it could not read),
-    and the matching actions, annotated and in the order asked for."""
+    and the matching actions, annotated and in the order asked for; what the
+    reader may know of them (actions.known.KnownFigures) and the reviews
+    they may read (access.visible_reviews)."""
 
     filterset: ActionLogFilter
     actions: QuerySet[Action]
     today: datetime.date
+    known: object
+    reviews: QuerySet[ActionReview]
 
 
 @dataclass
@@ -467,14 +491,28 @@ class LogSummary:
 
 
 def action_log(
-    actions: QuerySet[Action], *, data, request, today: datetime.date | None = None
+    actions: QuerySet[Action],
+    *,
+    known,
+    reviews: QuerySet[ActionReview],
+    data,
+    request,
+    today: datetime.date | None = None,
 ) -> ActionLog:
-    """`actions`: those the user may see (access.visible_actions); `data`: the
-    query string. No query runs until the result is read."""
+    """`actions`: those the user may see (access.visible_actions); `known`:
+    what the user may know of them (actions.known.known_figures); `reviews`:
+    the reviews they may read (access.visible_reviews); `data`: the query
+    string. No query runs until the result is read."""
     today = today or timezone.localdate()
-    actions = actions.select_related("committee").annotate(**log_annotations(today))
+    actions = (
+        actions.select_related("committee")
+        .annotate(**known.annotations())
+        .annotate(**log_annotations(today))
+    )
     filterset = ActionLogFilter(data, queryset=actions, request=request, today=today)
-    return ActionLog(filterset=filterset, actions=filterset.qs, today=today)
+    return ActionLog(
+        filterset=filterset, actions=filterset.qs, today=today, known=known, reviews=reviews
+    )
 
 
 def log_summary(log: ActionLog) -> LogSummary:
@@ -483,12 +521,15 @@ def log_summary(log: ActionLog) -> LogSummary:
     # inner query, rather than being worked out for every row and dropped.
     counts = (
         log.actions.order_by()
-        .values("pk", "status", "target_date", "times_slipped")
+        .values("pk", "known_status", "known_target_date", "known_times_slipped")
         .aggregate(
             total=Count("pk"),
-            open=Count("pk", filter=Q(status=Action.Status.OPEN)),
-            overdue=Count("pk", filter=Q(status=Action.Status.OPEN, target_date__lt=log.today)),
-            slipped_often=Count("pk", filter=Q(times_slipped__gte=MANY_SLIPS)),
+            open=Count("pk", filter=Q(known_status=Action.Status.OPEN)),
+            overdue=Count(
+                "pk",
+                filter=Q(known_status=Action.Status.OPEN, known_target_date__lt=log.today),
+            ),
+            slipped_often=Count("pk", filter=Q(known_times_slipped__gte=MANY_SLIPS)),
         )
     )
     return LogSummary(**counts)
@@ -501,7 +542,7 @@ def log_page(log: ActionLog, number, *, total: int) -> Page:
     # The summary has counted the rows already.
     paginator.count = total
     page = paginator.get_page(number)
-    page.object_list = list(page.object_list)
+    page.object_list = log.known.apply(page.object_list)
     return page
 
 
@@ -522,7 +563,7 @@ def next_meeting_notes(log: ActionLog, *, rows: list[Action]) -> list[NextMeetin
     actions still need an update before it. Two queries. Each of `rows` (the
     page) gets `next_meeting`, its committee's next meeting date or None."""
     counts = list(
-        log.actions.filter(status=Action.Status.OPEN)
+        log.actions.filter(known_status=Action.Status.OPEN)
         .order_by()
         .values("committee_id")
         .annotate(open=Count("pk"), without_update=Count("pk", filter=Q(update_sent=False)))
@@ -590,14 +631,16 @@ def log_export_rows(log: ActionLog) -> Iterator[ExportRow]:
     for owner in _OWNERS_IN_ORDER.filter(action__in=selected):
         owners[owner.action_id].append(owner.name)
     latest: dict[int, ActionReview] = {}
+    # The latest review the reader may read: a draft's update is not theirs yet.
     reviews = (
-        ActionReview.objects.filter(action__in=selected)
+        log.reviews.filter(action__in=selected)
         .select_related("meeting__committee")
         .order_by("action_id", "-meeting__date", "-meeting__number")
     )
     for review in reviews:
         latest.setdefault(review.action_id, review)
     for action in log.actions.iterator(chunk_size=2000):
+        log.known.apply([action])
         yield ExportRow(action=action, owners=owners[action.pk], latest=latest.get(action.pk))
 
 
@@ -628,39 +671,46 @@ class OwnersSummary:
 
 
 def owners_summary(
-    actions: QuerySet[Action], *, data, request, today: datetime.date | None = None
+    actions: QuerySet[Action], *, known, data, request, today: datetime.date | None = None
 ) -> OwnersSummary:
     """The owners summary of the `actions` the user may see, narrowed to a
-    committee by `data` (the query string)."""
+    committee by `data` (the query string), as the user may know them
+    (`known`: actions.known.known_figures)."""
     today = today or timezone.localdate()
     filterset = OwnersSummaryFilter(data, queryset=actions, request=request)
     return OwnersSummary(
-        filterset=filterset, lines=owner_lines(filterset.qs, today=today), today=today
+        filterset=filterset,
+        lines=owner_lines(filterset.qs.annotate(**known.annotations()), today=today),
+        today=today,
     )
 
 
 def owner_lines(actions: QuerySet[Action], *, today: datetime.date) -> list[OwnerLine]:
-    """Per owner (organisation or person) of the open `actions`: how many,
-    how many overdue and by how much on average, and their slips. One query,
-    grouped in SQL, most overdue first."""
-    overdue = Q(action__target_date__lt=today)
+    """Per owner (organisation or person) of the open `actions` (carrying the
+    reader's view, actions.known): how many, how many overdue and by how
+    much on average, and their slips. One query, grouped in SQL, most
+    overdue first."""
+    overdue = Q(known_target_date__lt=today)
     rows = (
-        ActionOwner.objects.filter(
-            action__in=actions.filter(status=Action.Status.OPEN).values("pk")
+        actions.filter(known_status=Action.Status.OPEN, owners__isnull=False)
+        .values(
+            organisation_id=F("owners__organisation_id"),
+            organisation__short_name=F("owners__organisation__short_name"),
+            person_id=F("owners__person_id"),
+            person__name=F("owners__person__name"),
         )
-        .values("organisation_id", "organisation__short_name", "person_id", "person__name")
         .annotate(
-            open=Count("action_id"),
-            overdue=Count("action_id", filter=overdue),
+            open=Count("pk"),
+            overdue=Count("pk", filter=overdue),
             overdue_days=Coalesce(
                 Sum(
-                    DaysBetween("action__target_date", Value(today, output_field=DateField())),
+                    DaysBetween("known_target_date", Value(today, output_field=DateField())),
                     filter=overdue,
                 ),
                 0,
             ),
-            slipped=Count("action_id", filter=Q(action__times_slipped__gt=0)),
-            slips=Coalesce(Sum("action__times_slipped"), 0),
+            slipped=Count("pk", filter=Q(known_times_slipped__gt=0)),
+            slips=Coalesce(Sum("known_times_slipped"), 0),
         )
         .order_by()
     )

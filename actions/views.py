@@ -14,7 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from meetings.access import can_see_meeting, meeting_for_user
+from meetings.access import (
+    can_read_item,
+    can_see_meeting,
+    meeting_for_user,
+    visible_meetings,
+    writes,
+)
 from meetings.models import Meeting
 from meetings.selectors import committees_for_user
 from opsg.concurrency import EditConflict
@@ -22,15 +28,18 @@ from opsg.concurrency import EditConflict
 from . import exports, ical, selectors, services
 from .access import (
     action_for_user,
+    can_see_action,
     can_update_action,
     feed_token_by_secret,
     feed_token_for_user,
     person_of,
     staff_only,
     visible_actions,
+    visible_reviews,
 )
 from .forms import FeedForm, OwnerUpdateForm, ReminderRunForm, ReviewForm
-from .models import ActionReview, FeedToken, user_name
+from .known import known_figures
+from .models import Action, ActionReview, FeedToken, user_name
 from .selectors import ReviewRow
 
 
@@ -161,7 +170,7 @@ def _add_service_error(form: ReviewForm, error: ValidationError) -> None:
 @require_GET
 @login_required
 def detail(request, slug):
-    action = action_for_user(request.user, slug)
+    action = _as_known(request.user, action_for_user(request.user, slug))
     may_update = action.is_open and can_update_action(request.user, action)
     form = OwnerUpdateForm(action=action) if may_update else None
     return _detail(request, action, form)
@@ -170,7 +179,10 @@ def detail(request, slug):
 @require_POST
 @login_required
 def update_submit(request, slug):
-    action = action_for_user(request.user, slug, update=True)
+    # Refused as closed only when the user may know it closed: one closed in a
+    # draft they may not read takes the update, which waits for the secretary.
+    # (The service never saves the action, so its known state stays unwritten.)
+    action = _as_known(request.user, action_for_user(request.user, slug, update=True))
     form = OwnerUpdateForm(request.POST, action=action)
     if form.is_valid():
         try:
@@ -188,9 +200,26 @@ def update_submit(request, slug):
     return _detail(request, action, form)
 
 
+def _as_known(user, action: Action) -> Action:
+    """The action in the state the reviews the user may read left it in."""
+    known_figures(user, Action.objects.filter(pk=action.pk)).apply([action])
+    return action
+
+
 def _detail(request, action, form: OwnerUpdateForm | None):
-    detail = selectors.action_detail(action)
+    # What is shown through the action passes the rule of the object it came
+    # from: its reviews, the item it was raised under, the action that
+    # superseded it and those it superseded.
     user = request.user
+    # Its audit trail records what draft reviews changed: for the writers.
+    history_shown = writes(user, action.committee)
+    detail = selectors.action_detail(
+        action,
+        reviews=visible_reviews(user).filter(action=action),
+        actions=visible_actions(user),
+        with_history=history_shown,
+    )
+    successor = action.superseded_by
     return render(
         request,
         "actions/detail.html",
@@ -198,11 +227,16 @@ def _detail(request, action, form: OwnerUpdateForm | None):
             "detail": detail,
             "action": action,
             "form": form,
+            "history_shown": history_shown,
             # Links to minutes only where the user may read them.
             "raised_visible": action.meeting is not None and can_see_meeting(user, action.meeting),
-            "visible_meetings": {
-                r.meeting_id for r in detail.reviews if can_see_meeting(user, r.meeting)
-            },
+            "item_visible": action.item is not None and can_read_item(user, action.item),
+            "successor_visible": successor is not None and can_see_action(user, successor),
+            "visible_meetings": set(
+                visible_meetings(user)
+                .filter(pk__in=[r.meeting_id for r in detail.reviews])
+                .values_list("pk", flat=True)
+            ),
         },
     )
 
@@ -281,8 +315,9 @@ def meetings_feed(request, token):
 @require_GET
 def actions_feed(request, token):
     feed = feed_token_by_secret(token, FeedToken.Kind.ACTIONS)
+    actions = visible_actions(feed.user)
     body = ical.actions_calendar(
-        selectors.actions_for_feed(visible_actions(feed.user), feed.user),
+        selectors.actions_for_feed(actions, feed.user, known=known_figures(feed.user, actions)),
         name="My actions: target dates",
         host=request.get_host(),
         detail_url=lambda a: request.build_absolute_uri(reverse("action-detail", args=[a.slug])),
@@ -308,7 +343,7 @@ _SORTABLE = ("reference", "owner", "raised", "target", "overdue", "slips")
 @login_required
 def action_log(request):
     """The action log, and "My actions" (?owner=mine) on the same page."""
-    log = selectors.action_log(visible_actions(request.user), data=request.GET, request=request)
+    log = _log(request)
     summary = selectors.log_summary(log)
     page = selectors.log_page(log, request.GET.get("page"), total=summary.total)
     mine = log.filterset.is_mine
@@ -330,6 +365,19 @@ def action_log(request):
     )
 
 
+def _log(request) -> selectors.ActionLog:
+    """The log as the query string asks, of what the user may see and know."""
+    user = request.user
+    actions = visible_actions(user)
+    return selectors.action_log(
+        actions,
+        known=known_figures(user, actions),
+        reviews=visible_reviews(user),
+        data=request.GET,
+        request=request,
+    )
+
+
 def _columns(current: str) -> dict[str, dict]:
     """Per sortable column: the sort its heading links to (the reverse of the
     current one when it is this column's) and its aria-sort."""
@@ -347,8 +395,9 @@ def _columns(current: str) -> dict[str, dict]:
 @require_GET
 @login_required
 def action_owners(request):
+    actions = visible_actions(request.user)
     summary = selectors.owners_summary(
-        visible_actions(request.user), data=request.GET, request=request
+        actions, known=known_figures(request.user, actions), data=request.GET, request=request
     )
     return render(request, "actions/owners.html", {"summary": summary, "filter": summary.filterset})
 
@@ -356,7 +405,7 @@ def action_owners(request):
 @require_GET
 @login_required
 def action_export_csv(request):
-    log = selectors.action_log(visible_actions(request.user), data=request.GET, request=request)
+    log = _log(request)
     response = StreamingHttpResponse(
         exports.csv_lines(selectors.log_export_rows(log)), content_type="text/csv; charset=utf-8"
     )
@@ -367,7 +416,7 @@ def action_export_csv(request):
 @require_GET
 @login_required
 def action_export_xlsx(request):
-    log = selectors.action_log(visible_actions(request.user), data=request.GET, request=request)
+    log = _log(request)
     body = exports.xlsx_bytes(selectors.log_export_rows(log))
     response = HttpResponse(body, content_type=exports.XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_export_name(log, "xlsx")}"'

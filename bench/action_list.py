@@ -107,7 +107,12 @@ def setup_committees() -> list[list[Meeting]]:
             number=n + 1,
             date=FIRST + datetime.timedelta(days=28 * n + c),
             classification=white,
-            status=Meeting.Status.DRAFT,
+            # Circulated: what they raised and reviewed reaches members and
+            # owners (a draft's would reach its writers only).
+            status=Meeting.Status.CIRCULATED,
+            circulated_at=datetime.datetime.combine(
+                FIRST + datetime.timedelta(days=28 * n + c), datetime.time(17), tzinfo=datetime.UTC
+            ),
         )
         for c, committee in enumerate(committees)
         for n in range(per)

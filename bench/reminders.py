@@ -93,6 +93,10 @@ def fill() -> None:
             number=n,
             date=datetime.date(2026, 1, 6) + datetime.timedelta(weeks=4 * (n - 1)),
             classification=classification,
+            # Minutes that are out: owners are reminded of what they raised.
+            status=Meeting.Status.CIRCULATED,
+            circulated_at=datetime.datetime(2026, 1, 7, tzinfo=datetime.UTC)
+            + datetime.timedelta(weeks=4 * (n - 1)),
         )
         for n in range(1, 11)
     ]

@@ -29,6 +29,8 @@ CONFIDENTIAL_ROLES = {Role.SECRETARY, Role.CHAIR, Role.MEMBER}
 # Roles that write the record (and so read every state of it).
 WRITERS = {Role.SECRETARY, Role.CHAIR}
 Audience = Classification.Audience
+# Audiences open to every registered party, whatever their roles.
+OPEN_AUDIENCES = [Audience.PUBLIC, Audience.PARTIES]
 
 
 def roles_for(user, committee: Committee) -> set[str]:
@@ -51,39 +53,17 @@ def holds_a_role(user, committee: Committee) -> bool:
     return user.is_authenticated and (user.is_staff or bool(roles_for(user, committee)))
 
 
-def _admits(user, classification: Classification, roles: set[str]) -> bool:
-    """Whether a signed-in user is in a classification's audience: every
-    registered party for public and parties, those with a role in the
-    committee for committee, the people it names for named."""
-    audience = classification.audience
-    if audience in (Audience.PUBLIC, Audience.PARTIES):
-        return True
-    if audience == Audience.COMMITTEE:
-        return bool(roles)
-    return classification.named_people.filter(user=user).exists()
-
-
 def can_see_meeting(user, meeting: Meeting) -> bool:
-    """Drafts are for the secretary and chair; circulated and approved
-    minutes also for members; published minutes for the audience of their
-    classification (anyone at all when it may be published online)."""
-    if user.is_authenticated and user.is_staff:
-        return True
-    roles = roles_for(user, meeting.committee)
-    if roles & WRITERS:
-        return True
-    if meeting.status == Meeting.Status.DRAFT:
-        return False
-    if meeting.status != Meeting.Status.PUBLISHED and Role.MEMBER not in roles:
-        return False
-    if meeting.status == Meeting.Status.PUBLISHED and meeting.classification.may_be_published:
-        return True
-    return user.is_authenticated and _admits(user, meeting.classification, roles)
+    """`visible_meetings` for one meeting: the rule is written once, as a query."""
+    return visible_meetings(user).filter(pk=meeting.pk).exists()
 
 
 def visible_meetings(user) -> QuerySet[Meeting]:
-    """`can_see_meeting` in SQL, for lists that span committees (the
-    decisions register, search). The user's roles go in as subqueries."""
+    """The one rule for who reads a meeting's minutes. Drafts are for the
+    secretary and chair; circulated and approved minutes also for members;
+    published minutes for the audience of their classification (anyone at
+    all when it may be published online). The user's roles go in as
+    subqueries, so lists that span committees cost no query of their own."""
     published = Q(status=Meeting.Status.PUBLISHED)
     online = published & Q(classification__may_be_published=True)
     if not user.is_authenticated:
@@ -93,7 +73,7 @@ def visible_meetings(user) -> QuerySet[Meeting]:
     roles = CommitteeRole.objects.filter(person__user=user)
     writers = roles.filter(role__in=WRITERS).values("committee")
     members = roles.filter(role=Role.MEMBER).values("committee")
-    audience = _in_audience(user, "classification", "committee")
+    audience = in_audience(user, "classification", "committee")
     circulated = Q(
         status__in=[Meeting.Status.CIRCULATED, Meeting.Status.APPROVED], committee__in=members
     )
@@ -102,14 +82,15 @@ def visible_meetings(user) -> QuerySet[Meeting]:
     )
 
 
-def _in_audience(user, classification: str, committee: str) -> Q:
-    """`_admits` in SQL: the classification at the lookup path
-    `classification` admits the signed-in user, for the committee at
-    `committee`."""
+def in_audience(user, classification: str, committee: str) -> Q:
+    """The classification at the lookup path `classification` admits the
+    signed-in user, for the committee at `committee`: every registered party
+    for public and parties, those with a role in the committee for
+    committee, the people it names for named."""
     anyone = CommitteeRole.objects.filter(person__user=user).values("committee")
     named = Classification.objects.filter(named_people__user=user).values("pk")
     return (
-        Q(**{f"{classification}__audience__in": [Audience.PUBLIC, Audience.PARTIES]})
+        Q(**{f"{classification}__audience__in": OPEN_AUDIENCES})
         | Q(**{f"{classification}__audience": Audience.COMMITTEE, f"{committee}__in": anyone})
         | Q(**{f"{classification}__audience": Audience.NAMED, f"{classification}__in": named})
     )
@@ -129,16 +110,6 @@ def reads_in_confidence(user, committee: Committee) -> bool:
     return user.is_staff or bool(roles_for(user, committee) & CONFIDENTIAL_ROLES)
 
 
-def classification_admits(user, classification: Classification, committee: Committee) -> bool:
-    """Whether the user may read something of `committee` so classified (an
-    item with a classification of its own). The writers read everything."""
-    if not user.is_authenticated:
-        return classification.may_be_published
-    if writes(user, committee):
-        return True
-    return _admits(user, classification, roles_for(user, committee))
-
-
 @dataclass(frozen=True)
 class Reader:
     """Who the minutes are shown to, for what they show of each item: an
@@ -150,18 +121,49 @@ class Reader:
     writes: bool = False
 
     def reads(self, item: AgendaItem) -> bool:
-        """What the item says (its meeting loaded): `item_content_rule` for one item."""
+        """What the item says, to a document's audience (its meeting loaded)."""
         taken_in_confidence = item.confidential or item.meeting.kind == Meeting.Kind.CONFIDENTIAL
         if taken_in_confidence and not self.in_confidence:
             return False
         return item.classification is None or self.admits(item.classification)
 
+    def readable(self, items) -> set[int]:
+        """Of `items`, the pks of those whose content the reader is shown."""
+        return {item.pk for item in items if self.reads(item)}
+
+
+@dataclass(frozen=True)
+class UserReader(Reader):
+    """A signed-in (or anonymous) user reading the minutes: what an item says
+    is decided by the one rule, `item_content_rule`, in one query for all the
+    items a page shows."""
+
+    user: object = None
+
+    def reads(self, item: AgendaItem) -> bool:
+        return item.pk in self.readable([item])
+
+    def readable(self, items) -> set[int]:
+        pks = {item.pk for item in items}
+        if not pks:
+            return set()
+        return set(
+            AgendaItem.objects.filter(pk__in=pks)
+            .filter(item_content_rule(self.user))
+            .values_list("pk", flat=True)
+        )
+
+
+def _nothing(classification: Classification) -> bool:
+    return False
+
 
 def reader_for(user, committee: Committee) -> Reader:
-    return Reader(
+    return UserReader(
         in_confidence=reads_in_confidence(user, committee),
-        admits=lambda c: classification_admits(user, c, committee),
+        admits=_nothing,
         writes=writes(user, committee),
+        user=user,
     )
 
 
@@ -192,6 +194,19 @@ def _readable(user, prefix: str = "") -> Q:
     return Q(**{f"{prefix}meeting__in": visible_meetings(user)}) & item_content_rule(user, prefix)
 
 
+def session_rule(user, meeting: str = "meeting") -> Q:
+    """What was said in a confidential session (its items, its reviews of
+    actions) is for its committee's secretary, chair and members (and
+    staff) only. `meeting`: the lookup path of the meeting."""
+    if user.is_authenticated and user.is_staff:
+        return Q()
+    in_session = Q(**{f"{meeting}__kind": Meeting.Kind.CONFIDENTIAL})
+    if not user.is_authenticated:
+        return ~in_session
+    inner = CommitteeRole.objects.filter(person__user=user, role__in=CONFIDENTIAL_ROLES)
+    return ~in_session | Q(**{f"{meeting}__committee__in": inner.values("committee")})
+
+
 def item_content_rule(user, prefix: str = "") -> Q:
     """What an item says, whatever its minutes' state: not for those outside
     it if taken in confidence (or in a confidential session), nor if it has
@@ -211,14 +226,15 @@ def item_content_rule(user, prefix: str = "") -> Q:
     inner = roles.filter(role__in=CONFIDENTIAL_ROLES).values("committee")
     writers = roles.filter(role__in=WRITERS).values("committee")
     committee = f"{p}meeting__committee"
-    own |= _in_audience(user, f"{p}classification", committee)
+    own |= in_audience(user, f"{p}classification", committee)
     own |= Q(**{f"{committee}__in": writers})
     return (~in_confidence | Q(**{f"{committee}__in": inner})) & own
 
 
-def item_content_admits(user, item: AgendaItem) -> bool:
-    """`item_content_rule` for one item (its meeting and committee loaded)."""
-    return reader_for(user, item.meeting.committee).reads(item)
+def can_read_item(user, item: AgendaItem) -> bool:
+    """`visible_items` for one item: what is shown of an item through
+    another object (the item an action was raised under) passes this."""
+    return visible_items(user).filter(pk=item.pk).exists()
 
 
 def visible_items(user) -> QuerySet[AgendaItem]:

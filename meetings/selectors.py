@@ -23,6 +23,7 @@ from .access import (
     visible_decisions,
     visible_items,
     visible_meetings,
+    writes,
 )
 from .markdown import INCIDENT_MENTION
 from .models import (
@@ -63,17 +64,34 @@ def meetings_for_committee(user, committee: Committee) -> QuerySet[Meeting]:
     )
 
 
-def open_actions_for_committee(user, committee: Committee) -> QuerySet[Action]:
-    """The committee's open actions the user may see (no CONF action for an observer)."""
+def open_actions_for_committee(user, committee: Committee) -> list[Action]:
+    """The committee's open actions the user may see (no CONF action for an
+    observer), as the reviews the user may read left them (actions.known)."""
     from actions.access import visible_actions
+    from actions.known import known_figures
 
-    return (
-        visible_actions(user)
-        .filter(committee=committee, status=Action.Status.OPEN)
+    actions = visible_actions(user).filter(committee=committee)
+    known = known_figures(user, actions)
+    return known.apply(
+        actions.annotate(**known.annotations())
+        .filter(known_status=Action.Status.OPEN)
         .select_related("committee")
         .prefetch_related(OWNERS)
         .order_by("meeting_number", "confidential", "sequence")
     )
+
+
+# The target an action was raised with, which its minutes record: where
+# its first review started (the action itself carries the latest target,
+# which later reviews, some not yet circulated, set).
+_FIRST_REVIEW = ActionReview.objects.filter(action=OuterRef("pk")).order_by(
+    "meeting__date", "meeting__number"
+)
+_AS_RAISED = {
+    "reviewed": Exists(_FIRST_REVIEW),
+    "raised_target_date": Subquery(_FIRST_REVIEW.values("last_target_date")[:1]),
+    "raised_target_note": Subquery(_FIRST_REVIEW.values("last_target_note")[:1]),
+}
 
 
 def minutes_for_meeting(meeting: Meeting) -> Meeting:
@@ -85,9 +103,9 @@ def minutes_for_meeting(meeting: Meeting) -> Meeting:
             Prefetch("decisions", queryset=Decision.objects.order_by("order", "id")),
             Prefetch(
                 "actions",
-                queryset=Action.objects.prefetch_related(OWNERS).order_by(
-                    "confidential", "sequence"
-                ),
+                queryset=Action.objects.prefetch_related(OWNERS)
+                .annotate(**_AS_RAISED)
+                .order_by("confidential", "sequence"),
             ),
             Prefetch(
                 "incident_reviews",
@@ -147,15 +165,24 @@ def withhold(meeting: Meeting, reader: Reader) -> Meeting:
     def shown(action: Action) -> bool:
         return reader.in_confidence or not action.confidential
 
-    for item in meeting.items.all():
-        item.withheld = not reader.reads(item)
+    items = list(meeting.items.all())
+    reviews = list(meeting.action_reviews.all())
+    # One look at the rule for every item shown here or through a review.
+    readable = reader.readable(items + [r.action.item for r in reviews if r.action.item])
+    for item in items:
+        item.withheld = item.pk not in readable
         item.shown_actions = [] if item.withheld else [a for a in item.actions.all() if shown(a)]
-    # A reviewed action raised under an item the reader may not read is left
-    # out too, as the action log leaves it out (actions.access.visible_actions).
+    # What a confidential session said of an action is for those who read in
+    # confidence (actions.access.review_rule). A reviewed action raised under
+    # an item the reader may not read is left out too, as the action log
+    # leaves it out (actions.access.visible_actions).
+    session_shown = reader.in_confidence or meeting.kind != Meeting.Kind.CONFIDENTIAL
     reviews = [
         r
-        for r in meeting.action_reviews.all()
-        if shown(r.action) and (r.action.item is None or reader.reads(r.action.item))
+        for r in reviews
+        if session_shown
+        and shown(r.action)
+        and (r.action.item_id is None or r.action.item_id in readable)
     ]
     meeting.shown_reviews = sorted(reviews, key=lambda r: (r.order, r.pk))
     return meeting
@@ -204,6 +231,13 @@ def _person(line: Attendance) -> dict:
         role=line.role or None,
     )
     return entry
+
+
+def _raised_with(action: Action) -> tuple[datetime.date | None, str]:
+    """The target as the minutes that raised the action set it (see _AS_RAISED)."""
+    if action.reviewed:
+        return action.raised_target_date, action.raised_target_note or ""
+    return action.target_date, action.target_note
 
 
 def minutes_document(meeting: Meeting, *, reader: Reader) -> dict:
@@ -260,8 +294,8 @@ def minutes_document(meeting: Meeting, *, reader: Reader) -> dict:
                 "owners": action.owner_names(),
                 "text": action.text,
                 "raised_on": _date(action.raised_on),
-                "target_date": _date(action.target_date),
-                "target_note": action.target_note or None,
+                "target_date": _date(_raised_with(action)[0]),
+                "target_note": _raised_with(action)[1] or None,
             }
             for item in meeting.items.all()
             for action in item.shown_actions
@@ -322,8 +356,11 @@ def revision_document(revision, *, reader: Reader) -> dict:
         "actions_raised": [
             a for a in document.get("actions_raised", []) if a["reference"] in raised
         ],
+        # What a confidential session said of actions: for those who read in confidence.
         "actions_reviewed": [
-            r for r in document.get("actions_reviewed", []) if shown(r["reference"])
+            r
+            for r in document.get("actions_reviewed", [])
+            if shown(r["reference"]) and (reader.in_confidence or not whole_session)
         ],
         "incidents": [i for i in document.get("incidents", []) if i in said],
     }
@@ -625,6 +662,9 @@ def meeting_history(
                 action_visible("action_id"), meeting_id=meeting.pk
             ),
         }
+        if meeting.kind == Meeting.Kind.CONFIDENTIAL and not sees_deleted:
+            # What the session said of actions (actions.access.review_rule).
+            del parts["review"]
     else:
         parts = {
             "item": history["item"].objects.filter(id=item.pk),
@@ -632,6 +672,10 @@ def meeting_history(
             "incident_review": history["incident_review"].objects.filter(item_id=item.pk),
             "action": history["action"].objects.filter(action_visible("id"), item_id=item.pk),
         }
+    if not writes(user, meeting.committee):
+        # An action's own trail records what reviews in minutes not yet
+        # circulated did to it: for the writers, as on the action's page.
+        parts.pop("action", None)
     rows = [
         records.annotate(history_part=Value(kind, output_field=CharField()))
         .values_list("history_part", "history_id", "history_date")

@@ -580,9 +580,12 @@ def _queue_render(document_id: int, task_id: str) -> None:
     except Exception as exc:
         # The broker is down (or, in-process, the render raised): say so on the
         # page rather than leave the document waiting for a task that never comes.
-        logger.exception("Minutes PDF %s: could not queue the render", document_id)
+        # The page says it in words; the broker's address and error go to the log.
+        logger.exception("Minutes PDF %s: could not queue the render (%s)", document_id, exc)
         MinutesDocument.objects.filter(pk=document_id, state=PdfState.PENDING).update(
-            state=PdfState.FAILED, error=f"The render could not be queued ({exc}). Try again."
+            state=PdfState.FAILED,
+            error="The render could not be queued: the background worker could not be "
+            "reached. Try again in a minute.",
         )
 
 

@@ -113,6 +113,19 @@ def make_meeting(world: World, number=25, date=datetime.date(2019, 10, 1), **fie
     return meeting
 
 
+def circulate(*meetings: Meeting) -> None:
+    """Mark minutes circulated (on their meeting's evening), past the
+    services: what they raised and reviewed then reaches members and owners,
+    while a draft's reaches only its secretary and chair. They stay open to
+    reviews and edits, as circulated drafts are."""
+    for meeting in meetings:
+        when = datetime.datetime.combine(meeting.date, datetime.time(17), tzinfo=datetime.UTC)
+        Meeting.objects.filter(pk=meeting.pk).update(
+            status=Meeting.Status.CIRCULATED, circulated_at=when
+        )
+        meeting.refresh_from_db()
+
+
 def make_item(meeting: Meeting, number="1", title="Previous Meeting Minutes", **fields):
     fields.setdefault("order", int(number.split(".")[0]) * 100 + len(number))
     return AgendaItem.objects.create(meeting=meeting, number=number, title=title, **fields)

@@ -393,11 +393,6 @@ def test_an_owner_named_too_long_in_an_import_is_an_error_and_writes_nothing(wor
 # --- a broker that cannot be reached -------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="meetings/services.py _queue_render stores the broker's own words in the "
-    "document's error, which the PDF page shows; its owner is to store a plain sentence.",
-)
 def test_a_broker_that_cannot_be_reached_is_a_plain_sentence(
     client, world, meeting, monkeypatch, django_capture_on_commit_callbacks
 ):
@@ -414,5 +409,5 @@ def test_a_broker_that_cannot_be_reached_is_a_plain_sentence(
         assert client.post(MEETING + "pdf/").status_code == 302
     assert MinutesDocument.objects.get().state == MinutesDocument.State.FAILED
     body = client.get(MEETING + "pdf/").content.decode()
-    assert "The background worker could not be reached; try again in a minute." in body
+    assert "the background worker could not be reached. Try again in a minute." in body
     assert "6379" not in body and "Error 111" not in body

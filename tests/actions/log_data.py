@@ -24,7 +24,7 @@ import time_machine
 from actions.models import Action, ActionOwner, ActionReview
 from actions.services import action_raise, action_review_record, slip_summary
 from meetings.models import Meeting, NextMeeting
-from tests.base import World, make_meeting
+from tests.base import World, circulate, make_meeting
 
 D = datetime.date
 TODAY = D(2026, 11, 23)  # a Monday
@@ -95,6 +95,9 @@ def make_log(world: World) -> Log:
         w, number=27, date=D(2026, 11, 10), kind="confidential", classification=w.white_2021
     )
     tabasc5 = tabasc_meeting(w)
+    # Past meetings whose minutes are out: what they raised and reviewed is
+    # for every member (a draft's is for its writers only: test_canary.py).
+    circulate(*m.values(), tabasc5)
 
     def raise_(meeting, owners, text, target=None, note="", **fields):
         return action_raise(
@@ -150,10 +153,12 @@ def make_log(world: World) -> Log:
 def many_actions(world: World, meeting: Meeting, count: int, *, start: int = 1) -> list[Action]:
     """`count` open actions raised at `meeting` (by 8 September 2026), half of them overdue, each
     owned by the DCC and SECAS (or Owen Owner) and reviewed once or twice
-    (one slip in three)."""
+    (one slip in three). The meetings' minutes are circulated."""
     actions = []
     later = Meeting.objects.filter(committee=meeting.committee, date__gt=meeting.date)
     after = list(later.order_by("date")[:2])
+    # Minutes that are out, so members read what they raised and reviewed.
+    circulate(meeting, *after)
     for i in range(start, start + count):
         # Around today, before and after by turns: some overdue, some not.
         target = TODAY + datetime.timedelta(days=(-1) ** i * ((i * 7) % 75))

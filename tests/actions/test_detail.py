@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from actions.models import Action, OwnerUpdate, Reminder
 from actions.services import action_review_record, action_update
 from meetings.models import CommitteeRole, Meeting
-from tests.base import login, make_item, make_meeting, make_person
+from tests.base import circulate, login, make_item, make_meeting, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +26,16 @@ def at(*when):
 
 @pytest.fixture
 def m24(world):
-    return make_meeting(world, number=24, date=D(2019, 9, 3))
+    meeting = make_meeting(world, number=24, date=D(2019, 9, 3))
+    circulate(meeting)
+    return meeting
 
 
 @pytest.fixture
 def m25(world, m24):
-    return make_meeting(world, number=25, date=D(2019, 10, 1))
+    meeting = make_meeting(world, number=25, date=D(2019, 10, 1))
+    circulate(meeting)
+    return meeting
 
 
 @pytest.fixture
@@ -113,6 +117,7 @@ class TestAccess:
 
         conf = make_meeting(world, number=45, date=D(2020, 11, 3), kind=Meeting.Kind.CONFIDENTIAL)
         action = action_raise(meeting=conf, item=None, owners=[world.dcc], text="DCC to brief.")
+        circulate(conf)
         assert action.slug == "opsg-45-conf-01"
         observer = make_person("Oona Observer", "observer", world.dcc)
         CommitteeRole.objects.create(committee=world.opsg, person=observer, role="observer")
@@ -143,9 +148,11 @@ class TestContents:
         assert 'id="item-{{ item.number }}"' in minutes
 
     def test_minutes_the_user_may_not_read_are_not_linked(self, client, world, m24, traffic):
-        # OPSG 24 is a draft: a member may not read it yet, the secretary may.
-        body = login(client, "member").get(url(traffic)).content.decode()
-        assert m24.status == Meeting.Status.DRAFT
+        # OPSG 24 is circulated: members read it; Owen, who owns the action
+        # but holds no role, may not, nor the title of the item it was raised under.
+        body = login(client, "owner").get(url(traffic)).content.decode()
+        assert m24.status == Meeting.Status.CIRCULATED
+        assert "Network traffic" not in body
         assert '<a href="/committees/OPSG/meetings/24/">' not in body.split("<main", 1)[1]
         body = login(client, "secretary").get(url(traffic)).content.decode()
         assert '<a href="/committees/OPSG/meetings/24/">OPSG 24</a>' in body
@@ -173,6 +180,7 @@ class TestContents:
         action_review_record(
             action=traffic, meeting=m27, update="Report published.", status="closed"
         )
+        circulate(m26, m27)
         body = login(client, "member").get(url(traffic)).content.decode()
         reviews = section(body, "reviews-title")
         assert "Reviews at meetings (3)" in reviews
@@ -239,7 +247,7 @@ class TestContents:
                 status="open",
                 revised_target_date=D(2019, 11, 5),
             )
-        body = login(client, "member").get(url(traffic)).content.decode()
+        body = login(client, "secretary").get(url(traffic)).content.decode()
         trail = section(body, "history-title")
         rows = re.findall(r"<tr>(.*?)</tr>", trail.split("<tbody>", 1)[1], re.S)
         assert len(rows) == 3, rows  # recorded, corrected, reviewed (version bumps hidden)
@@ -253,6 +261,21 @@ class TestContents:
         )
         assert "Target date:</span> 15/10/2019 → 05/11/2019" in rows[2]
         assert "the system" in rows[2]
+
+    def test_history_is_for_the_writers(self, client, world, m25, traffic):
+        """A review in minutes not yet circulated changes the action's target:
+        its audit trail would tell a member what the draft says."""
+        action_review_record(
+            action=traffic,
+            meeting=make_meeting(world, number=26, date=D(2019, 11, 5)),
+            update="Drafted.",
+            status="open",
+            revised_target_date=D(2020, 2, 4),
+        )
+        body = login(client, "member").get(url(traffic)).content.decode()
+        assert 'id="history-title"' not in body
+        assert "04/02/2020" not in body and "Drafted." not in body
+        assert "08/10/2019" in body  # the target the member may know
 
     def test_history_shows_a_change_of_owners(self, client, world, traffic):
         action_update(
@@ -268,7 +291,9 @@ class TestContents:
             text="The DCC and SECAS to review the network traffic.",
             target_date=traffic.target_date,
         )
-        trail = section(login(client, "member").get(url(traffic)).content.decode(), "history-title")
+        trail = section(
+            login(client, "secretary").get(url(traffic)).content.decode(), "history-title"
+        )
         assert trail.count("Owners:</span>") == 1
         assert "Owners:</span> DCC → DCC/SECAS" in trail
 
@@ -284,7 +309,9 @@ class TestContents:
             outcome=Action.Outcome.SUPERSEDED,
             superseded_by=successor,
         )
-        trail = section(login(client, "member").get(url(traffic)).content.decode(), "history-title")
+        trail = section(
+            login(client, "secretary").get(url(traffic)).content.decode(), "history-title"
+        )
         assert "Superseded by:</span> — → OPSG 25/01" in trail
         assert "Status:</span> Open → Closed" in trail
         assert "Outcome:</span> — → Superseded by another action" in trail
@@ -384,13 +411,16 @@ class TestQueries:
                 claimed_at=datetime.datetime(2019, 9, 1, tzinfo=datetime.UTC),
             )
         assert traffic.history.count() > reviews
-        login(client, "member")
+        login(client, "secretary")
         # session, user, the action (with committee, meeting, item, links),
-        # its owners, the user's roles in OPSG, the user's person (may they
-        # send an update?), its reviews (with meetings), the actions it
-        # superseded, its owners' updates (with senders and reviews), its
-        # history (with users), its reminders
-        with django_assert_num_queries(11):
+        # its owners, the user's person, may they see it (visible_actions),
+        # the reviews they may not read (actions.known), the user's roles in
+        # OPSG (may they send an update? see the history?), its reviews they
+        # may read (with meetings), the actions it superseded, its owners'
+        # updates (with senders and reviews), its history (with users), its
+        # reminders, may they read the minutes it was raised in and the item
+        # it was raised under, and which reviews' minutes they may read
+        with django_assert_num_queries(16):
             response = client.get(url(traffic))
         assert response.status_code == 200
         assert response.content.decode().count('<tbody class="review">') == reviews

@@ -18,7 +18,7 @@ from actions.services import (
     feed_token_revoke,
 )
 from meetings.models import CommitteeRole, Meeting, NextMeeting
-from tests.base import login, make_meeting
+from tests.base import circulate, login, make_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -208,6 +208,7 @@ class TestActionsFeed:
         done = action_raise(meeting=m25, item=None, owners=[world.dcc], text="DCC to close.")
         m26 = make_meeting(world, number=26, date=D(2026, 8, 4))
         action_review_record(action=done, meeting=m26, update="Done.", status="closed")
+        circulate(m26)
         secas = action_raise(
             meeting=m25, item=None, owners=[world.secas], text="SECAS to circulate."
         )
@@ -235,6 +236,7 @@ class TestActionsFeed:
             text="DCC secret.",
             target_date=D(2026, 12, 3),
         )
+        circulate(t9, t9c)
         return dict(due=due, words=words, done=done, secas=secas, tabasc=tabasc, secret=secret)
 
     def test_my_organisations_open_actions_on_their_target_dates(self, client, world, actions):

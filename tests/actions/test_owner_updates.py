@@ -13,7 +13,7 @@ from django.test import Client
 
 from actions.models import Action, ActionReview, OwnerUpdate
 from actions.services import action_raise, action_review_record, owner_update_submit
-from tests.base import login, make_meeting, make_person
+from tests.base import circulate, login, make_meeting, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,9 @@ def friday():
 
 @pytest.fixture
 def m24(world):
-    return make_meeting(world, number=24, date=D(2026, 10, 6))
+    meeting = make_meeting(world, number=24, date=D(2026, 10, 6))
+    circulate(meeting)
+    return meeting
 
 
 @pytest.fixture
@@ -146,10 +148,23 @@ class TestSubmit:
 
     def test_a_closed_action_takes_no_more_updates(self, client, m25, traffic):
         action_review_record(action=traffic, meeting=m25, update="Done.", status="closed")
+        circulate(m25)
         response = login(client, "owner").post(update_url(traffic), form(text="One more thing."))
         assert response.status_code == 200
         assert "OPSG 24/01 is closed" in response.content.decode()
         assert not OwnerUpdate.objects.exists()
+
+    def test_an_action_closed_in_a_draft_still_takes_an_update(self, client, m25, traffic):
+        """Owen may not read the draft that closes it: to him it is open, and
+        his update waits for the secretary like any other."""
+        action_review_record(action=traffic, meeting=m25, update="Done.", status="closed")
+        response = login(client, "owner").post(update_url(traffic), form(text="One more thing."))
+        assert response.status_code == 302
+        assert (
+            "is closed"
+            not in login(client, "owner").get(f"/actions/{traffic.slug}/").content.decode()
+        )
+        assert OwnerUpdate.objects.get().text == "One more thing."
 
     def test_service_refuses_empty_text_and_never_touches_the_action(self, world, traffic):
         with pytest.raises(ValidationError):

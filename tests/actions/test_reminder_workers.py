@@ -16,7 +16,7 @@ from actions.models import DigestClaim, Reminder
 from actions.tasks import send_reminders_task
 from meetings.models import Organisation
 from tests.actions.test_reminders import Sink, free_port
-from tests.base import make_action, make_meeting, make_world
+from tests.base import circulate, make_action, make_meeting, make_world
 from tests.workers import celery_workers, need_postgres_and_redis, worker_environment
 
 MON = datetime.date(2019, 10, 28)
@@ -36,6 +36,7 @@ def build() -> list[str]:
     """ADDRESSES organisations, each owning ACTIONS_EACH overdue actions."""
     world = make_world()
     meeting = make_meeting(world, number=24, date=datetime.date(2019, 9, 3))
+    circulate(meeting)
     addresses = []
     for n in range(ADDRESSES):
         address = f"contact{n:02d}@example.org"

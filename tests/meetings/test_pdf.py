@@ -357,7 +357,8 @@ def test_a_render_that_cannot_be_queued_says_so(
     document = MinutesDocument.objects.get()
     assert document.state == State.FAILED and "could not be queued" in document.error
     page = client.get(STATUS_URL).content.decode()
-    assert "Connection refused" in page and ">Retry</button>" in page
+    assert "background worker could not be reached" in page and ">Retry</button>" in page
+    assert "Connection refused" not in page and "6379" not in page
 
 
 # --- the PDF page while rendering --------------------------------------------------------

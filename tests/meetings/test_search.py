@@ -105,6 +105,8 @@ def record(world):
     approve_minutes(w, m24, m25)
     minutes_publish(meeting=m24, by=w.chair.user)
     minutes_circulate(meeting=m25, by=w.secretary.user)
+    # The confidential session's minutes are out too: its CONF action reaches members.
+    minutes_circulate(meeting=m27, by=w.secretary.user)
     minutes_circulate(meeting=tabasc5, by=w.secretary.user)
     return {"action": action, "conf": conf, "decisions": decisions, "m26": m26}
 
@@ -200,11 +202,12 @@ def test_finds_incidents(client, record):
 
 def test_finds_meetings(client, record):
     response = search(login(client, "member"), "Fenchurch")
-    # Not the drafts OPSG 26 and 27, nor TABASC's.
+    # Not the draft OPSG 26, nor TABASC's.
     assert sections(response) == {
         "meeting": [
             "OPSG 24 (Main meeting), 3 September 2019",
             "OPSG 25 (Main meeting), 1 October 2019",
+            "OPSG 27 (Confidential session), 12 November 2019",
         ]
     }
     assert '<a href="/committees/OPSG/meetings/25/">' in response.content.decode()

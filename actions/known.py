@@ -1,0 +1,190 @@
+"""What a reader may know of the actions they see.
+
+An action carries the state its latest review gave it (status, target,
+slips: written by actions.services when a review is saved). A review is
+part of its meeting's minutes, though, and some readers may not read those
+minutes yet (a draft, for a member or an owner) or at all (a confidential
+session, for an observer): for them the action stands as the reviews they
+may read left it. Few actions have such a review at any time (those
+reviewed in minutes still being drafted), so the state is worked out again
+in Python for those alone, and the log's SQL reads it through a CASE over
+their ids: two queries, however many actions are listed.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    CharField,
+    DateField,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+
+from meetings.access import OPEN_AUDIENCES, WRITERS, in_audience, session_rule
+from meetings.models import CommitteeRole, Meeting
+
+from .models import Action, ActionReview
+from .services import slip_summary
+
+# The action's fields a reader's view may differ in, and the names the log's
+# queryset carries them under (an annotation may not shadow a field).
+FIELDS = {
+    "status": ("known_status", CharField()),
+    "target_date": ("known_target_date", DateField()),
+    "target_note": ("known_target_note", CharField()),
+    "times_slipped": ("known_times_slipped", IntegerField()),
+    "days_slipped": ("known_days_slipped", IntegerField()),
+}
+
+
+@dataclass(frozen=True)
+class Known:
+    """An action as the reviews its reader may read left it."""
+
+    status: str
+    target_date: datetime.date | None
+    target_note: str
+    times_slipped: int
+    days_slipped: int
+
+
+def _meeting_order(review: ActionReview):
+    return (review.meeting.date, review.meeting.number, review.pk)
+
+
+def _target_after(review: ActionReview) -> tuple[datetime.date | None, str]:
+    """The target a review leaves the action with (as action_review_record sets it)."""
+    if review.revised_target_date:
+        return review.revised_target_date, ""
+    note = review.revised_target_note
+    if note and note.upper() != "N/A":
+        return None, note
+    return review.last_target_date, review.last_target_note
+
+
+def replay(action: Action, reviews: list[ActionReview], hidden: set[int]) -> Known:
+    """The action's state from the reviews not in `hidden`: slips counted over
+    them; the target and status of the latest one where a hidden review came
+    after it (else the action's own, which that latest review gave it)."""
+    ordered = sorted(reviews, key=_meeting_order)
+    readable = [r for r in ordered if r.pk not in hidden]
+    times, days = slip_summary(readable)
+    target = action.target_date, action.target_note
+    if ordered and ordered[-1].pk in hidden:
+        if readable:
+            target = _target_after(readable[-1])
+        else:
+            # The target it had before any review: where the first one started.
+            target = ordered[0].last_target_date, ordered[0].last_target_note
+    status = action.status
+    # The status follows the latest review by the committee that raised it.
+    own = [r for r in ordered if r.meeting.committee_id == action.committee_id]
+    if own and own[-1].pk in hidden:
+        own_readable = [r for r in own if r.pk not in hidden]
+        status = own_readable[-1].status if own_readable else Action.Status.OPEN
+    return Known(
+        status=status,
+        target_date=target[0],
+        target_note=target[1],
+        times_slipped=times,
+        days_slipped=days,
+    )
+
+
+class KnownFigures:
+    """The reader's view of a set of actions: `overrides` holds the actions
+    whose state differs for this reader, by pk."""
+
+    def __init__(self, overrides: dict[int, Known]):
+        self.overrides = overrides
+
+    def annotations(self) -> dict:
+        """known_status, known_target_date, …: the field itself, or for the
+        overridden actions what the reader may know. With no override each
+        is the bare column, so the log's indexes still serve."""
+        annotations = {}
+        for field, (name, output) in FIELDS.items():
+            by_value = defaultdict(list)
+            for pk, known in self.overrides.items():
+                by_value[getattr(known, field)].append(pk)
+            whens = [
+                When(pk__in=pks, then=Value(value, output_field=output))
+                for value, pks in by_value.items()
+            ]
+            annotations[name] = Case(*whens, default=F(field), output_field=output)
+        return annotations
+
+    def apply(self, actions) -> list[Action]:
+        """Give each of `actions` (model instances) the state its reader may
+        know, for pages that print the action's own fields. An action shown
+        open that its hidden review closed shows no outcome either."""
+        actions = list(actions)
+        for action in actions:
+            known = self.overrides.get(action.pk)
+            if known is None:
+                continue
+            for field in FIELDS:
+                setattr(action, field, getattr(known, field))
+            if action.status == Action.Status.OPEN:
+                action.outcome, action.closed_on = "", None
+                action.superseded_by_id = None
+                action.__dict__.pop("superseded_by", None)
+                action._state.fields_cache.pop("superseded_by", None)
+        return actions
+
+
+def review_rule(user) -> Q:
+    """Which reviews (of actions the user may see) the user may read. A review
+    is part of its meeting's minutes: the committee's secretary and chair
+    read it from the draft on; everyone else once the minutes are
+    circulated, if the minutes' classification admits them, and not what a
+    confidential session said unless they read in confidence.
+    actions.access.visible_reviews adds the action's own rule. `user` None:
+    a party with no role anywhere, as an owner's reminder is addressed
+    (actions.reminders)."""
+    if user is not None and user.is_authenticated and user.is_staff:
+        return Q()
+    released = ~Q(meeting__status=Meeting.Status.DRAFT)
+    if user is None or not user.is_authenticated:
+        # Signed in (or addressed by email) but holding no role.
+        audience = Q(meeting__classification__audience__in=OPEN_AUDIENCES)
+        return released & audience & ~Q(meeting__kind=Meeting.Kind.CONFIDENTIAL)
+    writers = CommitteeRole.objects.filter(person__user=user, role__in=WRITERS)
+    audience = in_audience(user, "meeting__classification", "meeting__committee")
+    return Q(meeting__committee__in=writers.values("committee")) | (
+        released & audience & session_rule(user)
+    )
+
+
+def known_figures(user, actions: QuerySet[Action]) -> KnownFigures:
+    """What `user` may know of `actions` (those they see): two queries, the
+    reviews of those actions the user may not read, then every review of
+    the actions they concern. `user` None: a party holding no role (the
+    owners whom reminders are addressed to)."""
+    if user is not None and user.is_authenticated and user.is_staff:
+        return KnownFigures({})
+    hidden = dict(
+        ActionReview.objects.filter(action__in=actions.order_by().values("pk"))
+        .exclude(review_rule(user))
+        .values_list("pk", "action_id")
+    )
+    if not hidden:
+        return KnownFigures({})
+    reviews = defaultdict(list)
+    actions_by_pk = {}
+    for review in ActionReview.objects.filter(action__in=set(hidden.values())).select_related(
+        "meeting", "action"
+    ):
+        reviews[review.action_id].append(review)
+        actions_by_pk[review.action_id] = review.action
+    hidden_pks = set(hidden)
+    return KnownFigures(
+        {pk: replay(action, reviews[pk], hidden_pks) for pk, action in actions_by_pk.items()}
+    )

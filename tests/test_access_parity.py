@@ -1,0 +1,132 @@
+"""Each "who may read X" rule is written once, as a queryset, and its check
+for one object asks that queryset. This test holds the two together over
+every kind of protected object × every role × every classification × every
+state of the minutes × an ordinary meeting and a confidential session, so a
+later rewrite of either side cannot drift from the other unnoticed."""
+
+import datetime
+import itertools
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from actions.access import can_see_action, can_see_review, visible_actions, visible_reviews
+from actions.models import ActionReview
+from actions.services import action_review_record
+from meetings.access import (
+    can_read_item,
+    can_see_meeting,
+    reader_for,
+    visible_items,
+    visible_meetings,
+)
+from meetings.models import Classification, CommitteeRole, Meeting
+from tests.base import make_action, make_item, make_meeting, make_person
+
+pytestmark = pytest.mark.django_db
+
+STATES = ["draft", "circulated", "approved", "published"]
+KINDS = [Meeting.Kind.MAIN, Meeting.Kind.CONFIDENTIAL]
+
+
+@pytest.fixture
+def matrix(world, staff):
+    w = world
+    red = Classification.objects.create(
+        label="Red",
+        colour="#cc0000",
+        audience=Classification.Audience.NAMED,
+        statement="For the people named only.",
+        effective_from=datetime.date(2018, 1, 1),
+    )
+    red.named_people.add(w.member)
+    observer = make_person("Otto Observer", "observer")
+    CommitteeRole.objects.create(committee=w.opsg, person=observer, role="observer")
+    classifications = [w.white_2019, w.white_2021, w.amber, red]
+    earlier = make_meeting(w, number=1, date=datetime.date(2019, 1, 8))
+    older = make_action(w, earlier, text="Raised before everything.")
+    then = datetime.datetime(2019, 1, 9, tzinfo=datetime.UTC)
+    Meeting.objects.filter(pk=earlier.pk).update(
+        status="published", circulated_at=then, approved_at=then, published_at=then
+    )
+    number = 10
+    for classification, state, kind in itertools.product(classifications, STATES, KINDS):
+        number += 1
+        meeting = make_meeting(
+            w,
+            number=number,
+            date=datetime.date(2019, 2, 1) + datetime.timedelta(days=number),
+            classification=classification,
+            kind=kind,
+        )
+        plain = make_item(meeting, "1", "Plain")
+        secret = make_item(meeting, "2", "In confidence", confidential=True)
+        narrow = make_item(meeting, "3", "Classified", classification=red)
+        for item in (plain, secret, narrow):
+            make_action(w, meeting, text=f"Under {item.title}", item=item)
+        make_action(w, meeting, text="Owned by SECAS", owners=[w.secas], item=plain)
+        action_review_record(action=older, meeting=meeting, update="Reviewed.", status="open")
+        now = datetime.datetime(2019, 6, 1, tzinfo=datetime.UTC)
+        stamps = {
+            "circulated": dict(circulated_at=now),
+            "approved": dict(circulated_at=now, approved_at=now),
+            "published": dict(circulated_at=now, approved_at=now, published_at=now),
+        }
+        Meeting.objects.filter(pk=meeting.pk).update(status=state, **stamps.get(state, {}))
+    users = [AnonymousUser(), staff, w.outsider.user, observer.user]
+    users += [p.user for p in (w.secretary, w.chair, w.member, w.owner)]
+    return users
+
+
+def _user(user):
+    """A fresh user object per check, so no cached roles carry over."""
+    if not user.is_authenticated:
+        return AnonymousUser()
+    return type(user).objects.get(pk=user.pk)
+
+
+def test_meetings_items_actions_and_reviews_agree_with_their_querysets(matrix):
+    from actions.models import Action
+    from meetings.models import AgendaItem
+
+    problems = []
+    kinds = [
+        ("meeting", Meeting.objects.all(), visible_meetings, can_see_meeting),
+        ("item", AgendaItem.objects.all(), visible_items, can_read_item),
+        ("action", Action.objects.all(), visible_actions, can_see_action),
+        ("review", ActionReview.objects.all(), visible_reviews, can_see_review),
+    ]
+    for user in matrix:
+        name = user.get_username() or "anonymous"
+        for kind, objects, readable, can_read in kinds:
+            listed = set(readable(_user(user)).values_list("pk", flat=True))
+            for obj in objects:
+                if can_read(_user(user), obj) != (obj.pk in listed):
+                    problems.append(f"{kind} {obj} for {name}")
+    assert not problems, "\n".join(problems)
+
+
+def test_what_the_minutes_page_shows_of_an_item_agrees_with_visible_items(matrix):
+    """The minutes page decides an item's content with the reader of its
+    committee (meetings.access.reader_for): for every meeting the user may
+    read, exactly its items in visible_items are shown."""
+    problems = []
+    for user in matrix:
+        user = _user(user)
+        readable_items = set(visible_items(user).values_list("pk", flat=True))
+        for meeting in visible_meetings(user).select_related("committee"):
+            items = list(meeting.items.all())
+            shown = reader_for(user, meeting.committee).readable(items)
+            expected = {item.pk for item in items if item.pk in readable_items}
+            if shown != expected:
+                problems.append(f"{meeting} for {user.get_username() or 'anonymous'}")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_matrix_has_something_on_each_side(matrix):
+    """The parity above means something only if each role reads some and not all."""
+    member = _user(matrix[6])
+    observer = _user(matrix[3])
+    assert 0 < visible_meetings(observer).count() < Meeting.objects.count()
+    assert 0 < visible_reviews(member).count() < ActionReview.objects.count()
+    assert visible_reviews(observer).count() < visible_reviews(member).count()

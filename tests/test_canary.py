@@ -1,0 +1,291 @@
+"""The canary crawl: what reaches a reader through another object.
+
+tests/test_access.py holds each URL to its audience. This test plants a
+marker word in every text of every object some reader must not see, above
+all what is shown *through* another object: the title of the item an action
+was raised under, a review's narrative (recorded in a confidential session,
+or in minutes still a draft), the text of a successor action, an action
+raised in a draft, the revised target a hidden review set. Then, as each
+kind of reader, it crawls the site from its front pages, following every
+link (HTML, JSON, CSV, XLSX, ICS, PDF read back as text), and reads the
+reminder emails; no marker may appear where its reader may not read it.
+"""
+
+import datetime
+import io
+import re
+import shutil
+import subprocess
+from collections import deque
+
+import pytest
+import time_machine
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from actions.models import FeedToken
+from actions.reminders import send_reminders
+from actions.services import action_close, action_review_record
+from incidents.models import Incident, IncidentReview
+from meetings.access import EVERYTHING
+from meetings.models import Classification, CommitteeRole, Decision, Meeting, MinutesRevision
+from meetings.selectors import minutes_document
+from meetings.services import minutes_pdf_request, render_minutes_pdf
+from tests.base import login, make_action, make_item, make_meeting, make_person
+from tests.conftest import need
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+ROLES = ("anonymous", "owner", "observer", "outsider", "member", "secretary")
+WRITERS = ("secretary",)
+INNER = ("member", "secretary")  # read in confidence
+
+# Marker → the readers who may see it. Dates are the targets hidden reviews
+# set, written every way a page, an export or a feed prints a date.
+SESSION_TARGET = ["17/03/2020", "17 march 2020", "2020-03-17", "20200317"]
+DRAFT_TARGET = ["23/06/2020", "23 june 2020", "2020-06-23", "20200623"]
+MARKERS = {
+    "canaryconftitle": INNER,  # an item taken in confidence: its title
+    "canaryconfbody": INNER,  # … its narrative
+    "canaryconfdecision": INNER,  # … its decision
+    "canaryconfincident": INNER,  # … the incident reviewed only there
+    "canaryconfitemaction": INNER,  # … an action raised under it (not the owner's)
+    "canaryredtitle": INNER,  # an item classified for named people (the member)
+    "canaryredaction": (*INNER, "owner"),  # the owner's action raised under it
+    "canarysessionreview": INNER,  # a review recorded in a confidential session
+    "canaryconfsuccessor": INNER,  # the CONF action that superseded the owner's
+    "opsg 26/conf 01": INNER,  # … its reference
+    "canarydraftreview": WRITERS,  # a review recorded in minutes still a draft
+    "canarydraftaction": WRITERS,  # an action raised in them
+    "canarydrafttitle": WRITERS,  # an item of them
+    "canarydraftdecision": WRITERS,  # a decision of them
+    **{date: INNER for date in SESSION_TARGET},
+    **{date: WRITERS for date in DRAFT_TARGET},
+}
+
+
+def forbidden_for(role: str) -> list[str]:
+    return [word for word, audience in MARKERS.items() if role not in audience]
+
+
+@pytest.fixture
+def canaries(world):
+    w = world
+    need(shutil.which("pdftotext") is not None, "pdftotext (apt-get install poppler-utils)")
+    observer = make_person("Otto Observer", "observer")
+    CommitteeRole.objects.create(committee=w.opsg, person=observer, role="observer")
+    red = Classification.objects.create(
+        label="Red",
+        colour="#cc0000",
+        audience=Classification.Audience.NAMED,
+        statement="For the people named only.",
+        effective_from=D(2018, 1, 1),
+    )
+    red.named_people.add(w.member)
+
+    m24 = make_meeting(w, number=24, date=D(2019, 9, 3))
+    i24 = make_item(m24, "1", "Previous Meeting Minutes", narrative="Agreed.")
+    a1 = make_action(
+        w, m24, text="DCC to report on the outage.", item=i24, target_date=D(2019, 10, 1)
+    )
+    a7 = make_action(w, m24, text="DCC to draft the plan.", item=i24)
+
+    m25 = make_meeting(w, number=25, date=D(2019, 10, 1))
+    make_item(m25, "1", "Actions Outstanding", standing="actions_outstanding")
+    c25 = make_item(m25, "2", "Incident canaryconftitle", confidential=True)
+    c25.narrative = "canaryconfbody"
+    c25.save()
+    Decision.objects.create(item=c25, verb="NOTED", text="canaryconfdecision")
+    incident = Incident.objects.create(reference="INC000000000091", title="canaryconfincident")
+    IncidentReview.objects.create(incident=incident, item=c25, outcome="Reviewed.")
+    make_action(w, m25, text="SECAS to brief canaryconfitemaction.", owners=[w.secas], item=c25)
+    r25 = make_item(m25, "3", "Tariffs canaryredtitle", classification=red)
+    make_action(w, m25, text="DCC to cost canaryredaction.", item=r25, target_date=D(2019, 11, 1))
+    action_review_record(
+        action=a1,
+        meeting=m25,
+        update="The DCC reported progress.",
+        status="open",
+        revised_target_date=D(2019, 12, 31),
+    )
+
+    m26 = make_meeting(w, number=26, date=D(2019, 10, 15), kind=Meeting.Kind.CONFIDENTIAL)
+    s26 = make_item(m26, "1", "Security")
+    successor = make_action(w, m26, text="DCC to replace the plan canaryconfsuccessor.", item=s26)
+    action_review_record(
+        action=a1,
+        meeting=m26,
+        update="canarysessionreview",
+        status="open",
+        revised_target_date=D(2020, 3, 17),
+    )
+    action_close(
+        action=a7, outcome="superseded", closed_on=D(2019, 10, 15), superseded_by=successor
+    )
+
+    now = timezone.now()
+    published = dict(status="published", circulated_at=now, approved_at=now, published_at=now)
+    Meeting.objects.filter(pk__in=[m24.pk, m25.pk, m26.pk]).update(**published)
+
+    m28 = make_meeting(w, number=28, date=D(2019, 12, 3))
+    d28 = make_item(m28, "1", "Plans canarydrafttitle")
+    Decision.objects.create(item=d28, verb="AGREED", text="canarydraftdecision")
+    make_action(
+        w, m28, text="DCC to test canarydraftaction.", item=d28, target_date=D(2019, 12, 20)
+    )
+    action_review_record(
+        action=a1,
+        meeting=m28,
+        update="canarydraftreview",
+        status="open",
+        revised_target_date=D(2020, 6, 23),
+    )
+
+    for meeting in (m25, m26):
+        meeting.refresh_from_db()
+        render_minutes_pdf(minutes_pdf_request(meeting=meeting, by=None, enqueue=False).pk)
+        MinutesRevision.objects.create(
+            meeting=meeting,
+            number=1,
+            reason="A correction.",
+            previous_status="published",
+            snapshot=minutes_document(meeting, reader=EVERYTHING),
+            created_at=now,
+        )
+    feeds = {}
+    for person in (w.owner, observer, w.outsider, w.member, w.secretary):
+        user = person.user
+        feeds[user.username] = [
+            FeedToken.objects.create(kind="actions", user=user, created_at=now),
+            FeedToken.objects.create(kind="meetings", user=user, committee=w.opsg, created_at=now),
+        ]
+    return {"feeds": feeds, "actions": [a1, a7, successor]}
+
+
+def _pdf_text(content: bytes) -> str:
+    done = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True)
+    return done.stdout.decode()
+
+
+def _xlsx_text(content: bytes) -> str:
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    return " ".join(
+        str(value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    )
+
+
+def _text(response) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    kind = response.get("Content-Type", "")
+    if kind.startswith("application/pdf"):
+        return _pdf_text(content)
+    if "spreadsheetml" in kind:
+        return _xlsx_text(content)
+    return content.decode("utf-8", "replace")
+
+
+LINK = re.compile(r'href="(/[^"#]*)')
+# Not pages: leaving, the admin, files the crawl does not need to read twice.
+SKIP = ("/accounts/logout", "/admin", "/static/", "/accounts/password")
+
+
+def crawl(client: Client, seeds: list[str], limit: int = 400) -> dict[str, str]:
+    """Every page reachable from `seeds` by GET: URL → its text."""
+    seen: dict[str, str] = {}
+    queue = deque(seeds)
+    while queue and len(seen) < limit:
+        url = queue.popleft().replace("&amp;", "&")
+        if url in seen or url.startswith(SKIP):
+            continue
+        response = client.get(url)
+        text = _text(response) if response.status_code == 200 else ""
+        seen[url] = text
+        if response.get("Content-Type", "").startswith("text/html"):
+            queue.extend(link for link in LINK.findall(text) if link not in seen)
+    return seen
+
+
+def _seeds(canaries, role: str) -> list[str]:
+    seeds = [
+        "/",
+        "/published/",
+        "/committees/OPSG/",
+        "/actions/?status=all",
+        "/actions/?owner=mine&status=all",
+        "/actions/owners/",
+        "/actions/export.csv?status=all",
+        "/actions/export.xlsx?status=all",
+        "/decisions/",
+        "/incidents/",
+        "/search/?q=canary",
+        "/search/?q=DCC",
+        # A reference searched for is echoed back: search for part of one.
+        "/search/?q=CONF",
+    ]
+    for number in (24, 25, 26, 28):
+        base = f"/committees/OPSG/meetings/{number}/"
+        seeds += [base, base + "minutes.json", base + "minutes.pdf", base + "history/"]
+        seeds += [base + "revisions/1/", f"/published/OPSG/{number}/"]
+    seeds += [f"/actions/{action.slug}/" for action in canaries["actions"]]
+    seeds += [f"/feeds/{t.token}/{t.kind}.ics" for t in canaries["feeds"].get(role, [])]
+    return seeds
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_marker_reaches_a_reader_outside_its_audience(canaries, role):
+    client = Client() if role == "anonymous" else login(Client(), role)
+    pages = crawl(client, _seeds(canaries, role))
+    assert len(pages) > 20
+    leaks = [
+        f"{url} shows {word!r} to {role}"
+        for url, text in pages.items()
+        for word in forbidden_for(role)
+        if word in text.lower()
+    ]
+    assert not leaks, "\n".join(leaks)
+
+
+@pytest.mark.parametrize("role", ["member", "secretary"])
+def test_the_markers_are_found_by_those_who_may_read_them(canaries, role):
+    """So that their absence above means something."""
+    client = login(Client(), role)
+    text = " ".join(crawl(client, _seeds(canaries, role)).values()).lower()
+    dates = {*SESSION_TARGET, *DRAFT_TARGET}
+    words = [w for w, audience in MARKERS.items() if role in audience and w not in dates]
+    missing = [word for word in words if word not in text]
+    for group in (SESSION_TARGET, DRAFT_TARGET):
+        if role in MARKERS[group[0]] and not any(date in text for date in group):
+            missing.append(group[0])
+    assert not missing, missing
+
+
+@pytest.mark.parametrize("role", ["owner", "observer"])
+def test_a_reader_outside_the_hidden_reviews_sees_the_target_they_may_know(canaries, role):
+    """OPSG 24/01's target moved in a confidential session and again in a
+    draft: an owner or observer sees it as the published main meeting left it."""
+    body = login(Client(), role).get("/actions/opsg-24-01/").content.decode()
+    assert "31/12/2019" in body
+    assert "Slipped" not in body or "1 time" in body
+
+
+def test_reminder_emails_carry_nothing_their_owners_may_not_read(canaries, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with time_machine.travel(datetime.datetime(2020, 1, 6, 9, tzinfo=datetime.UTC), tick=False):
+        send_reminders(D(2020, 1, 6))
+    to_dcc = [m for m in mail.outbox if "ops@dcc.example.org" in m.to]
+    assert to_dcc, "the DCC's contact gets its digest"
+    for message in to_dcc:
+        text = " ".join(
+            [message.subject, message.body, *(body for body, _ in message.alternatives)]
+        ).lower()
+        leaked = [word for word in forbidden_for("owner") if word in text]
+        assert not leaked, leaked
+        # Overdue against the target the published minutes gave it.
+        assert "opsg 24/01" in text and "31/12/2019" in text
