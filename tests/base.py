@@ -103,6 +103,19 @@ def make_world() -> World:
     return world
 
 
+def make_named_classification(*people: Person) -> Classification:
+    """Red: for the people it names only."""
+    red = Classification.objects.create(
+        label="Red",
+        colour="#cc0000",
+        audience=Classification.Audience.NAMED,
+        statement="For the people named only.",
+        effective_from=datetime.date(2018, 1, 1),
+    )
+    red.named_people.add(*people)
+    return red
+
+
 def make_meeting(world: World, number=25, date=datetime.date(2019, 10, 1), **fields) -> Meeting:
     fields.setdefault("classification", world.white_2019)
     fields.setdefault("start_time", datetime.time(10, 0))

@@ -20,8 +20,14 @@ from meetings.access import (
     visible_items,
     visible_meetings,
 )
-from meetings.models import Classification, CommitteeRole, Meeting
-from tests.base import make_action, make_item, make_meeting, make_person
+from meetings.models import CommitteeRole, Meeting
+from tests.base import (
+    make_action,
+    make_item,
+    make_meeting,
+    make_named_classification,
+    make_person,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -32,14 +38,7 @@ KINDS = [Meeting.Kind.MAIN, Meeting.Kind.CONFIDENTIAL]
 @pytest.fixture
 def matrix(world, staff):
     w = world
-    red = Classification.objects.create(
-        label="Red",
-        colour="#cc0000",
-        audience=Classification.Audience.NAMED,
-        statement="For the people named only.",
-        effective_from=datetime.date(2018, 1, 1),
-    )
-    red.named_people.add(w.member)
+    red = make_named_classification(w.member)
     observer = make_person("Otto Observer", "observer")
     CommitteeRole.objects.create(committee=w.opsg, person=observer, role="observer")
     classifications = [w.white_2019, w.white_2021, w.amber, red]

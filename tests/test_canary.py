@@ -12,10 +12,8 @@ reminder emails; no marker may appear where its reader may not read it.
 """
 
 import datetime
-import io
 import re
 import shutil
-import subprocess
 from collections import deque
 
 import pytest
@@ -23,18 +21,25 @@ import time_machine
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from actions.models import FeedToken
 from actions.reminders import send_reminders
 from actions.services import action_close, action_review_record
 from incidents.models import Incident, IncidentReview
 from meetings.access import EVERYTHING
-from meetings.models import Classification, CommitteeRole, Decision, Meeting, MinutesRevision
+from meetings.models import CommitteeRole, Decision, Meeting, MinutesRevision
 from meetings.selectors import minutes_document
 from meetings.services import minutes_pdf_request, render_minutes_pdf
-from tests.base import login, make_action, make_item, make_meeting, make_person
+from tests.base import (
+    login,
+    make_action,
+    make_item,
+    make_meeting,
+    make_named_classification,
+    make_person,
+)
 from tests.conftest import need
+from tests.test_access import body_text
 
 pytestmark = pytest.mark.django_db
 
@@ -77,14 +82,7 @@ def canaries(world):
     need(shutil.which("pdftotext") is not None, "pdftotext (apt-get install poppler-utils)")
     observer = make_person("Otto Observer", "observer")
     CommitteeRole.objects.create(committee=w.opsg, person=observer, role="observer")
-    red = Classification.objects.create(
-        label="Red",
-        colour="#cc0000",
-        audience=Classification.Audience.NAMED,
-        statement="For the people named only.",
-        effective_from=D(2018, 1, 1),
-    )
-    red.named_people.add(w.member)
+    red = make_named_classification(w.member)
 
     m24 = make_meeting(w, number=24, date=D(2019, 9, 3))
     i24 = make_item(m24, "1", "Previous Meeting Minutes", narrative="Agreed.")
@@ -165,32 +163,6 @@ def canaries(world):
     return {"feeds": feeds, "actions": [a1, a7, successor]}
 
 
-def _pdf_text(content: bytes) -> str:
-    done = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True)
-    return done.stdout.decode()
-
-
-def _xlsx_text(content: bytes) -> str:
-    book = load_workbook(io.BytesIO(content), read_only=True)
-    return " ".join(
-        str(value)
-        for sheet in book.worksheets
-        for row in sheet.iter_rows(values_only=True)
-        for value in row
-        if value is not None
-    )
-
-
-def _text(response) -> str:
-    content = b"".join(response.streaming_content) if response.streaming else response.content
-    kind = response.get("Content-Type", "")
-    if kind.startswith("application/pdf"):
-        return _pdf_text(content)
-    if "spreadsheetml" in kind:
-        return _xlsx_text(content)
-    return content.decode("utf-8", "replace")
-
-
 LINK = re.compile(r'href="(/[^"#]*)')
 # Not pages: leaving, the admin, files the crawl does not need to read twice.
 SKIP = ("/accounts/logout", "/admin", "/static/", "/accounts/password")
@@ -205,7 +177,7 @@ def crawl(client: Client, seeds: list[str], limit: int = 400) -> dict[str, str]:
         if url in seen or url.startswith(SKIP):
             continue
         response = client.get(url)
-        text = _text(response) if response.status_code == 200 else ""
+        text = body_text(response) if response.status_code == 200 else ""
         seen[url] = text
         if response.get("Content-Type", "").startswith("text/html"):
             queue.extend(link for link in LINK.findall(text) if link not in seen)
