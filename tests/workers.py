@@ -15,13 +15,13 @@ from django.conf import settings
 from django.db import connection
 
 from opsg.celery import app
-from tests.conftest import need
+from tests.conftest import need_services
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def need_postgres_and_redis() -> None:
-    need(
+    need_services(
         connection.vendor == "postgresql" and bool(settings.REDIS_URL),
         "needs PostgreSQL and Redis (set DATABASE_URL and REDIS_URL)",
     )
