@@ -59,16 +59,6 @@ def _meeting_order(review: ActionReview):
     return (review.meeting.date, review.meeting.number, review.pk)
 
 
-def _target_after(review: ActionReview) -> tuple[datetime.date | None, str]:
-    """The target a review leaves the action with (as action_review_record sets it)."""
-    if review.revised_target_date:
-        return review.revised_target_date, ""
-    note = review.revised_target_note
-    if note and note.upper() != "N/A":
-        return None, note
-    return review.last_target_date, review.last_target_note
-
-
 def replay(action: Action, reviews: list[ActionReview], hidden: set[int]) -> Known:
     """The action's state from the reviews not in `hidden`: slips counted over
     them; the target and status of the latest one where a hidden review came
@@ -79,7 +69,7 @@ def replay(action: Action, reviews: list[ActionReview], hidden: set[int]) -> Kno
     target = action.target_date, action.target_note
     if ordered and ordered[-1].pk in hidden:
         if readable:
-            target = _target_after(readable[-1])
+            target = readable[-1].target_after
         else:
             # The target it had before any review: where the first one started.
             target = ordered[0].last_target_date, ordered[0].last_target_note
@@ -133,10 +123,9 @@ class KnownFigures:
             for field in FIELDS:
                 setattr(action, field, getattr(known, field))
             if action.status == Action.Status.OPEN:
+                # As the review service reopens an action: no ending to show.
                 action.outcome, action.closed_on = "", None
-                action.superseded_by_id = None
-                action.__dict__.pop("superseded_by", None)
-                action._state.fields_cache.pop("superseded_by", None)
+                action.superseded_by = action.transferred_to = None
         return actions
 
 

@@ -287,6 +287,17 @@ class ActionReview(models.Model):
         return self.revised_target_note or "N/A"
 
     @property
+    def target_after(self) -> tuple[datetime.date | None, str]:
+        """(date, note): the target the review leaves its action with. The
+        revised one, or, when it says "N/A" or nothing, the one it started from."""
+        if self.revised_target_date:
+            return self.revised_target_date, ""
+        note = self.revised_target_note
+        if note and note.upper() != "N/A":
+            return None, note
+        return self.last_target_date, self.last_target_note
+
+    @property
     def slip_days(self) -> int:
         """Days the target moved out at this review; 0 when it did not slip."""
         if self.last_target_date and self.revised_target_date:

@@ -376,12 +376,7 @@ def action_review_record(
         .first()
     )
     if latest.pk == review.pk:
-        if revised_target_date:
-            action.target_date, action.target_note = revised_target_date, ""
-        elif revised_target_note and revised_target_note.upper() != "N/A":
-            action.target_date, action.target_note = None, revised_target_note.strip()
-        else:
-            action.target_date, action.target_note = last_target_date, last_target_note
+        action.target_date, action.target_note = review.target_after
         if transferred_in:
             action.save(update_fields=["target_date", "target_note"])
         elif status == Action.Status.CLOSED:
