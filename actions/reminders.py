@@ -40,9 +40,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Max, Prefetch, Q
 from django.template.loader import render_to_string
@@ -50,10 +48,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import Committee, Meeting, NextMeeting
+from opsg.mail import failure_text, usable_address
 from opsg.workdays import add_working_days, is_working_day, working_days_between
 
-from .known import known_figures
-from .models import Action, ActionOwner, ActionReview, DigestClaim, Reminder
+from .known import KnownFigures, known_figures
+from .models import Action, ActionOwner, DigestClaim, Reminder
 
 logger = logging.getLogger(__name__)
 
@@ -85,12 +84,14 @@ class OwnerWithoutEmail:
 @dataclass
 class Due:
     """Everything owed on a day: (recipient, action, kind) → the action, and
-    the owners it could not be sent to."""
+    the owners it could not be sent to; and what the owners may know of
+    those actions (actions.known), for the digests."""
 
     day: datetime.date
     items: dict[tuple[str, int, str], Action]
     without_email: list[OwnerWithoutEmail]
     meetings: dict[int, NextUp]
+    known: KnownFigures
 
 
 def next_meetings(day: datetime.date) -> dict[int, NextUp]:
@@ -133,13 +134,10 @@ def _addresses(owner: ActionOwner) -> tuple[list[str], OwnerWithoutEmail | None]
         return [], OwnerWithoutEmail(name, "no email address")
     good, bad = [], []
     for address in raw:
-        try:
-            validate_email(address)
-        except ValidationError:
-            bad.append(address)
+        if usable := usable_address(address):
+            good.append(usable)
         else:
-            # One row per address however it was typed: the unique constraint compares text.
-            good.append(address.lower())
+            bad.append(address)
     problem = None
     if bad:
         problem = OwnerWithoutEmail(name, "not an email address: " + ", ".join(bad))
@@ -202,7 +200,7 @@ def reminders_due(day: datetime.date) -> Due:
                 for kind in kinds:
                     items[(address, action.pk, kind)] = action
     without = sorted(missing.values(), key=lambda o: o.owner.lower())
-    return Due(day=day, items=items, without_email=without, meetings=meetings)
+    return Due(day=day, items=items, without_email=without, meetings=meetings, known=known)
 
 
 # --- the digest -------------------------------------------------------------------
@@ -236,16 +234,13 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def digest_context(
-    recipient: str, day: datetime.date, rows: list[Reminder], meetings: dict[int, NextUp]
-) -> dict:
-    """What the digest templates show, from the rows being sent. Reads each
-    row's action with its committee and reviews (the caller fetches them)."""
+def digest_context(recipient: str, day: datetime.date, rows: list[Reminder], due: Due) -> dict:
+    """What the digest templates show, from the rows being sent: each row's
+    action (with its committee, which the caller fetches) as its owners may
+    know it, and the committees' next meetings, from the day's `due`."""
     sections: dict[int, CommitteeSection] = {}
-    # Each action as its owners may know it (see reminders_due).
-    known_figures(None, Action.objects.filter(pk__in={r.action_id for r in rows})).apply(
-        [r.action for r in rows]
-    )
+    due.known.apply([r.action for r in rows])
+    meetings = due.meetings
     for row in sorted(rows, key=lambda r: (KIND_ORDER.index(r.kind), r.action.reference)):
         action = row.action
         section = sections.setdefault(
@@ -379,19 +374,6 @@ def _lock_unsent(day: datetime.date, recipient: str) -> list[Reminder]:
         Reminder.objects.select_for_update(of=("self",))
         .filter(day=day, recipient=recipient, state__in=UNSENT)
         .select_related("action__committee")
-        .prefetch_related(
-            Prefetch(
-                "action__reviews",
-                queryset=ActionReview.objects.only(
-                    "pk",
-                    "action_id",
-                    "status",
-                    "last_target_date",
-                    "revised_target_date",
-                    "revised_target_note",
-                ),
-            )
-        )
         .order_by("pk")
     )
 
@@ -417,7 +399,7 @@ class _Mailer:
             try:
                 self.connection.open()
             except OSError as exc:  # smtplib's errors and socket timeouts are OSErrors
-                self.down = _describe(exc)
+                self.down = failure_text(exc)
                 raise
             self.opened = True
         message.connection = self.connection
@@ -434,10 +416,6 @@ class _Mailer:
                 self.connection.close()
             except Exception:  # a dead connection cannot be closed politely
                 logger.debug("Closing the SMTP connection failed", exc_info=True)
-
-
-def _describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"[:1000]
 
 
 def send_reminders(day: datetime.date, *, dry_run: bool = False) -> RunReport:
@@ -526,11 +504,11 @@ def _send_one(
         carried = sum(1 for r in rows if (r.recipient, r.action_id, r.kind) in due.items)
         # Rendered outside the try: a fault in the templates is a bug to see,
         # not a delivery failure (the rows stay claimed for the next run).
-        message = digest_message(recipient, digest_context(recipient, day, rows, due.meetings))
+        message = digest_message(recipient, digest_context(recipient, day, rows, due))
         try:
             mailer.send(message)
         except Exception as exc:
-            error = _describe(exc)
+            error = failure_text(exc)
             Reminder.objects.filter(pk__in=pks).update(
                 state=Reminder.State.FAILED,
                 error=error,

@@ -32,14 +32,14 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+
+from opsg.mail import failure_text, usable_address
 
 from .access import can_see_meeting
 from .models import CirculationEmail, CommitteeRole, Meeting
@@ -83,17 +83,7 @@ def _people(n: int) -> str:
 
 def _address(person) -> str:
     """The person's address, else their login's; "" when neither is usable."""
-    for candidate in (person.email, person.user.email):
-        address = (candidate or "").strip()
-        if not address:
-            continue
-        try:
-            validate_email(address)
-        except ValidationError:
-            continue
-        # One row per address however it was typed: the unique constraint compares text.
-        return address.lower()
-    return ""
+    return usable_address(person.email) or usable_address(person.user.email)
 
 
 def circulation_mailing(meeting: Meeting) -> Mailing:
@@ -284,7 +274,7 @@ def _send_one(meeting: Meeting, recipient: Recipient, connection, report) -> Non
         try:
             message.send()
         except Exception as exc:
-            error = f"{type(exc).__name__}: {exc}"[:1000]
+            error = failure_text(exc)
             CirculationEmail.objects.filter(pk=row.pk).update(
                 state=CirculationEmail.State.FAILED, error=error, attempts=F("attempts") + 1
             )
