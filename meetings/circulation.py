@@ -3,7 +3,8 @@ person who may now read them is sent the link.
 
 `send_circulation(meeting_id)` is the whole job; `meetings.tasks.
 send_circulation_task` (queued by `services.minutes_circulate` when the
-circulation commits) and `manage.py send_circulation OPSG 25` only call it.
+circulation commits, through `services.queue_circulation_email`) and
+`manage.py send_circulation OPSG 25` only call it.
 
 Who: everyone with a role in the committee whose login may read the minutes
 as they now stand, by `meetings.access.can_see_meeting`, the rule the
@@ -290,16 +291,3 @@ def _send_one(meeting: Meeting, recipient: Recipient, connection, report) -> Non
                 attempts=F("attempts") + 1,
             )
             report.sent.append(recipient.email)
-
-
-def queue_circulation_email(meeting_id: int) -> None:
-    """Hand the job to the worker (in-process without REDIS_URL). The
-    circulation is committed by now and stands whatever happens here: a
-    broker that is down is logged, and `manage.py send_circulation` sends
-    the emails later."""
-    from .tasks import send_circulation_task
-
-    try:
-        send_circulation_task.delay(meeting_id)
-    except Exception:
-        logger.exception("Circulation email of meeting %s could not be queued", meeting_id)

@@ -64,8 +64,6 @@ def minutes_circulate(
     """`at`: when they went out, for minutes imported long after (default: now).
     Circulated now, everyone who may read them is emailed the link
     (meetings/circulation.py) once this transaction commits."""
-    from .circulation import queue_circulation_email
-
     if at is not None and timezone.is_naive(at):
         raise ValueError("minutes_circulate(at=…) needs an aware datetime.")
     if meeting.status != Meeting.Status.DRAFT:
@@ -570,6 +568,19 @@ def minutes_pdf_request(*, meeting: Meeting, by, enqueue: bool = True) -> Minute
     if enqueue:
         transaction.on_commit(partial(_queue_render, document.pk, document.task_id))
     return document
+
+
+def queue_circulation_email(meeting_id: int) -> None:
+    """Hand the circulation email (meetings/circulation.py) to the worker
+    (in-process without REDIS_URL). The circulation is committed by now and
+    stands whatever happens here: a broker that is down is logged, and
+    `manage.py send_circulation` sends the emails later."""
+    from .tasks import send_circulation_task
+
+    try:
+        send_circulation_task.delay(meeting_id)
+    except Exception:
+        logger.exception("Circulation email of meeting %s could not be queued", meeting_id)
 
 
 def _queue_render(document_id: int, task_id: str) -> None:

@@ -21,9 +21,14 @@ from django.core.management import CommandError, call_command
 from django.urls import resolve
 
 from meetings.access import can_see_meeting
-from meetings.circulation import queue_circulation_email, send_circulation
+from meetings.circulation import send_circulation
 from meetings.models import CirculationEmail, Classification, Meeting, Person
-from meetings.services import minutes_approve, minutes_circulate, minutes_revise
+from meetings.services import (
+    minutes_approve,
+    minutes_circulate,
+    minutes_revise,
+    queue_circulation_email,
+)
 from meetings.tasks import CirculationFailed, send_circulation_task
 from opsg.celery import app
 from tests.actions.test_reminders import smtp_port, smtp_server  # noqa: F401 (a fixture)
