@@ -110,38 +110,29 @@ def reads_in_confidence(user, committee: Committee) -> bool:
     return user.is_staff or bool(roles_for(user, committee) & CONFIDENTIAL_ROLES)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Reader:
     """Who the minutes are shown to, for what they show of each item: an
     item taken in confidence, or classified for a narrower audience, is
-    withheld from a reader outside it."""
+    withheld from a reader outside it; so are CONF actions, outside
+    `in_confidence`. `writes`: the committee's secretary or chair."""
 
     in_confidence: bool
-    admits: Callable[[Classification], bool]
     writes: bool = False
 
-    def reads(self, item: AgendaItem) -> bool:
-        """What the item says, to a document's audience (its meeting loaded)."""
-        taken_in_confidence = item.confidential or item.meeting.kind == Meeting.Kind.CONFIDENTIAL
-        if taken_in_confidence and not self.in_confidence:
-            return False
-        return item.classification is None or self.admits(item.classification)
-
     def readable(self, items) -> set[int]:
-        """Of `items`, the pks of those whose content the reader is shown."""
-        return {item.pk for item in items if self.reads(item)}
+        """Of `items` (their meetings loaded), the pks of those whose content
+        the reader is shown."""
+        raise NotImplementedError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class UserReader(Reader):
     """A signed-in (or anonymous) user reading the minutes: what an item says
     is decided by the one rule, `item_content_rule`, in one query for all the
     items a page shows."""
 
-    user: object = None
-
-    def reads(self, item: AgendaItem) -> bool:
-        return item.pk in self.readable([item])
+    user: object
 
     def readable(self, items) -> set[int]:
         pks = {item.pk for item in items}
@@ -154,14 +145,26 @@ class UserReader(Reader):
         )
 
 
-def _nothing(classification: Classification) -> bool:
-    return False
+@dataclass(frozen=True, kw_only=True)
+class DocumentReader(Reader):
+    """A document's audience rather than a user (the PDF's, the full
+    record's): an item's classification is admitted or not by `admits`."""
+
+    admits: Callable[[Classification], bool]
+
+    def readable(self, items) -> set[int]:
+        return {item.pk for item in items if self._reads(item)}
+
+    def _reads(self, item: AgendaItem) -> bool:
+        taken_in_confidence = item.confidential or item.meeting.kind == Meeting.Kind.CONFIDENTIAL
+        if taken_in_confidence and not self.in_confidence:
+            return False
+        return item.classification is None or self.admits(item.classification)
 
 
 def reader_for(user, committee: Committee) -> Reader:
     return UserReader(
         in_confidence=reads_in_confidence(user, committee),
-        admits=_nothing,
         writes=writes(user, committee),
         user=user,
     )
@@ -182,10 +185,10 @@ def print_reader(meeting: Meeting) -> Reader:
             return c.pk == own.pk
         return _NARROWNESS.index(c.audience) <= _NARROWNESS.index(own.audience)
 
-    return Reader(in_confidence=False, admits=admits)
+    return DocumentReader(in_confidence=False, admits=admits)
 
 
-EVERYTHING = Reader(in_confidence=True, admits=lambda c: True, writes=True)
+EVERYTHING = DocumentReader(in_confidence=True, admits=lambda c: True, writes=True)
 
 
 def _readable(user, prefix: str = "") -> Q:
@@ -215,20 +218,21 @@ def item_content_rule(user, prefix: str = "") -> Q:
     p = prefix
     if user.is_authenticated and user.is_staff:
         return Q()
-    in_confidence = Q(**{f"{p}confidential": True}) | Q(
-        **{f"{p}meeting__kind": Meeting.Kind.CONFIDENTIAL}
-    )
+    taken_in_confidence = Q(**{f"{p}confidential": True})
+    # Every item of a confidential session is taken in confidence too.
+    session = session_rule(user, f"{p}meeting")
     # An item with a classification of its own: for that audience only.
     own = Q(**{f"{p}classification__isnull": True})
     if not user.is_authenticated:
-        return ~in_confidence & (own | Q(**{f"{p}classification__may_be_published": True}))
+        published = Q(**{f"{p}classification__may_be_published": True})
+        return ~taken_in_confidence & session & (own | published)
     roles = CommitteeRole.objects.filter(person__user=user)
     inner = roles.filter(role__in=CONFIDENTIAL_ROLES).values("committee")
     writers = roles.filter(role__in=WRITERS).values("committee")
     committee = f"{p}meeting__committee"
     own |= in_audience(user, f"{p}classification", committee)
     own |= Q(**{f"{committee}__in": writers})
-    return (~in_confidence | Q(**{f"{committee}__in": inner})) & own
+    return (~taken_in_confidence | Q(**{f"{committee}__in": inner})) & session & own
 
 
 def can_read_item(user, item: AgendaItem) -> bool:

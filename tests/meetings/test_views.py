@@ -309,7 +309,7 @@ def test_a_revision_shows_a_reader_only_what_its_items_show():
     reference is known by its form, not by the letters anywhere in it."""
     from types import SimpleNamespace
 
-    from meetings.access import Reader
+    from meetings.access import DocumentReader
     from meetings.selectors import revision_document
 
     snapshot = {
@@ -325,12 +325,12 @@ def test_a_revision_shows_a_reader_only_what_its_items_show():
         "incidents": ["INC000000000001", "INC000000000002"],
     }  # fmt: skip
     revision = SimpleNamespace(snapshot=snapshot, meeting=SimpleNamespace(kind="main"))
-    outside = Reader(in_confidence=False, admits=lambda c: True)
+    outside = DocumentReader(in_confidence=False, admits=lambda c: True)
     document = revision_document(revision, reader=outside)
     assert document["items"][0]["actions"] == ["OPSG 25/01"]
     assert document["items"][1] == {"number": "2", "confidential": True, "withheld": True}
     assert [a["reference"] for a in document["actions_raised"]] == ["OPSG 25/01"]
     assert [r["reference"] for r in document["actions_reviewed"]] == ["OPSG 24/01"]
     assert document["incidents"] == ["INC000000000001"]
-    inside = Reader(in_confidence=True, admits=lambda c: True)
+    inside = DocumentReader(in_confidence=True, admits=lambda c: True)
     assert len(revision_document(revision, reader=inside)["actions_raised"]) == 3
