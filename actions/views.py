@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from meetings.access import (
     can_read_item,
-    can_see_meeting,
     meeting_for_user,
     visible_meetings,
     writes,
@@ -220,6 +219,12 @@ def _detail(request, action, form: OwnerUpdateForm | None):
         with_history=history_shown,
     )
     successor = action.superseded_by
+    # Which minutes it links to, where it was raised and where reviewed: one look.
+    readable = set(
+        visible_meetings(user)
+        .filter(pk__in=[action.meeting_id, *(r.meeting_id for r in detail.reviews)])
+        .values_list("pk", flat=True)
+    )
     return render(
         request,
         "actions/detail.html",
@@ -229,14 +234,10 @@ def _detail(request, action, form: OwnerUpdateForm | None):
             "form": form,
             "history_shown": history_shown,
             # Links to minutes only where the user may read them.
-            "raised_visible": action.meeting is not None and can_see_meeting(user, action.meeting),
+            "raised_visible": action.meeting_id in readable,
             "item_visible": action.item is not None and can_read_item(user, action.item),
             "successor_visible": successor is not None and can_see_action(user, successor),
-            "visible_meetings": set(
-                visible_meetings(user)
-                .filter(pk__in=[r.meeting_id for r in detail.reviews])
-                .values_list("pk", flat=True)
-            ),
+            "visible_meetings": readable,
         },
     )
 

@@ -418,9 +418,9 @@ class TestQueries:
         # OPSG (may they send an update? see the history?), its reviews they
         # may read (with meetings), the actions it superseded, its owners'
         # updates (with senders and reviews), its history (with users), its
-        # reminders, may they read the minutes it was raised in and the item
-        # it was raised under, and which reviews' minutes they may read
-        with django_assert_num_queries(16):
+        # reminders, which minutes they may read (where it was raised and
+        # where reviewed), and may they read the item it was raised under
+        with django_assert_num_queries(15):
             response = client.get(url(traffic))
         assert response.status_code == 200
         assert response.content.decode().count('<tbody class="review">') == reviews
