@@ -76,6 +76,13 @@ def forbidden_for(role: str) -> list[str]:
     return [word for word, audience in MARKERS.items() if role not in audience]
 
 
+def moved(action, meeting, update: str, target: datetime.date) -> None:
+    """The action reviewed at `meeting`, open, its target moved to `target`."""
+    action_review_record(
+        action=action, meeting=meeting, update=update, status="open", revised_target_date=target
+    )
+
+
 @pytest.fixture
 def canaries(world):
     w = world
@@ -102,24 +109,12 @@ def canaries(world):
     make_action(w, m25, text="SECAS to brief canaryconfitemaction.", owners=[w.secas], item=c25)
     r25 = make_item(m25, "3", "Tariffs canaryredtitle", classification=red)
     make_action(w, m25, text="DCC to cost canaryredaction.", item=r25, target_date=D(2019, 11, 1))
-    action_review_record(
-        action=a1,
-        meeting=m25,
-        update="The DCC reported progress.",
-        status="open",
-        revised_target_date=D(2019, 12, 31),
-    )
+    moved(a1, m25, "The DCC reported progress.", D(2019, 12, 31))
 
     m26 = make_meeting(w, number=26, date=D(2019, 10, 15), kind=Meeting.Kind.CONFIDENTIAL)
     s26 = make_item(m26, "1", "Security")
     successor = make_action(w, m26, text="DCC to replace the plan canaryconfsuccessor.", item=s26)
-    action_review_record(
-        action=a1,
-        meeting=m26,
-        update="canarysessionreview",
-        status="open",
-        revised_target_date=D(2020, 3, 17),
-    )
+    moved(a1, m26, "canarysessionreview", D(2020, 3, 17))
     action_close(
         action=a7, outcome="superseded", closed_on=D(2019, 10, 15), superseded_by=successor
     )
@@ -134,13 +129,7 @@ def canaries(world):
     make_action(
         w, m28, text="DCC to test canarydraftaction.", item=d28, target_date=D(2019, 12, 20)
     )
-    action_review_record(
-        action=a1,
-        meeting=m28,
-        update="canarydraftreview",
-        status="open",
-        revised_target_date=D(2020, 6, 23),
-    )
+    moved(a1, m28, "canarydraftreview", D(2020, 6, 23))
 
     for meeting in (m25, m26):
         meeting.refresh_from_db()
