@@ -143,13 +143,9 @@ class ModificationAdmin(admin.ModelAdmin):
     search_fields = ["reference", "title"]
 
 
-@admin.register(MinutesDocument)
-class MinutesDocumentAdmin(admin.ModelAdmin):
-    """Read-only: PDFs are made by "Export PDF" and render_minutes, and are records."""
-
-    list_display = ["meeting", "minutes_version", "minutes_status", "state", "rendered_at", "pages"]
-    list_filter = ["state", "minutes_status", "meeting__committee"]
-    list_select_related = ["meeting__committee"]
+class RecordAdmin(admin.ModelAdmin):
+    """Records the app writes itself (rendered PDFs, emails sent): shown,
+    never added, changed or deleted by hand."""
 
     def has_add_permission(self, request):
         return False
@@ -161,8 +157,17 @@ class MinutesDocumentAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(MinutesDocument)
+class MinutesDocumentAdmin(RecordAdmin):
+    """Read-only: PDFs are made by "Export PDF" and render_minutes, and are records."""
+
+    list_display = ["meeting", "minutes_version", "minutes_status", "state", "rendered_at", "pages"]
+    list_filter = ["state", "minutes_status", "meeting__committee"]
+    list_select_related = ["meeting__committee"]
+
+
 @admin.register(CirculationEmail)
-class CirculationEmailAdmin(admin.ModelAdmin):
+class CirculationEmailAdmin(RecordAdmin):
     """Read-only: who was told of each circulation, and what failed (with the
     error). `manage.py send_circulation` sends what is left."""
 
@@ -170,12 +175,3 @@ class CirculationEmailAdmin(admin.ModelAdmin):
     list_filter = ["state", "meeting__committee"]
     list_select_related = ["meeting__committee"]
     search_fields = ["recipient"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

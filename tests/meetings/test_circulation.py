@@ -22,7 +22,7 @@ from django.urls import resolve
 
 from meetings.access import can_see_meeting
 from meetings.circulation import send_circulation
-from meetings.models import CirculationEmail, Classification, Meeting, Person
+from meetings.models import CirculationEmail, Meeting, Person
 from meetings.services import (
     minutes_approve,
     minutes_circulate,
@@ -32,7 +32,7 @@ from meetings.services import (
 from meetings.tasks import CirculationFailed, send_circulation_task
 from opsg.celery import app
 from tests.actions.test_reminders import smtp_port, smtp_server  # noqa: F401 (a fixture)
-from tests.base import login, make_item, make_meeting
+from tests.base import login, make_item, make_meeting, make_named_classification
 
 pytestmark = pytest.mark.django_db
 
@@ -102,14 +102,7 @@ def test_recipients_follow_the_access_rule(draft, world):
 
 
 def test_a_member_outside_the_classification_is_not_emailed(draft, world):
-    named = Classification.objects.create(
-        label="Red",
-        colour="#cc0000",
-        audience=Classification.Audience.NAMED,
-        statement="For the people named only.",
-        effective_from=datetime.date(2018, 1, 1),
-    )
-    named.named_people.add(world.chair)
+    named = make_named_classification(world.chair)
     Meeting.objects.filter(pk=draft.pk).update(classification=named)
     draft.refresh_from_db()
     circulate(draft, world.secretary.user)
