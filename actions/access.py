@@ -36,7 +36,7 @@ from meetings.access import (
 from meetings.models import Committee, CommitteeRole, Meeting
 
 from .filters import owned_by
-from .known import review_rule
+from .known import kept_in_record, review_rule
 from .models import Action, ActionReview, FeedToken
 from .selectors import action_with_owners, reference_from_slug
 
@@ -130,10 +130,12 @@ def visible_actions(user) -> QuerySet[Action]:
         | owned_by("mine", user)
     )
     confidential = Q(confidential=True) & (Q(committee__in=inner) | Q(transferred_to__in=inner))
-    # Raised in minutes not yet circulated: the draft's writers only.
+    # Raised in minutes not yet circulated: the draft's writers only. Minutes
+    # reopened for a correction keep what readers had (Meeting.record).
     released = (
         Q(meeting__isnull=True)
         | ~Q(meeting__status=Meeting.Status.DRAFT)
+        | kept_in_record("action")
         | Q(committee__in=writers)
     )
     return Action.objects.filter((ordinary | confidential) & released)

@@ -19,8 +19,10 @@ from django.db.models import (
     Case,
     CharField,
     DateField,
+    Exists,
     F,
     IntegerField,
+    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -28,7 +30,7 @@ from django.db.models import (
 )
 
 from meetings.access import OPEN_AUDIENCES, WRITERS, in_audience, session_rule
-from meetings.models import CommitteeRole, Meeting
+from meetings.models import CommitteeRole, Meeting, MinutesRevision
 
 from .models import Action, ActionReview
 from .services import slip_summary
@@ -129,6 +131,21 @@ class KnownFigures:
         return actions
 
 
+def kept_in_record(name: str) -> Q:
+    """The row (an "action" or an "actionreview") belongs to the version readers keep while its
+    meeting's minutes are corrected (Meeting.record): it stays released
+    while the correction is a draft; what the draft adds does not."""
+    field = {"action": "kept_actions", "actionreview": "kept_reviews"}[name]
+    through = getattr(MinutesRevision, field).through
+    return Q(
+        Exists(
+            through.objects.filter(
+                minutesrevision=OuterRef("meeting__record"), **{name: OuterRef("pk")}
+            )
+        )
+    )
+
+
 def review_rule(user) -> Q:
     """Which reviews (of actions the user may see) the user may read. A review
     is part of its meeting's minutes: the committee's secretary and chair
@@ -140,7 +157,7 @@ def review_rule(user) -> Q:
     (actions.reminders)."""
     if user is not None and user.is_authenticated and user.is_staff:
         return Q()
-    released = ~Q(meeting__status=Meeting.Status.DRAFT)
+    released = ~Q(meeting__status=Meeting.Status.DRAFT) | kept_in_record("actionreview")
     if user is None or not user.is_authenticated:
         # Signed in (or addressed by email) but holding no role.
         audience = Q(meeting__classification__audience__in=OPEN_AUDIENCES)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from .models import (
@@ -64,21 +64,48 @@ def visible_meetings(user) -> QuerySet[Meeting]:
     published minutes for the audience of their classification (anyone at
     all when it may be published online). The user's roles go in as
     subqueries, so lists that span committees cost no query of their own."""
-    published = Q(status=Meeting.Status.PUBLISHED)
+    return Meeting.objects.filter(
+        _meeting_rule(
+            user,
+            published=Q(status=Meeting.Status.PUBLISHED),
+            circulated=Q(status__in=[Meeting.Status.CIRCULATED, Meeting.Status.APPROVED]),
+        )
+    )
+
+
+def visible_records(user) -> QuerySet[Meeting]:
+    """Meetings whose minutes the user may read in the version readers have:
+    the minutes themselves (`visible_meetings`), or, while approved or
+    published minutes are being corrected, the version kept for readers
+    (Meeting.record), read by the same rule as when it stood."""
+    kept = Q(record__isnull=False)
+    return Meeting.objects.filter(
+        _meeting_rule(
+            user,
+            published=Q(status=Meeting.Status.PUBLISHED)
+            | (kept & Q(record__previous_status=Meeting.Status.PUBLISHED)),
+            circulated=Q(status__in=[Meeting.Status.CIRCULATED, Meeting.Status.APPROVED])
+            | (kept & Q(record__previous_status=Meeting.Status.APPROVED)),
+        )
+    )
+
+
+def _meeting_rule(user, *, published: Q, circulated: Q) -> Q:
+    """visible_meetings' rule, given which minutes count as published and
+    which as circulated to members."""
     online = published & Q(classification__may_be_published=True)
     if not user.is_authenticated:
-        return Meeting.objects.filter(online)
+        return online
     if user.is_staff:
-        return Meeting.objects.all()
+        return Q()
     roles = CommitteeRole.objects.filter(person__user=user)
     writers = roles.filter(role__in=WRITERS).values("committee")
     members = roles.filter(role=Role.MEMBER).values("committee")
     audience = in_audience(user, "classification", "committee")
-    circulated = Q(
-        status__in=[Meeting.Status.CIRCULATED, Meeting.Status.APPROVED], committee__in=members
-    )
-    return Meeting.objects.filter(
-        Q(committee__in=writers) | ((circulated | published) & audience) | online
+    return (
+        Q(committee__in=writers)
+        | (((circulated & Q(committee__in=members)) | published) & audience)
+        | online
     )
 
 
@@ -98,8 +125,9 @@ def in_audience(user, classification: str, committee: str) -> Q:
 
 def public_meetings() -> QuerySet[Meeting]:
     """What anyone may read without signing in: published minutes whose
-    classification lets them go online."""
-    return visible_meetings(AnonymousUser())
+    classification lets them go online, in the version published (kept
+    online while a correction is drafted)."""
+    return visible_records(AnonymousUser())
 
 
 def reads_in_confidence(user, committee: Committee) -> bool:
@@ -319,12 +347,29 @@ def meeting_for_user(
     return meeting
 
 
+def record_for_user(user, code: str, number: int) -> Meeting:
+    """The minutes at a members' address, for reading: the meeting when the
+    user may read its minutes as they are (`live` True); else, while they
+    are being corrected, the meeting whose kept version (Meeting.record)
+    the user may read (`live` False, the views serve that version); else 404."""
+    live = visible_meetings(user).filter(pk=OuterRef("pk"))
+    try:
+        return (
+            visible_records(user)
+            .select_related("committee", "classification", "record")
+            .annotate(live=Exists(live))
+            .get(committee__code__iexact=code, number=number)
+        )
+    except Meeting.DoesNotExist:
+        raise Http404("No such meeting.") from None
+
+
 def published_meeting(code: str, number: int) -> Meeting:
     """A meeting on the public page: published minutes anyone may read, else 404."""
     try:
         return (
             public_meetings()
-            .select_related("committee", "classification")
+            .select_related("committee", "classification", "record")
             .get(committee__code__iexact=code, number=number)
         )
     except Meeting.DoesNotExist:

@@ -198,6 +198,12 @@ class Meeting(models.Model):
     # Bumped by every service that edits the minutes; a form carries the
     # version it was drawn from, so a second editor's stale save is refused.
     version = models.PositiveIntegerField(default=1)
+    # While approved or published minutes are being corrected: the revision
+    # that keeps the version readers had, served to them (page, JSON, PDF,
+    # decisions) until the correction reaches the same state again.
+    record = models.ForeignKey(
+        "MinutesRevision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     history = HistoricalRecords()
 
@@ -252,6 +258,12 @@ class Meeting(models.Model):
     @property
     def is_final(self) -> bool:
         return self.is_frozen
+
+    @property
+    def in_correction(self) -> bool:
+        """Approved or published minutes reopened for a correction, whose
+        earlier version readers keep meanwhile (`record`)."""
+        return self.record_id is not None
 
     def check_writable(self) -> None:
         """Refuse a change to minutes that are approved (services call this first)."""
@@ -448,6 +460,14 @@ class MinutesRevision(models.Model):
     reason = models.TextField()
     previous_status = models.CharField(max_length=16, choices=Meeting.Status.choices)
     snapshot = models.JSONField(help_text="The minutes as they stood before the correction.")
+    # Meeting.version of the minutes kept: their issued PDF is the one of that version.
+    version = models.PositiveIntegerField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    # The actions raised and the reviews recorded in the version kept: they
+    # stay readable while the correction is a draft (actions.access);
+    # what the correction adds waits for its circulation.
+    kept_actions = models.ManyToManyField("actions.Action", blank=True, related_name="+")
+    kept_reviews = models.ManyToManyField("actions.ActionReview", blank=True, related_name="+")
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -3,11 +3,13 @@ prefetches, so the page, the JSON document and the PDF share one query plan."""
 
 import datetime
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page
 from django.db.models import CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from actions.models import Action, ActionOwner, ActionReview, user_name
@@ -17,12 +19,15 @@ from opsg.history import FieldChange, describe
 from opsg.pagination import paginate
 
 from .access import (
+    EVERYTHING,
     Reader,
     public_meetings,
+    reader_for,
     reads_in_confidence,
     visible_decisions,
     visible_items,
     visible_meetings,
+    visible_records,
     writes,
 )
 from .markdown import INCIDENT_MENTION
@@ -114,7 +119,10 @@ def minutes_for_meeting(meeting: Meeting) -> Meeting:
         )
     )
     return (
-        Meeting.objects.select_related("committee", "classification", "approved_at_meeting")
+        Meeting.objects.select_related(
+            "committee", "classification", "approved_at_meeting", "record"
+        )
+        .defer("record__snapshot")
         .prefetch_related(
             Prefetch(
                 "attendance",
@@ -323,14 +331,42 @@ def minutes_document(meeting: Meeting, *, reader: Reader) -> dict:
 
 
 def revision_document(revision, *, reader: Reader) -> dict:
-    """A revision's stored snapshot (minutes_document as it stood), with
-    items taken in confidence withheld from those who may not read them,
-    and items classified apart shown to the writers only."""
-    document = revision.snapshot
+    """A revision's stored snapshot (minutes_document as it stood), as
+    `stored_document` lets `reader` read it."""
+    return stored_document(revision.snapshot, reader=reader)
+
+
+@dataclass
+class RevisionVersions:
+    before: dict  # the minutes as they stood before the revision
+    after: dict  # as the next revision kept them, or as they are now
+    later: object  # that next revision, or None for the minutes now
+
+
+def revision_versions(meeting: Meeting, revision, *, reader: Reader) -> RevisionVersions:
+    """The two versions a revision's page compares, each as `reader` may
+    read it (`stored_document`, the same for both, so nothing withheld
+    shows as a change)."""
+    later = meeting.revisions.filter(number__gt=revision.number).order_by("number").first()
+    if later is not None:
+        after = later.snapshot
+    else:
+        after = minutes_document(meeting, reader=EVERYTHING)
+    return RevisionVersions(
+        before=stored_document(revision.snapshot, reader=reader),
+        after=stored_document(after, reader=reader),
+        later=later,
+    )
+
+
+def stored_document(document: dict, *, reader: Reader) -> dict:
+    """A minutes document as stored (`minutes_document` read by EVERYTHING),
+    with items taken in confidence withheld from those who may not read
+    them, and items classified apart shown to the writers only (a stored
+    document names a classification by its label alone)."""
     if reader.writes:
         return document
-    kind = document.get("kind", revision.meeting.kind)
-    whole_session = kind == Meeting.Kind.CONFIDENTIAL
+    whole_session = document.get("kind") == Meeting.Kind.CONFIDENTIAL
 
     def withheld(item: dict) -> bool:
         # The snapshot names an item's classification by label only: shown to writers alone.
@@ -409,28 +445,54 @@ def _issued() -> QuerySet[MinutesDocument]:
 
 def published_minutes() -> QuerySet[Meeting]:
     """The public page's list: minutes anyone may read, newest first, each
-    knowing whether its PDF has been issued."""
+    knowing whether its PDF has been issued (for the version kept online,
+    while they are being corrected)."""
     return (
         public_meetings()
-        .select_related("committee", "classification")
+        .select_related("committee", "classification", "record")
         .annotate(
             has_pdf=Exists(
-                _issued().filter(meeting=OuterRef("pk"), minutes_version=OuterRef("version"))
+                _issued().filter(
+                    meeting=OuterRef("pk"),
+                    minutes_version=Coalesce(OuterRef("record__version"), OuterRef("version")),
+                )
             )
         )
         .order_by("-date", "committee__code", "-number")
     )
 
 
-def published_pdf(meeting: Meeting) -> MinutesDocument | None:
-    """The PDF issued with the minutes' current published version, if any."""
+def issued_pdf(meeting: Meeting) -> MinutesDocument | None:
+    """The PDF of the version readers have: issued with the minutes'
+    current version; while they are being corrected, the kept version's
+    (Meeting.record)."""
+    record = meeting.record
+    status, version = (
+        (meeting.status, meeting.version)
+        if record is None
+        else (record.previous_status, record.version)
+    )
     return (
-        _issued()
-        .filter(meeting=meeting, minutes_version=meeting.version)
+        MinutesDocument.objects.filter(
+            meeting=meeting,
+            state=MinutesDocument.State.DONE,
+            minutes_status=status,
+            minutes_version=version,
+        )
         .select_related("meeting__committee")
         .order_by("-pk")
         .first()
     )
+
+
+def record_document(meeting: Meeting, *, reader: Reader) -> dict:
+    """The version kept for readers while the minutes are being corrected
+    (Meeting.record), as `reader` may read it: the JSON document of
+    `minutes_document`'s shape, with `correction_in_progress`."""
+    return {
+        **revision_document(meeting.record, reader=reader),
+        "correction_in_progress": True,
+    }
 
 
 def minutes_pdf_current(meeting: Meeting, source=None) -> MinutesDocument | None:
@@ -510,18 +572,129 @@ def minutes_pdf_status(meeting: Meeting) -> PdfStatus:
 @dataclass
 class DecisionRegister:
     filterset: "DecisionFilter"
-    decisions: QuerySet[Decision]
+    decisions: "Sequence[Decision | KeptDecision]"
+
+
+@dataclass(frozen=True)
+class KeptItem:
+    meeting: Meeting
+    number: str
+    title: str
+
+
+@dataclass(frozen=True)
+class KeptDecision:
+    """A decision as the version readers keep while its minutes are being
+    corrected (Meeting.record) records it: the register shows it in place of
+    the draft's to those who may not read the draft."""
+
+    item: KeptItem
+    verb: str
+    text: str
+    points: list
+    first_point_number: int = 1
+    pk: None = None
 
 
 def decision_register(user, data) -> DecisionRegister:
     """Every decision the user may read (access.visible_decisions), filtered
-    by the query string, newest first."""
+    by the query string, newest first; of minutes being corrected that the
+    user may read only as kept (access.visible_records), the kept version's."""
     from .filters import DecisionFilter
 
     decisions = visible_decisions(user).select_related("item__meeting__committee")
-    committees = Committee.objects.filter(meetings__in=visible_meetings(user)).distinct()
+    committees = Committee.objects.filter(meetings__in=visible_records(user)).distinct()
     filterset = DecisionFilter(data, queryset=decisions, committees=committees.order_by("code"))
-    return DecisionRegister(filterset=filterset, decisions=filterset.qs)
+    rows = filterset.qs
+    if not filterset.is_valid():
+        return DecisionRegister(filterset=filterset, decisions=rows)
+    blocks = [
+        (_rows_before(rows, meeting, date), kept)
+        for meeting, date, kept in _kept_decisions(user, filterset.form.cleaned_data)
+    ]
+    return DecisionRegister(filterset=filterset, decisions=_Merged(rows, blocks))
+
+
+def _kept_decisions(user, wanted: dict) -> list[tuple[Meeting, datetime.date, list]]:
+    """The kept versions' decisions the register's filters select, by
+    meeting, newest first: the few minutes under correction that the user
+    reads only as kept."""
+    kept = (
+        visible_records(user)
+        .filter(record__isnull=False)
+        .exclude(pk__in=visible_meetings(user).values("pk"))
+        .select_related("committee", "record")
+    )
+    if wanted.get("committee"):
+        kept = kept.filter(committee=wanted["committee"])
+    text = (wanted.get("q") or "").strip().lower()
+    found = []
+    for meeting in kept:
+        document = record_document(meeting, reader=reader_for(user, meeting.committee))
+        date = datetime.date.fromisoformat(document["date"])
+        if (wanted.get("date_from") and date < wanted["date_from"]) or (
+            wanted.get("date_to") and date > wanted["date_to"]
+        ):
+            continue
+        item_decisions = [
+            KeptDecision(
+                item=KeptItem(meeting=meeting, number=item["number"], title=item["title"]),
+                verb=decision["verb"],
+                text=decision["text"],
+                points=decision["points"],
+            )
+            for item in document["items"]
+            if not item.get("withheld")
+            for decision in item.get("decisions", [])
+        ]
+        chosen = [
+            d
+            for d in item_decisions
+            if (not wanted.get("verb") or d.verb == wanted["verb"])
+            and (not text or text in d.text.lower() or text in json.dumps(d.points).lower())
+        ]
+        if chosen:
+            found.append((meeting, date, chosen))
+    return sorted(found, key=lambda f: (f[1], f[0].pk), reverse=True)
+
+
+def _rows_before(rows: QuerySet[Decision], meeting: Meeting, date: datetime.date) -> int:
+    """How many of the register's rows come before `meeting`'s (newest first)."""
+    return rows.filter(
+        Q(item__meeting__date__gt=date) | Q(item__meeting__date=date, item__meeting__gt=meeting)
+    ).count()
+
+
+class _Merged(Sequence):
+    """The register's rows, paged in the database, with the kept versions'
+    decisions set in among them: `blocks` are (rows before it, its
+    decisions), in order."""
+
+    def __init__(self, rows: QuerySet, blocks: list[tuple[int, list]]):
+        self.rows, self.blocks = rows, blocks
+        self._length = None
+
+    def __len__(self) -> int:
+        if self._length is None:
+            self._length = self.rows.count() + sum(len(kept) for _, kept in self.blocks)
+        return self._length
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, len(self) if index.stop is None else index.stop
+        found, at, taken = [], 0, 0  # at: merged position; taken: rows before it
+        for before, kept in [*self.blocks, (None, [])]:
+            run = None if before is None else before - taken
+            end = stop if run is None else at + run
+            if start < end and at < stop:
+                first, last = max(start, at) - at, min(stop, end) - at
+                found += list(self.rows[taken + first : taken + last])
+            if run is not None:
+                at, taken = at + run, before
+                found += kept[max(start - at, 0) : max(stop - at, 0)]
+                at += len(kept)
+        return found
 
 
 def modification_mentions(user, modification: Modification) -> dict:

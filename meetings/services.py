@@ -97,6 +97,8 @@ def minutes_approve(*, meeting: Meeting, at_meeting: Meeting | None, by) -> Meet
     meeting.approved_at = timezone.now()
     meeting.approved_by = by
     meeting.approved_at_meeting = at_meeting
+    if meeting.record is not None and meeting.record.previous_status == Meeting.Status.APPROVED:
+        meeting.record = None  # readers now have the corrected minutes
     _save_by(meeting, by)
     if at_meeting is not None and not at_meeting.is_frozen:
         item = at_meeting.items.filter(standing=AgendaItem.Standing.PREVIOUS_MINUTES).first()
@@ -114,6 +116,7 @@ def minutes_publish(*, meeting: Meeting, by) -> Meeting:
     meeting.status = Meeting.Status.PUBLISHED
     meeting.published_at = timezone.now()
     meeting.published_by = by
+    meeting.record = None  # the corrected minutes replace the version kept online
     _save_by(meeting, by)
     return meeting
 
@@ -473,7 +476,10 @@ def decision_delete(*, decision: Decision) -> None:
 def minutes_revise(*, meeting: Meeting, reason: str, by) -> MinutesRevision:
     """Open approved minutes for a correction. The text as approved is kept as
     a revision with the reason; the minutes go back to draft and must be
-    circulated and approved again."""
+    circulated and approved (and published) again. Meanwhile readers keep
+    the version they had: the revision is the meeting's `record`, served in
+    its place (with its PDF, its decisions, its actions and reviews) until
+    the correction reaches the same state."""
     from .access import EVERYTHING
     from .selectors import minutes_document
 
@@ -488,14 +494,22 @@ def minutes_revise(*, meeting: Meeting, reason: str, by) -> MinutesRevision:
         reason=reason.strip(),
         previous_status=meeting.status,
         snapshot=minutes_document(meeting, reader=EVERYTHING),
+        version=meeting.version,
+        published_at=meeting.published_at,
         created_at=timezone.now(),
         created_by=by,
     )
+    revision.kept_actions.set(meeting.actions_raised.all())
+    revision.kept_reviews.set(meeting.action_reviews.all())
     _advance(meeting, None)
     meeting.status = Meeting.Status.DRAFT
     meeting.circulated_at = meeting.circulated_by = None
     meeting.approved_at = meeting.approved_by = meeting.approved_at_meeting = None
     meeting.published_at = meeting.published_by = None
+    # Corrected again before an earlier correction was published: readers
+    # keep the version they have, not the unpublished one in between.
+    if meeting.record is None or revision.previous_status == Meeting.Status.PUBLISHED:
+        meeting.record = revision
     _save_by(meeting, by)
     return revision
 

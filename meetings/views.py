@@ -16,8 +16,8 @@ from incidents.services import incident_review_delete, incident_review_save
 from opsg.concurrency import EditConflict
 from opsg.pagination import page_range, paginate
 
+from . import changes, selectors, services
 from . import search as search_service
-from . import selectors, services
 from .access import (
     action_in,
     attendance_in,
@@ -35,6 +35,7 @@ from .access import (
     published_meeting,
     readable_item_in,
     reader_for,
+    record_for_user,
     revision_in,
     visible_meetings,
 )
@@ -94,7 +95,9 @@ def committee_detail(request, code):
 
 @require_GET
 def minutes(request, code, number):
-    meeting = meeting_for_user(request.user, code, number)
+    meeting = record_for_user(request.user, code, number)
+    if not meeting.live:
+        return _record_page(request, meeting, reader_for(request.user, meeting.committee))
     page = selectors.minutes_page(meeting, reader=reader_for(request.user, meeting.committee))
     meeting = page["meeting"]
     return render(
@@ -110,12 +113,28 @@ def minutes(request, code, number):
     )
 
 
+def _record_page(request, meeting: Meeting, reader, *, public: bool = False):
+    """The version readers keep while the minutes are being corrected."""
+    return render(
+        request,
+        "meetings/record.html",
+        {
+            "meeting": meeting,
+            "doc": selectors.record_document(meeting, reader=reader),
+            "pdf": selectors.issued_pdf(meeting),
+            "public": public,
+        },
+    )
+
+
 @require_GET
 def minutes_json(request, code, number):
-    meeting = meeting_for_user(request.user, code, number)
-    document = selectors.minutes_document(
-        meeting, reader=reader_for(request.user, meeting.committee)
-    )
+    meeting = record_for_user(request.user, code, number)
+    reader = reader_for(request.user, meeting.committee)
+    if meeting.live:
+        document = selectors.minutes_document(meeting, reader=reader)
+    else:
+        document = selectors.record_document(meeting, reader=reader)
     return JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})
 
 
@@ -123,8 +142,15 @@ def minutes_json(request, code, number):
 @login_required
 def minutes_pdf(request, code, number):
     """The stored PDF of the minutes as they are now. While there is none, the
-    PDF page, which shows a render under way or offers to start one."""
-    meeting = meeting_for_user(request.user, code, number)
+    PDF page, which shows a render under way or offers to start one. To a
+    reader of the version kept during a correction, that version's PDF."""
+    meeting = record_for_user(request.user, code, number)
+    if not meeting.live:
+        response = _pdf_download(selectors.issued_pdf(meeting))
+        if response is None:
+            messages.error(request, "No PDF of this version of the minutes is stored.")
+            return redirect("minutes", meeting.committee.code, meeting.number)
+        return response
     document = selectors.minutes_pdf_current(meeting)
     response = _pdf_download(document)
     if response is None:
@@ -187,16 +213,18 @@ def published(request):
 @require_GET
 def published_detail(request, code, number):
     meeting = published_meeting(code, number)
+    if meeting.status != Meeting.Status.PUBLISHED:  # being corrected: the version published
+        return _record_page(request, meeting, print_reader(meeting), public=True)
     # The published version, as its public PDF prints it, whoever is signed in.
     page = selectors.minutes_page(meeting, reader=print_reader(meeting))
-    context = {**page, "public": True, "public_pdf": selectors.published_pdf(meeting)}
+    context = {**page, "public": True, "public_pdf": selectors.issued_pdf(meeting)}
     return render(request, "meetings/minutes.html", context)
 
 
 @login_not_required
 @require_GET
 def published_pdf(request, code, number):
-    response = _pdf_download(selectors.published_pdf(published_meeting(code, number)))
+    response = _pdf_download(selectors.issued_pdf(published_meeting(code, number)))
     if response is None:
         raise Http404("No PDF of these minutes has been issued yet.")
     return response
@@ -667,10 +695,11 @@ def minutes_transition(request, code, number, step):
             revision = services.minutes_revise(
                 meeting=meeting, reason=form.cleaned_data["reason"], by=request.user
             )
+            kept = meeting.record.get_previous_status_display().lower()
             messages.success(
                 request,
                 f"Revision {revision.number} recorded; the minutes are a draft again for the "
-                "correction.",
+                f"correction. Readers keep the {kept} version until the correction is {kept}.",
             )
         else:
             raise Http404("No such step.")
@@ -682,15 +711,24 @@ def minutes_transition(request, code, number, step):
 
 @require_GET
 def revision_detail(request, code, number, revision):
+    """The minutes as they stood before a correction, and what the
+    correction changed: compared with the next revision's text, or with the
+    minutes as they are now."""
     meeting = meeting_for_user(request.user, code, number)
     found = revision_in(meeting, revision)
-    document = selectors.revision_document(
-        found, reader=reader_for(request.user, meeting.committee)
+    versions = selectors.revision_versions(
+        meeting, found, reader=reader_for(request.user, meeting.committee)
     )
     return render(
         request,
         "meetings/revision.html",
-        {"meeting": meeting, "revision": found, "doc": document},
+        {
+            "meeting": meeting,
+            "revision": found,
+            "doc": versions.before,
+            "later": versions.later,
+            "changes": changes.compare(versions.before, versions.after),
+        },
     )
 
 

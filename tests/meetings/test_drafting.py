@@ -505,9 +505,9 @@ def test_minutes_page_query_count_holds(client, world, items):
     login(client, "member")
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url(meeting)).status_code == 200
-    # session, user, meeting (access), may the member see it (visible_meetings),
-    # member's roles, meeting again (selector), attendance, items, decisions,
+    # session, user, meeting (access: the minutes or the version kept during a
+    # correction, and which, in one query), member's roles, meeting again (selector), attendance, items, decisions,
     # actions, owners, incident reviews, reviews, next meetings, revisions,
     # which items the member may read (item_content_rule, one query for all),
     # known incident numbers, known modifications
-    assert len(queries) == 18, "\n".join(q["sql"] for q in queries.captured_queries)
+    assert len(queries) == 17, "\n".join(q["sql"] for q in queries.captured_queries)
