@@ -60,11 +60,15 @@ def committees_for_user(user) -> QuerySet[Committee]:
 
 
 def meetings_for_committee(user, committee: Committee) -> QuerySet[Meeting]:
-    """Meetings of a committee the user may see (access.visible_meetings), newest first."""
+    """Meetings of a committee whose minutes the user may read, as they are
+    or as kept during a correction (access.visible_records), newest first;
+    `live`: the user reads them as they are."""
     return (
-        visible_meetings(user)
+        visible_records(user)
         .filter(committee=committee)
-        .select_related("committee", "classification")
+        .select_related("committee", "classification", "record")
+        .defer("record__snapshot")
+        .annotate(live=Exists(visible_meetings(user).filter(pk=OuterRef("pk"))))
         .order_by("-number")
     )
 

@@ -1,0 +1,255 @@
+"""A correction of approved or published minutes never takes them offline:
+readers keep the version they had (Meeting.record), with its decisions, its
+PDF, its actions and reviews, until the correction reaches the same state;
+the writers see "correction in progress"; the revision's page shows what
+the correction changed, attendance and Actions Outstanding included."""
+
+import datetime
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from actions.models import Action, ActionReview
+from actions.services import action_review_record
+from meetings.models import Attendance, Decision, Meeting, MinutesDocument
+from meetings.services import (
+    decision_save,
+    item_update,
+    minutes_approve,
+    minutes_circulate,
+    minutes_publish,
+    minutes_revise,
+)
+from tests.base import login, make_action, make_item, make_meeting
+
+pytestmark = pytest.mark.django_db
+
+MEMBERS = "/committees/OPSG/meetings/25/"
+PUBLIC = "/published/OPSG/25/"
+OLD = "kept-published-wording"
+NEW = "draft-correction-wording"
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _publish(world, meeting):
+    minutes_circulate(meeting=meeting, by=world.secretary.user)
+    minutes_approve(meeting=meeting, at_meeting=None, by=world.chair.user)
+    return minutes_publish(meeting=meeting, by=world.chair.user)
+
+
+def _issue_pdf(meeting, content=b"%PDF-1.4 the published minutes"):
+    """The PDF issued with the published version, as a finished render stores it."""
+    document = MinutesDocument(
+        meeting=meeting,
+        minutes_version=meeting.version,
+        minutes_status=meeting.status,
+        source_sha256="a" * 64,
+        state=MinutesDocument.State.DONE,
+        sha256="b" * 64,
+        requested_at=timezone.now(),
+        rendered_at=timezone.now(),
+    )
+    document.file.save("issued.pdf", ContentFile(content), save=False)
+    document.save()
+    return document
+
+
+@pytest.fixture
+def published(world, media):
+    """OPSG 25, published online, its PDF issued, then opened for a
+    correction that changes an item and adds a decision and an action."""
+    meeting = make_meeting(world)
+    Attendance.objects.create(
+        meeting=meeting, person=world.member, section="member", category="Large Supplier"
+    )
+    item = make_item(meeting, "3", "Incident report", narrative=f"The {OLD}.")
+    decision_save(item=item, verb="NOTED", text=f"the {OLD} report.", points=[])
+    action = make_action(world, meeting, text="DCC to report on the incident.", item=item)
+    earlier = make_action(world, make_meeting(world, number=24, date=datetime.date(2019, 9, 1)))
+    Meeting.objects.filter(number=24).update(status="circulated", circulated_at=timezone.now())
+    action_review_record(action=earlier, meeting=meeting, update=f"{OLD} update.", status="open")
+    meeting = _publish(world, meeting)
+    _issue_pdf(meeting)
+    minutes_revise(meeting=meeting, reason="Item 3 misquotes the report", by=world.chair.user)
+    item_update(item=item, expected_version=None, narrative=f"The {NEW}.")
+    decision_save(item=item, verb="AGREED", text=f"the {NEW} decision.", points=[])
+    added = make_action(world, meeting, text=f"SECAS to {NEW}.", item=item)
+    review = ActionReview.objects.get(action=earlier, meeting=meeting)
+    action_review_record(
+        action=earlier, meeting=meeting, update=f"{NEW} update.", status="open", order=review.order
+    )
+    Attendance.objects.filter(meeting=meeting).update(category="Small Supplier")
+    meeting.refresh_from_db()
+    return {"meeting": meeting, "item": item, "action": action, "added": added}
+
+
+def _text(response) -> str:
+    if hasattr(response, "streaming_content"):
+        return b"".join(response.streaming_content).decode(errors="replace")
+    return response.content.decode()
+
+
+def test_a_correction_keeps_the_published_minutes_on_the_public_page(client, published):
+    assert published["meeting"].status == "draft"
+    listing = _text(client.get("/published/"))
+    assert "/published/OPSG/25/" in listing and "minutes.pdf" in listing
+    page = client.get(PUBLIC)
+    assert page.status_code == 200
+    body = _text(page)
+    assert OLD in body and NEW not in body
+    assert "A correction of these minutes is in progress" in body
+    pdf = client.get(PUBLIC + "minutes.pdf")
+    assert pdf.status_code == 200 and "the published minutes" in _text(pdf)
+
+
+def test_a_correction_keeps_the_published_minutes_for_members(client, published):
+    login(client, "member")
+    body = _text(client.get(MEMBERS))
+    assert OLD in body and NEW not in body
+    document = client.get(MEMBERS + "minutes.json").json()
+    assert document["correction_in_progress"] is True
+    assert OLD in document["items"][0]["narrative"] and NEW not in str(document)
+    assert "the published minutes" in _text(client.get(MEMBERS + "minutes.pdf"))
+
+
+def test_a_correction_keeps_the_published_decisions_in_the_register(client, published):
+    login(client, "member")
+    body = _text(client.get("/decisions/"))
+    assert f"the {OLD} report." in body and NEW not in body
+    assert f"the {OLD} report." in _text(client.get("/decisions/?verb=NOTED&q=kept"))
+    assert OLD not in _text(client.get("/decisions/?verb=AGREED"))
+    # The writers read the draft's decisions, as ever.
+    login(client, "secretary")
+    body = _text(client.get("/decisions/"))
+    assert f"the {NEW} decision." in body
+
+
+def test_the_published_version_actions_stay_while_the_draft_adds_wait(client, published):
+    login(client, "member")
+    log = _text(client.get("/actions/"))
+    assert published["action"].reference in log
+    assert published["added"].reference not in log
+    # The review the published minutes recorded stays readable; the draft's edit is the live row.
+    assert client.get(f"/actions/{published['action'].slug}/").status_code == 200
+    assert client.get(f"/actions/{published['added'].slug}/").status_code == 404
+
+
+def test_writers_see_the_correction_in_progress(client, published):
+    login(client, "secretary")
+    body = _text(client.get(MEMBERS))
+    assert NEW in body and "Correction in progress" in body
+    assert "/revisions/1/" in body
+
+
+def test_the_revision_page_shows_what_changed(client, published):
+    login(client, "member")
+    # The member may not read the draft: its revision page is the draft's, not theirs.
+    assert client.get(MEMBERS + "revisions/1/").status_code == 404
+    login(client, "secretary")
+    body = _text(client.get(MEMBERS + "revisions/1/"))
+    assert "What changed" in body
+    assert f"Taken out: </span>The {OLD}." in body and f"Put in: </span>The {NEW}." in body
+    # Attendance and the Actions Outstanding table are compared too.
+    assert "Member: Large Supplier – Mia Member" in body
+    assert "Member: Small Supplier – Mia Member" in body
+    assert f"Put in: </span>  {NEW} update." in body
+
+
+def test_republishing_replaces_the_version_kept(client, published, world):
+    meeting = published["meeting"]
+    minutes_circulate(meeting=meeting, by=world.secretary.user)
+    login(client, "member")
+    assert NEW in _text(client.get(MEMBERS))  # the circulated correction, for members
+    assert OLD in _text(client.get(PUBLIC))  # the public keeps the published version
+    minutes_approve(meeting=meeting, at_meeting=None, by=world.chair.user)
+    assert Meeting.objects.get(pk=meeting.pk).record_id is not None
+    assert OLD in _text(client.get(PUBLIC))
+    minutes_publish(meeting=meeting, by=world.chair.user)
+    meeting.refresh_from_db()
+    assert meeting.record is None
+    body = _text(client.get(PUBLIC))
+    assert NEW in body and "is in progress" not in body
+    assert published["added"].reference in _text(client.get("/actions/"))
+
+
+def test_a_second_correction_keeps_the_version_published(client, published, world):
+    meeting = published["meeting"]
+    first = meeting.record
+    minutes_circulate(meeting=meeting, by=world.secretary.user)
+    minutes_approve(meeting=meeting, at_meeting=None, by=world.chair.user)
+    minutes_revise(meeting=meeting, reason="One more typo", by=world.chair.user)
+    meeting.refresh_from_db()
+    assert meeting.record == first
+    assert OLD in _text(client.get(PUBLIC))
+
+
+def test_correcting_approved_minutes_keeps_them_for_members(client, world):
+    meeting = make_meeting(world, classification=world.amber)
+    item = make_item(meeting, "1", "Minutes", narrative=OLD)
+    minutes_circulate(meeting=meeting, by=world.secretary.user)
+    minutes_approve(meeting=meeting, at_meeting=None, by=world.chair.user)
+    minutes_revise(meeting=meeting, reason="Typo", by=world.chair.user)
+    item_update(item=item, expected_version=None, narrative=NEW)
+    login(client, "member")
+    body = _text(client.get(MEMBERS))
+    assert OLD in body and NEW not in body
+    assert "version approved" in body
+    # Nothing of it was ever public.
+    client.logout()
+    assert client.get(PUBLIC).status_code == 404
+    minutes_circulate(meeting=meeting, by=world.secretary.user)
+    minutes_approve(meeting=meeting, at_meeting=None, by=world.chair.user)
+    assert Meeting.objects.get(pk=meeting.pk).record is None
+
+
+def test_the_kept_version_withholds_what_a_reader_may_not_read(client, world, media, observer):
+    meeting = make_meeting(world)
+    make_item(meeting, "1", "Open item", narrative="open-words")
+    make_item(meeting, "2", "Secret item", narrative="conf-words", confidential=True)
+    meeting = _publish(world, meeting)
+    minutes_revise(meeting=meeting, reason="Typo", by=world.chair.user)
+    for who, sees_confidential in (("member", True), ("observer", False), (None, False)):
+        client.logout()
+        if who:
+            login(client, who)
+        body = _text(client.get(MEMBERS if who else PUBLIC))
+        assert "open-words" in body
+        assert ("conf-words" in body) is sees_confidential, who
+
+
+@pytest.mark.parametrize("count", [3, 300])
+def test_the_register_with_a_correction_holds_its_query_count(client, published, world, count):
+    item = published["item"]
+    meeting = make_meeting(world, number=30, date=datetime.date(2020, 1, 1))
+    other = make_item(meeting, "1", "Other")
+    Decision.objects.bulk_create(
+        [Decision(item=other, verb="NOTED", text=f"decision {n}", order=n) for n in range(count)]
+    )
+    Meeting.objects.filter(pk=meeting.pk).update(status="circulated", circulated_at=timezone.now())
+    assert item.meeting.record_id is not None
+    login(client, "member")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/decisions/?page=2" if count > 50 else "/decisions/")
+    assert response.status_code == 200
+    # The register's six, then per minutes under correction: their reader's
+    # roles and the rows before them.
+    assert len(queries) <= 9, "\n".join(q["sql"] for q in queries.captured_queries)
+
+
+def test_the_register_places_the_kept_decisions_by_their_meeting(client, published, world):
+    later = make_meeting(world, number=26, date=datetime.date(2019, 11, 1))
+    earlier = Meeting.objects.get(number=24)
+    for meeting, text in ((later, "later-decision"), (earlier, "earlier-decision")):
+        decision_save(item=make_item(meeting, "1", "Item"), verb="NOTED", text=text, points=[])
+    Meeting.objects.filter(number=26).update(status="circulated", circulated_at=timezone.now())
+    login(client, "member")
+    body = _text(client.get("/decisions/"))
+    assert body.index("later-decision") < body.index(OLD) < body.index("earlier-decision")
+    assert Action.objects.filter(meeting__number=25).count() == 2
