@@ -9,6 +9,7 @@ import itertools
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
 
 from actions.access import can_see_action, can_see_review, visible_actions, visible_reviews
 from actions.models import ActionReview
@@ -17,10 +18,13 @@ from meetings.access import (
     can_read_item,
     can_see_meeting,
     reader_for,
+    record_for_user,
     visible_items,
     visible_meetings,
+    visible_records,
 )
 from meetings.models import CommitteeRole, Meeting
+from meetings.services import minutes_revise
 from tests.base import (
     make_action,
     make_item,
@@ -31,7 +35,16 @@ from tests.base import (
 
 pytestmark = pytest.mark.django_db
 
-STATES = ["draft", "circulated", "approved", "published"]
+# "correcting …": approved or published minutes reopened for a correction
+# (Meeting.record keeps what readers had), the correction raising an action.
+STATES = [
+    "draft",
+    "circulated",
+    "approved",
+    "published",
+    "correcting approved",
+    "correcting published",
+]
 KINDS = [Meeting.Kind.MAIN, Meeting.Kind.CONFIDENTIAL]
 
 
@@ -71,7 +84,12 @@ def matrix(world, staff):
             "approved": dict(circulated_at=now, approved_at=now),
             "published": dict(circulated_at=now, approved_at=now, published_at=now),
         }
-        Meeting.objects.filter(pk=meeting.pk).update(status=state, **stamps.get(state, {}))
+        status = state.removeprefix("correcting ")
+        Meeting.objects.filter(pk=meeting.pk).update(status=status, **stamps.get(status, {}))
+        if state.startswith("correcting"):
+            meeting.refresh_from_db()
+            minutes_revise(meeting=meeting, reason="A correction.", by=w.chair.user)
+            make_action(w, meeting, text="Raised by the correction", item=plain)
     users = [AnonymousUser(), staff, w.outsider.user, observer.user]
     users += [p.user for p in (w.secretary, w.chair, w.member, w.owner)]
     return users
@@ -84,6 +102,13 @@ def _user(user):
     return type(user).objects.get(pk=user.pk)
 
 
+def can_read_record(user, meeting) -> bool:
+    try:
+        return record_for_user(user, meeting.committee.code, meeting.number) == meeting
+    except Http404:
+        return False
+
+
 def test_meetings_items_actions_and_reviews_agree_with_their_querysets(matrix):
     from actions.models import Action
     from meetings.models import AgendaItem
@@ -91,6 +116,7 @@ def test_meetings_items_actions_and_reviews_agree_with_their_querysets(matrix):
     problems = []
     kinds = [
         ("meeting", Meeting.objects.all(), visible_meetings, can_see_meeting),
+        ("record", Meeting.objects.select_related("committee"), visible_records, can_read_record),
         ("item", AgendaItem.objects.all(), visible_items, can_read_item),
         ("action", Action.objects.all(), visible_actions, can_see_action),
         ("review", ActionReview.objects.all(), visible_reviews, can_see_review),
@@ -129,3 +155,8 @@ def test_the_matrix_has_something_on_each_side(matrix):
     assert 0 < visible_meetings(observer).count() < Meeting.objects.count()
     assert 0 < visible_reviews(member).count() < ActionReview.objects.count()
     assert visible_reviews(observer).count() < visible_reviews(member).count()
+    # While minutes are corrected, readers keep them; the writers read the draft.
+    correcting = Meeting.objects.filter(record__isnull=False)
+    assert correcting.count() == 16
+    assert not visible_meetings(member).filter(pk__in=correcting).exists()
+    assert visible_records(member).filter(pk__in=correcting).count() == 16
