@@ -453,7 +453,7 @@ def published_minutes() -> QuerySet[Meeting]:
     while they are being corrected)."""
     return (
         public_meetings()
-        .select_related("committee", "classification", "record")
+        .select_related("committee", "classification")
         .annotate(
             has_pdf=Exists(
                 _issued().filter(
