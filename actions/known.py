@@ -61,15 +61,20 @@ def _meeting_order(review: ActionReview):
     return (review.meeting.date, review.meeting.number, review.pk)
 
 
-def replay(action: Action, reviews: list[ActionReview], hidden: set[int]) -> Known:
+def replay(
+    action: Action, reviews: list[ActionReview], hidden: set[int], kept: set[int] = frozenset()
+) -> Known:
     """The action's state from the reviews not in `hidden`: slips counted over
     them; the target and status of the latest one where a hidden review came
-    after it (else the action's own, which that latest review gave it)."""
+    after it (else the action's own, which that latest review gave it).
+    `kept`: reviews given as the version kept during a correction has them,
+    not as they stand (so the action's own fields are not theirs)."""
     ordered = sorted(reviews, key=_meeting_order)
     readable = [r for r in ordered if r.pk not in hidden]
     times, days = slip_summary(readable)
     target = action.target_date, action.target_note
-    if ordered and ordered[-1].pk in hidden:
+    apart = hidden | kept  # the action's own fields do not follow these
+    if ordered and ordered[-1].pk in apart:
         if readable:
             target = readable[-1].target_after
         else:
@@ -78,7 +83,7 @@ def replay(action: Action, reviews: list[ActionReview], hidden: set[int]) -> Kno
     status = action.status
     # The status follows the latest review by the committee that raised it.
     own = [r for r in ordered if r.meeting.committee_id == action.committee_id]
-    if own and own[-1].pk in hidden:
+    if own and own[-1].pk in apart:
         own_readable = [r for r in own if r.pk not in hidden]
         status = own_readable[-1].status if own_readable else Action.Status.OPEN
     return Known(
@@ -146,7 +151,7 @@ def kept_in_record(name: str) -> Q:
     )
 
 
-def review_rule(user) -> Q:
+def review_rule(user, *, as_kept: bool = False) -> Q:
     """Which reviews (of actions the user may see) the user may read. A review
     is part of its meeting's minutes: the committee's secretary and chair
     read it from the draft on; everyone else once the minutes are
@@ -154,19 +159,54 @@ def review_rule(user) -> Q:
     confidential session said unless they read in confidence.
     actions.access.visible_reviews adds the action's own rule. `user` None:
     a party with no role anywhere, as an owner's reminder is addressed
-    (actions.reminders)."""
+    (actions.reminders). `as_kept`: instead, the reviews of minutes being
+    corrected that the user would read as the version kept for readers
+    has them (`kept_reviews`)."""
     if user is not None and user.is_authenticated and user.is_staff:
         return Q()
     released = ~Q(meeting__status=Meeting.Status.DRAFT) | kept_in_record("actionreview")
+    if as_kept:
+        released = Q(meeting__status=Meeting.Status.DRAFT, meeting__record__isnull=False)
     if user is None or not user.is_authenticated:
         # Signed in (or addressed by email) but holding no role.
         audience = Q(meeting__classification__audience__in=OPEN_AUDIENCES)
         return released & audience & ~Q(meeting__kind=Meeting.Kind.CONFIDENTIAL)
     writers = CommitteeRole.objects.filter(person__user=user, role__in=WRITERS)
     audience = in_audience(user, "meeting__classification", "meeting__committee")
+    if as_kept:  # the writers read the draft itself
+        return released & audience & session_rule(user)
     return Q(meeting__committee__in=writers.values("committee")) | (
         released & audience & session_rule(user)
     )
+
+
+def kept_versions(user, reviews: list[ActionReview]) -> dict[int, ActionReview]:
+    """Of `reviews` hidden from `user`, those recorded in the version kept
+    for readers while their minutes are corrected (the correction's draft
+    changed them since, so they are no longer released) and that `user`
+    reads in that version: each as it stood when the correction was
+    opened, from its history. Two queries, none when there are none."""
+    candidates = [review for review in reviews if review.meeting.record_id is not None]
+    if not candidates:
+        return {}
+    readable = set(
+        ActionReview.objects.filter(pk__in=[r.pk for r in candidates])
+        .filter(review_rule(user, as_kept=True))
+        .values_list("pk", flat=True)
+    )
+    by_pk = {review.pk: review for review in candidates if review.pk in readable}
+    kept: dict[int, ActionReview] = {}
+    for row in ActionReview.history.filter(id__in=by_pk).order_by("history_date", "history_id"):
+        review = by_pk[row.id]
+        if row.history_date > review.meeting.record.created_at:
+            continue
+        if row.history_type == "-":
+            kept.pop(row.id, None)
+            continue
+        instance = row.instance
+        instance.meeting = review.meeting
+        kept[row.id] = instance
+    return kept
 
 
 def known_figures(user, actions: QuerySet[Action]) -> KnownFigures:
@@ -185,12 +225,20 @@ def known_figures(user, actions: QuerySet[Action]) -> KnownFigures:
         return KnownFigures({})
     reviews = defaultdict(list)
     actions_by_pk = {}
-    for review in ActionReview.objects.filter(action__in=set(hidden.values())).select_related(
-        "meeting", "action"
-    ):
-        reviews[review.action_id].append(review)
-        actions_by_pk[review.action_id] = review.action
+    every = list(
+        ActionReview.objects.filter(action__in=set(hidden.values()))
+        .select_related("meeting__record", "action")
+        .defer("meeting__record__snapshot")
+    )
     hidden_pks = set(hidden)
+    kept = kept_versions(user, [review for review in every if review.pk in hidden_pks])
+    hidden_pks -= set(kept)
+    for review in every:
+        reviews[review.action_id].append(kept.get(review.pk, review))
+        actions_by_pk[review.action_id] = review.action
     return KnownFigures(
-        {pk: replay(action, reviews[pk], hidden_pks) for pk, action in actions_by_pk.items()}
+        {
+            pk: replay(action, reviews[pk], hidden_pks, set(kept))
+            for pk, action in actions_by_pk.items()
+        }
     )

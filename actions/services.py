@@ -356,6 +356,11 @@ def action_review_record(
         for name, value in fields.items():
             setattr(review, name, value)
         review.save()
+        if meeting.record_id is not None:
+            # Minutes being corrected: readers of the version kept no longer
+            # read this row as it now stands, but as it was kept
+            # (actions.known.known_figures), until the correction is circulated.
+            meeting.record.kept_reviews.remove(review)
 
     if owner_updates:
         # Re-read under lock: one accepted meanwhile (by another secretary's

@@ -253,3 +253,37 @@ def test_the_register_places_the_kept_decisions_by_their_meeting(client, publish
     body = _text(client.get("/decisions/"))
     assert body.index("later-decision") < body.index(OLD) < body.index("earlier-decision")
     assert Action.objects.filter(meeting__number=25).count() == 2
+
+
+def test_a_review_the_correction_changes_stays_as_kept_for_readers(client, world, media):
+    """The published minutes closed OPSG 24/01; the correction's draft
+    reopens it with a new target and words. Until the correction is
+    circulated, readers see it closed, without the draft's words."""
+    m24 = make_meeting(world, number=24, date=datetime.date(2019, 9, 1))
+    action = make_action(world, m24, target_date=datetime.date(2019, 9, 30))
+    Meeting.objects.filter(pk=m24.pk).update(status="circulated", circulated_at=timezone.now())
+    meeting = make_meeting(world)
+    action_review_record(action=action, meeting=meeting, update=f"{OLD} done.", status="closed")
+    meeting = _publish(world, meeting)
+    minutes_revise(meeting=meeting, reason="It was not done", by=world.chair.user)
+    action_review_record(
+        action=action,
+        meeting=meeting,
+        update=f"{NEW} not done.",
+        status="open",
+        revised_target_date=datetime.date(2020, 2, 3),
+    )
+    action.refresh_from_db()
+    assert action.status == "open"  # as the draft left it, for its writers
+    for who in ("member", "owner"):
+        login(client, who)
+        page = _text(client.get(f"/actions/{action.slug}/"))
+        assert NEW not in page and "03/02/2020" not in page and "3 Feb 2020" not in page
+        csv = _text(client.get("/actions/export.csv?status=all"))
+        assert action.reference in csv and NEW not in csv and "2020-02-03" not in csv
+        assert action.reference not in _text(client.get("/actions/?status=open"))
+    login(client, "secretary")
+    assert NEW in _text(client.get(f"/actions/{action.slug}/"))
+    minutes_circulate(meeting=meeting, by=world.secretary.user)
+    login(client, "member")
+    assert NEW in _text(client.get(f"/actions/{action.slug}/"))
