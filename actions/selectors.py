@@ -337,8 +337,10 @@ def meetings_for_feed(user, committee: Committee) -> list[FeedMeeting]:
     seen = list(meetings_for_committee(user, committee))[::-1]  # oldest first
     # A date announced is left out once the meeting on it is in the feed.
     held = {m.date for m in seen}
+    # Dates announced by minutes the user reads as they are: a correction's
+    # draft may change those of the version its readers keep.
     announced = (
-        NextMeeting.objects.filter(meeting__in=seen)
+        NextMeeting.objects.filter(meeting__in=[m for m in seen if m.live])
         .exclude(date__in=held)
         .order_by("date", "kind")
         .distinct()
