@@ -99,8 +99,17 @@ class KnownFigures:
     """The reader's view of a set of actions: `overrides` holds the actions
     whose state differs for this reader, by pk."""
 
-    def __init__(self, overrides: dict[int, Known]):
+    def __init__(self, overrides: dict[int, Known], kept: dict[int, list] | None = None):
         self.overrides = overrides
+        # By action pk: reviews the reader reads as the version kept during a
+        # correction has them (kept_versions), in place of the rows hidden.
+        self.kept: dict[int, list[ActionReview]] = kept or {}
+
+    def latest_review(self, action_pk: int, readable: ActionReview | None):
+        """The latest of an action's reviews the reader reads: `readable`
+        (the latest readable row) or one read as kept."""
+        found = [r for r in (readable, *self.kept.get(action_pk, [])) if r is not None]
+        return max(found, key=_meeting_order, default=None)
 
     def annotations(self) -> dict:
         """known_status, known_target_date, …: the field itself, or for the
@@ -227,18 +236,24 @@ def known_figures(user, actions: QuerySet[Action]) -> KnownFigures:
     actions_by_pk = {}
     every = list(
         ActionReview.objects.filter(action__in=set(hidden.values()))
-        .select_related("meeting__record", "action")
+        .select_related(
+            "meeting__record", "meeting__committee", "meeting__classification", "action"
+        )
         .defer("meeting__record__snapshot")
     )
     hidden_pks = set(hidden)
     kept = kept_versions(user, [review for review in every if review.pk in hidden_pks])
     hidden_pks -= set(kept)
+    kept_by_action = defaultdict(list)
     for review in every:
         reviews[review.action_id].append(kept.get(review.pk, review))
         actions_by_pk[review.action_id] = review.action
+        if review.pk in kept:
+            kept_by_action[review.action_id].append(kept[review.pk])
     return KnownFigures(
         {
             pk: replay(action, reviews[pk], hidden_pks, set(kept))
             for pk, action in actions_by_pk.items()
-        }
+        },
+        dict(kept_by_action),
     )

@@ -4,7 +4,7 @@ screen of 300 actions costs the same few queries as one of 3."""
 import datetime
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
@@ -245,6 +245,7 @@ def action_detail(
     action: Action,
     *,
     reviews: QuerySet[ActionReview],
+    kept: Sequence[ActionReview] = (),
     actions: QuerySet[Action],
     with_history: bool,
 ) -> ActionDetail:
@@ -255,11 +256,14 @@ def action_detail(
     change; `with_history`: for those who write the committee's record, as
     a draft review's changes are in it), its owners' updates, its
     reminders, and one query per kind of record a changed link pointed to
-    (at most four)."""
-    reviews = list(
-        reviews.select_related("meeting__committee", "meeting__classification").order_by(
-            "meeting__date", "meeting__number", "pk"
-        )
+    (at most four). `kept`: reviews the reader reads as the version kept
+    during a correction has them (actions.known.KnownFigures.kept)."""
+    reviews = sorted(
+        [
+            *reviews.select_related("meeting__committee", "meeting__classification"),
+            *kept,
+        ],
+        key=lambda r: (r.meeting.date, r.meeting.number, r.pk),
     )
     supersedes = list(
         actions.filter(superseded_by=action)
@@ -643,7 +647,8 @@ def log_export_rows(log: ActionLog) -> Iterator[ExportRow]:
         latest.setdefault(review.action_id, review)
     for action in log.actions.iterator(chunk_size=2000):
         log.known.apply([action])
-        yield ExportRow(action=action, owners=owners[action.pk], latest=latest.get(action.pk))
+        newest = log.known.latest_review(action.pk, latest.get(action.pk))
+        yield ExportRow(action=action, owners=owners[action.pk], latest=newest)
 
 
 @dataclass

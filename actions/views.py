@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from meetings.access import (
     can_read_item,
     meeting_for_user,
-    visible_meetings,
+    visible_records,
     writes,
 )
 from meetings.models import Meeting
@@ -37,7 +37,7 @@ from .access import (
     visible_reviews,
 )
 from .forms import FeedForm, OwnerUpdateForm, ReminderRunForm, ReviewForm
-from .known import known_figures
+from .known import KnownFigures, known_figures
 from .models import Action, ActionReview, FeedToken, user_name
 from .selectors import ReviewRow
 
@@ -169,10 +169,10 @@ def _add_service_error(form: ReviewForm, error: ValidationError) -> None:
 @require_GET
 @login_required
 def detail(request, slug):
-    action = _as_known(request.user, action_for_user(request.user, slug))
+    action, known = _as_known(request.user, action_for_user(request.user, slug))
     may_update = action.is_open and can_update_action(request.user, action)
     form = OwnerUpdateForm(action=action) if may_update else None
-    return _detail(request, action, form)
+    return _detail(request, action, known, form)
 
 
 @require_POST
@@ -181,7 +181,7 @@ def update_submit(request, slug):
     # Refused as closed only when the user may know it closed: one closed in a
     # draft they may not read takes the update, which waits for the secretary.
     # (The service never saves the action, so its known state stays unwritten.)
-    action = _as_known(request.user, action_for_user(request.user, slug, update=True))
+    action, known = _as_known(request.user, action_for_user(request.user, slug, update=True))
     form = OwnerUpdateForm(request.POST, action=action)
     if form.is_valid():
         try:
@@ -196,16 +196,17 @@ def update_submit(request, slug):
             )
             return redirect(reverse("action-detail", args=[action.slug]) + "#updates")
     # What was typed comes back with the messages next to the fields.
-    return _detail(request, action, form)
+    return _detail(request, action, known, form)
 
 
-def _as_known(user, action: Action) -> Action:
+def _as_known(user, action: Action) -> tuple[Action, KnownFigures]:
     """The action in the state the reviews the user may read left it in."""
-    known_figures(user, Action.objects.filter(pk=action.pk)).apply([action])
-    return action
+    known = known_figures(user, Action.objects.filter(pk=action.pk))
+    known.apply([action])
+    return action, known
 
 
-def _detail(request, action, form: OwnerUpdateForm | None):
+def _detail(request, action, known: KnownFigures, form: OwnerUpdateForm | None):
     # What is shown through the action passes the rule of the object it came
     # from: its reviews, the item it was raised under, the action that
     # superseded it and those it superseded.
@@ -215,13 +216,15 @@ def _detail(request, action, form: OwnerUpdateForm | None):
     detail = selectors.action_detail(
         action,
         reviews=visible_reviews(user).filter(action=action),
+        kept=known.kept.get(action.pk, []),
         actions=visible_actions(user),
         with_history=history_shown,
     )
     successor = action.superseded_by
     # Which minutes it links to, where it was raised and where reviewed: one look.
+    # (Minutes being corrected link to the version their reader keeps.)
     readable = set(
-        visible_meetings(user)
+        visible_records(user)
         .filter(pk__in=[action.meeting_id, *(r.meeting_id for r in detail.reviews)])
         .values_list("pk", flat=True)
     )

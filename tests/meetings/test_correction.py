@@ -279,8 +279,10 @@ def test_a_review_the_correction_changes_stays_as_kept_for_readers(client, world
         login(client, who)
         page = _text(client.get(f"/actions/{action.slug}/"))
         assert NEW not in page and "03/02/2020" not in page and "3 Feb 2020" not in page
+        assert f"{OLD} done." in page  # the review as the published minutes have it
         csv = _text(client.get("/actions/export.csv?status=all"))
         assert action.reference in csv and NEW not in csv and "2020-02-03" not in csv
+        assert f"{OLD} done." in csv
         assert action.reference not in _text(client.get("/actions/?status=open"))
     login(client, "secretary")
     assert NEW in _text(client.get(f"/actions/{action.slug}/"))
