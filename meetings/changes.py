@@ -10,6 +10,7 @@ them (selectors.stored_document), so nothing withheld from the reader
 shows through as a change."""
 
 import difflib
+import re
 from dataclasses import dataclass, field
 
 # Lines kept around a change, so it can be placed.
@@ -20,6 +21,27 @@ CONTEXT = 1
 class Line:
     op: str  # "=" unchanged, "-" taken out, "+" put in, "…" unchanged lines skipped
     text: str
+    # A line changed in place (taken out and put in as a pair): its words,
+    # each with whether it is what changed, so the page can mark them.
+    words: tuple[tuple[str, bool], ...] = ()
+
+
+WORD = re.compile(r"(\s+)")
+
+
+def _pair(old: str, new: str) -> tuple[Line, Line]:
+    """A line changed in place, its changed words marked on both sides."""
+    a, b = WORD.split(old), WORD.split(new)
+    out: list[tuple[str, bool]] = []
+    put: list[tuple[str, bool]] = []
+    for tag, a0, a1, b0, b1 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        out.append(("".join(a[a0:a1]), tag != "equal"))
+        put.append(("".join(b[b0:b1]), tag != "equal"))
+    return Line("-", old, _spoken(out)), Line("+", new, _spoken(put))
+
+
+def _spoken(parts: list[tuple[str, bool]]) -> tuple[tuple[str, bool], ...]:
+    return tuple(part for part in parts if part[0])
 
 
 @dataclass
@@ -100,16 +122,13 @@ def _raised(doc: dict) -> list[str]:
     ]
 
 
-def _reviewed(doc: dict) -> list[str]:
-    lines = []
-    for review in doc.get("actions_reviewed", []):
-        lines.append(
-            f"{review['reference']}: last target {review.get('last_target') or 'N/A'}, "
-            f"revised target {review.get('revised_target') or 'N/A'}, "
-            f"status {review.get('status', '')}, owners {'/'.join(review.get('owners', []))}"
-        )
-        lines += [f"  {line}" for line in (review.get("update") or "").splitlines() if line.strip()]
-    return lines
+def _reviewed(review: dict) -> list[str]:
+    lines = [
+        f"Last target {review.get('last_target') or 'N/A'}, "
+        f"revised target {review.get('revised_target') or 'N/A'}, "
+        f"status {review.get('status', '')}, owners {'/'.join(review.get('owners', []))}"
+    ]
+    return lines + [line for line in (review.get("update") or "").splitlines() if line.strip()]
 
 
 def _sections(doc: dict) -> dict[str, tuple[str, list[str]]]:
@@ -126,7 +145,12 @@ def _sections(doc: dict) -> dict[str, tuple[str, list[str]]]:
             _item(item, committee),
         )
     sections["raised"] = ("Actions raised", _raised(doc))
-    sections["reviewed"] = ("Actions outstanding", _reviewed(doc))
+    for review in doc.get("actions_reviewed", []):
+        reference = review["reference"]
+        sections[f"review {reference}"] = (
+            f"Actions outstanding: {reference}",
+            _reviewed(review),
+        )
     sections["next"] = (
         "Next meetings",
         [f"{n['kind']}: {n['date']}" for n in doc.get("next_meetings", [])],
@@ -143,6 +167,12 @@ def _compare(before: list[str], after: list[str]) -> list[Line]:
         for tag, a0, a1, b0, b1 in group:
             if tag == "equal":
                 lines += [Line("=", text) for text in before[a0:a1]]
+                continue
+            if a1 - a0 == b1 - b0:
+                pairs = [
+                    _pair(old, new) for old, new in zip(before[a0:a1], after[b0:b1], strict=True)
+                ]
+                lines += [line for pair in pairs for line in pair]
                 continue
             lines += [Line("-", text) for text in before[a0:a1]]
             lines += [Line("+", text) for text in after[b0:b1]]

@@ -5,6 +5,7 @@ the writers see "correction in progress"; the revision's page shows what
 the correction changed, attendance and Actions Outstanding included."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.base import ContentFile
@@ -87,7 +88,7 @@ def published(world, media):
     )
     Attendance.objects.filter(meeting=meeting).update(category="Small Supplier")
     meeting.refresh_from_db()
-    return {"meeting": meeting, "item": item, "action": action, "added": added}
+    return {"meeting": meeting, "item": item, "action": action, "added": added, "earlier": earlier}
 
 
 def _text(response) -> str:
@@ -153,13 +154,17 @@ def test_the_revision_page_shows_what_changed(client, published):
     # The member may not read the draft: its revision page is the draft's, not theirs.
     assert client.get(MEMBERS + "revisions/1/").status_code == 404
     login(client, "secretary")
-    body = _text(client.get(MEMBERS + "revisions/1/"))
+    html = _text(client.get(MEMBERS + "revisions/1/"))
+    body = re.sub(r"<[^>]+>", "", html)
     assert "What changed" in body
-    assert f"Taken out: </span>The {OLD}." in body and f"Put in: </span>The {NEW}." in body
+    assert f"Taken out: The {OLD}." in body and f"Put in: The {NEW}." in body
+    # The words that changed in a line are marked.
+    assert f"<mark>{OLD}.</mark>" in html and f"<mark>{NEW}.</mark>" in html
     # Attendance and the Actions Outstanding table are compared too.
-    assert "Member: Large Supplier – Mia Member" in body
-    assert "Member: Small Supplier – Mia Member" in body
-    assert f"Put in: </span>  {NEW} update." in body
+    assert "Taken out: Member: Large Supplier – Mia Member" in body
+    assert "Put in: Member: Small Supplier – Mia Member" in body
+    assert f"Actions outstanding: {published['earlier'].reference}" in body
+    assert f"Put in: {NEW} update." in body
 
 
 def test_republishing_replaces_the_version_kept(client, published, world):
