@@ -29,7 +29,13 @@ from django.db.models import (
     When,
 )
 
-from meetings.access import OPEN_AUDIENCES, WRITERS, in_audience, session_rule
+from meetings.access import (
+    CONFIDENTIAL_ROLES,
+    OPEN_AUDIENCES,
+    WRITERS,
+    in_audience,
+    session_rule,
+)
 from meetings.models import CommitteeRole, Meeting, MinutesRevision
 
 from .models import Action, ActionReview
@@ -176,17 +182,31 @@ def review_rule(user, *, as_kept: bool = False) -> Q:
     released = ~Q(meeting__status=Meeting.Status.DRAFT) | kept_in_record("actionreview")
     if as_kept:
         released = Q(meeting__status=Meeting.Status.DRAFT, meeting__record__isnull=False)
+    # Minutes being corrected: the version kept for readers is read under its
+    # own classification and kind too (meetings.access.visible_records).
+    not_correcting = Q(meeting__record__isnull=True)
     if user is None or not user.is_authenticated:
         # Signed in (or addressed by email) but holding no role.
-        audience = Q(meeting__classification__audience__in=OPEN_AUDIENCES)
-        return released & audience & ~Q(meeting__kind=Meeting.Kind.CONFIDENTIAL)
+        def opens(meeting: str) -> Q:
+            return Q(**{f"{meeting}__classification__audience__in": OPEN_AUDIENCES}) & ~Q(
+                **{f"{meeting}__kind": Meeting.Kind.CONFIDENTIAL}
+            )
+
+        return released & opens("meeting") & (not_correcting | opens("meeting__record"))
     writers = CommitteeRole.objects.filter(person__user=user, role__in=WRITERS)
     audience = in_audience(user, "meeting__classification", "meeting__committee")
-    if as_kept:  # the writers read the draft itself
-        return released & audience & session_rule(user)
-    return Q(meeting__committee__in=writers.values("committee")) | (
-        released & audience & session_rule(user)
+    inner = CommitteeRole.objects.filter(person__user=user, role__in=CONFIDENTIAL_ROLES)
+    as_kept_too = not_correcting | (
+        in_audience(user, "meeting__record__classification", "meeting__committee")
+        & (
+            ~Q(meeting__record__kind=Meeting.Kind.CONFIDENTIAL)
+            | Q(meeting__committee__in=inner.values("committee"))
+        )
     )
+    readers = released & audience & session_rule(user) & as_kept_too
+    if as_kept:  # the writers read the draft itself
+        return readers
+    return Q(meeting__committee__in=writers.values("committee")) | readers
 
 
 def kept_versions(user, reviews: list[ActionReview]) -> dict[int, ActionReview]:

@@ -51,7 +51,7 @@ from meetings.models import Committee, Meeting, NextMeeting
 from opsg.mail import failure_text, usable_address
 from opsg.workdays import add_working_days, is_working_day, working_days_between
 
-from .known import KnownFigures, known_figures
+from .known import KnownFigures, kept_in_record, known_figures
 from .models import Action, ActionOwner, DigestClaim, Reminder
 
 logger = logging.getLogger(__name__)
@@ -159,7 +159,9 @@ def reminders_due(day: datetime.date) -> Due:
     # nothing raised in minutes still a draft, and each action as the
     # circulated minutes, outside confidential sessions, left it.
     owned = Action.objects.filter(confidential=False).filter(
-        Q(meeting__isnull=True) | ~Q(meeting__status=Meeting.Status.DRAFT)
+        Q(meeting__isnull=True)
+        | ~Q(meeting__status=Meeting.Status.DRAFT)
+        | kept_in_record("action")  # minutes being corrected keep what readers had
     )
     known = known_figures(None, owned)
     actions = (

@@ -77,23 +77,34 @@ def visible_records(user) -> QuerySet[Meeting]:
     """Meetings whose minutes the user may read in the version readers have:
     the minutes themselves (`visible_meetings`), or, while approved or
     published minutes are being corrected, the version kept for readers
-    (Meeting.record), read by the same rule as when it stood."""
-    kept = Q(record__isnull=False)
+    (Meeting.record), read by the same rule as when it stood, under both
+    its own classification and the draft's (the narrower wins until the
+    correction goes out)."""
+    kept = {
+        "published": Q(record__previous_status=Meeting.Status.PUBLISHED),
+        "circulated": Q(record__previous_status=Meeting.Status.APPROVED),
+    }
     return Meeting.objects.filter(
         _meeting_rule(
             user,
-            published=Q(status=Meeting.Status.PUBLISHED)
-            | (kept & Q(record__previous_status=Meeting.Status.PUBLISHED)),
-            circulated=Q(status__in=[Meeting.Status.CIRCULATED, Meeting.Status.APPROVED])
-            | (kept & Q(record__previous_status=Meeting.Status.APPROVED)),
+            published=Q(status=Meeting.Status.PUBLISHED),
+            circulated=Q(status__in=[Meeting.Status.CIRCULATED, Meeting.Status.APPROVED]),
+        )
+        | (
+            Q(record__isnull=False)
+            & _meeting_rule(user, **kept)
+            & _meeting_rule(user, **kept, classification="record__classification")
         )
     )
 
 
-def _meeting_rule(user, *, published: Q, circulated: Q) -> Q:
+def _meeting_rule(
+    user, *, published: Q, circulated: Q, classification: str = "classification"
+) -> Q:
     """visible_meetings' rule, given which minutes count as published and
-    which as circulated to members."""
-    online = published & Q(classification__may_be_published=True)
+    which as circulated to members, and the lookup path of the
+    classification that decides their audience."""
+    online = published & Q(**{f"{classification}__may_be_published": True})
     if not user.is_authenticated:
         return online
     if user.is_staff:
@@ -101,7 +112,7 @@ def _meeting_rule(user, *, published: Q, circulated: Q) -> Q:
     roles = CommitteeRole.objects.filter(person__user=user)
     writers = roles.filter(role__in=WRITERS).values("committee")
     members = roles.filter(role=Role.MEMBER).values("committee")
-    audience = in_audience(user, "classification", "committee")
+    audience = in_audience(user, classification, "committee")
     return (
         Q(committee__in=writers)
         | (((circulated & Q(committee__in=members)) | published) & audience)

@@ -462,6 +462,14 @@ class MinutesRevision(models.Model):
     snapshot = models.JSONField(help_text="The minutes as they stood before the correction.")
     # Meeting.version of the minutes kept: their issued PDF is the one of that version.
     version = models.PositiveIntegerField(null=True, blank=True)
+    # Who read the minutes kept: while they are served in a correction's
+    # place, a reader must be admitted both by these and by the draft's own
+    # (meetings.access.visible_records), so a draft that narrows them takes
+    # effect at once and one that widens them waits for its circulation.
+    classification = models.ForeignKey(
+        Classification, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=16, choices=Meeting.Kind.choices, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     # The actions raised and the reviews recorded in the version kept: they
     # stay readable while the correction is a draft (actions.access);

@@ -390,20 +390,40 @@ def stored_document(document: dict, *, reader: Reader) -> dict:
     # The lists beside the items keep only what the items shown show.
     raised = {reference for item in items for reference in item.get("actions", [])}
     said = json.dumps(items)
+    reviewed = document.get("actions_reviewed", [])
+    under_unread = _raised_under_unread_items(reader, [r["reference"] for r in reviewed])
     return {
         **document,
         "items": items,
         "actions_raised": [
             a for a in document.get("actions_raised", []) if a["reference"] in raised
         ],
-        # What a confidential session said of actions: for those who read in confidence.
+        # What a confidential session said of actions: for those who read in
+        # confidence; an action raised under an item the reader may not
+        # read is not named to them (as `withhold` does on the live page).
         "actions_reviewed": [
             r
-            for r in document.get("actions_reviewed", [])
-            if shown(r["reference"]) and (reader.in_confidence or not whole_session)
+            for r in reviewed
+            if shown(r["reference"])
+            and (reader.in_confidence or not whole_session)
+            and r["reference"] not in under_unread
         ],
         "incidents": [i for i in document.get("incidents", []) if i in said],
     }
+
+
+def _raised_under_unread_items(reader: Reader, references: list[str]) -> set[str]:
+    """Of the actions at `references`, those raised under an item whose
+    content `reader` may not read. Two queries, none for no references."""
+    if not references:
+        return set()
+    actions = list(
+        Action.objects.filter(reference__in=references, item__isnull=False).select_related(
+            "item__meeting", "item__classification"
+        )
+    )
+    readable = reader.readable([action.item for action in actions])
+    return {action.reference for action in actions if action.item_id not in readable}
 
 
 def people_for_attendance(meeting: Meeting) -> list[Person]:
@@ -655,7 +675,11 @@ def _kept_decisions(user, wanted: dict) -> list[tuple[Meeting, datetime.date, li
             d
             for d in item_decisions
             if (not wanted.get("verb") or d.verb == wanted["verb"])
-            and (not text or text in d.text.lower() or text in json.dumps(d.points).lower())
+            and (
+                not text
+                or text in d.text.lower()
+                or text in json.dumps(d.points, ensure_ascii=False).lower()
+            )
         ]
         if chosen:
             found.append((meeting, date, chosen))

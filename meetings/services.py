@@ -496,6 +496,8 @@ def minutes_revise(*, meeting: Meeting, reason: str, by) -> MinutesRevision:
         snapshot=minutes_document(meeting, reader=EVERYTHING),
         version=meeting.version,
         published_at=meeting.published_at,
+        classification=meeting.classification,
+        kind=meeting.kind,
         created_at=timezone.now(),
         created_by=by,
     )

@@ -294,3 +294,62 @@ def test_a_review_the_correction_changes_stays_as_kept_for_readers(client, world
     minutes_circulate(meeting=meeting, by=world.secretary.user)
     login(client, "member")
     assert NEW in _text(client.get(f"/actions/{action.slug}/"))
+
+
+def test_a_draft_that_widens_the_audience_waits_for_its_circulation(client, world, media):
+    """Committee-only minutes, approved, then corrected: the draft's White
+    (public) does not open the version kept to the public meanwhile."""
+    meeting = make_meeting(world, classification=world.amber)
+    make_item(meeting, "1", "Item", narrative=OLD)
+    minutes_circulate(meeting=meeting, by=world.secretary.user)
+    minutes_approve(meeting=meeting, at_meeting=None, by=world.chair.user)
+    meeting = minutes_publish(meeting=meeting, by=world.chair.user)
+    minutes_revise(meeting=meeting, reason="Reclassify", by=world.chair.user)
+    Meeting.objects.filter(pk=meeting.pk).update(classification=world.white_2019)
+    assert client.get(PUBLIC).status_code == 404
+    assert "/published/OPSG/25/" not in _text(client.get("/published/"))
+    login(client, "outsider")  # a registered party, outside the committee
+    assert client.get(MEMBERS).status_code == 404
+    login(client, "member")
+    assert OLD in _text(client.get(MEMBERS))
+
+
+def test_a_draft_that_narrows_the_audience_takes_effect_at_once(client, published, world):
+    """Published minutes that should never have gone online: the correction
+    reclassifies them, and the public page stops serving the version kept."""
+    meeting = published["meeting"]
+    Meeting.objects.filter(pk=meeting.pk).update(classification=world.amber)
+    assert client.get(PUBLIC).status_code == 404
+    assert client.get(PUBLIC + "minutes.pdf").status_code == 404
+    login(client, "member")
+    assert OLD in _text(client.get(MEMBERS))
+
+
+def test_a_confidential_session_stays_so_while_its_correction_is_drafted(
+    client, world, media, observer
+):
+    m24 = make_meeting(world, number=24, date=datetime.date(2019, 9, 1))
+    action = make_action(world, m24)
+    Meeting.objects.filter(pk=m24.pk).update(status="circulated", circulated_at=timezone.now())
+    session = make_meeting(world, kind=Meeting.Kind.CONFIDENTIAL)
+    action_review_record(action=action, meeting=session, update="session-words", status="open")
+    session = _publish(world, session)
+    minutes_revise(meeting=session, reason="Not a session", by=world.chair.user)
+    Meeting.objects.filter(pk=session.pk).update(kind=Meeting.Kind.MAIN)
+    login(client, "observer")
+    assert "session-words" not in _text(client.get(f"/actions/{action.slug}/"))
+    login(client, "member")
+    assert "session-words" in _text(client.get(f"/actions/{action.slug}/"))
+
+
+def test_owners_are_still_reminded_of_actions_the_kept_version_raised(
+    client, published, mailoutbox
+):
+    from actions.reminders import send_reminders
+
+    action = published["action"]
+    Action.objects.filter(pk=action.pk).update(target_date=datetime.date(2019, 10, 20))
+    send_reminders(datetime.date(2019, 10, 28))
+    sent = " ".join(message.body for message in mailoutbox)
+    assert action.reference in sent
+    assert published["added"].reference not in sent
