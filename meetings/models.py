@@ -490,6 +490,14 @@ class MinutesRevision(models.Model):
     def __str__(self):
         return f"{self.meeting} revision {self.number}"
 
+    @property
+    def kept_date(self) -> datetime.date | None:
+        """The meeting's date in the version kept (a correction may change it)."""
+        try:
+            return datetime.date.fromisoformat(self.snapshot["date"])
+        except (KeyError, TypeError, ValueError):
+            return None
+
 
 # SECMP0067, MP123A, DP083: the code administrator's modification references.
 MODIFICATION_REFERENCE = r"SECMP[0-9]{4}|MP[0-9]{3}[A-Z]?|DP[0-9]{3}"

@@ -67,7 +67,6 @@ def meetings_for_committee(user, committee: Committee) -> QuerySet[Meeting]:
         visible_records(user)
         .filter(committee=committee)
         .select_related("committee", "classification", "record")
-        .defer("record__snapshot")
         .annotate(live=Exists(visible_meetings(user).filter(pk=OuterRef("pk"))))
         .order_by("-number")
     )
@@ -473,7 +472,7 @@ def published_minutes() -> QuerySet[Meeting]:
     while they are being corrected)."""
     return (
         public_meetings()
-        .select_related("committee", "classification")
+        .select_related("committee", "classification", "record__classification")
         .annotate(
             has_pdf=Exists(
                 _issued().filter(

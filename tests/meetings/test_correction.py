@@ -353,3 +353,14 @@ def test_owners_are_still_reminded_of_actions_the_kept_version_raised(
     sent = " ".join(message.body for message in mailoutbox)
     assert action.reference in sent
     assert published["added"].reference not in sent
+
+
+def test_lists_give_the_date_and_classification_of_the_version_kept(client, published, world):
+    Meeting.objects.filter(pk=published["meeting"].pk).update(
+        date=datetime.date(2019, 10, 9), classification=world.white_2019
+    )
+    listing = _text(client.get("/published/"))
+    assert "1 Oct 2019" in listing and "9 Oct 2019" not in listing
+    login(client, "member")
+    committee = _text(client.get("/committees/OPSG/"))
+    assert "1 October 2019" in committee and "9 October 2019" not in committee
