@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from actions.models import Action, ActionReview
+from actions.reminders import send_reminders
 from actions.services import action_review_record
 from meetings.models import Attendance, Decision, Meeting, MinutesDocument
 from meetings.services import (
@@ -345,8 +346,6 @@ def test_a_confidential_session_stays_so_while_its_correction_is_drafted(
 def test_owners_are_still_reminded_of_actions_the_kept_version_raised(
     client, published, mailoutbox
 ):
-    from actions.reminders import send_reminders
-
     action = published["action"]
     Action.objects.filter(pk=action.pk).update(target_date=datetime.date(2019, 10, 20))
     send_reminders(datetime.date(2019, 10, 28))
