@@ -73,9 +73,11 @@ def meetings_calendar(
         else:
             event.add("summary", f"{item.committee.code} – next {item.kind_label.lower()}")
         if meeting is not None and meeting.start_time is not None:
-            start = datetime.datetime.combine(meeting.date, meeting.start_time, tzinfo=zone)
+            # item.date: the meeting's date as the feed's user reads it (the
+            # version kept, while the minutes are being corrected).
+            start = datetime.datetime.combine(item.date, meeting.start_time, tzinfo=zone)
             end = (
-                datetime.datetime.combine(meeting.date, meeting.end_time, tzinfo=zone)
+                datetime.datetime.combine(item.date, meeting.end_time, tzinfo=zone)
                 if meeting.end_time
                 else start + DEFAULT_LENGTH
             )

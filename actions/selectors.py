@@ -339,40 +339,50 @@ def meetings_for_feed(user, committee: Committee) -> list[FeedMeeting]:
     minutes the user may not read yet (a draft, for a member) still comes
     through the date announced in the minutes before it."""
     seen = list(meetings_for_committee(user, committee))[::-1]  # oldest first
-    # A date announced is left out once the meeting on it is in the feed.
-    held = {m.date for m in seen}
-    # Dates announced by minutes the user reads as they are: a correction's
-    # draft may change those of the version its readers keep.
-    announced = (
-        NextMeeting.objects.filter(meeting__in=[m for m in seen if m.live])
-        .exclude(date__in=held)
-        .order_by("date", "kind")
-        .distinct()
-    )
+    # Minutes the user reads as kept during a correction: their date and the
+    # dates they announce as that version has them, not as the draft does.
+    held_on = {m.pk: _as_read(m) for m in seen}
+    held = set(held_on.values())
+    announced = [
+        (nxt.date, nxt.kind)
+        for nxt in NextMeeting.objects.filter(meeting__in=[m for m in seen if m.live])
+    ]
+    for m in seen:
+        if not m.live and m.record is not None:
+            announced += [
+                (datetime.date.fromisoformat(n["date"]), n["kind"])
+                for n in m.record.snapshot.get("next_meetings", [])
+            ]
     events = [
         FeedMeeting(
             uid=f"{committee.code.lower()}-meeting-{m.number}",
             committee=committee,
-            date=m.date,
+            date=held_on[m.pk],
             kind_label=m.get_kind_display(),
             meeting=m,
         )
         for m in seen
     ]
-    dates = set()
-    for nxt in announced:
-        if (nxt.date, nxt.kind) in dates:
+    kinds = dict(Meeting.Kind.choices)
+    for date, kind in sorted(set(announced)):
+        if date in held:  # a date announced is left out once its meeting is in
             continue
-        dates.add((nxt.date, nxt.kind))
         events.append(
             FeedMeeting(
-                uid=f"{committee.code.lower()}-next-{nxt.kind}-{nxt.date:%Y%m%d}",
+                uid=f"{committee.code.lower()}-next-{kind}-{date:%Y%m%d}",
                 committee=committee,
-                date=nxt.date,
-                kind_label=nxt.get_kind_display(),
+                date=date,
+                kind_label=kinds.get(kind, kind),
             )
         )
     return sorted(events, key=lambda e: e.date)
+
+
+def _as_read(meeting: Meeting) -> datetime.date:
+    """The meeting's date as its reader has it (the version kept, during a correction)."""
+    if not meeting.live and meeting.record is not None:
+        return meeting.record.kept_date or meeting.date
+    return meeting.date
 
 
 def actions_for_feed(actions: QuerySet[Action], user, *, known) -> list[Action]:

@@ -603,6 +603,7 @@ class KeptItem:
     meeting: Meeting
     number: str
     title: str
+    date: datetime.date  # the meeting's, as the version kept has it
 
 
 @dataclass(frozen=True)
@@ -661,7 +662,9 @@ def _kept_decisions(user, wanted: dict) -> list[tuple[Meeting, datetime.date, li
             continue
         item_decisions = [
             KeptDecision(
-                item=KeptItem(meeting=meeting, number=item["number"], title=item["title"]),
+                item=KeptItem(
+                    meeting=meeting, number=item["number"], title=item["title"], date=date
+                ),
                 verb=decision["verb"],
                 text=decision["text"],
                 points=decision["points"],

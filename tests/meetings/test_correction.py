@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from actions.models import Action, ActionReview
+from actions.models import Action, ActionReview, FeedToken
 from actions.reminders import send_reminders
 from actions.services import action_review_record
 from meetings.models import Attendance, Decision, Meeting, MinutesDocument
@@ -363,3 +363,19 @@ def test_lists_give_the_date_and_classification_of_the_version_kept(client, publ
     login(client, "member")
     committee = _text(client.get("/committees/OPSG/"))
     assert "1 October 2019" in committee and "9 October 2019" not in committee
+
+
+def test_the_register_and_the_feed_give_the_dates_of_the_version_kept(client, published, world):
+    meeting = published["meeting"]
+    kept_next = meeting.next_meetings.get().date
+    Meeting.objects.filter(pk=meeting.pk).update(date=datetime.date(2019, 10, 9))
+    meeting.next_meetings.update(date=datetime.date(2019, 12, 24))
+    login(client, "member")
+    register = _text(client.get("/decisions/"))
+    assert "1 Oct 2019" in register and "9 Oct 2019" not in register
+    feed = FeedToken.objects.create(
+        kind="meetings", user=world.member.user, committee=world.opsg, created_at=timezone.now()
+    )
+    calendar = _text(client.get(f"/feeds/{feed.token}/meetings.ics"))
+    assert "20191001" in calendar and "20191009" not in calendar
+    assert f"{kept_next:%Y%m%d}" in calendar and "20191224" not in calendar
