@@ -341,8 +341,7 @@ def meetings_for_feed(user, committee: Committee) -> list[FeedMeeting]:
     seen = list(meetings_for_committee(user, committee))[::-1]  # oldest first
     # Minutes the user reads as kept during a correction: their date and the
     # dates they announce as that version has them, not as the draft does.
-    held_on = {m.pk: _as_read(m) for m in seen}
-    held = set(held_on.values())
+    held = {m.date_as_read for m in seen}
     announced = [
         (nxt.date, nxt.kind)
         for nxt in NextMeeting.objects.filter(meeting__in=[m for m in seen if m.live])
@@ -357,7 +356,7 @@ def meetings_for_feed(user, committee: Committee) -> list[FeedMeeting]:
         FeedMeeting(
             uid=f"{committee.code.lower()}-meeting-{m.number}",
             committee=committee,
-            date=held_on[m.pk],
+            date=m.date_as_read,
             kind_label=m.get_kind_display(),
             meeting=m,
         )
@@ -376,13 +375,6 @@ def meetings_for_feed(user, committee: Committee) -> list[FeedMeeting]:
             )
         )
     return sorted(events, key=lambda e: e.date)
-
-
-def _as_read(meeting: Meeting) -> datetime.date:
-    """The meeting's date as its reader has it (the version kept, during a correction)."""
-    if not meeting.live and meeting.record is not None:
-        return meeting.record.kept_date or meeting.date
-    return meeting.date
 
 
 def actions_for_feed(actions: QuerySet[Action], user, *, known) -> list[Action]:

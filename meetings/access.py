@@ -64,12 +64,14 @@ def visible_meetings(user) -> QuerySet[Meeting]:
     published minutes for the audience of their classification (anyone at
     all when it may be published online). The user's roles go in as
     subqueries, so lists that span committees cost no query of their own."""
-    return Meeting.objects.filter(
-        _meeting_rule(
-            user,
-            published=Q(status=Meeting.Status.PUBLISHED),
-            circulated=Q(status__in=[Meeting.Status.CIRCULATED, Meeting.Status.APPROVED]),
-        )
+    return Meeting.objects.filter(_live_rule(user))
+
+
+def _live_rule(user) -> Q:
+    return _meeting_rule(
+        user,
+        published=Q(status=Meeting.Status.PUBLISHED),
+        circulated=Q(status__in=[Meeting.Status.CIRCULATED, Meeting.Status.APPROVED]),
     )
 
 
@@ -85,16 +87,20 @@ def visible_records(user) -> QuerySet[Meeting]:
         "circulated": Q(record__previous_status=Meeting.Status.APPROVED),
     }
     return Meeting.objects.filter(
-        _meeting_rule(
-            user,
-            published=Q(status=Meeting.Status.PUBLISHED),
-            circulated=Q(status__in=[Meeting.Status.CIRCULATED, Meeting.Status.APPROVED]),
-        )
+        _live_rule(user)
         | (
             Q(record__isnull=False)
             & _meeting_rule(user, **kept)
             & _meeting_rule(user, **kept, classification="record__classification")
         )
+    )
+
+
+def records_read_by(user) -> QuerySet[Meeting]:
+    """`visible_records`, each knowing whether the user reads the minutes
+    as they are (`live`, Meeting.date_as_read) or the version kept."""
+    return visible_records(user).annotate(
+        live=Exists(visible_meetings(user).filter(pk=OuterRef("pk")))
     )
 
 
@@ -138,7 +144,7 @@ def public_meetings() -> QuerySet[Meeting]:
     """What anyone may read without signing in: published minutes whose
     classification lets them go online, in the version published (kept
     online while a correction is drafted)."""
-    return visible_records(AnonymousUser())
+    return records_read_by(AnonymousUser())
 
 
 def reads_in_confidence(user, committee: Committee) -> bool:
@@ -363,12 +369,10 @@ def record_for_user(user, code: str, number: int) -> Meeting:
     user may read its minutes as they are (`live` True); else, while they
     are being corrected, the meeting whose kept version (Meeting.record)
     the user may read (`live` False, the views serve that version); else 404."""
-    live = visible_meetings(user).filter(pk=OuterRef("pk"))
     try:
         return (
-            visible_records(user)
+            records_read_by(user)
             .select_related("committee", "classification", "record")
-            .annotate(live=Exists(live))
             .get(committee__code__iexact=code, number=number)
         )
     except Meeting.DoesNotExist:

@@ -265,6 +265,15 @@ class Meeting(models.Model):
         earlier version readers keep meanwhile (`record`)."""
         return self.record_id is not None
 
+    @property
+    def date_as_read(self) -> datetime.date:
+        """The date as the reader has it: the version kept's, to a reader of
+        that version (`live` False, as meetings.access.records_read_by
+        annotates), for a correction may change it; else the meeting's."""
+        if self.record_id is not None and not getattr(self, "live", True):
+            return self.record.kept_date or self.date
+        return self.date
+
     def check_writable(self) -> None:
         """Refuse a change to minutes that are approved (services call this first)."""
         if self.is_frozen:

@@ -24,9 +24,9 @@ from .access import (
     public_meetings,
     reader_for,
     reads_in_confidence,
+    records_read_by,
     visible_decisions,
     visible_items,
-    visible_meetings,
     visible_records,
     writes,
 )
@@ -64,10 +64,9 @@ def meetings_for_committee(user, committee: Committee) -> QuerySet[Meeting]:
     or as kept during a correction (access.visible_records), newest first;
     `live`: the user reads them as they are."""
     return (
-        visible_records(user)
+        records_read_by(user)
         .filter(committee=committee)
         .select_related("committee", "classification", "record")
-        .annotate(live=Exists(visible_meetings(user).filter(pk=OuterRef("pk"))))
         .order_by("-number")
     )
 
@@ -600,10 +599,9 @@ class DecisionRegister:
 
 @dataclass(frozen=True)
 class KeptItem:
-    meeting: Meeting
+    meeting: Meeting  # read as kept (Meeting.date_as_read)
     number: str
     title: str
-    date: datetime.date  # the meeting's, as the version kept has it
 
 
 @dataclass(frozen=True)
@@ -644,9 +642,8 @@ def _kept_decisions(user, wanted: dict) -> list[tuple[Meeting, datetime.date, li
     meeting, newest first: the few minutes under correction that the user
     reads only as kept."""
     kept = (
-        visible_records(user)
-        .filter(record__isnull=False)
-        .exclude(pk__in=visible_meetings(user).values("pk"))
+        records_read_by(user)
+        .filter(record__isnull=False, live=False)
         .select_related("committee", "record")
     )
     if wanted.get("committee"):
@@ -655,16 +652,14 @@ def _kept_decisions(user, wanted: dict) -> list[tuple[Meeting, datetime.date, li
     found = []
     for meeting in kept:
         document = record_document(meeting, reader=reader_for(user, meeting.committee))
-        date = datetime.date.fromisoformat(document["date"])
+        date = meeting.date_as_read
         if (wanted.get("date_from") and date < wanted["date_from"]) or (
             wanted.get("date_to") and date > wanted["date_to"]
         ):
             continue
         item_decisions = [
             KeptDecision(
-                item=KeptItem(
-                    meeting=meeting, number=item["number"], title=item["title"], date=date
-                ),
+                item=KeptItem(meeting=meeting, number=item["number"], title=item["title"]),
                 verb=decision["verb"],
                 text=decision["text"],
                 points=decision["points"],

@@ -213,7 +213,7 @@ def published(request):
 @require_GET
 def published_detail(request, code, number):
     meeting = published_meeting(code, number)
-    if meeting.status != Meeting.Status.PUBLISHED:  # being corrected: the version published
+    if not meeting.live:  # being corrected: the version published
         return _record_page(request, meeting, print_reader(meeting), public=True)
     # The published version, as its public PDF prints it, whoever is signed in.
     page = selectors.minutes_page(meeting, reader=print_reader(meeting))

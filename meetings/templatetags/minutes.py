@@ -1,5 +1,3 @@
-import datetime
-
 from django import template
 
 from incidents.models import Incident
@@ -23,15 +21,6 @@ def _known_modifications(context) -> dict[str, str]:
     if "known_modifications" not in cache:
         cache["known_modifications"] = dict(Modification.objects.values_list("reference", "url"))
     return cache["known_modifications"]
-
-
-@register.filter
-def isodate(value):
-    """A stored document's "2025-01-10" as a date, for the date filter; else None."""
-    try:
-        return datetime.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @register.filter
