@@ -14,6 +14,7 @@ their ids: two queries, however many actions are listed.
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import attrgetter
 
 from django.db.models import (
     Case,
@@ -29,13 +30,7 @@ from django.db.models import (
     When,
 )
 
-from meetings.access import (
-    CONFIDENTIAL_ROLES,
-    OPEN_AUDIENCES,
-    WRITERS,
-    in_audience,
-    session_rule,
-)
+from meetings.access import OPEN_AUDIENCES, WRITERS, in_audience, session_rule
 from meetings.models import CommitteeRole, Meeting, MinutesRevision
 
 from .models import Action, ActionReview
@@ -63,10 +58,6 @@ class Known:
     days_slipped: int
 
 
-def _meeting_order(review: ActionReview):
-    return (review.meeting.date, review.meeting.number, review.pk)
-
-
 def replay(
     action: Action, reviews: list[ActionReview], hidden: set[int], kept: set[int] = frozenset()
 ) -> Known:
@@ -75,7 +66,7 @@ def replay(
     after it (else the action's own, which that latest review gave it).
     `kept`: reviews given as the version kept during a correction has them,
     not as they stand (so the action's own fields are not theirs)."""
-    ordered = sorted(reviews, key=_meeting_order)
+    ordered = sorted(reviews, key=attrgetter("in_minutes_order"))
     readable = [r for r in ordered if r.pk not in hidden]
     times, days = slip_summary(readable)
     target = action.target_date, action.target_note
@@ -115,7 +106,7 @@ class KnownFigures:
         """The latest of an action's reviews the reader reads: `readable`
         (the latest readable row) or one read as kept."""
         found = [r for r in (readable, *self.kept.get(action_pk, [])) if r is not None]
-        return max(found, key=_meeting_order, default=None)
+        return max(found, key=attrgetter("in_minutes_order"), default=None)
 
     def annotations(self) -> dict:
         """known_status, known_target_date, …: the field itself, or for the
@@ -195,13 +186,9 @@ def review_rule(user, *, as_kept: bool = False) -> Q:
         return released & opens("meeting") & (not_correcting | opens("meeting__record"))
     writers = CommitteeRole.objects.filter(person__user=user, role__in=WRITERS)
     audience = in_audience(user, "meeting__classification", "meeting__committee")
-    inner = CommitteeRole.objects.filter(person__user=user, role__in=CONFIDENTIAL_ROLES)
     as_kept_too = not_correcting | (
         in_audience(user, "meeting__record__classification", "meeting__committee")
-        & (
-            ~Q(meeting__record__kind=Meeting.Kind.CONFIDENTIAL)
-            | Q(meeting__committee__in=inner.values("committee"))
-        )
+        & session_rule(user, kind="meeting__record__kind")
     )
     readers = released & audience & session_rule(user) & as_kept_too
     if as_kept:  # the writers read the draft itself
@@ -263,7 +250,8 @@ def known_figures(user, actions: QuerySet[Action]) -> KnownFigures:
     )
     hidden_pks = set(hidden)
     kept = kept_versions(user, [review for review in every if review.pk in hidden_pks])
-    hidden_pks -= set(kept)
+    kept_pks = set(kept)
+    hidden_pks -= kept_pks
     kept_by_action = defaultdict(list)
     for review in every:
         reviews[review.action_id].append(kept.get(review.pk, review))
@@ -272,7 +260,7 @@ def known_figures(user, actions: QuerySet[Action]) -> KnownFigures:
             kept_by_action[review.action_id].append(kept[review.pk])
     return KnownFigures(
         {
-            pk: replay(action, reviews[pk], hidden_pks, set(kept))
+            pk: replay(action, reviews[pk], hidden_pks, kept_pks)
             for pk, action in actions_by_pk.items()
         },
         dict(kept_by_action),

@@ -287,6 +287,11 @@ class ActionReview(models.Model):
         return self.revised_target_note or "N/A"
 
     @property
+    def in_minutes_order(self) -> tuple:
+        """Sorts an action's reviews as their minutes came (meeting loaded)."""
+        return (self.meeting.date, self.meeting.number, self.pk)
+
+    @property
     def target_after(self) -> tuple[datetime.date | None, str]:
         """(date, note): the target the review leaves its action with. The
         revised one, or, when it says "N/A" or nothing, the one it started from."""

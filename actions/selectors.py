@@ -6,6 +6,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -263,7 +264,7 @@ def action_detail(
             *reviews.select_related("meeting__committee", "meeting__classification"),
             *kept,
         ],
-        key=lambda r: (r.meeting.date, r.meeting.number, r.pk),
+        key=attrgetter("in_minutes_order"),
     )
     supersedes = list(
         actions.filter(superseded_by=action)

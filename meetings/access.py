@@ -242,13 +242,14 @@ def _readable(user, prefix: str = "") -> Q:
     return Q(**{f"{prefix}meeting__in": visible_meetings(user)}) & item_content_rule(user, prefix)
 
 
-def session_rule(user, meeting: str = "meeting") -> Q:
+def session_rule(user, meeting: str = "meeting", kind: str = "") -> Q:
     """What was said in a confidential session (its items, its reviews of
     actions) is for its committee's secretary, chair and members (and
-    staff) only. `meeting`: the lookup path of the meeting."""
+    staff) only. `meeting`: the lookup path of the meeting; `kind`: of the
+    kind that decides (default the meeting's; a kept version has its own)."""
     if user.is_authenticated and user.is_staff:
         return Q()
-    in_session = Q(**{f"{meeting}__kind": Meeting.Kind.CONFIDENTIAL})
+    in_session = Q(**{kind or f"{meeting}__kind": Meeting.Kind.CONFIDENTIAL})
     if not user.is_authenticated:
         return ~in_session
     inner = CommitteeRole.objects.filter(person__user=user, role__in=CONFIDENTIAL_ROLES)
