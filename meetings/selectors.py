@@ -527,9 +527,7 @@ def minutes_pdf_current(meeting: Meeting, source=None) -> MinutesDocument | None
         meeting=meeting, state=MinutesDocument.State.DONE
     ).select_related("meeting__committee")
     if meeting.status == Meeting.Status.PUBLISHED:
-        issued = done.filter(
-            minutes_version=meeting.version, minutes_status=Meeting.Status.PUBLISHED
-        ).first()
+        issued = issued_pdf(meeting)
         if issued is not None:
             return issued
     if source is None:
