@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from meetings import services
 from meetings.models import MinutesDocument
 from opsg.celery import app
-from tests.e2e.a11y import axe_check, fail_on_problems
+from tests.e2e.a11y import PageChecks
 from tests.e2e.pages import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -41,26 +41,17 @@ def test_chair_exports_and_downloads_the_minutes_pdf(
         monkeypatch.setattr(services, "_queue_render", lambda pk, task_id: held.append(pk))
 
     base = live_server.url
-    axe: dict[str, list[dict]] = {}
-    raw_html: dict[str, str] = {}
-
-    def check(label: str) -> None:
-        page.screenshot(path=screenshot_dir / f"chair-pdf-{label}.png", full_page=True)
-        axe[label] = axe_check(page)
-        # The HTML the server sends for this page now, not the DOM the browser repaired.
-        response = page.request.get(page.url)
-        assert response.ok, f"{label}: GET {page.url} returned {response.status}"
-        raw_html[label] = response.text()
+    checks = PageChecks(screenshot_dir, "chair-pdf")
 
     log_in(page, base, "chair", DEMO_PASSWORD, MINUTES_PATH)
     expect(page).to_have_url(base + MINUTES_PATH)
     expect(page.get_by_role("heading", level=1)).to_have_text("Operations Group Meeting 25")
-    check("1-minutes")
+    checks.check(page, "1-minutes")
 
     page.get_by_role("button", name="Export PDF").click()
     expect(page).to_have_url(base + STATUS_PATH)
     expect(page.get_by_text("Rendering… this page updates itself.")).to_be_visible()
-    check("2-rendering")
+    checks.check(page, "2-rendering")
     document = MinutesDocument.objects.get()
     assert document.state == MinutesDocument.State.PENDING
 
@@ -74,7 +65,7 @@ def test_chair_exports_and_downloads_the_minutes_pdf(
         expect(download_link).to_be_visible(timeout=15_000)
     expect(page.get_by_text("The PDF is ready.")).to_be_visible()
     expect(page.get_by_text("Rendering…")).to_have_count(0)
-    check("3-ready")
+    checks.check(page, "3-ready")
 
     with page.expect_download() as info:
         download_link.click()
@@ -83,4 +74,4 @@ def test_chair_exports_and_downloads_the_minutes_pdf(
     with open(download.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
 
-    fail_on_problems(axe, raw_html)
+    checks.finish()

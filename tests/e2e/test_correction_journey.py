@@ -17,7 +17,7 @@ from meetings.services import (
     minutes_publish,
     render_minutes_pdf,
 )
-from tests.e2e.a11y import axe_check, fail_on_problems
+from tests.e2e.a11y import PageChecks
 from tests.e2e.pages import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -44,15 +44,7 @@ def test_a_correction_leaves_the_published_minutes_online(
     published_words = item.narrative.split(".")[0]
 
     base = live_server.url
-    axe: dict[str, list[dict]] = {}
-    raw_html: dict[str, str] = {}
-
-    def check(on, label: str) -> None:
-        on.screenshot(path=screenshot_dir / f"correction-{label}.png", full_page=True)
-        axe[label] = axe_check(on)
-        response = on.request.get(on.url)
-        assert response.ok, f"{label}: GET {on.url} returned {response.status}"
-        raw_html[label] = response.text()
+    checks = PageChecks(screenshot_dir, "correction")
 
     log_in(page, base, "chair", DEMO_PASSWORD, MINUTES_PATH)
     page.get_by_text("Correct the approved minutes").click()
@@ -60,7 +52,7 @@ def test_a_correction_leaves_the_published_minutes_online(
     page.get_by_role("button", name="Open for correction").click()
     expect(page.get_by_text("Readers keep the published version")).to_be_visible()
     expect(page.get_by_text("Correction in progress.")).to_be_visible()
-    check(page, "1-chair-minutes")
+    checks.check(page, "1-chair-minutes")
 
     # The secretary corrects item 5 in the draft.
     item.refresh_from_db()
@@ -71,17 +63,17 @@ def test_a_correction_leaves_the_published_minutes_online(
     expect(visitor.get_by_text("A correction of these minutes is in progress.")).to_be_visible()
     expect(visitor.get_by_text(published_words).first).to_be_visible()
     expect(visitor.get_by_text(CORRECTED)).to_have_count(0)
-    check(visitor, "2-public-page")
+    checks.check(visitor, "2-public-page")
     pdf = visitor.request.get(base + PUBLIC_PATH + "minutes.pdf")
     assert pdf.ok and pdf.body()[:5] == b"%PDF-"
     visitor.goto(base + "/published/")
     expect(visitor.get_by_role("link", name="OPSG 25", exact=False).first).to_be_visible()
-    check(visitor, "3-public-list")
+    checks.check(visitor, "3-public-list")
     visitor.close()
 
     page.get_by_role("link", name="see that version and what has changed").click()
     expect(page.get_by_role("heading", name="What changed")).to_be_visible()
     expect(page.get_by_text(CORRECTED)).to_be_visible()
-    check(page, "4-revision")
+    checks.check(page, "4-revision")
 
-    fail_on_problems(axe, raw_html)
+    checks.finish()

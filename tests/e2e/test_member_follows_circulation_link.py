@@ -19,7 +19,7 @@ from meetings.demo.opsg25 import LOCATION
 from meetings.models import Committee, Meeting
 from meetings.services import meeting_create
 from opsg.celery import app
-from tests.e2e.a11y import axe_check, fail_on_problems
+from tests.e2e.a11y import PageChecks
 from tests.e2e.pages import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -45,16 +45,7 @@ def test_member_follows_the_circulation_link(page, live_server, settings, screen
     assert mail.outbox == []  # importing the demo's circulated minutes emailed nobody
 
     base = live_server.url
-    axe: dict[str, list[dict]] = {}
-    raw_html: dict[str, str] = {}
-
-    def check(label: str) -> None:
-        page.screenshot(path=screenshot_dir / f"circulation-link-{label}.png", full_page=True)
-        axe[label] = axe_check(page)
-        # The HTML the server sent (with the browser's cookies), not the repaired DOM.
-        response = page.request.get(page.url)
-        assert response.ok, f"{label}: GET {page.url} returned {response.status}"
-        raw_html[label] = response.text()
+    checks = PageChecks(screenshot_dir, "circulation-link")
 
     # The secretary circulates the draft and is told who is emailed.
     log_in(page, base, "secretary", DEMO_PASSWORD, next_path=M26)
@@ -63,7 +54,7 @@ def test_member_follows_the_circulation_link(page, live_server, settings, screen
     expect(page.get_by_role("status")).to_contain_text(
         "The link is emailed to 3 people: Dave Warner, Tony Shanahan, Veronica Asantewaa."
     )
-    check("1-circulated")
+    checks.check(page, "1-circulated")
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("link", name="Log in").first).to_be_visible()
 
@@ -82,7 +73,7 @@ def test_member_follows_the_circulation_link(page, live_server, settings, screen
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=" + re.escape(M26) + "$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
     expect(page.locator("main")).to_contain_text("Log in to see that page")
-    check("2-login")
+    checks.check(page, "2-login")
 
     # ... then, signed in, the circulated minutes.
     page.get_by_label("Username").fill("member")
@@ -91,6 +82,6 @@ def test_member_follows_the_circulation_link(page, live_server, settings, screen
     expect(page).to_have_url(base + M26)
     expect(page.locator(".minutes-header .status")).to_have_text(re.compile(r"^Circulated"))
     expect(page.locator("main")).to_contain_text("OPSG_26_0511")
-    check("3-minutes")
+    checks.check(page, "3-minutes")
 
-    fail_on_problems(axe, raw_html)
+    checks.finish()
