@@ -68,17 +68,18 @@ def meetings_calendar(
     for item in events:
         event = _event(f"{item.uid}@{host}", stamp)
         meeting = item.meeting
+        # Its times and place as the feed's user reads them (the version
+        # kept, while the minutes are being corrected), like item.date.
+        heading = meeting.as_read if meeting is not None else None
         if meeting is not None:
             event.add("summary", f"{meeting} – {item.kind_label}")
         else:
             event.add("summary", f"{item.committee.code} – next {item.kind_label.lower()}")
-        if meeting is not None and meeting.start_time is not None:
-            # item.date: the meeting's date as the feed's user reads it (the
-            # version kept, while the minutes are being corrected).
-            start = datetime.datetime.combine(item.date, meeting.start_time, tzinfo=zone)
+        if heading is not None and heading.start_time is not None:
+            start = datetime.datetime.combine(item.date, heading.start_time, tzinfo=zone)
             end = (
-                datetime.datetime.combine(item.date, meeting.end_time, tzinfo=zone)
-                if meeting.end_time
+                datetime.datetime.combine(item.date, heading.end_time, tzinfo=zone)
+                if heading.end_time
                 else start + DEFAULT_LENGTH
             )
             event.add("dtstart", start)
@@ -86,7 +87,7 @@ def meetings_calendar(
         else:
             _all_day(event, item.date)
         if meeting is not None:
-            location = meeting.location or ("Teleconference" if meeting.is_teleconference else "")
+            location = heading.location or ("Teleconference" if heading.is_teleconference else "")
             if location:
                 event.add("location", location)
             url = minutes_url(meeting)

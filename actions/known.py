@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from operator import attrgetter
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     DateField,
+    DateTimeField,
     Exists,
     F,
     IntegerField,
@@ -49,28 +51,45 @@ FIELDS = {
 
 @dataclass(frozen=True)
 class Known:
-    """An action as the reviews its reader may read left it."""
+    """An action as the reviews its reader may read left it, and for an
+    action raised in minutes being corrected, as the version kept has it:
+    its wording (`text`, `topic`: None where the action's own stand)."""
 
     status: str
     target_date: datetime.date | None
     target_note: str
     times_slipped: int
     days_slipped: int
+    text: str | None = None
+    topic: str | None = None
 
 
 def replay(
-    action: Action, reviews: list[ActionReview], hidden: set[int], kept: set[int] = frozenset()
+    action: Action,
+    reviews: list[ActionReview],
+    hidden: set[int],
+    kept: set[int] = frozenset(),
+    as_kept: Action | None = None,
 ) -> Known:
     """The action's state from the reviews not in `hidden`: slips counted over
     them; the target and status of the latest one where a hidden review came
     after it (else the action's own, which that latest review gave it).
     `kept`: reviews given as the version kept during a correction has them,
-    not as they stand (so the action's own fields are not theirs)."""
+    not as they stand (so the action's own fields are not theirs).
+    `as_kept`: the action as the version kept of the minutes that raised it
+    has it (kept_actions), when a correction's draft has changed it since:
+    its wording and the target it was raised with are that version's."""
     ordered = sorted(reviews, key=attrgetter("in_minutes_order"))
     readable = [r for r in ordered if r.pk not in hidden]
     times, days = slip_summary(readable)
     target = action.target_date, action.target_note
     apart = hidden | kept  # the action's own fields do not follow these
+    if as_kept is not None:
+        # The draft may have moved the target: the reviews read give it, or
+        # with none, the version kept.
+        target = (
+            readable[-1].target_after if readable else (as_kept.target_date, as_kept.target_note)
+        )
     if ordered and ordered[-1].pk in apart:
         if readable:
             target = readable[-1].target_after
@@ -89,6 +108,8 @@ def replay(
         target_note=target[1],
         times_slipped=times,
         days_slipped=days,
+        text=as_kept.text if as_kept is not None else None,
+        topic=as_kept.topic if as_kept is not None else None,
     )
 
 
@@ -135,6 +156,9 @@ class KnownFigures:
                 continue
             for field in FIELDS:
                 setattr(action, field, getattr(known, field))
+            for field in ("text", "topic"):
+                if getattr(known, field) is not None:
+                    setattr(action, field, getattr(known, field))
             if action.status == Action.Status.OPEN:
                 # As the review service reopens an action: no ending to show.
                 action.outcome, action.closed_on = "", None
@@ -225,24 +249,80 @@ def kept_versions(user, reviews: list[ActionReview]) -> dict[int, ActionReview]:
     return kept
 
 
+def read_as_kept(user) -> Q:
+    """Actions the user reads as the version kept while the minutes that
+    raised them are corrected (Meeting.record): those that version recorded
+    (kept_actions), for everyone but the committee's writers, who read the
+    draft. `user` None: a party holding no role (actions.reminders)."""
+    correcting = Q(
+        meeting__status=Meeting.Status.DRAFT, meeting__record__isnull=False
+    ) & kept_in_record("action")
+    if user is None or not user.is_authenticated:
+        return correcting
+    if user.is_staff:
+        return Q(pk__in=[])
+    writers = CommitteeRole.objects.filter(person__user=user, role__in=WRITERS)
+    return correcting & ~Q(meeting__committee__in=writers.values("committee"))
+
+
+def kept_actions(rows: dict[int, datetime.datetime]) -> dict[int, Action]:
+    """Of the actions `rows` names (pk: when the correction of the minutes
+    that raised them was opened), those whose wording or target the
+    correction's draft has changed since: each as it stood then, from its
+    history (whose latest row is the action as it stands). One query."""
+    history = Action.history.filter(id__in=rows).order_by("history_date", "history_id")
+    then: dict[int, Action] = {}
+    now: dict[int, Action] = {}
+    for row in history:
+        if row.history_date <= rows[row.id]:
+            then[row.id] = row.instance
+        now[row.id] = row.instance
+    wording = attrgetter("text", "topic", "target_date", "target_note")
+    return {pk: kept for pk, kept in then.items() if wording(kept) != wording(now[pk])}
+
+
 def known_figures(user, actions: QuerySet[Action]) -> KnownFigures:
-    """What `user` may know of `actions` (those they see): two queries, the
-    reviews of those actions the user may not read, then every review of
-    the actions they concern. `user` None: a party holding no role (the
-    owners whom reminders are addressed to)."""
+    """What `user` may know of `actions` (those they see). One query, the
+    reviews of those actions the user may not read and the actions the user
+    reads as the version kept of minutes being corrected; when there are
+    any, one for the history of the latter and one for every review of the
+    actions concerned. `user` None: a party holding no role (the owners
+    whom reminders are addressed to)."""
     if user is not None and user.is_authenticated and user.is_staff:
         return KnownFigures({})
-    hidden = dict(
-        ActionReview.objects.filter(action__in=actions.order_by().values("pk"))
+    selected = actions.order_by().values("pk")
+    no_time = Value(None, output_field=DateTimeField())
+    hidden_reviews = (
+        ActionReview.objects.filter(action__in=selected)
         .exclude(review_rule(user))
-        .values_list("pk", "action_id")
+        .order_by()
+        .annotate(is_action=Value(False, output_field=BooleanField()), opened=no_time)
+        .values_list("pk", "action_id", "is_action", "opened")
     )
-    if not hidden:
+    corrected = (
+        Action.objects.filter(pk__in=selected)
+        .filter(read_as_kept(user))
+        .order_by()
+        .annotate(
+            is_action=Value(True, output_field=BooleanField()),
+            opened=F("meeting__record__created_at"),
+        )
+        .values_list("pk", "pk", "is_action", "opened")
+    )
+    hidden: dict[int, int] = {}
+    opened: dict[int, datetime.datetime] = {}
+    for pk, action_pk, is_action, when in hidden_reviews.union(corrected, all=True):
+        if is_action:
+            opened[pk] = when
+        else:
+            hidden[pk] = action_pk
+    as_kept = kept_actions(opened) if opened else {}
+    if not hidden and not as_kept:
         return KnownFigures({})
     reviews = defaultdict(list)
     actions_by_pk = {}
     every = list(
-        ActionReview.objects.filter(action__in=set(hidden.values()))
+        ActionReview.objects.filter(action__in={*hidden.values(), *as_kept})
         .select_related(
             "meeting__record", "meeting__committee", "meeting__classification", "action"
         )
@@ -258,9 +338,12 @@ def known_figures(user, actions: QuerySet[Action]) -> KnownFigures:
         actions_by_pk[review.action_id] = review.action
         if review.pk in kept:
             kept_by_action[review.action_id].append(kept[review.pk])
+    for pk in as_kept.keys() - actions_by_pk.keys():
+        # Never reviewed: its state is its own, bar what the draft changed.
+        actions_by_pk[pk] = as_kept[pk]
     return KnownFigures(
         {
-            pk: replay(action, reviews[pk], hidden_pks, kept_pks)
+            pk: replay(action, reviews[pk], hidden_pks, kept_pks, as_kept.get(pk))
             for pk, action in actions_by_pk.items()
         },
         dict(kept_by_action),

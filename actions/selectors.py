@@ -342,7 +342,7 @@ def meetings_for_feed(user, committee: Committee) -> list[FeedMeeting]:
     seen = list(meetings_for_committee(user, committee))[::-1]  # oldest first
     # Minutes the user reads as kept during a correction: their date and the
     # dates they announce as that version has them, not as the draft does.
-    held = {m.date_as_read for m in seen}
+    held = {m.as_read.date for m in seen}
     announced = [
         (nxt.date, nxt.kind)
         for nxt in NextMeeting.objects.filter(meeting__in=[m for m in seen if m.live])
@@ -357,8 +357,8 @@ def meetings_for_feed(user, committee: Committee) -> list[FeedMeeting]:
         FeedMeeting(
             uid=f"{committee.code.lower()}-meeting-{m.number}",
             committee=committee,
-            date=m.date_as_read,
-            kind_label=m.get_kind_display(),
+            date=m.as_read.date,
+            kind_label=m.as_read.get_kind_display(),
             meeting=m,
         )
         for m in seen

@@ -431,6 +431,18 @@ def action_slips_refresh(*, action: Action) -> Action:
     return action
 
 
+def _kept_while_corrected(action: Action) -> bool:
+    """The action is one the version readers keep recorded, while the
+    minutes that raised it are corrected in draft (Meeting.record)."""
+    meeting = action.meeting
+    return (
+        meeting is not None
+        and meeting.status == Meeting.Status.DRAFT
+        and meeting.record_id is not None
+        and meeting.record.kept_actions.filter(pk=action.pk).exists()
+    )
+
+
 @transaction.atomic
 def action_update(
     *,
@@ -451,6 +463,15 @@ def action_update(
     claim_version(action, expected_version)
     before = "/".join(action.owner_names())
     after = "/".join(o.short_name if isinstance(o, Organisation) else o.name for o in owners)
+    if before != after and _kept_while_corrected(action):
+        # Readers keep the action as the published version has it until the
+        # correction is circulated (actions.known), but its owners decide who
+        # may open it and who is reminded: a draft must not change those.
+        raise ValidationError(
+            f"{action.reference} is in the minutes readers keep while this correction is a "
+            "draft. Its wording and target can be corrected now; its owners once the "
+            "correction is circulated."
+        )
     action.text = text.strip()
     action.topic = topic.strip()
     action.target_date = target_date

@@ -98,7 +98,7 @@ def visible_records(user) -> QuerySet[Meeting]:
 
 def records_read_by(user) -> QuerySet[Meeting]:
     """`visible_records`, each knowing whether the user reads the minutes
-    as they are (`live`, Meeting.date_as_read) or the version kept."""
+    as they are (`live`, Meeting.as_read) or the version kept."""
     return visible_records(user).annotate(
         live=Exists(visible_meetings(user).filter(pk=OuterRef("pk")))
     )

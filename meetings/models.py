@@ -5,6 +5,7 @@ attendance, agenda item, decision, classification.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -149,6 +150,22 @@ class Classification(models.Model):
         return f"{self.label} (from {self.effective_from:%d %B %Y})"
 
 
+@dataclass(frozen=True)
+class Heading:
+    """When, where and what kind of meeting, as a reader has it
+    (Meeting.as_read): lists, feeds and the register print these."""
+
+    date: datetime.date
+    kind: str
+    start_time: datetime.time | None
+    end_time: datetime.time | None
+    location: str
+    is_teleconference: bool
+
+    def get_kind_display(self) -> str:
+        return Meeting.Kind(self.kind).label if self.kind in Meeting.Kind.values else self.kind
+
+
 class Meeting(models.Model):
     class Kind(models.TextChoices):
         MAIN = "main", "Main meeting"
@@ -266,13 +283,21 @@ class Meeting(models.Model):
         return self.record_id is not None
 
     @property
-    def date_as_read(self) -> datetime.date:
-        """The date as the reader has it: the version kept's, to a reader of
-        that version (`live` False, as meetings.access.records_read_by
-        annotates), for a correction may change it; else the meeting's."""
+    def as_read(self) -> Heading:
+        """The meeting's date, kind, times and place as the reader has them:
+        the version kept's, to a reader of that version (`live` False, as
+        meetings.access.records_read_by annotates), for a correction may
+        change them; else the meeting's own."""
         if self.record_id is not None and not getattr(self, "live", True):
-            return self.record.kept_date or self.date
-        return self.date
+            return self.record.kept_heading(self)
+        return Heading(
+            date=self.date,
+            kind=self.kind,
+            start_time=self.start_time,
+            end_time=self.end_time,
+            location=self.location,
+            is_teleconference=self.is_teleconference,
+        )
 
     def check_writable(self) -> None:
         """Refuse a change to minutes that are approved (services call this first)."""
@@ -499,13 +524,30 @@ class MinutesRevision(models.Model):
     def __str__(self):
         return f"{self.meeting} revision {self.number}"
 
-    @property
-    def kept_date(self) -> datetime.date | None:
-        """The meeting's date in the version kept (a correction may change it)."""
-        try:
-            return datetime.date.fromisoformat(self.snapshot["date"])
-        except (KeyError, TypeError, ValueError):
-            return None
+    def kept_heading(self, meeting: Meeting) -> Heading:
+        """The meeting's date, kind, times and place in the version kept (a
+        correction may change them); what the snapshot lacks, as `meeting`
+        has it now."""
+        snapshot = self.snapshot if isinstance(self.snapshot, dict) else {}
+
+        def read(key, parse, default):
+            try:
+                value = snapshot[key]
+            except KeyError:
+                return default
+            try:
+                return parse(value) if value is not None else None
+            except (TypeError, ValueError):
+                return default
+
+        return Heading(
+            date=read("date", datetime.date.fromisoformat, meeting.date) or meeting.date,
+            kind=self.kind or meeting.kind,
+            start_time=read("start", datetime.time.fromisoformat, meeting.start_time),
+            end_time=read("end", datetime.time.fromisoformat, meeting.end_time),
+            location=read("location", str, meeting.location) or "",
+            is_teleconference=bool(read("teleconference", bool, meeting.is_teleconference)),
+        )
 
 
 # SECMP0067, MP123A, DP083: the code administrator's modification references.

@@ -29,6 +29,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from actions.access import visible_actions
+from actions.known import read_as_kept
 from actions.models import Action
 from actions.services import REFERENCE_RE as ACTION_REFERENCE
 from incidents.access import visible_incidents
@@ -332,7 +333,10 @@ def _decision_hit(decision: Decision, query: str) -> Hit:
 
 
 def _actions(user, query: str, filters: Filters) -> QuerySet:
-    actions = visible_actions(user).select_related("committee")
+    # What the user reads as the version kept of minutes being corrected is
+    # not matched against the draft's wording (actions.known); like the
+    # rest of those minutes, it is searched again once they are circulated.
+    actions = visible_actions(user).exclude(read_as_kept(user)).select_related("committee")
     if filters.committee:
         actions = actions.filter(
             Q(committee=filters.committee) | Q(transferred_to=filters.committee)

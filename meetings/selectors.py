@@ -8,8 +8,22 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page
-from django.db.models import CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    CharField,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 
 from actions.models import Action, ActionOwner, ActionReview, user_name
@@ -21,6 +35,7 @@ from opsg.pagination import paginate
 from .access import (
     EVERYTHING,
     Reader,
+    print_reader,
     public_meetings,
     reader_for,
     reads_in_confidence,
@@ -361,16 +376,19 @@ def revision_versions(meeting: Meeting, revision, *, reader: Reader) -> Revision
     )
 
 
-def stored_document(document: dict, *, reader: Reader) -> dict:
+def stored_document(document: dict, *, reader: Reader, withhold: set[str] = frozenset()) -> dict:
     """A minutes document as stored (`minutes_document` read by EVERYTHING),
     with items taken in confidence withheld from those who may not read
     them, and items classified apart shown to the writers only (a stored
-    document names a classification by its label alone)."""
+    document names a classification by its label alone); `withhold`: the
+    numbers of further items to withhold."""
     if reader.writes:
         return document
     whole_session = document.get("kind") == Meeting.Kind.CONFIDENTIAL
 
     def withheld(item: dict) -> bool:
+        if item.get("number") in withhold:
+            return True
         # The snapshot names an item's classification by label only: shown to writers alone.
         if item.get("classification"):
             return True
@@ -480,15 +498,33 @@ def published_minutes() -> QuerySet[Meeting]:
                 )
             )
         )
-        .order_by("-date", "committee__code", "-number")
+        # Newest first by the date readers have: the version kept's, while
+        # the minutes are corrected (Meeting.as_read).
+        .annotate(
+            date_read=Case(
+                When(
+                    live=False,
+                    record__isnull=False,
+                    then=Coalesce(
+                        Cast(KeyTextTransform("date", "record__snapshot"), DateField()), "date"
+                    ),
+                ),
+                default=F("date"),
+                output_field=DateField(),
+            )
+        )
+        .order_by("-date_read", "committee__code", "-number")
     )
 
 
 def issued_pdf(meeting: Meeting) -> MinutesDocument | None:
     """The PDF of the version readers have: issued with the minutes'
     current version; while they are being corrected, the kept version's
-    (Meeting.record)."""
+    (Meeting.record), unless the draft has since withdrawn an item it
+    printed from its readers (_narrowed_since): a PDF cannot be redacted."""
     record = meeting.record
+    if record is not None and _narrowed_since(meeting, print_reader(meeting)):
+        return None
     status, version = (
         (meeting.status, meeting.version)
         if record is None
@@ -512,9 +548,25 @@ def record_document(meeting: Meeting, *, reader: Reader) -> dict:
     (Meeting.record), as `reader` may read it: the JSON document of
     `minutes_document`'s shape, with `correction_in_progress`."""
     return {
-        **revision_document(meeting.record, reader=reader),
+        **stored_document(
+            meeting.record.snapshot, reader=reader, withhold=_narrowed_since(meeting, reader)
+        ),
         "correction_in_progress": True,
     }
+
+
+def _narrowed_since(meeting: Meeting, reader: Reader) -> set[str]:
+    """The numbers of the items of minutes being corrected whose content
+    `reader` may not read as they are now: a draft that takes an item in
+    confidence, or classifies it for a narrower audience, withholds it from
+    the version kept at once (as the minutes' own classification does,
+    access.visible_records); one that widens it waits for its circulation.
+    An item is known across versions by its number. One query."""
+    if reader.writes:
+        return set()
+    items = list(meeting.items.select_related("meeting", "classification"))
+    readable = reader.readable(items)
+    return {item.number for item in items if item.pk not in readable}
 
 
 def minutes_pdf_current(meeting: Meeting, source=None) -> MinutesDocument | None:
@@ -597,7 +649,7 @@ class DecisionRegister:
 
 @dataclass(frozen=True)
 class KeptItem:
-    meeting: Meeting  # read as kept (Meeting.date_as_read)
+    meeting: Meeting  # read as kept (Meeting.as_read)
     number: str
     title: str
 
@@ -650,7 +702,7 @@ def _kept_decisions(user, wanted: dict) -> list[tuple[Meeting, datetime.date, li
     found = []
     for meeting in kept:
         document = record_document(meeting, reader=reader_for(user, meeting.committee))
-        date = meeting.date_as_read
+        date = meeting.as_read.date
         if (wanted.get("date_from") and date < wanted["date_from"]) or (
             wanted.get("date_to") and date > wanted["date_to"]
         ):

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from actions.models import FeedToken
 from actions.reminders import send_reminders
-from actions.services import action_close, action_review_record
+from actions.services import action_close, action_review_record, action_update
 from incidents.models import Incident, IncidentReview
 from meetings.access import EVERYTHING
 from meetings.models import CommitteeRole, Decision, Meeting, MinutesRevision
@@ -75,6 +75,7 @@ MARKERS = {
     "canarycorrectiondecision": WRITERS,  # a decision it adds
     "canarycorrectionaction": WRITERS,  # an action it raises
     "canarycorrectionreview": WRITERS,  # a review it records
+    "canarycorrectionwording": WRITERS,  # its new wording of an action the version kept raised
     **{date: INNER for date in SESSION_TARGET},
     **{date: WRITERS for date in DRAFT_TARGET},
 }
@@ -153,9 +154,12 @@ def canaries(world):
     m27 = make_meeting(w, number=27, date=D(2019, 11, 5))
     k27 = make_item(m27, "1", "Incidents", narrative="canarykeptpublished")
     make_item(m27, "2", "Security", narrative="canarykeptconf", confidential=True)
+    kept = make_action(w, m27, text="DCC to review the plan.", item=k27, target_date=D(2019, 12, 2))
     Meeting.objects.filter(pk=m27.pk).update(**published)
     m27.refresh_from_db()
     minutes_revise(meeting=m27, reason="A correction.", by=w.chair.user)
+    kept.refresh_from_db()
+    action_update(action=kept, owners=[w.dcc], text="DCC to canarycorrectionwording.", topic="Plan")
     k27.title = "Incidents canarycorrectiontitle"
     k27.save()
     Decision.objects.create(item=k27, verb="AGREED", text="canarycorrectiondecision")
