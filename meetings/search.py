@@ -14,6 +14,7 @@ not searched for: the view goes straight to its page, if the user may see it.
 
 import datetime
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import and_, or_
@@ -37,7 +38,7 @@ from incidents.models import INCIDENT_REFERENCE, Incident, IncidentMention, Inci
 from opsg.fulltext import CONFIG
 from opsg.pagination import paginate
 
-from .access import visible_decisions, visible_items, visible_meetings
+from .access import records_read_by, visible_decisions, visible_items, visible_meetings
 from .models import (
     MODIFICATION_REFERENCE,
     AgendaItem,
@@ -48,6 +49,7 @@ from .models import (
     Modification,
     Person,
 )
+from .selectors import kept_documents
 
 KINDS = {
     "item": "Agenda items",
@@ -400,21 +402,40 @@ def _incident_hit(incident: Incident, query: str) -> Hit:
 
 
 def _meetings(user, query: str, filters: Filters) -> QuerySet:
-    meetings = _scoped(visible_meetings(user).select_related("committee"), "", filters)
+    """Meetings whose minutes the user may read, as they are or as kept
+    during a correction (access.records_read_by), matched by committee,
+    number and, where the user reads them as they are, place."""
+    meetings = _scoped(records_read_by(user).select_related("committee", "record"), "", filters)
     words = [w.lower() for w in _WORD.findall(query)]
-    fields = ["committee__code", "committee__name", "location", "number"]
-    return meetings.filter(_substring_match(words, fields)).order_by("-date")
+    if not words:
+        return meetings.none()
+    fields = ["committee__code", "committee__name", "number"]
+    match = reduce(
+        and_,
+        (
+            reduce(or_, (Q(**{f"{f}__icontains": word}) for f in fields))
+            | Q(live=True, location__icontains=word)
+            for word in words
+        ),
+    )
+    return meetings.filter(match).order_by("-date")
 
 
 def _meeting_hit(meeting: Meeting, query: str) -> Hit:
-    where = "Teleconference" if meeting.is_teleconference else meeting.location
+    heading = meeting.as_read
+    where = "Teleconference" if heading.is_teleconference else heading.location
+    correcting = " (correction in progress)" if meeting.in_correction else ""
     return Hit(
         kind="meeting",
-        title=f"{meeting} ({meeting.get_kind_display()}), {meeting.date:%-d %B %Y}",
+        title=f"{meeting} ({heading.get_kind_display()}), {heading.date:%-d %B %Y}",
         url=_minutes_url(meeting),
         snippet=snippet(f"{meeting.committee.name}. {where}", query),
-        context=meeting.get_status_display(),
-        date=meeting.date,
+        context=(
+            meeting.record.get_previous_status_display() + correcting
+            if meeting.in_correction and not meeting.live
+            else meeting.get_status_display() + correcting
+        ),
+        date=heading.date,
     )
 
 
@@ -468,6 +489,84 @@ def _person_hit(person: Person, query: str) -> Hit:
     )
 
 
+def _found(stems: list[str], text: str) -> bool:
+    """Every stem in `text` (case-insensitive): the SQLite fallback's match,
+    for text read in Python."""
+    text = text.lower()
+    return bool(stems) and all(stem in text for stem in stems)
+
+
+def _kept_hits(user, query: str, filters: Filters) -> dict[str, list[Hit]]:
+    """Items and decisions of the versions kept of minutes under correction
+    (selectors.kept_documents) that match `query`: the draft's rows are not
+    the user's to search, the version kept is. Newest meeting first."""
+    stems = _stems(query)
+    hits: dict[str, list[Hit]] = {"item": [], "decision": []}
+    if not stems:
+        return hits
+    for kept in kept_documents(
+        user, committee=filters.committee, date_from=filters.date_from, date_to=filters.date_to
+    ):
+        meeting = kept.meeting
+        for item in kept.document["items"]:
+            if item.get("withheld"):
+                continue
+            number, title = item["number"], item.get("title") or ""
+            said = " ".join(filter(None, [item.get("narrative"), item.get("post_meeting_note")]))
+            if _found(stems, f"{title} {said}"):
+                hits["item"].append(
+                    Hit(
+                        kind="item",
+                        title=f"{meeting} – item {number}. {title}",
+                        url=_minutes_url(meeting, f"item-{number}"),
+                        snippet=snippet(said, query),
+                        context=meeting.committee.name,
+                        date=kept.date,
+                    )
+                )
+            for decision in item.get("decisions", []):
+                text = " ".join([decision["text"], *map(str, decision.get("points", []))])
+                if _found(stems, f"{decision['verb']} {text}"):
+                    hits["decision"].append(
+                        Hit(
+                            kind="decision",
+                            title=f"{meeting} – item {number}: "
+                            f"the {meeting.committee.code} {decision['verb']}",
+                            url=_minutes_url(meeting, f"item-{number}"),
+                            snippet=snippet(text, query),
+                            context=f"{number}. {title}",
+                            date=kept.date,
+                        )
+                    )
+    return hits
+
+
+class _Chained(Sequence):
+    """The rows a kind's queryset finds, then the hits found in versions
+    kept: one sequence to count and page through, the queryset counted
+    once and sliced only for the page shown."""
+
+    def __init__(self, rows: QuerySet, then: list):
+        self.rows, self.then = rows, then
+        self._count = None
+
+    def count(self) -> int:
+        return len(self)
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = self.rows.count()
+        return self._count + len(self.then)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop, _ = index.indices(len(self))
+        head = list(self.rows[start : min(stop, self._count)]) if start < self._count else []
+        tail = self.then[max(start - self._count, 0) : max(stop - self._count, 0)]
+        return head + tail
+
+
 SOURCES = {
     "item": (_items, _item_hit),
     "decision": (_decisions, _decision_hit),
@@ -487,15 +586,20 @@ def search(user, query: str, *, kind: str = "", filters: Filters | None = None, 
     if not query:
         return results
     kinds = [kind] if kind in SOURCES else list(SOURCES)
+    kept = _kept_hits(user, query, filters) if {"item", "decision"} & set(kinds) else {}
     for name in kinds:
         find, hit = SOURCES[name]
-        queryset = find(user, query, filters)
+        found = _Chained(find(user, query, filters), kept.get(name, []))
+
+        def shown(rows, hit=hit):
+            return [row if isinstance(row, Hit) else hit(row, query) for row in rows]
+
         if kind:
-            results.page = paginate(queryset, page, PER_PAGE)
+            results.page = paginate(found, page, PER_PAGE)
             results.counts[name] = results.page.paginator.count
-            results.hits[name] = [hit(row, query) for row in results.page.object_list]
+            results.hits[name] = shown(results.page.object_list)
         else:
-            results.counts[name] = queryset.count()
+            results.counts[name] = found.count()
             if results.counts[name]:
-                results.hits[name] = [hit(row, query) for row in queryset[:PER_KIND]]
+                results.hits[name] = shown(found[:PER_KIND])
     return results

@@ -687,26 +687,56 @@ def decision_register(user, data) -> DecisionRegister:
     return DecisionRegister(filterset=filterset, decisions=_Merged(rows, blocks))
 
 
-def _kept_decisions(user, wanted: dict) -> list[tuple[Meeting, datetime.date, list]]:
-    """The kept versions' decisions the register's filters select, by
-    meeting, newest first: the few minutes under correction that the user
-    reads only as kept."""
+@dataclass
+class KeptDocument:
+    """Minutes under correction that a user reads only as kept, with the
+    version kept as that user may read it (record_document)."""
+
+    meeting: Meeting
+    date: datetime.date  # as the version kept has it
+    document: dict
+
+
+def kept_documents(
+    user,
+    *,
+    committee: Committee | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> list[KeptDocument]:
+    """The few minutes under correction that `user` reads only as kept
+    (access.records_read_by), of `committee` and dated (as kept) within the
+    range when given, newest first: what the register and search add to the
+    rows they find, which hold the draft's."""
     kept = (
         records_read_by(user)
         .filter(record__isnull=False, live=False)
-        .select_related("committee", "record")
+        .select_related("committee", "classification", "record")
     )
-    if wanted.get("committee"):
-        kept = kept.filter(committee=wanted["committee"])
-    text = (wanted.get("q") or "").strip().lower()
+    if committee:
+        kept = kept.filter(committee=committee)
     found = []
     for meeting in kept:
-        document = record_document(meeting, reader=reader_for(user, meeting.committee))
         date = meeting.as_read.date
-        if (wanted.get("date_from") and date < wanted["date_from"]) or (
-            wanted.get("date_to") and date > wanted["date_to"]
-        ):
+        if (date_from and date < date_from) or (date_to and date > date_to):
             continue
+        document = record_document(meeting, reader=reader_for(user, meeting.committee))
+        found.append(KeptDocument(meeting=meeting, date=date, document=document))
+    return sorted(found, key=lambda kept: (kept.date, kept.meeting.pk), reverse=True)
+
+
+def _kept_decisions(user, wanted: dict) -> list[tuple[Meeting, datetime.date, list]]:
+    """The kept versions' decisions the register's filters select, by
+    meeting, newest first."""
+    text = (wanted.get("q") or "").strip().lower()
+    found = []
+    for kept in kept_documents(
+        user,
+        committee=wanted.get("committee"),
+        date_from=wanted.get("date_from"),
+        date_to=wanted.get("date_to"),
+    ):
+        meeting, date, document = kept.meeting, kept.date, kept.document
         item_decisions = [
             KeptDecision(
                 item=KeptItem(meeting=meeting, number=item["number"], title=item["title"]),
@@ -730,7 +760,7 @@ def _kept_decisions(user, wanted: dict) -> list[tuple[Meeting, datetime.date, li
         ]
         if chosen:
             found.append((meeting, date, chosen))
-    return sorted(found, key=lambda f: (f[1], f[0].pk), reverse=True)
+    return found
 
 
 def _rows_before(rows: QuerySet[Decision], meeting: Meeting, date: datetime.date) -> int:

@@ -37,7 +37,7 @@ from .access import (
     reader_for,
     record_for_user,
     revision_in,
-    visible_meetings,
+    visible_records,
 )
 from .circulation import circulation_mailing
 from .forms import (
@@ -776,7 +776,8 @@ def decision_register(request):
 @login_required
 def search(request):
     """One box for everything; an exact reference goes straight to its page."""
-    committees = Committee.objects.filter(meetings__in=visible_meetings(request.user))
+    # Minutes read as kept during a correction are searched too.
+    committees = Committee.objects.filter(meetings__in=visible_records(request.user))
     form = SearchForm(
         request.GET or None,
         kinds=search_service.KINDS,

@@ -490,3 +490,29 @@ def test_a_draft_that_narrows_an_item_withholds_it_from_the_version_kept(
     assert f"The {OLD}." not in str(client.get(MEMBERS + "minutes.json").json())
     login(client, "member")
     assert f"The {OLD}." in _text(client.get(MEMBERS))
+
+
+def test_search_finds_the_version_kept_not_the_draft(client, published):
+    """Readers search what they read: the kept item and decision are found
+    (by words only the kept version has), the draft's words are not; the
+    meeting is found with its kept place."""
+    Meeting.objects.filter(pk=published["meeting"].pk).update(location="canary-draft-hall")
+    login(client, "member")
+    found = _text(client.get("/search/", {"q": "kept-published-wording"}))
+    assert "OPSG 25 – item 3. Incident report" in found
+    assert "the OPSG NOTED" in found and "#item-3" in found
+    assert NEW not in found
+    assert "Incident report" not in _text(
+        client.get("/search/", {"q": "draft-correction-wording"})
+    )
+    page = _text(client.get("/search/", {"q": "kept-published-wording", "kind": "item"}))
+    assert "OPSG 25 – item 3. Incident report" in page
+    meetings = _text(client.get("/search/", {"q": "OPSG", "kind": "meeting"}))
+    assert "Fenchurch" in meetings and "canary-draft-hall" not in meetings
+    assert "1 October 2019" in meetings
+    assert "/committees/OPSG/meetings/25/" not in _text(
+        client.get("/search/", {"q": "canary-draft-hall"})
+    )
+    login(client, "secretary")
+    found = _text(client.get("/search/", {"q": "draft-correction-wording"}))
+    assert "Incident report" in found
