@@ -517,6 +517,17 @@ def published_minutes() -> QuerySet[Meeting]:
     )
 
 
+def published_page(number) -> Page:
+    """A page of `published_minutes`. Of minutes under correction, whether
+    their PDF is still issued is `issued_pdf`'s to say (the draft may have
+    withdrawn an item it printed): a few rows, each checked alone."""
+    page = paginate(published_minutes(), number)
+    for meeting in page.object_list:
+        if meeting.in_correction and meeting.has_pdf:
+            meeting.has_pdf = issued_pdf(meeting) is not None
+    return page
+
+
 def issued_pdf(meeting: Meeting) -> MinutesDocument | None:
     """The PDF of the version readers have: issued with the minutes'
     current version; while they are being corrected, the kept version's

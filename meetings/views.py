@@ -203,7 +203,7 @@ def minutes_pdf_status(request, code, number):
 @require_GET
 def published(request):
     """Published minutes whose classification lets anyone read them."""
-    page = paginate(selectors.published_minutes(), request.GET.get("page"))
+    page = selectors.published_page(request.GET.get("page"))
     return render(
         request, "meetings/published.html", {"page": page, "page_range": page_range(page)}
     )

@@ -485,6 +485,8 @@ def test_a_draft_that_narrows_an_item_withholds_it_from_the_version_kept(
     page = _text(client.get(PUBLIC))
     assert f"The {OLD}." not in page and "Incident report" not in page
     assert client.get(PUBLIC + "minutes.pdf").status_code == 404
+    listing = _text(client.get("/published/"))
+    assert "/published/OPSG/25/" in listing and "minutes.pdf" not in listing
     client.force_login(observer)
     assert f"The {OLD}." not in _text(client.get(MEMBERS))
     assert f"The {OLD}." not in str(client.get(MEMBERS + "minutes.json").json())
@@ -502,9 +504,7 @@ def test_search_finds_the_version_kept_not_the_draft(client, published):
     assert "OPSG 25 – item 3. Incident report" in found
     assert "the OPSG NOTED" in found and "#item-3" in found
     assert NEW not in found
-    assert "Incident report" not in _text(
-        client.get("/search/", {"q": "draft-correction-wording"})
-    )
+    assert "Incident report" not in _text(client.get("/search/", {"q": "draft-correction-wording"}))
     page = _text(client.get("/search/", {"q": "kept-published-wording", "kind": "item"}))
     assert "OPSG 25 – item 3. Incident report" in page
     meetings = _text(client.get("/search/", {"q": "OPSG", "kind": "meeting"}))
