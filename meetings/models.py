@@ -587,6 +587,10 @@ RENDER_TIME_LIMIT = datetime.timedelta(minutes=5)
 # the page offers a retry. The minute over the time limit allows for clocks
 # of worker and web that differ a little.
 RENDER_STALE_AFTER = RENDER_TIME_LIMIT + datetime.timedelta(minutes=1)
+# A render is tried this many times at most: one that takes its worker down
+# each time (out of memory, a crash in a library) is redelivered and claimed
+# again, and would otherwise be so for ever, a worker lost each round.
+RENDER_ATTEMPTS = 3
 
 
 class MinutesDocument(models.Model):
@@ -622,6 +626,8 @@ class MinutesDocument(models.Model):
     )
     started_at = models.DateTimeField(null=True, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
+    # Claims taken (services.render_minutes_pdf): at most RENDER_ATTEMPTS.
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["meeting", "-requested_at", "-id"]

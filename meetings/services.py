@@ -11,13 +11,14 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from incidents.services import incident_mentions_refresh
 from opsg.concurrency import claim_version
 
 from .models import (
+    RENDER_ATTEMPTS,
     RENDER_STALE_AFTER,
     AgendaItem,
     Attendance,
@@ -578,8 +579,16 @@ def minutes_pdf_request(*, meeting: Meeting, by, enqueue: bool = True) -> Minute
         document.state, document.started_at = PdfState.PENDING, None
         document.requested_at, document.requested_by = timezone.now(), by
         document.task_id = str(uuid.uuid4())
+        document.attempts = 0  # a person asked again: a fresh set of attempts
         document.save(
-            update_fields=["state", "started_at", "requested_at", "requested_by", "task_id"]
+            update_fields=[
+                "state",
+                "started_at",
+                "requested_at",
+                "requested_by",
+                "task_id",
+                "attempts",
+            ]
         )
     if enqueue:
         transaction.on_commit(partial(_queue_render, document.pk, document.task_id))
@@ -631,7 +640,9 @@ def render_minutes_pdf(document_id: int, *, task_id: str | None = None) -> Minut
     before it ended, by a retry or by redelivery when its process died
     mid-render (the task is acknowledged late, and the broker's visibility
     timeout is longer than its time limit). Were that attempt somehow still
-    alive, it no longer holds the claim and discards its file."""
+    alive, it no longer holds the claim and discards its file. A render
+    claimed RENDER_ATTEMPTS times already (each attempt died with its
+    worker) is not tried again: it is marked failed, and a person retries."""
     from . import pdf
 
     token = timezone.now()
@@ -640,9 +651,18 @@ def render_minutes_pdf(document_id: int, *, task_id: str | None = None) -> Minut
     )
     if task_id:
         claimable |= Q(state=PdfState.RENDERING, task_id=task_id)
-    claimed = MinutesDocument.objects.filter(claimable, pk=document_id).update(
-        state=PdfState.RENDERING, started_at=token, error=""
-    )
+    claimed = MinutesDocument.objects.filter(
+        claimable, pk=document_id, attempts__lt=RENDER_ATTEMPTS
+    ).update(state=PdfState.RENDERING, started_at=token, error="", attempts=F("attempts") + 1)
+    if not claimed:
+        MinutesDocument.objects.filter(
+            claimable, pk=document_id, attempts__gte=RENDER_ATTEMPTS
+        ).update(
+            state=PdfState.FAILED,
+            error=f"The render stopped its worker {RENDER_ATTEMPTS} times (the minutes may be "
+            "too large to print) and is not tried again. Try again later; if it fails the "
+            "same way, tell the site's administrator.",
+        )
     document = (
         MinutesDocument.objects.select_related("meeting__committee").filter(pk=document_id).first()
     )

@@ -13,9 +13,16 @@ import uuid
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db.models import F
 from django.utils import timezone
 
-from meetings.models import RENDER_STALE_AFTER, RENDER_TIME_LIMIT, Meeting, MinutesDocument
+from meetings.models import (
+    RENDER_ATTEMPTS,
+    RENDER_STALE_AFTER,
+    RENDER_TIME_LIMIT,
+    Meeting,
+    MinutesDocument,
+)
 from meetings.services import minutes_pdf_request, render_minutes_pdf
 from meetings.tasks import render_minutes_pdf_task
 from tests.base import PASSWORD, login
@@ -75,6 +82,27 @@ def test_the_redelivered_task_takes_its_own_claim_back_at_once(demo):
     # The plain function (the render_minutes command) waits for the claim as before.
     again = minutes_pdf_request(meeting=demo, by=None, enqueue=False)
     assert again.pk == document.pk and again.state == State.DONE
+
+
+@pytest.mark.django_db
+def test_a_render_that_keeps_killing_its_worker_is_not_redelivered_without_end(client, demo):
+    """Each redelivery takes a claim; past RENDER_ATTEMPTS the render is
+    marked failed with a message, and the page's Retry starts afresh."""
+    document = minutes_pdf_request(meeting=demo, by=None, enqueue=False)
+    for _ in range(RENDER_ATTEMPTS):
+        claimed_by_a_worker(document, timezone.now())
+        MinutesDocument.objects.filter(pk=document.pk).update(attempts=F("attempts") + 1)
+    assert redelivered(document, document.task_id) == State.FAILED
+    failed = MinutesDocument.objects.get(pk=document.pk)
+    assert f"stopped its worker {RENDER_ATTEMPTS} times" in failed.error and not failed.file
+    login(client, "chair")
+    assert "stopped its worker" in client.get(STATUS_URL).content.decode()
+    assert client.post(STATUS_URL).status_code == 302
+    again = MinutesDocument.objects.exclude(pk=document.pk).get(meeting=demo)
+    if again.state == State.PENDING:  # queued to Redis: be the worker
+        render_minutes_pdf(again.pk, task_id=again.task_id)
+    again.refresh_from_db()
+    assert again.state == State.DONE and again.attempts == 1
 
 
 @pytest.mark.django_db
