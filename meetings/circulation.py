@@ -29,6 +29,7 @@ the commit sends that one email again: the send is the last step before the
 commit to keep that window small.
 """
 
+import datetime
 import logging
 from dataclasses import dataclass, field
 
@@ -228,7 +229,26 @@ def send_circulation(meeting_id: int, *, dry_run: bool = False) -> CirculationRe
             )
         return report
 
-    # Claim first: an existing row (sent, or another run's) is left as it is.
+    claim_circulation(meeting, mailing, already=already)
+    connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
+    try:
+        for recipient in mailing.recipients:
+            _send_one(meeting, recipient, connection, report)
+    finally:
+        connection.close()
+    return report
+
+
+def claim_circulation(
+    meeting: Meeting, mailing: Mailing | None = None, *, already: set[str] = frozenset()
+) -> None:
+    """Insert the rows of the emails this circulation owes (an existing row,
+    sent or another run's, is left as it is; `already`: addresses known to
+    be sent). Run in the circulation's own transaction too
+    (services.minutes_circulate), so the emails owed are on record before
+    any queue is asked to send them: should the broker be down, or the
+    worker die before sending, `send_pending_circulations` finds them."""
+    mailing = mailing or circulation_mailing(meeting)
     now = timezone.now()
     CirculationEmail.objects.bulk_create(
         [
@@ -244,13 +264,33 @@ def send_circulation(meeting_id: int, *, dry_run: bool = False) -> CirculationRe
         ],
         ignore_conflicts=True,
     )
-    connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
-    try:
-        for recipient in mailing.recipients:
-            _send_one(meeting, recipient, connection, report)
-    finally:
-        connection.close()
-    return report
+
+
+# Claimed this long ago and never tried: the task that should have sent them
+# was not queued (the broker was down) or died before it began.
+PENDING_AFTER = datetime.timedelta(minutes=5)
+
+
+def send_pending_circulations(*, now: datetime.datetime | None = None) -> list[CirculationReport]:
+    """Send the circulation emails owed and never tried: rows claimed more
+    than PENDING_AFTER ago, no attempt made, of minutes still circulated in
+    that circulation. Emails tried and failed are the task's retries' and
+    then the operators' (`manage.py send_circulation`). Idempotent, like
+    send_circulation, which it runs for each meeting concerned."""
+    now = now or timezone.now()
+    meetings = (
+        CirculationEmail.objects.filter(
+            state=CirculationEmail.State.CLAIMED,
+            attempts=0,
+            claimed_at__lt=now - PENDING_AFTER,
+            meeting__status=Meeting.Status.CIRCULATED,
+            circulated_at=F("meeting__circulated_at"),
+        )
+        .order_by("meeting_id")
+        .values_list("meeting_id", flat=True)
+        .distinct()
+    )
+    return [send_circulation(meeting_id) for meeting_id in meetings]
 
 
 def _send_one(meeting: Meeting, recipient: Recipient, connection, report) -> None:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from incidents.services import incident_mentions_refresh
 from opsg.concurrency import claim_version
 
+from .circulation import claim_circulation
 from .models import (
     RENDER_ATTEMPTS,
     RENDER_STALE_AFTER,
@@ -78,6 +79,9 @@ def minutes_circulate(
     # document): those minutes went out long ago, by other means, so nobody
     # is emailed about them now. Ids only: the worker reads the meeting anew.
     if at is None:
+        # The emails owed go on record with the circulation; the worker sends
+        # them, or failing that the sweep (circulation.send_pending_circulations).
+        claim_circulation(meeting)
         transaction.on_commit(partial(queue_circulation_email, meeting.pk), robust=True)
     return meeting
 
@@ -598,8 +602,9 @@ def minutes_pdf_request(*, meeting: Meeting, by, enqueue: bool = True) -> Minute
 def queue_circulation_email(meeting_id: int) -> None:
     """Hand the circulation email (meetings/circulation.py) to the worker
     (in-process without REDIS_URL). The circulation is committed by now and
-    stands whatever happens here: a broker that is down is logged, and
-    `manage.py send_circulation` sends the emails later."""
+    stands whatever happens here: a broker that is down is logged, and the
+    emails, claimed with the circulation, are sent by the periodic sweep
+    (circulation.send_pending_circulations) a few minutes later."""
     from .tasks import send_circulation_task
 
     try:

@@ -5,7 +5,7 @@ commands call it too."""
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from .circulation import send_circulation
+from .circulation import send_circulation, send_pending_circulations
 from .models import RENDER_TIME_LIMIT
 from .services import render_minutes_pdf
 
@@ -55,3 +55,16 @@ def send_circulation_task(meeting_id: int) -> dict:
     if report.failed:
         raise CirculationFailed(report.summary())
     return report.as_dict()
+
+
+@shared_task(
+    autoretry_for=(OperationalError, InterfaceError),
+    max_retries=3,
+    retry_backoff=5,
+    # Beat runs it every few minutes: a run still going when the next is due
+    # is stopped well before (two at once would still send each email once).
+    soft_time_limit=240,
+    time_limit=270,
+)
+def send_pending_circulations_task() -> list[dict]:
+    return [report.as_dict() for report in send_pending_circulations()]

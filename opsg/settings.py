@@ -298,7 +298,13 @@ CELERY_BEAT_SCHEDULE = {
     "send-reminders": {
         "task": "actions.tasks.send_reminders_task",
         "schedule": crontab(hour=REMINDER_TIME[0], minute=REMINDER_TIME[1]),
-    }
+    },
+    # Circulation emails owed and never tried (the broker was down when the
+    # minutes were circulated): meetings.circulation.send_pending_circulations.
+    "send-pending-circulations": {
+        "task": "meetings.tasks.send_pending_circulations_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 # Email. Demo mode prints messages to the console unless an SMTP host is given.

@@ -19,9 +19,10 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import resolve
+from django.utils import timezone
 
 from meetings.access import can_see_meeting
-from meetings.circulation import send_circulation
+from meetings.circulation import PENDING_AFTER, send_circulation, send_pending_circulations
 from meetings.models import CirculationEmail, Meeting, Person
 from meetings.services import (
     minutes_approve,
@@ -29,7 +30,11 @@ from meetings.services import (
     minutes_revise,
     queue_circulation_email,
 )
-from meetings.tasks import CirculationFailed, send_circulation_task
+from meetings.tasks import (
+    CirculationFailed,
+    send_circulation_task,
+    send_pending_circulations_task,
+)
 from opsg.celery import app
 from tests.actions.test_reminders import smtp_port, smtp_server  # noqa: F401 (a fixture)
 from tests.base import login, make_item, make_meeting, make_named_classification
@@ -212,7 +217,7 @@ def test_the_dry_run_sends_nothing(draft, world):
     out = call_command_output("send_circulation", "OPSG", "25", "--dry-run")
     assert "Dry run for OPSG 25: would send 3 emails" in out
     assert f"would send: {MEMBER}" in out
-    assert mail.outbox == [] and not CirculationEmail.objects.exists()
+    assert mail.outbox == [] and not CirculationEmail.objects.exclude(state="claimed").exists()
     assert meeting.status == Meeting.Status.CIRCULATED
 
 
@@ -307,3 +312,43 @@ def test_the_admin_lists_each_email_read_only(admin_client, draft, world):
     assert page.status_code == 200
     assert MEMBER in page.content.decode()
     assert admin_client.get("/admin/meetings/circulationemail/add/").status_code == 403
+
+
+def test_emails_owed_are_on_record_with_the_circulation_and_swept_if_never_sent(
+    draft, world, django_capture_on_commit_callbacks
+):
+    """The broker is down when the secretary circulates: the emails owed
+    were claimed in the circulation's transaction, and the periodic sweep
+    sends them a few minutes later, once."""
+    with django_capture_on_commit_callbacks():  # queued to nowhere: never run
+        minutes_circulate(meeting=draft, by=world.secretary.user)
+    owed = CirculationEmail.objects.filter(meeting=draft)
+    assert sorted(owed.values_list("recipient", flat=True)) == READERS
+    assert set(owed.values_list("state", "attempts")) == {("claimed", 0)}
+    assert send_pending_circulations() == [] and mail.outbox == []  # the task's turn first
+    later = timezone.now() + PENDING_AFTER + datetime.timedelta(seconds=1)
+    [report] = send_pending_circulations(now=later)
+    assert sorted(report.sent) == READERS and recipients() == READERS
+    assert send_pending_circulations(now=later) == [] and len(mail.outbox) == 3
+
+
+def test_the_sweep_leaves_minutes_no_longer_circulated(draft, world):
+    minutes_circulate(meeting=draft, by=world.secretary.user)
+    minutes_approve(meeting=draft, at_meeting=None, by=world.chair.user)
+    later = timezone.now() + PENDING_AFTER + datetime.timedelta(seconds=1)
+    assert send_pending_circulations(now=later) == [] and mail.outbox == []
+
+
+def test_the_command_sends_what_the_sweep_sends(draft, world):
+    minutes_circulate(meeting=draft, by=world.secretary.user)
+    CirculationEmail.objects.update(claimed_at=timezone.now() - PENDING_AFTER * 2)
+    out = call_command_output("send_circulation", "--pending")
+    assert f"sent: {MEMBER}" in out and recipients() == READERS
+    assert "No circulation email is waiting" in call_command_output("send_circulation", "--pending")
+    with pytest.raises(CommandError, match="Name the meeting"):
+        call_command("send_circulation")
+
+
+def test_beat_runs_the_sweep(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["send-pending-circulations"]
+    assert entry["task"] == send_pending_circulations_task.name

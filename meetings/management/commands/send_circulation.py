@@ -1,10 +1,12 @@
 """Send the circulation email of a meeting's minutes by hand: the same
 function the worker runs when the secretary circulates them, without the
-queue. For when the broker was down, or the task gave up after its retries."""
+queue. For when the task gave up after its retries. `--pending` sends what
+the periodic sweep sends: every circulation's emails owed and never tried
+(the broker was down when the minutes were circulated)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from meetings.circulation import send_circulation
+from meetings.circulation import CirculationReport, send_circulation, send_pending_circulations
 from meetings.models import Meeting
 
 
@@ -16,13 +18,31 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("committee", help="Committee code, e.g. OPSG")
-        parser.add_argument("number", type=int, help="Meeting number, e.g. 25")
+        parser.add_argument("committee", nargs="?", help="Committee code, e.g. OPSG")
+        parser.add_argument("number", nargs="?", type=int, help="Meeting number, e.g. 25")
         parser.add_argument(
             "--dry-run", action="store_true", help="Say who would be emailed; send nothing."
         )
+        parser.add_argument(
+            "--pending",
+            action="store_true",
+            help="Instead of one meeting: every circulation's emails owed and never tried.",
+        )
 
-    def handle(self, *args, committee, number, dry_run=False, **options):
+    def handle(self, *args, committee, number, dry_run=False, pending=False, **options):
+        if pending:
+            if committee or dry_run:
+                raise CommandError("--pending takes no meeting and no --dry-run.")
+            reports = send_pending_circulations()
+            for report in reports:
+                self._report(report)
+            if not reports:
+                self.stdout.write("No circulation email is waiting to be sent.")
+            for report in reports:
+                self._check(report)
+            return
+        if not committee or number is None:
+            raise CommandError("Name the meeting, e.g. send_circulation OPSG 25, or use --pending.")
         meeting = (
             Meeting.objects.filter(committee__code__iexact=committee, number=number)
             .only("pk")
@@ -31,6 +51,10 @@ class Command(BaseCommand):
         if meeting is None:
             raise CommandError(f"There is no meeting {committee.upper()} {number}.")
         report = send_circulation(meeting.pk, dry_run=dry_run)
+        self._report(report)
+        self._check(report)
+
+    def _report(self, report: CirculationReport) -> None:
         self.stdout.write(report.summary())
         for address in report.would_send:
             self.stdout.write(f"  would send: {address}")
@@ -40,6 +64,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  failed: {address}: {error}")
         for name in report.without_email:
             self.stdout.write(f"  no email address: {name}")
+
+    def _check(self, report: CirculationReport) -> None:
         if not report.circulated:
             raise CommandError(
                 f"{report.meeting} is not circulated for comments: there is nothing to announce."
