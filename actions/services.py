@@ -495,6 +495,12 @@ def action_delete(*, action: Action) -> str:
         raise ValidationError(
             f"{action.reference} has been reviewed at a meeting; close it instead of deleting it."
         )
+    if _kept_while_corrected(action):
+        # Readers keep it, as the published version raised it, until then.
+        raise ValidationError(
+            f"{action.reference} is in the minutes readers keep while this correction is a "
+            "draft. It can be deleted once the correction is circulated."
+        )
     reference = action.reference
     action.delete()
     return reference

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from actions.models import Action, ActionReview, FeedToken
 from actions.reminders import send_reminders
-from actions.services import action_review_record, action_update
+from actions.services import action_delete, action_review_record, action_update
 from meetings.models import Attendance, Decision, Meeting, MinutesDocument
 from meetings.services import (
     decision_save,
@@ -428,7 +428,7 @@ def test_an_action_the_correction_changes_stays_as_kept_for_readers(
     assert f"SECAS to {NEW}." in _text(client.get(f"/actions/{action.slug}/"))
 
 
-def test_the_owners_of_an_action_kept_change_once_the_correction_is_circulated(published, world):
+def test_an_action_kept_changes_owners_or_goes_once_the_correction_is_circulated(published, world):
     """Owners decide who may open an action and who is reminded of it: a
     draft does not change them for the action the published version raised,
     with a message saying when it can; the actions the draft adds are its own."""
@@ -438,10 +438,13 @@ def test_the_owners_of_an_action_kept_change_once_the_correction_is_circulated(p
     assert action.owner_names() == ["DCC"]
     added = published["added"]
     action_update(action=added, owners=[world.secas], text=added.text)
+    with pytest.raises(ValidationError, match="deleted once the correction is circulated"):
+        action_delete(action=action)
     minutes_circulate(meeting=published["meeting"], by=world.secretary.user)
     action.refresh_from_db()
     action_update(action=action, owners=[world.secas], text=action.text)
     assert action.owner_names() == ["SECAS"]
+    assert action_delete(action=action) == action.reference
 
 
 def test_lists_and_feeds_give_the_kind_times_and_place_of_the_version_kept(
