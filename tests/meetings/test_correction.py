@@ -519,3 +519,25 @@ def test_search_finds_the_version_kept_not_the_draft(client, published):
     login(client, "secretary")
     found = _text(client.get("/search/", {"q": "draft-correction-wording"}))
     assert "Incident report" in found
+
+
+def test_the_editor_says_why_the_owners_of_an_action_kept_wait(client, published, world):
+    """In the correction's editor, the secretary gives OPSG 25/01 to SECAS:
+    the row answers with the reason and keeps what was typed."""
+    action, item = published["action"], published["item"]
+    login(client, "secretary")
+    response = client.post(
+        f"{MEMBERS}items/{item.pk}/actions/{action.pk}/",
+        {
+            "owner_organisations": [world.secas.pk],
+            "text": "SECAS to typed wording.",
+            "version": action.version,
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "its owners once the correction is circulated" in body
+    assert "SECAS to typed wording." in body
+    action.refresh_from_db()
+    assert action.text == "DCC to report on the incident." and action.owner_names() == ["DCC"]
