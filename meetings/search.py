@@ -49,7 +49,7 @@ from .models import (
     Modification,
     Person,
 )
-from .selectors import kept_documents
+from .selectors import date_read, kept_documents
 
 KINDS = {
     "item": "Agenda items",
@@ -405,7 +405,12 @@ def _meetings(user, query: str, filters: Filters) -> QuerySet:
     """Meetings whose minutes the user may read, as they are or as kept
     during a correction (access.records_read_by), matched by committee,
     number and, where the user reads them as they are, place."""
-    meetings = _scoped(records_read_by(user).select_related("committee", "record"), "", filters)
+    # Dated as their reader has them (the version kept's, during a correction).
+    meetings = records_read_by(user).select_related("committee", "record")
+    meetings = meetings.annotate(date_read=date_read())
+    if filters.committee:
+        meetings = meetings.filter(committee=filters.committee)
+    meetings = _dated(meetings, "date_read", filters)
     words = [w.lower() for w in _WORD.findall(query)]
     if not words:
         return meetings.none()
@@ -418,7 +423,7 @@ def _meetings(user, query: str, filters: Filters) -> QuerySet:
             for word in words
         ),
     )
-    return meetings.filter(match).order_by("-date")
+    return meetings.filter(match).order_by("-date_read")
 
 
 def _meeting_hit(meeting: Meeting, query: str) -> Hit:

@@ -498,22 +498,21 @@ def published_minutes() -> QuerySet[Meeting]:
                 )
             )
         )
-        # Newest first by the date readers have: the version kept's, while
-        # the minutes are corrected (Meeting.as_read).
-        .annotate(
-            date_read=Case(
-                When(
-                    live=False,
-                    record__isnull=False,
-                    then=Coalesce(
-                        Cast(KeyTextTransform("date", "record__snapshot"), DateField()), "date"
-                    ),
-                ),
-                default=F("date"),
-                output_field=DateField(),
-            )
-        )
+        # Newest first by the date readers have.
+        .annotate(date_read=date_read())
         .order_by("-date_read", "committee__code", "-number")
+    )
+
+
+def date_read() -> Case:
+    """Of meetings from access.records_read_by (annotated `live`), the date
+    as their reader has it, in SQL: the version kept's while the minutes are
+    corrected (Meeting.as_read, in Python), else the meeting's own."""
+    kept = Cast(KeyTextTransform("date", "record__snapshot"), DateField())
+    return Case(
+        When(live=False, record__isnull=False, then=Coalesce(kept, "date")),
+        default=F("date"),
+        output_field=DateField(),
     )
 
 

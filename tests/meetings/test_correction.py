@@ -513,6 +513,9 @@ def test_search_finds_the_version_kept_not_the_draft(client, published):
     meetings = _text(client.get("/search/", {"q": "OPSG", "kind": "meeting"}))
     assert "Fenchurch" in meetings and "canary-draft-hall" not in meetings
     assert "1 October 2019" in meetings
+    Meeting.objects.filter(pk=published["meeting"].pk).update(date=datetime.date(2019, 11, 30))
+    dated = {"q": "OPSG", "kind": "meeting", "date_from": "2019-09-30", "date_to": "2019-10-02"}
+    assert "/committees/OPSG/meetings/25/" in _text(client.get("/search/", dated))
     assert "/committees/OPSG/meetings/25/" not in _text(
         client.get("/search/", {"q": "canary-draft-hall"})
     )
