@@ -17,7 +17,6 @@ urlpatterns = [
         name="published-pdf",
     ),
     path("decisions/", views.decision_register, name="decisions"),
-    path("search/", views.search, name="search"),
     path("modifications/<str:reference>/", views.modification_detail, name="modification"),
     path(M, views.minutes, name="minutes"),
     path(M + "minutes.json", views.minutes_json, name="minutes-json"),

@@ -17,7 +17,6 @@ from opsg.concurrency import EditConflict
 from opsg.pagination import page_range, paginate
 
 from . import changes, selectors, services
-from . import search as search_service
 from .access import (
     action_in,
     attendance_in,
@@ -37,7 +36,6 @@ from .access import (
     reader_for,
     record_for_user,
     revision_in,
-    visible_records,
 )
 from .circulation import circulation_mailing
 from .forms import (
@@ -51,10 +49,9 @@ from .forms import (
     ItemForm,
     MeetingForm,
     ReviseForm,
-    SearchForm,
 )
 from .markdown import render_markdown
-from .models import Committee, Decision, Meeting
+from .models import Decision, Meeting
 
 logger = logging.getLogger(__name__)
 
@@ -769,43 +766,6 @@ def decision_register(request):
         request,
         "meetings/decisions.html",
         {"filter": register.filterset, "page": page, "page_range": page_range(page)},
-    )
-
-
-@require_GET
-@login_required
-def search(request):
-    """One box for everything; an exact reference goes straight to its page."""
-    # Minutes read as kept during a correction are searched too.
-    committees = Committee.objects.filter(meetings__in=visible_records(request.user))
-    form = SearchForm(
-        request.GET or None,
-        kinds=search_service.KINDS,
-        committees=committees.distinct().order_by("code"),
-    )
-    results = None
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = search_service.Filters(
-            committee=data["committee"], date_from=data["date_from"], date_to=data["date_to"]
-        )
-        plain = not (data["kind"] or data["committee"] or data["date_from"] or data["date_to"])
-        target = search_service.exact_target(request.user, data["q"]) if plain else None
-        if target:
-            return redirect(target)
-        results = search_service.search(
-            request.user, data["q"], kind=data["kind"], filters=filters,
-            page=request.GET.get("page"),
-        )  # fmt: skip
-    return render(
-        request,
-        "meetings/search.html",
-        {
-            "form": form,
-            "results": results,
-            "kinds": search_service.KINDS,
-            "page_range": page_range(results.page) if results and results.page else None,
-        },
     )
 
 

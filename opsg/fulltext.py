@@ -4,7 +4,7 @@ Each searchable table has a `search_vector` column filled by a trigger on
 every insert and update, whoever writes the row (a service, the admin, a
 bulk update, a migration), so the index can never lag the record. On SQLite
 the column stays empty and search falls back to stemmed substring matching
-(meetings/search.py)."""
+(search/selectors.py)."""
 
 # English stemming, so "throttle" finds "throttling". Fixed, not the server's
 # default_text_search_config: the stored vectors and the queries must agree.

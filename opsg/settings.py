@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "actions",
     "incidents",
     "imports",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("incidents.urls")),
     path("", include("imports.urls")),
     path("", include("meetings.urls")),
+    path("", include("search.urls")),
 ]

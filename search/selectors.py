@@ -35,11 +35,14 @@ from actions.models import Action
 from actions.services import REFERENCE_RE as ACTION_REFERENCE
 from incidents.access import visible_incidents
 from incidents.models import INCIDENT_REFERENCE, Incident, IncidentMention, IncidentReview
-from opsg.fulltext import CONFIG
-from opsg.pagination import paginate
-
-from .access import records_read_by, visible_decisions, visible_items, visible_meetings
-from .models import (
+from meetings.access import (
+    records_read_by,
+    visible_decisions,
+    visible_items,
+    visible_meetings,
+    visible_records,
+)
+from meetings.models import (
     MODIFICATION_REFERENCE,
     AgendaItem,
     Attendance,
@@ -49,7 +52,9 @@ from .models import (
     Modification,
     Person,
 )
-from .selectors import date_read, kept_documents
+from meetings.selectors import date_read, kept_documents
+from opsg.fulltext import CONFIG
+from opsg.pagination import paginate
 
 KINDS = {
     "item": "Agenda items",
@@ -608,3 +613,9 @@ def search(user, query: str, *, kind: str = "", filters: Filters | None = None, 
             if results.counts[name]:
                 results.hits[name] = shown(found[:PER_KIND])
     return results
+
+
+def committees_searched(user):
+    """The committees the form offers: those with minutes the user may read,
+    as they are or as kept during a correction."""
+    return Committee.objects.filter(meetings__in=visible_records(user)).distinct().order_by("code")
