@@ -53,8 +53,8 @@ def main():
         "vs parse OPSG 25",
     )
     with demo_database(demo=False):
+        from demo.loader import reference_data
         from imports.services import import_minutes
-        from meetings.demo.loader import reference_data
 
         reference_data()  # the committees and classifications an import looks up
         parsed = parse(text)

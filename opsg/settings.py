@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "incidents",
     "imports",
     "search",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -13,7 +13,7 @@ references 25/110, 25/121 … 25/187 are renumbering leftovers for 25/11 …
 import datetime
 from inspect import cleandoc as md
 
-from meetings.demo.opsg25 import (
+from demo.opsg25 import (
     CIRCULATED_AT,
     CLASSIFICATIONS,
     CODEWORKS_URL,

@@ -14,8 +14,8 @@ from django.core import mail
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from demo.opsg25 import LOCATION
 from meetings.circulation import send_circulation
-from meetings.demo.opsg25 import LOCATION
 from meetings.models import Committee, Meeting
 from meetings.services import meeting_create
 from opsg.celery import app

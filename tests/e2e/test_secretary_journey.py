@@ -23,7 +23,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from meetings.demo.opsg25 import LOCATION
+from demo.opsg25 import LOCATION
 from tests.e2e.a11y import axe_check, fail_on_problems
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -34,7 +34,7 @@ COMMITTEE = "/committees/OPSG/"
 M26 = "/committees/OPSG/meetings/26/"
 MARKER = "window.__journeyMarker"
 
-# Demo people used below (see meetings/demo/opsg25.py).
+# Demo people used below (see demo/opsg25.py).
 ADDED = "Wendy Liddell"  # a participant at 25, not a committee member
 APOLOGY = "Zoe Marklew"  # a member who sends apologies
 ALTERNATE, ALTERNATE_FOR = "John Noad", APOLOGY  # attends in her place

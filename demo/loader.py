@@ -187,7 +187,7 @@ def _item(items: dict[str, ParsedItem], number: str) -> ParsedItem:
     if number not in items:
         raise DemoDataConflict(
             f"The shipped minutes no longer read as having an item {number}: "
-            "the demo's corrections (meetings/demo/opsg25.py) need updating."
+            "the demo's corrections (demo/opsg25.py) need updating."
         )
     return items[number]
 
@@ -196,7 +196,7 @@ def _replace_once(item: ParsedItem, old: str, new: str) -> None:
     if item.narrative.count(old) != 1:
         raise DemoDataConflict(
             f"Item {item.number} of the shipped minutes no longer reads {old!r} once: "
-            "the demo's corrections (meetings/demo/opsg25.py) need updating."
+            "the demo's corrections (demo/opsg25.py) need updating."
         )
     item.narrative = item.narrative.replace(old, new)
 

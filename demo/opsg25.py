@@ -14,7 +14,7 @@ from pathlib import Path
 
 D = datetime.date
 
-SOURCE = Path(__file__).resolve().parents[2] / "imports" / "fixtures" / "opsg_25_minutes.txt"
+SOURCE = Path(__file__).resolve().parents[1] / "imports" / "fixtures" / "opsg_25_minutes.txt"
 SOURCE_NAME = "OPSG_25_0110.txt"  # the name the import keeps the file under
 MEETING_NUMBER = 25
 

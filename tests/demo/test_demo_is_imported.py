@@ -9,11 +9,11 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from actions.models import Action, ActionReview
+from demo import opsg25 as demo
+from demo.loader import LONDON, DemoDataConflict, _correct
 from imports.models import ImportedDocument
 from imports.parse import parse
 from incidents.models import Incident, IncidentReview
-from meetings.demo import opsg25 as demo
-from meetings.demo.loader import LONDON, DemoDataConflict, _correct
 from meetings.models import Attendance, Meeting
 from tests import opsg25_transcript as transcript
 

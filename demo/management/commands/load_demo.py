@@ -4,7 +4,7 @@ Outside demo mode it refuses to create them: a deployment has no default account
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from meetings.demo.loader import DemoDataConflict, load_demo
+from demo.loader import DemoDataConflict, load_demo
 
 
 class Command(BaseCommand):
