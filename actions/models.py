@@ -11,14 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from meetings.models import AgendaItem, Committee, Meeting, Organisation, Person
-
-
-def user_name(user) -> str:
-    """A user as the committee knows them: their person's name, or else the
-    login's own name."""
-    person = getattr(user, "person", None)
-    return person.name if person else (user.get_full_name() or user.get_username())
+from meetings.models import AgendaItem, Committee, Meeting, Organisation, Person, user_name
 
 
 class ReferenceCounter(models.Model):

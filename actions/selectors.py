@@ -30,8 +30,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from meetings.models import Committee, Meeting, NextMeeting
-from meetings.selectors import OWNERS, meetings_for_committee
+from meetings.models import Committee, Meeting, NextMeeting, user_name
+from meetings.selectors import OWNERS, history_namers, meetings_for_committee
 from opsg.history import FieldChange, describe
 from opsg.workdays import is_working_day
 
@@ -43,7 +43,6 @@ from .models import (
     FeedToken,
     OwnerUpdate,
     Reminder,
-    user_name,
 )
 from .reminders import OwnerWithoutEmail, reminders_due
 
@@ -305,7 +304,7 @@ def action_history(action: Action) -> list[HistoryEntry]:
         previous = record
     described = describe(
         ((Action, record, changes) for _, record, changes in deltas),
-        item_name=lambda item: f"item {item.number} of {item.meeting}",
+        namers=history_namers(lambda item: f"item {item.number} of {item.meeting}"),
     )
     for (entry, _, _), changes in zip(deltas, described, strict=True):
         entry.changes = changes

@@ -20,7 +20,7 @@ from meetings.access import (
     visible_records,
     writes,
 )
-from meetings.models import Meeting
+from meetings.models import Meeting, user_name
 from meetings.selectors import committees_for_user
 from opsg.concurrency import EditConflict
 
@@ -38,7 +38,7 @@ from .access import (
 )
 from .forms import FeedForm, OwnerUpdateForm, ReminderRunForm, ReviewForm
 from .known import KnownFigures, known_figures
-from .models import Action, ActionReview, FeedToken, user_name
+from .models import Action, ActionReview, FeedToken
 from .selectors import ReviewRow
 
 

@@ -150,6 +150,13 @@ class Classification(models.Model):
         return f"{self.label} (from {self.effective_from:%d %B %Y})"
 
 
+def user_name(user) -> str:
+    """A user as the committee knows them: their person's name, or else the
+    login's own name."""
+    person = getattr(user, "person", None)
+    return person.name if person else (user.get_full_name() or user.get_username())
+
+
 @dataclass(frozen=True)
 class Heading:
     """When, where and what kind of meeting, as a reader has it

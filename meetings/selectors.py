@@ -3,10 +3,11 @@ prefetches, so the page, the JSON document and the PDF share one query plan."""
 
 import datetime
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.core.paginator import Page
 from django.db.models import (
     Case,
@@ -26,10 +27,10 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 
-from actions.models import Action, ActionOwner, ActionReview, user_name
+from actions.models import Action, ActionOwner, ActionReview
 from actions.services import parse_reference
 from incidents.models import IncidentReview
-from opsg.history import FieldChange, describe
+from opsg.history import FieldChange, Namer, describe
 from opsg.pagination import paginate
 
 from .access import (
@@ -57,6 +58,7 @@ from .models import (
     Modification,
     Organisation,
     Person,
+    user_name,
 )
 
 if TYPE_CHECKING:  # meetings.filters reads actions.filters, which reads this module
@@ -1005,7 +1007,9 @@ def meeting_history(
             deltas.append((line, model, record, delta.changes))
         lines.append(line)
 
-    described = describe(((m, r, c) for _, m, r, c in deltas), shorten=True)
+    described = describe(
+        ((m, r, c) for _, m, r, c in deltas), namers=history_namers(), shorten=True
+    )
     for (line, _, _, _), changes in zip(deltas, described, strict=True):
         line.changes = changes
     found.object_list = lines
@@ -1027,6 +1031,17 @@ def _with_previous(history_model, ids: list[int]) -> QuerySet:
     records = history_model.objects.annotate(previous_id=Subquery(earlier))
     before = records.filter(history_id__in=ids).values("previous_id")
     return records.filter(Q(history_id__in=ids) | Q(history_id__in=before))
+
+
+def history_namers(item_name: Callable[[AgendaItem], str] | None = None) -> dict:
+    """How the audit trail (opsg.history) names the records a change links
+    to: a meeting with its committee, an agenda item by `item_name` (default
+    "item 4"), a login as the committee knows them."""
+    return {
+        Meeting: Namer(("committee",)),
+        AgendaItem: Namer(("meeting__committee",), item_name or (lambda i: f"item {i.number}")),
+        get_user_model(): Namer(("person",), user_name),
+    }
 
 
 def _who(user) -> str:

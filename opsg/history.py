@@ -7,7 +7,6 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.text import capfirst
 
@@ -26,18 +25,27 @@ class FieldChange:
     new: str
 
 
+@dataclass(frozen=True)
+class Namer:
+    """How a linked record of one model is named in the trail: the related
+    records to fetch with it, and its name from them (default: str)."""
+
+    related: tuple[str, ...] = ()
+    name: Callable[[object], str] = str
+
+
 def describe(
     deltas: Iterable[tuple[type, object, list]],
     *,
-    item_name: Callable[[object], str] | None = None,
+    namers: dict[type, Namer] | None = None,
     shorten: bool = False,
 ) -> list[list[FieldChange]]:
     """For each (model, record, simple-history changes): its field changes
-    in words. Linked records are named with one query per kind of record;
-    `item_name` names an agenda item (default "item 4"); `shorten` cuts long
-    texts to where they start to differ."""
+    in words. Linked records are named with one query per kind of record,
+    by `namers` (the caller's, per model: this module knows no app's
+    models); `shorten` cuts long texts to where they start to differ."""
     deltas = list(deltas)
-    names = _linked_names(((m, c) for m, _, changes in deltas for c in changes), item_name)
+    names = _linked_names(((m, c) for m, _, changes in deltas for c in changes), namers or {})
     described = []
     for model, record, changes in deltas:
         lines = [_field_change(model, change, names, shorten) for change in changes]
@@ -49,10 +57,7 @@ def describe(
     return described
 
 
-def _linked_names(pairs, item_name) -> dict[tuple[type, object], str]:
-    from actions.models import user_name
-    from meetings.models import AgendaItem, Meeting
-
+def _linked_names(pairs, namers: dict[type, Namer]) -> dict[tuple[type, object], str]:
     wanted: dict[type, set] = {}
     for model, change in pairs:
         target = model._meta.get_field(change.field).related_model
@@ -60,18 +65,11 @@ def _linked_names(pairs, item_name) -> dict[tuple[type, object], str]:
             wanted.setdefault(target, set()).update(
                 v for v in (change.old, change.new) if v is not None
             )
-    user_model = get_user_model()
-    joins = {Meeting: ["committee"], AgendaItem: ["meeting__committee"], user_model: ["person"]}
     names = {}
     for target, ids in wanted.items():
-        for obj in target.objects.filter(pk__in=ids).select_related(*joins.get(target, [])):
-            if target is AgendaItem:
-                name = item_name(obj) if item_name else f"item {obj.number}"
-            elif target is user_model:
-                name = user_name(obj)
-            else:
-                name = str(obj)
-            names[target, obj.pk] = name
+        namer = namers.get(target, Namer())
+        for obj in target.objects.filter(pk__in=ids).select_related(*namer.related):
+            names[target, obj.pk] = namer.name(obj)
     return names
 
 
