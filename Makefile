@@ -96,14 +96,16 @@ run: $(RUN_STAMP) check-system-libs ## Install, migrate, load the demo and serve
 test: $(DEV_STAMP) $(NODE_STAMP) check-system-libs ## Lint, migration check and the whole suite (PYTEST_ARGS=…)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # --- the rest -----------------------------------------------------------------
 
-lint: $(DEV_STAMP) ## ruff check and format check
+lint: $(DEV_STAMP) ## ruff check and format check; apps depend one way (lint-imports)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(DEV_STAMP) ## Rewrite files with ruff (format, then safe fixes)
 	$(PY) -m ruff format .

@@ -52,8 +52,8 @@ def chromium_print(html_file: Path, out: Path, profile: Path) -> None:
 
 def main():
     with demo_database():
-        from meetings import pdf
         from meetings.models import Meeting
+        from minutes import pdf
 
         meeting = Meeting.objects.get(committee__code="OPSG", number=25)
         html = pdf.minutes_source(meeting).html

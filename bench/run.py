@@ -78,7 +78,7 @@ def main():
 
         from meetings.access import EVERYTHING
         from meetings.models import Meeting
-        from meetings.selectors import minutes_document
+        from minutes.selectors import minutes_document
 
         meeting = Meeting.objects.get(committee__code="OPSG", number=25)
 

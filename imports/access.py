@@ -7,6 +7,8 @@ from django.http import Http404
 from meetings.access import can_read_sources, is_secretary, meeting_for_user
 from meetings.models import Committee, CommitteeRole
 
+from .models import ImportedDocument
+
 
 def import_committees(user) -> QuerySet[Committee]:
     """The committees the user may import minutes into; refused (403) if none."""
@@ -34,8 +36,6 @@ def import_committee(user, code: str) -> Committee:
 def imported_document_for_user(user, code: str, number: int, pk):
     """A meeting's imported source: 404 unless the user may see the meeting,
     403 unless they are its committee's secretary or chair."""
-    from .models import ImportedDocument
-
     meeting = meeting_for_user(user, code, number)
     if not can_read_sources(user, meeting.committee):
         raise PermissionDenied("Only the committee's secretary or chair may download the source.")

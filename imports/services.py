@@ -34,7 +34,7 @@ from meetings.models import (
     Organisation,
     Person,
 )
-from meetings.services import minutes_approve, minutes_circulate, minutes_publish
+from minutes.services import minutes_approve, minutes_circulate, minutes_publish
 
 from .models import ImportedDocument
 from .parsed import ParsedAction, ParsedMinutes, ParsedPerson, ParsedReview

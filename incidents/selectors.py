@@ -8,10 +8,10 @@ from django.db.models import Prefetch, QuerySet
 from actions.access import visible_actions
 from actions.filters import REFERENCE_ORDER
 from actions.models import Action
+from actions.selectors import OWNERS
 from meetings.access import visible_decisions, visible_items
 from meetings.markdown import INCIDENT_MENTION
 from meetings.models import AgendaItem
-from meetings.selectors import OWNERS
 
 from .access import visible_incidents
 from .filters import IncidentFilter

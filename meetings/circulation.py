@@ -2,7 +2,7 @@
 person who may now read them is sent the link.
 
 `send_circulation(meeting_id)` is the whole job; `meetings.tasks.
-send_circulation_task` (queued by `services.minutes_circulate` when the
+send_circulation_task` (queued by `minutes.services.minutes_circulate` when the
 circulation commits, through `services.queue_circulation_email`) and
 `manage.py send_circulation OPSG 25` only call it.
 
@@ -245,7 +245,7 @@ def claim_circulation(
     """Insert the rows of the emails this circulation owes (an existing row,
     sent or another run's, is left as it is; `already`: addresses known to
     be sent). Run in the circulation's own transaction too
-    (services.minutes_circulate), so the emails owed are on record before
+    (minutes.services.minutes_circulate), so the emails owed are on record before
     any queue is asked to send them: should the broker be down, or the
     worker die before sending, `send_pending_circulations` finds them."""
     mailing = mailing or circulation_mailing(meeting)

@@ -586,7 +586,7 @@ class Modification(models.Model):
         return f"{self.reference} {self.title}"
 
 
-# The render task's hard time limit (meetings/tasks.py): past it the worker
+# The render task's hard time limit (minutes/tasks.py): past it the worker
 # kills the process laying out the PDF, so no render runs longer.
 RENDER_TIME_LIMIT = datetime.timedelta(minutes=5)
 # A PDF render that has not finished this long after it was asked for (or

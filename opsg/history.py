@@ -115,3 +115,17 @@ def _around_the_difference(old: str, new: str) -> tuple[str, str]:
         return ("…" if start else "") + piece + ("…" if start + _TEXT_WIDTH < len(text) else "")
 
     return cut(old), cut(new)
+
+
+def save_by(instance, by) -> None:
+    """Save, naming `by` in the record's history. A web request names its
+    user anyway (simple-history's HistoryRequestMiddleware); a command, a
+    task or the shell would leave the change to no one."""
+    if by is None:
+        instance.save()
+        return
+    instance._history_user = by
+    try:
+        instance.save()
+    finally:
+        del instance._history_user

@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "meetings",
     "actions",
     "incidents",
+    "minutes",
     "imports",
     "search",
     "demo",

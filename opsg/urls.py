@@ -9,6 +9,6 @@ urlpatterns = [
     path("", include("actions.urls")),
     path("", include("incidents.urls")),
     path("", include("imports.urls")),
-    path("", include("meetings.urls")),
+    path("", include("minutes.urls")),
     path("", include("search.urls")),
 ]

@@ -52,7 +52,7 @@ from meetings.models import (
     Modification,
     Person,
 )
-from meetings.selectors import date_read, kept_documents
+from minutes.selectors import date_read, kept_documents
 from opsg.fulltext import CONFIG
 from opsg.pagination import paginate
 

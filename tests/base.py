@@ -155,7 +155,7 @@ def make_action(world: World, meeting: Meeting, text="DCC to report on the incid
 
 def approve_minutes(world: World, meeting: Meeting, at_meeting: Meeting) -> Meeting:
     """Circulate `meeting`'s minutes and approve them at the later `at_meeting`."""
-    from meetings.services import minutes_approve, minutes_circulate
+    from minutes.services import minutes_approve, minutes_circulate
 
     minutes_circulate(meeting=meeting, by=world.secretary.user)
     return minutes_approve(meeting=meeting, at_meeting=at_meeting, by=world.chair.user)

@@ -38,8 +38,10 @@ from meetings.models import (
     MinutesRevision,
     Modification,
 )
-from meetings.selectors import minutes_document
-from meetings.services import attendance_add, minutes_pdf_request, render_minutes_pdf
+from meetings.services import attendance_add
+from minutes.rendering import render_minutes_pdf
+from minutes.selectors import minutes_document
+from minutes.services import minutes_pdf_request
 from opsg.signin import is_public
 from tests.actions.log_data import tabasc_meeting
 from tests.base import login, make_action, make_item, make_meeting, make_person

@@ -24,7 +24,7 @@ from meetings.access import (
     visible_records,
 )
 from meetings.models import CommitteeRole, Meeting
-from meetings.services import minutes_revise
+from minutes.services import minutes_revise
 from tests.base import (
     make_action,
     make_item,

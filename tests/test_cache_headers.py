@@ -6,7 +6,7 @@ headers, unless the reader is signed in."""
 import pytest
 
 from actions.services import feed_token_create
-from meetings.services import minutes_approve, minutes_circulate, minutes_publish
+from minutes.services import minutes_approve, minutes_circulate, minutes_publish
 from tests.base import login, make_item, make_meeting
 
 pytestmark = pytest.mark.django_db

@@ -28,8 +28,9 @@ from actions.services import action_close, action_review_record, action_update
 from incidents.models import Incident, IncidentReview
 from meetings.access import EVERYTHING
 from meetings.models import CommitteeRole, Decision, Meeting, MinutesRevision
-from meetings.selectors import minutes_document
-from meetings.services import minutes_pdf_request, minutes_revise, render_minutes_pdf
+from minutes.rendering import render_minutes_pdf
+from minutes.selectors import minutes_document
+from minutes.services import minutes_pdf_request, minutes_revise
 from tests.base import (
     login,
     make_action,

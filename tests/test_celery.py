@@ -31,10 +31,10 @@ def test_tasks_are_redelivered_when_their_worker_is_lost():
     assert app.conf.task_reject_on_worker_lost is True
     assert app.conf.worker_prefetch_multiplier == 1
     tasks = project_tasks()
-    assert {"meetings.tasks.render_minutes_pdf_task", "actions.tasks.send_reminders_task"} <= set(
+    assert {"minutes.tasks.render_minutes_pdf_task", "actions.tasks.send_reminders_task"} <= set(
         tasks
     )
-    render = tasks["meetings.tasks.render_minutes_pdf_task"]
+    render = tasks["minutes.tasks.render_minutes_pdf_task"]
     assert render.acks_late is True and render.reject_on_worker_lost is True
 
 
@@ -61,7 +61,7 @@ def test_the_render_claim_goes_stale_after_the_time_limit_and_before_redelivery(
     old was held by a process the worker has killed, and a task redelivered
     after the visibility timeout finds it free to take."""
     from meetings.models import RENDER_STALE_AFTER, RENDER_TIME_LIMIT
-    from meetings.tasks import render_minutes_pdf_task
+    from minutes.tasks import render_minutes_pdf_task
 
     assert render_minutes_pdf_task.time_limit == RENDER_TIME_LIMIT.total_seconds()
     assert render_minutes_pdf_task.soft_time_limit < render_minutes_pdf_task.time_limit

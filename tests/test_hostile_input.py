@@ -23,7 +23,7 @@ from actions.models import Action, ActionReview, OwnerUpdate
 from actions.services import LATEST_TARGET_DATE, action_raise, feed_token_create
 from imports.models import ImportedDocument
 from meetings.models import AgendaItem, Attendance, Meeting, MinutesDocument, Organisation, Person
-from meetings.services import minutes_circulate
+from minutes.services import minutes_circulate
 from tests.base import login, make_action, make_item, make_meeting
 from tests.imports.test_extract import minutes_docx
 
@@ -398,7 +398,7 @@ def test_a_broker_that_cannot_be_reached_is_a_plain_sentence(
 ):
     from kombu.exceptions import OperationalError
 
-    from meetings.tasks import render_minutes_pdf_task
+    from minutes.tasks import render_minutes_pdf_task
 
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")

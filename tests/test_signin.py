@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.test import Client
 
-from meetings.services import minutes_circulate
+from minutes.services import minutes_circulate
 from tests.base import PASSWORD, login, make_item, make_meeting
 
 pytestmark = pytest.mark.django_db

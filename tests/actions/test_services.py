@@ -15,7 +15,7 @@ from actions.services import (
     slip_summary,
 )
 from meetings.models import Meeting, NextMeeting
-from meetings.services import minutes_publish
+from minutes.services import minutes_publish
 from tests.base import approve_minutes, make_action, make_item, make_meeting
 
 pytestmark = pytest.mark.django_db

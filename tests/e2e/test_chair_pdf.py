@@ -14,8 +14,8 @@ from celery.contrib.testing.worker import start_worker
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from meetings import services
 from meetings.models import MinutesDocument
+from minutes import rendering, services
 from opsg.celery import app
 from tests.e2e.a11y import PageChecks
 from tests.e2e.pages import log_in
@@ -38,7 +38,7 @@ def test_chair_exports_and_downloads_the_minutes_pdf(
     if settings.REDIS_URL:
         app.control.purge()  # messages left by an earlier, interrupted run
     else:
-        monkeypatch.setattr(services, "_queue_render", lambda pk, task_id: held.append(pk))
+        monkeypatch.setattr(services, "queue_render", lambda pk, task_id: held.append(pk))
 
     base = live_server.url
     checks = PageChecks(screenshot_dir, "chair-pdf")
@@ -61,7 +61,7 @@ def test_chair_exports_and_downloads_the_minutes_pdf(
             expect(download_link).to_be_visible(timeout=60_000)
     else:
         assert held == [document.pk]
-        services.render_minutes_pdf(document.pk)
+        rendering.render_minutes_pdf(document.pk)
         expect(download_link).to_be_visible(timeout=15_000)
     expect(page.get_by_text("The PDF is ready.")).to_be_visible()
     expect(page.get_by_text("Rendering…")).to_have_count(0)

@@ -10,13 +10,8 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from meetings.models import Meeting
-from meetings.services import (
-    item_update,
-    minutes_approve,
-    minutes_pdf_request,
-    minutes_publish,
-    render_minutes_pdf,
-)
+from minutes.rendering import render_minutes_pdf
+from minutes.services import item_update, minutes_approve, minutes_pdf_request, minutes_publish
 from tests.e2e.a11y import PageChecks
 from tests.e2e.pages import log_in
 

@@ -1,6 +1,6 @@
 """The minutes PDF this app renders imports back to the meeting it came from.
 
-The demo's OPSG 25 (tests/opsg25_transcript.py) is rendered as meetings.services
+The demo's OPSG 25 (tests/opsg25_transcript.py) is rendered as minutes.services
 does for Export PDF — once as the circulated draft, with the DRAFT mark on
 every page, and once after the chair has approved and published it — and
 each PDF is read by imports.parse.parse_upload, as an upload would be. What
@@ -20,12 +20,8 @@ from django.test import override_settings
 from imports.extract import pdf_text
 from imports.parse import parse_upload
 from meetings.models import Meeting, MinutesDocument
-from meetings.services import (
-    minutes_approve,
-    minutes_pdf_request,
-    minutes_publish,
-    render_minutes_pdf,
-)
+from minutes.rendering import render_minutes_pdf
+from minutes.services import minutes_approve, minutes_pdf_request, minutes_publish
 from tests import opsg25_transcript as opsg25
 from tests.conftest import need
 from tests.imports.test_layout_text import (

@@ -24,7 +24,7 @@ from django.contrib.auth import get_user_model
 from incidents.models import Incident, IncidentRelation, IncidentReview
 from incidents.services import incident_get_or_create
 from meetings.models import Decision, Meeting
-from meetings.services import minutes_circulate, minutes_publish
+from minutes.services import minutes_circulate, minutes_publish
 from tests.actions.log_data import close, many_actions, page_text, tabasc_meeting, text
 from tests.base import approve_minutes, login, make_action, make_item, make_meeting
 

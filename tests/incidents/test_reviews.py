@@ -7,8 +7,8 @@ import pytest
 
 from incidents.models import Incident, IncidentMention, IncidentReview
 from meetings.models import Decision
-from meetings.pdf import minutes_source
-from meetings.services import decision_delete, decision_save, item_update
+from minutes.pdf import minutes_source
+from minutes.services import decision_delete, decision_save, item_update
 from tests.base import login, make_action, make_item, make_meeting
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +117,7 @@ def test_a_decision_of_another_item_cannot_be_linked(client, meeting, item):
 
 
 def test_read_only_roles_and_outsiders(client, world, item):
-    from meetings.services import minutes_circulate
+    from minutes.services import minutes_circulate
 
     minutes_circulate(meeting=item.meeting, by=world.secretary.user)
     assert login(client, "member").post(review_url(item), {"reference": REF}).status_code == 403

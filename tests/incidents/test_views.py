@@ -3,7 +3,7 @@
 import pytest
 
 from incidents.models import Incident, IncidentReview
-from meetings.services import minutes_circulate
+from minutes.services import minutes_circulate
 from tests.base import login, make_item, make_meeting
 
 pytestmark = pytest.mark.django_db

@@ -24,17 +24,9 @@ from django.utils import timezone
 from meetings.access import can_see_meeting
 from meetings.circulation import PENDING_AFTER, send_circulation, send_pending_circulations
 from meetings.models import CirculationEmail, Meeting, Person
-from meetings.services import (
-    minutes_approve,
-    minutes_circulate,
-    minutes_revise,
-    queue_circulation_email,
-)
-from meetings.tasks import (
-    CirculationFailed,
-    send_circulation_task,
-    send_pending_circulations_task,
-)
+from meetings.services import queue_circulation_email
+from meetings.tasks import CirculationFailed, send_circulation_task, send_pending_circulations_task
+from minutes.services import minutes_approve, minutes_circulate, minutes_revise
 from opsg.celery import app
 from tests.actions.test_reminders import smtp_port, smtp_server  # noqa: F401 (a fixture)
 from tests.base import login, make_item, make_meeting, make_named_classification

@@ -18,7 +18,7 @@ from actions.models import Action, ActionReview, FeedToken
 from actions.reminders import send_reminders
 from actions.services import action_delete, action_review_record, action_update
 from meetings.models import Attendance, Decision, Meeting, MinutesDocument
-from meetings.services import (
+from minutes.services import (
     decision_save,
     item_update,
     minutes_approve,

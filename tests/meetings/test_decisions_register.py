@@ -22,7 +22,7 @@ import re
 import pytest
 
 from meetings.models import Decision
-from meetings.services import minutes_approve, minutes_circulate, minutes_publish
+from minutes.services import minutes_approve, minutes_circulate, minutes_publish
 from tests.actions.log_data import page_text, tabasc_meeting, text
 from tests.base import login, make_item, make_meeting
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from actions.models import Action
 from actions.services import action_raise
 from meetings.models import AgendaItem, Attendance, Decision, Meeting, Person
-from meetings.services import item_add, minutes_circulate
+from minutes.services import item_add, minutes_circulate
 from tests.base import login, make_item, make_meeting
 
 pytestmark = pytest.mark.django_db

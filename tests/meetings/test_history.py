@@ -13,14 +13,12 @@ from django.utils import timezone
 from actions.services import action_raise, action_review_record, action_update
 from incidents.services import incident_review_save
 from meetings.models import AgendaItem, Attendance, CommitteeRole, Decision, Meeting
-from meetings.services import (
-    attendance_add,
-    attendance_update,
+from meetings.services import attendance_add, attendance_update, meeting_update
+from minutes.services import (
     decision_save,
     item_add,
     item_delete,
     item_update,
-    meeting_update,
     minutes_circulate,
     minutes_publish,
 )

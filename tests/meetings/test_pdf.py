@@ -20,15 +20,15 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from actions.models import Action, ActionReview
-from meetings import pdf
 from meetings.models import AgendaItem, Classification, Meeting, MinutesDocument
-from meetings.services import (
+from minutes import pdf
+from minutes.rendering import render_minutes_pdf
+from minutes.services import (
     item_update,
     minutes_approve,
     minutes_pdf_request,
     minutes_publish,
     minutes_revise,
-    render_minutes_pdf,
 )
 from opsg.celery import app
 from tests.base import PASSWORD, login
@@ -345,7 +345,7 @@ def test_a_render_that_cannot_be_queued_says_so(
 ):
     from kombu.exceptions import OperationalError
 
-    from meetings.tasks import render_minutes_pdf_task
+    from minutes.tasks import render_minutes_pdf_task
 
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to redis:6379. Connection refused.")
@@ -498,7 +498,7 @@ def test_a_failed_render_names_no_path_or_exception(
 
 def test_a_list_that_continues_starts_from_its_number_in_print():
     """WeasyPrint ignores <ol start>, however far on the list begins."""
-    from meetings.pdf import _lists_start_where_they_say
+    from minutes.pdf import _lists_start_where_they_say
 
     html = (
         '<ol start="31"><li>a</li></ol><ol class="x" start="2"><li>b</li></ol><ol><li>c</li></ol>'

@@ -1,5 +1,5 @@
-"""A worker lost mid-render (meetings/services.py render_minutes_pdf, the task
-in meetings/tasks.py): the task comes back and finishes the PDF, a claim
+"""A worker lost mid-render (minutes/rendering.py render_minutes_pdf, the task
+in minutes/tasks.py): the task comes back and finishes the PDF, a claim
 older than the task's time limit is free to take, and the page offers Retry
 for a render that never finished. The Celery settings behind redelivery are
 checked in tests/test_celery.py."""
@@ -23,8 +23,9 @@ from meetings.models import (
     Meeting,
     MinutesDocument,
 )
-from meetings.services import minutes_pdf_request, render_minutes_pdf
-from meetings.tasks import render_minutes_pdf_task
+from minutes.rendering import render_minutes_pdf
+from minutes.services import minutes_pdf_request
+from minutes.tasks import render_minutes_pdf_task
 from tests.base import PASSWORD, login
 from tests.workers import celery_workers, need_postgres_and_redis, worker_environment
 
@@ -134,7 +135,7 @@ import os, time
 from pathlib import Path
 import django
 django.setup()
-from meetings import pdf
+from minutes import pdf
 real_render_pdf = pdf.render_pdf
 marker = Path(os.environ["HANG_MARKER"])
 

@@ -8,7 +8,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from meetings.models import Meeting
-from meetings.services import minutes_approve, minutes_circulate, minutes_publish
+from minutes.services import minutes_approve, minutes_circulate, minutes_publish
 from tests.base import approve_minutes, make_meeting
 
 pytestmark = pytest.mark.django_db
@@ -174,7 +174,7 @@ class TestPublish:
 
 def test_an_item_added_with_an_incident_in_its_title_mentions_it(world):
     from incidents.models import Incident, IncidentMention
-    from meetings.services import item_add
+    from minutes.services import item_add
 
     incident = Incident.objects.create(reference="INC000000478818")
     item = item_add(meeting=make_meeting(world), title="INC000000478818 review")

@@ -13,8 +13,8 @@ from django.utils import timezone
 from actions.services import action_raise, action_record_existing, action_review_record
 from meetings.access import EVERYTHING, print_reader
 from meetings.models import Attendance, Decision, Meeting
-from meetings.selectors import minutes_page
-from meetings.services import minutes_approve, minutes_circulate, minutes_publish
+from minutes.selectors import minutes_page
+from minutes.services import minutes_approve, minutes_circulate, minutes_publish
 from tests.base import login, make_item, make_meeting
 
 pytestmark = pytest.mark.django_db
@@ -310,7 +310,7 @@ def test_a_revision_shows_a_reader_only_what_its_items_show():
     from types import SimpleNamespace
 
     from meetings.access import DocumentReader
-    from meetings.selectors import revision_document
+    from minutes.selectors import revision_document
 
     snapshot = {
         "kind": "main",

@@ -26,7 +26,8 @@ from pathlib import Path
 import pytest
 
 from meetings.models import MinutesDocument
-from meetings.services import item_update, minutes_pdf_request, render_minutes_pdf
+from minutes.rendering import render_minutes_pdf
+from minutes.services import item_update, minutes_pdf_request
 from tests.base import login, make_item, make_meeting
 from tests.conftest import need
 

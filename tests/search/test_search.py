@@ -36,7 +36,7 @@ from meetings.models import (
     Meeting,
     Modification,
 )
-from meetings.services import item_update, minutes_circulate, minutes_publish
+from minutes.services import item_update, minutes_circulate, minutes_publish
 from tests.actions.log_data import summary, tabasc_meeting, text
 from tests.base import approve_minutes, login, make_action, make_item, make_meeting, make_person
 

@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from meetings.models import Meeting, MinutesDocument
-from meetings.services import minutes_pdf_request, render_minutes_pdf
+from minutes.rendering import render_minutes_pdf
+from minutes.services import minutes_pdf_request
 
 
 class Command(BaseCommand):

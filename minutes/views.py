@@ -13,11 +13,9 @@ from actions.services import action_delete, action_raise, action_update
 from incidents.access import incident_review_in
 from incidents.forms import PUBLISH_CHOICES, IncidentReviewForm
 from incidents.services import incident_review_delete, incident_review_save
-from opsg.concurrency import EditConflict
-from opsg.pagination import page_range, paginate
-
-from . import changes, selectors, services
-from .access import (
+from meetings import selectors as meeting_selectors
+from meetings import services as meeting_services
+from meetings.access import (
     action_in,
     attendance_in,
     can_export_minutes,
@@ -37,7 +35,13 @@ from .access import (
     record_for_user,
     revision_in,
 )
-from .circulation import circulation_mailing
+from meetings.circulation import circulation_mailing
+from meetings.markdown import render_markdown
+from meetings.models import Decision, Meeting
+from opsg.concurrency import EditConflict
+from opsg.pagination import page_range, paginate
+
+from . import changes, pdf, selectors, services
 from .forms import (
     ActionForm,
     ApproveForm,
@@ -50,8 +54,6 @@ from .forms import (
     MeetingForm,
     ReviseForm,
 )
-from .markdown import render_markdown
-from .models import Decision, Meeting
 
 logger = logging.getLogger(__name__)
 
@@ -62,10 +64,10 @@ def home(request):
     committees = [
         {
             "committee": committee,
-            "meetings": selectors.meetings_for_committee(request.user, committee)[:5],
+            "meetings": meeting_selectors.meetings_for_committee(request.user, committee)[:5],
             "open_actions": selectors.open_actions_for_committee(request.user, committee),
         }
-        for committee in selectors.committees_for_user(request.user)
+        for committee in meeting_selectors.committees_for_user(request.user)
     ]
     return render(request, "meetings/home.html", {"committees": committees})
 
@@ -80,7 +82,7 @@ def committee_detail(request, code):
         "meetings/committee.html",
         {
             "committee": committee,
-            "meetings": selectors.meetings_for_committee(request.user, committee),
+            "meetings": meeting_selectors.meetings_for_committee(request.user, committee),
             "sees_actions": sees_actions,
             "open_actions": selectors.open_actions_for_committee(request.user, committee)
             if sees_actions
@@ -148,7 +150,7 @@ def minutes_pdf(request, code, number):
             messages.error(request, "No PDF of this version of the minutes is stored.")
             return redirect("minutes", meeting.committee.code, meeting.number)
         return response
-    document = selectors.minutes_pdf_current(meeting)
+    document = pdf.minutes_pdf_current(meeting)
     response = _pdf_download(document)
     if response is None:
         if document is not None:
@@ -185,7 +187,7 @@ def minutes_pdf_status(request, code, number):
     meeting = meeting_for_user(request.user, code, number)
     context = {
         "meeting": meeting,
-        "pdf": selectors.minutes_pdf_status(meeting),
+        "pdf": pdf.minutes_pdf_status(meeting),
         "can_export": can_export_minutes(request.user, meeting.committee),
     }
     if request.htmx:
@@ -281,14 +283,18 @@ def meeting_new(request, code):
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
             try:
-                meeting = services.meeting_create(committee=committee, by=request.user, **data)
+                meeting = meeting_services.meeting_create(
+                    committee=committee, by=request.user, **data
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 messages.success(request, f"{meeting} created. Record who came, then the items.")
                 return redirect(_edit_url(meeting))
     else:
-        form = MeetingForm(initial=services.meeting_defaults(committee), committee=committee)
+        form = MeetingForm(
+            initial=meeting_services.meeting_defaults(committee), committee=committee
+        )
     return render(request, "meetings/meeting_new.html", {"committee": committee, "form": form})
 
 
@@ -304,7 +310,7 @@ def meeting_edit(request, code, number):
                 k: v for k, v in header_form.cleaned_data.items() if k not in {"version", "number"}
             }
             try:
-                services.meeting_update(
+                meeting_services.meeting_update(
                     meeting=meeting, expected_version=header_form.cleaned_data["version"], **data
                 )
             except ValidationError as exc:
@@ -330,10 +336,10 @@ def attendance_add(request, code, number):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            person = data["person"] or services.person_create(
+            person = data["person"] or meeting_services.person_create(
                 name=data["new_name"], organisation=data["new_organisation"]
             )
-            services.attendance_add(
+            meeting_services.attendance_add(
                 meeting=meeting,
                 person=person,
                 section=data["section"],
@@ -363,19 +369,21 @@ def attendance_line(request, code, number, pk):
     errors = []
     try:
         if op == "delete":
-            services.attendance_remove(line=line)
+            meeting_services.attendance_remove(line=line)
         elif op in {"up", "down"}:
-            services.attendance_move(line=line, offset=-1 if op == "up" else 1)
+            meeting_services.attendance_move(line=line, offset=-1 if op == "up" else 1)
         elif op == "move_to":
             move = AttendanceMoveForm(request.POST)
             if move.is_valid():
-                services.attendance_move_to(line=line, position=move.cleaned_data["position"])
+                meeting_services.attendance_move_to(
+                    line=line, position=move.cleaned_data["position"]
+                )
         else:
             form = AttendanceForm(request.POST, instance=line)
             if form.is_valid():
                 data = dict(form.cleaned_data)
                 version = data.pop("version")
-                services.attendance_update(line=line, expected_version=version, **data)
+                meeting_services.attendance_update(line=line, expected_version=version, **data)
             else:
                 errors = [f"{line.person.name}: {e}" for e in _form_errors(form)]
     except EditConflict as exc:

@@ -1,6 +1,8 @@
 from django import template
 
+from incidents.forms import publish_value
 from incidents.models import Incident
+from incidents.selectors import incident_mismatch
 from meetings.markdown import link_references, render_markdown
 from meetings.models import Modification
 
@@ -49,8 +51,6 @@ def decision_html(decision, committee_code):
 def incident_flag(item):
     """The doubt to show the secretary when an item's heading and text name
     different incidents (incidents.selectors.incident_mismatch), or ""."""
-    from incidents.selectors import incident_mismatch
-
     return incident_mismatch(item) or ""
 
 
@@ -58,8 +58,6 @@ def incident_flag(item):
 def linked_to_incident(review):
     """For the review form: the item's decisions and actions linked to the
     reviewed incident, and the publication choice as the form spells it."""
-    from incidents.forms import publish_value
-
     if review is None:
         return {"decisions": set(), "actions": set(), "publish": ""}
     incident = review.incident

@@ -5,8 +5,7 @@ import django_filters
 from django.db.models import Q
 
 from actions.filters import DATE
-
-from .models import Committee, Decision
+from meetings.models import Committee, Decision
 
 
 class DecisionFilter(django_filters.FilterSet):

@@ -4,8 +4,7 @@ from django import forms
 
 from actions.models import Action
 from actions.services import target_too_late
-
-from .models import (
+from meetings.models import (
     AgendaItem,
     Attendance,
     Classification,

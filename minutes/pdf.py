@@ -20,7 +20,10 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
-from .models import Meeting
+from meetings.access import print_reader
+from meetings.models import Meeting, MinutesDocument
+
+from .selectors import issued_pdf, minutes_page
 
 # Files whose content changes the PDF besides the minutes themselves.
 STYLESHEETS = ("css/app.css", "css/print.css")
@@ -48,8 +51,6 @@ class Source:
 def minutes_source(meeting: Meeting) -> Source:
     """The minutes' HTML for print, read fresh from the database, with a digest
     of it and the stylesheets: equal digests make equal PDFs."""
-    from .access import print_reader
-    from .selectors import minutes_page
 
     # The PDF goes to everyone who may read the minutes: nothing taken in
     # confidence is printed, only that it was so taken.
@@ -148,3 +149,70 @@ def render_pdf(html: str, target: Path) -> Rendered:
     return Rendered(
         sha256=hashlib.sha256(data).hexdigest(), pages=len(document.pages), size=len(data)
     )
+
+
+def minutes_pdf_current(meeting: Meeting, source=None) -> MinutesDocument | None:
+    """The stored PDF that shows the minutes as they are now, or None. For
+    published minutes that is the PDF issued for their version, whatever has
+    changed in the templates since; otherwise one rendered from exactly the
+    HTML and stylesheets the minutes would print with now (`source`, from
+    minutes_source, when the caller has it already)."""
+    done = MinutesDocument.objects.filter(
+        meeting=meeting, state=MinutesDocument.State.DONE
+    ).select_related("meeting__committee")
+    if meeting.status == Meeting.Status.PUBLISHED:
+        issued = issued_pdf(meeting)
+        if issued is not None:
+            return issued
+    if source is None:
+        source = minutes_source(meeting)
+    return (
+        done.filter(
+            minutes_version=source.version,
+            minutes_status=source.status,
+            source_sha256=source.sha256,
+        )
+        .order_by("-rendered_at")
+        .first()
+    )
+
+
+@dataclass
+class PdfStatus:
+    """What the PDF page shows: the up-to-date PDF, or how the last request went."""
+
+    current: MinutesDocument | None
+    latest: MinutesDocument | None
+
+    @property
+    def in_progress(self) -> bool:
+        return (
+            self.latest is not None
+            and self.latest.state
+            in (MinutesDocument.State.PENDING, MinutesDocument.State.RENDERING)
+            and not self.latest.is_stuck
+        )
+
+    @property
+    def failed(self) -> bool:
+        return (
+            self.current is None
+            and self.latest is not None
+            and (self.latest.state == MinutesDocument.State.FAILED or self.latest.is_stuck)
+        )
+
+
+def minutes_pdf_status(meeting: Meeting) -> PdfStatus:
+    """While a render is under way only the latest request is read (the page
+    polls every second); otherwise whether a stored PDF is up to date."""
+    latest = (
+        MinutesDocument.objects.filter(meeting=meeting)
+        .select_related("meeting__committee", "requested_by")
+        .order_by("-requested_at", "-id")
+        .first()
+    )
+    status = PdfStatus(current=None, latest=latest)
+    if status.in_progress:
+        return status
+    status.current = minutes_pdf_current(meeting)
+    return status

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from meetings.access import EVERYTHING
 from meetings.models import Meeting
-from meetings.selectors import minutes_document
+from minutes.selectors import minutes_document
 
 
 class Command(BaseCommand):

@@ -1,0 +1,55 @@
+"""Celery tasks of the minutes: thin wrappers holding only the retry
+policy; the work is in minutes.rendering, where `manage.py render_minutes`
+calls it too."""
+
+import logging
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from meetings.models import RENDER_TIME_LIMIT, MinutesDocument
+
+from .rendering import render_minutes_pdf
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    bind=True,
+    # Retried only for a lost or busy database; a render that fails is
+    # recorded as failed by the function itself and retried by a person.
+    autoretry_for=(OperationalError, InterfaceError),
+    max_retries=3,
+    retry_backoff=5,
+    retry_jitter=True,
+    # Acknowledged when done, and put back on the queue should the process
+    # die mid-render (killed, out of memory): the job is redelivered rather
+    # than lost, and the redelivered task takes its own claim back.
+    acks_late=True,
+    reject_on_worker_lost=True,
+    # A runaway layout is stopped and recorded as failed a minute before the
+    # hard limit; past the hard limit RENDER_STALE_AFTER lets the claim go.
+    soft_time_limit=RENDER_TIME_LIMIT.total_seconds() - 60,
+    time_limit=RENDER_TIME_LIMIT.total_seconds(),
+)
+def render_minutes_pdf_task(self, document_id: int) -> str:
+    document = render_minutes_pdf(document_id, task_id=self.request.id)
+    return document.state if document else "missing"
+
+
+def queue_render(document_id: int, task_id: str) -> None:
+    """Hand the render to the worker (in-process without REDIS_URL), under
+    the document's task id; services.minutes_pdf_request calls it once the
+    request commits."""
+    try:
+        render_minutes_pdf_task.apply_async(args=[document_id], task_id=task_id)
+    except Exception as exc:
+        # The broker is down (or, in-process, the render raised): say so on the
+        # page rather than leave the document waiting for a task that never comes.
+        # The page says it in words; the broker's address and error go to the log.
+        logger.exception("Minutes PDF %s: could not queue the render (%s)", document_id, exc)
+        MinutesDocument.objects.filter(pk=document_id, state=MinutesDocument.State.PENDING).update(
+            state=MinutesDocument.State.FAILED,
+            error="The render could not be queued: the background worker could not be "
+            "reached. Try again in a minute.",
+        )
