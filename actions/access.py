@@ -35,10 +35,11 @@ from meetings.access import (
 )
 from meetings.models import Committee, CommitteeRole, Meeting
 
+from . import references
 from .filters import owned_by
 from .known import kept_in_record, review_rule
 from .models import Action, ActionReview, FeedToken
-from .selectors import action_with_owners, reference_from_slug
+from .selectors import action_with_owners
 
 
 def person_of(user):
@@ -73,7 +74,7 @@ def can_update_action(user, action: Action) -> bool:
 
 def action_for_user(user, slug: str, *, update: bool = False) -> Action:
     """The action at /actions/<slug>/. `update`: sending an owner's update."""
-    reference = reference_from_slug(slug)
+    reference = references.from_slug(slug)
     if reference is None:
         raise Http404("No such action.")
     action = action_with_owners(reference)

@@ -13,6 +13,8 @@ from simple_history.models import HistoricalRecords
 
 from meetings.models import AgendaItem, Committee, Meeting, Organisation, Person, user_name
 
+from . import references
+
 
 class ReferenceCounter(models.Model):
     """The last sequence number handed out per committee, meeting number and
@@ -144,15 +146,10 @@ class Action(models.Model):
     def __str__(self):
         return self.reference
 
-    @staticmethod
-    def format_reference(code: str, meeting_number: int, sequence: int, confidential: bool) -> str:
-        conf = "CONF " if confidential else ""
-        return f"{code} {meeting_number}/{conf}{sequence:02d}"
-
     @property
     def slug(self) -> str:
         """URL form: opsg-25-01, opsg-45-conf-02."""
-        return self.reference.lower().replace("/", "-").replace(" ", "-")
+        return references.slug(self.reference)
 
     @property
     def is_open(self) -> bool:

@@ -2,7 +2,6 @@
 screen of 300 actions costs the same few queries as one of 3."""
 
 import datetime
-import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from meetings.selectors import history_namers, meetings_for_committee
 from opsg.history import FieldChange, describe
 from opsg.workdays import is_working_day
 
+from . import references
 from .filters import ActionLogFilter, OwnersSummaryFilter, owned_by
 from .models import (
     Action,
@@ -45,8 +45,6 @@ from .models import (
     Reminder,
 )
 from .reminders import OwnerWithoutEmail, reminders_due
-
-SLUG_RE = re.compile(r"^(?P<code>[a-z][a-z0-9]*)-(?P<meeting>\d+)-(?P<conf>conf-)?(?P<seq>\d+)$")
 
 # An action's owners with their names, in one query however many actions.
 OWNERS = Prefetch("owners", queryset=ActionOwner.objects.select_related("organisation", "person"))
@@ -135,7 +133,7 @@ def outstanding_for_review(meeting: Meeting, *, slug: str | None = None) -> list
     `slug` (opsg-24-02) narrows it to one row, for saving that row."""
     actions = outstanding_actions(meeting)
     if slug is not None:
-        reference = reference_from_slug(slug)
+        reference = references.from_slug(slug)
         if reference is None:
             return []
         actions = actions.filter(reference__iexact=reference)
@@ -168,16 +166,6 @@ def outstanding_for_review(meeting: Meeting, *, slug: str | None = None) -> list
                 row.earlier.append(review)
         rows.append(row)
     return rows
-
-
-def reference_from_slug(slug: str) -> str | None:
-    """opsg-45-conf-02 -> "OPSG 45/CONF 02"; None when it is not a slug."""
-    match = SLUG_RE.match(slug)
-    if not match:
-        return None
-    return Action.format_reference(
-        match["code"].upper(), int(match["meeting"]), int(match["seq"]), bool(match["conf"])
-    )
 
 
 def successor_choices(meeting: Meeting, rows: list[ReviewRow]) -> list[Action]:

@@ -2,7 +2,6 @@
 and raises ValidationError when a rule of the committee's practice is broken."""
 
 import datetime
-import re
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
@@ -14,25 +13,9 @@ from opsg.concurrency import EditConflict, claim_version
 from opsg.history import OWNERS_CHANGED
 
 from .models import Action, ActionOwner, ActionReview, FeedToken, OwnerUpdate, ReferenceCounter
+from .references import format_reference, parse_reference
 
 Owner = Organisation | Person
-
-REFERENCE_RE = re.compile(
-    r"^(?P<code>[A-Za-z][A-Za-z0-9]*)\s+(?P<meeting>\d+)/(?P<conf>CONF\s*)?(?P<seq>\d+)$", re.I
-)
-
-
-def parse_reference(reference: str) -> tuple[str, int, bool, int]:
-    """ "OPSG 45/CONF 02" -> ("OPSG", 45, True, 2)."""
-    match = REFERENCE_RE.match(reference.strip())
-    if not match:
-        raise ValidationError(f"{reference!r} is not an action reference such as OPSG 25/01.")
-    return (
-        match["code"].upper(),
-        int(match["meeting"]),
-        bool(match["conf"]),
-        int(match["seq"]),
-    )
 
 
 def _counter_for_update(committee: Committee, meeting_number: int, confidential: bool):
@@ -132,7 +115,7 @@ def action_raise(
         meeting_number=meeting.number,
         sequence=counter.last_sequence,
         confidential=confidential,
-        reference=Action.format_reference(
+        reference=format_reference(
             meeting.committee.code, meeting.number, counter.last_sequence, confidential
         ),
         meeting=meeting,
@@ -167,7 +150,7 @@ def action_record_existing(
     if code != committee.code:
         raise ValidationError(f"{reference} does not belong to {committee.code}.")
     _check_target(target_date, target_note, raised_on)
-    canonical = Action.format_reference(code, meeting_number, sequence, confidential)
+    canonical = format_reference(code, meeting_number, sequence, confidential)
     counter = _counter_for_update(committee, meeting_number, confidential)
     if counter.last_sequence < sequence:
         counter.last_sequence = sequence

@@ -48,6 +48,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from actions.models import Action, ActionOwner, ActionReview  # noqa: E402
+from actions.references import format_reference  # noqa: E402
 from actions.selectors import LOG_PAGE_SIZE  # noqa: E402
 from actions.services import slip_summary  # noqa: E402
 from meetings.models import (  # noqa: E402
@@ -164,9 +165,7 @@ def add_actions(
                 committee_id=meeting.committee_id,
                 meeting_number=meeting.number,
                 sequence=sequence,
-                reference=Action.format_reference(
-                    meeting.committee.code, meeting.number, sequence, False
-                ),
+                reference=format_reference(meeting.committee.code, meeting.number, sequence, False),
                 meeting=meeting,
                 text=f"DCC to report on the matter raised under item {n % 12 + 1}. "
                 "Owners to give an update at the next meeting.",

@@ -60,6 +60,7 @@ from django.core.management import call_command  # noqa: E402
 
 from actions import reminders  # noqa: E402
 from actions.models import Action, ActionOwner  # noqa: E402
+from actions.references import format_reference  # noqa: E402
 from meetings.models import Classification, Committee, Meeting, Organisation  # noqa: E402
 
 ACTIONS = 10_000
@@ -113,7 +114,7 @@ def fill() -> None:
                     committee=committee,
                     meeting_number=meeting.number,
                     sequence=seq,
-                    reference=Action.format_reference("OPSG", meeting.number, seq, False),
+                    reference=format_reference("OPSG", meeting.number, seq, False),
                     meeting=meeting,
                     text=f"Party to report on item {seq} raised at meeting {meeting.number}.",
                     raised_on=meeting.date,

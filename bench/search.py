@@ -43,6 +43,8 @@ import time
 # bench/run.py sets up Django (on import) and the throw-away database.
 from run import demo_database
 
+from actions.references import format_reference
+
 MEETINGS = 1000
 FIRST_NUMBER = 101  # clear of the demo's OPSG 11–25
 FIRST_DATE = datetime.date(2006, 1, 10)
@@ -200,9 +202,7 @@ def fill() -> None:
                             committee=opsg,
                             meeting_number=meeting.number,
                             sequence=a + 1,
-                            reference=Action.format_reference(
-                                opsg.code, meeting.number, a + 1, False
-                            ),
+                            reference=format_reference(opsg.code, meeting.number, a + 1, False),
                             meeting=meeting,
                             item=own[a * ITEMS // ACTIONS],
                             text=writer.action(rare=rare("action")),

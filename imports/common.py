@@ -9,6 +9,7 @@ Decision.Verb is read for the verbs only."""
 import datetime
 import re
 
+from actions.references import format_reference
 from imports.parsed import Flag, ParsedAction, ParsedDecision, ParsedItem, ParsedReview
 from meetings.models import Decision
 
@@ -256,7 +257,7 @@ def read_action(
     flags: list[Flag] = []
     conf = bool(match["conf"])
     meeting = int(match["meeting"])
-    printed = _reference(match["code"], meeting, match["sequence"], conf)
+    printed = _as_printed(match["code"], meeting, match["sequence"], conf)
     code = _checked_code(match["code"], committee, printed, line, flags)
     if meeting_number is not None and meeting != meeting_number:
         sequence = int(match["sequence"])
@@ -264,7 +265,7 @@ def read_action(
         flags.append(Flag(line, "meeting-number", message))
     else:
         sequence, doubt = _checked_sequence(match["sequence"], previous_sequence)
-        reference = _reference(code, meeting, f"{sequence:02d}", conf)
+        reference = format_reference(code, meeting, sequence, conf)
         if doubt == "renumbered":
             message = (
                 f"Printed as {printed}, read as {reference}: a number left over from renumbering."
@@ -273,7 +274,7 @@ def read_action(
         elif doubt == "sequence":
             message = f"{printed} does not follow number {previous_sequence:02d}; kept as printed."
             flags.append(Flag(line, "sequence", message))
-    reference = _reference(code, meeting, f"{sequence:02d}", conf)
+    reference = format_reference(code, meeting, sequence, conf)
     body = " ".join(match["text"].split()).strip("*_ ")
     owners, guessed = owners_in(body, committee=committee)
     if guessed:
@@ -299,7 +300,9 @@ def _without_emphasis(text: str) -> str:
     return head.replace("**", "").replace("__", "") + tail
 
 
-def _reference(code: str, meeting: int, sequence: str, conf: bool) -> str:
+def _as_printed(code: str, meeting: int, sequence: str, conf: bool) -> str:
+    """The reference as the document prints it (its number unpadded, say),
+    for a flag that quotes it; the reference kept is format_reference's."""
     return f"{code} {meeting}/{'CONF ' if conf else ''}{sequence}"
 
 

@@ -34,6 +34,7 @@ import re
 from collections import deque
 from dataclasses import dataclass, field
 
+from actions.references import format_reference
 from imports.common import (
     incident_mismatch,
     incidents_in,
@@ -675,7 +676,7 @@ def review_reference(text: str) -> str:
     if not match:
         return text
     code, meeting, conf, sequence = match.groups()
-    return f"{code.upper()} {int(meeting)}/{'CONF ' if conf else ''}{int(sequence):02d}"
+    return format_reference(code, int(meeting), int(sequence), bool(conf))
 
 
 def review_date(

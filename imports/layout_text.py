@@ -54,6 +54,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from actions.references import format_reference
 from imports.common import (
     ACTION_LINE,
     VERBS,
@@ -1252,7 +1253,7 @@ def _tidy_reference(code: str, printed: str) -> str:
     meeting, _, sequence = re.sub(r"\s+", "", printed).partition("/")
     conf = sequence.upper().startswith("CONF")
     digits = sequence[4:] if conf else sequence
-    return f"{code} {int(meeting)}/{'CONF ' if conf else ''}{int(digits):02d}"
+    return format_reference(code, int(meeting), int(digits), conf)
 
 
 def _read_row(lines, start, committee: str, flags) -> tuple[ParsedReview, int]:

@@ -19,7 +19,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from actions.models import Action, ActionReview
-from actions.services import action_record_existing, action_review_record, parse_reference
+from actions.references import format_reference, parse_reference
+from actions.services import action_record_existing, action_review_record
 from incidents.models import IncidentReview
 from incidents.services import incident_get_or_create, incident_mentions_refresh
 from meetings.markdown import INCIDENT_MENTION
@@ -233,7 +234,7 @@ def _owners_if_new(reference: str, meeting: Meeting, names: list[str]) -> list:
     code, number, confidential, sequence = parse_reference(
         own_reference(reference, meeting.committee)
     )
-    canonical = Action.format_reference(code, number, sequence, confidential)
+    canonical = format_reference(code, number, sequence, confidential)
     return [] if Action.objects.filter(reference=canonical).exists() else _owners(names)
 
 
@@ -331,7 +332,7 @@ def _outcome(meeting: Meeting, action: Action, row: ParsedReview) -> dict:
             code, number, confidential, sequence = parse_reference(row.superseded_by)
         except ValidationError:
             return {"outcome": Action.Outcome.COMPLETED}
-        reference = Action.format_reference(code, number, sequence, confidential)
+        reference = format_reference(code, number, sequence, confidential)
         successor = Action.objects.filter(reference=reference).exclude(pk=action.pk).first()
         if successor is not None:
             return {"outcome": Action.Outcome.SUPERSEDED, "superseded_by": successor}

@@ -28,8 +28,8 @@ from django.urls import reverse
 from actions.access import visible_actions
 from actions.known import known_figures
 from actions.models import Action, ActionReview
+from actions.references import parse_reference
 from actions.selectors import OWNERS
-from actions.services import parse_reference
 from incidents.models import IncidentReview
 from meetings.access import (
     EVERYTHING,

@@ -32,7 +32,7 @@ from django.utils.safestring import SafeString, mark_safe
 from actions.access import visible_actions
 from actions.known import read_as_kept
 from actions.models import Action
-from actions.services import REFERENCE_RE as ACTION_REFERENCE
+from actions.references import canonical as action_reference
 from incidents.access import visible_incidents
 from incidents.models import INCIDENT_REFERENCE, Incident, IncidentMention, IncidentReview
 from meetings.access import (
@@ -143,10 +143,7 @@ def uses_postgres() -> bool:
 def exact_target(user, query: str) -> str | None:
     """The page an exact reference names, when the user may see it."""
     text = " ".join(query.split())
-    if match := ACTION_REFERENCE.match(text):
-        reference = Action.format_reference(
-            match["code"].upper(), int(match["meeting"]), int(match["seq"]), bool(match["conf"])
-        )
+    if reference := action_reference(text):
         action = visible_actions(user).filter(reference=reference).first()
         return reverse("action-detail", args=[action.slug]) if action else None
     if re.fullmatch(INCIDENT_REFERENCE.strip("^$"), text.upper()):

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import time_machine
 
 from actions.models import Action, ActionOwner, ActionReview
+from actions.references import format_reference
 from actions.services import action_raise, action_review_record, slip_summary
 from meetings.models import Meeting, NextMeeting
 from tests.base import World, circulate, make_meeting
@@ -166,7 +167,7 @@ def many_actions(world: World, meeting: Meeting, count: int, *, start: int = 1) 
             committee=meeting.committee,
             meeting_number=meeting.number,
             sequence=i,
-            reference=Action.format_reference(meeting.committee.code, meeting.number, i, False),
+            reference=format_reference(meeting.committee.code, meeting.number, i, False),
             meeting=meeting,
             text=f"DCC to report on item {i}.\nSecond line of the action.",
             raised_on=meeting.date,

@@ -9,6 +9,7 @@ import time_machine
 from django.db import IntegrityError, transaction
 
 from actions.models import Action, ActionOwner, ActionReview
+from actions.references import format_reference
 from tests.base import make_action, make_meeting
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,7 @@ def action_row(world, sequence=1, confidential=False, **fields):
     """An action written straight to the table, so the database's own checks are tested."""
     fields.setdefault("text", "DCC to report.")
     fields.setdefault("raised_on", RAISED)
-    fields.setdefault("reference", Action.format_reference("OPSG", 25, sequence, confidential))
+    fields.setdefault("reference", format_reference("OPSG", 25, sequence, confidential))
     return Action.objects.create(
         committee=world.opsg,
         meeting_number=25,
@@ -48,7 +49,7 @@ class TestReference:
         ],
     )
     def test_format_and_slug(self, code, meeting, sequence, confidential, reference, slug):
-        assert Action.format_reference(code, meeting, sequence, confidential) == reference
+        assert format_reference(code, meeting, sequence, confidential) == reference
         assert Action(reference=reference).slug == slug
 
     def test_str_is_the_reference(self, world):

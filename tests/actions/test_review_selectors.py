@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from actions.models import Action, OwnerUpdate
-from actions.selectors import outstanding_for_review, reference_from_slug
+from actions.references import from_slug as reference_from_slug
+from actions.selectors import outstanding_for_review
 from actions.services import action_raise, action_record_existing, action_review_record
 from meetings.models import Meeting
 from tests.base import make_meeting

@@ -7,11 +7,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from actions.models import Action, ActionReview, ReferenceCounter
+from actions.references import format_reference, parse_reference
 from actions.services import (
     action_delete,
     action_record_existing,
     action_review_record,
-    parse_reference,
     slip_summary,
 )
 from meetings.models import Meeting, NextMeeting
@@ -227,7 +227,7 @@ class TestParseReference:
     @pytest.mark.parametrize("reference", ["OPSG 25/01", "OPSG 45/CONF 02"])
     def test_round_trip(self, reference):
         code, meeting_number, confidential, sequence = parse_reference(reference)
-        assert Action.format_reference(code, meeting_number, sequence, confidential) == reference
+        assert format_reference(code, meeting_number, sequence, confidential) == reference
 
 
 class TestReviewRecord:

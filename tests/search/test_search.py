@@ -28,6 +28,7 @@ import pytest
 from django.db import connection
 
 from actions.models import Action
+from actions.references import format_reference
 from incidents.models import Incident, IncidentReview
 from meetings.models import (
     AgendaItem,
@@ -704,7 +705,7 @@ def many_matches(world, count):
             committee=world.opsg,
             meeting_number=25,
             sequence=n,
-            reference=Action.format_reference("OPSG", 25, n, False),
+            reference=format_reference("OPSG", 25, n, False),
             meeting=meeting,
             item=items[n - 1],
             text=f"DCC to check kestrel alarm {n}.",
