@@ -11,6 +11,7 @@ import re
 
 from actions.references import format_reference
 from imports.parsed import Flag, ParsedAction, ParsedDecision, ParsedItem, ParsedReview
+from meetings.markdown import heading_names_other_incidents
 from meetings.models import Decision
 
 VERBS = tuple(Decision.Verb.values)
@@ -476,29 +477,18 @@ def _as_sentence(text: str) -> str:
 
 # --- incidents -------------------------------------------------------------
 
-INCIDENT = re.compile(r"\bINC\d{12}\b")
-
-
-def incidents_in(text: str) -> list[str]:
-    """Incident numbers (INC and 12 digits) in the order they first appear."""
-    return list(dict.fromkeys(INCIDENT.findall(text)))
-
 
 def incident_mismatch(item: ParsedItem) -> Flag | None:
-    """The heading names an incident that the text never mentions, while the
-    text names others (the 2021 minutes' "9.1. INC000000708834" over a
-    paragraph about INC000000697994): the secretary decides which is meant."""
-    named = incidents_in(item.title)
-    if not named:
-        return None
-    body = "\n".join(
+    """meetings.markdown's rule, over an item as read from the document."""
+    found = heading_names_other_incidents(
+        item.title,
         [item.narrative, item.post_meeting_note]
         + [decision.text + " " + " ".join(decision.points) for decision in item.decisions]
-        + [action.text for action in item.actions]
+        + [action.text for action in item.actions],
     )
-    mentioned = incidents_in(body)
-    if not mentioned or set(named) & set(mentioned):
+    if found is None:
         return None
+    named, mentioned = found
     return Flag(
         item.line,
         "incident-mismatch",

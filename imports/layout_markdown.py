@@ -37,7 +37,6 @@ from dataclasses import dataclass, field
 from actions.references import format_reference
 from imports.common import (
     incident_mismatch,
-    incidents_in,
     is_action_line,
     owners_in,
     parse_date,
@@ -52,6 +51,7 @@ from imports.parsed import (
     ParsedPerson,
     ParsedReview,
 )
+from meetings.markdown import incidents_in
 
 Line = tuple[int, str]  # (1-based line number, text without its newline)
 

@@ -59,7 +59,6 @@ from imports.common import (
     ACTION_LINE,
     VERBS,
     incident_mismatch,
-    incidents_in,
     is_action_line,
     owners_in,
     parse_date,
@@ -76,6 +75,7 @@ from imports.parsed import (
     ParsedPerson,
     ParsedReview,
 )
+from meetings.markdown import incidents_in
 
 
 @dataclass

@@ -10,7 +10,7 @@ from actions.filters import REFERENCE_ORDER
 from actions.models import Action
 from actions.selectors import OWNERS
 from meetings.access import visible_decisions, visible_items
-from meetings.markdown import INCIDENT_MENTION
+from meetings.markdown import heading_names_other_incidents
 from meetings.models import AgendaItem
 
 from .access import visible_incidents
@@ -107,14 +107,18 @@ def incident_page(user, incident: Incident) -> IncidentPage:
 
 
 def incident_mismatch(item: AgendaItem) -> str | None:
-    """An item headed with one incident whose text speaks only of another
-    (the 2021 minutes' item 9.1: headed INC000000708834, reviewing
-    INC000000697994). Which is right is for the secretary to say."""
-    in_heading = set(INCIDENT_MENTION.findall(item.title))
-    in_text = set(INCIDENT_MENTION.findall(f"{item.narrative}\n{item.post_meeting_note}"))
-    if not in_heading or not in_text or in_heading & in_text:
+    """meetings.markdown's rule, over an item of the minutes (its decisions
+    and actions prefetched, as the editor's are)."""
+    found = heading_names_other_incidents(
+        item.title,
+        [item.narrative, item.post_meeting_note]
+        + [" ".join([d.text, *d.points]) for d in item.decisions.all()]
+        + [action.text for action in item.actions.all()],
+    )
+    if found is None:
         return None
+    named, mentioned = found
     return (
-        f"The heading names {', '.join(sorted(in_heading))} but the text names "
-        f"{', '.join(sorted(in_text))}. Check which incident this item reviews."
+        f"The heading names {', '.join(named)} but the text names "
+        f"{', '.join(mentioned)}. Check which incident this item reviews."
     )

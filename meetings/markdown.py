@@ -62,6 +62,28 @@ def render_markdown(text: str, *, doc_id: str = "") -> SafeString:
 
 
 INCIDENT_MENTION = re.compile(r"\bINC[0-9]{12}\b")
+
+
+def incidents_in(text: str) -> list[str]:
+    """Incident numbers (INC and 12 digits) in the order they first appear."""
+    return list(dict.fromkeys(INCIDENT_MENTION.findall(text)))
+
+
+def heading_names_other_incidents(heading: str, texts) -> tuple[list[str], list[str]] | None:
+    """The one rule for an item headed with incidents its text never names,
+    while the text names others (the 2021 minutes' "9.1. INC000000708834"
+    over a paragraph about INC000000697994): which is meant is for the
+    secretary to say. `texts`: the item's narrative, note, decisions and
+    actions. (named in the heading, named in the text), or None."""
+    named = incidents_in(heading)
+    if not named:
+        return None
+    mentioned = incidents_in("\n".join(texts))
+    if not mentioned or set(named) & set(mentioned):
+        return None
+    return named, mentioned
+
+
 MODIFICATION_MENTION = re.compile(rf"\b(?:{MODIFICATION_REFERENCE})\b")
 _ANCHOR = re.compile(r"(<a\b[^>]*>.*?</a>)", re.S)
 

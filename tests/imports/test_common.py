@@ -7,7 +7,6 @@ import pytest
 
 from imports.common import (
     incident_mismatch,
-    incidents_in,
     is_action_line,
     owners_in,
     parse_date,
@@ -19,6 +18,7 @@ from imports.common import (
     split_decision,
 )
 from imports.parsed import ParsedAction, ParsedDecision, ParsedItem, ParsedReview
+from meetings.markdown import incidents_in
 
 D = datetime.date
 MEETING = D(2019, 10, 1)
