@@ -3,6 +3,7 @@ prefetches, so the page, the JSON document and the PDF share one query plan."""
 
 import datetime
 import json
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -30,7 +31,7 @@ from actions.known import known_figures
 from actions.models import Action, ActionReview
 from actions.references import parse_reference
 from actions.selectors import OWNERS
-from incidents.models import IncidentReview
+from incidents.models import Incident, IncidentReview
 from meetings.access import (
     EVERYTHING,
     Reader,
@@ -92,25 +93,27 @@ _AS_RAISED = {
 }
 
 
+def _items_with_content() -> QuerySet[AgendaItem]:
+    """Agenda items with what the minutes and the editor show of each: its
+    decisions, its actions and their owners, the incidents it reviews."""
+    return AgendaItem.objects.select_related("classification").prefetch_related(
+        Prefetch("decisions", queryset=Decision.objects.order_by("order", "id")),
+        Prefetch(
+            "actions",
+            queryset=Action.objects.prefetch_related(OWNERS)
+            .annotate(**_AS_RAISED)
+            .order_by("confidential", "sequence"),
+        ),
+        Prefetch(
+            "incident_reviews",
+            queryset=IncidentReview.objects.select_related("incident"),
+        ),
+    )
+
+
 def minutes_for_meeting(meeting: Meeting) -> Meeting:
     """The meeting with everything its minutes show, in a fixed number of queries."""
-    items = (
-        AgendaItem.objects.filter(meeting=meeting)
-        .select_related("classification")
-        .prefetch_related(
-            Prefetch("decisions", queryset=Decision.objects.order_by("order", "id")),
-            Prefetch(
-                "actions",
-                queryset=Action.objects.prefetch_related(OWNERS)
-                .annotate(**_AS_RAISED)
-                .order_by("confidential", "sequence"),
-            ),
-            Prefetch(
-                "incident_reviews",
-                queryset=IncidentReview.objects.select_related("incident"),
-            ),
-        )
-    )
+    items = _items_with_content().filter(meeting=meeting)
     return (
         Meeting.objects.select_related(
             "committee", "classification", "approved_at_meeting", "record"
@@ -135,6 +138,43 @@ def minutes_for_meeting(meeting: Meeting) -> Meeting:
         )
         .get(pk=meeting.pk)
     )
+
+
+def editor_meeting(meeting: Meeting) -> Meeting:
+    """minutes_for_meeting, with each incident review knowing the item's
+    decisions and actions linked to its incident (with_incident_links)."""
+    meeting = minutes_for_meeting(meeting)
+    with_incident_links(meeting.items.all())
+    return meeting
+
+
+def item_for_editor(meeting: Meeting, pk: int) -> AgendaItem:
+    """One item of the editor, as editor_meeting has it: for the fragment an
+    htmx save returns (a fixed handful of queries, whatever the meeting's size)."""
+    item = _items_with_content().get(meeting=meeting, pk=pk)
+    item.meeting = meeting
+    with_incident_links([item])
+    return item
+
+
+def with_incident_links(items) -> None:
+    """Give each incident review of `items` the pks of its item's decisions
+    and actions linked to the reviewed incident (`linked_decisions`,
+    `linked_actions`), for the review's form: two queries for all."""
+    items = list(items)
+    decisions, actions = defaultdict(set), defaultdict(set)
+    for incident, decision, item in Incident.decisions.through.objects.filter(
+        decision__item__in=items
+    ).values_list("incident_id", "decision_id", "decision__item_id"):
+        decisions[incident, item].add(decision)
+    for incident, action, item in Incident.actions.through.objects.filter(
+        action__item__in=items
+    ).values_list("incident_id", "action_id", "action__item_id"):
+        actions[incident, item].add(action)
+    for item in items:
+        for review in item.incident_reviews.all():
+            review.linked_decisions = decisions[review.incident_id, item.pk]
+            review.linked_actions = actions[review.incident_id, item.pk]
 
 
 def minutes_page(meeting: Meeting, *, reader: Reader) -> dict:

@@ -251,7 +251,7 @@ def _errors(exc: ValidationError) -> list[str]:
 
 
 def _workspace(request, meeting: Meeting, **extra) -> dict:
-    meeting = selectors.minutes_for_meeting(meeting)
+    meeting = selectors.editor_meeting(meeting)
     return {
         "meeting": meeting,
         "attendance": selectors.attendance_lists(meeting),
@@ -264,6 +264,27 @@ def _workspace(request, meeting: Meeting, **extra) -> dict:
         "add_form": AttendanceAddForm(),
         **extra,
     }
+
+
+def _item_fragment(request, meeting: Meeting, item, status=200, **extra):
+    """The one item an htmx save changed, as the editor shows it: built from
+    the item alone (selectors.item_for_editor) and the choices its forms
+    offer, so a save costs the same in a meeting of 3 items or of 300."""
+    return render(
+        request,
+        "meetings/_item_editor.html",
+        {
+            "meeting": meeting,
+            "item": selectors.item_for_editor(meeting, item.pk),
+            "people": selectors.people_for_attendance(meeting),
+            "organisations": selectors.organisations(),
+            "verbs": Decision.Verb.choices,
+            "classifications": selectors.classifications(),
+            "publish_choices": PUBLISH_CHOICES,
+            **extra,
+        },
+        status=status,
+    )
 
 
 def _section(request, meeting: Meeting, template: str, anchor: str, status=200, **extra):
@@ -476,18 +497,10 @@ def item_op(request, code, number, pk):
             if not form.errors:
                 messages.success(request, f"Item {item.number} saved.")
                 return redirect(_edit_url(meeting, f"item-{item.pk}"))
-            return render(
-                request,
-                "meetings/_item_editor.html",
-                {**_workspace(request, meeting), "item": item, "form": form, "conflict": conflict},
-                status=409 if conflict else 422,
+            return _item_fragment(
+                request, meeting, item, status=409 if conflict else 422, form=form, conflict=conflict
             )
-        item.refresh_from_db()
-        return render(
-            request,
-            "meetings/_item_editor.html",
-            {**_workspace(request, meeting), "item": item, "saved": True},
-        )
+        return _item_fragment(request, meeting, item, saved=True)
     errors = []
     try:
         if op == "delete":
@@ -653,11 +666,8 @@ def incident_review_op(request, code, number, item_pk, pk=None):
 
 def _item_section(request, meeting, item, errors, editing=None):
     if request.htmx:
-        return render(
-            request,
-            "meetings/_item_editor.html",
-            {**_workspace(request, meeting), "item": item, "errors": errors, "editing": editing},
-            status=422 if errors else 200,
+        return _item_fragment(
+            request, meeting, item, status=422 if errors else 200, errors=errors, editing=editing
         )
     for error in errors:
         messages.error(request, error)

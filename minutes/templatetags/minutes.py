@@ -60,9 +60,9 @@ def linked_to_incident(review):
     reviewed incident, and the publication choice as the form spells it."""
     if review is None:
         return {"decisions": set(), "actions": set(), "publish": ""}
-    incident = review.incident
+    # Known to the review (minutes.selectors.with_incident_links): no query here.
     return {
-        "decisions": set(incident.decisions.filter(item=review.item).values_list("pk", flat=True)),
-        "actions": set(incident.actions.filter(item=review.item).values_list("pk", flat=True)),
+        "decisions": review.linked_decisions,
+        "actions": review.linked_actions,
         "publish": publish_value(review),
     }
