@@ -9,10 +9,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from actions.services import action_delete, action_raise, action_update
+from actions import services as actions_services
+from actions.services import action_raise, action_update
+from incidents import services as incidents_services
 from incidents.access import incident_review_in
 from incidents.forms import PUBLISH_CHOICES, IncidentReviewForm
-from incidents.services import incident_review_delete, incident_review_save
 from meetings import selectors as meeting_selectors
 from meetings import services as meeting_services
 from meetings.access import (
@@ -383,42 +384,56 @@ def attendance_add(request, code, number):
 
 @login_required
 @require_POST
-def attendance_line(request, code, number, pk):
+def attendance_save(request, code, number, pk):
+    """One person's line: their list, marks and notes."""
     meeting = meeting_for_user(request.user, code, number, write=True)
     line = attendance_in(meeting, pk)
-    op = request.POST.get("op", "save")
     errors = []
+    form = AttendanceForm(request.POST, instance=line)
     try:
-        if op == "delete":
-            meeting_services.attendance_remove(line=line)
-        elif op in {"up", "down"}:
-            meeting_services.attendance_move(line=line, offset=-1 if op == "up" else 1)
-        elif op == "move_to":
-            move = AttendanceMoveForm(request.POST)
-            if move.is_valid():
-                meeting_services.attendance_move_to(
-                    line=line, position=move.cleaned_data["position"]
-                )
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            version = data.pop("version")
+            meeting_services.attendance_update(line=line, expected_version=version, **data)
         else:
-            form = AttendanceForm(request.POST, instance=line)
-            if form.is_valid():
-                data = dict(form.cleaned_data)
-                version = data.pop("version")
-                meeting_services.attendance_update(line=line, expected_version=version, **data)
-            else:
-                errors = [f"{line.person.name}: {e}" for e in _form_errors(form)]
+            errors = [f"{line.person.name}: {e}" for e in _form_errors(form)]
     except EditConflict as exc:
         errors = [_attendance_conflict(exc.current, request.POST)]
     except ValidationError as exc:
         errors = [f"{line.person.name}: {e}" for e in _errors(exc)]
+    return _attendance_section(request, meeting, errors)
+
+
+@login_required
+@require_POST
+def attendance_move(request, code, number, pk):
+    """One place up or down ("direction"), or to where the person was dropped
+    in their list ("position", 0 the top: a drop that cannot be read leaves
+    the order alone)."""
+    meeting = meeting_for_user(request.user, code, number, write=True)
+    line = attendance_in(meeting, pk)
+    offset = {"up": -1, "down": 1}.get(request.POST.get("direction"))
+    move = AttendanceMoveForm(request.POST)
+    if offset is not None:
+        meeting_services.attendance_move(line=line, offset=offset)
+    elif move.is_valid():
+        meeting_services.attendance_move_to(line=line, position=move.cleaned_data["position"])
+    return _attendance_section(request, meeting, [])
+
+
+@login_required
+@require_POST
+def attendance_remove(request, code, number, pk):
+    meeting = meeting_for_user(request.user, code, number, write=True)
+    meeting_services.attendance_remove(line=attendance_in(meeting, pk))
+    return _attendance_section(request, meeting, [])
+
+
+def _attendance_section(request, meeting, errors):
     return _section(
-        request,
-        meeting,
-        "meetings/_attendance_editor.html",
-        "attendance",
-        status=422 if errors else 200,
-        errors=errors,
-    )
+        request, meeting, "meetings/_attendance_editor.html", "attendance",
+        status=422 if errors else 200, errors=errors,
+    )  # fmt: skip
 
 
 def _attendance_conflict(current, posted) -> str:
@@ -475,42 +490,71 @@ def item_add(request, code, number):
 
 @login_required
 @require_POST
-def item_op(request, code, number, pk):
+def item_save(request, code, number, pk):
     meeting = meeting_for_user(request.user, code, number, write=True)
     item = item_in(meeting, pk)
-    op = request.POST.get("op", "save")
-    if op == "save":
-        form = ItemForm(request.POST, instance=item)
-        conflict = None
-        if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-            try:
-                services.item_update(
-                    item=item, expected_version=form.cleaned_data["version"], **data
-                )
-            except EditConflict as exc:
-                conflict = exc.current
-                form.add_error(None, exc)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-        if form.errors or not request.htmx:
-            if not form.errors:
-                messages.success(request, f"Item {item.number} saved.")
-                return redirect(_edit_url(meeting, f"item-{item.pk}"))
-            return _item_fragment(
-                request, meeting, item, status=409 if conflict else 422, form=form, conflict=conflict
-            )
-        return _item_fragment(request, meeting, item, saved=True)
-    errors = []
+    form = ItemForm(request.POST, instance=item)
+    conflict = None
+    if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.item_update(item=item, expected_version=form.cleaned_data["version"], **data)
+        except EditConflict as exc:
+            conflict = exc.current
+            form.add_error(None, exc)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    if form.errors or not request.htmx:
+        if not form.errors:
+            messages.success(request, f"Item {item.number} saved.")
+            return redirect(_edit_url(meeting, f"item-{item.pk}"))
+        return _item_fragment(
+            request, meeting, item, status=409 if conflict else 422, form=form, conflict=conflict
+        )
+    return _item_fragment(request, meeting, item, saved=True)
+
+
+@login_required
+@require_POST
+def item_move(request, code, number, pk):
+    """One place up or down ("direction"); the items are numbered anew."""
+    meeting = meeting_for_user(request.user, code, number, write=True)
+    item = item_in(meeting, pk)
+    offset = {"up": -1, "down": 1}.get(request.POST.get("direction"))
+    if offset is None:
+        return _items_section(request, meeting, item, ["Say which way to move the item."])
+    return _items_section(request, meeting, item, _tried(services.item_move, item, offset=offset))
+
+
+@login_required
+@require_POST
+def item_depth(request, code, number, pk):
+    """Make the item a sub-item of the one before ("sub" = 1), or a main item."""
+    meeting = meeting_for_user(request.user, code, number, write=True)
+    item = item_in(meeting, pk)
+    sub = request.POST.get("sub") == "1"
+    return _items_section(request, meeting, item, _tried(services.item_set_depth, item, sub=sub))
+
+
+@login_required
+@require_POST
+def item_delete(request, code, number, pk):
+    meeting = meeting_for_user(request.user, code, number, write=True)
+    item = item_in(meeting, pk)
+    return _items_section(request, meeting, item, _tried(services.item_delete, item))
+
+
+def _tried(service, item, **arguments) -> list[str]:
+    """Run an items service; the messages of what it refused."""
     try:
-        if op == "delete":
-            services.item_delete(item=item)
-        elif op in {"up", "down"}:
-            services.item_move(item=item, offset=-1 if op == "up" else 1)
-        elif op in {"indent", "outdent"}:
-            services.item_set_depth(item=item, sub=op == "indent")
+        service(item=item, **arguments)
     except ValidationError as exc:
-        errors = _errors(exc)
+        return _errors(exc)
+    return []
+
+
+def _items_section(request, meeting, item, errors):
+    """Moves, depth and deletion renumber the items: the list comes back whole."""
     return _section(
         request, meeting, "meetings/_items_editor.html", f"item-{item.pk}",
         status=422 if errors else 200, errors=errors,
@@ -527,38 +571,51 @@ def preview(request, code, number):
 
 @login_required
 @require_POST
-def decision_op(request, code, number, item_pk, pk=None):
+def decision_add(request, code, number, item_pk):
     meeting = meeting_for_user(request.user, code, number, write=True)
     item = item_in(meeting, item_pk)
-    decision = decision_in(item, pk) if pk else None
-    errors = []
-    theirs = None
-    if request.POST.get("op") == "delete" and decision:
-        services.decision_delete(decision=decision)
+    return _decision_saved(request, meeting, item, None, f"nd{item.pk}")
+
+
+@login_required
+@require_POST
+def decision_save(request, code, number, item_pk, pk):
+    meeting = meeting_for_user(request.user, code, number, write=True)
+    item = item_in(meeting, item_pk)
+    return _decision_saved(request, meeting, item, decision_in(item, pk), f"d{pk}")
+
+
+def _decision_saved(request, meeting, item, decision, prefix):
+    """The decision form's save, new (`decision` None) or an edit."""
+    errors, theirs = [], None
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decision_save(
+                item=item,
+                decision=decision,
+                verb=form.cleaned_data["verb"],
+                text=form.cleaned_data["text"],
+                points=form.cleaned_data["points"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except EditConflict as exc:
+            errors, theirs = _errors(exc), exc.current
+        except ValidationError as exc:
+            errors = _errors(exc)
     else:
-        form = DecisionForm(request.POST)
-        if form.is_valid():
-            try:
-                services.decision_save(
-                    item=item,
-                    decision=decision,
-                    verb=form.cleaned_data["verb"],
-                    text=form.cleaned_data["text"],
-                    points=form.cleaned_data["points"],
-                    expected_version=form.cleaned_data["version"],
-                )
-            except EditConflict as exc:
-                errors, theirs = _errors(exc), exc.current
-            except ValidationError as exc:
-                errors = _errors(exc)
-        else:
-            errors = _form_errors(form)
-    editing = (
-        _editing(request, f"d{pk}" if pk else f"nd{item.pk}", theirs, DECISION_FIELDS)
-        if errors
-        else None
-    )
+        errors = _form_errors(form)
+    editing = _editing(request, prefix, theirs, DECISION_FIELDS) if errors else None
     return _item_section(request, meeting, item, errors, editing)
+
+
+@login_required
+@require_POST
+def decision_delete(request, code, number, item_pk, pk):
+    meeting = meeting_for_user(request.user, code, number, write=True)
+    item = item_in(meeting, item_pk)
+    services.decision_delete(decision=decision_in(item, pk))
+    return _item_section(request, meeting, item, [])
 
 
 DECISION_FIELDS = ["verb", "text", "points"]
@@ -566,53 +623,78 @@ DECISION_FIELDS = ["verb", "text", "points"]
 
 @login_required
 @require_POST
-def action_op(request, code, number, item_pk, pk=None):
+def action_add(request, code, number, item_pk):
     meeting = meeting_for_user(request.user, code, number, write=True)
     item = item_in(meeting, item_pk)
-    action = action_in(item, pk) if pk else None
-    errors = []
-    theirs = None
+
+    def raise_it(form):
+        action_raise(
+            meeting=meeting,
+            item=item,
+            owners=form.owners,
+            text=form.cleaned_data["text"],
+            target_date=form.cleaned_data["target_date"],
+            target_note=form.cleaned_data["target_note"].strip(),
+            topic=form.cleaned_data["topic"],
+            by=request.user,
+        )
+
+    return _action_saved(request, meeting, item, raise_it, f"na{item.pk}")
+
+
+@login_required
+@require_POST
+def action_save(request, code, number, item_pk, pk):
+    meeting = meeting_for_user(request.user, code, number, write=True)
+    item = item_in(meeting, item_pk)
+    action = action_in(item, pk)
+
+    def update_it(form):
+        action_update(
+            action=action,
+            owners=form.owners,
+            text=form.cleaned_data["text"],
+            target_date=form.cleaned_data["target_date"],
+            target_note=form.cleaned_data["target_note"],
+            topic=form.cleaned_data["topic"],
+            expected_version=form.cleaned_data["version"],
+        )
+
+    return _action_saved(request, meeting, item, update_it, f"a{pk}")
+
+
+def _action_saved(request, meeting, item, save, prefix):
+    """The action form's save: `save` writes it from the valid form."""
+    errors, theirs = [], None
+    form = ActionForm(request.POST)
     try:
-        if request.POST.get("op") == "delete" and action:
-            reference = action_delete(action=action)
-            messages.info(request, f"{reference} deleted; its number will not be reused.")
+        if form.is_valid():
+            save(form)
         else:
-            form = ActionForm(request.POST)
-            if not form.is_valid():
-                errors = _form_errors(form)
-            elif action is None:
-                action = action_raise(
-                    meeting=meeting,
-                    item=item,
-                    owners=form.owners,
-                    text=form.cleaned_data["text"],
-                    target_date=form.cleaned_data["target_date"],
-                    target_note=form.cleaned_data["target_note"].strip(),
-                    topic=form.cleaned_data["topic"],
-                    by=request.user,
-                )
-            else:
-                action_update(
-                    action=action,
-                    owners=form.owners,
-                    text=form.cleaned_data["text"],
-                    target_date=form.cleaned_data["target_date"],
-                    target_note=form.cleaned_data["target_note"],
-                    topic=form.cleaned_data["topic"],
-                    expected_version=form.cleaned_data["version"],
-                )
+            errors = _form_errors(form)
     except EditConflict as exc:
         errors, theirs = _errors(exc), exc.current
     except ValidationError as exc:
         errors = _errors(exc)
     editing = (
-        _editing(
-            request, f"a{pk}" if pk else f"na{item.pk}", theirs, ACTION_FIELDS, ACTION_OWNER_FIELDS
-        )
-        if errors
-        else None
+        _editing(request, prefix, theirs, ACTION_FIELDS, ACTION_OWNER_FIELDS) if errors else None
     )
     return _item_section(request, meeting, item, errors, editing)
+
+
+@login_required
+@require_POST
+def action_delete(request, code, number, item_pk, pk):
+    meeting = meeting_for_user(request.user, code, number, write=True)
+    item = item_in(meeting, item_pk)
+    errors = []
+    try:
+        reference = actions_services.action_delete(action=action_in(item, pk))
+    except ValidationError as exc:
+        errors = _errors(exc)
+    else:
+        messages.info(request, f"{reference} deleted; its number will not be reused.")
+    return _item_section(request, meeting, item, errors)
 
 
 ACTION_FIELDS = ["topic", "text", "target_date", "target_note"]
@@ -639,32 +721,51 @@ INCIDENT_FIELDS = ["reference", "outcome", "publish_report", "amendments"]
 
 @login_required
 @require_POST
-def incident_review_op(request, code, number, item_pk, pk=None):
-    """ "This item reviews INC…": record, change or remove the review."""
+def incident_review_add(request, code, number, item_pk):
+    """ "This item reviews INC…": record the review."""
     meeting = meeting_for_user(request.user, code, number, write=True)
     item = item_in(meeting, item_pk)
-    review = incident_review_in(item, pk) if pk else None
+    return _review_saved(request, meeting, item, None, f"nr{item.pk}")
+
+
+@login_required
+@require_POST
+def incident_review_save(request, code, number, item_pk, pk):
+    meeting = meeting_for_user(request.user, code, number, write=True)
+    item = item_in(meeting, item_pk)
+    return _review_saved(request, meeting, item, incident_review_in(item, pk), f"r{pk}")
+
+
+def _review_saved(request, meeting, item, review, prefix):
     errors = []
+    form = IncidentReviewForm(request.POST, item=item)
     try:
-        if request.POST.get("op") == "delete" and review:
-            incident_review_delete(review=review)
+        if form.is_valid():
+            incidents_services.incident_review_save(item=item, review=review, **form.cleaned_data)
         else:
-            form = IncidentReviewForm(request.POST, item=item)
-            if not form.is_valid():
-                errors = _form_errors(form)
-            else:
-                incident_review_save(item=item, review=review, **form.cleaned_data)
+            errors = _form_errors(form)
     except ValidationError as exc:
         errors = _errors(exc)
-    editing = (
-        _editing(request, f"r{pk}" if pk else f"nr{item.pk}", None, INCIDENT_FIELDS)
-        if errors
-        else None
-    )
+    editing = _editing(request, prefix, None, INCIDENT_FIELDS) if errors else None
     return _item_section(request, meeting, item, errors, editing)
 
 
+@login_required
+@require_POST
+def incident_review_delete(request, code, number, item_pk, pk):
+    meeting = meeting_for_user(request.user, code, number, write=True)
+    item = item_in(meeting, item_pk)
+    errors = []
+    try:
+        incidents_services.incident_review_delete(review=incident_review_in(item, pk))
+    except ValidationError as exc:
+        errors = _errors(exc)
+    return _item_section(request, meeting, item, errors)
+
+
 def _item_section(request, meeting, item, errors, editing=None):
+    """An item's own save, or one of its decisions, actions or reviews: the
+    item comes back (htmx) or the page, at the item."""
     if request.htmx:
         return _item_fragment(
             request, meeting, item, status=422 if errors else 200, errors=errors, editing=editing

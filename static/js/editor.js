@@ -56,7 +56,7 @@
     window.htmx.ajax("POST", dragged.dataset.moveUrl, {
       target: "#attendance",
       swap: "outerHTML",
-      values: { op: "move_to", position: position, csrfmiddlewaretoken: token ? token.value : "" }
+      values: { position: position, csrfmiddlewaretoken: token ? token.value : "" }
     });
   });
   document.addEventListener("dragend", function () {

@@ -101,7 +101,7 @@ def test_editing_and_removing_a_review(client, world, item):
     assert review.publish_report is False
     # Unticked: the decision is no longer linked.
     assert not Incident.objects.get(reference=REF).decisions.exists()
-    client.post(review_url(item, review.pk), {"op": "delete"}, **HTMX)
+    client.post(review_url(item, review.pk) + "delete/", {}, **HTMX)
     assert not IncidentReview.objects.exists()
     assert Incident.objects.filter(reference=REF).exists()  # the incident stays
 
@@ -127,9 +127,7 @@ def test_read_only_roles_and_outsiders(client, world, item):
 
 
 def test_review_of_unknown_pk_is_404(client, item):
-    assert (
-        login(client, "secretary").post(review_url(item, 999), {"op": "delete"}).status_code == 404
-    )
+    assert login(client, "secretary").post(review_url(item, 999) + "delete/").status_code == 404
 
 
 def test_reviews_show_in_the_minutes_and_the_pdf_source(client, world, item):

@@ -200,7 +200,7 @@ class TestAttendance:
         )
         second.refresh_from_db()
         assert second.alternate_for == world.outsider and second.remote and second.items == "6 & 7"
-        client.post(url(meeting, f"attendance/{second.pk}/"), {"op": "up"})
+        client.post(url(meeting, f"attendance/{second.pk}/move/"), {"direction": "up"})
         assert list(meeting.attendance.order_by("order").values_list("pk", flat=True)) == [
             second.pk,
             first.pk,
@@ -245,7 +245,7 @@ class TestItems:
         a = make_item(meeting, "1", "A", narrative="Text of A", order=10)
         b = make_item(meeting, "2", "B", narrative="Text of B", order=20)
         item_add(meeting=meeting, title="B sub", sub_of=b)
-        login(client, "secretary").post(url(meeting, f"items/{b.pk}/"), {"op": "up"})
+        login(client, "secretary").post(url(meeting, f"items/{b.pk}/move/"), {"direction": "up"})
         rows = list(meeting.items.order_by("order").values_list("number", "title", "narrative"))
         assert rows == [("1", "B", "Text of B"), ("1.1", "B sub", ""), ("2", "A", "Text of A")]
         a.refresh_from_db()
@@ -278,7 +278,7 @@ class TestItems:
         item = make_item(meeting)
         action_raise(meeting=meeting, item=item, owners=[world.dcc], text="DCC to do.")
         response = login(client, "secretary").post(
-            url(meeting, f"items/{item.pk}/"), {"op": "delete"}, **HTMX
+            url(meeting, f"items/{item.pk}/delete/"), {}, **HTMX
         )
         assert response.status_code == 422
         assert AgendaItem.objects.filter(pk=item.pk).exists()
@@ -290,16 +290,14 @@ class TestItems:
         ]
         client = login(client, "secretary")
         response = client.post(
-            url(meeting, f"attendance/{lines[2].pk}/"), {"op": "move_to", "position": 0}, **HTMX
+            url(meeting, f"attendance/{lines[2].pk}/move/"), {"position": 0}, **HTMX
         )
         assert response.status_code == 200
         order = list(meeting.attendance.order_by("order").values_list("pk", flat=True))
         assert order == [lines[2].pk, lines[0].pk, lines[1].pk]
         # A position outside the list, or not a number, changes nothing.
         for position in ["7", "x"]:
-            client.post(
-                url(meeting, f"attendance/{lines[0].pk}/"), {"op": "move_to", "position": position}
-            )
+            client.post(url(meeting, f"attendance/{lines[0].pk}/move/"), {"position": position})
         assert list(meeting.attendance.order_by("order").values_list("pk", flat=True)) == order
 
     def test_stale_save_is_refused_with_both_versions(self, client, world, meeting):
@@ -374,7 +372,7 @@ class TestDecisionsAndActions:
             ("OPSG 25/02", datetime.date(2019, 11, 5)),
         ]
         second = Action.objects.get(reference="OPSG 25/02")
-        client.post(url(meeting, f"items/{item.pk}/actions/{second.pk}/"), {"op": "delete"})
+        client.post(url(meeting, f"items/{item.pk}/actions/{second.pk}/delete/"))
         client.post(
             url(meeting, f"items/{item.pk}/actions/"),
             {
