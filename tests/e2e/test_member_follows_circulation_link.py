@@ -14,13 +14,13 @@ from django.core import mail
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from demo.opsg25 import LOCATION
 from meetings.circulation import send_circulation
 from meetings.models import Committee, Meeting
 from meetings.services import meeting_create
 from opsg.celery import app
 from tests.e2e.a11y import PageChecks
 from tests.e2e.pages import log_in
+from tests.opsg25_transcript import LOCATION
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

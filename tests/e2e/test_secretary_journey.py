@@ -23,8 +23,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from demo.opsg25 import LOCATION
 from tests.e2e.a11y import axe_check, fail_on_problems
+from tests.opsg25_transcript import LOCATION
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
