@@ -21,8 +21,9 @@ RUN apt-get update \
 WORKDIR /app
 
 # Dependencies first: this layer is rebuilt only when requirements.txt changes.
+# The lock file names every package with its hashes (make lock).
 COPY requirements.txt .
-RUN pip install -r requirements.txt
+RUN pip install --require-hashes -r requirements.txt
 
 COPY . .
 

@@ -16,7 +16,7 @@ DEV_STAMP := $(VENV)/.installed-requirements-dev
 NODE_STAMP := $(if $(wildcard package.json),node_modules/.installed-package)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format bench clean check-system-libs
+.PHONY: help run test lint format bench clean check-system-libs lock
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -36,14 +36,23 @@ $(PY):
 	  echo "Install it, then run make again:  sudo apt-get install python3-venv" >&2; \
 	  exit 1; }
 
+# The lock files, every package with its hashes: nothing else is installed.
 $(RUN_STAMP): requirements.txt | $(PY)
-	$(PIP) install -q -r requirements.txt
+	$(PIP) install -q --require-hashes -r requirements.txt
 	@touch $@
 
-# requirements-dev.txt includes requirements.txt, so this satisfies both stamps.
+# requirements-dev.txt holds requirements.txt's tree too, so this satisfies both stamps.
 $(DEV_STAMP): requirements-dev.txt requirements.txt | $(PY)
-	$(PIP) install -q -r requirements-dev.txt
+	$(PIP) install -q --require-hashes -r requirements-dev.txt
 	@touch $@ $(RUN_STAMP)
+
+# requirements*.in name what the project uses and why; `make lock` resolves
+# them (from PyPI) into the hashed lock files. Run it after editing a .in file.
+UV_COMPILE = $(VENV)/bin/uv pip compile --generate-hashes --python-version 3.11 \
+	--index-url https://pypi.org/simple --custom-compile-command "make lock"
+lock: $(DEV_STAMP) ## Resolve requirements*.in into the hashed requirements*.txt
+	$(UV_COMPILE) requirements.in -o requirements.txt
+	$(UV_COMPILE) requirements-dev.in -o requirements-dev.txt
 
 node_modules/.installed-package: package.json $(wildcard package-lock.json)
 	@command -v npm >/dev/null 2>&1 || { \
