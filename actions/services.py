@@ -443,10 +443,16 @@ def action_update(
     if not text.strip():
         raise ValidationError("The action needs its text.")
     _check_target(target_date, target_note, action.raised_on)
+    if not owners:
+        raise ValidationError("An action needs at least one owner.")
     claim_version(action, expected_version)
-    before = "/".join(action.owner_names())
+    held = list(action.owners.select_related("organisation", "person"))
+    before = "/".join(owner.name for owner in held)
     after = "/".join(o.short_name if isinstance(o, Organisation) else o.name for o in owners)
-    if before != after and _kept_while_corrected(action):
+    same_owners = [(o.organisation_id, o.person_id) for o in held] == [
+        (o.pk, None) if isinstance(o, Organisation) else (None, o.pk) for o in owners
+    ]
+    if not same_owners and _kept_while_corrected(action):
         # Readers keep the action as the published version has it until the
         # correction is circulated (actions.known), but its owners decide who
         # may open it and who is reminded: a draft must not change those.
@@ -464,7 +470,8 @@ def action_update(
     # keeps the attribute on the instance: clear it when nothing changed.)
     action._change_reason = f"{OWNERS_CHANGED}{before} → {after}" if before != after else None
     action.save()
-    _set_owners(action, owners)
+    if not same_owners:  # rewritten only when they change, so the trail says only that
+        _set_owners(action, owners)
     return action
 
 

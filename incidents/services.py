@@ -124,8 +124,10 @@ def incident_review_save(
 
 
 def _unlink(incident: Incident, item: AgendaItem) -> None:
-    incident.decisions.remove(*incident.decisions.filter(item=item))
-    incident.actions.remove(*incident.actions.filter(item=item))
+    """The incident is no longer linked to any of the item's decisions and
+    actions: a DELETE for each kind of link."""
+    Incident.decisions.through.objects.filter(incident=incident, decision__item=item).delete()
+    Incident.actions.through.objects.filter(incident=incident, action__item=item).delete()
 
 
 @transaction.atomic

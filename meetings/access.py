@@ -352,9 +352,12 @@ def meeting_for_user(
         )
     except Meeting.DoesNotExist:
         raise Http404("No such meeting.") from None
+    writer = write and can_write_meeting(user, meeting)
+    if writer and not (chair or export):
+        return meeting  # its writers read every state of it: nothing more to ask
     if not can_see_meeting(user, meeting):
         raise Http404("No such meeting.")
-    if write and not can_write_meeting(user, meeting):
+    if write and not writer:
         if meeting.is_frozen:
             raise PermissionDenied("These minutes are approved and read-only.")
         raise PermissionDenied("Only the committee's secretary may change draft minutes.")

@@ -21,6 +21,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
@@ -155,6 +156,36 @@ def item_for_editor(meeting: Meeting, pk: int) -> AgendaItem:
     item.meeting = meeting
     with_incident_links([item])
     return item
+
+
+def action_for_editor(action: Action) -> Action:
+    """One action of the editor, with its owners as its item lists them: for
+    the fragment an htmx save returns (one query)."""
+    prefetch_related_objects([action], OWNERS)
+    return action
+
+
+def review_for_editor(item: AgendaItem, pk: int) -> IncidentReview:
+    """One incident review of the editor, with the item's decisions and
+    actions its form offers and those linked to its incident: for the
+    fragment an htmx save returns (five queries)."""
+    review = IncidentReview.objects.select_related("incident").get(item=item, pk=pk)
+    prefetch_related_objects(
+        [item],
+        Prefetch("decisions", queryset=Decision.objects.order_by("order", "id")),
+        Prefetch("actions", queryset=Action.objects.order_by("confidential", "sequence")),
+    )
+    review.linked_decisions = set(
+        Incident.decisions.through.objects.filter(
+            incident_id=review.incident_id, decision__item=item
+        ).values_list("decision_id", flat=True)
+    )
+    review.linked_actions = set(
+        Incident.actions.through.objects.filter(
+            incident_id=review.incident_id, action__item=item
+        ).values_list("action_id", flat=True)
+    )
+    return review
 
 
 def with_incident_links(items) -> None:

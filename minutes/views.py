@@ -508,10 +508,21 @@ def item_save(request, code, number, pk):
         if not form.errors:
             messages.success(request, f"Item {item.number} saved.")
             return redirect(_edit_url(meeting, f"item-{item.pk}"))
-        return _item_fragment(
-            request, meeting, item, status=409 if conflict else 422, form=form, conflict=conflict
-        )
-    return _item_fragment(request, meeting, item, saved=True)
+    # Over htmx, the item's heading and form alone: its decisions, actions
+    # and reviews did not change.
+    return render(
+        request,
+        "meetings/_item_main.html",
+        {
+            "meeting": meeting,
+            "item": item,
+            "classifications": selectors.classifications(),
+            "saved": not form.errors,
+            "form": form if form.errors else None,
+            "conflict": conflict,
+        },
+        status=(409 if conflict else 422) if form.errors else 200,
+    )
 
 
 @login_required
@@ -580,33 +591,58 @@ def decision_add(request, code, number, item_pk):
 @login_required
 @require_POST
 def decision_save(request, code, number, item_pk, pk):
+    """An edit of one decision: over htmx, that decision alone comes back."""
     meeting = meeting_for_user(request.user, code, number, write=True)
     item = item_in(meeting, item_pk)
-    return _decision_saved(request, meeting, item, decision_in(item, pk), f"d{pk}")
+    decision = decision_in(item, pk)
+    if not request.htmx:
+        return _decision_saved(request, meeting, item, decision, f"d{pk}")
+    saved, errors, theirs = _decision_written(request, item, decision)
+    editing = _editing(request, f"d{pk}", theirs, DECISION_FIELDS) if errors else None
+    return render(
+        request,
+        "meetings/_decision_editor.html",
+        {
+            "meeting": meeting,
+            "item": item,
+            "decision": saved or decision,
+            "verbs": Decision.Verb.choices,
+            "saved": not errors,
+            "errors": errors,
+            "editing": editing,
+        },
+        status=422 if errors else 200,
+    )
 
 
 def _decision_saved(request, meeting, item, decision, prefix):
-    """The decision form's save, new (`decision` None) or an edit."""
-    errors, theirs = [], None
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.decision_save(
-                item=item,
-                decision=decision,
-                verb=form.cleaned_data["verb"],
-                text=form.cleaned_data["text"],
-                points=form.cleaned_data["points"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except EditConflict as exc:
-            errors, theirs = _errors(exc), exc.current
-        except ValidationError as exc:
-            errors = _errors(exc)
-    else:
-        errors = _form_errors(form)
+    """The decision form's save, new (`decision` None) or an edit, answered
+    with its item."""
+    _, errors, theirs = _decision_written(request, item, decision)
     editing = _editing(request, prefix, theirs, DECISION_FIELDS) if errors else None
     return _item_section(request, meeting, item, errors, editing)
+
+
+def _decision_written(request, item, decision):
+    """(the decision saved or None, the messages of what was refused, the
+    other person's version after an edit conflict or None)."""
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return None, _form_errors(form), None
+    try:
+        saved = services.decision_save(
+            item=item,
+            decision=decision,
+            verb=form.cleaned_data["verb"],
+            text=form.cleaned_data["text"],
+            points=form.cleaned_data["points"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except EditConflict as exc:
+        return None, _errors(exc), exc.current
+    except ValidationError as exc:
+        return None, _errors(exc), None
+    return saved, [], None
 
 
 @login_required
@@ -645,6 +681,7 @@ def action_add(request, code, number, item_pk):
 @login_required
 @require_POST
 def action_save(request, code, number, item_pk, pk):
+    """An edit of one action: over htmx, that action alone comes back."""
     meeting = meeting_for_user(request.user, code, number, write=True)
     item = item_in(meeting, item_pk)
     action = action_in(item, pk)
@@ -660,26 +697,52 @@ def action_save(request, code, number, item_pk, pk):
             expected_version=form.cleaned_data["version"],
         )
 
-    return _action_saved(request, meeting, item, update_it, f"a{pk}")
+    if not request.htmx:
+        return _action_saved(request, meeting, item, update_it, f"a{pk}")
+    errors, theirs = _action_written(request, update_it)
+    editing = (
+        _editing(request, f"a{pk}", theirs, ACTION_FIELDS, ACTION_OWNER_FIELDS) if errors else None
+    )
+    return render(
+        request,
+        "meetings/_action_editor.html",
+        {
+            "meeting": meeting,
+            "item": item,
+            "action": selectors.action_for_editor(action),
+            "people": selectors.people_for_attendance(meeting),
+            "organisations": selectors.organisations(),
+            "saved": not errors,
+            "errors": errors,
+            "editing": editing,
+        },
+        status=422 if errors else 200,
+    )
 
 
 def _action_saved(request, meeting, item, save, prefix):
-    """The action form's save: `save` writes it from the valid form."""
-    errors, theirs = [], None
-    form = ActionForm(request.POST)
-    try:
-        if form.is_valid():
-            save(form)
-        else:
-            errors = _form_errors(form)
-    except EditConflict as exc:
-        errors, theirs = _errors(exc), exc.current
-    except ValidationError as exc:
-        errors = _errors(exc)
+    """The action form's save (`save` writes it from the valid form),
+    answered with its item."""
+    errors, theirs = _action_written(request, save)
     editing = (
         _editing(request, prefix, theirs, ACTION_FIELDS, ACTION_OWNER_FIELDS) if errors else None
     )
     return _item_section(request, meeting, item, errors, editing)
+
+
+def _action_written(request, save):
+    """(the messages of what was refused, the other person's version after
+    an edit conflict or None)."""
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        return _form_errors(form), None
+    try:
+        save(form)
+    except EditConflict as exc:
+        return _errors(exc), exc.current
+    except ValidationError as exc:
+        return _errors(exc), None
+    return [], None
 
 
 @login_required
@@ -731,23 +794,51 @@ def incident_review_add(request, code, number, item_pk):
 @login_required
 @require_POST
 def incident_review_save(request, code, number, item_pk, pk):
+    """An edit of one review: over htmx, that review alone comes back."""
     meeting = meeting_for_user(request.user, code, number, write=True)
     item = item_in(meeting, item_pk)
-    return _review_saved(request, meeting, item, incident_review_in(item, pk), f"r{pk}")
+    review = incident_review_in(item, pk)
+    if not request.htmx:
+        return _review_saved(request, meeting, item, review, f"r{pk}")
+    errors = _review_written(request, item, review)
+    return render(
+        request,
+        "meetings/_incident_review_editor.html",
+        {
+            "meeting": meeting,
+            "item": item,
+            "review": selectors.review_for_editor(item, pk) if errors else review,
+            "publish_choices": PUBLISH_CHOICES,
+            "saved": not errors,
+            "errors": errors,
+            "editing": _editing(request, f"r{pk}", None, INCIDENT_FIELDS) if errors else None,
+        },
+        status=422 if errors else 200,
+    )
 
 
 def _review_saved(request, meeting, item, review, prefix):
-    errors = []
-    form = IncidentReviewForm(request.POST, item=item)
-    try:
-        if form.is_valid():
-            incidents_services.incident_review_save(item=item, review=review, **form.cleaned_data)
-        else:
-            errors = _form_errors(form)
-    except ValidationError as exc:
-        errors = _errors(exc)
+    """The review form's save, new (`review` None) or an edit, answered with its item."""
+    errors = _review_written(request, item, review)
     editing = _editing(request, prefix, None, INCIDENT_FIELDS) if errors else None
     return _item_section(request, meeting, item, errors, editing)
+
+
+def _review_written(request, item, review) -> list[str]:
+    """The messages of what was refused, if anything."""
+    form = IncidentReviewForm(request.POST, item=item)
+    if not form.is_valid():
+        return _form_errors(form)
+    try:
+        saved = incidents_services.incident_review_save(
+            item=item, review=review, **form.cleaned_data
+        )
+    except ValidationError as exc:
+        return _errors(exc)
+    if review is not None:  # what was ticked is what is linked now
+        saved.linked_decisions = {d.pk for d in form.cleaned_data["decisions"]}
+        saved.linked_actions = {a.pk for a in form.cleaned_data["actions"]}
+    return []
 
 
 @login_required

@@ -29,4 +29,7 @@ def claim_version(instance: Model, expected_version: int | None) -> None:
         rows = rows.filter(version=expected_version)
     if not rows.update(version=F("version") + 1):
         raise EditConflict(manager.get(pk=instance.pk))
-    instance.version = manager.values_list("version", flat=True).get(pk=instance.pk)
+    if expected_version is not None:
+        instance.version = expected_version + 1  # the update matched that version alone
+    else:
+        instance.version = manager.values_list("version", flat=True).get(pk=instance.pk)

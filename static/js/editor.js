@@ -17,10 +17,14 @@
     dirty.forEach(function (form) { if (!form.isConnected) { dirty.delete(form); } });
     if (dirty.size) { event.preventDefault(); event.returnValue = ""; }
   });
-  document.addEventListener("htmx:afterSwap", function (event) {
-    var target = event.detail.target;
-    var focus = target && target.querySelector && target.querySelector("[data-focus-after-swap]");
-    if (focus) { focus.focus(); }
+  // What a save swapped in says where focus goes (htmx:load fires on the new
+  // content, also when an outerHTML swap replaced the element it targeted).
+  document.addEventListener("htmx:load", function (event) {
+    var root = event.target;
+    if (!root || root === document.body || !root.querySelector) { return; }
+    var focus = root.matches("[data-focus-after-swap]") ? root : root.querySelector("[data-focus-after-swap]");
+    // After htmx has settled the swap (which restores the focus it had).
+    if (focus) { window.setTimeout(function () { focus.focus(); }, 0); }
   });
 })();
 

@@ -228,11 +228,11 @@ class TestPage:
             response = client.get(PAGE)
         assert response.status_code == 200
         assert response.content.decode().count('<section class="review-row') == rows
-        # session, user, meeting, may the user see it (visible_meetings), the
-        # user's roles, outstanding actions, their owners, their reviews (with
-        # meetings), pending owners' updates, actions that may supersede,
-        # committees to transfer to
-        assert len(queries) == 11, "\n".join(q["sql"] for q in queries.captured_queries)
+        # session, user, meeting, the user's roles (its secretary: no more to
+        # ask, meetings.access.meeting_for_user), outstanding actions, their
+        # owners, their reviews (with meetings), pending owners' updates,
+        # actions that may supersede, committees to transfer to
+        assert len(queries) == 10, "\n".join(q["sql"] for q in queries.captured_queries)
 
 
 class TestSaveRow:
