@@ -765,8 +765,15 @@ ACTION_OWNER_FIELDS = ["owner_organisations", "owner_people"]
 
 
 def _form_errors(form) -> list[str]:
-    """Every message of a bound form, field by field, for the item editor's error list."""
-    return [error for errors in form.errors.values() for error in errors]
+    """Every message of a bound form, field by field, for the item editor's
+    error list: each named after its field ("Incident number: This field is
+    required."), so the user knows which one to fix."""
+    messages = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = field.label if field is not None and field.label else ""
+        messages += [f"{label}: {error}" if label else error for error in errors]
+    return messages
 
 
 def _editing(request, prefix, theirs, fields, list_fields=()) -> dict:

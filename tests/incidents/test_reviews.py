@@ -198,3 +198,8 @@ class TestMentions:
         body = login(client, "secretary").get(f"/incidents/{REF}/").content.decode()
         assert "OPSG 24 (" in body and "OPSG 25 (" in body
         assert incident.mentions.count() == 2
+
+
+def test_a_refused_field_is_named_in_the_message(client, item):
+    response = login(client, "secretary").post(review_url(item), {"reference": ""}, **HTMX)
+    assert "Incident number: This field is required." in response.content.decode()
