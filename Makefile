@@ -107,7 +107,7 @@ test: $(DEV_STAMP) $(NODE_STAMP) check-system-libs ## Lint, migration check and 
 	$(PY) -m ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 # --- the rest -----------------------------------------------------------------
 

@@ -10,10 +10,32 @@ DATABASE_URL nor REDIS_URL (`need_services`), as the other half runs them."""
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.conf import settings
+
+from opsg.celery import app
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _broker_of_its_own() -> None:
+    """Under pytest-xdist (`make test` runs `-n auto`), each test process
+    gets a Redis database of its own (1, 2, …), for its tasks, its results
+    and the workers it starts (tests/workers.py): a purge or a real worker in
+    one process never touches another's queue. Django (and REDIS_URL) are
+    set up before this file is read, so the settings are changed here."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw") or not settings.REDIS_URL:
+        return
+    parts = urlsplit(settings.REDIS_URL)
+    url = urlunsplit(parts._replace(path=f"/{int(worker[2:]) + 1}"))
+    settings.REDIS_URL = settings.CELERY_BROKER_URL = settings.CELERY_RESULT_BACKEND = url
+    app.conf.broker_url = app.conf.result_backend = url
+
+
+_broker_of_its_own()
 
 
 def need(condition: bool, reason: str) -> None:
