@@ -20,6 +20,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import FeedToken
@@ -27,7 +28,7 @@ from actions.reminders import send_reminders
 from actions.services import action_close, action_review_record, action_update
 from incidents.models import Incident, IncidentReview
 from meetings.access import EVERYTHING
-from meetings.models import CommitteeRole, Decision, Meeting, MinutesRevision
+from meetings.models import Attendance, CommitteeRole, Decision, Meeting, MinutesRevision
 from minutes.rendering import render_minutes_pdf
 from minutes.selectors import minutes_document
 from minutes.services import minutes_pdf_request, minutes_revise
@@ -140,6 +141,11 @@ def canaries(world):
         w, m28, text="DCC to test canarydraftaction.", item=d28, target_date=D(2019, 12, 20)
     )
     moved(a1, m28, "canarydraftreview", D(2020, 6, 23))
+    # For the editor's saves (its review and attendance rows answer alone).
+    IncidentReview.objects.create(
+        incident=Incident.objects.create(reference="INC000000000928"), item=d28
+    )
+    Attendance.objects.create(meeting=m28, person=w.member, section="member", category="Supplier")
 
     for meeting in (m25, m26):
         meeting.refresh_from_db()
@@ -236,6 +242,59 @@ def test_no_marker_reaches_a_reader_outside_its_audience(canaries, role):
         if word in text.lower()
     ]
     assert not leaks, "\n".join(leaks)
+
+
+def _editor_posts() -> list[str]:
+    """Every operation of the editor, on every row of the drafts (OPSG 27's
+    correction, OPSG 28): saves first, then moves, then deletions, which
+    change what the others would find."""
+    saves, moves, deletions = [], [], []
+    drafts = Meeting.objects.filter(status=Meeting.Status.DRAFT).select_related("committee")
+    for meeting in drafts:
+        at = {"code": meeting.committee.code, "number": meeting.number}
+        for line in meeting.attendance.all():
+            saves.append(reverse("attendance-line", kwargs={**at, "pk": line.pk}))
+            moves.append(reverse("attendance-move", kwargs={**at, "pk": line.pk}))
+            deletions.append(reverse("attendance-remove", kwargs={**at, "pk": line.pk}))
+        for item in meeting.items.all():
+            of_item = {**at, "item_pk": item.pk}
+            saves += [reverse(name, kwargs=of_item) for name in ADDS]
+            saves.append(reverse("item", kwargs={**at, "pk": item.pk}))
+            moves += [reverse(n, kwargs={**at, "pk": item.pk}) for n in ("item-move", "item-depth")]
+            for name, rows in (
+                ("decision", item.decisions.all()),
+                ("action", item.actions.all()),
+                ("incident-review", item.incident_reviews.all()),
+            ):
+                for row in rows:
+                    saves.append(reverse(name, kwargs={**of_item, "pk": row.pk}))
+                    deletions.append(reverse(f"{name}-delete", kwargs={**of_item, "pk": row.pk}))
+            deletions.append(reverse("item-delete", kwargs={**at, "pk": item.pk}))
+    return saves + moves + deletions
+
+
+ADDS = ("decision-add", "action-add", "incident-review-add")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_marker_reaches_a_reader_through_the_editors_answers(canaries, role):
+    """The editor's saves answer over htmx with what they changed: to the
+    secretary, the draft's rows; to everyone else, a refusal that shows
+    nothing. Posted as they come (an empty form is refused, and says so)."""
+    client = Client() if role == "anonymous" else login(Client(), role)
+    posts = _editor_posts()
+    assert len(posts) > 15
+    answered, leaks = [], []
+    for url in posts:
+        response = client.post(url, {}, HTTP_HX_REQUEST="true")
+        answered.append(response.status_code)
+        text = body_text(response).lower()
+        leaks += [f"{url} shows {word!r} to {role}" for word in forbidden_for(role) if word in text]
+    assert not leaks, "\n".join(leaks)
+    if role in WRITERS:
+        assert {200, 422} & set(answered)
+    else:
+        assert set(answered) <= {302, 403, 404}, set(answered)
 
 
 @pytest.mark.parametrize("role", ["anonymous", "member", "secretary"])
