@@ -468,7 +468,7 @@ def action_update(
     # Owners live in their own rows: the action's history record says how
     # they changed, so its audit trail shows it with the rest. (simple-history
     # keeps the attribute on the instance: clear it when nothing changed.)
-    action._change_reason = f"{OWNERS_CHANGED}{before} → {after}" if before != after else None
+    action._change_reason = None if same_owners else f"{OWNERS_CHANGED}{before} → {after}"
     action.save()
     if not same_owners:  # rewritten only when they change, so the trail says only that
         _set_owners(action, owners)

@@ -224,10 +224,7 @@ def _attendance_place(line: Attendance, target: Callable[[int], int]) -> None:
 # --- decisions ---------------------------------------------------------------
 
 
-# --- after approval ------------------------------------------------------------
-
-
-# --- the minutes as PDF ---------------------------------------------------------
+# --- the circulation email -------------------------------------------------------
 
 
 def queue_circulation_email(meeting_id: int) -> None:

@@ -145,7 +145,7 @@ def editor_meeting(meeting: Meeting) -> Meeting:
     """minutes_for_meeting, with each incident review knowing the item's
     decisions and actions linked to its incident (with_incident_links)."""
     meeting = minutes_for_meeting(meeting)
-    with_incident_links(meeting.items.all())
+    with_incident_links(r for item in meeting.items.all() for r in item.incident_reviews.all())
     return meeting
 
 
@@ -154,7 +154,7 @@ def item_for_editor(meeting: Meeting, pk: int) -> AgendaItem:
     htmx save returns (a fixed handful of queries, whatever the meeting's size)."""
     item = _items_with_content().get(meeting=meeting, pk=pk)
     item.meeting = meeting
-    with_incident_links([item])
+    with_incident_links(item.incident_reviews.all())
     return item
 
 
@@ -175,24 +175,17 @@ def review_for_editor(item: AgendaItem, pk: int) -> IncidentReview:
         Prefetch("decisions", queryset=Decision.objects.order_by("order", "id")),
         Prefetch("actions", queryset=Action.objects.order_by("confidential", "sequence")),
     )
-    review.linked_decisions = set(
-        Incident.decisions.through.objects.filter(
-            incident_id=review.incident_id, decision__item=item
-        ).values_list("decision_id", flat=True)
-    )
-    review.linked_actions = set(
-        Incident.actions.through.objects.filter(
-            incident_id=review.incident_id, action__item=item
-        ).values_list("action_id", flat=True)
-    )
+    with_incident_links([review])
     return review
 
 
-def with_incident_links(items) -> None:
-    """Give each incident review of `items` the pks of its item's decisions
-    and actions linked to the reviewed incident (`linked_decisions`,
-    `linked_actions`), for the review's form: two queries for all."""
-    items = list(items)
+def with_incident_links(reviews) -> None:
+    """Give each of `reviews` (incident reviews) the pks of its item's
+    decisions and actions linked to the reviewed incident
+    (`linked_decisions`, `linked_actions`), for the review's form: two
+    queries for all."""
+    reviews = list(reviews)
+    items = {review.item_id for review in reviews}
     decisions, actions = defaultdict(set), defaultdict(set)
     for incident, decision, item in Incident.decisions.through.objects.filter(
         decision__item__in=items
@@ -202,10 +195,9 @@ def with_incident_links(items) -> None:
         action__item__in=items
     ).values_list("incident_id", "action_id", "action__item_id"):
         actions[incident, item].add(action)
-    for item in items:
-        for review in item.incident_reviews.all():
-            review.linked_decisions = decisions[review.incident_id, item.pk]
-            review.linked_actions = actions[review.incident_id, item.pk]
+    for review in reviews:
+        review.linked_decisions = decisions[review.incident_id, review.item_id]
+        review.linked_actions = actions[review.incident_id, review.item_id]
 
 
 def minutes_page(meeting: Meeting, *, reader: Reader) -> dict:

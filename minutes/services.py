@@ -1,6 +1,7 @@
-"""Writes of the minutes' own text and of their document: items and
-decisions (which keep the incidents' mention index), a correction's
-opening (which keeps the document readers had) and the PDF's render."""
+"""Writes of the minutes: their lifecycle (circulate, approve, publish, open
+for a correction, which keeps the document readers had), their items and
+decisions (which keep the incidents' mention index), and the request for
+a PDF (its render is minutes.rendering's)."""
 
 import datetime
 import uuid

@@ -1,4 +1,5 @@
 import logging
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
@@ -580,176 +581,160 @@ def preview(request, code, number):
     return HttpResponse(render_markdown(text, doc_id="preview"))
 
 
-@login_required
-@require_POST
-def decision_add(request, code, number, item_pk):
-    meeting = meeting_for_user(request.user, code, number, write=True)
-    item = item_in(meeting, item_pk)
-    return _decision_saved(request, meeting, item, None, f"nd{item.pk}")
+# --- an item's decisions, actions and incident reviews --------------------------
+# Each operation is a view of its own. A save runs its form through the
+# service (_saved), then answers (_answer): over htmx with the row it
+# changed, or for an addition or a deletion with its item; without htmx,
+# back to the page at the item.
 
 
-@login_required
-@require_POST
-def decision_save(request, code, number, item_pk, pk):
-    """An edit of one decision: over htmx, that decision alone comes back."""
-    meeting = meeting_for_user(request.user, code, number, write=True)
-    item = item_in(meeting, item_pk)
-    decision = decision_in(item, pk)
-    if not request.htmx:
-        return _decision_saved(request, meeting, item, decision, f"d{pk}")
-    saved, errors, theirs = _decision_written(request, item, decision)
-    editing = _editing(request, f"d{pk}", theirs, DECISION_FIELDS) if errors else None
-    return render(
-        request,
-        "meetings/_decision_editor.html",
-        {
-            "meeting": meeting,
-            "item": item,
-            "decision": saved or decision,
-            "verbs": Decision.Verb.choices,
-            "saved": not errors,
-            "errors": errors,
-            "editing": editing,
-        },
-        status=422 if errors else 200,
-    )
+@dataclass
+class _Saved:
+    """What a form's save came to: the messages of what was refused, the
+    other person's version after an edit conflict, the row written."""
+
+    errors: list[str]
+    theirs: object = None
+    row: object = None
 
 
-def _decision_saved(request, meeting, item, decision, prefix):
-    """The decision form's save, new (`decision` None) or an edit, answered
-    with its item."""
-    _, errors, theirs = _decision_written(request, item, decision)
-    editing = _editing(request, prefix, theirs, DECISION_FIELDS) if errors else None
-    return _item_section(request, meeting, item, errors, editing)
-
-
-def _decision_written(request, item, decision):
-    """(the decision saved or None, the messages of what was refused, the
-    other person's version after an edit conflict or None)."""
-    form = DecisionForm(request.POST)
+def _saved(form, save) -> _Saved:
+    """`save(form)` writes the valid form through its service."""
     if not form.is_valid():
-        return None, _form_errors(form), None
+        return _Saved(_form_errors(form))
     try:
-        saved = services.decision_save(
-            item=item,
-            decision=decision,
-            verb=form.cleaned_data["verb"],
-            text=form.cleaned_data["text"],
-            points=form.cleaned_data["points"],
-            expected_version=form.cleaned_data["version"],
-        )
+        return _Saved([], row=save(form))
     except EditConflict as exc:
-        return None, _errors(exc), exc.current
+        return _Saved(_errors(exc), theirs=exc.current)
     except ValidationError as exc:
-        return None, _errors(exc), None
-    return saved, [], None
+        return _Saved(_errors(exc))
 
 
-@login_required
-@require_POST
-def decision_delete(request, code, number, item_pk, pk):
+def _answer(request, meeting, item, saved: _Saved, editing, fragment=None, shown=None):
+    """The row's own `fragment` (its context from `shown()`) over htmx; its
+    item otherwise. `editing`: (form prefix, fields, list fields) to bring
+    back as typed when the save was refused."""
+    typed = _editing(request, *editing, theirs=saved.theirs) if saved.errors else None
+    if fragment is None or not request.htmx:
+        return _item_section(request, meeting, item, saved.errors, typed)
+    context = {"meeting": meeting, "item": item, "saved": not saved.errors, **shown()}
+    context |= {"errors": saved.errors, "editing": typed}
+    return render(request, fragment, context, status=422 if saved.errors else 200)
+
+
+def _writable_item(request, code, number, item_pk):
     meeting = meeting_for_user(request.user, code, number, write=True)
-    item = item_in(meeting, item_pk)
-    services.decision_delete(decision=decision_in(item, pk))
-    return _item_section(request, meeting, item, [])
+    return meeting, item_in(meeting, item_pk)
 
 
 DECISION_FIELDS = ["verb", "text", "points"]
 
 
+def _decision_written(item, decision):
+    def save(form):
+        data = form.cleaned_data
+        return services.decision_save(
+            item=item,
+            decision=decision,
+            verb=data["verb"],
+            text=data["text"],
+            points=data["points"],
+            expected_version=data["version"],
+        )
+
+    return save
+
+
+@login_required
+@require_POST
+def decision_add(request, code, number, item_pk):
+    meeting, item = _writable_item(request, code, number, item_pk)
+    saved = _saved(DecisionForm(request.POST), _decision_written(item, None))
+    return _answer(request, meeting, item, saved, (f"nd{item.pk}", DECISION_FIELDS))
+
+
+@login_required
+@require_POST
+def decision_save(request, code, number, item_pk, pk):
+    meeting, item = _writable_item(request, code, number, item_pk)
+    decision = decision_in(item, pk)
+    saved = _saved(DecisionForm(request.POST), _decision_written(item, decision))
+    return _answer(
+        request, meeting, item, saved, (f"d{pk}", DECISION_FIELDS),
+        "meetings/_decision_editor.html",
+        lambda: {"decision": saved.row or decision, "verbs": Decision.Verb.choices},
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def decision_delete(request, code, number, item_pk, pk):
+    meeting, item = _writable_item(request, code, number, item_pk)
+    services.decision_delete(decision=decision_in(item, pk))
+    return _item_section(request, meeting, item, [])
+
+
+ACTION_FIELDS = ["topic", "text", "target_date", "target_note"]
+ACTION_OWNER_FIELDS = ["owner_organisations", "owner_people"]
+
+
 @login_required
 @require_POST
 def action_add(request, code, number, item_pk):
-    meeting = meeting_for_user(request.user, code, number, write=True)
-    item = item_in(meeting, item_pk)
+    meeting, item = _writable_item(request, code, number, item_pk)
 
-    def raise_it(form):
-        action_raise(
+    def save(form):
+        data = form.cleaned_data
+        return action_raise(
             meeting=meeting,
             item=item,
             owners=form.owners,
-            text=form.cleaned_data["text"],
-            target_date=form.cleaned_data["target_date"],
-            target_note=form.cleaned_data["target_note"].strip(),
-            topic=form.cleaned_data["topic"],
+            text=data["text"],
+            target_date=data["target_date"],
+            target_note=data["target_note"].strip(),
+            topic=data["topic"],
             by=request.user,
         )
 
-    return _action_saved(request, meeting, item, raise_it, f"na{item.pk}")
+    saved = _saved(ActionForm(request.POST), save)
+    editing = (f"na{item.pk}", ACTION_FIELDS, ACTION_OWNER_FIELDS)
+    return _answer(request, meeting, item, saved, editing)
 
 
 @login_required
 @require_POST
 def action_save(request, code, number, item_pk, pk):
-    """An edit of one action: over htmx, that action alone comes back."""
-    meeting = meeting_for_user(request.user, code, number, write=True)
-    item = item_in(meeting, item_pk)
+    meeting, item = _writable_item(request, code, number, item_pk)
     action = action_in(item, pk)
 
-    def update_it(form):
-        action_update(
+    def save(form):
+        data = form.cleaned_data
+        return action_update(
             action=action,
             owners=form.owners,
-            text=form.cleaned_data["text"],
-            target_date=form.cleaned_data["target_date"],
-            target_note=form.cleaned_data["target_note"],
-            topic=form.cleaned_data["topic"],
-            expected_version=form.cleaned_data["version"],
+            text=data["text"],
+            target_date=data["target_date"],
+            target_note=data["target_note"],
+            topic=data["topic"],
+            expected_version=data["version"],
         )
 
-    if not request.htmx:
-        return _action_saved(request, meeting, item, update_it, f"a{pk}")
-    errors, theirs = _action_written(request, update_it)
-    editing = (
-        _editing(request, f"a{pk}", theirs, ACTION_FIELDS, ACTION_OWNER_FIELDS) if errors else None
-    )
-    return render(
-        request,
+    saved = _saved(ActionForm(request.POST), save)
+    return _answer(
+        request, meeting, item, saved, (f"a{pk}", ACTION_FIELDS, ACTION_OWNER_FIELDS),
         "meetings/_action_editor.html",
-        {
-            "meeting": meeting,
-            "item": item,
+        lambda: {
             "action": selectors.action_for_editor(action),
             "people": selectors.people_for_attendance(meeting),
             "organisations": selectors.organisations(),
-            "saved": not errors,
-            "errors": errors,
-            "editing": editing,
         },
-        status=422 if errors else 200,
-    )
-
-
-def _action_saved(request, meeting, item, save, prefix):
-    """The action form's save (`save` writes it from the valid form),
-    answered with its item."""
-    errors, theirs = _action_written(request, save)
-    editing = (
-        _editing(request, prefix, theirs, ACTION_FIELDS, ACTION_OWNER_FIELDS) if errors else None
-    )
-    return _item_section(request, meeting, item, errors, editing)
-
-
-def _action_written(request, save):
-    """(the messages of what was refused, the other person's version after
-    an edit conflict or None)."""
-    form = ActionForm(request.POST)
-    if not form.is_valid():
-        return _form_errors(form), None
-    try:
-        save(form)
-    except EditConflict as exc:
-        return _errors(exc), exc.current
-    except ValidationError as exc:
-        return _errors(exc), None
-    return [], None
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def action_delete(request, code, number, item_pk, pk):
-    meeting = meeting_for_user(request.user, code, number, write=True)
-    item = item_in(meeting, item_pk)
+    meeting, item = _writable_item(request, code, number, item_pk)
     errors = []
     try:
         reference = actions_services.action_delete(action=action_in(item, pk))
@@ -758,10 +743,6 @@ def action_delete(request, code, number, item_pk, pk):
     else:
         messages.info(request, f"{reference} deleted; its number will not be reused.")
     return _item_section(request, meeting, item, errors)
-
-
-ACTION_FIELDS = ["topic", "text", "target_date", "target_note"]
-ACTION_OWNER_FIELDS = ["owner_organisations", "owner_people"]
 
 
 def _form_errors(form) -> list[str]:
@@ -776,11 +757,11 @@ def _form_errors(form) -> list[str]:
     return messages
 
 
-def _editing(request, prefix, theirs, fields, list_fields=()) -> dict:
-    """What the secretary typed into the decision or action form `prefix`
-    (its element ids' prefix: d12, nd3, a7, na3) that was not saved, so that
-    form comes back open and as they left it (beside the other person's
-    version after an edit conflict)."""
+def _editing(request, prefix, fields, list_fields=(), *, theirs=None) -> dict:
+    """What the secretary typed into the form `prefix` (its element ids'
+    prefix: d12, nd3, a7, na3, r5) that was not saved, so that form comes
+    back open and as they left it (beside the other person's version after
+    an edit conflict)."""
     typed = {name: request.POST.get(name, "") for name in fields}
     typed.update({name: request.POST.getlist(name) for name in list_fields})
     return {"prefix": prefix, "typed": typed, "theirs": theirs}
@@ -789,70 +770,48 @@ def _editing(request, prefix, theirs, fields, list_fields=()) -> dict:
 INCIDENT_FIELDS = ["reference", "outcome", "publish_report", "amendments"]
 
 
+def _review_written(item, review):
+    def save(form):
+        saved = incidents_services.incident_review_save(
+            item=item, review=review, **form.cleaned_data
+        )
+        # What was ticked is what is linked now: the fragment needs no query for it.
+        saved.linked_decisions = {d.pk for d in form.cleaned_data["decisions"]}
+        saved.linked_actions = {a.pk for a in form.cleaned_data["actions"]}
+        return saved
+
+    return save
+
+
 @login_required
 @require_POST
 def incident_review_add(request, code, number, item_pk):
     """ "This item reviews INC…": record the review."""
-    meeting = meeting_for_user(request.user, code, number, write=True)
-    item = item_in(meeting, item_pk)
-    return _review_saved(request, meeting, item, None, f"nr{item.pk}")
+    meeting, item = _writable_item(request, code, number, item_pk)
+    saved = _saved(IncidentReviewForm(request.POST, item=item), _review_written(item, None))
+    return _answer(request, meeting, item, saved, (f"nr{item.pk}", INCIDENT_FIELDS))
 
 
 @login_required
 @require_POST
 def incident_review_save(request, code, number, item_pk, pk):
-    """An edit of one review: over htmx, that review alone comes back."""
-    meeting = meeting_for_user(request.user, code, number, write=True)
-    item = item_in(meeting, item_pk)
+    meeting, item = _writable_item(request, code, number, item_pk)
     review = incident_review_in(item, pk)
-    if not request.htmx:
-        return _review_saved(request, meeting, item, review, f"r{pk}")
-    errors = _review_written(request, item, review)
-    return render(
-        request,
+    saved = _saved(IncidentReviewForm(request.POST, item=item), _review_written(item, review))
+    return _answer(
+        request, meeting, item, saved, (f"r{pk}", INCIDENT_FIELDS),
         "meetings/_incident_review_editor.html",
-        {
-            "meeting": meeting,
-            "item": item,
-            "review": selectors.review_for_editor(item, pk) if errors else review,
+        lambda: {
+            "review": saved.row or selectors.review_for_editor(item, pk),
             "publish_choices": PUBLISH_CHOICES,
-            "saved": not errors,
-            "errors": errors,
-            "editing": _editing(request, f"r{pk}", None, INCIDENT_FIELDS) if errors else None,
         },
-        status=422 if errors else 200,
-    )
-
-
-def _review_saved(request, meeting, item, review, prefix):
-    """The review form's save, new (`review` None) or an edit, answered with its item."""
-    errors = _review_written(request, item, review)
-    editing = _editing(request, prefix, None, INCIDENT_FIELDS) if errors else None
-    return _item_section(request, meeting, item, errors, editing)
-
-
-def _review_written(request, item, review) -> list[str]:
-    """The messages of what was refused, if anything."""
-    form = IncidentReviewForm(request.POST, item=item)
-    if not form.is_valid():
-        return _form_errors(form)
-    try:
-        saved = incidents_services.incident_review_save(
-            item=item, review=review, **form.cleaned_data
-        )
-    except ValidationError as exc:
-        return _errors(exc)
-    if review is not None:  # what was ticked is what is linked now
-        saved.linked_decisions = {d.pk for d in form.cleaned_data["decisions"]}
-        saved.linked_actions = {a.pk for a in form.cleaned_data["actions"]}
-    return []
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def incident_review_delete(request, code, number, item_pk, pk):
-    meeting = meeting_for_user(request.user, code, number, write=True)
-    item = item_in(meeting, item_pk)
+    meeting, item = _writable_item(request, code, number, item_pk)
     errors = []
     try:
         incidents_services.incident_review_delete(review=incident_review_in(item, pk))
