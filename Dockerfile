@@ -23,7 +23,7 @@ WORKDIR /app
 # Dependencies first: this layer is rebuilt only when requirements.txt changes.
 # The lock file names every package with its hashes (make lock).
 COPY requirements.txt .
-RUN pip install --require-hashes -r requirements.txt
+RUN pip install --require-hashes --no-deps -r requirements.txt && pip check
 
 COPY . .
 

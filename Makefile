@@ -37,13 +37,18 @@ $(PY):
 	  exit 1; }
 
 # The lock files, every package with its hashes: nothing else is installed.
+# The lock is the whole resolved tree, so pip installs it as it stands
+# (--no-deps: no second resolution, which can reach past a pin for a
+# package asked for with extras) and `pip check` proves it complete.
 $(RUN_STAMP): requirements.txt | $(PY)
-	$(PIP) install -q --require-hashes -r requirements.txt
+	$(PIP) install -q --require-hashes --no-deps -r requirements.txt
+	$(PIP) check
 	@touch $@
 
 # requirements-dev.txt holds requirements.txt's tree too, so this satisfies both stamps.
 $(DEV_STAMP): requirements-dev.txt requirements.txt | $(PY)
-	$(PIP) install -q --require-hashes -r requirements-dev.txt
+	$(PIP) install -q --require-hashes --no-deps -r requirements-dev.txt
+	$(PIP) check
 	@touch $@ $(RUN_STAMP)
 
 # requirements*.in name what the project uses and why; `make lock` resolves

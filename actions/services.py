@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from meetings.models import AgendaItem, Committee, Meeting, Organisation, Person
 from opsg.concurrency import EditConflict, claim_version
@@ -19,33 +20,41 @@ Owner = Organisation | Person
 
 
 def _counter_for_update(committee: Committee, meeting_number: int, confidential: bool):
-    """The counter row, locked for this transaction. Two people adding actions
-    at once queue here; the loser of a race to create the row retries."""
+    """The counter row, locked for this transaction (one query once it
+    exists). Two people adding actions at once queue here; the loser of a
+    race to create the row retries."""
+    counters = ReferenceCounter.objects.select_for_update()
+    key = {"committee": committee, "meeting_number": meeting_number, "confidential": confidential}
+    counter = counters.filter(**key).first()
+    if counter is not None:
+        return counter
     for _ in range(2):
         try:
             with transaction.atomic():
-                ReferenceCounter.objects.get_or_create(
-                    committee=committee, meeting_number=meeting_number, confidential=confidential
-                )
+                ReferenceCounter.objects.get_or_create(**key)
             break
         except IntegrityError:
             continue
-    return ReferenceCounter.objects.select_for_update().get(
-        committee=committee, meeting_number=meeting_number, confidential=confidential
-    )
+    return counters.get(**key)
 
 
-def _set_owners(action: Action, owners: Sequence[Owner]) -> None:
+def _set_owners(action: Action, owners: Sequence[Owner], *, new: bool = False) -> None:
+    """The action's owners, in order, each with its history record: two
+    inserts whatever their number (and, for an action already owned, the
+    deletion of the owners it had)."""
     if not owners:
         raise ValidationError("An action needs at least one owner.")
-    action.owners.all().delete()
+    rows = []
     for order, owner in enumerate(owners):
         if isinstance(owner, Organisation):
-            ActionOwner.objects.create(action=action, organisation=owner, order=order)
+            rows.append(ActionOwner(action=action, organisation=owner, order=order))
         elif isinstance(owner, Person):
-            ActionOwner.objects.create(action=action, person=owner, order=order)
+            rows.append(ActionOwner(action=action, person=owner, order=order))
         else:
             raise ValidationError(f"{owner!r} cannot own an action.")
+    if not new:
+        action.owners.all().delete()
+    bulk_create_with_history(rows, ActionOwner)
 
 
 # The latest target date anyone may set. An action's target is a plan for
@@ -126,7 +135,7 @@ def action_raise(
         target_date=target_date,
         target_note=target_note,
     )
-    _set_owners(action, owners)
+    _set_owners(action, owners, new=True)
     return action
 
 
@@ -171,7 +180,7 @@ def action_record_existing(
         ),
     )
     if created:
-        _set_owners(action, owners)
+        _set_owners(action, owners, new=True)
     return action
 
 

@@ -19,13 +19,25 @@ class IncidentReviewForm(forms.Form):
     amendments = forms.CharField(
         label="Amendments asked for", required=False, widget=forms.Textarea
     )
-    decisions = forms.ModelMultipleChoiceField(queryset=None, required=False)
-    actions = forms.ModelMultipleChoiceField(queryset=None, required=False)
+    decisions = forms.TypedMultipleChoiceField(coerce=int, required=False)
+    actions = forms.TypedMultipleChoiceField(coerce=int, required=False)
 
     def __init__(self, *args, item, **kwargs):
+        """The choices are the item's decisions and actions as the item holds
+        them (prefetched, the same rows its form shows): no query of its own."""
         super().__init__(*args, **kwargs)
-        self.fields["decisions"].queryset = item.decisions.all()
-        self.fields["actions"].queryset = item.actions.all()
+        self._offered = {
+            "decisions": {d.pk: d for d in item.decisions.all()},
+            "actions": {a.pk: a for a in item.actions.all()},
+        }
+        for name, rows in self._offered.items():
+            self.fields[name].choices = [(pk, str(row)) for pk, row in rows.items()]
+
+    def clean_decisions(self):
+        return [self._offered["decisions"][pk] for pk in self.cleaned_data["decisions"]]
+
+    def clean_actions(self):
+        return [self._offered["actions"][pk] for pk in self.cleaned_data["actions"]]
 
     def clean_publish_report(self):
         return {"yes": True, "no": False}.get(self.cleaned_data["publish_report"])

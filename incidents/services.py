@@ -33,7 +33,9 @@ def incident_mentions_refresh(*, item: AgendaItem) -> None:
     no longer does). Called by every service that changes an item's text or
     its decisions."""
     named = set(INCIDENT_MENTION.findall(_item_text(item)))
-    known = dict(Incident.objects.filter(reference__in=named).values_list("reference", "pk"))
+    known = {}
+    if named:
+        known = dict(Incident.objects.filter(reference__in=named).values_list("reference", "pk"))
     IncidentMention.objects.filter(item=item).exclude(incident_id__in=known.values()).delete()
     IncidentMention.objects.bulk_create(
         [IncidentMention(incident_id=pk, item=item) for pk in known.values()],
@@ -97,11 +99,11 @@ def incident_review_save(
     item's decisions and actions ticked are linked to the incident; the
     item's others are unlinked from it."""
     item.meeting.check_writable()
-    incident, _ = incident_get_or_create(reference=reference)
+    incident, created = incident_get_or_create(reference=reference)
     clash = IncidentReview.objects.filter(incident=incident, item=item)
     if review is not None:
         clash = clash.exclude(pk=review.pk)
-    if clash.exists():
+    if not created and clash.exists():  # an incident new this moment has no review
         raise ValidationError(
             {"reference": f"Item {item.number} already records a review of {incident}."}
         )

@@ -180,7 +180,7 @@ def attendance_update(
         line.items = ""
     if line.alternate_for_id == line.person_id:
         raise ValidationError("A person cannot be their own alternate.")
-    line.full_clean()
+    line.full_clean(exclude=["meeting", "person"])  # whose line it is does not change
     line.save()
     return line
 

@@ -2,7 +2,6 @@
 
 from django import forms
 
-from actions.models import Action
 from actions.services import target_too_late
 from meetings.models import (
     AgendaItem,
@@ -127,7 +126,8 @@ class AttendanceForm(forms.ModelForm):
         }
 
     def validate_unique(self):
-        pass
+        """The line's rules (its constraints) are checked once, whole, by
+        meetings.services.attendance_update, which saves it."""
 
     def clean(self):
         data = super().clean()
@@ -190,20 +190,27 @@ class DecisionForm(VersionedForm):
 
 
 class ActionForm(VersionedForm):
-    owner_organisations = forms.ModelMultipleChoiceField(
-        queryset=Organisation.objects.all(), required=False, label="Owning organisations"
+    """An action raised or edited in the item editor. Its owners are chosen
+    from `organisations` and `people`, the lists the editor offers: a save
+    checks them without a query, and answers with the same lists."""
+
+    owner_organisations = forms.TypedMultipleChoiceField(
+        coerce=int, required=False, label="Owning organisations"
     )
-    owner_people = forms.ModelMultipleChoiceField(
-        queryset=Person.objects.select_related("organisation"),
-        required=False,
-        label="Owning people",
-    )
+    owner_people = forms.TypedMultipleChoiceField(coerce=int, required=False, label="Owning people")
     topic = forms.CharField(required=False, max_length=200)
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
     target_date = forms.DateField(required=False, widget=DATE)
     target_note = forms.CharField(
         required=False, max_length=200, help_text="Instead of a date, e.g. “To be determined”."
     )
+
+    def __init__(self, *args, organisations, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._organisations = {o.pk: o for o in organisations}
+        self._people = {p.pk: p for p in people}
+        self.fields["owner_organisations"].choices = [(o.pk, o.short_name) for o in organisations]
+        self.fields["owner_people"].choices = [(p.pk, p.name) for p in people]
 
     def clean(self):
         data = super().clean()
@@ -217,23 +224,11 @@ class ActionForm(VersionedForm):
 
     @property
     def owners(self):
-        return [*self.cleaned_data["owner_organisations"], *self.cleaned_data["owner_people"]]
-
-    @classmethod
-    def for_action(cls, action: Action, **kwargs):
-        owners = list(action.owners.all())
-        return cls(
-            initial={
-                "owner_organisations": [o.organisation_id for o in owners if o.organisation_id],
-                "owner_people": [o.person_id for o in owners if o.person_id],
-                "topic": action.topic,
-                "text": action.text,
-                "target_date": action.target_date,
-                "target_note": action.target_note,
-                "version": action.version,
-            },
-            **kwargs,
-        )
+        data = self.cleaned_data
+        return [
+            *(self._organisations[pk] for pk in data["owner_organisations"]),
+            *(self._people[pk] for pk in data["owner_people"]),
+        ]
 
 
 class ApproveForm(forms.Form):

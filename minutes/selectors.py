@@ -112,6 +112,12 @@ def _items_with_content() -> QuerySet[AgendaItem]:
     )
 
 
+# A meeting's attendance, each line with its person and their organisation.
+_ATTENDANCE = Attendance.objects.select_related("person__organisation", "alternate_for").order_by(
+    "order", "id"
+)
+
+
 def minutes_for_meeting(meeting: Meeting) -> Meeting:
     """The meeting with everything its minutes show, in a fixed number of queries."""
     items = _items_with_content().filter(meeting=meeting)
@@ -123,9 +129,7 @@ def minutes_for_meeting(meeting: Meeting) -> Meeting:
         .prefetch_related(
             Prefetch(
                 "attendance",
-                queryset=Attendance.objects.select_related("person", "alternate_for").order_by(
-                    "order", "id"
-                ),
+                queryset=_ATTENDANCE,
             ),
             Prefetch("items", queryset=items.order_by("order", "id")),
             Prefetch(
@@ -149,11 +153,40 @@ def editor_meeting(meeting: Meeting) -> Meeting:
     return meeting
 
 
+def item_outline(meeting: Meeting) -> list[AgendaItem]:
+    """The meeting's items in order: their numbers and titles (one query)."""
+    return list(meeting.items.order_by("order", "id").only("pk", "meeting", "number", "title"))
+
+
 def item_for_editor(meeting: Meeting, pk: int) -> AgendaItem:
-    """One item of the editor, as editor_meeting has it: for the fragment an
-    htmx save returns (a fixed handful of queries, whatever the meeting's size)."""
+    """One item of the editor, as editor_meeting has it (a fixed handful of
+    queries, whatever the meeting's size)."""
     item = _items_with_content().get(meeting=meeting, pk=pk)
     item.meeting = meeting
+    with_incident_links(item.incident_reviews.all())
+    return item
+
+
+def item_links_offered(item: AgendaItem) -> AgendaItem:
+    """The item with the decisions and actions its review forms offer to
+    link to an incident (two queries)."""
+    prefetch_related_objects(
+        [item],
+        Prefetch("decisions", queryset=Decision.objects.order_by("order", "id")),
+        Prefetch("actions", queryset=Action.objects.order_by("confidential", "sequence")),
+    )
+    return item
+
+
+def item_reviews_for_editor(item: AgendaItem) -> AgendaItem:
+    """The item as its reviews section shows it: the incidents it reviews,
+    and the decisions and actions their forms offer and link (five queries,
+    whatever the meeting's size)."""
+    item_links_offered(item)
+    prefetch_related_objects(
+        [item],
+        Prefetch("incident_reviews", queryset=IncidentReview.objects.select_related("incident")),
+    )
     with_incident_links(item.incident_reviews.all())
     return item
 
@@ -168,13 +201,10 @@ def action_for_editor(action: Action) -> Action:
 def review_for_editor(item: AgendaItem, pk: int) -> IncidentReview:
     """One incident review of the editor, with the item's decisions and
     actions its form offers and those linked to its incident: for the
-    fragment an htmx save returns (five queries)."""
+    fragment an htmx save returns (five queries, fewer when the item's
+    offer is known)."""
     review = IncidentReview.objects.select_related("incident").get(item=item, pk=pk)
-    prefetch_related_objects(
-        [item],
-        Prefetch("decisions", queryset=Decision.objects.order_by("order", "id")),
-        Prefetch("actions", queryset=Action.objects.order_by("confidential", "sequence")),
-    )
+    item_links_offered(item)
     with_incident_links([review])
     return review
 
@@ -185,6 +215,8 @@ def with_incident_links(reviews) -> None:
     (`linked_decisions`, `linked_actions`), for the review's form: two
     queries for all."""
     reviews = list(reviews)
+    if not reviews:
+        return
     items = {review.item_id for review in reviews}
     decisions, actions = defaultdict(set), defaultdict(set)
     for incident, decision, item in Incident.decisions.through.objects.filter(
@@ -253,6 +285,8 @@ def withhold(meeting: Meeting, reader: Reader) -> Meeting:
 
 
 def attendance_lists(meeting: Meeting) -> dict[str, list[Attendance]]:
+    """The meeting's lines by list (one query, none when they are prefetched)."""
+    prefetch_related_objects([meeting], Prefetch("attendance", queryset=_ATTENDANCE))
     lists = {section: [] for section in Attendance.Section.values}
     for line in meeting.attendance.all():
         lists[line.section].append(line)

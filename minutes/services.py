@@ -106,8 +106,10 @@ def _ordered_items(meeting: Meeting) -> list[AgendaItem]:
 
 
 def _write_numbers(meeting: Meeting, items: list[AgendaItem]) -> None:
-    """Number items 1, 2, 3 … and sub-items 3.1, 3.2 … in their order. Numbers
-    are unique per meeting, so they pass through temporary values first."""
+    """Number items 1, 2, 3 … and sub-items 3.1, 3.2 … in their order. Only
+    the items whose number or place changed are written, in two statements
+    whatever their count: numbers are unique per meeting, so the changed
+    ones pass through temporary values first."""
     numbers, top, sub = [], 0, 0
     for item in items:
         if item.depth == 0 or top == 0:
@@ -116,11 +118,18 @@ def _write_numbers(meeting: Meeting, items: list[AgendaItem]) -> None:
         else:
             sub += 1
             numbers.append(f"{top}.{sub}")
-    for order, item in enumerate(items):
-        AgendaItem.objects.filter(pk=item.pk).update(number=f"tmp{item.pk}", order=order * 10)
+    changed = []
     for order, (item, number) in enumerate(zip(items, numbers, strict=True)):
-        AgendaItem.objects.filter(pk=item.pk).update(number=number, order=order * 10)
-        item.number, item.order = number, order * 10
+        if (item.number, item.order) != (number, order * 10):
+            changed.append((item, number, order * 10))
+    if not changed:
+        return
+    for item, _number, _order in changed:
+        item.number = f"tmp{item.pk}"
+    AgendaItem.objects.bulk_update([item for item, _n, _o in changed], ["number"])
+    for item, number, order in changed:
+        item.number, item.order = number, order
+    AgendaItem.objects.bulk_update([item for item, _n, _o in changed], ["number", "order"])
 
 
 @transaction.atomic
@@ -198,7 +207,9 @@ def item_set_depth(*, item: AgendaItem, sub: bool) -> None:
     index = next(i for i, other in enumerate(items) if other.pk == item.pk)
     if sub and index == 0:
         raise ValidationError("The first item cannot be a sub-item.")
-    item.number = "1.1" if sub else "1"  # only the depth matters to _write_numbers
+    # Only the depth matters to _write_numbers, and no item is numbered 0:
+    # the item is written whatever its new number.
+    item.number = "0.0" if sub else "0"
     items[index] = item
     _write_numbers(item.meeting, items)
 

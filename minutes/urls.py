@@ -30,6 +30,7 @@ urlpatterns = [
     path(M + "people/", views.people_search, name="people-search"),
     path(M + "items/add/", views.item_add, name="item-add"),
     path(M + "items/<int:pk>/", views.item_save, name="item"),
+    path(M + "items/<int:pk>/editor/", views.item_editor, name="item-editor"),
     path(M + "items/<int:pk>/move/", views.item_move, name="item-move"),
     path(M + "items/<int:pk>/depth/", views.item_depth, name="item-depth"),
     path(M + "items/<int:pk>/delete/", views.item_delete, name="item-delete"),
@@ -49,6 +50,11 @@ urlpatterns = [
     ),
     path(
         M + "items/<int:item_pk>/incidents/", views.incident_review_add, name="incident-review-add"
+    ),
+    path(
+        M + "items/<int:item_pk>/incidents/list/",
+        views.incident_review_list,
+        name="incident-review-list",
     ),
     path(
         M + "items/<int:item_pk>/incidents/<int:pk>/",

@@ -5,10 +5,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget, trigger_client_event
 
 from actions import services as actions_services
 from actions.services import action_raise, action_update
@@ -268,33 +269,13 @@ def _workspace(request, meeting: Meeting, **extra) -> dict:
     }
 
 
-def _item_fragment(request, meeting: Meeting, item, status=200, **extra):
-    """The one item an htmx save changed, as the editor shows it: built from
-    the item alone (selectors.item_for_editor) and the choices its forms
-    offer, so a save costs the same in a meeting of 3 items or of 300."""
-    return render(
-        request,
-        "meetings/_item_editor.html",
-        {
-            "meeting": meeting,
-            "item": selectors.item_for_editor(meeting, item.pk),
-            "people": selectors.people_for_attendance(meeting),
-            "organisations": selectors.organisations(),
-            "verbs": Decision.Verb.choices,
-            "classifications": selectors.classifications(),
-            "publish_choices": PUBLISH_CHOICES,
-            **extra,
-        },
-        status=status,
-    )
-
-
-def _section(request, meeting: Meeting, template: str, anchor: str, status=200, **extra):
-    """htmx swaps the re-rendered section in place; without htmx, back to the page."""
-    if request.htmx:
-        return render(request, template, _workspace(request, meeting, **extra), status=status)
-    for error in extra.get("errors", []):
+def _to_page(request, meeting: Meeting, anchor: str, errors, note=""):
+    """Without htmx, a save goes back to the editing page at `anchor`, with
+    its messages."""
+    for error in errors:
         messages.error(request, error)
+    if note:
+        messages.info(request, note)
     return redirect(_edit_url(meeting, anchor))
 
 
@@ -373,14 +354,7 @@ def attendance_add(request, code, number):
             errors = _errors(exc)
     else:
         errors = [e for field_errors in form.errors.values() for e in field_errors]
-    return _section(
-        request,
-        meeting,
-        "meetings/_attendance_editor.html",
-        "attendance",
-        status=422 if errors else 200,
-        errors=errors,
-    )
+    return _attendance_section(request, meeting, errors)
 
 
 @login_required
@@ -431,10 +405,22 @@ def attendance_remove(request, code, number, pk):
 
 
 def _attendance_section(request, meeting, errors):
-    return _section(
-        request, meeting, "meetings/_attendance_editor.html", "attendance",
-        status=422 if errors else 200, errors=errors,
-    )  # fmt: skip
+    """The attendance section alone, over htmx (its lists, the people an
+    alternate may stand in for, the organisations a new person may be of);
+    otherwise back to the page."""
+    if not request.htmx:
+        return _to_page(request, meeting, "attendance", errors)
+    context = {
+        "meeting": meeting,
+        "attendance": selectors.attendance_lists(meeting),
+        "people": selectors.people_for_attendance(meeting),
+        "organisations": selectors.organisations(),
+        "add_form": AttendanceAddForm(),
+        "errors": errors,
+    }
+    return render(
+        request, "meetings/_attendance_editor.html", context, status=422 if errors else 200
+    )
 
 
 def _attendance_conflict(current, posted) -> str:
@@ -472,21 +458,41 @@ def people_search(request, code, number):
 def item_add(request, code, number):
     meeting = meeting_for_user(request.user, code, number, write=True)
     form = ItemAddForm(request.POST)
-    errors, anchor = _form_errors(form), "items"
+    errors, added = _form_errors(form), None
     sub_of = item_in(meeting, request.POST["sub_of"]) if request.POST.get("sub_of") else None
     if not errors:
         try:
-            item = services.item_add(
+            added = services.item_add(
                 meeting=meeting, title=form.cleaned_data["title"], sub_of=sub_of
             )
         except ValidationError as exc:
             errors = _errors(exc)
-        else:
-            anchor = f"item-{item.pk}"
-    return _section(
-        request, meeting, "meetings/_items_editor.html", anchor, status=422 if errors else 200,
-        errors=errors,
-    )  # fmt: skip
+    note = f"Item {added.number} added." if added else ""
+    return _outline(request, meeting, errors, note=note, added=added)
+
+
+@login_required
+@require_GET
+def item_editor(request, code, number, pk):
+    """One item's whole editor: asked for by the page when the item was
+    just added (the addition answers with the outline alone)."""
+    meeting = meeting_for_user(request.user, code, number, write=True)
+    item = selectors.item_for_editor(meeting, item_in(meeting, pk).pk)
+    owners = _Owners.of(meeting)
+    return render(
+        request,
+        "meetings/_item_editor.html",
+        {
+            "meeting": meeting,
+            "item": item,
+            "people": owners.people,
+            "organisations": owners.organisations,
+            "verbs": Decision.Verb.choices,
+            "classifications": selectors.classifications(),
+            "publish_choices": PUBLISH_CHOICES,
+            "focus_pk": item.pk if request.GET.get("focus") else None,
+        },
+    )
 
 
 @login_required
@@ -534,8 +540,9 @@ def item_move(request, code, number, pk):
     item = item_in(meeting, pk)
     offset = {"up": -1, "down": 1}.get(request.POST.get("direction"))
     if offset is None:
-        return _items_section(request, meeting, item, ["Say which way to move the item."])
-    return _items_section(request, meeting, item, _tried(services.item_move, item, offset=offset))
+        return _outline(request, meeting, ["Say which way to move the item."], at=item)
+    errors = _tried(services.item_move, item, offset=offset)
+    return _outline(request, meeting, errors, at=item)
 
 
 @login_required
@@ -545,7 +552,7 @@ def item_depth(request, code, number, pk):
     meeting = meeting_for_user(request.user, code, number, write=True)
     item = item_in(meeting, pk)
     sub = request.POST.get("sub") == "1"
-    return _items_section(request, meeting, item, _tried(services.item_set_depth, item, sub=sub))
+    return _outline(request, meeting, _tried(services.item_set_depth, item, sub=sub), at=item)
 
 
 @login_required
@@ -553,7 +560,9 @@ def item_depth(request, code, number, pk):
 def item_delete(request, code, number, pk):
     meeting = meeting_for_user(request.user, code, number, write=True)
     item = item_in(meeting, pk)
-    return _items_section(request, meeting, item, _tried(services.item_delete, item))
+    errors = _tried(services.item_delete, item)
+    note = "" if errors else f"Item {item.number} ({item.title}) deleted."
+    return _outline(request, meeting, errors, note=note, at=None if note else item)
 
 
 def _tried(service, item, **arguments) -> list[str]:
@@ -565,12 +574,26 @@ def _tried(service, item, **arguments) -> list[str]:
     return []
 
 
-def _items_section(request, meeting, item, errors):
-    """Moves, depth and deletion renumber the items: the list comes back whole."""
-    return _section(
-        request, meeting, "meetings/_items_editor.html", f"item-{item.pk}",
-        status=422 if errors else 200, errors=errors,
-    )  # fmt: skip
+def _outline(request, meeting, errors, *, note="", at=None, added=None):
+    """What a change to the list of items came to. Over htmx: its messages,
+    and unless it was refused the items' new order and numbers, which the
+    page applies in place (static/js/editor.js), with the add form's choice
+    of parent; an item just added is asked for by the page (item_editor).
+    Otherwise, back to the page at the item (`at`, or the one `added`)."""
+    at = added or at
+    if not request.htmx:
+        return _to_page(request, meeting, f"item-{at.pk}" if at else "items", errors, note)
+    items = [] if errors else selectors.item_outline(meeting)
+    context = {
+        "meeting": meeting,
+        "errors": errors,
+        "note": note,
+        "items": items,
+        "outline": " ".join(f"{item.pk}:{item.number}" for item in items),
+        "added": added,
+        "focus_outline": bool(errors) or (note and added is None),
+    }
+    return render(request, "meetings/_items_outline.html", context, status=422 if errors else 200)
 
 
 @login_required
@@ -583,9 +606,13 @@ def preview(request, code, number):
 
 # --- an item's decisions, actions and incident reviews --------------------------
 # Each operation is a view of its own. A save runs its form through the
-# service (_saved), then answers (_answer): over htmx with the row it
-# changed, or for an addition or a deletion with its item; without htmx,
-# back to the page at the item.
+# service (_saved), then answers (_answer) over htmx with the row it wrote:
+# an edited row in its place, an added one at the end of its list, and a
+# refused addition with its messages above its form, which keeps what was
+# typed. A deletion answers with a note in the row's place (_deleted).
+# Without htmx, back to the page at the item. The item's review forms offer
+# its decisions and actions, so a save that changes those tells the page
+# (_links_changed), and the reviews section asks for itself again.
 
 
 @dataclass
@@ -610,16 +637,37 @@ def _saved(form, save) -> _Saved:
         return _Saved(_errors(exc))
 
 
-def _answer(request, meeting, item, saved: _Saved, editing, fragment=None, shown=None):
-    """The row's own `fragment` (its context from `shown()`) over htmx; its
-    item otherwise. `editing`: (form prefix, fields, list fields) to bring
-    back as typed when the save was refused."""
+def _answer(request, meeting, item, saved: _Saved, editing, fragment, shown, *, added=False):
+    """Over htmx, the row's `fragment` (its context from `shown()`), or for a
+    refused addition its messages alone, put above the add form. `editing`:
+    (form prefix, fields, list fields) to bring back as typed when an edit
+    was refused."""
+    if not request.htmx:
+        return _to_page(request, meeting, f"item-{item.pk}", saved.errors)
+    if saved.errors and added:
+        response = render(
+            request, "meetings/_errors.html", {"errors": saved.errors, "focus": True}, status=422
+        )
+        return reswap(retarget(response, f"#{editing[0]}-errors"), "innerHTML")
     typed = _editing(request, *editing, theirs=saved.theirs) if saved.errors else None
-    if fragment is None or not request.htmx:
-        return _item_section(request, meeting, item, saved.errors, typed)
     context = {"meeting": meeting, "item": item, "saved": not saved.errors, **shown()}
     context |= {"errors": saved.errors, "editing": typed}
     return render(request, fragment, context, status=422 if saved.errors else 200)
+
+
+def _deleted(request, meeting, item, note: str):
+    """The row is gone: over htmx, `note` in its place; otherwise the page."""
+    if not request.htmx:
+        return _to_page(request, meeting, f"item-{item.pk}", [], note)
+    return render(request, "meetings/_row_deleted.html", {"note": note})
+
+
+def _links_changed(response, item):
+    """Tell the page the item's decisions or actions changed (its review
+    forms offer them): the reviews section listens for this event."""
+    if response.status_code == 200 and not isinstance(response, HttpResponseRedirect):
+        trigger_client_event(response, f"item-{item.pk}-links")
+    return response
 
 
 def _writable_item(request, code, number, item_pk):
@@ -645,12 +693,20 @@ def _decision_written(item, decision):
     return save
 
 
+def _decision_shown(decision):
+    return lambda: {"decision": decision, "verbs": Decision.Verb.choices}
+
+
 @login_required
 @require_POST
 def decision_add(request, code, number, item_pk):
     meeting, item = _writable_item(request, code, number, item_pk)
     saved = _saved(DecisionForm(request.POST), _decision_written(item, None))
-    return _answer(request, meeting, item, saved, (f"nd{item.pk}", DECISION_FIELDS))
+    response = _answer(
+        request, meeting, item, saved, (f"nd{item.pk}", DECISION_FIELDS),
+        "meetings/_decision_editor.html", _decision_shown(saved.row), added=True,
+    )  # fmt: skip
+    return _links_changed(response, item)
 
 
 @login_required
@@ -659,11 +715,11 @@ def decision_save(request, code, number, item_pk, pk):
     meeting, item = _writable_item(request, code, number, item_pk)
     decision = decision_in(item, pk)
     saved = _saved(DecisionForm(request.POST), _decision_written(item, decision))
-    return _answer(
+    response = _answer(
         request, meeting, item, saved, (f"d{pk}", DECISION_FIELDS),
-        "meetings/_decision_editor.html",
-        lambda: {"decision": saved.row or decision, "verbs": Decision.Verb.choices},
+        "meetings/_decision_editor.html", _decision_shown(saved.row or decision),
     )  # fmt: skip
+    return _links_changed(response, item)
 
 
 @login_required
@@ -671,17 +727,40 @@ def decision_save(request, code, number, item_pk, pk):
 def decision_delete(request, code, number, item_pk, pk):
     meeting, item = _writable_item(request, code, number, item_pk)
     services.decision_delete(decision=decision_in(item, pk))
-    return _item_section(request, meeting, item, [])
+    return _links_changed(_deleted(request, meeting, item, "Decision deleted."), item)
 
 
 ACTION_FIELDS = ["topic", "text", "target_date", "target_note"]
 ACTION_OWNER_FIELDS = ["owner_organisations", "owner_people"]
 
 
+@dataclass
+class _Owners:
+    """Whom an action may be given to: the lists its form offers, and checks."""
+
+    organisations: list
+    people: list
+
+    @classmethod
+    def of(cls, meeting):
+        return cls(selectors.organisations(), selectors.people_for_attendance(meeting))
+
+    def form(self, data):
+        return ActionForm(data, organisations=self.organisations, people=self.people)
+
+    def shown(self, action):
+        return lambda: {
+            "action": selectors.action_for_editor(action),
+            "people": self.people,
+            "organisations": self.organisations,
+        }
+
+
 @login_required
 @require_POST
 def action_add(request, code, number, item_pk):
     meeting, item = _writable_item(request, code, number, item_pk)
+    owners = _Owners.of(meeting)
 
     def save(form):
         data = form.cleaned_data
@@ -696,9 +775,12 @@ def action_add(request, code, number, item_pk):
             by=request.user,
         )
 
-    saved = _saved(ActionForm(request.POST), save)
-    editing = (f"na{item.pk}", ACTION_FIELDS, ACTION_OWNER_FIELDS)
-    return _answer(request, meeting, item, saved, editing)
+    saved = _saved(owners.form(request.POST), save)
+    response = _answer(
+        request, meeting, item, saved, (f"na{item.pk}", ACTION_FIELDS, ACTION_OWNER_FIELDS),
+        "meetings/_action_editor.html", owners.shown(saved.row), added=True,
+    )  # fmt: skip
+    return _links_changed(response, item)
 
 
 @login_required
@@ -706,6 +788,7 @@ def action_add(request, code, number, item_pk):
 def action_save(request, code, number, item_pk, pk):
     meeting, item = _writable_item(request, code, number, item_pk)
     action = action_in(item, pk)
+    owners = _Owners.of(meeting)
 
     def save(form):
         data = form.cleaned_data
@@ -719,30 +802,29 @@ def action_save(request, code, number, item_pk, pk):
             expected_version=data["version"],
         )
 
-    saved = _saved(ActionForm(request.POST), save)
-    return _answer(
+    saved = _saved(owners.form(request.POST), save)
+    response = _answer(
         request, meeting, item, saved, (f"a{pk}", ACTION_FIELDS, ACTION_OWNER_FIELDS),
-        "meetings/_action_editor.html",
-        lambda: {
-            "action": selectors.action_for_editor(action),
-            "people": selectors.people_for_attendance(meeting),
-            "organisations": selectors.organisations(),
-        },
+        "meetings/_action_editor.html", owners.shown(action),
     )  # fmt: skip
+    return _links_changed(response, item)
 
 
 @login_required
 @require_POST
 def action_delete(request, code, number, item_pk, pk):
     meeting, item = _writable_item(request, code, number, item_pk)
-    errors = []
+    action = action_in(item, pk)
     try:
-        reference = actions_services.action_delete(action=action_in(item, pk))
+        reference = actions_services.action_delete(action=action)
     except ValidationError as exc:
-        errors = _errors(exc)
-    else:
-        messages.info(request, f"{reference} deleted; its number will not be reused.")
-    return _item_section(request, meeting, item, errors)
+        return _answer(
+            request, meeting, item, _Saved(_errors(exc)),
+            (f"a{pk}", ACTION_FIELDS, ACTION_OWNER_FIELDS),
+            "meetings/_action_editor.html", _Owners.of(meeting).shown(action),
+        )  # fmt: skip
+    note = f"{reference} deleted; its number will not be reused."
+    return _links_changed(_deleted(request, meeting, item, note), item)
 
 
 def _form_errors(form) -> list[str]:
@@ -759,9 +841,9 @@ def _form_errors(form) -> list[str]:
 
 def _editing(request, prefix, fields, list_fields=(), *, theirs=None) -> dict:
     """What the secretary typed into the form `prefix` (its element ids'
-    prefix: d12, nd3, a7, na3, r5) that was not saved, so that form comes
-    back open and as they left it (beside the other person's version after
-    an edit conflict)."""
+    prefix: d12, a7, r5) that was not saved, so that form comes back open
+    and as they left it (beside the other person's version after an edit
+    conflict)."""
     typed = {name: request.POST.get(name, "") for name in fields}
     typed.update({name: request.POST.getlist(name) for name in list_fields})
     return {"prefix": prefix, "typed": typed, "theirs": theirs}
@@ -784,12 +866,34 @@ def _review_written(item, review):
 
 
 @login_required
+@require_GET
+def incident_review_list(request, code, number, item_pk):
+    """The item's reviews section, asked for again when its decisions or
+    actions changed."""
+    meeting, item = _writable_item(request, code, number, item_pk)
+    return render(
+        request,
+        "meetings/_reviews_section.html",
+        {
+            "meeting": meeting,
+            "item": selectors.item_reviews_for_editor(item),
+            "publish_choices": PUBLISH_CHOICES,
+        },
+    )
+
+
+@login_required
 @require_POST
 def incident_review_add(request, code, number, item_pk):
     """ "This item reviews INC…": record the review."""
     meeting, item = _writable_item(request, code, number, item_pk)
+    item = selectors.item_links_offered(item)
     saved = _saved(IncidentReviewForm(request.POST, item=item), _review_written(item, None))
-    return _answer(request, meeting, item, saved, (f"nr{item.pk}", INCIDENT_FIELDS))
+    return _answer(
+        request, meeting, item, saved, (f"nr{item.pk}", INCIDENT_FIELDS),
+        "meetings/_incident_review_editor.html",
+        lambda: {"review": saved.row, "publish_choices": PUBLISH_CHOICES}, added=True,
+    )  # fmt: skip
 
 
 @login_required
@@ -797,6 +901,7 @@ def incident_review_add(request, code, number, item_pk):
 def incident_review_save(request, code, number, item_pk, pk):
     meeting, item = _writable_item(request, code, number, item_pk)
     review = incident_review_in(item, pk)
+    item = selectors.item_links_offered(item)
     saved = _saved(IncidentReviewForm(request.POST, item=item), _review_written(item, review))
     return _answer(
         request, meeting, item, saved, (f"r{pk}", INCIDENT_FIELDS),
@@ -812,24 +917,19 @@ def incident_review_save(request, code, number, item_pk, pk):
 @require_POST
 def incident_review_delete(request, code, number, item_pk, pk):
     meeting, item = _writable_item(request, code, number, item_pk)
-    errors = []
+    review = incident_review_in(item, pk)
     try:
-        incidents_services.incident_review_delete(review=incident_review_in(item, pk))
+        incidents_services.incident_review_delete(review=review)
     except ValidationError as exc:
-        errors = _errors(exc)
-    return _item_section(request, meeting, item, errors)
-
-
-def _item_section(request, meeting, item, errors, editing=None):
-    """An item's own save, or one of its decisions, actions or reviews: the
-    item comes back (htmx) or the page, at the item."""
-    if request.htmx:
-        return _item_fragment(
-            request, meeting, item, status=422 if errors else 200, errors=errors, editing=editing
-        )
-    for error in errors:
-        messages.error(request, error)
-    return redirect(_edit_url(meeting, f"item-{item.pk}"))
+        return _answer(
+            request, meeting, item, _Saved(_errors(exc)), (f"r{pk}", INCIDENT_FIELDS),
+            "meetings/_incident_review_editor.html",
+            lambda: {
+                "review": selectors.review_for_editor(item, pk),
+                "publish_choices": PUBLISH_CHOICES,
+            },
+        )  # fmt: skip
+    return _deleted(request, meeting, item, f"Review of {review.incident.reference} removed.")
 
 
 # --- lifecycle -------------------------------------------------------------------

@@ -255,6 +255,8 @@ def get_table(estate) -> list[tuple]:
         ("meeting-edit", f"{M}26/edit/", SECRETARY, 200),
         ("meeting-edit", f"{M}24/edit/", SECRETARY, 200),
         ("people-search", f"{M}26/people/?q=mia", SECRETARY, 200),
+        ("incident-review-list", f"{M}26/items/{estate['d26'].pk}/incidents/list/", SECRETARY, 200),
+        ("item-editor", f"{M}26/items/{estate['d26'].pk}/editor/", SECRETARY, 200),
         ("revision", f"{M}20/revisions/1/", ROLES, 200),
         ("import-source", f"{M}20/imports/{estate['source'].pk}/source", WRITERS, 200),
         ("published-pdf", "/published/OPSG/20/minutes.pdf", ROLES, 200),

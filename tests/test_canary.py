@@ -244,11 +244,13 @@ def test_no_marker_reaches_a_reader_outside_its_audience(canaries, role):
     assert not leaks, "\n".join(leaks)
 
 
-def _editor_posts() -> list[str]:
-    """Every operation of the editor, on every row of the drafts (OPSG 27's
+def _editor_requests() -> tuple[list[str], list[str]]:
+    """What the editor asks for by itself (an item's editor, its reviews
+    section), and
+    every operation of the editor, on every row of the drafts (OPSG 27's
     correction, OPSG 28): saves first, then moves, then deletions, which
     change what the others would find."""
-    saves, moves, deletions = [], [], []
+    gets, saves, moves, deletions = [], [], [], []
     drafts = Meeting.objects.filter(status=Meeting.Status.DRAFT).select_related("committee")
     for meeting in drafts:
         at = {"code": meeting.committee.code, "number": meeting.number}
@@ -258,6 +260,8 @@ def _editor_posts() -> list[str]:
             deletions.append(reverse("attendance-remove", kwargs={**at, "pk": line.pk}))
         for item in meeting.items.all():
             of_item = {**at, "item_pk": item.pk}
+            gets.append(reverse("incident-review-list", kwargs=of_item))
+            gets.append(reverse("item-editor", kwargs={**at, "pk": item.pk}))
             saves += [reverse(name, kwargs=of_item) for name in ADDS]
             saves.append(reverse("item", kwargs={**at, "pk": item.pk}))
             moves += [reverse(n, kwargs={**at, "pk": item.pk}) for n in ("item-move", "item-depth")]
@@ -270,7 +274,7 @@ def _editor_posts() -> list[str]:
                     saves.append(reverse(name, kwargs={**of_item, "pk": row.pk}))
                     deletions.append(reverse(f"{name}-delete", kwargs={**of_item, "pk": row.pk}))
             deletions.append(reverse("item-delete", kwargs={**at, "pk": item.pk}))
-    return saves + moves + deletions
+    return gets, saves + moves + deletions
 
 
 ADDS = ("decision-add", "action-add", "incident-review-add")
@@ -282,11 +286,12 @@ def test_no_marker_reaches_a_reader_through_the_editors_answers(canaries, role):
     secretary, the draft's rows; to everyone else, a refusal that shows
     nothing. Posted as they come (an empty form is refused, and says so)."""
     client = Client() if role == "anonymous" else login(Client(), role)
-    posts = _editor_posts()
-    assert len(posts) > 15
+    gets, posts = _editor_requests()
+    assert len(posts) > 15 and gets
     answered, leaks = [], []
-    for url in posts:
-        response = client.post(url, {}, HTTP_HX_REQUEST="true")
+    requests = [(client.get, url) for url in gets] + [(client.post, url) for url in posts]
+    for send, url in requests:
+        response = send(url, {}, HTTP_HX_REQUEST="true")
         answered.append(response.status_code)
         text = body_text(response).lower()
         leaks += [f"{url} shows {word!r} to {role}" for word in forbidden_for(role) if word in text]

@@ -453,7 +453,7 @@ def test_dockerfile_basics():
     users = [rest for keyword, rest in instructions if keyword == "USER"]
     assert users and not users[-1].startswith(("root", "0")), "the image must not run as root"
     runs = " ".join(rest for keyword, rest in instructions if keyword == "RUN")
-    assert "pip install --require-hashes -r requirements.txt" in runs
+    assert "pip install --require-hashes --no-deps -r requirements.txt && pip check" in runs
     assert "collectstatic --noinput" in runs
     assert "HEALTHCHECK" not in keywords, "worker/beat/migrate would inherit a web probe"
     env_lines = " ".join(rest for keyword, rest in instructions if keyword == "ENV")

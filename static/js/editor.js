@@ -13,6 +13,28 @@
     var form = event.detail.elt.closest && event.detail.elt.closest("form");
     if (form && event.detail.successful) { dirty.delete(form); }
   });
+  // An add form whose row was added starts empty again, folded away until
+  // the next one (focus goes to the row added).
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (!form.matches || !form.matches("form[data-reset-after-add]")) { return; }
+    if (event.detail.xhr && event.detail.xhr.status === 200) {
+      form.reset();
+      form.classList.remove("is-dirty");
+      var errors = form.querySelector("[id$=-errors]");
+      if (errors) { errors.innerHTML = ""; }
+      var folded = form.closest("details");
+      if (folded) { folded.open = false; }
+    }
+  });
+  // A section that asks for itself again (an item's reviews, when its
+  // decisions or actions changed) waits while one of its forms holds typing.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    if (elt.matches && elt.matches("[data-refresh-unless-typed]") && elt.querySelector("form.is-dirty")) {
+      event.preventDefault();
+    }
+  });
   window.addEventListener("beforeunload", function (event) {
     dirty.forEach(function (form) { if (!form.isConnected) { dirty.delete(form); } });
     if (dirty.size) { event.preventDefault(); event.returnValue = ""; }
@@ -25,6 +47,51 @@
     var focus = root.matches("[data-focus-after-swap]") ? root : root.querySelector("[data-focus-after-swap]");
     // After htmx has settled the swap (which restores the focus it had).
     if (focus) { window.setTimeout(function () { focus.focus(); }, 0); }
+  });
+})();
+
+// The agenda items after a move, a change of depth, an addition or a
+// deletion: the answer's outline ("pk:number …", in order) puts the items in
+// that order and renumbers them where they stand, so what is typed in them
+// stays; an item not in it was deleted. Focus stays where it was.
+(function () {
+  "use strict";
+  function apply(outline) {
+    var list = document.getElementById("items-list");
+    if (!list || !outline.dataset.items) { return; }
+    var focused = document.activeElement;
+    var kept = new Set();
+    outline.dataset.items.split(" ").forEach(function (entry) {
+      var parts = entry.split(":");
+      var article = document.getElementById("item-" + parts[0]);
+      if (!article) { return; }
+      var number = parts[1];
+      var depth = number.split(".").length - 1;
+      article.classList.remove("depth-0", "depth-1");
+      article.classList.add("depth-" + depth);
+      article.querySelectorAll("[data-item-number]").forEach(function (node) { node.textContent = number; });
+      article.querySelectorAll("[data-item-label]").forEach(function (node) {
+        node.setAttribute(node.dataset.itemLabelAttr || "aria-label", node.dataset.itemLabel.replace("{n}", number));
+      });
+      list.appendChild(article);
+      kept.add(article);
+    });
+    list.querySelectorAll(":scope > article.item-editor").forEach(function (article) {
+      if (!kept.has(article)) { article.remove(); }
+    });
+    if (focused && focused.isConnected && focused !== document.activeElement && !outline.matches("[data-focus-after-swap]")) {
+      focused.focus();
+    }
+  }
+  // Applied as soon as the answer is swapped in (with an added item's
+  // placeholder, swapped out of band just before), in the same task, so the
+  // list is never seen in its old order with new content.
+  document.addEventListener("htmx:afterSwap", function () {
+    var outline = document.getElementById("items-outline");
+    if (outline && outline.dataset.items && !outline.dataset.applied) {
+      outline.dataset.applied = "true";
+      apply(outline);
+    }
   });
 })();
 

@@ -90,6 +90,10 @@ def hidden_version(body, action):
     return int(match.group(1))
 
 
+# A row's save: see test_saving_a_row_holds_its_query_count.
+REVIEW_SAVE_QUERIES = 27
+
+
 class TestAccess:
     def test_requires_login(self, client, m25, traffic):
         response = client.get(PAGE)
@@ -233,6 +237,26 @@ class TestPage:
         # owners, their reviews (with meetings), pending owners' updates,
         # actions that may supersede, committees to transfer to
         assert len(queries) == 10, "\n".join(q["sql"] for q in queries.captured_queries)
+
+    @pytest.mark.parametrize("rows", [3, 300])
+    def test_saving_a_row_holds_its_query_count(self, client, world, m24, m25, rows):
+        """A row's save answers with that row alone: the same queries beside
+        3 outstanding actions or 300 (savepoints left out)."""
+        m23 = make_meeting(world, number=23, date=D(2019, 8, 6))
+        actions = []
+        for n in range(rows):
+            action = action_raise(meeting=m23, item=None, owners=[world.dcc], text=f"Do {n}.")
+            action_review_record(action=action, meeting=m24, update=f"Going {n}.", status="open")
+            actions.append(action)
+        login(client, "secretary")
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(
+                row_url(actions[-1]), row_data(actions[-1], update="Still going."), headers=HTMX
+            )
+        assert response.status_code == 200
+        sql = [q["sql"] for q in queries.captured_queries]
+        counted = [s for s in sql if not s.startswith(("SAVEPOINT", "RELEASE"))]
+        assert len(counted) <= REVIEW_SAVE_QUERIES, "\n".join(counted)
 
 
 class TestSaveRow:

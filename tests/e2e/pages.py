@@ -1,5 +1,10 @@
 """Steps every browser journey takes."""
 
+from django.core.management import call_command
+
+from meetings.models import Committee
+from meetings.services import meeting_create, meeting_defaults
+
 
 def log_in(page, base: str, username: str, password: str, next_path: str = "") -> None:
     """Sign in through the login form, going on to `next_path` (else home)."""
@@ -7,3 +12,15 @@ def log_in(page, base: str, username: str, password: str, next_path: str = "") -
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
+
+
+def demo_with_a_draft(settings, password: str):
+    """The demo, its users signing in with `password`, and a new draft
+    meeting of OPSG as the secretary would create it (without a next meeting)."""
+    settings.DEMO_MODE = True
+    settings.DEMO_PASSWORD = password
+    call_command("load_demo", verbosity=0)
+    committee = Committee.objects.get(code="OPSG")
+    fields = meeting_defaults(committee)
+    fields.pop("next_meeting_date", None)
+    return meeting_create(committee=committee, **fields)

@@ -2,12 +2,9 @@
 list is re-rendered in place in the new order."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-from meetings.models import Committee
-from meetings.services import meeting_create, meeting_defaults
-from tests.e2e.pages import log_in
+from tests.e2e.pages import demo_with_a_draft, log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -19,13 +16,7 @@ def member_names(page) -> list[str]:
 
 
 def test_drag_reorders_members(page, live_server, settings, screenshot_dir):
-    settings.DEMO_MODE = True
-    settings.DEMO_PASSWORD = PASSWORD
-    call_command("load_demo", verbosity=0)
-    committee = Committee.objects.get(code="OPSG")
-    fields = meeting_defaults(committee)
-    fields.pop("next_meeting_date", None)
-    meeting = meeting_create(committee=committee, **fields)
+    meeting = demo_with_a_draft(settings, PASSWORD)
     edit = f"/committees/OPSG/meetings/{meeting.number}/edit/"
 
     log_in(page, live_server.url, "secretary", PASSWORD, edit)

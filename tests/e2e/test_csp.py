@@ -3,12 +3,9 @@ pages work in Chromium and the browser reports no violation: the minutes,
 the drafting page while htmx previews a narrative, the action log and search."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-from meetings.models import Committee
-from meetings.services import meeting_create, meeting_defaults
-from tests.e2e.pages import log_in
+from tests.e2e.pages import demo_with_a_draft, log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -29,13 +26,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 def test_pages_work_under_the_policy_without_violations(
     page, live_server, settings, screenshot_dir
 ):
-    settings.DEMO_MODE = True
-    settings.DEMO_PASSWORD = PASSWORD
-    call_command("load_demo", verbosity=0)
-    committee = Committee.objects.get(code="OPSG")
-    fields = meeting_defaults(committee)
-    fields.pop("next_meeting_date", None)
-    draft = meeting_create(committee=committee, **fields)
+    draft = demo_with_a_draft(settings, PASSWORD)
     base = live_server.url
 
     console: list[str] = []

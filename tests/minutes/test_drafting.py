@@ -392,9 +392,13 @@ class TestDecisionsAndActions:
             {"text": "Typed but ownerless", "version": 0},
             **HTMX,
         )
+        # The message goes above the add form, which is not replaced: what
+        # was typed stays in it (tests/e2e/test_secretary_journey.py).
         assert response.status_code == 422
-        body = response.content.decode()
-        assert "Choose at least one owner." in body and "Typed but ownerless" in body
+        assert response["HX-Retarget"] == f"#na{item.pk}-errors"
+        assert response["HX-Reswap"] == "innerHTML"
+        assert "Choose at least one owner." in response.content.decode()
+        assert not Action.objects.filter(text="Typed but ownerless").exists()
 
     def test_decision_conflict_shows_both_texts_and_keeps_mine(self, client, world, meeting):
         item = make_item(meeting)
