@@ -306,9 +306,8 @@ def action_review_record(
     # The action's row is locked and re-read, so its text or owners edited a
     # moment ago are not written back stale with the new status; its version
     # moves so an edit form drawn before this review sees a conflict.
-    Action.objects.select_for_update().filter(pk=action.pk).exists()
-    action.refresh_from_db()
-    claim_version(action, None)
+    action.refresh_from_db(from_queryset=Action.objects.select_for_update())
+    claim_version(action, action.version)  # locked and just read: its version is known
 
     review = _review_for_update(action, meeting, expected_version)
     if last_target_date is None and not last_target_note:
@@ -364,18 +363,22 @@ def action_review_record(
             accepted.review = review
             accepted.save(update_fields=["state", "review"])
 
-    action_slips_refresh(action=action)
-
+    # The slip figures, counted under the action's lock (held since the top),
+    # are written with the action below, or alone when it is not saved.
+    reviews = _count_slips(action)
     # The action's current state follows its latest review by this committee.
-    latest = (
-        action.reviews.filter(meeting__committee=meeting.committee_id)
-        .order_by("-meeting__date", "-meeting__number")
-        .first()
+    latest = max(
+        (r for r in reviews if r.meeting.committee_id == meeting.committee_id),
+        key=lambda r: (r.meeting.date, r.meeting.number),
     )
-    if latest.pk == review.pk:
+    if latest.pk != review.pk:
+        _write_slips(action)
+    else:
         action.target_date, action.target_note = review.target_after
         if transferred_in:
-            action.save(update_fields=["target_date", "target_note"])
+            action.save(
+                update_fields=["target_date", "target_note", "times_slipped", "days_slipped"]
+            )
         elif status == Action.Status.CLOSED:
             action_close(
                 action=action,
@@ -414,13 +417,25 @@ def action_slips_refresh(*, action: Action) -> Action:
     with an UPDATE of the two columns alone: the caller may go on to save the
     action (it then writes the same figures), or may not."""
     Action.objects.select_for_update().filter(pk=action.pk).exists()
-    # Read afresh, not through action.reviews: a prefetched list may be stale.
-    reviews = list(ActionReview.objects.filter(action=action))
+    _count_slips(action)
+    _write_slips(action)
+    return action
+
+
+def _count_slips(action: Action) -> list[ActionReview]:
+    """Set the action's slip figures from all its reviews, read afresh (not
+    through action.reviews: a prefetched list may be stale), and return
+    those reviews with their meetings. The caller holds the action's lock."""
+    reviews = list(ActionReview.objects.filter(action=action).select_related("meeting"))
     action.times_slipped, action.days_slipped = slip_summary(reviews)
+    return reviews
+
+
+def _write_slips(action: Action) -> None:
+    """The two figures alone: the action's other fields are not written."""
     Action.objects.filter(pk=action.pk).update(
         times_slipped=action.times_slipped, days_slipped=action.days_slipped
     )
-    return action
 
 
 def _kept_while_corrected(action: Action) -> bool:
