@@ -10,6 +10,7 @@ as Markdown: imports.extract writes it out that way."""
 import re
 from pathlib import Path
 
+from imports.checks import check, refusal
 from imports.common import VERBS
 from imports.extract import DOCX_SUFFIX, PDF_SUFFIX, extract_text
 from imports.layout_markdown import parse_markdown_layout
@@ -26,11 +27,15 @@ def is_markdown(text: str) -> bool:
     return bool(PIPE_TABLE_RULE.search(text) or ATX_HEADING.search(text) or BOLD_VERB.search(text))
 
 
-def parse(text: str) -> ParsedMinutes:
-    """Read minutes text in whichever layout it is in."""
-    if is_markdown(text):
-        return parse_markdown_layout(text)
-    return parse_text_layout(text)
+def parse(text: str, *, markdown: bool | None = None) -> ParsedMinutes:
+    """Read minutes text in whichever layout it is in (or, with `markdown`,
+    the one given), with the structural checks every reading gets
+    (imports.checks)."""
+    if markdown is None:
+        markdown = is_markdown(text)
+    minutes = parse_markdown_layout(text) if markdown else parse_text_layout(text)
+    check(text, minutes)
+    return minutes
 
 
 def parse_upload(data: bytes, filename: str) -> ParsedMinutes:
@@ -47,11 +52,21 @@ def read_upload(data: bytes, filename: str) -> tuple[str, ParsedMinutes]:
     A PDF is read both ways pdftotext offers (see imports.extract) and the
     reading that found more with fewer doubts is kept: the 2019 minutes'
     text looks like plain pdftotext output, while the PDFs this app renders
-    read far better with -layout (their attendance table stays in rows)."""
+    read far better with -layout (their attendance table stays in rows).
+
+    A document from which nothing meeting-like was read is refused too
+    (imports.checks.refusal): nothing is offered for import."""
+    text, parsed = _read(data, filename)
+    if reason := refusal(parsed):
+        raise ValueError(reason)
+    return text, parsed
+
+
+def _read(data: bytes, filename: str) -> tuple[str, ParsedMinutes]:
     suffix = Path(filename or "").suffix.lower()
     text = extract_text(data, filename)
     if suffix == DOCX_SUFFIX:
-        return text, parse_markdown_layout(text)  # Word is always written out as Markdown
+        return text, parse(text, markdown=True)  # Word is always written out as Markdown
     parsed = parse(text)
     if suffix != PDF_SUFFIX:
         return text, parsed

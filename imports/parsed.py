@@ -118,6 +118,14 @@ class ParsedMinutes:
     next_meetings: list[tuple[str, datetime.date]] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
 
+    def flag_groups(self) -> list[tuple[str, list[Flag]]]:
+        """The doubts by kind, the kinds in the order first met: a long
+        document's hundreds of doubts read as a few kinds, each counted."""
+        groups: dict[str, list[Flag]] = {}
+        for flag in self.flags:
+            groups.setdefault(flag.kind, []).append(flag)
+        return list(groups.items())
+
     def counts(self) -> dict[str, int]:
         """The figures the review page and the command print."""
         by_section = {"member": 0, "participant": 0, "apology": 0}

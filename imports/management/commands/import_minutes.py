@@ -42,8 +42,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path.name}: {exc}") from None
         counts = parsed.counts()
         self.stdout.write(", ".join(f"{name.replace('_', ' ')}: {n}" for name, n in counts.items()))
-        for flag in parsed.flags:
-            self.stdout.write(f"line {flag.line}: [{flag.kind}] {flag.message}")
+        self._doubts(parsed, every=options["verbosity"] > 1)
         new = new_to_the_record(parsed, committee or "")
         for label, names in (
             ("new people", new.people),
@@ -71,3 +70,23 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{outcome.meeting} was imported from this file before: nothing changed."
             )
+
+    # Lines listed per kind of doubt before "…": the review page has them all.
+    LINES_SHOWN = 12
+
+    def _doubts(self, parsed, *, every: bool) -> None:
+        """Each kind of doubt once, counted, with its lines and its first
+        message (every message with -v 2)."""
+        groups = parsed.flag_groups()
+        if not groups:
+            return
+        self.stdout.write(
+            f"doubts: {len(parsed.flags)}, of {len(groups)} kind(s)"
+            + ("" if every else " (-v 2 prints every message)")
+        )
+        for kind, flags in groups:
+            lines = ", ".join(str(flag.line) for flag in flags[: self.LINES_SHOWN])
+            more = ", …" if len(flags) > self.LINES_SHOWN else ""
+            self.stdout.write(f"[{kind}] ×{len(flags)}, line(s) {lines}{more}")
+            for flag in flags if every else flags[:1]:
+                self.stdout.write(f"  line {flag.line}: {flag.message}")

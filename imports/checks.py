@@ -1,0 +1,173 @@
+"""Structural checks over what any layout read, so that a document the
+layouts misread is flagged rather than silently merged: each doubt a Flag
+naming its source line. imports.parse runs them on every reading, whatever
+its format; `refusal` says when nothing meeting-like was read at all.
+
+- item-numbering: the items' numbers do not run 1, 2, 3 … (a gap or a repeat).
+- missed-heading: an item's text holds a line that reads like the next
+  item's heading (its blank line or indentation lost, say), so the items
+  after it may have been read as one.
+- attendance-missing: the text has an attendance heading, but no one was read.
+- next-meeting-code: "the next meeting (OPSG_52)" names a meeting other
+  than the next one, while a target read from it takes the next one's date.
+"""
+
+import re
+
+from imports.parsed import Flag, ParsedItem, ParsedMinutes
+
+# "5. Change Requests", "  5 Change Requests", "# 5. Change Requests",
+# "**5. Change Requests**": a number, then a short title.
+_HEADING_LIKE = re.compile(
+    r"^\s*(?:#{1,6}\s*)?(?:\*\*)?(?P<number>\d{1,2})(?:\.(?P<sub>\d{1,2}))?\.?(?:\*\*)?\s+"
+    r"(?:\*\*)?(?P<title>[A-Z‘“'\"0-9][^|]*?)(?:\*\*)?\s*$"
+)
+# The same, run on to the end of a sentence (two lines joined into one).
+_JOINED_HEADING = re.compile(
+    r"(?<=\S)\s+(?P<number>\d{1,2})(?:\.(?P<sub>\d{1,2}))?\.\s+(?P<title>[A-Z‘“'\"][^.|]*?)\s*$"
+)
+_POINT = re.compile(r"^\s*(?P<number>\d{1,3})[.)]\s")
+_ATTENDANCE_HEADING = re.compile(
+    r"^\s*(?:#{1,6}\s*)?(?:\*\*)?(?:Attendees|Attendance|Present|In attendance|Apologies)"
+    r"(?:\s+received)?(?:\*\*)?\s*:?\s*$",
+    re.I,
+)
+_NEXT_MEETING = re.compile(r"\bNext\s+(?:\w+\s+)?meeting\b(?P<rest>.*)$", re.I)
+# "OPSG_52", "OPSG_52_0603", "OPSG 52": a committee's code in capitals, then a number.
+_MEETING_CODE = re.compile(r"\b[A-Z]{2,10}[_ ](?P<number>\d{1,3})(?:_\d{3,4})?\b")
+_MAX_TITLE_WORDS = 12
+
+
+def check(text: str, minutes: ParsedMinutes) -> None:
+    """Add the structural doubts about `minutes`, read from `text`."""
+    lines = text.split("\n")
+    found = [
+        *_numbering(minutes.items),
+        *_missed_headings(lines, minutes.items),
+        *_attendance_missing(lines, minutes),
+        *_next_meeting_codes(lines, minutes),
+    ]
+    if found:
+        minutes.flags.extend(found)
+        minutes.flags.sort(key=lambda flag: flag.line)
+
+
+def refusal(minutes: ParsedMinutes) -> str | None:
+    """Why nothing can be imported from this reading, in one sentence, or
+    None when something meeting-like was read."""
+    if minutes.items or minutes.attendance or minutes.reviews:
+        return None
+    return (
+        "No meeting could be read from this document: it has no attendance, no numbered "
+        "agenda items and no table of actions that this importer recognises."
+    )
+
+
+def _numbering(items: list[ParsedItem]) -> list[Flag]:
+    flags, seen, previous = [], {}, (0, 0)
+    for item in items:
+        if item.number in seen:
+            message = (
+                f"Item {item.number} appears twice (lines {seen[item.number]} and {item.line}): "
+                "check the numbering."
+            )
+            flags.append(Flag(item.line, "item-numbering", message))
+            continue
+        seen[item.number] = item.line
+        main, _, sub = item.number.partition(".")
+        current = (int(main), int(sub or 0))
+        expected = {(previous[0] + 1, 0), (previous[0], previous[1] + 1)}
+        if current not in expected:
+            before = f"{previous[0]}.{previous[1]}" if previous[1] else str(previous[0])
+            message = (
+                f"The items jump from {before if previous[0] else 'the start'} to {item.number} "
+                f"(line {item.line}): an item may be missing or its heading unread."
+            )
+            flags.append(Flag(item.line, "item-numbering", message))
+        previous = current
+    return flags
+
+
+def _missed_headings(lines: list[str], items: list[ParsedItem]) -> list[Flag]:
+    """Per item, the first line of its text that reads like the heading of
+    the item that should follow it."""
+    flags = []
+    for position, item in enumerate(items):
+        end = items[position + 1].line - 1 if position + 1 < len(items) else len(lines)
+        main, _, sub = item.number.partition(".")
+        # The next item, its next sub-item, or the item after next (a
+        # number skipped, which a layout may not take as a heading).
+        following = {(int(main) + 1, None), (int(main), int(sub or 0) + 1), (int(main) + 2, None)}
+        for number in range(item.line + 1, end + 1):
+            text = lines[number - 1]
+            match = _HEADING_LIKE.match(text) or _JOINED_HEADING.search(text)
+            if not match or not _reads_like_a_title(match["title"]):
+                continue
+            found = (int(match["number"]), int(match["sub"]) if match["sub"] else None)
+            if found not in following or _continues_a_list(lines, item.line, number, found[0]):
+                continue
+            heading = match.group().strip(" .:!?")
+            message = (
+                f"Line {number} ({heading[:60]!r}) reads like the heading of the next item, but "
+                f"it was read as text of item {item.number}: if it is a heading, the items "
+                "after it were read as one. Check the document's layout there."
+            )
+            flags.append(Flag(number, "missed-heading", message))
+            break
+    return flags
+
+
+def _reads_like_a_title(title: str) -> bool:
+    title = title.strip().rstrip("*").strip()
+    words = title.split()
+    return bool(words) and len(words) <= _MAX_TITLE_WORDS and title[-1] not in ".,;:"
+
+
+def _continues_a_list(lines: list[str], heading: int, number: int, value: int) -> bool:
+    """Line `number` is the next point of a numbered list in the item whose
+    heading is line `heading` (the point before it is numbered one less)."""
+    for previous in range(number - 1, heading, -1):
+        text = lines[previous - 1]
+        if not text.strip():
+            continue
+        match = _POINT.match(text)
+        if match and int(match["number"]) == value - 1:
+            return True
+        if match:
+            return False
+    return False
+
+
+def _attendance_missing(lines: list[str], minutes: ParsedMinutes) -> list[Flag]:
+    if minutes.attendance or not minutes.items:
+        return []
+    first_item = minutes.items[0].line
+    for number, text in enumerate(lines[: first_item - 1], start=1):
+        if _ATTENDANCE_HEADING.match(text):
+            message = (
+                f"Line {number} heads the attendance, but no one was read from it: "
+                "add who attended by hand, or check the document's layout there."
+            )
+            return [Flag(number, "attendance-missing", message)]
+    return []
+
+
+def _next_meeting_codes(lines: list[str], minutes: ParsedMinutes) -> list[Flag]:
+    """ "The next meeting (OPSG_52)" in minutes of OPSG 49: the words read as
+    the next meeting's date, the code names a later one."""
+    if minutes.number is None:
+        return []
+    flags = []
+    for number, text in enumerate(lines, start=1):
+        match = _NEXT_MEETING.search(text.replace("**", ""))
+        code = _MEETING_CODE.search(match["rest"]) if match else None
+        if code is None or int(code["number"]) == minutes.number + 1:
+            continue
+        message = (
+            f"Line {number} says “the next meeting” but names {code.group()}, and the next "
+            f"meeting after {minutes.committee or 'this'} {minutes.number} is "
+            f"{minutes.number + 1}: a target read from it is the next meeting's date. "
+            "Check the date."
+        )
+        flags.append(Flag(number, "next-meeting-code", message))
+    return flags
