@@ -3,14 +3,28 @@
 committing a parse would add to the record beside the meeting itself, so the
 secretary sees it before saying "Import" (and the command prints it)."""
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.db.models.functions import Lower
 
 from actions.models import Action
+from meetings.access import visible_meetings
 from meetings.models import Committee, Organisation, Person
 
+from .models import ImportedDocument
 from .parsed import ParsedMinutes, ParsedPerson
+
+
+def imported_before(user, source: bytes) -> list[ImportedDocument]:
+    """Earlier imports of this very file (by its SHA-256), of meetings the
+    user may read: to say so before the secretary imports it again."""
+    sha256 = hashlib.sha256(source).hexdigest()
+    return list(
+        ImportedDocument.objects.filter(sha256=sha256, meeting__in=visible_meetings(user))
+        .select_related("meeting__committee", "imported_by")
+        .order_by("imported_at", "id")
+    )
 
 
 def own_reference(reference: str, committee: Committee | None) -> str:

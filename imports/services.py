@@ -180,19 +180,29 @@ def _person(name: str, organisation: Organisation | None) -> Person:
 
 
 def _attendance(meeting: Meeting, lines: list[ParsedPerson]) -> None:
+    """Each line's person (found or created), then the lines, so that an
+    alternate's member is known whatever order they are listed in: the
+    member as listed at this meeting (an apology, usually), else as in the
+    record, else created under that name. No alternate-for is dropped."""
     sections = {"member": Attendance.Section.MEMBER, "participant": Attendance.Section.PARTICIPANT}
+    people = [
+        _person(line.name, attendance_organisation(line, _organisation(line.group)))
+        for line in lines
+    ]
+    by_name = {person.name: person for person in people}
     listed: set[int] = set()
-    for order, line in enumerate(lines, start=1):
+    for order, (line, person) in enumerate(zip(lines, people, strict=True), start=1):
         section = sections.get(line.section, Attendance.Section.APOLOGY)
         is_member = section == Attendance.Section.MEMBER
-        organisation = attendance_organisation(line, _organisation(line.group))
-        person = _person(line.name, organisation)
         if person.pk in listed:
             continue  # listed twice in the source: the first line stands (flagged by the parser)
         listed.add(person.pk)
         what = f"In the attendance line of {person.name}, the"
         column = "category" if is_member else "represents"
         group = _fits(Attendance, column, line.group, f"{what} {column} column")
+        stood_in_for = None
+        if line.alternate_for:
+            stood_in_for = by_name.get(line.alternate_for) or _person(line.alternate_for, None)
         Attendance.objects.create(
             meeting=meeting,
             person=person,
@@ -200,9 +210,7 @@ def _attendance(meeting: Meeting, lines: list[ParsedPerson]) -> None:
             category=group if is_member else "",
             represents="" if is_member else group,
             is_alternate=line.alternate or bool(line.alternate_for),
-            alternate_for=Person.objects.filter(name=line.alternate_for).first()
-            if line.alternate_for
-            else None,
+            alternate_for=stood_in_for,
             remote=line.remote,
             part=line.part or bool(line.items),
             items=_fits(Attendance, "items", line.items, f"{what} items attended"),
@@ -261,10 +269,12 @@ def _items(meeting: Meeting, parsed: ParsedMinutes) -> None:
             )
         for spec in row.actions:
             _raise(meeting, item, spec)
+        # Every incident the item names is known to the record; the item
+        # reviews those its heading names (all of them, when it names none).
         heading = set(INCIDENT_MENTION.findall(row.title))
         for reference in row.incidents:
+            incident, _ = incident_get_or_create(reference=reference)
             if reference in heading or not heading:
-                incident, _ = incident_get_or_create(reference=reference)
                 IncidentReview.objects.get_or_create(incident=incident, item=item)
         incident_mentions_refresh(item=item)
 

@@ -15,7 +15,7 @@ from .access import import_committee, import_committees, imported_document_for_u
 from .extract import MAX_UPLOAD_BYTES, read_limited, too_large_message
 from .forms import UploadForm
 from .parse import read_upload
-from .selectors import new_to_the_record
+from .selectors import imported_before, new_to_the_record
 from .services import import_minutes
 
 
@@ -36,14 +36,22 @@ def upload(request):
         else:
             token = pending.keep(data, upload.name)
             committee = form.cleaned_data["committee"]
-            return _review(request, token, text, parsed, committee.code if committee else "")
+            code = committee.code if committee else ""
+            return _review(request, token, data, text, parsed, code)
     return render(
         request, "imports/upload.html", {"form": form}, status=422 if form.errors else 200
     )
 
 
 def _review(
-    request, token: str, text: str, parsed, committee: str, error: str = "", status: int = 200
+    request,
+    token: str,
+    data: bytes,
+    text: str,
+    parsed,
+    committee: str,
+    error: str = "",
+    status: int = 200,
 ):
     flagged = {flag.line for flag in parsed.flags}
     lines = [(n, line, n in flagged) for n, line in enumerate(text.split("\n"), start=1)]
@@ -60,6 +68,7 @@ def _review(
             "chosen": committee,
             "committees": import_committees(request.user),
             "error": error,
+            "before": imported_before(request.user, data),
         },
         status=status,
     )
@@ -92,14 +101,15 @@ def commit(request):
             if code
             else "The document does not name its committee: choose it."
         )
-        return _review(request, token, text, parsed, chosen, error, status=422)
+        return _review(request, token, data, text, parsed, chosen, error, status=422)
     committee = import_committee(request.user, code)
     try:
         outcome = import_minutes(
             parsed=parsed, source=data, filename=name, by=request.user, committee=committee.code
         )
     except ValidationError as exc:
-        return _review(request, token, text, parsed, chosen, " ".join(exc.messages), status=422)
+        errors = " ".join(exc.messages)
+        return _review(request, token, data, text, parsed, chosen, errors, status=422)
     pending.forget(token)
     meeting = outcome.meeting
     if outcome.created:

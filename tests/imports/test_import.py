@@ -12,7 +12,7 @@ from actions.models import Action, ActionReview
 from imports.models import ImportedDocument
 from imports.parse import parse
 from imports.services import import_minutes
-from incidents.models import IncidentReview
+from incidents.models import Incident, IncidentMention, IncidentReview
 from meetings.models import AgendaItem, Attendance, Committee, Decision, Meeting
 from tests.base import login
 from tests.conftest import unshipped_seed
@@ -391,3 +391,51 @@ def test_people_already_known_are_not_created_again(world, settings, tmp_path):
     unattached = Person.objects.create(name="Una Attached")
     assert _person("Una Attached", world.dcc) == unattached
     assert _person("Nova Newcomer", world.dcc).organisation == world.dcc
+
+
+@pytest.mark.parametrize("listed", [False, True], ids=["listed-nowhere-else", "an-apology"])
+def test_an_alternate_keeps_the_member_they_stood_in_for(world, settings, tmp_path, listed):
+    """Lena Ostrova attends for Imogen Hart. Listed nowhere else in the 2021
+    sample, Imogen Hart is created under that name for the line to keep;
+    listed among the apologies, after her alternate, she is the one named."""
+    text = SAMPLE_49.read_text(encoding="utf-8")
+    if listed:
+        mabel = "| Other SEC Parties | Mabel Dunn |"
+        text = text.replace(mabel, f"{mabel}\n| Large Suppliers | Imogen Hart |")
+    outcome = import_minutes(
+        parsed=parse(text), source=text.encode(), filename="49.md", committee="OPSG"
+    )
+    line = outcome.meeting.attendance.get(person__name="Lena Ostrova")
+    assert line.is_alternate and line.alternate_for.name == "Imogen Hart"
+    listed_lines = outcome.meeting.attendance.filter(person__name="Imogen Hart")
+    if listed:
+        assert listed_lines.get().section == Attendance.Section.APOLOGY
+        assert listed_lines.get().person == line.alternate_for
+    else:
+        assert not listed_lines.exists()
+
+
+def test_the_same_file_again_is_named_up_front(client, world, settings, tmp_path):
+    """The review page says the file was imported before (by its content,
+    whatever its name), before anyone presses Import."""
+    login(client, "secretary")
+    first = upload(client, OPSG_25)
+    assert "imported before" not in first.content.decode()
+    client.post("/import/commit/", {"token": first.context["token"]})
+    renamed = tmp_path / "another-name.txt"
+    renamed.write_bytes(OPSG_25.read_bytes())
+    body = upload(client, renamed).content.decode()
+    assert "This very file was imported before:" in body
+    assert 'href="/committees/OPSG/meetings/25/">OPSG 25</a>' in body
+
+
+def test_every_incident_an_item_names_is_created(world, settings, tmp_path):
+    """Item 3.1 of the 2021 sample is headed INC000000512345 and its text
+    names INC000000498765 (flagged): the item reviews the one its heading
+    names, and the other is known to the record too, as one it mentions."""
+    run(SAMPLE_49)
+    item = AgendaItem.objects.get(meeting__number=49, number="3.1")
+    assert [r.incident.reference for r in item.incident_reviews.all()] == ["INC000000512345"]
+    mentioned = Incident.objects.get(reference="INC000000498765")
+    assert not mentioned.reviews.exists()
+    assert IncidentMention.objects.filter(incident=mentioned, item=item).exists()
