@@ -8,6 +8,8 @@ its format; `refusal` says when nothing meeting-like was read at all.
   item's heading (its blank line or indentation lost, say), so the items
   after it may have been read as one.
 - attendance-missing: the text has an attendance heading, but no one was read.
+- reviews-missing: an item is headed "Actions Outstanding", but no row of
+  the table was read.
 - next-meeting-code: "the next meeting (OPSG_52)" names a meeting other
   than the next one, while a target read from it takes the next one's date.
 """
@@ -45,6 +47,7 @@ def check(text: str, minutes: ParsedMinutes) -> None:
         *_numbering(minutes.items),
         *_missed_headings(lines, minutes.items),
         *_attendance_missing(lines, minutes),
+        *_reviews_missing(minutes),
         *_next_meeting_codes(lines, minutes),
     ]
     if found:
@@ -149,6 +152,22 @@ def _attendance_missing(lines: list[str], minutes: ParsedMinutes) -> list[Flag]:
                 "add who attended by hand, or check the document's layout there."
             )
             return [Flag(number, "attendance-missing", message)]
+    return []
+
+
+_OUTSTANDING = re.compile(r"\bactions?\s+outstanding\b|\boutstanding\s+actions?\b", re.I)
+
+
+def _reviews_missing(minutes: ParsedMinutes) -> list[Flag]:
+    if minutes.reviews:
+        return []
+    for item in minutes.items:
+        if _OUTSTANDING.search(item.title):
+            message = (
+                f"Item {item.number} is headed “{item.title}”, but no row of its table was "
+                "read: the actions it reviewed are not in this import. Check the table's layout."
+            )
+            return [Flag(item.line, "reviews-missing", message)]
     return []
 
 

@@ -55,9 +55,14 @@ class NewToTheRecord:
     owners: list[str] = field(default_factory=list)  # owners to be created as organisations
     actions: list[str] = field(default_factory=list)  # reviewed, not in the record: made from rows
     known_actions: list[str] = field(default_factory=list)  # reviewed, in the record: reviewed
+    # Open in the record before this meeting, and not reviewed in the document
+    # (its table unread, or rows left out): they stay open, unreviewed here.
+    unreviewed: list[str] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.people or self.owners or self.actions or self.known_actions)
+        return bool(
+            self.people or self.owners or self.actions or self.known_actions or self.unreviewed
+        )
 
 
 def new_to_the_record(parsed: ParsedMinutes, committee: str = "") -> NewToTheRecord:
@@ -66,8 +71,9 @@ def new_to_the_record(parsed: ParsedMinutes, committee: str = "") -> NewToTheRec
     organisation's short name (any case), else by a person's name, those in
     this document's attendance included, and only for actions not yet in
     the record; actions by reference, under the committee chosen
-    (`committee`, else the document's). Four queries, whatever the size of
-    the document."""
+    (`committee`, else the document's); and the committee's actions open
+    before the meeting that the document does not review. Five queries,
+    whatever the size of the document."""
     code = (committee or parsed.committee or "").strip()
     chosen = Committee.objects.filter(code__iexact=code).first() if code else None
     names = list(dict.fromkeys(p.name for p in parsed.attendance))
@@ -109,4 +115,16 @@ def new_to_the_record(parsed: ParsedMinutes, committee: str = "") -> NewToTheRec
         ],
         actions=[r for r in references if r not in known],
         known_actions=[r for r in references if r in known],
+        unreviewed=_open_before(chosen, parsed.number, set(references)),
     )
+
+
+def _open_before(committee: Committee | None, number: int | None, reviewed: set[str]) -> list:
+    """References of the committee's actions raised before meeting `number`
+    and open in the record, that are not among those `reviewed`."""
+    if committee is None or number is None:
+        return []
+    open_before = Action.objects.filter(
+        committee=committee, status=Action.Status.OPEN, meeting_number__lt=number
+    ).order_by("meeting_number", "confidential", "sequence")
+    return [r for r in open_before.values_list("reference", flat=True) if r not in reviewed]

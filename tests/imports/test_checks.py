@@ -84,6 +84,7 @@ def test_every_mutated_heading_is_read_alike_or_flagged(text):
 def test_the_seeds_gain_no_doubt_from_the_checks():
     """Read as they are, the shipped minutes raise none of the checks' doubts."""
     kinds = {"missed-heading", "item-numbering", "attendance-missing", "next-meeting-code"}
+    kinds |= {"reviews-missing"}
     for text in (TEXT, MARKDOWN):
         assert not [f for f in parse(text).flags if f.kind in kinds]
 
@@ -172,3 +173,16 @@ def test_the_upload_page_refuses_it_without_an_import_button(client, db, world):
     assert response.status_code == 422
     assert "No meeting could be read from this document" in body
     assert "Review the import" not in body and "/import/commit/" not in body
+
+
+def test_an_actions_outstanding_item_whose_table_was_not_read_is_flagged():
+    """A Word document written one paragraph a line loses its tables: the
+    item that should hold the Actions Outstanding table says so."""
+    lines = MARKDOWN.split("\n")
+    start, end = lines.index("2. Actions Outstanding"), lines.index("3. Service Reports")
+    kept = [line for line in lines[start:end] if not line.startswith("|")]
+    reading = parse("\n".join([*lines[:start], *kept, *lines[end:]]))
+    assert not reading.reviews
+    (flag,) = [f for f in reading.flags if f.kind == "reviews-missing"]
+    assert flag.line == start + 1 and "Item 2" in flag.message
+    assert not [f for f in parse(MARKDOWN).flags if f.kind == "reviews-missing"]

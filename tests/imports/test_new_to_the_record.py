@@ -2,16 +2,18 @@
 printed by the command: unknown people and owners, and which reviewed
 actions are new to the record or already in it."""
 
+import datetime
 import io
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
+from actions.services import action_raise
 from imports.parse import parse
 from imports.selectors import new_to_the_record
 from meetings.models import Person
-from tests.base import login
+from tests.base import login, make_meeting
 from tests.imports.test_import import OPSG_25, upload
 
 pytestmark = pytest.mark.django_db
@@ -36,13 +38,13 @@ def minutes_25():
 
 def test_a_first_import_brings_its_people_owners_and_actions(world, django_assert_num_queries):
     parsed = minutes_25()
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         new = new_to_the_record(parsed)
     assert len(new.people) == 41 and "Dave Warner" in new.people
     # DCC and SECAS are in the record (any case); the others are new bodies.
     assert new.owners == ["OPSG members", "DNOs"]  # in the order the minutes name them
     assert new.actions == REVIEWED_IN_25
-    assert new.known_actions == []
+    assert new.known_actions == [] and new.unreviewed == []
 
 
 def test_after_the_import_nothing_is_new_and_every_reviewed_action_is_known(
@@ -91,3 +93,20 @@ def test_nothing_new_says_so(client, world, settings, tmp_path):
     path.write_text("# Operations Group Meeting 60\n\n1. Previous Meeting Minutes\n")
     body = upload(client, path).content.decode()
     assert "Nothing beyond the meeting itself." in body
+
+
+def test_actions_open_before_the_meeting_and_not_reviewed_are_named(
+    client, world, settings, tmp_path
+):
+    """OPSG 24 left an action open; the OPSG 25 document does not review it
+    (here: its table was not read): the page and the command name it."""
+    earlier = make_meeting(world, number=24, date=datetime.date(2019, 9, 3))
+    action_raise(meeting=earlier, item=None, owners=[world.dcc], text="DCC to report back.")
+    new = new_to_the_record(minutes_25())
+    assert new.unreviewed == ["OPSG 24/01"]
+    login(client, "secretary")
+    body = upload(client, OPSG_25).content.decode()
+    assert "1 action open before this meeting is not reviewed in this document" in body
+    out = io.StringIO()
+    call_command("import_minutes", str(OPSG_25), "--dry-run", stdout=out)
+    assert "not reviewed in this document: OPSG 24/01" in out.getvalue()

@@ -49,6 +49,7 @@ class Command(BaseCommand):
             ("new owners (created as organisations)", new.owners),
             ("reviewed actions not in the record (created from their rows)", new.actions),
             ("reviewed actions already in the record", new.known_actions),
+            ("actions open before this meeting, not reviewed in this document", new.unreviewed),
         ):
             if names:
                 self.stdout.write(f"{label}: {', '.join(names)}")
