@@ -55,9 +55,20 @@ def check(text: str, minutes: ParsedMinutes) -> None:
         minutes.flags.sort(key=lambda flag: flag.line)
 
 
+# More actions raised and reviewed than any meeting's minutes hold: a
+# generated or corrupted file, refused before anything is written.
+MAX_ACTIONS = 1_000
+
+
 def refusal(minutes: ParsedMinutes) -> str | None:
     """Why nothing can be imported from this reading, in one sentence, or
-    None when something meeting-like was read."""
+    None when something meeting-like, of a meeting's size, was read."""
+    actions = sum(len(item.actions) for item in minutes.items) + len(minutes.reviews)
+    if actions > MAX_ACTIONS:
+        return (
+            f"This document raises and reviews {actions:,} actions, more than the "
+            f"{MAX_ACTIONS:,} one meeting's minutes may hold: it is not imported."
+        )
     if minutes.items or minutes.attendance or minutes.reviews:
         return None
     return (

@@ -16,13 +16,17 @@ who uploaded the file.
 
 Size: `extract_text` takes bytes and refuses more than MAX_UPLOAD_BYTES, but
 by then they are in memory. Callers holding a file (an upload, a path) read
-it with `read_limited`, which stops one byte past the limit."""
+it with `read_limited`, which stops one byte past the limit. Before a file
+is opened, what it would unpack to is checked too: a Word document's parts
+(their count, total size and compression ratio, so a small zip bomb is
+refused before it fills the memory) and a PDF's page count."""
 
 import io
 import re
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import BinaryIO
 
@@ -33,6 +37,13 @@ from docx.table import _Cell
 # Minutes run to tens of pages; 20 MB leaves room for a Word file's images.
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 PDF_TIMEOUT_SECONDS = 60  # pdftotext reads a 100-page PDF in well under a second
+# Minutes of a long meeting run to about 100 pages.
+MAX_PDF_PAGES = 500
+# A Word document's parts as they unpack: text and a few images. Real parts
+# compress 2:1 to 20:1; a zip bomb, thousands to one.
+MAX_DOCX_PARTS = 2_000
+MAX_DOCX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_DOCX_RATIO = 200
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 PDF_SUFFIX = ".pdf"
 DOCX_SUFFIX = ".docx"
@@ -130,6 +141,7 @@ def pdf_text(data: bytes, *, layout: bool = False) -> str:
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "upload.pdf"
         source.write_bytes(data)
+        refuse_long_pdf(source)
         try:
             done = subprocess.run(
                 [pdftotext, *(["-layout"] if layout else []), "-enc", "UTF-8", str(source), "-"],
@@ -147,6 +159,27 @@ def pdf_text(data: bytes, *, layout: bool = False) -> str:
     return text
 
 
+def refuse_long_pdf(source: Path) -> None:
+    """More than MAX_PDF_PAGES pages is not one meeting's minutes. pdfinfo,
+    beside pdftotext in poppler, says how many there are; a PDF it cannot
+    read is left for pdftotext to refuse with its own reason."""
+    pdfinfo = shutil.which("pdfinfo")
+    if pdfinfo is None:
+        return
+    try:
+        done = subprocess.run(
+            [pdfinfo, str(source)], capture_output=True, timeout=PDF_TIMEOUT_SECONDS, check=False
+        )
+    except subprocess.TimeoutExpired:
+        raise ValueError("The PDF took too long to read; it may be damaged.") from None
+    found = re.search(r"^Pages:\s+(\d+)", done.stdout.decode("utf-8", "replace"), re.MULTILINE)
+    if found and int(found.group(1)) > MAX_PDF_PAGES:
+        raise ValueError(
+            f"The PDF has {int(found.group(1)):,} pages, more than the {MAX_PDF_PAGES} "
+            "one meeting's minutes may have."
+        )
+
+
 def pdf_error_message(stderr: str) -> str:
     if re.search(r"password|encrypt", stderr, re.IGNORECASE):
         return "The PDF is protected by a password and cannot be read."
@@ -161,6 +194,7 @@ def docx_text(data: bytes) -> str:
     classification banner lives), then the body in order."""
     if not data.startswith(b"PK"):
         raise ValueError("The file is not a Word document, although its name ends in .docx.")
+    refuse_zip_bomb(data)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception:  # python-docx raises whatever the broken zip or XML gives
@@ -170,6 +204,37 @@ def docx_text(data: bytes) -> str:
     except (AttributeError, IndexError, KeyError, TypeError, ValueError):
         # A part python-docx cannot follow (a style or list that is not there).
         raise ValueError("The Word document could not be read: it may be damaged.") from None
+
+
+def refuse_zip_bomb(data: bytes) -> None:
+    """Refuse a Word document whose parts would unpack past the limits, from
+    the sizes its zip directory declares (zipfile never unpacks a part past
+    its declared size), before anything is unpacked."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise ValueError("The Word document could not be opened: it may be damaged.") from None
+    if len(parts) > MAX_DOCX_PARTS:
+        raise ValueError(
+            f"The Word document holds {len(parts):,} parts, more than the {MAX_DOCX_PARTS:,} "
+            "a document of minutes has."
+        )
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > MAX_DOCX_UNPACKED_BYTES:
+        raise ValueError(
+            f"The Word document would unpack to {unpacked // (1024 * 1024):,} MB, more than "
+            f"the {MAX_DOCX_UNPACKED_BYTES // (1024 * 1024)} MB that can be read."
+        )
+    for part in parts:
+        if part.file_size > 1024 * 1024 and part.file_size > MAX_DOCX_RATIO * max(
+            part.compress_size, 1
+        ):
+            raise ValueError(
+                f"The Word document's part {part.filename} is packed "
+                f"{part.file_size // max(part.compress_size, 1):,} to 1, which no real "
+                "document is: it is refused as a possible zip bomb."
+            )
 
 
 def docx_markdown(document) -> str:

@@ -10,7 +10,7 @@ from django.db.models.functions import Lower
 
 from actions.models import Action
 from meetings.access import visible_meetings
-from meetings.models import Committee, Organisation, Person
+from meetings.models import Classification, Committee, Organisation, Person
 
 from .models import ImportedDocument
 from .parsed import ParsedMinutes, ParsedPerson
@@ -47,6 +47,22 @@ def attendance_organisation(line: ParsedPerson, body: Organisation | None) -> Or
     if body is not None and line.section != "participant" and body.is_group:
         return None
     return body
+
+
+def reference_data_needed(parsed: ParsedMinutes, committee: str = "") -> list[str]:
+    """What importing `parsed` needs that the record lacks (its committee,
+    its classification, which only the admin adds), in words: so a dry run
+    on an empty installation says what to add instead of failing."""
+    needed = []
+    code = (committee or parsed.committee or "").strip()
+    if not code:
+        needed.append("its committee, which the document does not name (give --committee)")
+    elif not Committee.objects.filter(code__iexact=code).exists():
+        needed.append(f"the committee {code.upper()}")
+    label = parsed.classification_label or "White"
+    if not Classification.objects.filter(label__iexact=label).exists():
+        needed.append(f"the classification {label}")
+    return needed
 
 
 @dataclass

@@ -294,11 +294,14 @@ def test_too_large_is_refused_without_reading_it_all():
 def test_five_thousand_action_lines():
     lines = ["OPSG_60_0101", "", "# 1. Actions", ""]
     lines += [f"ACTION OPSG 60/{n:02d}: The DCC to report on point {n}.\n" for n in range(1, 5001)]
-    minutes = parse_upload("\n".join(lines).encode(), "big.md")
+    minutes = parse("\n".join(lines))
     actions = minutes.items[0].actions
     assert len(actions) == 5000
     assert (actions[0].reference, actions[-1].reference) == ("OPSG 60/01", "OPSG 60/5000")
     assert minutes.flags == []
+    # Read whole, but more than one meeting holds: not offered for import.
+    with pytest.raises(ValueError, match="raises and reviews 5,000 actions"):
+        parse_upload("\n".join(lines).encode(), "big.md")
 
 
 # --- PDF ------------------------------------------------------------------------------

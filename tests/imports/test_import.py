@@ -177,7 +177,7 @@ def test_a_meeting_already_in_the_record_is_not_overwritten(world, settings, tmp
 
 
 def test_an_unknown_committee_is_refused(world, settings, tmp_path):
-    with pytest.raises(CommandError, match="no committee NOPE"):
+    with pytest.raises(CommandError, match="needed to import it: the committee NOPE"):
         run(OPSG_25, "--committee", "NOPE")
     assert not Meeting.objects.exists()
 

@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from actions.services import action_raise
 from imports.parse import parse
@@ -110,3 +110,16 @@ def test_actions_open_before_the_meeting_and_not_reviewed_are_named(
     out = io.StringIO()
     call_command("import_minutes", str(OPSG_25), "--dry-run", stdout=out)
     assert "not reviewed in this document: OPSG 24/01" in out.getvalue()
+
+
+def test_a_dry_run_on_an_empty_installation_says_what_to_add(db):
+    """No committee, no classification yet: the dry run reads the document
+    and says what the admin must add; the import itself refuses, in one line."""
+    out = io.StringIO()
+    call_command("import_minutes", str(OPSG_25), "--dry-run", stdout=out)
+    said = out.getvalue()
+    assert "members: 15, participants: 22, apologies: 4" in said
+    assert "needed to import it: the committee OPSG; the classification White." in said
+    assert said.rstrip().endswith("Dry run: nothing written.")
+    with pytest.raises(CommandError, match="the committee OPSG; the classification White"):
+        call_command("import_minutes", str(OPSG_25), stdout=io.StringIO())

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from imports.extract import MAX_UPLOAD_BYTES, too_large_message
 from imports.parse import parse_upload
-from imports.selectors import new_to_the_record
+from imports.selectors import new_to_the_record, reference_data_needed
 from imports.services import import_minutes
 
 
@@ -53,6 +53,13 @@ class Command(BaseCommand):
         ):
             if names:
                 self.stdout.write(f"{label}: {', '.join(names)}")
+        if needed := reference_data_needed(parsed, committee):
+            missing = f"Not in the record, and needed to import it: {'; '.join(needed)}."
+            if not dry_run:
+                raise CommandError(f"{path.name}: {missing} Add them in the admin first.")
+            self.stdout.write(f"{missing} Add them in the admin before importing.")
+            self.stdout.write("Dry run: nothing written.")
+            return
         try:
             with transaction.atomic():
                 outcome = import_minutes(
