@@ -356,10 +356,16 @@ def _outcome(meeting: Meeting, action: Action, row: ParsedReview) -> dict:
 
 
 def _advance(meeting: Meeting, parsed: ParsedMinutes, by, circulated_at) -> None:
-    """Draft minutes come in as circulated (they were sent out); final ones
-    as approved and published. Always with an `at` (the moment of the import
-    when the document does not say): that marks the circulation as history,
-    so minutes_circulate emails nobody about minutes that went out long ago."""
+    """The minutes keep the status their document states. Draft minutes stay
+    a draft unless when they went out is known (`circulated_at`, as the demo
+    knows it): they are never marked circulated with the day of the import,
+    and the secretary circulates them when ready. Final minutes come in
+    approved and published. A circulation given an `at` is history, so
+    minutes_circulate emails nobody about minutes that went out long ago."""
+    if not parsed.final:
+        if circulated_at is not None:
+            minutes_circulate(meeting=meeting, by=by, at=circulated_at)
+        return
     minutes_circulate(meeting=meeting, by=by, at=circulated_at or timezone.now())
     if parsed.final:
         minutes_approve(meeting=meeting, at_meeting=None, by=by)

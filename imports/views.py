@@ -8,7 +8,7 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from meetings.models import Committee
+from meetings.models import Committee, Meeting
 
 from . import pending
 from .access import import_committee, import_committees, imported_document_for_user
@@ -119,7 +119,12 @@ def commit(request):
             if doubts
             else ""
         )
-        messages.success(request, f"Imported {meeting} from {name}.{check}")
+        kept = (
+            ", as the draft it is: members read it once you circulate it"
+            if meeting.status == Meeting.Status.DRAFT
+            else ""
+        )
+        messages.success(request, f"Imported {meeting} from {name}{kept}.{check}")
     else:
         messages.info(request, f"{meeting} was imported from this file before: nothing changed.")
     return redirect("minutes", meeting.committee.code, meeting.number)

@@ -97,7 +97,7 @@ def test_secretary_imports_the_minutes_of_opsg_25(
     page.get_by_role("button", name="Import OPSG 25").click()
     expect(page).to_have_url(base + MINUTES)
     expect(page.get_by_role("status").first).to_contain_text(
-        "Imported OPSG 25 from opsg_25_minutes.txt."
+        "Imported OPSG 25 from opsg_25_minutes.txt, as the draft it is"
     )
     expect(page.get_by_role("heading", name="4. Major Incidents", exact=True)).to_be_visible()
     expect(page.locator("main")).to_contain_text("ACTION OPSG 25/18")

@@ -14,6 +14,7 @@ from imports.parse import parse
 from imports.services import import_minutes
 from incidents.models import Incident, IncidentMention, IncidentReview
 from meetings.models import AgendaItem, Attendance, Committee, Decision, Meeting
+from minutes.services import minutes_circulate
 from tests.base import login
 from tests.conftest import unshipped_seed
 
@@ -43,7 +44,9 @@ def test_the_command_imports_the_2019_minutes(world, settings, tmp_path):
     assert output.count("[renumbered]") == 1
     assert "[renumbered] ×8, line(s) " in output
     meeting = Meeting.objects.get(committee__code="OPSG", number=25)
-    assert meeting.status == Meeting.Status.CIRCULATED  # draft minutes: they were sent out
+    # Draft minutes stay a draft: they are not marked circulated with the day
+    # of the import; the secretary circulates them when ready.
+    assert meeting.status == Meeting.Status.DRAFT and meeting.circulated_at is None
     assert meeting.classification == world.white_2019
     sections = [line.section for line in meeting.attendance.all()]
     assert (sections.count("member"), sections.count("participant"), sections.count("apology")) == (
@@ -358,8 +361,8 @@ def test_the_history_names_the_import_and_keeps_its_source(client, world, settin
     response = client.post("/import/commit/", {"token": token}, follow=True)
     doubts = len(ImportedDocument.objects.get().flags)
     assert (
-        f"Imported OPSG 25 from opsg_25_minutes.txt. Its {doubts} doubts stay listed on its "
-        "history page."
+        f"Imported OPSG 25 from opsg_25_minutes.txt, as the draft it is: members read it once "
+        f"you circulate it. Its {doubts} doubts stay listed on its history page."
     ) in response.content.decode()
     body = client.get("/committees/OPSG/meetings/25/history/").content.decode()
     assert "From <a href=" in body and "opsg_25_minutes.txt</a>" in body
@@ -374,6 +377,7 @@ def test_the_history_names_the_import_and_keeps_its_source(client, world, settin
     # Every record written carries the secretary in its history.
     meeting = Meeting.objects.get(number=25)
     assert meeting.history.earliest("history_date").history_user.username == "secretary"
+    minutes_circulate(meeting=meeting, by=None, at=meeting.history.earliest().history_date)
     login(client, "member")  # reads the circulated minutes, not the source
     response = client.get("/committees/OPSG/meetings/25/history/")
     assert response.status_code == 200
