@@ -10,13 +10,15 @@ says of them."""
 
 import datetime
 import hashlib
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from actions.models import Action, ActionReview
 from actions.references import format_reference, parse_reference
@@ -164,32 +166,69 @@ def _organisation(name: str) -> Organisation | None:
     return Organisation.objects.filter(short_name__iexact=name.strip()).first() if name else None
 
 
-def _person(name: str, organisation: Organisation | None) -> Person:
-    """The person of that name: of that organisation if one is known, else
-    one with no organisation recorded; created if there is neither."""
-    found = Person.objects.filter(name=name)
-    if organisation is not None:
-        found = found.filter(Q(organisation=organisation) | Q(organisation__isnull=True))
-        found = found.order_by(F("organisation").asc(nulls_last=True))
-    person = found.first()
-    if person is not None:
-        return person
-    return Person.objects.create(
-        name=_fits(Person, "name", name, "A person's name"), organisation=organisation
-    )
+class _People:
+    """The people an import's attendance names, as `_person` finds them, in a
+    fixed number of queries: organisations by short name (any case), people
+    by name, then those not yet in the record made in one insert."""
+
+    def __init__(self, lines: list[ParsedPerson]):
+        keys = {line.group.strip().lower() for line in lines if line.group.strip()}
+        self.organisations = {
+            organisation.key: organisation
+            for organisation in Organisation.objects.annotate(key=Lower("short_name")).filter(
+                key__in=keys
+            )
+        }
+        names = {line.name for line in lines} | {line.alternate_for for line in lines}
+        self.known: dict[str, list[Person]] = defaultdict(list)
+        for person in Person.objects.filter(name__in=names - {""}).order_by("pk"):
+            self.known[person.name].append(person)
+        self.new: list[Person] = []
+
+    def organisation(self, name: str) -> Organisation | None:
+        return self.organisations.get(name.strip().lower()) if name.strip() else None
+
+    def person(self, name: str, organisation: Organisation | None) -> Person:
+        """Of that organisation if one is known, else one with no
+        organisation recorded; else made, and saved by `save_new`."""
+        found = self.known[name]
+        if organisation is None:
+            match = found[0] if found else None
+        else:
+            match = next((p for p in found if p.organisation_id == organisation.pk), None)
+            match = match or next((p for p in found if p.organisation_id is None), None)
+        if match is None:
+            name = _fits(Person, "name", name, "A person's name")
+            match = Person(name=name, organisation=organisation)
+            found.append(match)
+            self.new.append(match)
+        return match
+
+    def save_new(self) -> None:
+        Person.objects.bulk_create(self.new)
 
 
 def _attendance(meeting: Meeting, lines: list[ParsedPerson]) -> None:
-    """Each line's person (found or created), then the lines, so that an
+    """Each line's person (found or made), then the lines, so that an
     alternate's member is known whatever order they are listed in: the
     member as listed at this meeting (an apology, usually), else as in the
-    record, else created under that name. No alternate-for is dropped."""
+    record, else made under that name. No alternate-for is dropped. The
+    lines are written with their history in two inserts."""
     sections = {"member": Attendance.Section.MEMBER, "participant": Attendance.Section.PARTICIPANT}
+    known = _People(lines)
     people = [
-        _person(line.name, attendance_organisation(line, _organisation(line.group)))
+        known.person(line.name, attendance_organisation(line, known.organisation(line.group)))
         for line in lines
     ]
     by_name = {person.name: person for person in people}
+    stood_in_for = {
+        line.alternate_for: by_name.get(line.alternate_for)
+        or known.person(line.alternate_for, None)
+        for line in lines
+        if line.alternate_for
+    }
+    known.save_new()
+    rows: list[Attendance] = []
     listed: set[int] = set()
     for order, (line, person) in enumerate(zip(lines, people, strict=True), start=1):
         section = sections.get(line.section, Attendance.Section.APOLOGY)
@@ -200,23 +239,23 @@ def _attendance(meeting: Meeting, lines: list[ParsedPerson]) -> None:
         what = f"In the attendance line of {person.name}, the"
         column = "category" if is_member else "represents"
         group = _fits(Attendance, column, line.group, f"{what} {column} column")
-        stood_in_for = None
-        if line.alternate_for:
-            stood_in_for = by_name.get(line.alternate_for) or _person(line.alternate_for, None)
-        Attendance.objects.create(
-            meeting=meeting,
-            person=person,
-            section=section,
-            category=group if is_member else "",
-            represents="" if is_member else group,
-            is_alternate=line.alternate or bool(line.alternate_for),
-            alternate_for=stood_in_for,
-            remote=line.remote,
-            part=line.part or bool(line.items),
-            items=_fits(Attendance, "items", line.items, f"{what} items attended"),
-            role=_fits(Attendance, "role", line.role, f"{what} role"),
-            order=order,
+        rows.append(
+            Attendance(
+                meeting=meeting,
+                person=person,
+                section=section,
+                category=group if is_member else "",
+                represents="" if is_member else group,
+                is_alternate=line.alternate or bool(line.alternate_for),
+                alternate_for=stood_in_for.get(line.alternate_for),
+                remote=line.remote,
+                part=line.part or bool(line.items),
+                items=_fits(Attendance, "items", line.items, f"{what} items attended"),
+                role=_fits(Attendance, "role", line.role, f"{what} role"),
+                order=order,
+            )
         )
+    bulk_create_with_history(rows, Attendance)
 
 
 def _owners(names: list[str]) -> list[Organisation | Person]:

@@ -11,9 +11,10 @@ from django.core.management import CommandError, call_command
 from actions.models import Action, ActionReview
 from imports.models import ImportedDocument
 from imports.parse import parse
-from imports.services import import_minutes
+from imports.parsed import ParsedPerson
+from imports.services import _People, import_minutes
 from incidents.models import Incident, IncidentMention, IncidentReview
-from meetings.models import AgendaItem, Attendance, Committee, Decision, Meeting
+from meetings.models import AgendaItem, Attendance, Committee, Decision, Meeting, Person
 from minutes.services import minutes_circulate
 from tests.base import login
 from tests.conftest import unshipped_seed
@@ -387,14 +388,19 @@ def test_the_history_names_the_import_and_keeps_its_source(client, world, settin
 
 def test_people_already_known_are_not_created_again(world, settings, tmp_path):
     """Sam Secretary of SECAS, or someone of that name with no organisation
-    recorded, is the same person when the minutes list them under SECAS."""
-    from imports.services import _person
-    from meetings.models import Person
-
-    assert _person("Sam Secretary", world.secas) == world.secretary
+    recorded, is the same person when the minutes list them under SECAS; a
+    newcomer listed twice is made once, in one insert with the others."""
+    names = ["Sam Secretary", "Una Attached", "Nova Newcomer"]
+    lines = [ParsedPerson(name, "participant", "DCC", n) for n, name in enumerate(names)]
     unattached = Person.objects.create(name="Una Attached")
-    assert _person("Una Attached", world.dcc) == unattached
-    assert _person("Nova Newcomer", world.dcc).organisation == world.dcc
+    known = _People(lines)
+    assert known.person("Sam Secretary", world.secas) == world.secretary
+    assert known.person("Una Attached", world.dcc) == unattached
+    newcomer = known.person("Nova Newcomer", world.dcc)
+    assert newcomer.pk is None and newcomer.organisation == world.dcc
+    assert known.person("Nova Newcomer", world.dcc) is newcomer
+    known.save_new()
+    assert Person.objects.get(name="Nova Newcomer") == newcomer
 
 
 @pytest.mark.parametrize("listed", [False, True], ids=["listed-nowhere-else", "an-apology"])
