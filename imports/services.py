@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -286,8 +287,10 @@ def _owners_if_new(reference: str, meeting: Meeting, names: list[str]) -> list:
 
 
 def _items(meeting: Meeting, parsed: ParsedMinutes) -> None:
-    for order, row in enumerate(parsed.items, start=1):
-        item = AgendaItem.objects.create(
+    """The items, then their decisions, each kind written with its history
+    in two inserts; then each item's actions and the incidents it names."""
+    items = [
+        AgendaItem(
             meeting=meeting,
             number=row.number,
             title=row.title[:200],
@@ -297,15 +300,25 @@ def _items(meeting: Meeting, parsed: ParsedMinutes) -> None:
             standing=_STANDING.get(row.title.strip().lower(), ""),
             order=order * 10,
         )
-        for position, decision in enumerate(row.decisions, start=1):
-            Decision.objects.create(
-                item=item,
-                order=position,
-                verb=decision.verb,
-                text=decision.text,
-                points=decision.points,
-                first_point_number=decision.first_point_number,
-            )
+        for order, row in enumerate(parsed.items, start=1)
+    ]
+    items = bulk_create_with_history(items, AgendaItem)
+    decisions = [
+        Decision(
+            item=item,
+            order=position,
+            verb=decision.verb,
+            text=decision.text,
+            points=decision.points,
+            first_point_number=decision.first_point_number,
+        )
+        for item, row in zip(items, parsed.items, strict=True)
+        for position, decision in enumerate(row.decisions, start=1)
+    ]
+    bulk_create_with_history(decisions, Decision)
+    # Known to each item now, for the incidents its decisions name (one query).
+    prefetch_related_objects(items, "decisions")
+    for item, row in zip(items, parsed.items, strict=True):
         for spec in row.actions:
             _raise(meeting, item, spec)
         # Every incident the item names is known to the record; the item
