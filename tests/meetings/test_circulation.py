@@ -179,8 +179,8 @@ def test_minutes_no_longer_circulated_are_not_announced(draft, world):
 
 
 def test_an_import_sends_nothing(client, world, observer, django_capture_on_commit_callbacks):
-    """Imported minutes went out long ago: the page imports them as
-    circulated (the document does not say when), and nobody is emailed."""
+    """Imported draft minutes stay a draft (the document does not say when
+    they went out), and nobody is emailed."""
     login(client, "secretary")
     source = FIXTURES / "opsg_25_minutes.txt"
     upload = SimpleUploadedFile(source.name, source.read_bytes())
@@ -188,7 +188,7 @@ def test_an_import_sends_nothing(client, world, observer, django_capture_on_comm
         token = client.post("/import/", {"file": upload}).context["token"]
         response = client.post("/import/commit/", {"token": token, "committee": ""})
     assert response.status_code == 302
-    assert Meeting.objects.get(number=25).status == Meeting.Status.CIRCULATED
+    assert Meeting.objects.get(number=25).status == Meeting.Status.DRAFT
     assert queued_jobs(callbacks) == []
     for callback in callbacks:  # whatever else the import's commit does
         callback()
