@@ -419,6 +419,5 @@ def _advance(meeting: Meeting, parsed: ParsedMinutes, by, circulated_at) -> None
             minutes_circulate(meeting=meeting, by=by, at=circulated_at)
         return
     minutes_circulate(meeting=meeting, by=by, at=circulated_at or timezone.now())
-    if parsed.final:
-        minutes_approve(meeting=meeting, at_meeting=None, by=by)
-        minutes_publish(meeting=meeting, by=by)
+    minutes_approve(meeting=meeting, at_meeting=None, by=by)
+    minutes_publish(meeting=meeting, by=by)

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -665,7 +665,7 @@ def _deleted(request, meeting, item, note: str):
 def _links_changed(response, item):
     """Tell the page the item's decisions or actions changed (its review
     forms offer them): the reviews section listens for this event."""
-    if response.status_code == 200 and not isinstance(response, HttpResponseRedirect):
+    if response.status_code == 200:  # not a refusal, nor the redirect without htmx
         trigger_client_event(response, f"item-{item.pk}-links")
     return response
 
