@@ -17,6 +17,8 @@ sent for each is validated once at the end with the Nu HTML Checker. The
 screenshots go to tests/e2e/screenshots/ (ignored by git)."""
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -125,11 +127,16 @@ class Journey:
             "'.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
         )
 
-    def post(self, part: str, status: int = 200):
-        """Wait for the htmx POST to `part` that the block sends."""
-        return self.page.expect_response(
+    @contextmanager
+    def post(self, part: str, status: int = 200) -> Iterator[None]:
+        """Wait for the htmx POST to `part` that the block sends, and for its
+        answer to be swapped in: a step that starts before the swap would type
+        into controls the swap then replaces."""
+        with self.page.expect_response(
             lambda r: r.request.method == "POST" and part in r.url and r.status == status
-        )
+        ):
+            yield
+        self.settled()
 
 
 def attendance_row(page: Page, name: str):
