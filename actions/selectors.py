@@ -168,6 +168,23 @@ def outstanding_for_review(meeting: Meeting, *, slug: str | None = None) -> list
     return rows
 
 
+def row_after_save(
+    row: ReviewRow, review: ActionReview, accepted: Sequence[OwnerUpdate]
+) -> ReviewRow:
+    """The row as its save left it, from what the save holds rather than read
+    again: the action as written (its owners, read with the row, unchanged),
+    this meeting's review, the earlier reviews (a save here does not touch
+    them) and the owners' updates still pending."""
+    taken = {update.pk for update in accepted}
+    return ReviewRow(
+        action=row.action,
+        meeting=row.meeting,
+        review=review,
+        earlier=row.earlier,
+        pending=[update for update in row.pending if update.pk not in taken],
+    )
+
+
 def successor_choices(meeting: Meeting, rows: list[ReviewRow]) -> list[Action]:
     """Actions that may supersede one under review: those raised at this
     meeting first (11/02 was replaced by 25/01), then the committee's other

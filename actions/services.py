@@ -5,7 +5,8 @@ import datetime
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
+from django.db.models.deletion import Collector, ProtectedError
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -231,22 +232,25 @@ def review_order(action: Action, meeting: Meeting) -> int:
     )
 
 
-def _review_for_update(
-    action: Action, meeting: Meeting, expected_version: int | None
+def _review_at(
+    action: Action, reviews: list[ActionReview], meeting: Meeting, expected_version: int | None
 ) -> ActionReview | None:
-    """This meeting's review of the action, locked, with its version claimed;
-    None when there is none yet. `expected_version` 0 means the form saw no
-    review: one saved since by someone else is a conflict, not an overwrite."""
-    try:
-        review = ActionReview.objects.select_for_update().get(action=action, meeting=meeting)
-    except ActionReview.DoesNotExist:
+    """This meeting's review of the action, among its reviews read under
+    lock (so its version is known, and no one can move it before our write),
+    with its next version taken; None when there is none yet.
+    `expected_version` 0 means the form saw no review: one saved since by
+    someone else is a conflict, not an overwrite."""
+    review = next((r for r in reviews if r.meeting_id == meeting.pk), None)
+    if review is None:
         if expected_version:
             raise ValidationError(
                 f"The review of {action.reference} at {meeting} has been removed; "
                 "reload the page and enter it again."
-            ) from None
+            )
         return None
-    claim_version(review, expected_version)
+    if expected_version is not None and review.version != expected_version:
+        raise EditConflict(review)
+    review.version += 1  # written with the review's other fields
     return review
 
 
@@ -305,11 +309,22 @@ def action_review_record(
 
     # The action's row is locked and re-read, so its text or owners edited a
     # moment ago are not written back stale with the new status; its version
-    # moves so an edit form drawn before this review sees a conflict.
-    action.refresh_from_db(from_queryset=Action.objects.select_for_update())
-    claim_version(action, action.version)  # locked and just read: its version is known
-
-    review = _review_for_update(action, meeting, expected_version)
+    # moves (written with it below) so an edit form drawn before this review
+    # sees a conflict. Its fields alone are re-read: what was read with it
+    # (its owners) stays for the caller's answer.
+    action.refresh_from_db(
+        fields=[f.attname for f in Action._meta.concrete_fields],
+        from_queryset=Action.objects.select_for_update(),
+    )
+    # All its reviews, locked: this meeting's is corrected in place, and
+    # with the others they give the slip figures.
+    reviews = list(
+        ActionReview.objects.select_for_update(of=("self",))
+        .filter(action=action)
+        .select_related("meeting__committee")
+    )
+    review = _review_at(action, reviews, meeting, expected_version)
+    action.version += 1
     if last_target_date is None and not last_target_note:
         # Correcting a review keeps the target it started from: by now the
         # action carries the revised one.
@@ -365,20 +380,23 @@ def action_review_record(
 
     # The slip figures, counted under the action's lock (held since the top),
     # are written with the action below, or alone when it is not saved.
-    reviews = _count_slips(action)
+    reviews = [r for r in reviews if r.pk != review.pk] + [review]
+    action.times_slipped, action.days_slipped = slip_summary(reviews)
     # The action's current state follows its latest review by this committee.
     latest = max(
         (r for r in reviews if r.meeting.committee_id == meeting.committee_id),
         key=lambda r: (r.meeting.date, r.meeting.number),
     )
     if latest.pk != review.pk:
-        _write_slips(action)
+        _write_slips(action, version=True)
     else:
         action.target_date, action.target_note = review.target_after
         if transferred_in:
             action.save(
-                update_fields=["target_date", "target_note", "times_slipped", "days_slipped"]
-            )
+                update_fields=[
+                    "target_date", "target_note", "times_slipped", "days_slipped", "version"
+                ]
+            )  # fmt: skip
         elif status == Action.Status.CLOSED:
             action_close(
                 action=action,
@@ -431,10 +449,13 @@ def _count_slips(action: Action) -> list[ActionReview]:
     return reviews
 
 
-def _write_slips(action: Action) -> None:
-    """The two figures alone: the action's other fields are not written."""
+def _write_slips(action: Action, *, version: bool = False) -> None:
+    """The two figures alone (and, with `version`, the version the caller
+    took): the action's other fields are not written."""
     Action.objects.filter(pk=action.pk).update(
-        times_slipped=action.times_slipped, days_slipped=action.days_slipped
+        times_slipped=action.times_slipped,
+        days_slipped=action.days_slipped,
+        **({"version": action.version} if version else {}),
     )
 
 
@@ -505,7 +526,18 @@ def action_delete(*, action: Action) -> str:
     the counter keeps moving forward."""
     if action.meeting is not None and action.meeting.is_frozen:
         raise ValidationError("These minutes are approved; their actions can no longer change.")
-    if action.reviews.exists():
+    # What the deletion would take with it, read once: the refusals below
+    # look at it, and the deletion then uses it (as Model.delete would).
+    doomed = Collector(using=router.db_for_write(Action), origin=action)
+    try:
+        doomed.collect([action])
+    except ProtectedError as protected:
+        named_by = sorted(a.reference for a in protected.protected_objects if isinstance(a, Action))
+        raise ValidationError(
+            f"{action.reference} is named as the successor of {', '.join(named_by)}; "
+            "close it instead of deleting it."
+        ) from None
+    if doomed.data.get(ActionReview):
         raise ValidationError(
             f"{action.reference} has been reviewed at a meeting; close it instead of deleting it."
         )
@@ -516,7 +548,7 @@ def action_delete(*, action: Action) -> str:
             "draft. It can be deleted once the correction is circulated."
         )
     reference = action.reference
-    action.delete()
+    doomed.delete()
     return reference
 
 

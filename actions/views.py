@@ -79,10 +79,9 @@ def review_row(request, code, number, slug):
     entry = Entry(row=row, form=form)
     status = 422
     if form.is_valid():
+        arguments = form.service_arguments()
         try:
-            services.action_review_record(
-                action=row.action, meeting=meeting, **form.service_arguments()
-            )
+            review = services.action_review_record(action=row.action, meeting=meeting, **arguments)
         except EditConflict as conflict:
             entry = _conflict(request, row, choices, conflict)
             status = 409
@@ -92,7 +91,7 @@ def review_row(request, code, number, slug):
             if not request.htmx:
                 messages.success(request, f"Saved the review of {row.action.reference}.")
                 return redirect(reverse("review", args=[code, number]) + f"#row-{row.slug}")
-            row = selectors.outstanding_for_review(meeting, slug=slug)[0]
+            row = selectors.row_after_save(row, review, arguments["owner_updates"])
             entry = Entry(row=row, form=ReviewForm(row=row, **choices), saved=True)
             status = 200
     if request.htmx:

@@ -34,7 +34,8 @@ OPEN_AUDIENCES = [Audience.PUBLIC, Audience.PARTIES]
 
 
 def roles_for(user, committee: Committee) -> set[str]:
-    """The user's roles in a committee, read once per request per committee."""
+    """The user's roles in a committee, read once per request per committee
+    (or with the meeting, by `meeting_for_user`)."""
     if not user.is_authenticated:
         return set()
     cache = user.__dict__.setdefault("_committee_roles", {})
@@ -45,6 +46,31 @@ def roles_for(user, committee: Committee) -> set[str]:
             )
         )
     return cache[committee.pk]
+
+
+def _with_roles(meetings: QuerySet[Meeting], user) -> QuerySet[Meeting]:
+    """Each meeting with whether the user holds each role in its committee,
+    so the meeting and the roles its access rules ask about are one query."""
+    if not user.is_authenticated:
+        return meetings
+    return meetings.annotate(
+        **{
+            f"_holds_{role}": Exists(
+                CommitteeRole.objects.filter(
+                    committee=OuterRef("committee"), person__user=user, role=role
+                )
+            )
+            for role in Role.values
+        }
+    )
+
+
+def _remember_roles(user, meeting: Meeting) -> None:
+    """Keep the roles `_with_roles` read for `roles_for`."""
+    if user.is_authenticated:
+        user.__dict__.setdefault("_committee_roles", {})[meeting.committee_id] = {
+            role for role in Role.values if getattr(meeting, f"_holds_{role}")
+        }
 
 
 def holds_a_role(user, committee: Committee) -> bool:
@@ -347,11 +373,12 @@ def meeting_for_user(
     publishing or opening approved minutes for correction. `export`: the chair
     or the secretary asking for a PDF of the minutes."""
     try:
-        meeting = Meeting.objects.select_related("committee", "classification").get(
-            committee__code__iexact=code, number=number
-        )
+        meeting = _with_roles(
+            Meeting.objects.select_related("committee", "classification"), user
+        ).get(committee__code__iexact=code, number=number)
     except Meeting.DoesNotExist:
         raise Http404("No such meeting.") from None
+    _remember_roles(user, meeting)
     writer = write and can_write_meeting(user, meeting)
     if writer and not (chair or export):
         return meeting  # its writers read every state of it: nothing more to ask
@@ -435,6 +462,13 @@ def decision_in(item: AgendaItem, pk) -> Decision:
 
 def action_in(item: AgendaItem, pk):
     return _child(item.actions.select_related("meeting"), pk)
+
+
+def action_under(meeting: Meeting, item_pk, pk):
+    """An action raised under item `item_pk` of this meeting, read with that
+    item in the same query (a deletion needs nothing more)."""
+    actions = meeting.actions_raised.filter(item__meeting=meeting, item_id=item_pk)
+    return _child(actions.select_related("meeting", "item__meeting__committee"), pk)
 
 
 def revision_in(meeting: Meeting, number):

@@ -20,6 +20,7 @@ from meetings import selectors as meeting_selectors
 from meetings import services as meeting_services
 from meetings.access import (
     action_in,
+    action_under,
     attendance_in,
     can_export_minutes,
     can_read_sources,
@@ -813,8 +814,9 @@ def action_save(request, code, number, item_pk, pk):
 @login_required
 @require_POST
 def action_delete(request, code, number, item_pk, pk):
-    meeting, item = _writable_item(request, code, number, item_pk)
-    action = action_in(item, pk)
+    meeting = meeting_for_user(request.user, code, number, write=True)
+    action = action_under(meeting, item_pk, pk)
+    item = action.item
     try:
         reference = actions_services.action_delete(action=action)
     except ValidationError as exc:

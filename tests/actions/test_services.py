@@ -299,18 +299,41 @@ class TestReviewRecord:
         )
         assert action.days_overdue(datetime.date(2020, 1, 1)) == 0
 
-    def test_closed_as_superseded(self, world, action, opsg_26):
-        successor = make_action(world, opsg_26, "SECAS to take the CH work forward.")
+    def superseded(self, world, action, meeting) -> Action:
+        """Close `action` at `meeting` as superseded by a new action: that one."""
+        successor = make_action(world, meeting, "SECAS to take the CH work forward.")
         self.review(
             action,
-            opsg_26,
+            meeting,
             status=Action.Status.CLOSED,
             outcome=Action.Outcome.SUPERSEDED,
             superseded_by=successor,
         )
+        return successor
+
+    def test_closed_as_superseded(self, world, action, opsg_26):
+        successor = self.superseded(world, action, opsg_26)
         action = self.stored(action)
         assert (action.outcome, action.superseded_by) == ("superseded", successor)
         assert list(successor.supersedes.all()) == [action]
+
+    def test_a_successor_is_not_deleted_from_under_the_action_it_replaced(
+        self, world, action, opsg_26
+    ):
+        successor = self.superseded(world, action, opsg_26)
+        with pytest.raises(ValidationError) as refused:
+            action_delete(action=successor)
+        assert refused.value.messages == [
+            f"{successor.reference} is named as the successor of {action.reference}; "
+            "close it instead of deleting it."
+        ]
+        assert self.stored(action).superseded_by == successor
+
+    def test_a_reviewed_action_is_not_deleted(self, action, opsg_26):
+        self.review(action, opsg_26, status=Action.Status.OPEN)
+        with pytest.raises(ValidationError, match="has been reviewed at a meeting"):
+            action_delete(action=action)
+        assert ActionReview.objects.filter(action=action).count() == 1
 
     def test_closed_as_transferred(self, world, action, opsg_26):
         self.review(

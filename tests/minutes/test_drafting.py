@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from actions.models import Action
-from actions.services import action_raise
+from actions.services import action_raise, action_review_record
 from meetings.models import AgendaItem, Attendance, Decision, Meeting, Person
 from minutes.services import item_add, minutes_circulate
 from tests.base import login, make_item, make_meeting
@@ -384,6 +384,27 @@ class TestDecisionsAndActions:
         )
         third = Action.objects.get(reference="OPSG 25/03")
         assert third.target_note == "To be determined" and third.target_date is None
+
+    def test_a_successor_named_at_review_is_not_deleted(self, client, world, meeting):
+        """The new action a review named as an old one's successor answers
+        its deletion with a reason, and stays (not a server error)."""
+        item = make_item(meeting)
+        earlier = make_meeting(world, number=24, date=datetime.date(2019, 9, 3))
+        old = action_raise(meeting=earlier, item=None, owners=[world.dcc], text="DCC to plan.")
+        new = action_raise(meeting=meeting, item=item, owners=[world.dcc], text="DCC to do.")
+        action_review_record(
+            action=old, meeting=meeting, update="Replaced.", status="closed",
+            outcome=Action.Outcome.SUPERSEDED, superseded_by=new,
+        )  # fmt: skip
+        response = login(client, "secretary").post(
+            url(meeting, f"items/{item.pk}/actions/{new.pk}/delete/"), **HTMX
+        )
+        assert response.status_code == 422
+        assert (
+            "OPSG 25/01 is named as the successor of OPSG 24/01; close it instead of deleting it."
+            in response.content.decode()
+        )
+        assert Action.objects.filter(pk=new.pk).exists()
 
     def test_action_without_owner_keeps_typed_text(self, client, world, meeting):
         item = make_item(meeting)
