@@ -12,6 +12,8 @@ its format; `refusal` says when nothing meeting-like was read at all.
   the table was read.
 - next-meeting-code: "the next meeting (OPSG_52)" names a meeting other
   than the next one, while a target read from it takes the next one's date.
+- listed-twice: a person in the attendance, or an action in the Actions
+  Outstanding table, appears twice; the first is written, the other not.
 """
 
 import re
@@ -49,6 +51,7 @@ def check(text: str, minutes: ParsedMinutes) -> None:
         *_attendance_missing(lines, minutes),
         *_reviews_missing(minutes),
         *_next_meeting_codes(lines, minutes),
+        *_listed_twice(minutes),
     ]
     if found:
         minutes.flags.extend(found)
@@ -115,7 +118,12 @@ def _missed_headings(lines: list[str], items: list[ParsedItem]) -> list[Flag]:
         for number in range(item.line + 1, end + 1):
             text = lines[number - 1]
             match = _HEADING_LIKE.match(text) or _JOINED_HEADING.search(text)
-            if not match or not _reads_like_a_title(match["title"]):
+            # A line opening with the next sub-item's number ("3.2.") is
+            # taken as its heading however long it runs; other numbers
+            # start list points as often as headings, so their titles must
+            # read as one.
+            numbered_as_sub = match and match["sub"] and match.re is _HEADING_LIKE
+            if not match or not (numbered_as_sub or _reads_like_a_title(match["title"])):
                 continue
             found = (int(match["number"]), int(match["sub"]) if match["sub"] else None)
             if found not in following or _continues_a_list(lines, item.line, number, found[0]):
@@ -200,4 +208,28 @@ def _next_meeting_codes(lines: list[str], minutes: ParsedMinutes) -> list[Flag]:
             "Check the date."
         )
         flags.append(Flag(number, "next-meeting-code", message))
+    return flags
+
+
+def _listed_twice(minutes: ParsedMinutes) -> list[Flag]:
+    """The second line of a person or of an action under review that was
+    read already: the import keeps the first (imports.services)."""
+    flags = []
+    rows = [
+        *(("attendance", person.name.strip(), person.line) for person in minutes.attendance),
+        *(
+            ("Actions Outstanding table", " ".join(row.reference.upper().split()), row.line)
+            for row in minutes.reviews
+        ),
+    ]
+    first: dict[tuple[str, str], int] = {}
+    for where, name, line in rows:
+        if (where, name) not in first:
+            first[where, name] = line
+            continue
+        message = (
+            f"{name} is listed twice in the {where} (lines {first[where, name]} and {line}): "
+            "only the first is imported. Remove the repeat, or correct it after the import."
+        )
+        flags.append(Flag(line, "listed-twice", message))
     return flags

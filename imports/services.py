@@ -235,7 +235,7 @@ def _attendance(meeting: Meeting, lines: list[ParsedPerson]) -> None:
         section = sections.get(line.section, Attendance.Section.APOLOGY)
         is_member = section == Attendance.Section.MEMBER
         if person.pk in listed:
-            continue  # listed twice in the source: the first line stands (flagged by the parser)
+            continue  # listed twice in the source: the first line stands (imports.checks flags it)
         listed.add(person.pk)
         what = f"In the attendance line of {person.name}, the"
         column = "category" if is_member else "represents"
@@ -293,7 +293,7 @@ def _items(meeting: Meeting, parsed: ParsedMinutes) -> None:
         AgendaItem(
             meeting=meeting,
             number=row.number,
-            title=row.title[:200],
+            title=_fits(AgendaItem, "title", row.title, f"The heading of item {row.number}"),
             narrative=row.narrative,
             post_meeting_note=row.post_meeting_note,
             confidential=row.confidential,
@@ -371,7 +371,7 @@ def _reviews(meeting: Meeting, rows: list[ParsedReview]) -> None:
             target_note="" if row.last_target_date else (row.last_target_note or "Not recorded"),
         )
         if ActionReview.objects.filter(action=action, meeting=meeting).exists():
-            continue
+            continue  # its row was read twice: the first stands (imports.checks flags it)
         action_review_record(
             action=action,
             meeting=meeting,

@@ -22,6 +22,8 @@ from django.core.management import CommandError, call_command
 from actions.models import Action, ActionReview, OwnerUpdate
 from actions.services import LATEST_TARGET_DATE, action_raise, feed_token_create
 from imports.models import ImportedDocument
+from imports.parse import parse
+from imports.services import import_minutes
 from meetings.models import AgendaItem, Attendance, Meeting, MinutesDocument, Organisation, Person
 from minutes.services import minutes_circulate
 from tests.base import login, make_action, make_item, make_meeting
@@ -411,3 +413,29 @@ def test_a_broker_that_cannot_be_reached_is_a_plain_sentence(
     body = client.get(MEETING + "pdf/").content.decode()
     assert "the background worker could not be reached. Try again in a minute." in body
     assert "6379" not in body and "Error 111" not in body
+
+
+def test_an_item_heading_too_long_to_read_as_one_is_flagged(world):
+    """A heading running past what a heading may be is not read as one: its
+    item falls into the one before, which is flagged, not merged in silence."""
+    heading = "Communications Hub Stock Report " + "with a very long qualifier " * 7
+    text = SAMPLE_49.read_text().replace(
+        "3.2. Communications Hub Stock Report", f"3.2. {heading}", 1
+    )
+    (flag,) = [f for f in parse(text).flags if f.kind == "missed-heading"]
+    assert "it was read as text of item 3.1" in flag.message
+
+
+def test_an_item_heading_too_long_to_keep_is_an_error_and_writes_nothing(world):
+    """Read as a heading but longer than a title is kept: not cut to fit in
+    silence, but named, and nothing written."""
+    minutes = parse(SAMPLE_49.read_text())
+    minutes.items[-1].title = "Communications Hub Stock Report " * 10
+    before = record()
+    with pytest.raises(ValidationError) as refused:
+        import_minutes(parsed=minutes, source=b"x", filename="m.md")
+    (message,) = refused.value.messages
+    assert message.startswith(
+        f"The heading of item {minutes.items[-1].number} is 320 characters long, more than the 300"
+    )
+    assert record() == before

@@ -186,3 +186,19 @@ def test_an_actions_outstanding_item_whose_table_was_not_read_is_flagged():
     (flag,) = [f for f in reading.flags if f.kind == "reviews-missing"]
     assert flag.line == start + 1 and "Item 2" in flag.message
     assert not [f for f in parse(MARKDOWN).flags if f.kind == "reviews-missing"]
+
+
+def test_a_person_or_an_action_listed_twice_is_flagged_at_the_repeat():
+    """The import keeps the first of two lines naming one person, or one
+    action under review: the second is flagged, not dropped in silence."""
+    lines = MARKDOWN.split("\n")
+    apology = lines.index("| Large Suppliers | Ian Cole |")
+    row = next(n for n, line in enumerate(lines) if line.startswith("| OPSG 47/05 |"))
+    doubled = [*lines[: row + 1], lines[row], *lines[row + 1 :]]
+    doubled = [*doubled[: apology + 1], doubled[apology], *doubled[apology + 1 :]]
+    flags = [f for f in parse("\n".join(doubled)).flags if f.kind == "listed-twice"]
+    assert [(f.line, f.message.split(":")[0]) for f in flags] == [
+        (apology + 2, f"Ian Cole is listed twice in the attendance (lines {apology + 1} and {apology + 2})"),
+        (row + 3, f"OPSG 47/05 is listed twice in the Actions Outstanding table (lines {row + 2} and {row + 3})"),
+    ]  # fmt: skip
+    assert not [f for f in parse(MARKDOWN).flags if f.kind == "listed-twice"]
