@@ -11,6 +11,7 @@ says of them."""
 import datetime
 import hashlib
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -37,6 +38,7 @@ from meetings.models import (
     NextMeeting,
     Organisation,
     Person,
+    user_name,
 )
 from minutes.services import minutes_approve, minutes_circulate, minutes_publish
 
@@ -64,11 +66,15 @@ def import_minutes(
     by=None,
     committee: str = "",
     circulated_at: datetime.datetime | None = None,
+    acknowledged: Collection[int] = (),
 ) -> ImportOutcome:
     """Write `parsed` (from imports.parse) in one transaction, or nothing.
     `committee`: the committee's code when the document does not say, or
     says it wrongly; `circulated_at`: when the minutes went out, where that
-    is known (else the moment of the import). Raises ValidationError with a
+    is known (else the moment of the import); `acknowledged`: the positions
+    in `parsed.flags` of the doubts `by` checked on the review screen. The
+    others are left for the secretary to acknowledge (`doubt_acknowledge`)
+    before the minutes are published. Raises ValidationError with a
     sentence for the user."""
     sha256 = hashlib.sha256(source).hexdigest()
     code = (committee or parsed.committee or "").strip().upper()
@@ -88,7 +94,13 @@ def import_minutes(
                 f"{existing} is already in the record; importing would overwrite it. "
                 "Correct it on its page instead."
             )
-        meeting = _meeting(target, parsed)
+        now = timezone.now()
+        flags = [
+            {"line": f.line, "kind": f.kind, "message": f.message}
+            | (_acknowledgement(by, now) if position in acknowledged else {})
+            for position, f in enumerate(parsed.flags)
+        ]
+        meeting = _meeting(target, parsed, doubts=len(_open(flags)))
         _attendance(meeting, parsed.attendance)
         _items(meeting, parsed)
         _reviews(meeting, parsed.reviews)
@@ -98,9 +110,9 @@ def import_minutes(
             filename=filename[-255:] or "minutes.txt",
             sha256=sha256,
             imported_by=by,
-            imported_at=timezone.now(),
+            imported_at=now,
             counts=parsed.counts(),
-            flags=[{"line": f.line, "kind": f.kind, "message": f.message} for f in parsed.flags],
+            flags=flags,
         )
         document.source.save(document.filename, ContentFile(source), save=False)
         document.save()
@@ -129,8 +141,39 @@ def _classification(parsed: ParsedMinutes) -> Classification:
     return found
 
 
-def _meeting(committee: Committee, parsed: ParsedMinutes) -> Meeting:
+def _acknowledgement(by, at: datetime.datetime) -> dict:
+    return {"acknowledged_by": user_name(by) if by else "System", "acknowledged_at": at.isoformat()}
+
+
+def _open(flags: list[dict]) -> list[dict]:
+    """The doubts no one has acknowledged yet."""
+    return [flag for flag in flags if not flag.get("acknowledged_at")]
+
+
+@transaction.atomic
+def doubt_acknowledge(*, document: ImportedDocument, position: int, by) -> ImportedDocument:
+    """Record that `by` checked the doubt at `position` of the document's
+    flags against the document; the meeting's count of open doubts follows.
+    Acknowledging one twice changes nothing."""
+    document = ImportedDocument.objects.select_for_update().get(pk=document.pk)
+    if not 0 <= position < len(document.flags):
+        raise ValidationError("There is no such doubt in this import.")
+    if document.flags[position].get("acknowledged_at"):
+        return document
+    document.flags[position] |= _acknowledgement(by, timezone.now())
+    document.save(update_fields=["flags"])
+    meeting = Meeting.objects.select_for_update().get(pk=document.meeting_id)
+    meeting.import_doubts = sum(
+        len(_open(flags)) for flags in meeting.imports.values_list("flags", flat=True)
+    )
+    meeting.save(update_fields=["import_doubts"])
+    document.meeting = meeting  # with the count as it now stands
+    return document
+
+
+def _meeting(committee: Committee, parsed: ParsedMinutes, *, doubts: int) -> Meeting:
     meeting = Meeting(
+        import_doubts=doubts,
         committee=committee,
         number=parsed.number,
         kind=parsed.kind,
@@ -412,7 +455,7 @@ def _advance(meeting: Meeting, parsed: ParsedMinutes, by, circulated_at) -> None
     a draft unless when they went out is known (`circulated_at`, as the demo
     knows it): they are never marked circulated with the day of the import,
     and the secretary circulates them when ready. Final minutes come in
-    approved and published. A circulation given an `at` is history, so
+    approved, and published unless doubts are left to acknowledge. A circulation given an `at` is history, so
     minutes_circulate emails nobody about minutes that went out long ago."""
     if not parsed.final:
         if circulated_at is not None:
@@ -420,4 +463,5 @@ def _advance(meeting: Meeting, parsed: ParsedMinutes, by, circulated_at) -> None
         return
     minutes_circulate(meeting=meeting, by=by, at=circulated_at or timezone.now())
     minutes_approve(meeting=meeting, at_meeting=None, by=by)
-    minutes_publish(meeting=meeting, by=by)
+    if not meeting.import_doubts:  # else published once each is acknowledged
+        minutes_publish(meeting=meeting, by=by)

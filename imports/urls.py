@@ -10,4 +10,9 @@ urlpatterns = [
         views.source,
         name="import-source",
     ),
+    path(
+        "committees/<str:code>/meetings/<int:number>/imports/<int:pk>/doubts/<int:position>/acknowledge",
+        views.acknowledge_doubt,
+        name="import-doubt-acknowledge",
+    ),
 ]

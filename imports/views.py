@@ -4,8 +4,9 @@ beside the source, then commit it in one go."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from meetings.models import Committee, Meeting
@@ -16,7 +17,7 @@ from .extract import MAX_UPLOAD_BYTES, read_limited, too_large_message
 from .forms import UploadForm
 from .parse import read_upload
 from .selectors import imported_before, new_to_the_record
-from .services import import_minutes
+from .services import doubt_acknowledge, import_minutes
 
 
 @login_required
@@ -69,6 +70,8 @@ def _review(
             "committees": import_committees(request.user),
             "error": error,
             "before": imported_before(request.user, data),
+            # The ticks of a refused commit stay ticked.
+            "acknowledged": set(request.POST.getlist("acknowledge")),
         },
         status=status,
     )
@@ -105,7 +108,12 @@ def commit(request):
     committee = import_committee(request.user, code)
     try:
         outcome = import_minutes(
-            parsed=parsed, source=data, filename=name, by=request.user, committee=committee.code
+            parsed=parsed,
+            source=data,
+            filename=name,
+            by=request.user,
+            committee=committee.code,
+            acknowledged={int(n) for n in request.POST.getlist("acknowledge") if n.isdigit()},
         )
     except ValidationError as exc:
         errors = " ".join(exc.messages)
@@ -113,18 +121,36 @@ def commit(request):
     pending.forget(token)
     meeting = outcome.meeting
     if outcome.created:
-        doubts = len(outcome.document.flags)
+        doubts = meeting.import_doubts
         check = (
-            f" Its {doubts} doubt{'s' * (doubts != 1)} stay listed on its history page."
+            f" {doubts} doubt{'s' * (doubts != 1)} {'is' if doubts == 1 else 'are'} left to "
+            "acknowledge on its history page before it can be published."
             if doubts
             else ""
         )
-        kept = (
-            ", as the draft it is: members read it once you circulate it"
-            if meeting.status == Meeting.Status.DRAFT
-            else ""
-        )
+        kept = {
+            Meeting.Status.DRAFT: ", as the draft it is: members read it once you circulate it",
+            Meeting.Status.APPROVED: ", approved as its document states",
+        }.get(meeting.status, "")
         messages.success(request, f"Imported {meeting} from {name}{kept}.{check}")
     else:
         messages.info(request, f"{meeting} was imported from this file before: nothing changed.")
     return redirect("minutes", meeting.committee.code, meeting.number)
+
+
+@login_required
+@require_POST
+def acknowledge_doubt(request, code, number, pk, position):
+    """The secretary or chair has checked one doubt of an import against the
+    document: it is marked so, with who and when."""
+    document = imported_document_for_user(request.user, code, number, pk)
+    try:
+        document = doubt_acknowledge(document=document, position=position, by=request.user)
+    except ValidationError as exc:
+        raise Http404(exc.messages[0]) from None
+    flag = document.flags[position]
+    if request.htmx:
+        context = {"document": document, "flag": flag, "position": position, "oob": True}
+        return render(request, "imports/_doubt.html", context | {"code": code, "number": number})
+    messages.success(request, f"Doubt at line {flag['line']} acknowledged.")
+    return redirect(reverse("meeting-history", args=[code, number]) + "#import-doubts")

@@ -218,6 +218,10 @@ class Meeting(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The doubts the import of these minutes raised that no one has yet
+    # acknowledged as checked against the document (imports.services): the
+    # minutes are not published while any is left.
+    import_doubts = models.PositiveIntegerField(default=0)
 
     # Bumped by every service that edits the minutes; a form carries the
     # version it was drawn from, so a second editor's stale save is refused.

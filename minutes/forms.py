@@ -92,6 +92,10 @@ class AttendanceAddForm(forms.Form):
             raise forms.ValidationError(
                 "Choose a person from the list, or type a new person's name."
             )
+        # The page asks for one "category or body represented": a member's
+        # category ("Large Supplier"), anyone else's body ("DCC").
+        if data.get("section") == Attendance.Section.MEMBER and not data.get("category"):
+            data["category"], data["represents"] = data.get("represents", ""), ""
         return data
 
 

@@ -92,6 +92,14 @@ def minutes_approve(*, meeting: Meeting, at_meeting: Meeting | None, by) -> Meet
 def minutes_publish(*, meeting: Meeting, by) -> Meeting:
     if meeting.status != Meeting.Status.APPROVED:
         raise ValidationError("Only approved minutes can be published.")
+    if meeting.import_doubts:
+        doubts = meeting.import_doubts
+        raise ValidationError(
+            f"{doubts} doubt{'s' * (doubts != 1)} the import of these minutes raised "
+            f"{'is' if doubts == 1 else 'are'} not yet acknowledged: check "
+            f"{'it' if doubts == 1 else 'each'} against the document on the minutes' history "
+            "page, then publish."
+        )
     claim_version(meeting, None)
     meeting.status = Meeting.Status.PUBLISHED
     meeting.published_at = timezone.now()

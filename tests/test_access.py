@@ -74,6 +74,7 @@ MARKERS = {
     "kiloconfdecision": INNER,  # a decision in the confidential item
     "limaconfincident": INNER,  # an incident reviewed only in the confidential item
     "papadraftincident": WRITERS,  # an incident reviewed only in the draft
+    "mikeimportflag": WRITERS,  # an import's doubt, which may quote its source
     "romeotabasc": ("outsider",),  # another committee's circulated minutes
     "sierranameditem": INNER,  # an item classified for named people (the member)
     "tangocommitteeitem": OPSG,
@@ -177,7 +178,11 @@ def estate(world, settings, tmp_path):
     )
     # The document OPSG 20 was imported from: it holds the confidential item too.
     source = ImportedDocument(
-        meeting=m20, filename="opsg_20.txt", sha256="0" * 64, imported_at=timezone.now()
+        meeting=m20,
+        filename="opsg_20.txt",
+        sha256="0" * 64,
+        imported_at=timezone.now(),
+        flags=[{"line": 3, "kind": "missed-heading", "message": _planted("mikeimportflag")}],
     )
     source.source.save("opsg_20.txt", ContentFile(_planted("golfconfitem").encode()), save=False)
     source.save()
@@ -335,6 +340,11 @@ def post_table(estate) -> list[tuple[str, str, tuple[str, ...]]]:
         ("meeting-new", "/committees/OPSG/meetings/new/", SECRETARY),
         ("import", "/import/", SECRETARY),
         ("import-commit", "/import/commit/", SECRETARY),
+        (
+            "import-doubt-acknowledge",
+            f"{M}20/imports/{e['source'].pk}/doubts/0/acknowledge",
+            WRITERS,
+        ),
         # Each user's own settings and session: anyone signed in.
         ("action-feed-new", "/actions/feeds/new/", SIGNED_IN),
         ("action-feed-revoke", "/actions/feeds/1/revoke/", SIGNED_IN),

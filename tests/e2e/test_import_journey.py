@@ -93,11 +93,19 @@ def test_secretary_imports_the_minutes_of_opsg_25(
     expect(line).to_be_in_viewport()
     shoot("3-review-source", full_page=False)
 
+    # The first doubt ticked as checked; the others wait for the history page.
+    total = doubts.get_by_role("checkbox").count()
+    assert total == doubts.get_by_role("listitem").count()
+    doubts.get_by_role("checkbox").first.check()
+
     # Import: to the minutes, with the message.
     page.get_by_role("button", name="Import OPSG 25").click()
     expect(page).to_have_url(base + MINUTES)
     expect(page.get_by_role("status").first).to_contain_text(
         "Imported OPSG 25 from opsg_25_minutes.txt, as the draft it is"
+    )
+    expect(page.get_by_role("status").first).to_contain_text(
+        f"{total - 1} doubts are left to acknowledge on its history page"
     )
     expect(page.get_by_role("heading", name="4. Major Incidents", exact=True)).to_be_visible()
     expect(page.locator("main")).to_contain_text("ACTION OPSG 25/18")
@@ -112,5 +120,21 @@ def test_secretary_imports_the_minutes_of_opsg_25(
     expect(table.get_by_role("link", name="OPSG 25/01", exact=True)).to_be_visible()
     expect(table.get_by_role("link", name="OPSG 11/02", exact=True)).to_be_visible()
     check("actions")
+
+    # The history page: the doubts left, each acknowledged in place.
+    page.goto(base + MINUTES + "history/")
+    left = page.locator("#import-doubts")
+    expect(left).to_have_attribute("open", "")
+    checked = left.get_by_text(re.compile(r"^Checked by Sam Secretary on \d{4}-\d\d-\d\d\.$"))
+    expect(checked).to_have_count(1)
+    buttons = left.get_by_role("button", name="Checked: acknowledge")
+    expect(buttons).to_have_count(total - 1)
+    with page.expect_response(lambda r: r.url.endswith("/acknowledge")):
+        buttons.first.click()
+    expect(buttons).to_have_count(total - 2)
+    expect(checked).to_have_count(2)
+    expect(left.locator("summary")).to_contain_text(f"({total - 2} not yet checked:")
+    shoot("5-history-doubts")
+    check("history")
 
     fail_on_problems(axe, raw_html)

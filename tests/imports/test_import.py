@@ -347,10 +347,14 @@ def test_the_page_imports_the_2021_minutes(client, world, settings, tmp_path):
     for kind in ("committee-typo", "incident-mismatch", "placement", "next-meeting-code"):
         assert f"[{kind}]" in body
     assert "Doubts (5)" in body
-    response = client.post("/import/commit/", {"token": response.context["token"]})
+    # Each doubt ticked as checked: the final minutes come in published.
+    checked = [str(n) for n in range(5)]
+    response = client.post(
+        "/import/commit/", {"token": response.context["token"], "acknowledge": checked}
+    )
     assert response["Location"] == "/committees/OPSG/meetings/49/"
     meeting = Meeting.objects.get(committee__code="OPSG", number=49)
-    assert meeting.status == Meeting.Status.PUBLISHED  # final minutes
+    assert meeting.status == Meeting.Status.PUBLISHED  # final minutes, every doubt checked
     assert meeting.items.count() == 21
     assert Decision.objects.filter(item__meeting=meeting).count() == 13
     assert meeting.actions_raised.count() == 20
@@ -365,7 +369,8 @@ def test_the_history_names_the_import_and_keeps_its_source(client, world, settin
     doubts = len(ImportedDocument.objects.get().flags)
     assert (
         f"Imported OPSG 25 from opsg_25_minutes.txt, as the draft it is: members read it once "
-        f"you circulate it. Its {doubts} doubts stay listed on its history page."
+        f"you circulate it. {doubts} doubts are left to acknowledge on its history page before "
+        "it can be published."
     ) in response.content.decode()
     body = client.get("/committees/OPSG/meetings/25/history/").content.decode()
     assert "From <a href=" in body and "opsg_25_minutes.txt</a>" in body

@@ -167,6 +167,26 @@ class TestAttendance:
         assert Person.objects.get(name="Liam Cowe").organisation == world.dcc
         assert meeting.attendance.get().person.name == "Liam Cowe"
 
+    @pytest.mark.parametrize(
+        "section, stored",
+        [
+            ("member", ("Large Supplier", "")),
+            ("participant", ("", "Large Supplier")),
+            ("apology", ("", "Large Supplier")),
+        ],
+    )
+    def test_the_category_or_body_typed_goes_where_it_belongs(
+        self, client, world, meeting, section, stored
+    ):
+        """One box, "Category or body represented": a new member's category,
+        anyone else's body (it was saved as a member's body represented)."""
+        login(client, "secretary").post(
+            url(meeting, "attendance/add/"),
+            {"section": section, "new_name": "Liam Cowe", "represents": "Large Supplier"},
+        )
+        line = meeting.attendance.get()
+        assert (line.category, line.represents) == stored
+
     def test_cannot_be_present_and_an_apology(self, client, world, meeting):
         client = login(client, "secretary")
         client.post(
