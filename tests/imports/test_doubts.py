@@ -6,6 +6,8 @@ unchecked are not published, by the import or by the chair."""
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from imports.models import ImportedDocument
 from imports.parse import parse
@@ -97,3 +99,19 @@ def test_only_the_secretary_or_chair_acknowledges(client, world, username):
     assert client.post(url).status_code in (403, 404)
     assert Meeting.objects.get().import_doubts == 3
     assert "Checked: acknowledge" not in client.get(HISTORY).content.decode()
+
+
+@pytest.mark.parametrize("doubts", [3, 300])
+def test_acknowledging_holds_its_query_count(client, world, doubts):
+    document = _import(MARKDOWN, by=world.secretary.user).document
+    document.flags = [{"line": n, "kind": "x", "message": f"Doubt {n}."} for n in range(doubts)]
+    document.save()
+    login(client, "secretary")
+    url = f"/committees/OPSG/meetings/49/imports/{document.pk}/doubts/{doubts - 1}/acknowledge"
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    counted = [
+        q for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
+    ]
+    assert len(counted) <= 15, "\n".join(q["sql"] for q in counted)

@@ -127,6 +127,9 @@ def _operations(meeting, world) -> list[tuple[str, str, dict]]:
         ("item-depth", f"{at}depth/", {"sub": "0"}),
         ("attendance", f"attendance/{line.pk}/", {"section": line.section, "version": line.version}),
         ("attendance-move", f"attendance/{line.pk}/move/", {"direction": "down"}),
+        ("attendance-add", "attendance/add/", {"section": "participant", "person": world.outsider.pk}),
+        ("attendance-add", "attendance/add/", {"section": "apology", "new_name": "Nia New", "represents": "DCC"}),
+        ("attendance-remove", f"attendance/{line.pk}/remove/", {}),
         ("action-delete", f"{at}actions/{action.pk}/delete/", {}),
     ]  # fmt: skip
 
