@@ -3,6 +3,7 @@ and raises ValidationError when a rule of the committee's practice is broken."""
 
 import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, router, transaction
@@ -45,16 +46,23 @@ def _set_owners(action: Action, owners: Sequence[Owner], *, new: bool = False) -
     deletion of the owners it had)."""
     if not owners:
         raise ValidationError("An action needs at least one owner.")
-    rows = []
-    for order, owner in enumerate(owners):
-        if isinstance(owner, Organisation):
-            rows.append(ActionOwner(action=action, organisation=owner, order=order))
-        elif isinstance(owner, Person):
-            rows.append(ActionOwner(action=action, person=owner, order=order))
-        else:
-            raise ValidationError(f"{owner!r} cannot own an action.")
     if not new:
         action.owners.all().delete()
+    _add_owners([(action, owners)])
+
+
+def _add_owners(owned: Sequence[tuple[Action, Sequence[Owner]]]) -> None:
+    """Owners for actions that have none yet, in order, with their history:
+    two inserts, however many actions and owners."""
+    rows = []
+    for action, owners in owned:
+        for order, owner in enumerate(owners):
+            if isinstance(owner, Organisation):
+                rows.append(ActionOwner(action=action, organisation=owner, order=order))
+            elif isinstance(owner, Person):
+                rows.append(ActionOwner(action=action, person=owner, order=order))
+            else:
+                raise ValidationError(f"{owner!r} cannot own an action.")
     bulk_create_with_history(rows, ActionOwner)
 
 
@@ -140,49 +148,119 @@ def action_raise(
     return action
 
 
+@dataclass(frozen=True)
+class ExistingAction:
+    """An action whose reference was given elsewhere (an older meeting's
+    minutes), as `actions_record_existing` records it. Its owners are used
+    only if the action is new to the record."""
+
+    reference: str
+    owners: Sequence[Owner]
+    text: str
+    raised_on: datetime.date
+    meeting: Meeting | None = None
+    item: AgendaItem | None = None
+    target_date: datetime.date | None = None
+    target_note: str = ""
+
+
 @transaction.atomic
-def action_record_existing(
-    *,
-    committee: Committee,
-    reference: str,
-    owners: Sequence[Owner],
-    text: str,
-    raised_on: datetime.date,
-    meeting: Meeting | None = None,
-    item: AgendaItem | None = None,
-    target_date: datetime.date | None = None,
-    target_note: str = "",
-) -> Action:
-    """Record an action whose reference was given elsewhere (an older meeting's
-    minutes). Idempotent on the reference; the counter moves past it so the
-    number is never handed out again."""
-    code, meeting_number, confidential, sequence = parse_reference(reference)
-    if code != committee.code:
-        raise ValidationError(f"{reference} does not belong to {committee.code}.")
-    _check_target(target_date, target_note, raised_on)
-    canonical = format_reference(code, meeting_number, sequence, confidential)
-    counter = _counter_for_update(committee, meeting_number, confidential)
-    if counter.last_sequence < sequence:
-        counter.last_sequence = sequence
-        counter.save(update_fields=["last_sequence"])
-    action, created = Action.objects.get_or_create(
-        reference=canonical,
-        defaults=dict(
+def action_record_existing(*, committee: Committee, **row) -> Action:
+    """Record one action whose reference was given elsewhere (the fields of
+    ExistingAction). Idempotent on the reference; the counter moves past it
+    so the number is never handed out again."""
+    return actions_record_existing(committee=committee, rows=[ExistingAction(**row)])[0]
+
+
+@transaction.atomic
+def actions_record_existing(
+    *, committee: Committee, rows: Sequence[ExistingAction]
+) -> list[Action]:
+    """`action_record_existing` for many actions, in a fixed number of
+    queries whatever their count (an import's): the counters locked and
+    moved past every reference, the actions already recorded read, and the
+    new ones written with their owners and history in bulk. Each row's
+    action is returned, in order (a reference given twice is one action)."""
+    keys = []
+    for row in rows:
+        code, meeting_number, confidential, sequence = parse_reference(row.reference)
+        if code != committee.code:
+            raise ValidationError(f"{row.reference} does not belong to {committee.code}.")
+        _check_target(row.target_date, row.target_note, row.raised_on)
+        canonical = format_reference(code, meeting_number, sequence, confidential)
+        keys.append((canonical, meeting_number, confidential, sequence))
+    _counters_past(committee, keys)
+    found = {
+        action.reference: action
+        for action in Action.objects.filter(reference__in={key[0] for key in keys})
+    }
+    new: dict[str, tuple[Action, Sequence[Owner]]] = {}
+    for row, (canonical, meeting_number, confidential, sequence) in zip(rows, keys, strict=True):
+        if canonical in found or canonical in new:
+            continue
+        if not row.owners:
+            raise ValidationError(f"{canonical} needs at least one owner.")
+        action = Action(
             committee=committee,
+            reference=canonical,
             meeting_number=meeting_number,
             sequence=sequence,
             confidential=confidential,
-            meeting=meeting,
-            item=item,
-            text=text.strip(),
-            raised_on=raised_on,
-            target_date=target_date,
-            target_note=target_note,
-        ),
-    )
-    if created:
-        _set_owners(action, owners, new=True)
-    return action
+            meeting=row.meeting,
+            item=row.item,
+            text=row.text.strip(),
+            raised_on=row.raised_on,
+            target_date=row.target_date,
+            target_note=row.target_note,
+        )
+        new[canonical] = (action, row.owners)
+    if new:
+        bulk_create_with_history([action for action, _ in new.values()], Action)
+        _add_owners([(action, owners) for action, owners in new.values()])
+        found.update({canonical: action for canonical, (action, _) in new.items()})
+    return [found[key[0]] for key in keys]
+
+
+def _counters_past(committee: Committee, keys: list[tuple[str, int, bool, int]]) -> None:
+    """Each counter (meeting number and series) locked and moved past the
+    highest sequence `keys` give it, in three queries at most."""
+    wanted: dict[tuple[int, bool], int] = {}
+    for _, meeting_number, confidential, sequence in keys:
+        key = (meeting_number, confidential)
+        wanted[key] = max(wanted.get(key, 0), sequence)
+    if not wanted:
+        return
+    have = {
+        (counter.meeting_number, counter.confidential): counter
+        for counter in ReferenceCounter.objects.select_for_update().filter(
+            committee=committee, meeting_number__in={number for number, _ in wanted}
+        )
+    }
+    behind = []
+    for key, counter in have.items():
+        if key in wanted and counter.last_sequence < wanted[key]:
+            counter.last_sequence = wanted[key]
+            behind.append(counter)
+    ReferenceCounter.objects.bulk_update(behind, ["last_sequence"])
+    missing = [key for key in wanted if key not in have]
+    try:
+        with transaction.atomic():
+            ReferenceCounter.objects.bulk_create(
+                ReferenceCounter(
+                    committee=committee,
+                    meeting_number=number,
+                    confidential=confidential,
+                    last_sequence=wanted[number, confidential],
+                )
+                for number, confidential in missing
+            )
+    except IntegrityError:
+        # Made meanwhile by someone numbering an action: take each in turn.
+        for number, confidential in missing:
+            counter = _counter_for_update(committee, number, confidential)
+            if counter.last_sequence < wanted[number, confidential]:
+                counter.last_sequence = wanted[number, confidential]
+                counter.save(update_fields=["last_sequence"])
 
 
 @transaction.atomic
@@ -207,7 +285,14 @@ def action_close(
     action.closed_on = closed_on
     action.superseded_by = superseded_by
     action.transferred_to = transferred_to
-    action.full_clean()
+    # The fields' own rules: the rows it names are in hand, and the table's
+    # constraints on how it ended are the checks above (the database holds
+    # them too), so none is looked up again.
+    action.full_clean(
+        exclude=["committee", "meeting", "item", "superseded_by", "transferred_to"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     action.save()
     return action
 

@@ -23,8 +23,9 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from actions.models import Action, ActionReview
+from actions.references import canonical as canonical_reference
 from actions.references import format_reference, parse_reference
-from actions.services import action_record_existing, action_review_record
+from actions.services import ExistingAction, action_review_record, actions_record_existing
 from incidents.models import IncidentReview
 from incidents.services import incident_get_or_create, incident_mentions_refresh
 from meetings.markdown import INCIDENT_MENTION
@@ -206,10 +207,6 @@ def _fits(model, field: str, value: str, what: str) -> str:
     return value
 
 
-def _organisation(name: str) -> Organisation | None:
-    return Organisation.objects.filter(short_name__iexact=name.strip()).first() if name else None
-
-
 class _People:
     """The people an import's attendance names, as `_person` finds them, in a
     fixed number of queries: organisations by short name (any case), people
@@ -302,33 +299,6 @@ def _attendance(meeting: Meeting, lines: list[ParsedPerson]) -> None:
     bulk_create_with_history(rows, Attendance)
 
 
-def _owners(names: list[str]) -> list[Organisation | Person]:
-    """Organisations by short name; else people by name; else a new
-    organisation of that name (owners are usually bodies: "DNOs")."""
-    owners: list[Organisation | Person] = []
-    for name in names:
-        name = name.strip()
-        if not name:
-            continue
-        owner = _organisation(name) or Person.objects.filter(name=name).first()
-        if owner is None:
-            short_name = _fits(Organisation, "short_name", name, "An action owner's name")
-            owner = Organisation.objects.create(short_name=short_name, is_group=True)
-        owners.append(owner)
-    return owners
-
-
-def _owners_if_new(reference: str, meeting: Meeting, names: list[str]) -> list:
-    """The owners of an action not yet in the record (an action already
-    there keeps its own, and no organisation is made for a name it would
-    not use)."""
-    code, number, confidential, sequence = parse_reference(
-        own_reference(reference, meeting.committee)
-    )
-    canonical = format_reference(code, number, sequence, confidential)
-    return [] if Action.objects.filter(reference=canonical).exists() else _owners(names)
-
-
 def _items(meeting: Meeting, parsed: ParsedMinutes) -> None:
     """The items, then their decisions, each kind written with its history
     in two inserts; then each item's actions and the incidents it names."""
@@ -361,9 +331,15 @@ def _items(meeting: Meeting, parsed: ParsedMinutes) -> None:
     bulk_create_with_history(decisions, Decision)
     # Known to each item now, for the incidents its decisions name (one query).
     prefetch_related_objects(items, "decisions")
+    _raise(
+        meeting,
+        [
+            (item, spec)
+            for item, row in zip(items, parsed.items, strict=True)
+            for spec in row.actions
+        ],
+    )
     for item, row in zip(items, parsed.items, strict=True):
-        for spec in row.actions:
-            _raise(meeting, item, spec)
         # Every incident the item names is known to the record; the item
         # reviews those its heading names (all of them, when it names none).
         heading = set(INCIDENT_MENTION.findall(row.title))
@@ -371,50 +347,54 @@ def _items(meeting: Meeting, parsed: ParsedMinutes) -> None:
             incident, _ = incident_get_or_create(reference=reference)
             if reference in heading or not heading:
                 IncidentReview.objects.get_or_create(incident=incident, item=item)
-        incident_mentions_refresh(item=item)
+    incident_mentions_refresh(items=items)
 
 
-def _raise(meeting: Meeting, item: AgendaItem, spec: ParsedAction) -> Action:
-    """An ACTION line. Its target is as read (common.parse_target: the phrase,
-    else the next main meeting the minutes announce)."""
-    target_date, target_note = spec.target_date, spec.target_note
-    if target_date is not None and target_date < meeting.date:
-        target_date, target_note = None, target_note or f"{target_date:%d/%m/%Y} (as printed)"
-    _fits(Action, "target_note", target_note, f"The target of {spec.reference}")
-    action = action_record_existing(
-        committee=meeting.committee,
-        reference=own_reference(spec.reference, meeting.committee),
-        owners=_owners_if_new(spec.reference, meeting, spec.owners),
-        text=spec.text,
-        raised_on=meeting.date,
-        meeting=meeting,
-        item=item,
-        target_date=target_date,
-        target_note=target_note if target_date is None else "",
-    )
-    if action.meeting_id is None:
-        # Seen first in a later meeting's Actions Outstanding table: this is where it was raised.
-        Action.objects.filter(pk=action.pk).update(meeting=meeting, item=item)
-    return action
+def _raise(meeting: Meeting, raised: list[tuple[AgendaItem, ParsedAction]]) -> None:
+    """The ACTION lines, under their items. A target is as read
+    (common.parse_target: the phrase, else the next main meeting the minutes
+    announce)."""
+    rows = []
+    for item, spec in raised:
+        target_date, target_note = spec.target_date, spec.target_note
+        if target_date is not None and target_date < meeting.date:
+            target_date, target_note = None, target_note or f"{target_date:%d/%m/%Y} (as printed)"
+        _fits(Action, "target_note", target_note, f"The target of {spec.reference}")
+        fields = dict(
+            text=spec.text,
+            raised_on=meeting.date,
+            meeting=meeting,
+            item=item,
+            target_date=target_date,
+            target_note=target_note if target_date is None else "",
+        )
+        rows.append((spec.reference, spec.owners, fields))
+    for (item, _), action in zip(raised, _record(meeting, rows), strict=True):
+        if action.meeting_id is None:
+            # Seen first in a later meeting's Actions Outstanding table: this is where it was raised.
+            Action.objects.filter(pk=action.pk).update(meeting=meeting, item=item)
 
 
 def _reviews(meeting: Meeting, rows: list[ParsedReview]) -> None:
-    for order, row in enumerate(rows, start=1):
-        raised_on = row.raised_on or meeting.date
+    """The rows of the Actions Outstanding table: each action (recorded if
+    new to the record) with this meeting's review."""
+    specs = []
+    for row in rows:
         for field in ("last_target_note", "revised_target_note"):
             what = f"The {field.split('_')[0]} target of {row.reference}"
             _fits(ActionReview, field, getattr(row, field), what)
-        action = action_record_existing(
-            committee=meeting.committee,
-            reference=own_reference(row.reference, meeting.committee),
-            owners=_owners_if_new(row.reference, meeting, row.owners),
+        fields = dict(
             text=row.text or row.reference,
-            raised_on=raised_on,
+            raised_on=row.raised_on or meeting.date,
             target_date=row.last_target_date if row.last_target_date else None,
             target_note="" if row.last_target_date else (row.last_target_note or "Not recorded"),
         )
-        if ActionReview.objects.filter(action=action, meeting=meeting).exists():
+        specs.append((row.reference, row.owners, fields))
+    reviewed: set[int] = set()
+    for order, (row, action) in enumerate(zip(rows, _record(meeting, specs), strict=True), start=1):
+        if action.pk in reviewed:
             continue  # its row was read twice: the first stands (imports.checks flags it)
+        reviewed.add(action.pk)
         action_review_record(
             action=action,
             meeting=meeting,
@@ -427,6 +407,61 @@ def _reviews(meeting: Meeting, rows: list[ParsedReview]) -> None:
             order=order,
             **_outcome(meeting, action, row),
         )
+
+
+def _record(meeting: Meeting, rows: list[tuple[str, list[str], dict]]) -> list[Action]:
+    """Each (reference, owner names, fields) as its action, recorded if new
+    to the record (actions.services.actions_record_existing), in a fixed
+    number of queries. Owners are found or made only for new actions: one
+    already there keeps its own, and no organisation is made for a name it
+    would not use."""
+    committee = meeting.committee
+    references = [own_reference(reference, committee) for reference, _, _ in rows]
+    # A reference that is none is refused by actions_record_existing.
+    canonical = [canonical_reference(r) for r in references]
+    known = set(Action.objects.filter(reference__in=canonical).values_list("reference", flat=True))
+    owners = _owners(
+        {
+            name
+            for (_, names, _), key in zip(rows, canonical, strict=True)
+            if key not in known
+            for name in names
+        }
+    )
+    existing = [
+        ExistingAction(
+            reference=reference,
+            owners=[] if key in known else [owners[n.strip()] for n in names if n.strip()],
+            **fields,
+        )
+        for reference, key, (_, names, fields) in zip(references, canonical, rows, strict=True)
+    ]
+    return actions_record_existing(committee=committee, rows=existing)
+
+
+def _owners(names: set[str]) -> dict[str, Organisation | Person]:
+    """Each owner's name as the record knows it: an organisation by short
+    name (any case), else a person by name, else a new organisation of that
+    name (owners are usually bodies: "DNOs"). Three queries at most."""
+    names = {name.strip() for name in names if name.strip()}
+    found: dict[str, Organisation | Person] = {}
+    by_key = {name.lower(): name for name in names}
+    for organisation in Organisation.objects.annotate(key=Lower("short_name")).filter(
+        key__in=by_key
+    ):
+        found.setdefault(by_key[organisation.key], organisation)
+    for person in Person.objects.filter(name__in=names - found.keys()).order_by("-pk"):
+        found[person.name] = person  # the earliest of a name, as .first() took it
+    made = [
+        Organisation(
+            short_name=_fits(Organisation, "short_name", name, "An action owner's name"),
+            is_group=True,
+        )
+        for name in sorted(names - found.keys())
+    ]
+    Organisation.objects.bulk_create(made)
+    found.update({organisation.short_name: organisation for organisation in made})
+    return found
 
 
 def _outcome(meeting: Meeting, action: Action, row: ParsedReview) -> dict:

@@ -2,6 +2,8 @@
 reviews an incident, linking the item's decisions and actions to it, and
 keeping the record of which items mention which incidents."""
 
+from collections.abc import Sequence
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -28,17 +30,24 @@ def _item_text(item: AgendaItem) -> str:
 
 
 @transaction.atomic
-def incident_mentions_refresh(*, item: AgendaItem) -> None:
-    """Record which known incidents the item names now (and forget those it
-    no longer does). Called by every service that changes an item's text or
-    its decisions."""
-    named = set(INCIDENT_MENTION.findall(_item_text(item)))
+def incident_mentions_refresh(*, items: Sequence[AgendaItem]) -> None:
+    """Record which known incidents each item names now (and forget those it
+    no longer does), in three queries however many items. Called by every
+    service that changes an item's text or its decisions (with their
+    decisions read: `_item_text`)."""
+    named = {item.pk: set(INCIDENT_MENTION.findall(_item_text(item))) for item in items}
+    every = set().union(*named.values())
     known = {}
-    if named:
-        known = dict(Incident.objects.filter(reference__in=named).values_list("reference", "pk"))
-    IncidentMention.objects.filter(item=item).exclude(incident_id__in=known.values()).delete()
+    if every:
+        known = dict(Incident.objects.filter(reference__in=every).values_list("reference", "pk"))
+    IncidentMention.objects.filter(item__in=named).delete()
     IncidentMention.objects.bulk_create(
-        [IncidentMention(incident_id=pk, item=item) for pk in known.values()],
+        [
+            IncidentMention(incident_id=known[reference], item_id=pk)
+            for pk, references in named.items()
+            for reference in references
+            if reference in known
+        ],
         ignore_conflicts=True,
     )
 

@@ -25,7 +25,7 @@ class AgendaItemAdmin(SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         # After the decisions inline is saved: the item's text is complete.
         super().save_related(request, form, formsets, change)
-        incident_mentions_refresh(item=form.instance)
+        incident_mentions_refresh(items=[form.instance])
 
 
 @admin.register(Decision)
@@ -38,4 +38,4 @@ class DecisionAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        incident_mentions_refresh(item=obj.item)
+        incident_mentions_refresh(items=[obj.item])

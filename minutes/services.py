@@ -165,7 +165,7 @@ def item_add(*, meeting: Meeting, title: str, sub_of: AgendaItem | None = None) 
     item.save()
     items.insert(position, item)
     _write_numbers(meeting, items)
-    incident_mentions_refresh(item=item)  # a title may name an incident
+    incident_mentions_refresh(items=[item])  # a title may name an incident
     return item
 
 
@@ -178,7 +178,7 @@ def item_update(*, item: AgendaItem, expected_version: int | None, **fields) -> 
     if not item.title.strip():
         raise ValidationError({"title": "Give the item a title."})
     item.save()
-    incident_mentions_refresh(item=item)
+    incident_mentions_refresh(items=[item])
     return item
 
 
@@ -258,7 +258,7 @@ def decision_save(
     decision.text = text.strip()
     decision.points = [p.strip() for p in points if p.strip()]
     decision.save()
-    incident_mentions_refresh(item=item)
+    incident_mentions_refresh(items=[item])
     return decision
 
 
@@ -267,7 +267,7 @@ def decision_delete(*, decision: Decision) -> None:
     decision.item.meeting.check_writable()
     item = decision.item
     decision.delete()
-    incident_mentions_refresh(item=item)
+    incident_mentions_refresh(items=[item])
 
 
 @transaction.atomic
