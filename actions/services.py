@@ -2,6 +2,7 @@
 and raises ValidationError when a rule of the committee's practice is broken."""
 
 import datetime
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -9,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, router, transaction
 from django.db.models.deletion import Collector, ProtectedError
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from meetings.models import AgendaItem, Committee, Meeting, Organisation, Person
 from opsg.concurrency import EditConflict, claim_version
@@ -272,6 +273,13 @@ def action_close(
     superseded_by: Action | None = None,
     transferred_to: Committee | None = None,
 ) -> Action:
+    _close(action, outcome, closed_on, superseded_by, transferred_to)
+    action.save()
+    return action
+
+
+def _close(action, outcome, closed_on, superseded_by=None, transferred_to=None) -> None:
+    """The action closed, as `outcome` says, in memory: its caller saves it."""
     if outcome not in Action.Outcome.values:
         raise ValidationError(f"Unknown outcome {outcome!r}.")
     if outcome == Action.Outcome.SUPERSEDED and superseded_by is None:
@@ -293,8 +301,6 @@ def action_close(
         validate_unique=False,
         validate_constraints=False,
     )
-    action.save()
-    return action
 
 
 # Outcomes open to the committee an action was transferred to: superseding
@@ -339,27 +345,32 @@ def _review_at(
     return review
 
 
+@dataclass(frozen=True)
+class Review:
+    """One row of a meeting's Actions Outstanding table, as
+    `action_reviews_record` writes it (see `action_review_record`)."""
+
+    action: Action
+    update: str
+    status: str
+    last_target_date: datetime.date | None = None
+    last_target_note: str = ""
+    revised_target_date: datetime.date | None = None
+    revised_target_note: str = ""
+    order: int | None = None
+    outcome: str = Action.Outcome.COMPLETED
+    superseded_by: Action | None = None
+    transferred_to: Committee | None = None
+    expected_version: int | None = None
+    owner_updates: Sequence[OwnerUpdate] = ()
+
+
 @transaction.atomic
-def action_review_record(
-    *,
-    action: Action,
-    meeting: Meeting,
-    update: str,
-    status: str,
-    last_target_date: datetime.date | None = None,
-    last_target_note: str = "",
-    revised_target_date: datetime.date | None = None,
-    revised_target_note: str = "",
-    order: int | None = None,
-    outcome: str = Action.Outcome.COMPLETED,
-    superseded_by: Action | None = None,
-    transferred_to: Committee | None = None,
-    expected_version: int | None = None,
-    owner_updates: Sequence[OwnerUpdate] = (),
-) -> ActionReview:
+def action_review_record(*, meeting: Meeting, **row) -> ActionReview:
     """Record (or correct) the review of an action at a meeting: one row of its
-    Actions Outstanding table. The action takes the revised target and the
-    status decided; a closed action records how it ended.
+    Actions Outstanding table (the fields of Review). The action takes the
+    revised target and the status decided; a closed action records how it
+    ended.
 
     `expected_version` is the version of the review the form was drawn from
     (0: there was none yet); if someone saved the row since, EditConflict
@@ -371,133 +382,206 @@ def action_review_record(
     committee it went to: the review is kept, and the action takes its
     target, but its status stays as the committee that raised it left it
     (closed, transferred)."""
+    return action_reviews_record(meeting=meeting, rows=[Review(**row)])[0]
+
+
+@transaction.atomic
+def action_reviews_record(*, meeting: Meeting, rows: Sequence[Review]) -> list[ActionReview]:
+    """`action_review_record` for many rows of one meeting's table (an
+    import's), in a fixed number of queries however many: the actions and
+    all their reviews locked and read at once, the reviews and the actions
+    written with their history in bulk. Each row's review is returned."""
     if meeting.is_frozen:
         raise ValidationError(
             f"The minutes of {meeting} are approved; their Actions Outstanding table is frozen."
         )
-    if status not in Action.Status.values:
-        raise ValidationError(f"Unknown status {status!r}.")
-    _check_target(revised_target_date, revised_target_note, action.raised_on, "revised target")
+    for row in rows:
+        _check_review(meeting, row)
+    if len({row.action.pk for row in rows}) < len(rows):
+        raise ValidationError("An action is reviewed only once at a meeting.")
+    _relock([row.action for row in rows])
+    # All their reviews, locked: this meeting's is corrected in place, and
+    # with the others they give the slip figures.
+    reviews: dict[int, list[ActionReview]] = defaultdict(list)
+    for review in (
+        ActionReview.objects.select_for_update(of=("self",))
+        .filter(action__in=[row.action.pk for row in rows])
+        .select_related("meeting__committee")
+    ):
+        reviews[review.action_id].append(review)
+    written, new, changed = [], [], []
+    for row in rows:
+        action = row.action
+        review = _review_at(action, reviews[action.pk], meeting, row.expected_version)
+        fields = _review_fields(row, review)
+        if review is None:
+            order = review_order(action, meeting) if row.order is None else row.order
+            review = ActionReview(action=action, meeting=meeting, order=order, **fields)
+            new.append(review)
+        else:
+            for name, value in fields.items():
+                setattr(review, name, value)
+            if row.order is not None:
+                review.order = row.order
+            changed.append(review)
+        written.append(review)
+    _write_reviews(meeting, new, changed)
+    for row, review in zip(rows, written, strict=True):
+        _accept(row.owner_updates, review)
+    _follow_reviews(meeting, rows, written, reviews)
+    return written
+
+
+def _check_review(meeting: Meeting, row: Review) -> None:
+    action = row.action
+    if row.status not in Action.Status.values:
+        raise ValidationError(f"Unknown status {row.status!r}.")
+    _check_target(
+        row.revised_target_date, row.revised_target_note, action.raised_on, "revised target"
+    )
     transferred_in = action.committee_id != meeting.committee_id
     if transferred_in and action.transferred_to_id != meeting.committee_id:
         raise ValidationError(
             f"{action.reference} is not an action of {meeting.committee.code}, "
             "nor was it transferred to it."
         )
-    if transferred_in and status == Action.Status.CLOSED and outcome not in TRANSFERRED_IN_OUTCOMES:
+    closed = row.status == Action.Status.CLOSED
+    if transferred_in and closed and row.outcome not in TRANSFERRED_IN_OUTCOMES:
         raise ValidationError(
             f"{action.reference} was transferred in from {action.committee.code}: "
             "close it here as completed or absorbed into other work."
         )
-    if any(u.action_id != action.pk for u in owner_updates):
+    if any(u.action_id != action.pk for u in row.owner_updates):
         raise ValidationError("That owner's update is about another action.")
 
-    # The action's row is locked and re-read, so its text or owners edited a
-    # moment ago are not written back stale with the new status; its version
-    # moves (written with it below) so an edit form drawn before this review
-    # sees a conflict. Its fields alone are re-read: what was read with it
-    # (its owners) stays for the caller's answer.
-    action.refresh_from_db(
-        fields=[f.attname for f in Action._meta.concrete_fields],
-        from_queryset=Action.objects.select_for_update(),
-    )
-    # All its reviews, locked: this meeting's is corrected in place, and
-    # with the others they give the slip figures.
-    reviews = list(
-        ActionReview.objects.select_for_update(of=("self",))
-        .filter(action=action)
-        .select_related("meeting__committee")
-    )
-    review = _review_at(action, reviews, meeting, expected_version)
-    action.version += 1
+
+def _relock(actions: list[Action]) -> None:
+    """The actions' rows locked and their fields re-read into the objects in
+    hand, so a text or owners edited a moment ago are not written back stale
+    with the new status. What was read with them (their owners) stays for
+    the caller's answer."""
+    fresh = Action.objects.select_for_update().in_bulk([action.pk for action in actions])
+    for action in actions:
+        current = fresh[action.pk]
+        for field in Action._meta.concrete_fields:
+            value = getattr(current, field.attname)
+            moved = field.is_relation and getattr(action, field.attname) != value
+            if moved and field.is_cached(action):
+                field.delete_cached_value(action)  # the row it named is no longer it
+            setattr(action, field.attname, value)
+
+
+def _review_fields(row: Review, review: ActionReview | None) -> dict:
+    last_target_date, last_target_note = row.last_target_date, row.last_target_note
     if last_target_date is None and not last_target_note:
         # Correcting a review keeps the target it started from: by now the
         # action carries the revised one.
         if review is not None:
             last_target_date, last_target_note = review.last_target_date, review.last_target_note
         else:
-            last_target_date, last_target_note = action.target_date, action.target_note
-    fields = dict(
-        update=update.strip(),
-        status=status,
+            last_target_date, last_target_note = row.action.target_date, row.action.target_note
+    return dict(
+        update=row.update.strip(),
+        status=row.status,
         last_target_date=last_target_date,
         last_target_note=last_target_note,
-        revised_target_date=revised_target_date,
-        revised_target_note=revised_target_note.strip(),
+        revised_target_date=row.revised_target_date,
+        revised_target_note=row.revised_target_note.strip(),
     )
-    if order is not None:
-        fields["order"] = order
-    created = False
-    if review is None:
+
+
+_REVIEW_FIELDS = [
+    "update", "status", "last_target_date", "last_target_note", "revised_target_date",
+    "revised_target_note", "order", "version",
+]  # fmt: skip
+
+
+def _write_reviews(meeting: Meeting, new: list[ActionReview], changed: list[ActionReview]) -> None:
+    """The new reviews inserted and the corrected ones updated, each kind with
+    its history in two statements."""
+    if new:
         try:
             with transaction.atomic():
-                review = ActionReview.objects.create(
-                    action=action,
-                    meeting=meeting,
-                    **({"order": review_order(action, meeting)} | fields),
-                )
-            created = True
+                bulk_create_with_history(new, ActionReview)
         except IntegrityError:
-            # Someone else created the row between our look and our insert.
-            review = ActionReview.objects.select_for_update().get(action=action, meeting=meeting)
-            if expected_version is not None:
-                raise EditConflict(review) from None
-            claim_version(review, None)
-    if not created:
-        for name, value in fields.items():
-            setattr(review, name, value)
-        review.save()
+            # Someone else saved a review of one of these actions meanwhile.
+            (review,) = new if len(new) == 1 else (None,)
+            if review is None:
+                raise ValidationError(
+                    f"A review at {meeting} was saved by someone else meanwhile: reload and "
+                    "try again."
+                ) from None
+            raise EditConflict(
+                ActionReview.objects.get(action=review.action_id, meeting=meeting)
+            ) from None
+    if changed:
+        bulk_update_with_history(changed, ActionReview, _REVIEW_FIELDS)
         if meeting.record_id is not None:
             # Minutes being corrected: readers of the version kept no longer
-            # read this row as it now stands, but as it was kept
+            # read these rows as they now stand, but as they were kept
             # (actions.known.known_figures), until the correction is circulated.
-            meeting.record.kept_reviews.remove(review)
+            meeting.record.kept_reviews.remove(*changed)
 
-    if owner_updates:
-        # Re-read under lock: one accepted meanwhile (by another secretary's
-        # save) keeps the review it went into.
-        for accepted in OwnerUpdate.objects.select_for_update().filter(
-            pk__in=[u.pk for u in owner_updates], state=OwnerUpdate.State.PENDING
-        ):
-            accepted.state = OwnerUpdate.State.ACCEPTED
-            accepted.review = review
-            accepted.save(update_fields=["state", "review"])
 
-    # The slip figures, counted under the action's lock (held since the top),
-    # are written with the action below, or alone when it is not saved.
-    reviews = [r for r in reviews if r.pk != review.pk] + [review]
-    action.times_slipped, action.days_slipped = slip_summary(reviews)
-    # The action's current state follows its latest review by this committee.
-    latest = max(
-        (r for r in reviews if r.meeting.committee_id == meeting.committee_id),
-        key=lambda r: (r.meeting.date, r.meeting.number),
-    )
-    if latest.pk != review.pk:
-        _write_slips(action, version=True)
-    else:
+def _accept(owner_updates: Sequence[OwnerUpdate], review: ActionReview) -> None:
+    """Owners' pending updates the secretary used, accepted into the review.
+    Re-read under lock: one accepted meanwhile (by another secretary's save)
+    keeps the review it went into."""
+    if not owner_updates:
+        return
+    for accepted in OwnerUpdate.objects.select_for_update().filter(
+        pk__in=[u.pk for u in owner_updates], state=OwnerUpdate.State.PENDING
+    ):
+        accepted.state = OwnerUpdate.State.ACCEPTED
+        accepted.review = review
+        accepted.save(update_fields=["state", "review"])
+
+
+_ACTION_FIELDS = [
+    "status", "outcome", "closed_on", "superseded_by", "transferred_to", "target_date",
+    "target_note", "times_slipped", "days_slipped", "version",
+]  # fmt: skip
+
+
+def _follow_reviews(
+    meeting: Meeting,
+    rows: Sequence[Review],
+    written: list[ActionReview],
+    reviews: dict[int, list[ActionReview]],
+) -> None:
+    """Each action after its review: its slip figures counted from all its
+    reviews (under the lock held since the top), and its target and status
+    following its latest review by this committee. Written in bulk, with
+    history where more than the figures moved."""
+    followed, counted = [], []
+    for row, review in zip(rows, written, strict=True):
+        action = row.action
+        action.version += 1  # an edit form drawn before this review sees a conflict
+        every = [r for r in reviews[action.pk] if r.pk != review.pk] + [review]
+        action.times_slipped, action.days_slipped = slip_summary(every)
+        latest = max(
+            (r for r in every if r.meeting.committee_id == meeting.committee_id),
+            key=lambda r: (r.meeting.date, r.meeting.number),
+        )
+        if latest.pk != review.pk:
+            counted.append(action)
+            continue
         action.target_date, action.target_note = review.target_after
-        if transferred_in:
-            action.save(
-                update_fields=[
-                    "target_date", "target_note", "times_slipped", "days_slipped", "version"
-                ]
-            )  # fmt: skip
-        elif status == Action.Status.CLOSED:
-            action_close(
-                action=action,
-                outcome=outcome,
-                closed_on=meeting.date,
-                superseded_by=superseded_by,
-                transferred_to=transferred_to,
-            )
+        if action.committee_id != meeting.committee_id:
+            pass  # transferred in: its status stays as the committee that raised it left it
+        elif row.status == Action.Status.CLOSED:
+            _close(action, row.outcome, meeting.date, row.superseded_by, row.transferred_to)
         else:
             action.status = Action.Status.OPEN
             action.outcome = ""
             action.closed_on = None
             action.superseded_by = None
             action.transferred_to = None
-            action.save()
-    return review
+        followed.append(action)
+    if followed:
+        bulk_update_with_history(followed, Action, _ACTION_FIELDS)
+    if counted:
+        Action.objects.bulk_update(counted, ["times_slipped", "days_slipped", "version"])
 
 
 def slip_summary(reviews: Sequence[ActionReview]) -> tuple[int, int]:
@@ -534,13 +618,10 @@ def _count_slips(action: Action) -> list[ActionReview]:
     return reviews
 
 
-def _write_slips(action: Action, *, version: bool = False) -> None:
-    """The two figures alone (and, with `version`, the version the caller
-    took): the action's other fields are not written."""
+def _write_slips(action: Action) -> None:
+    """The two figures alone: the action's other fields are not written."""
     Action.objects.filter(pk=action.pk).update(
-        times_slipped=action.times_slipped,
-        days_slipped=action.days_slipped,
-        **({"version": action.version} if version else {}),
+        times_slipped=action.times_slipped, days_slipped=action.days_slipped
     )
 
 

@@ -25,7 +25,12 @@ from simple_history.utils import bulk_create_with_history
 from actions.models import Action, ActionReview
 from actions.references import canonical as canonical_reference
 from actions.references import format_reference, parse_reference
-from actions.services import ExistingAction, action_review_record, actions_record_existing
+from actions.services import (
+    ExistingAction,
+    Review,
+    action_reviews_record,
+    actions_record_existing,
+)
 from incidents.models import IncidentReview
 from incidents.services import incident_get_or_create, incident_mentions_refresh
 from meetings.markdown import INCIDENT_MENTION
@@ -390,14 +395,12 @@ def _reviews(meeting: Meeting, rows: list[ParsedReview]) -> None:
             target_note="" if row.last_target_date else (row.last_target_note or "Not recorded"),
         )
         specs.append((row.reference, row.owners, fields))
-    reviewed: set[int] = set()
+    reviews: dict[int, Review] = {}
     for order, (row, action) in enumerate(zip(rows, _record(meeting, specs), strict=True), start=1):
-        if action.pk in reviewed:
+        if action.pk in reviews:
             continue  # its row was read twice: the first stands (imports.checks flags it)
-        reviewed.add(action.pk)
-        action_review_record(
+        reviews[action.pk] = Review(
             action=action,
-            meeting=meeting,
             update=row.update,
             status=row.status if row.status in Action.Status.values else Action.Status.OPEN,
             last_target_date=row.last_target_date,
@@ -407,6 +410,7 @@ def _reviews(meeting: Meeting, rows: list[ParsedReview]) -> None:
             order=order,
             **_outcome(meeting, action, row),
         )
+    action_reviews_record(meeting=meeting, rows=list(reviews.values()))
 
 
 def _record(meeting: Meeting, rows: list[tuple[str, list[str], dict]]) -> list[Action]:
