@@ -81,9 +81,15 @@ def minutes_approve(*, meeting: Meeting, at_meeting: Meeting | None, by) -> Meet
         meeting.record = None  # readers now have the corrected minutes
     save_by(meeting, by)
     if at_meeting is not None and not at_meeting.is_frozen:
+        # One decision, in the committee's words ("The OPSG AGREED the
+        # minutes of OPSG_24 as a true record."), unless the item records
+        # the agreement already (typed, or from an approval before).
         item = at_meeting.items.filter(standing=AgendaItem.Standing.PREVIOUS_MINUTES).first()
-        text = f"that the minutes of {meeting.reference} would be published as final."
-        if item and not item.decisions.filter(text=text).exists():
+        agreed = item and item.decisions.filter(
+            verb=Decision.Verb.AGREED, text__icontains="minutes"
+        )
+        if item and not agreed.exists():
+            text = f"the minutes of {meeting.committee.code}_{meeting.number} as a true record."
             decision_save(item=item, verb=Decision.Verb.AGREED, text=text, points=[])
     return meeting
 

@@ -506,12 +506,28 @@ class TestLifecycle:
         meeting.refresh_from_db()
         assert meeting.status == "approved" and meeting.approved_at_meeting == later
         decision = Decision.objects.get(item__meeting=later)
-        assert decision.text == "that the minutes of OPSG_25_0110 would be published as final."
+        assert decision.text == "the minutes of OPSG_25 as a true record."
         client.post(url(meeting, "minutes/publish/"))
         meeting.refresh_from_db()
         assert meeting.status == "published"
         body = client.get(url(meeting)).content.decode()
         assert "OPSG_25_0110 – Final Minutes" in body
+
+    def test_an_agreement_the_item_records_already_is_not_written_twice(
+        self, client, world, meeting
+    ):
+        later = make_meeting(world, number=26, date=datetime.date(2019, 11, 5))
+        item = make_item(later, "1", "Previous Meeting Minutes", standing="previous_minutes")
+        Decision.objects.create(
+            item=item, verb="AGREED", text="that the minutes would be published as final."
+        )
+        minutes_circulate(meeting=meeting, by=world.secretary.user)
+        login(client, "chair").post(url(meeting, "minutes/approve/"), {"at_meeting": later.pk})
+        meeting.refresh_from_db()
+        assert meeting.status == "approved"
+        assert list(item.decisions.values_list("text", flat=True)) == [
+            "that the minutes would be published as final."
+        ]
 
     def test_wrong_order_is_a_message_not_an_error(self, client, world, meeting):
         response = login(client, "chair").post(url(meeting, "minutes/publish/"), follow=True)
