@@ -136,7 +136,18 @@ def outstanding_for_review(meeting: Meeting, *, slug: str | None = None) -> list
         reference = references.from_slug(slug)
         if reference is None:
             return []
-        actions = actions.filter(reference__iexact=reference)
+        # How many rows the meeting has reviewed, read with the row: its
+        # save's answer says so (Entry.reviewed_so_far) without asking again.
+        reviewed = (
+            ActionReview.objects.filter(meeting=meeting)
+            .order_by()
+            .values("meeting")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        actions = actions.filter(reference__iexact=reference).annotate(
+            reviewed_at_meeting=Coalesce(Subquery(reviewed), 0)
+        )
     actions = actions.prefetch_related(
         Prefetch(
             "owners",

@@ -50,6 +50,9 @@ class Entry:
     form: ReviewForm
     saved: bool = False
     prefilled: bool = False
+    # After a save over htmx: the rows the meeting has reviewed, for the
+    # page's count (sent out of band with the row).
+    reviewed_so_far: int | None = None
     # On a conflict: the review someone else saved, and who saved it when.
     theirs: ActionReview | None = None
     theirs_by: str = ""
@@ -91,8 +94,11 @@ def review_row(request, code, number, slug):
             if not request.htmx:
                 messages.success(request, f"Saved the review of {row.action.reference}.")
                 return redirect(reverse("review", args=[code, number]) + f"#row-{row.slug}")
+            first = row.review is None  # this save adds to the meeting's reviewed rows
+            reviewed = row.action.reviewed_at_meeting + first
             row = selectors.row_after_save(row, review, arguments["owner_updates"])
             entry = Entry(row=row, form=ReviewForm(row=row, **choices), saved=True)
+            entry.reviewed_so_far = reviewed
             status = 200
     if request.htmx:
         return render(

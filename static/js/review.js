@@ -64,11 +64,7 @@
 
   document.addEventListener("htmx:load", function (event) { init(event.target); });
 
-  // Keep "N reviewed so far" true as rows are saved in place.
-  document.addEventListener("htmx:afterSwap", function () {
-    var count = document.getElementById("reviewed-count");
-    if (count) { count.textContent = String(document.querySelectorAll(".review-row.is-reviewed").length); }
-  });
+  // "N reviewed so far" comes with each saved row, from the server (out of band).
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () { init(document); });
   } else {

@@ -266,6 +266,11 @@ class TestPage:
             assert response.status_code == 200
             assert textarea(response.content.decode(), actions[-1]) == update
             assert hidden_version(response.content.decode(), actions[-1]) == version + 1
+            # The page's count of rows reviewed, from the server: one, saved twice.
+            assert (
+                '<span id="reviewed-count" data-hx-swap-oob="true">1</span>'
+                in response.content.decode()
+            )
             sql = [q["sql"] for q in queries.captured_queries]
             counted = [s for s in sql if not s.startswith(("SAVEPOINT", "RELEASE"))]
             assert len(counted) <= REVIEW_SAVE_QUERIES, "\n".join(counted)
