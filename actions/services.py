@@ -504,15 +504,13 @@ def _write_reviews(meeting: Meeting, new: list[ActionReview], changed: list[Acti
             with transaction.atomic():
                 bulk_create_with_history(new, ActionReview)
         except IntegrityError:
-            # Someone else saved a review of one of these actions meanwhile.
-            (review,) = new if len(new) == 1 else (None,)
-            if review is None:
-                raise ValidationError(
-                    f"A review at {meeting} was saved by someone else meanwhile: reload and "
-                    "try again."
-                ) from None
-            raise EditConflict(
-                ActionReview.objects.get(action=review.action_id, meeting=meeting)
+            # Someone else saved a review of one of these actions meanwhile:
+            # one row's form is shown theirs, a whole table is refused.
+            if len(new) == 1:
+                theirs = ActionReview.objects.get(action=new[0].action_id, meeting=meeting)
+                raise EditConflict(theirs) from None
+            raise ValidationError(
+                f"A review at {meeting} was saved by someone else meanwhile: reload and try again."
             ) from None
     if changed:
         bulk_update_with_history(changed, ActionReview, _REVIEW_FIELDS)

@@ -97,8 +97,8 @@ def review_row(request, code, number, slug):
             first = row.review is None  # this save adds to the meeting's reviewed rows
             reviewed = row.action.reviewed_at_meeting + first
             row = selectors.row_after_save(row, review, arguments["owner_updates"])
-            entry = Entry(row=row, form=ReviewForm(row=row, **choices), saved=True)
-            entry.reviewed_so_far = reviewed
+            form = ReviewForm(row=row, **choices)
+            entry = Entry(row=row, form=form, saved=True, reviewed_so_far=reviewed)
             status = 200
     if request.htmx:
         return render(
