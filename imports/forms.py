@@ -14,6 +14,14 @@ class UploadForm(forms.Form):
         empty_label="As the document says",
         help_text="Only when the document does not name its committee, or names it wrongly.",
     )
+    number = forms.IntegerField(
+        label="Meeting number",
+        required=False,
+        min_value=1,
+        max_value=9999,
+        help_text="Only when the document does not give one (a bot's or an association's "
+        "minutes, say): its actions are numbered under it.",
+    )
 
     def __init__(self, *args, committees, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ from pathlib import Path
 from imports.checks import check, refusal
 from imports.common import VERBS
 from imports.extract import DOCX_SUFFIX, PDF_SUFFIX, extract_text
+from imports.layout_generic import parse_generic_layout
 from imports.layout_markdown import parse_markdown_layout
 from imports.layout_text import parse_text_layout
 from imports.parsed import ParsedMinutes
@@ -27,23 +28,37 @@ def is_markdown(text: str) -> bool:
     return bool(PIPE_TABLE_RULE.search(text) or ATX_HEADING.search(text) or BOLD_VERB.search(text))
 
 
-def parse(text: str, *, markdown: bool | None = None) -> ParsedMinutes:
+def parse(
+    text: str, *, markdown: bool | None = None, committee: str = "", number: int | None = None
+) -> ParsedMinutes:
     """Read minutes text in whichever layout it is in (or, with `markdown`,
-    the one given), with the structural checks every reading gets
-    (imports.checks)."""
+    the format given), with the structural checks every reading gets
+    (imports.checks).
+
+    The OPSG's own readers go first. When they cannot read the meeting's
+    number and date, the generic reader (imports.layout_generic, by the
+    layout registry) reads it too, and the reading that found more with
+    fewer doubts is kept. `committee` and `number`, chosen on the upload
+    form, stand in where a document in another layout gives none."""
     if markdown is None:
         markdown = is_markdown(text)
     minutes = parse_markdown_layout(text) if markdown else parse_text_layout(text)
+    if minutes.number is None or minutes.date is None:
+        generic = parse_generic_layout(text, markdown=markdown, committee=committee, number=number)
+        if generic.date is not None and score(generic) >= score(minutes):
+            minutes = generic
     check(text, minutes)
     return minutes
 
 
-def parse_upload(data: bytes, filename: str) -> ParsedMinutes:
+def parse_upload(data: bytes, filename: str, **hints) -> ParsedMinutes:
     """An uploaded .docx, .pdf, .md or .txt file, read (see read_upload)."""
-    return read_upload(data, filename)[1]
+    return read_upload(data, filename, **hints)[1]
 
 
-def read_upload(data: bytes, filename: str) -> tuple[str, ParsedMinutes]:
+def read_upload(
+    data: bytes, filename: str, *, committee: str = "", number: int | None = None
+) -> tuple[str, ParsedMinutes]:
     """An uploaded .docx, .pdf, .md or .txt file: the text it was read from
     (which the flags' line numbers count in) and what was read. Raises
     ValueError (a message for the person uploading) when the file cannot be
@@ -55,23 +70,24 @@ def read_upload(data: bytes, filename: str) -> tuple[str, ParsedMinutes]:
     read far better with -layout (their attendance table stays in rows).
 
     A document from which nothing meeting-like was read is refused too
-    (imports.checks.refusal): nothing is offered for import."""
-    text, parsed = _read(data, filename)
+    (imports.checks.refusal): nothing is offered for import. `committee`
+    and `number`: see parse."""
+    text, parsed = _read(data, filename, committee=committee, number=number)
     if reason := refusal(parsed):
         raise ValueError(reason)
     return text, parsed
 
 
-def _read(data: bytes, filename: str) -> tuple[str, ParsedMinutes]:
+def _read(data: bytes, filename: str, **hints) -> tuple[str, ParsedMinutes]:
     suffix = Path(filename or "").suffix.lower()
     text = extract_text(data, filename)
     if suffix == DOCX_SUFFIX:
-        return text, parse(text, markdown=True)  # Word is always written out as Markdown
-    parsed = parse(text)
+        return text, parse(text, markdown=True, **hints)  # Word is written out as Markdown
+    parsed = parse(text, **hints)
     if suffix != PDF_SUFFIX:
         return text, parsed
     other_text = extract_text(data, filename, pdf_layout=True)
-    other = parse(other_text)
+    other = parse(other_text, **hints)
     return (other_text, other) if score(other) > score(parsed) else (text, parsed)
 
 

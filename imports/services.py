@@ -84,11 +84,13 @@ def import_minutes(
     sentence for the user."""
     sha256 = hashlib.sha256(source).hexdigest()
     code = (committee or parsed.committee or "").strip().upper()
-    if parsed.number is None or parsed.date is None:
+    if parsed.date is None:
         raise ValidationError(
-            "The document's meeting number and date could not be read: "
-            "this does not look like minutes the importer can read."
+            "The meeting's date could not be read from the document's title block: "
+            "the import needs it."
         )
+    if parsed.number is None:
+        raise ValidationError("The document gives no meeting number: give it to import.")
     with transaction.atomic():
         target = _committee(code)
         existing = Meeting.objects.filter(committee=target, number=parsed.number).first()

@@ -31,14 +31,15 @@ def upload(request):
             if upload.size > MAX_UPLOAD_BYTES:
                 raise ValueError(too_large_message(MAX_UPLOAD_BYTES))
             data = read_limited(upload)
-            text, parsed = read_upload(data, upload.name)
+            committee = form.cleaned_data["committee"]
+            code = committee.code if committee else ""
+            number = form.cleaned_data["number"]
+            text, parsed = read_upload(data, upload.name, committee=code, number=number)
         except ValueError as exc:
             form.add_error("file", str(exc))
         else:
             token = pending.keep(data, upload.name)
-            committee = form.cleaned_data["committee"]
-            code = committee.code if committee else ""
-            return _review(request, token, data, text, parsed, code)
+            return _review(request, token, data, text, parsed, code, number=number)
     return render(
         request, "imports/upload.html", {"form": form}, status=422 if form.errors else 200
     )
@@ -53,6 +54,7 @@ def _review(
     committee: str,
     error: str = "",
     status: int = 200,
+    number: int | None = None,
 ):
     flagged = {flag.line for flag in parsed.flags}
     lines = [(n, line, n in flagged) for n, line in enumerate(text.split("\n"), start=1)]
@@ -67,6 +69,7 @@ def _review(
             "token": token,
             "committee": committee or parsed.committee,
             "chosen": committee,
+            "chosen_number": number,
             "committees": import_committees(request.user),
             "error": error,
             "before": imported_before(request.user, data),
@@ -91,12 +94,13 @@ def commit(request):
     import_committees(request.user)  # 403 for anyone who may import nowhere
     token = request.POST.get("token", "")
     chosen = request.POST.get("committee", "")
+    number = _number(request.POST.get("number", ""))
     try:
         data, name = pending.load(token)
+        text, parsed = read_upload(data, name, committee=chosen, number=number)
     except ValueError as exc:
         messages.error(request, str(exc))
         return redirect("import")
-    text, parsed = read_upload(data, name)
     code = chosen or parsed.committee
     if not Committee.objects.filter(code__iexact=code).exists():
         error = (
@@ -104,7 +108,7 @@ def commit(request):
             if code
             else "The document does not name its committee: choose it."
         )
-        return _review(request, token, data, text, parsed, chosen, error, status=422)
+        return _review(request, token, data, text, parsed, chosen, error, 422, number)
     committee = import_committee(request.user, code)
     try:
         outcome = import_minutes(
@@ -117,7 +121,7 @@ def commit(request):
         )
     except ValidationError as exc:
         errors = " ".join(exc.messages)
-        return _review(request, token, data, text, parsed, chosen, errors, status=422)
+        return _review(request, token, data, text, parsed, chosen, errors, 422, number)
     pending.forget(token)
     meeting = outcome.meeting
     if outcome.created:
@@ -136,6 +140,13 @@ def commit(request):
     else:
         messages.info(request, f"{meeting} was imported from this file before: nothing changed.")
     return redirect("minutes", meeting.committee.code, meeting.number)
+
+
+def _number(value: str) -> int | None:
+    """The meeting number typed on the review screen, where the document
+    gives none; anything but a number from 1 to 9999 is none."""
+    value = value.strip()
+    return int(value) if value.isdigit() and 0 < int(value) < 10_000 else None
 
 
 @login_required

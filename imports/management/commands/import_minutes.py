@@ -1,4 +1,4 @@
-"""python manage.py import_minutes FILE [--committee OPSG] [--dry-run]"""
+"""python manage.py import_minutes FILE [--committee OPSG] [--number 25] [--dry-run]"""
 
 from pathlib import Path
 
@@ -26,10 +26,16 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--committee", default="", help="The committee's code, e.g. OPSG.")
         parser.add_argument(
+            "--number",
+            type=int,
+            default=None,
+            help="The meeting's number, where the document gives none.",
+        )
+        parser.add_argument(
             "--dry-run", action="store_true", help="Read and report; write nothing."
         )
 
-    def handle(self, *args, file, committee, dry_run, **options):
+    def handle(self, *args, file, committee, number, dry_run, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file.")
@@ -37,7 +43,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path.name}: {too_large_message(MAX_UPLOAD_BYTES)}")
         data = path.read_bytes()
         try:
-            parsed = parse_upload(data, path.name)
+            parsed = parse_upload(data, path.name, committee=committee.upper(), number=number)
         except ValueError as exc:
             raise CommandError(f"{path.name}: {exc}") from None
         counts = parsed.counts()

@@ -1,0 +1,302 @@
+"""A minutes document as a stream of neutral blocks, whatever its format,
+for the generic reader (imports.layout_generic).
+
+A Block is a heading, a paragraph, a list item or a table, with the 1-based
+line of the text it came from (the line the review page points at). Page
+furniture (running headers and footers, "Page 3 of 9") is left out. The
+tokenizers stand on libraries where the format has one:
+
+- Markdown, and Word (which imports.extract writes out as Markdown from its
+  styles, numbering and tables with python-docx): markdown-it-py's tokens.
+- Plain text, and PDF (poppler's `pdftotext -layout`, pages split by form
+  feeds): `text_blocks`, which reads indentation, bullets, numbers and
+  columns, and takes a line repeated at the top or foot of most pages as
+  furniture.
+
+Every tokenizer gives the same blocks for the same content: a numbered
+heading and a numbered list item both carry `number`, and inline marks
+(bold, links) are dropped from `text`."""
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+
+HEADING = "heading"
+PARAGRAPH = "paragraph"
+ITEM = "item"
+TABLE = "table"
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # HEADING, PARAGRAPH, ITEM (of a list) or TABLE
+    text: str  # the words, lines kept apart by "\n"; a TABLE's header row, joined
+    line: int
+    level: int = 0  # a heading's level (1-6); a list item's depth (0 for the outermost)
+    number: str = ""  # "3", "3.1": a numbered heading's or list item's number
+    rows: tuple[tuple[str, ...], ...] = ()  # a TABLE's rows, the header first
+
+
+# "3. Title", "3.1 Title", "3) Title", "Item 3: Title"
+_NUMBERED = re.compile(
+    r"^(?:(?i:item)\s+)?(?P<number>\d{1,2}(?:\.\d{1,2})*)\.?[):]?\s+(?P<rest>\S.*)$"
+)
+
+
+def numbered(text: str) -> tuple[str, str]:
+    """(number, the rest) of a line that opens with an item number, else ("", text)."""
+    match = _NUMBERED.match(text.strip())
+    if not match or not match["rest"]:
+        return "", text.strip()
+    return match["number"].rstrip("."), match["rest"].strip()
+
+
+# --- Markdown --------------------------------------------------------------
+
+_MARKDOWN = MarkdownIt("commonmark").enable("table")
+
+
+def markdown_blocks(text: str) -> list[Block]:
+    """The blocks of a Markdown text, by markdown-it-py's token stream."""
+    blocks: list[Block] = []
+    tokens = _MARKDOWN.parse(text)
+    depth = -1  # list nesting
+    ordinals: list[str] = []
+    heading_level = 0
+    row: list[str] = []
+    rows: list[tuple[str, ...]] = []
+    table_line = 0
+    in_item_paragraph = False
+    for position, token in enumerate(tokens):
+        kind = token.type
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+        elif kind == "list_item_open":
+            ordinals.append(token.info)
+            in_item_paragraph = False
+        elif kind == "list_item_close":
+            ordinals.pop()
+        elif kind == "heading_open":
+            heading_level = int(token.tag[1])
+        elif kind == "table_open":
+            rows, table_line = [], token.map[0] + 1
+        elif kind == "tr_open":
+            row = []
+        elif kind == "tr_close":
+            rows.append(tuple(row))
+        elif kind == "table_close":
+            blocks.append(Block(TABLE, " | ".join(rows[0]), table_line, rows=tuple(rows)))
+        elif kind == "inline":
+            words = _plain(token)
+            line = token.map[0] + 1 if token.map else 0
+            previous = tokens[position - 1].type
+            if previous in ("th_open", "td_open"):
+                row.append(" ".join(words.split()))
+            elif previous == "heading_open":
+                number, rest = numbered(words)
+                blocks.append(Block(HEADING, rest, line, level=heading_level, number=number))
+            elif ordinals and not in_item_paragraph:
+                in_item_paragraph = True  # the item's first paragraph; later ones are paragraphs
+                blocks.append(Block(ITEM, words.strip(), line, level=depth, number=ordinals[-1]))
+            else:
+                blocks.append(Block(PARAGRAPH, words.strip(), line))
+        elif kind == "fence" or kind == "code_block":
+            line = token.map[0] + 1 if token.map else 0
+            blocks.append(Block(PARAGRAPH, token.content.rstrip("\n"), line))
+    return blocks
+
+
+def _plain(token) -> str:
+    """An inline token's words, without marks; soft and hard breaks as "\n"."""
+    parts = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline", "html_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+    return "".join(parts)
+
+
+# --- Plain text and PDF text -----------------------------------------------
+
+_BULLET = re.compile(r"^(?P<indent>\s*)[-*•·‣◦▪]\s+(?P<rest>\S.*)$")
+_ORDINAL = re.compile(r"^(?P<indent>\s*)(?P<number>\d{1,2}(?:\.\d{1,2})*)[.)]\s+(?P<rest>\S.*)$")
+_UNDERLINE = re.compile(r"^\s*(?:={3,}|-{3,})\s*$")
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
+_CELL = re.compile(r"\S+(?: \S+)*")  # a cell: words one space apart
+_PAGE_NUMBER = re.compile(r"^\s*(?:Page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?\s*$", re.I)
+_FURNITURE_SHARE = 0.5
+
+
+def text_blocks(text: str) -> list[Block]:
+    """The blocks of plain text: paragraphs between blank lines; bullets and
+    numbered lines as list items (their depth by indentation, a line
+    indented under one continuing it); an underlined line as a heading; runs
+    of pipe rows, or of lines in aligned columns two spaces apart, as
+    tables. Running headers and footers are dropped (`furniture`)."""
+    lines = text.split("\n")
+    dropped = furniture(text)
+    blocks: list[Block] = []
+    open_block: dict | None = None  # the block being gathered
+
+    def close():
+        nonlocal open_block
+        if open_block is not None:
+            blocks.append(_finished(open_block))
+        open_block = None
+
+    position = 0
+    while position < len(lines):
+        raw = lines[position].replace("\f", "")
+        number = position + 1
+        if position in dropped or not raw.strip():
+            close()
+            position += 1
+            continue
+        following = lines[position + 1] if position + 1 < len(lines) else ""
+        table = _table_at(lines, position, dropped)
+        if table:
+            close()
+            rows, used = table
+            blocks.append(Block(TABLE, " | ".join(rows[0]), number, rows=tuple(rows)))
+            position += used
+            continue
+        if _UNDERLINE.match(following) and not _UNDERLINE.match(raw):
+            close()
+            level = 1 if following.strip().startswith("=") else 2
+            heading_number, rest = numbered(raw)
+            blocks.append(Block(HEADING, rest, number, level=level, number=heading_number))
+            position += 2
+            continue
+        if _UNDERLINE.match(raw):
+            close()
+            position += 1
+            continue
+        indent = len(raw) - len(raw.lstrip())
+        if match := _BULLET.match(raw):
+            close()
+            open_block = dict(kind=ITEM, lines=[match["rest"]], line=number, indent=indent)
+        elif match := _ORDINAL.match(raw):
+            close()
+            open_block = dict(
+                kind=ITEM, lines=[match["rest"]], line=number, indent=indent, number=match["number"]
+            )
+        elif open_block is not None and (
+            open_block["kind"] == PARAGRAPH or indent > open_block["indent"]
+        ):
+            open_block["lines"].append(raw.strip())
+        else:
+            close()
+            open_block = dict(kind=PARAGRAPH, lines=[raw.strip()], line=number, indent=indent)
+        position += 1
+    close()
+    return _with_depths(blocks)
+
+
+def _finished(gathered: dict) -> Block:
+    return Block(
+        gathered["kind"],
+        "\n".join(gathered["lines"]),
+        gathered["line"],
+        level=gathered["indent"],  # indentation for now: _with_depths makes it a depth
+        number=gathered.get("number", ""),
+    )
+
+
+def _with_depths(blocks: list[Block]) -> list[Block]:
+    """List items' indentations as depths: 0 for the shallowest of a run."""
+    result: list[Block] = []
+    indents: list[int] = []
+    for block in blocks:
+        if block.kind != ITEM:
+            indents = []
+            result.append(block if block.kind != PARAGRAPH else _depthless(block))
+            continue
+        while indents and indents[-1] > block.level:
+            indents.pop()
+        if not indents or indents[-1] < block.level:
+            indents.append(block.level)
+        result.append(
+            Block(ITEM, block.text, block.line, level=len(indents) - 1, number=block.number)
+        )
+    return result
+
+
+def _depthless(block: Block) -> Block:
+    return Block(block.kind, block.text, block.line)
+
+
+def _table_at(lines: list[str], start: int, dropped: set[int]) -> tuple[list, int] | None:
+    """The table starting at `start`: pipe rows, or two or more lines cut
+    into the same number (two or more) of columns by runs of spaces."""
+    if _PIPE_ROW.match(lines[start]):
+        rows, used = [], 0
+        while start + used < len(lines) and _PIPE_ROW.match(lines[start + used]):
+            line = lines[start + used]
+            if not _PIPE_RULE.match(line) or re.search(r"[A-Za-z0-9]", line):
+                rows.append(tuple(cell.strip() for cell in line.strip().strip("|").split("|")))
+            used += 1
+        return (rows, used) if rows else None
+    header = _cells(lines[start])
+    if len(header) < 3:
+        return None
+    rows, used = [tuple(cell for _, cell in header)], 1
+    while start + used < len(lines) and start + used not in dropped:
+        cells = _cells(lines[start + used])
+        if not _aligned(cells, header):
+            break
+        rows.append(tuple(cell for _, cell in cells))
+        used += 1
+    return (rows, used) if len(rows) >= 2 else None
+
+
+def _cells(line: str) -> tuple[tuple[int, str], ...]:
+    """A line's cells with the columns they start at; none for a line with
+    no gap of two spaces."""
+    if "  " not in line.strip():
+        return ()
+    return tuple((match.start(), match[0]) for match in _CELL.finditer(line))
+
+
+def _aligned(row: tuple[tuple[int, str], ...], header: tuple[tuple[int, str], ...]) -> bool:
+    """The same number of cells as the header, each starting in its column."""
+    return len(row) == len(header) and all(
+        abs(start - column) <= 2 for (start, _), (column, _) in zip(row, header, strict=True)
+    )
+
+
+def furniture(text: str) -> set[int]:
+    """Positions of the lines that are page furniture: in a text of pages
+    (split by form feeds), a line met in the first or last three lines of
+    at least half the pages (a running header or footer), and page numbers
+    there."""
+    pages: list[list[int]] = [[]]
+    lines = text.split("\n")
+    for position, line in enumerate(lines):
+        if "\f" in line and pages[-1]:
+            pages.append([])
+        if line.replace("\f", "").strip():
+            pages[-1].append(position)
+    if len(pages) < 2:
+        return set()
+    edges = [page[:3] + page[-3:] for page in pages]
+    counts: Counter = Counter()
+    for edge in edges:
+        counts.update({_normal(lines[p]) for p in edge})
+    needed = max(2, int(len(pages) * _FURNITURE_SHARE))
+    return {
+        p
+        for edge in edges
+        for p in edge
+        if counts[_normal(lines[p])] >= needed or _PAGE_NUMBER.match(lines[p].replace("\f", ""))
+    }
+
+
+def _normal(line: str) -> str:
+    """A line with its digits blanked, so "Page 3 of 9" and "Page 4 of 9" match."""
+    return re.sub(r"\d+", "#", " ".join(line.replace("\f", "").split()))

@@ -1,0 +1,664 @@
+"""The generic reader: a stream of neutral blocks (imports.blocks) read as a
+meeting, by the marks of its entry in the layout registry (imports.layouts).
+
+It reads other committees' minutes: "Present / Apologies / In attendance"
+blocks or lists, "Name (Organisation) [Role]" lines with their marks,
+numbered or minute-numbered items, decision lines ("The Panel AGREED …",
+"RESOLVED that …", "RES-2026-07: …"), action lines ("ACTION: …", "Action 12:
+…", "ACTION – JD …"), and an outstanding-actions list or table.
+
+What it cannot place or had to decide is a Flag naming the line, never a
+silent guess:
+- no-meeting-number: the document gives none (the upload form takes one);
+- verb-recorded-as: a verb the record does not have ("RESOLVED") is
+  recorded as the nearest it has (AGREED), the words kept in the text;
+- unread-line: attendance or text before the first item that is not read;
+- action-reference: a tracker's own reference ("A-12") that is not of the
+  form 14/03, recorded under this meeting's numbering, kept in the text;
+- action-owner: an action whose owner could not be picked out."""
+
+import datetime
+import re
+
+from actions.references import canonical, format_reference
+from imports.blocks import (
+    HEADING,
+    ITEM,
+    PARAGRAPH,
+    TABLE,
+    Block,
+    markdown_blocks,
+    numbered,
+    text_blocks,
+)
+from imports.common import owners_in, parse_date
+from imports.layouts import APOLOGY, ITEMS, MEMBER, PARTICIPANT, REVIEWS, SKIP, Layout, layout_of
+from imports.parsed import (
+    Flag,
+    ParsedAction,
+    ParsedDecision,
+    ParsedItem,
+    ParsedMinutes,
+    ParsedPerson,
+    ParsedReview,
+)
+
+ATTENDANCE = (MEMBER, PARTICIPANT, APOLOGY)
+_MAX_TITLE_WORDS = 14
+_MAX_NAME_WORDS = 6
+_CODE = re.compile(r"\(([A-Z][A-Z0-9&]{1,9})\)")
+_NUMBER = re.compile(
+    r"\b(?:meeting|panel|board|committee|group)\s+(?:no\.?\s*|number\s+|#\s*)?(?P<n>\d{1,4})\b"
+    r"|\b(?P<nth>\d{1,4})(?:st|nd|rd|th)\s+(?:\w+\s+){0,3}meeting\b",
+    re.I,
+)
+_ANY_DATE = re.compile(
+    r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4}"
+    r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[A-Z][a-z]+\.?,?\s+\d{4}"
+    r"|[A-Z][a-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
+)
+_PLACE = re.compile(r"^(?:Location|Venue|Place|Where)\s*:\s*(?P<place>.+)$", re.I)
+_BRACKETS = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
+_LIST_SPLIT = re.compile(r"\s*[,;]\s*(?![^()\[\]]*[)\]])")
+_COUNT = re.compile(r"^\d{1,5}$")
+_REVIEW_LINE = re.compile(
+    r"^(?P<ref>(?:[A-Z]{1,6}[-\s]?)?\d{1,4}(?:[-/]\d{1,4})*)\s*"
+    r"(?:\((?P<owner>[^)]+)\))?\s*[:–-]?\s*(?P<text>.+)$",
+    re.S,
+)
+_STATUS = re.compile(
+    r"\b(?P<status>open|closed|done|completed?|ongoing|in progress|overdue|cancelled|withdrawn)\b",
+    re.I,
+)
+_CLOSED = {"closed", "done", "complete", "completed", "cancelled", "withdrawn"}
+_DUE = re.compile(r"\b(?:due|target|by)\b\s*:?\s*(?P<date>" + _ANY_DATE.pattern + ")", re.I)
+_OURS = re.compile(r"^(?:(?P<code>[A-Z]{2,10})\s+)?(?P<n>\d{1,4})/(?P<s>\d{1,3})$")
+_NICKNAME_TO = re.compile(r"^([a-z][\w.|-]{1,30})\s+to\s")
+_OWNER_SPLIT = re.compile(r"\s*(?:,|/|&|\band\b)\s*")
+
+
+def parse_generic_layout(
+    text: str, *, markdown: bool, committee: str = "", number: int | None = None
+) -> ParsedMinutes:
+    """Read `text` (Markdown, or plain or PDF text) by its registry entry;
+    `committee` and `number` stand in where the document gives none."""
+    try:
+        blocks = markdown_blocks(text) if markdown else text_blocks(text)
+        return _Reader(layout_of(text), text, committee, number).read(blocks)
+    except Exception as error:  # an importer of users' files must not crash on one
+        minutes = ParsedMinutes(committee=committee, number=number)
+        message = f"The text could not be read ({type(error).__name__}: {error})."
+        minutes.flags.append(Flag(1, "unreadable", message))
+        return minutes
+
+
+class _Reader:
+    def __init__(self, layout: Layout, text: str, committee: str, number: int | None):
+        self.layout = layout
+        self.text = text
+        self.minutes = ParsedMinutes(committee=committee.upper(), number=number)
+        self.section: str | None = None
+        self.category = ""
+        self.item: ParsedItem | None = None
+        self.header: list[Block] = []
+        self.raised = 0
+        self.mapped_verbs: set[str] = set()
+
+    @property
+    def flags(self) -> list[Flag]:
+        return self.minutes.flags
+
+    def read(self, blocks: list[Block]) -> ParsedMinutes:
+        body = self._header_end(blocks)
+        self._read_header(blocks[:body])
+        for block in blocks[body:]:
+            self._block(block)
+        self._finish()
+        return self.minutes
+
+    # --- the title block -----------------------------------------------
+
+    def _header_end(self, blocks: list[Block]) -> int:
+        for position, block in enumerate(blocks):
+            if self._section_of(block) or self._item_heading(block):
+                return position
+            if block.kind == TABLE and self._review_columns(block.rows[0]):
+                return position
+        return len(blocks)
+
+    def _read_header(self, blocks: list[Block]) -> None:
+        minutes, layout = self.minutes, self.layout
+        lines = [(block.line, line.strip()) for block in blocks for line in block.text.split("\n")]
+        joined = "\n".join(line for _, line in lines)
+        if not minutes.committee and (code := _CODE.search(joined)):
+            minutes.committee = code[1]
+        if minutes.number is None and (number := _NUMBER.search(joined)):
+            minutes.number = int(number["n"] or number["nth"])
+        minutes.date = self._date(lines)
+        minutes.start_time = self._time(joined, layout.start_patterns, "start")
+        minutes.end_time = self._time(joined, layout.end_patterns, "end")
+        for _, line in lines:
+            if place := _PLACE.match(line):
+                minutes.location = place["place"].strip()
+        minutes.final = bool(re.search(r"\b(?:final|approved|confirmed) minutes\b", joined, re.I))
+        minutes.line = blocks[0].line if blocks else 1
+
+    def _date(self, lines: list[tuple[int, str]]) -> datetime.date | None:
+        for pattern in self.layout.date_patterns:
+            for _, line in lines:
+                if match := pattern.search(line):
+                    if found := _first_date(match["date"]):
+                        return found
+        for _, line in lines:
+            if found := _first_date(line):
+                return found
+        if self.layout.recognise is not None:  # a bot's minutes date their log, further down
+            for pattern in self.layout.date_patterns:
+                if match := pattern.search(self.text):
+                    return _first_date(match["date"])
+        return None
+
+    def _time(self, joined: str, patterns, group: str) -> datetime.time | None:
+        for pattern in patterns:
+            source = self.text if pattern.flags & re.M else joined
+            if match := pattern.search(source):
+                return _clock(match[group])
+        return None
+
+    # --- blocks -------------------------------------------------------
+
+    def _block(self, block: Block) -> None:
+        if section := self._section_of(block):
+            self._open_section(section, block)
+            return
+        if heading := self._item_heading(block):
+            self._open_item(*heading, block)
+            return
+        if block.kind == TABLE and self._review_columns(block.rows[0]):
+            self._review_table(block)
+            return
+        if self.section in ATTENDANCE:
+            self._attendance(block)
+        elif self.section == REVIEWS:
+            self._review_lines(block)
+        elif self.section == SKIP:
+            return
+        elif self.item is not None:
+            self._content(block)
+        else:
+            self._unread(block, "is not under any item")
+
+    def _label(self, line: str) -> tuple[str, str] | None:
+        """("Present", "A, B") for "Present: A, B"; ("Apologies", "") for a
+        line that is only a label. None for a sentence."""
+        line = line.strip().strip("*").strip()
+        head, colon, rest = line.partition(":")
+        head = head.strip().strip("*").strip()
+        if not head or len(head.split()) > 6:
+            return None
+        if not colon and len(line.split()) > 6:
+            return None
+        return head, rest.strip().strip("*").strip()
+
+    def _section_of(self, block: Block) -> tuple[str, str] | None:
+        if block.kind not in (HEADING, PARAGRAPH):
+            return None
+        label = self._label(block.text.split("\n")[0])
+        if label is None:
+            return None
+        head, _ = label
+        for pattern, section in self.layout.sections:
+            if pattern.match(head):
+                return section, head
+        return None
+
+    def _open_section(self, found: tuple[str, str], block: Block) -> None:
+        section, _ = found
+        self.section, self.category = section, ""
+        if section in ATTENDANCE:
+            first, *rest = block.text.split("\n")
+            _, inline = self._label(first) or ("", "")
+            self._attendance_lines([inline, *rest], block.line)
+
+    # --- items --------------------------------------------------------
+
+    def _item_heading(self, block: Block, in_attendance: bool = False) -> tuple[str, str] | None:
+        """(number, title) when the block opens an item. In the attendance,
+        only a line that reads as one: "Item 1: …", "26/031 …", "1. Welcome"."""
+        layout, text = self.layout, block.text.split("\n")[0].strip()
+        if layout.trailer is not None:
+            text = layout.trailer.sub("", text)
+        if block.kind == HEADING and block.number and _title_like(text):
+            return block.number, text
+        if in_attendance:
+            number, rest = numbered(text)
+            if number and _title_like(rest) and self._first_or_next(number):
+                return number, rest
+        if block.kind == ITEM and block.level == 0 and self.section != REVIEWS:
+            if block.number and _title_like(text) and self._next_number(block.number):
+                if self.section not in ATTENDANCE or self._first_or_next(block.number):
+                    return block.number, text
+            if layout.bullet_items and not block.number and self.section == ITEMS:
+                return "", text
+        if block.kind == HEADING and layout.unnumbered_headings and _title_like(text):
+            if self.section in (ITEMS, *ATTENDANCE) or self.item is not None:
+                return "", text
+        if block.kind == PARAGRAPH:
+            for pattern in layout.item_lines:
+                if match := pattern.match(text):
+                    groups = match.groupdict()
+                    title = match["title"].strip()
+                    if groups.get("minute"):
+                        title = f"{groups['minute']} {title}"
+                    return groups.get("number") or "", title
+        return None
+
+    def _next_number(self, number: str) -> bool:
+        """Whether `number` may follow the items read so far: any to begin
+        with, then the next item or a sub-item of the current one."""
+        if self.item is None:
+            return True
+        current = self.item.number.split(".")
+        main = int(current[0])
+        parts = number.split(".")
+        if len(parts) == 1:
+            return int(parts[0]) in (main, main + 1)
+        return int(parts[0]) == main
+
+    def _first_or_next(self, number: str) -> bool:
+        """In the attendance, a numbered line opens an item only as item 1,
+        or as the one after the last read."""
+        if self.item is None:
+            return number == "1"
+        return number == str(int(self.item.number.split(".")[0]) + 1)
+
+    def _open_item(self, number: str, title: str, block: Block) -> None:
+        if not number:
+            number = str(sum("." not in item.number for item in self.minutes.items) + 1)
+        self.section = ITEMS
+        self.item = ParsedItem(number=number, title=title, line=block.line)
+        self.minutes.items.append(self.item)
+        rest = block.text.split("\n")[1:]
+        if rest:
+            self._content(Block(PARAGRAPH, "\n".join(rest), block.line + 1))
+
+    def _content(self, block: Block) -> None:
+        assert self.item is not None
+        if block.kind == TABLE:
+            self._narrate("\n".join("| " + " | ".join(row) + " |" for row in block.rows))
+            return
+        if block.kind == HEADING:
+            self._narrate(f"**{block.text}**")
+            return
+        for line, segment in self._segments(block):
+            if self._action(segment, line) or self._decision(segment, line):
+                continue
+            if block.kind == ITEM:
+                mark = f"{block.number}." if block.number else "-"
+                self._narrate(f"{'  ' * block.level}{mark} {segment}", tight=True)
+            else:
+                self._narrate(segment)
+
+    def _segments(self, block: Block) -> list[tuple[int, str]]:
+        """The block's lines joined into sentences, a new one at each
+        decision or action line."""
+        segments: list[tuple[int, list[str]]] = []
+        for offset, line in enumerate(block.text.split("\n")):
+            line = line.strip()
+            if self.layout.trailer is not None:
+                line = self.layout.trailer.sub("", line)
+            if not line:
+                continue
+            starts = not segments or self._opens_line(line)
+            if starts:
+                segments.append((block.line + offset, [line]))
+            else:
+                segments[-1][1].append(line)
+        return [(line, " ".join(words)) for line, words in segments]
+
+    def _opens_line(self, line: str) -> bool:
+        return any(p.match(line) for p in self.layout.actions) or bool(
+            self.layout.decision.match(line)
+            and _verb_or_resolution(self.layout.decision.match(line))
+        )
+
+    def _narrate(self, text: str, tight: bool = False) -> None:
+        item = self.item
+        assert item is not None
+        joiner = "\n" if tight and _last_is_list(item) else "\n\n"
+        item.narrative = f"{item.narrative}{joiner}{text}" if item.narrative else text.lstrip()
+
+    def _decision(self, text: str, line: int) -> bool:
+        match = self.layout.decision.match(text)
+        if not match or not _verb_or_resolution(match):
+            return False
+        assert self.item is not None
+        if match["resolution"]:
+            verb, words = "AGREED", f"{match['resolution']}: {match['text'].strip()}"
+            printed = "RES"
+        else:
+            printed = match["verb"]
+            verb = self.layout.verb_as.get(printed, printed)
+            words = match["text"].strip()
+        if verb != printed and printed not in self.mapped_verbs:
+            self.mapped_verbs.add(printed)
+            what = "Resolutions (RES-…) are" if printed == "RES" else f"{printed!r} is"
+            message = f"{what} recorded as {verb}, the nearest verb the record has."
+            self.flags.append(Flag(line, "verb-recorded-as", message))
+        self.item.decisions.append(ParsedDecision(verb=verb, text=words, line=line))
+        return True
+
+    def _action(self, text: str, line: int) -> bool:
+        for pattern in self.layout.actions:
+            if match := pattern.match(text):
+                break
+        else:
+            return False
+        assert self.item is not None
+        groups = match.groupdict()
+        words = match["text"].strip()
+        label = (groups.get("label") or "").strip()
+        self.raised += 1
+        reference = self._reference(label) if "/" in label else ""
+        if groups.get("owner"):
+            owners, guessed = [groups["owner"]], False
+        elif nickname := _NICKNAME_TO.match(words):
+            owners, guessed = [nickname[1]], False  # "bogdan to write …"
+        else:
+            owners, guessed = owners_in(words, committee=self.minutes.committee)
+        if label and not reference:
+            words = f"(Action {label}) {words}"
+        if not reference:
+            reference = self._ours(self.raised)
+        if guessed or not owners:
+            message = f"The owner of action {reference} could not be picked out of {words!r}."
+            self.flags.append(Flag(line, "action-owner", message))
+        target = _first_date(_DUE.search(words)["date"]) if _DUE.search(words) else None
+        self.item.actions.append(
+            ParsedAction(
+                reference=reference, owners=owners, text=words, line=line, target_date=target
+            )
+        )
+        return True
+
+    def _reference(self, label: str) -> str:
+        """A printed "14/03" or "ABC 14/03" in the record's spelling, or ""."""
+        match = _OURS.match(" ".join(label.split()))
+        if not match:
+            return ""
+        code = match["code"] or self.minutes.committee or "?"
+        return canonical(f"{code} {match['n']}/{match['s']}") or ""
+
+    def _ours(self, sequence: int) -> str:
+        code = self.minutes.committee or "?"
+        number = self.minutes.number if self.minutes.number is not None else 0
+        return (
+            format_reference(code, number, sequence, False)
+            if code != "?"
+            else f"? {number}/{sequence:02d}"
+        )
+
+    # --- attendance ---------------------------------------------------
+
+    def _attendance(self, block: Block) -> None:
+        if block.kind == TABLE:
+            for offset, row in enumerate(block.rows[1:], start=1):
+                self._attendance_lines(
+                    [", ".join(cell for cell in row[:1] if cell)], block.line + offset
+                )
+            return
+        if block.kind == HEADING:
+            self.category = block.text.strip().rstrip(":")
+            return
+        self._attendance_lines(block.text.split("\n"), block.line)
+
+    def _attendance_lines(self, lines: list[str], line: int) -> None:
+        """Lines of an attendance block: names (a list wrapped across lines
+        read as one), a category ("Panel Members:"), another section's
+        label, or an item's heading, after which the lines are the item's."""
+        for offset, entry in _lines_of_names(lines):
+            here = Block(PARAGRAPH, entry, line + offset)
+            if found := self._section_of(here):
+                section, _ = found
+                self.section, self.category = section, ""
+                _, inline = self._label(entry) or ("", "")
+                if inline:
+                    self._attendance_lines([inline], line + offset)
+                if section not in ATTENDANCE:
+                    rest = lines[offset + 1 :]
+                    if rest:
+                        self._block(Block(PARAGRAPH, "\n".join(rest), line + offset + 1))
+                    return
+                continue
+            if heading := self._item_heading(here, in_attendance=True):
+                rest = lines[offset:]
+                self._open_item(*heading, Block(PARAGRAPH, "\n".join(rest), line + offset))
+                return
+            if entry.endswith(":") and len(entry.split()) <= 6:
+                self.category = entry.rstrip(":").strip().strip("*")
+                continue
+            for part in _LIST_SPLIT.split(entry):
+                if part.strip():
+                    self._person(part.strip(), line + offset)
+
+    def _person(self, text: str, line: int) -> None:
+        layout = self.layout
+        person = ParsedPerson(name="", section=self.section or MEMBER, group="", line=line)
+        if text.startswith("*") or text.endswith("*"):
+            person.remote = True
+            text = text.strip("*").strip()
+        for inner in _BRACKETS.findall(text):
+            self._mark(person, inner.strip())
+        name = " ".join(_BRACKETS.sub(" ", text).split()).strip(" .-–")
+        if layout.trailer is not None:
+            name = layout.trailer.sub("", name)
+        if name.lower() in layout.not_people:
+            return
+        if not _name_like(name):
+            self.flags.append(Flag(line, "unread-line", f"{text!r} was not read as a person."))
+            return
+        person.name = name
+        if not person.group and self.category and person.section == MEMBER:
+            person.group = self.category
+        self.minutes.attendance.append(person)
+
+    def _mark(self, person: ParsedPerson, inner: str) -> None:
+        if self.layout.count_after_name and _COUNT.match(inner):
+            return
+        for pattern, mark in self.layout.marks:
+            if pattern.match(inner):
+                if mark == "remote":
+                    person.remote = True
+                elif mark == "alternate":
+                    person.alternate = True
+                    _, _, stood_for = inner.partition(" for ")
+                    person.alternate_for = stood_for.strip()
+                elif mark == "part":
+                    person.part = True
+                    person.items = re.sub(r"^(?:for\s+)?items?\s*", "", inner, flags=re.I)
+                elif not person.role:
+                    person.role = inner
+                return
+        if not person.group:
+            person.group = inner
+
+    # --- outstanding actions ------------------------------------------
+
+    def _review_columns(self, header: tuple[str, ...]) -> dict[str, int]:
+        """Which column holds which field, when the header reads as an
+        action list's (a reference or an owner beside the action)."""
+        columns: dict[str, int] = {}
+        for position, cell in enumerate(header):
+            name = cell.strip().strip("*").strip().lower()
+            for key, names in self.layout.columns.items():
+                if name in names and key not in columns:
+                    columns[key] = position
+                    break
+        if "text" in columns and ("reference" in columns or "owners" in columns):
+            return columns
+        return {}
+
+    def _review_table(self, block: Block) -> None:
+        columns = self._review_columns(block.rows[0])
+        for offset, row in enumerate(block.rows[1:], start=1):
+            cells = {key: _cell(row, position) for key, position in columns.items()}
+            if not cells.get("text") and not cells.get("reference"):
+                continue
+            self._review(
+                line=block.line + offset,
+                printed=cells.get("reference", ""),
+                text=cells.get("text", ""),
+                owners=cells.get("owners", ""),
+                target=cells.get("target", ""),
+                status=cells.get("status", ""),
+                update=cells.get("update", ""),
+                raised=cells.get("raised", ""),
+            )
+
+    def _review_lines(self, block: Block) -> None:
+        if block.kind not in (ITEM, PARAGRAPH):
+            return
+        for line, segment in self._segments(block):
+            match = _REVIEW_LINE.match(segment)
+            if not match:
+                self._unread(
+                    Block(PARAGRAPH, segment, line), "is not read as an outstanding action"
+                )
+                continue
+            words = match["text"].strip()
+            status = _STATUS.findall(words)
+            due = _DUE.search(words)
+            self._review(
+                line=line,
+                printed=match["ref"],
+                text=words,
+                owners=match["owner"] or "",
+                target=due["date"] if due else "",
+                status=status[-1] if status else "",
+                update="",
+                raised="",
+            )
+
+    def _review(self, *, line, printed, text, owners, target, status, update, raised) -> None:
+        reference = self._reference(printed)
+        if not reference:
+            self.raised += 1
+            reference = self._ours(self.raised)
+            if printed:
+                text = f"({printed}) {text}"
+                message = (
+                    f"{printed!r} is not an action reference of the form 14/03: the action is "
+                    f"recorded as {reference}, its own reference kept at the start of its text."
+                )
+            else:
+                message = f"An outstanding action without a reference is recorded as {reference}."
+            self.flags.append(Flag(line, "action-reference", message))
+        target_date = _first_date(target) if target else None
+        self.minutes.reviews.append(
+            ParsedReview(
+                reference=reference,
+                text=text,
+                owners=[o for o in _OWNER_SPLIT.split(owners) if o.strip()],
+                line=line,
+                raised_on=_first_date(raised) if raised else None,
+                last_target_date=target_date,
+                last_target_note="" if target_date or not target else target,
+                update=update,
+                status="closed" if status.lower() in _CLOSED else "open",
+            )
+        )
+
+    # --- the end ------------------------------------------------------
+
+    def _unread(self, block: Block, why: str) -> None:
+        if block.kind == TABLE:
+            return
+        text = " ".join(block.text.split())
+        if len(text) > 80:
+            text = text[:77] + "…"
+        self.flags.append(Flag(block.line, "unread-line", f"{text!r} {why}."))
+
+    def _finish(self) -> None:
+        minutes = self.minutes
+        if minutes.number is None and (minutes.items or minutes.reviews or minutes.attendance):
+            message = (
+                "The document gives no meeting number: give it on the upload form, "
+                "and the actions are numbered under it."
+            )
+            self.flags.append(Flag(minutes.line, "no-meeting-number", message))
+        if minutes.date is None and (minutes.items or minutes.reviews or minutes.attendance):
+            message = "The meeting's date was not found in the document's title block."
+            self.flags.append(Flag(minutes.line, "unreadable-date", message))
+        minutes.flags.sort(key=lambda flag: flag.line)
+
+
+def _cell(row: tuple[str, ...], position: int) -> str:
+    return row[position].strip() if position < len(row) else ""
+
+
+def _verb_or_resolution(match: re.Match) -> bool:
+    return bool(match["verb"] or match["resolution"])
+
+
+_PARTICLES = {"de", "van", "von", "da", "der", "den", "del", "bin", "al", "la", "le", "du", "of"}
+
+
+def _name_like(name: str) -> bool:
+    """A person's name: a few capitalised words (particles aside), or one
+    word (a nickname)."""
+    words = name.split()
+    if not words or len(words) > _MAX_NAME_WORDS or ":" in name or not name[0].isalpha():
+        return False
+    return len(words) == 1 or all(w[0].isupper() or w in _PARTICLES for w in words)
+
+
+def _title_like(text: str) -> bool:
+    """A heading's words: short, capitalised, not a sentence."""
+    words = text.split()
+    return (
+        0 < len(words) <= _MAX_TITLE_WORDS
+        and (text[0].isupper() or text[0].isdigit() or text[0] in "‘“'\"")
+        and not text.endswith((".", ";", ","))
+    )
+
+
+def _last_is_list(item: ParsedItem) -> bool:
+    last = item.narrative.rsplit("\n", 1)[-1].lstrip()
+    return last.startswith("- ") or bool(re.match(r"\d+\. ", last))
+
+
+def _lines_of_names(text_lines: list[str]) -> list[tuple[int, str]]:
+    """The lines of an attendance block, a line ending with a comma (a list
+    wrapped across lines) joined to the next."""
+    lines: list[tuple[int, str]] = []
+    for offset, line in enumerate(text_lines):
+        line = line.strip()
+        if not line:
+            continue
+        if lines and lines[-1][1].endswith((",", ";")):
+            lines[-1] = (lines[-1][0], f"{lines[-1][1]} {line}")
+        else:
+            lines.append((offset, line))
+    return lines
+
+
+def _first_date(text: str) -> datetime.date | None:
+    for found in _ANY_DATE.findall(text or ""):
+        if date := parse_date(found):
+            return date
+    return parse_date(text or "")
+
+
+def _clock(text: str) -> datetime.time | None:
+    match = re.match(r"(\d{1,2})[:.](\d{2})\s*([ap])?", text.strip(), re.I)
+    if not match:
+        return None
+    hour, minute = int(match[1]), int(match[2])
+    if match[3] and match[3].lower() == "p" and hour < 12:
+        hour += 12
+    if match[3] and match[3].lower() == "a" and hour == 12:
+        hour = 0
+    try:
+        return datetime.time(hour, minute)
+    except ValueError:
+        return None
