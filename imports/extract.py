@@ -108,7 +108,10 @@ def decode_text(data: bytes) -> str:
             if text is not None:
                 break
     if text is None or too_many_controls(text):
-        raise ValueError("The file is not text: it looks like a binary file.")
+        raise ValueError(
+            "The file is not text in an encoding the importer reads (UTF-8, UTF-16 with a "
+            "byte-order mark, Windows-1252 or Latin-1): save it as UTF-8 and upload it again."
+        )
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -120,8 +123,29 @@ def decode_or_none(data: bytes, encoding: str) -> str | None:
 
 
 def refuse_binary(data: bytes) -> None:
-    if b"\x00" in data[:65536]:
-        raise ValueError("The file is not text: it contains binary data.")
+    head = data[:65536]
+    if b"\x00" not in head:
+        return
+    if _wide_text(head):
+        raise ValueError(
+            "The file looks like UTF-16 or UTF-32 text without a byte-order mark: "
+            "save it as UTF-8 and upload it again."
+        )
+    raise ValueError("The file is not text: it contains binary data.")
+
+
+def _wide_text(head: bytes) -> bool:
+    """Text written two or four bytes a letter: ASCII letters with NUL
+    bytes between them, at least nine in ten of one byte position in two."""
+    pairs = len(head) // 2
+    if pairs < 8:
+        return False
+    for offset in (0, 1):
+        letters = [b for b in head[1 - offset :: 2] if b]
+        if head[offset::2].count(0) >= 0.9 * pairs and len(letters) >= pairs // 2:
+            if all(32 <= b < 127 or b in (9, 10, 13) for b in letters):
+                return True
+    return False
 
 
 def too_many_controls(text: str) -> bool:
