@@ -100,6 +100,47 @@ def parse_time(text: str) -> datetime.time | None:
         return None
 
 
+# --- the approval a document states ------------------------------------------
+
+# A line that states the minutes' approval: "Approved at OPSG_26 on 5 November
+# 2019", "Minutes approved at meeting 26", "Status: approved on 12/06/2026",
+# "Confirmed as a true record at the meeting held on 14 April 2026". Only at the
+# start of a line: "The OPSG AGREED the minutes of OPSG_24" is another meeting's.
+_APPROVAL = re.compile(
+    r"^\W{0,3}(?:status\s*:\s*)?(?:final\s+minutes\W{1,3})?(?:(?:these\s+)?minutes\s+)?"
+    r"(?:approved|confirmed|agreed)\b(?P<rest>.{0,160})$",
+    re.I | re.M,
+)
+_AT_MEETING = re.compile(
+    r"\bat\s+(?:the\s+|its\s+)?(?:meeting\s+(?:no\.?\s*)?|[A-Z]{2,10}[_ ])(?P<number>\d{1,4})\b",
+    re.I,
+)
+_ON_DATE = re.compile(
+    r"\bon\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+    r"(?P<date>\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}|"
+    rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?i:{_MONTH_NAME})\.?,?\s+\d{{4}})",
+    re.I,
+)
+
+
+def read_approval(text: str) -> tuple[int | None, datetime.date | None, int] | None:
+    """The approval a document states of itself: (the meeting it was approved
+    at, the day, the line), either part None when not stated; None when no
+    line states a meeting or a day (a lone "Agreed" may be a table's cell)."""
+    for match in _APPROVAL.finditer(text):
+        rest = match["rest"]
+        at = _AT_MEETING.search(rest)
+        on = _ON_DATE.search(rest)
+        if at or on:
+            line = text.count("\n", 0, match.start()) + 1
+            return (
+                int(at["number"]) if at else None,
+                parse_date(on["date"]) if on else None,
+                line,
+            )
+    return None
+
+
 # --- action targets --------------------------------------------------------
 
 _WITHIN = re.compile(

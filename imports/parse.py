@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from imports.checks import check, refusal
-from imports.common import VERBS
+from imports.common import VERBS, read_approval
 from imports.extract import DOCX_SUFFIX, PDF_SUFFIX, extract_text
 from imports.layout_generic import parse_generic_layout
 from imports.layout_markdown import parse_markdown_layout
@@ -47,6 +47,9 @@ def parse(
         generic = parse_generic_layout(text, markdown=markdown, committee=committee, number=number)
         if generic.date is not None and score(generic) >= score(minutes):
             minutes = generic
+    if approval := read_approval(text):
+        minutes.approved_at_meeting, minutes.approved_on, _ = approval
+        minutes.final = True
     check(text, minutes)
     return minutes
 

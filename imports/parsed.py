@@ -108,7 +108,10 @@ class ParsedMinutes:
     location: str = ""
     teleconference: bool = False
     reference: str = ""  # "OPSG_25_0110"
-    final: bool = False  # "Final Minutes" rather than "Draft Minutes"
+    final: bool = False  # "Final Minutes" rather than "Draft Minutes", or a stated approval
+    # "Approved at OPSG_26 on 5 November 2019": the approval the document states.
+    approved_at_meeting: int | None = None
+    approved_on: datetime.date | None = None
     classification_label: str = ""  # "White"
     classification_statement: str = ""
     kind: str = "main"  # Meeting.Kind: main, reporting, extraordinary, confidential

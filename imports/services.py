@@ -495,14 +495,34 @@ def _advance(meeting: Meeting, parsed: ParsedMinutes, by, circulated_at) -> None
     """The minutes keep the status their document states. Draft minutes stay
     a draft unless when they went out is known (`circulated_at`, as the demo
     knows it): they are never marked circulated with the day of the import,
-    and the secretary circulates them when ready. Final minutes come in
-    approved, and published unless doubts are left to acknowledge. A circulation given an `at` is history, so
-    minutes_circulate emails nobody about minutes that went out long ago."""
+    and the secretary circulates them when ready.
+
+    Final minutes come in approved with the dates the document states
+    ("Approved at OPSG_26 on 5 November 2019": at that meeting, if it is in
+    the record, on that day), never with today's: a day it does not state is
+    the meeting's own, the earliest it can be (or the approving meeting's).
+    They are published unless doubts are left to acknowledge. A circulation
+    given an `at` is history, so minutes_circulate emails nobody about
+    minutes that went out long ago."""
     if not parsed.final:
         if circulated_at is not None:
             minutes_circulate(meeting=meeting, by=by, at=circulated_at)
         return
-    minutes_circulate(meeting=meeting, by=by, at=circulated_at or timezone.now())
-    minutes_approve(meeting=meeting, at_meeting=None, by=by)
+    at_meeting = None
+    if parsed.approved_at_meeting is not None:
+        at_meeting = Meeting.objects.filter(
+            committee=meeting.committee, number=parsed.approved_at_meeting, date__gt=meeting.date
+        ).first()
+    approved_on = parsed.approved_on or (at_meeting.date if at_meeting else meeting.date)
+    circulated = circulated_at or _as_of(min(meeting.date, approved_on))
+    minutes_circulate(meeting=meeting, by=by, at=circulated)
+    minutes_approve(
+        meeting=meeting, at_meeting=at_meeting, by=by, at=max(_as_of(approved_on), circulated)
+    )
     if not meeting.import_doubts:  # else published once each is acknowledged
         minutes_publish(meeting=meeting, by=by)
+
+
+def _as_of(day: datetime.date) -> datetime.datetime:
+    """A day the document states, as a moment: its noon, where the app runs."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))

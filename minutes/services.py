@@ -62,10 +62,13 @@ def minutes_circulate(
 
 
 @transaction.atomic
-def minutes_approve(*, meeting: Meeting, at_meeting: Meeting | None, by) -> Meeting:
+def minutes_approve(
+    *, meeting: Meeting, at_meeting: Meeting | None, by, at: datetime.datetime | None = None
+) -> Meeting:
     """Approval is a decision of a later meeting of the same committee, or the
     chair's own approval between meetings (at_meeting None). A later meeting's
-    approval is written into its Previous Meeting Minutes item while that is a draft."""
+    approval is written into its Previous Meeting Minutes item while that is a draft.
+    `at`: when, for minutes imported long after (default: now)."""
     if meeting.status != Meeting.Status.CIRCULATED:
         raise ValidationError("Minutes are approved once they have been circulated.")
     if at_meeting is not None and (
@@ -74,7 +77,7 @@ def minutes_approve(*, meeting: Meeting, at_meeting: Meeting | None, by) -> Meet
         raise ValidationError("Minutes are approved at a later meeting of the same committee.")
     claim_version(meeting, None)
     meeting.status = Meeting.Status.APPROVED
-    meeting.approved_at = timezone.now()
+    meeting.approved_at = at or timezone.now()
     meeting.approved_by = by
     meeting.approved_at_meeting = at_meeting
     if meeting.record is not None and meeting.record.previous_status == Meeting.Status.APPROVED:
