@@ -135,7 +135,10 @@ def minutes_for_meeting(meeting: Meeting) -> Meeting:
             Prefetch(
                 "action_reviews",
                 queryset=ActionReview.objects.select_related(
-                    "action__item__meeting", "action__item__classification"
+                    "action__item__meeting",
+                    "action__item__classification",
+                    "action__superseded_by__item__meeting",
+                    "action__transferred_to",
                 ).prefetch_related(Prefetch("action__owners", queryset=OWNERS.queryset)),
             ),
             "next_meetings",
@@ -263,8 +266,14 @@ def withhold(meeting: Meeting, reader: Reader) -> Meeting:
 
     items = list(meeting.items.all())
     reviews = list(meeting.action_reviews.all())
-    # One look at the rule for every item shown here or through a review.
-    readable = reader.readable(items + [r.action.item for r in reviews if r.action.item])
+    successors = [r.action.superseded_by for r in reviews if r.action.superseded_by_id]
+    # One look at the rule for every item shown here, through a review, or
+    # under which a review's successor was raised.
+    readable = reader.readable(
+        items
+        + [r.action.item for r in reviews if r.action.item]
+        + [a.item for a in successors if a.item]
+    )
     for item in items:
         item.withheld = item.pk not in readable
         item.shown_actions = [] if item.withheld else [a for a in item.actions.all() if shown(a)]
@@ -281,7 +290,26 @@ def withhold(meeting: Meeting, reader: Reader) -> Meeting:
         and (r.action.item_id is None or r.action.item_id in readable)
     ]
     meeting.shown_reviews = sorted(reviews, key=lambda r: (r.order, r.pk))
+    for review in meeting.shown_reviews:
+        review.ended = _how_it_ended(review, meeting, shown, readable)
     return meeting
+
+
+def _how_it_ended(review: ActionReview, meeting: Meeting, shown, readable: set) -> str:
+    """How an action closed at this meeting ended, as its row says it: the
+    successor named only to a reader who may see it (as the action log
+    would show it); "" for a row that did not close it here."""
+    action = review.action
+    if review.status != Action.Status.CLOSED or action.closed_on != meeting.date:
+        return ""
+    if action.outcome == Action.Outcome.SUPERSEDED and action.superseded_by_id:
+        successor = action.superseded_by
+        if shown(successor) and (successor.item_id is None or successor.item_id in readable):
+            return f"Superseded by {successor.reference}"
+        return "Superseded by another action"
+    if action.outcome == Action.Outcome.TRANSFERRED and action.transferred_to_id:
+        return f"Transferred to {action.transferred_to.code}"
+    return action.get_outcome_display() if action.outcome else ""
 
 
 def attendance_lists(meeting: Meeting) -> dict[str, list[Attendance]]:

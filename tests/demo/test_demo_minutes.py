@@ -5,6 +5,8 @@ import json
 import pytest
 from django.core.management import call_command
 
+from actions.models import ActionReview
+from minutes.selectors import _how_it_ended
 from tests.base import PASSWORD, login_with_password
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +80,33 @@ def test_known_modifications_link_to_their_pages(client, demo):
     body = client.get("/committees/OPSG/meetings/25/").content.decode()
     # Item 7 names DP083 in plain text as well as in a link.
     assert 'rel="noopener noreferrer">DP083</a>' in body
+
+
+def test_each_action_closed_here_says_how_it_ended(client, demo):
+    """On the page (and so in the PDF, printed from it): the outcome beside
+    the closed status, with the successor's reference."""
+    login_with_password(client, "member")
+    body = client.get("/committees/OPSG/meetings/25/").content.decode()
+    ended = [
+        line.split("Action Status: Closed", 1)[1].split("<", 1)[0]
+        for line in body.splitlines()
+        if "Action Status: Closed" in line
+    ]
+    assert sorted(ended) == sorted(
+        [" (Superseded by OPSG 25/01)", " (Absorbed into other work)", " (Transferred to TABASC)"]
+    ), ended
+
+
+def test_a_successor_the_reader_may_not_see_is_not_named(demo):
+    """Named by the one rule the page applies to the actions it shows (a CONF
+    action is for those who read in confidence)."""
+    review = ActionReview.objects.select_related("action__superseded_by", "meeting").get(
+        action__reference="OPSG 11/02", meeting__number=25
+    )
+    meeting, successor = review.meeting, review.action.superseded_by
+    readable = {successor.item_id}
+    assert _how_it_ended(review, meeting, lambda a: True, readable) == "Superseded by OPSG 25/01"
+    # Not shown to this reader, or raised under an item they may not read.
+    hidden = _how_it_ended(review, meeting, lambda a: a.pk != successor.pk, readable)
+    assert hidden == "Superseded by another action"
+    assert _how_it_ended(review, meeting, lambda a: True, set()) == hidden
