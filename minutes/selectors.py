@@ -241,8 +241,14 @@ def minutes_page(meeting: Meeting, *, reader: Reader) -> dict:
     the reader (access.reader_for, access.print_reader) may not see of an
     item shows as withheld."""
     meeting = withhold(minutes_for_meeting(meeting), reader)
+    raised = [action for item in meeting.items.all() for action in item.shown_actions]
+    for action in raised:
+        date, note = _raised_with(action)
+        action.target_as_raised = f"{date:%d/%m/%Y}" if date else note
     return {
         "meeting": meeting,
+        # Owners and targets where each is raised, and in a table at the end.
+        "actions_raised": raised,
         "attendance": attendance_lists(meeting),
         "reviews": meeting.shown_reviews,
         # The reviews table sits in the Actions Outstanding item, or after the items.

@@ -148,6 +148,12 @@ def test_the_demo_pdf_reads_like_the_minutes(demo, media, tmp_path):
         assert flat(f"{item.number}. {item.title}") in text, item.title
     assert "Veronica Asantewaa (Meeting Secretary)" in text
     assert "Next meeting: 5 November 2019" in text
+    # Each action raised with its owners and target, and the table of them at the end.
+    first = Action.objects.get(reference="OPSG 25/01")
+    owners = "/".join(first.owner_names())
+    assert f"Owner: {owners}; target: {first.target_date:%d/%m/%Y}." in text
+    table = text[text.index("Actions raised at this meeting") :]
+    assert [reference for reference in raised if reference not in table] == []
     # The page's own furniture is not printed.
     assert "Minutes as JSON" not in text and "Export PDF" not in text
 
