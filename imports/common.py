@@ -273,6 +273,11 @@ def is_action_line(text: str) -> bool:
     return bool(ACTION_LINE.match(_without_emphasis(text)))
 
 
+# This app's own minutes print each action raised with "Owner: DCC; target:
+# 05/11/2019." (or "target: none set."): read as its owners and target, not text.
+_AS_RAISED = re.compile(r"\s*Owner:\s*(?P<owners>[^;]*);\s*target:\s*(?P<target>.*?)\.?\s*$")
+
+
 def read_action(
     text: str,
     line: int,
@@ -318,13 +323,21 @@ def read_action(
             flags.append(Flag(line, "sequence", message))
     reference = format_reference(code, meeting, sequence, conf)
     body = " ".join(match["text"].split()).strip("*_ ")
+    stated = _AS_RAISED.search(body)
+    if stated:
+        body = body[: stated.start()].rstrip()
     owners, guessed = owners_in(body, committee=committee)
+    if stated and (named := [o.strip() for o in stated["owners"].split("/") if o.strip()]):
+        # The owners the record holds; a doubt about the words stays a doubt.
+        owners = [o for o in named if o not in ("–", "-")] or owners
     if guessed:
         shown = ", ".join(owners) if owners else "no one"
         flags.append(Flag(line, "owner-guess", f"{reference}: owner read as {shown}; check it."))
     target_date, target_note = parse_target(
         body, meeting_date=meeting_date, next_meeting=next_meeting
     )
+    if stated and (day := parse_date(stated["target"])):
+        target_date, target_note = day, ""
     action = ParsedAction(
         reference=reference,
         owners=owners,

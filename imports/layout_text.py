@@ -269,9 +269,14 @@ def _content_lines(text: str, document: _Document) -> list[_Line]:
         gap = False
     if any(_COLUMN_GAP.search(raw) for raw in raw_lines):
         _mark_line_breaks(content)
+    for line in content:
+        if _OWNER_LINE.match(line.text):
+            # This app's "Owner: …; target: …." ends its ACTION paragraph.
+            line.gap_before = line.break_before = False
     return content
 
 
+_OWNER_LINE = re.compile(r"^Owner:\s*[^;]*;\s*target:\s*.*\.$")
 _COLUMN_GAP = re.compile(r"\S {3,}\S")  # cells apart on one line: pdftotext -layout
 _WIDTH_WINDOW = 8  # lines either side whose length shows the width of the text
 
@@ -762,8 +767,25 @@ def _next_numbers(current: str) -> set[str]:
     return {following_main, f"{main}.{int(sub or 0) + 1}"}
 
 
+# This app's own PDF closes the items with a table of the actions they raised:
+# a recap, already read under each item, so it is passed over.
+_RECAP = re.compile(r"^Actions raised at this meeting$", re.I)
+
+
+def _without_recap(lines: list[_Line]) -> list[_Line]:
+    start = next((i for i, line in enumerate(lines) if _RECAP.match(line.text)), None)
+    if start is None:
+        return lines
+    end = next(
+        (i for i in range(start + 1, len(lines)) if _NEXT_MEETING.match(lines[i].text)),
+        len(lines),
+    )
+    return lines[:start] + lines[end:]
+
+
 def _read_items(lines: list[_Line], minutes: ParsedMinutes) -> None:
     """Split the body at the item headings and read each item."""
+    lines = _without_recap(lines)
     spans: list[tuple[str, str, int]] = []
     current = "0"
     for index, line in enumerate(lines):
@@ -1141,7 +1163,12 @@ _OWNERS_AT_END = re.compile(rf"(?:^|\s)(?P<owners>{_OWNER}(?:\s*/\s*{_OWNER})*)$
 _OWNERS_ONLY = re.compile(
     rf"(?:[A-Z][A-Za-z&]*[A-Z][A-Za-z&]*|[A-Z][a-z]+\s+[Mm]embers)(?:\s*/\s*{_OWNER})*"
 )
-_STATUS = re.compile(r"(?:^|\s)(?:Action\s+)?Status\s*:\s*(?P<status>Open|Closed)\b\.?\s*$", re.I)
+# "Action Status: Closed", and in this app's own PDF "Action Status: Closed
+# (Superseded by OPSG 25/01)": how it ended, which the update's words say too.
+_STATUS = re.compile(
+    r"(?:^|\s)(?:Action\s+)?Status\s*:\s*(?P<status>Open|Closed)\b\.?(?:\s*\([^()]*\))?\.?\s*$",
+    re.I,
+)
 # A cell the table prints instead of a target date, kept whole: a date,
 # "N/A", or the abbreviations secretaries use for "not yet known".
 _CELL_TOKEN = re.compile(rf"{_DATE_CELL}|N/A|\bTB[CD]\b")
