@@ -107,7 +107,37 @@ def markdown_blocks(text: str) -> list[Block]:
         elif kind == "fence" or kind == "code_block":
             line = token.map[0] + 1 if token.map else 0
             blocks.append(Block(PARAGRAPH, token.content.rstrip("\n"), line))
-    return blocks
+    return _pipe_rows_as_tables(blocks)
+
+
+def _pipe_rows_as_tables(blocks: list[Block]) -> list[Block]:
+    """Pipe rows set apart by blank lines (a Word table typed as one
+    paragraph a row) are one table, as they would be without the gaps."""
+    result: list[Block] = []
+    run: list[Block] = []
+    for block in [*blocks, None]:
+        if block is not None and _is_pipe_row(block):
+            run.append(block)
+            continue
+        if len(run) >= 2:
+            rows = tuple(
+                cells for cells in map(_pipe_cells, run) if any(c.strip(" :-") for c in cells)
+            )
+            result.append(Block(TABLE, " | ".join(rows[0]), run[0].line, rows=rows))
+        else:
+            result.extend(run)
+        run = []
+        if block is not None:
+            result.append(block)
+    return result
+
+
+def _is_pipe_row(block: Block) -> bool:
+    return block.kind == PARAGRAPH and "\n" not in block.text and bool(_PIPE_ROW.match(block.text))
+
+
+def _pipe_cells(block: Block) -> tuple[str, ...]:
+    return tuple(cell.strip() for cell in block.text.strip().strip("|").split("|"))
 
 
 def _plain(token) -> str:

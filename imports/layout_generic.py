@@ -73,6 +73,8 @@ _STATUS = re.compile(
 _CLOSED = {"closed", "done", "complete", "completed", "cancelled", "withdrawn"}
 _DUE = re.compile(r"\b(?:due|target|by)\b\s*:?\s*(?P<date>" + _ANY_DATE.pattern + ")", re.I)
 _OURS = re.compile(r"^(?:(?P<code>[A-Z]{2,10})\s+)?(?P<n>\d{1,4})/(?P<s>\d{1,3})$")
+_MINUTE_START = re.compile(r"^[A-Z]{0,3}\d{1,4}/\d{1,4}\s")
+_NOTE_MARK = re.compile(r"^[A-Z]{3,}\s*:")
 _NICKNAME_TO = re.compile(r"^([a-z][\w.|-]{1,30})\s+to\s")
 _OWNER_SPLIT = re.compile(r"\s*(?:,|/|&|\band\b)\s*")
 
@@ -168,6 +170,12 @@ class _Reader:
     # --- blocks -------------------------------------------------------
 
     def _block(self, block: Block) -> None:
+        if block.kind == PARAGRAPH and self.section not in ATTENDANCE:
+            pieces = self._split_at_headings(block)
+            if len(pieces) > 1:
+                for piece in pieces:
+                    self._block(piece)
+                return
         if section := self._section_of(block):
             self._open_section(section, block)
             return
@@ -239,13 +247,14 @@ class _Reader:
                 if self.section not in ATTENDANCE or self._first_or_next(block.number):
                     return block.number, text
             if layout.bullet_items and not block.number and self.section == ITEMS:
-                return "", text
+                if not _NOTE_MARK.match(text):  # "AGREED: …", "ACTION: …", "LINK: …"
+                    return "", text
         if block.kind == HEADING and layout.unnumbered_headings and _title_like(text):
             if self.section in (ITEMS, *ATTENDANCE) or self.item is not None:
                 return "", text
         if block.kind == PARAGRAPH:
             for pattern in layout.item_lines:
-                if match := pattern.match(text):
+                if (match := pattern.match(text)) and not _ANY_DATE.search(match["title"]):
                     groups = match.groupdict()
                     title = match["title"].strip()
                     if groups.get("minute"):
@@ -265,6 +274,26 @@ class _Reader:
             return int(parts[0]) in (main, main + 1)
         return int(parts[0]) == main
 
+    def _split_at_headings(self, block: Block) -> list[Block]:
+        """A paragraph cut where a line inside it reads as an item's heading
+        (its blank line lost): "26/032 Declarations of interest", "2. Budget"."""
+        lines = block.text.split("\n")
+        starts = [0] + [
+            offset for offset, line in enumerate(lines) if offset and self._inner_heading(line)
+        ]
+        return [
+            Block(PARAGRAPH, "\n".join(lines[start:end]), block.line + start)
+            for start, end in zip(starts, [*starts[1:], len(lines)], strict=True)
+        ]
+
+    def _inner_heading(self, line: str) -> bool:
+        if any(pattern.match(line.strip()) for pattern in self.layout.item_lines):
+            return _title_like(self._item_heading(Block(PARAGRAPH, line, 0))[1])
+        number, rest = numbered(line)
+        return (
+            bool(number) and "." not in number and _title_like(rest) and self._first_or_next(number)
+        )
+
     def _first_or_next(self, number: str) -> bool:
         """In the attendance, a numbered line opens an item only as item 1,
         or as the one after the last read."""
@@ -276,6 +305,13 @@ class _Reader:
         if not number:
             number = str(sum("." not in item.number for item in self.minutes.items) + 1)
         self.section = ITEMS
+        if not _title_like(title):
+            words = len(title.split())
+            message = (
+                f"The heading of item {number} runs to {words} words: the text under it may "
+                "have been joined to it."
+            )
+            self.flags.append(Flag(block.line, "long-heading", message))
         self.item = ParsedItem(number=number, title=title, line=block.line)
         self.minutes.items.append(self.item)
         rest = block.text.split("\n")[1:]
@@ -293,6 +329,7 @@ class _Reader:
         for line, segment in self._segments(block):
             if self._action(segment, line) or self._decision(segment, line):
                 continue
+            self._missed_minute(segment, line)
             if block.kind == ITEM:
                 mark = f"{block.number}." if block.number else "-"
                 self._narrate(f"{'  ' * block.level}{mark} {segment}", tight=True)
@@ -321,6 +358,17 @@ class _Reader:
             self.layout.decision.match(line)
             and _verb_or_resolution(self.layout.decision.match(line))
         )
+
+    def _missed_minute(self, text: str, line: int) -> None:
+        """Text that opens with a minute number, where the items are
+        minute-numbered, is a heading that was not read as one."""
+        match = _MINUTE_START.match(text)
+        if match and self.item is not None and _MINUTE_START.match(self.item.title):
+            message = (
+                f"Line {text[:60]!r} opens with a minute number but was not read as a heading "
+                f"(it runs on, or names a date): it was read into item {self.item.number}."
+            )
+            self.flags.append(Flag(line, "missed-heading", message))
 
     def _narrate(self, text: str, tight: bool = False) -> None:
         item = self.item

@@ -1,0 +1,109 @@
+"""Mutations of the generic layouts' documents (tests/imports/minutes/):
+each mutated document reads the same as the original, or with more doubts
+than the original - never silently merged into fewer items, decisions or
+actions. Word (one paragraph per line) and PDF copies are made here."""
+
+import io
+import shutil
+
+import docx
+import pytest
+from weasyprint import HTML
+
+from imports.parse import read_upload
+from tests.conftest import need
+from tests.imports.test_generic_layouts import EXPECTED, MINUTES
+
+COUNTED = ("members", "participants", "apologies", "items", "decisions")
+COUNTED += ("actions_raised", "actions_reviewed", "closed")
+
+
+def _reading(data: bytes, name: str):
+    try:
+        parsed = read_upload(data, name)[1]
+    except ValueError as refused:
+        return None, str(refused)
+    return {k: parsed.counts()[k] for k in COUNTED}, len(parsed.flags)
+
+
+def _same_or_doubted(original: bytes, name: str, mutated: bytes, mutated_name: str) -> None:
+    counts, flags = _reading(original, name)
+    new_counts, new_flags = _reading(mutated, mutated_name)
+    if new_counts is None:
+        return  # refused in a sentence: nothing written, nothing merged
+    if new_counts == counts:
+        return
+    assert new_flags > flags, (
+        f"{mutated_name}: read {new_counts} instead of {counts} without a new doubt"
+    )
+
+
+def _without_blank_lines_before_items(text: str) -> str:
+    lines = text.split("\n")
+    kept = []
+    for position, line in enumerate(lines):
+        following = lines[position + 1] if position + 1 < len(lines) else ""
+        starts_item = following[:1].isdigit() or following.startswith(("#", "Item", "P4"))
+        if not line.strip() and starts_item and kept:
+            continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def _joined(text: str) -> str:
+    """Each item heading joined to the line after it."""
+    lines = text.split("\n")
+    out = []
+    skip = False
+    for position, line in enumerate(lines):
+        if skip:
+            skip = False
+            continue
+        following = lines[position + 1] if position + 1 < len(lines) else ""
+        if line[:1].isdigit() and following.strip():
+            out.append(f"{line} {following.strip()}")
+            skip = True
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _word_one_paragraph_a_line(text: str) -> bytes:
+    document = docx.Document()
+    for line in text.split("\n"):
+        document.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _pdf(text: str) -> bytes:
+    paragraphs = "".join(
+        f"<p>{line.replace('&', '&amp;').replace('<', '&lt;')}</p>" if line.strip() else "<br>"
+        for line in text.split("\n")
+    )
+    return HTML(string=f"<html><body>{paragraphs}</body></html>").write_pdf()
+
+
+NAMES = sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("mutate", [_without_blank_lines_before_items, _joined])
+def test_a_mutated_text_is_read_alike_or_doubted(name, mutate):
+    text = (MINUTES / name).read_text()
+    _same_or_doubted(text.encode(), name, mutate(text).encode(), name)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_word_with_a_paragraph_a_line_is_read_alike_or_doubted(name):
+    text = (MINUTES / name).read_text()
+    word = _word_one_paragraph_a_line(text)
+    _same_or_doubted(text.encode(), name, word, name.rsplit(".", 1)[0] + ".docx")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_pdf_of_the_text_is_read_alike_or_doubted(name):
+    need(bool(shutil.which("pdftotext")), "pdftotext (poppler-utils)")
+    text = (MINUTES / name).read_text()
+    _same_or_doubted(text.encode(), name, _pdf(text), name.rsplit(".", 1)[0] + ".pdf")
