@@ -438,13 +438,13 @@ class _Reader:
         return canonical(f"{code} {match['n']}/{match['s']}") or ""
 
     def _ours(self, sequence: int) -> str:
-        code = self.minutes.committee or "?"
-        number = self.minutes.number if self.minutes.number is not None else 0
-        return (
-            format_reference(code, number, sequence, False)
-            if code != "?"
-            else f"? {number}/{sequence:02d}"
-        )
+        """This meeting's reference for its `sequence`th action; "…" where
+        the committee or the number is not known yet (the upload form gives
+        them, and the commit reads the document again with them)."""
+        code, number = self.minutes.committee, self.minutes.number
+        if code and number is not None:
+            return format_reference(code, number, sequence, False)
+        return f"{code or '…'} {'…' if number is None else number}/{sequence:02d}"
 
     # --- attendance ---------------------------------------------------
 
@@ -596,7 +596,8 @@ class _Reader:
                 text = f"({printed}) {text}"
                 message = (
                     f"{printed!r} is not an action reference of the form 14/03: the action is "
-                    f"recorded as {reference}, its own reference kept at the start of its text."
+                    f"recorded as this meeting's {reference}, its own reference kept at the start "
+                    "of its text."
                 )
             else:
                 message = f"An outstanding action without a reference is recorded as {reference}."
