@@ -7,7 +7,7 @@ from django.http import Http404
 from meetings.access import can_read_sources, is_secretary, meeting_for_user
 from meetings.models import Committee, CommitteeRole
 
-from .models import ImportedDocument
+from .models import ImportedDocument, PendingImport
 
 
 def import_committees(user) -> QuerySet[Committee]:
@@ -43,3 +43,15 @@ def imported_document_for_user(user, code: str, number: int, pk):
         return meeting.imports.get(pk=pk)
     except (ImportedDocument.DoesNotExist, ValueError):
         raise Http404("No such imported document.") from None
+
+
+def pending_import_for_user(user, pk) -> PendingImport:
+    """An upload on its way to import: only whoever uploaded it sees what was
+    read of it (404 for anyone else), and only while they may import (403)."""
+    import_committees(user)
+    try:
+        return PendingImport.objects.get(pk=int(pk), uploaded_by=user)
+    except (PendingImport.DoesNotExist, ValueError, TypeError):
+        raise Http404(
+            "That upload has expired or was already imported: upload the file again."
+        ) from None

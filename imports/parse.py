@@ -8,6 +8,7 @@ which flags what it cannot read. An uploaded Word document is always read
 as Markdown: imports.extract writes it out that way."""
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from imports.checks import check, refusal
@@ -60,7 +61,12 @@ def parse_upload(data: bytes, filename: str, **hints) -> ParsedMinutes:
 
 
 def read_upload(
-    data: bytes, filename: str, *, committee: str = "", number: int | None = None
+    data: bytes,
+    filename: str,
+    *,
+    committee: str = "",
+    number: int | None = None,
+    progress: Callable[[str], None] = lambda stage: None,
 ) -> tuple[str, ParsedMinutes]:
     """An uploaded .docx, .pdf, .md or .txt file: the text it was read from
     (which the flags' line numbers count in) and what was read. Raises
@@ -74,21 +80,26 @@ def read_upload(
 
     A document from which nothing meeting-like was read is refused too
     (imports.checks.refusal): nothing is offered for import. `committee`
-    and `number`: see parse."""
-    text, parsed = _read(data, filename, committee=committee, number=number)
+    and `number`: see parse. `progress` is told each stage, in words, as
+    the reading reaches it."""
+    text, parsed = _read(data, filename, progress, committee=committee, number=number)
+    progress("Checking what was read")
     if reason := refusal(parsed):
         raise ValueError(reason)
     return text, parsed
 
 
-def _read(data: bytes, filename: str, **hints) -> tuple[str, ParsedMinutes]:
+def _read(data: bytes, filename: str, progress, **hints) -> tuple[str, ParsedMinutes]:
     suffix = Path(filename or "").suffix.lower()
+    progress("Taking the text out of the file")
     text = extract_text(data, filename)
+    progress("Reading the meeting")
     if suffix == DOCX_SUFFIX:
         return text, parse(text, markdown=True, **hints)  # Word is written out as Markdown
     parsed = parse(text, **hints)
     if suffix != PDF_SUFFIX:
         return text, parsed
+    progress("Reading the PDF a second way, by its layout")
     other_text = extract_text(data, filename, pdf_layout=True)
     other = parse(other_text, **hints)
     return (other_text, other) if score(other) > score(parsed) else (text, parsed)

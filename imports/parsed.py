@@ -8,7 +8,7 @@ Nothing here touches the database; imports.services commits a ParsedMinutes
 in one transaction."""
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 
 @dataclass
@@ -148,3 +148,52 @@ class ParsedMinutes:
             "incidents": len({inc for i in self.items for inc in i.incidents}),
             "flags": len(self.flags),
         }
+
+
+# --- kept between the worker's reading and the secretary's review -------------
+
+_DATES = {"date", "approved_on", "target_date", "raised_on"}
+_DATES |= {"last_target_date", "revised_target_date"}
+_TIMES = {"start_time", "end_time"}
+
+
+def as_json(minutes: ParsedMinutes) -> dict:
+    """A reading as JSON (dates and times as ISO strings), for the database."""
+
+    def plain(value):
+        if isinstance(value, datetime.date | datetime.time):
+            return value.isoformat()
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [plain(v) for v in value]
+        return value
+
+    return plain(asdict(minutes))
+
+
+def from_json(data: dict) -> ParsedMinutes:
+    """The reading `as_json` kept, as it was read."""
+
+    def typed(record: dict) -> dict:
+        out = dict(record)
+        for key in _DATES & out.keys():
+            out[key] = datetime.date.fromisoformat(out[key]) if out[key] else None
+        for key in _TIMES & out.keys():
+            out[key] = datetime.time.fromisoformat(out[key]) if out[key] else None
+        return out
+
+    fields = typed(data)
+    items = []
+    for item in fields.pop("items"):
+        item = dict(item)
+        decisions = [ParsedDecision(**d) for d in item.pop("decisions")]
+        actions = [ParsedAction(**typed(a)) for a in item.pop("actions")]
+        items.append(ParsedItem(**item, decisions=decisions, actions=actions))
+    fields["attendance"] = [ParsedPerson(**p) for p in fields["attendance"]]
+    fields["reviews"] = [ParsedReview(**typed(r)) for r in fields["reviews"]]
+    fields["flags"] = [Flag(**f) for f in fields["flags"]]
+    fields["next_meetings"] = [
+        (kind, datetime.date.fromisoformat(day)) for kind, day in fields["next_meetings"]
+    ]
+    return ParsedMinutes(**fields, items=items)

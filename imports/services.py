@@ -48,9 +48,12 @@ from meetings.models import (
 )
 from minutes.services import minutes_approve, minutes_circulate, minutes_publish
 
-from .models import ImportedDocument
+from . import pending
+from .models import ImportedDocument, PendingImport
 from .parsed import ParsedAction, ParsedMinutes, ParsedPerson, ParsedReview
+from .reading import forget_upload
 from .selectors import attendance_organisation, own_reference
+from .tasks import queue_reading
 
 # A standing item by its printed title: its label, any case, or "Any Other Business (AOB)".
 _STANDING = {label.lower(): value for value, label in AgendaItem.Standing.choices}
@@ -526,3 +529,47 @@ def _advance(meeting: Meeting, parsed: ParsedMinutes, by, circulated_at) -> None
 def _as_of(day: datetime.date) -> datetime.datetime:
     """A day the document states, as a moment: its noon, where the app runs."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
+# --- an upload on its way to the review page -----------------------------------
+
+
+def pending_import_start(
+    *, data: bytes, filename: str, by, committee: str = "", number: int | None = None
+) -> PendingImport:
+    """Keep an uploaded document and have it read (imports.reading): by the
+    worker, or at once where IMPORT_READ_IN_WORKER is off."""
+    upload = PendingImport.objects.create(
+        token=pending.keep(data, filename),
+        filename=filename[-255:] or "minutes.txt",
+        uploaded_by=by,
+        uploaded_at=timezone.now(),
+        committee=committee,
+        number=number,
+    )
+    queue_reading(upload)
+    upload.refresh_from_db()
+    return upload
+
+
+def pending_import_reread(
+    upload: PendingImport, *, committee: str, number: int | None
+) -> PendingImport:
+    """Read an upload again with the committee and meeting number chosen on
+    the review page, for a document that gives neither."""
+    PendingImport.objects.filter(pk=upload.pk).update(
+        committee=committee,
+        number=number,
+        state=PendingImport.State.WAITING,
+        stage="",
+        error="",
+        attempts=0,
+    )
+    queue_reading(upload)
+    upload.refresh_from_db()
+    return upload
+
+
+def pending_import_forget(upload: PendingImport) -> None:
+    """The upload is imported, or given up: its file and row go."""
+    forget_upload(upload)

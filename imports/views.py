@@ -4,7 +4,7 @@ beside the source, then commit it in one go."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -12,12 +12,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from meetings.models import Committee, Meeting
 
 from . import pending
-from .access import import_committee, import_committees, imported_document_for_user
+from .access import (
+    import_committee,
+    import_committees,
+    imported_document_for_user,
+    pending_import_for_user,
+)
 from .extract import MAX_UPLOAD_BYTES, read_limited, too_large_message
 from .forms import UploadForm
-from .parse import read_upload
+from .models import PendingImport
+from .parsed import from_json
 from .selectors import imported_before, new_to_the_record
-from .services import doubt_acknowledge, import_minutes
+from .services import (
+    doubt_acknowledge,
+    import_minutes,
+    pending_import_forget,
+    pending_import_reread,
+    pending_import_start,
+)
 
 
 @login_required
@@ -26,38 +38,68 @@ def upload(request):
     committees = import_committees(request.user)
     form = UploadForm(request.POST or None, request.FILES or None, committees=committees)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+        file = form.cleaned_data["file"]
         try:
-            if upload.size > MAX_UPLOAD_BYTES:
+            if file.size > MAX_UPLOAD_BYTES:
                 raise ValueError(too_large_message(MAX_UPLOAD_BYTES))
-            data = read_limited(upload)
-            committee = form.cleaned_data["committee"]
-            code = committee.code if committee else ""
-            number = form.cleaned_data["number"]
-            text, parsed = read_upload(data, upload.name, committee=code, number=number)
+            data = read_limited(file)
         except ValueError as exc:
             form.add_error("file", str(exc))
         else:
-            token = pending.keep(data, upload.name)
-            return _review(request, token, data, text, parsed, code, number=number)
+            committee = form.cleaned_data["committee"]
+            upload = pending_import_start(
+                data=data,
+                filename=file.name,
+                by=request.user,
+                committee=committee.code if committee else "",
+                number=form.cleaned_data["number"],
+            )
+            if upload.state == PendingImport.State.DONE:
+                return _review(request, upload)  # read in this request
+            if upload.state == PendingImport.State.FAILED:
+                form.add_error("file", upload.error)
+                pending_import_forget(upload)
+            else:
+                return redirect("import-review", upload.pk)  # the worker reads it
     return render(
         request, "imports/upload.html", {"form": form}, status=422 if form.errors else 200
     )
 
 
-def _review(
-    request,
-    token: str,
-    data: bytes,
-    text: str,
-    parsed,
-    committee: str,
-    error: str = "",
-    status: int = 200,
-    number: int | None = None,
-):
+@login_required
+@require_GET
+def review(request, pk):
+    """What the worker read of an upload, or how far it has got."""
+    upload = pending_import_for_user(request.user, pk)
+    if upload.state == PendingImport.State.DONE:
+        return _review(request, upload)
+    if upload.state == PendingImport.State.FAILED:
+        # Left for the sweep to forget: a GET writes nothing.
+        form = UploadForm(committees=import_committees(request.user))
+        context = {"form": form, "failed": upload}
+        return render(request, "imports/upload.html", context, status=422)
+    return render(request, "imports/reading.html", {"upload": upload})
+
+
+@login_required
+@require_GET
+def progress(request, pk):
+    """The reading's progress, polled by the page; once the reading is over,
+    htmx reloads the page to show what was read (or why it could not be)."""
+    upload = pending_import_for_user(request.user, pk)
+    if upload.state in (PendingImport.State.DONE, PendingImport.State.FAILED):
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "imports/_reading.html", {"upload": upload})
+
+
+def _review(request, upload: PendingImport, error: str = "", status: int = 200):
+    parsed = from_json(upload.parsed)
+    data, _ = pending.load(upload.token)
     flagged = {flag.line for flag in parsed.flags}
-    lines = [(n, line, n in flagged) for n, line in enumerate(text.split("\n"), start=1)]
+    lines = [(n, line, n in flagged) for n, line in enumerate(upload.text.split("\n"), start=1)]
+    committee = upload.committee
     return render(
         request,
         "imports/review.html",
@@ -66,10 +108,10 @@ def _review(
             "counts": parsed.counts(),
             "new": new_to_the_record(parsed, committee),
             "lines": lines,
-            "token": token,
+            "token": str(upload.pk),
             "committee": committee or parsed.committee,
             "chosen": committee,
-            "chosen_number": number,
+            "chosen_number": upload.number,
             "committees": import_committees(request.user),
             "error": error,
             "before": imported_before(request.user, data),
@@ -92,13 +134,23 @@ def source(request, code, number, pk):
 @require_POST
 def commit(request):
     import_committees(request.user)  # 403 for anyone who may import nowhere
-    token = request.POST.get("token", "")
-    chosen = request.POST.get("committee", "")
-    number = _number(request.POST.get("number", ""))
     try:
-        data, name = pending.load(token)
-        text, parsed = read_upload(data, name, committee=chosen, number=number)
-    except ValueError as exc:
+        upload = pending_import_for_user(request.user, request.POST.get("token", ""))
+        if upload.state != PendingImport.State.DONE:
+            return redirect("import-review", upload.pk)
+        chosen = request.POST.get("committee", "")
+        number = _number(request.POST.get("number", ""))
+        parsed = from_json(upload.parsed)
+        if (number is not None and number != upload.number) or (
+            chosen != upload.committee and not parsed.committee
+        ):
+            # The document gives no number or committee: read it again with them.
+            upload = pending_import_reread(upload, committee=chosen, number=number)
+            if upload.state != PendingImport.State.DONE:
+                return redirect("import-review", upload.pk)
+            parsed = from_json(upload.parsed)
+        data, name = pending.load(upload.token)
+    except (Http404, ValueError) as exc:
         messages.error(request, str(exc))
         return redirect("import")
     code = chosen or parsed.committee
@@ -108,7 +160,7 @@ def commit(request):
             if code
             else "The document does not name its committee: choose it."
         )
-        return _review(request, token, data, text, parsed, chosen, error, 422, number)
+        return _review(request, upload, error, status=422)
     committee = import_committee(request.user, code)
     try:
         outcome = import_minutes(
@@ -120,9 +172,8 @@ def commit(request):
             acknowledged={int(n) for n in request.POST.getlist("acknowledge") if n.isdigit()},
         )
     except ValidationError as exc:
-        errors = " ".join(exc.messages)
-        return _review(request, token, data, text, parsed, chosen, errors, 422, number)
-    pending.forget(token)
+        return _review(request, upload, " ".join(exc.messages), status=422)
+    pending_import_forget(upload)
     meeting = outcome.meeting
     if outcome.created:
         doubts = meeting.import_doubts

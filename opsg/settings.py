@@ -258,6 +258,9 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# An uploaded minutes document is read by the worker, the review page showing
+# its progress; off, the upload request reads it (the default without Redis).
+IMPORT_READ_IN_WORKER = env_bool("IMPORT_READ_IN_WORKER", not CELERY_TASK_ALWAYS_EAGER)
 CELERY_TASK_EAGER_PROPAGATES = True
 # A task is acknowledged when it has finished, and put back on the queue when
 # its process dies mid-task (killed, out of memory), so a lost worker loses no
@@ -306,6 +309,12 @@ CELERY_BEAT_SCHEDULE = {
     # minutes were circulated): meetings.circulation.send_pending_circulations.
     "send-pending-circulations": {
         "task": "meetings.tasks.send_pending_circulations_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Uploads whose reading was never handed over are read; a day-old one is
+    # forgotten: imports.reading.sweep_pending_imports.
+    "sweep-pending-imports": {
+        "task": "imports.tasks.sweep_pending_imports_task",
         "schedule": crontab(minute="*/5"),
     },
 }

@@ -98,6 +98,13 @@ def _media_in_tmp(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _imports_read_in_the_request(settings):
+    """An upload is read in the request, so a page test sees its review at
+    once; tests/imports/test_reading.py reads through the worker."""
+    settings.IMPORT_READ_IN_WORKER = False
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Users are created in most tests; the real hasher would cost a second each."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

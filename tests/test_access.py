@@ -26,7 +26,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from actions.models import Action, FeedToken
-from imports.models import ImportedDocument
+from imports import pending
+from imports.models import ImportedDocument, PendingImport
+from imports.reading import read_pending_import
 from incidents.models import Incident, IncidentReview
 from meetings.access import EVERYTHING
 from meetings.models import (
@@ -75,6 +77,7 @@ MARKERS = {
     "limaconfincident": INNER,  # an incident reviewed only in the confidential item
     "papadraftincident": WRITERS,  # an incident reviewed only in the draft
     "mikeimportflag": WRITERS,  # an import's doubt, which may quote its source
+    "novemberupload": SECRETARY,  # an upload read for its review, by whoever uploaded it
     "romeotabasc": ("outsider",),  # another committee's circulated minutes
     "sierranameditem": INNER,  # an item classified for named people (the member)
     "tangocommitteeitem": OPSG,
@@ -99,6 +102,12 @@ PUBLIC_VIEWS = {
 
 def _planted(*words: str) -> str:
     return " ".join([*words, SHARED])
+
+
+UPLOAD_TEXT = (
+    "Planning Panel (PLP)\nMeeting 4\nDate: 3 March 2026\n\nPresent: Ann Lee\n\n"
+    f"1. Welcome\n{_planted('novemberupload')}\n"
+)
 
 
 @pytest.fixture
@@ -186,6 +195,14 @@ def estate(world, settings, tmp_path):
     )
     source.source.save("opsg_20.txt", ContentFile(_planted("golfconfitem").encode()), save=False)
     source.save()
+    # An upload on its way to the review page, read as the worker reads it.
+    uploaded = PendingImport.objects.create(
+        token=pending.keep(UPLOAD_TEXT.encode(), "upload.txt"),
+        filename="upload.txt",
+        uploaded_by=w.secretary.user,
+        uploaded_at=timezone.now(),
+    )
+    assert read_pending_import(uploaded.pk).state == PendingImport.State.DONE
     users = {p.user.username: p.user for p in [w.secretary, w.chair, w.member, observer]}
     users["outsider"] = w.outsider.user
     for user in users.values():
@@ -206,6 +223,7 @@ def estate(world, settings, tmp_path):
         "review26": review26,
         "line26": line26,
         "source": source,
+        "upload": uploaded,
     }
 
 
@@ -237,6 +255,8 @@ def get_table(estate) -> list[tuple]:
         ("committee", "/committees/TABASC/", SIGNED_IN, 200),
         ("meeting-new", "/committees/OPSG/meetings/new/", SECRETARY, 200),
         ("import", "/import/", SECRETARY, 200),
+        ("import-review", f"/import/{estate['upload'].pk}/", SECRETARY, 200),
+        ("import-progress", f"/import/{estate['upload'].pk}/progress/", SECRETARY, 204),
         ("published", "/published/", ROLES, 200),
         ("decisions", f"/decisions/?{q}", SIGNED_IN, 200),
         ("search", f"/search/?{q}", SIGNED_IN, 200),
