@@ -1036,6 +1036,7 @@ _INCIDENT_REVIEW = re.compile(
     r"^Incident reviewed:\s*(?P<reference>INC\d{12})\b(?P<rest>.*)$", re.S
 )
 _BACKREF = "↩"
+_MARKED_NOTE = re.compile(r"^\[(?P<number>\d{1,3})\]\s+(?P<text>\S.*)$")
 _SENTENCE_END = re.compile(r"[.!?][\"'’”)\]]*$")
 _MOD_SPLIT = re.compile(r"(?P<glued>[a-z])?SECMP(?P<first>\d{1,3}) (?P<second>\d{1,3})\b")
 _MOD_GLUED = re.compile(r"(?<=[a-z])(?=SECMP\d{4}\b)")
@@ -1074,6 +1075,8 @@ def _opened_block(line: _Line, current: _Block | None, following: _Line | None) 
         return _Block("action", line.number, [text])
     if _INCIDENT_REVIEW.match(text):
         return _Block("incident-review", line.number, [text])
+    if match := _MARKED_NOTE.match(text):  # this app's PDF: "[1] The note."
+        return _Block("footnote", line.number, [match["text"]], int(match["number"]))
     if (match := _POINT_START.match(text)) and text.endswith(_BACKREF):
         footnote = match["text"].removesuffix(_BACKREF).strip()
         return _Block("footnote", line.number, [footnote], int(match["number"]))

@@ -268,3 +268,10 @@ def test_no_page_furniture_reaches_the_text(minutes):
         assert furniture not in text
     assert not re.search(r"(?m)^\s*[DRAFT]+\s*$", text)
     assert "Actions outstanding reviewed" not in text
+
+
+@pytest.mark.parametrize("version", ["draft", "final"])
+def test_a_footnote_is_printed_with_its_mark_and_without_the_pages_back_link(pdfs, version):
+    text = pdf_text(pdfs[version], layout=True)
+    assert "↩" not in text
+    assert "[1] Enable customers to be able to put updates on Service Requests via SSI" in text
