@@ -523,7 +523,7 @@ def _advance(meeting: Meeting, parsed: ParsedMinutes, by, circulated_at) -> None
         meeting=meeting, at_meeting=at_meeting, by=by, at=max(_as_of(approved_on), circulated)
     )
     if not meeting.import_doubts:  # else published once each is acknowledged
-        minutes_publish(meeting=meeting, by=by)
+        minutes_publish(meeting=meeting, by=by, announce=False)  # published long ago
 
 
 def _as_of(day: datetime.date) -> datetime.datetime:

@@ -1,5 +1,7 @@
-"""The circulation email: when the secretary circulates draft minutes, each
-person who may now read them is sent the link.
+"""The committee's notices about its minutes: when the secretary circulates
+draft minutes, each person who may now read them is sent the link; when the
+chair approves them, and when they are published, each is told so
+(CirculationEmail.Kind). One job for the three, by kind.
 
 `send_circulation(meeting_id)` is the whole job; `meetings.tasks.
 send_circulation_task` (queued by `minutes.services.minutes_circulate` when the
@@ -49,6 +51,20 @@ from .models import CirculationEmail, CommitteeRole, Meeting
 logger = logging.getLogger(__name__)
 
 UNSENT = [CirculationEmail.State.CLAIMED, CirculationEmail.State.FAILED]
+Kind = CirculationEmail.Kind
+# Each notice: the meeting's status it announces and the field with its moment.
+ANNOUNCES = {
+    Kind.CIRCULATED: (Meeting.Status.CIRCULATED, "circulated_at"),
+    Kind.APPROVED: (Meeting.Status.APPROVED, "approved_at"),
+    Kind.PUBLISHED: (Meeting.Status.PUBLISHED, "published_at"),
+}
+
+
+def moment(meeting: Meeting, kind: str):
+    """When the event `kind` announces happened, or None when the minutes do
+    not stand so (any more): the notice would say something untrue."""
+    status, field_name = ANNOUNCES[kind]
+    return getattr(meeting, field_name) if meeting.status == status else None
 
 
 @dataclass(frozen=True)
@@ -66,12 +82,12 @@ class Mailing:
     recipients: list[Recipient]
     without_email: list[str]
 
-    def announcement(self) -> str:
-        """The secretary's confirmation: who is emailed."""
+    def announcement(self, what: str = "The link") -> str:
+        """The confirmation of a change: who is emailed `what`."""
         count = len(self.recipients)
         if count:
             names = ", ".join(r.name for r in self.recipients)
-            said = f"The link is emailed to {_people(count)}: {names}."
+            said = f"{what} is emailed to {_people(count)}: {names}."
         else:
             said = "Nobody is emailed: no one who may read them has an email address."
         if self.without_email:
@@ -138,23 +154,28 @@ def circulation_context(meeting: Meeting, recipient: Recipient) -> dict:
         "date": meeting.date,
         "reference": meeting.reference,
         "circulated_by": by,
+        "approved_at": meeting.approved_at,
+        "approved_at_meeting": meeting.approved_at_meeting,
+        "published_at": meeting.published_at,
         "url": minutes_url(meeting),
         "site_url": settings.SITE_URL,
     }
 
 
-def circulation_message(meeting: Meeting, recipient: Recipient) -> EmailMultiAlternatives:
+def circulation_message(
+    meeting: Meeting, recipient: Recipient, kind: str = Kind.CIRCULATED
+) -> EmailMultiAlternatives:
+    """The notice of `kind`, in plain text and HTML (emails/minutes_<kind>.*)."""
     context = circulation_context(meeting, recipient)
-    subject = " ".join(render_to_string("emails/minutes_circulated.subject", context).split())
+    name = f"emails/minutes_{kind}"
+    subject = " ".join(render_to_string(f"{name}.subject", context).split())
     message = EmailMultiAlternatives(
         subject=subject,
-        body=render_to_string("emails/minutes_circulated.txt", context),
+        body=render_to_string(f"{name}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient.email],
     )
-    message.attach_alternative(
-        render_to_string("emails/minutes_circulated.html", context), "text/html"
-    )
+    message.attach_alternative(render_to_string(f"{name}.html", context), "text/html")
     return message
 
 
@@ -164,8 +185,10 @@ def circulation_message(meeting: Meeting, recipient: Recipient) -> EmailMultiAlt
 @dataclass
 class CirculationReport:
     meeting: str
-    # False: the minutes are not (or no longer) circulated, so nothing is announced.
+    # False: the minutes do not (or no longer) stand as the notice would say
+    # (circulated, approved, published), so nothing is announced.
     circulated: bool = True
+    kind: str = Kind.CIRCULATED
     dry_run: bool = False
     sent: list[str] = field(default_factory=list)
     # Sent by an earlier run, or being sent by another worker.
@@ -175,16 +198,22 @@ class CirculationReport:
     would_send: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
+        event = {Kind.CIRCULATED: "circulated", Kind.APPROVED: "approved"}.get(
+            self.kind, "published"
+        )
         if not self.circulated:
-            return f"{self.meeting}: the minutes are not circulated; nothing sent."
+            return f"{self.meeting}: the minutes are not {event}; nothing sent."
         if self.dry_run:
             return (
                 f"Dry run for {self.meeting}: would send {len(self.would_send)} emails; "
                 f"skipped {len(self.skipped)} already sent; "
                 f"{len(self.without_email)} readers without an email address."
             )
+        what = {Kind.CIRCULATED: "Circulation", Kind.APPROVED: "Approval notice"}.get(
+            self.kind, "Publication notice"
+        )
         return (
-            f"Circulation of {self.meeting}: sent {len(self.sent)} emails; "
+            f"{what} of {self.meeting}: sent {len(self.sent)} emails; "
             f"skipped {len(self.skipped)} already sent; failed {len(self.failed)}; "
             f"{len(self.without_email)} readers without an email address."
         )
@@ -192,6 +221,7 @@ class CirculationReport:
     def as_dict(self) -> dict:
         return {
             "meeting": self.meeting,
+            "kind": str(self.kind),
             "circulated": self.circulated,
             "sent": self.sent,
             "skipped": self.skipped,
@@ -200,25 +230,32 @@ class CirculationReport:
         }
 
 
-def send_circulation(meeting_id: int, *, dry_run: bool = False) -> CirculationReport:
-    """Email the link to everyone who may read the circulated minutes and has
-    not been sent it for this circulation. Idempotent: run it as often as you
-    like. Minutes no longer circulated (approved, or back to a draft for a
-    correction) are not announced: the email would say something untrue."""
+def send_circulation(
+    meeting_id: int, *, dry_run: bool = False, kind: str = Kind.CIRCULATED
+) -> CirculationReport:
+    """Email the notice of `kind` (circulated by default, approved or
+    published) to everyone who may read the minutes and has not been sent it
+    for this event. Idempotent: run it as often as you like. Minutes that no
+    longer stand so (circulated minutes approved since, or back to a draft
+    for a correction) are not announced: the email would say something
+    untrue."""
     meeting = (
-        Meeting.objects.select_related("committee", "classification", "circulated_by__person")
+        Meeting.objects.select_related(
+            "committee", "classification", "circulated_by__person", "approved_at_meeting"
+        )
         .filter(pk=meeting_id)
         .first()
     )
     if meeting is None:
-        return CirculationReport(meeting=f"meeting {meeting_id}", circulated=False)
-    report = CirculationReport(meeting=str(meeting), dry_run=dry_run)
-    if meeting.status != Meeting.Status.CIRCULATED:
+        return CirculationReport(meeting=f"meeting {meeting_id}", circulated=False, kind=kind)
+    report = CirculationReport(meeting=str(meeting), dry_run=dry_run, kind=kind)
+    at = moment(meeting, kind)
+    if at is None:
         report.circulated = False
         return report
     mailing = circulation_mailing(meeting)
     report.without_email = mailing.without_email
-    rows = CirculationEmail.objects.filter(meeting=meeting, circulated_at=meeting.circulated_at)
+    rows = CirculationEmail.objects.filter(meeting=meeting, kind=kind, circulated_at=at)
     already = set(
         rows.filter(state=CirculationEmail.State.SENT).values_list("recipient", flat=True)
     )
@@ -229,18 +266,22 @@ def send_circulation(meeting_id: int, *, dry_run: bool = False) -> CirculationRe
             )
         return report
 
-    claim_circulation(meeting, mailing, already=already)
+    claim_circulation(meeting, mailing, already=already, kind=kind)
     connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
     try:
         for recipient in mailing.recipients:
-            _send_one(meeting, recipient, connection, report)
+            _send_one(meeting, recipient, connection, report, kind=kind, at=at)
     finally:
         connection.close()
     return report
 
 
 def claim_circulation(
-    meeting: Meeting, mailing: Mailing | None = None, *, already: set[str] = frozenset()
+    meeting: Meeting,
+    mailing: Mailing | None = None,
+    *,
+    already: set[str] = frozenset(),
+    kind: str = Kind.CIRCULATED,
 ) -> None:
     """Insert the rows of the emails this circulation owes (an existing row,
     sent or another run's, is left as it is; `already`: addresses known to
@@ -254,7 +295,8 @@ def claim_circulation(
         [
             CirculationEmail(
                 meeting=meeting,
-                circulated_at=meeting.circulated_at,
+                kind=kind,
+                circulated_at=moment(meeting, kind),
                 recipient=r.email,
                 person_id=r.person_id,
                 claimed_at=now,
@@ -278,28 +320,33 @@ def send_pending_circulations(*, now: datetime.datetime | None = None) -> list[C
     then the operators' (`manage.py send_circulation`). Idempotent, like
     send_circulation, which it runs for each meeting concerned."""
     now = now or timezone.now()
-    meetings = (
-        CirculationEmail.objects.filter(
-            state=CirculationEmail.State.CLAIMED,
-            attempts=0,
-            claimed_at__lt=now - PENDING_AFTER,
-            meeting__status=Meeting.Status.CIRCULATED,
-            circulated_at=F("meeting__circulated_at"),
+    reports = []
+    for kind, (status, field_name) in ANNOUNCES.items():
+        meetings = (
+            CirculationEmail.objects.filter(
+                kind=kind,
+                state=CirculationEmail.State.CLAIMED,
+                attempts=0,
+                claimed_at__lt=now - PENDING_AFTER,
+                meeting__status=status,
+                circulated_at=F(f"meeting__{field_name}"),
+            )
+            .order_by("meeting_id")
+            .values_list("meeting_id", flat=True)
+            .distinct()
         )
-        .order_by("meeting_id")
-        .values_list("meeting_id", flat=True)
-        .distinct()
-    )
-    return [send_circulation(meeting_id) for meeting_id in meetings]
+        reports += [send_circulation(meeting_id, kind=kind) for meeting_id in meetings]
+    return reports
 
 
-def _send_one(meeting: Meeting, recipient: Recipient, connection, report) -> None:
+def _send_one(meeting: Meeting, recipient: Recipient, connection, report, *, kind, at) -> None:
     with transaction.atomic():
         row = (
             CirculationEmail.objects.select_for_update(skip_locked=True)
             .filter(
                 meeting=meeting,
-                circulated_at=meeting.circulated_at,
+                kind=kind,
+                circulated_at=at,
                 recipient=recipient.email,
                 state__in=UNSENT,
             )
@@ -310,7 +357,7 @@ def _send_one(meeting: Meeting, recipient: Recipient, connection, report) -> Non
             return
         # Rendered outside the try: a fault in the templates is a bug to see,
         # not a delivery failure (the row stays claimed for the next run).
-        message = circulation_message(meeting, recipient)
+        message = circulation_message(meeting, recipient, kind)
         message.connection = connection
         try:
             message.send()

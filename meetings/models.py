@@ -687,21 +687,29 @@ class MinutesDocument(models.Model):
 
 
 class CirculationEmail(models.Model):
-    """The email telling one reader that draft minutes were circulated for
-    comments (meetings/circulation.py). The row is claimed (inserted under
-    the unique constraint) before the email is sent, so a retried task, a
-    second worker or the operators' command never sends it twice."""
+    """The email telling one reader that minutes were circulated for
+    comments, approved or published (meetings/circulation.py). The row is
+    claimed (inserted under the unique constraint) before the email is sent,
+    so a retried task, a second worker or the operators' command never sends
+    it twice."""
 
     class State(models.TextChoices):
         CLAIMED = "claimed", "Claimed"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
 
+    class Kind(models.TextChoices):
+        CIRCULATED = "circulated", "Circulated for comments"
+        APPROVED = "approved", "Approved"
+        PUBLISHED = "published", "Published"
+
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="circulation_emails"
     )
-    # Which circulation: minutes opened for a correction and circulated again
-    # are announced again (Meeting.circulated_at is set anew each time).
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.CIRCULATED)
+    # Which event: the meeting's circulated_at, approved_at or published_at, by
+    # kind. Minutes corrected and circulated (approved, published) again are
+    # announced again: the moment is set anew each time.
     circulated_at = models.DateTimeField()
     recipient = models.EmailField()
     person = models.ForeignKey(
@@ -717,9 +725,10 @@ class CirculationEmail(models.Model):
         ordering = ["meeting", "-circulated_at", "recipient"]
         constraints = [
             models.UniqueConstraint(
-                fields=["meeting", "circulated_at", "recipient"], name="circulationemail_once"
+                fields=["meeting", "kind", "circulated_at", "recipient"],
+                name="circulationemail_once_per_kind",
             )
         ]
 
     def __str__(self):
-        return f"Circulation of {self.meeting} to {self.recipient} ({self.get_state_display()})"
+        return f"{self.get_kind_display()}: {self.meeting} to {self.recipient} ({self.get_state_display()})"

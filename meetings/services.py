@@ -232,13 +232,14 @@ def _attendance_place(line: Attendance, target: Callable[[int], int]) -> None:
 # --- the circulation email -------------------------------------------------------
 
 
-def queue_circulation_email(meeting_id: int) -> None:
-    """Hand the circulation email (meetings/circulation.py) to the worker
-    (in-process without REDIS_URL). The circulation is committed by now and
-    stands whatever happens here: a broker that is down is logged, and the
-    emails, claimed with the circulation, are sent by the periodic sweep
-    (circulation.send_pending_circulations) a few minutes later."""
+def queue_circulation_email(meeting_id: int, kind: str = "circulated") -> None:
+    """Hand the notice of `kind` (meetings/circulation.py: circulated,
+    approved, published) to the worker (in-process without REDIS_URL). The
+    change of status is committed by now and stands whatever happens here: a
+    broker that is down is logged, and the emails, claimed with the change,
+    are sent by the periodic sweep (circulation.send_pending_circulations) a
+    few minutes later."""
     try:
-        send_circulation_task.delay(meeting_id)
+        send_circulation_task.delay(meeting_id, kind)
     except Exception:
-        logger.exception("Circulation email of meeting %s could not be queued", meeting_id)
+        logger.exception("The %s notice of meeting %s could not be queued", kind, meeting_id)

@@ -25,8 +25,8 @@ class CirculationFailed(Exception):
     soft_time_limit=240,
     time_limit=300,
 )
-def send_circulation_task(meeting_id: int) -> dict:
-    report = send_circulation(meeting_id)
+def send_circulation_task(meeting_id: int, kind: str = "circulated") -> dict:
+    report = send_circulation(meeting_id, kind=kind)
     if report.failed:
         raise CirculationFailed(report.summary())
     return report.as_dict()

@@ -16,6 +16,7 @@ from meetings.access import EVERYTHING
 from meetings.circulation import claim_circulation
 from meetings.models import (
     AgendaItem,
+    CirculationEmail,
     Decision,
     Meeting,
     MinutesDocument,
@@ -68,7 +69,9 @@ def minutes_approve(
     """Approval is a decision of a later meeting of the same committee, or the
     chair's own approval between meetings (at_meeting None). A later meeting's
     approval is written into its Previous Meeting Minutes item while that is a draft.
-    `at`: when, for minutes imported long after (default: now)."""
+    `at`: when, for minutes imported long after (default: now). Approved now,
+    everyone who may read them is told (meetings/circulation.py) once this
+    transaction commits; approved long ago, nobody is."""
     if meeting.status != Meeting.Status.CIRCULATED:
         raise ValidationError("Minutes are approved once they have been circulated.")
     if at_meeting is not None and (
@@ -94,11 +97,23 @@ def minutes_approve(
         if item and not agreed.exists():
             text = f"the minutes of {meeting.committee.code}_{meeting.number} as a true record."
             decision_save(item=item, verb=Decision.Verb.AGREED, text=text, points=[])
+    if at is None:
+        _announce(meeting, CirculationEmail.Kind.APPROVED)
     return meeting
 
 
+def _announce(meeting: Meeting, kind: str) -> None:
+    """The notice owed goes on record with the change; the worker sends it,
+    or failing that the sweep (circulation.send_pending_circulations)."""
+    claim_circulation(meeting, kind=kind)
+    transaction.on_commit(partial(queue_circulation_email, meeting.pk, kind), robust=True)
+
+
 @transaction.atomic
-def minutes_publish(*, meeting: Meeting, by) -> Meeting:
+def minutes_publish(*, meeting: Meeting, by, announce: bool = True) -> Meeting:
+    """Approved minutes become the published record. Everyone who may read
+    them is told once this transaction commits, unless `announce` is off
+    (minutes imported from a final document, published long ago)."""
     if meeting.status != Meeting.Status.APPROVED:
         raise ValidationError("Only approved minutes can be published.")
     if meeting.import_doubts:
@@ -115,6 +130,8 @@ def minutes_publish(*, meeting: Meeting, by) -> Meeting:
     meeting.published_by = by
     meeting.record = None  # the corrected minutes replace the version kept online
     save_by(meeting, by)
+    if announce:
+        _announce(meeting, CirculationEmail.Kind.PUBLISHED)
     return meeting
 
 

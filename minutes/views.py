@@ -959,10 +959,12 @@ def minutes_transition(request, code, number, step):
             services.minutes_approve(
                 meeting=meeting, at_meeting=form.cleaned_data["at_meeting"], by=request.user
             )
-            messages.success(request, "Minutes approved. They are now read-only.")
+            told = circulation_mailing(meeting).announcement(what="The approval notice")
+            messages.success(request, f"Minutes approved. They are now read-only. {told}")
         elif step == "publish":
             services.minutes_publish(meeting=meeting, by=request.user)
-            messages.success(request, "Minutes published as final.")
+            told = circulation_mailing(meeting).announcement(what="The publication notice")
+            messages.success(request, f"Minutes published as final. {told}")
         elif step == "revise":
             form = ReviseForm(request.POST)
             if not form.is_valid():

@@ -164,7 +164,8 @@ def test_circulated_again_after_a_correction_is_a_new_circulation(draft, world):
     minutes_revise(meeting=meeting, reason="A name was misspelt.", by=world.chair.user)
     circulate(meeting, world.secretary.user)
     assert recipients() == sorted(READERS * 2)
-    assert CirculationEmail.objects.values("circulated_at").distinct().count() == 2
+    circulations = CirculationEmail.objects.filter(kind=CirculationEmail.Kind.CIRCULATED)
+    assert circulations.values("circulated_at").distinct().count() == 2
 
 
 def test_minutes_no_longer_circulated_are_not_announced(draft, world):
@@ -328,7 +329,10 @@ def test_the_sweep_leaves_minutes_no_longer_circulated(draft, world):
     minutes_circulate(meeting=draft, by=world.secretary.user)
     minutes_approve(meeting=draft, at_meeting=None, by=world.chair.user)
     later = timezone.now() + PENDING_AFTER + datetime.timedelta(seconds=1)
-    assert send_pending_circulations(now=later) == [] and mail.outbox == []
+    # The approval notice owed is sent; the circulation, no longer true, is not.
+    reports = send_pending_circulations(now=later)
+    assert [r.kind for r in reports] == [CirculationEmail.Kind.APPROVED]
+    assert {m.subject for m in mail.outbox} == {"OPSG 25: minutes approved (OPSG_25_0110)"}
 
 
 def test_the_command_sends_what_the_sweep_sends(draft, world):
@@ -344,3 +348,84 @@ def test_the_command_sends_what_the_sweep_sends(draft, world):
 def test_beat_runs_the_sweep(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["send-pending-circulations"]
     assert entry["task"] == send_pending_circulations_task.name
+
+
+# --- approval and publication notices ------------------------------------------------
+
+
+def test_the_chair_approves_then_publishes_and_each_is_announced(
+    client,
+    draft,
+    world,
+    smtp_port,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    """Each notice goes once through a real SMTP server, in plain text and
+    HTML, to whoever may read the minutes as they now stand: the observer
+    learns of the publication only (published minutes are theirs to read),
+    and no notice says what the minutes say."""
+    circulate(draft, world.secretary.user)
+    mail.outbox.clear()
+    login(client, "chair")
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(
+            "/committees/OPSG/meetings/25/minutes/approve/", {"at_meeting": ""}, follow=True
+        )
+    said = [str(m) for m in response.context["messages"]]
+    assert said == [
+        "Minutes approved. They are now read-only. The approval notice is emailed to 3 people: "
+        "Chris Chair, Mia Member, Sam Secretary."
+    ]
+    assert [c.args for c in callbacks if getattr(c, "func", None) is queue_circulation_email] == [
+        (draft.pk, CirculationEmail.Kind.APPROVED)
+    ]
+    with smtp_server(smtp_port) as sink:
+        report = send_circulation(draft.pk, kind=CirculationEmail.Kind.APPROVED)
+        again = send_circulation(draft.pk, kind=CirculationEmail.Kind.APPROVED)
+    assert sorted(report.sent) == READERS and again.sent == []
+    message = {tuple(rcpt): m for rcpt, m in sink.received}[(MEMBER,)]
+    assert message["Subject"] == "OPSG 25: minutes approved (OPSG_25_0110)"
+    text = message.get_body(("plain",)).get_content()
+    assert "were approved by the chair on" in text
+    assert "https://minutes.example.org/committees/OPSG/meetings/25/" in text
+    assert message.get_body(("html",)) is not None
+    assert SECRET_TITLE not in message.as_string() and SECRET_TEXT not in message.as_string()
+
+    with django_capture_on_commit_callbacks():
+        response = client.post("/committees/OPSG/meetings/25/minutes/publish/", follow=True)
+    said = [str(m) for m in response.context["messages"]]
+    assert said[0].startswith("Minutes published as final. The publication notice is emailed to")
+    assert "Oscar Observer" in said[0]
+    with smtp_server(smtp_port) as sink:
+        report = send_circulation(draft.pk, kind=CirculationEmail.Kind.PUBLISHED)
+    assert "observer@example.org" in report.sent
+    message = {tuple(rcpt): m for rcpt, m in sink.received}[("observer@example.org",)]
+    assert message["Subject"] == "OPSG 25: minutes published (OPSG_25_0110)"
+    assert SECRET_TITLE not in message.as_string()
+
+
+def test_a_notice_no_longer_true_is_not_sent(draft, world):
+    """Approved, then opened for a correction before the notice went."""
+    circulate(draft, world.secretary.user)
+    minutes_approve(meeting=draft, at_meeting=None, by=world.chair.user)
+    minutes_revise(meeting=draft, reason="A name was misspelt.", by=world.chair.user)
+    mail.outbox.clear()
+    report = send_circulation(draft.pk, kind=CirculationEmail.Kind.APPROVED)
+    assert not report.circulated and mail.outbox == []
+    assert report.summary() == "OPSG 25: the minutes are not approved; nothing sent."
+
+
+def test_final_minutes_imported_announce_nothing(client, world, observer):
+    """Minutes imported as final were approved and published long ago."""
+    login(client, "secretary")
+    text = (
+        (FIXTURES / "opsg_49_sample.md")
+        .read_text()
+        .replace("\nDraft Minutes\n", "\nFinal Minutes\n", 1)
+    )
+    response = client.post("/import/", {"file": SimpleUploadedFile("final.md", text.encode())})
+    token = response.context["token"]
+    acknowledge = [str(n) for n in range(len(response.context["parsed"].flags))]
+    client.post("/import/commit/", {"token": token, "acknowledge": acknowledge})
+    assert Meeting.objects.get(number=49).status == Meeting.Status.PUBLISHED
+    assert not CirculationEmail.objects.exists() and mail.outbox == []

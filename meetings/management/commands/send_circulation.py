@@ -1,6 +1,6 @@
-"""Send the circulation email of a meeting's minutes by hand: the same
-function the worker runs when the secretary circulates them, without the
-queue. For when the task gave up after its retries. `--pending` sends what
+"""Send the circulation email of a meeting's minutes by hand (or, with
+--kind, the approval or publication notice): the same function the worker
+runs when the secretary circulates them, without the queue. For when the task gave up after its retries. `--pending` sends what
 the periodic sweep sends: every circulation's emails owed and never tried
 (the broker was down when the minutes were circulated)."""
 
@@ -24,12 +24,20 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Say who would be emailed; send nothing."
         )
         parser.add_argument(
+            "--kind",
+            choices=["circulated", "approved", "published"],
+            default="circulated",
+            help="Which notice: of the circulation (the default), the approval or the publication.",
+        )
+        parser.add_argument(
             "--pending",
             action="store_true",
             help="Instead of one meeting: every circulation's emails owed and never tried.",
         )
 
-    def handle(self, *args, committee, number, dry_run=False, pending=False, **options):
+    def handle(
+        self, *args, committee, number, dry_run=False, pending=False, kind="circulated", **options
+    ):
         if pending:
             if committee or dry_run:
                 raise CommandError("--pending takes no meeting and no --dry-run.")
@@ -50,7 +58,7 @@ class Command(BaseCommand):
         )
         if meeting is None:
             raise CommandError(f"There is no meeting {committee.upper()} {number}.")
-        report = send_circulation(meeting.pk, dry_run=dry_run)
+        report = send_circulation(meeting.pk, dry_run=dry_run, kind=kind)
         self._report(report)
         self._check(report)
 
