@@ -125,6 +125,15 @@ def outstanding_actions(meeting: Meeting) -> QuerySet[Action]:
     )
 
 
+def unreviewed_actions(meeting: Meeting) -> list[Action]:
+    """The actions outstanding at the meeting that it has not reviewed: they
+    would drop out of its minutes without a word (minutes.services.
+    unreviewed_carried_forward asks for each to be reviewed, or records it
+    as not discussed)."""
+    reviewed_here = ActionReview.objects.filter(action=OuterRef("pk"), meeting=meeting)
+    return list(outstanding_actions(meeting).filter(~Exists(reviewed_here)))
+
+
 def outstanding_for_review(meeting: Meeting, *, slug: str | None = None) -> list[ReviewRow]:
     """The rows of the meeting's review screen, in four queries however many
     actions there are: the actions, their owners, all their reviews (with the

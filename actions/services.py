@@ -365,6 +365,18 @@ class Review:
     owner_updates: Sequence[OwnerUpdate] = ()
 
 
+NOT_DISCUSSED = "Not discussed at this meeting."
+
+
+def actions_not_discussed(*, meeting: Meeting, actions: Sequence[Action]) -> list[ActionReview]:
+    """Each action's row of the meeting's table says it was not discussed:
+    still open, its target as it stood (N/A revised), carried forward."""
+    rows = [
+        Review(action=action, update=NOT_DISCUSSED, status=Action.Status.OPEN) for action in actions
+    ]
+    return action_reviews_record(meeting=meeting, rows=rows)
+
+
 @transaction.atomic
 def action_review_record(*, meeting: Meeting, **row) -> ActionReview:
     """Record (or correct) the review of an action at a meeting: one row of its

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from actions.selectors import unreviewed_actions
+from actions.services import actions_not_discussed
 from incidents.services import incident_mentions_refresh
 from meetings.access import EVERYTHING
 from meetings.circulation import claim_circulation
@@ -60,6 +62,29 @@ def minutes_circulate(
         claim_circulation(meeting)
         transaction.on_commit(partial(queue_circulation_email, meeting.pk), robust=True)
     return meeting
+
+
+@transaction.atomic
+def unreviewed_carried_forward(*, meeting: Meeting, confirmed: bool) -> list[str]:
+    """Before the minutes go out (circulated, approved): the actions
+    outstanding that the meeting has not reviewed are refused, listed, unless
+    the secretary (or chair) `confirmed` that they were not discussed; then
+    each gets its row, "Not discussed at this meeting.", and stays open.
+    Returns their references."""
+    unreviewed = unreviewed_actions(meeting)
+    references = [action.reference for action in unreviewed]
+    if not unreviewed:
+        return references
+    if not confirmed:
+        n = len(references)
+        raise ValidationError(
+            f"{n} open action{'s' * (n != 1)} {'has' if n == 1 else 'have'} no review at this "
+            f"meeting: {', '.join(references)}. Review {'it' if n == 1 else 'each'} on the "
+            f"Actions Outstanding screen, or tick that {'it was' if n == 1 else 'they were'} "
+            "not discussed."
+        )
+    actions_not_discussed(meeting=meeting, actions=unreviewed)
+    return references
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from actions import services as actions_services
+from actions.selectors import unreviewed_actions
 from actions.services import action_raise, action_update
 from incidents import services as incidents_services
 from incidents.access import incident_review_in
@@ -103,13 +104,20 @@ def minutes(request, code, number):
         return _record_page(request, meeting, reader_for(request.user, meeting.committee))
     page = selectors.minutes_page(meeting, reader=reader_for(request.user, meeting.committee))
     meeting = page["meeting"]
+    secretary = is_secretary(request.user, meeting.committee)
+    chair = is_chair(request.user, meeting.committee)
+    # What the circulate or approve step would ask about, for whoever may take it.
+    steps = (secretary and meeting.status == Meeting.Status.DRAFT) or (
+        chair and meeting.status == Meeting.Status.CIRCULATED
+    )
     return render(
         request,
         "meetings/minutes.html",
         {
             **page,
-            "is_secretary": is_secretary(request.user, meeting.committee),
-            "is_chair": is_chair(request.user, meeting.committee),
+            "is_secretary": secretary,
+            "is_chair": chair,
+            "unreviewed": unreviewed_actions(meeting) if steps else [],
             "approve_form": ApproveForm(meeting=meeting),
             "revise_form": ReviseForm(),
         },
@@ -944,23 +952,32 @@ def minutes_transition(request, code, number, step):
         meeting = meeting_for_user(request.user, code, number, write=True)
     else:
         meeting = meeting_for_user(request.user, code, number, chair=True)
+    confirmed = request.POST.get("not_discussed") == "1"
     try:
         if step == "circulate":
-            services.minutes_circulate(meeting=meeting, by=request.user)
+            with transaction.atomic():
+                carried = services.unreviewed_carried_forward(meeting=meeting, confirmed=confirmed)
+                services.minutes_circulate(meeting=meeting, by=request.user)
             # Whom the worker emails, by the same reckoning it makes when it sends.
             mailing = circulation_mailing(meeting)
             messages.success(
-                request, f"Draft circulated: members can now read it. {mailing.announcement()}"
+                request,
+                f"Draft circulated: members can now read it.{_carried(carried)} "
+                f"{mailing.announcement()}",
             )
         elif step == "approve":
             form = ApproveForm(request.POST, meeting=meeting)
             if not form.is_valid():
                 raise ValidationError("Choose a later meeting of this committee, or none.")
-            services.minutes_approve(
-                meeting=meeting, at_meeting=form.cleaned_data["at_meeting"], by=request.user
-            )
+            with transaction.atomic():
+                carried = services.unreviewed_carried_forward(meeting=meeting, confirmed=confirmed)
+                services.minutes_approve(
+                    meeting=meeting, at_meeting=form.cleaned_data["at_meeting"], by=request.user
+                )
             told = circulation_mailing(meeting).announcement(what="The approval notice")
-            messages.success(request, f"Minutes approved. They are now read-only. {told}")
+            messages.success(
+                request, f"Minutes approved. They are now read-only.{_carried(carried)} {told}"
+            )
         elif step == "publish":
             services.minutes_publish(meeting=meeting, by=request.user)
             told = circulation_mailing(meeting).announcement(what="The publication notice")
@@ -984,6 +1001,16 @@ def minutes_transition(request, code, number, step):
         for error in _errors(exc):
             messages.error(request, error)
     return redirect(reverse("minutes", args=[meeting.committee.code, meeting.number]))
+
+
+def _carried(references: list[str]) -> str:
+    if not references:
+        return ""
+    n = len(references)
+    return (
+        f" {n} action{'s' * (n != 1)} {'is' if n == 1 else 'are'} recorded as not discussed "
+        f"and carried forward: {', '.join(references)}."
+    )
 
 
 @require_GET

@@ -374,6 +374,9 @@ def test_secretary_journey(page: Page, live_server, settings):
     expect(page).to_have_url(j.url(M26))
     expect(page.locator(".minutes-header .status")).to_have_text(re.compile(r"^Draft"))
     j.check("step5-minutes-secretary")
+    # The rows not reviewed in step 4 are listed; ticked, they are carried forward.
+    expect(page.locator("#unreviewed-actions")).to_contain_text("no review at this meeting")
+    page.get_by_label("They were not discussed at this meeting").check()
     page.get_by_role("button", name="Circulate the draft to members").click()
     expect(page).to_have_url(j.url(M26))
     expect(page.locator(".minutes-header .status")).to_have_text(re.compile(r"^Circulated"))
@@ -395,7 +398,10 @@ def test_secretary_journey(page: Page, live_server, settings):
     expect(page.locator(".item strong", has_text="Major Incidents")).to_have_count(1)
     reviews = page.locator("table.reviews")
     expect(reviews).to_be_visible()
-    expect(reviews.locator("tbody.review")).to_have_count(2)
+    # The two reviewed in step 4, and the rest carried forward as not discussed.
+    expect(reviews.locator("tbody.review")).to_have_count(OUTSTANDING_AT_26)
+    not_discussed = reviews.locator("tbody.review", has_text="Not discussed at this meeting.")
+    expect(not_discussed).to_have_count(OUTSTANDING_AT_26 - 2)
     superseded = reviews.locator("tbody.review", has_text=SUPERSEDED)
     expect(superseded).to_contain_text("Action Status: Closed")
     kept = reviews.locator("tbody.review", has_text=KEPT_OPEN)
