@@ -29,9 +29,9 @@ from django.urls import reverse
 
 from actions.access import visible_actions
 from actions.known import known_figures
-from actions.models import Action, ActionReview
+from actions.models import Action, ActionReview, OwnerUpdate
 from actions.references import parse_reference
-from actions.selectors import OWNERS
+from actions.selectors import OWNERS, unreviewed_actions
 from incidents.models import Incident, IncidentReview
 from meetings.access import (
     EVERYTHING,
@@ -1089,3 +1089,73 @@ def _what(kind: str, record, meeting: Meeting, items: dict) -> str:
         return f"Decision in {where}"
     incident = record.incident.reference if record.incident else "an incident since removed"
     return f"Incident review of {incident} in {where}"
+
+
+# --- what awaits the secretary and the chair -----------------------------------------
+
+
+@dataclass
+class Awaiting:
+    """What a committee's secretary or chair has to do next, for their front
+    page: the secretary's drafts to finish or circulate, the owners' updates
+    to accept, the open actions the next meeting has not reviewed; the
+    chair's minutes to approve and to publish; for both, PDFs that failed."""
+
+    drafts: list[Meeting] = field(default_factory=list)
+    to_approve: list[Meeting] = field(default_factory=list)
+    to_publish: list[Meeting] = field(default_factory=list)
+    next_draft: Meeting | None = None
+    unreviewed: int = 0
+    pending_updates: int = 0
+    failed_pdfs: list[MinutesDocument] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.drafts
+            or self.to_approve
+            or self.to_publish
+            or self.unreviewed
+            or self.pending_updates
+            or self.failed_pdfs
+        )
+
+
+def awaiting(committee: Committee, *, secretary: bool, chair: bool) -> Awaiting | None:
+    """What awaits a writer of `committee` (None for anyone else), in a
+    fixed number of queries however many meetings or actions there are."""
+    if not (secretary or chair):
+        return None
+    found = Awaiting()
+    unfinished = (
+        Meeting.objects.filter(
+            committee=committee,
+            status__in=[Meeting.Status.DRAFT, Meeting.Status.CIRCULATED, Meeting.Status.APPROVED],
+        )
+        .select_related("committee")
+        .order_by("date", "number")
+    )
+    for meeting in unfinished:
+        if meeting.status == Meeting.Status.DRAFT and secretary:
+            found.drafts.append(meeting)
+        elif meeting.status == Meeting.Status.CIRCULATED and chair:
+            found.to_approve.append(meeting)
+        elif meeting.status == Meeting.Status.APPROVED and chair:
+            found.to_publish.append(meeting)
+    if secretary and found.drafts:
+        found.next_draft = found.drafts[-1]
+        found.unreviewed = len(unreviewed_actions(found.next_draft))
+        found.pending_updates = OwnerUpdate.objects.filter(
+            state=OwnerUpdate.State.PENDING, action__committee=committee
+        ).count()
+    newer = MinutesDocument.objects.filter(
+        meeting=OuterRef("meeting"), requested_at__gt=OuterRef("requested_at")
+    )
+    found.failed_pdfs = list(
+        MinutesDocument.objects.filter(
+            meeting__committee=committee, state=MinutesDocument.State.FAILED
+        )
+        .filter(~Exists(newer))
+        .select_related("meeting__committee")
+        .order_by("meeting__date")
+    )
+    return found

@@ -69,6 +69,11 @@ def home(request):
     committees = [
         {
             "committee": committee,
+            "awaiting": selectors.awaiting(
+                committee,
+                secretary=is_secretary(request.user, committee),
+                chair=is_chair(request.user, committee),
+            ),
             "meetings": meeting_selectors.meetings_for_committee(request.user, committee)[:5],
             "open_actions": selectors.open_actions_for_committee(request.user, committee),
         }
