@@ -16,6 +16,17 @@ from tests.base import login, make_action, make_item, make_meeting
 pytestmark = pytest.mark.django_db
 
 
+def _rendered(meeting: Meeting, **fields) -> MinutesDocument:
+    fields.setdefault("requested_at", timezone.now())
+    return MinutesDocument.objects.create(
+        meeting=meeting,
+        minutes_version=meeting.version,
+        minutes_status=meeting.status,
+        source_sha256=str(MinutesDocument.objects.count()) * 64,
+        **fields,
+    )
+
+
 @pytest.fixture
 def committee_business(world):
     """OPSG 24 circulated, with an open action and an owner's update pending;
@@ -23,15 +34,7 @@ def committee_business(world):
     m23 = make_meeting(world, number=23, date=datetime.date(2019, 8, 6))
     minutes_circulate(meeting=m23, by=world.secretary.user)
     minutes_approve(meeting=m23, at_meeting=None, by=world.chair.user)
-    MinutesDocument.objects.create(
-        meeting=m23,
-        minutes_version=m23.version,
-        minutes_status=m23.status,
-        source_sha256="0" * 64,
-        state=MinutesDocument.State.FAILED,
-        error="the renderer stopped with an error.",
-        requested_at=timezone.now(),
-    )
+    _rendered(m23, state=MinutesDocument.State.FAILED, error="the renderer stopped with an error.")
     m24 = make_meeting(world, number=24, date=datetime.date(2019, 9, 3))
     action = make_action(world, m24, item=make_item(m24, "3", "Incidents"))
     OwnerUpdate.objects.create(
@@ -72,12 +75,8 @@ def test_nothing_awaiting_says_so(client, world):
 
 
 def test_a_newer_render_clears_the_failed_pdf(client, committee_business, world):
-    m23 = Meeting.objects.get(number=23)
-    MinutesDocument.objects.create(
-        meeting=m23,
-        minutes_version=m23.version,
-        minutes_status=m23.status,
-        source_sha256="1" * 64,
+    _rendered(
+        Meeting.objects.get(number=23),
         state=MinutesDocument.State.DONE,
         file="minutes/OPSG/opsg_23.pdf",
         sha256="2" * 64,
