@@ -44,6 +44,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from opsg.mail import failure_text, usable_address
+from opsg.workdays import add_working_days
 
 from .access import can_see_meeting
 from .models import CirculationEmail, CommitteeRole, Meeting
@@ -154,12 +155,23 @@ def circulation_context(meeting: Meeting, recipient: Recipient) -> dict:
         "date": meeting.date,
         "reference": meeting.reference,
         "circulated_by": by,
+        "comments_due": comments_due(meeting),
         "approved_at": meeting.approved_at,
         "approved_at_meeting": meeting.approved_at_meeting,
         "published_at": meeting.published_at,
         "url": minutes_url(meeting),
         "site_url": settings.SITE_URL,
     }
+
+
+def comments_due(meeting: Meeting) -> datetime.date | None:
+    """The day by which comments on circulated minutes are asked for:
+    COMMENTS_DUE_WORKING_DAYS working days (England and Wales) after they
+    went out."""
+    if meeting.circulated_at is None:
+        return None
+    sent = timezone.localdate(meeting.circulated_at)
+    return add_working_days(sent, settings.COMMENTS_DUE_WORKING_DAYS)
 
 
 def circulation_message(

@@ -300,6 +300,10 @@ if REMINDER_DUE_SOON_DAYS < 0 or REMINDER_BEFORE_MEETING_DAYS < 1:
     raise ImproperlyConfigured(
         "REMINDER_DUE_SOON_DAYS must be 0 or more and REMINDER_BEFORE_MEETING_DAYS 1 or more."
     )
+# Comments on circulated draft minutes are asked for within this many working days.
+COMMENTS_DUE_WORKING_DAYS = env_int("COMMENTS_DUE_WORKING_DAYS", 10)
+if COMMENTS_DUE_WORKING_DAYS < 1:
+    raise ImproperlyConfigured("COMMENTS_DUE_WORKING_DAYS must be 1 or more.")
 CELERY_BEAT_SCHEDULE = {
     "send-reminders": {
         "task": "actions.tasks.send_reminders_task",

@@ -429,3 +429,17 @@ def test_final_minutes_imported_announce_nothing(client, world, observer):
     client.post("/import/commit/", {"token": token, "acknowledge": acknowledge})
     assert Meeting.objects.get(number=49).status == Meeting.Status.PUBLISHED
     assert not CirculationEmail.objects.exists() and mail.outbox == []
+
+
+def test_the_circulation_email_says_when_comments_are_due(draft, world, settings):
+    """Ten working days by default: circulated on Friday 20 December 2019,
+    comments are due on Wednesday 8 January 2020 (Christmas, Boxing Day and New
+    Year's Day are not working days)."""
+    settings.COMMENTS_DUE_WORKING_DAYS = 10
+    at = timezone.make_aware(datetime.datetime(2019, 12, 20, 15, 0))
+    meeting = minutes_circulate(meeting=draft, by=world.secretary.user)
+    Meeting.objects.filter(pk=meeting.pk).update(circulated_at=at)
+    send_circulation(meeting.pk)
+    message = mail.outbox[0]
+    assert "comments to the secretariat by Wednesday 8 January 2020." in message.body
+    assert "by <strong>Wednesday 8 January 2020</strong>" in message.alternatives[0][0]
