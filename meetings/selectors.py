@@ -41,3 +41,13 @@ def history_namers(item_name: Callable[[AgendaItem], str] | None = None) -> dict
         AgendaItem: Namer(("meeting__committee",), item_name or (lambda i: f"item {i.number}")),
         get_user_model(): Namer(("person",), user_name),
     }
+
+
+def previous_meeting(meeting: Meeting) -> Meeting | None:
+    """The committee's meeting before this one, by date then number."""
+    return (
+        Meeting.objects.filter(committee=meeting.committee, date__lt=meeting.date)
+        .select_related("committee")
+        .order_by("-date", "-number")
+        .first()
+    )

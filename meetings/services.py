@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
+from simple_history.utils import bulk_create_with_history
 
 from opsg.concurrency import claim_version
 from opsg.history import save_by
@@ -21,6 +23,7 @@ from .models import (
     Organisation,
     Person,
 )
+from .selectors import previous_meeting
 from .tasks import send_circulation_task
 
 logger = logging.getLogger(__name__)
@@ -159,6 +162,43 @@ def attendance_add(
     )
     line.save()
     return line
+
+
+@transaction.atomic
+def attendance_copy_previous(*, meeting: Meeting) -> tuple[Meeting | None, list[Attendance]]:
+    """The committee's previous meeting's attendance, into this draft: each
+    person not yet listed, in the same list with the same category, body and
+    role, after those already there. The marks of that day (alternate,
+    teleconference, part) are not copied: they are this meeting's to say.
+    Returns (the previous meeting, the lines added), in a fixed number of
+    queries however many people."""
+    meeting.check_writable()
+    previous = previous_meeting(meeting)
+    if previous is None:
+        raise ValidationError("This is the committee's first meeting: there is none to copy from.")
+    listed = set(meeting.attendance.values_list("person_id", flat=True))
+    last = {
+        section: order
+        for section, order in meeting.attendance.values_list("section").annotate(Max("order"))
+    }
+    lines = []
+    for line in previous.attendance.order_by("section", "order", "id"):
+        if line.person_id in listed:
+            continue
+        listed.add(line.person_id)
+        last[line.section] = last.get(line.section, -1) + 1
+        lines.append(
+            Attendance(
+                meeting=meeting,
+                person_id=line.person_id,
+                section=line.section,
+                category=line.category,
+                represents=line.represents,
+                role=line.role,
+                order=last[line.section],
+            )
+        )
+    return previous, bulk_create_with_history(lines, Attendance)
 
 
 @transaction.atomic

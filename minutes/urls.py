@@ -24,6 +24,7 @@ urlpatterns = [
     path(M + "pdf/", views.minutes_pdf_status, name="minutes-pdf-status"),
     path(M + "edit/", views.meeting_edit, name="meeting-edit"),
     path(M + "attendance/add/", views.attendance_add, name="attendance-add"),
+    path(M + "attendance/copy/", views.attendance_copy, name="attendance-copy"),
     path(M + "attendance/<int:pk>/", views.attendance_save, name="attendance-line"),
     path(M + "attendance/<int:pk>/move/", views.attendance_move, name="attendance-move"),
     path(M + "attendance/<int:pk>/remove/", views.attendance_remove, name="attendance-remove"),

@@ -274,6 +274,7 @@ def _workspace(request, meeting: Meeting, **extra) -> dict:
         "attendance": selectors.attendance_lists(meeting),
         "people": selectors.people_for_attendance(meeting),
         "organisations": selectors.organisations(),
+        "previous": meeting_selectors.previous_meeting(meeting),
         "verbs": Decision.Verb.choices,
         "classifications": selectors.classifications(),
         "publish_choices": PUBLISH_CHOICES,
@@ -373,6 +374,25 @@ def attendance_add(request, code, number):
 
 @login_required
 @require_POST
+def attendance_copy(request, code, number):
+    """The previous meeting's attendance, copied into the draft's lists."""
+    meeting = meeting_for_user(request.user, code, number, write=True)
+    try:
+        previous, added = meeting_services.attendance_copy_previous(meeting=meeting)
+    except ValidationError as exc:
+        return _attendance_section(request, meeting, _errors(exc))
+    n = len(added)
+    said = (
+        f"{n} {'person' if n == 1 else 'people'} copied from {previous}, without that "
+        "day's marks (alternate, teleconference, part): set this meeting's."
+        if n
+        else f"Everyone listed at {previous} is already listed here."
+    )
+    return _attendance_section(request, meeting, [], said)
+
+
+@login_required
+@require_POST
 def attendance_save(request, code, number, pk):
     """One person's line: their list, marks and notes."""
     meeting = meeting_for_user(request.user, code, number, write=True)
@@ -418,19 +438,23 @@ def attendance_remove(request, code, number, pk):
     return _attendance_section(request, meeting, [])
 
 
-def _attendance_section(request, meeting, errors):
+def _attendance_section(request, meeting, errors, said: str = ""):
     """The attendance section alone, over htmx (its lists, the people an
     alternate may stand in for, the organisations a new person may be of);
     otherwise back to the page."""
     if not request.htmx:
+        if said and not errors:
+            messages.success(request, said)
         return _to_page(request, meeting, "attendance", errors)
     context = {
         "meeting": meeting,
         "attendance": selectors.attendance_lists(meeting),
         "people": selectors.people_for_attendance(meeting),
         "organisations": selectors.organisations(),
+        "previous": meeting_selectors.previous_meeting(meeting),
         "add_form": AttendanceAddForm(),
         "errors": errors,
+        "said": said,
     }
     return render(
         request, "meetings/_attendance_editor.html", context, status=422 if errors else 200

@@ -328,6 +328,7 @@ def post_table(estate) -> list[tuple[str, str, tuple[str, ...]]]:
     m26 = f"{M}26/"
     return [
         ("attendance-add", m26 + "attendance/add/", SECRETARY),
+        ("attendance-copy", m26 + "attendance/copy/", SECRETARY),
         ("attendance-line", m26 + f"attendance/{e['line26'].pk}/", SECRETARY),
         ("attendance-move", m26 + f"attendance/{e['line26'].pk}/move/", SECRETARY),
         ("item-add", m26 + "items/add/", SECRETARY),

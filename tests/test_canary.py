@@ -254,6 +254,7 @@ def _editor_requests() -> tuple[list[str], list[str]]:
     drafts = Meeting.objects.filter(status=Meeting.Status.DRAFT).select_related("committee")
     for meeting in drafts:
         at = {"code": meeting.committee.code, "number": meeting.number}
+        saves.append(reverse("attendance-copy", kwargs=at))
         for line in meeting.attendance.all():
             saves.append(reverse("attendance-line", kwargs={**at, "pk": line.pk}))
             moves.append(reverse("attendance-move", kwargs={**at, "pk": line.pk}))
