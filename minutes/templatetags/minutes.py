@@ -1,4 +1,5 @@
 from django import template
+from django.utils.dateparse import parse_datetime
 
 from incidents.forms import publish_value
 from incidents.models import Incident
@@ -23,6 +24,13 @@ def _known_modifications(context) -> dict[str, str]:
     if "known_modifications" not in cache:
         cache["known_modifications"] = dict(Modification.objects.values_list("reference", "url"))
     return cache["known_modifications"]
+
+
+@register.filter
+def moment(value):
+    """An ISO date-time kept as text (in a JSON field) as a date-time, for
+    the `date` filter; "" when it is none."""
+    return parse_datetime(value) if isinstance(value, str) else value or ""
 
 
 @register.filter
