@@ -96,7 +96,10 @@ def progress(request, pk):
 
 def _review(request, upload: PendingImport, error: str = "", status: int = 200):
     parsed = from_json(upload.parsed)
-    data, _ = pending.load(upload.token)
+    try:
+        data, _ = pending.load(upload.token)
+    except ValueError as gone:  # its file was forgotten meanwhile
+        raise Http404(str(gone)) from None
     flagged = {flag.line for flag in parsed.flags}
     lines = [(n, line, n in flagged) for n, line in enumerate(upload.text.split("\n"), start=1)]
     committee = upload.committee

@@ -173,3 +173,15 @@ def test_the_sweep_reads_what_was_never_handed_over_and_forgets_old_uploads(worl
     assert not PendingImport.objects.filter(pk=old.pk).exists()
     with pytest.raises(ValueError):
         pending.load(old.token)
+
+
+@pytest.mark.django_db
+def test_an_upload_whose_file_is_gone_says_so(client, world):
+    upload = waiting(world)
+    read_pending_import(upload.pk)
+    pending.forget(upload.token)
+    login(client, "secretary")
+    response = client.get(f"/import/{upload.pk}/")
+    assert response.status_code == 404
+    response = client.post("/import/commit/", {"token": str(upload.pk)}, follow=True)
+    assert "upload the file again" in str(list(response.context["messages"])[0])
