@@ -596,11 +596,14 @@ class _Reader:
                 text = f"({printed}) {text}"
                 message = (
                     f"{printed!r} is not an action reference of the form 14/03: the action is "
-                    f"recorded as this meeting's {reference}, its own reference kept at the start "
-                    "of its text."
+                    f"recorded as {_as_ours(reference, self.raised)}, its own reference kept at "
+                    "the start of its text."
                 )
             else:
-                message = f"An outstanding action without a reference is recorded as {reference}."
+                message = (
+                    "An outstanding action without a reference is recorded as "
+                    f"{_as_ours(reference, self.raised)}."
+                )
             self.flags.append(Flag(line, "action-reference", message))
         target_date = _first_date(target) if target else None
         self.minutes.reviews.append(
@@ -639,6 +642,14 @@ class _Reader:
             message = "The meeting's date was not found in the document's title block."
             self.flags.append(Flag(minutes.line, "unreadable-date", message))
         minutes.flags.sort(key=lambda flag: flag.line)
+
+
+def _as_ours(reference: str, sequence: int) -> str:
+    """How a reference of this meeting's numbering reads in a doubt, before
+    its committee or number is known ("this meeting's action 03")."""
+    if "…" in reference:
+        return f"this meeting's action {sequence:02d}, once its committee and number are given"
+    return reference
 
 
 def _cell(row: tuple[str, ...], position: int) -> str:
