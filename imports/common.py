@@ -107,10 +107,13 @@ def parse_time(text: str) -> datetime.time | None:
 # "Confirmed as a true record at the meeting held on 14 April 2026". Only at the
 # start of a line: "The OPSG AGREED the minutes of OPSG_24" is another meeting's.
 _APPROVAL = re.compile(
-    r"^\W{0,3}(?:status\s*:\s*)?(?:final\s+minutes\W{1,3})?(?:(?:these\s+)?minutes\s+)?"
-    r"(?:approved|confirmed|agreed)\b(?P<rest>.{0,160})$",
+    r"^\W{0,3}(?P<named>status\s*:\s*|final\s+minutes\W{1,3}|(?:these\s+)?minutes\s+)?"
+    r"(?:approved|confirmed)\b(?P<rest>.{0,160})$",
     re.I | re.M,
 )
+# Without "Minutes" or "Status:" before it, a line this short at most: "Approved
+# at OPSG_26 on 5 November 2019", never a sentence of the minutes.
+_APPROVAL_WORDS = 14
 _AT_MEETING = re.compile(
     r"\bat\s+(?:the\s+|its\s+)?(?:meeting\s+(?:no\.?\s*)?|[A-Z]{2,10}[_ ])(?P<number>\d{1,4})\b",
     re.I,
@@ -123,16 +126,22 @@ _ON_DATE = re.compile(
 )
 
 
-def read_approval(text: str) -> tuple[int | None, datetime.date | None, int] | None:
+def read_approval(
+    text: str, *, before_line: int | None = None
+) -> tuple[int | None, datetime.date | None, int] | None:
     """The approval a document states of itself: (the meeting it was approved
     at, the day, the line), either part None when not stated; None when no
     line states a meeting or a day (a lone "Agreed" may be a table's cell)."""
     for match in _APPROVAL.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        if before_line is not None and line >= before_line:
+            break  # the items' text speaks of other things
+        if not match["named"] and len(match[0].split()) > _APPROVAL_WORDS:
+            continue
         rest = match["rest"]
         at = _AT_MEETING.search(rest)
         on = _ON_DATE.search(rest)
         if at or on:
-            line = text.count("\n", 0, match.start()) + 1
             return (
                 int(at["number"]) if at else None,
                 parse_date(on["date"]) if on else None,

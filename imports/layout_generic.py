@@ -47,9 +47,13 @@ ATTENDANCE = (MEMBER, PARTICIPANT, APOLOGY)
 _MAX_TITLE_WORDS = 14
 _MAX_NAME_WORDS = 6
 _CODE = re.compile(r"\(([A-Z][A-Z0-9&]{1,9})\)")
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# "Meeting 212", "Panel Meeting No. 87", "the 212th meeting"; never a date
+# ("Committee 14 May 2024", "12th March 2024 meeting") nor a year ("meeting 2024").
 _NUMBER = re.compile(
-    r"\b(?:meeting|panel|board|committee|group)\s+(?:no\.?\s*|number\s+|#\s*)?(?P<n>\d{1,4})\b"
-    r"|\b(?P<nth>\d{1,4})(?:st|nd|rd|th)\s+(?:\w+\s+){0,3}meeting\b",
+    r"\b(?:meeting|panel|board|committee|group)\s+(?:no\.?\s*|number\s+|#\s*)?"
+    rf"(?P<n>(?!(?:19|20)\d\d\b)\d{{1,4}})\b(?!\s*{_MONTH}|[/.-]\d)"
+    rf"|\b(?P<nth>\d{{1,4}})(?:st|nd|rd|th)\s+(?!{_MONTH})(?:\w+\s+){{0,3}}meeting\b",
     re.I,
 )
 _ANY_DATE = re.compile(
@@ -288,7 +292,8 @@ class _Reader:
 
     def _inner_heading(self, line: str) -> bool:
         if any(pattern.match(line.strip()) for pattern in self.layout.item_lines):
-            return _title_like(self._item_heading(Block(PARAGRAPH, line, 0))[1])
+            heading = self._item_heading(Block(PARAGRAPH, line, 0))
+            return heading is not None and _title_like(heading[1])
         number, rest = numbered(line)
         return (
             bool(number) and "." not in number and _title_like(rest) and self._first_or_next(number)
@@ -470,13 +475,13 @@ class _Reader:
                 section, _ = found
                 self.section, self.category = section, ""
                 _, inline = self._label(entry) or ("", "")
-                if inline:
-                    self._attendance_lines([inline], line + offset)
                 if section not in ATTENDANCE:
-                    rest = lines[offset + 1 :]
-                    if rest:
+                    rest = [inline, *lines[offset + 1 :]] if inline else lines[offset + 1 :]
+                    if any(r.strip() for r in rest):
                         self._block(Block(PARAGRAPH, "\n".join(rest), line + offset + 1))
                     return
+                if inline:
+                    self._attendance_lines([inline], line + offset)
                 continue
             if heading := self._item_heading(here, in_attendance=True):
                 rest = lines[offset:]
@@ -490,6 +495,8 @@ class _Reader:
                     self._person(part.strip(), line + offset)
 
     def _person(self, text: str, line: int) -> None:
+        if self.section not in ATTENDANCE:
+            return
         layout = self.layout
         person = ParsedPerson(name="", section=self.section or MEMBER, group="", line=line)
         if text.startswith("*") or text.endswith("*"):
@@ -565,6 +572,7 @@ class _Reader:
 
     def _review_lines(self, block: Block) -> None:
         if block.kind not in (ITEM, PARAGRAPH):
+            self._unread(block, "is not read as outstanding actions")
             return
         for line, segment in self._segments(block):
             match = _REVIEW_LINE.match(segment)
@@ -616,7 +624,7 @@ class _Reader:
                 last_target_date=target_date,
                 last_target_note="" if target_date or not target else target,
                 update=update,
-                status="closed" if status.lower() in _CLOSED else "open",
+                status="closed" if _closed(status) else "open",
             )
         )
 
@@ -624,7 +632,7 @@ class _Reader:
 
     def _unread(self, block: Block, why: str) -> None:
         if block.kind == TABLE:
-            return
+            why = f"(a table of {len(block.rows)} rows) {why}"
         text = " ".join(block.text.split())
         if len(text) > 80:
             text = text[:77] + "…"
@@ -650,6 +658,12 @@ def _as_ours(reference: str, sequence: int) -> str:
     if "…" in reference:
         return f"this meeting's action {sequence:02d}, once its committee and number are given"
     return reference
+
+
+def _closed(status: str) -> bool:
+    """ "Closed", "CLOSED.", "Done (12/03)", "Closed – superseded": the first status word."""
+    found = _STATUS.search(status or "")
+    return bool(found) and found["status"].lower() in _CLOSED
 
 
 def _cell(row: tuple[str, ...], position: int) -> str:

@@ -17,7 +17,7 @@ from imports.extract import DOCX_SUFFIX, PDF_SUFFIX, extract_text
 from imports.layout_generic import parse_generic_layout
 from imports.layout_markdown import parse_markdown_layout
 from imports.layout_text import parse_text_layout
-from imports.parsed import ParsedMinutes
+from imports.parsed import Flag, ParsedMinutes
 
 PIPE_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-+:?\s*)+\|?\s*$", re.MULTILINE)
 ATX_HEADING = re.compile(r"^#{1,6} \S", re.MULTILINE)
@@ -48,9 +48,24 @@ def parse(
         generic = parse_generic_layout(text, markdown=markdown, committee=committee, number=number)
         if generic.date is not None and score(generic) >= score(minutes):
             minutes = generic
-    if approval := read_approval(text):
-        minutes.approved_at_meeting, minutes.approved_on, _ = approval
+    if minutes.number is None and number is not None:
+        minutes.number = number  # chosen on the upload form
+    if not minutes.committee and committee:
+        minutes.committee = committee.upper()
+    first_item = minutes.items[0].line if minutes.items else None
+    if approval := read_approval(text, before_line=first_item):
+        minutes.approved_at_meeting, minutes.approved_on, line = approval
         minutes.final = True
+        said = " ".join(
+            part
+            for part in (
+                f"at meeting {minutes.approved_at_meeting}" if minutes.approved_at_meeting else "",
+                f"on {minutes.approved_on:%d/%m/%Y}" if minutes.approved_on else "",
+            )
+            if part
+        )
+        message = f"Read as minutes approved {said}: they are imported as approved, then published."
+        minutes.flags.append(Flag(line, "approval-read", message))
     check(text, minutes)
     return minutes
 

@@ -101,7 +101,10 @@ def sweep_pending_imports() -> tuple[int, int]:
 
 
 def forget_upload(upload: PendingImport) -> None:
-    """An upload's row goes, and its file unless another upload holds it."""
-    if not PendingImport.objects.filter(token=upload.token).exclude(pk=upload.pk).exists():
+    """An upload's row goes, and its file unless another upload holds the
+    same content (kept in one folder, by its SHA-256)."""
+    sha = upload.token.split("/")[0]
+    others = PendingImport.objects.filter(token__startswith=f"{sha}/").exclude(pk=upload.pk)
+    if not others.exists():
         pending.forget(upload.token)
     upload.delete()

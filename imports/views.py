@@ -144,14 +144,19 @@ def commit(request):
         chosen = request.POST.get("committee", "")
         number = _number(request.POST.get("number", ""))
         parsed = from_json(upload.parsed)
+        if chosen and chosen not in {c.code for c in import_committees(request.user)}:
+            error = f"You may not import into {chosen!r}: choose one of your committees."
+            return _review(request, upload, error, status=422)
+        # The committee matters to the reading only where the document names
+        # none (its actions are numbered under the one chosen).
+        from_the_form = not parsed.committee or parsed.committee == upload.committee.upper()
         if (number is not None and number != upload.number) or (
-            chosen != upload.committee and not parsed.committee
+            chosen != upload.committee and from_the_form
         ):
-            # The document gives no number or committee: read it again with them.
+            # Read again with what was chosen, and show what that reads: the
+            # doubts ticked were those of the reading before.
             upload = pending_import_reread(upload, committee=chosen, number=number)
-            if upload.state != PendingImport.State.DONE:
-                return redirect("import-review", upload.pk)
-            parsed = from_json(upload.parsed)
+            return redirect("import-review", upload.pk)
         data, name = pending.load(upload.token)
     except (Http404, ValueError) as exc:
         messages.error(request, str(exc))

@@ -173,6 +173,8 @@ def attendance_copy_previous(*, meeting: Meeting) -> tuple[Meeting | None, list[
     Returns (the previous meeting, the lines added), in a fixed number of
     queries however many people."""
     meeting.check_writable()
+    # One copy at a time (a second click waits, then finds everyone listed).
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
     previous = previous_meeting(meeting)
     if previous is None:
         raise ValidationError("This is the committee's first meeting: there is none to copy from.")

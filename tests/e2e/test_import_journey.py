@@ -125,7 +125,9 @@ def test_secretary_imports_the_minutes_of_opsg_25(
     page.goto(base + MINUTES + "history/")
     left = page.locator("#import-doubts")
     expect(left).to_have_attribute("open", "")
-    checked = left.get_by_text(re.compile(r"^Checked by Sam Secretary on \d{4}-\d\d-\d\d\.$"))
+    checked = left.get_by_text(
+        re.compile(r"^Checked by Sam Secretary on \d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d\.$")
+    )
     expect(checked).to_have_count(1)
     buttons = left.get_by_role("button", name="Checked: acknowledge")
     expect(buttons).to_have_count(total - 1)

@@ -127,7 +127,13 @@ def test_the_page_asks_for_the_number_and_imports_with_it(client, world):
     response = client.post("/import/commit/", {"token": token, "committee": "LUMEN"})
     assert response.status_code == 422
     assert "gives no meeting number" in response.content.decode()
-    response = client.post("/import/commit/", {"token": token, "committee": "LUMEN", "number": "3"})
+    # The number given, the document is read again, and that reading is shown.
+    given = {"token": token, "committee": "LUMEN", "number": "3"}
+    response = client.post("/import/commit/", given)
+    assert response.status_code == 302 and response["Location"] == f"/import/{token}/"
+    assert "Review the import: LUMEN 3" in client.get(response["Location"]).content.decode()
+    assert not Meeting.objects.exists()
+    response = client.post("/import/commit/", given)
     assert response.status_code == 302
     assert response["Location"] == "/committees/LUMEN/meetings/3/"
     meeting = Meeting.objects.get(committee__code="LUMEN", number=3)
@@ -136,3 +142,41 @@ def test_the_page_asks_for_the_number_and_imports_with_it(client, world):
         "LUMEN 3/01",
         "LUMEN 3/02",
     ]
+
+
+@pytest.mark.django_db
+def test_a_committee_not_ones_own_is_refused_at_commit(client, world):
+    Committee.objects.create(code="LUMEN", name="Lumen developers")  # no role there
+    login(client, "secretary")
+    name = "bot_2026_02_11.txt"
+    upload = SimpleUploadedFile(name, (MINUTES / name).read_bytes())
+    token = client.post("/import/", {"file": upload}).context["token"]
+    response = client.post("/import/commit/", {"token": token, "committee": "LUMEN", "number": "3"})
+    assert response.status_code == 422
+    assert "You may not import into &#x27;LUMEN&#x27;" in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_a_bare_minutes_label_in_the_attendance_reads_no_one_as_an_item():
+    text = (
+        (MINUTES / "parish_2026_04.txt")
+        .read_text()
+        .replace("Apologies: Cllr Quentin Yeo", "Apologies: Cllr Quentin Yeo\nMinutes: Jo Clerk")
+    )
+    parsed = read_upload(text.encode(), "parish.txt")[1]
+    assert all(p.section in ("member", "participant", "apology") for p in parsed.attendance)
+
+
+@pytest.mark.parametrize(
+    "title, number",
+    [
+        ("Planning Committee 14 May 2024", None),
+        ("Board meeting 2024", None),
+        ("Minutes of the 12th March 2024 meeting", None),
+        ("Panel Meeting No. 87", 87),
+        ("Minutes of the 212th meeting of the Council", 212),
+    ],
+)
+def test_a_date_or_a_year_is_never_the_meeting_number(title, number):
+    text = f"{title}\nDate: 14 May 2024\n\nPresent: Ann Lee, Bo Chan\n\n1. Welcome\nHello.\n"
+    assert read_upload(text.encode(), "m.txt")[1].number == number

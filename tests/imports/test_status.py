@@ -29,6 +29,8 @@ FINAL = MARKDOWN.replace("\nDraft Minutes\n", "\nFinal Minutes\n", 1)
         ("Final Minutes - approved at OPSG_26", (26, None)),
         ("The OPSG AGREED the minutes of OPSG_24 as a true record.", None),
         ("Agreed", None),  # a table's cell, say
+        ("AGREED that the next meeting be held on 5 June 2024.", None),  # a decision
+        ("Approved by the Panel after a long discussion of the budget on 5 June 2024", None),
         ("Agreed actions are listed below.", None),
     ],
 )
@@ -70,6 +72,7 @@ def test_a_stated_approval_gives_its_day_and_its_meeting_when_in_the_record(worl
         parsed=minutes, source=text.encode(), filename="m.md", acknowledged=range(99)
     ).meeting
     assert meeting.approved_at_meeting == later
+    assert "approval-read" in [flag.kind for flag in minutes.flags]
     assert _local_day(meeting.approved_at) == D(2021, 6, 21)
     assert _local_day(meeting.circulated_at) == meeting.date
 
