@@ -26,6 +26,9 @@ from django.utils import timezone
 from actions.models import FeedToken
 from actions.reminders import send_reminders
 from actions.services import action_close, action_review_record, action_update
+from imports import pending
+from imports.models import PendingImport
+from imports.reading import read_pending_import
 from incidents.models import Incident, IncidentReview
 from meetings.access import EVERYTHING
 from meetings.models import Attendance, CommitteeRole, Decision, Meeting, MinutesRevision
@@ -78,6 +81,7 @@ MARKERS = {
     "canarycorrectionaction": WRITERS,  # an action it raises
     "canarycorrectionreview": WRITERS,  # a review it records
     "canarycorrectionwording": WRITERS,  # its new wording of an action the version kept raised
+    "canaryupload": WRITERS,  # an uploaded document read for its review, by its uploader
     **{date: INNER for date in SESSION_TARGET},
     **{date: WRITERS for date in DRAFT_TARGET},
 }
@@ -180,7 +184,18 @@ def canaries(world):
             FeedToken.objects.create(kind="actions", user=user, created_at=now),
             FeedToken.objects.create(kind="meetings", user=user, committee=w.opsg, created_at=now),
         ]
-    return {"feeds": feeds, "actions": [a1, a7, successor]}
+    # An upload on its way to the review page, read as the worker reads it.
+    upload = PendingImport.objects.create(
+        token=pending.keep(UPLOAD.encode(), "upload.txt"),
+        filename="upload.txt",
+        uploaded_by=w.secretary.user,
+        uploaded_at=timezone.now(),
+    )
+    assert read_pending_import(upload.pk).state == PendingImport.State.DONE
+    return {"feeds": feeds, "actions": [a1, a7, successor], "upload": upload}
+
+
+UPLOAD = "Planning Panel (PLP)\nMeeting 4\nDate: 3 March 2026\n\n1. Welcome\ncanaryupload\n"
 
 
 LINK = re.compile(r'href="(/[^"#]*)')
@@ -226,6 +241,8 @@ def _seeds(canaries, role: str) -> list[str]:
         seeds += [base, base + "minutes.json", base + "minutes.pdf", base + "history/"]
         seeds += [base + "revisions/1/", f"/published/OPSG/{number}/"]
     seeds += [f"/actions/{action.slug}/" for action in canaries["actions"]]
+    upload = canaries["upload"].pk
+    seeds += [f"/import/{upload}/", f"/import/{upload}/progress/"]
     seeds += [f"/feeds/{t.token}/{t.kind}.ics" for t in canaries["feeds"].get(role, [])]
     return seeds
 
