@@ -180,8 +180,9 @@ class _Reader:
                 for piece in pieces:
                     self._block(piece)
                 return
-        if section := self._section_of(block):
-            self._open_section(section, block)
+        if self._section_of(block):
+            # The label opens its section; what follows it is read there.
+            self._attendance_lines(block.text.split("\n"), block.line)
             return
         if heading := self._item_heading(block):
             self._open_item(*heading, block)
@@ -223,14 +224,6 @@ class _Reader:
             if pattern.match(head):
                 return section, head
         return None
-
-    def _open_section(self, found: tuple[str, str], block: Block) -> None:
-        section, _ = found
-        self.section, self.category = section, ""
-        if section in ATTENDANCE:
-            first, *rest = block.text.split("\n")
-            _, inline = self._label(first) or ("", "")
-            self._attendance_lines([inline, *rest], block.line)
 
     # --- items --------------------------------------------------------
 
@@ -466,9 +459,11 @@ class _Reader:
         self._attendance_lines(block.text.split("\n"), block.line)
 
     def _attendance_lines(self, lines: list[str], line: int) -> None:
-        """Lines of an attendance block: names (a list wrapped across lines
-        read as one), a category ("Panel Members:"), another section's
-        label, or an item's heading, after which the lines are the item's."""
+        """Lines of a block that opens a section ("Present: A, B") or of an
+        attendance block: names (a list wrapped across lines read as one), a
+        category ("Panel Members:"), another section's label (the lines after
+        it are read there), or an item's heading, after which the lines are
+        the item's."""
         for offset, entry in _lines_of_names(lines):
             here = Block(PARAGRAPH, entry, line + offset)
             if found := self._section_of(here):
