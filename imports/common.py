@@ -8,10 +8,19 @@ Decision.Verb is read for the verbs only."""
 
 import datetime
 import re
+from collections import Counter
+from collections.abc import Iterable
 
 from actions.references import format_reference
-from imports.parsed import Flag, ParsedAction, ParsedDecision, ParsedItem, ParsedReview
-from meetings.markdown import heading_names_other_incidents
+from imports.parsed import (
+    Flag,
+    ParsedAction,
+    ParsedDecision,
+    ParsedItem,
+    ParsedMinutes,
+    ParsedReview,
+)
+from meetings.markdown import heading_names_other_incidents, incidents_in
 from meetings.models import Decision
 
 VERBS = tuple(Decision.Verb.values)
@@ -277,6 +286,23 @@ ACTION_LINE = re.compile(
 )
 
 
+def guess_committee(minutes: ParsedMinutes, texts: Iterable[str], line: int) -> None:
+    """Where no reference or title names the committee, the code most
+    ACTION lines use is the committee's (without one, no decision of "the
+    OPSG" can be read); either way a flag says so."""
+    if minutes.committee:
+        return
+    found = (ACTION_LINE.match(_without_emphasis(text).lstrip("*_ ")) for text in texts)
+    codes = Counter(match["code"] for match in found if match)
+    if not codes:
+        message = "The document does not name its committee; no decisions could be read."
+        minutes.flags.append(Flag(line, "committee-unknown", message))
+        return
+    minutes.committee = codes.most_common(1)[0][0]
+    message = f"No reference names the committee; read as {minutes.committee} from its actions."
+    minutes.flags.append(Flag(line, "committee-guess", message))
+
+
 def is_action_line(text: str) -> bool:
     """True for "ACTION OPSG 25/03: …", "ACTION: OPSG 25/03 – …", "ACTION OPSG 45/CONF 02: …"."""
     return bool(ACTION_LINE.match(_without_emphasis(text)))
@@ -539,6 +565,18 @@ def _as_sentence(text: str) -> str:
 
 
 # --- incidents -------------------------------------------------------------
+
+
+def read_incidents(item: ParsedItem, flags: list[Flag], reviewed: Iterable[str] = ()) -> None:
+    """An item's incidents: the INC numbers its words name, in order, then
+    those `reviewed` under it ("Incident reviewed: INC…"); and a flag
+    where its heading names one incident over a text about another."""
+    words = [item.title, item.narrative, item.post_meeting_note]
+    words += [d.text + " " + " ".join(d.points) for d in item.decisions]
+    words += [a.text for a in item.actions]
+    item.incidents = list(dict.fromkeys([*incidents_in("\n".join(words)), *reviewed]))
+    if flag := incident_mismatch(item):
+        flags.append(flag)
 
 
 def incident_mismatch(item: ParsedItem) -> Flag | None:

@@ -31,8 +31,19 @@ from imports.blocks import (
     numbered,
     text_blocks,
 )
-from imports.common import owners_in, parse_date
-from imports.layouts import APOLOGY, ITEMS, MEMBER, PARTICIPANT, REVIEWS, SKIP, Layout, layout_of
+from imports.common import owners_in, parse_date, read_incidents
+from imports.layouts import (
+    APOLOGY,
+    ITEMS,
+    MEMBER,
+    PARTICIPANT,
+    REVIEWS,
+    SKIP,
+    Layout,
+    category_name,
+    layout_of,
+    read_mark,
+)
 from imports.parsed import (
     Flag,
     ParsedAction,
@@ -64,7 +75,6 @@ _ANY_DATE = re.compile(
 _PLACE = re.compile(r"^(?:Location|Venue|Place|Where)\s*:\s*(?P<place>.+)$", re.I)
 _BRACKETS = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
 _LIST_SPLIT = re.compile(r"\s*[,;]\s*(?![^()\[\]]*[)\]])")
-_COUNT = re.compile(r"^\d{1,5}$")
 _REVIEW_LINE = re.compile(
     r"^(?P<ref>(?:[A-Z]{1,6}[-\s]?)?\d{1,4}(?:[-/]\d{1,4})*)\s*"
     r"(?:\((?P<owner>[^)]+)\))?\s*[:–-]?\s*(?P<text>.+)$",
@@ -448,15 +458,50 @@ class _Reader:
 
     def _attendance(self, block: Block) -> None:
         if block.kind == TABLE:
-            for offset, row in enumerate(block.rows[1:], start=1):
-                self._attendance_lines(
-                    [", ".join(cell for cell in row[:1] if cell)], block.line + offset
-                )
+            self._attendance_table(block)
             return
         if block.kind == HEADING:
             self.category = block.text.strip().rstrip(":")
             return
         self._attendance_lines(block.text.split("\n"), block.line)
+
+    def _attendance_table(self, block: Block) -> None:
+        """A table of people: the name column, and where the header names
+        them, the body, the role and the marks ("Remote", "Items 3-4") of
+        each person, read as "Name (Body) (Role) (Mark)". A column the
+        header does not name is flagged, never dropped in silence."""
+        header = [" ".join(cell.lower().split()).strip(" :*") for cell in block.rows[0]]
+        kinds = [_attendance_column(word) for word in header]
+        if NAME not in kinds:  # no header row: the first column is the name
+            kinds, rows = [NAME] + [""] * (len(header) - 1), block.rows
+        else:
+            rows = block.rows[1:]
+        unread = [block.rows[0][i] for i, kind in enumerate(kinds) if not kind and header[i]]
+        if unread:
+            message = (
+                f"Column(s) {', '.join(map(repr, unread))} of the attendance table were not read."
+            )
+            self.flags.append(Flag(block.line, "unread-column", message))
+        first = block.line + len(block.rows) - len(rows)
+        for offset, row in enumerate(rows):
+            cells = dict.fromkeys((NAME, BODY, ROLE, MARK), "")
+            for cell, kind in zip(row, kinds, strict=False):
+                if kind and cell.strip() not in _EMPTY_CELLS:
+                    cells[kind] = " ".join(filter(None, (cells[kind], cell.strip())))
+            if not cells[NAME]:
+                continue
+            section = self.section
+            if cells[MARK].lower() in _ABSENT:
+                self.section, cells[MARK] = APOLOGY, ""
+            elif cells[MARK].lower() in _PRESENT:
+                cells[MARK] = ""
+            brackets = [f"({cells[kind]})" for kind in (BODY, MARK) if cells[kind]]
+            read = len(self.minutes.attendance)
+            self._attendance_lines([" ".join([cells[NAME], *brackets])], first + offset)
+            if cells[ROLE] and len(self.minutes.attendance) > read:
+                person = self.minutes.attendance[-1]  # a role column is a role, never a mark
+                person.role = "; ".join(filter(None, (cells[ROLE], person.role)))
+            self.section = section
 
     def _attendance_lines(self, lines: list[str], line: int) -> None:
         """Lines of a block that opens a section ("Present: A, B") or of an
@@ -498,7 +543,7 @@ class _Reader:
             person.remote = True
             text = text.strip("*").strip()
         for inner in _BRACKETS.findall(text):
-            self._mark(person, inner.strip())
+            read_mark(person, inner, layout)
         name = " ".join(_BRACKETS.sub(" ", text).split()).strip(" .-–")
         if layout.trailer is not None:
             name = layout.trailer.sub("", name)
@@ -509,28 +554,8 @@ class _Reader:
             return
         person.name = name
         if not person.group and self.category and person.section == MEMBER:
-            person.group = self.category
+            person.group = category_name(self.category)
         self.minutes.attendance.append(person)
-
-    def _mark(self, person: ParsedPerson, inner: str) -> None:
-        if self.layout.count_after_name and _COUNT.match(inner):
-            return
-        for pattern, mark in self.layout.marks:
-            if pattern.match(inner):
-                if mark == "remote":
-                    person.remote = True
-                elif mark == "alternate":
-                    person.alternate = True
-                    _, _, stood_for = inner.partition(" for ")
-                    person.alternate_for = stood_for.strip()
-                elif mark == "part":
-                    person.part = True
-                    person.items = re.sub(r"^(?:for\s+)?items?\s*", "", inner, flags=re.I)
-                elif not person.role:
-                    person.role = inner
-                return
-        if not person.group:
-            person.group = inner
 
     # --- outstanding actions ------------------------------------------
 
@@ -635,6 +660,8 @@ class _Reader:
 
     def _finish(self) -> None:
         minutes = self.minutes
+        for item in minutes.items:
+            read_incidents(item, self.flags)
         if minutes.number is None and (minutes.items or minutes.reviews or minutes.attendance):
             message = (
                 "The document gives no meeting number: give it on the upload form, "
@@ -653,6 +680,37 @@ def _as_ours(reference: str, sequence: int) -> str:
     if "…" in reference:
         return f"this meeting's action {sequence:02d}, once its committee and number are given"
     return reference
+
+
+NAME, BODY, ROLE, MARK = "name", "body", "role", "mark"
+_ATTENDANCE_COLUMNS = {
+    NAME: ("name", "names", "member", "members", "attendee", "attendees", "person"),
+    BODY: (
+        "organisation",
+        "organization",
+        "representing",
+        "company",
+        "body",
+        "org",
+        "on behalf of",
+    ),
+    ROLE: ("role", "position", "capacity", "title"),
+    MARK: ("attendance", "attended", "mode", "notes", "note", "how", "joined"),
+}
+
+
+_EMPTY_CELLS = {"", "-", "–", "—"}
+_PRESENT = {"present", "yes", "y", "✓", "✔", "x", "attended", "in person", "in the room"}
+_ABSENT = {"apologies", "apology", "absent", "sent apologies", "regrets", "no", "n"}
+
+
+def _attendance_column(header: str) -> str:
+    """What a column of an attendance table holds, by its header; "" for
+    a header that names none of them."""
+    for kind, words in _ATTENDANCE_COLUMNS.items():
+        if header in words:
+            return kind
+    return ""
 
 
 def _closed(status: str) -> bool:

@@ -36,14 +36,16 @@ from dataclasses import dataclass, field
 
 from actions.references import format_reference
 from imports.common import (
-    incident_mismatch,
+    guess_committee,
     is_action_line,
     owners_in,
     parse_date,
     read_action,
     read_decisions,
+    read_incidents,
     read_outcome,
 )
+from imports.layouts import OPSG, category_name, read_mark
 from imports.parsed import (
     Flag,
     ParsedItem,
@@ -51,15 +53,8 @@ from imports.parsed import (
     ParsedPerson,
     ParsedReview,
 )
-from meetings.markdown import incidents_in
 
 Line = tuple[int, str]  # (1-based line number, text without its newline)
-
-# Committees named in a title when no reference says the code.
-COMMITTEE_CODES = {
-    "operations group": "OPSG",
-    "technical architecture and business architecture sub-committee": "TABASC",
-}
 
 REFERENCE = re.compile(r"\b([A-Z][A-Za-z]{1,9})_(\d{1,3})_(\d{4})\b")
 TIMES = re.compile(r"\b(\d{1,2})[:.](\d{2})\s*(?:–|—|-|to)\s*(\d{1,2})[:.](\d{2})\b")
@@ -235,8 +230,8 @@ def read_title(text: str, minutes: ParsedMinutes) -> None:
         minutes.number = minutes.number or int(match.group(1))
     name = re.sub(r"\b(extraordinary|reporting|main|meeting|\d+)\b", "", lowered).strip(" -–")
     name = " ".join(name.split())
-    if not minutes.committee and name in COMMITTEE_CODES:
-        minutes.committee = COMMITTEE_CODES[name]
+    if not minutes.committee and name in OPSG.committee_names:
+        minutes.committee = OPSG.committee_names[name]
 
 
 def read_place(text: str, minutes: ParsedMinutes) -> bool:
@@ -296,7 +291,7 @@ def read_roll_table(block: list[Line], roll: _Roll, unplaced: list[Line]) -> Non
             continue
         group = plain(row[roll.group_column])
         if group:
-            roll.group = singular(group)
+            roll.group = category_name(group)
         name = row[roll.name_column]
         if plain(name):
             roll.people.append(person(name, roll.section, roll.group, number))
@@ -322,13 +317,6 @@ def read_roll_header(header: list[str], roll: _Roll) -> None:
     roll.group_column = others[0] if others else 0
 
 
-def singular(group: str) -> str:
-    """'Large Suppliers' and 'Network Parties' as the 2019 minutes and the
-    member categories say them: 'Large Supplier', 'Network Party'."""
-    group = re.sub(r"Parties$", "Party", group)
-    return re.sub(r"Suppliers$", "Supplier", group)
-
-
 def person(cell: str, section: str, group: str, line: int) -> ParsedPerson:
     """'Andy Knowles (<i>alternate for Marta Kaminska</i>)', 'Ian Brown (Part)',
     'Veronica Asantewaa (Meeting Secretary)', 'Easton Brown (<i>agenda item 5</i>)'."""
@@ -336,29 +324,9 @@ def person(cell: str, section: str, group: str, line: int) -> ParsedPerson:
     marks = [m.strip() for m in MARK.findall(text)]
     name = " ".join(MARK.sub(" ", text).split())
     found = ParsedPerson(name=name, section=section, group=group, line=line)
-    roles = []
     for mark in marks:
-        if not read_mark(mark, found):
-            roles.append(mark)
-    found.role = "; ".join(roles)
+        read_mark(found, mark, OPSG)
     return found
-
-
-def read_mark(mark: str, found: ParsedPerson) -> bool:
-    lowered = mark.lower().strip(" .")
-    if lowered == "alternate":
-        found.alternate = True
-    elif match := re.match(r"alternate\s+for\s+(.+)$", mark.strip(" ."), re.IGNORECASE):
-        found.alternate, found.alternate_for = True, match.group(1).strip()
-    elif lowered in {"teleconference", "telecon", "remote", "by teleconference"}:
-        found.remote = True
-    elif lowered == "part":
-        found.part = True
-    elif match := re.match(r"(?:agenda\s+)?items?\s+(.+)$", mark.strip(" ."), re.IGNORECASE):
-        found.part, found.items = True, match.group(1).strip()
-    else:
-        return False
-    return True
 
 
 # --- items ----------------------------------------------------------------------------
@@ -747,12 +715,14 @@ def parse_markdown_layout(text: str) -> ParsedMinutes:
     front, sections = split_items(lines)
     header, attendance = split_front(front)
     read_header(header, minutes, unplaced)
+    if sections:
+        guess_committee(minutes, (text for _, text in lines), minutes.line)
     minutes.attendance = read_attendance(attendance, unplaced)
     minutes.next_meetings = next_meetings(lines, minutes.date.year if minutes.date else None)
     context = _Context(minutes=minutes, next_meeting=first_main(minutes.next_meetings))
     for section in sections:
         unplaced.extend(read_item(section, context))
-        finish_item(section.item, minutes)
+        read_incidents(section.item, minutes.flags)
     minutes.items = [section.item for section in sections]
     flag_unstated(context.unstated, minutes.flags)
     place_front_lines(unplaced, sections, minutes)
@@ -766,17 +736,6 @@ def parse_markdown_layout(text: str) -> ParsedMinutes:
 def first_main(found: list[tuple[str, datetime.date]]) -> datetime.date | None:
     mains = [date for kind, date in found if kind == "main"]
     return (mains or [date for _, date in found] or [None])[0]
-
-
-def finish_item(item: ParsedItem, minutes: ParsedMinutes) -> None:
-    """INC numbers named anywhere in the item, and a heading naming one
-    incident over a text about another."""
-    words = [item.title, item.narrative, item.post_meeting_note]
-    words += [d.text + " " + " ".join(d.points) for d in item.decisions]
-    words += [a.text for a in item.actions]
-    item.incidents = incidents_in("\n".join(words))
-    if flag := incident_mismatch(item):
-        minutes.flags.append(flag)
 
 
 def flag_closing_blocks(minutes: ParsedMinutes) -> None:

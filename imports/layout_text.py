@@ -54,20 +54,21 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from actions.references import format_reference
+from actions.references import canonical
 from imports.common import (
-    ACTION_LINE,
     VERBS,
-    incident_mismatch,
+    guess_committee,
     is_action_line,
     owners_in,
     parse_date,
     parse_time,
     read_action,
     read_decisions,
+    read_incidents,
     read_outcome,
     split_decision,
 )
+from imports.layouts import OPSG, category_name, read_mark
 from imports.parsed import (
     Flag,
     ParsedItem,
@@ -75,7 +76,6 @@ from imports.parsed import (
     ParsedPerson,
     ParsedReview,
 )
-from meetings.markdown import incidents_in
 
 
 @dataclass
@@ -166,8 +166,7 @@ def _parse(text: str) -> ParsedMinutes:
     if first_item_at is None:
         _flag_unknown_layout(minutes, lines)
         return minutes
-    if not minutes.committee:
-        _guess_committee(minutes, lines[first_item_at:])
+    guess_committee(minutes, (line.text for line in lines[first_item_at:]), minutes.line)
     _read_items(lines[first_item_at:], minutes)
     minutes.flags.extend(filter(None, map(read_outcome, minutes.reviews)))
     order = {"member": 0, "participant": 1, "apology": 2}
@@ -541,19 +540,6 @@ def _settle_committee(minutes: ParsedMinutes) -> None:
         minutes.number = int(match["number"])
 
 
-def _guess_committee(minutes: ParsedMinutes, lines: list[_Line]) -> None:
-    """Without a reference, the code most ACTION lines use is the
-    committee's: without one, no decision of "the OPSG" could be read."""
-    codes = Counter(match["code"] for line in lines if (match := ACTION_LINE.match(line.text)))
-    if not codes:
-        message = "The document does not name its committee; no decisions could be read."
-        minutes.flags.append(Flag(minutes.line, "committee-unknown", message))
-        return
-    minutes.committee = codes.most_common(1)[0][0]
-    message = f"No reference names the committee; read as {minutes.committee} from its actions."
-    minutes.flags.append(Flag(minutes.line, "committee-guess", message))
-
-
 # --- attendance --------------------------------------------------------------
 
 _ATTENDANCE_START = re.compile(r"^(?:Attendees|Attendance|Present|In attendance)\s*:?$", re.I)
@@ -693,7 +679,7 @@ def _read_attendance(lines: list[_Line], flags: list[Flag]) -> list[ParsedPerson
 
 def _add_entry(entry: _Entry, line: _Line, section: str, group: str, people, flags) -> str:
     """Record one attendance line; returns the group now in force."""
-    group = entry.group or group
+    group = category_name(entry.group) if entry.group else group
     if entry.name:
         person = ParsedPerson(name=entry.name, section=section, group=group, line=line.number)
         _apply_marks(person, entry.marks)
@@ -707,24 +693,8 @@ def _add_entry(entry: _Entry, line: _Line, section: str, group: str, people, fla
 
 
 def _apply_marks(person: ParsedPerson, marks: list[str]) -> None:
-    """(Alternate), (alternate for X), (Teleconference), (Part), (agenda
-    item 6 & 7); anything else is a role ("Meeting Secretary")."""
-    roles = [person.role] if person.role else []
     for mark in marks:
-        lowered = mark.lower()
-        if match := re.fullmatch(r"alternate(?:\s+for\s+(?P<whom>.+))?", mark, re.I):
-            person.alternate = True
-            person.alternate_for = match["whom"] or person.alternate_for
-        elif lowered in {"teleconference", "telecon", "remote", "dial-in", "video conference"}:
-            person.remote = True
-        elif lowered in {"part", "part attendance"}:
-            person.part = True
-        elif match := re.fullmatch(r"(?:for\s+)?(?:agenda\s+)?items?\s+(?P<items>.+)", mark, re.I):
-            person.part = True
-            person.items = match["items"]
-        else:
-            roles.append(mark)
-    person.role = "; ".join(roles)
+        read_mark(person, mark, OPSG)
 
 
 # --- agenda items --------------------------------------------------------------
@@ -820,9 +790,7 @@ class _ItemReader:
         blocks = _blocks(lines)
         self.reviewed: list[str] = []
         self._read_blocks(item, blocks)
-        item.incidents = list(dict.fromkeys(incidents_in(_item_text(item)) + self.reviewed))
-        if flag := incident_mismatch(item):
-            self.flags.append(flag)
+        read_incidents(item, self.flags, self.reviewed)
 
     # The rest of an attendance table printed inside an item.
     def _take_attendance(self, lines: list[_Line]) -> list[_Line]:
@@ -941,14 +909,6 @@ class _ItemReader:
             self.sequences[conf] = int(re.split(r"[/ ]", action.reference)[-1])
         item.actions.append(action)
         self.flags += flags
-
-
-def _item_text(item: ParsedItem) -> str:
-    parts = [item.title, item.narrative, item.post_meeting_note]
-    for decision in item.decisions:
-        parts += [decision.text, *decision.points]
-    parts += [action.text for action in item.actions]
-    return "\n".join(parts)
 
 
 def _mark_footnote(item: ParsedItem, number: int) -> bool:
@@ -1280,10 +1240,8 @@ def _row_start(lines: list[_Line], index: int) -> tuple[str, str, int, int] | No
 
 
 def _tidy_reference(code: str, printed: str) -> str:
-    meeting, _, sequence = re.sub(r"\s+", "", printed).partition("/")
-    conf = sequence.upper().startswith("CONF")
-    digits = sequence[4:] if conf else sequence
-    return format_reference(code, int(meeting), int(digits), conf)
+    """ "OPSG" and "25/ 01" or "45/CONF02": the record's one spelling."""
+    return canonical(f"{code} {printed}") or f"{code} {printed}"
 
 
 def _read_row(lines, start, committee: str, flags) -> tuple[ParsedReview, int]:

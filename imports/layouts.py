@@ -10,7 +10,11 @@ entry-specific sections.
 The OPSG's own minutes (the 2019 PDF text and the 2021 Markdown) keep their
 two readers, imports.layout_text and imports.layout_markdown: imports.parse
 tries them first, and turns to this registry when they cannot read a
-meeting's number and date.
+meeting's number and date. They read with the OPSG entry's data through
+the same rules as the generic reader: a person's marks (`read_mark`), a
+member category's spelling (`category_name`); imports.common holds the
+rest that all three share (dates, targets, owners, decisions, incidents,
+how a closed action ended, the committee guessed from its actions).
 
 A new committee's layout is a new entry here, built from GENERIC with
 `dataclasses.replace`, and a fixture under tests/imports/minutes/."""
@@ -18,6 +22,7 @@ A new committee's layout is a new entry here, built from GENERIC with
 import re
 from dataclasses import dataclass, field, replace
 
+from imports.parsed import ParsedPerson
 from meetings.models import Decision
 
 MEMBER, PARTICIPANT, APOLOGY = "member", "participant", "apology"
@@ -38,7 +43,8 @@ class Layout:
     # outstanding actions) or SKIP (a recap to pass over).
     sections: tuple[tuple[re.Pattern, str], ...]
     # Words in brackets after a name: (pattern, mark), mark one of remote,
-    # alternate, part, role. Any other bracket names the person's body.
+    # alternate, part, role. What `other_bracket` says becomes of any other
+    # bracket: "group" (the person's body, "Name (Org)") or "role".
     marks: tuple[tuple[re.Pattern, str], ...]
     # A decision line: groups `verb` and `text`.
     decision: re.Pattern
@@ -66,6 +72,9 @@ class Layout:
     date_patterns: tuple[re.Pattern, ...] = ()
     start_patterns: tuple[re.Pattern, ...] = ()
     end_patterns: tuple[re.Pattern, ...] = ()
+    other_bracket: str = "group"
+    # A committee named in a title, by its code, where no reference says it.
+    committee_names: dict[str, str] = field(default_factory=dict)
 
 
 _SECTIONS = (
@@ -100,8 +109,8 @@ _SECTIONS = (
 _MARKS = (
     (
         re.compile(
-            r"^(?:dial(?:led)?[- ]in|by phone|phone|telephone|teleconference|remote(?:ly)?|"
-            r"online|video|virtual|via \w+|by video)$",
+            r"^(?:dial(?:led)?[- ]in|by phone|phone|telephone|(?:by )?tele ?conference|telecon|"
+            r"remote(?:ly)?|online|video|video ?conference|virtual|via \w+|by video)$",
             re.I,
         ),
         "remote",
@@ -109,7 +118,8 @@ _MARKS = (
     (re.compile(r"^(?:alternate|substitute|deputy)(?:\s+for\s+.+)?$", re.I), "alternate"),
     (
         re.compile(
-            r"^(?:part|partial|left at .+|arrived at .+|from item .+|for items? .+|items? .+)$",
+            r"^(?:part|partial|part attendance|left at .+|arrived at .+|from item .+|"
+            r"(?:for )?(?:agenda )?items? .+)$",
             re.I,
         ),
         "part",
@@ -219,6 +229,19 @@ ASSOCIATION = replace(
     unnumbered_headings=True,
 )
 
+# The OPSG's own minutes (read by imports.layout_text and
+# imports.layout_markdown): a bracket that is no mark is the person's role
+# ("Meeting Secretary"); the category is in its own column or line.
+OPSG = replace(
+    GENERIC,
+    name="opsg",
+    other_bracket="role",
+    committee_names={
+        "operations group": "OPSG",
+        "technical architecture and business architecture sub-committee": "TABASC",
+    },
+)
+
 LAYOUTS = (MEETING_BOT, ASSOCIATION, GENERIC)
 
 
@@ -228,3 +251,49 @@ def layout_of(text: str) -> Layout:
         if layout.recognise is None or layout.recognise.search(text):
             return layout
     return GENERIC
+
+
+_COUNT = re.compile(r"^\d{1,5}$")
+_PART_ITEMS = re.compile(r"^(?:for\s+)?(?:agenda\s+)?items?\s+(?P<items>.+)$", re.I)
+_BARE_PART = {"part", "partial", "part attendance"}
+_STOOD_FOR = re.compile(r"\s+for\s+", re.I)
+
+
+def read_mark(person: ParsedPerson, mark: str, layout: Layout) -> None:
+    """One bracket after a person's name, read by the layout's marks: every
+    reader of attendance reads marks here, the one way. "(alternate for
+    Marta Kaminska)", "(Teleconference)", "(agenda item 6 & 7)", "(Part)";
+    any other bracket is the person's body or role, as the layout says;
+    nothing in a bracket is dropped."""
+    inner = " ".join(mark.split()).strip(" .")
+    if not inner or (layout.count_after_name and _COUNT.match(inner)):
+        return
+    kind = next((kind for pattern, kind in layout.marks if pattern.match(inner)), None)
+    kind = kind or layout.other_bracket
+    if kind == "remote":
+        person.remote = True
+    elif kind == "alternate":
+        person.alternate = True
+        parts = _STOOD_FOR.split(inner, maxsplit=1)
+        person.alternate_for = parts[1].strip() if len(parts) > 1 else person.alternate_for
+    elif kind == "part":
+        person.part = True
+        if match := _PART_ITEMS.match(inner):
+            person.items = match["items"]
+        elif inner.lower() not in _BARE_PART:
+            person.items = inner
+    elif kind == "group" and not person.group:
+        person.group = inner
+    else:
+        person.role = "; ".join(role for role in (person.role, inner) if role)
+
+
+_PLURAL = re.compile(r"(?P<stem>Part)ies$|(?P<noun>Supplier|Operator|Provider|Representative)s$")
+
+
+def category_name(group: str) -> str:
+    """A member category in the one spelling the record keeps, whichever
+    way a table prints it: "Large Suppliers" and "Network Parties" are the
+    categories "Large Supplier" and "Network Party"."""
+    group = " ".join(group.split())
+    return _PLURAL.sub(lambda m: f"{m['stem']}y" if m["stem"] else m["noun"], group)
