@@ -427,6 +427,45 @@ class DigestClaim(models.Model):
         return f"Digest to {self.recipient} on {self.day}"
 
 
+class AssignmentNotice(models.Model):
+    """One owner's address told of one action given to them at a meeting,
+    once its minutes are circulated (actions/assignments.py). Claimed
+    (inserted under the unique constraint) before the email is sent, so a
+    retried or parallel run never sends it twice. One email per address and
+    meeting carries all the address's rows.
+
+    The action is named by its id, not a foreign key: deleting an action
+    from circulated minutes (the editor's delete, held to a fixed number of
+    queries) then takes no extra query, and a row whose action is gone is
+    dropped by the next run."""
+
+    class State(models.TextChoices):
+        CLAIMED = "claimed", "Claimed"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    recipient = models.EmailField()
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="assignment_notices"
+    )
+    action_id = models.PositiveBigIntegerField()
+    state = models.CharField(max_length=8, choices=State.choices, default=State.CLAIMED)
+    claimed_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "action_id"], name="assignment_notice_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"Notice of action {self.action_id} of {self.meeting} to {self.recipient}"
+
+
 def new_feed_token() -> str:
     return secrets.token_urlsafe(32)
 

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import F, Max, Prefetch, Q
+from django.db.models import F, Max, Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -121,15 +121,36 @@ def next_meetings(day: datetime.date) -> dict[int, NextUp]:
     return found
 
 
-def _addresses(owner: ActionOwner) -> tuple[list[str], OwnerWithoutEmail | None]:
+def told_to_owners() -> QuerySet[Action]:
+    """The actions an email to their owners may name: what a party holding
+    no role may know (actions.known), so nothing raised in minutes still a
+    draft, nothing of a confidential session, each as the circulated minutes
+    left it. The reminders and the notices of new actions
+    (actions/assignments.py) both ask here."""
+    return Action.objects.filter(confidential=False).filter(
+        Q(meeting__isnull=True)
+        | ~Q(meeting__status=Meeting.Status.DRAFT)
+        | kept_in_record("action")  # minutes being corrected keep what readers had
+    )
+
+
+def owner_name(owner: ActionOwner) -> str:
+    """An owner as an email's sender names them: "DCC", "Owen Owner (SECAS)"."""
     if owner.organisation_id:
-        name = owner.organisation.short_name
+        return owner.organisation.short_name
+    person = owner.person
+    org = person.organisation.short_name if person.organisation_id else ""
+    return f"{person.name} ({org})" if org else person.name
+
+
+def owner_addresses(owner: ActionOwner) -> tuple[list[str], OwnerWithoutEmail | None]:
+    """Where an owner is emailed: a person's address, or an organisation's
+    contacts; and the problem when there is none usable."""
+    name = owner_name(owner)
+    if owner.organisation_id:
         raw = owner.organisation.contact_email_list
     else:
-        person = owner.person
-        org = person.organisation.short_name if person.organisation_id else ""
-        name = f"{person.name} ({org})" if org else person.name
-        raw = [person.email.strip()] if person.email.strip() else []
+        raw = [owner.person.email.strip()] if owner.person.email.strip() else []
     if not raw:
         return [], OwnerWithoutEmail(name, "no email address")
     good, bad = [], []
@@ -155,14 +176,7 @@ def reminders_due(day: datetime.date) -> Due:
     # day before the (soon + 1)-th working day, so a Saturday target counts
     # with the Friday before it.
     horizon = add_working_days(day, soon + 1) - datetime.timedelta(days=1)
-    # Owners are told what a party holding no role may know (actions.known):
-    # nothing raised in minutes still a draft, and each action as the
-    # circulated minutes, outside confidential sessions, left it.
-    owned = Action.objects.filter(confidential=False).filter(
-        Q(meeting__isnull=True)
-        | ~Q(meeting__status=Meeting.Status.DRAFT)
-        | kept_in_record("action")  # minutes being corrected keep what readers had
-    )
+    owned = told_to_owners()
     known = known_figures(None, owned)
     actions = (
         owned.annotate(**known.annotations())
@@ -194,7 +208,7 @@ def reminders_due(day: datetime.date) -> Due:
         if not kinds:
             continue
         for owner in action.owners.all():
-            addresses, problem = _addresses(owner)
+            addresses, problem = owner_addresses(owner)
             if problem is not None:
                 entry = missing.setdefault((problem.owner, problem.reason), problem)
                 entry.references.append(action.reference)
@@ -384,7 +398,7 @@ class NotAttempted(ConnectionError):
     """The SMTP server failed earlier in the run; this digest was not tried."""
 
 
-class _Mailer:
+class Mailer:
     """One SMTP connection for the whole run (EMAIL_TIMEOUT on every
     connect), reopened after a failure. Once the server cannot be reached,
     the rest of the run does not try again: it records why."""
@@ -418,6 +432,27 @@ class _Mailer:
                 self.connection.close()
             except Exception:  # a dead connection cannot be closed politely
                 logger.debug("Closing the SMTP connection failed", exc_info=True)
+
+
+def deliver(mailer: Mailer, message: EmailMultiAlternatives, rows: QuerySet) -> str:
+    """Send `message` and mark its claimed `rows` (Reminder or
+    AssignmentNotice: state, error, attempts, sent_at) sent, or failed with
+    the error, which is returned ("" once sent). Call inside the
+    transaction that claimed the rows: the send is its last step."""
+    try:
+        mailer.send(message)
+    except Exception as exc:
+        error = failure_text(exc)
+        rows.update(
+            state=Reminder.State.FAILED,
+            error=error,
+            attempts=F("attempts") + (0 if isinstance(exc, NotAttempted) else 1),
+        )
+        return error
+    rows.update(
+        state=Reminder.State.SENT, sent_at=timezone.now(), error="", attempts=F("attempts") + 1
+    )
+    return ""
 
 
 def send_reminders(day: datetime.date, *, dry_run: bool = False) -> RunReport:
@@ -482,7 +517,7 @@ def send_reminders(day: datetime.date, *, dry_run: bool = False) -> RunReport:
         batch_size=500,
     )
     handled = 0
-    mailer = _Mailer()
+    mailer = Mailer()
     try:
         for recipient in recipients:
             handled += _send_one(recipient, day, due, mailer, report)
@@ -493,7 +528,7 @@ def send_reminders(day: datetime.date, *, dry_run: bool = False) -> RunReport:
 
 
 def _send_one(
-    recipient: str, day: datetime.date, due: Due, mailer: _Mailer, report: RunReport
+    recipient: str, day: datetime.date, due: Due, mailer: Mailer, report: RunReport
 ) -> int:
     """Claim, send and record one recipient's digest. Returns how many of the
     day's due reminders it carried (sent or failed)."""
@@ -507,24 +542,11 @@ def _send_one(
         # Rendered outside the try: a fault in the templates is a bug to see,
         # not a delivery failure (the rows stay claimed for the next run).
         message = digest_message(recipient, digest_context(recipient, day, rows, due))
-        try:
-            mailer.send(message)
-        except Exception as exc:
-            error = failure_text(exc)
-            Reminder.objects.filter(pk__in=pks).update(
-                state=Reminder.State.FAILED,
-                error=error,
-                attempts=F("attempts") + (0 if isinstance(exc, NotAttempted) else 1),
-            )
+        error = deliver(mailer, message, Reminder.objects.filter(pk__in=pks))
+        if error:
             report.failed.append(Failure(recipient, len(rows), error))
             logger.warning("Reminder digest to %s failed: %s", recipient, error)
         else:
-            Reminder.objects.filter(pk__in=pks).update(
-                state=Reminder.State.SENT,
-                sent_at=timezone.now(),
-                error="",
-                attempts=F("attempts") + 1,
-            )
             report.emails_sent += 1
             report.reminders_sent += len(rows)
     return carried

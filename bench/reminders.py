@@ -137,7 +137,7 @@ class Killed(BaseException):
 
 
 def run_killed_half_way(day: datetime.date) -> None:
-    real = reminders._Mailer.send
+    real = reminders.Mailer.send
     sent = []
 
     def send(self, message):
@@ -146,7 +146,7 @@ def run_killed_half_way(day: datetime.date) -> None:
         sent.append(1)
         return real(self, message)
 
-    with mock.patch.object(reminders._Mailer, "send", send):
+    with mock.patch.object(reminders.Mailer, "send", send):
         try:
             reminders.send_reminders(day)
         except Killed:

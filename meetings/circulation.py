@@ -160,6 +160,8 @@ def circulation_context(meeting: Meeting, recipient: Recipient) -> dict:
         "approved_at_meeting": meeting.approved_at_meeting,
         "published_at": meeting.published_at,
         "url": minutes_url(meeting),
+        "pdf_url": settings.SITE_URL
+        + reverse("minutes-pdf", args=[meeting.committee.code, meeting.number]),
         "site_url": settings.SITE_URL,
     }
 

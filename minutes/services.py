@@ -11,8 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from actions.assignments import claim_assignment_notices
 from actions.selectors import unreviewed_actions
 from actions.services import actions_not_discussed
+from actions.tasks import queue_assignment_notices
 from incidents.services import incident_mentions_refresh
 from meetings.access import EVERYTHING
 from meetings.circulation import claim_circulation
@@ -61,6 +63,11 @@ def minutes_circulate(
         # them, or failing that the sweep (circulation.send_pending_circulations).
         claim_circulation(meeting)
         transaction.on_commit(partial(queue_circulation_email, meeting.pk), robust=True)
+        # The PDF the email links to is rendered by the worker meanwhile.
+        minutes_pdf_request(meeting=meeting, by=by)
+        # And each owner of a new action is told of it (actions/assignments.py).
+        if claim_assignment_notices(meeting):
+            transaction.on_commit(partial(queue_assignment_notices, meeting.pk), robust=True)
     return meeting
 
 

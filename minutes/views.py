@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from actions import services as actions_services
+from actions.assignments import notices_owed
 from actions.selectors import unreviewed_actions
 from actions.services import action_raise, action_update
 from incidents import services as incidents_services
@@ -989,10 +990,11 @@ def minutes_transition(request, code, number, step):
                 services.minutes_circulate(meeting=meeting, by=request.user)
             # Whom the worker emails, by the same reckoning it makes when it sends.
             mailing = circulation_mailing(meeting)
+            told = notices_owed(meeting).announcement()
             messages.success(
                 request,
                 f"Draft circulated: members can now read it.{_carried(carried)} "
-                f"{mailing.announcement()}",
+                f"{mailing.announcement()}" + (f" {told}" if told else ""),
             )
         elif step == "approve":
             form = ApproveForm(request.POST, meeting=meeting)

@@ -315,6 +315,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "meetings.tasks.send_pending_circulations_task",
         "schedule": crontab(minute="*/5"),
     },
+    # Notices to the owners of new actions owed and never tried:
+    # actions.assignments.send_pending_assignment_notices.
+    "send-pending-assignment-notices": {
+        "task": "actions.tasks.send_pending_assignment_notices_task",
+        "schedule": crontab(minute="*/5"),
+    },
     # Uploads whose reading was never handed over are read; a day-old one is
     # forgotten: imports.reading.sweep_pending_imports.
     "sweep-pending-imports": {

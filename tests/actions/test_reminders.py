@@ -315,7 +315,7 @@ class Crash(BaseException):
 @contextmanager
 def crash_on_digest(number: int):
     """Let the job send `number - 1` digests, then die as the next one goes."""
-    real = reminders._Mailer.send
+    real = reminders.Mailer.send
     calls = []
 
     def send(self, message):
@@ -324,7 +324,7 @@ def crash_on_digest(number: int):
             raise Crash(f"killed while sending to {message.to[0]}")
         return real(self, message)
 
-    with mock.patch.object(reminders._Mailer, "send", send):
+    with mock.patch.object(reminders.Mailer, "send", send):
         yield calls
 
 
@@ -378,13 +378,13 @@ def send_from_two_workers_at_once(day: D) -> dict:
     """Two threads, each with its own database connection, run the job for the
     same day at the same moment. Each send is slowed a little, so one worker
     is still holding its lock when the other comes to the same recipient."""
-    real = reminders._Mailer.send
+    real = reminders.Mailer.send
 
     def slow_send(self, message):
         time.sleep(0.1)
         return real(self, message)
 
-    with mock.patch.object(reminders._Mailer, "send", slow_send):
+    with mock.patch.object(reminders.Mailer, "send", slow_send):
         reports, errors = run_together(lambda n: send_reminders(day))
     return {
         "errors": errors,
@@ -547,7 +547,7 @@ def test_a_refused_recipient_fails_alone(data, smtp_port):
 def test_every_connection_has_the_timeout(data, smtp_port, settings):
     settings.EMAIL_TIMEOUT = 7
     with smtp_server(smtp_port):
-        mailer = reminders._Mailer()
+        mailer = reminders.Mailer()
         assert mailer.connection.timeout == 7
         mailer.connection.open()
         assert mailer.connection.connection.sock.gettimeout() == 7

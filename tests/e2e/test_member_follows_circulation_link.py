@@ -15,8 +15,9 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from meetings.circulation import send_circulation
-from meetings.models import Committee, Meeting
+from meetings.models import Committee, Meeting, MinutesDocument
 from meetings.services import meeting_create
+from minutes.rendering import render_minutes_pdf
 from opsg.celery import app
 from tests.e2e.a11y import PageChecks
 from tests.e2e.pages import log_in
@@ -64,11 +65,13 @@ def test_member_follows_the_circulation_link(page, live_server, settings, screen
         # The commit queued the job on Redis and no worker runs here: be the
         # worker (the job is idempotent), and drop the queued message.
         send_circulation(meeting.pk)
+        for document in MinutesDocument.objects.filter(meeting=meeting, state="pending"):
+            render_minutes_pdf(document.pk, task_id=document.task_id)
         app.control.purge()
     emails = [m for m in mail.outbox if m.to == [MEMBER]]
     assert len(emails) == 1
     links = re.findall(r"https?://\S+", emails[0].body)
-    assert links == [base + M26]
+    assert links == [base + M26, base + M26 + "minutes.pdf"]
 
     # Signed out, the member follows the link: first the login page ...
     page.goto(links[0])
@@ -85,5 +88,11 @@ def test_member_follows_the_circulation_link(page, live_server, settings, screen
     expect(page.locator(".minutes-header .status")).to_have_text(re.compile(r"^Circulated"))
     expect(page.locator("main")).to_contain_text("OPSG_26_0511")
     checks.check(page, "3-minutes")
+
+    # The email's second link: the PDF, rendered by the worker when the
+    # minutes were circulated, downloads at once.
+    pdf = page.request.get(links[1])
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF")
 
     checks.finish()

@@ -132,10 +132,16 @@ def test_the_email_names_the_minutes_and_links_to_them(draft, world):
         assert "OPSG_25_0110" in body
         assert "circulated for comments by Sam Secretary" in body
     links = re.findall(r'href="([^"]+)"', html)
-    assert links == ["https://minutes.example.org/committees/OPSG/meetings/25/"]
+    assert links == [
+        "https://minutes.example.org/committees/OPSG/meetings/25/",
+        "https://minutes.example.org/committees/OPSG/meetings/25/minutes.pdf",
+    ]
     assert re.findall(r"https?://\S+", text) == links
-    found = resolve(urlsplit(links[0]).path)
-    assert (found.url_name, found.kwargs) == ("minutes", {"code": "OPSG", "number": 25})
+    found = [resolve(urlsplit(link).path) for link in links]
+    assert [(f.url_name, f.kwargs) for f in found] == [
+        ("minutes", {"code": "OPSG", "number": 25}),
+        ("minutes-pdf", {"code": "OPSG", "number": 25}),
+    ]
 
 
 def test_the_email_says_nothing_the_minutes_say(draft, world):
