@@ -129,9 +129,19 @@ def person_create(*, name: str, organisation: Organisation | None) -> Person:
 
 @transaction.atomic
 def attendance_add(
-    *, meeting: Meeting, person: Person, section: str, category: str = "", represents: str = ""
+    *,
+    meeting: Meeting,
+    person: Person | None,
+    section: str,
+    category: str = "",
+    represents: str = "",
+    new_name: str = "",
+    organisation: Organisation | None = None,
 ) -> Attendance:
+    """List `person`, or a new person called `new_name` (of `organisation`)
+    made with the line: a new person is kept only if listed."""
     meeting.check_writable()
+    person = person or person_create(name=new_name, organisation=organisation)
     existing = meeting.attendance.filter(person=person).first()
     if existing:
         listed = existing.get_section_display().lower()

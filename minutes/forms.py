@@ -88,10 +88,20 @@ class AttendanceAddForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("person") and not (data.get("new_name") or "").strip():
+        typed = " ".join((data.get("new_name") or "").split())
+        if not data.get("person") and not typed:
             raise forms.ValidationError(
                 "Choose a person from the list, or type a new person's name."
             )
+        if not data.get("person"):
+            # A name typed as someone known is that person, never a second one.
+            known = list(self.fields["person"].queryset.filter(name__iexact=typed)[:2])
+            if len(known) > 1:
+                raise forms.ValidationError(
+                    f"More than one person is called {typed}: choose one from the list."
+                )
+            data["person"] = known[0] if known else None
+            data["new_name"] = typed
         # The page asks for one "category or body represented": a member's
         # category ("Large Supplier"), anyone else's body ("DCC").
         if data.get("section") == Attendance.Section.MEMBER and not data.get("category"):
@@ -129,12 +139,29 @@ class AttendanceForm(forms.ModelForm):
             "role": "Role note",
         }
 
-    def validate_unique(self):
-        """The line's rules (its constraints) are checked once, whole, by
-        meetings.services.attendance_update, which saves it."""
+    def _post_clean(self):
+        """The line's rules (its fields' and its constraints) are checked
+        once, whole, by meetings.services.attendance_update, which saves it:
+        not here too, and the line is not changed until then."""
+
+    # The grid's one "category or body" cell: a member's category, anyone
+    # else's body represented (the other field is kept as it was).
+    body = forms.CharField(required=False, max_length=100)
 
     def clean(self):
         data = super().clean()
+        if "body" in self.data:
+            body = data.pop("body", "")
+            data["category"], data["represents"] = self.instance.category, self.instance.represents
+            if data.get("section") == Attendance.Section.MEMBER:
+                data["category"] = body
+            else:
+                data["represents"] = body
+        else:
+            data.pop("body", None)
+        # Naming whom an alternate stands in for makes them an alternate.
+        if data.get("alternate_for"):
+            data["is_alternate"] = True
         # An apology carries no marks of presence; items only for part attendance.
         if data.get("section") == Attendance.Section.APOLOGY:
             data.update(is_alternate=False, remote=False, part=False, alternate_for=None)

@@ -550,8 +550,24 @@ def _raised_under_unread_items(reader: Reader, references: list[str]) -> set[str
 
 
 def people_for_attendance(meeting: Meeting) -> list[Person]:
-    """Everyone who could be named as an alternate's member, in name order."""
-    return list(Person.objects.select_related("organisation").order_by("name"))
+    """Everyone an action may be given to, in name order."""
+    return list(Person.objects.order_by("name"))
+
+
+def alternate_candidates(meeting: Meeting) -> list[Person]:
+    """Whom an alternate may be named as standing in for, in name order:
+    the committee's role holders and everyone listed at this meeting (and
+    anyone already named so). One query."""
+    named = meeting.attendance.filter(alternate_for__isnull=False).values("alternate_for")
+    return list(
+        Person.objects.filter(
+            Q(committee_roles__committee=meeting.committee_id)
+            | Q(attendance__meeting=meeting)
+            | Q(pk__in=named)
+        )
+        .distinct()
+        .order_by("name")
+    )
 
 
 def imports_of(meeting: Meeting) -> list:

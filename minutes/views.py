@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
@@ -274,6 +275,7 @@ def _workspace(request, meeting: Meeting, **extra) -> dict:
         "meeting": meeting,
         "attendance": selectors.attendance_lists(meeting),
         "people": selectors.people_for_attendance(meeting),
+        "alternates": selectors.alternate_candidates(meeting),
         "organisations": selectors.organisations(),
         "previous": meeting_selectors.previous_meeting(meeting),
         "verbs": Decision.Verb.choices,
@@ -356,12 +358,11 @@ def attendance_add(request, code, number):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            person = data["person"] or meeting_services.person_create(
-                name=data["new_name"], organisation=data["new_organisation"]
-            )
-            meeting_services.attendance_add(
+            line = meeting_services.attendance_add(
                 meeting=meeting,
-                person=person,
+                person=data["person"],
+                new_name=data["new_name"],
+                organisation=data["new_organisation"],
                 section=data["section"],
                 category=data["category"],
                 represents=data["represents"],
@@ -370,7 +371,14 @@ def attendance_add(request, code, number):
             errors = _errors(exc)
     else:
         errors = [e for field_errors in form.errors.values() for e in field_errors]
-    return _attendance_section(request, meeting, errors)
+    said = "" if errors else f"Added {line.person.name} to {LISTS[line.section]}."
+    # The next name is typed straight away, into the same list.
+    return _attendance_section(
+        request, meeting, errors, said, focus_add=True, add_section=request.POST.get("section")
+    )
+
+
+LISTS = {"member": "Members", "participant": "Other participants", "apology": "Apologies"}
 
 
 @login_required
@@ -398,6 +406,7 @@ def attendance_save(request, code, number, pk):
     """One person's line: their list, marks and notes."""
     meeting = meeting_for_user(request.user, code, number, write=True)
     line = attendance_in(meeting, pk)
+    section = line.section
     errors = []
     form = AttendanceForm(request.POST, instance=line)
     try:
@@ -411,7 +420,44 @@ def attendance_save(request, code, number, pk):
         errors = [_attendance_conflict(exc.current, request.POST)]
     except ValidationError as exc:
         errors = [f"{line.person.name}: {e}" for e in _errors(exc)]
-    return _attendance_section(request, meeting, errors)
+    if errors or not request.htmx or line.section != section or "grid" not in request.POST:
+        response = _attendance_section(request, meeting, errors)
+        return retarget(reswap(response, "outerHTML"), "#attendance") if request.htmx else response
+    return _attendance_row(request, meeting, line)
+
+
+def _attendance_row(request, meeting, line):
+    """A line of the grid saved in place. When it stands as typed, only its
+    new version and "Saved" are swapped in, so nothing typed meanwhile in its
+    other cells is overwritten; when the save changed what was typed (an
+    alternate named, items dropped with Part), the whole row."""
+    said = f"Saved {timezone.localtime():%H:%M:%S}"
+    context = {
+        "meeting": meeting,
+        "code": meeting.committee.code,
+        "number": meeting.number,
+        "line": line,
+        "row_said": said,
+    }
+    if _as_posted(line, request.POST):
+        response = render(request, "meetings/_attendance_saved.html", context)
+        return retarget(reswap(response, "innerHTML"), f"#att-{line.pk}-said")
+    context["alternates"] = selectors.alternate_candidates(meeting)
+    return render(request, "meetings/_attendance_row.html", context)
+
+
+def _as_posted(line, posted) -> bool:
+    """The saved line reads as the grid row posted it."""
+    body = line.category if line.section == line.Section.MEMBER else line.represents
+    texts = {"body": body, "items": line.items, "role": line.role}
+    if any(posted.get(name, "").strip() != value for name, value in texts.items()):
+        return False
+    if line.section == line.Section.APOLOGY:
+        return True
+    checks = {"is_alternate": line.is_alternate, "remote": line.remote, "part": line.part}
+    if any(bool(posted.get(name)) != value for name, value in checks.items()):
+        return False
+    return posted.get("alternate_for", "") == str(line.alternate_for_id or "")
 
 
 @login_required
@@ -439,7 +485,7 @@ def attendance_remove(request, code, number, pk):
     return _attendance_section(request, meeting, [])
 
 
-def _attendance_section(request, meeting, errors, said: str = ""):
+def _attendance_section(request, meeting, errors, said: str = "", **more):
     """The attendance section alone, over htmx (its lists, the people an
     alternate may stand in for, the organisations a new person may be of);
     otherwise back to the page."""
@@ -450,12 +496,13 @@ def _attendance_section(request, meeting, errors, said: str = ""):
     context = {
         "meeting": meeting,
         "attendance": selectors.attendance_lists(meeting),
-        "people": selectors.people_for_attendance(meeting),
+        "alternates": selectors.alternate_candidates(meeting),
         "organisations": selectors.organisations(),
         "previous": meeting_selectors.previous_meeting(meeting),
         "add_form": AttendanceAddForm(),
         "errors": errors,
         "said": said,
+        **more,
     }
     return render(
         request, "meetings/_attendance_editor.html", context, status=422 if errors else 200
@@ -484,7 +531,7 @@ ATTENDANCE_TEXTS = [("items", "items"), ("role", "role"), ("represents", "repres
 @require_GET
 def people_search(request, code, number):
     meeting = meeting_for_user(request.user, code, number, write=True)
-    query = request.GET.get("q", "").strip()
+    query = (request.GET.get("new_name") or request.GET.get("q") or "").strip()
     return render(
         request,
         "meetings/_people_results.html",

@@ -101,7 +101,7 @@
   "use strict";
   var dragged = null;
 
-  function lineOf(node) { return node && node.closest ? node.closest("li[data-move-url]") : null; }
+  function lineOf(node) { return node && node.closest ? node.closest("tr[data-move-url]") : null; }
 
   document.addEventListener("dragstart", function (event) {
     if (!event.target.classList || !event.target.classList.contains("drag-handle")) { return; }
@@ -123,7 +123,7 @@
     if (!dragged || !over || over.parentNode !== dragged.parentNode || over === dragged) { return; }
     event.preventDefault();
     var position = Array.prototype.indexOf.call(over.parentNode.children, over);
-    var token = dragged.querySelector("input[name=csrfmiddlewaretoken]");
+    var token = dragged.querySelector("input[name=csrfmiddlewaretoken]");  // in the row's form
     window.htmx.ajax("POST", dragged.dataset.moveUrl, {
       target: "#attendance",
       swap: "outerHTML",

@@ -12,7 +12,7 @@ PASSWORD = "e2e-demo-Pw-drag-4411"
 
 
 def member_names(page) -> list[str]:
-    return page.locator("#attendance ol").first.locator("legend").all_inner_texts()
+    return page.locator("#attendance tbody").first.locator("th").all_inner_texts()
 
 
 def test_drag_reorders_members(page, live_server, settings, screenshot_dir):
@@ -26,11 +26,11 @@ def test_drag_reorders_members(page, live_server, settings, screenshot_dir):
     # Both lines in view, so the drag needs no scrolling on the way.
     page.set_viewport_size({"width": 1280, "height": 1600})
     page.locator("#attendance").scroll_into_view_if_needed()
-    lines = page.locator("#attendance ol").first.locator(":scope > li")
+    lines = page.locator("#attendance tbody").first.locator(":scope > tr")
     lines.nth(2).locator(".drag-handle").drag_to(lines.nth(0))
 
     expected = [before[2], before[0], before[1], *before[3:]]
-    expect(page.locator("#attendance ol").first.locator("legend")).to_have_text(expected)
+    expect(page.locator("#attendance tbody").first.locator("th")).to_have_text(expected)
     page.screenshot(path=screenshot_dir / "attendance-drag.png")
     # The order is stored, not only drawn.
     page.reload()

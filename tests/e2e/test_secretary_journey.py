@@ -140,15 +140,16 @@ class Journey:
 
 
 def attendance_row(page: Page, name: str):
-    return page.locator("#attendance li").filter(
-        has=page.locator("legend", has_text=re.compile(rf"^{re.escape(name)}\b"))
+    """A person's row of the attendance grid."""
+    return page.locator("#attendance tbody tr").filter(
+        has=page.get_by_role("rowheader", name=re.compile(rf"^{re.escape(name)}\b"))
     )
 
 
 def section_names(page: Page, heading: str) -> list[str]:
     """Names listed under one of the attendance headings on the edit page."""
-    block = page.locator(f"#attendance h3:has-text('{heading}') + ol")
-    return [t.split(" (")[0].strip() for t in block.locator("legend").all_inner_texts()]
+    block = page.locator(f"#attendance h3:has-text('{heading}') + .table-scroll tbody")
+    return [t.split(" (")[0].strip() for t in block.locator("th").all_inner_texts()]
 
 
 def test_secretary_journey(page: Page, live_server, settings):
@@ -191,7 +192,7 @@ def test_secretary_journey(page: Page, live_server, settings):
     j.set_marker()
     page.locator("#add-section").select_option(label="Other participants")
     search = page.locator("#person-search")
-    expect(search).to_have_accessible_name("Search known people")
+    expect(search).to_have_accessible_name("Name")
     with page.expect_response(lambda r: "/people/?" in r.url):
         search.press_sequentially("Wendy", delay=30)
     add = page.get_by_role("button", name=f"Add {ADDED} (DCC)")
@@ -207,10 +208,10 @@ def test_secretary_journey(page: Page, live_server, settings):
     assert section_names(page, "Other participants") == [ADDED]
     j.assert_no_reload("step 2, adding a person")
 
+    # Each change in the grid saves itself.
     row = attendance_row(page, ALTERNATE)
-    row.get_by_label("Alternate for").select_option(label=ALTERNATE_FOR)
     with j.post("/attendance/"):
-        row.get_by_role("button", name="Save").click()
+        row.get_by_label("Alternate for").select_option(label=ALTERNATE_FOR)
     expect(attendance_row(page, ALTERNATE).get_by_label("Alternate for")).to_have_value(
         re.compile(r"^\d+$")
     )
@@ -219,20 +220,22 @@ def test_secretary_journey(page: Page, live_server, settings):
     ).to_have_text(ALTERNATE_FOR)
 
     row = attendance_row(page, PART_TIME)
-    row.get_by_label("Part", exact=True).check()
-    row.get_by_label("Items attended (if part)").fill("6 & 7")
-    row.get_by_label("Teleconference").check()
     with j.post("/attendance/"):
-        row.get_by_role("button", name="Save").click()
+        row.get_by_label(f"Part: {PART_TIME}").check()
+    items = row.get_by_label("Items attended (if part)")
+    items.fill("6 & 7")
+    with j.post("/attendance/"):
+        items.press("Tab")  # leaving a typed cell saves it
+    with j.post("/attendance/"):
+        row.get_by_label("Teleconference").check()
     row = attendance_row(page, PART_TIME)
-    expect(row.get_by_label("Part", exact=True)).to_be_checked()
+    expect(row.get_by_label(f"Part: {PART_TIME}")).to_be_checked()
     expect(row.get_by_label("Teleconference")).to_be_checked()
     expect(row.get_by_label("Items attended (if part)")).to_have_value("6 & 7")
 
     row = attendance_row(page, APOLOGY)
-    row.get_by_label("List").select_option(label="Apology")
     with j.post("/attendance/"):
-        row.get_by_role("button", name="Save").click()
+        row.get_by_label("List").select_option(label="Apology")
     expect(page.locator("#attendance h3", has_text="Apologies")).to_have_text("Apologies (1)")
     assert section_names(page, "Apologies") == [APOLOGY]
     assert APOLOGY not in section_names(page, "Members")
