@@ -126,7 +126,7 @@ class ActionLogFilter(django_filters.FilterSet):
         min_value=0,
         label="Slipped at least (times)",
     )
-    q = django_filters.CharFilter(method="filter_text", label="Reference or text contains")
+    q = django_filters.CharFilter(method="filter_text", label="Reference or words")
     sort = django_filters.ChoiceFilter(
         choices=SORT_CHOICES, method="sort_by", empty_label=None, label="Sort by"
     )
@@ -179,11 +179,17 @@ class ActionLogFilter(django_filters.FilterSet):
         return queryset.filter(committee__code__iexact=code, meeting_number=number)
 
     def filter_text(self, queryset, name, value):
-        value = value.strip()
-        if not value:
+        """Whole words of the text or topic ("SSI" is not in "possible"),
+        or the start of a reference or of a word in it ("OPSG 2", "24/0",
+        "CONF"). Letters' case aside; spaces as typed or not."""
+        words = value.split()
+        if not words:
             return queryset
+        phrase = r"\s+".join(re.escape(word) for word in words)
+        # \W and (^|…) read alike in PostgreSQL's regular expressions and Python's (SQLite).
+        whole, start = rf"(^|\W){phrase}(\W|$)", rf"(^|\W){phrase}"
         return queryset.filter(
-            Q(reference__icontains=value) | Q(text__icontains=value) | Q(topic__icontains=value)
+            Q(reference__iregex=start) | Q(text__iregex=whole) | Q(topic__iregex=whole)
         )
 
     def sort_by(self, queryset, name, value):

@@ -681,9 +681,16 @@ class MinutesDocument(models.Model):
 
     @property
     def download_name(self) -> str:
-        """OPSG_25_0110_final_minutes.pdf, as the secretariat names its files."""
-        kind = "final" if self.is_final else "draft"
-        return f"{self.meeting.reference}_{kind}_minutes.pdf"
+        """The committee's file name: OPSG_25_Minutes_v1.0.pdf for final
+        minutes, v1.1 once corrected and issued again (v1.2 the next time),
+        OPSG_25_Minutes_draft.pdf for a draft."""
+        meeting = self.meeting
+        stem = f"{meeting.committee.code}_{meeting.number}_Minutes"
+        if not self.is_final:
+            return f"{stem}_draft.pdf"
+        made = self.rendered_at or self.requested_at
+        corrections = meeting.revisions.filter(created_at__lt=made).count()
+        return f"{stem}_v1.{corrections}.pdf"
 
 
 class CirculationEmail(models.Model):

@@ -390,7 +390,11 @@ def test_free_text_over_reference_and_text(client, log):
     assert refs(client, "?q=scalability") == ["OPSG 24/01"]
     assert refs(client, "?q=SCALABILITY") == ["OPSG 24/01"]
     assert refs(client, "?q=27/CONF") == ["OPSG 27/CONF 01"]
-    assert refs(client, "?q=conf") == ["OPSG 25/01", "OPSG 27/CONF 01"]  # "confirm"
+    # Whole words: "conf" is a word of OPSG 27/CONF 01's reference, not of "confirm".
+    assert refs(client, "?q=conf") == ["OPSG 27/CONF 01"]
+    assert refs(client, "?q=confirm") == ["OPSG 25/01"]
+    assert refs(client, "?q=OPSG 2") == [r for r in refs(client) if r.startswith("OPSG 2")]
+    assert refs(client, "?q=4/01") == []  # no word of "OPSG 24/01" starts so
     assert refs(client, "?q=transition") == ["OPSG 25/01"]  # the topic
     assert refs(client, "?q=+++") == refs(client)
 
@@ -773,3 +777,20 @@ def test_owners_summary_queries_do_not_grow_with_the_rows(
     with django_assert_num_queries(6):
         response = client.get(OWNERS)
     assert len(owner_rows(response.content)) == 3
+
+
+def test_the_text_filter_matches_whole_words_not_inside_them(client, world):
+    """ "SSI" is an acronym; "possible" holds its letters and is no match."""
+    from actions.services import action_raise
+    from tests.base import make_meeting
+
+    meeting = make_meeting(world, number=30)
+    action_raise(meeting=meeting, item=None, owners=[world.dcc], text="DCC to test SSI access.")
+    action_raise(meeting=meeting, item=None, owners=[world.dcc], text="As soon as possible.")
+    action_raise(meeting=meeting, item=None, owners=[world.dcc], text="The SSI's report (SSI).")
+    login(client, "secretary")
+    assert refs(client, "?q=SSI") == ["OPSG 30/01", "OPSG 30/03"]
+    assert refs(client, "?q=ssi access") == ["OPSG 30/01"]
+    assert refs(client, "?q=possible") == ["OPSG 30/02"]
+    assert refs(client, "?q=OPSG 30/0") == ["OPSG 30/01", "OPSG 30/02", "OPSG 30/03"]
+    assert refs(client, "?q=(SSI") == ["OPSG 30/03"]  # what a regular expression would read as its own

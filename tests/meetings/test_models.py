@@ -268,3 +268,35 @@ class TestClassification:
         with pytest.raises(ValidationError) as caught:
             green.full_clean()
         assert "colour" in caught.value.message_dict
+
+
+def test_a_pdfs_file_name_follows_the_committees_convention(world):
+    """OPSG_25_Minutes_draft.pdf; final, OPSG_25_Minutes_v1.0.pdf, and v1.1
+    for the version issued after the first correction."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from meetings.models import MinutesDocument, MinutesRevision
+    from tests.base import make_meeting
+
+    meeting = make_meeting(world)
+    now = timezone.now()
+
+    def pdf(status, at):
+        return MinutesDocument(
+            meeting=meeting, minutes_version=1, minutes_status=status, requested_at=at
+        )
+
+    assert pdf("circulated", now).download_name == "OPSG_25_Minutes_draft.pdf"
+    assert pdf("published", now).download_name == "OPSG_25_Minutes_v1.0.pdf"
+    MinutesRevision.objects.create(
+        meeting=meeting,
+        number=1,
+        reason="A name misspelt.",
+        previous_status="published",
+        snapshot={},
+        created_at=now,
+    )
+    assert pdf("published", now - dt.timedelta(days=1)).download_name == "OPSG_25_Minutes_v1.0.pdf"
+    assert pdf("published", now + dt.timedelta(hours=1)).download_name == "OPSG_25_Minutes_v1.1.pdf"

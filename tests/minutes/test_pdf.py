@@ -117,7 +117,7 @@ def test_the_demo_pdf_reads_like_the_minutes(demo, media, tmp_path):
     out = tmp_path / "OPSG_25.pdf"
     said = io.StringIO()
     call_command("render_minutes", "OPSG", "25", "-o", str(out), stdout=said)
-    assert "OPSG_25_0110_draft_minutes.pdf" in said.getvalue()
+    assert "OPSG_25_Minutes_draft.pdf" in said.getvalue()
     assert out.read_bytes().startswith(b"%PDF-")
 
     pages = pdf_pages(out, "-layout")
@@ -166,7 +166,7 @@ def test_published_minutes_say_final_and_have_no_draft_mark(demo, media):
     publish(demo)
     document = render(Meeting.objects.get(pk=demo.pk))
     assert document.minutes_status == Meeting.Status.PUBLISHED
-    assert document.download_name == "OPSG_25_0110_final_minutes.pdf"
+    assert document.download_name == "OPSG_25_Minutes_v1.0.pdf"
     path = Path(document.file.path)
     pages = pdf_pages(path, "-layout")
     heads = [page.strip().splitlines()[0] for page in pages]
@@ -202,14 +202,14 @@ def test_unchanged_minutes_are_served_from_the_stored_file(
     assert document.requested_by.username == "chair"
 
     page = client.get(STATUS_URL).content.decode()
-    assert "The PDF is ready." in page and "Download OPSG_25_0110_draft_minutes.pdf" in page
+    assert "The PDF is ready." in page and "Download OPSG_25_Minutes_draft.pdf" in page
     assert "data-hx-trigger" not in page
 
     response = client.get(PDF_URL)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
-        'attachment; filename="OPSG_25_0110_draft_minutes.pdf"'
+        'attachment; filename="OPSG_25_Minutes_draft.pdf"'
     )
     body = b"".join(response.streaming_content)
     assert hashlib.sha256(body).hexdigest() == document.sha256
@@ -383,7 +383,7 @@ def test_the_pdf_page_polls_while_a_render_is_under_way(client, demo, media):
     render_minutes_pdf(document.pk)
     partial = client.get(STATUS_URL, headers={"HX-Request": "true"}).content.decode()
     assert partial.lstrip().startswith('<div id="pdf-progress">')
-    assert "<html" not in partial and "Download OPSG_25_0110_draft_minutes.pdf" in partial
+    assert "<html" not in partial and "Download OPSG_25_Minutes_draft.pdf" in partial
     assert "data-hx-trigger" not in partial  # polling stops
 
 
@@ -421,7 +421,7 @@ def test_members_download_but_may_not_ask_for_a_render(client, demo, media):
     render(demo)
     login(client, "member")
     page = client.get(STATUS_URL).content.decode()
-    assert "Download OPSG_25_0110_draft_minutes.pdf" in page and "Export PDF" not in page
+    assert "Download OPSG_25_Minutes_draft.pdf" in page and "Export PDF" not in page
     assert client.get(PDF_URL).status_code == 200
     assert client.post(STATUS_URL).status_code == 403
     assert MinutesDocument.objects.count() == 1
