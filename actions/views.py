@@ -286,7 +286,12 @@ def _feeds_page(request, form: FeedForm, status: int = 200):
         "actions/feeds.html",
         {
             "form": form,
-            "active": [(t, _feed_url(request, t), _feed_label(t)) for t in tokens if t.is_active],
+            "active": [
+                (t, url, _webcal(url), _feed_label(t))
+                for t in tokens
+                if t.is_active
+                for url in [_feed_url(request, t)]
+            ],
             "revoked": [(t, _feed_label(t)) for t in tokens if not t.is_active],
         },
         status=status,
@@ -297,6 +302,12 @@ def _feed_label(feed: FeedToken) -> str:
     if feed.kind == FeedToken.Kind.MEETINGS:
         return f"meetings of {feed.committee.code}"
     return "target dates of my actions"
+
+
+def _webcal(url: str) -> str:
+    """The feed's address as a calendar subscription link: calendar
+    applications open webcal:// and subscribe, rather than download once."""
+    return "webcal://" + url.split("://", 1)[1]
 
 
 def _feed_url(request, feed: FeedToken) -> str:

@@ -136,3 +136,30 @@
   });
 })();
 
+
+// Copy buttons (the calendar feeds' addresses): shown only where a script
+// runs; the address is in a read-only field beside, to select by hand too.
+(function () {
+  "use strict";
+  function wire(root) {
+    root.querySelectorAll("button[data-copy]").forEach(function (button) { button.hidden = false; });
+  }
+  document.addEventListener("DOMContentLoaded", function () { wire(document); });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[data-copy]");
+    if (!button) { return; }
+    var field = document.getElementById(button.dataset.copy);
+    var said = button.parentNode.querySelector("[role=status]");
+    if (!field) { return; }
+    function done(text) { if (said) { said.textContent = text; } }
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(field.value).then(
+        function () { done("Copied."); },
+        function () { field.select(); done("Selected: press Ctrl+C (⌘C) to copy."); }
+      );
+    } else {
+      field.select();
+      done("Selected: press Ctrl+C (⌘C) to copy.");
+    }
+  });
+})();

@@ -90,6 +90,9 @@ class TestFeedsPage:
         body = client.get("/actions/feeds/").content.decode()
         assert "New feed made: meetings of OPSG." in body
         assert f'value="http://testserver/feeds/{feed.token}/meetings.ics"' in body
+        # A subscription link calendar applications open, and a copy button.
+        assert f'href="webcal://testserver/feeds/{feed.token}/meetings.ics"' in body
+        assert f'data-copy="feed-{feed.pk}-url"' in body
         assert client.get(f"/feeds/{feed.token}/meetings.ics").status_code == 200
 
         response = client.post(f"/actions/feeds/{feed.pk}/revoke/")
