@@ -70,6 +70,7 @@ NUMBERED_POINT = re.compile(r"^\s*(\d{1,3})[.)]\s+\S")
 LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)]|\(?[a-z]\))\s+\S")
 ACTION_LINE = re.compile(r"^\W*ACTION\b")
 POST_MEETING_NOTE = re.compile(r"\[\s*post[\s-]meeting\s+note\s*:?\s*(.*?)\]", re.I | re.S)
+RECAP = re.compile(r"^Actions raised at this meeting$", re.I)
 NEXT_MEETING = re.compile(
     r"Next\s+(?:(main|reporting|extraordinary)\s+)?meeting\s*:?\s*([^;]+)", re.IGNORECASE
 )
@@ -435,6 +436,12 @@ def read_item(section: _Section, context: _Context) -> list[Line]:
     while todo:
         block = todo.popleft()
         text = joined(block)
+        if RECAP.match(plain(text)):
+            # This app's own minutes close with the actions raised above,
+            # again, in a table: passed over, as the text layout does.
+            if todo and is_table_line(todo[0][0][1]):
+                todo.popleft()
+            continue
         if is_table_line(block[0][1]):
             if not read_review_table(block, context, unplaced):
                 narrative.append(("table", text))

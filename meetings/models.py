@@ -274,6 +274,14 @@ class Meeting(models.Model):
     def __str__(self):
         return f"{self.committee.code} {self.number}"
 
+    def minutes_file_name(self, *, final: bool, corrections: int, suffix: str) -> str:
+        """The committee's name for a file of these minutes:
+        OPSG_25_Minutes_v1.0.pdf when final (v1.1 after one correction),
+        OPSG_25_Minutes_draft.docx before."""
+        stem = f"{self.committee.code}_{self.number}_Minutes"
+        version = f"v1.{corrections}" if final else "draft"
+        return f"{stem}_{version}.{suffix}"
+
     @property
     def reference(self) -> str:
         """The document reference, e.g. OPSG_25_0110: code, number, day and month."""
@@ -684,13 +692,11 @@ class MinutesDocument(models.Model):
         """The committee's file name: OPSG_25_Minutes_v1.0.pdf for final
         minutes, v1.1 once corrected and issued again (v1.2 the next time),
         OPSG_25_Minutes_draft.pdf for a draft."""
-        meeting = self.meeting
-        stem = f"{meeting.committee.code}_{meeting.number}_Minutes"
         if not self.is_final:
-            return f"{stem}_draft.pdf"
+            return self.meeting.minutes_file_name(final=False, corrections=0, suffix="pdf")
         made = self.rendered_at or self.requested_at
-        corrections = meeting.revisions.filter(created_at__lt=made).count()
-        return f"{stem}_v1.{corrections}.pdf"
+        corrections = self.meeting.revisions.filter(created_at__lt=made).count()
+        return self.meeting.minutes_file_name(final=True, corrections=corrections, suffix="pdf")
 
 
 class CirculationEmail(models.Model):

@@ -688,6 +688,16 @@ def record_document(meeting: Meeting, *, reader: Reader) -> dict:
     }
 
 
+def printed_document(meeting: Meeting) -> dict:
+    """The minutes as their printed copies (the PDF, the Word file) give
+    them to everyone who may read them (access.print_reader): the version
+    readers have, which during a correction is the version kept."""
+    reader = print_reader(meeting)
+    if meeting.live:
+        return minutes_document(meeting, reader=reader)
+    return record_document(meeting, reader=reader)
+
+
 def _narrowed_since(meeting: Meeting, reader: Reader) -> set[str]:
     """The numbers of the items of minutes being corrected whose content
     `reader` may not read as they are now: a draft that takes an item in

@@ -48,7 +48,7 @@ from meetings.models import Decision, Meeting
 from opsg.concurrency import EditConflict
 from opsg.pagination import page_range, paginate
 
-from . import changes, pdf, selectors, services
+from . import changes, docx, pdf, selectors, services
 from .forms import (
     ActionForm,
     ApproveForm,
@@ -237,6 +237,30 @@ def published_detail(request, code, number):
     page = selectors.minutes_page(meeting, reader=print_reader(meeting))
     context = {**page, "public": True, "public_pdf": selectors.issued_pdf(meeting)}
     return render(request, "meetings/minutes.html", context)
+
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@require_GET
+def minutes_docx(request, code, number):
+    """The minutes as a Word file, as their PDF prints them."""
+    return _docx_download(record_for_user(request.user, code, number))
+
+
+@login_not_required
+@require_GET
+def published_docx(request, code, number):
+    """Published minutes as a Word file, for anyone who may read them."""
+    return _docx_download(published_meeting(code, number))
+
+
+def _docx_download(meeting: Meeting) -> HttpResponse:
+    document = selectors.printed_document(meeting)
+    response = HttpResponse(docx.minutes_docx(meeting, document), content_type=DOCX_TYPE)
+    name = docx.file_name(meeting, document)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_not_required

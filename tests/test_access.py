@@ -18,6 +18,7 @@ import shutil
 import subprocess
 from urllib.parse import parse_qs, urlsplit
 
+import docx
 import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
@@ -95,6 +96,7 @@ PUBLIC_VIEWS = {
     "published",
     "published-minutes",
     "published-pdf",
+    "published-docx",
     "feed-meetings",
     "feed-actions",
 }
@@ -301,11 +303,19 @@ def get_table(estate) -> list[tuple]:
         rows += [
             ("minutes", f"{M}{number}/", audience, 200),
             ("minutes-json", f"{M}{number}/minutes.json", audience, 200),
+            # The Word file prints what the PDF prints: the print reader's.
+            ("minutes-docx", f"{M}{number}/minutes.docx", audience, 200),
             ("minutes-pdf-status", f"{M}{number}/pdf/", signed_in(audience), 200),
             ("meeting-history", f"{M}{number}/history/", signed_in(audience), 200),
             (
                 "published-minutes",
                 f"/published/OPSG/{number}/",
+                ROLES if number in (20, 27) else (),
+                200,
+            ),
+            (
+                "published-docx",
+                f"/published/OPSG/{number}/minutes.docx",
                 ROLES if number in (20, 27) else (),
                 200,
             ),
@@ -417,6 +427,14 @@ def _pdf_text(content: bytes) -> str:
     return done.stdout.decode()
 
 
+def docx_text(content: bytes) -> str:
+    """A Word file's paragraphs and table cells, as text."""
+    word = docx.Document(io.BytesIO(content))
+    texts = [paragraph.text for paragraph in word.paragraphs]
+    texts += [cell.text for table in word.tables for row in table.rows for cell in row.cells]
+    return "\n".join(texts)
+
+
 def _xlsx_text(content: bytes) -> str:
     book = load_workbook(io.BytesIO(content), read_only=True)
     return " ".join(
@@ -435,6 +453,8 @@ def body_text(response) -> str:
         return _pdf_text(content)
     if "spreadsheetml" in kind:
         return _xlsx_text(content)
+    if "wordprocessingml" in kind:
+        return docx_text(content)
     return content.decode("utf-8", "replace")
 
 

@@ -793,4 +793,6 @@ def test_the_text_filter_matches_whole_words_not_inside_them(client, world):
     assert refs(client, "?q=ssi access") == ["OPSG 30/01"]
     assert refs(client, "?q=possible") == ["OPSG 30/02"]
     assert refs(client, "?q=OPSG 30/0") == ["OPSG 30/01", "OPSG 30/02", "OPSG 30/03"]
-    assert refs(client, "?q=(SSI") == ["OPSG 30/03"]  # what a regular expression would read as its own
+    assert refs(client, "?q=(SSI") == [
+        "OPSG 30/03"
+    ]  # what a regular expression would read as its own

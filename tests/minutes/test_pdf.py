@@ -208,9 +208,7 @@ def test_unchanged_minutes_are_served_from_the_stored_file(
     response = client.get(PDF_URL)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == (
-        'attachment; filename="OPSG_25_Minutes_draft.pdf"'
-    )
+    assert response["Content-Disposition"] == ('attachment; filename="OPSG_25_Minutes_draft.pdf"')
     body = b"".join(response.streaming_content)
     assert hashlib.sha256(body).hexdigest() == document.sha256
     files = stored_files(media)
