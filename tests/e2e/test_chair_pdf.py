@@ -1,4 +1,5 @@
-"""The chair exports the minutes of OPSG meeting 25 as a PDF and downloads it.
+"""The chair exports the minutes of OPSG meeting 25 as a PDF and downloads it,
+and then as a Word file.
 
 The render is held back until the page has shown its progress: with
 REDIS_URL set the task waits in Redis until a real Celery worker is started;
@@ -9,6 +10,7 @@ and the Nu HTML Checker."""
 
 import re
 
+import docx
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core.management import call_command
@@ -70,8 +72,19 @@ def test_chair_exports_and_downloads_the_minutes_pdf(
     with page.expect_download() as info:
         download_link.click()
     download = info.value
-    assert download.suggested_filename == "OPSG_25_0110_draft_minutes.pdf"
+    assert download.suggested_filename == "OPSG_25_Minutes_draft.pdf"
     with open(download.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
+
+    # And the same minutes as a Word file, from the minutes page, read back.
+    page.goto(base + MINUTES_PATH)
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Word", exact=True).click()
+    download = info.value
+    assert download.suggested_filename == "OPSG_25_Minutes_draft.docx"
+    word = docx.Document(download.path())
+    paragraphs = [p.text for p in word.paragraphs]
+    assert "Operations Group Meeting 25" in paragraphs and "Draft Minutes" in paragraphs
+    assert any(p.startswith("ACTION OPSG 25/01:") for p in paragraphs)
 
     checks.finish()
