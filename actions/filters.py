@@ -16,7 +16,7 @@ from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from meetings.models import Committee, Organisation, Person
+from meetings.models import Committee, CommitteeRole, Organisation, Person
 from meetings.selectors import committees_for_user
 from opsg.workdays import add_working_days
 
@@ -261,7 +261,8 @@ def owner_choices() -> list[tuple[str, str]]:
 
 def owned_by(value: str, user) -> Q:
     """Actions owned by org-<id>, person-<id>, or "mine": the signed-in person's
-    own and their organisation's. An Exists, so an action owned twice over
+    own, their organisation's and those of a group of a committee's members
+    they sit on. An Exists, so an action owned twice over
     (by the person and by their organisation) is listed once."""
     owners = ActionOwner.objects.filter(action=OuterRef("pk"))
     if value == "mine":
@@ -271,6 +272,11 @@ def owned_by(value: str, user) -> Q:
         mine = Q(person=person)
         if person.organisation_id:
             mine |= Q(organisation_id=person.organisation_id)
+        # A group of a committee's members ("OPSG members") owns for each of them.
+        sits_on = CommitteeRole.objects.filter(person=person).exclude(
+            role=CommitteeRole.Role.OBSERVER
+        )
+        mine |= Q(organisation__members_of__in=sits_on.values("committee"))
         return Q(Exists(owners.filter(mine)))
     kind, _, pk = value.partition("-")
     if kind == "org":

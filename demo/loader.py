@@ -91,7 +91,7 @@ def reference_data() -> tuple[dict[str, Committee], dict[str, Organisation]]:
     """The committees, organisations, classifications and modifications the
     demo's minutes name, which an import looks up rather than invents."""
     committees = _committees()
-    organisations = _organisations()
+    organisations = _organisations(committees)
     _classifications()
     _modifications()
     return committees, organisations
@@ -114,11 +114,16 @@ def _committees() -> dict[str, Committee]:
     }
 
 
-def _organisations() -> dict[str, Organisation]:
+def _organisations(committees: dict[str, Committee]) -> dict[str, Organisation]:
+    def fields(row: dict) -> dict:
+        found = {k: v for k, v in row.items() if k not in ("short_name", "members_of")}
+        if row.get("members_of"):  # a group of a committee's members
+            found["members_of"] = committees[row["members_of"]]
+        return found
+
     return {
         row["short_name"]: Organisation.objects.get_or_create(
-            short_name=row["short_name"],
-            defaults={k: v for k, v in row.items() if k != "short_name"},
+            short_name=row["short_name"], defaults=fields(row)
         )[0]
         for row in data.ORGANISATIONS
     }

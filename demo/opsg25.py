@@ -55,6 +55,7 @@ ORGANISATIONS = [
         "short_name": "OPSG members",
         "name": "Members of the Operations Group",
         "is_group": True,
+        "members_of": "OPSG",
         "contact_emails": "opsg-members@demo.invalid",
     },
     {"short_name": "DSP", "name": "Data Service Provider", "contact_emails": "dsp@demo.invalid"},

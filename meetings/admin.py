@@ -32,7 +32,7 @@ class CommitteeAdmin(admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["short_name", "name", "is_group"]
+    list_display = ["short_name", "name", "is_group", "members_of"]
     list_filter = ["is_group"]
     search_fields = ["short_name", "name"]
 

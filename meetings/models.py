@@ -46,6 +46,16 @@ class Organisation(models.Model):
     )
     # Where reminders for actions the organisation owns are sent, one address a line.
     contact_emails = models.TextField(blank=True)
+    # A group that is a committee's members ("OPSG members"): an action it
+    # owns is each member's own (on their front page, in My actions).
+    members_of = models.ForeignKey(
+        "Committee",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="member_groups",
+        help_text="A group made of this committee's members, chair and secretary.",
+    )
 
     class Meta:
         ordering = ["short_name"]

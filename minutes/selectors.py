@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.paginator import Page
 from django.db.models import (
     Case,
@@ -28,9 +29,11 @@ from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 
 from actions.access import visible_actions
+from actions.filters import owned_by
 from actions.known import known_figures
 from actions.models import Action, ActionReview, OwnerUpdate
 from actions.references import parse_reference
+from actions.reminders import next_meetings
 from actions.selectors import OWNERS, unreviewed_actions
 from incidents.models import Incident, IncidentReview
 from meetings.access import (
@@ -63,6 +66,7 @@ from meetings.models import (
 from meetings.selectors import history_namers
 from opsg.history import FieldChange, describe
 from opsg.pagination import paginate
+from opsg.workdays import add_working_days
 
 from .filters import DecisionFilter
 
@@ -79,6 +83,51 @@ def open_actions_for_committee(user, committee: Committee) -> list[Action]:
         .prefetch_related(OWNERS)
         .order_by("meeting_number", "confidential", "sequence")
     )
+
+
+@dataclass
+class MyActions:
+    """The front page's "Your actions": the open actions the user, their
+    organisation or a group of a committee's members they sit on own, as
+    the user may know them (actions.known)."""
+
+    overdue: list[Action]
+    due_soon: list[Action]
+    # Committees whose next meeting now asks owners for updates: (label, date, actions).
+    asked: list[tuple[str, datetime.date, list[Action]]]
+    count: int
+    soon_days: int
+
+    @property
+    def shown(self) -> list[Action]:
+        return self.overdue + self.due_soon
+
+
+def my_actions(user, *, today: datetime.date) -> MyActions:
+    """Five queries (the actions, their owners, the figures they may know,
+    and the committees' next meetings), however many actions."""
+    actions = visible_actions(user).filter(owned_by("mine", user))
+    known = known_figures(user, actions)
+    rows = known.apply(
+        actions.annotate(**known.annotations())
+        .filter(known_status=Action.Status.OPEN)
+        .select_related("committee")
+        .prefetch_related(OWNERS)
+        .order_by(F("target_date").asc(nulls_last=True), "meeting_number", "sequence")
+    )
+    soon = settings.REMINDER_DUE_SOON_DAYS
+    # As the reminders count it: a Saturday target is due with the Friday before.
+    horizon = add_working_days(today, soon + 1) - datetime.timedelta(days=1)
+    overdue = [a for a in rows if a.target_date and a.target_date < today]
+    due_soon = [a for a in rows if a.target_date and today <= a.target_date <= horizon]
+    asked = []
+    before = settings.REMINDER_BEFORE_MEETING_DAYS
+    for committee_id, nxt in next_meetings(today).items():
+        if today >= add_working_days(nxt.date, -before):
+            theirs = [a for a in rows if a.committee_id == committee_id]
+            if theirs:
+                asked.append((nxt.label, nxt.date, theirs))
+    return MyActions(overdue, due_soon, asked, len(rows), soon)
 
 
 # The target an action was raised with, which its minutes record: where

@@ -81,7 +81,10 @@ def home(request):
         }
         for committee in meeting_selectors.committees_for_user(request.user)
     ]
-    return render(request, "meetings/home.html", {"committees": committees})
+    mine = None
+    if request.user.is_authenticated:
+        mine = selectors.my_actions(request.user, today=timezone.localdate())
+    return render(request, "meetings/home.html", {"committees": committees, "mine": mine})
 
 
 @require_GET

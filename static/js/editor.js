@@ -149,7 +149,7 @@
     var button = event.target.closest && event.target.closest("button[data-copy]");
     if (!button) { return; }
     var field = document.getElementById(button.dataset.copy);
-    var said = button.parentNode.querySelector("[role=status]");
+    var said = button.parentNode.querySelector("[aria-live]");
     if (!field) { return; }
     function done(text) { if (said) { said.textContent = text; } }
     if (navigator.clipboard && navigator.clipboard.writeText) {

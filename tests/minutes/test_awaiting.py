@@ -106,4 +106,4 @@ def test_the_front_page_asks_the_same_queries_for_3_drafts_or_300(client, world,
     assert len(queries) <= HOME_QUERIES, [q["sql"][:120] for q in queries]
 
 
-HOME_QUERIES = 12  # session, user, committees, and per committee its roles, awaiting and lists
+HOME_QUERIES = 17  # session, user, committees, per committee its roles, awaiting and lists, and "Your actions" (5)
