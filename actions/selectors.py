@@ -154,7 +154,7 @@ def outstanding_for_review(meeting: Meeting, *, slug: str | None = None) -> list
             .annotate(n=Count("pk"))
             .values("n")
         )
-        actions = actions.filter(reference__iexact=reference).annotate(
+        actions = actions.filter(reference=reference).annotate(
             reviewed_at_meeting=Coalesce(Subquery(reviewed), 0)
         )
     actions = actions.prefetch_related(
@@ -239,7 +239,7 @@ def action_with_owners(reference: str) -> Action | None:
             "item__classification",
         )
         .prefetch_related(OWNERS)
-        .filter(reference__iexact=reference)
+        .filter(reference=reference)  # from_slug spells it as stored: one probe of the unique index
         .first()
     )
 

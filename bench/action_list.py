@@ -1,57 +1,39 @@
-"""How the action log holds up as the log grows, against Django's admin.
+"""How the action log holds up as the log grows, timed as an ordinary
+member (so the access filter is in every timing), against Django's admin
+change list of the same model as a superuser, at the same page size.
 
-Fills a scratch SQLite file (in a temporary directory, removed afterwards)
-with 10,000 actions across 5 committees and 250 meetings, each action with
-1–3 reviews and 1–2 owners, then times, in the same run and with the same
-data, logged in as staff:
+Fills a scratch database (PostgreSQL when DATABASE_URL is set, else SQLite)
+with 10,000 actions across 5 committees and 250 meetings (every tenth a
+confidential session), each with 1–3 reviews, owned by 8 organisations and
+500 people, then prints, interleaving subject and peer requests:
 
-- the action log, open actions sorted by target date (/actions/?sort=target);
-- the Django admin's change list of Action, open ones sorted by target date,
-  at the log's page size (50).
+- action_log_10k: the log, open actions by target date, against the admin
+  change list (goal: p50 at most 1.0× the admin's);
+- action_detail_10k: an action's page, found by its reference;
 
-It prints one line, `action_list p50_ms=… admin_p50_ms=… ratio=… queries=…`,
-then grows the log to 100,000 actions (same committees and meetings) and
-prints the same line with `growth=` (the log's p50 at 100,000 / at 10,000).
+then grows the log to 100,000 actions and prints:
+
+- action_log_growth: the log's p50 at 100,000 over its p50 at 10,000
+  (goal 1.3×), and its query count, which must not change;
+- action_detail_growth: the action page's p50 at 100,000 over 10,000 (goal 1.2×).
 
 As in a committee's real log, most actions are closed: about one in five of
-those raised at a meeting is still open. Run by `make bench` (bench/run.py),
-or alone: .venv/bin/python bench/action_list.py
+those raised at a meeting is still open. Run by `make bench`, or alone:
+.venv/bin/python bench/action_list.py
 """
 
 import datetime
-import os
-import shutil
-import statistics
-import sys
-import tempfile
-import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-SCRATCH = tempfile.mkdtemp(prefix="opsg-bench-actions-")
-# Always a scratch SQLite file of its own, whatever the caller's environment.
-os.environ["VAR_DIR"] = SCRATCH
-os.environ.pop("DATABASE_URL", None)
-os.environ["DJANGO_SETTINGS_MODULE"] = "opsg.settings"
-os.environ.setdefault("DEMO_PASSWORD", "bench-only-password")
+import harness
+from django.contrib import admin
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.contrib import admin  # noqa: E402
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-from actions.models import Action, ActionOwner, ActionReview  # noqa: E402
-from actions.references import format_reference  # noqa: E402
-from actions.selectors import LOG_PAGE_SIZE  # noqa: E402
-from actions.services import slip_summary  # noqa: E402
-from meetings.models import (  # noqa: E402
+from actions.models import Action, ActionOwner, ActionReview
+from actions.references import format_reference
+from actions.selectors import LOG_PAGE_SIZE
+from actions.services import slip_summary
+from meetings.models import (
     Classification,
     Committee,
     Meeting,
@@ -63,8 +45,8 @@ from meetings.models import (  # noqa: E402
 COMMITTEES = 5
 MEETINGS = 250  # 50 per committee, a month apart
 FIRST = datetime.date(2019, 1, 8)
-REPEAT = 15
 CHUNK = 5000
+PEOPLE = 500
 
 LOG_URL = "/actions/?sort=target"
 # The admin's change list filtered the same way (list_filter has status) and
@@ -72,30 +54,29 @@ LOG_URL = "/actions/?sort=target"
 ADMIN_URL = "/admin/actions/action/?status__exact=open&o=4"
 
 
-def p50_ms(client: Client, url: str) -> float:
-    response = client.get(url)  # warm caches (templates, query plans)
-    assert response.status_code == 200, (url, response.status_code)
-    times = []
-    for _ in range(REPEAT):
-        start = time.perf_counter()
-        client.get(url)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
-
-
-def queries(client: Client, url: str) -> int:
+def queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
-        client.get(url)
+        assert client.get(url).status_code == 200, url
     return len(captured)
 
 
+def getter(client, url: str):
+    def get():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+
+    return get
+
+
 def setup_committees() -> list[list[Meeting]]:
-    white = Classification.objects.create(
+    white, _ = Classification.objects.get_or_create(
         label="White",
-        colour="#ffffff",
-        audience=Classification.Audience.PARTIES,
-        statement="Shared with SEC Parties, not published.",
         effective_from=datetime.date(2018, 1, 1),
+        defaults={
+            "colour": "#ffffff",
+            "audience": Classification.Audience.PARTIES,
+            "statement": "Shared with SEC Parties, not published.",
+        },
     )
     committees = Committee.objects.bulk_create(
         Committee(code=code, name=f"{code} committee")
@@ -108,6 +89,7 @@ def setup_committees() -> list[list[Meeting]]:
             number=n + 1,
             date=FIRST + datetime.timedelta(days=28 * n + c),
             classification=white,
+            kind=Meeting.Kind.CONFIDENTIAL if n % 10 == 9 else Meeting.Kind.MAIN,
             # Circulated: what they raised and reviewed reaches members and
             # owners (a draft's would reach its writers only).
             status=Meeting.Status.CIRCULATED,
@@ -132,7 +114,7 @@ def setup_owners() -> tuple[list[Organisation], list[Person]]:
     )
     people = Person.objects.bulk_create(
         Person(name=f"Person {n:02d}", organisation=organisations[n % len(organisations)])
-        for n in range(20)
+        for n in range(PEOPLE)
     )
     return organisations, people
 
@@ -158,6 +140,7 @@ def add_actions(
         for n in numbers:
             meeting = flat[n % len(flat)]
             sequence = n // len(flat) + 1
+            confidential = meeting.kind == Meeting.Kind.CONFIDENTIAL
             target = meeting.date + datetime.timedelta(days=14 + (n * 37) % 120)
             # One in five still open (the newest more often): the rest closed.
             is_open = n % 5 == 0 or meeting.date > today - datetime.timedelta(days=120)
@@ -165,7 +148,10 @@ def add_actions(
                 committee_id=meeting.committee_id,
                 meeting_number=meeting.number,
                 sequence=sequence,
-                reference=format_reference(meeting.committee.code, meeting.number, sequence, False),
+                reference=format_reference(
+                    meeting.committee.code, meeting.number, sequence, confidential
+                ),
+                confidential=confidential,
                 meeting=meeting,
                 text=f"DCC to report on the matter raised under item {n % 12 + 1}. "
                 "Owners to give an update at the next meeting.",
@@ -213,47 +199,62 @@ def add_actions(
             ActionReview.objects.bulk_create(reviews, batch_size=2000)
 
 
-def measure(client: Client) -> tuple[float, float, int]:
-    log = p50_ms(client, LOG_URL)
-    admin_ms = p50_ms(client, ADMIN_URL)
-    return log, admin_ms, queries(client, LOG_URL)
-
-
 def main():
-    # The test client's host. (Not setup_test_environment(): its template
-    # instrumentation would slow both pages alike and blur the comparison.)
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    try:
-        call_command("migrate", verbosity=0)
+    with harness.scratch_database():
         # The same page size as the log.
         admin.site._registry[Action].list_per_page = LOG_PAGE_SIZE
         meetings = setup_committees()
         organisations, people = setup_owners()
-        staff = get_user_model().objects.create_user(
-            "bench-staff", password="unused", is_staff=True, is_superuser=True
-        )
-        client = Client()
-        client.force_login(staff)
+        committees = sorted({m.committee for committee in meetings for m in committee}, key=str)
+        member = harness.member_client(committees)
+        staff = harness.staff_client()
+        engine = harness.engine()
 
         add_actions(meetings, organisations, people, start=0, count=10_000)
-        log_10k, admin_10k, count_10k = measure(client)
-        print(
-            f"action_list p50_ms={log_10k:.1f} admin_p50_ms={admin_10k:.1f} "
-            f"ratio={log_10k / admin_10k:.2f} queries={count_10k}",
-            flush=True,
+        detail = f"/actions/{Action.objects.order_by('pk')[1234].slug}/"
+        log_10k, admin_10k = harness.interleaved(getter(member, LOG_URL), getter(staff, ADMIN_URL))
+        count_10k = queries(member, LOG_URL)
+        harness.report(
+            f"action_log_10k ({engine}, member, open by target date, vs admin change list)",
+            log_10k,
+            admin_10k,
+            goal=1.0,
+            extra=f"queries={count_10k}",
+        )
+        detail_10k = harness.timed(getter(member, detail))
+        harness.report(
+            f"action_detail_10k ({engine}, member, by reference)",
+            detail_10k,
+            None,
+            goal=100,
+            measure="p50_ms",
         )
 
         add_actions(meetings, organisations, people, start=10_000, count=90_000)
-        log_100k, admin_100k, count_100k = measure(client)
-        print(
-            f"action_list p50_ms={log_100k:.1f} admin_p50_ms={admin_100k:.1f} "
-            f"ratio={log_100k / admin_100k:.2f} queries={count_100k} "
-            f"growth={log_100k / log_10k:.2f}",
-            flush=True,
+        connection.close()  # fresh statistics for the planner
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        log_100k, _ = harness.interleaved(getter(member, LOG_URL), getter(staff, ADMIN_URL))
+        count_100k = queries(member, LOG_URL)
+        harness.report(
+            f"action_log_growth ({engine}, member, 10k -> 100k)",
+            log_100k,
+            log_10k,
+            goal=1.3,
+            extra=f"queries={count_10k}->{count_100k}",
         )
-    finally:
-        connection.close()
-        shutil.rmtree(SCRATCH, ignore_errors=True)
+        harness.report_count(
+            f"action_log_queries ({engine}, 100k vs 10k)", count_100k, goal=count_10k
+        )
+        detail_100k = harness.timed(getter(member, detail))
+        harness.report(
+            f"action_detail_growth ({engine}, member, by reference, 10k -> 100k)",
+            detail_100k,
+            detail_10k,
+            goal=1.2,
+        )
+    harness.finish()
 
 
 if __name__ == "__main__":
