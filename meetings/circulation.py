@@ -155,6 +155,8 @@ def circulation_context(meeting: Meeting, recipient: Recipient) -> dict:
         "date": meeting.date,
         "reference": meeting.reference,
         "circulated_by": by,
+        # Circulated again after a correction was opened: what it corrects.
+        "correction": meeting.record if meeting.record_id else None,
         "comments_due": comments_due(meeting),
         "approved_at": meeting.approved_at,
         "approved_at_meeting": meeting.approved_at_meeting,
@@ -255,7 +257,7 @@ def send_circulation(
     untrue."""
     meeting = (
         Meeting.objects.select_related(
-            "committee", "classification", "circulated_by__person", "approved_at_meeting"
+            "committee", "classification", "circulated_by__person", "approved_at_meeting", "record"
         )
         .filter(pk=meeting_id)
         .first()

@@ -417,18 +417,46 @@ class Attendance(models.Model):
     @property
     def marks(self) -> list[str]:
         """The marks printed after the name: (Alternate), (Teleconference) …"""
-        marks = []
-        if self.alternate_for_id:
-            marks.append(f"alternate for {self.alternate_for.name}")
-        elif self.is_alternate:
-            marks.append("Alternate")
-        if self.part:
-            marks.append(f"agenda item {self.items}" if self.items else "Part")
-        if self.remote:
-            marks.append("Teleconference")
-        if self.role:
-            marks.append(self.role)
-        return marks
+        return attendance_marks(
+            alternate=self.is_alternate,
+            alternate_for=self.alternate_for.name if self.alternate_for_id else "",
+            part=self.part,
+            items=self.items,
+            remote=self.remote,
+            role=self.role,
+        )
+
+
+def attendance_marks(
+    *, alternate: bool, alternate_for: str, part: bool, items: str, remote: bool, role: str
+) -> list[str]:
+    """The one way the minutes mark a person, on the page, in the PDF, in
+    the version kept during a correction and in the Word file."""
+    marks = []
+    if alternate_for:
+        marks.append(f"alternate for {alternate_for}")
+    elif alternate:
+        marks.append("Alternate")
+    if part or items:
+        marks.append(f"agenda item {items}" if items else "Part")
+    if remote:
+        marks.append("Teleconference")
+    if role:
+        marks.append(role)
+    return marks
+
+
+def stored_marks(entry: dict) -> list[str]:
+    """The marks of a person in a stored minutes document (the JSON shape's
+    attendance: a revision, the version kept during a correction)."""
+    return attendance_marks(
+        alternate=bool(entry.get("alternate")),
+        alternate_for=entry.get("alternate_for") or "",
+        part=bool(entry.get("part")),
+        items=entry.get("items") or "",
+        remote=bool(entry.get("remote")),
+        role=entry.get("role") or "",
+    )
 
 
 class AgendaItem(models.Model):

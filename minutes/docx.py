@@ -16,7 +16,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Pt, RGBColor
 from markdown_it import MarkdownIt
 
-from meetings.models import Meeting
+from meetings.models import Meeting, stored_marks
 
 _MARKDOWN = MarkdownIt("commonmark").enable("table")
 _STATUS = {"draft": "Draft Minutes", "circulated": "Draft Minutes"}
@@ -83,20 +83,7 @@ def _title(word, meeting: Meeting, doc: dict) -> None:
 
 
 def _marks(person: dict) -> str:
-    marks = []
-    if person.get("alternate_for"):
-        marks.append(f"alternate for {person['alternate_for']}")
-    elif person.get("alternate"):
-        marks.append("Alternate")
-    if person.get("remote"):
-        marks.append("Teleconference")
-    if person.get("items"):
-        marks.append(f"agenda item {person['items']}")
-    elif person.get("part"):
-        marks.append("Part")
-    if person.get("role"):
-        marks.append(person["role"])
-    return "".join(f" ({mark})" for mark in marks)
+    return "".join(f" ({mark})" for mark in stored_marks(person))
 
 
 def _attendance(word, doc: dict) -> None:

@@ -164,6 +164,9 @@ def minutes_publish(*, meeting: Meeting, by, announce: bool = True) -> Meeting:
     save_by(meeting, by)
     if announce:
         _announce(meeting, CirculationEmail.Kind.PUBLISHED)
+        # The published PDF is issued now, by the worker: the public page
+        # offers it from the start, never a render on demand.
+        minutes_pdf_request(meeting=meeting, by=by)
     return meeting
 
 

@@ -5,7 +5,7 @@ from incidents.forms import publish_value
 from incidents.models import Incident
 from incidents.selectors import incident_mismatch
 from meetings.markdown import link_references, render_markdown
-from meetings.models import Modification
+from meetings.models import Modification, stored_marks
 
 register = template.Library()
 
@@ -24,6 +24,12 @@ def _known_modifications(context) -> dict[str, str]:
     if "known_modifications" not in cache:
         cache["known_modifications"] = dict(Modification.objects.values_list("reference", "url"))
     return cache["known_modifications"]
+
+
+@register.filter
+def person_marks(entry: dict) -> list[str]:
+    """A person of a stored minutes document, marked as the live page marks them."""
+    return stored_marks(entry)
 
 
 @register.filter

@@ -26,6 +26,7 @@ from minutes.services import (
     minutes_publish,
     minutes_revise,
 )
+from minutes.tasks import queue_render
 from tests.base import login, make_action, make_item, make_meeting
 
 pytestmark = pytest.mark.django_db
@@ -544,3 +545,54 @@ def test_the_editor_says_why_the_owners_of_an_action_kept_wait(client, published
     assert "SECAS to typed wording." in body
     action.refresh_from_db()
     assert action.text == "DCC to report on the incident." and action.owner_names() == ["DCC"]
+
+
+def test_the_version_kept_marks_people_as_the_published_page_did(client, world, media):
+    """Part attendance with its items, the role, the teleconference: the
+    public page of minutes being corrected prints them as before."""
+    meeting = make_meeting(world)
+    Attendance.objects.create(
+        meeting=meeting,
+        person=world.member,
+        section="member",
+        category="Large Supplier",
+        part=True,
+        items="6 & 7",
+        remote=True,
+        role="Vice chair",
+    )
+    meeting = _publish(world, meeting)
+    before = _text(client.get(PUBLIC))
+    minutes_revise(meeting=meeting, reason="A typo", by=world.chair.user)
+    kept = _text(client.get(PUBLIC))
+    for mark in ("(agenda item 6 &amp; 7)", "(Teleconference)", "(Vice chair)"):
+        assert mark in before and mark in kept, mark
+
+
+def test_a_corrections_circulation_says_it_is_one(world, media, mailoutbox):
+    from meetings.circulation import send_circulation
+    from minutes.services import minutes_circulate
+
+    meeting = _publish(world, make_meeting(world))
+    minutes_revise(meeting=meeting, reason="Item 3 misquotes the report", by=world.chair.user)
+    meeting.refresh_from_db()
+    minutes_circulate(meeting=meeting, by=world.secretary.user)
+    send_circulation(meeting.pk)
+    message = next(m for m in mailoutbox if "circulated" in m.subject)
+    assert (
+        message.subject == "OPSG 25: corrected draft minutes circulated for comments (OPSG_25_0110)"
+    )
+    assert "The reason given: Item 3 misquotes the report" in message.body
+    assert "correction" in message.alternatives[0][0]
+
+
+def test_publishing_asks_the_worker_for_the_published_pdf(
+    world, media, django_capture_on_commit_callbacks
+):
+    meeting = make_meeting(world)
+    with django_capture_on_commit_callbacks() as callbacks:
+        meeting = _publish(world, meeting)
+    # Circulating asked for the draft's PDF; publishing asks for the final one.
+    document = MinutesDocument.objects.filter(meeting=meeting).latest("pk")
+    assert document.minutes_status == "published" and document.state == "pending"
+    assert any(getattr(c, "func", None) is queue_render for c in callbacks)
