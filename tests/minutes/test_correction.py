@@ -596,3 +596,9 @@ def test_publishing_asks_the_worker_for_the_published_pdf(
     document = MinutesDocument.objects.filter(meeting=meeting).latest("pk")
     assert document.minutes_status == "published" and document.state == "pending"
     assert any(getattr(c, "func", None) is queue_render for c in callbacks)
+
+
+def test_the_public_page_says_when_the_minutes_were_published(client, world, media):
+    meeting = _publish(world, make_meeting(world))
+    body = _text(client.get(PUBLIC))
+    assert f"Published on {timezone.localdate(meeting.published_at):%-d %B %Y}" in body
