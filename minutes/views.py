@@ -1086,7 +1086,11 @@ def minutes_transition(request, code, number, step):
         elif step == "publish":
             services.minutes_publish(meeting=meeting, by=request.user)
             told = circulation_mailing(meeting).announcement(what="The publication notice")
-            messages.success(request, f"Minutes published as final. {told}")
+            messages.success(
+                request,
+                f"Minutes published as final. {told} The final PDF is being made; "
+                "the public page offers it once it is ready.",
+            )
         elif step == "revise":
             form = ReviseForm(request.POST)
             if not form.is_valid():
@@ -1098,7 +1102,8 @@ def minutes_transition(request, code, number, step):
             messages.success(
                 request,
                 f"Revision {revision.number} recorded; the minutes are a draft again for the "
-                f"correction. Readers keep the {kept} version until the correction is {kept}.",
+                f"correction. Readers keep the {kept} version until the correction is {kept}. "
+                "Nobody is emailed now: readers are told when the correction is circulated.",
             )
         else:
             raise Http404("No such step.")

@@ -33,6 +33,7 @@ pytestmark = pytest.mark.django_db
 
 MEMBERS = "/committees/OPSG/meetings/25/"
 PUBLIC = "/published/OPSG/25/"
+MINUTES = "/committees/OPSG/meetings/25/"
 OLD = "kept-published-wording"
 NEW = "draft-correction-wording"
 
@@ -602,3 +603,18 @@ def test_the_public_page_says_when_the_minutes_were_published(client, world, med
     meeting = _publish(world, make_meeting(world))
     body = _text(client.get(PUBLIC))
     assert f"Published on {timezone.localdate(meeting.published_at):%-d %B %Y}" in body
+
+
+def test_each_change_confirms_what_was_emailed(client, world, media):
+    """Publishing says who is told and that the final PDF is on its way;
+    opening a correction says nobody is emailed until it is circulated."""
+    meeting = make_meeting(world)
+    minutes_circulate(meeting=meeting, by=world.secretary.user)
+    minutes_approve(meeting=meeting, at_meeting=None, by=world.chair.user)
+    login(client, "chair")
+    response = client.post(MINUTES + "minutes/publish/", follow=True)
+    said = " ".join(str(m) for m in response.context["messages"])
+    assert "The publication notice is emailed to" in said and "The final PDF is being made" in said
+    response = client.post(MINUTES + "minutes/revise/", {"reason": "A typo"}, follow=True)
+    said = " ".join(str(m) for m in response.context["messages"])
+    assert "Revision 1 recorded" in said and "Nobody is emailed now" in said
