@@ -181,7 +181,7 @@ def kept_in_record(name: str) -> Q:
     )
 
 
-def review_rule(user, *, as_kept: bool = False) -> Q:
+def review_rule(user, *, as_kept: bool = False, meeting: str = "meeting") -> Q:
     """Which reviews (of actions the user may see) the user may read. A review
     is part of its meeting's minutes: the committee's secretary and chair
     read it from the draft on; everyone else once the minutes are
@@ -191,33 +191,54 @@ def review_rule(user, *, as_kept: bool = False) -> Q:
     a party with no role anywhere, as an owner's reminder is addressed
     (actions.reminders). `as_kept`: instead, the reviews of minutes being
     corrected that the user would read as the version kept for readers
-    has them (`kept_reviews`)."""
+    has them (`kept_reviews`).
+
+    `meeting` "": the same rule over meetings, for the reviews they hold,
+    less what one review may hold of its own (a review kept in the version
+    readers have while a draft corrects it): a meeting it admits, it admits
+    every review of; `hidden_reviews` looks no further than the others."""
     if user is not None and user.is_authenticated and user.is_staff:
         return Q()
-    released = ~Q(meeting__status=Meeting.Status.DRAFT) | kept_in_record("actionreview")
+    at = f"{meeting}__" if meeting else ""
+    released = ~Q(**{f"{at}status": Meeting.Status.DRAFT})
+    if meeting:
+        released |= kept_in_record("actionreview")
     if as_kept:
-        released = Q(meeting__status=Meeting.Status.DRAFT, meeting__record__isnull=False)
+        released = Q(**{f"{at}status": Meeting.Status.DRAFT, f"{at}record__isnull": False})
     # Minutes being corrected: the version kept for readers is read under its
     # own classification and kind too (meetings.access.visible_records).
-    not_correcting = Q(meeting__record__isnull=True)
+    not_correcting = Q(**{f"{at}record__isnull": True})
     if user is None or not user.is_authenticated:
         # Signed in (or addressed by email) but holding no role.
-        def opens(meeting: str) -> Q:
-            return Q(**{f"{meeting}__classification__audience__in": OPEN_AUDIENCES}) & ~Q(
-                **{f"{meeting}__kind": Meeting.Kind.CONFIDENTIAL}
+        def opens(path: str) -> Q:
+            return Q(**{f"{path}classification__audience__in": OPEN_AUDIENCES}) & ~Q(
+                **{f"{path}kind": Meeting.Kind.CONFIDENTIAL}
             )
 
-        return released & opens("meeting") & (not_correcting | opens("meeting__record"))
+        return released & opens(at) & (not_correcting | opens(f"{at}record__"))
     writers = CommitteeRole.objects.filter(person__user=user, role__in=WRITERS)
-    audience = in_audience(user, "meeting__classification", "meeting__committee")
+    audience = in_audience(user, f"{at}classification", f"{at}committee")
     as_kept_too = not_correcting | (
-        in_audience(user, "meeting__record__classification", "meeting__committee")
-        & session_rule(user, kind="meeting__record__kind")
+        in_audience(user, f"{at}record__classification", f"{at}committee")
+        & session_rule(user, meeting=meeting, kind=f"{at}record__kind")
     )
-    readers = released & audience & session_rule(user) & as_kept_too
+    readers = released & audience & session_rule(user, meeting=meeting) & as_kept_too
     if as_kept:  # the writers read the draft itself
         return readers
-    return Q(meeting__committee__in=writers.values("committee")) | readers
+    return Q(**{f"{at}committee__in": writers.values("committee")}) | readers
+
+
+def hidden_reviews(user, actions) -> QuerySet[ActionReview]:
+    """The reviews of `actions` (a queryset of their pks) that `user` may
+    not read: looked for only at the meetings whose reviews are not all
+    readable to them (a few drafts and sessions, against every review of
+    every action on a log of 100,000)."""
+    doubtful = Meeting.objects.exclude(review_rule(user, meeting="")).values("pk")
+    return (
+        ActionReview.objects.filter(action__in=actions, meeting__in=doubtful)
+        .exclude(review_rule(user))
+        .order_by()
+    )
 
 
 def kept_versions(user, reviews: list[ActionReview]) -> dict[int, ActionReview]:
@@ -292,10 +313,8 @@ def known_figures(user, actions: QuerySet[Action]) -> KnownFigures:
         return KnownFigures({})
     selected = actions.order_by().values("pk")
     no_time = Value(None, output_field=DateTimeField())
-    hidden_reviews = (
-        ActionReview.objects.filter(action__in=selected)
-        .exclude(review_rule(user))
-        .order_by()
+    hidden_rows = (
+        hidden_reviews(user, selected)
         .annotate(is_action=Value(False, output_field=BooleanField()), opened=no_time)
         .values_list("pk", "action_id", "is_action", "opened")
     )
@@ -311,7 +330,7 @@ def known_figures(user, actions: QuerySet[Action]) -> KnownFigures:
     )
     hidden: dict[int, int] = {}
     opened: dict[int, datetime.datetime] = {}
-    for pk, action_pk, is_action, when in hidden_reviews.union(corrected, all=True):
+    for pk, action_pk, is_action, when in hidden_rows.union(corrected, all=True):
         if is_action:
             opened[pk] = when
         else:

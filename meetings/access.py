@@ -275,11 +275,13 @@ def session_rule(user, meeting: str = "meeting", kind: str = "") -> Q:
     kind that decides (default the meeting's; a kept version has its own)."""
     if user.is_authenticated and user.is_staff:
         return Q()
-    in_session = Q(**{kind or f"{meeting}__kind": Meeting.Kind.CONFIDENTIAL})
+    # `meeting` "": the query is of meetings themselves.
+    at = f"{meeting}__" if meeting else ""
+    in_session = Q(**{kind or f"{at}kind": Meeting.Kind.CONFIDENTIAL})
     if not user.is_authenticated:
         return ~in_session
     inner = CommitteeRole.objects.filter(person__user=user, role__in=CONFIDENTIAL_ROLES)
-    return ~in_session | Q(**{f"{meeting}__committee__in": inner.values("committee")})
+    return ~in_session | Q(**{f"{at}committee__in": inner.values("committee")})
 
 
 def item_content_rule(user, prefix: str = "") -> Q:

@@ -381,3 +381,17 @@ def _owner_may_read(message) -> str:
     leaked = [word for word in forbidden_for("owner") if word in text]
     assert not leaked, leaked
     return text
+
+
+def test_hidden_reviews_are_the_reviews_the_rule_refuses(canaries):
+    """actions.known.hidden_reviews looks only at meetings whose reviews are
+    not all readable: it must find exactly what the whole rule refuses."""
+    from django.contrib.auth import get_user_model
+
+    from actions.known import hidden_reviews, review_rule
+    from actions.models import Action, ActionReview
+
+    every = Action.objects.values("pk")
+    for user in [None, *get_user_model().objects.all()]:
+        whole = ActionReview.objects.filter(action__in=every).exclude(review_rule(user))
+        assert set(hidden_reviews(user, every)) == set(whole), user
