@@ -240,6 +240,7 @@ def _seeds(canaries, role: str) -> list[str]:
     for number in (24, 25, 26, 27, 28):
         base = f"/committees/OPSG/meetings/{number}/"
         seeds += [base, base + "minutes.json", base + "minutes.pdf", base + "history/"]
+        seeds += [base + "minutes.docx", f"/published/OPSG/{number}/minutes.docx"]
         seeds += [base + "revisions/1/", f"/published/OPSG/{number}/"]
     seeds += [f"/actions/{action.slug}/" for action in canaries["actions"]]
     upload = canaries["upload"].pk
@@ -395,3 +396,14 @@ def test_hidden_reviews_are_the_reviews_the_rule_refuses(canaries):
     for user in [None, *get_user_model().objects.all()]:
         whole = ActionReview.objects.filter(action__in=every).exclude(review_rule(user))
         assert set(hidden_reviews(user, every)) == set(whole), user
+
+
+def test_the_word_files_are_crawled_and_read(canaries):
+    """The crawl reads a .docx as text: the secretary's copy of OPSG 25 is
+    there to check, and prints what the PDF prints (nothing taken in
+    confidence)."""
+    client = login(Client(), "secretary")
+    pages = crawl(client, ["/committees/OPSG/meetings/25/minutes.docx"])
+    text = pages["/committees/OPSG/meetings/25/minutes.docx"].lower()
+    assert "operations group meeting 25" in text or "meeting 25" in text
+    assert "canaryconfbody" not in text and "taken in confidence" in text
