@@ -44,8 +44,8 @@ from .models import Action, ActionOwner, AssignmentNotice
 from .reminders import (
     Mailer,
     OwnerWithoutEmail,
+    Unreachable,
     deliver,
-    owner_addresses,
     owner_name,
     told_to_owners,
 )
@@ -111,22 +111,18 @@ def notices_owed(meeting: Meeting) -> Owed:
         )
         .order_by("sequence")
     )
-    to: dict[str, list[Action]] = {}
+    to: dict[str, dict[int, Action]] = {}  # address -> the actions, once each, in order
     names: dict[str, str] = {}
-    missing: dict[tuple[str, str], OwnerWithoutEmail] = {}
+    missing = Unreachable()
     for action in known.apply(actions):
-        for owner in action.owners.all():
-            addresses, problem = owner_addresses(owner)
-            if problem is not None:
-                entry = missing.setdefault((problem.owner, problem.reason), problem)
-                entry.references.append(action.reference)
-            for address in addresses:
-                names.setdefault(address, owner_name(owner))
-                listed = to.setdefault(address, [])
-                if action not in listed:
-                    listed.append(action)
-    without = sorted(missing.values(), key=lambda o: o.owner.lower())
-    return Owed(to=to, without_email=without, names=names)
+        for owner, address in missing.reach(action):
+            names.setdefault(address, owner_name(owner))
+            to.setdefault(address, {})[action.pk] = action
+    return Owed(
+        to={address: list(actions.values()) for address, actions in to.items()},
+        without_email=missing.owners(),
+        names=names,
+    )
 
 
 def claim_assignment_notices(meeting: Meeting, owed: Owed | None = None) -> int:
@@ -273,7 +269,8 @@ def _send_one(
         )
         by_action = {row.action_id: row for row in rows}
         actions = [action for action in owed if action.pk in by_action]
-        stale = [row.pk for row in rows if row.action_id not in {a.pk for a in actions}]
+        kept = {action.pk for action in actions}
+        stale = [row.pk for row in rows if row.action_id not in kept]
         if stale:
             AssignmentNotice.objects.filter(pk__in=stale).delete()
         if not actions:

@@ -367,7 +367,27 @@ class OwnerUpdate(models.Model):
         return self.proposed_target_note
 
 
-class Reminder(models.Model):
+class ClaimedEmail(models.Model):
+    """What every email row the jobs claim before sending holds: to whom,
+    and how its sending went (reminders.deliver marks it sent or failed)."""
+
+    class State(models.TextChoices):
+        CLAIMED = "claimed", "Claimed"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    recipient = models.EmailField()
+    state = models.CharField(max_length=8, choices=State.choices, default=State.CLAIMED)
+    claimed_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Reminder(ClaimedEmail):
     """One reminder about one action to one recipient on one day. The row is
     claimed (inserted under the unique constraint) before the email is sent,
     so a retried or parallel run never sends it twice."""
@@ -378,20 +398,9 @@ class Reminder(models.Model):
         DUE_SOON = "due_soon", "Due soon"
         BEFORE_MEETING = "before_meeting", "Update before the meeting"
 
-    class State(models.TextChoices):
-        CLAIMED = "claimed", "Claimed"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-
-    recipient = models.EmailField()
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     day = models.DateField()
-    state = models.CharField(max_length=8, choices=State.choices, default=State.CLAIMED)
-    claimed_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-day", "recipient"]
@@ -427,7 +436,7 @@ class DigestClaim(models.Model):
         return f"Digest to {self.recipient} on {self.day}"
 
 
-class AssignmentNotice(models.Model):
+class AssignmentNotice(ClaimedEmail):
     """One owner's address told of one action given to them at a meeting,
     once its minutes are circulated (actions/assignments.py). Claimed
     (inserted under the unique constraint) before the email is sent, so a
@@ -439,21 +448,10 @@ class AssignmentNotice(models.Model):
     queries) then takes no extra query, and a row whose action is gone is
     dropped by the next run."""
 
-    class State(models.TextChoices):
-        CLAIMED = "claimed", "Claimed"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-
-    recipient = models.EmailField()
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="assignment_notices"
     )
     action_id = models.PositiveBigIntegerField()
-    state = models.CharField(max_length=8, choices=State.choices, default=State.CLAIMED)
-    claimed_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
 
     class Meta:
         constraints = [

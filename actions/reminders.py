@@ -37,6 +37,7 @@ read them on the site either (actions/access.py).
 
 import datetime
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -52,7 +53,7 @@ from opsg.mail import failure_text, usable_address
 from opsg.workdays import add_working_days, is_working_day, working_days_between
 
 from .known import KnownFigures, kept_in_record, known_figures
-from .models import Action, ActionOwner, DigestClaim, Reminder
+from .models import Action, ActionOwner, ClaimedEmail, DigestClaim, Reminder
 
 logger = logging.getLogger(__name__)
 
@@ -165,6 +166,27 @@ def owner_addresses(owner: ActionOwner) -> tuple[list[str], OwnerWithoutEmail | 
     return good, problem
 
 
+class Unreachable:
+    """While a job goes through actions' owners: each address to send to,
+    and the owners it cannot reach, each once with the actions concerned."""
+
+    def __init__(self):
+        self._found: dict[tuple[str, str], OwnerWithoutEmail] = {}
+
+    def reach(self, action: Action) -> Iterator[tuple[ActionOwner, str]]:
+        """(owner, address) for each usable address of the action's owners."""
+        for owner in action.owners.all():
+            addresses, problem = owner_addresses(owner)
+            if problem is not None:
+                entry = self._found.setdefault((problem.owner, problem.reason), problem)
+                entry.references.append(action.reference)
+            for address in addresses:
+                yield owner, address
+
+    def owners(self) -> list[OwnerWithoutEmail]:
+        return sorted(self._found.values(), key=lambda o: o.owner.lower())
+
+
 def reminders_due(day: datetime.date) -> Due:
     """What the run of `day` owes each address. A read: nothing is claimed.
     Seven queries at most whatever the number of actions."""
@@ -192,7 +214,7 @@ def reminders_due(day: datetime.date) -> Due:
         .order_by("committee__code", "meeting_number", "sequence")
     )
     items: dict[tuple[str, int, str], Action] = {}
-    missing: dict[tuple[str, str], OwnerWithoutEmail] = {}
+    missing = Unreachable()
     for action in known.apply(actions):
         kinds = []
         if action.committee_id in asking:
@@ -207,16 +229,10 @@ def reminders_due(day: datetime.date) -> Due:
                 kinds.append(Kind.DUE_SOON)
         if not kinds:
             continue
-        for owner in action.owners.all():
-            addresses, problem = owner_addresses(owner)
-            if problem is not None:
-                entry = missing.setdefault((problem.owner, problem.reason), problem)
-                entry.references.append(action.reference)
-            for address in addresses:
-                for kind in kinds:
-                    items[(address, action.pk, kind)] = action
-    without = sorted(missing.values(), key=lambda o: o.owner.lower())
-    return Due(day=day, items=items, without_email=without, meetings=meetings, known=known)
+        for _, address in missing.reach(action):
+            for kind in kinds:
+                items[(address, action.pk, kind)] = action
+    return Due(day=day, items=items, without_email=missing.owners(), meetings=meetings, known=known)
 
 
 # --- the digest -------------------------------------------------------------------
@@ -435,8 +451,8 @@ class Mailer:
 
 
 def deliver(mailer: Mailer, message: EmailMultiAlternatives, rows: QuerySet) -> str:
-    """Send `message` and mark its claimed `rows` (Reminder or
-    AssignmentNotice: state, error, attempts, sent_at) sent, or failed with
+    """Send `message` and mark its claimed `rows` (a ClaimedEmail: Reminder
+    or AssignmentNotice) sent, or failed with
     the error, which is returned ("" once sent). Call inside the
     transaction that claimed the rows: the send is its last step."""
     try:
@@ -444,13 +460,13 @@ def deliver(mailer: Mailer, message: EmailMultiAlternatives, rows: QuerySet) -> 
     except Exception as exc:
         error = failure_text(exc)
         rows.update(
-            state=Reminder.State.FAILED,
+            state=ClaimedEmail.State.FAILED,
             error=error,
             attempts=F("attempts") + (0 if isinstance(exc, NotAttempted) else 1),
         )
         return error
     rows.update(
-        state=Reminder.State.SENT, sent_at=timezone.now(), error="", attempts=F("attempts") + 1
+        state=ClaimedEmail.State.SENT, sent_at=timezone.now(), error="", attempts=F("attempts") + 1
     )
     return ""
 
