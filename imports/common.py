@@ -277,6 +277,11 @@ def _unique(names: list[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+# This app's own minutes close with the actions raised above, again, under
+# this caption: both OPSG readers pass it over.
+RECAP = re.compile(r"^Actions raised at this meeting$", re.I)
+
+
 # --- ACTION lines ----------------------------------------------------------
 
 ACTION_LINE = re.compile(

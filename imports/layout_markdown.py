@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 
 from actions.references import format_reference
 from imports.common import (
+    RECAP,
     guess_committee,
     is_action_line,
     owners_in,
@@ -70,7 +71,6 @@ NUMBERED_POINT = re.compile(r"^\s*(\d{1,3})[.)]\s+\S")
 LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)]|\(?[a-z]\))\s+\S")
 ACTION_LINE = re.compile(r"^\W*ACTION\b")
 POST_MEETING_NOTE = re.compile(r"\[\s*post[\s-]meeting\s+note\s*:?\s*(.*?)\]", re.I | re.S)
-RECAP = re.compile(r"^Actions raised at this meeting$", re.I)
 NEXT_MEETING = re.compile(
     r"Next\s+(?:(main|reporting|extraordinary)\s+)?meeting\s*:?\s*([^;]+)", re.IGNORECASE
 )

@@ -56,6 +56,7 @@ from dataclasses import dataclass, field
 
 from actions.references import canonical
 from imports.common import (
+    RECAP,
     VERBS,
     guess_committee,
     is_action_line,
@@ -739,11 +740,10 @@ def _next_numbers(current: str) -> set[str]:
 
 # This app's own PDF closes the items with a table of the actions they raised:
 # a recap, already read under each item, so it is passed over.
-_RECAP = re.compile(r"^Actions raised at this meeting$", re.I)
 
 
 def _without_recap(lines: list[_Line]) -> list[_Line]:
-    start = next((i for i, line in enumerate(lines) if _RECAP.match(line.text)), None)
+    start = next((i for i, line in enumerate(lines) if RECAP.match(line.text)), None)
     if start is None:
         return lines
     end = next(

@@ -12,6 +12,7 @@ from django.core.paginator import Page
 from django.db.models import (
     Case,
     CharField,
+    Count,
     DateField,
     Exists,
     F,
@@ -89,45 +90,67 @@ def open_actions_for_committee(user, committee: Committee) -> list[Action]:
 class MyActions:
     """The front page's "Your actions": the open actions the user, their
     organisation or a group of a committee's members they sit on own, as
-    the user may know them (actions.known)."""
+    the user may know them (actions.known): how many, how many overdue and
+    due soon, and those listed, soonest first."""
 
-    overdue: list[Action]
-    due_soon: list[Action]
-    # Committees whose next meeting now asks owners for updates: (label, date, actions).
-    asked: list[tuple[str, datetime.date, list[Action]]]
+    shown: list[Action]  # overdue and due soon, at most MY_ACTIONS_SHOWN
     count: int
+    overdue: int
+    due_soon: int
+    # Committees whose next meeting now asks owners for updates: (label, date, how many).
+    asked: list[tuple[str, datetime.date, int]]
     soon_days: int
 
-    @property
-    def shown(self) -> list[Action]:
-        return self.overdue + self.due_soon
+
+MY_ACTIONS_SHOWN = 20
 
 
 def my_actions(user, *, today: datetime.date) -> MyActions:
-    """Five queries (the actions, their owners, the figures they may know,
-    and the committees' next meetings), however many actions."""
+    """Counted in SQL per committee, only the rows listed read: seven
+    queries at most (the figures they may know, the counts, the rows listed
+    and their owners, the committees' next meetings), however many actions."""
     actions = visible_actions(user).filter(owned_by("mine", user))
     known = known_figures(user, actions)
-    rows = known.apply(
-        actions.annotate(**known.annotations())
-        .filter(known_status=Action.Status.OPEN)
-        .select_related("committee")
-        .prefetch_related(OWNERS)
-        .order_by(F("target_date").asc(nulls_last=True), "meeting_number", "sequence")
-    )
+    open_ = actions.annotate(**known.annotations()).filter(known_status=Action.Status.OPEN)
     soon = settings.REMINDER_DUE_SOON_DAYS
     # As the reminders count it: a Saturday target is due with the Friday before.
     horizon = add_working_days(today, soon + 1) - datetime.timedelta(days=1)
-    overdue = [a for a in rows if a.target_date and a.target_date < today]
-    due_soon = [a for a in rows if a.target_date and today <= a.target_date <= horizon]
-    asked = []
+    late, coming = Q(known_target_date__lt=today), Q(known_target_date__gte=today)
+    per_committee = list(
+        open_.values("committee_id")
+        .annotate(
+            n=Count("pk"),
+            overdue=Count("pk", filter=late),
+            due_soon=Count("pk", filter=coming & Q(known_target_date__lte=horizon)),
+        )
+        .order_by("committee_id")
+    )
+    counts = {
+        key: sum(row[field] for row in per_committee)
+        for key, field in (("count", "n"), ("overdue", "overdue"), ("due_soon", "due_soon"))
+    }
+    shown = []
+    if counts["overdue"] or counts["due_soon"]:
+        shown = known.apply(
+            open_.filter(known_target_date__lte=horizon)
+            .select_related("committee")
+            .prefetch_related(OWNERS)
+            .order_by("known_target_date", "meeting_number", "sequence")[:MY_ACTIONS_SHOWN]
+        )
+    for action in shown:
+        action.is_late = action.target_date < today
     before = settings.REMINDER_BEFORE_MEETING_DAYS
-    for committee_id, nxt in next_meetings(today).items():
-        if today >= add_working_days(nxt.date, -before):
-            theirs = [a for a in rows if a.committee_id == committee_id]
-            if theirs:
-                asked.append((nxt.label, nxt.date, theirs))
-    return MyActions(overdue, due_soon, asked, len(rows), soon)
+    asking = {
+        committee_id: nxt
+        for committee_id, nxt in next_meetings(today).items()
+        if today >= add_working_days(nxt.date, -before)
+    }
+    asked = [
+        (asking[row["committee_id"]].label, asking[row["committee_id"]].date, row["n"])
+        for row in per_committee
+        if row["committee_id"] in asking
+    ]
+    return MyActions(shown, soon_days=soon, asked=asked, **counts)
 
 
 # The target an action was raised with, which its minutes record: where
