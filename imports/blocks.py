@@ -19,9 +19,11 @@ heading and a numbered list item both carry `number`, and inline marks
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block.table import escapedSplit
 
 HEADING = "heading"
 PARAGRAPH = "paragraph"
@@ -120,10 +122,7 @@ def _pipe_rows_as_tables(blocks: list[Block]) -> list[Block]:
             run.append(block)
             continue
         if len(run) >= 2:
-            rows = tuple(
-                cells for cells in map(_pipe_cells, run) if any(c.strip(" :-") for c in cells)
-            )
-            result.append(Block(TABLE, " | ".join(rows[0]), run[0].line, rows=rows))
+            result.append(_table_block(pipe_rows([(b.line, b.text) for b in run]), run[0].line))
         else:
             result.extend(run)
         run = []
@@ -136,8 +135,77 @@ def _is_pipe_row(block: Block) -> bool:
     return block.kind == PARAGRAPH and "\n" not in block.text and bool(_PIPE_ROW.match(block.text))
 
 
-def _pipe_cells(block: Block) -> tuple[str, ...]:
-    return tuple(cell.strip() for cell in block.text.strip().strip("|").split("|"))
+def _table_block(table: "PipeRows", line: int) -> Block:
+    """A TABLE block of a run of pipe rows; rows without a word are left out."""
+    rows = [table.header] if table.header else []
+    rows += [cells for _, cells in table.rows if any(cell.strip() for cell in cells)]
+    return Block(TABLE, " | ".join(rows[0]) if rows else "", line, rows=tuple(rows))
+
+
+# --- Pipe tables -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PipeRows:
+    """A run of pipe-table rows as markdown-it-py reads them: the header when
+    the run opens with one and its rule, then each row with its line. A row
+    keeps the cells it has, no more and no fewer (markdown-it pads a short
+    row and drops a long row's extra cells: neither happens here)."""
+
+    header: tuple[str, ...] | None
+    rows: tuple[tuple[int, tuple[str, ...]], ...]  # (line, cells), rules left out
+
+
+def pipe_rows(lines: Sequence[tuple[int, str]]) -> PipeRows:
+    """The rows of consecutive pipe-table lines, (line number, text) each,
+    with or without a header: a table cut by a page break goes on without
+    its header. markdown-it-py reads the cells ('\\|' is a pipe inside one),
+    under a header row of the run's full width put before it, so that every
+    line is read as a row of the same table."""
+    texts = [text.strip() for _, text in lines]
+    widths = [len(_trimmed(escapedSplit(text))) for text in texts]
+    if not texts or not max(widths):
+        return PipeRows(None, ())
+    own = _MARKDOWN.parse("\n".join(texts))
+    has_header = bool(own) and own[0].type == "table_open" and own[0].map[0] == 0
+    width = max(widths)
+    scaffold = ["|" + " h |" * width, "|" + "---|" * width]
+    rows: list[tuple[int, tuple[str, ...]]] = []
+    cells: list[str] = []
+    index, read_to = -1, len(texts)
+    for token in _MARKDOWN.parse("\n".join([*scaffold, *texts])):
+        if token.type == "table_open" and token.map:
+            read_to = token.map[1] - len(scaffold)  # where markdown-it ended the table
+        elif token.type == "tr_open":
+            index = token.map[0] - len(scaffold) if token.map else -1
+            cells = []
+        elif token.type == "inline" and index >= 0:
+            cells.append(token.content.replace("<br>", " ").strip())
+        elif token.type == "tr_close" and index >= 0:
+            row = tuple(cells[: widths[index]])
+            if not _is_rule(row):
+                rows.append((lines[index][0], row))
+    if 0 < read_to < len(texts):  # the rest, read as a table of its own
+        rest = pipe_rows(lines[read_to:])
+        rows += [(lines[read_to][0], rest.header)] if rest.header else []
+        rows += rest.rows
+    if has_header and rows:
+        return PipeRows(rows[0][1], tuple(rows[1:]))
+    return PipeRows(None, tuple(rows))
+
+
+def _trimmed(columns: list[str]) -> list[str]:
+    """A row's cells without the empty ones outside its first and last pipe."""
+    if columns and not columns[0].strip():
+        columns = columns[1:]
+    if columns and not columns[-1].strip():
+        columns = columns[:-1]
+    return columns
+
+
+def _is_rule(row: tuple[str, ...]) -> bool:
+    """A header's underline, |---|:--:|, wherever it stands."""
+    return any("-" in cell for cell in row) and all(set(cell) <= set(":- ") for cell in row)
 
 
 def _plain(token) -> str:
@@ -157,7 +225,6 @@ _BULLET = re.compile(r"^(?P<indent>\s*)[-*•·‣◦▪]\s+(?P<rest>\S.*)$")
 _ORDINAL = re.compile(r"^(?P<indent>\s*)(?P<number>\d{1,2}(?:\.\d{1,2})*)[.)]\s+(?P<rest>\S.*)$")
 _UNDERLINE = re.compile(r"^\s*(?:={3,}|-{3,})\s*$")
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
 _CELL = re.compile(r"\S+(?: \S+)*")  # a cell: words one space apart
 _PAGE_NUMBER = re.compile(r"^\s*(?:Page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?\s*$", re.I)
 _FURNITURE_SHARE = 0.5
@@ -265,12 +332,11 @@ def _table_at(lines: list[str], start: int, dropped: set[int]) -> tuple[list, in
     """The table starting at `start`: pipe rows, or two or more lines cut
     into the same number (two or more) of columns by runs of spaces."""
     if _PIPE_ROW.match(lines[start]):
-        rows, used = [], 0
+        used = 0
         while start + used < len(lines) and _PIPE_ROW.match(lines[start + used]):
-            line = lines[start + used]
-            if not _PIPE_RULE.match(line) or re.search(r"[A-Za-z0-9]", line):
-                rows.append(tuple(cell.strip() for cell in line.strip().strip("|").split("|")))
             used += 1
+        table = pipe_rows(list(enumerate(lines[start : start + used])))
+        rows = ([table.header] if table.header else []) + [cells for _, cells in table.rows]
         return (rows, used) if rows else None
     header = _cells(lines[start])
     if len(header) < 3:

@@ -35,6 +35,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from actions.references import format_reference
+from imports.blocks import pipe_rows
 from imports.common import (
     RECAP,
     guess_committee,
@@ -100,27 +101,6 @@ def plain(text: str) -> str:
 
 def is_table_line(text: str) -> bool:
     return text.lstrip().startswith("|")
-
-
-def is_separator(text: str) -> bool:
-    """A pipe table's header underline: |---|:--:|."""
-    return bool(re.fullmatch(r"\s*\|?[\s:|-]*-[\s:|-]*\|?\s*", text)) and "|" in text
-
-
-def cells(text: str) -> list[str]:
-    """The cells of one pipe-table row; '\\|' is a pipe inside a cell."""
-    text = text.strip()
-    if text.startswith("|"):
-        text = text[1:]
-    if text.endswith("|") and not text.endswith("\\|"):
-        text = text[:-1]
-    parts = re.split(r"(?<!\\)\|", text)
-    return [p.replace("\\|", "|").replace("<br>", " ").strip() for p in parts]
-
-
-def has_header_row(block: list[Line]) -> bool:
-    """A pipe table starts with a header row and its underline."""
-    return len(block) > 1 and not is_separator(block[0][1]) and is_separator(block[1][1])
 
 
 def blocks(lines: list[Line]) -> list[list[Line]]:
@@ -280,15 +260,12 @@ def read_attendance(lines: list[Line], unplaced: list[Line]) -> list[ParsedPerso
 
 
 def read_roll_table(block: list[Line], roll: _Roll, unplaced: list[Line]) -> None:
-    rows = [(n, t) for n, t in block if not is_separator(t)]
-    has_header = has_header_row(block)
-    if has_header:
-        read_roll_header(cells(rows[0][1]), roll)
-        rows = rows[1:]
-    for number, text in rows:
-        row = cells(text)
+    table = pipe_rows(block)
+    if table.header:
+        read_roll_header(list(table.header), roll)
+    for number, row in table.rows:
         if max(roll.name_column, roll.group_column) >= len(row):
-            unplaced.append((number, text))
+            unplaced.append((number, "| " + " | ".join(row) + " |"))
             continue
         group = plain(row[roll.group_column])
         if group:
@@ -587,15 +564,16 @@ def review_columns(header: list[str]) -> dict[str, int] | None:
 def read_review_table(block: list[Line], context: _Context, unplaced: list[Line]) -> bool:
     """One Actions Outstanding table, or the rest of one after a page break
     (with or without its header again). False when it is another table."""
-    has_header = has_header_row(block)
-    rows = [(n, t) for n, t in block if not is_separator(t)]
-    if has_header and (columns := review_columns(cells(rows[0][1]))):
+    table = pipe_rows(block)
+    rows = list(table.rows)
+    if table.header and (columns := review_columns(list(table.header))):
         context.review_columns = columns
-        rows = rows[1:]
     elif context.review_columns is None:
         return False
-    for number, text in rows:
-        read_review_row(number, cells(text), context, unplaced)
+    elif table.header:  # a header this table does not name: read as a row, as it is
+        rows.insert(0, (block[0][0], table.header))
+    for number, row in rows:
+        read_review_row(number, list(row), context, unplaced)
     return True
 
 

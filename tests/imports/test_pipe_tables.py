@@ -1,0 +1,79 @@
+"""Pipe tables are read by markdown-it-py (imports.blocks.pipe_rows), the one
+way every reader takes them: the 2021 layout's attendance and Actions
+Outstanding tables, and the generic reader's tables in Markdown, Word and
+text. A cell is never dropped or invented, a row is never merged."""
+
+from imports.blocks import PipeRows, markdown_blocks, pipe_rows, text_blocks
+from imports.layout_markdown import parse_markdown_layout
+
+
+def lines(text):
+    return list(enumerate(text.split("\n"), start=1))
+
+
+def test_a_header_its_rule_and_rows_each_with_its_line():
+    table = pipe_rows(lines("| Category | Name |\n|---|:--:|\n| Large Supplier | Ann Ash |"))
+    assert table == PipeRows(("Category", "Name"), ((3, ("Large Supplier", "Ann Ash")),))
+
+
+def test_an_escaped_pipe_stays_in_its_cell_and_a_line_break_is_a_space():
+    table = pipe_rows(lines("| a \\| b | c<br>d |"))
+    assert table.rows == ((1, ("a | b", "c d")),)
+
+
+def test_rows_keep_the_cells_they_have_no_more_and_no_fewer():
+    table = pipe_rows(lines("| A | B |\n|---|---|\n| 1 | 2 | 3 |\n| only |"))
+    assert table.header == ("A", "B")
+    assert table.rows == ((3, ("1", "2", "3")), (4, ("only",)))
+
+
+def test_a_table_cut_by_a_page_break_goes_on_without_a_header():
+    table = pipe_rows(lines("| The DCC reported. | | |\n| OPSG 43/07 | text | 1 June |"))
+    assert table.header is None
+    assert [cells for _, cells in table.rows] == [
+        ("The DCC reported.", "", ""),
+        ("OPSG 43/07", "text", "1 June"),
+    ]
+
+
+def test_nothing_but_rules_is_no_row():
+    assert pipe_rows(lines("|---|---|")) == PipeRows(None, ())
+    assert pipe_rows([]) == PipeRows(None, ())
+
+
+def test_markdown_and_text_give_the_same_table():
+    text = "| Name | Organisation |\n|---|---|\n| Ann Ash | DCC |\n| Bo Birch | Ofgem |"
+    (from_markdown,) = markdown_blocks(text)
+    (from_text,) = text_blocks(text)
+    assert (
+        from_markdown.rows
+        == from_text.rows
+        == (
+            ("Name", "Organisation"),
+            ("Ann Ash", "DCC"),
+            ("Bo Birch", "Ofgem"),
+        )
+    )
+
+
+MINUTES = """Operations Group Meeting
+24 May 2021, OPSG_49_2405
+Attendees:
+
+| Category | Operations Group Members |
+|---|---|
+| Large Suppliers | Ann Ash |
+| Bo Birch |
+
+# 1. Previous Meeting Minutes
+
+The OPSG **AGREED** the minutes.
+"""
+
+
+def test_an_attendance_row_short_of_its_name_column_is_flagged_not_dropped():
+    minutes = parse_markdown_layout(MINUTES)
+    assert [p.name for p in minutes.attendance] == ["Ann Ash"]
+    (flag,) = [f for f in minutes.flags if f.kind == "unplaced-line"]
+    assert flag.line == 8
+    assert "Bo Birch" in flag.message
