@@ -142,6 +142,36 @@ def _table_block(table: "PipeRows", line: int) -> Block:
     return Block(TABLE, " | ".join(rows[0]) if rows else "", line, rows=tuple(rows))
 
 
+def markdown_runs(lines: Sequence[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """The source lines of each block markdown-it-py finds in Markdown, in
+    order, for a reader that reads lines ((line number, text) each): a
+    paragraph, a heading, a table, a code or HTML block, and a list as its
+    runs of items between blank lines. A block ends where markdown-it ends it
+    (a list or a heading right under a paragraph is a block of its own);
+    blank lines belong to none. A line markdown-it gives no block (a link's
+    reference definition) is a run of its own, never lost."""
+    texts = [text for _, text in lines]
+    spans: list[tuple[int, int]] = []
+    covered: set[int] = set()
+    for token in _MARKDOWN.parse("\n".join(texts)):
+        if token.level == 0 and token.nesting != -1 and token.map:
+            spans.append((token.map[0], token.map[1]))
+            covered.update(range(*token.map))
+    spans += [(i, i + 1) for i, text in enumerate(texts) if text.strip() and i not in covered]
+    runs: list[list[tuple[int, str]]] = []
+    for start, end in sorted(spans):
+        run: list[tuple[int, str]] = []
+        for index in range(start, end):
+            if texts[index].strip():
+                run.append(lines[index])
+            elif run:
+                runs.append(run)
+                run = []
+        if run:
+            runs.append(run)
+    return runs
+
+
 # --- Pipe tables -----------------------------------------------------------
 
 

@@ -35,7 +35,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from actions.references import format_reference
-from imports.blocks import pipe_rows
+from imports.blocks import markdown_runs, pipe_rows
 from imports.common import (
     RECAP,
     guess_committee,
@@ -104,19 +104,17 @@ def is_table_line(text: str) -> bool:
 
 
 def blocks(lines: list[Line]) -> list[list[Line]]:
-    """Paragraph-sized runs of lines: split at blank lines, and a pipe table
-    is always a block of its own."""
+    """Paragraph-sized runs of lines, as markdown-it-py cuts the Markdown into
+    blocks (imports.blocks.markdown_runs); pipe rows are always a block of
+    their own, even where Markdown would read them into a paragraph."""
     out: list[list[Line]] = []
-    current: list[Line] = []
-    for number, text in lines:
-        starts_other_kind = current and is_table_line(text) != is_table_line(current[-1][1])
-        if not text.strip() or starts_other_kind:
-            if current:
+    for run in markdown_runs(lines):
+        current: list[Line] = []
+        for line in run:
+            if current and is_table_line(line[1]) != is_table_line(current[-1][1]):
                 out.append(current)
-            current = [] if not text.strip() else [(number, text)]
-            continue
-        current.append((number, text))
-    if current:
+                current = []
+            current.append(line)
         out.append(current)
     return out
 

@@ -1,9 +1,10 @@
-"""Pipe tables are read by markdown-it-py (imports.blocks.pipe_rows), the one
-way every reader takes them: the 2021 layout's attendance and Actions
+"""Markdown is cut into blocks by markdown-it-py (imports.blocks.markdown_runs)
+and its pipe tables read by it (imports.blocks.pipe_rows), the one way every
+reader takes them: the 2021 layout's attendance and Actions
 Outstanding tables, and the generic reader's tables in Markdown, Word and
 text. A cell is never dropped or invented, a row is never merged."""
 
-from imports.blocks import PipeRows, markdown_blocks, pipe_rows, text_blocks
+from imports.blocks import PipeRows, markdown_blocks, markdown_runs, pipe_rows, text_blocks
 from imports.layout_markdown import parse_markdown_layout
 
 
@@ -77,3 +78,25 @@ def test_an_attendance_row_short_of_its_name_column_is_flagged_not_dropped():
     (flag,) = [f for f in minutes.flags if f.kind == "unplaced-line"]
     assert flag.line == 8
     assert "Bo Birch" in flag.message
+
+
+def test_runs_end_where_markdown_ends_a_block():
+    text = "The OPSG NOTED:\n- the report\n- the plan\n\n# 2. Next\nA paragraph\n\n1. one\n\n2. two"
+    runs = [[line for line, _ in run] for run in markdown_runs(lines(text))]
+    assert runs == [[1], [2, 3], [5], [6], [8], [10]]
+
+
+def test_a_line_markdown_gives_no_block_is_kept_as_a_run():
+    text = "Some words.\n\n[ref]: https://example.org/paper\n\nMore words."
+    runs = [[text for _, text in run] for run in markdown_runs(lines(text))]
+    assert runs == [["Some words."], ["[ref]: https://example.org/paper"], ["More words."]]
+
+
+def test_a_decision_over_a_list_reads_its_points():
+    text = MINUTES.replace(
+        "The OPSG **AGREED** the minutes.", "The OPSG **NOTED**:\n- the report\n- the plan"
+    )
+    (item,) = parse_markdown_layout(text).items
+    (decision,) = item.decisions
+    assert decision.verb == "NOTED"
+    assert "the report" in decision.text and "the plan" in decision.text
