@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from meetings.models import Committee, CommitteeRole, Organisation, Person
 from meetings.selectors import committees_for_user
+from opsg.widgets import LongSelect
 from opsg.workdays import add_working_days
 
 from .models import Action, ActionOwner
@@ -92,7 +93,11 @@ class ActionLogFilter(django_filters.FilterSet):
         choices=STATUS_CHOICES, method="filter_status", empty_label=None
     )
     owner = django_filters.ChoiceFilter(
-        choices=[], method="filter_owner", empty_label="Any owner", label="Owner"
+        choices=[],
+        method="filter_owner",
+        empty_label="Any owner",
+        label="Owner",
+        widget=LongSelect,
     )
     overdue = django_filters.BooleanFilter(
         method="filter_overdue", widget=forms.CheckboxInput, label="Overdue only"
@@ -240,21 +245,24 @@ def sort_order(key: str, descending: bool) -> list:
 
 def owner_choices() -> list[tuple[str, str]]:
     """Everyone who owns an action: organisations first, then people (two
-    queries, each a probe of the owners' index per organisation or person)."""
-    organisations = Organisation.objects.filter(
-        Exists(ActionOwner.objects.filter(organisation=OuterRef("pk")))
-    ).order_by("short_name")
+    queries, each a probe of the owners' index per organisation or person,
+    read as plain values: there may be hundreds)."""
+    organisations = (
+        Organisation.objects.filter(Exists(ActionOwner.objects.filter(organisation=OuterRef("pk"))))
+        .order_by("short_name")
+        .values_list("pk", "short_name")
+    )
     people = (
         Person.objects.filter(Exists(ActionOwner.objects.filter(person=OuterRef("pk"))))
-        .select_related("organisation")
         .order_by("name")
+        .values_list("pk", "name", "organisation__short_name")
     )
     return [
         ("mine", "Mine and my organisation's"),
-        *((f"org-{o.pk}", o.short_name) for o in organisations),
+        *((f"org-{pk}", short_name) for pk, short_name in organisations),
         *(
-            (f"person-{p.pk}", f"{p.name} ({p.organisation})" if p.organisation_id else p.name)
-            for p in people
+            (f"person-{pk}", f"{name} ({organisation})" if organisation else name)
+            for pk, name, organisation in people
         ),
     ]
 

@@ -1,0 +1,33 @@
+"""opsg.widgets.LongSelect writes the markup Django's Select writes."""
+
+import re
+
+from django import forms
+
+from opsg.widgets import LongSelect
+
+CHOICES = [("", "Any owner"), ("org-1", "A & <B>"), ("person-2", "Ann Ash (DCC)")]
+
+
+class Both(forms.Form):
+    fast = forms.ChoiceField(choices=CHOICES, widget=LongSelect, required=False)
+    usual = forms.ChoiceField(choices=CHOICES, required=False)
+
+
+def squeezed(html: str) -> str:
+    return re.sub(r">\s+<", "><", html.strip())
+
+
+def test_long_select_writes_what_select_writes():
+    form = Both({"fast": "person-2", "usual": "person-2"}, prefix="")
+    fast = squeezed(str(form["fast"])).replace("fast", "X")
+    usual = squeezed(str(form["usual"])).replace("usual", "X")
+    assert fast == usual
+    assert '<option value="person-2" selected>Ann Ash (DCC)</option>' in fast
+    assert "A &amp; &lt;B&gt;" in fast
+
+
+def test_an_invalid_choice_keeps_the_error_attributes():
+    form = Both({"fast": "nobody", "usual": "nobody"})
+    assert not form.is_valid()
+    assert 'aria-invalid="true"' in str(form["fast"])
