@@ -9,7 +9,8 @@
   swapping each round, at least 30 timed requests each after a warm-up, so a
   noisy neighbour slows both alike;
 - `report`: one line per benchmark,
-  `name subject_p50=… subject_p95=… peer_p50=… peer_p95=… ratio=… goal<=… OK|SHORT`,
+  `name subject_p50=… subject_p95=… peer_p50=… peer_p95=… ratio=… goal<=… OK|SHORT`
+  (or `INFO` for a line printed for context, with no goal of its own),
   and `finish` the exit status: non-zero when any goal was missed.
 
 Import this module before Django is set up: it chooses the database."""
@@ -123,10 +124,15 @@ def timed(fn: Callable[[], object], rounds: int = ROUNDS) -> Timing:
 
 
 def interleaved(
-    subject: Callable[[], object], peer: Callable[[], object], rounds: int = ROUNDS
+    subject: Callable[[], object],
+    peer: Callable[[], object],
+    rounds: int = ROUNDS,
+    *,
+    warmup: int = WARMUP,
 ) -> tuple[Timing, Timing]:
-    """Both timed `rounds` times, alternating, the first of each pair swapping."""
-    for _ in range(WARMUP):
+    """Both timed `rounds` times, alternating, the first of each pair swapping,
+    after `warmup` untimed calls of each (fewer for a job that takes seconds)."""
+    for _ in range(warmup):
         subject()
         peer()
     times: dict[int, list[float]] = {0: [], 1: []}
@@ -144,24 +150,28 @@ def report(
     subject: Timing,
     peer: Timing | None,
     *,
-    goal: float,
+    goal: float | None,
     measure: str = "ratio",
     extra: str = "",
 ) -> bool:
     """Print the benchmark's line. `measure`: what the goal bounds, "ratio"
-    (subject p50 / peer p50) or "p50_ms"/"p95_ms" (the subject's own)."""
+    (subject p50 / peer p50) or "p50_ms"/"p95_ms" (the subject's own).
+    `goal=None`: a line for context (INFO), which cannot fail the run."""
     ratio = subject.p50 / peer.p50 if peer else None
     value = {"ratio": ratio, "p50_ms": subject.p50, "p95_ms": subject.p95}[measure]
-    ok = value is not None and value <= goal
+    ok = goal is None or (value is not None and value <= goal)
     parts = [name, f"subject_p50={subject.p50:.1f}ms", f"subject_p95={subject.p95:.1f}ms"]
     if peer is not None:
         parts += [f"peer_p50={peer.p50:.1f}ms", f"peer_p95={peer.p95:.1f}ms", f"ratio={ratio:.2f}"]
-    goal_text = f"goal:{measure}<={goal:g}" if measure != "ratio" else f"goal<={goal:g}x"
-    parts += [goal_text, "OK" if ok else "SHORT"]
+    if goal is None:
+        parts.append("INFO")
+    else:
+        goal_text = f"goal:{measure}<={goal:g}" if measure != "ratio" else f"goal<={goal:g}x"
+        parts += [goal_text, "OK" if ok else "SHORT"]
+        _RESULTS.append(ok)
     if extra:
         parts.append(extra)
     print(" ".join(parts), flush=True)
-    _RESULTS.append(ok)
     return ok
 
 
