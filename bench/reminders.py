@@ -1,31 +1,37 @@
-"""The reminder job at scale: 10,000 overdue actions over 500 owners (each an
-organisation with one contact address), sent through a real SMTP server
-(aiosmtpd, in this process, on a local port) from a scratch SQLite file.
+"""The reminder job at scale: 10,000 overdue actions of OPSG over 500 owners
+(each an organisation with one contact address), sent through a real SMTP
+server (aiosmtpd, in this process, on a free local port) from the scratch
+database (PostgreSQL when DATABASE_URL is set).
 
-Times one run of send_reminders() — 500 digests of 20 actions each — then
-reruns it, and on the next working day kills the job half-way and reruns it;
-counts every digest the server received more than once for the same address
-and day. The peer is a bare smtplib loop sending 500 messages of the same
-size over one connection to the same server: what the sending alone costs.
-Prints one line:
+Each run of send_reminders() on a new working day sends 500 digests of 20
+actions each: it works out what is due, claims and records every reminder,
+renders each digest (text and HTML) and sends it over one connection. The
+peer is a bare smtplib loop sending the same number of messages, of the same
+sizes as that run's digests, over one connection to the same server. Whole
+runs alternate with the peer's loops (who goes first swapping each round),
+one untimed run of each first; a run takes seconds, so there are
+BENCH_ROUNDS / 6 rounds (5 by default, at least 3). Prints:
 
-    reminders emails=… seconds=… duplicates_after_rerun=… missing=… smtplib_seconds=… ratio=…
+- reminders_10k_500_owners: a run's p50 against the loop's (goal: at most 2×);
 
-Run by `make bench`, or alone: .venv/bin/python bench/reminders.py
+then checks that it sends each digest exactly once:
+
+- reminders_duplicates: digests received more than once for the same
+  address and day, after rerunning the last day's job, and after a job on
+  the next working day was killed half-way and run again (goal: none);
+- reminders_missing: addresses that got no digest on either of those days
+  (goal: none).
+
+Run by `make bench`, or alone: .venv/bin/python bench/reminders.py (on
+PostgreSQL with DATABASE_URL set).
 """
 
 import datetime
+import itertools
 import os
-import shutil
 import smtplib
 import socket
-import sys
-import tempfile
-import time
-from pathlib import Path
 from unittest import mock
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def free_port() -> int:
@@ -34,42 +40,38 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-SCRATCH = tempfile.mkdtemp(prefix="opsg-bench-reminders-")
 PORT = free_port()
-# Always a scratch SQLite file and the local SMTP sink, whatever the caller's environment.
-for name in ("DATABASE_URL", "REDIS_URL", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD"):
+# Always the local SMTP sink, whatever the caller's environment says.
+for name in ("EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD"):
     os.environ.pop(name, None)
 os.environ.update(
-    VAR_DIR=SCRATCH,
-    DJANGO_SETTINGS_MODULE="opsg.settings",
     EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
     EMAIL_HOST="127.0.0.1",
     EMAIL_PORT=str(PORT),
     EMAIL_USE_TLS="false",
     EMAIL_USE_SSL="false",
     EMAIL_TIMEOUT="10",
-    LOG_LEVEL="ERROR",
 )
 
-import django  # noqa: E402
-
-django.setup()
-
+import harness  # noqa: E402  (after the email settings: it sets Django up)
 from aiosmtpd.controller import Controller  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 
 from actions import reminders  # noqa: E402
 from actions.models import Action, ActionOwner  # noqa: E402
 from actions.references import format_reference  # noqa: E402
 from meetings.models import Classification, Committee, Meeting, Organisation  # noqa: E402
+from opsg.workdays import add_working_days  # noqa: E402
 
 ACTIONS = 10_000
 OWNERS = 500
 DAY = datetime.date(2026, 11, 23)  # a Monday
-NEXT_DAY = datetime.date(2026, 11, 24)
+ROUNDS = max(3, harness.ROUNDS // 6)
+RATIO_GOAL = 2.0
 
 
 class Sink:
+    """What the server received: (recipient, size in bytes) per message."""
+
     def __init__(self):
         self.received: list[tuple[str, int]] = []
 
@@ -118,13 +120,14 @@ def fill() -> None:
                     meeting=meeting,
                     text=f"Party to report on item {seq} raised at meeting {meeting.number}.",
                     raised_on=meeting.date,
-                    # All overdue by the day of the run, by 1 to 60 days.
-                    target_date=min(meeting.date + datetime.timedelta(days=28), DAY)
-                    - datetime.timedelta(days=1 + seq % 60),
+                    # All overdue by the first day of the run, by 1 to 60 days.
+                    target_date=max(
+                        meeting.date,
+                        min(meeting.date + datetime.timedelta(days=28), DAY)
+                        - datetime.timedelta(days=1 + seq % 60),
+                    ),
                 )
             )
-    for action in actions:
-        action.target_date = max(action.target_date, action.raised_on)
     actions = Action.objects.bulk_create(actions, batch_size=1000)
     ActionOwner.objects.bulk_create(
         (ActionOwner(action=a, organisation=owners[i % OWNERS]) for i, a in enumerate(actions)),
@@ -159,58 +162,79 @@ def duplicates(received: list[tuple[str, int]]) -> tuple[int, int]:
     return len(received) - len(addresses), OWNERS - len(addresses)
 
 
-def smtplib_loop(sizes: list[int]) -> float:
-    """The peer: the same number of messages of the same sizes over one connection."""
-    start = time.perf_counter()
+def smtplib_loop(sizes: list[int]) -> None:
+    """The peer: a message of each size, in turn, over one connection."""
     with smtplib.SMTP("127.0.0.1", PORT, timeout=10) as smtp:
         for n, size in enumerate(sizes):
-            # Lines of 76 characters, as a MIME encoder writes them.
-            body = "\r\n".join(["x" * 74] * max(1, (size - 200) // 76))
-            smtp.sendmail(
-                "secretariat@localhost",
-                [f"peer{n:03d}@example.org"],
-                f"Subject: peer {n}\r\nTo: peer{n:03d}@example.org\r\n\r\n{body}",
-            )
-    return time.perf_counter() - start
+            to = f"peer{n:03d}@example.org"
+            head = f"From: secretariat@localhost\r\nTo: {to}\r\nSubject: peer {n}\r\n\r\n"
+            # Lines of 76 characters, as a MIME encoder writes them, to the digest's size.
+            length = max(0, size - len(head))
+            line = "x" * 74 + "\r\n"
+            body = (line * (length // len(line) + 1))[:length]
+            smtp.sendmail("secretariat@localhost", [to], head + body)
 
 
 def main() -> None:
-    call_command("migrate", verbosity=0)
-    fill()
     sink = Sink()
     controller = Controller(sink, hostname="127.0.0.1", port=PORT)
-    controller.start()
-    try:
-        start = time.perf_counter()
-        report = reminders.send_reminders(DAY)
-        seconds = time.perf_counter() - start
-        first_day = list(sink.received)
-        sizes = [size for _, size in first_day]
+    with harness.scratch_database():
+        fill()
+        controller.start()
+        try:
+            days = itertools.count()
+            last: dict[str, object] = {"day": DAY, "sizes": []}
 
-        reminders.send_reminders(DAY)  # a rerun: sends nothing
-        dup_day1, missing_day1 = duplicates(sink.received)
+            def job():
+                # A new working day each run: every action is overdue again.
+                day = add_working_days(DAY, next(days))
+                before = len(sink.received)
+                report = reminders.send_reminders(day)
+                assert report.emails_sent == OWNERS, report.summary()
+                last["day"], last["sizes"] = day, [s for _, s in sink.received[before:]]
 
-        before = len(sink.received)
-        run_killed_half_way(NEXT_DAY)
-        reminders.send_reminders(NEXT_DAY)
-        dup_day2, missing_day2 = duplicates(sink.received[before:])
+            peer_sizes: list[int] = []
 
-        del sink.received[:]
-        peer = smtplib_loop(sizes)
-    finally:
-        controller.stop()
+            def peer():
+                before = len(sink.received)
+                smtplib_loop(last["sizes"])
+                peer_sizes[:] = [s for _, s in sink.received[before:]]
 
-    assert report.emails_sent == len(first_day), (report.summary(), len(first_day))
-    print(
-        f"reminders emails={report.emails_sent} seconds={seconds:.2f} "
-        f"duplicates_after_rerun={dup_day1 + dup_day2} missing={missing_day1 + missing_day2} "
-        f"smtplib_seconds={peer:.2f} ratio={seconds / peer:.1f} "
-        f"(reminders={report.reminders_sent}, ms_per_email={seconds * 1000 / max(1, report.emails_sent):.1f})"
+            job_timing, peer_timing = harness.interleaved(job, peer, ROUNDS, warmup=1)
+            sizes = last["sizes"]
+            harness.report(
+                f"reminders_10k_500_owners ({harness.engine()}, one run: "
+                f"{OWNERS} digests of {ACTIONS // OWNERS} actions, vs smtplib loop)",
+                job_timing,
+                peer_timing,
+                goal=RATIO_GOAL,
+                extra=f"rounds={ROUNDS} digest_bytes={sum(sizes) // len(sizes)} "
+                f"peer_bytes={sum(peer_sizes) // len(peer_sizes)}",
+            )
+
+            # Exactly once: the last day again, then a day killed half-way and resumed.
+            day = last["day"]
+            before = len(sink.received)
+            reminders.send_reminders(day)
+            rerun_sent = len(sink.received) - before
+            next_day = add_working_days(day, 1)
+            before = len(sink.received)
+            run_killed_half_way(next_day)
+            reminders.send_reminders(next_day)
+            dup, missing = duplicates(sink.received[before:])
+        finally:
+            controller.stop()
+    harness.report_count(
+        "reminders_duplicates (a day rerun; a day killed half-way and rerun)",
+        rerun_sent + dup,
+        goal=0,
+        extra=f"rerun_sent={rerun_sent} resumed_duplicates={dup}",
     )
+    harness.report_count(
+        "reminders_missing (addresses without a digest after the resumed day)", missing, goal=0
+    )
+    harness.finish()
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    finally:
-        shutil.rmtree(SCRATCH, ignore_errors=True)
+    main()
