@@ -281,3 +281,17 @@ class ReviseForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), label="Reason for the correction"
     )
+
+
+class PeriodForm(forms.Form):
+    """A period of meetings, either end open; read from the query string."""
+
+    date_from = forms.DateField(required=False, widget=DATE, label="Meetings from")
+    date_to = forms.DateField(required=False, widget=DATE, label="Meetings until")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError("The period ends before it starts: swap the two dates.")
+        return data

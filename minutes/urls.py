@@ -9,6 +9,16 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("committees/<str:code>/", views.committee_detail, name="committee"),
     path("committees/<str:code>/meetings/new/", views.meeting_new, name="meeting-new"),
+    path(
+        "committees/<str:code>/attendance/",
+        views.committee_attendance,
+        name="committee-attendance",
+    ),
+    path(
+        "committees/<str:code>/attendance.csv",
+        views.committee_attendance_csv,
+        name="committee-attendance-csv",
+    ),
     path("published/", views.published, name="published"),
     path("published/<str:code>/<int:number>/", views.published_detail, name="published-minutes"),
     path(

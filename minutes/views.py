@@ -48,7 +48,7 @@ from meetings.models import Decision, Meeting
 from opsg.concurrency import EditConflict
 from opsg.pagination import page_range, paginate
 
-from . import changes, docx, pdf, selectors, services
+from . import attendance_record, changes, docx, pdf, selectors, services
 from .forms import (
     ActionForm,
     ApproveForm,
@@ -59,6 +59,7 @@ from .forms import (
     ItemAddForm,
     ItemForm,
     MeetingForm,
+    PeriodForm,
     ReviseForm,
 )
 
@@ -105,6 +106,57 @@ def committee_detail(request, code):
             "can_add": is_secretary(request.user, committee),
         },
     )
+
+
+@require_GET
+@login_required
+def committee_attendance(request, code):
+    committee = committee_for_user(request.user, code)
+    form = PeriodForm(request.GET or None)
+    period = form.cleaned_data if form.is_valid() else {}
+    record = attendance_record.attendance_record(
+        request.user,
+        committee,
+        date_from=period.get("date_from"),
+        date_to=period.get("date_to"),
+    )
+    return render(
+        request,
+        "meetings/attendance_record.html",
+        {"record": record, "form": form, "query": request.GET.urlencode()},
+    )
+
+
+@require_GET
+@login_required
+def committee_attendance_csv(request, code):
+    committee = committee_for_user(request.user, code)
+    form = PeriodForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return HttpResponse(
+            " ".join(error for errors in form.errors.values() for error in errors),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    period = form.cleaned_data if form.is_bound else {}
+    record = attendance_record.attendance_record(
+        request.user,
+        committee,
+        date_from=period.get("date_from"),
+        date_to=period.get("date_to"),
+    )
+    by_organisation = request.GET.get("table") == "organisations"
+    rows = (
+        attendance_record.organisation_rows(record)
+        if by_organisation
+        else attendance_record.people_rows(record)
+    )
+    response = HttpResponse(
+        attendance_record.csv_text(rows), content_type="text/csv; charset=utf-8"
+    )
+    name = f"{committee.code}-attendance-{'organisations' if by_organisation else 'people'}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @require_GET

@@ -83,6 +83,10 @@ MARKERS = {
     "canarycorrectionreview": WRITERS,  # a review it records
     "canarycorrectionwording": WRITERS,  # its new wording of an action the version kept raised
     "canaryupload": WRITERS,  # an uploaded document read for its review, by its uploader
+    # People in the attendance (the minutes, the attendance record and its CSVs).
+    "canarydraftattendee": WRITERS,  # a person at a meeting whose minutes are a draft
+    "canarykeptattendee": ROLES,  # a person the published version kept lists
+    "canarycorrectionattendee": WRITERS,  # a person the correction's draft adds
     **{date: INNER for date in SESSION_TARGET},
     **{date: WRITERS for date in DRAFT_TARGET},
 }
@@ -151,6 +155,8 @@ def canaries(world):
         incident=Incident.objects.create(reference="INC000000000928"), item=d28
     )
     Attendance.objects.create(meeting=m28, person=w.member, section="member", category="Supplier")
+    drafted = make_person("Dee Canarydraftattendee", "draftattendee", organisation=w.secas)
+    Attendance.objects.create(meeting=m28, person=drafted, section="participant", represents="X")
 
     for meeting in (m25, m26):
         meeting.refresh_from_db()
@@ -167,9 +173,13 @@ def canaries(world):
     k27 = make_item(m27, "1", "Incidents", narrative="canarykeptpublished")
     make_item(m27, "2", "Security", narrative="canarykeptconf", confidential=True)
     kept = make_action(w, m27, text="DCC to review the plan.", item=k27, target_date=D(2019, 12, 2))
+    kept_person = make_person("Kay Canarykeptattendee", "keptattendee", organisation=w.dcc)
+    Attendance.objects.create(meeting=m27, person=kept_person, section="member", category="DCC")
     Meeting.objects.filter(pk=m27.pk).update(**published)
     m27.refresh_from_db()
     minutes_revise(meeting=m27, reason="A correction.", by=w.chair.user)
+    added = make_person("Cy Canarycorrectionattendee", "correctionattendee", organisation=w.dcc)
+    Attendance.objects.create(meeting=m27, person=added, section="member", category="DCC")
     kept.refresh_from_db()
     action_update(action=kept, owners=[w.dcc], text="DCC to canarycorrectionwording.", topic="Plan")
     k27.title = "Incidents canarycorrectiontitle"
@@ -225,6 +235,9 @@ def _seeds(canaries, role: str) -> list[str]:
         "/",
         "/published/",
         "/committees/OPSG/",
+        "/committees/OPSG/attendance/",
+        "/committees/OPSG/attendance.csv",
+        "/committees/OPSG/attendance.csv?table=organisations",
         "/actions/?status=all",
         "/actions/?owner=mine&status=all",
         "/actions/owners/",
