@@ -24,7 +24,14 @@ LOCATION = "Gemserv, 8 Fenchurch Place, London, EC3M 4AJ"
 NEXT_MAIN_MEETING = D(2019, 11, 5)
 
 COMMITTEES = [
-    {"code": OPSG, "name": "Operations Group", "usual_location": LOCATION},
+    {
+        "code": OPSG,
+        "name": "Operations Group",
+        "usual_location": LOCATION,
+        # The quorum, as the Group's terms of reference might set it.
+        "quorum": 5,
+        "quorum_needs_chair": True,
+    },
     {
         "code": TABASC,
         "name": "Technical Architecture and Business Architecture Sub-Committee",

@@ -281,6 +281,14 @@ def _unique(names: list[str]) -> list[str]:
 # this caption: both OPSG readers pass it over.
 RECAP = re.compile(r"^Actions raised at this meeting$", re.I)
 
+# This app's own minutes say under the attendance whether the meeting was
+# quorate (meetings.quorum): worked out again from the attendance and the
+# committee's quorum, so the readers pass it over. Only this app's wording:
+# a quorum said any other way is flagged as ever.
+QUORUM_STATEMENT = re.compile(
+    r"^The meeting was (?:not )?quorate: \d+ members? present\b.*\.$", re.I
+)
+
 
 # --- ACTION lines ----------------------------------------------------------
 

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from actions.references import format_reference
 from imports.blocks import markdown_runs, pipe_rows
 from imports.common import (
+    QUORUM_STATEMENT,
     RECAP,
     guess_committee,
     is_action_line,
@@ -249,6 +250,8 @@ def read_attendance(lines: list[Line], unplaced: list[Line]) -> list[ParsedPerso
             continue
         if ATTENDEES.match(first):
             unplaced.extend(block[1:])
+            continue
+        if QUORUM_STATEMENT.match(plain(joined(block))):
             continue
         if not is_table_line(block[0][1]):
             unplaced.extend(block)

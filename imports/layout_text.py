@@ -56,6 +56,7 @@ from dataclasses import dataclass, field
 
 from actions.references import canonical
 from imports.common import (
+    QUORUM_STATEMENT,
     RECAP,
     VERBS,
     guess_committee,
@@ -668,6 +669,8 @@ def _read_attendance(lines: list[_Line], flags: list[Flag]) -> list[ParsedPerson
                 section, group = "participant", ""
             elif "member" in caption["rest"].lower():
                 section, group = "member", ""
+            continue
+        if QUORUM_STATEMENT.match(line.text):
             continue
         entry = _attendance_entry(line.text)
         if entry is None:

@@ -25,7 +25,7 @@ class CommitteeRoleInline(admin.TabularInline):
 
 @admin.register(Committee)
 class CommitteeAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
+    list_display = ["code", "name", "quorum", "quorum_needs_chair"]
     search_fields = ["code", "name"]
     inlines = [CommitteeRoleInline]
 

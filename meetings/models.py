@@ -26,6 +26,14 @@ class Committee(models.Model):
     name = models.CharField(max_length=200)
     # Shown in new meetings' location field; the secretary can change it each time.
     usual_location = models.CharField(max_length=300, blank=True)
+    # The quorum (meetings.quorum): members present, and whether the chair or
+    # an alternate chair must be among them. None: no quorum recorded.
+    quorum = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Members who must be present; empty for no quorum."
+    )
+    quorum_needs_chair = models.BooleanField(
+        default=False, help_text="The chair or an alternate chair must be among them."
+    )
 
     class Meta:
         ordering = ["code"]

@@ -96,6 +96,8 @@ def _attendance(word, doc: dict) -> None:
         _people(word, people, header, key)
     word.add_paragraph("Apologies:")
     _people(word, lists["apologies"], ("Representing", "Name"), "represents")
+    if quorum := doc.get("quorum"):
+        word.add_paragraph(quorum["statement"])
 
 
 def _people(word, people: list[dict], header: tuple[str, str], key: str) -> None:

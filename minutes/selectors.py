@@ -64,6 +64,7 @@ from meetings.models import (
     Person,
     user_name,
 )
+from meetings.quorum import quorum_of
 from meetings.selectors import history_namers
 from opsg.history import FieldChange, describe
 from opsg.pagination import paginate
@@ -317,11 +318,13 @@ def minutes_page(meeting: Meeting, *, reader: Reader) -> dict:
     for action in raised:
         date, note = _raised_with(action)
         action.target_as_raised = f"{date:%d/%m/%Y}" if date else note
+    attendance = attendance_lists(meeting)
     return {
         "meeting": meeting,
         # Owners and targets where each is raised, and in a table at the end.
         "actions_raised": raised,
-        "attendance": attendance_lists(meeting),
+        "attendance": attendance,
+        "quorum": quorum_of(meeting.committee, attendance[Attendance.Section.MEMBER]),
         "reviews": meeting.shown_reviews,
         # The reviews table sits in the Actions Outstanding item, or after the items.
         "reviews_in_item": any(
@@ -452,6 +455,7 @@ def minutes_document(meeting: Meeting, *, reader: Reader) -> dict:
     meeting = withhold(minutes_for_meeting(meeting), reader)
     lists = attendance_lists(meeting)
     classification = meeting.classification
+    quorum = quorum_of(meeting.committee, lists[Attendance.Section.MEMBER])
     return {
         "committee": meeting.committee.code,
         "number": meeting.number,
@@ -474,6 +478,7 @@ def minutes_document(meeting: Meeting, *, reader: Reader) -> dict:
             "participants": [_person(line) for line in lists[Attendance.Section.PARTICIPANT]],
             "apologies": [_person(line) for line in lists[Attendance.Section.APOLOGY]],
         },
+        "quorum": quorum.as_dict() if quorum else None,
         "items": [
             {"number": item.number, "confidential": True, "withheld": True}
             if item.withheld

@@ -44,7 +44,8 @@ from meetings.access import (
 )
 from meetings.circulation import circulation_mailing
 from meetings.markdown import render_markdown
-from meetings.models import Decision, Meeting
+from meetings.models import Attendance, Decision, Meeting
+from meetings.quorum import quorum_of
 from opsg.concurrency import EditConflict
 from opsg.pagination import page_range, paginate
 
@@ -350,9 +351,11 @@ def _errors(exc: ValidationError) -> list[str]:
 
 def _workspace(request, meeting: Meeting, **extra) -> dict:
     meeting = selectors.editor_meeting(meeting)
+    attendance = selectors.attendance_lists(meeting)
     return {
         "meeting": meeting,
-        "attendance": selectors.attendance_lists(meeting),
+        "attendance": attendance,
+        "quorum": quorum_of(meeting.committee, attendance[Attendance.Section.MEMBER]),
         "people": selectors.people_for_attendance(meeting),
         "alternates": selectors.alternate_candidates(meeting),
         "organisations": selectors.organisations(),
@@ -572,9 +575,11 @@ def _attendance_section(request, meeting, errors, said: str = "", **more):
         if said and not errors:
             messages.success(request, said)
         return _to_page(request, meeting, "attendance", errors)
+    attendance = selectors.attendance_lists(meeting)
     context = {
         "meeting": meeting,
-        "attendance": selectors.attendance_lists(meeting),
+        "attendance": attendance,
+        "quorum": quorum_of(meeting.committee, attendance[Attendance.Section.MEMBER]),
         "alternates": selectors.alternate_candidates(meeting),
         "organisations": selectors.organisations(),
         "previous": meeting_selectors.previous_meeting(meeting),
