@@ -361,6 +361,19 @@ class FeedMeeting:
     meeting: Meeting | None = None
 
 
+def feed_meeting(meeting: Meeting) -> FeedMeeting:
+    """A meeting as its calendar event: the same UID in the committee's feed
+    and in the meeting's own .ics, so a calendar holding both keeps one.
+    Its date and kind as the reader reads them (Meeting.as_read)."""
+    return FeedMeeting(
+        uid=f"{meeting.committee.code.lower()}-meeting-{meeting.number}",
+        committee=meeting.committee,
+        date=meeting.as_read.date,
+        kind_label=meeting.as_read.get_kind_display(),
+        meeting=meeting,
+    )
+
+
 def meetings_for_feed(user, committee: Committee) -> list[FeedMeeting]:
     """The meetings of a committee the user may see (as on the committee's
     page), and the next-meeting dates those minutes announce. A meeting whose
@@ -380,16 +393,7 @@ def meetings_for_feed(user, committee: Committee) -> list[FeedMeeting]:
                 (datetime.date.fromisoformat(n["date"]), n["kind"])
                 for n in m.record.snapshot.get("next_meetings", [])
             ]
-    events = [
-        FeedMeeting(
-            uid=f"{committee.code.lower()}-meeting-{m.number}",
-            committee=committee,
-            date=m.as_read.date,
-            kind_label=m.as_read.get_kind_display(),
-            meeting=m,
-        )
-        for m in seen
-    ]
+    events = [feed_meeting(m) for m in seen]
     kinds = dict(Meeting.Kind.choices)
     for date, kind in sorted(set(announced)):
         if date in held:  # a date announced is left out once its meeting is in

@@ -244,6 +244,10 @@ class Meeting(models.Model):
     # Bumped by every service that edits the minutes; a form carries the
     # version it was drawn from, so a second editor's stale save is refused.
     version = models.PositiveIntegerField(default=1)
+    # How many times the date, times or place have changed since the meeting
+    # was made (services.meeting_update): its calendar event's SEQUENCE, so a
+    # subscribed calendar takes the change.
+    schedule_sequence = models.PositiveIntegerField(default=0)
     # While approved or published minutes are being corrected: the revision
     # that keeps the version readers had, served to them (page, JSON, PDF,
     # decisions) until the correction reaches the same state again.

@@ -99,14 +99,21 @@ def meeting_create(*, committee: Committee, by=None, next_meeting_date=None, **f
     return meeting
 
 
+# What a calendar shows of a meeting: a change to any is a new SEQUENCE.
+SCHEDULE_FIELDS = ("date", "start_time", "end_time", "location", "is_teleconference")
+
+
 @transaction.atomic
 def meeting_update(
     *, meeting: Meeting, expected_version: int | None, next_meeting_date=None, **fields
 ) -> Meeting:
     meeting.check_writable()
     claim_version(meeting, expected_version)
+    schedule = [getattr(meeting, name) for name in SCHEDULE_FIELDS]
     for name, value in fields.items():
         setattr(meeting, name, value)
+    if [getattr(meeting, name) for name in SCHEDULE_FIELDS] != schedule:
+        meeting.schedule_sequence += 1  # a calendar event that changed (actions.ical)
     meeting.full_clean()
     meeting.save()
     meeting.next_meetings.filter(kind=Meeting.Kind.MAIN).delete()

@@ -1014,7 +1014,7 @@ class MeetingHistory:
 # renumbering (a bulk update, which simple-history does not record), so a
 # saved record would show a renumbering as made by the next save.
 _PARTS = {
-    "meeting": (Meeting, {"version"}, ()),
+    "meeting": (Meeting, {"version", "schedule_sequence"}, ()),
     "attendance": (Attendance, {"version", "order"}, ("person",)),
     "item": (AgendaItem, {"version", "order", "number"}, ()),
     "decision": (Decision, {"version", "order"}, ()),

@@ -35,6 +35,7 @@ urlpatterns = [
     path("modifications/<str:reference>/", views.modification_detail, name="modification"),
     path(M, views.minutes, name="minutes"),
     path(M + "minutes.json", views.minutes_json, name="minutes-json"),
+    path(M + "meeting.ics", views.meeting_ics, name="meeting-ics"),
     path(M + "minutes.pdf", views.minutes_pdf, name="minutes-pdf"),
     path(M + "minutes.docx", views.minutes_docx, name="minutes-docx"),
     path(M + "pdf/", views.minutes_pdf_status, name="minutes-pdf-status"),

@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
+from actions import ical
 from actions import services as actions_services
 from actions.assignments import notices_owed
-from actions.selectors import unreviewed_actions
+from actions.selectors import feed_meeting, unreviewed_actions
 from actions.services import action_raise, action_update
 from incidents import services as incidents_services
 from incidents.access import incident_review_in
@@ -156,6 +157,23 @@ def committee_attendance_csv(request, code):
         attendance_record.csv_text(rows), content_type="text/csv; charset=utf-8"
     )
     name = f"{committee.code}-attendance-{'organisations' if by_organisation else 'people'}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_GET
+def meeting_ics(request, code, number):
+    """The meeting as one calendar event, for whoever reads its minutes."""
+    meeting = record_for_user(request.user, code, number)
+    minutes_url = request.build_absolute_uri(reverse("minutes", args=[code.upper(), number]))
+    body = ical.meetings_calendar(
+        [feed_meeting(meeting)],
+        name=str(meeting),
+        host=request.get_host(),
+        minutes_url=lambda m: minutes_url,
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    name = f"{meeting.committee.code}_{meeting.number}.ics"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

@@ -253,6 +253,7 @@ def _seeds(canaries, role: str) -> list[str]:
     for number in (24, 25, 26, 27, 28):
         base = f"/committees/OPSG/meetings/{number}/"
         seeds += [base, base + "minutes.json", base + "minutes.pdf", base + "history/"]
+        seeds += [base + "meeting.ics"]
         seeds += [base + "minutes.docx", f"/published/OPSG/{number}/minutes.docx"]
         seeds += [base + "revisions/1/", f"/published/OPSG/{number}/"]
     seeds += [f"/actions/{action.slug}/" for action in canaries["actions"]]

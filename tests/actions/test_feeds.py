@@ -18,6 +18,7 @@ from actions.services import (
     feed_token_revoke,
 )
 from meetings.models import CommitteeRole, Meeting, NextMeeting
+from meetings.services import meeting_update
 from tests.base import circulate, login, make_meeting
 
 pytestmark = pytest.mark.django_db
@@ -310,3 +311,44 @@ def test_admin_lists_feeds_without_their_secrets(client, world):
     assert change.status_code == 200
     assert feed.token not in listing.content.decode() + change.content.decode()
     assert client.get("/admin/actions/feedtoken/add/").status_code == 403
+
+
+class TestAChangedMeeting:
+    """A meeting moved (date, time or place) keeps its event's UID and raises
+    its SEQUENCE, in the committee's feed and in the meeting's own .ics."""
+
+    def test_moving_a_meeting_raises_its_sequence(self, client, world, m25):
+        feed = feed_token_create(user=world.member.user, kind="meetings", committee=world.opsg)
+        url = f"/feeds/{feed.token}/meetings.ics"
+        (before,) = [e for e in calendar(client.get(url)).walk("VEVENT") if "25" in e["summary"]]
+        assert before["sequence"] == 0
+        meeting_update(meeting=m25, expected_version=None, start_time=datetime.time(11, 0))
+        (after,) = [e for e in calendar(client.get(url)).walk("VEVENT") if "25" in e["summary"]]
+        assert after["uid"] == before["uid"]
+        assert after["sequence"] == 1
+        assert after.decoded("dtstart").hour == 11
+        # Nothing a calendar shows changed: the same SEQUENCE.
+        meeting_update(meeting=m25, expected_version=None, location=m25.location)
+        m25.refresh_from_db()
+        assert m25.schedule_sequence == 1
+
+    def test_the_meeting_as_its_own_calendar_file(self, client, world, m25):
+        login(client, "member")
+        minutes = client.get("/committees/OPSG/meetings/25/").content.decode()
+        assert 'href="/committees/OPSG/meetings/25/meeting.ics">Add to calendar</a>' in minutes
+        response = client.get("/committees/OPSG/meetings/25/meeting.ics")
+        assert response["Content-Disposition"] == 'attachment; filename="OPSG_25.ics"'
+        (event,) = calendar(response).walk("VEVENT")
+        assert str(event["uid"]) == "opsg-meeting-25@testserver"
+        assert str(event["url"]) == "http://testserver/committees/OPSG/meetings/25/"
+        assert event.decoded("dtstart") == datetime.datetime(2026, 7, 7, 10, 0, tzinfo=LONDON)
+
+    def test_a_draft_meetings_file_is_its_writers(self, client, world, m26):
+        assert (
+            login(client, "member").get("/committees/OPSG/meetings/26/meeting.ics").status_code
+            == 404
+        )
+        assert (
+            login(client, "secretary").get("/committees/OPSG/meetings/26/meeting.ics").status_code
+            == 200
+        )
