@@ -56,23 +56,15 @@ from unittest import mock
 
 import harness
 
+# The browser tests' Chromium (Debian's) and their quiet, offline flags.
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+
 SHORT_ROUNDS = max(3, harness.ROUNDS // 3)
 LONG_ROUNDS = max(2, harness.ROUNDS // 10)
 MEMORY_GOAL_MB = 150
 DOWNLOAD_P50_MS = 20
-CHROMIUM = "/usr/bin/chromium"
-# The browser tests' quiet, offline Chromium flags (tests/e2e/conftest.py).
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    # The page, its stylesheets and its fonts are file: URLs.
-    "--allow-file-access-from-files",
-]
+# The page, its stylesheets and its fonts are file: URLs.
+BROWSER_ARGS = [*CHROMIUM_ARGS, "--allow-file-access-from-files"]
 LONG_ITEMS = 256  # about 100 pages
 SHORT_ITEMS = LONG_ITEMS // 10
 
@@ -171,7 +163,7 @@ def chromium_page(html: str, folder: Path, name: str) -> Path:
 
 def one_shot_command(page: Path, out: Path, profile: Path) -> list[str]:
     return [
-        CHROMIUM,
+        str(CHROMIUM),
         "--headless",
         *BROWSER_ARGS,
         "--no-pdf-header-footer",
@@ -212,7 +204,9 @@ class WarmChromium:
         from playwright.sync_api import sync_playwright
 
         self.playwright = sync_playwright().start()
-        self.browser = self.playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        self.browser = self.playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=BROWSER_ARGS
+        )
 
     def print(self, page_file: Path, out: Path) -> None:
         page = self.browser.new_page()
