@@ -51,6 +51,7 @@ from opsg.concurrency import EditConflict
 from opsg.pagination import page_range, paginate
 
 from . import attendance_record, changes, docx, pdf, selectors, services
+from . import glance as selectors_glance
 from .forms import (
     ActionForm,
     ApproveForm,
@@ -107,6 +108,18 @@ def committee_detail(request, code):
             else [],
             "can_add": is_secretary(request.user, committee),
         },
+    )
+
+
+@require_GET
+@login_required
+def committee_glance(request, code):
+    committee = committee_for_user(request.user, code)
+    glance = selectors_glance.committee_glance(request.user, committee, today=timezone.localdate())
+    return render(
+        request,
+        "meetings/glance.html",
+        {"glance": glance, "committee": committee, "chart_data": glance.chart_data()},
     )
 
 

@@ -236,6 +236,7 @@ def _seeds(canaries, role: str) -> list[str]:
         "/published/",
         "/committees/OPSG/",
         "/committees/OPSG/attendance/",
+        "/committees/OPSG/glance/",
         "/committees/OPSG/attendance.csv",
         "/committees/OPSG/attendance.csv?table=organisations",
         "/actions/?status=all",
