@@ -168,6 +168,11 @@ if _database_url:
         DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL cannot be read: {exc}") from None
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # The app's queries are short and many; PostgreSQL's JIT compiler,
+        # which its planner turns on past a cost estimate, spent about two
+        # thirds of a common search's count query compiling (bench/search.py).
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

@@ -49,10 +49,14 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
     whenever b is a working day."""
     if end < start:
         return -working_days_between(end, start)
-    count = 0
-    day = start
-    while day < end:
-        day += _DAY
-        if is_working_day(day):
-            count += 1
-    return count
+    # Counted, not walked: reminders ask this of every overdue action.
+    weeks, rest = divmod((end - start).days, 7)
+    weekday = start.weekday()
+    weekdays = weeks * 5 + sum(1 for k in range(1, rest + 1) if (weekday + k) % 7 < 5)
+    bank_holidays = sum(
+        1
+        for year in range(start.year, end.year + 1)
+        for day in _bank_holidays(year)
+        if start < day <= end and day.weekday() < 5
+    )
+    return weekdays - bank_holidays

@@ -14,6 +14,7 @@ not searched for: the view goes straight to its page, if the user may see it.
 
 import datetime
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import reduce
@@ -89,7 +90,16 @@ _MARKDOWN = [
     (re.compile(r"\s+"), " "),
 ]
 _WORD = re.compile(r"[\w']+")
-_stemmer = snowballstemmer.stemmer("english")
+# A stemmer keeps state between calls, so one is not shared between the
+# threads of a threaded server (gunicorn's gthread workers): each has its own.
+_stemmers = threading.local()
+
+
+def _stemmer():
+    if not hasattr(_stemmers, "english"):
+        _stemmers.english = snowballstemmer.stemmer("english")
+    return _stemmers.english
+
 
 MEETING_REFERENCE = re.compile(
     r"^(?P<code>[A-Za-z][A-Za-z0-9]*)[ _](?P<number>\d+)(?:_\d{4})?$", re.I
@@ -172,7 +182,7 @@ def exact_target(user, query: str) -> str | None:
 def _stems(query: str) -> list[str]:
     """The query's words reduced to their English stems, for the SQLite fallback."""
     words = [w.strip("'").lower() for w in _WORD.findall(query)]
-    return [s for s in _stemmer.stemWords([w for w in words if w]) if s]
+    return [s for s in _stemmer().stemWords([w for w in words if w]) if s]
 
 
 def _substring_match(stems: list[str], fields: list[str]) -> Q:

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -165,3 +166,14 @@ def test_tls_and_ssl_together_are_refused(environ):
 def test_booleans_read_the_usual_spellings(environ, value, expected):
     environ["DEBUG"] = value
     assert settings_in(environ)["debug"] is expected
+
+
+@pytest.mark.django_db
+def test_postgresql_runs_without_its_jit():
+    """The JIT compiler cost more than it saved on the app's short queries
+    (bench/search.py): every connection turns it off."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: run with DATABASE_URL")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)

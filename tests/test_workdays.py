@@ -86,3 +86,25 @@ def test_counting_conventions():
     for end in (D(2027, 3, 30), D(2027, 1, 4), D(2026, 9, 1)):
         start = D(2026, 8, 20)
         assert add_working_days(start, working_days_between(start, end)) == end
+
+
+def _walked(start: datetime.date, end: datetime.date) -> int:
+    """The count by walking each day, as it was first written."""
+    if end < start:
+        return -_walked(end, start)
+    count, day = 0, start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        count += is_working_day(day)
+    return count
+
+
+def test_the_count_is_the_walk():
+    """working_days_between counts weeks and bank holidays rather than
+    walking (reminders ask it of every overdue action): the same answer for
+    every pair of days over three years, either way round."""
+    first = D(2025, 12, 1)
+    days = [first + datetime.timedelta(days=n) for n in range(0, 3 * 365, 11)]
+    for start in days[::7]:
+        for end in days:
+            assert working_days_between(start, end) == _walked(start, end), (start, end)
