@@ -21,6 +21,8 @@ PAGES = {
         ("action", "/actions/opsg-25-01/"),
         ("owners", "/actions/owners/"),
         ("committee", "/committees/OPSG/"),
+        ("attendance", "/committees/OPSG/attendance/"),
+        ("glance", "/committees/OPSG/glance/"),
         ("minutes", M25),
         ("edit", M25 + "edit/"),
         ("review", M25 + "review/"),
@@ -31,7 +33,11 @@ PAGES = {
         ("feeds", "/actions/feeds/"),
         ("import", "/import/"),
     ],
-    "member": [("member-home", "/"), ("member-mine", "/actions/?owner=mine")],
+    "member": [
+        ("member-home", "/"),
+        ("member-mine", "/actions/?owner=mine"),
+        ("member-glance", "/committees/OPSG/glance/"),
+    ],
 }
 
 
