@@ -89,7 +89,7 @@ def meetings_calendar(
         if meeting is not None:
             # Raised with each change of date, time or place, so calendars
             # that already hold the event take the new one.
-            event.add("sequence", meeting.schedule_sequence)
+            event.add("sequence", heading.schedule_sequence)
             location = heading.location or ("Teleconference" if heading.is_teleconference else "")
             if location:
                 event.add("location", location)

@@ -213,7 +213,7 @@ def pipe_rows(lines: Sequence[tuple[int, str]]) -> PipeRows:
             cells.append(token.content.replace("<br>", " ").strip())
         elif token.type == "tr_close" and index >= 0:
             row = tuple(cells[: widths[index]])
-            if not _is_rule(row):
+            if not _is_rule(row, index):
                 rows.append((lines[index][0], row))
     if 0 < read_to < len(texts):  # the rest, read as a table of its own
         rest = pipe_rows(lines[read_to:])
@@ -233,9 +233,14 @@ def _trimmed(columns: list[str]) -> list[str]:
     return columns
 
 
-def _is_rule(row: tuple[str, ...]) -> bool:
-    """A header's underline, |---|:--:|, wherever it stands."""
-    return any("-" in cell for cell in row) and all(set(cell) <= set(":- ") for cell in row)
+def _is_rule(row: tuple[str, ...], index: int) -> bool:
+    """A header's underline, |---|:--:|: under the first row, any dashes;
+    further down (a header repeated after a page break), three or more in
+    every cell, so that a row of "-" placeholders stays a row."""
+    dashes = [cell.strip(" :") for cell in row]
+    if not row or not all(dash and set(dash) == {"-"} for dash in dashes):
+        return False
+    return index == 1 or all(len(dash) >= 3 for dash in dashes)
 
 
 def _plain(token) -> str:

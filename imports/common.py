@@ -286,7 +286,10 @@ RECAP = re.compile(r"^Actions raised at this meeting$", re.I)
 # committee's quorum, so the readers pass it over. Only this app's wording:
 # a quorum said any other way is flagged as ever.
 QUORUM_STATEMENT = re.compile(
-    r"^The meeting was (?:not )?quorate: \d+ members? present\b.*\.$", re.I
+    r"^The meeting was (?:quorate: \d+ members? present(?:, including the chair)?"
+    r"|not quorate: \d+ members? present, (?:fewer than the \d+ its quorum needs"
+    r"(?: and the chair or an alternate chair not among them)?"
+    r"|the chair or an alternate chair not among them))\.$"
 )
 
 

@@ -186,6 +186,7 @@ class Heading:
     end_time: datetime.time | None
     location: str
     is_teleconference: bool
+    schedule_sequence: int = 0  # its calendar event's SEQUENCE (Meeting.schedule_sequence)
 
     def get_kind_display(self) -> str:
         return Meeting.Kind(self.kind).label if self.kind in Meeting.Kind.values else self.kind
@@ -248,6 +249,11 @@ class Meeting(models.Model):
     # was made (services.meeting_update): its calendar event's SEQUENCE, so a
     # subscribed calendar takes the change.
     schedule_sequence = models.PositiveIntegerField(default=0)
+    # The committee's quorum (meetings.quorum) as it stood when the minutes
+    # were approved, so approved minutes keep saying what they said; a draft
+    # follows the committee's. None: no quorum in force then.
+    quorum = models.PositiveSmallIntegerField(null=True, blank=True)
+    quorum_needs_chair = models.BooleanField(default=False)
     # While approved or published minutes are being corrected: the revision
     # that keeps the version readers had, served to them (page, JSON, PDF,
     # decisions) until the correction reaches the same state again.
@@ -338,6 +344,7 @@ class Meeting(models.Model):
             end_time=self.end_time,
             location=self.location,
             is_teleconference=self.is_teleconference,
+            schedule_sequence=self.schedule_sequence,
         )
 
     def check_writable(self) -> None:
@@ -616,6 +623,9 @@ class MinutesRevision(models.Model):
             end_time=read("end", datetime.time.fromisoformat, meeting.end_time),
             location=read("location", str, meeting.location) or "",
             is_teleconference=bool(read("teleconference", bool, meeting.is_teleconference)),
+            # As the version kept had it: a reader of that version is not told
+            # that the correction moved the meeting.
+            schedule_sequence=read("schedule_sequence", int, 0) or 0,
         )
 
 

@@ -12,8 +12,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-_CHAIR = re.compile(r"\bchair(?:man|woman|person)?\b", re.IGNORECASE)
-
 
 @dataclass(frozen=True)
 class Quorum:
@@ -53,16 +51,34 @@ class Quorum:
         }
 
 
-def quorum_of(committee, members: Iterable) -> Quorum | None:
-    """The quorum of a meeting of `committee` whose Members list is
-    `members` (Attendance lines: their `role` and `category`); None when the
-    committee has no quorum recorded."""
-    if not committee.quorum:
+def quorum_of(meeting, members: Iterable) -> Quorum | None:
+    """The quorum of `meeting`, whose Members list is `members` (Attendance
+    lines: their `role` and `category`): the committee's while the minutes
+    are a draft or circulated, the one kept at approval once approved (so
+    approved minutes never change what they say). None when none is in force."""
+    source = meeting if meeting.is_frozen else meeting.committee
+    if not source.quorum:
         return None
+    chair = _chair_words(meeting.committee)
     members = list(members)
     return Quorum(
-        required=committee.quorum,
-        needs_chair=committee.quorum_needs_chair,
+        required=source.quorum,
+        needs_chair=source.quorum_needs_chair,
         members_present=len(members),
-        chair_present=any(_CHAIR.search(f"{line.role} {line.category}") for line in members),
+        chair_present=any(
+            chair.match((line.role or "").strip()) or chair.match((line.category or "").strip())
+            for line in members
+        ),
+    )
+
+
+def _chair_words(committee) -> re.Pattern:
+    """A role or category naming this committee's chair: "Chair", "Alternate
+    Chair", "Deputy Chair", "Vice-Chair", "Operations Group Chair", "OPSG
+    Chair"; not another committee's chair ("TABASC Chair")."""
+    names = "|".join(re.escape(name) for name in (committee.name, committee.code) if name)
+    return re.compile(
+        rf"^(?:(?:the\s+)?(?:{names})\s+)?(?:alternate\s+|deputy\s+|vice[\s-]*)?"
+        r"chair(?:man|woman|person)?$",
+        re.IGNORECASE,
     )

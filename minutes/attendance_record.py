@@ -11,7 +11,7 @@ A read, so it lives with the other reads of the minutes app."""
 import csv
 import datetime
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from actions.exports import neutralise
 from meetings.access import records_read_by
@@ -29,14 +29,18 @@ _RANK = {ATTENDED: 3, SENT_ALTERNATE: 2, APOLOGY: 1}
 
 @dataclass(frozen=True)
 class _Line:
-    """One person's line in one meeting's attendance, live or as kept."""
+    """One person's line in one meeting's attendance, live or as kept.
+    `person` tells people apart: "person-<id>" where the person is known,
+    else "name-<name>" (a version kept names people only)."""
 
     meeting: int
+    person: str
     name: str
-    organisation: str
+    organisation: str  # the body the line represents, else the person's organisation
     section: str
     alternate: bool
-    alternate_for: str
+    alternate_for: str  # the `person` key of whom they stood in for, or ""
+    alternate_for_name: str
     remote: bool
     part: bool
 
@@ -135,7 +139,7 @@ def attendance_record(
         meetings.append(kept.meeting)
         lines += _kept_lines(kept.meeting.pk, kept.document["attendance"])
     meetings.sort(key=lambda meeting: (meeting.date, meeting.number))
-    lines = _with_organisations(lines)
+    lines = _known_people(lines)
     return AttendanceRecord(
         committee=committee,
         date_from=date_from,
@@ -149,23 +153,50 @@ def attendance_record(
 def _live_lines(meetings: list[Meeting]) -> list[_Line]:
     rows = Attendance.objects.filter(meeting__in=meetings).values_list(
         "meeting_id",
+        "person_id",
         "person__name",
+        "represents",
         "person__organisation__short_name",
         "section",
         "is_alternate",
+        "alternate_for_id",
         "alternate_for__name",
         "remote",
         "part",
     )
     return [
-        _Line(meeting, name, organisation or "", section, alternate, stood_for or "", remote, part)
-        for meeting, name, organisation, section, alternate, stood_for, remote, part in rows
+        _Line(
+            meeting=meeting,
+            person=f"person-{person}",
+            name=name,
+            organisation=represents or organisation or "",
+            section=section,
+            alternate=alternate,
+            alternate_for=f"person-{stood_for}" if stood_for else "",
+            alternate_for_name=stood_for_name or "",
+            remote=remote,
+            part=part,
+        )
+        for (
+            meeting,
+            person,
+            name,
+            represents,
+            organisation,
+            section,
+            alternate,
+            stood_for,
+            stood_for_name,
+            remote,
+            part,
+        ) in rows
     ]
 
 
 def _kept_lines(meeting: int, attendance: dict) -> list[_Line]:
-    """The lines of a version kept (minutes_document's "attendance"); the
-    organisation is looked up by name afterwards (_with_organisations)."""
+    """The lines of a version kept (minutes_document's "attendance"), which
+    names people only: each is told apart by name until _known_people finds
+    the one person of that name."""
     sections = (
         ("members", Attendance.Section.MEMBER),
         ("participants", Attendance.Section.PARTICIPANT),
@@ -173,45 +204,61 @@ def _kept_lines(meeting: int, attendance: dict) -> list[_Line]:
     )
     return [
         _Line(
-            meeting,
-            entry["name"],
-            "",
-            section,
-            bool(entry.get("alternate")),
-            entry.get("alternate_for") or "",
-            bool(entry.get("remote")),
-            bool(entry.get("part")),
+            meeting=meeting,
+            person=f"name-{entry['name']}",
+            name=entry["name"],
+            organisation=entry.get("represents") or "",
+            section=section,
+            alternate=bool(entry.get("alternate")),
+            alternate_for=f"name-{entry['alternate_for']}" if entry.get("alternate_for") else "",
+            alternate_for_name=entry.get("alternate_for") or "",
+            remote=bool(entry.get("remote")),
+            part=bool(entry.get("part")),
         )
         for key, section in sections
         for entry in attendance.get(key, [])
     ]
 
 
-def _with_organisations(lines: list[_Line]) -> list[_Line]:
-    """Kept lines name people only: their organisation is the one the live
-    lines give that name, else that of the one person of that name."""
-    known = {line.name: line.organisation for line in lines if line.organisation}
-    unknown = {line.name for line in lines if not line.organisation} - known.keys()
-    if unknown:
-        found: dict[str, set[str]] = {}
-        for name, organisation in Person.objects.filter(name__in=unknown).values_list(
-            "name", "organisation__short_name"
-        ):
-            found.setdefault(name, set()).add(organisation or "")
-        known |= {name: next(iter(orgs)) for name, orgs in found.items() if len(orgs) == 1}
+def _known_people(lines: list[_Line]) -> list[_Line]:
+    """A name from a version kept is the one person of that name, when there
+    is one (their key and, where the line names no body, their organisation);
+    a name two people share stays apart from both. One query, when any."""
+    names = {line.name for line in lines if line.person.startswith("name-")}
+    names |= {line.alternate_for_name for line in lines if line.alternate_for.startswith("name-")}
+    if not names:
+        return lines
+    found: dict[str, list[tuple[int, str]]] = {}
+    for pk, name, organisation in Person.objects.filter(name__in=names).values_list(
+        "pk", "name", "organisation__short_name"
+    ):
+        found.setdefault(name, []).append((pk, organisation or ""))
+    only = {name: people[0] for name, people in found.items() if len(people) == 1}
+
+    def key(current: str, name: str) -> str:
+        return (
+            f"person-{only[name][0]}" if current.startswith("name-") and name in only else current
+        )
+
     return [
-        line
-        if line.organisation
-        else _Line(**{**line.__dict__, "organisation": known.get(line.name, "")})
+        replace(
+            line,
+            person=key(line.person, line.name),
+            organisation=line.organisation
+            or (
+                only[line.name][1] if line.person.startswith("name-") and line.name in only else ""
+            ),
+            alternate_for=key(line.alternate_for, line.alternate_for_name),
+        )
         for line in lines
     ]
 
 
 def _people(lines: list[_Line]) -> list[PersonRecord]:
-    people: dict[str, PersonRecord] = {}
+    people: dict[str, PersonRecord] = {}  # by _Line.person
 
-    def record(name: str, organisation: str) -> PersonRecord:
-        person = people.setdefault(name, PersonRecord(name=name, organisation=organisation))
+    def record(key: str, name: str, organisation: str) -> PersonRecord:
+        person = people.setdefault(key, PersonRecord(name=name, organisation=organisation))
         person.organisation = person.organisation or organisation
         return person
 
@@ -220,7 +267,7 @@ def _people(lines: list[_Line]) -> list[PersonRecord]:
             person.meetings[meeting] = outcome
 
     for line in lines:
-        person = record(line.name, line.organisation)
+        person = record(line.person, line.name, line.organisation)
         if line.section == Attendance.Section.APOLOGY:
             mark(person, line.meeting, APOLOGY)
             continue
@@ -230,7 +277,8 @@ def _people(lines: list[_Line]) -> list[PersonRecord]:
         person.part += line.part
         person.as_alternate += line.alternate or bool(line.alternate_for)
         if line.alternate_for:
-            mark(record(line.alternate_for, ""), line.meeting, SENT_ALTERNATE)
+            stood_for = record(line.alternate_for, line.alternate_for_name, "")
+            mark(stood_for, line.meeting, SENT_ALTERNATE)
     return sorted(people.values(), key=lambda person: person.name.lower())
 
 

@@ -37,6 +37,10 @@ class Glance:
     ages: list[tuple[str, int]]  # (bucket, open actions)
     attendance: AttendanceRecord
 
+    @property
+    def open_count(self) -> int:
+        return sum(count for _, count in self.ages)
+
     def chart_data(self) -> dict:
         """What static/js/glance.js draws: the same figures as the tables."""
         return {

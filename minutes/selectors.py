@@ -324,13 +324,19 @@ def minutes_page(meeting: Meeting, *, reader: Reader) -> dict:
         # Owners and targets where each is raised, and in a table at the end.
         "actions_raised": raised,
         "attendance": attendance,
-        "quorum": quorum_of(meeting.committee, attendance[Attendance.Section.MEMBER]),
+        "quorum": quorum_for(meeting, attendance),
         "reviews": meeting.shown_reviews,
         # The reviews table sits in the Actions Outstanding item, or after the items.
         "reviews_in_item": any(
             item.standing == AgendaItem.Standing.ACTIONS_OUTSTANDING for item in meeting.items.all()
         ),
     }
+
+
+def quorum_for(meeting: Meeting, attendance: dict[str, list[Attendance]]):
+    """Whether the meeting was quorate (meetings.quorum), from its attendance
+    lists (attendance_lists); None when no quorum is in force."""
+    return quorum_of(meeting, attendance[Attendance.Section.MEMBER])
 
 
 def withhold(meeting: Meeting, reader: Reader) -> Meeting:
@@ -455,7 +461,7 @@ def minutes_document(meeting: Meeting, *, reader: Reader) -> dict:
     meeting = withhold(minutes_for_meeting(meeting), reader)
     lists = attendance_lists(meeting)
     classification = meeting.classification
-    quorum = quorum_of(meeting.committee, lists[Attendance.Section.MEMBER])
+    quorum = quorum_for(meeting, lists)
     return {
         "committee": meeting.committee.code,
         "number": meeting.number,
@@ -466,6 +472,7 @@ def minutes_document(meeting: Meeting, *, reader: Reader) -> dict:
         "end": _time(meeting.end_time),
         "location": meeting.location,
         "teleconference": meeting.is_teleconference,
+        "schedule_sequence": meeting.schedule_sequence,
         "status": meeting.status,
         "classification": {
             "label": classification.label,
@@ -1014,7 +1021,7 @@ class MeetingHistory:
 # renumbering (a bulk update, which simple-history does not record), so a
 # saved record would show a renumbering as made by the next save.
 _PARTS = {
-    "meeting": (Meeting, {"version", "schedule_sequence"}, ()),
+    "meeting": (Meeting, {"version", "schedule_sequence", "quorum", "quorum_needs_chair"}, ()),
     "attendance": (Attendance, {"version", "order"}, ("person",)),
     "item": (AgendaItem, {"version", "order", "number"}, ()),
     "decision": (Decision, {"version", "order"}, ()),

@@ -115,6 +115,9 @@ def minutes_approve(
     meeting.approved_at = at or timezone.now()
     meeting.approved_by = by
     meeting.approved_at_meeting = at_meeting
+    # The quorum in force when approved: the minutes say it ever after.
+    meeting.quorum = meeting.committee.quorum
+    meeting.quorum_needs_chair = meeting.committee.quorum_needs_chair
     if meeting.record is not None and meeting.record.previous_status == Meeting.Status.APPROVED:
         meeting.record = None  # readers now have the corrected minutes
     save_by(meeting, by)

@@ -1,5 +1,6 @@
 import logging
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
@@ -45,8 +46,7 @@ from meetings.access import (
 )
 from meetings.circulation import circulation_mailing
 from meetings.markdown import render_markdown
-from meetings.models import Attendance, Decision, Meeting
-from meetings.quorum import quorum_of
+from meetings.models import Decision, Meeting
 from opsg.concurrency import EditConflict
 from opsg.pagination import page_range, paginate
 
@@ -135,10 +135,12 @@ def committee_attendance(request, code):
         date_from=period.get("date_from"),
         date_to=period.get("date_to"),
     )
+    # The CSV links carry the period shown: none when it could not be read.
+    query = urlencode({k: v for k, v in period.items() if v}) if period else ""
     return render(
         request,
         "meetings/attendance_record.html",
-        {"record": record, "form": form, "query": request.GET.urlencode()},
+        {"record": record, "form": form, "query": query},
     )
 
 
@@ -386,7 +388,7 @@ def _workspace(request, meeting: Meeting, **extra) -> dict:
     return {
         "meeting": meeting,
         "attendance": attendance,
-        "quorum": quorum_of(meeting.committee, attendance[Attendance.Section.MEMBER]),
+        "quorum": selectors.quorum_for(meeting, attendance),
         "people": selectors.people_for_attendance(meeting),
         "alternates": selectors.alternate_candidates(meeting),
         "organisations": selectors.organisations(),
@@ -610,7 +612,7 @@ def _attendance_section(request, meeting, errors, said: str = "", **more):
     context = {
         "meeting": meeting,
         "attendance": attendance,
-        "quorum": quorum_of(meeting.committee, attendance[Attendance.Section.MEMBER]),
+        "quorum": selectors.quorum_for(meeting, attendance),
         "alternates": selectors.alternate_candidates(meeting),
         "organisations": selectors.organisations(),
         "previous": meeting_selectors.previous_meeting(meeting),

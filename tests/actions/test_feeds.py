@@ -19,6 +19,7 @@ from actions.services import (
 )
 from meetings.models import CommitteeRole, Meeting, NextMeeting
 from meetings.services import meeting_update
+from minutes.services import minutes_revise
 from tests.base import circulate, login, make_meeting
 
 pytestmark = pytest.mark.django_db
@@ -352,3 +353,19 @@ class TestAChangedMeeting:
             login(client, "secretary").get("/committees/OPSG/meetings/26/meeting.ics").status_code
             == 200
         )
+
+    def test_a_reader_of_the_version_kept_is_not_told_a_correction_moved_it(
+        self, client, world, m25
+    ):
+        Meeting.objects.filter(pk=m25.pk).update(
+            status="published", approved_at=NOW, published_at=NOW
+        )
+        m25.refresh_from_db()
+        minutes_revise(meeting=m25, reason="The time was wrong.", by=world.chair.user)
+        m25.refresh_from_db()
+        meeting_update(meeting=m25, expected_version=None, start_time=datetime.time(9, 0))
+        url = "/committees/OPSG/meetings/25/meeting.ics"
+        (kept,) = calendar(login(client, "member").get(url)).walk("VEVENT")
+        assert (kept["sequence"], kept.decoded("dtstart").hour) == (0, 10)
+        (live,) = calendar(login(client, "secretary").get(url)).walk("VEVENT")
+        assert (live["sequence"], live.decoded("dtstart").hour) == (1, 9)

@@ -100,3 +100,9 @@ def test_a_decision_over_a_list_reads_its_points():
     (decision,) = item.decisions
     assert decision.verb == "NOTED"
     assert "the report" in decision.text and "the plan" in decision.text
+
+
+def test_a_row_of_dash_placeholders_is_a_row():
+    table = pipe_rows(lines("| Ref | Owner |\n|---|---|\n| A-1 | DCC |\n| - | - |\n|---|---|"))
+    assert table.header == ("Ref", "Owner")
+    assert [cells for _, cells in table.rows] == [("A-1", "DCC"), ("-", "-")]

@@ -147,3 +147,25 @@ def test_queries_do_not_grow_with_people_or_meetings(client, world, count):
         response = client.get(PAGE)
     assert response.status_code == 200
     assert len(captured) <= RECORD_QUERIES, [q["sql"][:120] for q in captured]
+
+
+def test_two_people_of_one_name_stay_apart_and_a_line_counts_for_the_body_it_names(
+    client, two_meetings
+):
+    w = two_meetings
+    m25 = Meeting.objects.get(number=25)
+    other = make_person("Ann Ash", "ann2", organisation=w.secas)
+    attend(m25, other, "participant", represents="Ofgem")
+    found = login(client, "member").get(PAGE).context["record"]
+    anns = sorted((p.organisation, p.attended) for p in found.people if p.name == "Ann Ash")
+    assert anns == [("DCC", 2), ("Ofgem", 1)]
+    table = {organisation.name: cells for organisation, cells in found.organisation_table}
+    assert table["Ofgem"] == ["attended", ""]
+
+
+def test_the_csv_links_carry_the_period_only_when_it_was_read(client, two_meetings):
+    login(client, "member")
+    good = client.get(PAGE, {"date_from": "2019-11-01"}).content.decode()
+    assert "attendance.csv?date_from=2019-11-01" in good
+    bad = client.get(PAGE, {"date_from": "2019-12-01", "date_to": "2019-01-01"}).content.decode()
+    assert 'href="/committees/OPSG/attendance.csv"' in bad
