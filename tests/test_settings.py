@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from tests.conftest import need_services
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # Every variable the settings read (they are all listed in .env.example), plus
@@ -172,8 +174,7 @@ def test_booleans_read_the_usual_spellings(environ, value, expected):
 def test_postgresql_runs_without_its_jit():
     """The JIT compiler cost more than it saved on the app's short queries
     (bench/search.py): every connection turns it off."""
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL only: run with DATABASE_URL")
+    need_services(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone() == ("off",)
