@@ -135,10 +135,9 @@ def attendance_record(
     meetings = list(live)
     lines = _live_lines(meetings)
     for kept in kept_documents(user, committee=committee, date_from=date_from, date_to=date_to):
-        kept.meeting.date = kept.date  # as the version kept has it, for the columns
         meetings.append(kept.meeting)
         lines += _kept_lines(kept.meeting.pk, kept.document["attendance"])
-    meetings.sort(key=lambda meeting: (meeting.date, meeting.number))
+    meetings.sort(key=lambda meeting: (meeting.as_read.date, meeting.number))
     lines = _known_people(lines)
     return AttendanceRecord(
         committee=committee,
@@ -263,8 +262,7 @@ def _people(lines: list[_Line]) -> list[PersonRecord]:
         return person
 
     def mark(person: PersonRecord, meeting: int, outcome: str) -> None:
-        if _RANK[outcome] > _RANK.get(person.meetings.get(meeting, ""), 0):
-            person.meetings[meeting] = outcome
+        _mark(person.meetings, meeting, outcome)
 
     for line in lines:
         person = record(line.person, line.name, line.organisation)
@@ -289,9 +287,14 @@ def _organisations(lines: list[_Line]) -> list[OrganisationRecord]:
             continue
         organisation = found.setdefault(line.organisation, OrganisationRecord(line.organisation))
         outcome = APOLOGY if line.section == Attendance.Section.APOLOGY else ATTENDED
-        if _RANK[outcome] > _RANK.get(organisation.at.get(line.meeting, ""), 0):
-            organisation.at[line.meeting] = outcome
+        _mark(organisation.at, line.meeting, outcome)
     return sorted(found.values(), key=lambda organisation: organisation.name.lower())
+
+
+def _mark(at: dict[int, str], meeting: int, outcome: str) -> None:
+    """Record `outcome` for `meeting` unless a higher one (_RANK) is there."""
+    if _RANK[outcome] > _RANK.get(at.get(meeting, ""), 0):
+        at[meeting] = outcome
 
 
 # --- as CSV ----------------------------------------------------------------
@@ -340,7 +343,7 @@ def organisation_rows(record: AttendanceRecord) -> list[list]:
     header = [
         "Organisation",
         *(
-            f"{meeting.committee.code} {meeting.number} ({meeting.date:%d/%m/%Y})"
+            f"{meeting.committee.code} {meeting.number} ({meeting.as_read.date:%d/%m/%Y})"
             for meeting in record.meetings
         ),
         "Meetings represented at",

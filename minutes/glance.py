@@ -41,6 +41,13 @@ class Glance:
     def open_count(self) -> int:
         return sum(count for _, count in self.ages)
 
+    @property
+    def attendance_rates(self) -> list:
+        """Each organisation with the share of meetings it was represented at
+        (%), for the chart and its table alike."""
+        record = self.attendance
+        return [(o, record.organisation_rate(o)) for o in record.organisations]
+
     def chart_data(self) -> dict:
         """What static/js/glance.js draws: the same figures as the tables."""
         return {
@@ -54,10 +61,8 @@ class Glance:
                 "counts": [count for _, count in self.ages],
             },
             "attendance": {
-                "labels": [o.name for o in self.attendance.organisations],
-                "rates": [
-                    self.attendance.organisation_rate(o) for o in self.attendance.organisations
-                ],
+                "labels": [o.name for o, _ in self.attendance_rates],
+                "rates": [rate for _, rate in self.attendance_rates],
             },
         }
 

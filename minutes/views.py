@@ -126,15 +126,7 @@ def committee_glance(request, code):
 @require_GET
 @login_required
 def committee_attendance(request, code):
-    committee = committee_for_user(request.user, code)
-    form = PeriodForm(request.GET or None)
-    period = form.cleaned_data if form.is_valid() else {}
-    record = attendance_record.attendance_record(
-        request.user,
-        committee,
-        date_from=period.get("date_from"),
-        date_to=period.get("date_to"),
-    )
+    form, period, record = _attendance(request, code)
     # The CSV links carry the period shown: none when it could not be read.
     query = urlencode({k: v for k, v in period.items() if v}) if period else ""
     return render(
@@ -147,21 +139,14 @@ def committee_attendance(request, code):
 @require_GET
 @login_required
 def committee_attendance_csv(request, code):
-    committee = committee_for_user(request.user, code)
-    form = PeriodForm(request.GET or None)
-    if request.GET and not form.is_valid():
+    form, _, record = _attendance(request, code)
+    if form.errors:
         return HttpResponse(
             " ".join(error for errors in form.errors.values() for error in errors),
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    period = form.cleaned_data if form.is_bound else {}
-    record = attendance_record.attendance_record(
-        request.user,
-        committee,
-        date_from=period.get("date_from"),
-        date_to=period.get("date_to"),
-    )
+    committee = record.committee
     by_organisation = request.GET.get("table") == "organisations"
     rows = (
         attendance_record.organisation_rows(record)
@@ -174,6 +159,21 @@ def committee_attendance_csv(request, code):
     name = f"{committee.code}-attendance-{'organisations' if by_organisation else 'people'}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _attendance(request, code):
+    """The period asked for (none when it cannot be read) and the committee's
+    attendance record over it, for the page and its CSVs."""
+    committee = committee_for_user(request.user, code)
+    form = PeriodForm(request.GET or None)
+    period = form.cleaned_data if form.is_valid() else {}
+    record = attendance_record.attendance_record(
+        request.user,
+        committee,
+        date_from=period.get("date_from"),
+        date_to=period.get("date_to"),
+    )
+    return form, period, record
 
 
 @require_GET
