@@ -33,6 +33,7 @@ from imports.reading import read_pending_import
 from incidents.models import Incident, IncidentReview
 from meetings.access import EVERYTHING
 from meetings.models import Attendance, CommitteeRole, Decision, Meeting, MinutesRevision
+from meetings.services import meeting_update
 from minutes.rendering import render_minutes_pdf
 from minutes.selectors import minutes_document
 from minutes.services import minutes_pdf_request, minutes_revise
@@ -87,6 +88,7 @@ MARKERS = {
     "canarydraftattendee": WRITERS,  # a person at a meeting whose minutes are a draft
     "canarykeptattendee": ROLES,  # a person the published version kept lists
     "canarycorrectionattendee": WRITERS,  # a person the correction's draft adds
+    "canarycorrectionplace": WRITERS,  # where the correction's draft moves the meeting
     **{date: INNER for date in SESSION_TARGET},
     **{date: WRITERS for date in DRAFT_TARGET},
 }
@@ -178,6 +180,8 @@ def canaries(world):
     Meeting.objects.filter(pk=m27.pk).update(**published)
     m27.refresh_from_db()
     minutes_revise(meeting=m27, reason="A correction.", by=w.chair.user)
+    m27.refresh_from_db()
+    meeting_update(meeting=m27, expected_version=None, location="Room canarycorrectionplace")
     added = make_person("Cy Canarycorrectionattendee", "correctionattendee", organisation=w.dcc)
     Attendance.objects.create(meeting=m27, person=added, section="member", category="DCC")
     kept.refresh_from_db()
