@@ -697,11 +697,17 @@ class OwnerLine:
     overdue_days: int
     slipped: int  # open actions that slipped at least once
     slips: int  # times, over all their open actions
+    slip_days: int = 0  # days their targets moved later, over all their open actions
 
     @property
     def average_days_overdue(self) -> float | None:
         """Over the overdue actions only; None when none is overdue."""
         return self.overdue_days / self.overdue if self.overdue else None
+
+    @property
+    def average_slip_days(self) -> float | None:
+        """How far a target moved, on average, each time it slipped."""
+        return self.slip_days / self.slips if self.slips else None
 
 
 @dataclass
@@ -752,6 +758,7 @@ def owner_lines(actions: QuerySet[Action], *, today: datetime.date) -> list[Owne
             ),
             slipped=Count("pk", filter=Q(known_times_slipped__gt=0)),
             slips=Coalesce(Sum("known_times_slipped"), 0),
+            slip_days=Coalesce(Sum("known_days_slipped"), 0),
         )
         .order_by()
     )
@@ -767,6 +774,7 @@ def owner_lines(actions: QuerySet[Action], *, today: datetime.date) -> list[Owne
             overdue_days=row["overdue_days"],
             slipped=row["slipped"],
             slips=row["slips"],
+            slip_days=row["slip_days"],
         )
         for row in rows
     ]

@@ -9,7 +9,7 @@ reads (minutes.attendance_record)."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 
 from actions.access import visible_actions
 from actions.known import known_figures
@@ -29,6 +29,11 @@ AGE_BUCKETS = (
 )
 OLDER = "Over 2 years"
 
+# The open actions over time: at most this many month-ends, from the month
+# the first action was raised (every month, or every few when that is long
+# ago), then today.
+OVER_TIME_POINTS = 36
+
 
 @dataclass
 class Glance:
@@ -36,6 +41,7 @@ class Glance:
     owners: list[OwnerLine]  # organisations owning open actions, most open first
     ages: list[tuple[str, int]]  # (bucket, open actions)
     attendance: AttendanceRecord
+    over_time: "OpenOverTime"
 
     @property
     def open_count(self) -> int:
@@ -64,6 +70,10 @@ class Glance:
                 "labels": [o.name for o, _ in self.attendance_rates],
                 "rates": [rate for _, rate in self.attendance_rates],
             },
+            "over_time": {
+                "labels": [point.label for point in self.over_time.points],
+                "counts": [point.open for point in self.over_time.points],
+            },
         }
 
 
@@ -78,6 +88,7 @@ def committee_glance(user, committee: Committee, *, today: datetime.date) -> Gla
         owners=owners,
         ages=open_ages(viewed, today=today),
         attendance=attendance_record(user, committee),
+        over_time=open_over_time(viewed, today=today),
     )
 
 
@@ -99,3 +110,64 @@ def open_ages(actions, *, today: datetime.date) -> list[tuple[str, int]]:
         **{f"age_{n}": Count("pk", filter=condition) for n, condition in enumerate(conditions)}
     )
     return [(label, counts[f"age_{n}"]) for n, label in enumerate(buckets)]
+
+
+@dataclass(frozen=True)
+class OpenPoint:
+    day: datetime.date
+    label: str  # "Mar 2020", or "Today"
+    open: int
+
+
+@dataclass(frozen=True)
+class OpenOverTime:
+    points: list[OpenPoint]
+    # Closed actions whose closing date is not recorded (some imported
+    # minutes do not say it): left out of every point rather than guessed.
+    undated: int
+
+    @property
+    def any(self) -> bool:
+        return any(point.open for point in self.points)
+
+
+def month_ends(first: datetime.date, today: datetime.date, most: int) -> list[datetime.date]:
+    """The last day of months from `first`'s to the one before today's,
+    oldest first: every month, or every second, third… so that at most
+    `most` are left, the latest always kept."""
+    ends = []
+    end = today.replace(day=1) - datetime.timedelta(days=1)
+    while end >= first.replace(day=1):
+        ends.append(end)
+        end = end.replace(day=1) - datetime.timedelta(days=1)
+    step = -(-len(ends) // most) if ends else 1
+    return ends[::step][::-1]
+
+
+def open_over_time(actions, *, today: datetime.date) -> OpenOverTime:
+    """How many of `actions` (carrying the reader's view, actions.known) were
+    open at the end of each month since the first was raised (see
+    OVER_TIME_POINTS), and today: raised by then, and not closed by then as
+    the reader may know it (an action whose closing review the reader may
+    not read yet is still open for them). Two queries."""
+    first = actions.aggregate(first=Min("raised_on"))["first"]
+    if first is None:
+        return OpenOverTime(points=[], undated=0)
+    days = [*month_ends(first, today, OVER_TIME_POINTS), today]
+    still_open = Q(known_status=Action.Status.OPEN)
+    dated = still_open | Q(closed_on__isnull=False)
+    counts = actions.aggregate(
+        undated=Count("pk", filter=~dated),
+        **{
+            f"open_{n}": Count(
+                "pk",
+                filter=Q(raised_on__lte=day) & (still_open | Q(closed_on__gt=day)),
+            )
+            for n, day in enumerate(days)
+        },
+    )
+    points = [
+        OpenPoint(day, "Today" if day == today else day.strftime("%b %Y"), counts[f"open_{n}"])
+        for n, day in enumerate(days)
+    ]
+    return OpenOverTime(points=points, undated=counts["undated"])

@@ -22,6 +22,17 @@
         options: Object.assign({}, common, options || {}),
       });
     }
+    var overTime = document.getElementById("chart-over-time");
+    if (overTime && data.over_time.labels.length) {
+      new window.Chart(overTime, {
+        type: "line",
+        data: {
+          labels: data.over_time.labels,
+          datasets: [{ label: "Open actions", data: data.over_time.counts, borderColor: "#1d4f91", backgroundColor: "#1d4f91", tension: 0 }],
+        },
+        options: Object.assign({}, common, { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }),
+      });
+    }
     bars(
       "chart-owners",
       data.owners.labels,

@@ -13,13 +13,14 @@ from django.utils import timezone
 from actions.models import Action
 from actions.services import action_review_record
 from meetings.models import Attendance, Meeting
+from minutes.glance import month_ends
 from tests.base import circulate, login, make_action, make_meeting
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
 PAGE = "/committees/OPSG/glance/"
-GLANCE_QUERIES = 10
+GLANCE_QUERIES = 12
 
 
 @pytest.fixture(autouse=True)
@@ -122,3 +123,70 @@ def test_queries_do_not_grow_with_actions(client, world, count):
     with CaptureQueriesContext(connection) as captured:
         assert client.get(PAGE).status_code == 200
     assert len(captured) <= GLANCE_QUERIES, [q["sql"][:100] for q in captured]
+
+
+def closed_action(w, *, closed_on):
+    """A fourth action of OPSG 24, owned by SECAS, closed (on `closed_on`)."""
+    m24 = Meeting.objects.get(number=24)
+    action = Action.objects.create(
+        committee=w.opsg,
+        meeting=m24,
+        meeting_number=24,
+        sequence=9,
+        reference="OPSG 24/09",
+        text="SECAS to close it.",
+        raised_on=m24.date,
+        status="closed",
+        outcome="completed",
+        closed_on=closed_on,
+    )
+    action.owners.create(organisation=w.secas)
+    return action
+
+
+def test_open_actions_over_time_follow_what_the_reader_may_know(client, actions):
+    """Three actions raised in Sept 2019 are open at every month's end from
+    then; the CONF one from May 2020 only for the member, who reads the
+    confidential session."""
+    closed_action(actions, closed_on=D(2019, 11, 20))
+    member = glance(client, "member").over_time
+    by_label = {point.label: point.open for point in member.points}
+    assert [p.label for p in member.points][:2] == ["Sep 2019", "Oct 2019"]
+    assert len(member.points) == 10 and member.points[-1].label == "Today"
+    assert by_label["Sep 2019"] == 4  # the three, and the one closed in November
+    assert by_label["Nov 2019"] == 3
+    assert by_label["Apr 2020"] == 3 and by_label["May 2020"] == 4 and by_label["Today"] == 4
+    assert member.undated == 0
+    owner = glance(client, "owner").over_time
+    assert {p.label: p.open for p in owner.points}["Today"] == 2  # the DCC's own, no CONF
+    data = glance(client, "member").chart_data()["over_time"]
+    assert data["counts"] == [point.open for point in member.points]
+
+
+def test_a_closed_action_without_a_closing_date_is_left_out_and_said(client, actions):
+    closed_action(actions, closed_on=None)
+    member = glance(client, "member").over_time
+    assert member.undated == 1
+    assert {p.label: p.open for p in member.points}["Today"] == 4
+    body = login(client, "member").get(PAGE).content.decode()
+    assert "1 closed action whose closing date the minutes do not record is left out." in body
+
+
+def test_how_far_targets_slip_by_organisation(client, actions):
+    found = glance(client, "member")
+    dcc = next(line for line in found.owners if line.name == "DCC")
+    # OPSG 25 moved the first action's target from 1 Oct 2019 to 1 Dec 2020.
+    assert (dcc.slips, dcc.slip_days) == (1, (D(2020, 12, 1) - D(2019, 10, 1)).days)
+    assert dcc.average_slip_days == dcc.slip_days
+
+
+def test_a_long_history_is_drawn_every_few_months():
+    ends = month_ends(D(2018, 8, 28), D(2026, 12, 6), 36)
+    assert len(ends) <= 36 and ends[-1] == D(2026, 11, 30)
+    assert ends[-2] == D(2026, 8, 31)  # every third month, the latest kept
+    assert ends[0] >= D(2018, 8, 31)
+    assert month_ends(D(2026, 12, 1), D(2026, 12, 6), 36) == []
+
+
+def test_nothing_raised_draws_nothing(client, world):
+    assert glance(client, "member").over_time.points == []
