@@ -10,6 +10,7 @@ urlpatterns = [
     path("committees/<str:code>/", views.committee_detail, name="committee"),
     path("committees/<str:code>/meetings/new/", views.meeting_new, name="meeting-new"),
     path("committees/<str:code>/glance/", views.committee_glance, name="committee-glance"),
+    path("committees/<str:code>/since/", views.committee_brief, name="committee-brief"),
     path(
         "committees/<str:code>/attendance/",
         views.committee_attendance,

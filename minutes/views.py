@@ -50,7 +50,7 @@ from meetings.models import Decision, Meeting
 from opsg.concurrency import EditConflict
 from opsg.pagination import page_range, paginate
 
-from . import attendance_record, changes, docx, pdf, selectors, services
+from . import attendance_record, brief, changes, docx, pdf, selectors, services
 from . import glance as selectors_glance
 from .forms import (
     ActionForm,
@@ -121,6 +121,14 @@ def committee_glance(request, code):
         "meetings/glance.html",
         {"glance": glance, "committee": committee, "chart_data": glance.chart_data()},
     )
+
+
+@require_GET
+@login_required
+def committee_brief(request, code):
+    committee = committee_for_user(request.user, code)
+    found = brief.committee_brief(request.user, committee, today=timezone.localdate())
+    return render(request, "meetings/brief.html", {"brief": found, "committee": committee})
 
 
 @require_GET

@@ -257,6 +257,7 @@ def get_table(estate) -> list[tuple]:
         ("committee", "/committees/TABASC/", SIGNED_IN, 200),
         ("committee-attendance", "/committees/OPSG/attendance/", SIGNED_IN, 200),
         ("committee-glance", "/committees/OPSG/glance/", SIGNED_IN, 200),
+        ("committee-brief", "/committees/OPSG/since/", SIGNED_IN, 200),
         ("committee-attendance-csv", "/committees/OPSG/attendance.csv", SIGNED_IN, 200),
         (
             "committee-attendance-csv",

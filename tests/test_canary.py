@@ -241,6 +241,7 @@ def _seeds(canaries, role: str) -> list[str]:
         "/committees/OPSG/",
         "/committees/OPSG/attendance/",
         "/committees/OPSG/glance/",
+        "/committees/OPSG/since/",
         "/committees/OPSG/attendance.csv",
         "/committees/OPSG/attendance.csv?table=organisations",
         "/actions/?status=all",
