@@ -140,7 +140,7 @@ def committee_brief(user, committee: Committee, *, today: datetime.date) -> Brie
     brief.decisions = list(
         visible_decisions(user)
         .filter(item__meeting__committee=committee, item__meeting__date__gte=since)
-        .select_related("item__meeting")
+        .select_related("item__meeting__committee")
         .order_by("item__meeting__date", "item__order", "item__pk", "order", "pk")[:SHOWN]
     )
     # An incident of the committee (reviewed at its meetings, or behind its
