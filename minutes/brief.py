@@ -114,16 +114,18 @@ def committee_brief(user, committee: Committee, *, today: datetime.date) -> Brie
             owed = owed.filter(
                 Q(known_target_date__lte=brief.next_date) | Q(known_target_date__isnull=True)
             )
-        brief.owed = list(owed.order_by("known_target_date", "reference")[:SHOWN])
+        brief.owed = known.apply(owed.order_by("known_target_date", "reference")[:SHOWN])
     if last is None:
         return brief
     since = last.date
-    brief.closed = list(
+    # Each action as the reader may know it: its wording too (known.apply),
+    # where minutes being corrected have changed it since the version kept.
+    brief.closed = known.apply(
         viewed.filter(known_status=Action.Status.CLOSED, closed_on__gte=since).order_by(
             "closed_on", "reference"
         )[:SHOWN]
     )
-    brief.newly_overdue = list(
+    brief.newly_overdue = known.apply(
         viewed.filter(
             known_status=Action.Status.OPEN,
             known_target_date__gte=since,
