@@ -11,7 +11,15 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from meetings.models import AgendaItem, Committee, Meeting, Organisation, Person, user_name
+from meetings.models import (
+    AgendaItem,
+    ClaimedEmail,
+    Committee,
+    Meeting,
+    Organisation,
+    Person,
+    user_name,
+)
 
 from . import references
 
@@ -365,26 +373,6 @@ class OwnerUpdate(models.Model):
         if self.proposed_target_date:
             return f"{self.proposed_target_date:%d/%m/%Y}"
         return self.proposed_target_note
-
-
-class ClaimedEmail(models.Model):
-    """What every email row the jobs claim before sending holds: to whom,
-    and how its sending went (reminders.deliver marks it sent or failed)."""
-
-    class State(models.TextChoices):
-        CLAIMED = "claimed", "Claimed"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-
-    recipient = models.EmailField()
-    state = models.CharField(max_length=8, choices=State.choices, default=State.CLAIMED)
-    claimed_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
-
-    class Meta:
-        abstract = True
 
 
 class Reminder(ClaimedEmail):

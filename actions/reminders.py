@@ -48,12 +48,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import Committee, Meeting, NextMeeting
+from meetings.models import ClaimedEmail, Committee, Meeting, NextMeeting
 from opsg.mail import failure_text, usable_address
 from opsg.workdays import add_working_days, is_working_day, working_days_between
 
 from .known import KnownFigures, kept_in_record, known_figures
-from .models import Action, ActionOwner, ClaimedEmail, DigestClaim, Reminder
+from .models import Action, ActionOwner, DigestClaim, Reminder
 
 logger = logging.getLogger(__name__)
 

@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from .models import (
+    AgendaEntry,
     AgendaItem,
     Attendance,
     Classification,
@@ -19,6 +20,8 @@ from .models import (
     Decision,
     Meeting,
     Modification,
+    Paper,
+    PaperVersion,
 )
 
 Role = CommitteeRole.Role
@@ -327,6 +330,12 @@ def visible_decisions(user) -> QuerySet[Decision]:
     return Decision.objects.filter(_readable(user, "item__"))
 
 
+def item_rule(user, prefix: str) -> Q:
+    """`visible_items`' rule, on the item reached by `prefix` ("item__"):
+    what is recorded under an item (a declaration of interest) is read by it."""
+    return _readable(user, prefix)
+
+
 def is_secretary(user, committee: Committee) -> bool:
     return user.is_authenticated and (user.is_staff or Role.SECRETARY in roles_for(user, committee))
 
@@ -482,3 +491,116 @@ def _child_by(queryset, **lookup):
         return queryset.get(**lookup)
     except (queryset.model.DoesNotExist, ValueError):
         raise Http404("Not part of these minutes.") from None
+
+
+# --- the agenda and papers before a meeting ------------------------------------------
+#
+# A published agenda is for the committee's secretary, chair and members
+# (and staff), as circulated minutes are, and within the audience of the
+# meeting's classification; a draft agenda for its secretary and chair. An
+# agenda item is then read by the rule of a minutes' item
+# (`item_content_rule`): taken in confidence, or classified narrower, it is
+# withheld from those outside. A paper is read exactly when its item is.
+
+
+def _agenda_rule(user, meeting: str = "meeting") -> Q:
+    """Who reads the agenda of the meeting at the lookup path `meeting`
+    ("" for a query of meetings)."""
+    at = f"{meeting}__" if meeting else ""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if user.is_staff:
+        return Q()
+    roles = CommitteeRole.objects.filter(person__user=user)
+    writers = roles.filter(role__in=WRITERS).values("committee")
+    members = roles.filter(role=Role.MEMBER).values("committee")
+    published = Q(**{f"{at}agenda__published_at__isnull": False})
+    audience = in_audience(user, f"{at}classification", f"{at}committee")
+    return Q(**{f"{at}committee__in": writers}) | (
+        published & Q(**{f"{at}committee__in": members}) & audience
+    )
+
+
+def visible_agendas(user) -> QuerySet[Meeting]:
+    """Meetings whose agenda the user may read."""
+    return Meeting.objects.filter(_agenda_rule(user, ""))
+
+
+def agenda_entry_rule(user, prefix: str = "") -> Q:
+    """The one rule for an agenda item before the meeting, as a condition on
+    `prefix` + AgendaEntry fields: its agenda is readable and so is what
+    the item says."""
+    return _agenda_rule(user, f"{prefix}meeting") & item_content_rule(user, prefix)
+
+
+def visible_agenda_entries(user) -> QuerySet[AgendaEntry]:
+    return AgendaEntry.objects.filter(agenda_entry_rule(user))
+
+
+def can_read_agenda_entry(user, entry: AgendaEntry) -> bool:
+    """`visible_agenda_entries` for one item."""
+    return visible_agenda_entries(user).filter(pk=entry.pk).exists()
+
+
+def visible_papers(user) -> QuerySet[Paper]:
+    """Papers of the agenda items the user may read, and no others."""
+    return Paper.objects.filter(agenda_entry_rule(user, "entry__"))
+
+
+def agenda_for_user(user, code: str, number: int, *, write: bool = False) -> Meeting:
+    """The meeting whose agenda the user may read (a draft agenda: its
+    secretary and chair), else 404. `write`: its secretary drafting,
+    publishing or adding papers (403 for other readers)."""
+    try:
+        meeting = (
+            visible_agendas(user)
+            .select_related("committee", "classification", "agenda")
+            .get(committee__code__iexact=code, number=number)
+        )
+    except Meeting.DoesNotExist:
+        raise Http404("No such agenda.") from None
+    if write and not is_secretary(user, meeting.committee):
+        raise PermissionDenied("Only the committee's secretary may change the agenda.")
+    return meeting
+
+
+def agenda_entry_in(user, meeting: Meeting, pk) -> AgendaEntry:
+    """An item of the meeting's agenda the user may read, else 404."""
+    return _child(
+        visible_agenda_entries(user).filter(meeting=meeting).select_related("classification"), pk
+    )
+
+
+def paper_version_for_user(user, meeting: Meeting, paper_pk, number) -> PaperVersion:
+    """A version of a paper of the meeting's agenda, for those who may read
+    its item; else 404."""
+    return _child_by(
+        PaperVersion.objects.filter(
+            paper__in=visible_papers(user).filter(entry__meeting=meeting), paper_id=paper_pk
+        ).select_related("paper__entry__meeting__committee"),
+        number=number,
+    )
+
+
+def pack_reader(meeting: Meeting) -> Reader:
+    """The meeting pack is one file for every reader of the agenda, so it
+    holds only what every one of them may read. They are the committee's
+    secretary, chair and members (and staff), within the meeting's
+    classification (`_agenda_rule`): all read in confidence, and all are
+    in an audience of the public, all parties or the committee. An item
+    classified for named people (other than the meeting's own
+    classification) is left out of the pack, title and papers, saying so;
+    its readers download its papers from the agenda page."""
+    own = meeting.classification_id
+
+    def admits(c: Classification) -> bool:
+        return c.audience != Audience.NAMED or c.pk == own
+
+    return DocumentReader(in_confidence=True, admits=admits)
+
+
+def paper_in(user, meeting: Meeting, pk) -> Paper:
+    """A paper of the meeting's agenda whose item the user may read, else 404."""
+    return _child(
+        visible_papers(user).filter(entry__meeting=meeting).select_related("entry__meeting"), pk
+    )

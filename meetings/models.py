@@ -759,17 +759,34 @@ class MinutesDocument(models.Model):
         return self.meeting.minutes_file_name(final=True, corrections=corrections, suffix="pdf")
 
 
-class CirculationEmail(models.Model):
-    """The email telling one reader that minutes were circulated for
-    comments, approved or published (meetings/circulation.py). The row is
-    claimed (inserted under the unique constraint) before the email is sent,
-    so a retried task, a second worker or the operators' command never sends
-    it twice."""
+class ClaimedEmail(models.Model):
+    """What every email row the jobs claim before sending holds: to whom,
+    and how its sending went (the job marks it sent or failed): the
+    circulation and agenda emails here, the reminders and assignment
+    notices of actions."""
 
     class State(models.TextChoices):
         CLAIMED = "claimed", "Claimed"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+
+    recipient = models.EmailField()
+    state = models.CharField(max_length=8, choices=State.choices, default=State.CLAIMED)
+    claimed_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class CirculationEmail(ClaimedEmail):
+    """The email telling one reader that minutes were circulated for
+    comments, approved or published (meetings/circulation.py). The row is
+    claimed (inserted under the unique constraint) before the email is sent,
+    so a retried task, a second worker or the operators' command never sends
+    it twice."""
 
     class Kind(models.TextChoices):
         CIRCULATED = "circulated", "Circulated for comments"
@@ -784,15 +801,9 @@ class CirculationEmail(models.Model):
     # kind. Minutes corrected and circulated (approved, published) again are
     # announced again: the moment is set anew each time.
     circulated_at = models.DateTimeField()
-    recipient = models.EmailField()
     person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    state = models.CharField(max_length=8, choices=State.choices, default=State.CLAIMED)
-    claimed_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["meeting", "-circulated_at", "recipient"]
@@ -805,3 +816,219 @@ class CirculationEmail(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.meeting} to {self.recipient} ({self.get_state_display()})"
+
+
+# --- the agenda and papers before a meeting ------------------------------------------
+
+# Papers: what a committee circulates, and how much of it.
+PAPER_MAX_BYTES = 20 * 1024 * 1024
+PAPERS_PER_ITEM = 10
+
+
+class Agenda(models.Model):
+    """The agenda of a meeting, drafted by the secretary before it and
+    published to its members (meetings/agenda.py says who reads it). Its
+    lines are AgendaEntry rows of the same meeting."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="agenda")
+    # Set anew each time the secretary publishes (again): members are told each time.
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Bumped by every change to the agenda or its papers: a pack built from
+    # an earlier version is stale and is built again.
+    version = models.PositiveIntegerField(default=1)
+
+    def __str__(self):
+        return f"Agenda of {self.meeting}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class AgendaEntry(models.Model):
+    """An item of the agenda before the meeting: the minutes' AgendaItem is
+    made from it (services.agenda_to_minutes). Its `meeting`, `confidential`
+    and `classification` are read by the same rule as an AgendaItem's
+    (access.item_content_rule)."""
+
+    class Purpose(models.TextChoices):
+        DECISION = "decision", "For decision"
+        INFORMATION = "information", "For information"
+        DISCUSSION = "discussion", "For discussion"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_entries")
+    number = models.CharField(
+        max_length=12,
+        validators=[RegexValidator(r"^\d+(\.\d+)?$", 'A number such as "3" or "3.1".')],
+    )
+    title = models.CharField(max_length=300)
+    purpose = models.CharField(max_length=12, choices=Purpose.choices, default=Purpose.DISCUSSION)
+    presenter = models.CharField(max_length=200, blank=True)
+    confidential = models.BooleanField(default=False)
+    classification = models.ForeignKey(
+        Classification,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Only if this item's audience is narrower than the meeting's.",
+    )
+    # Sorts "3.10" after "3.9": the number's parts, zero-padded.
+    sort_key = models.CharField(max_length=40, editable=False)
+
+    class Meta:
+        ordering = ["meeting", "sort_key", "id"]
+        verbose_name_plural = "agenda entries"
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="agendaentry_unique_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    @property
+    def depth(self) -> int:
+        return self.number.count(".")
+
+    @staticmethod
+    def key_of(number: str) -> str:
+        return ".".join(f"{int(part):04d}" for part in number.split("."))
+
+
+class Paper(models.Model):
+    """A paper for an agenda item: its versions are kept, the latest is the one circulated."""
+
+    entry = models.ForeignKey(AgendaEntry, on_delete=models.CASCADE, related_name="papers")
+    title = models.CharField(max_length=300)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["entry", "created_at", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class PaperVersion(models.Model):
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "Word"
+        XLSX = "xlsx", "Excel"
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    # Stored under a name of our own (never the uploaded name: it is only shown).
+    file = models.FileField(upload_to="papers/", max_length=200)
+    name = models.CharField(max_length=255, help_text="The file's name as uploaded.")
+    kind = models.CharField(max_length=4, choices=Kind.choices)
+    size = models.PositiveIntegerField(help_text="Bytes.")
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["paper", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "number"], name="paperversion_unique_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.paper} v{self.number}"
+
+    @property
+    def content_type(self) -> str:
+        return {
+            "pdf": "application/pdf",
+            "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }[self.kind]
+
+
+class AgendaPack(models.Model):
+    """The meeting pack: one PDF of the agenda and its papers, built by the
+    worker (services.agenda_pack_build) for one version of the agenda and
+    kept as a record; a change to the agenda or a paper makes it stale."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting to build"
+        BUILDING = "building", "Building"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    agenda = models.ForeignKey(Agenda, on_delete=models.CASCADE, related_name="packs")
+    agenda_version = models.PositiveIntegerField()
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING)
+    # What the builder is doing, for the page that polls it ("Adding paper 2 of 5").
+    progress = models.CharField(max_length=200, blank=True)
+    file = models.FileField(upload_to="packs/", max_length=200, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    requested_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["agenda", "-requested_at", "-id"]
+        constraints = [
+            # Two changes in a row share one build of the version they left.
+            models.UniqueConstraint(
+                fields=["agenda", "agenda_version"],
+                condition=Q(state__in=["pending", "building", "done"]),
+                name="agendapack_one_build_per_version",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="done") | (~Q(file="") & Q(built_at__isnull=False)),
+                name="agendapack_done_has_file",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Pack of {self.agenda.meeting} v{self.agenda_version} ({self.get_state_display()})"
+
+    @property
+    def is_stuck(self) -> bool:
+        if self.state == self.State.PENDING:
+            since = self.requested_at
+        elif self.state == self.State.BUILDING:
+            since = self.started_at or self.requested_at
+        else:
+            return False
+        return since < timezone.now() - RENDER_STALE_AFTER
+
+    @property
+    def download_name(self) -> str:
+        meeting = self.agenda.meeting
+        return f"{meeting.committee.code}_{meeting.number}_Meeting_Pack.pdf"
+
+
+class AgendaEmail(ClaimedEmail):
+    """The email telling one reader that the agenda is published, claimed
+    (inserted under the unique constraint) before it is sent, as
+    CirculationEmail is."""
+
+    agenda = models.ForeignKey(Agenda, on_delete=models.CASCADE, related_name="emails")
+    # Which publication: the agenda's published_at then.
+    published_at = models.DateTimeField()
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["agenda", "-published_at", "recipient"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agenda", "published_at", "recipient"], name="agendaemail_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"Agenda of {self.agenda.meeting} to {self.recipient} ({self.get_state_display()})"

@@ -1,19 +1,33 @@
 """Writes to meetings and their minutes. Each function is atomic, validates,
 and raises ValidationError when a rule of the minutes' lifecycle is broken."""
 
+import hashlib
 import logging
+import re
+import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
+from functools import partial
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max, Q
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from opsg.concurrency import claim_version
 from opsg.history import save_by
 
 from .models import (
+    PAPERS_PER_ITEM,
+    RENDER_ATTEMPTS,
+    RENDER_STALE_AFTER,
+    Agenda,
+    AgendaEntry,
     AgendaItem,
+    AgendaPack,
     Attendance,
     Classification,
     Committee,
@@ -21,10 +35,13 @@ from .models import (
     Meeting,
     NextMeeting,
     Organisation,
+    Paper,
+    PaperVersion,
     Person,
 )
+from .papers import paper_kind
 from .selectors import previous_meeting
-from .tasks import send_circulation_task
+from .tasks import build_agenda_pack_task, send_agenda_notice_task, send_circulation_task
 
 logger = logging.getLogger(__name__)
 
@@ -302,3 +319,343 @@ def queue_circulation_email(meeting_id: int, kind: str = "circulated") -> None:
         send_circulation_task.delay(meeting_id, kind)
     except Exception:
         logger.exception("The %s notice of meeting %s could not be queued", kind, meeting_id)
+
+
+# --- the agenda and papers before a meeting -------------------------------------------
+
+
+def _agenda_of(meeting: Meeting) -> Agenda:
+    agenda, _ = Agenda.objects.get_or_create(meeting=meeting)
+    return agenda
+
+
+def _agenda_changed(agenda: Agenda) -> None:
+    """A change to the agenda or a paper: any pack built is stale; once the
+    agenda is published, members get a pack rebuilt."""
+    Agenda.objects.filter(pk=agenda.pk).update(version=F("version") + 1)
+    agenda.refresh_from_db(fields=["version"])
+    if agenda.is_published:
+        agenda_pack_request(agenda=agenda)
+
+
+def _entry_fields(meeting: Meeting, number: str, title: str, entry_pk=None) -> tuple[str, str]:
+    number, title = number.strip().rstrip("."), title.strip()
+    if not title:
+        raise ValidationError("Give the item a title.")
+    if not re.fullmatch(r"\d{1,3}(\.\d{1,3})?", number):
+        raise ValidationError(f'"{number}" is not an item number such as "3" or "3.1".')
+    taken = AgendaEntry.objects.filter(meeting=meeting, number=number).exclude(pk=entry_pk)
+    if taken.exists():
+        raise ValidationError(f"The agenda already has an item {number}.")
+    return number, title
+
+
+@transaction.atomic
+def agenda_entry_add(
+    *,
+    meeting: Meeting,
+    number: str,
+    title: str,
+    purpose: str = AgendaEntry.Purpose.DISCUSSION,
+    presenter: str = "",
+    confidential: bool = False,
+    classification: Classification | None = None,
+) -> AgendaEntry:
+    """An item on the agenda of `meeting`, numbered by the secretary ("3", "3.1")."""
+    agenda = _agenda_of(meeting)
+    number, title = _entry_fields(meeting, number, title)
+    entry = AgendaEntry(
+        meeting=meeting,
+        number=number,
+        title=title,
+        purpose=purpose,
+        presenter=presenter.strip(),
+        confidential=confidential,
+        classification=classification,
+        sort_key=AgendaEntry.key_of(number),
+    )
+    entry.full_clean()
+    entry.save()
+    _agenda_changed(agenda)
+    return entry
+
+
+@transaction.atomic
+def agenda_entry_update(*, entry: AgendaEntry, **fields) -> AgendaEntry:
+    """Change an agenda item's number, title, purpose, presenter or classification."""
+    number, title = _entry_fields(
+        entry.meeting,
+        fields.pop("number", entry.number),
+        fields.pop("title", entry.title),
+        entry.pk,
+    )
+    entry.number, entry.title, entry.sort_key = number, title, AgendaEntry.key_of(number)
+    for name, value in fields.items():
+        setattr(entry, name, value.strip() if isinstance(value, str) else value)
+    entry.full_clean()
+    entry.save()
+    _agenda_changed(_agenda_of(entry.meeting))
+    return entry
+
+
+@transaction.atomic
+def agenda_entry_delete(*, entry: AgendaEntry) -> None:
+    """Take an item off the agenda; a paper already circulated with it keeps
+    the item on: members may have read it."""
+    if entry.papers.exists():
+        raise ValidationError(
+            f"Item {entry.number} has papers, which members may have read: it stays on the "
+            "agenda. Change its title instead."
+        )
+    agenda = _agenda_of(entry.meeting)
+    entry.delete()
+    _agenda_changed(agenda)
+
+
+@transaction.atomic
+def agenda_publish(*, meeting: Meeting, by) -> Agenda:
+    """Publish the agenda to the committee's members (again, after a change:
+    each publication is announced). Each reader is emailed through the
+    worker, claimed here so the emails owed are on record when this commits;
+    the meeting pack is built; a meeting with no items yet takes the agenda
+    as the skeleton of its minutes."""
+    from .agenda_notice import claim_agenda_notice
+
+    agenda = _agenda_of(meeting)
+    if not meeting.agenda_entries.exists():
+        raise ValidationError("Add at least one item before publishing the agenda.")
+    agenda.published_at, agenda.published_by = timezone.now(), by
+    agenda.save(update_fields=["published_at", "published_by"])
+    claim_agenda_notice(agenda)
+    transaction.on_commit(partial(queue_agenda_notice, meeting.pk))
+    if not meeting.items.exists() and not meeting.is_frozen:
+        agenda_to_minutes(meeting=meeting)
+    agenda_pack_request(agenda=agenda)
+    return agenda
+
+
+def queue_agenda_notice(meeting_id: int) -> None:
+    """Hand the agenda's notice to the worker; a broker that is down is
+    logged; the emails stay claimed (AgendaEmail) for a later run of the job."""
+    try:
+        send_agenda_notice_task.delay(meeting_id)
+    except Exception:
+        logger.exception("The agenda notice of meeting %s could not be queued", meeting_id)
+
+
+@transaction.atomic
+def agenda_to_minutes(*, meeting: Meeting) -> list[AgendaItem]:
+    """The agenda as the skeleton of the minutes: each agenda item becomes
+    an item of the minutes with the same number, title, confidence and
+    classification. An item the minutes already have under that number is
+    left as it is, whatever it says. Returns the items made."""
+    meeting.check_writable()
+    have = dict(meeting.items.values_list("number", "order"))
+    top_order = max(have.values(), default=0)
+    made = []
+    for entry in meeting.agenda_entries.order_by("sort_key", "id"):
+        if entry.number in have:
+            continue
+        top_order += 10
+        made.append(
+            AgendaItem(
+                meeting=meeting,
+                number=entry.number,
+                title=entry.title,
+                confidential=entry.confidential,
+                classification=entry.classification,
+                order=top_order,
+            )
+        )
+    if made:
+        bulk_create_with_history(made, AgendaItem)
+        # In the minutes' order of numbers, the new items among the old.
+        items = sorted(meeting.items.all(), key=lambda i: AgendaEntry.key_of(i.number))
+        for order, item in enumerate(items):
+            item.order = order * 10
+        AgendaItem.objects.bulk_update(items, ["order"])
+    return list(meeting.items.filter(number__in=[i.number for i in made]))
+
+
+@contextmanager
+def _stored_files():
+    """Files stored inside the block are removed should it fail (its
+    transaction rolled back): nothing half-written remains."""
+    stored: list[str] = []
+    try:
+        yield stored
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+
+
+def paper_add(*, entry: AgendaEntry, upload, by, title: str = "") -> Paper:
+    """A paper for an agenda item, from an uploaded PDF, Word or Excel file
+    (meetings/papers.py: judged by content). At most PAPERS_PER_ITEM papers
+    an item."""
+    with _stored_files() as stored, transaction.atomic():
+        if entry.papers.count() >= PAPERS_PER_ITEM:
+            raise ValidationError(
+                f"Item {entry.number} has {PAPERS_PER_ITEM} papers already, the most an item "
+                "may have. Replace one with a new version instead."
+            )
+        kind = paper_kind(upload)
+        name = _upload_name(upload)
+        paper = Paper.objects.create(
+            entry=entry, title=(title.strip() or name)[:300], created_at=timezone.now()
+        )
+        _paper_version_store(paper, upload, kind=kind, name=name, by=by, stored=stored)
+        _agenda_changed(_agenda_of(entry.meeting))
+    return paper
+
+
+def paper_replace(*, paper: Paper, upload, by) -> PaperVersion:
+    """A new version of a paper; the earlier versions are kept and still
+    downloadable by the same readers."""
+    with _stored_files() as stored, transaction.atomic():
+        kind = paper_kind(upload)
+        version = _paper_version_store(
+            paper, upload, kind=kind, name=_upload_name(upload), by=by, stored=stored
+        )
+        _agenda_changed(_agenda_of(paper.entry.meeting))
+    return version
+
+
+def _upload_name(upload) -> str:
+    return Path(upload.name or "paper").name[:255] or "paper"
+
+
+def _paper_version_store(
+    paper: Paper, upload, *, kind: str, name: str, by, stored: list[str]
+) -> PaperVersion:
+    """Store the file under a name of our own (listed in `stored`), then its row."""
+    number = (paper.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    meeting = paper.entry.meeting
+    version = PaperVersion(
+        paper=paper,
+        number=number,
+        name=name,
+        kind=kind,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_at=timezone.now(),
+        uploaded_by=by,
+    )
+    own_name = f"{meeting.committee.code}_{meeting.number}_{uuid.uuid4().hex}.{kind}"
+    version.file.save(own_name, upload, save=False)
+    stored.append(version.file.name)
+    version.save()
+    return version
+
+
+# --- the meeting pack ------------------------------------------------------------------
+
+PackState = AgendaPack.State
+
+
+def agenda_pack_request(*, agenda: Agenda, enqueue: bool = True) -> AgendaPack:
+    """The pack of the agenda as it is now: the build under way or done for
+    this version, or a new one queued when this transaction commits."""
+    with transaction.atomic():
+        agenda = Agenda.objects.select_for_update().get(pk=agenda.pk)
+        pack = agenda.packs.filter(
+            agenda_version=agenda.version,
+            state__in=[PackState.PENDING, PackState.BUILDING, PackState.DONE],
+        ).first()
+        if pack is not None and not pack.is_stuck:
+            return pack
+        if pack is not None:  # its worker died: a fresh start under a new task id
+            pack.state, pack.started_at, pack.attempts = PackState.PENDING, None, 0
+            pack.task_id, pack.requested_at = str(uuid.uuid4()), timezone.now()
+            pack.save(update_fields=["state", "started_at", "attempts", "task_id", "requested_at"])
+        else:
+            pack = AgendaPack.objects.create(
+                agenda=agenda,
+                agenda_version=agenda.version,
+                requested_at=timezone.now(),
+                task_id=str(uuid.uuid4()),
+                progress="Waiting for a worker",
+            )
+        if enqueue:
+            transaction.on_commit(partial(queue_agenda_pack, pack.pk, pack.task_id))
+    return pack
+
+
+def queue_agenda_pack(pack_id: int, task_id: str) -> None:
+    try:
+        build_agenda_pack_task.apply_async(args=[pack_id], task_id=task_id)
+    except Exception as exc:
+        logger.exception("Meeting pack %s: could not queue the build (%s)", pack_id, exc)
+        AgendaPack.objects.filter(pk=pack_id, state=PackState.PENDING).update(
+            state=PackState.FAILED,
+            error="The build could not be queued: the background worker could not be "
+            "reached. Try again in a minute.",
+        )
+
+
+def agenda_pack_build(pack_id: int, *, task_id: str | None = None) -> AgendaPack | None:
+    """Build a requested meeting pack and store it. Idempotent: the pack is
+    claimed with a conditional UPDATE first, so a second run, a retried task
+    or a second worker finds it taken (or done) and does nothing; a claim
+    older than RENDER_STALE_AFTER died with its worker and is taken again,
+    as is one held under the task's own id (a redelivery). The file is
+    written beside its final name and moved into place when complete; a
+    failure marks the pack failed with the reason and leaves no file."""
+    from . import pack as packing
+
+    token = timezone.now()
+    claimable = Q(state=PackState.PENDING) | Q(
+        state=PackState.BUILDING, started_at__lt=token - RENDER_STALE_AFTER
+    )
+    if task_id:
+        claimable |= Q(state=PackState.BUILDING, task_id=task_id)
+    claimed = AgendaPack.objects.filter(claimable, pk=pack_id, attempts__lt=RENDER_ATTEMPTS).update(
+        state=PackState.BUILDING,
+        started_at=token,
+        error="",
+        progress="Starting",
+        attempts=F("attempts") + 1,
+    )
+    pack = (
+        AgendaPack.objects.select_related("agenda__meeting__committee").filter(pk=pack_id).first()
+    )
+    if pack is None or not claimed:
+        return pack
+    mine = AgendaPack.objects.filter(pk=pack.pk, state=PackState.BUILDING, started_at=token)
+    meeting = pack.agenda.meeting
+    name = (
+        f"packs/{meeting.committee.code}/{meeting.reference}_{pack.pk}_{token:%Y%m%dT%H%M%S%f}.pdf"
+    )
+    path = Path(default_storage.path(name))
+
+    def said(progress: str) -> None:
+        mine.update(progress=progress[:200])
+
+    try:
+        built = packing.build_pack(meeting, path, progress=said)
+    except Exception:
+        logger.exception("Meeting pack %s of %s failed", pack.pk, meeting)
+        mine.update(
+            state=PackState.FAILED,
+            error="The pack could not be built: the error is logged for the administrators.",
+        )
+        pack.refresh_from_db()
+        return pack
+    won = mine.update(
+        state=PackState.DONE,
+        file=name,
+        sha256=built.sha256,
+        pages=built.pages,
+        size=built.size,
+        built_at=timezone.now(),
+        progress="",
+    )
+    if not won:
+        path.unlink(missing_ok=True)  # reclaimed after a stall: the newer build is kept
+    pack.refresh_from_db()
+    return pack

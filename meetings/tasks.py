@@ -6,6 +6,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from .circulation import send_circulation, send_pending_circulations
+from .models import RENDER_TIME_LIMIT
 
 
 class CirculationFailed(Exception):
@@ -43,3 +44,42 @@ def send_circulation_task(meeting_id: int, kind: str = "circulated") -> dict:
 )
 def send_pending_circulations_task() -> list[dict]:
     return [report.as_dict() for report in send_pending_circulations()]
+
+
+@shared_task(
+    autoretry_for=(CirculationFailed, OperationalError, InterfaceError),
+    retry_backoff=60,
+    retry_backoff_max=30 * 60,
+    retry_jitter=False,
+    max_retries=5,
+    acks_late=True,
+    soft_time_limit=240,
+    time_limit=300,
+)
+def send_agenda_notice_task(meeting_id: int) -> dict:
+    from .agenda_notice import send_agenda_notice
+
+    report = send_agenda_notice(meeting_id)
+    if report.failed:
+        raise CirculationFailed(report.summary())
+    return report.as_dict()
+
+
+@shared_task(
+    bind=True,
+    # A build that fails is recorded as failed by the function; only a lost
+    # database is retried here.
+    autoretry_for=(OperationalError, InterfaceError),
+    max_retries=3,
+    retry_backoff=5,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=RENDER_TIME_LIMIT.total_seconds() - 60,
+    time_limit=RENDER_TIME_LIMIT.total_seconds(),
+)
+def build_agenda_pack_task(self, pack_id: int) -> str:
+    # The job lives in services, which queue this task: imported when run.
+    from .services import agenda_pack_build
+
+    pack = agenda_pack_build(pack_id, task_id=self.request.id)
+    return pack.state if pack else "missing"

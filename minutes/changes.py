@@ -13,6 +13,8 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from declarations.models import declared_by
+
 # Lines kept around a change, so it can be placed.
 CONTEXT = 1
 
@@ -104,6 +106,9 @@ def _item(item: dict, committee: str) -> list[str]:
     lines = [f"Title: {item.get('title', '')}"]
     if item.get("confidential"):
         lines.append("Taken in confidence.")
+    for d in item.get("declarations", []):
+        who = declared_by(d["name"], d["organisation"])
+        lines.append(f"Declaration of interest: {who}: {d['interest']}")
     lines += [line for line in (item.get("narrative") or "").splitlines() if line.strip()]
     for decision in item.get("decisions", []):
         lines.append(f"The {committee} {decision['verb']} {decision['text']}")

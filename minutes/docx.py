@@ -16,6 +16,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Pt, RGBColor
 from markdown_it import MarkdownIt
 
+from declarations.models import declared_by
 from meetings.models import Meeting, stored_marks
 
 _MARKDOWN = MarkdownIt("commonmark").enable("table")
@@ -132,6 +133,11 @@ def _item(word, doc: dict, item: dict, raised: dict) -> None:
     word.add_heading(f"{item['number']}. {item['title']}", level=level)
     if item.get("confidential"):
         word.add_paragraph("This item was taken in confidence.")
+    if item.get("declarations"):
+        word.add_paragraph().add_run("Declarations of interest:").bold = True
+        for d in item["declarations"]:
+            who = declared_by(d["name"], d["organisation"])
+            word.add_paragraph(f"{who} declared an interest: {d['interest']}", style="List Bullet")
     _markdown(word, item.get("narrative") or "")
     for decision in item["decisions"]:
         paragraph = word.add_paragraph(f"The {doc['committee']} ")

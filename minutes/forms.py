@@ -4,6 +4,7 @@ from django import forms
 
 from actions.services import target_too_late
 from meetings.models import (
+    AgendaEntry,
     AgendaItem,
     Attendance,
     Classification,
@@ -295,3 +296,79 @@ class PeriodForm(forms.Form):
         if start and end and start > end:
             raise forms.ValidationError("The period ends before it starts: swap the two dates.")
         return data
+
+
+class CommentForm(forms.Form):
+    """A comment on an item of circulated minutes, or a suggested change of
+    its wording (both, or either): the service decides what is acceptable."""
+
+    # Not stripped: the passage must match the item's text exactly.
+    text = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Comment"
+    )
+    passage = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Words to change",
+        help_text="Copied exactly from the item's text.",
+    )
+    replacement = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Suggested wording",
+    )
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Reason for declining")
+
+
+class CommentPolicyForm(forms.Form):
+    visible_to_members = forms.BooleanField(
+        required=False, label="Every member may read the comments on items they may read"
+    )
+
+
+# --- the agenda and papers before a meeting -------------------------------------------
+
+
+class AgendaEntryForm(forms.ModelForm):
+    """An item of the agenda: the service checks its number and title."""
+
+    class Meta:
+        model = AgendaEntry
+        fields = ["number", "title", "purpose", "presenter", "confidential", "classification"]
+        labels = {"confidential": "Taken in confidence"}
+        widgets = {"number": forms.TextInput(attrs={"size": 5, "inputmode": "decimal"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["classification"].required = False
+        self.fields["classification"].empty_label = "The meeting's own"
+        self.fields["number"].help_text = 'e.g. "3", or "3.1" for a sub-item.'
+
+    def validate_unique(self):
+        """The service says whether the number is taken, in words."""
+
+
+class PaperForm(forms.Form):
+    """A paper's file; what it is, and whether it may be kept, the service decides."""
+
+    file = forms.FileField(
+        label="Paper (PDF, Word or Excel, at most 20 MB)",
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".pdf,.docx,.xlsx,application/pdf,"
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+    title = forms.CharField(
+        required=False,
+        max_length=300,
+        label="Title",
+        help_text="Leave empty to use the file's name.",
+    )

@@ -7,9 +7,7 @@ static files; the URL fetcher refuses anything else, so a link or image in a
 narrative can never make the worker reach the network."""
 
 import hashlib
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -22,6 +20,7 @@ from django.template.loader import render_to_string
 
 from meetings.access import print_reader
 from meetings.models import Meeting, MinutesDocument
+from opsg.files import write_atomically
 
 from .selectors import issued_pdf, minutes_page
 
@@ -132,20 +131,7 @@ def render_pdf(html: str, target: Path) -> Rendered:
     # Links in the minutes (/incidents/…, /actions/…) resolve against the
     # site's address, so they work from the PDF and name no path on disk.
     document = weasyprint.HTML(string=html, base_url=_base_url(), url_fetcher=_fetcher()).render()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            document.write_pdf(out)
-            out.flush()
-            os.fsync(out.fileno())
-        # mkstemp makes the file private; web and worker may run as different users.
-        os.chmod(partial, settings.FILE_UPLOAD_PERMISSIONS or 0o644)
-        data = Path(partial).read_bytes()
-        os.replace(partial, target)
-    except BaseException:
-        Path(partial).unlink(missing_ok=True)
-        raise
+    data = write_atomically(target, document.write_pdf)
     return Rendered(
         sha256=hashlib.sha256(data).hexdigest(), pages=len(document.pages), size=len(data)
     )

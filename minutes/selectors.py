@@ -36,6 +36,7 @@ from actions.models import Action, ActionReview, OwnerUpdate
 from actions.references import parse_reference
 from actions.reminders import next_meetings
 from actions.selectors import OWNERS, unreviewed_actions
+from declarations.models import Declaration
 from incidents.models import Incident, IncidentReview
 from meetings.access import (
     EVERYTHING,
@@ -66,11 +67,14 @@ from meetings.models import (
 )
 from meetings.quorum import quorum_of
 from meetings.selectors import history_namers
-from opsg.history import FieldChange, describe
+from opsg.history import OWNERS_CHANGED, FieldChange, describe
 from opsg.pagination import paginate
 from opsg.workdays import add_working_days
 
+from .access import visible_comments
+from .comments import suggestion_in_context, word_diff
 from .filters import DecisionFilter
+from .models import Comment, CommentPolicy
 
 
 def open_actions_for_committee(user, committee: Committee) -> list[Action]:
@@ -171,6 +175,7 @@ def _items_with_content() -> QuerySet[AgendaItem]:
     """Agenda items with what the minutes and the editor show of each: its
     decisions, its actions and their owners, the incidents it reviews."""
     return AgendaItem.objects.select_related("classification").prefetch_related(
+        Prefetch("declarations", queryset=Declaration.objects.order_by("order", "id")),
         Prefetch("decisions", queryset=Decision.objects.order_by("order", "id")),
         Prefetch(
             "actions",
@@ -330,6 +335,9 @@ def minutes_page(meeting: Meeting, *, reader: Reader) -> dict:
         "reviews_in_item": any(
             item.standing == AgendaItem.Standing.ACTIONS_OUTSTANDING for item in meeting.items.all()
         ),
+        # Under "minutes of the previous meeting": the wording changes agreed
+        # to the minutes this meeting approved (minutes/models.py: Comment).
+        **corrections_agreed(meeting, reader=reader),
     }
 
 
@@ -496,6 +504,10 @@ def minutes_document(meeting: Meeting, *, reader: Reader) -> dict:
                 "post_meeting_note": item.post_meeting_note or None,
                 "confidential": item.confidential,
                 "classification": item.classification.label if item.classification else None,
+                "declarations": [
+                    {"name": d.name, "organisation": d.organisation, "interest": d.interest}
+                    for d in item.declarations.all()
+                ],
                 "decisions": [
                     {"verb": d.verb, "text": d.text, "points": d.points}
                     for d in item.decisions.all()
@@ -1007,6 +1019,9 @@ class HistoryLine:
     what: str  # "Item 4. Major Incidents", "Decision in item 4", "Attendance: Dave Warner"
     changes: list[FieldChange] = field(default_factory=list)
     item_url: str = ""  # that item's own history, while the item exists
+    # Why, where the change says (a suggestion accepted: "Suggestion by Mia
+    # Member accepted by Sam Secretary", services.suggestion_accept).
+    reason: str = ""
 
 
 @dataclass
@@ -1133,6 +1148,9 @@ def meeting_history(
             kind=record.history_type,
             what=_what(kind, record, meeting, items),
         )
+        reason = getattr(record, "history_change_reason", None) or ""
+        if not reason.startswith(OWNERS_CHANGED):  # owners are shown as a change
+            line.reason = reason
         # An item's lines, its decisions' and its reviews' lead to that item's
         # own history (an action's line would seem to lead to the action).
         item_pk = record.id if kind == "item" else getattr(record, "item_id", None)
@@ -1269,3 +1287,109 @@ def awaiting(committee: Committee, *, secretary: bool, chair: bool) -> Awaiting 
         .order_by("meeting__date")
     )
     return found
+
+
+# --- comments on circulated minutes -----------------------------------------------
+
+
+@dataclass
+class ItemComments:
+    item: AgendaItem
+    comments: list[Comment]
+
+
+def comments_page(user, meeting: Meeting, *, open_item: int | None = None) -> dict:
+    """The comments the user may read on the minutes (minutes.access), under
+    each item they may read, with each suggestion shown against the item's
+    current text (stale when its words are gone). Three queries however
+    many items and comments: the items, the comments, the committee's policy."""
+    items = list(
+        visible_items(user)
+        .filter(meeting=meeting)
+        .select_related("meeting__committee")
+        .order_by("order", "id")
+    )
+    by_item = {item.pk: ItemComments(item=item, comments=[]) for item in items}
+    comments = (
+        visible_comments(user)
+        .filter(item__meeting=meeting)
+        .select_related("author__person", "decided_by__person")
+        .order_by("created_at", "id")
+    )
+    for comment in comments:
+        entry = by_item.get(comment.item_id)
+        if entry is None:
+            continue
+        comment.item = entry.item  # the item as read above: no query per comment
+        if comment.state == Comment.State.PROPOSED:
+            comment.shown = suggestion_in_context(
+                entry.item.narrative, comment.passage, comment.replacement
+            )
+        elif comment.is_suggestion:
+            comment.shown = word_diff(comment.passage, comment.replacement)
+        entry.comments.append(comment)
+    policy = CommentPolicy.objects.filter(committee=meeting.committee_id).first()
+    return {
+        "meeting": meeting,
+        "items": list(by_item.values()),
+        "count": sum(len(entry.comments) for entry in by_item.values()),
+        "open_to_members": bool(policy and policy.visible_to_members),
+        "open_item": open_item,
+    }
+
+
+def item_comments(user, item: AgendaItem) -> ItemComments:
+    """One item's comments as comments_page shows them (the htmx answer)."""
+    page = comments_page(user, item.meeting)
+    return next(entry for entry in page["items"] if entry.item.pk == item.pk)
+
+
+def corrections_agreed(meeting: Meeting, *, reader: Reader) -> dict:
+    """The suggestions accepted into the minutes this meeting approved, for
+    its Previous Meeting Minutes item (else its first): "Corrections agreed:
+    item N: '<old>' → '<new>' (suggested by X)". Only those on items the
+    reader may read in the earlier minutes: one query, and one more for a
+    signed-in reader when there are any."""
+    accepted = list(
+        Comment.objects.filter(
+            state=Comment.State.ACCEPTED, item__meeting__approved_at_meeting=meeting
+        )
+        .select_related(
+            "item__meeting__committee",
+            "item__meeting__classification",
+            "item__classification",
+            "author__person",
+        )
+        .order_by("item__meeting__number", "item__order", "created_at", "id")
+    )
+    if not accepted:
+        return {"corrections_agreed": [], "corrections_item": None}
+    items = [comment.item for comment in accepted]
+    readable = _earlier_items_readable(reader, items)
+    shown = [comment for comment in accepted if comment.item_id in readable]
+    for comment in shown:
+        comment.author_name = user_name(comment.author)
+    listed = list(meeting.items.all())
+    under = next(
+        (i for i in listed if i.standing == AgendaItem.Standing.PREVIOUS_MINUTES),
+        listed[0] if listed else None,
+    )
+    return {"corrections_agreed": shown, "corrections_item": under.pk if under else None}
+
+
+def _earlier_items_readable(reader: Reader, items: list[AgendaItem]) -> set[int]:
+    """Of items of other (earlier) minutes, those the reader of this page
+    may read: a user by the whole rule (those minutes may not be theirs to
+    see); a document's audience by its rule for items and for the earlier
+    minutes' own classification."""
+    user = getattr(reader, "user", None)
+    if user is not None:
+        pks = [item.pk for item in items]
+        return set(visible_items(user).filter(pk__in=pks).values_list("pk", flat=True))
+    admits = getattr(reader, "admits", None)
+    readable = reader.readable(items)
+    if admits is None:
+        return readable
+    return {
+        item.pk for item in items if item.pk in readable and admits(item.meeting.classification)
+    }

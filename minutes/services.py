@@ -21,18 +21,21 @@ from meetings.circulation import claim_circulation
 from meetings.models import (
     AgendaItem,
     CirculationEmail,
+    Committee,
     Decision,
     Meeting,
     MinutesDocument,
     MinutesRevision,
+    user_name,
 )
 from meetings.services import queue_circulation_email
 from opsg.concurrency import claim_version
 from opsg.history import save_by
 
 from . import pdf
+from .models import Comment, CommentPolicy
 from .selectors import minutes_document
-from .tasks import queue_render
+from .tasks import queue_comment_outcome, queue_render
 
 
 @transaction.atomic
@@ -435,3 +438,130 @@ def minutes_pdf_request(*, meeting: Meeting, by, enqueue: bool = True) -> Minute
     if enqueue:
         transaction.on_commit(partial(queue_render, document.pk, document.task_id))
     return document
+
+
+# --- comments on circulated minutes (minutes/models.py: Comment) -------------------------
+
+# simple-history's change reason is 100 characters at most.
+_REASON_LENGTH = 100
+
+
+@transaction.atomic
+def comment_add(
+    *, item: AgendaItem, author, text: str = "", passage: str = "", replacement: str = ""
+) -> Comment:
+    """A member's comment on an item of circulated minutes; with a
+    `passage` of the item's narrative, a suggestion that it read
+    `replacement` instead. Who may comment is the view's to check
+    (minutes.access.comments_meeting)."""
+    meeting = item.meeting
+    if meeting.status != Meeting.Status.CIRCULATED:
+        raise ValidationError(
+            "Comments are taken only while the minutes are circulated for comments: "
+            f"these minutes are {meeting.get_status_display().lower()}."
+        )
+    text = text.strip()
+    if "\r\n" not in item.narrative:
+        # A browser's textarea sends CRLF line ends; the text may have plain ones.
+        passage, replacement = passage.replace("\r\n", "\n"), replacement.replace("\r\n", "\n")
+    suggests = bool(passage.strip() or replacement.strip())
+    if not text and not suggests:
+        raise ValidationError({"text": "Write a comment, or suggest a change of wording."})
+    if suggests:
+        if not passage.strip():
+            raise ValidationError(
+                {"passage": "Copy the words of the item's text you would change."}
+            )
+        if passage == replacement:
+            raise ValidationError({"replacement": "The new wording is the same as the old."})
+        found = item.narrative.count(passage)
+        if found == 0:
+            raise ValidationError(
+                {"passage": "Those words are not in the item's text as it stands."}
+            )
+        if found > 1:
+            raise ValidationError(
+                {"passage": "Those words appear more than once: copy a few more around them."}
+            )
+    return Comment.objects.create(
+        item=item,
+        author=author,
+        text=text,
+        passage=passage if suggests else "",
+        replacement=replacement if suggests else "",
+        state=Comment.State.PROPOSED if suggests else Comment.State.COMMENT,
+        created_at=timezone.now(),
+    )
+
+
+def _awaiting(comment: Comment) -> Comment:
+    """The suggestion, locked against a second decision, still awaiting one."""
+    locked = Comment.objects.select_for_update(of=("self",)).get(pk=comment.pk)
+    comment.item.meeting.check_writable()  # approved minutes are decided on
+    if locked.state != Comment.State.PROPOSED:
+        if locked.state == Comment.State.COMMENT:
+            raise ValidationError("That is a comment, not a suggested change of wording.")
+        raise ValidationError(f"That suggestion was already {locked.state}.")
+    return locked
+
+
+@transaction.atomic
+def suggestion_accept(*, comment: Comment, by) -> Comment:
+    """The secretary takes a suggested wording into the draft, through
+    item_update, the item's history naming the suggestion's author; the
+    author is emailed once this commits. A suggestion whose passage is no
+    longer in the text (stale) is refused."""
+    locked = _awaiting(comment)
+    item = (
+        AgendaItem.objects.select_for_update(of=("self",))
+        .select_related("meeting")
+        .get(pk=locked.item_id)
+    )
+    found = item.narrative.count(locked.passage)
+    if found != 1:
+        raise ValidationError(
+            "The item's text has changed since this suggestion was made: the words it "
+            "would change are no longer there"
+            + (" once only." if found else ".")
+            + " Edit the item yourself, or decline the suggestion."
+        )
+    reason = f"Suggestion by {user_name(locked.author)} accepted by {user_name(by)}"
+    item._change_reason = reason[:_REASON_LENGTH]
+    item._history_user = by
+    try:
+        item_update(
+            item=item,
+            expected_version=None,
+            narrative=item.narrative.replace(locked.passage, locked.replacement, 1),
+        )
+    finally:
+        item.__dict__.pop("_change_reason", None)
+        item.__dict__.pop("_history_user", None)
+    return _decided(locked, Comment.State.ACCEPTED, by)
+
+
+@transaction.atomic
+def suggestion_decline(*, comment: Comment, by, reason: str) -> Comment:
+    """The secretary declines a suggestion, saying why; the author is
+    emailed once this commits."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the suggestion is declined."})
+    locked = _awaiting(comment)
+    locked.decline_reason = reason
+    return _decided(locked, Comment.State.DECLINED, by)
+
+
+def _decided(comment: Comment, state: str, by) -> Comment:
+    comment.state, comment.decided_by, comment.decided_at = state, by, timezone.now()
+    comment.save(update_fields=["state", "decided_by", "decided_at", "decline_reason"])
+    transaction.on_commit(partial(queue_comment_outcome, comment.pk), robust=True)
+    return comment
+
+
+@transaction.atomic
+def comment_policy_set(*, committee: Committee, visible_to_members: bool) -> CommentPolicy:
+    policy, _ = CommentPolicy.objects.update_or_create(
+        committee=committee, defaults={"visible_to_members": visible_to_members}
+    )
+    return policy

@@ -9,6 +9,7 @@ from django.db import InterfaceError, OperationalError
 
 from meetings.models import RENDER_TIME_LIMIT, MinutesDocument
 
+from .comments import send_comment_outcome
 from .rendering import render_minutes_pdf
 
 logger = logging.getLogger(__name__)
@@ -53,3 +54,28 @@ def queue_render(document_id: int, task_id: str) -> None:
             error="The render could not be queued: the background worker could not be "
             "reached. Try again in a minute.",
         )
+
+
+@shared_task(
+    autoretry_for=(Exception,),
+    # Then 1, 2, 4, 8 and 16 minutes later; the claim is given back on failure.
+    retry_backoff=60,
+    retry_backoff_max=30 * 60,
+    retry_jitter=False,
+    max_retries=5,
+    acks_late=True,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def send_comment_outcome_task(comment_id: int) -> bool:
+    return send_comment_outcome(comment_id)
+
+
+def queue_comment_outcome(comment_id: int) -> None:
+    """Hand the email to the worker once the decision commits (in-process
+    without REDIS_URL). A broker that is down is logged: the decision stands,
+    and `manage.py send_comment_outcomes` sends what is owed."""
+    try:
+        send_comment_outcome_task.delay(comment_id)
+    except Exception:
+        logger.exception("The outcome of suggestion %s could not be queued", comment_id)

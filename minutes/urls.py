@@ -61,6 +61,17 @@ urlpatterns = [
         views.decision_delete,
         name="decision-delete",
     ),
+    path(M + "items/<int:item_pk>/declarations/", views.declaration_add, name="declaration-add"),
+    path(
+        M + "items/<int:item_pk>/declarations/<int:pk>/",
+        views.declaration_save,
+        name="declaration",
+    ),
+    path(
+        M + "items/<int:item_pk>/declarations/<int:pk>/delete/",
+        views.declaration_delete,
+        name="declaration-delete",
+    ),
     path(M + "items/<int:item_pk>/actions/", views.action_add, name="action-add"),
     path(M + "items/<int:item_pk>/actions/<int:pk>/", views.action_save, name="action"),
     path(
@@ -90,4 +101,22 @@ urlpatterns = [
     path(M + "minutes/<str:step>/", views.minutes_transition, name="minutes-step"),
     path(M + "revisions/<int:revision>/", views.revision_detail, name="revision"),
     path(M + "history/", views.meeting_history, name="meeting-history"),
+    path(M + "agenda/", views.agenda, name="agenda"),
+    path(M + "agenda/items/add/", views.agenda_entry_add, name="agenda-entry-add"),
+    path(M + "agenda/items/<int:pk>/", views.agenda_entry_save, name="agenda-entry"),
+    path(
+        M + "agenda/items/<int:pk>/delete/", views.agenda_entry_delete, name="agenda-entry-delete"
+    ),
+    path(M + "agenda/items/<int:pk>/papers/", views.paper_add, name="paper-add"),
+    path(M + "agenda/papers/<int:pk>/", views.paper_replace, name="paper-replace"),
+    path(M + "agenda/papers/<int:pk>/<int:version>/", views.paper_download, name="paper"),
+    path(M + "agenda/publish/", views.agenda_publish, name="agenda-publish"),
+    path(M + "agenda/minutes/", views.agenda_start_minutes, name="agenda-start-minutes"),
+    path(M + "agenda/pack/", views.agenda_pack, name="agenda-pack"),
+    path(M + "agenda/pack.pdf", views.agenda_pack_pdf, name="agenda-pack-pdf"),
+    path(M + "comments/", views.minutes_comments, name="minutes-comments"),
+    path(M + "comments/policy/", views.comment_policy, name="comment-policy"),
+    path(M + "comments/items/<int:item_pk>/", views.comment_add, name="comment-add"),
+    path(M + "comments/<int:pk>/accept/", views.suggestion_accept, name="suggestion-accept"),
+    path(M + "comments/<int:pk>/decline/", views.suggestion_decline, name="suggestion-decline"),
 ]

@@ -1,10 +1,11 @@
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -18,6 +19,9 @@ from actions import services as actions_services
 from actions.assignments import notices_owed
 from actions.selectors import feed_meeting, unreviewed_actions
 from actions.services import action_raise, action_update
+from declarations import services as declarations_services
+from declarations.access import declaration_in
+from declarations.forms import DeclarationForm
 from incidents import services as incidents_services
 from incidents.access import incident_review_in
 from incidents.forms import PUBLISH_CHOICES, IncidentReviewForm
@@ -26,6 +30,8 @@ from meetings import services as meeting_services
 from meetings.access import (
     action_in,
     action_under,
+    agenda_entry_in,
+    agenda_for_user,
     attendance_in,
     can_export_minutes,
     can_read_sources,
@@ -37,6 +43,8 @@ from meetings.access import (
     item_in,
     meeting_for_user,
     modification_for_user,
+    paper_in,
+    paper_version_for_user,
     print_reader,
     published_meeting,
     readable_item_in,
@@ -46,22 +54,28 @@ from meetings.access import (
 )
 from meetings.circulation import circulation_mailing
 from meetings.markdown import render_markdown
-from meetings.models import Decision, Meeting
+from meetings.models import Classification, Decision, Meeting
 from opsg.concurrency import EditConflict
 from opsg.pagination import page_range, paginate
 
 from . import attendance_record, brief, changes, docx, pdf, selectors, services
 from . import glance as selectors_glance
+from .access import comment_in, comments_meeting, may_comment
 from .forms import (
     ActionForm,
+    AgendaEntryForm,
     ApproveForm,
     AttendanceAddForm,
     AttendanceForm,
     AttendanceMoveForm,
+    CommentForm,
+    CommentPolicyForm,
     DecisionForm,
+    DeclineForm,
     ItemAddForm,
     ItemForm,
     MeetingForm,
+    PaperForm,
     PeriodForm,
     ReviseForm,
 )
@@ -82,6 +96,7 @@ def home(request):
             ),
             "meetings": meeting_selectors.meetings_for_committee(request.user, committee)[:5],
             "open_actions": selectors.open_actions_for_committee(request.user, committee),
+            "agenda": meeting_selectors.next_agenda(request.user, committee, timezone.localdate()),
         }
         for committee in meeting_selectors.committees_for_user(request.user)
     ]
@@ -221,6 +236,8 @@ def minutes(request, code, number):
             **page,
             "is_secretary": secretary,
             "is_chair": chair,
+            # A link to the comments on the minutes (minutes.access), for those who comment.
+            "may_comment": may_comment(request.user, meeting),
             "unreviewed": unreviewed_actions(meeting) if steps else [],
             "approve_form": ApproveForm(meeting=meeting),
             "revise_form": ReviseForm(),
@@ -941,6 +958,56 @@ def decision_delete(request, code, number, item_pk, pk):
     return _links_changed(_deleted(request, meeting, item, "Decision deleted."), item)
 
 
+DECLARATION_FIELDS = ["name", "organisation", "interest"]
+
+
+def _declaration_written(item, declaration):
+    def save(form):
+        data = form.cleaned_data
+        return declarations_services.declaration_save(
+            item=item,
+            declaration=declaration,
+            name=data["name"],
+            organisation=data["organisation"],
+            interest=data["interest"],
+            expected_version=data["version"],
+        )
+
+    return save
+
+
+@login_required
+@require_POST
+def declaration_add(request, code, number, item_pk):
+    meeting, item = _writable_item(request, code, number, item_pk)
+    saved = _saved(DeclarationForm(request.POST), _declaration_written(item, None))
+    return _answer(
+        request, meeting, item, saved, (f"ni{item.pk}", DECLARATION_FIELDS),
+        "declarations/_declaration_editor.html", lambda: {"declaration": saved.row}, added=True,
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def declaration_save(request, code, number, item_pk, pk):
+    meeting, item = _writable_item(request, code, number, item_pk)
+    declaration = declaration_in(item, pk)
+    saved = _saved(DeclarationForm(request.POST), _declaration_written(item, declaration))
+    return _answer(
+        request, meeting, item, saved, (f"i{pk}", DECLARATION_FIELDS),
+        "declarations/_declaration_editor.html",
+        lambda: {"declaration": saved.row or declaration},
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def declaration_delete(request, code, number, item_pk, pk):
+    meeting, item = _writable_item(request, code, number, item_pk)
+    declarations_services.declaration_delete(declaration=declaration_in(item, pk))
+    return _deleted(request, meeting, item, "Declaration deleted.")
+
+
 ACTION_FIELDS = ["topic", "text", "target_date", "target_note"]
 ACTION_OWNER_FIELDS = ["owner_organisations", "owner_people"]
 
@@ -1293,3 +1360,350 @@ def modification_detail(request, reference):
         "meetings/modification.html",
         selectors.modification_mentions(request.user, modification),
     )
+
+
+# --- comments on circulated minutes (minutes/models.py: Comment) ---------------------
+
+
+def _comments_url(meeting: Meeting, anchor: str = "") -> str:
+    url = reverse("minutes-comments", args=[meeting.committee.code, meeting.number])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _commenting(request, code, number) -> Meeting:
+    return comments_meeting(request.user, meeting_for_user(request.user, code, number))
+
+
+@login_required
+@require_GET
+def minutes_comments(request, code, number):
+    """Each item the user may read, with the comments on it they may read,
+    and (while the minutes are circulated) a form to comment on it."""
+    meeting = _commenting(request, code, number)
+    return render(
+        request,
+        "minutes/comments.html",
+        {
+            **selectors.comments_page(request.user, meeting),
+            "decides": is_secretary(request.user, meeting.committee),
+            "open": meeting.status == Meeting.Status.CIRCULATED,
+        },
+    )
+
+
+def _item_answer(request, meeting: Meeting, item, *, errors=(), typed=None, note=""):
+    """The item's comments block again (htmx), or back to the page."""
+    if not request.htmx:
+        for error in errors:
+            messages.error(request, error)
+        if note:
+            messages.success(request, note)
+        return redirect(_comments_url(meeting, f"comments-{item.pk}"))
+    return render(
+        request,
+        "minutes/_item_comments.html",
+        {
+            "meeting": meeting,
+            "entry": selectors.item_comments(request.user, item),
+            "decides": is_secretary(request.user, meeting.committee),
+            "open": meeting.status == Meeting.Status.CIRCULATED,
+            "errors": errors,
+            "typed": typed or {},
+            "note": note,
+        },
+        status=422 if errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def comment_add(request, code, number, item_pk):
+    meeting = _commenting(request, code, number)
+    item = readable_item_in(request.user, meeting, item_pk)
+    form = CommentForm(request.POST)
+    errors: list[str] = []
+    if form.is_valid():
+        try:
+            services.comment_add(item=item, author=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            errors = _errors(exc)
+    else:
+        errors = _form_errors(form)
+    typed = {name: request.POST.get(name, "") for name in CommentForm.base_fields} if errors else {}
+    note = "" if errors else "Comment added."
+    return _item_answer(request, meeting, item, errors=errors, typed=typed, note=note)
+
+
+@login_required
+@require_POST
+def suggestion_accept(request, code, number, pk):
+    meeting = meeting_for_user(request.user, code, number)
+    comment = comment_in(request.user, meeting, pk, decide=True)
+    errors: list[str] = []
+    try:
+        services.suggestion_accept(comment=comment, by=request.user)
+    except ValidationError as exc:
+        errors = _errors(exc)
+    note = "" if errors else "Suggestion accepted into the draft; its author is told."
+    return _item_answer(request, meeting, comment.item, errors=errors, note=note)
+
+
+@login_required
+@require_POST
+def suggestion_decline(request, code, number, pk):
+    meeting = meeting_for_user(request.user, code, number)
+    comment = comment_in(request.user, meeting, pk, decide=True)
+    form = DeclineForm(request.POST)
+    errors: list[str] = []
+    try:
+        services.suggestion_decline(
+            comment=comment, by=request.user, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        errors = _errors(exc)
+    note = "" if errors else "Suggestion declined; its author is told why."
+    typed = {"reason": form.data.get("reason", "")} if errors else {}
+    return _item_answer(request, meeting, comment.item, errors=errors, typed=typed, note=note)
+
+
+@login_required
+@require_POST
+def comment_policy(request, code, number):
+    """The committee's choice of who reads comments, set by its secretary."""
+    meeting = meeting_for_user(request.user, code, number)
+    if not is_secretary(request.user, meeting.committee):
+        raise PermissionDenied("Only the committee's secretary decides who reads comments.")
+    form = CommentPolicyForm(request.POST)
+    form.is_valid()  # a box left unticked is False: nothing to refuse
+    policy = services.comment_policy_set(
+        committee=meeting.committee,
+        visible_to_members=form.cleaned_data.get("visible_to_members", False),
+    )
+    messages.success(
+        request,
+        "Every member now reads the comments on items they may read."
+        if policy.visible_to_members
+        else "Comments are now read by the secretariat and each comment's author only.",
+    )
+    return redirect(_comments_url(meeting))
+
+
+# --- the agenda and papers before a meeting ---------------------------------------------
+
+
+def _agenda_url(meeting: Meeting, anchor: str = "") -> str:
+    return reverse("agenda", args=[meeting.committee.code, meeting.number]) + anchor
+
+
+def _agenda_page(request, meeting: Meeting, *, failed=None, status: int = 200):
+    """The agenda page; `failed`: a form refused (which, and its messages), shown beside it."""
+    writer = is_secretary(request.user, meeting.committee)
+    context = {
+        "meeting": meeting,
+        "agenda": getattr(meeting, "agenda", None),
+        "entries": meeting_selectors.agenda_entries(request.user, meeting),
+        "pack": meeting_selectors.agenda_pack_status(meeting),
+        "can_edit": writer,
+        "can_start_minutes": writer and not meeting.is_frozen,
+        "entry_form": AgendaEntryForm(prefix="new") if writer else None,
+        "classifications": list(Classification.objects.all()) if writer else [],
+        "failed": failed or {},
+    }
+    return render(request, "meetings/agenda.html", context, status=status)
+
+
+@require_GET
+@login_required
+def agenda(request, code, number):
+    """The agenda of a meeting and its papers: for members once published;
+    its secretary drafts it here."""
+    meeting = agenda_for_user(request.user, code, number)
+    return _agenda_page(request, meeting)
+
+
+def _refused(request, meeting, kind: str, errors: list[str], pk=None):
+    """The agenda page again, with the refused form's messages beside it:
+    `kind` "new", "entry", "papers" (a new paper of item `pk`), "paper" (a
+    new version of paper `pk`) or "agenda" (publishing, the minutes, the pack)."""
+    failed = {"kind": kind, "pk": pk, "errors": errors}
+    return _agenda_page(request, meeting, failed=failed, status=422)
+
+
+@login_required
+@require_POST
+def agenda_entry_add(request, code, number):
+    meeting = agenda_for_user(request.user, code, number, write=True)
+    form = AgendaEntryForm(request.POST, prefix="new")
+    if not form.is_valid():
+        return _refused(request, meeting, "new", _form_errors(form))
+    try:
+        entry = meeting_services.agenda_entry_add(meeting=meeting, **form.cleaned_data)
+    except ValidationError as exc:
+        return _refused(request, meeting, "new", _errors(exc))
+    messages.success(request, f"Item {entry.number} added to the agenda.")
+    return redirect(_agenda_url(meeting, f"#entry-{entry.pk}"))
+
+
+@login_required
+@require_POST
+def agenda_entry_save(request, code, number, pk):
+    meeting = agenda_for_user(request.user, code, number, write=True)
+    entry = agenda_entry_in(request.user, meeting, pk)
+    form = AgendaEntryForm(request.POST, prefix=f"e{entry.pk}", instance=entry)
+    if not form.is_valid():
+        return _refused(request, meeting, "entry", _form_errors(form), entry.pk)
+    try:
+        meeting_services.agenda_entry_update(entry=entry, **form.cleaned_data)
+    except ValidationError as exc:
+        return _refused(request, meeting, "entry", _errors(exc), entry.pk)
+    messages.success(request, f"Item {entry.number} saved.")
+    return redirect(_agenda_url(meeting, f"#entry-{entry.pk}"))
+
+
+@login_required
+@require_POST
+def agenda_entry_delete(request, code, number, pk):
+    meeting = agenda_for_user(request.user, code, number, write=True)
+    entry = agenda_entry_in(request.user, meeting, pk)
+    try:
+        meeting_services.agenda_entry_delete(entry=entry)
+    except ValidationError as exc:
+        return _refused(request, meeting, "entry", _errors(exc), entry.pk)
+    messages.success(request, f"Item {entry.number} taken off the agenda.")
+    return redirect(_agenda_url(meeting))
+
+
+@login_required
+@require_POST
+def agenda_publish(request, code, number):
+    meeting = agenda_for_user(request.user, code, number, write=True)
+    try:
+        meeting_services.agenda_publish(meeting=meeting, by=request.user)
+    except ValidationError as exc:
+        return _refused(request, meeting, "agenda", _errors(exc))
+    messages.success(
+        request,
+        "Agenda published: members can read it and its papers, and are emailed the link. "
+        "The meeting pack is being built.",
+    )
+    return redirect(_agenda_url(meeting))
+
+
+@login_required
+@require_POST
+def agenda_start_minutes(request, code, number):
+    """The agenda as the skeleton of the minutes: items the minutes lack are added."""
+    meeting = agenda_for_user(request.user, code, number, write=True)
+    try:
+        made = meeting_services.agenda_to_minutes(meeting=meeting)
+    except ValidationError as exc:
+        return _refused(request, meeting, "agenda", _errors(exc))
+    if made:
+        numbers = ", ".join(item.number for item in made)
+        messages.success(request, f"Items {numbers} added to the minutes from the agenda.")
+    else:
+        messages.info(request, "The minutes already have an item for every number on the agenda.")
+    return redirect(_edit_url(meeting))
+
+
+@login_required
+@require_POST
+def paper_add(request, code, number, pk):
+    meeting = agenda_for_user(request.user, code, number, write=True)
+    entry = agenda_entry_in(request.user, meeting, pk)
+    form = PaperForm(request.POST, request.FILES, prefix=f"p{entry.pk}")
+    if not form.is_valid():
+        return _refused(request, meeting, "papers", _form_errors(form), entry.pk)
+    try:
+        paper = meeting_services.paper_add(
+            entry=entry,
+            upload=form.cleaned_data["file"],
+            title=form.cleaned_data["title"],
+            by=request.user,
+        )
+    except ValidationError as exc:
+        return _refused(request, meeting, "papers", _errors(exc), entry.pk)
+    messages.success(request, f"Paper “{paper.title}” added to item {entry.number}.")
+    return redirect(_agenda_url(meeting, f"#entry-{entry.pk}"))
+
+
+@login_required
+@require_POST
+def paper_replace(request, code, number, pk):
+    meeting = agenda_for_user(request.user, code, number, write=True)
+    paper = paper_in(request.user, meeting, pk)
+    form = PaperForm(request.POST, request.FILES, prefix=f"r{paper.pk}")
+    if not form.is_valid():
+        return _refused(request, meeting, "paper", _form_errors(form), paper.pk)
+    try:
+        version = meeting_services.paper_replace(
+            paper=paper, upload=form.cleaned_data["file"], by=request.user
+        )
+    except ValidationError as exc:
+        return _refused(request, meeting, "paper", _errors(exc), paper.pk)
+    messages.success(
+        request, f"Version {version.number} of “{paper.title}” uploaded; earlier ones are kept."
+    )
+    return redirect(_agenda_url(meeting, f"#entry-{paper.entry_id}"))
+
+
+@require_GET
+@login_required
+def paper_download(request, code, number, pk, version):
+    """A version of a paper, streamed from storage after the access check
+    (never a public media URL)."""
+    meeting = agenda_for_user(request.user, code, number)
+    stored = paper_version_for_user(request.user, meeting, pk, version)
+    try:
+        handle = stored.file.open("rb")
+    except FileNotFoundError:
+        logger.error("Paper file %s is missing from storage", stored.file.name)
+        raise Http404("The file of this paper is missing.") from None
+    name = f"{Path(stored.name).stem or 'paper'}.{stored.kind}"
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=stored.content_type)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_pack(request, code, number):
+    """GET: the meeting pack's progress (htmx polls it while it is built).
+    POST: the secretary asks for it to be built again."""
+    if request.method == "POST":
+        meeting = agenda_for_user(request.user, code, number, write=True)
+        agenda_row = getattr(meeting, "agenda", None)
+        if agenda_row is None:
+            return _refused(request, meeting, "agenda", ["Add items to the agenda first."])
+        meeting_services.agenda_pack_request(agenda=agenda_row)
+        return redirect("agenda-pack", meeting.committee.code, meeting.number)
+    meeting = agenda_for_user(request.user, code, number)
+    context = {
+        "meeting": meeting,
+        "pack": meeting_selectors.agenda_pack_status(meeting),
+        "can_edit": is_secretary(request.user, meeting.committee),
+    }
+    if request.htmx:
+        return render(request, "meetings/_agenda_pack.html", context)
+    return render(request, "meetings/agenda_pack.html", context)
+
+
+@require_GET
+@login_required
+def agenda_pack_pdf(request, code, number):
+    """The meeting pack of the agenda as it stands; while it is being built,
+    its progress page (a stale pack is never served: an item may have been
+    narrowed since)."""
+    meeting = agenda_for_user(request.user, code, number)
+    current = meeting_selectors.agenda_pack_status(meeting).current
+    if current is not None:
+        try:
+            handle = current.file.open("rb")
+        except FileNotFoundError:
+            logger.error("Meeting pack %s is missing from storage", current.file.name)
+        else:
+            return FileResponse(
+                handle,
+                as_attachment=True,
+                filename=current.download_name,
+                content_type="application/pdf",
+            )
+    return redirect("agenda-pack", meeting.committee.code, meeting.number)

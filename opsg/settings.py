@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "meetings",
     "actions",
     "incidents",
+    "declarations",
     "minutes",
     "imports",
     "search",

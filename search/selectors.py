@@ -34,6 +34,8 @@ from actions.access import visible_actions
 from actions.known import read_as_kept
 from actions.models import Action
 from actions.references import canonical as action_reference
+from declarations.access import visible_declarations
+from declarations.models import Declaration, declared_by
 from incidents.access import visible_incidents
 from incidents.models import INCIDENT_REFERENCE, Incident, IncidentMention, IncidentReview
 from meetings.access import (
@@ -60,6 +62,7 @@ from opsg.pagination import paginate
 KINDS = {
     "item": "Agenda items",
     "decision": "Decisions",
+    "declaration": "Declarations of interest",
     "action": "Actions",
     "incident": "Incidents",
     "meeting": "Meetings",
@@ -69,6 +72,7 @@ KINDS = {
 SINGULAR = {
     "item": "Agenda item",
     "decision": "Decision",
+    "declaration": "Declaration of interest",
     "action": "Action",
     "incident": "Incident",
     "meeting": "Meeting",
@@ -346,6 +350,31 @@ def _decision_hit(decision: Decision, query: str) -> Hit:
     )
 
 
+def _declarations(user, query: str, filters: Filters) -> QuerySet:
+    declarations = visible_declarations(user).select_related("item__meeting__committee")
+    declarations = _scoped(declarations, "item__meeting", filters)
+    declarations = _text_search(
+        declarations, query, ["name", "organisation", "interest"], F("interest")
+    )
+    if uses_postgres():
+        return declarations
+    return declarations.order_by("-item__meeting__date", "-pk")
+
+
+def _declaration_hit(declaration: Declaration, query: str) -> Hit:
+    item = declaration.item
+    meeting = item.meeting
+    who = declared_by(declaration.name, declaration.organisation)
+    return Hit(
+        kind="declaration",
+        title=f"{meeting} – item {item.number}: {who} declared an interest",
+        url=_minutes_url(meeting, f"item-{item.number}"),
+        snippet=snippet(declaration.interest, query, getattr(declaration, "headline", None)),
+        context=f"{item.number}. {item.title}",
+        date=meeting.date,
+    )
+
+
 def _actions(user, query: str, filters: Filters) -> QuerySet:
     # What the user reads as the version kept of minutes being corrected is
     # not matched against the draft's wording (actions.known); like the
@@ -587,6 +616,7 @@ class _Chained(Sequence):
 SOURCES = {
     "item": (_items, _item_hit),
     "decision": (_decisions, _decision_hit),
+    "declaration": (_declarations, _declaration_hit),
     "action": (_actions, _action_hit),
     "incident": (_incidents, _incident_hit),
     "meeting": (_meetings, _meeting_hit),

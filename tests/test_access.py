@@ -27,12 +27,16 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from actions.models import Action, FeedToken
+from declarations.models import Declaration
 from imports import pending
 from imports.models import ImportedDocument, PendingImport
 from imports.reading import read_pending_import
 from incidents.models import Incident, IncidentReview
+from meetings import services as meeting_services
 from meetings.access import EVERYTHING
 from meetings.models import (
+    AgendaEntry,
+    AgendaPack,
     Attendance,
     Classification,
     CommitteeRole,
@@ -40,8 +44,10 @@ from meetings.models import (
     Meeting,
     MinutesRevision,
     Modification,
+    PaperVersion,
 )
 from meetings.services import attendance_add
+from minutes.models import Comment, CommentPolicy
 from minutes.rendering import render_minutes_pdf
 from minutes.selectors import minutes_document
 from minutes.services import minutes_pdf_request
@@ -160,6 +166,7 @@ def estate(world, settings, tmp_path):
     m26 = minutes(26, D(2021, 11, 2), ["foxtrotdraft"])
     d26 = m26.items.get()
     decision26 = Decision.objects.create(item=d26, verb="AGREED", text="Drafted decision.")
+    declaration26 = Declaration.objects.create(item=d26, name="Mia Member", interest="A stake.")
     action26 = make_action(w, m26, text="Drafted action.", item=d26)
     drafted = Incident.objects.create(reference="INC000000000026", title="papadraftincident")
     review26 = IncidentReview.objects.create(incident=drafted, item=d26, outcome="Draft.")
@@ -174,6 +181,17 @@ def estate(world, settings, tmp_path):
     Meeting.objects.filter(number__in=[20, 21, 22, 23, 27], committee=w.opsg).update(**published)
     Meeting.objects.filter(pk__in=[m24.pk, tabasc.pk]).update(
         status="circulated", circulated_at=now
+    )
+    # A member's suggestion on the circulated draft (minutes/models.py: Comment).
+    i24 = m24.items.get()
+    suggestion24 = Comment.objects.create(
+        item=i24,
+        author=w.member.user,
+        text="A suggestion.",
+        passage=SHARED,
+        replacement="zulu",
+        state=Comment.State.PROPOSED,
+        created_at=now,
     )
     m20.refresh_from_db()
     # The chair's PDF of the public minutes, and a revision kept before a correction.
@@ -205,6 +223,20 @@ def estate(world, settings, tmp_path):
         uploaded_at=timezone.now(),
     )
     assert read_pending_import(uploaded.pk).state == PendingImport.State.DONE
+    # OPSG 26's agenda, published (its minutes are still a draft), with a
+    # paper under an item taken in confidence, and its meeting pack built.
+    from tests.meetings.agenda_data import pdf_bytes, upload
+
+    entry26 = meeting_services.agenda_entry_add(meeting=m26, number="1", title="Agenda item")
+    conf26 = meeting_services.agenda_entry_add(
+        meeting=m26, number="2", title="Agenda golfconfitem", confidential=True
+    )
+    paper26 = meeting_services.paper_add(
+        entry=conf26, upload=upload("hotelconftitle.pdf", pdf_bytes("golfconfitem")), by=None
+    )
+    meeting_services.agenda_publish(meeting=m26, by=w.secretary.user)
+    pack = AgendaPack.objects.get(state="pending")
+    assert meeting_services.agenda_pack_build(pack.pk).state == "done"
     users = {p.user.username: p.user for p in [w.secretary, w.chair, w.member, observer]}
     users["outsider"] = w.outsider.user
     for user in users.values():
@@ -221,11 +253,16 @@ def estate(world, settings, tmp_path):
         "m26": m26,
         "d26": d26,
         "decision26": decision26,
+        "declaration26": declaration26,
         "action26": action26,
         "review26": review26,
         "line26": line26,
+        "i24": i24,
+        "suggestion24": suggestion24,
         "source": source,
         "upload": uploaded,
+        "entry26": entry26,
+        "paper26": paper26,
     }
 
 
@@ -299,6 +336,12 @@ def get_table(estate) -> list[tuple]:
         ("published-pdf", "/published/OPSG/20/minutes.pdf", ROLES, 200),
         ("minutes-pdf", f"{M}20/minutes.pdf", SIGNED_IN, 200),
         ("minutes-pdf", f"{M}21/minutes.pdf", SIGNED_IN, 302),  # none yet: its status page
+        # OPSG 26's agenda is published: members read it though its minutes are a draft.
+        ("agenda", f"{M}26/agenda/", INNER, 200),
+        ("agenda", f"{M}24/agenda/", WRITERS, 200),  # none published: its writers draft it
+        ("agenda-pack", f"{M}26/agenda/pack/", INNER, 200),
+        ("agenda-pack-pdf", f"{M}26/agenda/pack.pdf", INNER, 200),
+        ("paper", f"{M}26/agenda/papers/{estate['paper26'].pk}/1/", INNER, 200),
     ]
     audiences = {
         20: ROLES,
@@ -332,6 +375,10 @@ def get_table(estate) -> list[tuple]:
             ),
         ]
     rows.append(("minutes", "/committees/TABASC/meetings/5/", ("outsider",), 200))
+    # Comments on minutes: those who read circulated drafts (members and the
+    # writers); an observer who reads the published minutes may not comment.
+    rows.append(("minutes-comments", f"{M}24/comments/", INNER, 200))
+    rows.append(("minutes-comments", f"{M}20/comments/", INNER, 200))
     rows.append(("meeting-history", f"{M}20/history/?item={estate['c20'].pk}", INNER, 200))
     for token in FeedToken.objects.select_related("user"):
         # The token is the credential, whoever fetches it; a committee's
@@ -358,6 +405,8 @@ def post_table(estate) -> list[tuple[str, str, tuple[str, ...]]]:
         ("item-depth", m26 + f"items/{item}/depth/", SECRETARY),
         ("decision-add", m26 + f"items/{item}/decisions/", SECRETARY),
         ("decision", m26 + f"items/{item}/decisions/{decision}/", SECRETARY),
+        ("declaration-add", m26 + f"items/{item}/declarations/", SECRETARY),
+        ("declaration", m26 + f"items/{item}/declarations/{e['declaration26'].pk}/", SECRETARY),
         ("action-add", m26 + f"items/{item}/actions/", SECRETARY),
         ("action", m26 + f"items/{item}/actions/{action}/", SECRETARY),
         ("action-delete", m26 + f"items/{item}/actions/{action}/delete/", SECRETARY),
@@ -365,6 +414,11 @@ def post_table(estate) -> list[tuple[str, str, tuple[str, ...]]]:
         ("incident-review", m26 + f"items/{item}/incidents/{e['review26'].pk}/", SECRETARY),
         # The deletions last: what they remove, the rows above still use.
         ("decision-delete", m26 + f"items/{item}/decisions/{decision}/delete/", SECRETARY),
+        (
+            "declaration-delete",
+            m26 + f"items/{item}/declarations/{e['declaration26'].pk}/delete/",
+            SECRETARY,
+        ),
         (
             "incident-review-delete",
             m26 + f"items/{item}/incidents/{e['review26'].pk}/delete/",
@@ -377,6 +431,18 @@ def post_table(estate) -> list[tuple[str, str, tuple[str, ...]]]:
         ("minutes-step", f"{M}24/minutes/approve/", CHAIR),
         ("minutes-step", f"{M}20/minutes/revise/", CHAIR),
         ("minutes-pdf-status", f"{M}20/pdf/", WRITERS),
+        ("agenda-entry-add", m26 + "agenda/items/add/", SECRETARY),
+        ("agenda-entry", m26 + f"agenda/items/{e['entry26'].pk}/", SECRETARY),
+        ("paper-add", m26 + f"agenda/items/{e['entry26'].pk}/papers/", SECRETARY),
+        ("paper-replace", m26 + f"agenda/papers/{e['paper26'].pk}/", SECRETARY),
+        ("agenda-publish", m26 + "agenda/publish/", SECRETARY),
+        ("agenda-pack", m26 + "agenda/pack/", SECRETARY),
+        ("agenda-start-minutes", m26 + "agenda/minutes/", SECRETARY),
+        ("agenda-entry-delete", m26 + f"agenda/items/{e['entry26'].pk}/delete/", SECRETARY),
+        ("comment-add", f"{M}24/comments/items/{e['i24'].pk}/", INNER),
+        ("suggestion-decline", f"{M}24/comments/{e['suggestion24'].pk}/decline/", SECRETARY),
+        ("suggestion-accept", f"{M}24/comments/{e['suggestion24'].pk}/accept/", SECRETARY),
+        ("comment-policy", f"{M}24/comments/policy/", SECRETARY),
         ("review-row", m26 + f"review/{e['public_action'].slug}/", SECRETARY),
         ("action-update", f"/actions/{e['public_action'].slug}/update/", SECRETARY),
         ("meeting-new", "/committees/OPSG/meetings/new/", SECRETARY),
@@ -529,6 +595,8 @@ def test_the_pdf_prints_nothing_taken_in_confidence(estate, tmp_path):
 def _fingerprint() -> tuple:
     """The record's size and its latest history entry, changed by any write."""
     models = [Meeting, Attendance, Decision, Action, Incident, IncidentReview, MinutesRevision]
+    models += [Comment, CommentPolicy, Declaration]
+    models += [AgendaEntry, PaperVersion]
     counts = tuple(model.objects.count() for model in models)
     latest = tuple(
         model.history.order_by("-history_id").values_list("history_id", flat=True).first()

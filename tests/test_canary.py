@@ -27,17 +27,27 @@ from actions.assignments import send_assignment_notices
 from actions.models import FeedToken
 from actions.reminders import send_reminders
 from actions.services import action_close, action_review_record, action_update
+from declarations.models import Declaration
 from imports import pending
 from imports.models import PendingImport
 from imports.reading import read_pending_import
 from incidents.models import Incident, IncidentReview
+from meetings import services as meeting_services
 from meetings.access import EVERYTHING
-from meetings.models import Attendance, CommitteeRole, Decision, Meeting, MinutesRevision
+from meetings.models import (
+    AgendaPack,
+    Attendance,
+    CommitteeRole,
+    Decision,
+    Meeting,
+    MinutesRevision,
+)
 from meetings.services import meeting_update
 from minutes.rendering import render_minutes_pdf
 from minutes.selectors import minutes_document
-from minutes.services import minutes_pdf_request, minutes_revise
+from minutes.services import comment_add, minutes_pdf_request, minutes_revise
 from tests.base import (
+    circulate,
     login,
     make_action,
     make_item,
@@ -46,6 +56,8 @@ from tests.base import (
     make_person,
 )
 from tests.conftest import need
+from tests.meetings.agenda_data import docx_bytes
+from tests.meetings.agenda_data import upload as paper_upload
 from tests.test_access import body_text
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +75,7 @@ MARKERS = {
     "canaryconftitle": INNER,  # an item taken in confidence: its title
     "canaryconfbody": INNER,  # … its narrative
     "canaryconfdecision": INNER,  # … its decision
+    "canaryconfdeclaration": INNER,  # … a declaration of interest made under it
     "canaryconfincident": INNER,  # … the incident reviewed only there
     "canaryconfitemaction": INNER,  # … an action raised under it (not the owner's)
     "canaryredtitle": INNER,  # an item classified for named people (the member)
@@ -74,16 +87,25 @@ MARKERS = {
     "canarydraftaction": WRITERS,  # an action raised in them
     "canarydrafttitle": WRITERS,  # an item of them
     "canarydraftdecision": WRITERS,  # a decision of them
+    "canarydraftdeclaration": WRITERS,  # a declaration of interest in them
     # Published minutes opened for a correction: readers keep the published
     # version; what the correction's draft changes or adds is the writers'.
     "canarykeptpublished": ROLES,  # the published version's text, kept online
     "canarykeptconf": INNER,  # … an item of it taken in confidence
     "canarycorrectiontitle": WRITERS,  # the correction's new wording of an item
     "canarycorrectiondecision": WRITERS,  # a decision it adds
+    "canarycorrectiondeclaration": WRITERS,  # a declaration of interest it adds
     "canarycorrectionaction": WRITERS,  # an action it raises
     "canarycorrectionreview": WRITERS,  # a review it records
     "canarycorrectionwording": WRITERS,  # its new wording of an action the version kept raised
     "canaryupload": WRITERS,  # an uploaded document read for its review, by its uploader
+    # The published agenda of the next meeting (OPSG 30): an item taken in
+    # confidence, its title, and the name of its paper (in the meeting pack too).
+    "canaryagendaconf": INNER,
+    "canarypaperconf": INNER,
+    # A member's comment on circulated minutes, under the committee's default
+    # policy: its author (the member) and the secretariat only.
+    "canarycomment": INNER,
     # People in the attendance (the minutes, the attendance record and its CSVs).
     "canarydraftattendee": WRITERS,  # a person at a meeting whose minutes are a draft
     "canarykeptattendee": ROLES,  # a person the published version kept lists
@@ -126,6 +148,7 @@ def canaries(world):
     c25.narrative = "canaryconfbody"
     c25.save()
     Decision.objects.create(item=c25, verb="NOTED", text="canaryconfdecision")
+    Declaration.objects.create(item=c25, name="Mia Member", interest="canaryconfdeclaration")
     incident = Incident.objects.create(reference="INC000000000091", title="canaryconfincident")
     IncidentReview.objects.create(incident=incident, item=c25, outcome="Reviewed.")
     make_action(w, m25, text="SECAS to brief canaryconfitemaction.", owners=[w.secas], item=c25)
@@ -148,6 +171,7 @@ def canaries(world):
     m28 = make_meeting(w, number=28, date=D(2019, 12, 3))
     d28 = make_item(m28, "1", "Plans canarydrafttitle")
     Decision.objects.create(item=d28, verb="AGREED", text="canarydraftdecision")
+    Declaration.objects.create(item=d28, name="Mia Member", interest="canarydraftdeclaration")
     make_action(
         w, m28, text="DCC to test canarydraftaction.", item=d28, target_date=D(2019, 12, 20)
     )
@@ -189,8 +213,29 @@ def canaries(world):
     k27.title = "Incidents canarycorrectiontitle"
     k27.save()
     Decision.objects.create(item=k27, verb="AGREED", text="canarycorrectiondecision")
+    Declaration.objects.create(item=k27, name="Mia Member", interest="canarycorrectiondeclaration")
     make_action(w, m27, text="DCC to canarycorrectionaction.", item=k27)
     moved(a1, m27, "canarycorrectionreview", D(2019, 12, 31))
+
+    # OPSG 29, circulated for comments: the member's comment on an item.
+    m29 = make_meeting(w, number=29, date=D(2020, 1, 7))
+    i29 = make_item(m29, "1", "Tariffs", narrative="The tariff review is under way.")
+    circulate(m29)
+    comment_add(item=i29, author=w.member.user, text="canarycomment")
+
+    # OPSG 30, the next meeting: its agenda published, with a paper under an
+    # item taken in confidence; the home page links to it, the pack is built.
+    m30 = make_meeting(w, number=30, date=D(2099, 1, 6))
+    meeting_services.agenda_entry_add(meeting=m30, number="1", title="Previous Meeting Minutes")
+    conf30 = meeting_services.agenda_entry_add(
+        meeting=m30, number="2", title="Security canaryagendaconf", confidential=True
+    )
+    meeting_services.paper_add(
+        entry=conf30, upload=paper_upload("canarypaperconf.docx", docx_bytes()), by=None
+    )
+    meeting_services.agenda_publish(meeting=m30, by=w.secretary.user)
+    pack = AgendaPack.objects.get(agenda__meeting=m30, state="pending")
+    assert meeting_services.agenda_pack_build(pack.pk).state == "done"
 
     feeds = {}
     for person in (w.owner, observer, w.outsider, w.member, w.secretary):
@@ -256,13 +301,15 @@ def _seeds(canaries, role: str) -> list[str]:
         # A reference searched for is echoed back: search for part of one.
         "/search/?q=CONF",
     ]
-    for number in (24, 25, 26, 27, 28):
+    for number in (24, 25, 26, 27, 28, 29):
         base = f"/committees/OPSG/meetings/{number}/"
         seeds += [base, base + "minutes.json", base + "minutes.pdf", base + "history/"]
         seeds += [base + "meeting.ics"]
         seeds += [base + "minutes.docx", f"/published/OPSG/{number}/minutes.docx"]
         seeds += [base + "revisions/1/", f"/published/OPSG/{number}/"]
     seeds += [f"/actions/{action.slug}/" for action in canaries["actions"]]
+    agenda = "/committees/OPSG/meetings/30/agenda/"
+    seeds += [agenda, agenda + "pack/", agenda + "pack.pdf"]
     upload = canaries["upload"].pk
     seeds += [f"/import/{upload}/", f"/import/{upload}/progress/"]
     seeds += [f"/feeds/{t.token}/{t.kind}.ics" for t in canaries["feeds"].get(role, [])]
@@ -307,6 +354,7 @@ def _editor_requests() -> tuple[list[str], list[str]]:
             moves += [reverse(n, kwargs={**at, "pk": item.pk}) for n in ("item-move", "item-depth")]
             for name, rows in (
                 ("decision", item.decisions.all()),
+                ("declaration", item.declarations.all()),
                 ("action", item.actions.all()),
                 ("incident-review", item.incident_reviews.all()),
             ):
@@ -317,7 +365,7 @@ def _editor_requests() -> tuple[list[str], list[str]]:
     return gets, saves + moves + deletions
 
 
-ADDS = ("decision-add", "action-add", "incident-review-add")
+ADDS = ("decision-add", "declaration-add", "action-add", "incident-review-add")
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -565,8 +565,9 @@ def test_minutes_page_query_count_holds(client, world, items):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url(meeting)).status_code == 200
     # session, user, meeting (access: the minutes or the version kept during a
-    # correction, and which, in one query), member's roles, meeting again (selector), attendance, items, decisions,
-    # actions, owners, incident reviews, reviews, next meetings, revisions,
-    # which items the member may read (item_content_rule, one query for all),
-    # known incident numbers, known modifications
-    assert len(queries) == 17, "\n".join(q["sql"] for q in queries.captured_queries)
+    # correction, and which, in one query), member's roles, meeting again (selector), attendance, items,
+    # declarations of interest, decisions, actions, owners, incident reviews, reviews, next meetings,
+    # revisions, which items the member may read (item_content_rule, one query for all), the
+    # corrections agreed (minutes.selectors.corrections_agreed), known incident numbers, known
+    # modifications
+    assert len(queries) == 19, "\n".join(q["sql"] for q in queries.captured_queries)

@@ -1,7 +1,7 @@
 """The editor costs the same in a meeting of 3 items or of 300: its page
 in a fixed number of queries, and every htmx save at most 15, answering
-with what it changed: an item, a decision, an action or an incident review
-edited, added or deleted; an item added, moved, indented or deleted (which
+with what it changed: an item, a declaration of interest, a decision, an action or an
+incident review edited, added or deleted; an item added, moved, indented or deleted (which
 answer with the items' new outline); a line of attendance."""
 
 import pytest
@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from actions.models import Action, ActionOwner, ReferenceCounter
+from declarations.models import Declaration
 from incidents.models import Incident, IncidentReview
 from meetings.models import AgendaItem, Attendance, Decision
 from tests.base import login, make_meeting
@@ -22,7 +23,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 # rows saved with their version claims and audit records, and the few rows
 # that fragment shows. Savepoints are not counted (_queries).
 SAVE_QUERIES = 15
-PAGE_QUERIES = 22
+PAGE_QUERIES = 23
 
 
 @pytest.fixture
@@ -40,6 +41,12 @@ def meeting(world, request):
     items = list(meeting.items.order_by("order"))
     Decision.objects.bulk_create(
         [Decision(item=item, verb="NOTED", text=f"decision {item.number}") for item in items]
+    )
+    Declaration.objects.bulk_create(
+        [
+            Declaration(item=item, name="Mia Member", interest=f"interest {n}")
+            for n, item in enumerate(items)
+        ]
     )
     actions = Action.objects.bulk_create(
         [
@@ -107,6 +114,7 @@ def _operations(meeting, world) -> list[tuple[str, str, dict]]:
     items = list(meeting.items.order_by("order"))
     item = items[-1]
     decision, action = item.decisions.get(), item.actions.get()
+    declaration = item.declarations.get()
     review = item.incident_reviews.get()
     line = meeting.attendance.order_by("order").first()
     at = f"items/{item.pk}/"
@@ -117,9 +125,12 @@ def _operations(meeting, world) -> list[tuple[str, str, dict]]:
         ("review", f"{at}incidents/{review.pk}/", {"reference": review.incident.reference, "outcome": "Noted.", "version": 1}),
         ("decision-add", f"{at}decisions/", {"verb": "NOTED", "text": "another", "version": 0}),
         ("action-add", f"{at}actions/", {"owner_organisations": [world.dcc.pk], "owner_people": [world.owner.pk], "text": "DCC to add.", "version": 0}),
+        ("declaration", f"{at}declarations/{declaration.pk}/", {"name": "Mia Member", "organisation": "Big Energy", "interest": "changed", "version": declaration.version}),
+        ("declaration-add", f"{at}declarations/", {"name": "Chris Chair", "interest": "another", "version": 0}),
         ("review-add", f"{at}incidents/", {"reference": "INC000000099999", "outcome": "New.", "version": 0}),
         ("review-list", f"{at}incidents/list/", None),
         ("decision-delete", f"{at}decisions/{decision.pk}/delete/", {}),
+        ("declaration-delete", f"{at}declarations/{declaration.pk}/delete/", {}),
         ("review-delete", f"{at}incidents/{review.pk}/delete/", {}),
         ("item-add", "items/add/", {"title": "Any other business"}),
         ("item-move", f"{at}move/", {"direction": "up"}),

@@ -29,6 +29,7 @@ from django.db import connection
 
 from actions.models import Action
 from actions.references import format_reference
+from declarations.models import Declaration
 from incidents.models import Incident, IncidentReview
 from meetings.models import (
     AgendaItem,
@@ -682,8 +683,8 @@ def test_search_columns_are_kept_by_the_database(world):
 
 
 def many_matches(world, count):
-    """`count` agenda items, decisions, actions and incidents of OPSG 25
-    (circulated) that say "kestrel", a meeting held at Kestrel House and a
+    """`count` agenda items, decisions, declarations of interest, actions and
+    incidents of OPSG 25 (circulated) that say "kestrel", a meeting held at Kestrel House and a
     person called Kestrel who attended it."""
     meeting = make_meeting(world, number=25, date=D(2019, 10, 1), location="Kestrel House")
     items = AgendaItem.objects.bulk_create(
@@ -698,6 +699,10 @@ def many_matches(world, count):
     )
     Decision.objects.bulk_create(
         Decision(item=item, verb="NOTED", text=f"the kestrel report {n}.")
+        for n, item in enumerate(items)
+    )
+    Declaration.objects.bulk_create(
+        Declaration(item=item, name="Mia Member", interest=f"A stake in kestrel farm {n}.")
         for n, item in enumerate(items)
     )
     actions = Action.objects.bulk_create(
@@ -733,11 +738,11 @@ def many_matches(world, count):
 # Queries a search for one word makes, however many rows match, in order:
 #  1 the session, 2 the user, 3 the minutes under correction the user
 #  reads as kept (none here); then each kind's count and its first five:
-#  4–5 agenda items, 6–7 decisions, 8 the user's person (whose actions they
-#  own, in the actions' visibility rule), 9–10 actions, 11–12 incidents,
-#  13–14 meetings, 15–16 people (with where they last attended);
-#  17 the committees the form offers.
-SEARCH_QUERIES = 17
+#  4–5 agenda items, 6–7 decisions, 8–9 declarations of interest, 10 the
+#  user's person (whose actions they own, in the actions' visibility rule),
+#  11–12 actions, 13–14 incidents, 15–16 meetings, 17–18 people (with where
+#  they last attended); 19 the committees the form offers.
+SEARCH_QUERIES = 19
 
 
 @pytest.mark.parametrize("count", [3, 300])
@@ -748,9 +753,11 @@ def test_search_queries_do_not_grow_with_the_rows(client, world, django_assert_n
         response = client.get(SEARCH, {"q": "kestrel"})
     assert response.status_code == 200
     found = sections(response)
-    assert list(found) == ["item", "decision", "action", "incident", "meeting", "person"]
-    assert [len(hits) for hits in found.values()] == [min(count, 5)] * 4 + [1, 1]
-    assert summary(response.content).startswith(f"{4 * count + 2} results for “kestrel”")
+    assert list(found) == [
+        "item", "decision", "declaration", "action", "incident", "meeting", "person"
+    ]  # fmt: skip
+    assert [len(hits) for hits in found.values()] == [min(count, 5)] * 5 + [1, 1]
+    assert summary(response.content).startswith(f"{5 * count + 2} results for “kestrel”")
 
 
 # Queries with one kind chosen: 1 session, 2 user, 3 the count of that kind,
@@ -766,6 +773,7 @@ KIND_QUERIES = 5
     [
         ("item", KIND_QUERIES + 1),
         ("decision", KIND_QUERIES + 1),
+        ("declaration", KIND_QUERIES),
         ("action", KIND_QUERIES + 1),
         ("incident", KIND_QUERIES + 1),
     ],
