@@ -5,13 +5,15 @@ visible_agenda_entries), never those of the others.
 
 `send_agenda_notice(meeting_id)` is the whole job; `tasks.
 send_agenda_notice_task` (queued by `services.agenda_publish` when the
-publication commits) only calls it (no management command or periodic
-sweep for it yet: emails claimed while the broker was down wait for the
-task to be queued again). Exactly once, as the circulation email (circulation.py): each
+publication commits) and `manage.py send_agenda_notice` only call it.
+`send_pending_agenda_notices`, on beat every few minutes, sends what was
+claimed and never tried (the broker was down when the agenda was
+published, or the worker died first). Exactly once, as the circulation email (circulation.py): each
 (publication, address) is an AgendaEmail row under a unique constraint,
 inserted before anything is sent, then locked, sent and marked sent in
 one transaction."""
 
+import datetime
 import logging
 from dataclasses import dataclass, field
 
@@ -159,6 +161,33 @@ def send_agenda_notice(meeting_id: int) -> AgendaNoticeReport:
     finally:
         connection.close()
     return report
+
+
+# Claimed this long ago and never tried: the task that should have sent them
+# was not queued, or died before it began.
+PENDING_AFTER = datetime.timedelta(minutes=5)
+
+
+def send_pending_agenda_notices(
+    *, now: datetime.datetime | None = None
+) -> list[AgendaNoticeReport]:
+    """Send the agenda emails owed and never tried: rows claimed more than
+    PENDING_AFTER ago, no attempt made, of the agenda's latest publication.
+    Emails tried and failed are the task's retries'. Idempotent, like
+    send_agenda_notice, which it runs for each meeting concerned."""
+    now = now or timezone.now()
+    meetings = (
+        AgendaEmail.objects.filter(
+            state=AgendaEmail.State.CLAIMED,
+            attempts=0,
+            claimed_at__lt=now - PENDING_AFTER,
+            published_at=F("agenda__published_at"),
+        )
+        .order_by("agenda__meeting_id")
+        .values_list("agenda__meeting_id", flat=True)
+        .distinct()
+    )
+    return [send_agenda_notice(meeting_id) for meeting_id in meetings]
 
 
 def _send_one(agenda: Agenda, reader: Reader, connection, report) -> None:

@@ -5,6 +5,7 @@ it too."""
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from .agenda_notice import send_agenda_notice, send_pending_agenda_notices
 from .circulation import send_circulation, send_pending_circulations
 from .models import RENDER_TIME_LIMIT
 
@@ -47,6 +48,17 @@ def send_pending_circulations_task() -> list[dict]:
 
 
 @shared_task(
+    autoretry_for=(OperationalError, InterfaceError),
+    max_retries=3,
+    retry_backoff=5,
+    soft_time_limit=240,
+    time_limit=270,
+)
+def send_pending_agenda_notices_task() -> list[dict]:
+    return [report.as_dict() for report in send_pending_agenda_notices()]
+
+
+@shared_task(
     autoretry_for=(CirculationFailed, OperationalError, InterfaceError),
     retry_backoff=60,
     retry_backoff_max=30 * 60,
@@ -57,8 +69,6 @@ def send_pending_circulations_task() -> list[dict]:
     time_limit=300,
 )
 def send_agenda_notice_task(meeting_id: int) -> dict:
-    from .agenda_notice import send_agenda_notice
-
     report = send_agenda_notice(meeting_id)
     if report.failed:
         raise CirculationFailed(report.summary())

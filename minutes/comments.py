@@ -7,6 +7,7 @@ The narrative is Markdown as the secretary typed it (meetings/markdown.py):
 a suggestion is a change to that text, so it is shown as text, escaped,
 never rendered."""
 
+import datetime
 import difflib
 import logging
 import re
@@ -106,6 +107,33 @@ def outcome_message(comment: Comment) -> EmailMultiAlternatives | None:
         render_to_string("emails/suggestion_outcome.html", context), "text/html"
     )
     return message
+
+
+# Decided this long ago and its author never told: the task was not queued
+# (the broker was down), or died before it began.
+PENDING_AFTER = datetime.timedelta(minutes=5)
+
+
+def send_pending_comment_outcomes(
+    *, now: datetime.datetime | None = None, older_than: datetime.timedelta = PENDING_AFTER
+) -> int:
+    """Tell the authors of suggestions decided more than `older_than` ago
+    and not yet told (send_comment_outcome, which claims each first). A
+    failed send is logged and left for the next run. Returns how many emails
+    were sent."""
+    now = now or timezone.now()
+    owed = Comment.objects.filter(
+        state__in=[Comment.State.ACCEPTED, Comment.State.DECLINED],
+        notified_at__isnull=True,
+        decided_at__lte=now - older_than,
+    ).values_list("pk", flat=True)
+    sent = 0
+    for pk in list(owed):
+        try:
+            sent += send_comment_outcome(pk)
+        except Exception as exc:
+            logger.warning("Suggestion %s: its outcome could not be emailed: %s", pk, exc)
+    return sent
 
 
 def send_comment_outcome(comment_id: int) -> bool:

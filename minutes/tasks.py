@@ -9,7 +9,7 @@ from django.db import InterfaceError, OperationalError
 
 from meetings.models import RENDER_TIME_LIMIT, MinutesDocument
 
-from .comments import send_comment_outcome
+from .comments import send_comment_outcome, send_pending_comment_outcomes
 from .rendering import render_minutes_pdf
 
 logger = logging.getLogger(__name__)
@@ -69,6 +69,17 @@ def queue_render(document_id: int, task_id: str) -> None:
 )
 def send_comment_outcome_task(comment_id: int) -> bool:
     return send_comment_outcome(comment_id)
+
+
+@shared_task(
+    autoretry_for=(OperationalError, InterfaceError),
+    max_retries=3,
+    retry_backoff=5,
+    soft_time_limit=240,
+    time_limit=270,
+)
+def send_pending_comment_outcomes_task() -> int:
+    return send_pending_comment_outcomes()
 
 
 def queue_comment_outcome(comment_id: int) -> None:

@@ -327,6 +327,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "actions.tasks.send_pending_assignment_notices_task",
         "schedule": crontab(minute="*/5"),
     },
+    # Agenda emails owed and never tried: meetings.agenda_notice.send_pending_agenda_notices.
+    "send-pending-agenda-notices": {
+        "task": "meetings.tasks.send_pending_agenda_notices_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Commenters not yet told what became of their suggestion:
+    # minutes.comments.send_pending_comment_outcomes.
+    "send-pending-comment-outcomes": {
+        "task": "minutes.tasks.send_pending_comment_outcomes_task",
+        "schedule": crontab(minute="*/5"),
+    },
     # Uploads whose reading was never handed over are read; a day-old one is
     # forgotten: imports.reading.sweep_pending_imports.
     "sweep-pending-imports": {

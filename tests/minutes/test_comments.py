@@ -7,18 +7,27 @@ item taken in confidence. Mia Member and Max Member (another member)
 comment; Sam Secretary accepts or declines; OPSG 26 approves the minutes."""
 
 import datetime
+import io
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from meetings.models import AgendaItem, CommitteeRole, Meeting
 from minutes import services
 from minutes.access import can_read_comment, visible_comments
-from minutes.comments import send_comment_outcome, suggestion_in_context, word_diff
+from minutes.comments import (
+    send_comment_outcome,
+    send_pending_comment_outcomes,
+    suggestion_in_context,
+    word_diff,
+)
 from minutes.models import Comment
 from minutes.services import minutes_approve
 from tests.base import (
@@ -172,6 +181,30 @@ def test_the_commenter_is_emailed_once_either_way(
     # A retry, a second worker or the operators' command sends nothing more.
     assert not send_comment_outcome(accepted.pk) and not send_comment_outcome(declined.pk)
     assert len(mail.outbox) == 2
+
+
+def test_outcomes_the_queue_never_took_are_swept_once(world, m25, settings):
+    """Decided while the broker was down (the on-commit hand-over never ran):
+    beat's sweep tells the author after a grace period, once; a failed send
+    is left for the next run, not lost."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    proposal = suggest(world, m25)
+    services.suggestion_accept(comment=proposal, by=world.secretary.user)
+    assert send_pending_comment_outcomes() == 0  # not yet: the task may still come
+    later = timezone.now() + datetime.timedelta(minutes=6)
+    settings.EMAIL_BACKEND = "tests.minutes.test_comments.FailingBackend"
+    assert send_pending_comment_outcomes(now=later) == 0
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert send_pending_comment_outcomes(now=later) == 1
+    assert send_pending_comment_outcomes(now=later) == 0
+    out = io.StringIO()
+    call_command("send_comment_outcomes", stdout=out)
+    assert out.getvalue().strip() == "0 emails sent." and len(mail.outbox) == 1
+
+
+class FailingBackend(BaseEmailBackend):
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("The mail server is down.")
 
 
 def test_the_email_quotes_nothing_the_commenter_may_no_longer_read(world, m25, settings):

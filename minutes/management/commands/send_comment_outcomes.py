@@ -1,18 +1,17 @@
+import datetime
+
 from django.core.management.base import BaseCommand
 
-from minutes.comments import send_comment_outcome
-from minutes.models import Comment
+from minutes.comments import send_pending_comment_outcomes
 
 
 class Command(BaseCommand):
     help = (
         "Email each commenter whose suggestion was accepted or declined and who has not "
-        "been told yet (the worker does it at once; this is for when it could not)."
+        "been told yet (the worker does it at once, and beat sweeps what it missed; this "
+        "is for an operator, now)."
     )
 
     def handle(self, *args, **options):
-        owed = Comment.objects.filter(
-            state__in=[Comment.State.ACCEPTED, Comment.State.DECLINED], notified_at__isnull=True
-        ).values_list("pk", flat=True)
-        sent = sum(send_comment_outcome(pk) for pk in list(owed))
+        sent = send_pending_comment_outcomes(older_than=datetime.timedelta(0))
         self.stdout.write(f"{sent} email{'s' * (sent != 1)} sent.")
