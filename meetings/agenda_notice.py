@@ -19,20 +19,17 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from opsg.mail import failure_text, usable_address
+from opsg.mail import FAILED, SENT, send_claimed, usable_address
 
 from .access import visible_agenda_entries, visible_agendas
 from .models import Agenda, AgendaEmail, CommitteeRole
 
 logger = logging.getLogger(__name__)
-
-UNSENT = [AgendaEmail.State.CLAIMED, AgendaEmail.State.FAILED]
 
 
 @dataclass(frozen=True)
@@ -191,36 +188,14 @@ def send_pending_agenda_notices(
 
 
 def _send_one(agenda: Agenda, reader: Reader, connection, report) -> None:
-    with transaction.atomic():
-        row = (
-            AgendaEmail.objects.select_for_update(skip_locked=True)
-            .filter(
-                agenda=agenda,
-                published_at=agenda.published_at,
-                recipient=reader.email,
-                state__in=UNSENT,
-            )
-            .first()
-        )
-        if row is None:
-            report.skipped.append(reader.email)
-            return
-        message = agenda_message(agenda, reader)
-        message.connection = connection
-        try:
-            message.send()
-        except Exception as exc:
-            error = failure_text(exc)
-            AgendaEmail.objects.filter(pk=row.pk).update(
-                state=AgendaEmail.State.FAILED, error=error, attempts=F("attempts") + 1
-            )
-            report.failed.append((reader.email, error))
-            logger.warning("Agenda email of %s to %s failed: %s", agenda, reader.email, error)
-        else:
-            AgendaEmail.objects.filter(pk=row.pk).update(
-                state=AgendaEmail.State.SENT,
-                sent_at=timezone.now(),
-                error="",
-                attempts=F("attempts") + 1,
-            )
-            report.sent.append(reader.email)
+    rows = AgendaEmail.objects.filter(
+        agenda=agenda, published_at=agenda.published_at, recipient=reader.email
+    )
+    outcome, error = send_claimed(rows, lambda: agenda_message(agenda, reader), connection)
+    if outcome == SENT:
+        report.sent.append(reader.email)
+    elif outcome == FAILED:
+        report.failed.append((reader.email, error))
+        logger.warning("Agenda email of %s to %s failed: %s", agenda, reader.email, error)
+    else:
+        report.skipped.append(reader.email)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from meetings.models import AgendaItem, Committee, user_name
+from meetings.models import AgendaItem, ClaimedEmail, Committee, Person, user_name
 
 
 class CommentPolicy(models.Model):
@@ -90,3 +90,29 @@ class Comment(models.Model):
         """A suggestion awaiting the secretary whose passage is no longer in
         the item's text (the draft changed since): it cannot be accepted."""
         return self.state == self.State.PROPOSED and self.passage not in self.item.narrative
+
+
+class BriefEmail(ClaimedEmail):
+    """The brief since the last meeting (minutes.brief_email) emailed to one
+    reader before a committee's next meeting. Claimed (inserted under the
+    unique constraint) before it is sent, so a second run of the day, a
+    retried task or the operators' command never sends it twice."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="+")
+    # The date of the meeting the brief is before: one brief each, however
+    # many days the job runs in the window before it.
+    meeting_date = models.DateField()
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-meeting_date", "recipient"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "meeting_date", "recipient"], name="briefemail_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"Brief to {self.recipient} before {self.committee} on {self.meeting_date}"

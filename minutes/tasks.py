@@ -9,6 +9,7 @@ from django.db import InterfaceError, OperationalError
 
 from meetings.models import RENDER_TIME_LIMIT, MinutesDocument
 
+from .brief_email import send_briefs
 from .comments import send_comment_outcome, send_pending_comment_outcomes
 from .rendering import render_minutes_pdf
 
@@ -80,6 +81,17 @@ def send_comment_outcome_task(comment_id: int) -> bool:
 )
 def send_pending_comment_outcomes_task() -> int:
     return send_pending_comment_outcomes()
+
+
+@shared_task(
+    autoretry_for=(OperationalError, InterfaceError),
+    max_retries=3,
+    retry_backoff=5,
+    soft_time_limit=20 * 60,
+    time_limit=25 * 60,
+)
+def send_briefs_task() -> dict:
+    return send_briefs().as_dict()
 
 
 def queue_comment_outcome(comment_id: int) -> None:

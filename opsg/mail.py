@@ -1,9 +1,13 @@
-"""What the worker's emails (reminders, the circulation email) share: an
-address as people type it, made the key of a claimed row; and a failed
-send, in words for that row and the log."""
+"""What the worker's emails (reminders, the circulation, agenda and brief
+emails) share: an address as people type it, made the key of a claimed
+row; a failed send, in words for that row and the log; and the sending of
+one claimed row."""
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 
 def usable_address(raw: str) -> str:
@@ -23,3 +27,36 @@ def usable_address(raw: str) -> str:
 def failure_text(exc: BaseException) -> str:
     """A failed send as the record keeps it (a column of bounded length)."""
     return f"{type(exc).__name__}: {exc}"[:1000]
+
+
+SENT, FAILED, SKIPPED = "sent", "failed", "skipped"
+
+
+def send_claimed(rows, build, connection) -> tuple[str, str]:
+    """Send one claimed email: lock the unsent row among `rows` (a queryset
+    of a ClaimedEmail model, narrowed to one email), send `build()`'s message
+    over `connection`, and mark the row sent, or failed with the error, in
+    the same transaction. (SENT, ""), (FAILED, error), or (SKIPPED, "") when
+    no unsent row is left: sent already, or another worker holds it. The
+    message is built outside the try: a fault in the templates is a bug to
+    see, not a delivery failure (the row stays claimed for the next run)."""
+    states = rows.model.State
+    with transaction.atomic():
+        row = (
+            rows.select_for_update(skip_locked=True)
+            .filter(state__in=[states.CLAIMED, states.FAILED])
+            .first()
+        )
+        if row is None:
+            return SKIPPED, ""
+        message = build()
+        message.connection = connection
+        same = rows.model.objects.filter(pk=row.pk)
+        try:
+            message.send()
+        except Exception as exc:
+            error = failure_text(exc)
+            same.update(state=states.FAILED, error=error, attempts=F("attempts") + 1)
+            return FAILED, error
+        same.update(state=states.SENT, sent_at=timezone.now(), error="", attempts=F("attempts") + 1)
+        return SENT, ""

@@ -308,11 +308,21 @@ if REMINDER_DUE_SOON_DAYS < 0 or REMINDER_BEFORE_MEETING_DAYS < 1:
     )
 # Comments on circulated draft minutes are asked for within this many working days.
 COMMENTS_DUE_WORKING_DAYS = env_int("COMMENTS_DUE_WORKING_DAYS", 10)
+# Each reader of a committee is emailed the brief since the last meeting
+# (minutes.brief_email) this many working days before its next meeting.
+BRIEF_BEFORE_MEETING_DAYS = env_int("BRIEF_BEFORE_MEETING_DAYS", 3)
+if BRIEF_BEFORE_MEETING_DAYS < 1:
+    raise ImproperlyConfigured("BRIEF_BEFORE_MEETING_DAYS must be 1 or more.")
 if COMMENTS_DUE_WORKING_DAYS < 1:
     raise ImproperlyConfigured("COMMENTS_DUE_WORKING_DAYS must be 1 or more.")
 CELERY_BEAT_SCHEDULE = {
     "send-reminders": {
         "task": "actions.tasks.send_reminders_task",
+        "schedule": crontab(hour=REMINDER_TIME[0], minute=REMINDER_TIME[1]),
+    },
+    # The brief since the last meeting, before each meeting: minutes.brief_email.send_briefs.
+    "send-briefs": {
+        "task": "minutes.tasks.send_briefs_task",
         "schedule": crontab(hour=REMINDER_TIME[0], minute=REMINDER_TIME[1]),
     },
     # Circulation emails owed and never tried (the broker was down when the

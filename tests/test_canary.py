@@ -43,6 +43,7 @@ from meetings.models import (
     MinutesRevision,
 )
 from meetings.services import meeting_update
+from minutes.brief_email import send_briefs
 from minutes.rendering import render_minutes_pdf
 from minutes.selectors import minutes_document
 from minutes.services import comment_add, minutes_pdf_request, minutes_revise
@@ -424,6 +425,26 @@ def test_reminder_emails_carry_nothing_their_owners_may_not_read(canaries, setti
         text = _owner_may_read(message)
         # Overdue against the target the published minutes gave it.
         assert "opsg 24/01" in text and "31/12/2019" in text
+
+
+def test_briefs_carry_nothing_their_readers_may_not_read(canaries, settings):
+    """The brief since the last meeting, emailed the day before OPSG 29 to
+    everyone with a role: each names only what its reader may read."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with time_machine.travel(datetime.datetime(2020, 1, 6, 7, tzinfo=datetime.UTC), tick=False):
+        report = send_briefs(D(2020, 1, 6))
+    assert report.sent, report.summary()
+    # The chair writes the minutes as the secretary does; the crawl's roles are checked.
+    roles = {message.to[0].split("@")[0]: message for message in mail.outbox}
+    roles = {role: message for role, message in roles.items() if role in ROLES}
+    assert {"member", "secretary", "observer"} <= set(roles)
+    leaks = [
+        f"the brief to {role} names {word!r}"
+        for role, message in roles.items()
+        for word in forbidden_for(role)
+        if word in " ".join([message.subject, message.body, message.alternatives[0][0]]).lower()
+    ]
+    assert not leaks, "\n".join(leaks)
 
 
 def test_notices_of_new_actions_carry_nothing_their_owners_may_not_read(canaries, settings):
