@@ -14,7 +14,6 @@ from meetings.models import Decision
 from minutes.brief_email import due_committees, send_briefs
 from minutes.models import BriefEmail
 from tests.base import make_item, make_meeting
-from tests.minutes.test_brief import history  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.django_db
 
