@@ -56,12 +56,14 @@ def meetings_calendar(
     name: str,
     host: str,
     minutes_url: Callable[[Meeting], str],
+    agenda_url: Callable[[Meeting], str],
 ) -> bytes:
     """Meetings with their start and end in the committee's own time zone
     (Europe/London, so a 10:00 meeting stays at 10:00 across the clocks
-    changing), or all day when the minutes give no times. `minutes_url`
-    gives the absolute URL of a meeting's minutes (the selector lists only
-    meetings the feed's user may read)."""
+    changing), or all day when the minutes give no times. `minutes_url` and
+    `agenda_url` give the absolute URLs of a meeting's minutes and agenda,
+    each linked where the event says its reader reads them (the selector
+    lists only meetings the feed's user may read)."""
     zone = ZoneInfo(settings.TIME_ZONE)
     stamp = timezone.now()
     calendar = _calendar(name)
@@ -93,9 +95,13 @@ def meetings_calendar(
             location = heading.location or ("Teleconference" if heading.is_teleconference else "")
             if location:
                 event.add("location", location)
-            url = minutes_url(meeting)
-            event.add("url", url)
-            event.add("description", f"Minutes: {url}")
+            links = []
+            if item.agenda:
+                links.append(("Agenda and papers", agenda_url(meeting)))
+            if item.minutes:
+                links.append(("Minutes", minutes_url(meeting)))
+            event.add("url", links[-1][1])
+            event.add("description", "\n".join(f"{label}: {url}" for label, url in links))
         else:
             event.add("description", "Date announced in the minutes of an earlier meeting.")
         calendar.add_component(event)

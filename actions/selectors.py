@@ -29,6 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from meetings.access import visible_agendas
 from meetings.models import Committee, Meeting, NextMeeting, user_name
 from meetings.selectors import history_namers, meetings_for_committee
 from opsg.history import FieldChange, describe
@@ -359,18 +360,24 @@ class FeedMeeting:
     date: datetime.date
     kind_label: str
     meeting: Meeting | None = None
+    # What of the meeting its reader may read: its minutes, its agenda.
+    minutes: bool = True
+    agenda: bool = False
 
 
-def feed_meeting(meeting: Meeting) -> FeedMeeting:
+def feed_meeting(meeting: Meeting, *, minutes: bool = True, agenda: bool = False) -> FeedMeeting:
     """A meeting as its calendar event: the same UID in the committee's feed
     and in the meeting's own .ics, so a calendar holding both keeps one.
-    Its date and kind as the reader reads them (Meeting.as_read)."""
+    Its date and kind as the reader reads them (Meeting.as_read); `minutes`,
+    `agenda`: whether the reader reads its minutes, its agenda."""
     return FeedMeeting(
         uid=f"{meeting.committee.code.lower()}-meeting-{meeting.number}",
         committee=meeting.committee,
         date=meeting.as_read.date,
         kind_label=meeting.as_read.get_kind_display(),
         meeting=meeting,
+        minutes=minutes,
+        agenda=agenda,
     )
 
 
@@ -380,9 +387,18 @@ def meetings_for_feed(user, committee: Committee) -> list[FeedMeeting]:
     minutes the user may not read yet (a draft, for a member) still comes
     through the date announced in the minutes before it."""
     seen = list(meetings_for_committee(user, committee))[::-1]  # oldest first
+    # Meetings whose agenda the user reads: with its link, and those whose
+    # minutes they may not read yet (the next meeting, for a member) as well.
+    agendas = {
+        m.pk: m
+        for m in visible_agendas(user)
+        .filter(committee=committee)
+        .select_related("committee", "classification", "record")
+    }
+    ahead = [m for pk, m in agendas.items() if pk not in {s.pk for s in seen}]
     # Minutes the user reads as kept during a correction: their date and the
     # dates they announce as that version has them, not as the draft does.
-    held = {m.as_read.date for m in seen}
+    held = {m.as_read.date for m in seen} | {m.date for m in ahead}
     announced = [
         (nxt.date, nxt.kind)
         for nxt in NextMeeting.objects.filter(meeting__in=[m for m in seen if m.live])
@@ -393,7 +409,8 @@ def meetings_for_feed(user, committee: Committee) -> list[FeedMeeting]:
                 (datetime.date.fromisoformat(n["date"]), n["kind"])
                 for n in m.record.snapshot.get("next_meetings", [])
             ]
-    events = [feed_meeting(m) for m in seen]
+    events = [feed_meeting(m, agenda=m.pk in agendas) for m in seen]
+    events += [feed_meeting(m, minutes=False, agenda=True) for m in ahead]
     kinds = dict(Meeting.Kind.choices)
     for date, kind in sorted(set(announced)):
         if date in held:  # a date announced is left out once its meeting is in

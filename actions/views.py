@@ -327,6 +327,9 @@ def meetings_feed(request, token):
         minutes_url=lambda m: request.build_absolute_uri(
             reverse("minutes", args=[committee.code, m.number])
         ),
+        agenda_url=lambda m: request.build_absolute_uri(
+            reverse("agenda", args=[committee.code, m.number])
+        ),
     )
     return _calendar_response(body, feed)
 

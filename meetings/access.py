@@ -547,6 +547,21 @@ def visible_papers(user) -> QuerySet[Paper]:
     return Paper.objects.filter(agenda_entry_rule(user, "entry__"))
 
 
+def calendar_meeting_for_user(user, code: str, number: int) -> Meeting:
+    """A meeting as a calendar event: for whoever reads its minutes (in the
+    version they read: record_for_user) or its agenda (agenda_for_user),
+    else 404. `reads_minutes` and `reads_agenda` say which the event links."""
+    try:
+        meeting = record_for_user(user, code, number)
+    except Http404:
+        meeting = agenda_for_user(user, code, number)
+        meeting.reads_minutes, meeting.reads_agenda = False, True
+        return meeting
+    meeting.reads_minutes = True
+    meeting.reads_agenda = visible_agendas(user).filter(pk=meeting.pk).exists()
+    return meeting
+
+
 def agenda_for_user(user, code: str, number: int, *, write: bool = False) -> Meeting:
     """The meeting whose agenda the user may read (a draft agenda: its
     secretary and chair), else 404. `write`: its secretary drafting,

@@ -33,6 +33,7 @@ from meetings.access import (
     agenda_entry_in,
     agenda_for_user,
     attendance_in,
+    calendar_meeting_for_user,
     can_export_minutes,
     can_read_sources,
     committee_for_user,
@@ -201,14 +202,15 @@ def _attendance(request, code):
 
 @require_GET
 def meeting_ics(request, code, number):
-    """The meeting as one calendar event, for whoever reads its minutes."""
-    meeting = record_for_user(request.user, code, number)
-    minutes_url = request.build_absolute_uri(reverse("minutes", args=[code.upper(), number]))
+    """The meeting as one calendar event, for whoever reads its minutes or its agenda."""
+    meeting = calendar_meeting_for_user(request.user, code, number)
+    at = [meeting.committee.code, number]
     body = ical.meetings_calendar(
-        [feed_meeting(meeting)],
+        [feed_meeting(meeting, minutes=meeting.reads_minutes, agenda=meeting.reads_agenda)],
         name=str(meeting),
         host=request.get_host(),
-        minutes_url=lambda m: minutes_url,
+        minutes_url=lambda m: request.build_absolute_uri(reverse("minutes", args=at)),
+        agenda_url=lambda m: request.build_absolute_uri(reverse("agenda", args=at)),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     name = f"{meeting.committee.code}_{meeting.number}.ics"

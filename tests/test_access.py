@@ -356,7 +356,8 @@ def get_table(estate) -> list[tuple]:
         rows += [
             ("minutes", f"{M}{number}/", audience, 200),
             ("minutes-json", f"{M}{number}/minutes.json", audience, 200),
-            ("meeting-ics", f"{M}{number}/meeting.ics", audience, 200),
+            # The event is its minutes' readers' and its agenda's (OPSG 26's is published).
+            ("meeting-ics", f"{M}{number}/meeting.ics", INNER if number == 26 else audience, 200),
             # The Word file prints what the PDF prints: the print reader's.
             ("minutes-docx", f"{M}{number}/minutes.docx", audience, 200),
             ("minutes-pdf-status", f"{M}{number}/pdf/", signed_in(audience), 200),

@@ -302,7 +302,7 @@ def _seeds(canaries, role: str) -> list[str]:
         # A reference searched for is echoed back: search for part of one.
         "/search/?q=CONF",
     ]
-    for number in (24, 25, 26, 27, 28, 29):
+    for number in (24, 25, 26, 27, 28, 29, 30):
         base = f"/committees/OPSG/meetings/{number}/"
         seeds += [base, base + "minutes.json", base + "minutes.pdf", base + "history/"]
         seeds += [base + "meeting.ics"]

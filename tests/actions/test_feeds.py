@@ -18,7 +18,7 @@ from actions.services import (
     feed_token_revoke,
 )
 from meetings.models import CommitteeRole, Meeting, NextMeeting
-from meetings.services import meeting_update
+from meetings.services import agenda_entry_add, agenda_publish, meeting_update
 from minutes.services import minutes_revise
 from tests.base import circulate, login, make_meeting
 
@@ -369,3 +369,49 @@ class TestAChangedMeeting:
         assert (kept["sequence"], kept.decoded("dtstart").hour) == (0, 10)
         (live,) = calendar(login(client, "secretary").get(url)).walk("VEVENT")
         assert (live["sequence"], live.decoded("dtstart").hour) == (1, 9)
+
+
+class TestAgendaInTheCalendar:
+    """A meeting whose agenda is published comes with the agenda's link, in
+    the feed and in its own .ics, to its readers: to a member before its
+    minutes are theirs to read."""
+
+    @pytest.fixture
+    def published(self, world, m25, m26):
+        agenda_entry_add(meeting=m26, number="1", title="Previous Meeting Minutes")
+        agenda_publish(meeting=m26, by=world.secretary.user)
+        return m26
+
+    def test_the_feed_links_the_agenda(self, client, world, published):
+        feed = feed_token_create(user=world.member.user, kind="meetings", committee=world.opsg)
+        found = events(calendar(client.get(f"/feeds/{feed.token}/meetings.ics")))
+        event = found["OPSG 26 – Main meeting"]
+        agenda = "http://testserver/committees/OPSG/meetings/26/agenda/"
+        assert str(event["url"]) == agenda
+        assert str(event["description"]) == f"Agenda and papers: {agenda}"
+
+    def test_the_meeting_ics_links_what_its_reader_reads(self, client, world, published):
+        member = events(
+            calendar(login(client, "member").get("/committees/OPSG/meetings/26/meeting.ics"))
+        )
+        description = str(member["OPSG 26 – Main meeting"]["description"])
+        assert (
+            "Agenda and papers: http://testserver/committees/OPSG/meetings/26/agenda/"
+            in description
+        )
+        assert "Minutes:" not in description
+        secretary = events(
+            calendar(login(client, "secretary").get("/committees/OPSG/meetings/26/meeting.ics"))
+        )
+        description = str(secretary["OPSG 26 – Main meeting"]["description"])
+        assert (
+            "Agenda and papers:" in description
+            and "Minutes: http://testserver/committees/OPSG/meetings/26/" in description
+        )
+
+    def test_a_draft_agenda_is_not_linked_for_a_member(self, client, world, m25, m26):
+        agenda_entry_add(meeting=m26, number="1", title="Previous Meeting Minutes")
+        assert (
+            login(client, "member").get("/committees/OPSG/meetings/26/meeting.ics").status_code
+            == 404
+        )
