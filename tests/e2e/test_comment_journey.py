@@ -49,7 +49,7 @@ def test_a_suggestion_reaches_the_next_minutes(page, live_server, world, screens
     minutes_approve(meeting=m25, at_meeting=m26, by=world.chair.user)
     page.goto(base + "/committees/OPSG/meetings/26/")
     expect(page.locator(".corrections-agreed")).to_contain_text(
-        "OPSG_25 item 2: ‘four hours’ → ‘five hours’ (suggested by Mia Member)"
+        "OPSG 25, item 2: ‘four hours’ → ‘five hours’ (suggested by Mia Member)"
     )
     page.goto(base + "/committees/OPSG/meetings/25/history/")
     expect(page.get_by_text("Suggestion by Mia Member accepted by Sam Secretary")).to_be_visible()

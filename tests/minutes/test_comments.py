@@ -408,7 +408,7 @@ def test_the_approving_meeting_lists_the_corrections_agreed(client, world, m25):
     minutes_approve(meeting=m25, at_meeting=m26, by=world.chair.user)
     body = login(client, "secretary").get("/committees/OPSG/meetings/26/").content.decode()
     assert "Corrections agreed:" in body
-    assert "OPSG_25 item 2: ‘four hours’ → ‘five hours’ (suggested by Mia Member)" in body
+    assert "OPSG 25, item 2: ‘four hours’ → ‘five hours’ (suggested by Mia Member)" in body
     assert "Monday" not in body
     # Under item 1, the minutes of the previous meeting.
     assert body.index("Corrections agreed") < body.index("Any Other Business")
