@@ -128,7 +128,7 @@ format: $(DEV_STAMP) ## Rewrite files with ruff (format, then safe fixes)
 bench: $(DEV_STAMP) ## Benchmarks: one line each with its goal, OK or SHORT; fails when a goal is missed (PostgreSQL when DATABASE_URL is set)
 	@# Every script runs; the target fails at the end if any of them missed a goal.
 	@status=0; \
-	for script in editor action_list minutes_page pdf reminders search imports; do \
+	for script in editor action_list minutes_page pdf reminders search imports load; do \
 	  echo "== bench/$$script.py"; \
 	  $(PY) bench/$$script.py || status=1; \
 	done; \

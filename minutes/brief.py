@@ -5,6 +5,7 @@ meeting they can see up to today.
 - actions closed, slipped, and newly overdue;
 - the decisions the last meeting took;
 - incidents opened;
+- the papers published for the agenda;
 - what the reader's organisation owes the next meeting.
 
 Everything passes the rule of the object it shows, as the reader may know
@@ -16,15 +17,15 @@ and incidents (incidents.access.visible_incidents)."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, Min, OuterRef, Q
+from django.db.models import Exists, Max, Min, OuterRef, Q
 
 from actions.access import person_of, visible_actions, visible_reviews
 from actions.known import known_figures
 from actions.models import Action, ActionReview
 from incidents.access import visible_incidents
 from incidents.models import Incident
-from meetings.access import visible_decisions, visible_meetings
-from meetings.models import Committee, Decision, Meeting, NextMeeting, Organisation
+from meetings.access import visible_decisions, visible_meetings, visible_papers
+from meetings.models import Committee, Decision, Meeting, NextMeeting, Organisation, Paper
 
 # How many of each list the brief shows; the log holds the rest.
 SHOWN = 50
@@ -42,6 +43,7 @@ class Brief:
     newly_overdue: list[Action] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
     incidents: list[Incident] = field(default_factory=list)
+    papers: list[Paper] = field(default_factory=list)
     owed: list[Action] = field(default_factory=list)
 
     @property
@@ -57,6 +59,7 @@ class Brief:
                 self.newly_overdue,
                 self.decisions,
                 self.incidents,
+                self.papers,
                 self.owed,
             )
         )
@@ -159,5 +162,14 @@ def committee_brief(user, committee: Committee, *, today: datetime.date) -> Brie
         .filter(Q(first_seen__isnull=False) | of_committee)
         .filter(Q(occurred_on__gte=since) | Q(first_seen__gte=since))
         .order_by("reference")[:SHOWN]
+    )
+    # Papers put up since (a new version too), of agenda items the reader may read.
+    brief.papers = list(
+        visible_papers(user)
+        .filter(entry__meeting__committee=committee)
+        .annotate(latest=Max("versions__uploaded_at"))
+        .filter(latest__date__gte=since)
+        .select_related("entry__meeting")
+        .order_by("-latest", "pk")[:SHOWN]
     )
     return brief

@@ -56,3 +56,21 @@ def browser_type_launch_args(browser_type_launch_args):
 def screenshot_dir() -> Path:
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     return SCREENSHOT_DIR
+
+
+@pytest.fixture
+def worker(settings):
+    """A Celery worker in this process for the test's length when tasks go
+    through Redis (the PostgreSQL + Redis half of the suite), so what the
+    page waits for (a meeting pack, say) is done as in service; without
+    REDIS_URL tasks run in-process and none is needed."""
+    if not settings.REDIS_URL:
+        yield
+        return
+    from celery.contrib.testing.worker import start_worker
+
+    from opsg.celery import app
+
+    app.control.purge()  # messages left by an earlier, interrupted run
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield

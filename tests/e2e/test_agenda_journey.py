@@ -20,7 +20,7 @@ AGENDA = "/committees/OPSG/meetings/26/agenda/"
 
 
 def test_secretary_publishes_an_agenda_and_a_member_downloads_the_pack(
-    page, live_server, screenshot_dir, tmp_path
+    page, live_server, screenshot_dir, tmp_path, worker
 ):
     world = make_world()
     make_meeting(world, number=26, date=datetime.date(2099, 11, 5))
@@ -48,7 +48,7 @@ def test_secretary_publishes_an_agenda_and_a_member_downloads_the_pack(
     expect(item.get_by_role("link", name="costs.docx")).to_be_visible()
     page.get_by_role("button", name="Publish the agenda to members").click()
     expect(page.get_by_text("Agenda published")).to_be_visible()
-    expect(page.get_by_role("link", name="Download the meeting pack")).to_be_visible()
+    expect(page.get_by_role("link", name="Download the meeting pack")).to_be_visible(timeout=60_000)
     page.screenshot(path=str(screenshot_dir / "agenda_secretary.png"), full_page=True)
 
     page.context.clear_cookies()

@@ -31,7 +31,7 @@ def pdf_pages(path: Path) -> list[str]:
     return text.split("\f")[:-1]
 
 
-def test_agenda_pack_comment_correction(page, live_server, screenshot_dir, tmp_path):
+def test_agenda_pack_comment_correction(page, live_server, screenshot_dir, tmp_path, worker):
     world = make_world()
     make_meeting(world, number=26, date=D(2099, 11, 5))
     base = live_server.url
@@ -58,6 +58,8 @@ def test_agenda_pack_comment_correction(page, live_server, screenshot_dir, tmp_p
     expect(item.get_by_role("link", name="costs.docx")).to_be_visible()
     page.get_by_role("button", name="Publish the agenda to members").click()
     expect(page.get_by_text("Agenda published")).to_be_visible()
+    # The worker builds the pack (the page updates itself).
+    expect(page.get_by_role("link", name="Download the meeting pack")).to_be_visible(timeout=60_000)
     page.screenshot(path=str(screenshot_dir / "between-1-agenda.png"), full_page=True)
 
     # 2. A member reaches it in one click from the home page and downloads the pack.

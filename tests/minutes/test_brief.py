@@ -10,13 +10,15 @@ from django.test.utils import CaptureQueriesContext
 
 from actions.models import Action
 from meetings.models import Decision
-from tests.base import circulate, login, make_item, make_meeting
+from meetings.services import agenda_entry_add, agenda_publish, paper_add
+from tests.base import circulate, login, make_item, make_meeting, make_named_classification
+from tests.meetings.agenda_data import pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
 PAGE = "/committees/OPSG/since/"
-BRIEF_QUERIES = 15
+BRIEF_QUERIES = 16
 
 
 @pytest.fixture(autouse=True)
@@ -99,3 +101,20 @@ def test_queries_do_not_grow_with_actions(client, world, count):
     with CaptureQueriesContext(connection) as captured:
         assert client.get(PAGE).status_code == 200
     assert len(captured) <= BRIEF_QUERIES, "\n".join(q["sql"][:300] for q in captured)
+
+
+def test_papers_published_for_items_the_reader_may_read(client, history, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    w = history
+    m26 = make_meeting(w, number=26, date=D(2020, 6, 9))
+    open_entry = agenda_entry_add(meeting=m26, number="1", title="Tariffs")
+    named = agenda_entry_add(
+        meeting=m26, number="2", title="Security", classification=make_named_classification(w.chair)
+    )
+    paper_add(entry=open_entry, upload=upload("tariffs.pdf", pdf_bytes("Tariffs")), by=None)
+    paper_add(entry=named, upload=upload("canarynamed.pdf", pdf_bytes("Secret")), by=None)
+    agenda_publish(meeting=m26, by=w.secretary.user)
+    assert [p.title for p in brief(client, "member").papers] == ["tariffs.pdf"]
+    body = login(client, "member").get(PAGE).content.decode()
+    assert "tariffs.pdf" in body and "canarynamed" not in body
+    assert {p.title for p in brief(client, "chair").papers} == {"tariffs.pdf", "canarynamed.pdf"}
