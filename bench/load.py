@@ -1,8 +1,9 @@
 """Mixed load: LOAD_CLIENTS clients (50) at once for LOAD_SECONDS (300)
 against gunicorn with 4 workers, on PostgreSQL, each client going round the
-journeys people take: the action log, an action's page, a meeting's
-minutes, a search, an export of the log, and (one client in ten, as the
-secretary) an htmx save in the editor. Clients do not pause between
+journeys people take, as a member of every committee: the action log, an
+action's page, a meeting's minutes, a search, an export of the log; and
+one client in ten also saves items in the editor, as the secretary, over
+htmx. Clients do not pause between
 requests: this is the load 50 busy people could never make, which is the
 point.
 
@@ -40,9 +41,11 @@ from urllib.parse import urlencode
 import action_list
 import harness
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection
 
-from actions.models import Action
+from actions.access import visible_actions
+from meetings.access import visible_meetings
 from meetings.models import AgendaItem, Committee, CommitteeRole, Meeting
 
 CLIENTS = int(os.environ.get("LOAD_CLIENTS", "50"))
@@ -102,15 +105,20 @@ def start_gunicorn(port: int) -> subprocess.Popen:
 class Journeys:
     """What one client asks for, in turn: (name, method, path, form, status)."""
 
-    def __init__(self, *, member: str, secretary: str, draft: Meeting):
-        actions = list(Action.objects.order_by("pk").values_list("slug", flat=True)[::97])
+    def __init__(self, *, member, secretary, draft: Meeting):
+        """`member`, `secretary`: signed-in test clients; the pages asked for
+        are ones the member may read."""
+        reader = get_user_model().objects.get(pk=member.session["_auth_user_id"])
+        seen = visible_actions(reader).order_by("pk").only("reference")
+        actions = [a.slug for a in seen[::97]]
         minutes = list(
-            Meeting.objects.filter(status=Meeting.Status.CIRCULATED).values_list(
-                "committee__code", "number"
-            )[::7]
+            visible_meetings(reader)
+            .filter(status=Meeting.Status.CIRCULATED)
+            .order_by("pk")
+            .values_list("committee__code", "number")[::7]
         )
         items = list(draft.items.values_list("pk", flat=True))
-        self.member, self.secretary = member, secretary
+        self.member, self.secretary = session_cookie(member), session_cookie(secretary)
         self.gets = [
             ("log", action_list.LOG_URL),
             *[("detail", f"/actions/{slug}/") for slug in actions],
@@ -128,7 +136,7 @@ class Journeys:
             return "editor_save", "POST", path, form, self.secretary
         kind = rng.choice(["log", "detail", "minutes", "search", "export"])
         name, path = rng.choice([g for g in self.gets if g[0] == kind])
-        return name, "GET", path, None, self.member if not secretary else self.secretary
+        return name, "GET", path, None, self.member
 
 
 def client_loop(port, journeys, secretary, until, results, errors, seed):
@@ -183,7 +191,7 @@ def build() -> Journeys:
         AgendaItem(meeting=draft, number=str(n), title=f"Item {n}", order=n) for n in range(1, 31)
     )
     action_list.analyze()
-    return Journeys(member=session_cookie(member), secretary=session_cookie(secretary), draft=draft)
+    return Journeys(member=member, secretary=secretary, draft=draft)
 
 
 def main():
