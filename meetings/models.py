@@ -951,7 +951,7 @@ class PaperVersion(models.Model):
 
 class AgendaPack(models.Model):
     """The meeting pack: one PDF of the agenda and its papers, built by the
-    worker (services.agenda_pack_build) for one version of the agenda and
+    worker (pack.agenda_pack_build) for one version of the agenda and
     kept as a record; a change to the agenda or a paper makes it stale."""
 
     class State(models.TextChoices):

@@ -18,12 +18,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
+from django.core.files.storage import default_storage
+from django.db.models import F, Q
 from django.template.loader import render_to_string
+from django.utils import timezone
+from pypdf import PdfReader, PdfWriter
 
 from opsg.files import write_atomically
 
 from .access import pack_reader
-from .models import Meeting, PaperVersion
+from .models import (
+    RENDER_ATTEMPTS,
+    RENDER_STALE_AFTER,
+    AgendaPack,
+    Meeting,
+    PaperVersion,
+)
+
+PackState = AgendaPack.State
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +91,6 @@ def pack_entries(meeting: Meeting) -> list[dict]:
 def build_pack(meeting: Meeting, target: Path, *, progress: Callable[[str], None]) -> Built:
     """Build the pack of `meeting`'s agenda as it is now and write it to
     `target` atomically (beside it first, moved into place when complete)."""
-    from pypdf import PdfReader, PdfWriter
 
     progress("Laying out the agenda")
     entries = pack_entries(meeting)
@@ -123,7 +134,6 @@ def build_pack(meeting: Meeting, target: Path, *, progress: Callable[[str], None
 def _paper_pdf(meeting: Meeting, entry, paper, version: PaperVersion) -> bytes:
     """The paper's own pages, or a page saying it is supplied separately: a
     Word or Excel file, or a PDF that cannot be read (damaged, protected)."""
-    from pypdf import PdfReader
 
     reason = ""
     if version.kind == PaperVersion.Kind.PDF:
@@ -176,3 +186,67 @@ def stamp_css(colour: str, names: dict[tuple[float, float], str]) -> str:
         rules.append(f"@page {name} {{ size: {width:.3f}pt {height:.3f}pt; }}")
         rules.append(f".{name} {{ page: {name}; }}")
     return "\n".join(rules)
+
+
+# --- the job: the worker's build of a requested pack ---------------------------------
+
+
+def agenda_pack_build(pack_id: int, *, task_id: str | None = None) -> AgendaPack | None:
+    """Build a requested meeting pack and store it. Idempotent: the pack is
+    claimed with a conditional UPDATE first, so a second run, a retried task
+    or a second worker finds it taken (or done) and does nothing; a claim
+    older than RENDER_STALE_AFTER died with its worker and is taken again,
+    as is one held under the task's own id (a redelivery). The file is
+    written beside its final name and moved into place when complete; a
+    failure marks the pack failed with the reason and leaves no file."""
+    token = timezone.now()
+    claimable = Q(state=PackState.PENDING) | Q(
+        state=PackState.BUILDING, started_at__lt=token - RENDER_STALE_AFTER
+    )
+    if task_id:
+        claimable |= Q(state=PackState.BUILDING, task_id=task_id)
+    claimed = AgendaPack.objects.filter(claimable, pk=pack_id, attempts__lt=RENDER_ATTEMPTS).update(
+        state=PackState.BUILDING,
+        started_at=token,
+        error="",
+        progress="Starting",
+        attempts=F("attempts") + 1,
+    )
+    pack = (
+        AgendaPack.objects.select_related("agenda__meeting__committee").filter(pk=pack_id).first()
+    )
+    if pack is None or not claimed:
+        return pack
+    mine = AgendaPack.objects.filter(pk=pack.pk, state=PackState.BUILDING, started_at=token)
+    meeting = pack.agenda.meeting
+    name = (
+        f"packs/{meeting.committee.code}/{meeting.reference}_{pack.pk}_{token:%Y%m%dT%H%M%S%f}.pdf"
+    )
+    path = Path(default_storage.path(name))
+
+    def said(progress: str) -> None:
+        mine.update(progress=progress[:200])
+
+    try:
+        built = build_pack(meeting, path, progress=said)
+    except Exception:
+        logger.exception("Meeting pack %s of %s failed", pack.pk, meeting)
+        mine.update(
+            state=PackState.FAILED,
+            error="The pack could not be built: the error is logged for the administrators.",
+        )
+        pack.refresh_from_db()
+        return pack
+    won = mine.update(
+        state=PackState.DONE,
+        file=name,
+        sha256=built.sha256,
+        pages=built.pages,
+        size=built.size,
+        built_at=timezone.now(),
+        progress="",
+    )
+    if not won:
+        path.unlink(missing_ok=True)  # reclaimed after a stall: the newer build is kept
+    pack.refresh_from_db()
+    return pack

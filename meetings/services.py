@@ -13,17 +13,16 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from opsg.concurrency import claim_version
 from opsg.history import save_by
 
+from .agenda_notice import claim_agenda_notice
 from .models import (
     PAPERS_PER_ITEM,
-    RENDER_ATTEMPTS,
-    RENDER_STALE_AFTER,
     Agenda,
     AgendaEntry,
     AgendaItem,
@@ -419,8 +418,6 @@ def agenda_publish(*, meeting: Meeting, by) -> Agenda:
     worker, claimed here so the emails owed are on record when this commits;
     the meeting pack is built; a meeting with no items yet takes the agenda
     as the skeleton of its minutes."""
-    from .agenda_notice import claim_agenda_notice
-
     agenda = _agenda_of(meeting)
     if not meeting.agenda_entries.exists():
         raise ValidationError("Add at least one item before publishing the agenda.")
@@ -596,66 +593,3 @@ def queue_agenda_pack(pack_id: int, task_id: str) -> None:
             error="The build could not be queued: the background worker could not be "
             "reached. Try again in a minute.",
         )
-
-
-def agenda_pack_build(pack_id: int, *, task_id: str | None = None) -> AgendaPack | None:
-    """Build a requested meeting pack and store it. Idempotent: the pack is
-    claimed with a conditional UPDATE first, so a second run, a retried task
-    or a second worker finds it taken (or done) and does nothing; a claim
-    older than RENDER_STALE_AFTER died with its worker and is taken again,
-    as is one held under the task's own id (a redelivery). The file is
-    written beside its final name and moved into place when complete; a
-    failure marks the pack failed with the reason and leaves no file."""
-    from . import pack as packing
-
-    token = timezone.now()
-    claimable = Q(state=PackState.PENDING) | Q(
-        state=PackState.BUILDING, started_at__lt=token - RENDER_STALE_AFTER
-    )
-    if task_id:
-        claimable |= Q(state=PackState.BUILDING, task_id=task_id)
-    claimed = AgendaPack.objects.filter(claimable, pk=pack_id, attempts__lt=RENDER_ATTEMPTS).update(
-        state=PackState.BUILDING,
-        started_at=token,
-        error="",
-        progress="Starting",
-        attempts=F("attempts") + 1,
-    )
-    pack = (
-        AgendaPack.objects.select_related("agenda__meeting__committee").filter(pk=pack_id).first()
-    )
-    if pack is None or not claimed:
-        return pack
-    mine = AgendaPack.objects.filter(pk=pack.pk, state=PackState.BUILDING, started_at=token)
-    meeting = pack.agenda.meeting
-    name = (
-        f"packs/{meeting.committee.code}/{meeting.reference}_{pack.pk}_{token:%Y%m%dT%H%M%S%f}.pdf"
-    )
-    path = Path(default_storage.path(name))
-
-    def said(progress: str) -> None:
-        mine.update(progress=progress[:200])
-
-    try:
-        built = packing.build_pack(meeting, path, progress=said)
-    except Exception:
-        logger.exception("Meeting pack %s of %s failed", pack.pk, meeting)
-        mine.update(
-            state=PackState.FAILED,
-            error="The pack could not be built: the error is logged for the administrators.",
-        )
-        pack.refresh_from_db()
-        return pack
-    won = mine.update(
-        state=PackState.DONE,
-        file=name,
-        sha256=built.sha256,
-        pages=built.pages,
-        size=built.size,
-        built_at=timezone.now(),
-        progress="",
-    )
-    if not won:
-        path.unlink(missing_ok=True)  # reclaimed after a stall: the newer build is kept
-    pack.refresh_from_db()
-    return pack

@@ -8,6 +8,7 @@ from django.db import InterfaceError, OperationalError
 from .agenda_notice import send_agenda_notice, send_pending_agenda_notices
 from .circulation import send_circulation, send_pending_circulations
 from .models import RENDER_TIME_LIMIT
+from .pack import agenda_pack_build
 
 
 class CirculationFailed(Exception):
@@ -88,8 +89,5 @@ def send_agenda_notice_task(meeting_id: int) -> dict:
     time_limit=RENDER_TIME_LIMIT.total_seconds(),
 )
 def build_agenda_pack_task(self, pack_id: int) -> str:
-    # The job lives in services, which queue this task: imported when run.
-    from .services import agenda_pack_build
-
     pack = agenda_pack_build(pack_id, task_id=self.request.id)
     return pack.state if pack else "missing"

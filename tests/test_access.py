@@ -46,6 +46,7 @@ from meetings.models import (
     Modification,
     PaperVersion,
 )
+from meetings.pack import agenda_pack_build
 from meetings.services import attendance_add
 from minutes.models import Comment, CommentPolicy
 from minutes.rendering import render_minutes_pdf
@@ -236,7 +237,7 @@ def estate(world, settings, tmp_path):
     )
     meeting_services.agenda_publish(meeting=m26, by=w.secretary.user)
     pack = AgendaPack.objects.get(state="pending")
-    assert meeting_services.agenda_pack_build(pack.pk).state == "done"
+    assert agenda_pack_build(pack.pk).state == "done"
     users = {p.user.username: p.user for p in [w.secretary, w.chair, w.member, observer]}
     users["outsider"] = w.outsider.user
     for user in users.values():

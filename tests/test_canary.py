@@ -42,6 +42,7 @@ from meetings.models import (
     Meeting,
     MinutesRevision,
 )
+from meetings.pack import agenda_pack_build
 from meetings.services import meeting_update
 from minutes.brief_email import send_briefs
 from minutes.rendering import render_minutes_pdf
@@ -236,7 +237,7 @@ def canaries(world):
     )
     meeting_services.agenda_publish(meeting=m30, by=w.secretary.user)
     pack = AgendaPack.objects.get(agenda__meeting=m30, state="pending")
-    assert meeting_services.agenda_pack_build(pack.pk).state == "done"
+    assert agenda_pack_build(pack.pk).state == "done"
 
     feeds = {}
     for person in (w.owner, observer, w.outsider, w.member, w.secretary):

@@ -23,6 +23,7 @@ from meetings.access import (
 )
 from meetings.agenda_notice import send_agenda_notice, send_pending_agenda_notices
 from meetings.models import AgendaEmail, AgendaPack, Paper, PaperVersion
+from meetings.pack import agenda_pack_build
 from tests.base import login, make_item, make_meeting, make_named_classification
 from tests.conftest import need
 from tests.meetings.agenda_data import docx_bytes, pdf_bytes, upload, xlsx_bytes, zip_bomb
@@ -46,7 +47,7 @@ def _jobs_in_process(monkeypatch):
     monkeypatch.setattr(
         services,
         "queue_agenda_pack",
-        lambda pack_id, task_id: services.agenda_pack_build(pack_id, task_id=task_id),
+        lambda pack_id, task_id: agenda_pack_build(pack_id, task_id=task_id),
     )
 
 
@@ -377,8 +378,8 @@ def test_the_build_is_claimed_once(world, meeting):
     add(meeting, "1", "Minutes")
     services.agenda_publish(meeting=meeting, by=world.secretary.user)
     pack = services.agenda_pack_request(agenda=meeting.agenda, enqueue=False)
-    assert services.agenda_pack_build(pack.pk).state == "done"
-    again = services.agenda_pack_build(pack.pk)
+    assert agenda_pack_build(pack.pk).state == "done"
+    again = agenda_pack_build(pack.pk)
     assert again.state == "done" and again.attempts == 1
 
 

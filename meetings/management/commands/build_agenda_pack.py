@@ -5,7 +5,8 @@ already built for the agenda as it stands is left as it is."""
 from django.core.management.base import BaseCommand, CommandError
 
 from meetings.models import Agenda
-from meetings.services import agenda_pack_build, agenda_pack_request
+from meetings.pack import agenda_pack_build
+from meetings.services import agenda_pack_request
 
 
 class Command(BaseCommand):
