@@ -95,6 +95,7 @@ run: $(RUN_STAMP) check-system-libs ## Install, migrate, load the demo and serve
 	export DEMO_PASSWORD="$$password"; \
 	echo "$(PY) manage.py load_demo"; \
 	$(PY) manage.py load_demo; \
+	$(PY) manage.py load_demo_agenda; \
 	echo ""; \
 	echo "========================================================================"; \
 	echo "  OPSG minutes demo:  http://127.0.0.1:8000/"; \
