@@ -145,6 +145,14 @@ def _item(word, doc: dict, item: dict, raised: dict) -> None:
         paragraph.add_run(f" {decision['text']}" if decision["text"] else "")
         for point in decision.get("points") or []:
             word.add_paragraph(point, style="List Number")
+    if item.get("corrections_agreed"):
+        word.add_paragraph().add_run("Corrections agreed:").bold = True
+        for c in item["corrections_agreed"]:
+            word.add_paragraph(
+                f"{c['minutes']}, item {c['item']}: ‘{c['passage']}’ → ‘{c['replacement']}’ "
+                f"(suggested by {c['suggested_by']})",
+                style="List Bullet",
+            )
     if item.get("post_meeting_note"):
         word.add_paragraph().add_run("Post-meeting note:").bold = True
         _markdown(word, item["post_meeting_note"])

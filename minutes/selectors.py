@@ -470,6 +470,7 @@ def minutes_document(meeting: Meeting, *, reader: Reader) -> dict:
     lists = attendance_lists(meeting)
     classification = meeting.classification
     quorum = quorum_for(meeting, lists)
+    corrections = corrections_agreed(meeting, reader=reader)
     return {
         "committee": meeting.committee.code,
         "number": meeting.number,
@@ -513,6 +514,12 @@ def minutes_document(meeting: Meeting, *, reader: Reader) -> dict:
                     for d in item.decisions.all()
                 ],
                 "actions": [action.reference for action in item.shown_actions],
+                **(
+                    {"corrections_agreed": _corrections(corrections["corrections_agreed"])}
+                    if item.pk == corrections["corrections_item"]
+                    and corrections["corrections_agreed"]
+                    else {}
+                ),
             }
             for item in meeting.items.all()
         ],
@@ -1375,6 +1382,21 @@ def corrections_agreed(meeting: Meeting, *, reader: Reader) -> dict:
         listed[0] if listed else None,
     )
     return {"corrections_agreed": shown, "corrections_item": under.pk if under else None}
+
+
+def _corrections(comments: list[Comment]) -> list[dict]:
+    """The corrections agreed as the minutes' document (JSON, Word, the
+    versions kept) carries them."""
+    return [
+        {
+            "minutes": f"{c.item.meeting.committee.code} {c.item.meeting.number}",
+            "item": c.item.number,
+            "passage": c.passage,
+            "replacement": c.replacement,
+            "suggested_by": c.author_name,
+        }
+        for c in comments
+    ]
 
 
 def _earlier_items_readable(reader: Reader, items: list[AgendaItem]) -> set[int]:

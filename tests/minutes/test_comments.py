@@ -8,7 +8,9 @@ comment; Sam Secretary accepts or declines; OPSG 26 approves the minutes."""
 
 import datetime
 import io
+import json
 
+import docx
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -412,6 +414,23 @@ def test_the_approving_meeting_lists_the_corrections_agreed(client, world, m25):
     assert "Monday" not in body
     # Under item 1, the minutes of the previous meeting.
     assert body.index("Corrections agreed") < body.index("Any Other Business")
+    # The JSON and the Word file carry them under the same item.
+    doc = json.loads(client.get("/committees/OPSG/meetings/26/minutes.json").content)
+    assert doc["items"][0]["corrections_agreed"] == [
+        {
+            "minutes": "OPSG 25",
+            "item": "2",
+            "passage": "four hours",
+            "replacement": "five hours",
+            "suggested_by": "Mia Member",
+        }
+    ]
+    assert "corrections_agreed" not in doc["items"][1]
+    word = docx.Document(
+        io.BytesIO(client.get("/committees/OPSG/meetings/26/minutes.docx").content)
+    )
+    text = "\n".join(p.text for p in word.paragraphs)
+    assert "OPSG 25, item 2: ‘four hours’ → ‘five hours’ (suggested by Mia Member)" in text
 
 
 def test_a_correction_to_an_item_the_reader_may_not_read_is_not_listed(client, world, m25):
