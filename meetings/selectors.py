@@ -98,6 +98,17 @@ def agenda_entries(user, meeting: Meeting) -> list[AgendaEntry]:
     )
 
 
+def agenda_withheld_numbers(user, meeting: Meeting) -> list[str]:
+    """The numbers of the agenda's items the user may not read (taken in
+    confidence, or for a narrower audience): said by number only. One query."""
+    readable = visible_agenda_entries(user).filter(meeting=meeting).values("pk")
+    return list(
+        meeting.agenda_entries.exclude(pk__in=readable)
+        .order_by("sort_key", "id")
+        .values_list("number", flat=True)
+    )
+
+
 @dataclass
 class PackStatus:
     """What the pack's part of the agenda page shows: the pack of the agenda

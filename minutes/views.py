@@ -1504,6 +1504,7 @@ def _agenda_page(request, meeting: Meeting, *, failed=None, status: int = 200):
         "meeting": meeting,
         "agenda": getattr(meeting, "agenda", None),
         "entries": meeting_selectors.agenda_entries(request.user, meeting),
+        "withheld": meeting_selectors.agenda_withheld_numbers(request.user, meeting),
         "pack": meeting_selectors.agenda_pack_status(meeting),
         "can_edit": writer,
         "can_start_minutes": writer and not meeting.is_frozen,

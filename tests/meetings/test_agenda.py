@@ -485,3 +485,19 @@ def test_the_page_counts_the_same_queries_for_3_and_300_items(world, meeting):
 
 
 AGENDA_QUERIES = 12
+
+
+def test_an_item_the_reader_may_not_read_is_named_by_number_only(world, meeting):
+    add(meeting, "1", "Previous Meeting Minutes")
+    add(
+        meeting,
+        "2",
+        "Tariffs canarynamedtitle",
+        classification=make_named_classification(world.chair),
+    )
+    services.agenda_publish(meeting=meeting, by=world.secretary.user)
+    body = login(Client(), "member").get(AGENDA).content.decode()
+    assert "Also on the agenda, for a narrower audience: item 2." in body
+    assert "canarynamedtitle" not in body
+    chair = login(Client(), "chair").get(AGENDA).content.decode()
+    assert "canarynamedtitle" in chair and "narrower audience: item" not in chair
