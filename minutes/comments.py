@@ -137,28 +137,30 @@ def send_pending_comment_outcomes(
 
 
 def send_comment_outcome(comment_id: int) -> bool:
-    """Tell the author of a decided suggestion what was decided, once:
-    the comment is claimed (notified_at set where it is still empty) and
-    only the run that won the claim sends. A send that fails gives the claim
-    back and raises, for the task to retry. Idempotent: True if this run
-    sent the email."""
+    """Tell the author of a decided suggestion what was decided, once. The
+    comment's row is locked (another worker skips it), the email sent, and
+    `notified_at` set, in one transaction: a send that fails, or a worker
+    that dies before the commit, leaves it untold for the retry or the
+    sweep. The one window left, as for the reminders (actions/reminders.py),
+    is a crash after the mail server took the message and before the
+    commit: the email goes twice rather than never. True if this run sent
+    it; an author without an address is marked told (there is no one to
+    tell) and False."""
     decided = [Comment.State.ACCEPTED, Comment.State.DECLINED]
     with transaction.atomic():
-        won = Comment.objects.filter(
-            pk=comment_id, state__in=decided, notified_at__isnull=True
-        ).update(notified_at=timezone.now())
-    if not won:
-        return False
-    comment = Comment.objects.select_related(
-        "item__meeting__committee", "author__person", "decided_by__person"
-    ).get(pk=comment_id)
-    message = outcome_message(comment)
+        comment = (
+            Comment.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("item__meeting__committee", "author__person", "decided_by__person")
+            .filter(pk=comment_id, state__in=decided, notified_at__isnull=True)
+            .first()
+        )
+        if comment is None:
+            return False
+        message = outcome_message(comment)
+        if message is not None:
+            message.send()
+        Comment.objects.filter(pk=comment_id).update(notified_at=timezone.now())
     if message is None:
         logger.info("Suggestion %s: its author has no email address", comment_id)
         return False
-    try:
-        message.send()
-    except Exception:
-        Comment.objects.filter(pk=comment_id).update(notified_at=None)
-        raise
     return True

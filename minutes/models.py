@@ -60,8 +60,9 @@ class Comment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decline_reason = models.TextField(blank=True)
-    # Claimed (set) before the author is emailed the decision, so a retried
-    # task or a second worker never tells them twice (services.comment_outcome_send).
+    # When the author was told the decision: set in the transaction that locks
+    # the row and sends the email (minutes.comments.send_comment_outcome), so
+    # a retried task or a second worker never tells them twice.
     notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
