@@ -41,6 +41,7 @@ from meetings.models import (
     Decision,
     Meeting,
     MinutesRevision,
+    PaperVersion,
 )
 from meetings.pack import agenda_pack_build
 from meetings.services import meeting_update
@@ -309,9 +310,18 @@ def _seeds(canaries, role: str) -> list[str]:
         seeds += [base + "meeting.ics"]
         seeds += [base + "minutes.docx", f"/published/OPSG/{number}/minutes.docx"]
         seeds += [base + "revisions/1/", f"/published/OPSG/{number}/"]
+        # The comments on the minutes, and the agenda, its pack and papers:
+        # asked for by every role, not only those the pages link them to.
+        seeds += [base + "comments/", base + "agenda/", base + "agenda/pack/"]
+        seeds += [base + "agenda/pack.pdf"]
     seeds += [f"/actions/{action.slug}/" for action in canaries["actions"]]
-    agenda = "/committees/OPSG/meetings/30/agenda/"
-    seeds += [agenda, agenda + "pack/", agenda + "pack.pdf"]
+    seeds += [
+        reverse(
+            "paper",
+            args=["OPSG", version.paper.entry.meeting.number, version.paper_id, version.number],
+        )
+        for version in PaperVersion.objects.select_related("paper__entry__meeting")
+    ]
     upload = canaries["upload"].pk
     seeds += [f"/import/{upload}/", f"/import/{upload}/progress/"]
     seeds += [f"/feeds/{t.token}/{t.kind}.ics" for t in canaries["feeds"].get(role, [])]
