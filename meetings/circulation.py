@@ -37,13 +37,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from opsg.mail import failure_text, usable_address
+from opsg.mail import FAILED, SENT, send_claimed, usable_address
 from opsg.workdays import add_working_days
 
 from .access import can_see_meeting
@@ -51,7 +50,6 @@ from .models import CirculationEmail, CommitteeRole, Meeting
 
 logger = logging.getLogger(__name__)
 
-UNSENT = [CirculationEmail.State.CLAIMED, CirculationEmail.State.FAILED]
 Kind = CirculationEmail.Kind
 # Each notice: the meeting's status it announces and the field with its moment.
 ANNOUNCES = {
@@ -356,41 +354,16 @@ def send_pending_circulations(*, now: datetime.datetime | None = None) -> list[C
 
 
 def _send_one(meeting: Meeting, recipient: Recipient, connection, report, *, kind, at) -> None:
-    with transaction.atomic():
-        row = (
-            CirculationEmail.objects.select_for_update(skip_locked=True)
-            .filter(
-                meeting=meeting,
-                kind=kind,
-                circulated_at=at,
-                recipient=recipient.email,
-                state__in=UNSENT,
-            )
-            .first()
-        )
-        if row is None:
-            report.skipped.append(recipient.email)
-            return
-        # Rendered outside the try: a fault in the templates is a bug to see,
-        # not a delivery failure (the row stays claimed for the next run).
-        message = circulation_message(meeting, recipient, kind)
-        message.connection = connection
-        try:
-            message.send()
-        except Exception as exc:
-            error = failure_text(exc)
-            CirculationEmail.objects.filter(pk=row.pk).update(
-                state=CirculationEmail.State.FAILED, error=error, attempts=F("attempts") + 1
-            )
-            report.failed.append((recipient.email, error))
-            logger.warning(
-                "Circulation email of %s to %s failed: %s", meeting, recipient.email, error
-            )
-        else:
-            CirculationEmail.objects.filter(pk=row.pk).update(
-                state=CirculationEmail.State.SENT,
-                sent_at=timezone.now(),
-                error="",
-                attempts=F("attempts") + 1,
-            )
-            report.sent.append(recipient.email)
+    rows = CirculationEmail.objects.filter(
+        meeting=meeting, kind=kind, circulated_at=at, recipient=recipient.email
+    )
+    outcome, error = send_claimed(
+        rows, lambda: circulation_message(meeting, recipient, kind), connection
+    )
+    if outcome == SENT:
+        report.sent.append(recipient.email)
+    elif outcome == FAILED:
+        report.failed.append((recipient.email, error))
+        logger.warning("Circulation email of %s to %s failed: %s", meeting, recipient.email, error)
+    else:
+        report.skipped.append(recipient.email)
