@@ -29,11 +29,12 @@ from django.http import Http404
 from meetings.access import (
     CONFIDENTIAL_ROLES,
     WRITERS,
+    committees_where,
     holds_a_role,
     is_secretary,
     item_content_rule,
 )
-from meetings.models import Committee, CommitteeRole, Meeting
+from meetings.models import Committee, Meeting
 
 from . import references
 from .filters import owned_by
@@ -116,15 +117,14 @@ def visible_actions(user) -> QuerySet[Action]:
     """The one rule for who sees an action (the module's docstring), as one
     queryset: the action log and its exports filter with it, and
     `can_see_action` asks it about one action. The user's roles go in as
-    subqueries, so this costs no query of its own."""
+    lists read once per request (meetings.access.committees_where)."""
     if not user.is_authenticated:
         return Action.objects.none()
     if user.is_staff:
         return Action.objects.all()
-    roles = CommitteeRole.objects.filter(person__user=user)
-    anywhere = roles.values("committee")
-    inner = roles.filter(role__in=CONFIDENTIAL_ROLES).values("committee")
-    writers = roles.filter(role__in=WRITERS).values("committee")
+    anywhere = committees_where(user)
+    inner = committees_where(user, CONFIDENTIAL_ROLES)
+    writers = committees_where(user, WRITERS)
     under_readable_item = Q(item__isnull=True) | item_content_rule(user, "item__")
     ordinary = Q(confidential=False) & (
         ((Q(committee__in=anywhere) | Q(transferred_to__in=anywhere)) & under_readable_item)

@@ -16,6 +16,7 @@ from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from meetings.access import committees_where
 from meetings.models import Committee, CommitteeRole, Organisation, Person
 from meetings.selectors import committees_for_user
 from opsg.widgets import LongSelect
@@ -281,10 +282,8 @@ def owned_by(value: str, user) -> Q:
         if person.organisation_id:
             mine |= Q(organisation_id=person.organisation_id)
         # A group of a committee's members ("OPSG members") owns for each of them.
-        sits_on = CommitteeRole.objects.filter(person=person).exclude(
-            role=CommitteeRole.Role.OBSERVER
-        )
-        mine |= Q(organisation__members_of__in=sits_on.values("committee"))
+        sits_on = committees_where(user, set(CommitteeRole.Role) - {CommitteeRole.Role.OBSERVER})
+        mine |= Q(organisation__members_of__in=sits_on)
         return Q(Exists(owners.filter(mine)))
     kind, _, pk = value.partition("-")
     if kind == "org":

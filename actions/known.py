@@ -32,8 +32,14 @@ from django.db.models import (
     When,
 )
 
-from meetings.access import OPEN_AUDIENCES, WRITERS, in_audience, session_rule
-from meetings.models import CommitteeRole, Meeting, MinutesRevision
+from meetings.access import (
+    OPEN_AUDIENCES,
+    WRITERS,
+    committees_where,
+    in_audience,
+    session_rule,
+)
+from meetings.models import Meeting, MinutesRevision
 
 from .models import Action, ActionReview
 from .services import slip_summary
@@ -216,7 +222,7 @@ def review_rule(user, *, as_kept: bool = False, meeting: str = "meeting") -> Q:
             )
 
         return released & opens(at) & (not_correcting | opens(f"{at}record__"))
-    writers = CommitteeRole.objects.filter(person__user=user, role__in=WRITERS)
+    writers = committees_where(user, WRITERS)
     audience = in_audience(user, f"{at}classification", f"{at}committee")
     as_kept_too = not_correcting | (
         in_audience(user, f"{at}record__classification", f"{at}committee")
@@ -225,7 +231,7 @@ def review_rule(user, *, as_kept: bool = False, meeting: str = "meeting") -> Q:
     readers = released & audience & session_rule(user, meeting=meeting) & as_kept_too
     if as_kept:  # the writers read the draft itself
         return readers
-    return Q(**{f"{at}committee__in": writers.values("committee")}) | readers
+    return Q(**{f"{at}committee__in": writers}) | readers
 
 
 def hidden_reviews(user, actions) -> QuerySet[ActionReview]:
@@ -282,8 +288,7 @@ def read_as_kept(user) -> Q:
         return correcting
     if user.is_staff:
         return Q(pk__in=[])
-    writers = CommitteeRole.objects.filter(person__user=user, role__in=WRITERS)
-    return correcting & ~Q(meeting__committee__in=writers.values("committee"))
+    return correcting & ~Q(meeting__committee__in=committees_where(user, WRITERS))
 
 
 def kept_actions(rows: dict[int, datetime.datetime]) -> dict[int, Action]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 
 from .models import (
@@ -37,18 +37,55 @@ OPEN_AUDIENCES = [Audience.PUBLIC, Audience.PARTIES]
 
 
 def roles_for(user, committee: Committee) -> set[str]:
-    """The user's roles in a committee, read once per request per committee
-    (or with the meeting, by `meeting_for_user`)."""
+    """The user's roles in a committee: those read with the meeting (by
+    `meeting_for_user`), else from every role the user holds, read once per
+    request (`_role_map`)."""
     if not user.is_authenticated:
         return set()
-    cache = user.__dict__.setdefault("_committee_roles", {})
-    if committee.pk not in cache:
-        cache[committee.pk] = set(
-            CommitteeRole.objects.filter(committee=committee, person__user=user).values_list(
-                "role", flat=True
-            )
-        )
-    return cache[committee.pk]
+    remembered = user.__dict__.get("_committee_roles", {})
+    if committee.pk in remembered:
+        return remembered[committee.pk]
+    return _role_map(user).get(committee.pk, set())
+
+
+# In `_role_map`'s one query, a row naming a classification rather than a role.
+_NAMED = ""
+
+
+def _role_map(user) -> dict[int, set[str]]:
+    """Every role the signed-in user holds, by committee pk, read the first
+    time a rule asks and kept on the user for the request; in the same query,
+    the classifications that name the user (for `named_in`)."""
+    held = user.__dict__.get("_all_roles")
+    if held is None:
+        roles = CommitteeRole.objects.filter(person__user=user).order_by()
+        named = Classification.objects.filter(named_people__user=user).order_by()
+        named = named.values_list("pk", Value(_NAMED, output_field=CharField()))
+        held, names = {}, []
+        for pk, role in roles.values_list("committee", "role").union(named, all=True):
+            if role == _NAMED:
+                names.append(pk)
+            else:
+                held.setdefault(pk, set()).add(role)
+        user.__dict__["_all_roles"] = held
+        user.__dict__["_named_classifications"] = sorted(names)
+    return held
+
+
+def committees_where(user, roles=None) -> list[int]:
+    """Pks of the committees in which the signed-in user holds one of
+    `roles` (any role, by default). The access rules put them in as a list
+    of values: a rule that spans committees costs one query per request in
+    all, and the database plans no subquery of roles for each use."""
+    wanted = None if roles is None else set(roles)
+    return sorted(pk for pk, held in _role_map(user).items() if wanted is None or held & wanted)
+
+
+def named_in(user) -> list[int]:
+    """Pks of the classifications that name the signed-in user
+    (Audience.NAMED), read with their roles (`_role_map`)."""
+    _role_map(user)
+    return user.__dict__["_named_classifications"]
 
 
 def _with_roles(meetings: QuerySet[Meeting], user) -> QuerySet[Meeting]:
@@ -91,8 +128,8 @@ def visible_meetings(user) -> QuerySet[Meeting]:
     """The one rule for who reads a meeting's minutes. Drafts are for the
     secretary and chair; circulated and approved minutes also for members;
     published minutes for the audience of their classification (anyone at
-    all when it may be published online). The user's roles go in as
-    subqueries, so lists that span committees cost no query of their own."""
+    all when it may be published online). The user's roles go in as lists
+    read once per request (`committees_where`)."""
     return Meeting.objects.filter(_live_rule(user))
 
 
@@ -144,9 +181,8 @@ def _meeting_rule(
         return online
     if user.is_staff:
         return Q()
-    roles = CommitteeRole.objects.filter(person__user=user)
-    writers = roles.filter(role__in=WRITERS).values("committee")
-    members = roles.filter(role=Role.MEMBER).values("committee")
+    writers = committees_where(user, WRITERS)
+    members = committees_where(user, [Role.MEMBER])
     audience = in_audience(user, classification, "committee")
     return (
         Q(committee__in=writers)
@@ -160,8 +196,8 @@ def in_audience(user, classification: str, committee: str) -> Q:
     signed-in user, for the committee at `committee`: every registered party
     for public and parties, those with a role in the committee for
     committee, the people it names for named."""
-    anyone = CommitteeRole.objects.filter(person__user=user).values("committee")
-    named = Classification.objects.filter(named_people__user=user).values("pk")
+    anyone = committees_where(user)
+    named = named_in(user)
     return (
         Q(**{f"{classification}__audience__in": OPEN_AUDIENCES})
         | Q(**{f"{classification}__audience": Audience.COMMITTEE, f"{committee}__in": anyone})
@@ -283,8 +319,8 @@ def session_rule(user, meeting: str = "meeting", kind: str = "") -> Q:
     in_session = Q(**{kind or f"{at}kind": Meeting.Kind.CONFIDENTIAL})
     if not user.is_authenticated:
         return ~in_session
-    inner = CommitteeRole.objects.filter(person__user=user, role__in=CONFIDENTIAL_ROLES)
-    return ~in_session | Q(**{f"{at}committee__in": inner.values("committee")})
+    inner = committees_where(user, CONFIDENTIAL_ROLES)
+    return ~in_session | Q(**{f"{at}committee__in": inner})
 
 
 def item_content_rule(user, prefix: str = "") -> Q:
@@ -303,9 +339,8 @@ def item_content_rule(user, prefix: str = "") -> Q:
     if not user.is_authenticated:
         published = Q(**{f"{p}classification__may_be_published": True})
         return ~taken_in_confidence & session & (own | published)
-    roles = CommitteeRole.objects.filter(person__user=user)
-    inner = roles.filter(role__in=CONFIDENTIAL_ROLES).values("committee")
-    writers = roles.filter(role__in=WRITERS).values("committee")
+    inner = committees_where(user, CONFIDENTIAL_ROLES)
+    writers = committees_where(user, WRITERS)
     committee = f"{p}meeting__committee"
     own |= in_audience(user, f"{p}classification", committee)
     own |= Q(**{f"{committee}__in": writers})
@@ -511,9 +546,8 @@ def _agenda_rule(user, meeting: str = "meeting") -> Q:
         return Q(pk__in=[])
     if user.is_staff:
         return Q()
-    roles = CommitteeRole.objects.filter(person__user=user)
-    writers = roles.filter(role__in=WRITERS).values("committee")
-    members = roles.filter(role=Role.MEMBER).values("committee")
+    writers = committees_where(user, WRITERS)
+    members = committees_where(user, [Role.MEMBER])
     published = Q(**{f"{at}agenda__published_at__isnull": False})
     audience = in_audience(user, f"{at}classification", f"{at}committee")
     return Q(**{f"{at}committee__in": writers}) | (

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from meetings.access import is_secretary, roles_for, visible_items
+from meetings.access import committees_where, is_secretary, roles_for, visible_items
 from meetings.models import CommitteeRole, Meeting
 
 from .models import Comment
@@ -33,9 +33,8 @@ def comment_rule(user) -> Q:
     readable = Q(item__in=visible_items(user))
     if user.is_staff:
         return readable
-    roles = CommitteeRole.objects.filter(person__user=user)
-    secretariat = roles.filter(role__in=SECRETARIAT).values("committee")
-    members = roles.filter(role__in=COMMENTERS).values("committee")
+    secretariat = committees_where(user, SECRETARIAT)
+    members = committees_where(user, COMMENTERS)
     opened = Q(item__meeting__committee__comment_policy__visible_to_members=True) & Q(
         item__meeting__committee__in=members
     )

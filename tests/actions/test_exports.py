@@ -291,11 +291,13 @@ def test_empty_export_is_a_header_only(client, log):
     assert xlsx_rows(read_xlsx(client.get(XLSX + "?q=nothing-matches"))) == []
 
 
-# 1 session, 2 user, 3 person, 4 the reviews the user may not read
-# (actions.known), 5 organisations and 6 people owning actions (the owner
-# filter's choices), 7 the selected actions' owners, 8 their reviews the
-# user may read (for the latest), 9 the actions themselves.
-EXPORT_QUERIES = 9
+# 1 session, 2 user, 3 the user's roles in every committee and the
+# classifications naming them (read once: meetings.access.committees_where),
+# 4 person, 5 the reviews the user may not read (actions.known),
+# 6 organisations and 7 people owning actions (the owner filter's choices),
+# 8 the selected actions' owners, 9 their reviews the user may read (for the
+# latest), 10 the actions themselves.
+EXPORT_QUERIES = 10
 
 
 @pytest.mark.parametrize("count", [3, 300])

@@ -705,12 +705,14 @@ def build(world, count):
 
 
 # Queries every log page makes, for a member:
-#  1 the session, 2 the user, 3 the user's person (which actions they may see),
-#  4 the reviews they may not read (actions.known: none here),
-#  5 organisations and 6 people who own actions (the owner choices),
-#  7 the counts above the table, 8 the page of actions, 9 their owners,
-#  10 the committees the filter offers.
-PAGE_QUERIES = 10
+#  1 the session, 2 the user, 3 the user's roles in every committee and the
+#  classifications naming them (read once: meetings.access.committees_where),
+#  4 the user's person (which actions they may see),
+#  5 the reviews they may not read (actions.known: none here),
+#  6 organisations and 7 people who own actions (the owner choices),
+#  8 the counts above the table, 9 the page of actions, 10 their owners,
+#  11 the committees the filter offers.
+PAGE_QUERIES = 11
 
 COMBOS = [
     ("", PAGE_QUERIES),
@@ -774,7 +776,7 @@ def test_owners_summary_queries_do_not_grow_with_the_rows(
     login(client, "member")
     # 1 session, 2 user, 3 person, 4 the reviews they may not read
     # (actions.known), 5 the summary grouped by owner, 6 the committees offered.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(OWNERS)
     assert len(owner_rows(response.content)) == 3
 

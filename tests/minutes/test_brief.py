@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 D = datetime.date
 PAGE = "/committees/OPSG/since/"
-BRIEF_QUERIES = 16
+BRIEF_QUERIES = 17
 
 
 @pytest.fixture(autouse=True)

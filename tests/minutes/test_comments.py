@@ -364,10 +364,12 @@ def _page_queries(client, count, m25, world) -> int:
     return len(queries)
 
 
-# The session and user; the meeting with the user's roles; whether they may
-# see it; the items they may read; the comments they may read with authors
-# and deciders; the committee's policy.
-PAGE_QUERIES = 7
+# The session and user; the meeting with the user's roles; the user's roles
+# in every committee and the classifications naming them (read once for the
+# access rules, meetings.access.committees_where); whether they may see it;
+# the items they may read; the comments they may read with authors and
+# deciders; the committee's policy.
+PAGE_QUERIES = 8
 
 
 @pytest.mark.parametrize("count", [3, 300])
@@ -377,9 +379,10 @@ def test_the_comments_page_holds_its_query_count(client, world, m25, count):
     assert n == PAGE_QUERIES, f"{n} queries for {count} comments"
 
 
-# The session and user, the meeting and roles, may they see it, the item;
-# the insert; then the answer: the items, the comments, the policy.
-ADD_QUERIES = 11
+# The session and user, the meeting and roles, every role (for the access
+# rules), may they see it, the item; the insert; then the answer: the items,
+# the comments, the policy.
+ADD_QUERIES = 12
 
 
 @pytest.mark.parametrize("count", [3, 300])

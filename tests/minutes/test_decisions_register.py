@@ -396,10 +396,12 @@ def test_pages_of_fifty_with_links_that_keep_the_filters(client, world):
 
 
 # Queries the register makes, however many decisions:
-#  1 the session, 2 the user, 3 the count, 4 the page of decisions (with item,
-#  meeting and committee), 5 the committees the filter offers, 6 the minutes
-#  being corrected that the user reads only as kept (none here).
-REGISTER_QUERIES = 6
+#  1 the session, 2 the user, 3 the user's roles in every committee and the
+#  classifications naming them (read once: meetings.access.committees_where),
+#  4 the count, 5 the page of decisions (with item, meeting and committee),
+#  6 the committees the filter offers, 7 the minutes being corrected that the
+#  user reads only as kept (none here).
+REGISTER_QUERIES = 7
 
 COMBOS = [
     ("", REGISTER_QUERIES),

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 D = datetime.date
 PAGE = "/committees/OPSG/glance/"
-GLANCE_QUERIES = 12
+GLANCE_QUERIES = 13
 
 
 @pytest.fixture(autouse=True)
