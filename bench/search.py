@@ -27,10 +27,12 @@ five) and prints:
   are left out of the timings; the line names each error and the project's
   line it came through), goal: none.
 
-The peer: for agenda items, decisions and actions, one raw SQL query each
-returning what the page shows of that kind, its count and its best five
-with their extracts. On PostgreSQL, the GIN-indexed search_vector matched
-with websearch_to_tsquery, ranked by ts_rank, extracts by ts_headline (the
+The peer: for agenda items, decisions and actions, two raw SQL queries each
+returning what the page shows of that kind: its count (as far as the
+search's cap, past which the page says "more than 1,000"), and its best
+five (past the cap, the latest recorded) with their extracts. On
+PostgreSQL, the GIN-indexed search_vector matched with
+websearch_to_tsquery, ranked by ts_rank, extracts by ts_headline (the
 search page's own ranking and extracts, less the access filter and the
 page); the script checks that it finds the same counts and the same five
 rows of each kind as the search. On SQLite, where search matches each
@@ -280,25 +282,37 @@ PEER_KINDS = {
 HEADLINE = "StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=12, MaxFragments=2"
 
 
-def _peer_sql(table: str, columns: list[str], text: str) -> str:
+def _peer_count_sql(table: str, columns: list[str]) -> str:
+    """How many rows match, counted as far as the search's cap and one past it."""
     if connection.vendor == "postgresql":
-        # The five best found first, then their extracts: ts_headline reads
-        # the whole text, so only for the rows shown.
+        match = "search_vector @@ websearch_to_tsquery('english', %s)"
+    else:
+        match = " OR ".join(f"{column} LIKE %s" for column in columns)
+    return f"""
+        SELECT count(*) FROM (
+            SELECT 1 FROM {table} WHERE {match} LIMIT {selectors.COUNT_CAP + 1}
+        ) found"""
+
+
+def _peer_sql(table: str, columns: list[str], text: str, capped: bool) -> str:
+    if connection.vendor == "postgresql":
+        # The five best found first (past the cap, the latest recorded), then
+        # their extracts: ts_headline reads the whole text, so only for the
+        # rows shown.
+        order = "id DESC" if capped else "rank DESC, id DESC"
         return f"""
-            SELECT best.id, best.total, ts_headline('english', best.body, q, '{HEADLINE}')
+            SELECT best.id, ts_headline('english', best.body, q, '{HEADLINE}')
             FROM (
-                SELECT id, {text} AS body, count(*) OVER () AS total,
-                       ts_rank(search_vector, q) AS rank
+                SELECT id, {text} AS body, ts_rank(search_vector, q) AS rank
                 FROM {table}, websearch_to_tsquery('english', %s) q
                 WHERE search_vector @@ q
-                ORDER BY rank DESC, id DESC
+                ORDER BY {order}
                 LIMIT {selectors.PER_KIND}
             ) best, websearch_to_tsquery('english', %s) q
-            ORDER BY best.rank DESC, best.id DESC"""
+            ORDER BY {"best." + order.replace(", ", ", best.")}"""
     match = " OR ".join(f"{column} LIKE %s" for column in columns)
     return f"""
-        SELECT id, count(*) OVER () AS total
-        FROM {table} WHERE {match}
+        SELECT id FROM {table} WHERE {match}
         ORDER BY id DESC LIMIT {selectors.PER_KIND}"""
 
 
@@ -313,12 +327,18 @@ def peer_page(term: str, stem: str) -> dict[str, tuple[int, list[int]]]:
     with connection.cursor() as cursor:
         for kind, (table, columns, text) in PEER_KINDS.items():
             if connection.vendor == "postgresql":
+                cursor.execute(_peer_count_sql(table, columns), [term])
+            else:
+                cursor.execute(_peer_count_sql(table, columns), [f"%{stem}%"] * len(columns))
+            found = cursor.fetchone()[0]
+            capped = found > selectors.COUNT_CAP
+            if connection.vendor == "postgresql":
                 params = [term, term]
             else:
                 params = [f"%{stem}%"] * len(columns)
-            cursor.execute(_peer_sql(table, columns, text), params)
+            cursor.execute(_peer_sql(table, columns, text, capped), params)
             rows = cursor.fetchall()
-            page[kind] = (rows[0][1] if rows else 0, [row[0] for row in rows])
+            page[kind] = (min(found, selectors.COUNT_CAP), [row[0] for row in rows])
     return page
 
 
@@ -326,8 +346,8 @@ def subject_page(user, term: str) -> dict[str, tuple[int, list[int]]]:
     """What the search page shows of each kind, as (count, ids of the five shown)."""
     page = {}
     for kind in PEER_KINDS:
-        found = selectors.SOURCES[kind][0](user, term, selectors.Filters())
-        page[kind] = (found.count(), list(found.values_list("pk", flat=True)[: selectors.PER_KIND]))
+        rows, count, _ = selectors.matches(kind, user, term, selectors.Filters())
+        page[kind] = (count, list(rows.values_list("pk", flat=True)[: selectors.PER_KIND]))
     return page
 
 

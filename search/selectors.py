@@ -80,6 +80,10 @@ SINGULAR = {
 }
 PER_KIND = 5  # results of each kind on the first, mixed page
 PER_PAGE = 20  # results a page when one kind is chosen
+# Matches of a kind counted at most: past it the page says "more than 1,000"
+# and shows the latest recorded first, since ranking every match of a common
+# word would cost more than it tells.
+COUNT_CAP = 1000
 
 # Marks around matched words in PostgreSQL's headline: control characters
 # nobody types, so the text can be escaped first and the marks made HTML after.
@@ -126,10 +130,19 @@ class Results:
     counts: dict[str, int] = field(default_factory=dict)
     hits: dict[str, list[Hit]] = field(default_factory=dict)
     page: Page | None = None  # one kind chosen: its page of results
+    capped: set[str] = field(default_factory=set)  # kinds with more than COUNT_CAP matches
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def total_label(self) -> str:
+        """ "12 results", or "more than 1,000 results" once a kind passed the cap."""
+        total = f"{self.total:,}"
+        if self.capped:
+            return f"more than {total} results"
+        return f"{total} result{'' if self.total == 1 else 's'}"
 
     @property
     def sections(self) -> list[dict]:
@@ -140,6 +153,12 @@ class Results:
                 "label": label,
                 "noun": (SINGULAR[kind] if self.counts[kind] == 1 else label).lower(),
                 "count": self.counts[kind],
+                "count_label": (
+                    f"more than {self.counts[kind]:,}"
+                    if kind in self.capped
+                    else f"{self.counts[kind]:,}"
+                ),
+                "capped": kind in self.capped,
                 "hits": self.hits.get(kind, []),
             }
             for kind, label in KINDS.items()
@@ -199,11 +218,13 @@ def _substring_match(stems: list[str], fields: list[str]) -> Q:
 
 
 def _text_search(queryset: QuerySet, query: str, fields: list[str], headline) -> QuerySet:
-    """Filter and order by the text match; annotate `headline` (PostgreSQL only)."""
+    """Filter by the text match; on PostgreSQL, order by its rank and
+    annotate `headline` (elsewhere `search` orders by NEWEST)."""
     if uses_postgres():
         ts = SearchQuery(query, config=CONFIG, search_type="websearch")
         return (
             queryset.filter(search_vector=ts)
+            .defer("search_vector")  # a large column, never shown
             .annotate(
                 rank=SearchRank(F("search_vector"), ts),
                 headline=SearchHeadline(
@@ -310,7 +331,7 @@ def _items(user, query: str, filters: Filters) -> QuerySet:
         ["title", "narrative", "post_meeting_note"],
         _joined("narrative", "post_meeting_note"),
     )
-    return items if uses_postgres() else items.order_by("-meeting__date", "order")
+    return items
 
 
 def _item_hit(item: AgendaItem, query: str) -> Hit:
@@ -327,13 +348,19 @@ def _item_hit(item: AgendaItem, query: str) -> Hit:
     )
 
 
+# What a decision's or declaration's hit never shows of its item: large columns.
+_ITEM_UNSHOWN = ("item__search_vector", "item__narrative", "item__post_meeting_note")
+
+
 def _decisions(user, query: str, filters: Filters) -> QuerySet:
-    decisions = visible_decisions(user).select_related("item__meeting__committee")
+    decisions = (
+        visible_decisions(user).select_related("item__meeting__committee").defer(*_ITEM_UNSHOWN)
+    )
     decisions = _scoped(decisions, "item__meeting", filters)
     decisions = _text_search(
         decisions, query, ["verb", "text", "points"], _joined("text", "points")
     )
-    return decisions if uses_postgres() else decisions.order_by("-item__meeting__date", "-pk")
+    return decisions
 
 
 def _decision_hit(decision: Decision, query: str) -> Hit:
@@ -351,14 +378,11 @@ def _decision_hit(decision: Decision, query: str) -> Hit:
 
 
 def _declarations(user, query: str, filters: Filters) -> QuerySet:
-    declarations = visible_declarations(user).select_related("item__meeting__committee")
-    declarations = _scoped(declarations, "item__meeting", filters)
-    declarations = _text_search(
-        declarations, query, ["name", "organisation", "interest"], F("interest")
+    declarations = (
+        visible_declarations(user).select_related("item__meeting__committee").defer(*_ITEM_UNSHOWN)
     )
-    if uses_postgres():
-        return declarations
-    return declarations.order_by("-item__meeting__date", "-pk")
+    declarations = _scoped(declarations, "item__meeting", filters)
+    return _text_search(declarations, query, ["name", "organisation", "interest"], F("interest"))
 
 
 def _declaration_hit(declaration: Declaration, query: str) -> Hit:
@@ -391,7 +415,7 @@ def _actions(user, query: str, filters: Filters) -> QuerySet:
         ["reference", "topic", "text", "target_note"],
         _joined("topic", "text"),
     )
-    return actions if uses_postgres() else actions.order_by("-raised_on", "-pk")
+    return actions
 
 
 def _action_hit(action: Action, query: str) -> Hit:
@@ -422,7 +446,7 @@ def _incidents(user, query: str, filters: Filters) -> QuerySet:
         fields,
         _joined("title", "root_cause", "problem_records"),
     )
-    return incidents if uses_postgres() else incidents.order_by("-reference")
+    return incidents
 
 
 def _incident_hit(incident: Incident, query: str) -> Hit:
@@ -588,20 +612,18 @@ def _kept_hits(user, query: str, filters: Filters) -> dict[str, list[Hit]]:
 
 
 class _Chained(Sequence):
-    """The rows a kind's queryset finds, then the hits found in versions
-    kept: one sequence to count and page through, the queryset counted
-    once and sliced only for the page shown."""
+    """The rows a kind's queryset finds (`count` of them, at most
+    COUNT_CAP), then the hits found in versions kept: one sequence to count
+    and page through, the queryset sliced only for the page shown."""
 
-    def __init__(self, rows: QuerySet, then: list):
+    def __init__(self, rows: QuerySet, count: int, then: list):
         self.rows, self.then = rows, then
-        self._count = None
+        self._count = count
 
     def count(self) -> int:
         return len(self)
 
     def __len__(self) -> int:
-        if self._count is None:
-            self._count = self.rows.count()
         return self._count + len(self.then)
 
     def __getitem__(self, index):
@@ -622,6 +644,35 @@ SOURCES = {
     "meeting": (_meetings, _meeting_hit),
     "person": (_people, _person_hit),
 }
+# The order of a kind's matches without PostgreSQL's ranking. Past
+# COUNT_CAP they come as recorded, the latest first: a walk back along the
+# primary key that stops at the page. Meetings and people keep their own.
+NEWEST = {
+    "item": ("-meeting__date", "order"),
+    "decision": ("-item__meeting__date", "-pk"),
+    "declaration": ("-item__meeting__date", "-pk"),
+    "action": ("-raised_on", "-pk"),
+    "incident": ("-reference",),
+}
+
+
+def _counted(rows: QuerySet) -> tuple[int, bool]:
+    """How many rows match, up to COUNT_CAP, and whether there are more:
+    the count stops at the first COUNT_CAP + 1 matches."""
+    found = rows.order_by().values("pk")[: COUNT_CAP + 1].count()
+    return min(found, COUNT_CAP), found > COUNT_CAP
+
+
+def matches(kind: str, user, query: str, filters: Filters) -> tuple[QuerySet, int, bool]:
+    """The rows of one kind that match, in the order shown; how many (at
+    most COUNT_CAP); and whether there are more than that."""
+    rows = SOURCES[kind][0](user, query, filters)
+    count, more = _counted(rows)
+    if kind in NEWEST and more:
+        rows = rows.order_by("-pk")
+    elif kind in NEWEST and not uses_postgres():
+        rows = rows.order_by(*NEWEST[kind])
+    return rows, count, more
 
 
 def search(user, query: str, *, kind: str = "", filters: Filters | None = None, page=1) -> Results:
@@ -635,8 +686,11 @@ def search(user, query: str, *, kind: str = "", filters: Filters | None = None, 
     kinds = [kind] if kind in SOURCES else list(SOURCES)
     kept = _kept_hits(user, query, filters) if {"item", "decision"} & set(kinds) else {}
     for name in kinds:
-        find, hit = SOURCES[name]
-        found = _Chained(find(user, query, filters), kept.get(name, []))
+        hit = SOURCES[name][1]
+        rows, count, more = matches(name, user, query, filters)
+        if more:
+            results.capped.add(name)
+        found = _Chained(rows, count, kept.get(name, []))
 
         def shown(rows, hit=hit):
             return [row if isinstance(row, Hit) else hit(row, query) for row in rows]

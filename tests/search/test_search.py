@@ -39,6 +39,7 @@ from meetings.models import (
     Modification,
 )
 from minutes.services import item_update, minutes_circulate, minutes_publish
+from search import selectors
 from tests.actions.log_data import summary, tabasc_meeting, text
 from tests.base import approve_minutes, login, make_action, make_item, make_meeting, make_person
 
@@ -632,6 +633,38 @@ def test_pages_of_results_with_a_kind_chosen(client, many_items):
     )
 
 
+def test_past_the_cap_the_count_says_more_than_and_the_latest_come_first(
+    client, many_items, monkeypatch
+):
+    """A common word is not counted (nor ranked) past COUNT_CAP matches."""
+    monkeypatch.setattr(selectors, "COUNT_CAP", 10)
+    response = search(login(client, "member"), "puffin")
+    assert summary(response.content) == (
+        "More than 10 results for “puffin”: more than 10 agenda items"
+    )
+    body = response.content.decode()
+    assert "More than 10 match, so the latest recorded are shown first." in body
+    assert '<a href="?q=puffin&amp;kind=item">The latest 10 agenda items</a>' in body
+    latest = sorted(f"OPSG 25 – item {n}. Puffin item {n}" for n in range(21, 26))
+    assert sections(response)["item"] == latest  # sorted by title: see `sections`
+    # With the kind chosen: pages of the latest recorded, as far as the cap.
+    chosen = search(client, {"q": "puffin", "kind": "item"})
+    assert (
+        "More than 10 match, so the latest recorded are shown first, and only the first 10."
+        in chosen.content.decode()
+    )
+    assert sections(chosen)["item"] == sorted(
+        f"OPSG 25 – item {n}. Puffin item {n}" for n in range(16, 26)
+    )
+
+
+def test_at_the_cap_the_count_is_exact(client, many_items, monkeypatch):
+    monkeypatch.setattr(selectors, "COUNT_CAP", 25)
+    response = search(login(client, "member"), "puffin")
+    assert summary(response.content) == "25 results for “puffin”: 25 agenda items"
+    assert "latest recorded" not in response.content.decode()
+
+
 # --- a stale edit, and the database's own search columns ------------------------------------
 
 
@@ -736,13 +769,15 @@ def many_matches(world, count):
 
 
 # Queries a search for one word makes, however many rows match, in order:
-#  1 the session, 2 the user, 3 the minutes under correction the user
-#  reads as kept (none here); then each kind's count and its first five:
-#  4–5 agenda items, 6–7 decisions, 8–9 declarations of interest, 10 the
+#  1 the session, 2 the user, 3 the user's roles in every committee and the
+#  classifications naming them (read once: meetings.access.committees_where),
+#  4 the minutes under correction the user reads as kept (none here); then
+#  each kind's count (as far as COUNT_CAP) and its first five:
+#  5–6 agenda items, 7–8 decisions, 9–10 declarations of interest, 11 the
 #  user's person (whose actions they own, in the actions' visibility rule),
-#  11–12 actions, 13–14 incidents, 15–16 meetings, 17–18 people (with where
-#  they last attended); 19 the committees the form offers.
-SEARCH_QUERIES = 19
+#  12–13 actions, 14–15 incidents, 16–17 meetings, 18–19 people (with where
+#  they last attended); 20 the committees the form offers.
+SEARCH_QUERIES = 20
 
 
 @pytest.mark.parametrize("count", [3, 300])
@@ -757,14 +792,15 @@ def test_search_queries_do_not_grow_with_the_rows(client, world, django_assert_n
         "item", "decision", "declaration", "action", "incident", "meeting", "person"
     ]  # fmt: skip
     assert [len(hits) for hits in found.values()] == [min(count, 5)] * 5 + [1, 1]
-    assert summary(response.content).startswith(f"{5 * count + 2} results for “kestrel”")
+    assert summary(response.content).startswith(f"{5 * count + 2:,} results for “kestrel”")
 
 
-# Queries with one kind chosen: 1 session, 2 user, 3 the count of that kind,
-# 4 its page of twenty, 5 the committees the form offers; for actions and
-# incidents + the user's person (whose actions they own), before the count;
-# for items and decisions + the minutes under correction read as kept.
-KIND_QUERIES = 5
+# Queries with one kind chosen: 1 session, 2 user, 3 the user's roles (read
+# once), 4 the count of that kind, 5 its page of twenty, 6 the committees the
+# form offers; for actions and incidents + the user's person (whose actions
+# they own), before the count; for items and decisions + the minutes under
+# correction read as kept.
+KIND_QUERIES = 6
 
 
 @pytest.mark.parametrize("count", [3, 300])
