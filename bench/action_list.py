@@ -17,12 +17,19 @@ then grows the log to 100,000 actions and prints:
   (goal 1.3×), and its query count, which must not change;
 - action_detail_growth: the action page's p50 at 100,000 over 10,000 (goal 1.2×).
 
+With BENCH_MILLION=1 it then grows the log to 1,000,000 actions and prints,
+for the README's note on what scales (INFO, no goal): action_log_1m and
+action_detail_1m, each against its p50 at 100,000, with the indexes the
+page's slowest query scans on PostgreSQL.
+
 As in a committee's real log, most actions are closed: about one in five of
 those raised at a meeting is still open. Run by `make bench`, or alone:
 .venv/bin/python bench/action_list.py
 """
 
 import datetime
+import os
+import re
 
 import harness
 from django.contrib import admin
@@ -259,7 +266,50 @@ def main():
             detail_10k,
             goal=1.2,
         )
+        if os.environ.get("BENCH_MILLION"):
+            million(meetings, organisations, people, member, detail, log_100k, detail_100k)
     harness.finish()
+
+
+def million(meetings, organisations, people, member, detail, log_100k, detail_100k) -> None:
+    """BENCH_MILLION=1: the log grown to 1,000,000 actions (for the README's
+    note on what scales), with the indexes its slowest query used."""
+    engine = harness.engine()
+    add_actions(meetings, organisations, people, start=100_000, count=900_000)
+    analyze()
+    log_1m = harness.timed(getter(member, LOG_URL), rounds=max(10, harness.ROUNDS // 3))
+    harness.report(
+        f"action_log_1m ({engine}, member, 100k -> 1M)",
+        log_1m,
+        log_100k,
+        goal=None,
+        extra=f"queries={queries(member, LOG_URL)} indexes={indexes_used(member, LOG_URL)}",
+    )
+    harness.report(
+        f"action_detail_1m ({engine}, member, by reference, 100k -> 1M)",
+        harness.timed(getter(member, detail), rounds=max(10, harness.ROUNDS // 3)),
+        detail_100k,
+        goal=None,
+        extra=f"indexes={indexes_used(member, detail)}",
+    )
+
+
+def indexes_used(client, url: str) -> str:
+    """The indexes PostgreSQL's plan of the page's slowest query scans."""
+    if connection.vendor != "postgresql":
+        return "-"
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    slowest = max(captured.captured_queries, key=lambda query: float(query["time"]))
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + slowest["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    return (
+        ",".join(
+            sorted(set(re.findall(r"(?:Index|Index Only) Scan(?: Backward)? using (\w+)", plan)))
+        )
+        or "none"
+    )
 
 
 if __name__ == "__main__":
