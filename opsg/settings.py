@@ -166,7 +166,11 @@ TEMPLATES = [
 _database_url = env_str("DATABASE_URL")
 if _database_url:
     try:
-        DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+        DATABASES = {
+            "default": dj_database_url.parse(
+                _database_url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60)
+            )
+        }
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL cannot be read: {exc}") from None
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -174,6 +178,11 @@ if _database_url:
         # which its planner turns on past a cost estimate, spent about two
         # thirds of a common search's count query compiling (bench/search.py).
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+        # A pooler in transaction mode (PgBouncer) hands each transaction to
+        # any server connection: a cursor held across transactions would be lost.
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
+            "DATABASE_TRANSACTION_POOLER", False
+        )
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

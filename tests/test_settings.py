@@ -35,6 +35,8 @@ print(json.dumps({
     "results": settings.CELERY_RESULT_BACKEND,
     "debug": settings.DEBUG,
     "email_port": settings.EMAIL_PORT,
+    "conn_max_age": db.get("CONN_MAX_AGE"),
+    "server_side_cursors": not db.get("DISABLE_SERVER_SIDE_CURSORS", False),
 }))
 """
 
@@ -168,6 +170,18 @@ def test_tls_and_ssl_together_are_refused(environ):
 def test_booleans_read_the_usual_spellings(environ, value, expected):
     environ["DEBUG"] = value
     assert settings_in(environ)["debug"] is expected
+
+
+def test_postgresql_connections_are_kept_and_a_transaction_pooler_is_said(environ):
+    environ["DATABASE_URL"] = "postgres://app@db.example:5432/opsg"
+    shown = settings_in(environ)
+    assert (shown["conn_max_age"], shown["server_side_cursors"]) == (60, True)
+    environ.update(DATABASE_CONN_MAX_AGE="0", DATABASE_TRANSACTION_POOLER="true")
+    shown = settings_in(environ)
+    assert (shown["conn_max_age"], shown["server_side_cursors"]) == (0, False)
+    environ["DATABASE_CONN_MAX_AGE"] = "a minute"
+    result = run(environ, "-c", SHOW_SETTINGS)
+    assert result.returncode != 0 and "DATABASE_CONN_MAX_AGE" in result.stderr
 
 
 @pytest.mark.django_db
