@@ -1,0 +1,564 @@
+"""The text poppler's pdftotext prints for a PDF of minutes, in the OPSG's
+layouts (imports.layout_text reads it), as a stream of neutral blocks
+(imports.blocks.Block).
+
+The text is read line by line, and page furniture is taken out wherever it
+falls, even mid-paragraph, and read for what it says (the reference, draft
+or final, the classification, the next meeting's date): the running header
+("OPSG_25_0110 – Draft Minutes Page 1 of 12", or this app's three boxes on
+one line or on three), page numbers, the classification banner and footer,
+link targets (a bare "https://…" line), the letters of the diagonal DRAFT
+mark, and the rule of spaces above a page's footnotes. The header of the
+Actions Outstanding table, repeated on every page it runs over, is one line
+however pdftotext cut its cells.
+
+What is left is gathered into blocks, each keeping its source lines
+(`Block.lines`, of `Line`): a numbered line that carries the next agenda
+item's number and a short title is a HEADING (level 1, or 2 for "4.2"),
+a numbered point ("1. Managed Service Providers …") or a bullet an ITEM, a
+footnote a FOOTNOTE, a short line alone between paragraphs a HEADING of
+level 3, the table's header a TABLE without rows (its rows follow as
+blocks, for the reader to cut), and the rest PARAGRAPHs. A blank line is no
+proof of a new paragraph in this text: a line goes on with the block above
+it unless it opens one of its own (ACTION, a point, a bullet, a post-meeting
+note, a footnote, "Incident reviewed:"), or the block above had finished
+its sentence and the line starts with a capital after a gap or a line break
+(see _with_line_breaks). This app's closing table of the actions raised at
+the meeting is a TABLE of its own, its rows not cut."""
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+from imports.blocks import FOOTNOTE, HEADING, ITEM, PARAGRAPH, TABLE, Block
+from imports.common import RECAP, VERBS, is_action_line, parse_date
+from imports.parsed import Flag
+
+
+@dataclass(frozen=True)
+class Line:
+    """A non-blank line of the source: its 1-based number, its text with
+    spaces tidied, and whether a blank line or a page break came before it.
+    `raw` keeps the spaces: with pdftotext -layout they place a table's cells
+    in their columns, and show where a line ended short of the margin (see
+    _with_line_breaks)."""
+
+    number: int
+    text: str
+    gap_before: bool = False
+    kind: str = "text"  # "text", "table-header" or "footnote"
+    raw: str = ""
+    break_before: bool = False  # the line above ended short: a line break, not a wrap
+
+
+@dataclass
+class PdfText:
+    """The blocks of the text, what its page furniture said, and the doubts met."""
+
+    blocks: list[Block] = field(default_factory=list)
+    reference: str = ""
+    final: bool = False
+    classification_label: str = ""
+    classification_statement: str = ""
+    next_meetings: list = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+
+
+def pdf_blocks(text: str) -> PdfText:
+    """The blocks of a PDF's text, furniture read and left out."""
+    page = PdfText()
+    lines = _content_lines(text, page)
+    first = next((i for i in range(len(lines)) if _heading(lines[i], _at(lines, i + 1), "0")), None)
+    if first is None:
+        page.blocks = gather(lines)
+        return page
+    page.blocks = gather(lines[:first])
+    body, recap, recap_at = _without_recap(lines[first:])
+    starts: list[tuple[int, str, str]] = []
+    current = "0"
+    for index, line in enumerate(body):
+        if heading := _heading(line, _at(body, index + 1), current):
+            starts.append((index, *heading))
+            current = heading[0]
+    # Each item's lines, after its heading; any before the first heading too.
+    spans = [(0, starts[0][0] if starts else len(body))]
+    spans += [
+        (start + 1, end)
+        for (start, *_), (end, *_) in zip(starts, starts[1:] + [(len(body),)], strict=True)
+    ]
+    for position, (start, end) in enumerate(spans):
+        if position:
+            heading_line, number, title = body[start - 1], *starts[position - 1][1:]
+            level = 2 if "." in number else 1
+            page.blocks.append(
+                Block(HEADING, title, heading_line.number, level, number, lines=(heading_line,))
+            )
+        if recap and start <= recap_at <= end:
+            page.blocks += gather(body[start:recap_at])
+            page.blocks.append(Block(TABLE, recap[0].text, recap[0].number, lines=tuple(recap)))
+            page.blocks += gather(body[recap_at:end])
+            recap = []
+        else:
+            page.blocks += gather(body[start:end])
+    return page
+
+
+def _at(lines: list[Line], index: int) -> Line | None:
+    return lines[index] if index < len(lines) else None
+
+
+# --- lines and page furniture ----------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_PAGE_HEADER = re.compile(
+    r"^(?P<reference>[A-Z][A-Za-z]*_\d+_\d{3,4})\s*[–—-]\s*(?P<status>Draft|Final)\s+Minutes"
+    r"(?:\s+Page\s+\d+\s+of\s+\d+)?$",
+    re.I,
+)
+_PAGE_NUMBER = re.compile(r"^Page\s+\d+\s+of\s+\d+$", re.I)
+_PAGE_NUMBER_RUN_IN = re.compile(r"\s+Page\s+\d+\s+of\s+\d+\b", re.I)
+# This app's running header, its three boxes on one line (pdftotext -layout),
+# and the boxes on lines of their own (plain pdftotext).
+_RUNNING_HEADER = re.compile(
+    r"^(?P<reference>[A-Z][A-Za-z]*_\d+_\d{3,4})\s+This document has a Classification\s+of\s+"
+    r"(?P<label>\w+)\s+(?P<status>Draft|Final)\s+Minutes$",
+    re.I,
+)
+_LONE_REFERENCE = re.compile(r"^[A-Z][A-Za-z]*_\d+_\d{3,4}$")
+_LONE_STATUS = re.compile(r"^(?P<status>Draft|Final)\s+Minutes$", re.I)
+_WATERMARK = "DRAFT"
+_REVIEWS_CAPTION = re.compile(r"^Actions?\s+outstanding\s+reviewed\s+at\s+[A-Z]\S*\s+\d+$", re.I)
+_BANNER = re.compile(r"^This document has a Classification(?:\s+of\s+(?P<label>\w+))?\.?$", re.I)
+_BANNER_END = re.compile(r"^of\s+(?P<label>\w+)\.?$", re.I)
+_STATEMENT = re.compile(r"^This document is classified as (?P<label>\w+)\b", re.I)
+_LINK_TARGET = re.compile(r"^(?:https?://|mailto:)\S+$")
+_TABLE_HEADER = re.compile(r"^Action\s+ID\b")
+_TABLE_HEADER_WORDS = {"action", "id", "date", "raised", "last", "target", "revised", "owner"}
+_NEXT_MEETING = re.compile(
+    r"^Next\s+(?:(?P<kind>\w+)\s+)?meetings?\b(?:\s*[:–-]\s*|\s+(?=\d))(?P<rest>.*)$", re.I
+)
+_FOOTNOTE = re.compile(r"^(?P<number>\d{1,3})\s+(?P<text>\S.*)$")
+_MEETING_KINDS = {"main", "reporting", "extraordinary", "confidential"}
+
+
+def _content_lines(text: str, page: PdfText) -> list[Line]:
+    """The lines that carry content, page furniture taken out (and read into
+    `page`), each knowing whether a gap came before it."""
+    raw_lines = text.split("\n")
+    watermark = _watermark_lines(raw_lines)
+    content: list[Line] = []
+    gap = True
+    index = 0
+    while index < len(raw_lines):
+        number = index + 1
+        raw = _CONTROL.sub("", raw_lines[index].rstrip("\r"))
+        page_break = "\f" in raw or (raw.startswith(" ") and not raw.startswith("  "))
+        raw = raw.replace("\f", "")
+        tidy = " ".join(raw.split())
+        index += 1
+        if index - 1 in watermark:
+            gap = True
+            continue
+        if not tidy:
+            if len(raw) >= 20:
+                # A line of spaces is the rule above the page's footnotes.
+                index = _read_footnote(raw_lines, index, content)
+            gap = True
+            continue
+        consumed = _furniture(tidy, raw_lines, index, number, page)
+        if consumed is not None:
+            index = consumed
+            gap = True
+            continue
+        if _is_table_header(tidy) or (
+            _REVIEWS_CAPTION.match(tidy) and _is_table_header(_next_nonblank(raw_lines, index)[0])
+        ):
+            # The caption above the table is read as part of its header.
+            content.append(Line(number, tidy, gap_before=True, kind="table-header", raw=raw))
+            if not _REVIEWS_CAPTION.match(tidy):
+                index = _skip_header_words(raw_lines, index)
+            gap = True
+            continue
+        repaired = _repaired(tidy)
+        if repaired != tidy:
+            message = f"Read {tidy!r} as {repaired!r}: extraction split a reference."
+            page.flags.append(Flag(number, "text-repaired", message))
+        content.append(Line(number, repaired, gap_before=gap or page_break, raw=raw))
+        gap = False
+    if any(_COLUMN_GAP.search(raw) for raw in raw_lines):
+        content = _with_line_breaks(content)
+    # This app's "Owner: …; target: …." ends its ACTION paragraph.
+    return [
+        replace(line, gap_before=False, break_before=False)
+        if _OWNER_LINE.match(line.text)
+        else line
+        for line in content
+    ]
+
+
+_OWNER_LINE = re.compile(r"^Owner:\s*[^;]*;\s*target:\s*.*\.$")
+_COLUMN_GAP = re.compile(r"\S {3,}\S")  # cells apart on one line: pdftotext -layout
+_WIDTH_WINDOW = 8  # lines either side whose length shows the width of the text
+
+
+def _with_line_breaks(content: list[Line]) -> list[Line]:
+    """With pdftotext -layout, paragraphs are not set apart by blank lines,
+    but their lines keep their lengths: a line is a paragraph's last (or a
+    heading) when the next line's first word would have fitted after it.
+    The width is that of the longest line nearby with the same indent, so
+    table cells, the ACTION boxes and the body are measured apart. A last
+    line that happens to be nearly full is missed; nothing is split that
+    wrapped."""
+    measured = [
+        (len(line.raw) - len(line.raw.lstrip()), len(line.raw.rstrip()))
+        if line.kind == "text" and line.raw and not _COLUMN_GAP.search(line.raw)
+        else None
+        for line in content
+    ]
+    marked = content[:1]
+    for index in range(len(content) - 1):
+        line, following = content[index], content[index + 1]
+        marked.append(following)
+        if measured[index] is None or measured[index + 1] is None:
+            continue
+        if following.number != line.number + 1:
+            continue  # a blank line or furniture between them: gap_before says it
+        indent, length = measured[index]
+        nearby = measured[max(0, index - _WIDTH_WINDOW) : index + _WIDTH_WINDOW + 1]
+        width = max(found[1] for found in nearby if found and found[0] == indent)
+        ended = length + 1 + len(following.text.split()[0]) <= width
+        marked[-1] = replace(following, break_before=ended)
+    return marked
+
+
+def _is_table_header(tidy: str | None) -> bool:
+    return bool(tidy and _TABLE_HEADER.match(tidy) and _only_header_words(tidy))
+
+
+def _watermark_lines(raw_lines: list[str]) -> set[int]:
+    """The indexes of the lines that are letters of the diagonal DRAFT mark
+    of this app's draft PDFs ("D", "R", "A", "FT", each on a line of its own
+    wherever the slant put it). Page furniture, but only where it cannot be
+    anything else: the whole mark must be on some page, one letter a place,
+    and a page's lines are taken as the mark only when together they spell
+    no more than it ("A" twice on a page is kept, and flagged if it cannot
+    be placed)."""
+    pages: list[list[tuple[int, str]]] = [[]]
+    for index, raw in enumerate(raw_lines):
+        if "\f" in raw:
+            pages.append([])
+        letters = "".join(raw.replace("\f", "").split())
+        if letters and letters in _WATERMARK:
+            pages[-1].append((index, letters))
+    spelled = [Counter("".join(letters for _, letters in page)) for page in pages]
+    whole = Counter(_WATERMARK)
+    if whole not in spelled:
+        return set()
+    return {
+        index
+        for page, letters in zip(pages, spelled, strict=True)
+        if letters <= whole
+        for index, _ in page
+    }
+
+
+def _furniture(tidy: str, raw_lines: list[str], index: int, number: int, page) -> int | None:
+    """If the line is page furniture, read it and return the index of the
+    line after it (it may take the next lines too); None otherwise."""
+    if match := _PAGE_HEADER.match(tidy) or _RUNNING_HEADER.match(tidy):
+        page.reference = page.reference or match["reference"]
+        page.final = match["status"].lower() == "final"
+        if label := match.groupdict().get("label"):
+            page.classification_label = page.classification_label or label
+        return index
+    if _LONE_REFERENCE.match(tidy):
+        page.reference = page.reference or tidy
+        return index
+    if match := _LONE_STATUS.match(tidy):
+        page.final = match["status"].lower() == "final"
+        return index
+    if _PAGE_NUMBER.match(tidy):
+        return index
+    if match := _BANNER.match(tidy):
+        label = match["label"]
+        following, after = _next_nonblank(raw_lines, index)
+        if not label and following is not None and (end := _BANNER_END.match(following)):
+            label, index = end["label"], after
+        page.classification_label = page.classification_label or (label or "")
+        return index
+    if match := _STATEMENT.match(tidy):
+        statement, index = _read_statement(tidy, raw_lines, index)
+        page.classification_label = page.classification_label or match["label"]
+        page.classification_statement = page.classification_statement or statement
+        return index
+    if _LINK_TARGET.match(tidy):
+        previous = " ".join(raw_lines[index - 2].split()) if index >= 2 else ""
+        if previous != tidy:
+            message = (
+                f"A link to {tidy} was on this page; the PDF text does not say which "
+                "words carried it, so it is not in the narrative."
+            )
+            page.flags.append(Flag(number, "link-target", message))
+        return index
+    if match := _NEXT_MEETING.match(tidy):
+        return _read_next_meetings(match, raw_lines, index, number, page)
+    return None
+
+
+def _next_nonblank(raw_lines: list[str], index: int) -> tuple[str | None, int]:
+    while index < len(raw_lines):
+        tidy = " ".join(raw_lines[index].split())
+        index += 1
+        if tidy:
+            return tidy, index
+    return None, index
+
+
+def _read_statement(first: str, raw_lines: list[str], index: int) -> tuple[str, int]:
+    """The classification footer, to the end of its sentence (at most four
+    lines), without the page number that pdftotext -layout runs into it."""
+    parts = [_PAGE_NUMBER_RUN_IN.sub("", first)]
+    while not parts[-1].endswith(".") and len(parts) < 4:
+        following, after = _next_nonblank(raw_lines, index)
+        if following is None:
+            break
+        parts.append(_PAGE_NUMBER_RUN_IN.sub("", following))
+        index = after
+    return " ".join(parts), index
+
+
+def _read_next_meetings(match, raw_lines, index: int, number: int, page) -> int | None:
+    """ "Next Meeting: 5 November 2019", or "Next main meeting: 1 June 2021;
+    Next reporting meeting: 28 June 2021"."""
+    kind = (match["kind"] or "main").lower()
+    if kind not in _MEETING_KINDS:
+        return None
+    rest = match["rest"]
+    if not rest:
+        following, after = _next_nonblank(raw_lines, index)
+        if following is None or parse_date(following) is None:
+            return None
+        rest, index = following, after
+    found = []
+    for part in re.split(r";\s*", rest):
+        part_match = _NEXT_MEETING.match(part)
+        part_kind = (part_match["kind"] or "main").lower() if part_match else kind
+        written = part_match["rest"] if part_match else part
+        date = parse_date(written)
+        if date is None:
+            if written.strip():
+                message = f"Next meeting date {written.strip()!r} could not be read."
+                page.flags.append(Flag(number, "unreadable-date", message))
+            continue
+        found.append((part_kind if part_kind in _MEETING_KINDS else "main", date))
+    if not found and not rest.strip():
+        return None
+    page.next_meetings += found
+    return index
+
+
+def _read_footnote(raw_lines: list[str], index: int, content: list[Line]) -> int:
+    following, after = _next_nonblank(raw_lines, index)
+    if following is not None and _FOOTNOTE.match(following):
+        content.append(Line(after, following, gap_before=True, kind="footnote"))
+        return after
+    return index
+
+
+def _only_header_words(tidy: str) -> bool:
+    return all(word.lower().strip("()s") in _TABLE_HEADER_WORDS for word in tidy.split())
+
+
+def _skip_header_words(raw_lines: list[str], index: int) -> int:
+    """The header's other cells ("Date", "Raised", "Last Target", …), one a line."""
+    while index < len(raw_lines):
+        tidy = " ".join(raw_lines[index].split())
+        if tidy and not _only_header_words(tidy):
+            break
+        index += 1
+    return index
+
+
+# --- agenda items ------------------------------------------------------------
+
+_HEADING = re.compile(r"^(?P<number>\d{1,2}(?:\.\d{1,2})?)\.?\s+(?P<title>\S.*)$")
+
+
+def _heading(line: Line, following: Line | None, current: str) -> tuple[str, str] | None:
+    """(number, title) when the line is the next item's heading after item
+    `current` ("4" or "4.2"): the next number, a short title without a full
+    stop, after a gap, and not a point whose text runs on to the next line."""
+    match = _HEADING.match(line.text)
+    if not match or line.kind != "text" or not line.gap_before:
+        return None
+    number, title = match["number"], match["title"].strip()
+    if number not in _next_numbers(current):
+        return None
+    if "." not in number and not re.match(rf"^{number}\.\s", line.text):
+        return None
+    if len(title) > 70 or len(title.split()) > 10 or title[-1] in ".,;:":
+        return None
+    if not (title[0].isupper() or title[0].isdigit() or title[0] in "‘“'\""):
+        return None
+    if following is not None and following.text[:1].islower():
+        return None
+    return number, title
+
+
+def _next_numbers(current: str) -> set[str]:
+    main, _, sub = current.partition(".")
+    following_main = str(int(main) + 1)
+    return {following_main, f"{main}.{int(sub or 0) + 1}"}
+
+
+def _without_recap(lines: list[Line]) -> tuple[list[Line], list[Line], int]:
+    """This app's own PDF closes the items with a table of the actions they
+    raised, to the next meeting's line: the lines without it, its lines, and
+    where it was."""
+    start = next((i for i, line in enumerate(lines) if RECAP.match(line.text)), None)
+    if start is None:
+        return lines, [], 0
+    end = next(
+        (i for i in range(start + 1, len(lines)) if _NEXT_MEETING.match(lines[i].text)),
+        len(lines),
+    )
+    return lines[:start] + lines[end:], lines[start:end], start
+
+
+# --- paragraphs ----------------------------------------------------------------
+
+_POINT_START = re.compile(r"^(?P<number>\d{1,2})[.)]\s+(?P<text>\S.*)$")
+_BULLET_START = re.compile(r"^[–—•▪*-]\s+(?P<text>\S.*)$")
+NOTE_START = re.compile(r"^\[\s*Post[- ]meeting\s+note\b|^Post[- ]meeting\s+note\s*:$", re.I)
+# This app's PDFs print footnotes as a numbered list, each ending in a link back,
+# and each incident reviewed under an item on a line of its own.
+INCIDENT_REVIEW = re.compile(r"^Incident reviewed:\s*(?P<reference>INC\d{12})\b(?P<rest>.*)$", re.S)
+_BACKREF = "↩"
+_MARKED_NOTE = re.compile(r"^\[(?P<number>\d{1,3})\]\s+(?P<text>\S.*)$")
+_SENTENCE_END = re.compile(r"[.!?][\"'’”)\]]*$")
+_MOD_SPLIT = re.compile(r"(?P<glued>[a-z])?SECMP(?P<first>\d{1,3}) (?P<second>\d{1,3})\b")
+_MOD_GLUED = re.compile(r"(?<=[a-z])(?=SECMP\d{4}\b)")
+
+
+def ends_sentence(text: str) -> bool:
+    return bool(_SENTENCE_END.search(text))
+
+
+@dataclass
+class _Gathering:
+    """A block being gathered: its kind as the gathering sees it (a "para",
+    "point", "bullet", "heading", "footnote", "table" or a line of no words,
+    "junk"), its first line's number and its lines' texts, and its lines."""
+
+    kind: str
+    parts: list[str]
+    lines: list[Line]
+    number: str = ""
+
+    def block(self) -> Block:
+        kind = {"point": ITEM, "bullet": ITEM, "heading": HEADING}.get(self.kind, PARAGRAPH)
+        kind = {"footnote": FOOTNOTE, "table": TABLE}.get(self.kind, kind)
+        level = 3 if kind == HEADING else 0
+        return Block(
+            kind,
+            joined(self.parts),
+            self.lines[0].number,
+            level,
+            self.number,
+            lines=tuple(self.lines),
+        )
+
+
+def gather(lines: list[Line]) -> list[Block]:
+    """Gather lines into blocks. A line continues the block before it unless
+    it opens a block of its own (an ACTION, a numbered point, a bullet, a
+    post-meeting note, a footnote) or, after a gap, the block before it had
+    finished its sentence and the line starts with a capital."""
+    gathered: list[_Gathering] = []
+    current: _Gathering | None = None
+    for index, line in enumerate(lines):
+        opened = _opened(line, current, _at(lines, index + 1))
+        if opened is None and current is not None:
+            current.parts.append(line.text)
+            current.lines.append(line)
+            continue
+        current = opened or _Gathering("para", [line.text], [line])
+        gathered.append(current)
+    return [gathering.block() for gathering in gathered]
+
+
+def _opened(line: Line, current: _Gathering | None, following: Line | None) -> _Gathering | None:
+    """The block the line opens, or None when it goes on with `current`."""
+    text = line.text
+
+    def opened(kind: str, text: str = text, number: str = "") -> _Gathering:
+        return _Gathering(kind, [text], [line], number)
+
+    if line.kind == "footnote":
+        match = _FOOTNOTE.match(text)
+        return opened("footnote", match["text"], str(int(match["number"])))
+    if line.kind == "table-header":
+        return opened("table")
+    if is_action_line(text) or INCIDENT_REVIEW.match(text):
+        return opened("para")
+    if match := _MARKED_NOTE.match(text):  # this app's PDF: "[1] The note."
+        return opened("footnote", match["text"], str(int(match["number"])))
+    if (match := _POINT_START.match(text)) and text.endswith(_BACKREF):
+        footnote = match["text"].removesuffix(_BACKREF).strip()
+        return opened("footnote", footnote, str(int(match["number"])))
+    if match := _POINT_START.match(text):
+        return opened("point", match["text"], str(int(match["number"])))
+    if match := _BULLET_START.match(text):
+        return opened("bullet", match["text"])
+    if NOTE_START.match(text):
+        return opened("para")
+    if not re.search(r"[^\W\d_]", text):
+        return opened("junk")
+    after_heading = current is None or current.kind in {"heading", "footnote", "junk", "table"}
+    if not after_heading:
+        finished = (line.gap_before or line.break_before) and ends_sentence(current.parts[-1])
+        if not finished or text[:1].islower():
+            return None
+    return opened("heading" if _is_subheading(line, following) else "para")
+
+
+def _is_subheading(line: Line, following: Line | None) -> bool:
+    """A short line on its own between paragraphs ("INC000000478818",
+    "Aged Incidents"): a heading within the item."""
+    text = line.text
+    if following is None or not (line.gap_before or line.break_before):
+        return False
+    if not (following.gap_before or following.break_before):
+        return False
+    if len(text) > 60 or len(text.split()) > 6 or text[-1] in ".,;:!?":
+        return False
+    if any(word in VERBS for word in text.split()):
+        return False  # "The OPSG NOTED the presentation", its full stop lost
+    return text[0].isupper() or text[0].isdigit()
+
+
+def _repaired(text: str) -> str:
+    """Undo what extraction does to modification references:
+    "ModificationSECMP00 67" → "Modification SECMP0067"."""
+
+    def join(match: re.Match) -> str:
+        digits = match["first"] + match["second"]
+        if len(digits) != 4:
+            return match.group(0)
+        return f"{match['glued'] or ''}SECMP{digits}"
+
+    return _MOD_GLUED.sub(" ", _MOD_SPLIT.sub(join, text))
+
+
+_BROKEN_AT_HYPHEN = re.compile(r"[^\W\d_]-$")
+
+
+def joined(parts: list[str]) -> str:
+    """Lines as one text; a word broken at its hyphen over two lines
+    ("post-" / "Incident") is one word again."""
+    joined = ""
+    for part in parts:
+        if joined and not _BROKEN_AT_HYPHEN.search(joined):
+            joined += " "
+        joined += part
+    return joined
