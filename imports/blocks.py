@@ -3,8 +3,8 @@ for the generic reader (imports.layout_generic) and the OPSG's readers.
 
 A Block is a heading, a paragraph, a list item, a table or a footnote,
 with the 1-based line of the text it came from (the line the review page
-points at). Page furniture (running headers and footers, "Page 3 of 9") is left out. The
-tokenizers stand on libraries where the format has one:
+points at). Page furniture (running headers and footers, "Page 3 of 9") is
+left out. The tokenizers stand on libraries where the format has one:
 
 - Markdown, and Word (which imports.extract writes out as Markdown from its
   styles, numbering and tables with python-docx): markdown-it-py's tokens.
