@@ -46,7 +46,7 @@ class Line:
     number: int
     text: str
     gap_before: bool = False
-    kind: str = "text"  # "text", "table-header" or "footnote"
+    kind: str = "text"  # "text", "table-header", "footnote", "item" (a heading) or "recap"
     raw: str = ""
     break_before: bool = False  # the line above ended short: a line break, not a wrap
 
@@ -67,39 +67,7 @@ class PdfText:
 def pdf_blocks(text: str) -> PdfText:
     """The blocks of a PDF's text, furniture read and left out."""
     page = PdfText()
-    lines = _content_lines(text, page)
-    first = next((i for i in range(len(lines)) if _heading(lines[i], _at(lines, i + 1), "0")), None)
-    if first is None:
-        page.blocks = gather(lines)
-        return page
-    page.blocks = gather(lines[:first])
-    body, recap, recap_at = _without_recap(lines[first:])
-    starts: list[tuple[int, str, str]] = []
-    current = "0"
-    for index, line in enumerate(body):
-        if heading := _heading(line, _at(body, index + 1), current):
-            starts.append((index, *heading))
-            current = heading[0]
-    # Each item's lines, after its heading; any before the first heading too.
-    spans = [(0, starts[0][0] if starts else len(body))]
-    spans += [
-        (start + 1, end)
-        for (start, *_), (end, *_) in zip(starts, starts[1:] + [(len(body),)], strict=True)
-    ]
-    for position, (start, end) in enumerate(spans):
-        if position:
-            heading_line, number, title = body[start - 1], *starts[position - 1][1:]
-            level = 2 if "." in number else 1
-            page.blocks.append(
-                Block(HEADING, title, heading_line.number, level, number, lines=(heading_line,))
-            )
-        if recap and start <= recap_at <= end:
-            page.blocks += gather(body[start:recap_at])
-            page.blocks.append(Block(TABLE, recap[0].text, recap[0].number, lines=tuple(recap)))
-            page.blocks += gather(body[recap_at:end])
-            recap = []
-        else:
-            page.blocks += gather(body[start:end])
+    page.blocks = gather(_with_items(_content_lines(text, page)))
     return page
 
 
@@ -411,18 +379,30 @@ def _next_numbers(current: str) -> set[str]:
     return {following_main, f"{main}.{int(sub or 0) + 1}"}
 
 
-def _without_recap(lines: list[Line]) -> tuple[list[Line], list[Line], int]:
-    """This app's own PDF closes the items with a table of the actions they
-    raised, to the next meeting's line: the lines without it, its lines, and
-    where it was."""
-    start = next((i for i, line in enumerate(lines) if RECAP.match(line.text)), None)
-    if start is None:
-        return lines, [], 0
-    end = next(
-        (i for i in range(start + 1, len(lines)) if _NEXT_MEETING.match(lines[i].text)),
-        len(lines),
-    )
-    return lines[:start] + lines[end:], lines[start:end], start
+def _with_items(lines: list[Line]) -> list[Line]:
+    """The lines with the items' headings marked ("item"), from the first
+    line that reads as item 1's, and this app's closing table of the actions
+    raised at the meeting ("recap", from its caption to the next meeting's
+    line), where no heading is looked for."""
+    first = next((i for i in range(len(lines)) if _heading(lines[i], _at(lines, i + 1), "0")), None)
+    if first is None:
+        return lines
+    lines = list(lines)
+    recap = next((i for i in range(first, len(lines)) if RECAP.match(lines[i].text)), None)
+    if recap is not None:
+        end = next(
+            (i for i in range(recap + 1, len(lines)) if _NEXT_MEETING.match(lines[i].text)),
+            len(lines),
+        )
+        lines[recap:end] = [replace(line, kind="recap") for line in lines[recap:end]]
+    body = [i for i in range(first, len(lines)) if lines[i].kind != "recap"]
+    current = "0"
+    for position, index in enumerate(body):
+        following = lines[body[position + 1]] if position + 1 < len(body) else None
+        if heading := _heading(lines[index], following, current):
+            lines[index] = replace(lines[index], kind="item")
+            current = heading[0]
+    return lines
 
 
 # --- paragraphs ----------------------------------------------------------------
@@ -446,9 +426,10 @@ def ends_sentence(text: str) -> bool:
 
 @dataclass
 class _Gathering:
-    """A block being gathered: its kind as the gathering sees it (a "para",
-    "point", "bullet", "heading", "footnote", "table" or a line of no words,
-    "junk"), its first line's number and its lines' texts, and its lines."""
+    """A block being gathered: its kind as the gathering sees it (an item's
+    heading "item", "para", "point", "bullet", a sub-heading "heading",
+    "footnote", "table", "recap", or a line of no words, "junk"), its lines'
+    texts (the first without its number), its lines, and its number."""
 
     kind: str
     parts: list[str]
@@ -456,17 +437,21 @@ class _Gathering:
     number: str = ""
 
     def block(self) -> Block:
-        kind = {"point": ITEM, "bullet": ITEM, "heading": HEADING}.get(self.kind, PARAGRAPH)
-        kind = {"footnote": FOOTNOTE, "table": TABLE}.get(self.kind, kind)
-        level = 3 if kind == HEADING else 0
-        return Block(
-            kind,
-            joined(self.parts),
-            self.lines[0].number,
-            level,
-            self.number,
-            lines=tuple(self.lines),
-        )
+        kind = _KINDS.get(self.kind, PARAGRAPH)
+        text = self.parts[0] if kind == TABLE else joined(self.parts)
+        level = {"item": 2 if "." in self.number else 1, "heading": 3}.get(self.kind, 0)
+        return Block(kind, text, self.lines[0].number, level, self.number, lines=tuple(self.lines))
+
+
+_KINDS = {
+    "item": HEADING,
+    "heading": HEADING,
+    "point": ITEM,
+    "bullet": ITEM,
+    "footnote": FOOTNOTE,
+    "table": TABLE,
+    "recap": TABLE,
+}
 
 
 def gather(lines: list[Line]) -> list[Block]:
@@ -494,6 +479,11 @@ def _opened(line: Line, current: _Gathering | None, following: Line | None) -> _
     def opened(kind: str, text: str = text, number: str = "") -> _Gathering:
         return _Gathering(kind, [text], [line], number)
 
+    if line.kind == "recap":
+        return None if current is not None and current.kind == "recap" else opened("recap")
+    if line.kind == "item":
+        match = _HEADING.match(text)
+        return opened("item", match["title"].strip(), match["number"])
     if line.kind == "footnote":
         match = _FOOTNOTE.match(text)
         return opened("footnote", match["text"], str(int(match["number"])))
@@ -514,7 +504,14 @@ def _opened(line: Line, current: _Gathering | None, following: Line | None) -> _
         return opened("para")
     if not re.search(r"[^\W\d_]", text):
         return opened("junk")
-    after_heading = current is None or current.kind in {"heading", "footnote", "junk", "table"}
+    after_heading = current is None or current.kind in {
+        "item",
+        "heading",
+        "footnote",
+        "junk",
+        "table",
+        "recap",
+    }
     if not after_heading:
         finished = (line.gap_before or line.break_before) and ends_sentence(current.parts[-1])
         if not finished or text[:1].islower():
@@ -526,7 +523,9 @@ def _is_subheading(line: Line, following: Line | None) -> bool:
     """A short line on its own between paragraphs ("INC000000478818",
     "Aged Incidents"): a heading within the item."""
     text = line.text
-    if following is None or not (line.gap_before or line.break_before):
+    if following is None or following.kind in {"item", "recap"}:
+        return False
+    if not (line.gap_before or line.break_before):
         return False
     if not (following.gap_before or following.break_before):
         return False
