@@ -168,7 +168,6 @@ _DATE_LINE = re.compile(
 )
 _TIMES = re.compile(r"(?P<start>\d{1,2}[:.]\d{2})\s*(?:[–—-]|to)\s*(?P<end>\d{1,2}[:.]\d{2})")
 _REFERENCE = re.compile(r"\b(?P<code>[A-Z][A-Za-z]*)_(?P<number>\d+)_\d{3,4}\b")
-_DRAFT = re.compile(r"^(?:Draft|Final)\s+Minutes$", re.I)
 
 
 def _read_header(lines: list[Line], page: PdfText) -> tuple[ParsedMinutes, list[Line]]:
@@ -212,9 +211,6 @@ def _read_header_line(line: Line, minutes: ParsedMinutes, seen: set[str], flags)
     if match := _REFERENCE.search(text):
         minutes.reference = minutes.reference or match.group(0)
         minutes.final = minutes.final or bool(re.search(r"\bFinal\b", text))
-        return True
-    if _DRAFT.match(text):
-        minutes.final = text.lower().startswith("final")
         return True
     if "date" in seen and "location" not in seen:
         seen.add("location")
