@@ -46,6 +46,9 @@ class Block:
     # The source lines it was gathered from, furniture left out, where the
     # tokenizer keeps them (imports.pdf_blocks: its Line each).
     lines: tuple = field(default=(), compare=False, repr=False)
+    # Where the tokenizer knows them, the line each of a TABLE's cells was
+    # read from, row by row (imports.pdf_blocks).
+    cell_lines: tuple[tuple[int, ...], ...] = field(default=(), compare=False, repr=False)
 
 
 # "3. Title", "3.1 Title", "3) Title", "Item 3: Title"

@@ -57,11 +57,9 @@ import re
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
-from actions.references import canonical
 from imports.blocks import FOOTNOTE, HEADING, ITEM, PARAGRAPH, TABLE, Block
 from imports.common import (
     QUORUM_STATEMENT,
-    RECAP,
     guess_committee,
     is_action_line,
     owners_in,
@@ -86,10 +84,11 @@ from imports.pdf_blocks import (
     NOTE_START,
     Line,
     PdfText,
+    as_markdown,
     ends_sentence,
     gather,
-    joined,
     pdf_blocks,
+    rendered,
 )
 
 
@@ -396,12 +395,7 @@ def _read_items(blocks: list[Block], minutes: ParsedMinutes) -> None:
     for start, end in pairwise(starts):
         heading = blocks[start]
         item = ParsedItem(number=heading.number, title=heading.text, line=heading.line)
-        # This app's closing table of the actions raised is a recap of what
-        # was read under each item: passed over.
-        reader.read(
-            item,
-            [b for b in blocks[start + 1 : end] if not (b.kind == TABLE and RECAP.match(b.text))],
-        )
+        reader.read(item, blocks[start + 1 : end])
         minutes.items.append(item)
 
 
@@ -419,41 +413,41 @@ class _ItemReader:
         )
 
     def read(self, item: ParsedItem, blocks: list[Block]) -> None:
+        for table in (block for block in blocks if block.kind == TABLE):
+            self.minutes.reviews += _read_table(table, self.minutes.committee, self.flags)
         self.reviewed: list[str] = []
-        self._read_blocks(item, self._without_tables(blocks))
+        self._read_blocks(item, self._without_attendance(blocks))
         read_incidents(item, self.flags, self.reviewed)
 
-    def _without_tables(self, blocks: list[Block]) -> list[Block]:
-        """The item's blocks once the Actions Outstanding table, and the
-        rest of an attendance table printed here, are read from their lines;
-        the lines after either are gathered into blocks again."""
-        lines = _lines(blocks)
+    def _without_attendance(self, blocks: list[Block]) -> list[Block]:
+        """The item's blocks but its tables, once the rest of an attendance
+        table printed among them is read from their lines; the lines after
+        it, up to the next table, are gathered into blocks again."""
         kept: list[Block] = []
-        at = 0  # where the block's lines start in `lines`
         index = 0
         while index < len(blocks):
             block = blocks[index]
-            if block.kind == TABLE:
-                reviews, end = _read_table(lines, at, self.minutes.committee, self.flags)
-                self.minutes.reviews += reviews
-            else:
-                end = self._take_attendance(lines, at, kept[-1].lines[-1].text if kept else None)
-            if end is None:
+            previous = kept[-1].lines[-1].text if kept else None
+            if block.kind != TABLE and _may_open_run(block.lines[0], previous):
+                upto = next(
+                    (i for i in range(index, len(blocks)) if blocks[i].kind == TABLE), len(blocks)
+                )
+                lines = _lines(blocks[index:upto])
+                if end := self._take_attendance(lines):
+                    blocks, index = gather(lines[end:]) + blocks[upto:], 0
+                    continue
+            if block.kind != TABLE:
                 kept.append(block)
-                at += len(block.lines)
-                index += 1
-            else:
-                blocks, index, at = gather(lines[end:]), 0, 0
-                lines = lines[end:]
+            index += 1
         return kept
 
-    def _take_attendance(self, lines: list[Line], index: int, previous: str | None) -> int | None:
-        """The end of the rest of an attendance table starting at `index`,
-        read into the attendance; None when none starts there."""
-        end = _attendance_run(lines, index, previous)
+    def _take_attendance(self, lines: list[Line]) -> int | None:
+        """The end of the rest of an attendance table at the start of
+        `lines`, read into the attendance; None when none starts there."""
+        end = _attendance_run(lines)
         if end is None:
             return None
-        run = lines[index:end]
+        run = lines[:end]
         first = _attendance_entry(run[0].text)
         section = "member" if first.group in _MEMBER_CATEGORIES else "participant"
         self.minutes.attendance += _read_attendance_run(run, section, self.flags)
@@ -488,7 +482,7 @@ class _ItemReader:
                 narrative.append(block)
         footnotes = [block for block in narrative if block.kind == FOOTNOTE]
         body = [block for block in narrative if block.kind != FOOTNOTE]
-        item.narrative = _markdown(body + footnotes)
+        item.narrative = as_markdown(body + footnotes)
         for footnote in footnotes:
             if _mark_footnote(item, footnote.number):
                 where = f"its mark [{footnote.number}] is read as [^{footnote.number}]"
@@ -522,7 +516,7 @@ class _ItemReader:
         end = index + 1
         if decision_text.endswith(":"):
             while end < len(blocks) and blocks[end].kind == ITEM:
-                decision_text += "\n" + _render(blocks[end])
+                decision_text += "\n" + rendered(blocks[end])
                 end += 1
         decisions = read_decisions(decision_text, block.line, committee=self.minutes.committee)
         if not decisions:
@@ -587,28 +581,31 @@ def _note_text(text: str) -> str:
 # --- attendance printed inside an item -----------------------------------------
 
 
-def _attendance_run(lines: list[Line], index: int, previous: str | None) -> int | None:
-    """The end of a run of attendance lines starting at `index`, or None.
-    It must start after a finished sentence (`previous`, the line before it
-    in the item, if any), with a group ("DSP Graham
-    Spenceley (Part)", "SECAS"), and hold at least two lines, or one line
-    naming a known group and a person."""
-    line = lines[index]
+def _may_open_run(line: Line, previous: str | None) -> bool:
+    """Whether the rest of an attendance table may start at the line: after
+    a gap and a finished sentence (`previous`, the line before it in the
+    item, if any), with a group ("DSP Graham Spenceley (Part)", "SECAS")."""
     if not line.gap_before or line.kind != "text":
-        return None
+        return False
     if previous is not None and not ends_sentence(previous):
-        return None
+        return False
     first = _attendance_entry(line.text)
-    if first is None or not first.group:
-        return None
-    end = index + 1
+    return first is not None and bool(first.group)
+
+
+def _attendance_run(lines: list[Line]) -> int | None:
+    """The end of the run of attendance lines that opens `lines` (see
+    _may_open_run), or None: it holds at least two lines, or one line
+    naming a known group and a person."""
+    first = _attendance_entry(lines[0].text)
+    end = 1
     while end < len(lines) and lines[end].kind == "text":
         if _attendance_entry(lines[end].text) is None:
             break
         end += 1
     if end < len(lines) and lines[end].kind == "text" and not _starts_new(lines[end]):
         return None  # the run is the start of a sentence after all
-    if end - index >= 2 or (first.name and first.group in _KNOWN_GROUPS):
+    if end >= 2 or (first.name and first.group in _KNOWN_GROUPS):
         return end
     return None
 
@@ -640,254 +637,27 @@ def _opening(block: Block) -> str:
     return ""
 
 
-def _render(block: Block) -> str:
-    if block.kind == ITEM:
-        return f"{block.number}. {block.text}" if block.number else f"- {block.text}"
-    if block.kind == HEADING:
-        return f"### {block.text}"
-    if block.kind == FOOTNOTE:
-        return f"[^{block.number}]: {block.text}"
-    return block.text
-
-
-def _markdown(blocks: list[Block]) -> str:
-    """Blocks as Markdown: paragraphs apart, the points of one list together."""
-    out = ""
-    previous = None
-    for block in blocks:
-        kind = (block.kind, bool(block.number))
-        same_list = block.kind == ITEM and kind == previous
-        out += ("\n" if same_list else "\n\n" if out else "") + _render(block)
-        previous = kind
-    return out
-
-
 # --- the Actions Outstanding table --------------------------------------------
 
-_ROW_REFERENCE = re.compile(
-    r"^(?P<code>[A-Z][A-Za-z]{1,9})(?:\s+(?P<reference>\d{1,4}\s*/\s*(?:CONF\s*)?\d{1,4}))?"
-    r"(?:\s+(?P<rest>.*))?$"
-)
-_REFERENCE_ONLY = re.compile(
-    r"^(?P<reference>\d{1,4}\s*/\s*(?:CONF\s*)?\d{1,4})(?:\s+(?P<rest>.*))?$"
-)
-_DATE_CELL = r"\d{1,2}/\d{1,2}/\d{2,4}"
-_RAISED = re.compile(rf"(?:^|\s)(?P<raised>{_DATE_CELL})(?=\s+(?:{_DATE_CELL}|N/A|[A-Z])|\s*$)")
-_OWNER = r"(?:[A-Z][A-Za-z&]*[A-Z][A-Za-z&]*|[A-Z][a-z]+\s+[Mm]embers|[A-Z][a-z]+)"
-_OWNERS_AT_END = re.compile(rf"(?:^|\s)(?P<owners>{_OWNER}(?:\s*/\s*{_OWNER})*)$")
-_OWNERS_ONLY = re.compile(
-    rf"(?:[A-Z][A-Za-z&]*[A-Z][A-Za-z&]*|[A-Z][a-z]+\s+[Mm]embers)(?:\s*/\s*{_OWNER})*"
-)
-# "Action Status: Closed", and in this app's own PDF "Action Status: Closed
-# (Superseded by OPSG 25/01)": how it ended, which the update's words say too.
-_STATUS = re.compile(
-    r"(?:^|\s)(?:Action\s+)?Status\s*:\s*(?P<status>Open|Closed)\b\.?(?:\s*\([^()]*\))?\.?\s*$",
-    re.I,
-)
-# A cell the table prints instead of a target date, kept whole: a date,
-# "N/A", or the abbreviations secretaries use for "not yet known".
-_CELL_TOKEN = re.compile(rf"{_DATE_CELL}|N/A|\bTB[CD]\b")
 
-
-def _read_table(
-    lines: list[Line], index: int, committee: str, flags: list[Flag]
-) -> tuple[list[ParsedReview], int]:
-    """Rows from `index` until a line that is not a row; returns the reviews
-    and the index of that line. Where a header line shows the columns
-    (pdftotext -layout), rows are read by column."""
-    reviews: list[ParsedReview] = []
-    columns = None
-    while index < len(lines):
-        if lines[index].kind == "table-header":
-            columns = _columns(lines[index].raw) or columns
-            index += 1
-            continue
-        start = _row_start(lines, index)
-        if start is None:
-            break
-        found = _read_row_in_columns(lines, index, start, columns, committee, flags)
-        review, index = found or _read_row(lines, start, committee, flags)
+def _read_table(table: Block, committee: str, flags: list[Flag]) -> list[ParsedReview]:
+    """The reviews in the rows imports.pdf_blocks cut out of the table."""
+    reviews = []
+    for cells, lines in zip(table.rows[1:], table.cell_lines[1:], strict=True):
+        reference, text, raised, last, revised, owners, update, status = cells
+        review = ParsedReview(reference, text, [], lines[0], update=update, status=status or "open")
+        if raised:  # pdf_blocks flags a row whose dates it could not find
+            review.raised_on = parse_date(raised)
+            review.last_target_date, review.last_target_note = _target_cell(last)
+            review.revised_target_date, review.revised_target_note = _target_cell(revised)
+            review.owners, _ = owners_in(owners, committee=committee)
+            if not review.owners:
+                flags.append(Flag(lines[5], "table-row", f"{reference}: no owner found."))
+        if not status:
+            message = f"{reference}: no 'Action Status' line; read as open."
+            flags.append(Flag(review.line, "review-status", message))
         reviews.append(review)
-    return reviews, index
-
-
-_CELL_RUN = re.compile(r"\S+(?: \S+)*")  # words one space apart: a cell's line, with -layout
-_HEADER_CELLS = ["action", "action", "date", "last", "revised", "owner"]
-_COLUMN_SLACK = 2  # characters a cell may start left of its header
-
-
-def _columns(raw: str) -> list[int] | None:
-    """Where the six columns start, from a header line printed in columns
-    ("Action ID   Action   Date   Last   Revised   Owner"); None when the
-    header's cells are not apart (plain pdftotext gives one a line)."""
-    runs = list(_CELL_RUN.finditer(raw))
-    if [run.group().split()[0].lower() for run in runs] != _HEADER_CELLS:
-        return None
-    return [run.start() for run in runs]
-
-
-def _in_columns(raw: str, columns: list[int]) -> list[list[str]]:
-    """A line's words, cell by cell."""
-    cells: list[list[str]] = [[] for _ in columns]
-    for run in _CELL_RUN.finditer(raw):
-        at = 0
-        for column, start in enumerate(columns):
-            if start <= run.start() + _COLUMN_SLACK:
-                at = column
-        cells[at].append(run.group())
-    return cells
-
-
-def _read_row_in_columns(
-    lines, index: int, start, columns: list[int] | None, committee: str, flags
-) -> tuple[ParsedReview, int] | None:
-    """A row whose first line holds every cell, in the header's columns; the
-    lines below it indented to the Action column carry on its cells (the
-    action's text, "To be" / "determined"); the update starts back at the
-    table's left edge. None when the row is not printed that way."""
-    reference, _, line_number, after = start
-    first = lines[index]
-    if columns is None or after != index + 1:
-        return None
-    cells = _in_columns(first.raw, columns)
-    if not re.fullmatch(_DATE_CELL, " ".join(cells[2])) or not cells[5]:
-        return None
-    end = after
-    while end < len(lines):
-        line = lines[end]
-        indent = len(line.raw) - len(line.raw.lstrip())
-        if line.kind != "text" or indent < columns[1] - _COLUMN_SLACK:
-            break
-        for column, words in enumerate(_in_columns(line.raw, columns)):
-            cells[column] += words
-        end += 1
-    review = ParsedReview(reference=reference, text=joined(cells[1]), owners=[], line=line_number)
-    found = {
-        "raised": cells[2][0],
-        # An empty target cell is not "N/A": leaving it out has _apply_cells flag the row.
-        "targets": [target for target in (" ".join(cells[3]), " ".join(cells[4])) if target],
-        "owners": " ".join(cells[5]),
-        "line": first.number,
-    }
-    _apply_cells(review, found, committee, flags)
-    return review, _read_update(review, lines, end, flags)
-
-
-def _row_start(lines: list[Line], index: int) -> tuple[str, str, int, int] | None:
-    """(reference, text after it, first line number, index after it) for
-    "OPSG 11/02 …" on one line or "OPSG" / "11/02" on two."""
-    match = _ROW_REFERENCE.match(lines[index].text)
-    if not match or lines[index].kind != "text":
-        return None
-    if match["reference"]:
-        reference = _tidy_reference(match["code"], match["reference"])
-        return reference, match["rest"] or "", lines[index].number, index + 1
-    if match["rest"] or index + 1 >= len(lines):
-        return None
-    second = _REFERENCE_ONLY.match(lines[index + 1].text)
-    if not second:
-        return None
-    reference = _tidy_reference(match["code"], second["reference"])
-    return reference, second["rest"] or "", lines[index].number, index + 2
-
-
-def _tidy_reference(code: str, printed: str) -> str:
-    """ "OPSG" and "25/ 01" or "45/CONF02": the record's one spelling."""
-    return canonical(f"{code} {printed}") or f"{code} {printed}"
-
-
-def _read_row(lines, start, committee: str, flags) -> tuple[ParsedReview, int]:
-    """One row: the action's text up to the date raised, the other cells,
-    then the update."""
-    reference, first_text, line_number, index = start
-    text_parts: list[str] = []
-    cells = None
-    pending = [(line_number, first_text)] if first_text else []
-    while cells is None and (pending or index < len(lines)):
-        if pending:
-            number, text = pending.pop()
-        else:
-            line = lines[index]
-            if line.kind != "text" or _STATUS.search(line.text) or _row_start(lines, index):
-                break
-            number, text = line.number, line.text
-            index += 1
-        match = _RAISED.search(text)
-        if not match:
-            text_parts.append(text)
-            continue
-        if before := text[: match.start()].strip():
-            text_parts.append(before)
-        cells, index = _read_cells(match["raised"], text[match.end() :], lines, index)
-        cells["line"] = number
-    review = ParsedReview(
-        reference=reference, text=" ".join(text_parts), owners=[], line=line_number
-    )
-    if cells is None:
-        message = f"{reference}: the row's dates and owner could not be found."
-        flags.append(Flag(line_number, "table-row", message))
-    else:
-        _apply_cells(review, cells, committee, flags)
-    index = _read_update(review, lines, index, flags)
-    return review, index
-
-
-def _read_cells(raised: str, tail: str, lines: list[Line], index: int) -> tuple[dict, int]:
-    """After the date raised: the last and revised target dates (a date,
-    N/A or words such as "To be determined", which may run over several
-    lines) and the owner."""
-    tail = tail.strip()
-    owners = _OWNERS_AT_END.search(tail)
-    taken = 0
-    while owners is None and index < len(lines) and taken < 4:
-        line = lines[index]
-        if line.kind != "text" or _STATUS.search(line.text):
-            break
-        index += 1
-        taken += 1
-        if _OWNERS_ONLY.fullmatch(line.text):
-            tail = f"{tail} {line.text}".strip()
-            owners = _OWNERS_AT_END.search(tail)
-            break
-        tail = f"{tail} {line.text}".strip()
-    owner_text = owners["owners"] if owners else ""
-    middle = tail[: owners.start("owners")].strip() if owners else tail
-    return {"raised": raised, "targets": _split_targets(middle), "owners": owner_text}, index
-
-
-def _split_targets(middle: str) -> list[str]:
-    """ "13/09/2019 N/A" → two cells; "01/10/2019 To be determined" → the date
-    and the words."""
-    cells: list[str] = []
-    position = 0
-    for match in _CELL_TOKEN.finditer(middle):
-        words = middle[position : match.start()].strip()
-        if words:
-            cells.append(words)
-        cells.append(match.group(0))
-        position = match.end()
-    words = middle[position:].strip()
-    if words:
-        cells.append(words)
-    return cells
-
-
-def _apply_cells(review: ParsedReview, cells: dict, committee: str, flags: list[Flag]) -> None:
-    line = cells["line"]
-    review.raised_on = parse_date(cells["raised"])
-    targets = cells["targets"]
-    if len(targets) != 2:
-        message = (
-            f"{review.reference}: expected a last and a revised target date, read "
-            f"{targets!r}; check them."
-        )
-        flags.append(Flag(line, "table-row", message))
-        targets = (targets + ["", ""])[:2]
-    review.last_target_date, review.last_target_note = _target_cell(targets[0])
-    review.revised_target_date, review.revised_target_note = _target_cell(targets[1])
-    review.owners, _ = owners_in(cells["owners"], committee=committee)
-    if not review.owners:
-        flags.append(Flag(line, "table-row", f"{review.reference}: no owner found."))
+    return reviews
 
 
 def _target_cell(cell: str):
@@ -896,30 +666,3 @@ def _target_cell(cell: str):
         return None, ""
     date = parse_date(cell)
     return (date, "") if date else (None, cell)
-
-
-def _read_update(review: ParsedReview, lines, index: int, flags) -> int:
-    """The update under the row, to "Action Status: Open" or "Closed"."""
-    update: list[Line] = []
-    status = None
-    while index < len(lines):
-        line = lines[index]
-        if line.kind == "table-header":
-            index += 1
-            continue
-        if line.kind != "text" or is_action_line(line.text) or _row_start(lines, index):
-            break
-        index += 1
-        if match := _STATUS.search(line.text):
-            status = match["status"].lower()
-            rest = line.text[: match.start()].strip()
-            if rest:
-                update.append(Line(line.number, rest, gap_before=line.gap_before))
-            break
-        update.append(line)
-    review.update = _markdown(gather(update))
-    if status is None:
-        message = f"{review.reference}: no 'Action Status' line; read as open."
-        flags.append(Flag(review.line, "review-status", message))
-    review.status = status or "open"
-    return index

@@ -30,6 +30,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+from actions.references import canonical
 from imports.blocks import FOOTNOTE, HEADING, ITEM, PARAGRAPH, TABLE, Block
 from imports.common import RECAP, VERBS, is_action_line, parse_date
 from imports.parsed import Flag
@@ -67,7 +68,7 @@ class PdfText:
 def pdf_blocks(text: str) -> PdfText:
     """The blocks of a PDF's text, furniture read and left out."""
     page = PdfText()
-    page.blocks = gather(_with_items(_content_lines(text, page)))
+    page.blocks = gather(_with_items(_content_lines(text, page)), page.flags)
     return page
 
 
@@ -435,12 +436,25 @@ class _Gathering:
     parts: list[str]
     lines: list[Line]
     number: str = ""
+    rows: list[tuple[str, ...]] = field(default_factory=list)  # a table's
+    cell_lines: list[tuple[int, ...]] = field(default_factory=list)
 
     def block(self) -> Block:
         kind = _KINDS.get(self.kind, PARAGRAPH)
         text = self.parts[0] if kind == TABLE else joined(self.parts)
+        if self.rows:
+            text = " | ".join(self.rows[0])
         level = {"item": 2 if "." in self.number else 1, "heading": 3}.get(self.kind, 0)
-        return Block(kind, text, self.lines[0].number, level, self.number, lines=tuple(self.lines))
+        return Block(
+            kind,
+            text,
+            self.lines[0].number,
+            level,
+            self.number,
+            tuple(self.rows),
+            lines=tuple(self.lines),
+            cell_lines=tuple(self.cell_lines),
+        )
 
 
 _KINDS = {
@@ -454,15 +468,26 @@ _KINDS = {
 }
 
 
-def gather(lines: list[Line]) -> list[Block]:
+def gather(lines: list[Line], flags: list[Flag] | None = None) -> list[Block]:
     """Gather lines into blocks. A line continues the block before it unless
     it opens a block of its own (an ACTION, a numbered point, a bullet, a
     post-meeting note, a footnote) or, after a gap, the block before it had
-    finished its sentence and the line starts with a capital."""
+    finished its sentence and the line starts with a capital. Given `flags`,
+    the Actions Outstanding table under an item is cut into rows (_table),
+    its doubts flagged there; a table's header is otherwise a block alone."""
     gathered: list[_Gathering] = []
     current: _Gathering | None = None
-    for index, line in enumerate(lines):
+    in_items = False
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        in_items = in_items or line.kind == "item"
+        if line.kind == "table-header" and in_items and flags is not None:
+            current, index = _table(lines, index, flags)
+            gathered.append(current)
+            continue
         opened = _opened(line, current, _at(lines, index + 1))
+        index += 1
         if opened is None and current is not None:
             current.parts.append(line.text)
             current.lines.append(line)
@@ -519,6 +544,29 @@ def _opened(line: Line, current: _Gathering | None, following: Line | None) -> _
     return opened("heading" if _is_subheading(line, following) else "para")
 
 
+def rendered(block: Block) -> str:
+    """A block as a Markdown paragraph, list item, sub-heading or footnote."""
+    if block.kind == ITEM:
+        return f"{block.number}. {block.text}" if block.number else f"- {block.text}"
+    if block.kind == HEADING:
+        return f"### {block.text}"
+    if block.kind == FOOTNOTE:
+        return f"[^{block.number}]: {block.text}"
+    return block.text
+
+
+def as_markdown(blocks: list[Block]) -> str:
+    """Blocks as Markdown: paragraphs apart, the points of one list together."""
+    out = ""
+    previous = None
+    for block in blocks:
+        kind = (block.kind, bool(block.number))
+        same_list = block.kind == ITEM and kind == previous
+        out += ("\n" if same_list else "\n\n" if out else "") + rendered(block)
+        previous = kind
+    return out
+
+
 def _is_subheading(line: Line, following: Line | None) -> bool:
     """A short line on its own between paragraphs ("INC000000478818",
     "Aged Incidents"): a heading within the item."""
@@ -561,3 +609,261 @@ def joined(parts: list[str]) -> str:
             joined += " "
         joined += part
     return joined
+
+
+# --- the Actions Outstanding table ---------------------------------------------
+
+# The table as a TABLE block: this header, then a row for each action.
+ACTIONS_HEADER = (
+    "Action ID",
+    "Action",
+    "Date Raised",
+    "Last Target Date",
+    "Revised Target Date",
+    "Owner",
+    "Update",
+    "Action Status",
+)
+_ROW_REFERENCE = re.compile(
+    r"^(?P<code>[A-Z][A-Za-z]{1,9})(?:\s+(?P<reference>\d{1,4}\s*/\s*(?:CONF\s*)?\d{1,4}))?"
+    r"(?:\s+(?P<rest>.*))?$"
+)
+_REFERENCE_ONLY = re.compile(
+    r"^(?P<reference>\d{1,4}\s*/\s*(?:CONF\s*)?\d{1,4})(?:\s+(?P<rest>.*))?$"
+)
+_DATE_CELL = r"\d{1,2}/\d{1,2}/\d{2,4}"
+_RAISED = re.compile(rf"(?:^|\s)(?P<raised>{_DATE_CELL})(?=\s+(?:{_DATE_CELL}|N/A|[A-Z])|\s*$)")
+_OWNER = r"(?:[A-Z][A-Za-z&]*[A-Z][A-Za-z&]*|[A-Z][a-z]+\s+[Mm]embers|[A-Z][a-z]+)"
+_OWNERS_AT_END = re.compile(rf"(?:^|\s)(?P<owners>{_OWNER}(?:\s*/\s*{_OWNER})*)$")
+_OWNERS_ONLY = re.compile(
+    rf"(?:[A-Z][A-Za-z&]*[A-Z][A-Za-z&]*|[A-Z][a-z]+\s+[Mm]embers)(?:\s*/\s*{_OWNER})*"
+)
+# "Action Status: Closed", and in this app's own PDF "Action Status: Closed
+# (Superseded by OPSG 25/01)": how it ended, which the update's words say too.
+_STATUS = re.compile(
+    r"(?:^|\s)(?:Action\s+)?Status\s*:\s*(?P<status>Open|Closed)\b\.?(?:\s*\([^()]*\))?\.?\s*$",
+    re.I,
+)
+# A cell the table prints instead of a target date, kept whole: a date,
+# "N/A", or the abbreviations secretaries use for "not yet known".
+_CELL_TOKEN = re.compile(rf"{_DATE_CELL}|N/A|\bTB[CD]\b")
+
+
+def _table(lines: list[Line], index: int, flags: list[Flag]) -> tuple[_Gathering, int]:
+    """The table from its header at `index`, row after row until a line
+    that starts none, and the index of that line. A row's cells are those
+    of ACTIONS_HEADER: its reference as the record spells it, the action,
+    the date raised, the last and revised targets and the owner as printed,
+    its update (Markdown) and its status ("open", "closed", or "" when the
+    row says none). Where a header line shows the columns (pdftotext
+    -layout), rows are cut by column."""
+    table = _Gathering("table", [lines[index].text], [], rows=[ACTIONS_HEADER])
+    table.cell_lines.append((lines[index].number,) * len(ACTIONS_HEADER))
+    columns = None
+    start = index
+    while index < len(lines):
+        if lines[index].kind == "table-header":
+            columns = _columns(lines[index].raw) or columns
+            index += 1
+            continue
+        row = _row_start(lines, index)
+        if row is None:
+            break
+        found = _row_in_columns(lines, index, row, columns)
+        (text, cells), index = found or _row(lines, row)
+        reference, _, line_number, _ = row
+        if cells is None:
+            message = f"{reference}: the row's dates and owner could not be found."
+            flags.append(Flag(line_number, "table-row", message))
+            cells = {"raised": "", "targets": ["", ""], "owners": "", "line": line_number}
+        elif len(cells["targets"]) != 2:
+            message = (
+                f"{reference}: expected a last and a revised target date, read "
+                f"{cells['targets']!r}; check them."
+            )
+            flags.append(Flag(cells["line"], "table-row", message))
+        last, revised = (cells["targets"] + ["", ""])[:2]
+        update, status, index = _update(lines, index)
+        table.rows.append(
+            (reference, text, cells["raised"], last, revised, cells["owners"], update, status)
+        )
+        table.cell_lines.append((line_number, line_number) + (cells["line"],) * 4 + (0, 0))
+    table.lines = lines[start:index]
+    return table, index
+
+
+_CELL_RUN = re.compile(r"\S+(?: \S+)*")  # words one space apart: a cell's line, with -layout
+_HEADER_CELLS = ["action", "action", "date", "last", "revised", "owner"]
+_COLUMN_SLACK = 2  # characters a cell may start left of its header
+
+
+def _columns(raw: str) -> list[int] | None:
+    """Where the six columns start, from a header line printed in columns
+    ("Action ID   Action   Date   Last   Revised   Owner"); None when the
+    header's cells are not apart (plain pdftotext gives one a line)."""
+    runs = list(_CELL_RUN.finditer(raw))
+    if [run.group().split()[0].lower() for run in runs] != _HEADER_CELLS:
+        return None
+    return [run.start() for run in runs]
+
+
+def _in_columns(raw: str, columns: list[int]) -> list[list[str]]:
+    """A line's words, cell by cell."""
+    cells: list[list[str]] = [[] for _ in columns]
+    for run in _CELL_RUN.finditer(raw):
+        at = 0
+        for column, start in enumerate(columns):
+            if start <= run.start() + _COLUMN_SLACK:
+                at = column
+        cells[at].append(run.group())
+    return cells
+
+
+def _row_in_columns(lines, index: int, start, columns: list[int] | None):
+    """A row whose first line holds every cell, in the header's columns; the
+    lines below it indented to the Action column carry on its cells (the
+    action's text, "To be" / "determined"); the update starts back at the
+    table's left edge. ((the action, the other cells), index after them), or
+    None when the row is not printed that way."""
+    _, _, _, after = start
+    first = lines[index]
+    if columns is None or after != index + 1:
+        return None
+    cells = _in_columns(first.raw, columns)
+    if not re.fullmatch(_DATE_CELL, " ".join(cells[2])) or not cells[5]:
+        return None
+    end = after
+    while end < len(lines):
+        line = lines[end]
+        indent = len(line.raw) - len(line.raw.lstrip())
+        if line.kind != "text" or indent < columns[1] - _COLUMN_SLACK:
+            break
+        for column, words in enumerate(_in_columns(line.raw, columns)):
+            cells[column] += words
+        end += 1
+    found = {
+        "raised": cells[2][0],
+        # An empty target cell is not "N/A": leaving it out has the row flagged.
+        "targets": [target for target in (" ".join(cells[3]), " ".join(cells[4])) if target],
+        "owners": " ".join(cells[5]),
+        "line": first.number,
+    }
+    return (joined(cells[1]), found), end
+
+
+def _row_start(lines: list[Line], index: int) -> tuple[str, str, int, int] | None:
+    """(reference, text after it, first line number, index after it) for
+    "OPSG 11/02 …" on one line or "OPSG" / "11/02" on two."""
+    match = _ROW_REFERENCE.match(lines[index].text)
+    if not match or lines[index].kind != "text":
+        return None
+    if match["reference"]:
+        reference = _tidy_reference(match["code"], match["reference"])
+        return reference, match["rest"] or "", lines[index].number, index + 1
+    if match["rest"] or index + 1 >= len(lines):
+        return None
+    second = _REFERENCE_ONLY.match(lines[index + 1].text)
+    if not second:
+        return None
+    reference = _tidy_reference(match["code"], second["reference"])
+    return reference, second["rest"] or "", lines[index].number, index + 2
+
+
+def _tidy_reference(code: str, printed: str) -> str:
+    """ "OPSG" and "25/ 01" or "45/CONF02": the record's one spelling."""
+    return canonical(f"{code} {printed}") or f"{code} {printed}"
+
+
+def _tidy_reference(code: str, printed: str) -> str:
+    """ "OPSG" and "25/ 01" or "45/CONF02": the record's one spelling."""
+    return canonical(f"{code} {printed}") or f"{code} {printed}"
+
+
+def _row(lines: list[Line], start) -> tuple[tuple[str, dict | None], int]:
+    """One row: the action's text up to the date raised, and the other
+    cells (None when no date raised was found); then the index after them."""
+    _, first_text, line_number, index = start
+    text_parts: list[str] = []
+    cells = None
+    pending = [(line_number, first_text)] if first_text else []
+    while cells is None and (pending or index < len(lines)):
+        if pending:
+            number, text = pending.pop()
+        else:
+            line = lines[index]
+            if line.kind != "text" or _STATUS.search(line.text) or _row_start(lines, index):
+                break
+            number, text = line.number, line.text
+            index += 1
+        match = _RAISED.search(text)
+        if not match:
+            text_parts.append(text)
+            continue
+        if before := text[: match.start()].strip():
+            text_parts.append(before)
+        cells, index = _read_cells(match["raised"], text[match.end() :], lines, index)
+        cells["line"] = number
+    return (" ".join(text_parts), cells), index
+
+
+def _read_cells(raised: str, tail: str, lines: list[Line], index: int) -> tuple[dict, int]:
+    """After the date raised: the last and revised target dates (a date,
+    N/A or words such as "To be determined", which may run over several
+    lines) and the owner."""
+    tail = tail.strip()
+    owners = _OWNERS_AT_END.search(tail)
+    taken = 0
+    while owners is None and index < len(lines) and taken < 4:
+        line = lines[index]
+        if line.kind != "text" or _STATUS.search(line.text):
+            break
+        index += 1
+        taken += 1
+        if _OWNERS_ONLY.fullmatch(line.text):
+            tail = f"{tail} {line.text}".strip()
+            owners = _OWNERS_AT_END.search(tail)
+            break
+        tail = f"{tail} {line.text}".strip()
+    owner_text = owners["owners"] if owners else ""
+    middle = tail[: owners.start("owners")].strip() if owners else tail
+    return {"raised": raised, "targets": _split_targets(middle), "owners": owner_text}, index
+
+
+def _split_targets(middle: str) -> list[str]:
+    """ "13/09/2019 N/A" → two cells; "01/10/2019 To be determined" → the date
+    and the words."""
+    cells: list[str] = []
+    position = 0
+    for match in _CELL_TOKEN.finditer(middle):
+        words = middle[position : match.start()].strip()
+        if words:
+            cells.append(words)
+        cells.append(match.group(0))
+        position = match.end()
+    words = middle[position:].strip()
+    if words:
+        cells.append(words)
+    return cells
+
+
+def _update(lines: list[Line], index: int) -> tuple[str, str, int]:
+    """The update under a row (Markdown), to "Action Status: Open" or
+    "Closed", the status ("" when none is printed), and the index after."""
+    update: list[Line] = []
+    status = ""
+    while index < len(lines):
+        line = lines[index]
+        if line.kind == "table-header":
+            index += 1
+            continue
+        if line.kind != "text" or is_action_line(line.text) or _row_start(lines, index):
+            break
+        index += 1
+        if match := _STATUS.search(line.text):
+            status = match["status"].lower()
+            rest = line.text[: match.start()].strip()
+            if rest:
+                update.append(Line(line.number, rest, gap_before=line.gap_before))
+            break
+        update.append(line)
+    return as_markdown(gather(update, [])), status, index

@@ -6,7 +6,7 @@ Outstanding table's header, each block keeping its source lines."""
 import datetime
 
 from imports.blocks import FOOTNOTE, HEADING, ITEM, PARAGRAPH, TABLE, Block
-from imports.pdf_blocks import pdf_blocks
+from imports.pdf_blocks import ACTIONS_HEADER, pdf_blocks
 
 
 def kinds(blocks: list[Block]) -> list[tuple[str, str, str]]:
@@ -101,13 +101,121 @@ def test_an_items_heading_and_a_numbered_point():
     assert [block.level for block in blocks if block.kind == HEADING] == [3, 1, 1, 1]
 
 
-def test_the_tables_header_is_one_block_its_rows_follow():
-    blocks = pdf_blocks(PAGES).blocks
-    table = next(block for block in blocks if block.kind == TABLE)
-    assert table.text == "Action ID Action"
-    assert [line.number for line in table.lines] == [31]
-    row = blocks[blocks.index(table) + 1]
-    assert row.text.startswith("OPSG 11/02 The DCC to report.")
+def test_the_table_is_cut_into_rows_of_cells():
+    page = pdf_blocks(PAGES)
+    table = next(block for block in page.blocks if block.kind == TABLE)
+    assert table.rows == (
+        ACTIONS_HEADER,
+        ("OPSG 11/02", "The DCC to report.", "28/08/2018", "13/09/2019", "N/A", "DCC", "", ""),
+    )
+    assert [line.number for line in table.lines] == [31, 38]  # the header's other words: furniture
+    assert table.cell_lines[1][0] == 38
+
+
+TABLE_OVER_LINES = """1. Actions Outstanding
+
+Action ID Action
+Date
+
+Raised
+
+Owner
+
+OPSG
+
+11/02
+
+The DCC to update and
+
+publish its process.
+
+28/08/2018 13/09/2019 N/A DCC
+
+The DCC explained it has reviewed its process.
+
+Action Status: Closed
+ Action ID Action
+Date
+
+OPSG 20/06 DCC to confirm the measures.
+
+07/05/2019 01/10/2019 To be determined
+
+SECAS
+
+Action Status: Open
+
+OPSG 20/07 DCC to say.
+
+The DCC said.
+
+2. Major Incidents
+"""
+
+
+def test_a_rows_cells_over_lines_and_pages():
+    page = pdf_blocks(TABLE_OVER_LINES)
+    table = page.blocks[1]
+    assert table.rows[1:] == (
+        (
+            "OPSG 11/02",
+            "The DCC to update and publish its process.",
+            "28/08/2018",
+            "13/09/2019",
+            "N/A",
+            "DCC",
+            "The DCC explained it has reviewed its process.",
+            "closed",
+        ),
+        (
+            "OPSG 20/06",
+            "DCC to confirm the measures.",
+            "07/05/2019",
+            "01/10/2019",
+            "To be determined",
+            "SECAS",
+            "",
+            "open",
+        ),
+        ("OPSG 20/07", "DCC to say. The DCC said.", "", "", "", "", "", ""),
+    )
+    # A row starts on its reference's line; its dates and owner are read from the date's.
+    assert [(lines[0], lines[5]) for lines in table.cell_lines[1:]] == [
+        (10, 18),
+        (26, 28),
+        (34, 34),
+    ]
+    assert [(flag.line, flag.kind) for flag in page.flags] == [(34, "table-row")]
+    assert kinds(page.blocks[2:]) == [(HEADING, "2", "Major Incidents")]
+
+
+def test_a_table_in_columns():
+    text = (
+        "1. Actions Outstanding\n\n"
+        " Action ID       Action                  Date            Last           Revised       Owner\n"
+        "                                         Raised          Target         Target\n"
+        " OPSG 44/01      DCC and SECAS to        04/02/2020      03/03/2020     To be         DCC/SECAS\n"
+        "                 report.                                                determined\n"
+        " The DCC gave an update.\n"
+        " Action Status: Open\n"
+    )
+    table = pdf_blocks(text).blocks[1]
+    assert table.rows[1] == (
+        "OPSG 44/01",
+        "DCC and SECAS to report.",
+        "04/02/2020",
+        "03/03/2020",
+        "To be determined",
+        "DCC/SECAS",
+        "The DCC gave an update.",
+        "open",
+    )
+
+
+def test_a_tables_header_before_the_items_is_a_block_alone():
+    blocks = pdf_blocks("Action ID Action\nOPSG 11/02 The DCC to report.\n").blocks
+    assert kinds(blocks) == [(TABLE, "", "Action ID Action"), (PARAGRAPH, "", blocks[1].text)]
+    assert blocks[0].rows == ()
 
 
 def test_every_line_is_in_one_block_in_order():
