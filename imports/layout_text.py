@@ -1,57 +1,22 @@
-"""Minutes in the OPSG 2019 layout, as plain text extracted from the PDF
-(imports/fixtures/opsg_25_minutes.txt is one).
+"""Minutes in the OPSG 2019 layout, as the text pdftotext prints for their
+PDF (imports/fixtures/opsg_25_minutes.txt is one), and the PDFs this app
+renders (templates/meetings/minutes.html with static/css/print.css), which
+read the same way.
 
-What the extracted text looks like:
-
-- a title block: "Operations Group Meeting 25", "1 October 2019, 10:00 –
-  17:00", the location (or "Teleconference"), "OPSG_25_0110 - Draft Minutes";
-- page furniture anywhere, even mid-paragraph: "OPSG_25_0110 – Draft Minutes
-  Page 1 of 12", the banner "This document has a Classification / of White",
-  the footer "This document is classified as White in accordance with …",
-  link targets (a bare "https://…" or "mailto:…" line, often twice) and
-  footnotes under a line of spaces ("1 Enable customers …");
-- a line starting with one space where a new page began;
-- wrapped lines sometimes separated by blank lines, sometimes not, so a
-  blank line is no proof of a new paragraph;
-- attendance tables with their cells split over lines ("DCC" / "Mo Asif"),
-  or merged ("Small Supplier Kate Barnes"), and the rest of a table that
-  ran onto the next page printed after the text of an agenda item;
-- numbered items "1. Previous Meeting Minutes" whose numbered points ("1.
-  Managed Service Providers …") look much the same;
-- the Actions Outstanding table, its header repeated on each page, a row's
-  cells one after another ("OPSG" / "11/02" / the action's text /
-  "28/08/2018 13/09/2019 N/A DCC"), then the update and "Action Status:
-  Closed";
-- "ACTION OPSG 25/03: …" paragraphs, and "Next Meeting: 5 November 2019".
-
-The PDFs this app renders (templates/meetings/minutes.html with
-static/css/print.css) read the same way, with furniture of their own:
-
-- a running header on every page, "OPSG_25_0110 / This document has a
-  Classification of White / Draft Minutes", on one line (pdftotext -layout)
-  or as three lines in any order (plain), and the footer's statement with
-  "Page 1 of 10" run into its first line;
-- until the minutes are approved, the diagonal DRAFT mark, which pdftotext
-  prints as its letters on lines of their own ("D", "R", "A", "FT") wherever
-  they fall, mid-table and mid-paragraph;
-- the captions of the tables ("Members", "Other participants", "Actions
-  outstanding reviewed at OPSG 25");
-- with -layout, the Actions Outstanding table in columns: a row's first line
-  holds every cell, the action's text and a target written in words ("To be"
-  / "determined") run on below in their own columns, and the update follows
-  from the table's left edge;
-- with -layout, paragraphs that no blank line sets apart: only the length
-  of a paragraph's last line shows where it ends (imports.pdf_blocks);
-- "Post-meeting note:" as a line of its own, footnotes as a numbered list
-  whose points end in "↩" with their marks printed "SIP4931[1]", and a line
-  "Incident reviewed: INC… – …" for each incident reviewed under an item.
-
-imports.pdf_blocks takes the furniture out and gathers the rest into blocks
-(the items' headings, paragraphs, points, footnotes, the table's header);
-parse_text_layout reads those blocks into a ParsedMinutes, the title block,
-the attendance and the Actions Outstanding table from the blocks' lines,
-and flags every line it could not place or had to guess; it never raises
-and never invents an action or a decision."""
+imports.pdf_blocks reads the page furniture and gathers the rest into
+blocks: the items' headings, paragraphs, numbered points, footnotes, and
+the Actions Outstanding table cut into rows. parse_text_layout reads the
+title block ("Operations Group Meeting 25", "1 October 2019, 10:00 –
+17:00", the location or "Teleconference", the reference) and the
+attendance tables from the lines of the blocks before item 1, with their
+cells split over lines ("DCC" / "Mo Asif") or merged ("Small Supplier Kate
+Barnes"), and the rest of a table that ran onto the next page printed
+after the text of an agenda item; then each item's paragraphs and points
+as its narrative, decisions ("The OPSG NOTED that:" and its points), the
+"ACTION OPSG 25/03: …" paragraphs, post-meeting notes, footnotes, the
+incidents reviewed, and the table's rows as reviews of the actions
+outstanding. It flags every line it could not place or had to guess; it
+never raises and never invents an action or a decision."""
 
 import re
 from dataclasses import dataclass, field, replace

@@ -1,30 +1,51 @@
-"""The text poppler's pdftotext prints for a PDF of minutes, in the OPSG's
-layouts (imports.layout_text reads it), as a stream of neutral blocks
-(imports.blocks.Block).
+"""The text poppler's pdftotext prints for a PDF of minutes in the OPSG's
+2019 layout, and for the PDFs this app renders (imports.layout_text reads
+both), as a stream of neutral blocks (imports.blocks.Block).
 
-The text is read line by line, and page furniture is taken out wherever it
-falls, even mid-paragraph, and read for what it says (the reference, draft
-or final, the classification, the next meeting's date): the running header
-("OPSG_25_0110 – Draft Minutes Page 1 of 12", or this app's three boxes on
-one line or on three), page numbers, the classification banner and footer,
-link targets (a bare "https://…" line), the letters of the diagonal DRAFT
-mark, and the rule of spaces above a page's footnotes. The header of the
-Actions Outstanding table, repeated on every page it runs over, is one line
-however pdftotext cut its cells.
+What the text looks like:
 
-What is left is gathered into blocks, each keeping its source lines
-(`Block.lines`, of `Line`): a numbered line that carries the next agenda
-item's number and a short title is a HEADING (level 1, or 2 for "4.2"),
-a numbered point ("1. Managed Service Providers …") or a bullet an ITEM, a
+- page furniture anywhere, even mid-paragraph: "OPSG_25_0110 – Draft Minutes
+  Page 1 of 12", the banner "This document has a Classification / of White",
+  the footer "This document is classified as White in accordance with …",
+  link targets (a bare "https://…" or "mailto:…" line, often twice) and
+  footnotes under a line of spaces ("1 Enable customers …"); in this app's
+  PDFs, a running header "OPSG_25_0110 / This document has a Classification
+  of White / Draft Minutes" on one line (pdftotext -layout) or as three lines
+  in any order (plain), the footer's statement with "Page 1 of 10" run into
+  it, and until the minutes are approved the diagonal DRAFT mark, printed as
+  its letters on lines of their own ("D", "R", "A", "FT") wherever they fall;
+- a line starting with one space where a new page began;
+- wrapped lines sometimes separated by blank lines, sometimes not, so a
+  blank line is no proof of a new paragraph; with -layout, paragraphs that
+  no blank line sets apart, where only the length of a paragraph's last
+  line shows where it ends (see _with_line_breaks);
+- numbered items "1. Previous Meeting Minutes" whose numbered points ("1.
+  Managed Service Providers …") look much the same;
+- the Actions Outstanding table, its header repeated on each page (under a
+  caption "Actions outstanding reviewed at OPSG 25" in this app's PDFs), a
+  row's cells one after another ("OPSG" / "11/02" / the action's text /
+  "28/08/2018 13/09/2019 N/A DCC"), or with -layout in columns (the action's
+  text and a target in words, "To be" / "determined", running on below),
+  then the update and "Action Status: Closed";
+- "Post-meeting note:" on a line of its own, footnotes as a numbered list
+  whose points end in "↩" with their marks printed "SIP4931[1]", and a line
+  "Incident reviewed: INC… – …" for each incident reviewed under an item.
+
+The furniture is read for what it says (the reference, draft or final, the
+classification, the next meeting's date) and left out. The rest is gathered
+into blocks, each keeping its source lines (`Block.lines`, of `Line`): a
+numbered line that carries the next item's number and a short title is a
+HEADING (level 1, or 2 for "4.2"), a numbered point or a bullet an ITEM, a
 footnote a FOOTNOTE, a short line alone between paragraphs a HEADING of
-level 3, the table's header a TABLE without rows (its rows follow as
-blocks, for the reader to cut), and the rest PARAGRAPHs. A blank line is no
-proof of a new paragraph in this text: a line goes on with the block above
-it unless it opens one of its own (ACTION, a point, a bullet, a post-meeting
-note, a footnote, "Incident reviewed:"), or the block above had finished
-its sentence and the line starts with a capital after a gap or a line break
-(see _with_line_breaks). This app's closing table of the actions raised at
-the meeting is a TABLE of its own, its rows not cut."""
+level 3, the Actions Outstanding table a TABLE of rows of cells (_table),
+and the rest PARAGRAPHs. A line goes on with the block above it unless it
+opens one of its own (ACTION, a point, a bullet, a post-meeting note, a
+footnote, "Incident reviewed:"), or the block above had finished its
+sentence and the line starts with a capital after a gap or a line break.
+This app's closing table of the actions raised at the meeting is a TABLE
+of its own, its rows not cut: a recap of the actions read under each item.
+No page furniture is found by repetition here: the 2019 PDFs' text has no
+form feeds between pages, and what the furniture says has to be read."""
 
 import re
 from collections import Counter
