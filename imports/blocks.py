@@ -1,10 +1,10 @@
 """A minutes document as a stream of neutral blocks, whatever its format,
-for the generic reader (imports.layout_generic).
+for the generic reader (imports.layout_generic) and the OPSG's readers.
 
-A Block is a heading, a paragraph, a list item or a table, with the 1-based
-line of the text it came from (the line the review page points at). Page
-furniture (running headers and footers, "Page 3 of 9") is left out. The
-tokenizers stand on libraries where the format has one:
+A Block is a heading, a paragraph, a list item, a table or a footnote,
+with the 1-based line of the text it came from (the line the review page
+points at). Page furniture (running headers and footers, "Page 3 of 9") is
+left out. The tokenizers stand on libraries where the format has one:
 
 - Markdown, and Word (which imports.extract writes out as Markdown from its
   styles, numbering and tables with python-docx): markdown-it-py's tokens.
@@ -12,6 +12,9 @@ tokenizers stand on libraries where the format has one:
   feeds): `text_blocks`, which reads indentation, bullets, numbers and
   columns, and takes a line repeated at the top or foot of most pages as
   furniture.
+- The text of a PDF in the OPSG's own layouts: imports.pdf_blocks, which
+  knows their furniture and keeps each block's source lines (`lines`) for
+  the reader of that layout (imports.layout_text).
 
 Every tokenizer gives the same blocks for the same content: a numbered
 heading and a numbered list item both carry `number`, and inline marks
@@ -20,7 +23,7 @@ heading and a numbered list item both carry `number`, and inline marks
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block.table import escapedSplit
@@ -29,16 +32,23 @@ HEADING = "heading"
 PARAGRAPH = "paragraph"
 ITEM = "item"
 TABLE = "table"
+FOOTNOTE = "footnote"
 
 
 @dataclass(frozen=True)
 class Block:
-    kind: str  # HEADING, PARAGRAPH, ITEM (of a list) or TABLE
+    kind: str  # HEADING, PARAGRAPH, ITEM (of a list), TABLE or FOOTNOTE
     text: str  # the words, lines kept apart by "\n"; a TABLE's header row, joined
     line: int
     level: int = 0  # a heading's level (1-6); a list item's depth (0 for the outermost)
-    number: str = ""  # "3", "3.1": a numbered heading's or list item's number
+    number: str = ""  # "3", "3.1": a numbered heading's, list item's or footnote's number
     rows: tuple[tuple[str, ...], ...] = ()  # a TABLE's rows, the header first
+    # The source lines it was gathered from, furniture left out, where the
+    # tokenizer keeps them (imports.pdf_blocks: its Line each).
+    lines: tuple = field(default=(), compare=False, repr=False)
+    # Where the tokenizer knows them, the line each of a TABLE's cells was
+    # read from, row by row (imports.pdf_blocks).
+    cell_lines: tuple[tuple[int, ...], ...] = field(default=(), compare=False, repr=False)
 
 
 # "3. Title", "3.1 Title", "3) Title", "Item 3: Title"
