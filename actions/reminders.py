@@ -45,9 +45,10 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F, Max, Q, QuerySet
-from django.template.defaultfilters import date, pluralize, truncatewords
+from django.template.defaultfilters import date
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import add_truncation_text
 
 from meetings.models import ClaimedEmail, Committee, Meeting, NextMeeting, Organisation, Person
 from opsg.mail import failure_text, usable_address
@@ -319,8 +320,9 @@ def reminders_due(day: datetime.date) -> Due:
 # writes one per address (500 digests of 20 actions is 40,000 lines of text
 # and HTML), and rendering them took as long as sending them. What a
 # template would do is done the same way: the filters it would apply
-# (date, pluralize, truncatewords) are called as functions, and the HTML
-# part escapes every value as autoescaping does.
+# (date, pluralize, truncatewords) are called, or done as they do it, and
+# the HTML part escapes every value as autoescaping does. The text is
+# rendered as the templates that wrote it until then did, byte for byte.
 
 
 @dataclass
@@ -329,6 +331,7 @@ class Line:
 
     action: Action
     url: str
+    target: str  # the action's target_display
     text: str  # the action's text cut to 40 words, as the digest prints it
     days_overdue: int = 0
     working_days_left: int = 0
@@ -365,8 +368,23 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+def _s(n: int) -> str:
+    """The template filter pluralize, for a number."""
+    return "" if n == 1 else "s"
+
+
 def _slipped(times: int) -> str:
-    return f", slipped {times} time{pluralize(times)}" if times else ""
+    return f", slipped {times} time{_s(times)}" if times else ""
+
+
+def _first_words(text: str, n: int) -> str:
+    """The template filter truncatewords (its first `n` words, the cut
+    marked " …"), without its lazy wrapper, which a digest would call for
+    every line."""
+    words = text.split()
+    if len(words) <= n:
+        return " ".join(words)
+    return add_truncation_text(" ".join(words[:n]), " …")
 
 
 class DigestWriter:
@@ -391,7 +409,8 @@ class DigestWriter:
         return Line(
             action=action,
             url=f"{head}{action.slug}{tail}",
-            text=truncatewords(action.text, 40),
+            target=action.target_display,
+            text=_first_words(action.text, 40),
             days_overdue=action.days_overdue(self.day) if kind == Kind.OVERDUE else 0,
             working_days_left=(
                 working_days_between(self.day, action.target_date)
@@ -459,7 +478,7 @@ class DigestWriter:
                 for line in section.before_meeting:
                     write(
                         f"\n- {line.action.reference}, target "
-                        f"{line.action.target_display or 'not set'}\n"
+                        f"{line.target or 'not set'}\n"
                         f"  {line.text}\n"
                         f"  Send your update: {line.update_url}\n"
                     )
@@ -468,8 +487,8 @@ class DigestWriter:
                 for line in section.overdue:
                     days = line.days_overdue
                     write(
-                        f"\n- {line.action.reference}, target {line.action.target_display}: "
-                        f"{days} day{pluralize(days)} overdue{_slipped(line.action.times_slipped)}\n"
+                        f"\n- {line.action.reference}, target {line.target}: "
+                        f"{days} day{_s(days)} overdue{_slipped(line.action.times_slipped)}\n"
                         f"  {line.text}\n"
                         f"  {line.url}\n"
                     )
@@ -477,18 +496,18 @@ class DigestWriter:
                 write("\nDue today:\n")
                 for line in section.due_today:
                     write(
-                        f"\n- {line.action.reference}, target {line.action.target_display}"
+                        f"\n- {line.action.reference}, target {line.target}"
                         f"{_slipped(line.action.times_slipped)}\n"
                         f"  {line.text}\n"
                         f"  {line.url}\n"
                     )
             if section.due_soon:
-                write(f"\nDue within {self.soon_days} working day{pluralize(self.soon_days)}:\n")
+                write(f"\nDue within {self.soon_days} working day{_s(self.soon_days)}:\n")
                 for line in section.due_soon:
                     left = line.working_days_left
                     write(
-                        f"\n- {line.action.reference}, target {line.action.target_display} "
-                        f"({left} working day{pluralize(left)} left)\n"
+                        f"\n- {line.action.reference}, target {line.target} "
+                        f"({left} working day{_s(left)} left)\n"
                         f"  {line.text}\n"
                         f"  {line.url}\n"
                     )
@@ -539,7 +558,7 @@ class DigestWriter:
                     reference = e(line.action.reference)
                     write(
                         f'\n  <li><a href="{e(line.url)}">{reference}</a>, target '
-                        f"{e(line.action.target_display or 'not set')}<br>\n"
+                        f"{e(line.target or 'not set')}<br>\n"
                         f"    {e(line.text)}<br>\n"
                         f'    <a href="{e(line.update_url)}">Send your update on {reference}</a>'
                         "</li>\n"
@@ -552,8 +571,8 @@ class DigestWriter:
                     days = line.days_overdue
                     write(
                         f'\n  <li><a href="{e(line.url)}">{e(line.action.reference)}</a>, '
-                        f"target {e(line.action.target_display)}:\n"
-                        f"    <strong>{days} day{pluralize(days)} overdue</strong>"
+                        f"target {e(line.target)}:\n"
+                        f"    <strong>{days} day{_s(days)} overdue</strong>"
                         f"{_slipped(line.action.times_slipped)}<br>\n"
                         f"    {e(line.text)}</li>\n"
                     )
@@ -564,7 +583,7 @@ class DigestWriter:
                 for line in section.due_today:
                     write(
                         f'\n  <li><a href="{e(line.url)}">{e(line.action.reference)}</a>, '
-                        f"target {e(line.action.target_display)}"
+                        f"target {e(line.target)}"
                         f"{_slipped(line.action.times_slipped)}<br>\n"
                         f"    {e(line.text)}</li>\n"
                     )
@@ -574,14 +593,14 @@ class DigestWriter:
                 soon = self.soon_days
                 write(
                     '\n<h3 style="font-size: 1em;">'
-                    f"Due within {soon} working day{pluralize(soon)}</h3>\n<ul>\n"
+                    f"Due within {soon} working day{_s(soon)}</h3>\n<ul>\n"
                 )
                 for line in section.due_soon:
                     left = line.working_days_left
                     write(
                         f'\n  <li><a href="{e(line.url)}">{e(line.action.reference)}</a>, '
-                        f"target {e(line.action.target_display)} "
-                        f"({left} working day{pluralize(left)} left)<br>\n"
+                        f"target {e(line.target)} "
+                        f"({left} working day{_s(left)} left)<br>\n"
                         f"    {e(line.text)}</li>\n"
                     )
                 write("\n</ul>\n")
@@ -609,9 +628,9 @@ class DigestWriter:
         return message
 
 
-def _escape(value) -> str:
+def _escape(value: str) -> str:
     """A value as the template engine's autoescaping writes it."""
-    return html.escape(str(value))
+    return html.escape(value)
 
 
 # --- the run --------------------------------------------------------------------
