@@ -78,3 +78,25 @@ def test_the_runs_queries_do_not_grow_with_the_actions(db, mailoutbox, each):
     assert sorted(m.to[0] for m in mailoutbox) == addresses
     assert all(m.body.count(", target ") == each for m in mailoutbox)
     assert Reminder.objects.filter(state="sent").count() == OWNERS * each
+
+
+def test_rows_left_by_a_crash_go_even_when_their_action_is_no_longer_due(db, mailoutbox):
+    """A row claimed by a run that died before sending is sent by the next
+    run of the day, as the action stands, though the action was closed in
+    between and that run's own reading of what is due no longer has it."""
+    addresses = overdue_actions(3)
+    Reminder.objects.create(
+        recipient=addresses[0],
+        action=Action.objects.get(sequence=1),
+        kind="overdue",
+        day=MON,
+        claimed_at=datetime.datetime(2019, 10, 28, 7, 30, tzinfo=datetime.UTC),
+    )
+    Action.objects.filter(sequence=1).update(
+        status="closed", outcome="completed", closed_on=datetime.date(2019, 10, 1)
+    )
+    report = send_reminders(MON)
+    assert report.emails_sent == OWNERS and not report.failed
+    first = next(m for m in mailoutbox if m.to == [addresses[0]])
+    assert "OPSG 24/01" in first.body and first.body.count(", target ") == 3
+    assert not Reminder.objects.exclude(state="sent").exists()
