@@ -29,26 +29,38 @@ The one window left is a crash after the SMTP server accepted a message and
 before the commit: the rows stay `claimed` and that digest goes again. The
 send is the last step before the commit to keep that window a few
 milliseconds wide; the alternative (mark sent, then send) would lose
-reminders instead.
+reminders instead. (On PostgreSQL the commit does not wait for the disk,
+commits_not_waiting_for_the_disk: for a crash of the database server
+itself the window is a fraction of a second.)
+
+What it costs does not grow with the actions an address has: what is due
+is read in a fixed number of queries (the actions, and their owners as
+plain values, each owner's addresses worked out once), the day's rows are
+inserted in batches, and each digest is one transaction of three
+statements (its claim, its rows, marking them), written by DigestWriter
+and sent over the run's one SMTP connection.
 
 Actions of a confidential session are never emailed: their owners may not
 read them on the site either (actions/access.py).
 """
 
 import datetime
+import html
 import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
-from django.db.models import F, Max, Prefetch, Q, QuerySet
-from django.template.loader import render_to_string
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F, Max, Q, QuerySet
+from django.template.defaultfilters import date
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import add_truncation_text
 
-from meetings.models import ClaimedEmail, Committee, Meeting, NextMeeting
+from meetings.models import ClaimedEmail, Committee, Meeting, NextMeeting, Organisation, Person
 from opsg.mail import failure_text, usable_address
 from opsg.workdays import add_working_days, is_working_day, working_days_between
 
@@ -168,23 +180,103 @@ def owner_addresses(owner: ActionOwner) -> tuple[list[str], OwnerWithoutEmail | 
 
 class Unreachable:
     """While a job goes through actions' owners: each address to send to,
-    and the owners it cannot reach, each once with the actions concerned."""
+    and the owners it cannot reach, each once with the actions concerned.
+    An owner's addresses are worked out once however many actions it owns."""
 
     def __init__(self):
         self._found: dict[tuple[str, str], OwnerWithoutEmail] = {}
+        self._addresses: dict[tuple, tuple[list[str], OwnerWithoutEmail | None]] = {}
 
     def reach(self, action: Action) -> Iterator[tuple[ActionOwner, str]]:
         """(owner, address) for each usable address of the action's owners."""
-        for owner in action.owners.all():
-            addresses, problem = owner_addresses(owner)
+        return self.reach_owners(action.reference, action.owners.all())
+
+    def reach_owners(self, reference: str, owners) -> Iterator[tuple[ActionOwner, str]]:
+        """`reach` for the action `reference` whose owners are `owners`."""
+        for owner in owners:
+            key = (owner.organisation_id, owner.person_id)
+            found = self._addresses.get(key)
+            if found is None:
+                found = self._addresses[key] = owner_addresses(owner)
+            addresses, problem = found
             if problem is not None:
                 entry = self._found.setdefault((problem.owner, problem.reason), problem)
-                entry.references.append(action.reference)
+                entry.references.append(reference)
             for address in addresses:
                 yield owner, address
 
     def owners(self) -> list[OwnerWithoutEmail]:
         return sorted(self._found.values(), key=lambda o: o.owner.lower())
+
+
+# What a digest prints of an action, and what known.apply gives a reader's view of.
+DIGEST_FIELDS = (
+    "committee",
+    "meeting_number",
+    "sequence",
+    "reference",
+    "text",
+    "topic",
+    "status",
+    "target_date",
+    "target_note",
+    "times_slipped",
+    "days_slipped",
+    "outcome",
+    "closed_on",
+    "superseded_by",
+    "transferred_to",
+    "committee__code",
+    "committee__name",
+)
+
+
+def owners_of(action_pks) -> dict[int, list[ActionOwner]]:
+    """The owners of the actions `action_pks`, in their order, by action:
+    one query of plain values, each owner (an organisation, a person and
+    theirs) built once however many actions it owns."""
+    built: dict[tuple, ActionOwner] = {}
+    found: dict[int, list[ActionOwner]] = {}
+    for action_id, *row in (
+        ActionOwner.objects.filter(action_id__in=action_pks)
+        .order_by("action_id", "order", "id")
+        .values_list(
+            "action_id",
+            "organisation_id",
+            "organisation__short_name",
+            "organisation__contact_emails",
+            "person_id",
+            "person__name",
+            "person__email",
+            "person__organisation_id",
+            "person__organisation__short_name",
+        )
+    ):
+        key = tuple(row)
+        owner = built.get(key)
+        if owner is None:
+            org_id, short_name, contacts, person_id, name, email, p_org_id, p_org_name = row
+            owner = built[key] = ActionOwner(
+                organisation=(
+                    Organisation(pk=org_id, short_name=short_name, contact_emails=contacts)
+                    if org_id
+                    else None
+                ),
+                person=(
+                    Person(
+                        pk=person_id,
+                        name=name,
+                        email=email,
+                        organisation=(
+                            Organisation(pk=p_org_id, short_name=p_org_name) if p_org_id else None
+                        ),
+                    )
+                    if person_id
+                    else None
+                ),
+            )
+        found.setdefault(action_id, []).append(owner)
+    return found
 
 
 def reminders_due(day: datetime.date) -> Due:
@@ -200,22 +292,18 @@ def reminders_due(day: datetime.date) -> Due:
     horizon = add_working_days(day, soon + 1) - datetime.timedelta(days=1)
     owned = told_to_owners()
     known = known_figures(None, owned)
-    actions = (
+    actions = known.apply(
         owned.annotate(**known.annotations())
         .filter(known_status=Action.Status.OPEN)
         .filter(Q(known_target_date__lte=horizon) | Q(committee_id__in=asking))
         .select_related("committee")
-        .prefetch_related(
-            Prefetch(
-                "owners",
-                queryset=ActionOwner.objects.select_related("organisation", "person__organisation"),
-            )
-        )
+        .only(*DIGEST_FIELDS)
         .order_by("committee__code", "meeting_number", "sequence")
     )
+    owners = owners_of([action.pk for action in actions])
     items: dict[tuple[str, int, str], Action] = {}
     missing = Unreachable()
-    for action in known.apply(actions):
+    for action in actions:
         kinds = []
         if action.committee_id in asking:
             kinds.append(Kind.BEFORE_MEETING)
@@ -229,7 +317,7 @@ def reminders_due(day: datetime.date) -> Due:
                 kinds.append(Kind.DUE_SOON)
         if not kinds:
             continue
-        for _, address in missing.reach(action):
+        for _, address in missing.reach_owners(action.reference, owners.get(action.pk, [])):
             for kind in kinds:
                 items[(address, action.pk, kind)] = action
     return Due(day=day, items=items, without_email=missing.owners(), meetings=meetings, known=known)
@@ -238,14 +326,30 @@ def reminders_due(day: datetime.date) -> Due:
 # --- the digest -------------------------------------------------------------------
 
 
+# The digest is written here rather than by the template engine: a run
+# writes one per address (500 digests of 20 actions is 40,000 lines of text
+# and HTML), and rendering them took as long as sending them. What a
+# template would do is done the same way: the filters it would apply
+# (date, pluralize, truncatewords) are called, or done as they do it, and
+# the HTML part escapes every value as autoescaping does. The text is
+# rendered as the templates that wrote it until then did, byte for byte.
+
+
 @dataclass
 class Line:
+    """One action in a digest, with what its line says."""
+
     action: Action
     url: str
-    update_url: str
+    target: str  # the action's target_display
+    text: str  # the action's text cut to 40 words, as the digest prints it
     days_overdue: int = 0
-    times_slipped: int = 0
     working_days_left: int = 0
+
+    @property
+    def update_url(self) -> str:
+        # The owners' update form is on the action's page (action-update takes only its POST).
+        return self.url + "#updates"
 
 
 @dataclass
@@ -258,82 +362,285 @@ class CommitteeSection:
     due_soon: list[Line] = field(default_factory=list)
 
 
-def _absolute(path: str) -> str:
-    return settings.SITE_URL + path
+@dataclass
+class Digest:
+    """What one recipient's digest of the day says."""
+
+    recipient: str
+    sections: list[CommitteeSection]
+    summary: str
+    # The meetings whose owners are asked for an update: "OPSG 26".
+    meetings: list[str]
+    actions_count: str
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def digest_context(recipient: str, day: datetime.date, rows: list[Reminder], due: Due) -> dict:
-    """What the digest templates show, from the rows being sent: each row's
-    action (with its committee, which the caller fetches) as its owners may
-    know it, and the committees' next meetings, from the day's `due`."""
-    sections: dict[int, CommitteeSection] = {}
-    due.known.apply([r.action for r in rows])
-    meetings = due.meetings
-    for row in sorted(rows, key=lambda r: (KIND_ORDER.index(r.kind), r.action.reference)):
-        action = row.action
-        section = sections.setdefault(
-            action.committee_id, CommitteeSection(committee=action.committee)
-        )
-        url = _absolute(reverse("action-detail", args=[action.slug]))
-        line = Line(
+def _s(n: int) -> str:
+    """The template filter pluralize, for a number."""
+    return "" if n == 1 else "s"
+
+
+def _slipped(times: int) -> str:
+    return f", slipped {times} time{_s(times)}" if times else ""
+
+
+def _first_words(text: str, n: int) -> str:
+    """The template filter truncatewords (its first `n` words, the cut
+    marked " …"), without its lazy wrapper, which a digest would call for
+    every line."""
+    words = text.split()
+    if len(words) <= n:
+        return " ".join(words)
+    return add_truncation_text(" ".join(words[:n]), " …")
+
+
+class DigestWriter:
+    """Writes the digests of one run of `day`: what is the same in each (the
+    day in words, the links' stems, the committees' next meetings, the
+    owners' view of the actions, from `due`) is worked out once."""
+
+    SAMPLE_SLUG = "x-1-1"  # any slug action-detail accepts, to find where slugs go
+
+    def __init__(self, day: datetime.date, due: Due):
+        self.day = day
+        self.due = due
+        self.long_day = date(day, "l j F Y")
+        self.short_day = date(day, "j F Y")
+        self.soon_days = settings.REMINDER_DUE_SOON_DAYS
+        head, tail = reverse("action-detail", args=[self.SAMPLE_SLUG]).split(self.SAMPLE_SLUG)
+        self.action_url_parts = settings.SITE_URL + head, tail
+        self.my_actions_url = settings.SITE_URL + reverse("action-log") + "?owner=mine"
+
+    def line(self, action: Action, kind: str) -> Line:
+        head, tail = self.action_url_parts
+        return Line(
             action=action,
-            url=url,
-            # The owners' update form is on the action's page (action-update takes only its POST).
-            update_url=url + "#updates",
-            days_overdue=action.days_overdue(day),
-            times_slipped=action.times_slipped,
+            url=f"{head}{action.slug}{tail}",
+            target=action.target_display,
+            text=_first_words(action.text, 40),
+            days_overdue=action.days_overdue(self.day) if kind == Kind.OVERDUE else 0,
             working_days_left=(
-                working_days_between(day, action.target_date) if action.target_date else 0
+                working_days_between(self.day, action.target_date)
+                if kind == Kind.DUE_SOON and action.target_date
+                else 0
             ),
         )
-        if row.kind == Kind.BEFORE_MEETING:
-            section.meeting = meetings.get(action.committee_id)
-        getattr(section, row.kind).append(line)
-    ordered = sorted(sections.values(), key=lambda s: s.committee.code)
-    counts = {
-        kind: sum(len(getattr(s, kind)) for s in ordered)
-        for kind in (Kind.OVERDUE, Kind.DUE_TODAY, Kind.DUE_SOON)
-    }
-    summary = ", ".join(
-        part
-        for part in (
-            f"{counts[Kind.OVERDUE]} overdue" if counts[Kind.OVERDUE] else "",
-            f"{counts[Kind.DUE_TODAY]} due today" if counts[Kind.DUE_TODAY] else "",
-            f"{counts[Kind.DUE_SOON]} due soon" if counts[Kind.DUE_SOON] else "",
+
+    def digest(self, recipient: str, rows: list[tuple[Action, str]]) -> Digest:
+        """The digest of `rows`, each (action, kind): each action (with its
+        committee) as its owners may know it."""
+        self.due.known.apply([action for action, _ in rows])
+        sections: dict[int, CommitteeSection] = {}
+        for action, kind in sorted(rows, key=lambda r: (KIND_ORDER.index(r[1]), r[0].reference)):
+            section = sections.get(action.committee_id)
+            if section is None:
+                section = sections[action.committee_id] = CommitteeSection(action.committee)
+            if kind == Kind.BEFORE_MEETING:
+                section.meeting = self.due.meetings.get(action.committee_id)
+            getattr(section, kind).append(self.line(action, kind))
+        ordered = sorted(sections.values(), key=lambda s: s.committee.code)
+        counts = {
+            kind: sum(len(getattr(s, kind)) for s in ordered)
+            for kind in (Kind.OVERDUE, Kind.DUE_TODAY, Kind.DUE_SOON)
+        }
+        summary = ", ".join(
+            part
+            for part in (
+                f"{counts[Kind.OVERDUE]} overdue" if counts[Kind.OVERDUE] else "",
+                f"{counts[Kind.DUE_TODAY]} due today" if counts[Kind.DUE_TODAY] else "",
+                f"{counts[Kind.DUE_SOON]} due soon" if counts[Kind.DUE_SOON] else "",
+            )
+            if part
         )
-        if part
-    )
-    asking = [s.meeting.label for s in ordered if s.before_meeting and s.meeting]
-    return {
-        "recipient": recipient,
-        "day": day,
-        "sections": ordered,
-        "summary": summary,
-        "meetings": asking,
-        "actions_count": _plural(len({r.action_id for r in rows}), "action"),
-        "soon_days": settings.REMINDER_DUE_SOON_DAYS,
-        "my_actions_url": _absolute(reverse("action-log") + "?owner=mine"),
-        "site_url": settings.SITE_URL,
-    }
+        return Digest(
+            recipient=recipient,
+            sections=ordered,
+            summary=summary,
+            meetings=[s.meeting.label for s in ordered if s.before_meeting and s.meeting],
+            actions_count=_plural(len({action.pk for action, _ in rows}), "action"),
+        )
+
+    def subject(self, digest: Digest) -> str:
+        if digest.meetings:
+            said = f"Please send your update for {' and '.join(digest.meetings)}"
+            if digest.summary:
+                said += f" ({digest.summary})"
+        else:
+            said = f"Your actions: {digest.summary}"
+        return " ".join(f"{said} – {self.short_day}".split())
+
+    def text(self, digest: Digest) -> str:
+        out = [
+            "Hello,\n\n"
+            f"Your reminder for {self.long_day}: {digest.actions_count} "
+            "owned by you or your organisation.\n"
+        ]
+        write = out.append
+        for section in digest.sections:
+            write(f"\n== {section.committee.code}: {section.committee.name} ==\n")
+            if section.before_meeting:
+                meeting = section.meeting
+                label, on = (meeting.label, date(meeting.date, "l j F Y")) if meeting else ("", "")
+                write(f"\nPlease send your update for {label} ({on}) on each open action:\n")
+                for line in section.before_meeting:
+                    write(
+                        f"\n- {line.action.reference}, target "
+                        f"{line.target or 'not set'}\n"
+                        f"  {line.text}\n"
+                        f"  Send your update: {line.update_url}\n"
+                    )
+            if section.overdue:
+                write("\nOverdue:\n")
+                for line in section.overdue:
+                    days = line.days_overdue
+                    write(
+                        f"\n- {line.action.reference}, target {line.target}: "
+                        f"{days} day{_s(days)} overdue{_slipped(line.action.times_slipped)}\n"
+                        f"  {line.text}\n"
+                        f"  {line.url}\n"
+                    )
+            if section.due_today:
+                write("\nDue today:\n")
+                for line in section.due_today:
+                    write(
+                        f"\n- {line.action.reference}, target {line.target}"
+                        f"{_slipped(line.action.times_slipped)}\n"
+                        f"  {line.text}\n"
+                        f"  {line.url}\n"
+                    )
+            if section.due_soon:
+                write(f"\nDue within {self.soon_days} working day{_s(self.soon_days)}:\n")
+                for line in section.due_soon:
+                    left = line.working_days_left
+                    write(
+                        f"\n- {line.action.reference}, target {line.target} "
+                        f"({left} working day{_s(left)} left)\n"
+                        f"  {line.text}\n"
+                        f"  {line.url}\n"
+                    )
+        write(
+            '\nTo send an update, open the action: the form is under "Owners\' updates".\n'
+            f"All your actions: {self.my_actions_url}\n"
+            "\n"
+            "You receive this because you are named as an owner of these actions, or\n"
+            "are a contact of an owning organisation. Working days are those of England\n"
+            "and Wales.\n\n"
+        )
+        return "".join(out)
+
+    def html(self, digest: Digest) -> str:
+        e = _escape
+        title = (
+            f"Please send your update for {' and '.join(e(m) for m in digest.meetings)}"
+            if digest.meetings
+            else "Your actions"
+        )
+        out = [
+            "<!DOCTYPE html>\n"
+            '<html lang="en-GB">\n'
+            "<head>\n"
+            '<meta charset="utf-8">\n'
+            f"<title>{title}</title>\n"
+            "</head>\n"
+            '<body style="font-family: Arial, Helvetica, sans-serif; color: #1a1a1a; '
+            'line-height: 1.4;">\n'
+            "<p>Hello,</p>\n"
+            f"<p>Your reminder for {e(self.long_day)}: {e(digest.actions_count)} "
+            "owned by you or your organisation.</p>\n"
+        ]
+        write = out.append
+        for section in digest.sections:
+            write(
+                '\n<h2 style="font-size: 1.2em; margin: 1.5em 0 .5em;">'
+                f"{e(section.committee.code)}: {e(section.committee.name)}</h2>\n"
+            )
+            if section.before_meeting:
+                meeting = section.meeting
+                label, on = (meeting.label, date(meeting.date, "l j F Y")) if meeting else ("", "")
+                write(
+                    '\n<h3 style="font-size: 1em;">'
+                    f"Please send your update for {e(label)} ({e(on)})</h3>\n<ul>\n"
+                )
+                for line in section.before_meeting:
+                    reference = e(line.action.reference)
+                    write(
+                        f'\n  <li><a href="{e(line.url)}">{reference}</a>, target '
+                        f"{e(line.target or 'not set')}<br>\n"
+                        f"    {e(line.text)}<br>\n"
+                        f'    <a href="{e(line.update_url)}">Send your update on {reference}</a>'
+                        "</li>\n"
+                    )
+                write("\n</ul>\n")
+            write("\n")
+            if section.overdue:
+                write('\n<h3 style="font-size: 1em; color: #b00020;">Overdue</h3>\n<ul>\n')
+                for line in section.overdue:
+                    days = line.days_overdue
+                    write(
+                        f'\n  <li><a href="{e(line.url)}">{e(line.action.reference)}</a>, '
+                        f"target {e(line.target)}:\n"
+                        f"    <strong>{days} day{_s(days)} overdue</strong>"
+                        f"{_slipped(line.action.times_slipped)}<br>\n"
+                        f"    {e(line.text)}</li>\n"
+                    )
+                write("\n</ul>\n")
+            write("\n")
+            if section.due_today:
+                write('\n<h3 style="font-size: 1em;">Due today</h3>\n<ul>\n')
+                for line in section.due_today:
+                    write(
+                        f'\n  <li><a href="{e(line.url)}">{e(line.action.reference)}</a>, '
+                        f"target {e(line.target)}"
+                        f"{_slipped(line.action.times_slipped)}<br>\n"
+                        f"    {e(line.text)}</li>\n"
+                    )
+                write("\n</ul>\n")
+            write("\n")
+            if section.due_soon:
+                soon = self.soon_days
+                write(
+                    '\n<h3 style="font-size: 1em;">'
+                    f"Due within {soon} working day{_s(soon)}</h3>\n<ul>\n"
+                )
+                for line in section.due_soon:
+                    left = line.working_days_left
+                    write(
+                        f'\n  <li><a href="{e(line.url)}">{e(line.action.reference)}</a>, '
+                        f"target {e(line.target)} "
+                        f"({left} working day{_s(left)} left)<br>\n"
+                        f"    {e(line.text)}</li>\n"
+                    )
+                write("\n</ul>\n")
+            write("\n")
+        write(
+            "\n<p>To send an update, open the action: the form is under “Owners’ updates”.</p>\n"
+            f'<p><a href="{e(self.my_actions_url)}">All your actions</a></p>\n'
+            '<p style="color: #555; font-size: .9em;">You receive this because you are named '
+            "as an owner of these actions, or are a contact of an owning organisation. "
+            "Working days are those of England and Wales.</p>\n"
+            "</body>\n"
+            "</html>\n"
+        )
+        return "".join(out)
+
+    def message(self, recipient: str, rows: list[tuple[Action, str]]) -> EmailMultiAlternatives:
+        digest = self.digest(recipient, rows)
+        message = EmailMultiAlternatives(
+            subject=self.subject(digest),
+            body=self.text(digest),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[recipient],
+        )
+        message.attach_alternative(self.html(digest), "text/html")
+        return message
 
 
-def digest_message(recipient: str, context: dict, connection=None) -> EmailMultiAlternatives:
-    subject = " ".join(render_to_string("emails/reminder_digest.subject", context).split())
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("emails/reminder_digest.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[recipient],
-        connection=connection,
-    )
-    message.attach_alternative(
-        render_to_string("emails/reminder_digest.html", context), "text/html"
-    )
-    return message
+def _escape(value: str) -> str:
+    """A value as the template engine's autoescaping writes it."""
+    return html.escape(value)
 
 
 # --- the run --------------------------------------------------------------------
@@ -398,16 +705,49 @@ def _claim_digest(day: datetime.date, recipient: str) -> None:
         raise DigestClaim.DoesNotExist(f"No digest claim for {recipient} on {day}")
 
 
-def _lock_unsent(day: datetime.date, recipient: str) -> list[Reminder]:
-    """The recipient's unsent rows of the day, locked until the transaction
-    ends. Every run claims the digest first, so none waits here; the lock
-    keeps out a worker of an older release still running beside this one."""
+def _lock_unsent(day: datetime.date, recipient: str) -> list[tuple[int, int, str]]:
+    """The recipient's unsent rows of the day, (pk, action pk, kind), locked
+    until the transaction ends. Every run claims the digest first, so none
+    waits here; the lock keeps out a worker of an older release still
+    running beside this one."""
     return list(
         Reminder.objects.select_for_update(of=("self",))
         .filter(day=day, recipient=recipient, state__in=UNSENT)
-        .select_related("action__committee")
         .order_by("pk")
+        .values_list("pk", "action_id", "kind")
     )
+
+
+@contextmanager
+def commits_not_waiting_for_the_disk():
+    """On PostgreSQL, while the digests are sent: each digest's commit (which
+    records it sent) returns once the server has it, without waiting for
+    the server to flush it to disk (synchronous_commit off, for this
+    connection, until the block ends). The flush follows within a fraction
+    of a second (3 × wal_writer_delay at most).
+
+    The commit was half of a digest's time. A worker dying loses nothing by
+    it: what it committed is the server's already. Only the database server
+    crashing (or its machine) in that fraction of a second could lose the
+    last digests' "sent", as if their transactions had not committed: those
+    rows stay claimed and go again with the next run, the window the module
+    describes (sent, then a crash before the commit) widened from
+    milliseconds to under a second, for a server crash only. Nothing is
+    ever lost or half-recorded: PostgreSQL keeps the transactions it keeps
+    whole, in order."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO off")
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
+        except DatabaseError:  # a broken connection, thrown away with its setting
+            logger.debug("Resetting synchronous_commit failed", exc_info=True)
 
 
 class NotAttempted(ConnectionError):
@@ -533,31 +873,52 @@ def send_reminders(day: datetime.date, *, dry_run: bool = False) -> RunReport:
         batch_size=500,
     )
     handled = 0
+    writer = DigestWriter(day, due)
+    actions = {action.pk: action for action in due.items.values()}
     mailer = Mailer()
     try:
-        for recipient in recipients:
-            handled += _send_one(recipient, day, due, mailer, report)
+        with commits_not_waiting_for_the_disk():
+            for recipient in recipients:
+                handled += _send_one(recipient, day, due, actions, writer, mailer, report)
     finally:
         mailer.close()
     report.skipped = max(0, len(due.items) - handled)
     return report
 
 
+def _actions_of(pks) -> dict[int, Action]:
+    """Actions of unsent rows the day's `due` does not hold (left by an
+    earlier run of the day, or inserted by another run since), with their
+    committees: one query."""
+    found = Action.objects.filter(pk__in=pks).select_related("committee").only(*DIGEST_FIELDS)
+    return {action.pk: action for action in found}
+
+
 def _send_one(
-    recipient: str, day: datetime.date, due: Due, mailer: Mailer, report: RunReport
+    recipient: str,
+    day: datetime.date,
+    due: Due,
+    actions: dict[int, Action],
+    writer: DigestWriter,
+    mailer: Mailer,
+    report: RunReport,
 ) -> int:
-    """Claim, send and record one recipient's digest. Returns how many of the
-    day's due reminders it carried (sent or failed)."""
+    """Claim, send and record one recipient's digest, in one transaction of
+    three statements (the claim, the rows, marking them) whatever the
+    number of actions. Returns how many of the day's due reminders it
+    carried (sent or failed)."""
     with transaction.atomic():
         _claim_digest(day, recipient)
         rows = _lock_unsent(day, recipient)
         if not rows:
             return 0
-        pks = [row.pk for row in rows]
-        carried = sum(1 for r in rows if (r.recipient, r.action_id, r.kind) in due.items)
-        # Rendered outside the try: a fault in the templates is a bug to see,
-        # not a delivery failure (the rows stay claimed for the next run).
-        message = digest_message(recipient, digest_context(recipient, day, rows, due))
+        pks = [pk for pk, _, _ in rows]
+        carried = sum(1 for _, action_id, kind in rows if (recipient, action_id, kind) in due.items)
+        if unknown := {action_id for _, action_id, _ in rows} - actions.keys():
+            actions.update(_actions_of(unknown))
+        # Written outside the try: a fault here is a bug to see, not a
+        # delivery failure (the rows stay claimed for the next run).
+        message = writer.message(recipient, [(actions[a], kind) for _, a, kind in rows])
         error = deliver(mailer, message, Reminder.objects.filter(pk__in=pks))
         if error:
             report.failed.append(Failure(recipient, len(rows), error))
