@@ -48,12 +48,11 @@ import datetime
 import html
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import DatabaseError, connection, transaction
+from django.db import transaction
 from django.db.models import F, Max, Q, QuerySet
 from django.template.defaultfilters import date
 from django.urls import reverse
@@ -718,38 +717,6 @@ def _lock_unsent(day: datetime.date, recipient: str) -> list[tuple[int, int, str
     )
 
 
-@contextmanager
-def commits_not_waiting_for_the_disk():
-    """On PostgreSQL, while the digests are sent: each digest's commit (which
-    records it sent) returns once the server has it, without waiting for
-    the server to flush it to disk (synchronous_commit off, for this
-    connection, until the block ends). The flush follows within a fraction
-    of a second (3 × wal_writer_delay at most).
-
-    The commit was half of a digest's time. A worker dying loses nothing by
-    it: what it committed is the server's already. Only the database server
-    crashing (or its machine) in that fraction of a second could lose the
-    last digests' "sent", as if their transactions had not committed: those
-    rows stay claimed and go again with the next run, the window the module
-    describes (sent, then a crash before the commit) widened from
-    milliseconds to under a second, for a server crash only. Nothing is
-    ever lost or half-recorded: PostgreSQL keeps the transactions it keeps
-    whole, in order."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO off")
-    try:
-        yield
-    finally:
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("RESET synchronous_commit")
-        except DatabaseError:  # a broken connection, thrown away with its setting
-            logger.debug("Resetting synchronous_commit failed", exc_info=True)
-
-
 class NotAttempted(ConnectionError):
     """The SMTP server failed earlier in the run; this digest was not tried."""
 
@@ -877,9 +844,8 @@ def send_reminders(day: datetime.date, *, dry_run: bool = False) -> RunReport:
     actions = {action.pk: action for action in due.items.values()}
     mailer = Mailer()
     try:
-        with commits_not_waiting_for_the_disk():
-            for recipient in recipients:
-                handled += _send_one(recipient, day, due, actions, writer, mailer, report)
+        for recipient in recipients:
+            handled += _send_one(recipient, day, due, actions, writer, mailer, report)
     finally:
         mailer.close()
     report.skipped = max(0, len(due.items) - handled)

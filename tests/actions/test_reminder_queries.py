@@ -69,10 +69,8 @@ def test_the_runs_queries_do_not_grow_with_the_actions(db, mailoutbox, each):
     # announced, the reviews owners may not read, the due actions, their
     # owners (6); rows sent already, addresses with rows to send, claims
     # made, the claims' insert (4); per digest its claim, its rows and
-    # marking them sent, each inside its own transaction (savepoint here);
-    # on PostgreSQL, setting synchronous_commit off for the sending and back.
-    setting = 2 if connection.vendor == "postgresql" else 0
-    assert others == 6 + 4 + OWNERS * (3 + 2) + setting
+    # marking them sent, each inside its own transaction (savepoint here).
+    assert others == 6 + 4 + OWNERS * (3 + 2)
     # The day's rows: one statement per batch, never one per action.
     assert 1 <= inserts <= -(-OWNERS * each // 100)
     assert sorted(m.to[0] for m in mailoutbox) == addresses
