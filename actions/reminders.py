@@ -29,9 +29,7 @@ The one window left is a crash after the SMTP server accepted a message and
 before the commit: the rows stay `claimed` and that digest goes again. The
 send is the last step before the commit to keep that window a few
 milliseconds wide; the alternative (mark sent, then send) would lose
-reminders instead. (On PostgreSQL the commit does not wait for the disk,
-commits_not_waiting_for_the_disk: for a crash of the database server
-itself the window is a fraction of a second.)
+reminders instead.
 
 What it costs does not grow with the actions an address has: what is due
 is read in a fixed number of queries (the actions, and their owners as
