@@ -309,3 +309,7 @@ def slowest_query(client, url: str) -> str:
         found = re.findall(r"(?:Index|Index Only) Scan(?: Backward)? using (\w+)", plan)
         indexes = ",".join(sorted(set(found))) or "none"
     return f"{float(slowest['time']) * 1000:.0f}ms:{tables}:indexes={indexes}"
+
+
+if __name__ == "__main__":
+    main()
