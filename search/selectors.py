@@ -138,11 +138,12 @@ class Results:
 
     @property
     def total_label(self) -> str:
-        """ "12 results", or "more than 1,000 results" once a kind passed the cap."""
-        total = f"{self.total:,}"
+        """ "12 results", or, once a kind passed the cap, "more than 3,000
+        results": the counts' sum down to whole thousands (a kind past the
+        cap has more than it counts)."""
         if self.capped:
-            return f"more than {total} results"
-        return f"{total} result{'' if self.total == 1 else 's'}"
+            return f"more than {self.total - self.total % COUNT_CAP:,} results"
+        return f"{self.total:,} result{'' if self.total == 1 else 's'}"
 
     @property
     def sections(self) -> list[dict]:
