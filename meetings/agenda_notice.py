@@ -14,7 +14,6 @@ inserted before anything is sent, then locked, sent and marked sent in
 one transaction."""
 
 import datetime
-import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -24,12 +23,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from opsg.mail import FAILED, SENT, send_claimed, usable_address
+from opsg.mail import send_claimed, tally, usable_address
 
 from .access import visible_agenda_entries, visible_agendas
 from .models import Agenda, AgendaEmail, CommitteeRole
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -191,11 +188,5 @@ def _send_one(agenda: Agenda, reader: Reader, connection, report) -> None:
     rows = AgendaEmail.objects.filter(
         agenda=agenda, published_at=agenda.published_at, recipient=reader.email
     )
-    outcome, error = send_claimed(rows, lambda: agenda_message(agenda, reader), connection)
-    if outcome == SENT:
-        report.sent.append(reader.email)
-    elif outcome == FAILED:
-        report.failed.append((reader.email, error))
-        logger.warning("Agenda email of %s to %s failed: %s", agenda, reader.email, error)
-    else:
-        report.skipped.append(reader.email)
+    outcome = send_claimed(rows, lambda: agenda_message(agenda, reader), connection)
+    tally(report, reader.email, outcome, f"Agenda email of {agenda}")

@@ -32,7 +32,6 @@ commit to keep that window small.
 """
 
 import datetime
-import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -42,13 +41,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from opsg.mail import FAILED, SENT, send_claimed, usable_address
+from opsg.mail import send_claimed, tally, usable_address
 from opsg.workdays import add_working_days
 
 from .access import can_see_meeting
 from .models import CirculationEmail, CommitteeRole, Meeting
-
-logger = logging.getLogger(__name__)
 
 Kind = CirculationEmail.Kind
 # Each notice: the meeting's status it announces and the field with its moment.
@@ -357,13 +354,5 @@ def _send_one(meeting: Meeting, recipient: Recipient, connection, report, *, kin
     rows = CirculationEmail.objects.filter(
         meeting=meeting, kind=kind, circulated_at=at, recipient=recipient.email
     )
-    outcome, error = send_claimed(
-        rows, lambda: circulation_message(meeting, recipient, kind), connection
-    )
-    if outcome == SENT:
-        report.sent.append(recipient.email)
-    elif outcome == FAILED:
-        report.failed.append((recipient.email, error))
-        logger.warning("Circulation email of %s to %s failed: %s", meeting, recipient.email, error)
-    else:
-        report.skipped.append(recipient.email)
+    outcome = send_claimed(rows, lambda: circulation_message(meeting, recipient, kind), connection)
+    tally(report, recipient.email, outcome, f"Circulation email of {meeting}")

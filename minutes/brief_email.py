@@ -13,7 +13,6 @@ not run is made up the next: the brief is due on every day of the window,
 and sent on the first."""
 
 import datetime
-import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -24,13 +23,11 @@ from django.utils import timezone
 
 from actions.reminders import next_meetings
 from meetings.models import Committee, CommitteeRole
-from opsg.mail import FAILED, SENT, send_claimed, usable_address
+from opsg.mail import send_claimed, tally, usable_address
 from opsg.workdays import working_days_between
 
 from .brief import Brief, committee_brief
 from .models import BriefEmail
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -154,11 +151,5 @@ def _send_one(committee, meeting_date, reader: Reader, day, connection, report) 
         ],
         ignore_conflicts=True,
     )
-    outcome, error = send_claimed(rows, lambda: brief_message(brief, reader), connection)
-    if outcome == SENT:
-        report.sent.append(reader.email)
-    elif outcome == FAILED:
-        report.failed.append((reader.email, error))
-        logger.warning("Brief of %s to %s failed: %s", committee, reader.email, error)
-    else:
-        report.skipped.append(reader.email)
+    outcome = send_claimed(rows, lambda: brief_message(brief, reader), connection)
+    tally(report, reader.email, outcome, f"Brief of {committee}")

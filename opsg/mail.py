@@ -3,6 +3,8 @@ emails) share: an address as people type it, made the key of a claimed
 row; a failed send, in words for that row and the log; and the sending of
 one claimed row."""
 
+import logging
+
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -30,6 +32,8 @@ def failure_text(exc: BaseException) -> str:
 
 
 SENT, FAILED, SKIPPED = "sent", "failed", "skipped"
+
+logger = logging.getLogger(__name__)
 
 
 def send_claimed(rows, build, connection) -> tuple[str, str]:
@@ -60,3 +64,17 @@ def send_claimed(rows, build, connection) -> tuple[str, str]:
             return FAILED, error
         same.update(state=states.SENT, sent_at=timezone.now(), error="", attempts=F("attempts") + 1)
         return SENT, ""
+
+
+def tally(report, address: str, outcome: tuple[str, str], what: str) -> None:
+    """Put `send_claimed`'s outcome for `address` on a run's `report` (its
+    `sent`, `failed` and `skipped` lists), logging a failure as `what` ("The
+    agenda email of OPSG 26") failing."""
+    state, error = outcome
+    if state == SENT:
+        report.sent.append(address)
+    elif state == FAILED:
+        report.failed.append((address, error))
+        logger.warning("%s to %s failed: %s", what, address, error)
+    else:
+        report.skipped.append(address)
