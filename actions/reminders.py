@@ -55,7 +55,7 @@ from django.db.models import F, Max, Q, QuerySet
 from django.template.defaultfilters import date
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import add_truncation_text
+from django.utils.text import Truncator
 
 from meetings.models import ClaimedEmail, Committee, Meeting, NextMeeting, Organisation, Person
 from opsg.mail import failure_text, usable_address
@@ -384,16 +384,6 @@ def _slipped(times: int) -> str:
     return f", slipped {times} time{_s(times)}" if times else ""
 
 
-def _first_words(text: str, n: int) -> str:
-    """The template filter truncatewords (its first `n` words, the cut
-    marked " …"), without its lazy wrapper, which a digest would call for
-    every line."""
-    words = text.split()
-    if len(words) <= n:
-        return " ".join(words)
-    return add_truncation_text(" ".join(words[:n]), " …")
-
-
 class DigestWriter:
     """Writes the digests of one run of `day`: what is the same in each (the
     day in words, the links' stems, the committees' next meetings, the
@@ -417,7 +407,8 @@ class DigestWriter:
             action=action,
             url=f"{head}{action.slug}{tail}",
             target=action.target_display,
-            text=_first_words(action.text, 40),
+            # The template filter truncatewords, less its lazy wrapper.
+            text=Truncator(action.text).words(40, truncate=" …"),
             days_overdue=action.days_overdue(self.day) if kind == Kind.OVERDUE else 0,
             working_days_left=(
                 working_days_between(self.day, action.target_date)
