@@ -324,19 +324,16 @@ def _like_stem(term: str) -> str:
 def peer_page(term: str, stem: str) -> dict[str, tuple[int, list[int]]]:
     """Per kind: (count, ids of the five shown)."""
     page = {}
+    postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
         for kind, (table, columns, text) in PEER_KINDS.items():
-            if connection.vendor == "postgresql":
-                cursor.execute(_peer_count_sql(table, columns), [term])
-            else:
-                cursor.execute(_peer_count_sql(table, columns), [f"%{stem}%"] * len(columns))
+            like = [f"%{stem}%"] * len(columns)
+            cursor.execute(_peer_count_sql(table, columns), [term] if postgres else like)
             found = cursor.fetchone()[0]
             capped = found > selectors.COUNT_CAP
-            if connection.vendor == "postgresql":
-                params = [term, term]
-            else:
-                params = [f"%{stem}%"] * len(columns)
-            cursor.execute(_peer_sql(table, columns, text, capped), params)
+            cursor.execute(
+                _peer_sql(table, columns, text, capped), [term, term] if postgres else like
+            )
             rows = cursor.fetchall()
             page[kind] = (min(found, selectors.COUNT_CAP), [row[0] for row in rows])
     return page
