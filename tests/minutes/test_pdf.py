@@ -512,3 +512,62 @@ def test_a_list_that_continues_starts_from_its_number_in_print():
         '<ol class="x" start="2" style="counter-reset: list-item 1"><li>b</li></ol>'
         "<ol><li>c</li></ol>"
     )
+
+
+# --- a worker rendering many PDFs ------------------------------------------------------
+
+
+def test_the_stylesheets_kept_parsed_lay_out_the_pdf_as_the_linked_ones(demo, tmp_path):
+    """render_pdf lays out with the stylesheets it keeps parsed: the same
+    pages, words and fonts as WeasyPrint reading the page's own links."""
+    html = pdf.minutes_source(demo).html
+    linked = tmp_path / "linked.pdf"
+    weasyprint.HTML(string=html, base_url=pdf._base_url(), url_fetcher=pdf._fetcher()).write_pdf(
+        linked
+    )
+    kept = tmp_path / "kept.pdf"
+    assert pdf.render_pdf(html, kept).pages == len(pdf_pages(linked))
+    assert pdf_pages(kept, "-layout") == pdf_pages(linked, "-layout")
+    fonts = [
+        subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
+        for path in (kept, linked)
+    ]
+    assert fonts[0] == fonts[1] and "DejaVu-Sans" in fonts[0]
+
+
+def test_html_linking_another_stylesheet_is_laid_out_as_it_stands(tmp_path):
+    html = (
+        '<html><head><link rel="stylesheet" href="/static/css/print.css"></head>'
+        "<body><p>Only print.css</p></body></html>"
+    )
+    assert pdf.render_pdf(html, tmp_path / "one.pdf").pages == 1
+    # print.css applied as linked: its page footer.
+    assert flat(pdf_pages(tmp_path / "one.pdf")[0]) == "Only print.css Page 1 of 1"
+
+
+def test_a_stylesheet_changed_on_disk_is_read_again(monkeypatch, tmp_path):
+    static = tmp_path / "static"
+    shutil.copytree(pdf.static_dir() / "css", static / "css")
+    monkeypatch.setattr(pdf, "static_dir", lambda: static)
+    before = pdf._stylesheets_state()
+    assert pdf._parsed_stylesheets(before) is pdf._parsed_stylesheets(before)
+    with open(static / "css" / "print.css", "a") as css:
+        css.write("\n.added { color: red; }\n")
+    after = pdf._stylesheets_state()
+    assert after != before
+    assert pdf._parsed_stylesheets(after) is not pdf._parsed_stylesheets(before)
+
+
+def test_the_collector_thresholds_come_back_after_a_render_even_a_failed_one(tmp_path):
+    import gc
+
+    before = gc.get_threshold()
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(OSError):
+        pdf.render_pdf("<p>x</p>", tmp_path / "a-file" / "x.pdf")
+    assert gc.get_threshold() == before
+    with pdf._collector_deferred():
+        with pdf._collector_deferred():
+            assert gc.get_threshold()[0] == pdf.RENDER_GC_THRESHOLD
+        assert gc.get_threshold()[0] == pdf.RENDER_GC_THRESHOLD
+    assert gc.get_threshold() == before
