@@ -192,3 +192,18 @@ def test_postgresql_runs_without_its_jit():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone() == ("off",)
+
+
+def test_the_served_application_keeps_the_loaded_project_out_of_the_collectors_sight(environ):
+    """opsg.wsgi, as gunicorn loads it: Django, the apps and every view
+    module are loaded and frozen, so a full collection has little to scan."""
+    shown = run(
+        environ,
+        "-c",
+        "import gc, sys, opsg.wsgi\n"
+        "views = 'actions.views' in sys.modules and 'search.views' in sys.modules\n"
+        "print(gc.get_freeze_count(), views)",
+    )
+    assert shown.returncode == 0, shown.stderr
+    frozen, views = shown.stdout.split()
+    assert int(frozen) > 50_000 and views == "True"
