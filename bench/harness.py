@@ -3,6 +3,8 @@
 - a scratch database: PostgreSQL when DATABASE_URL is set (a test database
   made on that server and dropped afterwards), else a SQLite file in a
   temporary folder;
+- the project loaded as gunicorn serves it (opsg.wsgi: its objects frozen
+  out of the cycle collector's sight);
 - an ordinary member to time as (a committee role, no staff rights), so the
   access filter is always in the timing;
 - `interleaved`: subject and peer requests alternate, who goes first
@@ -45,6 +47,9 @@ logging.disable(logging.INFO)
 
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
+
+# The project loaded and its objects frozen, as gunicorn's workers have it.
+import opsg.wsgi  # noqa: E402, F401
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "30"))
 WARMUP = 3
