@@ -7,7 +7,11 @@ points at). Page furniture (running headers and footers, "Page 3 of 9") is
 left out. The tokenizers stand on libraries where the format has one:
 
 - Markdown, and Word (which imports.extract writes out as Markdown from its
-  styles, numbering and tables with python-docx): markdown-it-py's tokens.
+  styles, numbering and tables with python-docx): markdown-it-py's tokens,
+  by `markdown_blocks` (a block a paragraph or list item, words only) and
+  by `markdown_source_blocks` (blocks cut at blank lines, each keeping its
+  source lines and its pipe rows' cells as written, for the reader of the
+  OPSG's 2021 layout, imports.layout_markdown).
 - Plain text, and PDF (poppler's `pdftotext -layout`, pages split by form
   feeds): `text_blocks`, which reads indentation, bullets, numbers and
   columns, and takes a line repeated at the top or foot of most pages as
@@ -47,8 +51,11 @@ class Block:
     # tokenizer keeps them (imports.pdf_blocks: its Line each).
     lines: tuple = field(default=(), compare=False, repr=False)
     # Where the tokenizer knows them, the line each of a TABLE's cells was
-    # read from, row by row (imports.pdf_blocks).
+    # read from, row by row (imports.pdf_blocks, markdown_source_blocks).
     cell_lines: tuple[tuple[int, ...], ...] = field(default=(), compare=False, repr=False)
+    # The line each of a TABLE's rows starts on, a row without cells too
+    # (markdown_source_blocks).
+    row_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
 
 
 # "3. Title", "3.1 Title", "3) Title", "Item 3: Title"
@@ -152,34 +159,140 @@ def _table_block(table: "PipeRows", line: int) -> Block:
     return Block(TABLE, " | ".join(rows[0]) if rows else "", line, rows=tuple(rows))
 
 
-def markdown_runs(lines: Sequence[tuple[int, str]]) -> list[list[tuple[int, str]]]:
-    """The source lines of each block markdown-it-py finds in Markdown, in
-    order, for a reader that reads lines ((line number, text) each): a
-    paragraph, a heading, a table, a code or HTML block, and a list as its
-    runs of items between blank lines. A block ends where markdown-it ends it
-    (a list or a heading right under a paragraph is a block of its own);
-    blank lines belong to none. A line markdown-it gives no block (a link's
-    reference definition) is a run of its own, never lost."""
-    texts = [text for _, text in lines]
-    spans: list[tuple[int, int]] = []
+# --- Markdown, with each block's source lines ------------------------------
+
+SourceLine = tuple[int, str]  # (1-based line number, the line as written, less trailing spaces)
+
+# What a top-level token of markdown-it-py opens; any other block (a code or
+# HTML block, a quote, a rule, a link's reference definition) is a paragraph.
+_SPAN_KINDS = {
+    "heading_open": HEADING,
+    "bullet_list_open": ITEM,
+    "ordered_list_open": ITEM,
+    "table_open": TABLE,
+}
+
+
+def markdown_source_blocks(text: str) -> list[Block]:
+    """The blocks of a Markdown text as markdown-it-py cuts it, each with
+    its source lines (`lines`, SourceLine each), for a reader that reads what
+    is written as well as the words (imports.layout_markdown): a paragraph,
+    a heading (with its number and level), a list as its runs of items
+    between blank lines (ITEM, with the first item's number), a code or HTML
+    block, and a run of pipe rows as a TABLE, even where Markdown reads the
+    rows into a paragraph (a Word table typed a paragraph a row, or the rest
+    of a table after a page break, without its header).
+
+    A block never spans a blank line, and ends where markdown-it ends one (a
+    heading or a list right under a paragraph is a block of its own). A line
+    markdown-it gives no block (a link's reference definition) is a block of
+    its own: every line with words is in one block, none is lost.
+
+    `text` has a line of words for each source line, marks and HTML tags
+    dropped (a heading's: its title without its number). A TABLE's `rows`
+    are its cells as written, marks kept, read by `pipe_rows`: the header
+    first, or () when the run has none; `cell_lines` the line of each cell."""
+    lines = [
+        (number, line.rstrip())
+        for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1)
+    ]
+    tokens = _MARKDOWN.parse("\n".join(raw for _, raw in lines))
+    words = _words_by_line(tokens)
+    # The heading or the list item each line opens, if any: its level, its number.
+    opened = {
+        token.map[0] + 1: token
+        for token in tokens
+        if token.map and (token.type, token.level) in (("heading_open", 0), ("list_item_open", 1))
+    }
+    spans: list[tuple[int, int, str]] = []
     covered: set[int] = set()
-    for token in _MARKDOWN.parse("\n".join(texts)):
+    for token in tokens:
         if token.level == 0 and token.nesting != -1 and token.map:
-            spans.append((token.map[0], token.map[1]))
+            spans.append((token.map[0], token.map[1], _SPAN_KINDS.get(token.type, PARAGRAPH)))
             covered.update(range(*token.map))
-    spans += [(i, i + 1) for i, text in enumerate(texts) if text.strip() and i not in covered]
-    runs: list[list[tuple[int, str]]] = []
-    for start, end in sorted(spans):
-        run: list[tuple[int, str]] = []
-        for index in range(start, end):
-            if texts[index].strip():
-                run.append(lines[index])
-            elif run:
-                runs.append(run)
-                run = []
-        if run:
-            runs.append(run)
-    return runs
+    spans += [
+        (i, i + 1, PARAGRAPH)
+        for i, (_, raw) in enumerate(lines)
+        if raw.strip() and i not in covered
+    ]
+    blocks: list[Block] = []
+    for start, end, kind in sorted(spans):
+        for run in _between_blank_lines(lines[start:end]):
+            for piece in _pipe_rows_apart(run):
+                blocks.append(_source_block(piece, kind, words, opened.get(piece[0][0])))
+    return blocks
+
+
+def _between_blank_lines(lines: list[SourceLine]) -> list[list[SourceLine]]:
+    runs: list[list[SourceLine]] = [[]]
+    for line in lines:
+        if line[1].strip():
+            runs[-1].append(line)
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if run]
+
+
+def _pipe_rows_apart(run: list[SourceLine]) -> list[list[SourceLine]]:
+    """A run cut where pipe rows start and stop: they are a table of their own."""
+    pieces: list[list[SourceLine]] = []
+    for line in run:
+        if pieces and _is_pipe_line(line[1]) == _is_pipe_line(pieces[-1][-1][1]):
+            pieces[-1].append(line)
+        else:
+            pieces.append([line])
+    return pieces
+
+
+def _is_pipe_line(text: str) -> bool:
+    return text.lstrip().startswith("|")
+
+
+def _source_block(lines: list[SourceLine], kind: str, words: dict[int, str], opened) -> Block:
+    """One block of `markdown_source_blocks`; `opened`, the token of the
+    heading or list item its first line opens, if any."""
+    first = lines[0][0]
+    if _is_pipe_line(lines[0][1]):
+        table = pipe_rows(lines)
+        rows = (table.header or (), *(cells for _, cells in table.rows))
+        row_lines = (first, *(number for number, _ in table.rows))
+        return Block(
+            TABLE,
+            " | ".join(rows[0]),
+            first,
+            rows=rows,
+            lines=tuple(lines),
+            cell_lines=tuple(
+                (number,) * len(cells) for number, cells in zip(row_lines, rows, strict=True)
+            ),
+            row_lines=row_lines,
+        )
+    # A line with no inline words (code, HTML, a reference definition) is its words.
+    text = "\n".join(words.get(number, raw.strip()) for number, raw in lines)
+    if kind == HEADING and opened is not None and opened.type == "heading_open":
+        number, title = numbered(words.get(first, ""))
+        level = int(opened.tag[1])
+        return Block(HEADING, title, first, level=level, number=number, lines=tuple(lines))
+    if kind == ITEM:
+        number = opened.info if opened is not None else ""
+        return Block(ITEM, text, first, number=number, lines=tuple(lines))
+    return Block(PARAGRAPH, text, first, lines=tuple(lines))
+
+
+def _words_by_line(tokens) -> dict[int, str]:
+    """The words of each source line with inline content, by its number:
+    those of a paragraph a line each, a table row's cells a space apart."""
+    words: dict[int, str] = {}
+    for token in tokens:
+        if token.type != "inline" or not token.map:
+            continue
+        start, end = token.map
+        parts = _plain(token, tags=False).split("\n")
+        if len(parts) != end - start:  # a line break markdown-it does not keep as one
+            parts = [" ".join(parts)]
+        for number, part in enumerate(parts, start=start + 1):
+            words[number] = f"{words[number]} {part}" if number in words else part
+    return words
 
 
 # --- Pipe tables -----------------------------------------------------------
@@ -253,11 +366,13 @@ def _is_rule(row: tuple[str, ...], index: int) -> bool:
     return index == 1 or all(len(dash) >= 3 for dash in dashes)
 
 
-def _plain(token) -> str:
-    """An inline token's words, without marks; soft and hard breaks as "\n"."""
+def _plain(token, *, tags: bool = True) -> str:
+    """An inline token's words, without marks; soft and hard breaks as "\n";
+    HTML tags kept, or with `tags` false dropped."""
     parts = []
+    kept = ("text", "code_inline", "html_inline") if tags else ("text", "code_inline")
     for child in token.children or []:
-        if child.type in ("text", "code_inline", "html_inline"):
+        if child.type in kept:
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append("\n")
