@@ -268,7 +268,7 @@ def _source_block(lines: list[SourceLine], kind: str, words: dict[int, str], ope
             row_lines=row_lines,
         )
     # A line with no inline words (code, HTML, a reference definition) is its words.
-    text = "\n".join(words.get(number, raw.strip()) for number, raw in lines)
+    text = "\n".join(words.get(number, raw).strip() for number, raw in lines)
     if kind == HEADING and opened is not None and opened.type == "heading_open":
         number, title = numbered(words.get(first, ""))
         level = int(opened.tag[1])
@@ -281,15 +281,17 @@ def _source_block(lines: list[SourceLine], kind: str, words: dict[int, str], ope
 
 def _words_by_line(tokens) -> dict[int, str]:
     """The words of each source line with inline content, by its number:
-    those of a paragraph a line each, a table row's cells a space apart."""
+    those of a paragraph a line each, a table row's cells a space apart. A
+    paragraph whose line breaks markdown-it does not keep (a code span over
+    two lines) is left out: its lines are their own words."""
     words: dict[int, str] = {}
     for token in tokens:
         if token.type != "inline" or not token.map:
             continue
         start, end = token.map
         parts = _plain(token, tags=False).split("\n")
-        if len(parts) != end - start:  # a line break markdown-it does not keep as one
-            parts = [" ".join(parts)]
+        if len(parts) != end - start:
+            continue
         for number, part in enumerate(parts, start=start + 1):
             words[number] = f"{words[number]} {part}" if number in words else part
     return words

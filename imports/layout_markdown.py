@@ -39,10 +39,10 @@ noted" / "that it will …"): both are joined again."""
 import datetime
 import re
 from collections import deque
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from actions.references import format_reference
-from imports.blocks import HEADING, TABLE, Block, SourceLine, markdown_source_blocks
+from imports.blocks import HEADING, PARAGRAPH, TABLE, Block, SourceLine, markdown_source_blocks
 from imports.common import (
     QUORUM_STATEMENT,
     RECAP,
@@ -75,7 +75,7 @@ MINUTES_STATE = re.compile(r"\b(Draft|Final)\s+Minutes\b", re.IGNORECASE)
 ATTENDEES = re.compile(r"^(attendees|attendance|present)\s*:?$", re.IGNORECASE)
 APOLOGIES = re.compile(r"^apologies(\s+received)?\s*:?$", re.IGNORECASE)
 PLAIN_HEADING = re.compile(r"^(\d{1,2})\.(?:(\d{1,2})\.?)?\s+(\S.*)$")
-HASH_HEADING = re.compile(r"^(#{1,6})\s+(?:(\d{1,2})(?:\.(\d{1,2}))?\.?\s+)?(\S.*)$")
+ITEM_NUMBER = re.compile(r"^(\d{1,2})(?:\.(\d{1,2}))?$")
 NUMBERED_POINT = re.compile(r"^\s*(\d{1,3})[.)]\s+\S")
 LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)]|\(?[a-z]\))\s+\S")
 ACTION_LINE = re.compile(r"^\W*ACTION\b")
@@ -106,13 +106,22 @@ def joined(block: Block) -> str:
     return "\n".join(text for _, text in block.lines)
 
 
+def line_words(block: Block) -> list[str]:
+    """The words of each of the block's lines: a heading's title (its number
+    left out) for its first; a table's lines as written."""
+    if block.kind in (HEADING, TABLE):
+        first = [block.text] if block.kind == HEADING else []
+        return first + [text.strip() for _, text in block.lines[len(first) :]]
+    return block.text.split("\n")
+
+
 def from_line(block: Block, index: int) -> Block:
-    """The block from its line `index` on (a paragraph's, a list's)."""
+    """The block from its line `index` on, as a paragraph of those lines."""
     if index == 0:
         return block
-    words = block.text.split("\n")[index:]
     lines = block.lines[index:]
-    return replace(block, text="\n".join(words), line=lines[0][0], lines=lines)
+    words = "\n".join(line_words(block)[index:])
+    return Block(PARAGRAPH, words, lines[0][0], lines=lines)
 
 
 # --- the header -----------------------------------------------------------------------
@@ -234,7 +243,7 @@ def read_attendance(blocks: list[Block], unplaced: list[Line]) -> list[ParsedPer
     """The Attendees and Apologies tables, in the order printed."""
     roll = _Roll()
     for block in blocks:
-        first = plain(block.lines[0][1])
+        first = block.text.split("\n")[0]
         if APOLOGIES.match(first):
             roll.apologies, roll.section, roll.group = True, "apology", ""
             unplaced.extend(block.lines[1:])
@@ -242,7 +251,7 @@ def read_attendance(blocks: list[Block], unplaced: list[Line]) -> list[ParsedPer
         if ATTENDEES.match(first):
             unplaced.extend(block.lines[1:])
             continue
-        if QUORUM_STATEMENT.match(plain(joined(block))):
+        if QUORUM_STATEMENT.match(block.text):
             continue
         if block.kind != TABLE:
             unplaced.extend(block.lines)
@@ -329,10 +338,9 @@ def split_items(blocks: list[Block]) -> tuple[list[Block], list[_Section]]:
 
 def item_heading(blocks: list[Block], index: int, main: int, sub: int) -> tuple[str, str] | None:
     block = blocks[index]
-    text = block.lines[0][1].strip()
-    if block.kind == HEADING and (match := HASH_HEADING.match(text)):
-        return hash_heading(match, main, sub)
-    match = PLAIN_HEADING.match(text.replace("**", ""))
+    if block.kind == HEADING and len(block.lines) == 1:  # '# 4. Title', not one underlined
+        return numbered_heading(block, main, sub)
+    match = PLAIN_HEADING.match(block.lines[0][1].strip().replace("**", ""))
     if not match or not stands_alone(blocks, index):
         return None
     first, second, title = int(match.group(1)), match.group(2), match.group(3).strip()
@@ -349,13 +357,13 @@ def item_heading(blocks: list[Block], index: int, main: int, sub: int) -> tuple[
     return None
 
 
-def hash_heading(match: re.Match, main: int, sub: int) -> tuple[str, str] | None:
+def numbered_heading(block: Block, main: int, sub: int) -> tuple[str, str] | None:
     """'# 4. PMR Report', '## 3.1 Registration Data Provider …': numbered
     headings may skip a number; unnumbered ones stay in the narrative."""
-    first, second, title = match.group(2), match.group(3), match.group(4).strip()
-    title = title.replace("**", "").strip()
-    if first is None:
+    match = ITEM_NUMBER.match(block.number)
+    if not match:
         return None
+    first, second, title = match.group(1), match.group(2), block.text
     if second is None and int(first) > main:
         return first, title
     if second is not None and int(first) == main and int(second) > sub:
@@ -407,7 +415,7 @@ def read_item(section: _Section, context: _Context) -> list[Line]:
     while todo:
         block = todo.popleft()
         text = joined(block)
-        if RECAP.match(plain(text)):
+        if RECAP.match(block.text):
             # This app's own minutes close with the actions raised above,
             # again, in a table: passed over, as the text layout does.
             if todo and todo[0].kind == TABLE:
@@ -679,10 +687,10 @@ def split_front(front: list[Block]) -> tuple[list[Line], list[Block]]:
     """Header lines, then attendance blocks (from 'Attendees:' or the first table)."""
     header: list[Line] = []
     for at, block in enumerate(front):
-        for index, (_, text) in enumerate(block.lines):
-            if block.kind == TABLE or ATTENDEES.match(plain(text)):
+        for index, (line, words) in enumerate(zip(block.lines, line_words(block), strict=True)):
+            if block.kind == TABLE or ATTENDEES.match(words):
                 return header, [from_line(block, index), *front[at + 1 :]]
-            header.append(block.lines[index])
+            header.append(line)
     return header, []
 
 

@@ -192,3 +192,25 @@ def test_every_line_with_words_is_in_one_block(source):
             assert len(block.row_lines) == len(block.rows)
         elif block.kind != HEADING:
             assert len(block.text.split("\n")) == len(block.lines)
+
+
+def test_an_item_heading_is_read_from_its_heading_block_number_and_words():
+    text = MINUTES.replace(
+        "The OPSG **AGREED** the minutes.",
+        "The OPSG **AGREED** the minutes.\n\n## 2. The [PMR](https://example.org) **Report**\n\n"
+        "Words.\n\n## 2.1.3 Not an item\n\nAn underlined heading\n---\n\nMore words.",
+    )
+    minutes = parse_markdown_layout(text)
+    assert [(item.number, item.title, item.line) for item in minutes.items] == [
+        ("1", "Previous Meeting Minutes", 10),
+        ("2", "The PMR Report", 14),
+    ]
+    narrative = minutes.items[1].narrative
+    assert "## 2.1.3 Not an item" in narrative and "An underlined heading\n---" in narrative
+
+
+def test_attendees_on_a_line_of_a_paragraph_start_the_attendance():
+    text = MINUTES.replace("Attendees:\n", "Teleconference\nAttendees:\n")
+    minutes = parse_markdown_layout(text)
+    assert minutes.teleconference
+    assert [person.name for person in minutes.attendance] == ["Ann Ash"]
