@@ -20,9 +20,12 @@ left out. The tokenizers stand on libraries where the format has one:
   knows their furniture and keeps each block's source lines (`lines`) for
   the reader of that layout (imports.layout_text).
 
-Every tokenizer gives the same blocks for the same content: a numbered
-heading and a numbered list item both carry `number`, and inline marks
-(bold, links) are dropped from `text`."""
+The generic reader's tokenizers (`markdown_blocks`, `text_blocks`) give the
+same blocks for the same content: a numbered heading and a numbered list
+item both carry `number`, and inline marks (bold, links) are dropped from
+`text`. The OPSG readers' tokenizers keep more of what is written, each as
+its reader needs it: every block's source lines, and for the Markdown a
+list as one block a run of items and a table's cells with their marks."""
 
 import re
 from collections import Counter
@@ -31,6 +34,7 @@ from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block.table import escapedSplit
+from markdown_it.token import Token
 
 HEADING = "heading"
 PARAGRAPH = "paragraph"
@@ -191,7 +195,8 @@ def markdown_source_blocks(text: str) -> list[Block]:
     `text` has a line of words for each source line, marks and HTML tags
     dropped (a heading's: its title without its number). A TABLE's `rows`
     are its cells as written, marks kept, read by `pipe_rows`: the header
-    first, or () when the run has none; `cell_lines` the line of each cell."""
+    first, or () when the run has none; `row_lines` the line of each row
+    (the first line for a missing header), `cell_lines` of each cell."""
     lines = [
         (number, line.rstrip())
         for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1)
@@ -248,7 +253,9 @@ def _is_pipe_line(text: str) -> bool:
     return text.lstrip().startswith("|")
 
 
-def _source_block(lines: list[SourceLine], kind: str, words: dict[int, str], opened) -> Block:
+def _source_block(
+    lines: list[SourceLine], kind: str, words: dict[int, str], opened: Token | None
+) -> Block:
     """One block of `markdown_source_blocks`; `opened`, the token of the
     heading or list item its first line opens, if any."""
     first = lines[0][0]
@@ -279,7 +286,7 @@ def _source_block(lines: list[SourceLine], kind: str, words: dict[int, str], ope
     return Block(PARAGRAPH, text, first, lines=tuple(lines))
 
 
-def _words_by_line(tokens) -> dict[int, str]:
+def _words_by_line(tokens: list[Token]) -> dict[int, str]:
     """The words of each source line with inline content, by its number:
     those of a paragraph a line each, a table row's cells a space apart. A
     paragraph whose line breaks markdown-it does not keep (a code span over
