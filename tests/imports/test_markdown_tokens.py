@@ -214,3 +214,26 @@ def test_attendees_on_a_line_of_a_paragraph_start_the_attendance():
     minutes = parse_markdown_layout(text)
     assert minutes.teleconference
     assert [person.name for person in minutes.attendance] == ["Ann Ash"]
+
+
+def test_every_tokenizer_keeps_each_blocks_source_lines():
+    text = "Budget\n======\n\nThe Panel AGREED\nthe budget.\n\n- Ann Ash\n  (Chair)\n\n| Name | Org |\n|---|---|\n| Bo Birch | DCC |"
+    for blocks in (markdown_blocks(text), text_blocks(text)):
+        assert [[number for number, _ in block.lines] for block in blocks] == [
+            [1, 2],
+            [4, 5],
+            [7, 8],
+            [10, 11, 12],
+        ]
+        assert blocks[1].lines == ((4, "The Panel AGREED"), (5, "the budget."))
+        table = blocks[-1]
+        assert table.rows == (("Name", "Org"), ("Bo Birch", "DCC"))
+        assert table.row_lines == (10, 12)
+        assert table.cell_lines == ((10, 10), (12, 12))
+
+
+def test_a_table_in_columns_keeps_the_line_of_each_row():
+    text = "Ref    Action             Owner\n12/03  Draft the glossary  Harbour Data\n12/04  Agree the policy    Chair"
+    (table,) = text_blocks(text)
+    assert table.row_lines == (1, 2, 3)
+    assert [number for number, _ in table.lines] == [1, 2, 3]
