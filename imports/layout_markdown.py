@@ -46,11 +46,11 @@ from imports.blocks import HEADING, PARAGRAPH, TABLE, Block, SourceLine, markdow
 from imports.common import (
     QUORUM_STATEMENT,
     RECAP,
+    ActionNumbering,
     guess_committee,
     is_action_line,
     owners_in,
     parse_date,
-    read_action,
     read_decisions,
     read_incidents,
     read_outcome,
@@ -397,9 +397,7 @@ class _Context:
     """What reading an item needs from the rest of the document."""
 
     minutes: ParsedMinutes
-    next_meeting: datetime.date | None
-    # The last sequence read, apart for actions of a confidential session (45/CONF 02).
-    previous_sequence: dict[bool, int] = field(default_factory=lambda: {False: 0, True: 0})
+    actions: ActionNumbering
     review_columns: dict[str, int] | None = None
     unstated: list[ParsedReview] = field(default_factory=list)  # no "Status:" read yet
 
@@ -468,24 +466,9 @@ def read_paragraph(
 
 
 def read_action_block(text: str, line: int, item: ParsedItem, context: _Context) -> None:
-    minutes = context.minutes
-    action, flags = read_action(
-        " ".join(text.replace("**", "").split()),
-        line,
-        committee=minutes.committee,
-        meeting_number=minutes.number,
-        previous_sequence=context.previous_sequence[is_conf(text)],
-        meeting_date=minutes.date,
-        next_meeting=context.next_meeting,
-    )
+    action, flags = context.actions.read(" ".join(text.replace("**", "").split()), line)
     item.actions.append(action)
-    minutes.flags.extend(flags)
-    if match := re.search(r"(\d+)\s*$", action.reference):
-        context.previous_sequence[is_conf(action.reference)] = int(match.group(1))
-
-
-def is_conf(text: str) -> bool:
-    return bool(re.search(r"/\s*CONF\b", text[:80]))
+    context.minutes.flags.extend(flags)
 
 
 def read_decision_block(
@@ -709,7 +692,7 @@ def parse_markdown_layout(text: str) -> ParsedMinutes:
         guess_committee(minutes, texts, minutes.line)
     minutes.attendance = read_attendance(attendance, unplaced)
     minutes.next_meetings = next_meetings(blocks, minutes.date.year if minutes.date else None)
-    context = _Context(minutes=minutes, next_meeting=first_main(minutes.next_meetings))
+    context = _Context(minutes=minutes, actions=ActionNumbering(minutes))
     for section in sections:
         unplaced.extend(read_item(section, context))
         read_incidents(section.item, minutes.flags)
@@ -721,11 +704,6 @@ def parse_markdown_layout(text: str) -> ParsedMinutes:
     minutes.flags.extend(filter(None, map(read_outcome, minutes.reviews)))
     minutes.flags.sort(key=lambda flag: flag.line)
     return minutes
-
-
-def first_main(found: list[tuple[str, datetime.date]]) -> datetime.date | None:
-    mains = [date for kind, date in found if kind == "main"]
-    return (mains or [date for _, date in found] or [None])[0]
 
 
 def flag_closing_blocks(minutes: ParsedMinutes) -> None:

@@ -25,12 +25,12 @@ from itertools import pairwise
 from imports.blocks import FOOTNOTE, HEADING, ITEM, PARAGRAPH, TABLE, Block
 from imports.common import (
     QUORUM_STATEMENT,
+    ActionNumbering,
     guess_committee,
     is_action_line,
     owners_in,
     parse_date,
     parse_time,
-    read_action,
     read_decisions,
     read_incidents,
     read_outcome,
@@ -371,11 +371,7 @@ class _ItemReader:
     def __init__(self, minutes: ParsedMinutes):
         self.minutes = minutes
         self.flags = minutes.flags
-        self.sequences = {False: 0, True: 0}  # last number read, plain and CONF
-        self.next_meeting = next(
-            (date for kind, date in minutes.next_meetings if kind == "main"),
-            minutes.next_meetings[0][1] if minutes.next_meetings else None,
-        )
+        self.actions = ActionNumbering(minutes)
 
     def read(self, item: ParsedItem, blocks: list[Block]) -> None:
         for table in (block for block in blocks if block.kind == TABLE):
@@ -493,18 +489,7 @@ class _ItemReader:
         return end
 
     def _read_action(self, item: ParsedItem, block: Block) -> None:
-        conf = bool(re.search(r"/\s*CONF", block.text[:40]))
-        action, flags = read_action(
-            block.text,
-            block.line,
-            committee=self.minutes.committee,
-            meeting_number=self.minutes.number,
-            previous_sequence=self.sequences[conf],
-            meeting_date=self.minutes.date,
-            next_meeting=self.next_meeting,
-        )
-        if not any(flag.kind == "meeting-number" for flag in flags):
-            self.sequences[conf] = int(re.split(r"[/ ]", action.reference)[-1])
+        action, flags = self.actions.read(block.text, block.line)
         item.actions.append(action)
         self.flags += flags
 

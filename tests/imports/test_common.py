@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from imports.common import (
+    ActionNumbering,
     incident_mismatch,
     is_action_line,
     owners_in,
@@ -17,7 +18,7 @@ from imports.common import (
     read_outcome,
     split_decision,
 )
-from imports.parsed import ParsedAction, ParsedDecision, ParsedItem, ParsedReview
+from imports.parsed import ParsedAction, ParsedDecision, ParsedItem, ParsedMinutes, ParsedReview
 from meetings.markdown import incidents_in
 
 D = datetime.date
@@ -243,6 +244,32 @@ def test_a_topic_before_the_owner_stays_in_the_text():
     parsed, _ = action(text)
     assert parsed.owners == ["DCC"]
     assert parsed.text == "CH & Network Programme: The DCC to provide a roadmap"
+
+
+def test_both_opsg_readers_number_a_meetings_actions_the_one_way():
+    minutes = ParsedMinutes(committee="OPSG", number=25, date=MEETING)
+    minutes.next_meetings = [("reporting", D(2019, 10, 20)), ("main", NEXT)]
+    numbering = ActionNumbering(minutes)
+    read = [
+        numbering.read(text, line)
+        for line, text in enumerate(
+            [
+                "ACTION OPSG 25/01: DCC to do it.",
+                "ACTION OPSG 24/16: DCC to do the old one.",  # not this meeting's numbering
+                "ACTION OPSG 25/CONF 01: DCC to do it in confidence.",  # numbered apart
+                "ACTION OPSG 25/02: SECAS to do it.",
+            ],
+            start=1,
+        )
+    ]
+    assert [action.reference for action, _ in read] == [
+        "OPSG 25/01",
+        "OPSG 24/16",
+        "OPSG 25/CONF 01",
+        "OPSG 25/02",
+    ]
+    assert [[flag.kind for flag in flags] for _, flags in read] == [[], ["meeting-number"], [], []]
+    assert read[0][0].target_date == NEXT  # the next main meeting, not the first named
 
 
 def test_a_line_that_is_not_an_action_is_refused():
