@@ -97,6 +97,27 @@ def parse_date(text: str, *, year: int | None = None) -> datetime.date | None:
         return None
 
 
+_NO_DATE = re.compile(r"^(n/?a|-|–|none)?$", re.IGNORECASE)
+
+
+def read_date_cell(
+    text: str, reference: str, line: int, flags: list[Flag]
+) -> tuple[datetime.date | None, str]:
+    """A date cell of the Actions Outstanding table: (a date, no note);
+    'N/A' or a dash (no date, no note); or words kept as the note ("To be
+    determined"), flagged when they hold a number, as a date that could not
+    be read ("31/06/2021")."""
+    text = text.strip()
+    if _NO_DATE.match(text):
+        return None, ""
+    if date := parse_date(text):
+        return date, ""
+    if re.search(r"\d", text):
+        message = f"{reference}: could not read the date {text!r}."
+        flags.append(Flag(line, "unreadable-date", message))
+    return None, text
+
+
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 
 

@@ -51,6 +51,7 @@ from imports.common import (
     is_action_line,
     owners_in,
     parse_date,
+    read_date_cell,
     read_decisions,
     read_incidents,
     read_outcome,
@@ -85,7 +86,6 @@ NEXT_MEETING = re.compile(
 )
 REVIEW_REFERENCE = re.compile(r"^([A-Z][A-Za-z]{1,9})\s*(\d{1,3})\s*/\s*(CONF\s*)?(\d{1,3})$")
 STATUS = re.compile(r"(?:Action\s+)?Status\s*:\s*(Open|Closed)\b\.?", re.IGNORECASE)
-NO_DATE = re.compile(r"^(n/?a|-|–|none)?$", re.IGNORECASE)
 HTML_TAG = re.compile(r"<[^>]+>")
 MARK = re.compile(r"\(([^()]*)\)")
 SENTENCE_END = (".", ":", ";", "!", "?", ")", "]", '"', "'", "’", "”", "|")
@@ -619,17 +619,7 @@ def review_reference(text: str) -> str:
 def review_date(
     text: str, reference: str, line: int, flags: list[Flag]
 ) -> tuple[datetime.date | None, str]:
-    """A date cell: a date, 'N/A' (no date, no note), or words kept as the note."""
-    text = plain(text)
-    if NO_DATE.match(text):
-        return None, ""
-    if date := parse_date(text):
-        return date, ""
-    if re.search(r"\d", text):
-        flags.append(
-            Flag(line, "unreadable-date", f"{reference}: could not read the date {text!r}.")
-        )
-    return None, text
+    return read_date_cell(plain(text), reference, line, flags)
 
 
 def add_update(found: ParsedReview, text: str, unstated: list[ParsedReview]) -> None:

@@ -31,6 +31,7 @@ from imports.common import (
     owners_in,
     parse_date,
     parse_time,
+    read_date_cell,
     read_decisions,
     read_incidents,
     read_outcome,
@@ -597,9 +598,13 @@ def _read_table(table: Block, committee: str, flags: list[Flag]) -> list[ParsedR
         reference, text, raised, last, revised, owners, update, status = cells
         review = ParsedReview(reference, text, [], lines[0], update=update, status=status or "open")
         if raised:  # pdf_blocks flags a row whose dates it could not find
-            review.raised_on = parse_date(raised)
-            review.last_target_date, review.last_target_note = _target_cell(last)
-            review.revised_target_date, review.revised_target_note = _target_cell(revised)
+            review.raised_on, _ = read_date_cell(raised, reference, lines[2], flags)
+            review.last_target_date, review.last_target_note = read_date_cell(
+                last, reference, lines[3], flags
+            )
+            review.revised_target_date, review.revised_target_note = read_date_cell(
+                revised, reference, lines[4], flags
+            )
             review.owners, _ = owners_in(owners, committee=committee)
             if not review.owners:
                 flags.append(Flag(lines[5], "table-row", f"{reference}: no owner found."))
@@ -608,11 +613,3 @@ def _read_table(table: Block, committee: str, flags: list[Flag]) -> list[ParsedR
             flags.append(Flag(review.line, "review-status", message))
         reviews.append(review)
     return reviews
-
-
-def _target_cell(cell: str):
-    """A date, N/A (no date, no words) or words kept as a note."""
-    if not cell or cell.upper() == "N/A":
-        return None, ""
-    date = parse_date(cell)
-    return (date, "") if date else (None, cell)

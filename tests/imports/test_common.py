@@ -14,6 +14,7 @@ from imports.common import (
     parse_target,
     parse_time,
     read_action,
+    read_date_cell,
     read_decisions,
     read_outcome,
     split_decision,
@@ -276,6 +277,29 @@ def test_a_line_that_is_not_an_action_is_refused():
     assert not is_action_line("SECAS to transfer Action OPSG 24/06 to the TABASC")
     with pytest.raises(ValueError):
         action("The OPSG NOTED the update.")
+
+
+@pytest.mark.parametrize(
+    ("cell", "read", "flagged"),
+    [
+        ("24/05/2021", (D(2021, 5, 24), ""), False),
+        ("N/A", (None, ""), False),
+        ("–", (None, ""), False),
+        ("", (None, ""), False),
+        (
+            "Revised date to be determined by DCC",
+            (None, "Revised date to be determined by DCC"),
+            False,
+        ),
+        ("31/06/2021", (None, "31/06/2021"), True),
+    ],
+)
+def test_both_opsg_readers_read_a_date_cell_the_one_way(cell, read, flagged):
+    flags = []
+    assert read_date_cell(cell, "OPSG 43/07", 12, flags) == read
+    assert [(flag.line, flag.kind) for flag in flags] == (
+        [(12, "unreadable-date")] if flagged else []
+    )
 
 
 # --- decisions -------------------------------------------------------------
