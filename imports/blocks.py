@@ -3,30 +3,41 @@ for the generic reader (imports.layout_generic) and the OPSG's readers.
 
 A Block is a heading, a paragraph, a list item, a table or a footnote,
 with the 1-based line of the text it came from (the line the review page
-points at). Page furniture (running headers and footers, "Page 3 of 9") is
-left out. The tokenizers stand on libraries where the format has one:
+points at) and the source lines it was read from (a table's: the line of
+each row and cell too). Page furniture (running headers and footers, "Page
+3 of 9") is left out. The tokenizers stand on libraries where the format
+has one:
 
 - Markdown, and Word (which imports.extract writes out as Markdown from its
-  styles, numbering and tables with python-docx): markdown-it-py's tokens.
+  styles, numbering and tables with python-docx): markdown-it-py's tokens,
+  by `markdown_blocks` (a block a paragraph or list item) and by
+  `markdown_source_blocks` (blocks cut at blank lines, a table's cells as
+  written, for the reader of the OPSG's 2021 layout,
+  imports.layout_markdown).
 - Plain text, and PDF (poppler's `pdftotext -layout`, pages split by form
   feeds): `text_blocks`, which reads indentation, bullets, numbers and
   columns, and takes a line repeated at the top or foot of most pages as
   furniture.
 - The text of a PDF in the OPSG's own layouts: imports.pdf_blocks, which
-  knows their furniture and keeps each block's source lines (`lines`) for
-  the reader of that layout (imports.layout_text).
+  knows their furniture, for the reader of that layout
+  (imports.layout_text).
 
-Every tokenizer gives the same blocks for the same content: a numbered
-heading and a numbered list item both carry `number`, and inline marks
-(bold, links) are dropped from `text`."""
+The generic reader's tokenizers (`markdown_blocks`, `text_blocks`) give the
+same blocks for the same content: a numbered heading and a numbered list
+item both carry `number`, and inline marks (bold, links) are dropped from
+`text`. The OPSG readers' tokenizers read the blocks as their readers need
+them: for the 2021 Markdown a list's run of items as one block and a
+table's cells with their marks, for the 2019 PDF text the Actions
+Outstanding table's cells by what they hold."""
 
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block.table import escapedSplit
+from markdown_it.token import Token
 
 HEADING = "heading"
 PARAGRAPH = "paragraph"
@@ -43,12 +54,23 @@ class Block:
     level: int = 0  # a heading's level (1-6); a list item's depth (0 for the outermost)
     number: str = ""  # "3", "3.1": a numbered heading's, list item's or footnote's number
     rows: tuple[tuple[str, ...], ...] = ()  # a TABLE's rows, the header first
-    # The source lines it was gathered from, furniture left out, where the
-    # tokenizer keeps them (imports.pdf_blocks: its Line each).
+    # The source lines it was gathered from, furniture left out: a SourceLine
+    # each (imports.pdf_blocks: its Line each).
     lines: tuple = field(default=(), compare=False, repr=False)
-    # Where the tokenizer knows them, the line each of a TABLE's cells was
-    # read from, row by row (imports.pdf_blocks).
+    # The line each of a TABLE's cells was read from, row by row.
     cell_lines: tuple[tuple[int, ...], ...] = field(default=(), compare=False, repr=False)
+    # The line each of a TABLE's rows starts on, a row without cells too
+    # (not kept by imports.pdf_blocks, whose cells run over several lines).
+    row_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
+
+
+SourceLine = tuple[int, str]  # (1-based line number, the line as written, less trailing spaces)
+
+
+def source_lines(text: str) -> list[SourceLine]:
+    """The text's lines, numbered from 1, any newline convention."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return [(number, line.rstrip()) for number, line in enumerate(text.split("\n"), start=1)]
 
 
 # "3. Title", "3.1 Title", "3) Title", "Item 3: Title"
@@ -71,18 +93,22 @@ _MARKDOWN = MarkdownIt("commonmark").enable("table")
 
 
 def markdown_blocks(text: str) -> list[Block]:
-    """The blocks of a Markdown text, by markdown-it-py's token stream."""
+    """The blocks of a Markdown text, by markdown-it-py's token stream, each
+    with its source lines (a list item's: its first paragraph's)."""
     blocks: list[Block] = []
+    source = source_lines(text)
     tokens = _MARKDOWN.parse(text)
     depth = -1  # list nesting
     ordinals: list[str] = []
-    heading_level = 0
+    heading_level, heading_lines = 0, ()
     row: list[str] = []
     rows: list[tuple[str, ...]] = []
-    table_line = 0
+    row_lines: list[int] = []
+    table: Token | None = None
     in_item_paragraph = False
     for position, token in enumerate(tokens):
         kind = token.type
+        lines = tuple(source[token.map[0] : token.map[1]]) if token.map else ()
         if kind in ("bullet_list_open", "ordered_list_open"):
             depth += 1
         elif kind in ("bullet_list_close", "ordered_list_close"):
@@ -93,15 +119,16 @@ def markdown_blocks(text: str) -> list[Block]:
         elif kind == "list_item_close":
             ordinals.pop()
         elif kind == "heading_open":
-            heading_level = int(token.tag[1])
+            heading_level, heading_lines = int(token.tag[1]), lines  # an underline too
         elif kind == "table_open":
-            rows, table_line = [], token.map[0] + 1
+            rows, row_lines, table = [], [], token
         elif kind == "tr_open":
             row = []
+            row_lines.append(lines[0][0] if lines else 0)
         elif kind == "tr_close":
             rows.append(tuple(row))
-        elif kind == "table_close":
-            blocks.append(Block(TABLE, " | ".join(rows[0]), table_line, rows=tuple(rows)))
+        elif kind == "table_close" and table is not None:
+            blocks.append(_table(rows, row_lines, tuple(source[table.map[0] : table.map[1]])))
         elif kind == "inline":
             words = _plain(token)
             line = token.map[0] + 1 if token.map else 0
@@ -110,16 +137,37 @@ def markdown_blocks(text: str) -> list[Block]:
                 row.append(" ".join(words.split()))
             elif previous == "heading_open":
                 number, rest = numbered(words)
-                blocks.append(Block(HEADING, rest, line, level=heading_level, number=number))
+                blocks.append(
+                    Block(
+                        HEADING, rest, line, level=heading_level, number=number, lines=heading_lines
+                    )
+                )
             elif ordinals and not in_item_paragraph:
                 in_item_paragraph = True  # the item's first paragraph; later ones are paragraphs
-                blocks.append(Block(ITEM, words.strip(), line, level=depth, number=ordinals[-1]))
+                number = ordinals[-1]
+                blocks.append(
+                    Block(ITEM, words.strip(), line, level=depth, number=number, lines=lines)
+                )
             else:
-                blocks.append(Block(PARAGRAPH, words.strip(), line))
+                blocks.append(Block(PARAGRAPH, words.strip(), line, lines=lines))
         elif kind == "fence" or kind == "code_block":
             line = token.map[0] + 1 if token.map else 0
-            blocks.append(Block(PARAGRAPH, token.content.rstrip("\n"), line))
+            blocks.append(Block(PARAGRAPH, token.content.rstrip("\n"), line, lines=lines))
     return _pipe_rows_as_tables(blocks)
+
+
+def _table(rows: list[tuple[str, ...]], row_lines: list[int], lines: tuple) -> Block:
+    """A TABLE block of its rows, the header first, each with its line."""
+    cell_lines = tuple((number,) * len(row) for number, row in zip(row_lines, rows, strict=True))
+    return Block(
+        TABLE,
+        " | ".join(rows[0]) if rows else "",
+        lines[0][0] if lines else 0,
+        rows=tuple(rows),
+        lines=lines,
+        cell_lines=cell_lines,
+        row_lines=tuple(row_lines),
+    )
 
 
 def _pipe_rows_as_tables(blocks: list[Block]) -> list[Block]:
@@ -132,7 +180,8 @@ def _pipe_rows_as_tables(blocks: list[Block]) -> list[Block]:
             run.append(block)
             continue
         if len(run) >= 2:
-            result.append(_table_block(pipe_rows([(b.line, b.text) for b in run]), run[0].line))
+            lines = tuple(line for b in run for line in b.lines)
+            result.append(_table_block(pipe_rows([(b.line, b.text) for b in run]), lines))
         else:
             result.extend(run)
         run = []
@@ -145,41 +194,151 @@ def _is_pipe_row(block: Block) -> bool:
     return block.kind == PARAGRAPH and "\n" not in block.text and bool(_PIPE_ROW.match(block.text))
 
 
-def _table_block(table: "PipeRows", line: int) -> Block:
+def _table_block(table: "PipeRows", lines: tuple) -> Block:
     """A TABLE block of a run of pipe rows; rows without a word are left out."""
     rows = [table.header] if table.header else []
-    rows += [cells for _, cells in table.rows if any(cell.strip() for cell in cells)]
-    return Block(TABLE, " | ".join(rows[0]) if rows else "", line, rows=tuple(rows))
+    row_lines = [lines[0][0]] if table.header else []
+    for number, cells in table.rows:
+        if any(cell.strip() for cell in cells):
+            rows.append(cells)
+            row_lines.append(number)
+    return _table(rows, row_lines, lines)
 
 
-def markdown_runs(lines: Sequence[tuple[int, str]]) -> list[list[tuple[int, str]]]:
-    """The source lines of each block markdown-it-py finds in Markdown, in
-    order, for a reader that reads lines ((line number, text) each): a
-    paragraph, a heading, a table, a code or HTML block, and a list as its
-    runs of items between blank lines. A block ends where markdown-it ends it
-    (a list or a heading right under a paragraph is a block of its own);
-    blank lines belong to none. A line markdown-it gives no block (a link's
-    reference definition) is a run of its own, never lost."""
-    texts = [text for _, text in lines]
-    spans: list[tuple[int, int]] = []
+# --- Markdown, with each block's source lines ------------------------------
+
+# What a top-level token of markdown-it-py opens; any other block (a code or
+# HTML block, a quote, a rule, a link's reference definition) is a paragraph.
+_SPAN_KINDS = {
+    "heading_open": HEADING,
+    "bullet_list_open": ITEM,
+    "ordered_list_open": ITEM,
+    "table_open": TABLE,
+}
+
+
+def markdown_source_blocks(text: str) -> list[Block]:
+    """The blocks of a Markdown text as markdown-it-py cuts it, each with
+    its source lines (`lines`, SourceLine each), for a reader that reads what
+    is written as well as the words (imports.layout_markdown): a paragraph,
+    a heading (with its number and level), a list as its runs of items
+    between blank lines (ITEM, with the first item's number), a code or HTML
+    block, and a run of pipe rows as a TABLE, even where Markdown reads the
+    rows into a paragraph (a Word table typed a paragraph a row, or the rest
+    of a table after a page break, without its header).
+
+    A block never spans a blank line, and ends where markdown-it ends one (a
+    heading or a list right under a paragraph is a block of its own). A line
+    markdown-it gives no block (a link's reference definition) is a block of
+    its own: every line with words is in one block, none is lost.
+
+    `text` has a line of words for each source line, marks and HTML tags
+    dropped (a heading's: its title without its number). A TABLE's `rows`
+    are its cells as written, marks kept, read by `pipe_rows`: the header
+    first, or () when the run has none; `row_lines` the line of each row
+    (the first line for a missing header), `cell_lines` of each cell."""
+    lines = source_lines(text)
+    tokens = _MARKDOWN.parse("\n".join(raw for _, raw in lines))
+    words = _words_by_line(tokens)
+    # The heading or the list item each line opens, if any: its level, its number.
+    opened = {
+        token.map[0] + 1: token
+        for token in tokens
+        if token.map and (token.type, token.level) in (("heading_open", 0), ("list_item_open", 1))
+    }
+    spans: list[tuple[int, int, str]] = []
     covered: set[int] = set()
-    for token in _MARKDOWN.parse("\n".join(texts)):
+    for token in tokens:
         if token.level == 0 and token.nesting != -1 and token.map:
-            spans.append((token.map[0], token.map[1]))
+            spans.append((token.map[0], token.map[1], _SPAN_KINDS.get(token.type, PARAGRAPH)))
             covered.update(range(*token.map))
-    spans += [(i, i + 1) for i, text in enumerate(texts) if text.strip() and i not in covered]
-    runs: list[list[tuple[int, str]]] = []
-    for start, end in sorted(spans):
-        run: list[tuple[int, str]] = []
-        for index in range(start, end):
-            if texts[index].strip():
-                run.append(lines[index])
-            elif run:
-                runs.append(run)
-                run = []
-        if run:
-            runs.append(run)
-    return runs
+    spans += [
+        (i, i + 1, PARAGRAPH)
+        for i, (_, raw) in enumerate(lines)
+        if raw.strip() and i not in covered
+    ]
+    blocks: list[Block] = []
+    for start, end, kind in sorted(spans):
+        for run in _between_blank_lines(lines[start:end]):
+            for piece in _pipe_rows_apart(run):
+                blocks.append(_source_block(piece, kind, words, opened.get(piece[0][0])))
+    return blocks
+
+
+def _between_blank_lines(lines: list[SourceLine]) -> list[list[SourceLine]]:
+    runs: list[list[SourceLine]] = [[]]
+    for line in lines:
+        if line[1].strip():
+            runs[-1].append(line)
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if run]
+
+
+def _pipe_rows_apart(run: list[SourceLine]) -> list[list[SourceLine]]:
+    """A run cut where pipe rows start and stop: they are a table of their own."""
+    pieces: list[list[SourceLine]] = []
+    for line in run:
+        if pieces and _is_pipe_line(line[1]) == _is_pipe_line(pieces[-1][-1][1]):
+            pieces[-1].append(line)
+        else:
+            pieces.append([line])
+    return pieces
+
+
+def _is_pipe_line(text: str) -> bool:
+    return text.lstrip().startswith("|")
+
+
+def _source_block(
+    lines: list[SourceLine], kind: str, words: dict[int, str], opened: Token | None
+) -> Block:
+    """One block of `markdown_source_blocks`; `opened`, the token of the
+    heading or list item its first line opens, if any."""
+    first = lines[0][0]
+    if _is_pipe_line(lines[0][1]):
+        table = pipe_rows(lines)
+        rows = (table.header or (), *(cells for _, cells in table.rows))
+        row_lines = (first, *(number for number, _ in table.rows))
+        return Block(
+            TABLE,
+            " | ".join(rows[0]),
+            first,
+            rows=rows,
+            lines=tuple(lines),
+            cell_lines=tuple(
+                (number,) * len(cells) for number, cells in zip(row_lines, rows, strict=True)
+            ),
+            row_lines=row_lines,
+        )
+    # A line with no inline words (code, HTML, a reference definition) is its words.
+    text = "\n".join(words.get(number, raw).strip() for number, raw in lines)
+    if kind == HEADING and opened is not None and opened.type == "heading_open":
+        number, title = numbered(words.get(first, ""))
+        level = int(opened.tag[1])
+        return Block(HEADING, title, first, level=level, number=number, lines=tuple(lines))
+    if kind == ITEM:
+        number = opened.info if opened is not None else ""
+        return Block(ITEM, text, first, number=number, lines=tuple(lines))
+    return Block(PARAGRAPH, text, first, lines=tuple(lines))
+
+
+def _words_by_line(tokens: list[Token]) -> dict[int, str]:
+    """The words of each source line with inline content, by its number:
+    those of a paragraph a line each, a table row's cells a space apart. A
+    paragraph whose line breaks markdown-it does not keep (a code span over
+    two lines) is left out: its lines are their own words."""
+    words: dict[int, str] = {}
+    for token in tokens:
+        if token.type != "inline" or not token.map:
+            continue
+        start, end = token.map
+        parts = _plain(token, tags=False).split("\n")
+        if len(parts) != end - start:
+            continue
+        for number, part in enumerate(parts, start=start + 1):
+            words[number] = f"{words[number]} {part}" if number in words else part
+    return words
 
 
 # --- Pipe tables -----------------------------------------------------------
@@ -253,11 +412,13 @@ def _is_rule(row: tuple[str, ...], index: int) -> bool:
     return index == 1 or all(len(dash) >= 3 for dash in dashes)
 
 
-def _plain(token) -> str:
-    """An inline token's words, without marks; soft and hard breaks as "\n"."""
+def _plain(token, *, tags: bool = True) -> str:
+    """An inline token's words, without marks; soft and hard breaks as "\n";
+    HTML tags kept, or with `tags` false dropped."""
     parts = []
+    kept = ("text", "code_inline", "html_inline") if tags else ("text", "code_inline")
     for child in token.children or []:
-        if child.type in ("text", "code_inline", "html_inline"):
+        if child.type in kept:
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append("\n")
@@ -280,7 +441,8 @@ def text_blocks(text: str) -> list[Block]:
     numbered lines as list items (their depth by indentation, a line
     indented under one continuing it); an underlined line as a heading; runs
     of pipe rows, or of lines in aligned columns two spaces apart, as
-    tables. Running headers and footers are dropped (`furniture`)."""
+    tables. Running headers and footers are dropped (`furniture`). Each
+    block keeps its source lines."""
     lines = text.split("\n")
     dropped = furniture(text)
     blocks: list[Block] = []
@@ -304,15 +466,19 @@ def text_blocks(text: str) -> list[Block]:
         table = _table_at(lines, position, dropped)
         if table:
             close()
-            rows, used = table
-            blocks.append(Block(TABLE, " | ".join(rows[0]), number, rows=tuple(rows)))
+            rows, row_lines, used = table
+            source = tuple(_source(lines, at) for at in range(position, position + used))
+            blocks.append(_table(rows, row_lines, source))
             position += used
             continue
         if _UNDERLINE.match(following) and not _UNDERLINE.match(raw):
             close()
             level = 1 if following.strip().startswith("=") else 2
             heading_number, rest = numbered(raw)
-            blocks.append(Block(HEADING, rest, number, level=level, number=heading_number))
+            source = (_source(lines, position), _source(lines, position + 1))
+            blocks.append(
+                Block(HEADING, rest, number, level=level, number=heading_number, lines=source)
+            )
             position += 2
             continue
         if _UNDERLINE.match(raw):
@@ -320,6 +486,7 @@ def text_blocks(text: str) -> list[Block]:
             position += 1
             continue
         indent = len(raw) - len(raw.lstrip())
+        source = [_source(lines, position)]
         if match := _BULLET.match(raw):
             close()
             open_block = dict(kind=ITEM, lines=[match["rest"]], line=number, indent=indent)
@@ -332,12 +499,18 @@ def text_blocks(text: str) -> list[Block]:
             open_block["kind"] == PARAGRAPH or indent > open_block["indent"]
         ):
             open_block["lines"].append(raw.strip())
+            source = open_block["source"] + source
         else:
             close()
             open_block = dict(kind=PARAGRAPH, lines=[raw.strip()], line=number, indent=indent)
+        open_block["source"] = source
         position += 1
     close()
     return _with_depths(blocks)
+
+
+def _source(lines: list[str], position: int) -> SourceLine:
+    return position + 1, lines[position].replace("\f", "").rstrip()
 
 
 def _finished(gathered: dict) -> Block:
@@ -347,6 +520,7 @@ def _finished(gathered: dict) -> Block:
         gathered["line"],
         level=gathered["indent"],  # indentation for now: _with_depths makes it a depth
         number=gathered.get("number", ""),
+        lines=tuple(gathered["source"]),
     )
 
 
@@ -357,32 +531,28 @@ def _with_depths(blocks: list[Block]) -> list[Block]:
     for block in blocks:
         if block.kind != ITEM:
             indents = []
-            result.append(block if block.kind != PARAGRAPH else _depthless(block))
+            result.append(block if block.kind != PARAGRAPH else replace(block, level=0))
             continue
         while indents and indents[-1] > block.level:
             indents.pop()
         if not indents or indents[-1] < block.level:
             indents.append(block.level)
-        result.append(
-            Block(ITEM, block.text, block.line, level=len(indents) - 1, number=block.number)
-        )
+        result.append(replace(block, level=len(indents) - 1))
     return result
 
 
-def _depthless(block: Block) -> Block:
-    return Block(block.kind, block.text, block.line)
-
-
-def _table_at(lines: list[str], start: int, dropped: set[int]) -> tuple[list, int] | None:
-    """The table starting at `start`: pipe rows, or two or more lines cut
-    into the same number (two or more) of columns by runs of spaces."""
+def _table_at(lines: list[str], start: int, dropped: set[int]) -> tuple[list, list, int] | None:
+    """The table starting at `start` (its rows, the line of each, and how
+    many lines it takes): pipe rows, or two or more lines cut into the same
+    number (two or more) of columns by runs of spaces."""
     if _PIPE_ROW.match(lines[start]):
         used = 0
         while start + used < len(lines) and _PIPE_ROW.match(lines[start + used]):
             used += 1
-        table = pipe_rows(list(enumerate(lines[start : start + used])))
+        table = pipe_rows(list(enumerate(lines[start : start + used], start=start + 1)))
         rows = ([table.header] if table.header else []) + [cells for _, cells in table.rows]
-        return (rows, used) if rows else None
+        row_lines = ([start + 1] if table.header else []) + [number for number, _ in table.rows]
+        return (rows, row_lines, used) if rows else None
     header = _cells(lines[start])
     if len(header) < 3:
         return None
@@ -393,7 +563,7 @@ def _table_at(lines: list[str], start: int, dropped: set[int]) -> tuple[list, in
             break
         rows.append(tuple(cell for _, cell in cells))
         used += 1
-    return (rows, used) if len(rows) >= 2 else None
+    return (rows, list(range(start + 1, start + used + 1)), used) if len(rows) >= 2 else None
 
 
 def _cells(line: str) -> tuple[tuple[int, str], ...]:

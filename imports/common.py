@@ -1,5 +1,6 @@
-"""Readers shared by both layouts: dates, action targets, ACTION lines, the
-committee's decisions and incident numbers.
+"""Readers shared by both layouts: dates, action targets, ACTION lines and
+how a meeting's are numbered (ActionNumbering), the committee's decisions
+and incident numbers.
 
 Each reader takes the text of one paragraph as the minutes print it, whatever
 the layout, and returns what it could read; anything it had to guess comes
@@ -10,6 +11,7 @@ import datetime
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from actions.references import format_reference
 from imports.parsed import (
@@ -93,6 +95,27 @@ def parse_date(text: str, *, year: int | None = None) -> datetime.date | None:
         return datetime.date(found_year, month, day)
     except ValueError:
         return None
+
+
+_NO_DATE = re.compile(r"^(n/?a|-|–|none)?$", re.IGNORECASE)
+
+
+def read_date_cell(
+    text: str, reference: str, line: int, flags: list[Flag]
+) -> tuple[datetime.date | None, str]:
+    """A date cell of the Actions Outstanding table: (a date, no note);
+    'N/A' or a dash (no date, no note); or words kept as the note ("To be
+    determined"), flagged when they hold a number, as a date that could not
+    be read ("31/06/2021")."""
+    text = text.strip()
+    if _NO_DATE.match(text):
+        return None, ""
+    if date := parse_date(text):
+        return date, ""
+    if re.search(r"\d", text):
+        message = f"{reference}: could not read the date {text!r}."
+        flags.append(Flag(line, "unreadable-date", message))
+    return None, text
 
 
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
@@ -398,6 +421,42 @@ def read_action(
         target_note=target_note,
     )
     return action, flags
+
+
+@dataclass
+class ActionNumbering:
+    """The ACTION lines of one meeting's minutes, read in order (read_action),
+    each checked against the number read before it in the same numbering:
+    apart for a confidential session's (OPSG 45/CONF 02). An action that
+    names another meeting is not in this meeting's numbering and leaves it
+    where it was. Its target defaults to the next main meeting the minutes
+    name (or the first named)."""
+
+    minutes: ParsedMinutes
+    last: dict[bool, int] = field(default_factory=lambda: {False: 0, True: 0})
+
+    def read(self, text: str, line: int) -> tuple[ParsedAction, list[Flag]]:
+        minutes = self.minutes
+        match = ACTION_LINE.match(_without_emphasis(text))
+        conf = bool(match and match["conf"])
+        action, flags = read_action(
+            text,
+            line,
+            committee=minutes.committee,
+            meeting_number=minutes.number,
+            previous_sequence=self.last[conf],
+            meeting_date=minutes.date,
+            next_meeting=next_main_meeting(minutes.next_meetings),
+        )
+        if not any(flag.kind == "meeting-number" for flag in flags):
+            self.last[conf] = int(re.split(r"[/ ]", action.reference)[-1])
+        return action, flags
+
+
+def next_main_meeting(found: list[tuple[str, datetime.date]]) -> datetime.date | None:
+    """The next main meeting the minutes name, else the first they name."""
+    mains = [date for kind, date in found if kind == "main"]
+    return (mains or [date for _, date in found] or [None])[0]
 
 
 def _without_emphasis(text: str) -> str:

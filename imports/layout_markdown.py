@@ -25,9 +25,16 @@ pipe tables. Top to bottom (any part may be missing; nothing is invented):
     [Post meeting note: …]
     Next main meeting: 1 June 2021; Next reporting meeting: 28 June 2021.
 
-Word's page breaks survive as a table cut in two (its header repeated) and as
-a paragraph cut mid-sentence ("The DCC noted" / "that it will …"): both are
-joined again."""
+The text is read as the blocks imports.blocks.markdown_source_blocks cuts it
+into with markdown-it-py: a block keeps its source lines, so that what the
+narrative, the decisions and the actions keep is the Markdown as written
+(links, bold verbs), and a pipe table comes as a TABLE block of its cells
+with the line of each row. An item heading is a numbered heading block, or a
+numbered paragraph of one line standing alone between blank lines.
+
+Word's page breaks survive as a table cut in two (its header repeated, or
+the rest without a header) and as a paragraph cut mid-sentence ("The DCC
+noted" / "that it will …"): both are joined again."""
 
 import datetime
 import re
@@ -35,15 +42,16 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from actions.references import format_reference
-from imports.blocks import markdown_runs, pipe_rows
+from imports.blocks import HEADING, PARAGRAPH, TABLE, Block, SourceLine, markdown_source_blocks
 from imports.common import (
     QUORUM_STATEMENT,
     RECAP,
+    ActionNumbering,
     guess_committee,
     is_action_line,
     owners_in,
     parse_date,
-    read_action,
+    read_date_cell,
     read_decisions,
     read_incidents,
     read_outcome,
@@ -57,7 +65,7 @@ from imports.parsed import (
     ParsedReview,
 )
 
-Line = tuple[int, str]  # (1-based line number, text without its newline)
+Line = SourceLine  # (1-based line number, the line as written)
 
 REFERENCE = re.compile(r"\b([A-Z][A-Za-z]{1,9})_(\d{1,3})_(\d{4})\b")
 TIMES = re.compile(r"\b(\d{1,2})[:.](\d{2})\s*(?:–|—|-|to)\s*(\d{1,2})[:.](\d{2})\b")
@@ -68,7 +76,7 @@ MINUTES_STATE = re.compile(r"\b(Draft|Final)\s+Minutes\b", re.IGNORECASE)
 ATTENDEES = re.compile(r"^(attendees|attendance|present)\s*:?$", re.IGNORECASE)
 APOLOGIES = re.compile(r"^apologies(\s+received)?\s*:?$", re.IGNORECASE)
 PLAIN_HEADING = re.compile(r"^(\d{1,2})\.(?:(\d{1,2})\.?)?\s+(\S.*)$")
-HASH_HEADING = re.compile(r"^(#{1,6})\s+(?:(\d{1,2})(?:\.(\d{1,2}))?\.?\s+)?(\S.*)$")
+ITEM_NUMBER = re.compile(r"^(\d{1,2})(?:\.(\d{1,2}))?$")
 NUMBERED_POINT = re.compile(r"^\s*(\d{1,3})[.)]\s+\S")
 LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)]|\(?[a-z]\))\s+\S")
 ACTION_LINE = re.compile(r"^\W*ACTION\b")
@@ -78,19 +86,12 @@ NEXT_MEETING = re.compile(
 )
 REVIEW_REFERENCE = re.compile(r"^([A-Z][A-Za-z]{1,9})\s*(\d{1,3})\s*/\s*(CONF\s*)?(\d{1,3})$")
 STATUS = re.compile(r"(?:Action\s+)?Status\s*:\s*(Open|Closed)\b\.?", re.IGNORECASE)
-NO_DATE = re.compile(r"^(n/?a|-|–|none)?$", re.IGNORECASE)
 HTML_TAG = re.compile(r"<[^>]+>")
 MARK = re.compile(r"\(([^()]*)\)")
 SENTENCE_END = (".", ":", ";", "!", "?", ")", "]", '"', "'", "’", "”", "|")
 
 
-# --- reading the lines ---------------------------------------------------------------
-
-
-def numbered_lines(text: str) -> list[Line]:
-    """The text as (line number, line), any newline convention."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return [(n, line.rstrip()) for n, line in enumerate(text.split("\n"), start=1)]
+# --- reading the blocks ------------------------------------------------------------
 
 
 def plain(text: str) -> str:
@@ -100,28 +101,27 @@ def plain(text: str) -> str:
     return text.replace("**", "").strip()
 
 
-def is_table_line(text: str) -> bool:
-    return text.lstrip().startswith("|")
+def joined(block: Block) -> str:
+    """The block as written."""
+    return "\n".join(text for _, text in block.lines)
 
 
-def blocks(lines: list[Line]) -> list[list[Line]]:
-    """Paragraph-sized runs of lines, as markdown-it-py cuts the Markdown into
-    blocks (imports.blocks.markdown_runs); pipe rows are always a block of
-    their own, even where Markdown would read them into a paragraph."""
-    out: list[list[Line]] = []
-    for run in markdown_runs(lines):
-        current: list[Line] = []
-        for line in run:
-            if current and is_table_line(line[1]) != is_table_line(current[-1][1]):
-                out.append(current)
-                current = []
-            current.append(line)
-        out.append(current)
-    return out
+def line_words(block: Block) -> list[str]:
+    """The words of each of the block's lines: a heading's title (its number
+    left out) for its first; a table's lines as written."""
+    if block.kind in (HEADING, TABLE):
+        first = [block.text] if block.kind == HEADING else []
+        return first + [text.strip() for _, text in block.lines[len(first) :]]
+    return block.text.split("\n")
 
 
-def joined(block: list[Line]) -> str:
-    return "\n".join(text for _, text in block)
+def from_line(block: Block, index: int) -> Block:
+    """The block from its line `index` on, as a paragraph of those lines."""
+    if index == 0:
+        return block
+    lines = block.lines[index:]
+    words = "\n".join(line_words(block)[index:])
+    return Block(PARAGRAPH, words, lines[0][0], lines=lines)
 
 
 # --- the header -----------------------------------------------------------------------
@@ -239,32 +239,31 @@ class _Roll:
     people: list[ParsedPerson] = field(default_factory=list)
 
 
-def read_attendance(lines: list[Line], unplaced: list[Line]) -> list[ParsedPerson]:
+def read_attendance(blocks: list[Block], unplaced: list[Line]) -> list[ParsedPerson]:
     """The Attendees and Apologies tables, in the order printed."""
     roll = _Roll()
-    for block in blocks(lines):
-        first = plain(block[0][1])
+    for block in blocks:
+        first = block.text.split("\n")[0]
         if APOLOGIES.match(first):
             roll.apologies, roll.section, roll.group = True, "apology", ""
-            unplaced.extend(block[1:])
+            unplaced.extend(block.lines[1:])
             continue
         if ATTENDEES.match(first):
-            unplaced.extend(block[1:])
+            unplaced.extend(block.lines[1:])
             continue
-        if QUORUM_STATEMENT.match(plain(joined(block))):
+        if QUORUM_STATEMENT.match(block.text):
             continue
-        if not is_table_line(block[0][1]):
-            unplaced.extend(block)
+        if block.kind != TABLE:
+            unplaced.extend(block.lines)
             continue
         read_roll_table(block, roll, unplaced)
     return roll.people
 
 
-def read_roll_table(block: list[Line], roll: _Roll, unplaced: list[Line]) -> None:
-    table = pipe_rows(block)
-    if table.header:
-        read_roll_header(list(table.header), roll)
-    for number, row in table.rows:
+def read_roll_table(block: Block, roll: _Roll, unplaced: list[Line]) -> None:
+    if block.rows[0]:
+        read_roll_header(list(block.rows[0]), roll)
+    for number, row in zip(block.row_lines[1:], block.rows[1:], strict=True):
         if max(roll.name_column, roll.group_column) >= len(row):
             unplaced.append((number, "| " + " | ".join(row) + " |"))
             continue
@@ -314,34 +313,35 @@ def person(cell: str, section: str, group: str, line: int) -> ParsedPerson:
 @dataclass
 class _Section:
     item: ParsedItem
-    lines: list[Line] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
 
 
-def split_items(lines: list[Line]) -> tuple[list[Line], list[_Section]]:
-    """The lines before the first item, and each item with its lines. A
-    numbered line is an item heading only in sequence (2 after 1, 3.2 after
-    3.1) and standing alone: '1. DCC Reflash Service' inside item 6 is a point."""
-    front: list[Line] = []
+def split_items(blocks: list[Block]) -> tuple[list[Block], list[_Section]]:
+    """The blocks before the first item, and each item with its blocks. A
+    numbered paragraph is an item heading only in sequence (2 after 1, 3.2
+    after 3.1) and standing alone: '1. DCC Reflash Service' inside item 6 is
+    a point."""
+    front: list[Block] = []
     sections: list[_Section] = []
     main = sub = 0
-    for index, (number, text) in enumerate(lines):
-        heading = item_heading(lines, index, main, sub)
+    for index, block in enumerate(blocks):
+        heading = item_heading(blocks, index, main, sub)
         if heading is None:
-            (sections[-1].lines if sections else front).append((number, text))
+            (sections[-1].blocks if sections else front).append(block)
             continue
         item_number, title = heading
         main, _, subpart = item_number.partition(".")
         main, sub = int(main), int(subpart or 0)
-        sections.append(_Section(ParsedItem(number=item_number, title=title, line=number)))
+        sections.append(_Section(ParsedItem(number=item_number, title=title, line=block.line)))
     return front, sections
 
 
-def item_heading(lines: list[Line], index: int, main: int, sub: int) -> tuple[str, str] | None:
-    text = lines[index][1].strip()
-    if match := HASH_HEADING.match(text):
-        return hash_heading(match, main, sub)
-    match = PLAIN_HEADING.match(text.replace("**", ""))
-    if not match or not stands_alone(lines, index):
+def item_heading(blocks: list[Block], index: int, main: int, sub: int) -> tuple[str, str] | None:
+    block = blocks[index]
+    if block.kind == HEADING and len(block.lines) == 1:  # '# 4. Title', not one underlined
+        return numbered_heading(block, main, sub)
+    match = PLAIN_HEADING.match(block.lines[0][1].strip().replace("**", ""))
+    if not match or not stands_alone(blocks, index):
         return None
     first, second, title = int(match.group(1)), match.group(2), match.group(3).strip()
     if len(title) > 150:
@@ -349,7 +349,7 @@ def item_heading(lines: list[Line], index: int, main: int, sub: int) -> tuple[st
     if second is None:
         if first != main + 1 or title.endswith((".", ";", ",", ":")):
             return None
-        if follows_point(lines, index, first):
+        if follows_point(blocks, index, first):
             return None
         return str(first), title
     if first == main and int(second) == sub + 1:
@@ -357,13 +357,13 @@ def item_heading(lines: list[Line], index: int, main: int, sub: int) -> tuple[st
     return None
 
 
-def hash_heading(match: re.Match, main: int, sub: int) -> tuple[str, str] | None:
+def numbered_heading(block: Block, main: int, sub: int) -> tuple[str, str] | None:
     """'# 4. PMR Report', '## 3.1 Registration Data Provider …': numbered
     headings may skip a number; unnumbered ones stay in the narrative."""
-    first, second, title = match.group(2), match.group(3), match.group(4).strip()
-    title = title.replace("**", "").strip()
-    if first is None:
+    match = ITEM_NUMBER.match(block.number)
+    if not match:
         return None
+    first, second, title = match.group(1), match.group(2), block.text
     if second is None and int(first) > main:
         return first, title
     if second is not None and int(first) == main and int(second) > sub:
@@ -371,21 +371,22 @@ def hash_heading(match: re.Match, main: int, sub: int) -> tuple[str, str] | None
     return None
 
 
-def stands_alone(lines: list[Line], index: int) -> bool:
-    """A heading paragraph: blank (or nothing) before and after it."""
-    before = index == 0 or not lines[index - 1][1].strip()
-    after = index + 1 >= len(lines) or not lines[index + 1][1].strip()
-    return before and after
+def stands_alone(blocks: list[Block], index: int) -> bool:
+    """A heading paragraph: a line of its own, a blank line (or nothing)
+    before and after it."""
+    lines = blocks[index].lines
+    number = lines[0][0]
+    before = index == 0 or blocks[index - 1].lines[-1][0] < number - 1
+    after = index + 1 >= len(blocks) or blocks[index + 1].lines[0][0] > number + 1
+    return len(lines) == 1 and before and after
 
 
-def follows_point(lines: list[Line], index: int, number: int) -> bool:
+def follows_point(blocks: list[Block], index: int, number: int) -> bool:
     """True when the nearest line above is point number-1 of a list."""
-    for earlier in range(index - 1, -1, -1):
-        text = lines[earlier][1]
-        if text.strip():
-            match = NUMBERED_POINT.match(text)
-            return bool(match) and int(match.group(1)) == number - 1
-    return False
+    if index == 0:
+        return False
+    match = NUMBERED_POINT.match(blocks[index - 1].lines[-1][1])
+    return bool(match) and int(match.group(1)) == number - 1
 
 
 # --- inside an item -------------------------------------------------------------------
@@ -396,31 +397,29 @@ class _Context:
     """What reading an item needs from the rest of the document."""
 
     minutes: ParsedMinutes
-    next_meeting: datetime.date | None
-    # The last sequence read, apart for actions of a confidential session (45/CONF 02).
-    previous_sequence: dict[bool, int] = field(default_factory=lambda: {False: 0, True: 0})
+    actions: ActionNumbering
     review_columns: dict[str, int] | None = None
     unstated: list[ParsedReview] = field(default_factory=list)  # no "Status:" read yet
 
 
 def read_item(section: _Section, context: _Context) -> list[Line]:
-    """Fill the item from its lines; return the lines it could not place
+    """Fill the item from its blocks; return the lines it could not place
     (they are in its narrative as well)."""
     item = section.item
     narrative: list[tuple[str, str]] = []  # (kind, Markdown) a paragraph each
     unplaced: list[Line] = []
-    todo = deque(blocks(section.lines))
+    todo = deque(section.blocks)
     context.review_columns = None
     while todo:
         block = todo.popleft()
         text = joined(block)
-        if RECAP.match(plain(text)):
+        if RECAP.match(block.text):
             # This app's own minutes close with the actions raised above,
             # again, in a table: passed over, as the text layout does.
-            if todo and is_table_line(todo[0][0][1]):
+            if todo and todo[0].kind == TABLE:
                 todo.popleft()
             continue
-        if is_table_line(block[0][1]):
+        if block.kind == TABLE:
             if not read_review_table(block, context, unplaced):
                 narrative.append(("table", text))
             continue
@@ -433,19 +432,18 @@ def read_item(section: _Section, context: _Context) -> list[Line]:
 
 
 def read_paragraph(
-    block: list[Line], todo: deque[list[Line]], item: ParsedItem, context: _Context
+    block: Block, todo: deque[Block], item: ParsedItem, context: _Context
 ) -> tuple[str, str]:
     """An ACTION, the next meetings, a post-meeting note, a decision, or
     narrative: (which one, the Markdown left for the narrative)."""
     text = joined(block)
-    line = block[0][0]
+    line = block.line
     if match := POST_MEETING_NOTE.search(text):
         note = match.group(1).strip()
         item.post_meeting_note = "\n\n".join(filter(None, [item.post_meeting_note, note]))
         text = (text[: match.start()] + text[match.end() :]).strip()
         if not text:
             return "note", ""
-        block = [(line, text)]
     if ACTION_LINE.match(text):
         if is_action_line(text):
             read_action_block(text, line, item, context)
@@ -462,42 +460,27 @@ def read_paragraph(
         return "text", text
     if NEXT_MEETING.match(plain(text)):
         return "next-meeting", ""
-    if read_decision_block(block, todo, item, context):
+    if read_decision_block(text, line, todo, item, context):
         return "decision", ""
     return "text", text
 
 
 def read_action_block(text: str, line: int, item: ParsedItem, context: _Context) -> None:
-    minutes = context.minutes
-    action, flags = read_action(
-        " ".join(text.replace("**", "").split()),
-        line,
-        committee=minutes.committee,
-        meeting_number=minutes.number,
-        previous_sequence=context.previous_sequence[is_conf(text)],
-        meeting_date=minutes.date,
-        next_meeting=context.next_meeting,
-    )
+    action, flags = context.actions.read(" ".join(text.replace("**", "").split()), line)
     item.actions.append(action)
-    minutes.flags.extend(flags)
-    if match := re.search(r"(\d+)\s*$", action.reference):
-        context.previous_sequence[is_conf(action.reference)] = int(match.group(1))
-
-
-def is_conf(text: str) -> bool:
-    return bool(re.search(r"/\s*CONF\b", text[:80]))
+    context.minutes.flags.extend(flags)
 
 
 def read_decision_block(
-    block: list[Line], todo: deque[list[Line]], item: ParsedItem, context: _Context
+    text: str, line: int, todo: deque[Block], item: ParsedItem, context: _Context
 ) -> bool:
     """'The OPSG **AGREED** that …', or 'The OPSG:' / 'The OPSG NOTED that:'
-    followed by its list of points in the next block."""
-    text = joined(block)
+    followed by its list of points in the next block. The verbs are read
+    from the text as written: a bold verb is the committee's decision."""
     with_list = text.rstrip().endswith(":") and todo and is_list(todo[0])
     if with_list:
         text = text + "\n" + joined(todo[0])
-    decisions = read_decisions(text, block[0][0], committee=context.minutes.committee)
+    decisions = read_decisions(text, line, committee=context.minutes.committee)
     if not decisions:
         return False
     if with_list:
@@ -506,8 +489,8 @@ def read_decision_block(
     return True
 
 
-def is_list(block: list[Line]) -> bool:
-    return all(LIST_LINE.match(text) or text.startswith("  ") for _, text in block)
+def is_list(block: Block) -> bool:
+    return all(LIST_LINE.match(text) or text.startswith("  ") for _, text in block.lines)
 
 
 def narrative_markdown(paragraphs: list[tuple[str, str]]) -> str:
@@ -562,17 +545,17 @@ def review_columns(header: list[str]) -> dict[str, int] | None:
     return found
 
 
-def read_review_table(block: list[Line], context: _Context, unplaced: list[Line]) -> bool:
+def read_review_table(block: Block, context: _Context, unplaced: list[Line]) -> bool:
     """One Actions Outstanding table, or the rest of one after a page break
     (with or without its header again). False when it is another table."""
-    table = pipe_rows(block)
-    rows = list(table.rows)
-    if table.header and (columns := review_columns(list(table.header))):
+    header = block.rows[0]
+    rows = list(zip(block.row_lines[1:], block.rows[1:], strict=True))
+    if header and (columns := review_columns(list(header))):
         context.review_columns = columns
     elif context.review_columns is None:
         return False
-    elif table.header:  # a header this table does not name: read as a row, as it is
-        rows.insert(0, (block[0][0], table.header))
+    elif header:  # a header this table does not name: read as a row, as it is
+        rows.insert(0, (block.line, header))
     for number, row in rows:
         read_review_row(number, list(row), context, unplaced)
     return True
@@ -636,17 +619,7 @@ def review_reference(text: str) -> str:
 def review_date(
     text: str, reference: str, line: int, flags: list[Flag]
 ) -> tuple[datetime.date | None, str]:
-    """A date cell: a date, 'N/A' (no date, no note), or words kept as the note."""
-    text = plain(text)
-    if NO_DATE.match(text):
-        return None, ""
-    if date := parse_date(text):
-        return date, ""
-    if re.search(r"\d", text):
-        flags.append(
-            Flag(line, "unreadable-date", f"{reference}: could not read the date {text!r}.")
-        )
-    return None, text
+    return read_date_cell(plain(text), reference, line, flags)
 
 
 def add_update(found: ParsedReview, text: str, unstated: list[ParsedReview]) -> None:
@@ -672,10 +645,10 @@ def flag_unstated(unstated: list[ParsedReview], flags: list[Flag]) -> None:
 # --- the whole document ---------------------------------------------------------------
 
 
-def next_meetings(lines: list[Line], year: int | None) -> list[tuple[str, datetime.date]]:
+def next_meetings(blocks: list[Block], year: int | None) -> list[tuple[str, datetime.date]]:
     """'Next main meeting: 1 June 2021; Next reporting meeting: 28 June 2021.'"""
     found: list[tuple[str, datetime.date]] = []
-    for _, text in lines:
+    for _, text in (line for block in blocks for line in block.lines):
         for match in NEXT_MEETING.finditer(plain(text)):
             date = parse_date(match.group(2), year=year)
             if date:
@@ -683,29 +656,33 @@ def next_meetings(lines: list[Line], year: int | None) -> list[tuple[str, dateti
     return found
 
 
-def split_front(front: list[Line]) -> tuple[list[Line], list[Line]]:
-    """Header lines, then attendance lines (from 'Attendees:' or the first table)."""
-    for index, (_, text) in enumerate(front):
-        if ATTENDEES.match(plain(text)) or is_table_line(text):
-            return front[:index], front[index:]
-    return front, []
+def split_front(front: list[Block]) -> tuple[list[Line], list[Block]]:
+    """Header lines, then attendance blocks (from 'Attendees:' or the first table)."""
+    header: list[Line] = []
+    for at, block in enumerate(front):
+        for index, (line, words) in enumerate(zip(block.lines, line_words(block), strict=True)):
+            if block.kind == TABLE or ATTENDEES.match(words):
+                return header, [from_line(block, index), *front[at + 1 :]]
+            header.append(line)
+    return header, []
 
 
 def parse_markdown_layout(text: str) -> ParsedMinutes:
     """Read minutes in the 2021 layout. Never raises: what cannot be read is
     flagged, and a document that is not in this layout gives what could be
     read with an 'unknown-layout' flag."""
-    lines = numbered_lines(text)
+    blocks = markdown_source_blocks(text)
     minutes = ParsedMinutes(committee="", number=None)
     unplaced: list[Line] = []
-    front, sections = split_items(lines)
+    front, sections = split_items(blocks)
     header, attendance = split_front(front)
     read_header(header, minutes, unplaced)
     if sections:
-        guess_committee(minutes, (text for _, text in lines), minutes.line)
+        texts = (text for block in blocks for _, text in block.lines)
+        guess_committee(minutes, texts, minutes.line)
     minutes.attendance = read_attendance(attendance, unplaced)
-    minutes.next_meetings = next_meetings(lines, minutes.date.year if minutes.date else None)
-    context = _Context(minutes=minutes, next_meeting=first_main(minutes.next_meetings))
+    minutes.next_meetings = next_meetings(blocks, minutes.date.year if minutes.date else None)
+    context = _Context(minutes=minutes, actions=ActionNumbering(minutes))
     for section in sections:
         unplaced.extend(read_item(section, context))
         read_incidents(section.item, minutes.flags)
@@ -717,11 +694,6 @@ def parse_markdown_layout(text: str) -> ParsedMinutes:
     minutes.flags.extend(filter(None, map(read_outcome, minutes.reviews)))
     minutes.flags.sort(key=lambda flag: flag.line)
     return minutes
-
-
-def first_main(found: list[tuple[str, datetime.date]]) -> datetime.date | None:
-    mains = [date for kind, date in found if kind == "main"]
-    return (mains or [date for _, date in found] or [None])[0]
 
 
 def flag_closing_blocks(minutes: ParsedMinutes) -> None:

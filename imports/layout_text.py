@@ -25,12 +25,13 @@ from itertools import pairwise
 from imports.blocks import FOOTNOTE, HEADING, ITEM, PARAGRAPH, TABLE, Block
 from imports.common import (
     QUORUM_STATEMENT,
+    ActionNumbering,
     guess_committee,
     is_action_line,
     owners_in,
     parse_date,
     parse_time,
-    read_action,
+    read_date_cell,
     read_decisions,
     read_incidents,
     read_outcome,
@@ -371,11 +372,7 @@ class _ItemReader:
     def __init__(self, minutes: ParsedMinutes):
         self.minutes = minutes
         self.flags = minutes.flags
-        self.sequences = {False: 0, True: 0}  # last number read, plain and CONF
-        self.next_meeting = next(
-            (date for kind, date in minutes.next_meetings if kind == "main"),
-            minutes.next_meetings[0][1] if minutes.next_meetings else None,
-        )
+        self.actions = ActionNumbering(minutes)
 
     def read(self, item: ParsedItem, blocks: list[Block]) -> None:
         for table in (block for block in blocks if block.kind == TABLE):
@@ -493,18 +490,7 @@ class _ItemReader:
         return end
 
     def _read_action(self, item: ParsedItem, block: Block) -> None:
-        conf = bool(re.search(r"/\s*CONF", block.text[:40]))
-        action, flags = read_action(
-            block.text,
-            block.line,
-            committee=self.minutes.committee,
-            meeting_number=self.minutes.number,
-            previous_sequence=self.sequences[conf],
-            meeting_date=self.minutes.date,
-            next_meeting=self.next_meeting,
-        )
-        if not any(flag.kind == "meeting-number" for flag in flags):
-            self.sequences[conf] = int(re.split(r"[/ ]", action.reference)[-1])
+        action, flags = self.actions.read(block.text, block.line)
         item.actions.append(action)
         self.flags += flags
 
@@ -612,9 +598,13 @@ def _read_table(table: Block, committee: str, flags: list[Flag]) -> list[ParsedR
         reference, text, raised, last, revised, owners, update, status = cells
         review = ParsedReview(reference, text, [], lines[0], update=update, status=status or "open")
         if raised:  # pdf_blocks flags a row whose dates it could not find
-            review.raised_on = parse_date(raised)
-            review.last_target_date, review.last_target_note = _target_cell(last)
-            review.revised_target_date, review.revised_target_note = _target_cell(revised)
+            review.raised_on, _ = read_date_cell(raised, reference, lines[2], flags)
+            review.last_target_date, review.last_target_note = read_date_cell(
+                last, reference, lines[3], flags
+            )
+            review.revised_target_date, review.revised_target_note = read_date_cell(
+                revised, reference, lines[4], flags
+            )
             review.owners, _ = owners_in(owners, committee=committee)
             if not review.owners:
                 flags.append(Flag(lines[5], "table-row", f"{reference}: no owner found."))
@@ -623,11 +613,3 @@ def _read_table(table: Block, committee: str, flags: list[Flag]) -> list[ParsedR
             flags.append(Flag(review.line, "review-status", message))
         reviews.append(review)
     return reviews
-
-
-def _target_cell(cell: str):
-    """A date, N/A (no date, no words) or words kept as a note."""
-    if not cell or cell.upper() == "N/A":
-        return None, ""
-    date = parse_date(cell)
-    return (date, "") if date else (None, cell)

@@ -10,7 +10,9 @@ entry-specific sections.
 The OPSG's own minutes (the 2019 PDF text and the 2021 Markdown) keep their
 two readers, imports.layout_text and imports.layout_markdown: imports.parse
 tries them first, and turns to this registry when they cannot read a
-meeting's number and date. They read with the OPSG entry's data through
+meeting's number and date. All three readers read neutral blocks
+(imports.blocks; imports.pdf_blocks for the 2019 text), each from its own
+tokenizer. The OPSG readers read with the OPSG entry's data through
 the same rules as the generic reader: a person's marks (`read_mark`), a
 member category's spelling (`category_name`); imports.common holds the
 rest that all three share (dates, targets, owners, decisions, incidents,

@@ -1,11 +1,15 @@
 """Which layout a minutes text is in, and reading an upload in one call.
 
-Two layouts are known: the 2021 one, Markdown from Word (pipe tables, `#`
-headings, `**bold**` decision verbs), and the 2019 one, text from a PDF
-(imports.layout_text). Markdown is recognised by its marks, which text
-taken from a PDF does not have; anything else goes to the text layout,
-which flags what it cannot read. An uploaded Word document is always read
-as Markdown: imports.extract writes it out that way."""
+The OPSG's two layouts have readers of their own: the 2021 one, Markdown
+from Word (pipe tables, `#` headings, `**bold**` decision verbs; read by
+imports.layout_markdown from imports.blocks.markdown_source_blocks), and the
+2019 one, text from a PDF (imports.layout_text, from imports.pdf_blocks).
+Markdown is recognised by its marks, which text taken from a PDF does not
+have; anything else goes to the text layout, which flags what it cannot
+read. Minutes in another committee's layout go to the generic reader too
+(imports.layout_generic, by the registry in imports.layouts); see `parse`.
+An uploaded Word document is always read as Markdown: imports.extract
+writes it out that way."""
 
 import re
 from collections.abc import Callable

@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from imports.common import (
+    ActionNumbering,
     incident_mismatch,
     is_action_line,
     owners_in,
@@ -13,11 +14,12 @@ from imports.common import (
     parse_target,
     parse_time,
     read_action,
+    read_date_cell,
     read_decisions,
     read_outcome,
     split_decision,
 )
-from imports.parsed import ParsedAction, ParsedDecision, ParsedItem, ParsedReview
+from imports.parsed import ParsedAction, ParsedDecision, ParsedItem, ParsedMinutes, ParsedReview
 from meetings.markdown import incidents_in
 
 D = datetime.date
@@ -245,10 +247,59 @@ def test_a_topic_before_the_owner_stays_in_the_text():
     assert parsed.text == "CH & Network Programme: The DCC to provide a roadmap"
 
 
+def test_both_opsg_readers_number_a_meetings_actions_the_one_way():
+    minutes = ParsedMinutes(committee="OPSG", number=25, date=MEETING)
+    minutes.next_meetings = [("reporting", D(2019, 10, 20)), ("main", NEXT)]
+    numbering = ActionNumbering(minutes)
+    read = [
+        numbering.read(text, line)
+        for line, text in enumerate(
+            [
+                "ACTION OPSG 25/01: DCC to do it.",
+                "ACTION OPSG 24/16: DCC to do the old one.",  # not this meeting's numbering
+                "ACTION OPSG 25/CONF 01: DCC to do it in confidence.",  # numbered apart
+                "ACTION OPSG 25/02: SECAS to do it.",
+            ],
+            start=1,
+        )
+    ]
+    assert [action.reference for action, _ in read] == [
+        "OPSG 25/01",
+        "OPSG 24/16",
+        "OPSG 25/CONF 01",
+        "OPSG 25/02",
+    ]
+    assert [[flag.kind for flag in flags] for _, flags in read] == [[], ["meeting-number"], [], []]
+    assert read[0][0].target_date == NEXT  # the next main meeting, not the first named
+
+
 def test_a_line_that_is_not_an_action_is_refused():
     assert not is_action_line("SECAS to transfer Action OPSG 24/06 to the TABASC")
     with pytest.raises(ValueError):
         action("The OPSG NOTED the update.")
+
+
+@pytest.mark.parametrize(
+    ("cell", "read", "flagged"),
+    [
+        ("24/05/2021", (D(2021, 5, 24), ""), False),
+        ("N/A", (None, ""), False),
+        ("–", (None, ""), False),
+        ("", (None, ""), False),
+        (
+            "Revised date to be determined by DCC",
+            (None, "Revised date to be determined by DCC"),
+            False,
+        ),
+        ("31/06/2021", (None, "31/06/2021"), True),
+    ],
+)
+def test_both_opsg_readers_read_a_date_cell_the_one_way(cell, read, flagged):
+    flags = []
+    assert read_date_cell(cell, "OPSG 43/07", 12, flags) == read
+    assert [(flag.line, flag.kind) for flag in flags] == (
+        [(12, "unreadable-date")] if flagged else []
+    )
 
 
 # --- decisions -------------------------------------------------------------

@@ -1,10 +1,24 @@
-"""Markdown is cut into blocks by markdown-it-py (imports.blocks.markdown_runs)
-and its pipe tables read by it (imports.blocks.pipe_rows), the one way every
-reader takes them: the 2021 layout's attendance and Actions
-Outstanding tables, and the generic reader's tables in Markdown, Word and
-text. A cell is never dropped or invented, a row is never merged."""
+"""Markdown is cut into blocks by markdown-it-py, each with its source lines
+(imports.blocks.markdown_source_blocks), and its pipe tables read by it
+(imports.blocks.pipe_rows), the one way every reader takes them: the 2021
+layout's attendance and Actions Outstanding tables, and the generic
+reader's tables in Markdown, Word and text. A cell is never dropped or
+invented, a row is never merged, a line is never lost."""
 
-from imports.blocks import PipeRows, markdown_blocks, markdown_runs, pipe_rows, text_blocks
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from imports.blocks import (
+    HEADING,
+    ITEM,
+    PARAGRAPH,
+    TABLE,
+    PipeRows,
+    markdown_blocks,
+    markdown_source_blocks,
+    pipe_rows,
+    text_blocks,
+)
 from imports.layout_markdown import parse_markdown_layout
 
 
@@ -80,16 +94,28 @@ def test_an_attendance_row_short_of_its_name_column_is_flagged_not_dropped():
     assert "Bo Birch" in flag.message
 
 
-def test_runs_end_where_markdown_ends_a_block():
+def test_blocks_end_where_markdown_ends_a_block_and_at_blank_lines():
     text = "The OPSG NOTED:\n- the report\n- the plan\n\n# 2. Next\nA paragraph\n\n1. one\n\n2. two"
-    runs = [[line for line, _ in run] for run in markdown_runs(lines(text))]
-    assert runs == [[1], [2, 3], [5], [6], [8], [10]]
+    blocks = markdown_source_blocks(text)
+    assert [[number for number, _ in block.lines] for block in blocks] == [
+        [1],
+        [2, 3],
+        [5],
+        [6],
+        [8],
+        [10],
+    ]
+    assert [block.kind for block in blocks] == [PARAGRAPH, ITEM, HEADING, PARAGRAPH, ITEM, ITEM]
 
 
-def test_a_line_markdown_gives_no_block_is_kept_as_a_run():
+def test_a_line_markdown_gives_no_block_is_kept_as_a_block():
     text = "Some words.\n\n[ref]: https://example.org/paper\n\nMore words."
-    runs = [[text for _, text in run] for run in markdown_runs(lines(text))]
-    assert runs == [["Some words."], ["[ref]: https://example.org/paper"], ["More words."]]
+    blocks = markdown_source_blocks(text)
+    assert [[raw for _, raw in block.lines] for block in blocks] == [
+        ["Some words."],
+        ["[ref]: https://example.org/paper"],
+        ["More words."],
+    ]
 
 
 def test_a_decision_over_a_list_reads_its_points():
@@ -106,3 +132,108 @@ def test_a_row_of_dash_placeholders_is_a_row():
     table = pipe_rows(lines("| Ref | Owner |\n|---|---|\n| A-1 | DCC |\n| - | - |\n|---|---|"))
     assert table.header == ("Ref", "Owner")
     assert [cells for _, cells in table.rows] == [("A-1", "DCC"), ("-", "-")]
+
+
+def test_a_block_keeps_its_lines_as_written_and_their_words():
+    text = "# 3. Service **Reports**\n\nThe OPSG **NOTED** the [report](https://example.org)\nand <i>the plan</i>.\r\n\n2. two\n3. three"
+    heading, paragraph, points = markdown_source_blocks(text)
+    assert (heading.kind, heading.number, heading.level, heading.text) == (
+        HEADING,
+        "3",
+        1,
+        "Service Reports",
+    )
+    assert heading.lines == ((1, "# 3. Service **Reports**"),)
+    assert paragraph.lines == (
+        (3, "The OPSG **NOTED** the [report](https://example.org)"),
+        (4, "and <i>the plan</i>."),
+    )
+    assert paragraph.text == "The OPSG NOTED the report\nand the plan."
+    assert (points.kind, points.number, points.line, points.text) == (ITEM, "2", 6, "two\nthree")
+
+
+def test_a_table_keeps_its_cells_as_written_and_the_line_of_each_row():
+    text = "Attendees:\n| Category | Name |\n|---|---|\n| Large Supplier | **Ann** Ash |\n| Bo Birch |\n|"
+    caption, table = markdown_source_blocks(text)
+    assert (caption.kind, caption.lines) == (PARAGRAPH, ((1, "Attendees:"),))
+    assert table.kind == TABLE and table.line == 2
+    assert table.rows == (
+        ("Category", "Name"),
+        ("Large Supplier", "**Ann** Ash"),
+        ("Bo Birch",),
+        (),
+    )
+    assert table.row_lines == (2, 4, 5, 6)
+    assert table.cell_lines == ((2, 2), (4, 4), (5,), ())
+    assert [number for number, _ in table.lines] == [2, 3, 4, 5, 6]
+
+
+def test_pipe_rows_without_a_header_are_a_table_with_an_empty_header():
+    text = "| The DCC reported. | | |\n| OPSG 43/07 | text | 1 June |\nThe OPSG NOTED the update."
+    table, after = markdown_source_blocks(text)
+    assert table.kind == TABLE and table.rows[0] == ()
+    assert table.rows[1:] == (("The DCC reported.", "", ""), ("OPSG 43/07", "text", "1 June"))
+    assert table.row_lines == (1, 1, 2)
+    assert (after.kind, after.line) == (PARAGRAPH, 3)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.lists(st.text(alphabet="|#*-–:()[]<>`>0123456789 aAbB.\t", max_size=30), max_size=40))
+def test_every_line_with_words_is_in_one_block(source):
+    text = "\n".join(source)
+    blocks = markdown_source_blocks(text)
+    numbers = [number for block in blocks for number, _ in block.lines]
+    assert numbers == sorted(set(numbers))
+    expected = [n for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
+    assert numbers == expected
+    for block in blocks:
+        assert block.line == block.lines[0][0]
+        if block.kind == TABLE:
+            assert len(block.row_lines) == len(block.rows)
+        elif block.kind != HEADING:
+            assert len(block.text.split("\n")) == len(block.lines)
+
+
+def test_an_item_heading_is_read_from_its_heading_block_number_and_words():
+    text = MINUTES.replace(
+        "The OPSG **AGREED** the minutes.",
+        "The OPSG **AGREED** the minutes.\n\n## 2. The [PMR](https://example.org) **Report**\n\n"
+        "Words.\n\n## 2.1.3 Not an item\n\nAn underlined heading\n---\n\nMore words.",
+    )
+    minutes = parse_markdown_layout(text)
+    assert [(item.number, item.title, item.line) for item in minutes.items] == [
+        ("1", "Previous Meeting Minutes", 10),
+        ("2", "The PMR Report", 14),
+    ]
+    narrative = minutes.items[1].narrative
+    assert "## 2.1.3 Not an item" in narrative and "An underlined heading\n---" in narrative
+
+
+def test_attendees_on_a_line_of_a_paragraph_start_the_attendance():
+    text = MINUTES.replace("Attendees:\n", "Teleconference\nAttendees:\n")
+    minutes = parse_markdown_layout(text)
+    assert minutes.teleconference
+    assert [person.name for person in minutes.attendance] == ["Ann Ash"]
+
+
+def test_every_tokenizer_keeps_each_blocks_source_lines():
+    text = "Budget\n======\n\nThe Panel AGREED\nthe budget.\n\n- Ann Ash\n  (Chair)\n\n| Name | Org |\n|---|---|\n| Bo Birch | DCC |"
+    for blocks in (markdown_blocks(text), text_blocks(text)):
+        assert [[number for number, _ in block.lines] for block in blocks] == [
+            [1, 2],
+            [4, 5],
+            [7, 8],
+            [10, 11, 12],
+        ]
+        assert blocks[1].lines == ((4, "The Panel AGREED"), (5, "the budget."))
+        table = blocks[-1]
+        assert table.rows == (("Name", "Org"), ("Bo Birch", "DCC"))
+        assert table.row_lines == (10, 12)
+        assert table.cell_lines == ((10, 10), (12, 12))
+
+
+def test_a_table_in_columns_keeps_the_line_of_each_row():
+    text = "Ref    Action             Owner\n12/03  Draft the glossary  Harbour Data\n12/04  Agree the policy    Chair"
+    (table,) = text_blocks(text)
+    assert table.row_lines == (1, 2, 3)
+    assert [number for number, _ in table.lines] == [1, 2, 3]
