@@ -343,8 +343,8 @@ def subject_page(user, term: str) -> dict[str, tuple[int, list[int]]]:
     """What the search page shows of each kind, as (count, ids of the five shown)."""
     page = {}
     for kind in PEER_KINDS:
-        rows, count, _ = selectors.matches(kind, user, term, selectors.Filters())
-        page[kind] = (count, list(rows.values_list("pk", flat=True)[: selectors.PER_KIND]))
+        found = selectors.Found(kind, user, term, selectors.Filters())
+        page[kind] = (len(found), [row.pk for row in found[: selectors.PER_KIND]])
     return page
 
 

@@ -15,16 +15,17 @@ not searched for: the view goes straight to its page, if the user may see it.
 import datetime
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import reduce
+from functools import partial, reduce
 from operator import and_, or_
+from typing import Any
 
 import snowballstemmer
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Page
 from django.db import connection
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models import F, Model, OuterRef, Q, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from django.utils.html import escape
@@ -218,34 +219,41 @@ def _substring_match(stems: list[str], fields: list[str]) -> Q:
     )
 
 
-def _text_search(queryset: QuerySet, query: str, fields: list[str], headline) -> QuerySet:
-    """Filter by the text match; on PostgreSQL, order by its rank and
-    annotate `headline` (elsewhere `search` orders by NEWEST)."""
+def _tsquery(query: str) -> SearchQuery:
+    return SearchQuery(query, config=CONFIG, search_type="websearch")
+
+
+def _text_match(queryset: QuerySet, query: str, fields: list[str]) -> QuerySet:
+    """The rows whose text matches: on PostgreSQL by the stored search
+    vector, elsewhere every stem of the query in one of `fields`."""
     if uses_postgres():
-        ts = SearchQuery(query, config=CONFIG, search_type="websearch")
-        return (
-            queryset.filter(search_vector=ts)
-            .defer("search_vector")  # a large column, never shown
-            .annotate(
-                rank=SearchRank(F("search_vector"), ts),
-                headline=SearchHeadline(
-                    headline,
-                    ts,
-                    config=CONFIG,
-                    start_sel=_START,
-                    stop_sel=_STOP,
-                    max_words=30,
-                    min_words=12,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                ),
-            )
-            .order_by("-rank", "-pk")
-        )
+        return queryset.filter(search_vector=_tsquery(query))
     return queryset.filter(_substring_match(_stems(query), fields))
 
 
-def _joined(*fields) -> Concat:
+def _ranked(queryset: QuerySet, query: str, headline) -> QuerySet:
+    """On PostgreSQL, each row's `rank` for the query and its `headline`
+    (the extract shown); elsewhere the rows as they are."""
+    if not uses_postgres():
+        return queryset
+    ts = _tsquery(query)
+    return queryset.defer("search_vector").annotate(  # a large column, never shown
+        rank=SearchRank(F("search_vector"), ts),
+        headline=SearchHeadline(
+            headline,
+            ts,
+            config=CONFIG,
+            start_sel=_START,
+            stop_sel=_STOP,
+            max_words=30,
+            min_words=12,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+        ),
+    )
+
+
+def _joined(*fields):
     """The fields as one text, for PostgreSQL's headline."""
     parts = []
     for name in fields:
@@ -253,6 +261,8 @@ def _joined(*fields) -> Concat:
             Coalesce(Cast(name, TextField()), Value("", TextField())),
             Value(" ", TextField()),
         ]
+    if len(fields) == 1:
+        return parts[0]
     return Concat(*parts[:-1], output_field=TextField())
 
 
@@ -324,15 +334,8 @@ def _dated(queryset: QuerySet, date_field: str, filters: Filters) -> QuerySet:
     return queryset
 
 
-def _items(user, query: str, filters: Filters) -> QuerySet:
-    items = _scoped(visible_items(user).select_related("meeting__committee"), "meeting", filters)
-    items = _text_search(
-        items,
-        query,
-        ["title", "narrative", "post_meeting_note"],
-        _joined("narrative", "post_meeting_note"),
-    )
-    return items
+def _readable_items(user, filters: Filters) -> QuerySet:
+    return _scoped(visible_items(user), "meeting", filters)
 
 
 def _item_hit(item: AgendaItem, query: str) -> Hit:
@@ -349,19 +352,8 @@ def _item_hit(item: AgendaItem, query: str) -> Hit:
     )
 
 
-# What a decision's or declaration's hit never shows of its item: large columns.
-_ITEM_UNSHOWN = ("item__search_vector", "item__narrative", "item__post_meeting_note")
-
-
-def _decisions(user, query: str, filters: Filters) -> QuerySet:
-    decisions = (
-        visible_decisions(user).select_related("item__meeting__committee").defer(*_ITEM_UNSHOWN)
-    )
-    decisions = _scoped(decisions, "item__meeting", filters)
-    decisions = _text_search(
-        decisions, query, ["verb", "text", "points"], _joined("text", "points")
-    )
-    return decisions
+def _readable_decisions(user, filters: Filters) -> QuerySet:
+    return _scoped(visible_decisions(user), "item__meeting", filters)
 
 
 def _decision_hit(decision: Decision, query: str) -> Hit:
@@ -378,12 +370,8 @@ def _decision_hit(decision: Decision, query: str) -> Hit:
     )
 
 
-def _declarations(user, query: str, filters: Filters) -> QuerySet:
-    declarations = (
-        visible_declarations(user).select_related("item__meeting__committee").defer(*_ITEM_UNSHOWN)
-    )
-    declarations = _scoped(declarations, "item__meeting", filters)
-    return _text_search(declarations, query, ["name", "organisation", "interest"], F("interest"))
+def _readable_declarations(user, filters: Filters) -> QuerySet:
+    return _scoped(visible_declarations(user), "item__meeting", filters)
 
 
 def _declaration_hit(declaration: Declaration, query: str) -> Hit:
@@ -400,23 +388,16 @@ def _declaration_hit(declaration: Declaration, query: str) -> Hit:
     )
 
 
-def _actions(user, query: str, filters: Filters) -> QuerySet:
+def _readable_actions(user, filters: Filters) -> QuerySet:
     # What the user reads as the version kept of minutes being corrected is
     # not matched against the draft's wording (actions.known); like the
     # rest of those minutes, it is searched again once they are circulated.
-    actions = visible_actions(user).exclude(read_as_kept(user)).select_related("committee")
+    actions = visible_actions(user).exclude(read_as_kept(user))
     if filters.committee:
         actions = actions.filter(
             Q(committee=filters.committee) | Q(transferred_to=filters.committee)
         )
-    actions = _dated(actions, "raised_on", filters)
-    actions = _text_search(
-        actions,
-        query,
-        ["reference", "topic", "text", "target_note"],
-        _joined("topic", "text"),
-    )
-    return actions
+    return _dated(actions, "raised_on", filters)
 
 
 def _action_hit(action: Action, query: str) -> Hit:
@@ -430,7 +411,7 @@ def _action_hit(action: Action, query: str) -> Hit:
     )
 
 
-def _incidents(user, query: str, filters: Filters) -> QuerySet:
+def _readable_incidents(user, filters: Filters) -> QuerySet:
     incidents = visible_incidents(user)
     if filters.committee:
         # Only what the user may read of that committee's minutes counts.
@@ -439,15 +420,7 @@ def _incidents(user, query: str, filters: Filters) -> QuerySet:
             Q(pk__in=IncidentReview.objects.filter(item__in=items).values("incident"))
             | Q(pk__in=IncidentMention.objects.filter(item__in=items).values("incident"))
         )
-    incidents = _dated(incidents, "occurred_on", filters)
-    fields = ["reference", "title", "service_provider", "category", "root_cause", "problem_records"]
-    incidents = _text_search(
-        incidents,
-        query,
-        fields,
-        _joined("title", "root_cause", "problem_records"),
-    )
-    return incidents
+    return _dated(incidents, "occurred_on", filters)
 
 
 def _incident_hit(incident: Incident, query: str) -> Hit:
@@ -477,19 +450,24 @@ def _meetings(user, query: str, filters: Filters) -> QuerySet:
     if filters.committee:
         meetings = meetings.filter(committee=filters.committee)
     meetings = _dated(meetings, "date_read", filters)
+    return meetings.filter(_meeting_match(query, live=Q(live=True))).order_by("-date_read")
+
+
+def _meeting_match(query: str, live: Q) -> Q:
+    """Every word of the query in the committee's code or name, the
+    meeting's number or, where `live` (the minutes read as they are), its place."""
     words = [w.lower() for w in _WORD.findall(query)]
     if not words:
-        return meetings.none()
+        return Q(pk__in=[])
     fields = ["committee__code", "committee__name", "number"]
-    match = reduce(
+    return reduce(
         and_,
         (
             reduce(or_, (Q(**{f"{f}__icontains": word}) for f in fields))
-            | Q(live=True, location__icontains=word)
+            | (live & Q(location__icontains=word))
             for word in words
         ),
     )
-    return meetings.filter(match).order_by("-date_read")
 
 
 def _meeting_hit(meeting: Meeting, query: str) -> Hit:
@@ -524,14 +502,12 @@ def _people(user, query: str, filters: Filters) -> QuerySet:
     if not filters.committee and user.is_authenticated:
         mine = Committee.objects.filter(roles__person__user=user)
         people = people | Person.objects.filter(committee_roles__committee__in=mine)
-    words = [w.lower() for w in _WORD.findall(query)]
-    match = _substring_match(words, ["name", "organisation__short_name"])
     # Where to read about them: the latest minutes they attended that the user may read.
     last = Attendance.objects.filter(person=OuterRef("pk"), meeting__in=meetings).order_by(
         "-meeting__date"
     )
     return (
-        people.filter(match)
+        people.filter(_person_match(query))
         .select_related("organisation")
         .distinct()
         .annotate(
@@ -541,6 +517,11 @@ def _people(user, query: str, filters: Filters) -> QuerySet:
         )
         .order_by("name")
     )
+
+
+def _person_match(query: str) -> Q:
+    words = [w.lower() for w in _WORD.findall(query)]
+    return _substring_match(words, ["name", "organisation__short_name"])
 
 
 def _person_hit(person: Person, query: str) -> Hit:
@@ -612,68 +593,186 @@ def _kept_hits(user, query: str, filters: Filters) -> dict[str, list[Hit]]:
     return hits
 
 
-class _Chained(Sequence):
-    """The rows a kind's queryset finds (`count` of them, at most
-    COUNT_CAP), then the hits found in versions kept: one sequence to count
-    and page through, the queryset sliced only for the page shown."""
+@dataclass(frozen=True)
+class _TextKind:
+    """A kind matched by its text: on PostgreSQL its stored search vector,
+    ranked, with extracts cut from `extract`; elsewhere `fields`, the
+    newest first (`newest`)."""
 
-    def __init__(self, rows: QuerySet, count: int, then: list):
-        self.rows, self.then = rows, then
-        self._count = count
+    model: type[Model]
+    readable: Callable[[Any, Filters], QuerySet]  # what the user may read, narrowed by filters
+    fields: tuple[str, ...]
+    extract: tuple[str, ...]
+    related: tuple[str, ...]  # what its hit shows of other rows
+    newest: tuple[str, ...]
+    hit: Callable[[Any, str], Hit]
+    unshown: tuple[str, ...] = ()  # large columns of those rows the hit never shows
+
+    def found(self, user, query: str, filters: Filters) -> QuerySet:
+        return _text_match(self.readable(user, filters), query, list(self.fields))
+
+    def candidates(self, query: str) -> QuerySet:
+        return _text_match(self.model.objects.all(), query, list(self.fields))
+
+    def shown(self, user, query: str, filters: Filters, keys: list[int]) -> QuerySet:
+        return self.shown_of(self.model.objects.filter(pk__in=keys), query)
+
+    def shown_of(self, rows: QuerySet, query: str) -> QuerySet:
+        """The rows with what their hits show."""
+        rows = rows.select_related(*self.related).defer(*self.unshown)
+        return _ranked(rows, query, _joined(*self.extract))
+
+
+@dataclass(frozen=True)
+class _OwnKind:
+    """A kind matched by words in its own columns (`match`), and shown in
+    the order `found` gives."""
+
+    model: type[Model]
+    found: Callable[[Any, str, Filters], QuerySet]
+    match: Callable[[str], Q]
+    hit: Callable[[Any, str], Hit]
+    newest = None
+
+    def candidates(self, query: str) -> QuerySet:
+        return self.model.objects.filter(self.match(query))
+
+    def shown(self, user, query: str, filters: Filters, keys: list[int]) -> QuerySet:
+        return self.found(user, query, filters).filter(pk__in=keys)
+
+    def shown_of(self, rows: QuerySet, query: str) -> QuerySet:
+        return rows
+
+
+# What a decision's or declaration's hit never shows of its item.
+_ITEM_UNSHOWN = ("item__search_vector", "item__narrative", "item__post_meeting_note")
+
+SOURCES: dict[str, _TextKind | _OwnKind] = {
+    "item": _TextKind(
+        AgendaItem,
+        _readable_items,
+        fields=("title", "narrative", "post_meeting_note"),
+        extract=("narrative", "post_meeting_note"),
+        related=("meeting__committee",),
+        newest=("-meeting__date", "order"),
+        hit=_item_hit,
+    ),
+    "decision": _TextKind(
+        Decision,
+        _readable_decisions,
+        fields=("verb", "text", "points"),
+        extract=("text", "points"),
+        related=("item__meeting__committee",),
+        newest=("-item__meeting__date", "-pk"),
+        hit=_decision_hit,
+        unshown=_ITEM_UNSHOWN,
+    ),
+    "declaration": _TextKind(
+        Declaration,
+        _readable_declarations,
+        fields=("name", "organisation", "interest"),
+        extract=("interest",),
+        related=("item__meeting__committee",),
+        newest=("-item__meeting__date", "-pk"),
+        hit=_declaration_hit,
+        unshown=_ITEM_UNSHOWN,
+    ),
+    "action": _TextKind(
+        Action,
+        _readable_actions,
+        fields=("reference", "topic", "text", "target_note"),
+        extract=("topic", "text"),
+        related=("committee",),
+        newest=("-raised_on", "-pk"),
+        hit=_action_hit,
+    ),
+    "incident": _TextKind(
+        Incident,
+        _readable_incidents,
+        fields=(
+            "reference",
+            "title",
+            "service_provider",
+            "category",
+            "root_cause",
+            "problem_records",
+        ),
+        extract=("title", "root_cause", "problem_records"),
+        related=(),
+        newest=("-reference",),
+        hit=_incident_hit,
+    ),
+    "meeting": _OwnKind(
+        Meeting, _meetings, lambda query: _meeting_match(query, live=Q()), _meeting_hit
+    ),
+    "person": _OwnKind(Person, _people, _person_match, _person_hit),
+}
+
+
+def _kinds_with_candidates(names: list[str], query: str) -> set[str]:
+    """Those of the kinds with any row that matches, whoever may read it,
+    asked in one query: a kind with none needs no asking who may read what
+    (the costly part of each kind's search to plan and to run)."""
+    parts, params = [], []
+    for name in names:
+        candidates = SOURCES[name].candidates(query).order_by().values("pk")[:1]
+        sql, candidate_params = candidates.query.sql_with_params()
+        parts.append(f"EXISTS ({sql})")
+        params.extend(candidate_params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        row = cursor.fetchone()
+    return {name for name, found in zip(names, row, strict=True) if found}
+
+
+class Found(Sequence):
+    """What a kind found: the rows the user may read that match (`count`
+    of them, at most COUNT_CAP; `more` when there were more than that), then
+    the hits found in versions kept (`then`): one sequence to count and page
+    through, each row fetched only when shown.
+
+    The keys of the matching rows are read once, as far as COUNT_CAP + 1
+    (in the kind's own order, if it has one). Up to COUNT_CAP, the rows
+    shown are then fetched by those keys, on PostgreSQL the best ranked
+    first, elsewhere the newest: the access rule is asked once. Past it, the
+    latest recorded come first, a walk back along the primary key that
+    stops at the page shown."""
+
+    def __init__(self, name: str, user, query: str, filters: Filters, *, searched=True, then=()):
+        self.kind, self.query, self.then = SOURCES[name], query, list(then)
+        self._shown = partial(self.kind.shown, user, query, filters)
+        self._found = partial(self.kind.found, user, query, filters)
+        keys = []
+        if searched:
+            found = self._found() if self.kind.newest is None else self._found().order_by()
+            keys = list(found.values_list("pk", flat=True)[: COUNT_CAP + 1])
+        self.more = len(keys) > COUNT_CAP
+        self.keys = keys[:COUNT_CAP]
 
     def count(self) -> int:
         return len(self)
 
     def __len__(self) -> int:
-        return self._count + len(self.then)
+        return len(self.keys) + len(self.then)
 
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
         start, stop, _ = index.indices(len(self))
-        head = list(self.rows[start : min(stop, self._count)]) if start < self._count else []
-        tail = self.then[max(start - self._count, 0) : max(stop - self._count, 0)]
-        return head + tail
+        count = len(self.keys)
+        head = self._rows(start, min(stop, count)) if start < count else []
+        return head + self.then[max(start - count, 0) : max(stop - count, 0)]
 
-
-SOURCES = {
-    "item": (_items, _item_hit),
-    "decision": (_decisions, _decision_hit),
-    "declaration": (_declarations, _declaration_hit),
-    "action": (_actions, _action_hit),
-    "incident": (_incidents, _incident_hit),
-    "meeting": (_meetings, _meeting_hit),
-    "person": (_people, _person_hit),
-}
-# The order of a kind's matches without PostgreSQL's ranking. Past
-# COUNT_CAP they come as recorded, the latest first: a walk back along the
-# primary key that stops at the page. Meetings and people keep their own.
-NEWEST = {
-    "item": ("-meeting__date", "order"),
-    "decision": ("-item__meeting__date", "-pk"),
-    "declaration": ("-item__meeting__date", "-pk"),
-    "action": ("-raised_on", "-pk"),
-    "incident": ("-reference",),
-}
-
-
-def _counted(rows: QuerySet) -> tuple[int, bool]:
-    """How many rows match, up to COUNT_CAP, and whether there are more:
-    the count stops at the first COUNT_CAP + 1 matches."""
-    found = rows.order_by().values("pk")[: COUNT_CAP + 1].count()
-    return min(found, COUNT_CAP), found > COUNT_CAP
-
-
-def matches(kind: str, user, query: str, filters: Filters) -> tuple[QuerySet, int, bool]:
-    """The rows of one kind that match, in the order shown; how many (at
-    most COUNT_CAP); and whether there are more than that."""
-    rows = SOURCES[kind][0](user, query, filters)
-    count, more = _counted(rows)
-    if kind in NEWEST and more:
-        rows = rows.order_by("-pk")
-    elif kind in NEWEST and not uses_postgres():
-        rows = rows.order_by(*NEWEST[kind])
-    return rows, count, more
+    def _rows(self, start: int, stop: int) -> list:
+        if self.kind.newest is None:  # the keys are in the order shown
+            keys = self.keys[start:stop]
+            rows = {row.pk: row for row in self._shown(keys)}
+            return [rows[key] for key in keys if key in rows]
+        if self.more:
+            latest = self.kind.shown_of(self._found(), self.query).order_by("-pk")
+            return list(latest[start:stop])
+        order = ("-rank", "-pk") if uses_postgres() else self.kind.newest
+        return list(self._shown(self.keys).order_by(*order)[start:stop])
 
 
 def search(user, query: str, *, kind: str = "", filters: Filters | None = None, page=1) -> Results:
@@ -684,16 +783,18 @@ def search(user, query: str, *, kind: str = "", filters: Filters | None = None, 
     query = query.strip()
     if not query:
         return results
-    kinds = [kind] if kind in SOURCES else list(SOURCES)
-    kept = _kept_hits(user, query, filters) if {"item", "decision"} & set(kinds) else {}
-    for name in kinds:
-        hit = SOURCES[name][1]
-        rows, count, more = matches(name, user, query, filters)
-        if more:
+    names = [kind] if kind in SOURCES else list(SOURCES)
+    kept = _kept_hits(user, query, filters) if {"item", "decision"} & set(names) else {}
+    # On the mixed page most kinds find nothing for most words.
+    searched = set(names) if kind else _kinds_with_candidates(names, query)
+    for name in names:
+        found = Found(
+            name, user, query, filters, searched=name in searched, then=kept.get(name, [])
+        )
+        if found.more:
             results.capped.add(name)
-        found = _Chained(rows, count, kept.get(name, []))
 
-        def shown(rows, hit=hit):
+        def shown(rows, hit=SOURCES[name].hit):
             return [row if isinstance(row, Hit) else hit(row, query) for row in rows]
 
         if kind:
