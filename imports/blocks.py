@@ -73,6 +73,17 @@ def source_lines(text: str) -> list[SourceLine]:
     return [(number, line.rstrip()) for number, line in enumerate(text.split("\n"), start=1)]
 
 
+_HTML_TAG = re.compile(r"<[^>]+>")
+
+
+def plain(text: str) -> str:
+    """A line of Markdown as written without its wrapping: '# ', '**…**',
+    HTML tags, spaces."""
+    text = _HTML_TAG.sub("", text)
+    text = re.sub(r"^#{1,6}\s+", "", text.strip())
+    return text.replace("**", "").strip()
+
+
 # "3. Title", "3.1 Title", "3) Title", "Item 3: Title"
 _NUMBERED = re.compile(
     r"^(?:(?i:item)\s+)?(?P<number>\d{1,2}(?:\.\d{1,2})*)\.?[):]?\s+(?P<rest>\S.*)$"

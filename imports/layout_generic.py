@@ -44,6 +44,12 @@ from imports.layouts import (
     layout_of,
     read_mark,
 )
+from imports.outstanding_table import (
+    OutstandingTables,
+    cells_as_written,
+    flag_unstated,
+    read_review_table,
+)
 from imports.parsed import (
     Flag,
     ParsedAction,
@@ -94,13 +100,19 @@ _OWNER_SPLIT = re.compile(r"\s*(?:,|/|&|\band\b)\s*")
 
 
 def parse_generic_layout(
-    text: str, *, markdown: bool, committee: str = "", number: int | None = None
+    text: str,
+    *,
+    markdown: bool,
+    committee: str = "",
+    number: int | None = None,
+    layout: Layout | None = None,
 ) -> ParsedMinutes:
-    """Read `text` (Markdown, or plain or PDF text) by its registry entry;
-    `committee` and `number` stand in where the document gives none."""
+    """Read `text` (Markdown, or plain or PDF text) by its registry entry
+    (`layout`, else the one that recognises it); `committee` and `number`
+    stand in where the document gives none."""
     try:
         blocks = markdown_blocks(text) if markdown else text_blocks(text)
-        return _Reader(layout_of(text), text, committee, number).read(blocks)
+        return _Reader(layout or layout_of(text), text, committee, number).read(blocks)
     except Exception as error:  # an importer of users' files must not crash on one
         minutes = ParsedMinutes(committee=committee, number=number)
         message = f"The text could not be read ({type(error).__name__}: {error})."
@@ -119,6 +131,7 @@ class _Reader:
         self.header: list[Block] = []
         self.raised = 0
         self.mapped_verbs: set[str] = set()
+        self.outstanding = OutstandingTables(self.minutes, layout)
 
     @property
     def flags(self) -> list[Flag]:
@@ -184,6 +197,8 @@ class _Reader:
     # --- blocks -------------------------------------------------------
 
     def _block(self, block: Block) -> None:
+        if block.kind != TABLE:
+            self.outstanding.columns = None  # only a table cut by a page break goes on
         if block.kind == PARAGRAPH and self.section not in ATTENDANCE:
             pieces = self._split_at_headings(block)
             if len(pieces) > 1:
@@ -197,6 +212,9 @@ class _Reader:
         if heading := self._item_heading(block):
             self._open_item(*heading, block)
             return
+        if block.kind == TABLE and self.layout.outstanding_columns:
+            if self._outstanding_table(block):
+                return
         if block.kind == TABLE and self._review_columns(block.rows[0]):
             self._review_table(block)
             return
@@ -559,6 +577,18 @@ class _Reader:
 
     # --- outstanding actions ------------------------------------------
 
+    def _outstanding_table(self, block: Block) -> bool:
+        """An outstanding table whose action rows carry their references, as
+        the layout describes it (imports.outstanding_table); a row it cannot
+        place is flagged."""
+        header, rows = cells_as_written(block)
+        unplaced: list[tuple[int, str]] = []
+        if not read_review_table(header, rows, block.line, self.outstanding, unplaced):
+            return False
+        for line, text in unplaced:
+            self._unread(Block(PARAGRAPH, text, line), "is not read as an outstanding action")
+        return True
+
     def _review_columns(self, header: tuple[str, ...]) -> dict[str, int]:
         """Which column holds which field, when the header reads as an
         action list's (a reference or an owner beside the action)."""
@@ -660,6 +690,7 @@ class _Reader:
 
     def _finish(self) -> None:
         minutes = self.minutes
+        flag_unstated(self.outstanding)
         for item in minutes.items:
             read_incidents(item, self.flags)
         if minutes.number is None and (minutes.items or minutes.reviews or minutes.attendance):

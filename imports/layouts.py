@@ -77,6 +77,16 @@ class Layout:
     other_bracket: str = "group"
     # A committee named in a title, by its code, where no reference says it.
     committee_names: dict[str, str] = field(default_factory=dict)
+    # An outstanding table whose every action row carries its reference
+    # (imports.outstanding_table): its columns, field -> a pattern of the
+    # header's words (reference, text, raised, last, revised, owner, status,
+    # update); the reference an action row holds (groups: code, meeting,
+    # "CONF ", sequence); where each action's update sits on the row
+    # underneath (`update_rows`), the status that update states.
+    outstanding_columns: dict[str, re.Pattern] = field(default_factory=dict)
+    review_reference: re.Pattern | None = None
+    update_rows: bool = False
+    review_status: re.Pattern | None = None
 
 
 _SECTIONS = (
@@ -233,7 +243,10 @@ ASSOCIATION = replace(
 
 # The OPSG's own minutes (read by imports.layout_text and
 # imports.layout_markdown): a bracket that is no mark is the person's role
-# ("Meeting Secretary"); the category is in its own column or line.
+# ("Meeting Secretary"); the category is in its own column or line. The
+# Actions Outstanding table: "Action ID | Action | Date Raised | Last Target
+# Date | Revised Target Date | Owner", each action's update and "Status:
+# Closed" on the row underneath.
 OPSG = replace(
     GENERIC,
     name="opsg",
@@ -242,6 +255,19 @@ OPSG = replace(
         "operations group": "OPSG",
         "technical architecture and business architecture sub-committee": "TABASC",
     },
+    outstanding_columns={
+        "reference": re.compile(r"\bid\b|reference|ref\b"),
+        "raised": re.compile(r"raised"),
+        "last": re.compile(r"last|^target"),
+        "revised": re.compile(r"revised|new target"),
+        "owner": re.compile(r"owner"),
+        "status": re.compile(r"status"),
+        "update": re.compile(r"update"),
+        "text": re.compile(r"^action"),
+    },
+    review_reference=re.compile(r"^([A-Z][A-Za-z]{1,9})\s*(\d{1,3})\s*/\s*(CONF\s*)?(\d{1,3})$"),
+    update_rows=True,
+    review_status=re.compile(r"(?:Action\s+)?Status\s*:\s*(Open|Closed)\b\.?", re.IGNORECASE),
 )
 
 LAYOUTS = (MEETING_BOT, ASSOCIATION, GENERIC)
