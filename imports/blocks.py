@@ -404,6 +404,13 @@ def pipe_rows(lines: Sequence[tuple[int, str]]) -> PipeRows:
     return PipeRows(None, tuple(rows))
 
 
+def cells_as_written(block: Block) -> tuple[tuple[str, ...], list[tuple[int, tuple[str, ...]]]]:
+    """A pipe table's header (() where it has none) and rows, each row with
+    its line, the cells as written, read again from the block's source lines."""
+    written = pipe_rows(block.lines)
+    return written.header or (), list(written.rows)
+
+
 def _trimmed(columns: list[str]) -> list[str]:
     """A row's cells without the empty ones outside its first and last pipe."""
     if columns and not columns[0].strip():

@@ -21,12 +21,14 @@ import datetime
 import re
 
 from actions.references import canonical, format_reference
+from imports.attendance_tables import Roll, read_roll_table
 from imports.blocks import (
     HEADING,
     ITEM,
     PARAGRAPH,
     TABLE,
     Block,
+    cells_as_written,
     markdown_blocks,
     numbered,
     text_blocks,
@@ -46,7 +48,6 @@ from imports.layouts import (
 )
 from imports.outstanding_table import (
     OutstandingTables,
-    cells_as_written,
     flag_unstated,
     read_review_table,
 )
@@ -132,6 +133,7 @@ class _Reader:
         self.raised = 0
         self.mapped_verbs: set[str] = set()
         self.outstanding = OutstandingTables(self.minutes, layout)
+        self.roll = Roll(layout, people=self.minutes.attendance)
 
     @property
     def flags(self) -> list[Flag]:
@@ -475,6 +477,12 @@ class _Reader:
     # --- attendance ---------------------------------------------------
 
     def _attendance(self, block: Block) -> None:
+        if block.kind == TABLE and self.layout.roll_captions:
+            unplaced: list[tuple[int, str]] = []
+            read_roll_table(*cells_as_written(block), self.roll, unplaced)
+            for line, text in unplaced:
+                self._unread(Block(PARAGRAPH, text, line), "is not read as a person")
+            return
         if block.kind == TABLE:
             self._attendance_table(block)
             return
@@ -532,6 +540,8 @@ class _Reader:
             if found := self._section_of(here):
                 section, _ = found
                 self.section, self.category = section, ""
+                if section == APOLOGY:
+                    self.roll.open_apologies()
                 _, inline = self._label(entry) or ("", "")
                 if section not in ATTENDANCE:
                     rest = [inline, *lines[offset + 1 :]] if inline else lines[offset + 1 :]

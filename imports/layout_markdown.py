@@ -41,12 +41,14 @@ import re
 from collections import deque
 from dataclasses import dataclass, field
 
+from imports.attendance_tables import Roll, read_roll_table
 from imports.blocks import (
     HEADING,
     PARAGRAPH,
     TABLE,
     Block,
     SourceLine,
+    cells_as_written,
     markdown_source_blocks,
     plain,
 )
@@ -61,10 +63,9 @@ from imports.common import (
     read_incidents,
     read_outcome,
 )
-from imports.layouts import OPSG, category_name, read_mark
+from imports.layouts import OPSG
 from imports.outstanding_table import (
     OutstandingTables,
-    cells_as_written,
     flag_unstated,
     read_review_table,
 )
@@ -228,25 +229,13 @@ def read_place(text: str, minutes: ParsedMinutes) -> bool:
 # --- attendance -----------------------------------------------------------------------
 
 
-@dataclass
-class _Roll:
-    """Where the attendance tables have got to."""
-
-    section: str = "member"
-    group: str = ""
-    name_column: int = 1
-    group_column: int = 0
-    apologies: bool = False
-    people: list[ParsedPerson] = field(default_factory=list)
-
-
 def read_attendance(blocks: list[Block], unplaced: list[Line]) -> list[ParsedPerson]:
     """The Attendees and Apologies tables, in the order printed."""
-    roll = _Roll()
+    roll = Roll(OPSG)
     for block in blocks:
         first = block.text.split("\n")[0]
         if APOLOGIES.match(first):
-            roll.apologies, roll.section, roll.group = True, "apology", ""
+            roll.open_apologies()
             unplaced.extend(block.lines[1:])
             continue
         if ATTENDEES.match(first):
@@ -257,55 +246,8 @@ def read_attendance(blocks: list[Block], unplaced: list[Line]) -> list[ParsedPer
         if block.kind != TABLE:
             unplaced.extend(block.lines)
             continue
-        read_roll_table(block, roll, unplaced)
+        read_roll_table(*cells_as_written(block), roll, unplaced)
     return roll.people
-
-
-def read_roll_table(block: Block, roll: _Roll, unplaced: list[Line]) -> None:
-    if block.rows[0]:
-        read_roll_header(list(block.rows[0]), roll)
-    for number, row in zip(block.row_lines[1:], block.rows[1:], strict=True):
-        if max(roll.name_column, roll.group_column) >= len(row):
-            unplaced.append((number, "| " + " | ".join(row) + " |"))
-            continue
-        group = plain(row[roll.group_column])
-        if group:
-            roll.group = category_name(group)
-        name = row[roll.name_column]
-        if plain(name):
-            roll.people.append(person(name, roll.section, roll.group, number))
-
-
-def read_roll_header(header: list[str], roll: _Roll) -> None:
-    """'Category | Operations Group Members', 'Representing | Other
-    Participants', 'Representing | Name'; an empty header continues the
-    previous table."""
-    words = [plain(h).lower() for h in header]
-    if not any(words):
-        return
-    roll.group = ""
-    if roll.apologies or any("apolog" in w for w in words):
-        roll.apologies, roll.section = True, "apology"
-    elif any("participant" in w for w in words):
-        roll.section = "participant"
-    elif any("member" in w for w in words):
-        roll.section = "member"
-    names = [i for i, w in enumerate(words) if re.search(r"member|participant|name|attendee", w)]
-    roll.name_column = names[0] if names else len(words) - 1
-    others = [i for i in range(len(words)) if i != roll.name_column]
-    roll.group_column = others[0] if others else 0
-
-
-def person(cell: str, section: str, group: str, line: int) -> ParsedPerson:
-    """'Andy Knowles (<i>alternate for Marta Kaminska</i>)', 'Ian Brown (Part)',
-    'Veronica Asantewaa (Meeting Secretary)', 'Easton Brown (<i>agenda item 5</i>)'."""
-    text = HTML_TAG.sub("", cell).replace("**", "").replace("*", "")
-    marks = [m.strip() for m in MARK.findall(text)]
-    name = " ".join(MARK.sub(" ", text).split())
-    found = ParsedPerson(name=name, section=section, group=group, line=line)
-    for mark in marks:
-        read_mark(found, mark, OPSG)
-    return found
 
 
 # --- items ----------------------------------------------------------------------------

@@ -87,6 +87,15 @@ class Layout:
     review_reference: re.Pattern | None = None
     update_rows: bool = False
     review_status: re.Pattern | None = None
+    # Attendance tables captioned by what they list
+    # (imports.attendance_tables): a caption's words -> the list its rows
+    # are in, in the order tried; the name column's header words; whether an
+    # empty category cell keeps the category above, and a table with an
+    # empty header goes on from the table above.
+    roll_captions: tuple[tuple[re.Pattern, str], ...] = ()
+    roll_name_column: re.Pattern | None = None
+    category_carries_down: bool = False
+    empty_header_continues: bool = False
 
 
 _SECTIONS = (
@@ -266,6 +275,14 @@ OPSG = replace(
         "text": re.compile(r"^action"),
     },
     review_reference=re.compile(r"^([A-Z][A-Za-z]{1,9})\s*(\d{1,3})\s*/\s*(CONF\s*)?(\d{1,3})$"),
+    roll_captions=(
+        (re.compile("apolog"), APOLOGY),
+        (re.compile("participant"), PARTICIPANT),
+        (re.compile("member"), MEMBER),
+    ),
+    roll_name_column=re.compile(r"member|participant|name|attendee"),
+    category_carries_down=True,
+    empty_header_continues=True,
     update_rows=True,
     review_status=re.compile(r"(?:Action\s+)?Status\s*:\s*(Open|Closed)\b\.?", re.IGNORECASE),
 )

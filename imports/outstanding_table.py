@@ -21,7 +21,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from actions.references import format_reference
-from imports.blocks import Block, SourceLine, pipe_rows, plain
+from imports.blocks import SourceLine, plain
 from imports.common import owners_in, read_date_cell
 from imports.parsed import Flag, ParsedMinutes, ParsedReview
 
@@ -36,13 +36,6 @@ class OutstandingTables:
     layout: object  # imports.layouts.Layout
     columns: dict[str, int] | None = None
     unstated: list[ParsedReview] = field(default_factory=list)
-
-
-def cells_as_written(block: Block) -> tuple[tuple[str, ...], list[tuple[int, tuple[str, ...]]]]:
-    """A pipe table's header (() where it has none) and rows, each row with
-    its line, the cells as written, read again from the block's source lines."""
-    written = pipe_rows(block.lines)
-    return written.header or (), list(written.rows)
 
 
 def review_columns(header: list[str], layout) -> dict[str, int] | None:
