@@ -31,6 +31,7 @@ from imports.blocks import (
     cells_as_written,
     markdown_blocks,
     numbered,
+    source_lines,
     text_blocks,
 )
 from imports.common import owners_in, parse_date, read_incidents
@@ -94,6 +95,7 @@ _STATUS = re.compile(
 _CLOSED = {"closed", "done", "complete", "completed", "cancelled", "withdrawn"}
 _DUE = re.compile(r"\b(?:due|target|by)\b\s*:?\s*(?P<date>" + _ANY_DATE.pattern + ")", re.I)
 _OURS = re.compile(r"^(?:(?P<code>[A-Z]{2,10})\s+)?(?P<n>\d{1,4})/(?P<s>\d{1,3})$")
+_SUB_ITEM = re.compile(r"^(?P<main>\d{1,2})\.(?P<sub>\d{1,2})\.?\s+(?P<title>\S.*)$")
 _MINUTE_START = re.compile(r"^[A-Z]{0,3}\d{1,4}/\d{1,4}\s")
 _NOTE_MARK = re.compile(r"^[A-Z]{3,}\s*:")
 _NICKNAME_TO = re.compile(r"^([a-z][\w.|-]{1,30})\s+to\s")
@@ -134,6 +136,7 @@ class _Reader:
         self.mapped_verbs: set[str] = set()
         self.outstanding = OutstandingTables(self.minutes, layout)
         self.roll = Roll(layout, people=self.minutes.attendance)
+        self.source = source_lines(text)
 
     @property
     def flags(self) -> list[Flag]:
@@ -279,6 +282,9 @@ class _Reader:
         if block.kind == HEADING and layout.unnumbered_headings and _title_like(text):
             if self.section in (ITEMS, *ATTENDANCE) or self.item is not None:
                 return "", text
+        if block.kind == PARAGRAPH and layout.sub_items_in_sequence and not in_attendance:
+            if heading := self._sub_item(block):
+                return heading
         if block.kind == PARAGRAPH:
             for pattern in layout.item_lines:
                 if (match := pattern.match(text)) and not _ANY_DATE.search(match["title"]):
@@ -288,6 +294,31 @@ class _Reader:
                         title = f"{groups['minute']} {title}"
                     return groups.get("number") or "", title
         return None
+
+    def _sub_item(self, block: Block) -> tuple[str, str] | None:
+        """'3.1. Registration Data Provider', a line of its own between blank
+        lines, read as a sub-item only next in sequence: 3.1 under item 3,
+        3.2 after 3.1; '3.1' elsewhere is the text's."""
+        match = (
+            _SUB_ITEM.match(block.lines[0][1].strip().replace("**", "")) if block.lines else None
+        )
+        if not match or self.item is None or len(block.lines) != 1 or len(match["title"]) > 150:
+            return None
+        main, _, sub = self.item.number.partition(".")
+        if not main.isdigit() or not (sub or "0").isdigit():
+            return None
+        if int(match["main"]) != int(main) or int(match["sub"]) != int(sub or 0) + 1:
+            return None
+        if not self._stands_alone(block.line):
+            return None
+        return f"{int(main)}.{int(match['sub'])}", match["title"].strip()
+
+    def _stands_alone(self, line: int) -> bool:
+        """A blank line (or nothing) before and after the source line `line`."""
+        lines = self.source
+        before = line <= 1 or not lines[line - 2][1].strip()
+        after = line >= len(lines) or not lines[line][1].strip()
+        return before and after
 
     def _next_number(self, number: str) -> bool:
         """Whether `number` may follow the items read so far: any to begin
