@@ -34,7 +34,11 @@ numbered paragraph of one line standing alone between blank lines.
 
 Word's page breaks survive as a table cut in two (its header repeated, or
 the rest without a header) and as a paragraph cut mid-sentence ("The DCC
-noted" / "that it will …"): both are joined again."""
+noted" / "that it will …"): both are joined again.
+
+The attendance tables and the Actions Outstanding table are read as the
+generic reader reads them, by the OPSG registry entry's data
+(imports.attendance_tables, imports.outstanding_table)."""
 
 import datetime
 import re
@@ -95,8 +99,6 @@ POST_MEETING_NOTE = re.compile(r"\[\s*post[\s-]meeting\s+note\s*:?\s*(.*?)\]", r
 NEXT_MEETING = re.compile(
     r"Next\s+(?:(main|reporting|extraordinary)\s+)?meeting\s*:?\s*([^;]+)", re.IGNORECASE
 )
-HTML_TAG = re.compile(r"<[^>]+>")
-MARK = re.compile(r"\(([^()]*)\)")
 SENTENCE_END = (".", ":", ";", "!", "?", ")", "]", '"', "'", "’", "”", "|")
 
 

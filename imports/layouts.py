@@ -14,8 +14,10 @@ meeting's number and date. All three readers read neutral blocks
 (imports.blocks; imports.pdf_blocks for the 2019 text), each from its own
 tokenizer. The OPSG readers read with the OPSG entry's data through
 the same rules as the generic reader: a person's marks (`read_mark`), a
-member category's spelling (`category_name`); imports.common holds the
-rest that all three share (dates, targets, owners, decisions, incidents,
+member category's spelling (`category_name`), captioned attendance tables
+(imports.attendance_tables) and an outstanding table whose rows carry
+references (imports.outstanding_table), each by the entry's data;
+imports.common holds the rest that all three share (dates, targets, owners, decisions, incidents,
 how a closed action ended, the committee guessed from its actions).
 
 A new committee's layout is a new entry here, built from GENERIC with
