@@ -73,6 +73,17 @@ def source_lines(text: str) -> list[SourceLine]:
     return [(number, line.rstrip()) for number, line in enumerate(text.split("\n"), start=1)]
 
 
+_HTML_TAG = re.compile(r"<[^>]+>")
+
+
+def plain(text: str) -> str:
+    """A line of Markdown as written without its wrapping: '# ', '**…**',
+    HTML tags, spaces."""
+    text = _HTML_TAG.sub("", text)
+    text = re.sub(r"^#{1,6}\s+", "", text.strip())
+    return text.replace("**", "").strip()
+
+
 # "3. Title", "3.1 Title", "3) Title", "Item 3: Title"
 _NUMBERED = re.compile(
     r"^(?:(?i:item)\s+)?(?P<number>\d{1,2}(?:\.\d{1,2})*)\.?[):]?\s+(?P<rest>\S.*)$"
@@ -391,6 +402,13 @@ def pipe_rows(lines: Sequence[tuple[int, str]]) -> PipeRows:
     if has_header and rows:
         return PipeRows(rows[0][1], tuple(rows[1:]))
     return PipeRows(None, tuple(rows))
+
+
+def cells_as_written(block: Block) -> tuple[tuple[str, ...], list[tuple[int, tuple[str, ...]]]]:
+    """A pipe table's header (() where it has none) and rows, each row with
+    its line, the cells as written, read again from the block's source lines."""
+    written = pipe_rows(block.lines)
+    return written.header or (), list(written.rows)
 
 
 def _trimmed(columns: list[str]) -> list[str]:

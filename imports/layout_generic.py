@@ -21,14 +21,17 @@ import datetime
 import re
 
 from actions.references import canonical, format_reference
+from imports.attendance_tables import Roll, read_roll_table
 from imports.blocks import (
     HEADING,
     ITEM,
     PARAGRAPH,
     TABLE,
     Block,
+    cells_as_written,
     markdown_blocks,
     numbered,
+    source_lines,
     text_blocks,
 )
 from imports.common import owners_in, parse_date, read_incidents
@@ -43,6 +46,11 @@ from imports.layouts import (
     category_name,
     layout_of,
     read_mark,
+)
+from imports.outstanding_table import (
+    OutstandingTables,
+    flag_unstated,
+    read_review_table,
 )
 from imports.parsed import (
     Flag,
@@ -87,6 +95,7 @@ _STATUS = re.compile(
 _CLOSED = {"closed", "done", "complete", "completed", "cancelled", "withdrawn"}
 _DUE = re.compile(r"\b(?:due|target|by)\b\s*:?\s*(?P<date>" + _ANY_DATE.pattern + ")", re.I)
 _OURS = re.compile(r"^(?:(?P<code>[A-Z]{2,10})\s+)?(?P<n>\d{1,4})/(?P<s>\d{1,3})$")
+_SUB_ITEM = re.compile(r"^(?P<main>\d{1,2})\.(?P<sub>\d{1,2})\.?\s+(?P<title>\S.*)$")
 _MINUTE_START = re.compile(r"^[A-Z]{0,3}\d{1,4}/\d{1,4}\s")
 _NOTE_MARK = re.compile(r"^[A-Z]{3,}\s*:")
 _NICKNAME_TO = re.compile(r"^([a-z][\w.|-]{1,30})\s+to\s")
@@ -94,13 +103,19 @@ _OWNER_SPLIT = re.compile(r"\s*(?:,|/|&|\band\b)\s*")
 
 
 def parse_generic_layout(
-    text: str, *, markdown: bool, committee: str = "", number: int | None = None
+    text: str,
+    *,
+    markdown: bool,
+    committee: str = "",
+    number: int | None = None,
+    layout: Layout | None = None,
 ) -> ParsedMinutes:
-    """Read `text` (Markdown, or plain or PDF text) by its registry entry;
-    `committee` and `number` stand in where the document gives none."""
+    """Read `text` (Markdown, or plain or PDF text) by its registry entry
+    (`layout`, else the one that recognises it); `committee` and `number`
+    stand in where the document gives none."""
     try:
         blocks = markdown_blocks(text) if markdown else text_blocks(text)
-        return _Reader(layout_of(text), text, committee, number).read(blocks)
+        return _Reader(layout or layout_of(text), text, committee, number).read(blocks)
     except Exception as error:  # an importer of users' files must not crash on one
         minutes = ParsedMinutes(committee=committee, number=number)
         message = f"The text could not be read ({type(error).__name__}: {error})."
@@ -119,6 +134,9 @@ class _Reader:
         self.header: list[Block] = []
         self.raised = 0
         self.mapped_verbs: set[str] = set()
+        self.outstanding = OutstandingTables(self.minutes, layout)
+        self.roll = Roll(layout, people=self.minutes.attendance)
+        self.source = source_lines(text)
 
     @property
     def flags(self) -> list[Flag]:
@@ -184,6 +202,8 @@ class _Reader:
     # --- blocks -------------------------------------------------------
 
     def _block(self, block: Block) -> None:
+        if block.kind != TABLE:
+            self.outstanding.columns = None  # only a table cut by a page break goes on
         if block.kind == PARAGRAPH and self.section not in ATTENDANCE:
             pieces = self._split_at_headings(block)
             if len(pieces) > 1:
@@ -197,6 +217,9 @@ class _Reader:
         if heading := self._item_heading(block):
             self._open_item(*heading, block)
             return
+        if block.kind == TABLE and self.layout.outstanding_columns:
+            if self._outstanding_table(block):
+                return
         if block.kind == TABLE and self._review_columns(block.rows[0]):
             self._review_table(block)
             return
@@ -259,6 +282,9 @@ class _Reader:
         if block.kind == HEADING and layout.unnumbered_headings and _title_like(text):
             if self.section in (ITEMS, *ATTENDANCE) or self.item is not None:
                 return "", text
+        if block.kind == PARAGRAPH and layout.sub_items_in_sequence and not in_attendance:
+            if heading := self._sub_item(block):
+                return heading
         if block.kind == PARAGRAPH:
             for pattern in layout.item_lines:
                 if (match := pattern.match(text)) and not _ANY_DATE.search(match["title"]):
@@ -268,6 +294,31 @@ class _Reader:
                         title = f"{groups['minute']} {title}"
                     return groups.get("number") or "", title
         return None
+
+    def _sub_item(self, block: Block) -> tuple[str, str] | None:
+        """'3.1. Registration Data Provider', a line of its own between blank
+        lines, read as a sub-item only next in sequence: 3.1 under item 3,
+        3.2 after 3.1; '3.1' elsewhere is the text's."""
+        match = (
+            _SUB_ITEM.match(block.lines[0][1].strip().replace("**", "")) if block.lines else None
+        )
+        if not match or self.item is None or len(block.lines) != 1 or len(match["title"]) > 150:
+            return None
+        main, _, sub = self.item.number.partition(".")
+        if not main.isdigit() or not (sub or "0").isdigit():
+            return None
+        if int(match["main"]) != int(main) or int(match["sub"]) != int(sub or 0) + 1:
+            return None
+        if not self._stands_alone(block.line):
+            return None
+        return f"{int(main)}.{int(match['sub'])}", match["title"].strip()
+
+    def _stands_alone(self, line: int) -> bool:
+        """A blank line (or nothing) before and after the source line `line`."""
+        lines = self.source
+        before = line <= 1 or not lines[line - 2][1].strip()
+        after = line >= len(lines) or not lines[line][1].strip()
+        return before and after
 
     def _next_number(self, number: str) -> bool:
         """Whether `number` may follow the items read so far: any to begin
@@ -457,6 +508,12 @@ class _Reader:
     # --- attendance ---------------------------------------------------
 
     def _attendance(self, block: Block) -> None:
+        if block.kind == TABLE and self.layout.roll_captions:
+            unplaced: list[tuple[int, str]] = []
+            read_roll_table(*cells_as_written(block), self.roll, unplaced)
+            for line, text in unplaced:
+                self._unread(Block(PARAGRAPH, text, line), "is not read as a person")
+            return
         if block.kind == TABLE:
             self._attendance_table(block)
             return
@@ -514,6 +571,8 @@ class _Reader:
             if found := self._section_of(here):
                 section, _ = found
                 self.section, self.category = section, ""
+                if section == APOLOGY:
+                    self.roll.open_apologies()
                 _, inline = self._label(entry) or ("", "")
                 if section not in ATTENDANCE:
                     rest = [inline, *lines[offset + 1 :]] if inline else lines[offset + 1 :]
@@ -558,6 +617,18 @@ class _Reader:
         self.minutes.attendance.append(person)
 
     # --- outstanding actions ------------------------------------------
+
+    def _outstanding_table(self, block: Block) -> bool:
+        """An outstanding table whose action rows carry their references, as
+        the layout describes it (imports.outstanding_table); a row it cannot
+        place is flagged."""
+        header, rows = cells_as_written(block)
+        unplaced: list[tuple[int, str]] = []
+        if not read_review_table(header, rows, block.line, self.outstanding, unplaced):
+            return False
+        for line, text in unplaced:
+            self._unread(Block(PARAGRAPH, text, line), "is not read as an outstanding action")
+        return True
 
     def _review_columns(self, header: tuple[str, ...]) -> dict[str, int]:
         """Which column holds which field, when the header reads as an
@@ -660,6 +731,7 @@ class _Reader:
 
     def _finish(self) -> None:
         minutes = self.minutes
+        flag_unstated(self.outstanding)
         for item in minutes.items:
             read_incidents(item, self.flags)
         if minutes.number is None and (minutes.items or minutes.reviews or minutes.attendance):

@@ -34,35 +34,50 @@ numbered paragraph of one line standing alone between blank lines.
 
 Word's page breaks survive as a table cut in two (its header repeated, or
 the rest without a header) and as a paragraph cut mid-sentence ("The DCC
-noted" / "that it will …"): both are joined again."""
+noted" / "that it will …"): both are joined again.
+
+The attendance tables and the Actions Outstanding table are read as the
+generic reader reads them, by the OPSG registry entry's data
+(imports.attendance_tables, imports.outstanding_table)."""
 
 import datetime
 import re
 from collections import deque
 from dataclasses import dataclass, field
 
-from actions.references import format_reference
-from imports.blocks import HEADING, PARAGRAPH, TABLE, Block, SourceLine, markdown_source_blocks
+from imports.attendance_tables import Roll, read_roll_table
+from imports.blocks import (
+    HEADING,
+    PARAGRAPH,
+    TABLE,
+    Block,
+    SourceLine,
+    cells_as_written,
+    markdown_source_blocks,
+    plain,
+)
 from imports.common import (
     QUORUM_STATEMENT,
     RECAP,
     ActionNumbering,
     guess_committee,
     is_action_line,
-    owners_in,
     parse_date,
-    read_date_cell,
     read_decisions,
     read_incidents,
     read_outcome,
 )
-from imports.layouts import OPSG, category_name, read_mark
+from imports.layouts import OPSG
+from imports.outstanding_table import (
+    OutstandingTables,
+    flag_unstated,
+    read_review_table,
+)
 from imports.parsed import (
     Flag,
     ParsedItem,
     ParsedMinutes,
     ParsedPerson,
-    ParsedReview,
 )
 
 Line = SourceLine  # (1-based line number, the line as written)
@@ -84,21 +99,10 @@ POST_MEETING_NOTE = re.compile(r"\[\s*post[\s-]meeting\s+note\s*:?\s*(.*?)\]", r
 NEXT_MEETING = re.compile(
     r"Next\s+(?:(main|reporting|extraordinary)\s+)?meeting\s*:?\s*([^;]+)", re.IGNORECASE
 )
-REVIEW_REFERENCE = re.compile(r"^([A-Z][A-Za-z]{1,9})\s*(\d{1,3})\s*/\s*(CONF\s*)?(\d{1,3})$")
-STATUS = re.compile(r"(?:Action\s+)?Status\s*:\s*(Open|Closed)\b\.?", re.IGNORECASE)
-HTML_TAG = re.compile(r"<[^>]+>")
-MARK = re.compile(r"\(([^()]*)\)")
 SENTENCE_END = (".", ":", ";", "!", "?", ")", "]", '"', "'", "’", "”", "|")
 
 
 # --- reading the blocks ------------------------------------------------------------
-
-
-def plain(text: str) -> str:
-    """A line without Markdown wrapping: '# ', '**…**', HTML tags, spaces."""
-    text = HTML_TAG.sub("", text)
-    text = re.sub(r"^#{1,6}\s+", "", text.strip())
-    return text.replace("**", "").strip()
 
 
 def joined(block: Block) -> str:
@@ -227,25 +231,13 @@ def read_place(text: str, minutes: ParsedMinutes) -> bool:
 # --- attendance -----------------------------------------------------------------------
 
 
-@dataclass
-class _Roll:
-    """Where the attendance tables have got to."""
-
-    section: str = "member"
-    group: str = ""
-    name_column: int = 1
-    group_column: int = 0
-    apologies: bool = False
-    people: list[ParsedPerson] = field(default_factory=list)
-
-
 def read_attendance(blocks: list[Block], unplaced: list[Line]) -> list[ParsedPerson]:
     """The Attendees and Apologies tables, in the order printed."""
-    roll = _Roll()
+    roll = Roll(OPSG)
     for block in blocks:
         first = block.text.split("\n")[0]
         if APOLOGIES.match(first):
-            roll.apologies, roll.section, roll.group = True, "apology", ""
+            roll.open_apologies()
             unplaced.extend(block.lines[1:])
             continue
         if ATTENDEES.match(first):
@@ -256,55 +248,8 @@ def read_attendance(blocks: list[Block], unplaced: list[Line]) -> list[ParsedPer
         if block.kind != TABLE:
             unplaced.extend(block.lines)
             continue
-        read_roll_table(block, roll, unplaced)
+        read_roll_table(*cells_as_written(block), roll, unplaced)
     return roll.people
-
-
-def read_roll_table(block: Block, roll: _Roll, unplaced: list[Line]) -> None:
-    if block.rows[0]:
-        read_roll_header(list(block.rows[0]), roll)
-    for number, row in zip(block.row_lines[1:], block.rows[1:], strict=True):
-        if max(roll.name_column, roll.group_column) >= len(row):
-            unplaced.append((number, "| " + " | ".join(row) + " |"))
-            continue
-        group = plain(row[roll.group_column])
-        if group:
-            roll.group = category_name(group)
-        name = row[roll.name_column]
-        if plain(name):
-            roll.people.append(person(name, roll.section, roll.group, number))
-
-
-def read_roll_header(header: list[str], roll: _Roll) -> None:
-    """'Category | Operations Group Members', 'Representing | Other
-    Participants', 'Representing | Name'; an empty header continues the
-    previous table."""
-    words = [plain(h).lower() for h in header]
-    if not any(words):
-        return
-    roll.group = ""
-    if roll.apologies or any("apolog" in w for w in words):
-        roll.apologies, roll.section = True, "apology"
-    elif any("participant" in w for w in words):
-        roll.section = "participant"
-    elif any("member" in w for w in words):
-        roll.section = "member"
-    names = [i for i, w in enumerate(words) if re.search(r"member|participant|name|attendee", w)]
-    roll.name_column = names[0] if names else len(words) - 1
-    others = [i for i in range(len(words)) if i != roll.name_column]
-    roll.group_column = others[0] if others else 0
-
-
-def person(cell: str, section: str, group: str, line: int) -> ParsedPerson:
-    """'Andy Knowles (<i>alternate for Marta Kaminska</i>)', 'Ian Brown (Part)',
-    'Veronica Asantewaa (Meeting Secretary)', 'Easton Brown (<i>agenda item 5</i>)'."""
-    text = HTML_TAG.sub("", cell).replace("**", "").replace("*", "")
-    marks = [m.strip() for m in MARK.findall(text)]
-    name = " ".join(MARK.sub(" ", text).split())
-    found = ParsedPerson(name=name, section=section, group=group, line=line)
-    for mark in marks:
-        read_mark(found, mark, OPSG)
-    return found
 
 
 # --- items ----------------------------------------------------------------------------
@@ -398,8 +343,7 @@ class _Context:
 
     minutes: ParsedMinutes
     actions: ActionNumbering
-    review_columns: dict[str, int] | None = None
-    unstated: list[ParsedReview] = field(default_factory=list)  # no "Status:" read yet
+    outstanding: OutstandingTables
 
 
 def read_item(section: _Section, context: _Context) -> list[Line]:
@@ -409,7 +353,7 @@ def read_item(section: _Section, context: _Context) -> list[Line]:
     narrative: list[tuple[str, str]] = []  # (kind, Markdown) a paragraph each
     unplaced: list[Line] = []
     todo = deque(section.blocks)
-    context.review_columns = None
+    context.outstanding.columns = None
     while todo:
         block = todo.popleft()
         text = joined(block)
@@ -420,10 +364,11 @@ def read_item(section: _Section, context: _Context) -> list[Line]:
                 todo.popleft()
             continue
         if block.kind == TABLE:
-            if not read_review_table(block, context, unplaced):
+            header, rows = cells_as_written(block)
+            if not read_review_table(header, rows, block.line, context.outstanding, unplaced):
                 narrative.append(("table", text))
             continue
-        context.review_columns = None
+        context.outstanding.columns = None
         narrative.append(read_paragraph(block, todo, item, context))
     item.narrative = narrative_markdown(narrative)
     for _, text in unplaced:
@@ -514,134 +459,6 @@ def cut_by_page_break(before: str, after: str) -> bool:
     return after.lstrip()[:1].islower()
 
 
-# --- the Actions Outstanding table ----------------------------------------------------
-
-REVIEW_COLUMNS = {
-    "reference": re.compile(r"\bid\b|reference|ref\b"),
-    "raised": re.compile(r"raised"),
-    "last": re.compile(r"last|^target"),
-    "revised": re.compile(r"revised|new target"),
-    "owner": re.compile(r"owner"),
-    "status": re.compile(r"status"),
-    "update": re.compile(r"update"),
-}
-
-
-def review_columns(header: list[str]) -> dict[str, int] | None:
-    """Which column is which, from header words; None when this is not an
-    Actions Outstanding table."""
-    words = [plain(h).lower() for h in header]
-    found: dict[str, int] = {}
-    for index, word in enumerate(words):
-        for name, pattern in REVIEW_COLUMNS.items():
-            if name not in found and pattern.search(word):
-                found[name] = index
-                break
-        else:
-            if word.startswith("action") and "text" not in found:
-                found["text"] = index
-    if "reference" not in found or "text" not in found:
-        return None
-    return found
-
-
-def read_review_table(block: Block, context: _Context, unplaced: list[Line]) -> bool:
-    """One Actions Outstanding table, or the rest of one after a page break
-    (with or without its header again). False when it is another table."""
-    header = block.rows[0]
-    rows = list(zip(block.row_lines[1:], block.rows[1:], strict=True))
-    if header and (columns := review_columns(list(header))):
-        context.review_columns = columns
-    elif context.review_columns is None:
-        return False
-    elif header:  # a header this table does not name: read as a row, as it is
-        rows.insert(0, (block.line, header))
-    for number, row in rows:
-        read_review_row(number, list(row), context, unplaced)
-    return True
-
-
-def read_review_row(line: int, row: list[str], context: _Context, unplaced: list[Line]) -> None:
-    """A row with a reference is one action's review; a row with only its first
-    cell is the update under the review above."""
-    columns = context.review_columns or {}
-    reviews = context.minutes.reviews
-    first = row[0] if row else ""
-    if REVIEW_REFERENCE.match(plain(cell_at(row, columns["reference"]))):
-        context.unstated.append(review(line, row, columns, context))
-        reviews.append(context.unstated[-1])
-    elif first and not any(c.strip() for c in row[1:]) and reviews:
-        add_update(reviews[-1], first, context.unstated)
-    elif any(c.strip() for c in row):
-        unplaced.append((line, "| " + " | ".join(row) + " |"))
-
-
-def cell_at(row: list[str], index: int | None) -> str:
-    if index is None or index >= len(row):
-        return ""
-    return row[index].strip()
-
-
-def review(line: int, row: list[str], columns: dict[str, int], context: _Context) -> ParsedReview:
-    flags = context.minutes.flags
-    reference = review_reference(plain(cell_at(row, columns["reference"])))
-    found = ParsedReview(
-        reference=reference,
-        text=cell_at(row, columns.get("text")),
-        # Read as the text layout reads an owner cell ("The DCC", "OPSG Members").
-        owners=owners_in(
-            plain(cell_at(row, columns.get("owner"))), committee=context.minutes.committee
-        )[0],
-        line=line,
-    )
-    found.raised_on, _ = review_date(cell_at(row, columns.get("raised")), reference, line, flags)
-    found.last_target_date, found.last_target_note = review_date(
-        cell_at(row, columns.get("last")), reference, line, flags
-    )
-    found.revised_target_date, found.revised_target_note = review_date(
-        cell_at(row, columns.get("revised")), reference, line, flags
-    )
-    for name in ("update", "status"):
-        if extra := cell_at(row, columns.get(name)):
-            add_update(found, extra if name == "update" else f"Status: {extra}", context.unstated)
-    return found
-
-
-def review_reference(text: str) -> str:
-    """'OPSG 43/07', 'OPSG 45/CONF 02', spaced the one way."""
-    match = REVIEW_REFERENCE.match(text)
-    if not match:
-        return text
-    code, meeting, conf, sequence = match.groups()
-    return format_reference(code, int(meeting), int(sequence), bool(conf))
-
-
-def review_date(
-    text: str, reference: str, line: int, flags: list[Flag]
-) -> tuple[datetime.date | None, str]:
-    return read_date_cell(plain(text), reference, line, flags)
-
-
-def add_update(found: ParsedReview, text: str, unstated: list[ParsedReview]) -> None:
-    """The update narrative; its 'Status: Open.' or 'Closed.' sets the status."""
-    if match := STATUS.search(text):
-        found.status = match.group(1).lower()
-        text = (text[: match.start()] + text[match.end() :]).strip()
-        unstated[:] = [other for other in unstated if other is not found]
-    found.update = "\n\n".join(filter(None, [found.update, text.strip()]))
-
-
-def flag_unstated(unstated: list[ParsedReview], flags: list[Flag]) -> None:
-    for found in unstated:
-        flags.append(
-            Flag(
-                found.line,
-                "missing-status",
-                f"{found.reference}: no 'Status: Open' or 'Closed' in its update; read as open.",
-            )
-        )
-
-
 # --- the whole document ---------------------------------------------------------------
 
 
@@ -682,12 +499,13 @@ def parse_markdown_layout(text: str) -> ParsedMinutes:
         guess_committee(minutes, texts, minutes.line)
     minutes.attendance = read_attendance(attendance, unplaced)
     minutes.next_meetings = next_meetings(blocks, minutes.date.year if minutes.date else None)
-    context = _Context(minutes=minutes, actions=ActionNumbering(minutes))
+    outstanding = OutstandingTables(minutes, OPSG)
+    context = _Context(minutes=minutes, actions=ActionNumbering(minutes), outstanding=outstanding)
     for section in sections:
         unplaced.extend(read_item(section, context))
         read_incidents(section.item, minutes.flags)
     minutes.items = [section.item for section in sections]
-    flag_unstated(context.unstated, minutes.flags)
+    flag_unstated(outstanding)
     place_front_lines(unplaced, sections, minutes)
     check_layout(minutes)
     flag_closing_blocks(minutes)

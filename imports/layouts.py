@@ -14,8 +14,10 @@ meeting's number and date. All three readers read neutral blocks
 (imports.blocks; imports.pdf_blocks for the 2019 text), each from its own
 tokenizer. The OPSG readers read with the OPSG entry's data through
 the same rules as the generic reader: a person's marks (`read_mark`), a
-member category's spelling (`category_name`); imports.common holds the
-rest that all three share (dates, targets, owners, decisions, incidents,
+member category's spelling (`category_name`), captioned attendance tables
+(imports.attendance_tables) and an outstanding table whose rows carry
+references (imports.outstanding_table), each by the entry's data;
+imports.common holds the rest that all three share (dates, targets, owners, decisions, incidents,
 how a closed action ended, the committee guessed from its actions).
 
 A new committee's layout is a new entry here, built from GENERIC with
@@ -60,6 +62,9 @@ class Layout:
     item_lines: tuple[re.Pattern, ...] = ()
     # Unnumbered headings under the agenda are items, numbered in order.
     unnumbered_headings: bool = False
+    # Sub-items are numbered lines of their own ("3.1. Title" between blank
+    # lines), read as one only next in sequence: 3.1 under item 3, 3.2 after 3.1.
+    sub_items_in_sequence: bool = False
     # Top-level bullets under the agenda are items (a meeting bot's topics).
     bullet_items: bool = False
     # Said after a title or a line and dropped: "(kerstin, 15:03:40)".
@@ -77,6 +82,25 @@ class Layout:
     other_bracket: str = "group"
     # A committee named in a title, by its code, where no reference says it.
     committee_names: dict[str, str] = field(default_factory=dict)
+    # An outstanding table whose every action row carries its reference
+    # (imports.outstanding_table): its columns, field -> a pattern of the
+    # header's words (reference, text, raised, last, revised, owner, status,
+    # update); the reference an action row holds (groups: code, meeting,
+    # "CONF ", sequence); where each action's update sits on the row
+    # underneath (`update_rows`), the status that update states.
+    outstanding_columns: dict[str, re.Pattern] = field(default_factory=dict)
+    review_reference: re.Pattern | None = None
+    update_rows: bool = False
+    review_status: re.Pattern | None = None
+    # Attendance tables captioned by what they list
+    # (imports.attendance_tables): a caption's words -> the list its rows
+    # are in, in the order tried; the name column's header words; whether an
+    # empty category cell keeps the category above, and a table with an
+    # empty header goes on from the table above.
+    roll_captions: tuple[tuple[re.Pattern, str], ...] = ()
+    roll_name_column: re.Pattern | None = None
+    category_carries_down: bool = False
+    empty_header_continues: bool = False
 
 
 _SECTIONS = (
@@ -233,15 +257,40 @@ ASSOCIATION = replace(
 
 # The OPSG's own minutes (read by imports.layout_text and
 # imports.layout_markdown): a bracket that is no mark is the person's role
-# ("Meeting Secretary"); the category is in its own column or line.
+# ("Meeting Secretary"); the category is in its own column or line. The
+# Actions Outstanding table: "Action ID | Action | Date Raised | Last Target
+# Date | Revised Target Date | Owner", each action's update and "Status:
+# Closed" on the row underneath.
 OPSG = replace(
     GENERIC,
     name="opsg",
     other_bracket="role",
+    sub_items_in_sequence=True,
     committee_names={
         "operations group": "OPSG",
         "technical architecture and business architecture sub-committee": "TABASC",
     },
+    outstanding_columns={
+        "reference": re.compile(r"\bid\b|reference|ref\b"),
+        "raised": re.compile(r"raised"),
+        "last": re.compile(r"last|^target"),
+        "revised": re.compile(r"revised|new target"),
+        "owner": re.compile(r"owner"),
+        "status": re.compile(r"status"),
+        "update": re.compile(r"update"),
+        "text": re.compile(r"^action"),
+    },
+    review_reference=re.compile(r"^([A-Z][A-Za-z]{1,9})\s*(\d{1,3})\s*/\s*(CONF\s*)?(\d{1,3})$"),
+    roll_captions=(
+        (re.compile("apolog"), APOLOGY),
+        (re.compile("participant"), PARTICIPANT),
+        (re.compile("member"), MEMBER),
+    ),
+    roll_name_column=re.compile(r"member|participant|name|attendee"),
+    category_carries_down=True,
+    empty_header_continues=True,
+    update_rows=True,
+    review_status=re.compile(r"(?:Action\s+)?Status\s*:\s*(Open|Closed)\b\.?", re.IGNORECASE),
 )
 
 LAYOUTS = (MEETING_BOT, ASSOCIATION, GENERIC)
