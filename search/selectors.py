@@ -17,7 +17,7 @@ import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import partial, reduce
+from functools import cached_property, partial, reduce
 from operator import and_, or_
 from typing import Any
 
@@ -741,13 +741,17 @@ class Found(Sequence):
     def __init__(self, name: str, user, query: str, filters: Filters, *, searched=True, then=()):
         self.kind, self.query, self.then = SOURCES[name], query, list(then)
         self._shown = partial(self.kind.shown, user, query, filters)
-        self._found = partial(self.kind.found, user, query, filters)
+        self._find = partial(self.kind.found, user, query, filters)
         keys = []
         if searched:
-            found = self._found() if self.kind.newest is None else self._found().order_by()
+            found = self._found if self.kind.newest is None else self._found.order_by()
             keys = list(found.values_list("pk", flat=True)[: COUNT_CAP + 1])
         self.more = len(keys) > COUNT_CAP
         self.keys = keys[:COUNT_CAP]
+
+    @cached_property
+    def _found(self) -> QuerySet:
+        return self._find()
 
     def count(self) -> int:
         return len(self)
@@ -769,7 +773,7 @@ class Found(Sequence):
             rows = {row.pk: row for row in self._shown(keys)}
             return [rows[key] for key in keys if key in rows]
         if self.more:
-            latest = self.kind.shown_of(self._found(), self.query).order_by("-pk")
+            latest = self.kind.shown_of(self._found, self.query).order_by("-pk")
             return list(latest[start:stop])
         order = ("-rank", "-pk") if uses_postgres() else self.kind.newest
         return list(self._shown(self.keys).order_by(*order)[start:stop])
