@@ -10,13 +10,7 @@ class SearchForm(forms.Form):
 
     q = forms.CharField(label="Search for", required=False, max_length=200, strip=True)
     kind = forms.ChoiceField(label="Kind", required=False)
-    committee = forms.ModelChoiceField(
-        label="Committee",
-        queryset=Committee.objects.none(),
-        to_field_name="code",
-        required=False,
-        empty_label="All committees",
-    )
+    committee = forms.ChoiceField(label="Committee", required=False)
     date_from = forms.DateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -24,10 +18,19 @@ class SearchForm(forms.Form):
         label="Until", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, kinds: dict[str, str], committees, **kwargs):
+    def __init__(self, *args, kinds: dict[str, str], committees: list[Committee], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", "Everything"), *kinds.items()]
-        self.fields["committee"].queryset = committees
+        # The committees read once, as a list: a queryset would be read
+        # again to check the choice and to draw the list.
+        self.committees = {committee.code: committee for committee in committees}
+        self.fields["committee"].choices = [
+            ("", "All committees"),
+            *((code, str(committee)) for code, committee in self.committees.items()),
+        ]
+
+    def clean_committee(self) -> Committee | None:
+        return self.committees.get(self.cleaned_data["committee"])
 
     def clean(self):
         data = super().clean()

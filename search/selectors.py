@@ -712,12 +712,18 @@ SOURCES: dict[str, _TextKind | _OwnKind] = {
 def _kinds_with_candidates(names: list[str], query: str) -> set[str]:
     """Those of the kinds with any row that matches, whoever may read it,
     asked in one query: a kind with none needs no asking who may read what
-    (the costly part of each kind's search to plan and to run)."""
+    (the costly part of each kind's search to plan and to run).
+
+    Each kind's matches are counted as far as COUNT_CAP + 1 rather than
+    asked whether one exists: asked for one row, PostgreSQL reads a table
+    from its start in the hope of meeting a match soon, which for a rare
+    word means reading it all; asked for many, it looks the word up in the
+    index (and for a common word stops as soon as it has counted them)."""
     parts, params = [], []
     for name in names:
-        candidates = SOURCES[name].candidates(query).order_by().values("pk")[:1]
+        candidates = SOURCES[name].candidates(query).order_by().values("pk")[: COUNT_CAP + 1]
         sql, candidate_params = candidates.query.sql_with_params()
-        parts.append(f"EXISTS ({sql})")
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) candidates)")
         params.extend(candidate_params)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(parts)}", params)
@@ -812,7 +818,9 @@ def search(user, query: str, *, kind: str = "", filters: Filters | None = None, 
     return results
 
 
-def committees_searched(user):
+def committees_searched(user) -> list[Committee]:
     """The committees the form offers: those with minutes the user may read,
     as they are or as kept during a correction."""
-    return Committee.objects.filter(meetings__in=visible_records(user)).distinct().order_by("code")
+    return list(
+        Committee.objects.filter(meetings__in=visible_records(user)).distinct().order_by("code")
+    )
