@@ -652,7 +652,16 @@ _FOLD = email.policy.compat32.clone(linesep="\r\n")
 
 def _header(name: str, value: str) -> bytes:
     """A header as Django's message writes it: checked, encoded, folded."""
-    return _FOLD.fold_binary(*forbid_multi_line_headers(name, value, settings.DEFAULT_CHARSET))
+    name, value = forbid_multi_line_headers(name, value, settings.DEFAULT_CHARSET)
+    if (
+        value.isascii()
+        and len(name) + 2 + len(value) <= _FOLD.max_line_length
+        and "  " not in value
+    ):
+        # What folding leaves of a short line of ASCII words (the date, the
+        # address, the Message-ID), without building a Header for it.
+        return f"{name}: {value}\r\n".encode()
+    return _FOLD.fold_binary(name, value)
 
 
 class MimeFrame:

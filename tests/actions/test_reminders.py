@@ -494,6 +494,40 @@ def test_digests_through_a_real_smtp_server(data, smtp_port):
     assert re.findall(r"https?://\S+", text) == links
 
 
+def test_the_frame_writes_each_digest_as_django_would(data, mailoutbox):
+    """Through the SMTP backend a run writes each digest's MIME from a frame
+    built once (reminders.MimeFrame): byte for byte what Django writes for
+    the same message, given the same date, Message-ID and boundary; and
+    what the frame was not built for it leaves to Django."""
+    Action.objects.filter(pk=data.late.pk).update(
+        text="DCC to report – in full – on the “incident”."
+    )
+    send_reminders(TUE)
+    frame = reminders.MimeFrame()
+    stamp = {"formatdate": "Tue, 29 Oct 2019 07:30:00 -0000", "make_msgid": "<1.2@host.example>"}
+    patches = [
+        mock.patch(f"{module}.{name}", return_value=value)
+        for module in ("actions.reminders", "django.core.mail.message")
+        for name, value in stamp.items()
+    ]
+    for patch in patches:
+        patch.start()
+    try:
+        assert len(mailoutbox) == 3
+        for message in mailoutbox:
+            mime = message.message()
+            mime.set_boundary(frame.boundary)
+            assert frame.write(message) == mime.as_bytes(linesep="\r\n")
+    finally:
+        for patch in patches:
+            patch.stop()
+    message = mailoutbox[0]
+    message.body = "x" * 999  # Django writes it quoted-printable
+    assert frame.write(message) is None
+    message.body = f"--{frame.boundary}"  # Django would choose another boundary
+    assert frame.write(message) is None
+
+
 def test_smtp_down_then_up(data, smtp_port):
     # Nothing listens: the first digest fails to connect, the others are not tried.
     report = send_reminders(MON)
