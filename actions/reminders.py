@@ -484,6 +484,14 @@ class Digest:
     actions_count: str
 
 
+def _truncate_words(text: str) -> str:
+    """The template filter truncatewords:40, which joins the words it keeps
+    with one space; Django's Truncator (a lazy object) only when there are
+    more than 40."""
+    words = text.split()
+    return " ".join(words) if len(words) <= 40 else Truncator(text).words(40, truncate=" …")
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
@@ -512,8 +520,7 @@ class DigestWriter:
             action=action,
             url=url,
             target=action.target_display,
-            # The template filter truncatewords, less its lazy wrapper.
-            text=Truncator(action.text).words(40, truncate=" …"),
+            text=_truncate_words(action.text),
         )
         times = action.times_slipped
         if kind in (Kind.OVERDUE, Kind.DUE_TODAY) and times:
@@ -734,7 +741,11 @@ class MimeFrame:
             # the generator picks another boundary when a part holds this one.
             if not body or self.boundary in body:
                 return None
-            if any(len(line.encode(errors="surrogateescape")) > 998 for line in body.splitlines()):
+            lines = body.splitlines()
+            # A character is at most four bytes: most digests need no encoding to tell.
+            if max(map(len, lines), default=0) * 4 > 998 and any(
+                len(line.encode(errors="surrogateescape")) > 998 for line in lines
+            ):
                 return None
             try:
                 values[name] = _NEWLINES.sub("\r\n", body).encode()
