@@ -9,10 +9,14 @@ meeting asks for an update on every open action of that committee.
 
 Exactly once. Each (recipient, action, kind, day) is a Reminder row under a
 unique constraint. The run first inserts every row due (a row that exists
-already is left alone), then takes one recipient at a time: it claims the
-recipient's digest of the day (locks its DigestClaim row, one per address
-and day), reads all the recipient's unsent rows of the day, sends one email
-with them, and marks them sent in the same transaction. So:
+already is left alone), then takes the recipients a batch at a time: it
+claims the batch's digests of the day (one DigestClaim row per address and
+day), reads all their unsent rows of the day, and for each address sends
+one email with its rows and then marks them sent. A claim is a lock that
+dies with the connection that holds it: on PostgreSQL a session advisory
+lock on the claim's row, held across the batch's commits (one statement
+takes the batch's); on SQLite, or behind a pooler in transaction mode,
+the claim row's lock inside one transaction per digest. So:
 
 - a second run the same day finds the rows sent and sends nothing;
 - two workers at once: the second waits on the claim the first holds and
@@ -21,21 +25,24 @@ with them, and marks them sent in the same transaction. So:
   takes the rest (two emails where one was due);
 - a crash between claim and send leaves rows `claimed`; the claim was a lock
   and dies with the connection, so the next run of the day takes it at once
-  and sends them, with anything new;
+  and sends them, with anything new; a run stopped by an exception lets its
+  claims go once every digest it sent is marked;
 - an SMTP failure marks the rows `failed` with the error and the attempt
   counted; the task retries with back-off and picks them up again.
 
 The one window left is a crash after the SMTP server accepted a message and
-before the commit: the rows stay `claimed` and that digest goes again. The
-send is the last step before the commit to keep that window a few
-milliseconds wide; the alternative (mark sent, then send) would lose
-reminders instead.
+before its rows are marked: the rows stay `claimed` and that digest goes
+again. The mark follows each send at once, committed without waiting for
+the disk (Marker), to keep that window a few milliseconds wide; the
+alternative (mark sent, then send) would lose reminders instead.
 
 What it costs does not grow with the actions an address has: what is due
 is read in a fixed number of queries (the actions, and their owners as
 plain values, each owner's addresses worked out once), the day's rows are
-inserted in batches, and each digest is one transaction of three
-statements (its claim, its rows, marking them), written by DigestWriter
+inserted in one statement (batches on SQLite), a batch of 100 digests is
+claimed and its rows read in one statement each, and each digest is one
+statement marking its rows, written by DigestWriter (one loop, one table
+of sections, for the text and the HTML), its MIME by the run's MimeFrame,
 and sent over the run's one SMTP connection.
 
 Actions of a confidential session are never emailed: their owners may not
