@@ -340,9 +340,9 @@ def reminders_due(day: datetime.date) -> Due:
 
 # The digest is written from one table rather than by the template engine:
 # a run writes one per address (500 digests of 20 actions is 40,000 lines
-# of text and HTML), and Django's templates, compiled once, took about
-# 550 ms a run for the two formats where this takes about 40 ms
-# (bench/reminders.py). One loop writes both formats: SECTIONS says what
+# of text and HTML), and Django's templates, compiled once and written as
+# one section loop, took about 550 ms a run for the two formats where this
+# takes about 65 ms (measured on bench/reminders.py's digests). One loop writes both formats: SECTIONS says what
 # each of a committee's sections is, TEXT and HTML how each format writes
 # a heading and a line. What a template would do is done the same way: the
 # filters it would apply (date, pluralize, truncatewords) are called, or
