@@ -42,6 +42,7 @@ from actions.reminders import send_reminders
 from actions.tasks import RemindersFailed, send_reminders_task
 from meetings.models import Meeting, NextMeeting, Organisation
 from opsg.celery import app
+from opsg.mail import MimeFrame
 from tests.base import circulate, login, make_action, make_meeting, make_person, make_world
 from tests.races import run_in_child, run_together
 
@@ -509,18 +510,18 @@ def test_digests_through_a_real_smtp_server(data, smtp_port):
 
 def test_the_frame_writes_each_digest_as_django_would(data, mailoutbox):
     """Through the SMTP backend a run writes each digest's MIME from a frame
-    built once (reminders.MimeFrame): byte for byte what Django writes for
+    built once (opsg.mail.MimeFrame): byte for byte what Django writes for
     the same message, given the same date, Message-ID and boundary; and
     what the frame was not built for it leaves to Django."""
     Action.objects.filter(pk=data.late.pk).update(
         text="DCC to report – in full – on the “incident”."
     )
     send_reminders(TUE)
-    frame = reminders.MimeFrame()
+    frame = MimeFrame()
     stamp = {"formatdate": "Tue, 29 Oct 2019 07:30:00 -0000", "make_msgid": "<1.2@host.example>"}
     patches = [
         mock.patch(f"{module}.{name}", return_value=value)
-        for module in ("actions.reminders", "django.core.mail.message")
+        for module in ("opsg.mail", "django.core.mail.message")
         for name, value in stamp.items()
     ]
     for patch in patches:
