@@ -33,7 +33,7 @@ the claim row's lock inside one transaction per digest. So:
 The one window left is a crash after the SMTP server accepted a message and
 before its rows are marked: the rows stay `claimed` and that digest goes
 again. The mark follows each send at once, committed without waiting for
-the disk (Marker), to keep that window a few milliseconds wide; the
+the disk (_quick_commits), to keep that window a few milliseconds wide; the
 alternative (mark sent, then send) would lose reminders instead.
 
 What it costs does not grow with the actions an address has: what is due
@@ -52,8 +52,6 @@ read them on the site either (actions/access.py).
 import datetime
 import html
 import logging
-import queue
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -794,7 +792,7 @@ def _unsent(day: datetime.date, recipients) -> dict[str, list[tuple[int, int, st
 
 @contextmanager
 def _quick_commits():
-    """While the digests go, each digest's rows are marked in a commit
+    """While the digests go, each digest's rows are marked sent in a commit
     that does not wait for the disk (PostgreSQL's synchronous_commit off:
     the fsync was 0.9 ms a digest). A worker that dies loses nothing it
     committed; only PostgreSQL itself crashing could lose the last fraction
@@ -907,76 +905,6 @@ def _mark(pks: list[int], error: str, tried: int) -> None:
         )
 
 
-class Marker:
-    """Marks each digest's rows once it has gone (`_mark`), on PostgreSQL
-    on a connection of its own, in a thread, while the run goes on to the
-    next digest: waiting for the database between two digests cost the run
-    about as much as sending them (bench/reminders.py). The thread marks
-    as fast as digests go, so a worker killed outright leaves a digest or
-    two sent and not marked, which go again, as a crash between a send and
-    its commit always could; anything less than that (an exception, a
-    timeout) waits for every mark before it lets go. Inside a transaction
-    (or where claims are transactions: SQLite, a pooler) it marks on the
-    run's own connection, which alone sees the rows."""
-
-    def __init__(self):
-        self.inline = connection.in_atomic_block or not _session_locks()
-        self.failure: BaseException | None = None
-        self.closed = False
-        if not self.inline:
-            self.queue: queue.Queue = queue.Queue()
-            self.thread = threading.Thread(target=self._work, name="reminder-marks", daemon=True)
-            self.thread.start()
-
-    def mark(self, pks: list[int], error: str, tried: int) -> None:
-        if self.inline:
-            _mark(pks, error, tried)
-            return
-        self._raise_failure()
-        self.queue.put((pks, error, tried))
-
-    def flush(self) -> None:
-        """Wait until every mark so far is committed."""
-        if not self.inline:
-            self.queue.join()
-            self._raise_failure()
-
-    def close(self) -> None:
-        if not self.inline and self.thread.is_alive():
-            self.queue.put(None)
-            self.thread.join()
-            self._raise_failure()
-
-    def _raise_failure(self) -> None:
-        if self.failure is not None:
-            raise RuntimeError("Marking reminders failed") from self.failure
-
-    def _work(self) -> None:
-        try:
-            with _quick_commits():
-                self._drain()
-        except BaseException as exc:
-            self.failure = self.failure or exc
-            self._drain()  # the run's flush and close must not wait forever
-        finally:
-            connection.close()
-
-    def _drain(self) -> None:
-        """Mark what comes until the run closes the Marker; after a failure,
-        only take it off the queue (the run raises at its next mark)."""
-        while not self.closed:
-            item = self.queue.get()
-            try:
-                if item is None:
-                    self.closed = True
-                elif self.failure is None:
-                    _mark(*item)
-            except BaseException as exc:
-                self.failure = exc
-            finally:
-                self.queue.task_done()
-
-
 def send_reminders(day: datetime.date, *, dry_run: bool = False) -> RunReport:
     """Send the digests owed on `day`. Idempotent: run it as often as you like."""
     report = RunReport(day=day, dry_run=dry_run, working_day=is_working_day(day))
@@ -1032,17 +960,15 @@ def send_reminders(day: datetime.date, *, dry_run: bool = False) -> RunReport:
     )
     run = _Run(day, due, report)
     try:
-        if _session_locks():
-            for start in range(0, len(recipients), BATCH):
-                run.send_batch(recipients[start : start + BATCH])
-        else:
-            for recipient in recipients:
-                run.send_one(recipient)
+        with _quick_commits():
+            if _session_locks():
+                for start in range(0, len(recipients), BATCH):
+                    run.send_batch(recipients[start : start + BATCH])
+            else:
+                for recipient in recipients:
+                    run.send_one(recipient)
     finally:
-        try:
-            run.marker.close()
-        finally:
-            run.mailer.close()
+        run.mailer.close()
     report.skipped = max(0, len(due.items) - run.handled)
     return report
 
@@ -1092,31 +1018,26 @@ class _Run:
         self.writer = DigestWriter(day, due)
         self.actions = {action.pk: action for action in due.items.values()}
         self.mailer = Mailer()
-        self.marker = Marker()
         self.handled = 0
 
     def send_batch(self, recipients: list[str]) -> None:
         """PostgreSQL: claim the digests of `recipients` in one statement,
         read all their rows in another, send each digest and mark its rows
-        (one statement each, by the Marker), then, once every mark is
-        committed, let the claims go. A digest another run holds is waited
-        for afterwards, holding no other claim, as a row lock would be."""
+        (one statement each, committed before the next digest goes), then
+        let the claims go. A digest another run holds is waited for
+        afterwards, holding no other claim, as a row lock would be."""
         taken = _take_claims(self.day, recipients)
-        self._send_then_release(list(taken), taken.values())
+        try:
+            self._send_claimed(list(taken))
+        finally:
+            _release_claims(taken.values())
         for recipient in recipients:
             if recipient not in taken:
-                self._send_then_release([recipient], [_wait_for_claim(self.day, recipient)])
-
-    def _send_then_release(self, recipients: list[str], claims) -> None:
-        try:
-            self._send_claimed(recipients)
-        finally:
-            try:
-                # A claim let go before its rows are marked would let
-                # another run send them again.
-                self.marker.flush()
-            finally:
-                _release_claims(claims)
+                claim = _wait_for_claim(self.day, recipient)
+                try:
+                    self._send_claimed([recipient])
+                finally:
+                    _release_claims([claim])
 
     def send_one(self, recipient: str) -> None:
         """SQLite, or behind a pooler: claim, send and mark one digest in one
@@ -1145,7 +1066,7 @@ class _Run:
         # delivery failure (the rows stay claimed for the next run).
         message = self.writer.message(recipient, [(self.actions[a], kind) for _, a, kind in rows])
         error, tried = attempt(self.mailer, message)
-        self.marker.mark([pk for pk, _, _ in rows], error, tried)
+        _mark([pk for pk, _, _ in rows], error, tried)
         if error:
             self.report.failed.append(Failure(recipient, len(rows), error))
             logger.warning("Reminder digest to %s failed: %s", recipient, error)

@@ -356,8 +356,8 @@ def test_a_crash_mid_batch_then_a_rerun_sends_each_digest_once(data, mailoutbox)
 @pytest.mark.django_db(transaction=True)
 def test_a_crash_outside_a_transaction_then_a_rerun_sends_each_digest_once(mailoutbox):
     """As a worker runs the job (no transaction around it): on PostgreSQL
-    the claims are session locks and the marks go on a second connection;
-    the crash still leaves the digest sent marked, and lets its claims go."""
+    the claims are session locks; the crash still leaves the digest sent
+    marked, and lets its claims go."""
     build()
     crash_mid_batch_then_rerun(mailoutbox)
 
