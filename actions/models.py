@@ -404,7 +404,9 @@ class Reminder(ClaimedEmail):
 
 class DigestClaim(models.Model):
     """The right to send one address its digest of one day. A run locks this
-    row before it reads the address's unsent reminders and holds the lock
+    row (on PostgreSQL a session advisory lock keyed by its id, held across
+    the run's commits; elsewhere the row's own lock, in a transaction)
+    before it reads the address's unsent reminders and holds the lock
     until they are marked sent or failed, so two runs at once never split
     one address's reminders between two emails (actions/reminders.py). The
     lock, not a stored state, is the claim: it dies with a crashed worker's

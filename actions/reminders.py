@@ -9,10 +9,14 @@ meeting asks for an update on every open action of that committee.
 
 Exactly once. Each (recipient, action, kind, day) is a Reminder row under a
 unique constraint. The run first inserts every row due (a row that exists
-already is left alone), then takes one recipient at a time: it claims the
-recipient's digest of the day (locks its DigestClaim row, one per address
-and day), reads all the recipient's unsent rows of the day, sends one email
-with them, and marks them sent in the same transaction. So:
+already is left alone), then takes the recipients a batch at a time: it
+claims the batch's digests of the day (one DigestClaim row per address and
+day), reads all their unsent rows of the day, and for each address sends
+one email with its rows and then marks them sent. A claim is a lock that
+dies with the connection that holds it: on PostgreSQL a session advisory
+lock on the claim's row, held across the batch's commits (one statement
+takes the batch's); on SQLite, or behind a pooler in transaction mode,
+the claim row's lock inside one transaction per digest. So:
 
 - a second run the same day finds the rows sent and sends nothing;
 - two workers at once: the second waits on the claim the first holds and
@@ -21,21 +25,24 @@ with them, and marks them sent in the same transaction. So:
   takes the rest (two emails where one was due);
 - a crash between claim and send leaves rows `claimed`; the claim was a lock
   and dies with the connection, so the next run of the day takes it at once
-  and sends them, with anything new;
+  and sends them, with anything new; a run stopped by an exception lets its
+  claims go once every digest it sent is marked;
 - an SMTP failure marks the rows `failed` with the error and the attempt
   counted; the task retries with back-off and picks them up again.
 
 The one window left is a crash after the SMTP server accepted a message and
-before the commit: the rows stay `claimed` and that digest goes again. The
-send is the last step before the commit to keep that window a few
-milliseconds wide; the alternative (mark sent, then send) would lose
-reminders instead.
+before its rows are marked: the rows stay `claimed` and that digest goes
+again. The mark follows each send at once, committed without waiting for
+the disk (_quick_commits), to keep that window a few milliseconds wide; the
+alternative (mark sent, then send) would lose reminders instead.
 
 What it costs does not grow with the actions an address has: what is due
 is read in a fixed number of queries (the actions, and their owners as
 plain values, each owner's addresses worked out once), the day's rows are
-inserted in batches, and each digest is one transaction of three
-statements (its claim, its rows, marking them), written by DigestWriter
+inserted in one statement (batches on SQLite), a batch of 100 digests is
+claimed and its rows read in one statement each, and each digest is one
+statement marking its rows, written by DigestWriter (one loop, one table
+of sections, for the text and the HTML), its MIME by the run's MimeFrame,
 and sent over the run's one SMTP connection.
 
 Actions of a confidential session are never emailed: their owners may not
@@ -45,20 +52,22 @@ read them on the site either (actions/access.py).
 import datetime
 import html
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.db import connection, transaction
 from django.db.models import F, Max, Q, QuerySet
 from django.template.defaultfilters import date
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from meetings.models import ClaimedEmail, Committee, Meeting, NextMeeting, Organisation, Person
-from opsg.mail import failure_text, usable_address
+from meetings.models import ClaimedEmail, Meeting, NextMeeting, Organisation, Person
+from opsg.mail import MimeFrame, failure_text, usable_address
 from opsg.workdays import add_working_days, is_working_day, working_days_between
 
 from .known import KnownFigures, kept_in_record, known_figures
@@ -69,8 +78,6 @@ logger = logging.getLogger(__name__)
 Kind = Reminder.Kind
 # Rows a run still has to send: new, or left over from a crash or a failure.
 UNSENT = [Reminder.State.CLAIMED, Reminder.State.FAILED]
-# The order of a committee's sections in the digest.
-KIND_ORDER = [Kind.BEFORE_MEETING, Kind.OVERDUE, Kind.DUE_TODAY, Kind.DUE_SOON]
 
 
 # --- what is due ----------------------------------------------------------------
@@ -223,9 +230,10 @@ DIGEST_FIELDS = (
     "closed_on",
     "superseded_by",
     "transferred_to",
-    "committee__code",
-    "committee__name",
 )
+# Each action's committee as the digest names it, read with the action
+# rather than as a Committee per action (10,000 of them for one committee).
+COMMITTEE_NAMES = {"committee_code": F("committee__code"), "committee_name": F("committee__name")}
 
 
 def owners_of(action_pks) -> dict[int, list[ActionOwner]]:
@@ -252,7 +260,7 @@ def owners_of(action_pks) -> dict[int, list[ActionOwner]]:
         key = tuple(row)
         owner = built.get(key)
         if owner is None:
-            org_id, short_name, contacts, person_id, name, email, p_org_id, p_org_name = row
+            org_id, short_name, contacts, person_id, name, person_email, p_org_id, p_org_name = row
             owner = built[key] = ActionOwner(
                 organisation=(
                     Organisation(pk=org_id, short_name=short_name, contact_emails=contacts)
@@ -263,7 +271,7 @@ def owners_of(action_pks) -> dict[int, list[ActionOwner]]:
                     Person(
                         pk=person_id,
                         name=name,
-                        email=email,
+                        email=person_email,
                         organisation=(
                             Organisation(pk=p_org_id, short_name=p_org_name) if p_org_id else None
                         ),
@@ -293,8 +301,8 @@ def reminders_due(day: datetime.date) -> Due:
         owned.annotate(**known.annotations())
         .filter(known_status=Action.Status.OPEN)
         .filter(Q(known_target_date__lte=horizon) | Q(committee_id__in=asking))
-        .select_related("committee")
         .only(*DIGEST_FIELDS)
+        .annotate(**COMMITTEE_NAMES)
         .order_by("committee__code", "meeting_number", "sequence")
     )
     owners = owners_of([action.pk for action in actions])
@@ -323,13 +331,15 @@ def reminders_due(day: datetime.date) -> Due:
 # --- the digest -------------------------------------------------------------------
 
 
-# The digest is written here rather than by the template engine: a run
-# writes one per address (500 digests of 20 actions is 40,000 lines of text
-# and HTML), and rendering them took as long as sending them. What a
-# template would do is done the same way: the filters it would apply
-# (date, pluralize, truncatewords) are called, or done as they do it, and
-# the HTML part escapes every value as autoescaping does. The text is
-# rendered as the templates that wrote it until then did, byte for byte.
+# The digest is written from one table rather than by the template engine:
+# a run writes one per address (500 digests of 20 actions is 40,000 lines
+# of text and HTML), and Django's templates, compiled once and written as
+# one section loop, took about 550 ms a run for the two formats where this
+# takes about 65 ms (measured on bench/reminders.py's digests). One loop writes both formats: SECTIONS says what
+# each of a committee's sections is, TEXT and HTML how each format writes
+# a heading and a line. What a template would do is done the same way: the
+# filters it would apply (date, pluralize, truncatewords) are called, or
+# done as they do it, and the HTML escapes every value as autoescaping does.
 
 
 @dataclass
@@ -338,25 +348,128 @@ class Line:
 
     action: Action
     url: str
-    target: str  # the action's target_display
+    target: str  # the action's target_display ("not set" before a meeting)
     text: str  # the action's text cut to 40 words, as the digest prints it
-    days_overdue: int = 0
-    working_days_left: int = 0
+    overdue: str = ""  # "20 days overdue"
+    left: str = ""  # "3 working days left"
+    slipped: str = ""  # ", slipped 1 time"
+    # Before a meeting: the owners' update form, on the action's page
+    # (action-update takes only its POST).
+    update_url: str = ""
 
-    @property
-    def update_url(self) -> str:
-        # The owners' update form is on the action's page (action-update takes only its POST).
-        return self.url + "#updates"
+
+@dataclass(frozen=True)
+class Section:
+    """One kind of a committee's section, as both formats head it."""
+
+    kind: str
+    # May name {meeting} and {on} (the next meeting) and {soon} (working days).
+    heading: str
+    text_more: str = ""  # what the text's heading adds
+    colour: str = ""  # the HTML heading's
+
+
+# A committee's sections, in the order the digest gives them.
+SECTIONS = (
+    Section(
+        Kind.BEFORE_MEETING,
+        "Please send your update for {meeting} ({on})",
+        text_more=" on each open action",
+    ),
+    Section(Kind.OVERDUE, "Overdue", colour=" color: #b00020;"),
+    Section(Kind.DUE_TODAY, "Due today"),
+    Section(Kind.DUE_SOON, "Due within {soon}"),
+)
+KIND_ORDER = [section.kind for section in SECTIONS]
+
+
+@dataclass(frozen=True)
+class Format:
+    """How one part of the email (text or HTML) writes the digest: each a
+    format string, fed values already escaped for the format."""
+
+    escape: Callable[[str], str]
+    head: str  # {title} {day} {count}
+    committee: str  # {code} {name}
+    heading: str  # {heading} {more} {colour}
+    line: str  # {url} {reference} {target} {note} {text} {tail}
+    overdue: str  # the note of an overdue line: {}
+    left: str  # the note of a line due soon: {}
+    tail: str  # after a line's text: {url}
+    update_tail: str  # the same before a meeting: {update_url} {reference}
+    section_end: str  # after a section's lines
+    kind_end: str  # after each kind, written or not
+    foot: str  # {my_actions_url}
+
+
+TEXT = Format(
+    escape=str,
+    head=("Hello,\n\nYour reminder for {day}: {count} owned by you or your organisation.\n"),
+    committee="\n== {code}: {name} ==\n",
+    heading="\n{heading}{more}:\n",
+    line="\n- {reference}, target {target}{note}\n  {text}{tail}\n",
+    overdue=": {}",
+    left=" ({})",
+    tail="\n  {url}",
+    update_tail="\n  Send your update: {update_url}",
+    section_end="",
+    kind_end="",
+    foot=(
+        '\nTo send an update, open the action: the form is under "Owners\' updates".\n'
+        "All your actions: {my_actions_url}\n"
+        "\n"
+        "You receive this because you are named as an owner of these actions, or\n"
+        "are a contact of an owning organisation. Working days are those of England\n"
+        "and Wales.\n\n"
+    ),
+)
+
+HTML = Format(
+    # As the template engine's autoescaping writes a value.
+    escape=html.escape,
+    head=(
+        "<!DOCTYPE html>\n"
+        '<html lang="en-GB">\n'
+        "<head>\n"
+        '<meta charset="utf-8">\n'
+        "<title>{title}</title>\n"
+        "</head>\n"
+        '<body style="font-family: Arial, Helvetica, sans-serif; color: #1a1a1a; '
+        'line-height: 1.4;">\n'
+        "<p>Hello,</p>\n"
+        "<p>Your reminder for {day}: {count} owned by you or your organisation.</p>\n"
+    ),
+    committee='\n<h2 style="font-size: 1.2em; margin: 1.5em 0 .5em;">{code}: {name}</h2>\n',
+    heading='\n<h3 style="font-size: 1em;{colour}">{heading}</h3>\n<ul>\n',
+    line=(
+        '\n  <li><a href="{url}">{reference}</a>, target {target}{note}<br>\n'
+        "    {text}{tail}</li>\n"
+    ),
+    overdue=":\n    <strong>{}</strong>",
+    left=" ({})",
+    tail="",
+    update_tail='<br>\n    <a href="{update_url}">Send your update on {reference}</a>',
+    section_end="\n</ul>\n",
+    kind_end="\n",
+    foot=(
+        "\n<p>To send an update, open the action: the form is under “Owners’ updates”.</p>\n"
+        '<p><a href="{my_actions_url}">All your actions</a></p>\n'
+        '<p style="color: #555; font-size: .9em;">You receive this because you are named '
+        "as an owner of these actions, or are a contact of an owning organisation. "
+        "Working days are those of England and Wales.</p>\n"
+        "</body>\n"
+        "</html>\n"
+    ),
+)
 
 
 @dataclass
 class CommitteeSection:
-    committee: Committee
+    code: str  # the committee's
+    name: str
     meeting: NextUp | None = None
-    before_meeting: list[Line] = field(default_factory=list)
-    overdue: list[Line] = field(default_factory=list)
-    due_today: list[Line] = field(default_factory=list)
-    due_soon: list[Line] = field(default_factory=list)
+    # Kind → its lines.
+    lines: dict[str, list[Line]] = field(default_factory=dict)
 
 
 @dataclass
@@ -371,17 +484,16 @@ class Digest:
     actions_count: str
 
 
+def _truncate_words(text: str) -> str:
+    """The template filter truncatewords:40, which joins the words it keeps
+    with one space; Django's Truncator (a lazy object) only when there are
+    more than 40."""
+    words = text.split()
+    return " ".join(words) if len(words) <= 40 else Truncator(text).words(40, truncate=" …")
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def _s(n: int) -> str:
-    """The template filter pluralize, for a number."""
-    return "" if n == 1 else "s"
-
-
-def _slipped(times: int) -> str:
-    return f", slipped {times} time{_s(times)}" if times else ""
 
 
 class DigestWriter:
@@ -396,58 +508,66 @@ class DigestWriter:
         self.due = due
         self.long_day = date(day, "l j F Y")
         self.short_day = date(day, "j F Y")
-        self.soon_days = settings.REMINDER_DUE_SOON_DAYS
+        self.soon = _plural(settings.REMINDER_DUE_SOON_DAYS, "working day")
         head, tail = reverse("action-detail", args=[self.SAMPLE_SLUG]).split(self.SAMPLE_SLUG)
         self.action_url_parts = settings.SITE_URL + head, tail
         self.my_actions_url = settings.SITE_URL + reverse("action-log") + "?owner=mine"
 
     def line(self, action: Action, kind: str) -> Line:
         head, tail = self.action_url_parts
-        return Line(
+        url = f"{head}{action.slug}{tail}"
+        line = Line(
             action=action,
-            url=f"{head}{action.slug}{tail}",
+            url=url,
             target=action.target_display,
-            # The template filter truncatewords, less its lazy wrapper.
-            text=Truncator(action.text).words(40, truncate=" …"),
-            days_overdue=action.days_overdue(self.day) if kind == Kind.OVERDUE else 0,
-            working_days_left=(
-                working_days_between(self.day, action.target_date)
-                if kind == Kind.DUE_SOON and action.target_date
-                else 0
-            ),
+            text=_truncate_words(action.text),
         )
+        times = action.times_slipped
+        if kind in (Kind.OVERDUE, Kind.DUE_TODAY) and times:
+            line.slipped = f", slipped {_plural(times, 'time')}"
+        if kind == Kind.OVERDUE:
+            line.overdue = f"{_plural(action.days_overdue(self.day), 'day')} overdue"
+        elif kind == Kind.DUE_SOON:
+            days = working_days_between(self.day, action.target_date) if action.target_date else 0
+            line.left = f"{_plural(days, 'working day')} left"
+        elif kind == Kind.BEFORE_MEETING:
+            line.target = line.target or "not set"
+            line.update_url = url + "#updates"
+        return line
 
     def digest(self, recipient: str, rows: list[tuple[Action, str]]) -> Digest:
         """The digest of `rows`, each (action, kind): each action (with its
         committee) as its owners may know it."""
         self.due.known.apply([action for action, _ in rows])
         sections: dict[int, CommitteeSection] = {}
+        counts = dict.fromkeys(KIND_ORDER, 0)
         for action, kind in sorted(rows, key=lambda r: (KIND_ORDER.index(r[1]), r[0].reference)):
             section = sections.get(action.committee_id)
             if section is None:
-                section = sections[action.committee_id] = CommitteeSection(action.committee)
+                section = sections[action.committee_id] = CommitteeSection(
+                    action.committee_code, action.committee_name
+                )
             if kind == Kind.BEFORE_MEETING:
                 section.meeting = self.due.meetings.get(action.committee_id)
-            getattr(section, kind).append(self.line(action, kind))
-        ordered = sorted(sections.values(), key=lambda s: s.committee.code)
-        counts = {
-            kind: sum(len(getattr(s, kind)) for s in ordered)
-            for kind in (Kind.OVERDUE, Kind.DUE_TODAY, Kind.DUE_SOON)
-        }
+            section.lines.setdefault(kind, []).append(self.line(action, kind))
+            counts[kind] += 1
+        ordered = sorted(sections.values(), key=lambda s: s.code)
         summary = ", ".join(
-            part
-            for part in (
-                f"{counts[Kind.OVERDUE]} overdue" if counts[Kind.OVERDUE] else "",
-                f"{counts[Kind.DUE_TODAY]} due today" if counts[Kind.DUE_TODAY] else "",
-                f"{counts[Kind.DUE_SOON]} due soon" if counts[Kind.DUE_SOON] else "",
+            f"{counts[kind]} {said}"
+            for kind, said in (
+                (Kind.OVERDUE, "overdue"),
+                (Kind.DUE_TODAY, "due today"),
+                (Kind.DUE_SOON, "due soon"),
             )
-            if part
+            if counts[kind]
         )
         return Digest(
             recipient=recipient,
             sections=ordered,
             summary=summary,
-            meetings=[s.meeting.label for s in ordered if s.before_meeting and s.meeting],
+            meetings=[
+                s.meeting.label for s in ordered if Kind.BEFORE_MEETING in s.lines and s.meeting
+            ],
             actions_count=_plural(len({action.pk for action, _ in rows}), "action"),
         )
 
@@ -460,175 +580,74 @@ class DigestWriter:
             said = f"Your actions: {digest.summary}"
         return " ".join(f"{said} – {self.short_day}".split())
 
-    def text(self, digest: Digest) -> str:
-        out = [
-            "Hello,\n\n"
-            f"Your reminder for {self.long_day}: {digest.actions_count} "
-            "owned by you or your organisation.\n"
-        ]
-        write = out.append
-        for section in digest.sections:
-            write(f"\n== {section.committee.code}: {section.committee.name} ==\n")
-            if section.before_meeting:
-                meeting = section.meeting
-                label, on = (meeting.label, date(meeting.date, "l j F Y")) if meeting else ("", "")
-                write(f"\nPlease send your update for {label} ({on}) on each open action:\n")
-                for line in section.before_meeting:
-                    write(
-                        f"\n- {line.action.reference}, target "
-                        f"{line.target or 'not set'}\n"
-                        f"  {line.text}\n"
-                        f"  Send your update: {line.update_url}\n"
-                    )
-            if section.overdue:
-                write("\nOverdue:\n")
-                for line in section.overdue:
-                    days = line.days_overdue
-                    write(
-                        f"\n- {line.action.reference}, target {line.target}: "
-                        f"{days} day{_s(days)} overdue{_slipped(line.action.times_slipped)}\n"
-                        f"  {line.text}\n"
-                        f"  {line.url}\n"
-                    )
-            if section.due_today:
-                write("\nDue today:\n")
-                for line in section.due_today:
-                    write(
-                        f"\n- {line.action.reference}, target {line.target}"
-                        f"{_slipped(line.action.times_slipped)}\n"
-                        f"  {line.text}\n"
-                        f"  {line.url}\n"
-                    )
-            if section.due_soon:
-                write(f"\nDue within {self.soon_days} working day{_s(self.soon_days)}:\n")
-                for line in section.due_soon:
-                    left = line.working_days_left
-                    write(
-                        f"\n- {line.action.reference}, target {line.target} "
-                        f"({left} working day{_s(left)} left)\n"
-                        f"  {line.text}\n"
-                        f"  {line.url}\n"
-                    )
-        write(
-            '\nTo send an update, open the action: the form is under "Owners\' updates".\n'
-            f"All your actions: {self.my_actions_url}\n"
-            "\n"
-            "You receive this because you are named as an owner of these actions, or\n"
-            "are a contact of an owning organisation. Working days are those of England\n"
-            "and Wales.\n\n"
-        )
-        return "".join(out)
-
-    def html(self, digest: Digest) -> str:
-        e = _escape
+    def write(self, digest: Digest, form: Format) -> str:
+        """The digest in one format: each committee's sections in the order
+        of SECTIONS, each line as `form` writes it."""
+        e = form.escape
         title = (
-            f"Please send your update for {' and '.join(e(m) for m in digest.meetings)}"
+            f"Please send your update for {' and '.join(digest.meetings)}"
             if digest.meetings
             else "Your actions"
         )
         out = [
-            "<!DOCTYPE html>\n"
-            '<html lang="en-GB">\n'
-            "<head>\n"
-            '<meta charset="utf-8">\n'
-            f"<title>{title}</title>\n"
-            "</head>\n"
-            '<body style="font-family: Arial, Helvetica, sans-serif; color: #1a1a1a; '
-            'line-height: 1.4;">\n'
-            "<p>Hello,</p>\n"
-            f"<p>Your reminder for {e(self.long_day)}: {e(digest.actions_count)} "
-            "owned by you or your organisation.</p>\n"
+            form.head.format(title=e(title), day=e(self.long_day), count=e(digest.actions_count))
         ]
         write = out.append
         for section in digest.sections:
-            write(
-                '\n<h2 style="font-size: 1.2em; margin: 1.5em 0 .5em;">'
-                f"{e(section.committee.code)}: {e(section.committee.name)}</h2>\n"
-            )
-            if section.before_meeting:
-                meeting = section.meeting
-                label, on = (meeting.label, date(meeting.date, "l j F Y")) if meeting else ("", "")
-                write(
-                    '\n<h3 style="font-size: 1em;">'
-                    f"Please send your update for {e(label)} ({e(on)})</h3>\n<ul>\n"
-                )
-                for line in section.before_meeting:
-                    reference = e(line.action.reference)
-                    write(
-                        f'\n  <li><a href="{e(line.url)}">{reference}</a>, target '
-                        f"{e(line.target or 'not set')}<br>\n"
-                        f"    {e(line.text)}<br>\n"
-                        f'    <a href="{e(line.update_url)}">Send your update on {reference}</a>'
-                        "</li>\n"
+            write(form.committee.format(code=e(section.code), name=e(section.name)))
+            meeting = section.meeting
+            for kind in SECTIONS:
+                lines = section.lines.get(kind.kind)
+                if lines:
+                    heading = kind.heading.format(
+                        meeting=meeting.label if meeting else "",
+                        on=date(meeting.date, "l j F Y") if meeting else "",
+                        soon=self.soon,
                     )
-                write("\n</ul>\n")
-            write("\n")
-            if section.overdue:
-                write('\n<h3 style="font-size: 1em; color: #b00020;">Overdue</h3>\n<ul>\n')
-                for line in section.overdue:
-                    days = line.days_overdue
                     write(
-                        f'\n  <li><a href="{e(line.url)}">{e(line.action.reference)}</a>, '
-                        f"target {e(line.target)}:\n"
-                        f"    <strong>{days} day{_s(days)} overdue</strong>"
-                        f"{_slipped(line.action.times_slipped)}<br>\n"
-                        f"    {e(line.text)}</li>\n"
+                        form.heading.format(
+                            heading=e(heading), more=kind.text_more, colour=kind.colour
+                        )
                     )
-                write("\n</ul>\n")
-            write("\n")
-            if section.due_today:
-                write('\n<h3 style="font-size: 1em;">Due today</h3>\n<ul>\n')
-                for line in section.due_today:
-                    write(
-                        f'\n  <li><a href="{e(line.url)}">{e(line.action.reference)}</a>, '
-                        f"target {e(line.target)}"
-                        f"{_slipped(line.action.times_slipped)}<br>\n"
-                        f"    {e(line.text)}</li>\n"
-                    )
-                write("\n</ul>\n")
-            write("\n")
-            if section.due_soon:
-                soon = self.soon_days
-                write(
-                    '\n<h3 style="font-size: 1em;">'
-                    f"Due within {soon} working day{_s(soon)}</h3>\n<ul>\n"
-                )
-                for line in section.due_soon:
-                    left = line.working_days_left
-                    write(
-                        f'\n  <li><a href="{e(line.url)}">{e(line.action.reference)}</a>, '
-                        f"target {e(line.target)} "
-                        f"({left} working day{_s(left)} left)<br>\n"
-                        f"    {e(line.text)}</li>\n"
-                    )
-                write("\n</ul>\n")
-            write("\n")
-        write(
-            "\n<p>To send an update, open the action: the form is under “Owners’ updates”.</p>\n"
-            f'<p><a href="{e(self.my_actions_url)}">All your actions</a></p>\n'
-            '<p style="color: #555; font-size: .9em;">You receive this because you are named '
-            "as an owner of these actions, or are a contact of an owning organisation. "
-            "Working days are those of England and Wales.</p>\n"
-            "</body>\n"
-            "</html>\n"
-        )
+                    for line in lines:
+                        reference = e(line.action.reference)
+                        note = (
+                            (form.overdue.format(e(line.overdue)) if line.overdue else "")
+                            + e(line.slipped)
+                            + (form.left.format(e(line.left)) if line.left else "")
+                        )
+                        tail = (
+                            form.update_tail.format(
+                                update_url=e(line.update_url), reference=reference
+                            )
+                            if line.update_url
+                            else form.tail.format(url=e(line.url))
+                        )
+                        write(
+                            form.line.format(
+                                url=e(line.url),
+                                reference=reference,
+                                target=e(line.target),
+                                note=note,
+                                text=e(line.text),
+                                tail=tail,
+                            )
+                        )
+                    write(form.section_end)
+                write(form.kind_end)
+        write(form.foot.format(my_actions_url=e(self.my_actions_url)))
         return "".join(out)
 
     def message(self, recipient: str, rows: list[tuple[Action, str]]) -> EmailMultiAlternatives:
         digest = self.digest(recipient, rows)
         message = EmailMultiAlternatives(
             subject=self.subject(digest),
-            body=self.text(digest),
+            body=self.write(digest, TEXT),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[recipient],
         )
-        message.attach_alternative(self.html(digest), "text/html")
+        message.attach_alternative(self.write(digest, HTML), "text/html")
         return message
-
-
-def _escape(value: str) -> str:
-    """A value as the template engine's autoescaping writes it."""
-    return html.escape(value)
 
 
 # --- the run --------------------------------------------------------------------
@@ -679,10 +698,75 @@ class RunReport:
         )
 
 
+# How many digests a run claims in one statement, and reads the rows of in
+# another, on PostgreSQL.
+BATCH = 100
+# The advisory locks that are digests' claims on PostgreSQL: (this, the
+# claim's id). Any number the project's other advisory locks do not use.
+CLAIM_LOCKS = 17_0001
+
+
+def _session_locks() -> bool:
+    """Whether a claim can be a lock held by the connection across
+    transactions: on PostgreSQL, unless behind a pooler in transaction mode
+    (which would hand the next transaction, and the unlock, to another
+    server connection)."""
+    return connection.vendor == "postgresql" and not settings.DATABASES["default"].get(
+        "DISABLE_SERVER_SIDE_CURSORS"
+    )
+
+
+def _take_claims(day: datetime.date, recipients: list[str]) -> dict[str, int]:
+    """Take, of the digests of `recipients` on `day`, those no other run
+    holds: recipient → its claim's id. One statement: each claim is a
+    session advisory lock on PostgreSQL, held until `_release_claims`, or
+    until the connection dies with its worker."""
+    table = connection.ops.quote_name(DigestClaim._meta.db_table)
+    with connection.cursor() as cursor:
+        # MATERIALIZED: the lock is tried once per claim of these
+        # recipients, whatever the plan, and on no other row.
+        cursor.execute(
+            f"WITH tried AS MATERIALIZED ("
+            f" SELECT id, pg_try_advisory_lock(%s, mod(id, 2147483647)::integer) AS taken"
+            f" FROM {table} WHERE day = %s AND recipient = ANY(%s))"
+            f" UPDATE {table} AS claim SET claimed_at = %s FROM tried"
+            f" WHERE claim.id = tried.id AND tried.taken RETURNING claim.recipient, claim.id",
+            [CLAIM_LOCKS, day, recipients, timezone.now()],
+        )
+        return dict(cursor.fetchall())
+
+
+def _wait_for_claim(day: datetime.date, recipient: str) -> int:
+    """Take the digest another run holds once that run lets it go (or dies)."""
+    table = connection.ops.quote_name(DigestClaim._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, pg_advisory_lock(%s, mod(id, 2147483647)::integer) FROM {table}"
+            " WHERE day = %s AND recipient = %s",
+            [CLAIM_LOCKS, day, recipient],
+        )
+        found = cursor.fetchone()
+    if found is None:  # inserted by send_reminders before any digest is sent
+        raise DigestClaim.DoesNotExist(f"No digest claim for {recipient} on {day}")
+    return found[0]
+
+
+def _release_claims(ids) -> None:
+    if not ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_unlock(%s, mod(id, 2147483647)::integer)"
+            " FROM unnest(%s::bigint[]) AS id",
+            [CLAIM_LOCKS, list(ids)],
+        )
+
+
 def _claim_digest(day: datetime.date, recipient: str) -> None:
     """Take the recipient's digest of the day, waiting while another run
-    holds it. Call inside a transaction: the claim lasts until it ends, and
-    ends with it should the worker die."""
+    holds it, where a claim cannot be a session lock (SQLite, or PostgreSQL
+    behind a pooler in transaction mode). Call inside a transaction: the
+    claim lasts until it ends, and ends with it should the worker die."""
     # An UPDATE locks the row as SELECT … FOR UPDATE would, and works on
     # SQLite too, where the transaction (BEGIN IMMEDIATE) already keeps
     # other writers out.
@@ -693,17 +777,37 @@ def _claim_digest(day: datetime.date, recipient: str) -> None:
         raise DigestClaim.DoesNotExist(f"No digest claim for {recipient} on {day}")
 
 
-def _lock_unsent(day: datetime.date, recipient: str) -> list[tuple[int, int, str]]:
-    """The recipient's unsent rows of the day, (pk, action pk, kind), locked
-    until the transaction ends. Every run claims the digest first, so none
-    waits here; the lock keeps out a worker of an older release still
-    running beside this one."""
-    return list(
-        Reminder.objects.select_for_update(of=("self",))
-        .filter(day=day, recipient=recipient, state__in=UNSENT)
+def _unsent(day: datetime.date, recipients) -> dict[str, list[tuple[int, int, str]]]:
+    """The unsent rows of the day of `recipients`, whose digests this run
+    holds: recipient → its rows (pk, action pk, kind). One query."""
+    found: dict[str, list[tuple[int, int, str]]] = {}
+    for recipient, *row in (
+        Reminder.objects.filter(day=day, recipient__in=recipients, state__in=UNSENT)
         .order_by("pk")
-        .values_list("pk", "action_id", "kind")
-    )
+        .values_list("recipient", "pk", "action_id", "kind")
+    ):
+        found.setdefault(recipient, []).append(tuple(row))
+    return found
+
+
+@contextmanager
+def _quick_commits():
+    """While the digests go, each digest's rows are marked sent in a commit
+    that does not wait for the disk (PostgreSQL's synchronous_commit off:
+    the fsync was 0.9 ms a digest). A worker that dies loses nothing it
+    committed; only PostgreSQL itself crashing could lose the last fraction
+    of a second of marks, and those digests would go again, as a crash
+    between the send and the commit already would."""
+    if not _session_locks():
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
 
 
 class NotAttempted(ConnectionError):
@@ -713,12 +817,15 @@ class NotAttempted(ConnectionError):
 class Mailer:
     """One SMTP connection for the whole run (EMAIL_TIMEOUT on every
     connect), reopened after a failure. Once the server cannot be reached,
-    the rest of the run does not try again: it records why."""
+    the rest of the run does not try again: it records why. Through the
+    SMTP backend a digest is written by the run's MimeFrame and handed to
+    the connection as Django's backend would hand it."""
 
     def __init__(self):
         self.connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
         self.opened = False
         self.down: str | None = None
+        self.frame = MimeFrame() if isinstance(self.connection, SMTPBackend) else None
 
     def send(self, message: EmailMultiAlternatives) -> None:
         if self.down:
@@ -730,9 +837,15 @@ class Mailer:
                 self.down = failure_text(exc)
                 raise
             self.opened = True
-        message.connection = self.connection
         try:
-            message.send()
+            data = self.frame.write(message) if self.frame is not None else None
+            if data is not None:
+                # What the backend would send, less its parsing of each
+                # address again (a fifth of a millisecond a digest).
+                self.connection.connection.sendmail(self.frame.sender, message.to, data)
+            else:
+                message.connection = self.connection
+                message.send()
         except Exception:
             self.close()
             raise
@@ -746,25 +859,50 @@ class Mailer:
                 logger.debug("Closing the SMTP connection failed", exc_info=True)
 
 
-def deliver(mailer: Mailer, message: EmailMultiAlternatives, rows: QuerySet) -> str:
-    """Send `message` and mark its claimed `rows` (a ClaimedEmail: Reminder
-    or AssignmentNotice) sent, or failed with
-    the error, which is returned ("" once sent). Call inside the
-    transaction that claimed the rows: the send is its last step."""
+def attempt(mailer: Mailer, message: EmailMultiAlternatives) -> tuple[str, int]:
+    """Send `message`: ("", 1) once sent, else the error and whether the
+    server was tried (1) or not (0, NotAttempted), for the rows' attempts."""
     try:
         mailer.send(message)
     except Exception as exc:
-        error = failure_text(exc)
+        return failure_text(exc), 0 if isinstance(exc, NotAttempted) else 1
+    return "", 1
+
+
+def deliver(mailer: Mailer, message: EmailMultiAlternatives, rows: QuerySet) -> str:
+    """Send `message` and mark its claimed `rows` (a ClaimedEmail: Reminder
+    or AssignmentNotice) sent, or failed with
+    the error, which is returned ("" once sent). Call while the claim is
+    held: the send is the last step before the mark."""
+    error, tried = attempt(mailer, message)
+    if error:
+        rows.update(state=ClaimedEmail.State.FAILED, error=error, attempts=F("attempts") + tried)
+    else:
         rows.update(
-            state=ClaimedEmail.State.FAILED,
-            error=error,
-            attempts=F("attempts") + (0 if isinstance(exc, NotAttempted) else 1),
+            state=ClaimedEmail.State.SENT,
+            sent_at=timezone.now(),
+            error="",
+            attempts=F("attempts") + 1,
         )
-        return error
-    rows.update(
-        state=ClaimedEmail.State.SENT, sent_at=timezone.now(), error="", attempts=F("attempts") + 1
-    )
-    return ""
+    return error
+
+
+def _mark(pks: list[int], error: str, tried: int) -> None:
+    """The rows `pks` of a digest sent ("" for `error`) or failed: deliver's
+    marks in one plain statement, as each digest makes one."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {connection.ops.quote_name(Reminder._meta.db_table)}"
+            " SET state = %s, sent_at = %s, error = %s, attempts = attempts + %s"
+            " WHERE id IN (" + ", ".join(["%s"] * len(pks)) + ")",
+            [
+                Reminder.State.FAILED if error else Reminder.State.SENT,
+                None if error else timezone.now(),
+                error,
+                tried,
+                *pks,
+            ],
+        )
 
 
 def send_reminders(day: datetime.date, *, dry_run: bool = False) -> RunReport:
@@ -797,15 +935,7 @@ def send_reminders(day: datetime.date, *, dry_run: bool = False) -> RunReport:
     # Sorted, so two runs inserting the same rows at once take their index
     # locks in one order and cannot deadlock (a set's order differs between
     # processes).
-    now = timezone.now()
-    Reminder.objects.bulk_create(
-        [
-            Reminder(recipient=recipient, action_id=action_id, kind=kind, day=day, claimed_at=now)
-            for recipient, action_id, kind in sorted(due.items.keys() - already_sent)
-        ],
-        ignore_conflicts=True,
-        batch_size=500,
-    )
+    _insert_rows(day, sorted(due.items.keys() - already_sent))
     recipients = sorted(
         {recipient for recipient, _, _ in due.items}
         | set(
@@ -814,7 +944,7 @@ def send_reminders(day: datetime.date, *, dry_run: bool = False) -> RunReport:
             .distinct()
         )
     )
-    # One claim row per address and day, inserted before any is locked (an
+    # One claim row per address and day, inserted before any is taken (an
     # insert inside the sending transaction would make other runs wait on it).
     # Only the missing ones: on PostgreSQL an insert that meets a row another
     # run holds waits for that run, even when it would then do nothing.
@@ -828,57 +958,126 @@ def send_reminders(day: datetime.date, *, dry_run: bool = False) -> RunReport:
         ignore_conflicts=True,
         batch_size=500,
     )
-    handled = 0
-    writer = DigestWriter(day, due)
-    actions = {action.pk: action for action in due.items.values()}
-    mailer = Mailer()
+    run = _Run(day, due, report)
     try:
-        for recipient in recipients:
-            handled += _send_one(recipient, day, due, actions, writer, mailer, report)
+        with _quick_commits():
+            if _session_locks():
+                for start in range(0, len(recipients), BATCH):
+                    run.send_batch(recipients[start : start + BATCH])
+            else:
+                for recipient in recipients:
+                    run.send_one(recipient)
     finally:
-        mailer.close()
-    report.skipped = max(0, len(due.items) - handled)
+        run.mailer.close()
+    report.skipped = max(0, len(due.items) - run.handled)
     return report
+
+
+def _insert_rows(day: datetime.date, keys: list[tuple[str, int, str]]) -> None:
+    """The day's rows (recipient, action pk, kind), claimed now, but for
+    those that exist already. On PostgreSQL one statement of three arrays
+    (Django's bulk_create spent half a second writing 10,000 rows' SQL)."""
+    now = timezone.now()
+    if connection.vendor != "postgresql":
+        Reminder.objects.bulk_create(
+            [
+                Reminder(
+                    recipient=recipient, action_id=action_id, kind=kind, day=day, claimed_at=now
+                )
+                for recipient, action_id, kind in keys
+            ],
+            ignore_conflicts=True,
+            batch_size=500,
+        )
+        return
+    if not keys:
+        return
+    recipients, action_ids, kinds = (list(column) for column in zip(*keys, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(Reminder._meta.db_table)}"
+            " (recipient, action_id, kind, day, state, claimed_at, attempts, error)"
+            " SELECT recipient, action_id, kind, %s, %s, %s, 0, ''"
+            " FROM unnest(%s::varchar[], %s::bigint[], %s::varchar[])"
+            " AS row (recipient, action_id, kind)"
+            " ORDER BY recipient, action_id, kind"
+            " ON CONFLICT DO NOTHING",
+            [day, Reminder.State.CLAIMED, now, recipients, action_ids, kinds],
+        )
+
+
+class _Run:
+    """The sending part of one run: its digests' writer, its SMTP connection,
+    the actions the digests name, and how many of the day's due reminders
+    its digests carried (sent or failed)."""
+
+    def __init__(self, day: datetime.date, due: Due, report: RunReport):
+        self.day = day
+        self.due = due
+        self.report = report
+        self.writer = DigestWriter(day, due)
+        self.actions = {action.pk: action for action in due.items.values()}
+        self.mailer = Mailer()
+        self.handled = 0
+
+    def send_batch(self, recipients: list[str]) -> None:
+        """PostgreSQL: claim the digests of `recipients` in one statement,
+        read all their rows in another, send each digest and mark its rows
+        (one statement each, committed before the next digest goes), then
+        let the claims go. A digest another run holds is waited for
+        afterwards, holding no other claim, as a row lock would be."""
+        taken = _take_claims(self.day, recipients)
+        try:
+            self._send_claimed(list(taken))
+        finally:
+            _release_claims(taken.values())
+        for recipient in recipients:
+            if recipient not in taken:
+                claim = _wait_for_claim(self.day, recipient)
+                try:
+                    self._send_claimed([recipient])
+                finally:
+                    _release_claims([claim])
+
+    def send_one(self, recipient: str) -> None:
+        """SQLite, or behind a pooler: claim, send and mark one digest in one
+        transaction, the claim a row lock that ends with it."""
+        with transaction.atomic():
+            _claim_digest(self.day, recipient)
+            self._send_claimed([recipient])
+
+    def _send_claimed(self, recipients: list[str]) -> None:
+        """Send the digests of `recipients`, whose claims this run holds."""
+        if not recipients:
+            return
+        unsent = _unsent(self.day, recipients)
+        needed = {action_id for rows in unsent.values() for _, action_id, _ in rows}
+        if unknown := needed - self.actions.keys():
+            self.actions.update(_actions_of(unknown))
+        for recipient in recipients:
+            if rows := unsent.get(recipient):
+                self._send_digest(recipient, rows)
+
+    def _send_digest(self, recipient: str, rows: list[tuple[int, int, str]]) -> None:
+        self.handled += sum(
+            1 for _, action_id, kind in rows if (recipient, action_id, kind) in self.due.items
+        )
+        # Written outside the try: a fault here is a bug to see, not a
+        # delivery failure (the rows stay claimed for the next run).
+        message = self.writer.message(recipient, [(self.actions[a], kind) for _, a, kind in rows])
+        error, tried = attempt(self.mailer, message)
+        _mark([pk for pk, _, _ in rows], error, tried)
+        if error:
+            self.report.failed.append(Failure(recipient, len(rows), error))
+            logger.warning("Reminder digest to %s failed: %s", recipient, error)
+        else:
+            self.report.emails_sent += 1
+            self.report.reminders_sent += len(rows)
 
 
 def _actions_of(pks) -> dict[int, Action]:
     """Actions of unsent rows the day's `due` does not hold (left by an
     earlier run of the day, or inserted by another run since), with their
     committees: one query."""
-    found = Action.objects.filter(pk__in=pks).select_related("committee").only(*DIGEST_FIELDS)
+    found = Action.objects.filter(pk__in=pks).only(*DIGEST_FIELDS).annotate(**COMMITTEE_NAMES)
     return {action.pk: action for action in found}
-
-
-def _send_one(
-    recipient: str,
-    day: datetime.date,
-    due: Due,
-    actions: dict[int, Action],
-    writer: DigestWriter,
-    mailer: Mailer,
-    report: RunReport,
-) -> int:
-    """Claim, send and record one recipient's digest, in one transaction of
-    three statements (the claim, the rows, marking them) whatever the
-    number of actions. Returns how many of the day's due reminders it
-    carried (sent or failed)."""
-    with transaction.atomic():
-        _claim_digest(day, recipient)
-        rows = _lock_unsent(day, recipient)
-        if not rows:
-            return 0
-        pks = [pk for pk, _, _ in rows]
-        carried = sum(1 for _, action_id, kind in rows if (recipient, action_id, kind) in due.items)
-        if unknown := {action_id for _, action_id, _ in rows} - actions.keys():
-            actions.update(_actions_of(unknown))
-        # Written outside the try: a fault here is a bug to see, not a
-        # delivery failure (the rows stay claimed for the next run).
-        message = writer.message(recipient, [(actions[a], kind) for _, a, kind in rows])
-        error = deliver(mailer, message, Reminder.objects.filter(pk__in=pks))
-        if error:
-            report.failed.append(Failure(recipient, len(rows), error))
-            logger.warning("Reminder digest to %s failed: %s", recipient, error)
-        else:
-            report.emails_sent += 1
-            report.reminders_sent += len(rows)
-    return carried

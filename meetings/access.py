@@ -3,7 +3,7 @@ objects up only through these helpers: 404 for those who may not see a
 thing, 403 for those who may see but not change it."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -39,36 +39,53 @@ OPEN_AUDIENCES = [Audience.PUBLIC, Audience.PARTIES]
 def roles_for(user, committee: Committee) -> set[str]:
     """The user's roles in a committee: those read with the meeting (by
     `meeting_for_user`), else from every role the user holds, read once per
-    request (`_role_map`)."""
+    request (`_all_roles`)."""
     if not user.is_authenticated:
         return set()
-    remembered = user.__dict__.get("_committee_roles", {})
-    if committee.pk in remembered:
-        return remembered[committee.pk]
-    return _role_map(user).get(committee.pk, set())
+    held = _held(user)
+    if not held.complete and committee.pk not in held.committees:
+        held = _all_roles(user)
+    return held.committees.get(committee.pk, set())
 
 
-# In `_role_map`'s one query, a row naming a classification rather than a role.
+@dataclass
+class _Roles:
+    """The signed-in user's roles, kept on the user for the request: by
+    committee pk, and the classifications that name the user. Filled for a
+    committee when a meeting is read with the user's roles in it
+    (`_with_roles`), and for every committee, with the classifications,
+    the first time a rule asks about more (`_all_roles`)."""
+
+    committees: dict[int, set[str]] = field(default_factory=dict)
+    named: list[int] = field(default_factory=list)
+    complete: bool = False  # every role read, and the classifications
+
+
+def _held(user) -> _Roles:
+    return user.__dict__.setdefault("_roles", _Roles())
+
+
+# In `_all_roles`'s one query, a row naming a classification rather than a role.
 _NAMED = ""
 
 
-def _role_map(user) -> dict[int, set[str]]:
-    """Every role the signed-in user holds, by committee pk, read the first
-    time a rule asks and kept on the user for the request; in the same query,
-    the classifications that name the user (for `named_in`)."""
-    held = user.__dict__.get("_all_roles")
-    if held is None:
+def _all_roles(user) -> _Roles:
+    """Every role the signed-in user holds, and in the same query the
+    classifications that name the user (for `named_in`), read the first
+    time a rule asks."""
+    held = _held(user)
+    if not held.complete:
         roles = CommitteeRole.objects.filter(person__user=user).order_by()
         named = Classification.objects.filter(named_people__user=user).order_by()
         named = named.values_list("pk", Value(_NAMED, output_field=CharField()))
-        held, names = {}, []
+        committees: dict[int, set[str]] = {}
+        names = []
         for pk, role in roles.values_list("committee", "role").union(named, all=True):
             if role == _NAMED:
                 names.append(pk)
             else:
-                held.setdefault(pk, set()).add(role)
-        user.__dict__["_all_roles"] = held
-        user.__dict__["_named_classifications"] = sorted(names)
+                committees.setdefault(pk, set()).add(role)
+        held.committees, held.named, held.complete = committees, sorted(names), True
     return held
 
 
@@ -78,14 +95,14 @@ def committees_where(user, roles=None) -> list[int]:
     of values: a rule that spans committees costs one query per request in
     all, and the database plans no subquery of roles for each use."""
     wanted = None if roles is None else set(roles)
-    return sorted(pk for pk, held in _role_map(user).items() if wanted is None or held & wanted)
+    held = _all_roles(user).committees
+    return sorted(pk for pk, roles_held in held.items() if wanted is None or roles_held & wanted)
 
 
 def named_in(user) -> list[int]:
     """Pks of the classifications that name the signed-in user
-    (Audience.NAMED), read with their roles (`_role_map`)."""
-    _role_map(user)
-    return user.__dict__["_named_classifications"]
+    (Audience.NAMED), read with their roles (`_all_roles`)."""
+    return _all_roles(user).named
 
 
 def _with_roles(meetings: QuerySet[Meeting], user) -> QuerySet[Meeting]:
@@ -106,11 +123,13 @@ def _with_roles(meetings: QuerySet[Meeting], user) -> QuerySet[Meeting]:
 
 
 def _remember_roles(user, meeting: Meeting) -> None:
-    """Keep the roles `_with_roles` read for `roles_for`."""
+    """Keep the roles `_with_roles` read, with the others (`_Roles`)."""
     if user.is_authenticated:
-        user.__dict__.setdefault("_committee_roles", {})[meeting.committee_id] = {
-            role for role in Role.values if getattr(meeting, f"_holds_{role}")
-        }
+        held = _held(user)
+        if not held.complete:
+            held.committees[meeting.committee_id] = {
+                role for role in Role.values if getattr(meeting, f"_holds_{role}")
+            }
 
 
 def holds_a_role(user, committee: Committee) -> bool:

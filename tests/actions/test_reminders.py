@@ -42,6 +42,7 @@ from actions.reminders import send_reminders
 from actions.tasks import RemindersFailed, send_reminders_task
 from meetings.models import Meeting, NextMeeting, Organisation
 from opsg.celery import app
+from opsg.mail import MimeFrame
 from tests.base import circulate, login, make_action, make_meeting, make_person, make_world
 from tests.races import run_in_child, run_together
 
@@ -328,7 +329,7 @@ def crash_on_digest(number: int):
         yield calls
 
 
-def test_a_crash_mid_batch_then_a_rerun_sends_each_digest_once(data, mailoutbox):
+def crash_mid_batch_then_rerun(mailoutbox) -> None:
     with crash_on_digest(2), pytest.raises(Crash):
         send_reminders(MON)
     assert [m.to for m in mailoutbox] == [[DCC]]
@@ -346,6 +347,19 @@ def test_a_crash_mid_batch_then_a_rerun_sends_each_digest_once(data, mailoutbox)
     assert Counter(m.to[0] for m in mailoutbox) == {OWEN: 1, DCC: 1, SECAS: 1}
     assert {s for _, _, _, s, _ in rows()} == {"sent"}
     assert {a for *_, a in rows()} == {1}
+
+
+def test_a_crash_mid_batch_then_a_rerun_sends_each_digest_once(data, mailoutbox):
+    crash_mid_batch_then_rerun(mailoutbox)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_crash_outside_a_transaction_then_a_rerun_sends_each_digest_once(mailoutbox):
+    """As a worker runs the job (no transaction around it): on PostgreSQL
+    the claims are session locks; the crash still leaves the digest sent
+    marked, and lets its claims go."""
+    build()
+    crash_mid_batch_then_rerun(mailoutbox)
 
 
 def test_a_week_of_runs_with_a_crash_leaves_one_digest_a_day(data, mailoutbox):
@@ -492,6 +506,40 @@ def test_digests_through_a_real_smtp_server(data, smtp_port):
     assert resolve(urlsplit(links[0]).path).kwargs == {"slug": "opsg-24-01"}
     assert links[-1].endswith("/actions/?owner=mine")
     assert re.findall(r"https?://\S+", text) == links
+
+
+def test_the_frame_writes_each_digest_as_django_would(data, mailoutbox):
+    """Through the SMTP backend a run writes each digest's MIME from a frame
+    built once (opsg.mail.MimeFrame): byte for byte what Django writes for
+    the same message, given the same date, Message-ID and boundary; and
+    what the frame was not built for it leaves to Django."""
+    Action.objects.filter(pk=data.late.pk).update(
+        text="DCC to report – in full – on the “incident”."
+    )
+    send_reminders(TUE)
+    frame = MimeFrame()
+    stamp = {"formatdate": "Tue, 29 Oct 2019 07:30:00 -0000", "make_msgid": "<1.2@host.example>"}
+    patches = [
+        mock.patch(f"{module}.{name}", return_value=value)
+        for module in ("opsg.mail", "django.core.mail.message")
+        for name, value in stamp.items()
+    ]
+    for patch in patches:
+        patch.start()
+    try:
+        assert len(mailoutbox) == 3
+        for message in mailoutbox:
+            mime = message.message()
+            mime.set_boundary(frame.boundary)
+            assert frame.write(message) == mime.as_bytes(linesep="\r\n")
+    finally:
+        for patch in patches:
+            patch.stop()
+    message = mailoutbox[0]
+    message.body = "x" * 999  # Django writes it quoted-printable
+    assert frame.write(message) is None
+    message.body = f"--{frame.boundary}"  # Django would choose another boundary
+    assert frame.write(message) is None
 
 
 def test_smtp_down_then_up(data, smtp_port):
