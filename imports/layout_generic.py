@@ -34,7 +34,7 @@ from imports.blocks import (
     source_lines,
     text_blocks,
 )
-from imports.common import owners_in, parse_date, read_incidents
+from imports.common import guess_committee, owners_in, parse_date, read_incidents
 from imports.layouts import (
     APOLOGY,
     ITEMS,
@@ -61,6 +61,8 @@ from imports.parsed import (
     ParsedPerson,
     ParsedReview,
 )
+from imports.title_block import read_next_meetings, read_title_block
+from imports.unplaced import place_unplaced
 
 ATTENDANCE = (MEMBER, PARTICIPANT, APOLOGY)
 _MAX_TITLE_WORDS = 14
@@ -137,6 +139,7 @@ class _Reader:
         self.outstanding = OutstandingTables(self.minutes, layout)
         self.roll = Roll(layout, people=self.minutes.attendance)
         self.source = source_lines(text)
+        self.unplaced: list[tuple[int, str]] = []  # lines kept in the nearest item, flagged
 
     @property
     def flags(self) -> list[Flag]:
@@ -144,7 +147,11 @@ class _Reader:
 
     def read(self, blocks: list[Block]) -> ParsedMinutes:
         body = self._header_end(blocks)
-        self._read_header(blocks[:body])
+        if self.layout.title_by_lines:
+            end = blocks[body].line - 1 if body < len(blocks) else len(self.source)
+            self.unplaced.extend(read_title_block(self.source[:end], self.minutes, self.layout))
+        else:
+            self._read_header(blocks[:body])
         for block in blocks[body:]:
             self._block(block)
         self._finish()
@@ -158,6 +165,8 @@ class _Reader:
                 return position
             if block.kind == TABLE and self._review_columns(block.rows[0]):
                 return position
+            if block.kind == TABLE and self.layout.title_by_lines:
+                return position  # a title block of a fact a line has no table
         return len(blocks)
 
     def _read_header(self, blocks: list[Block]) -> None:
@@ -372,6 +381,8 @@ class _Reader:
             )
             self.flags.append(Flag(block.line, "long-heading", message))
         self.item = ParsedItem(number=number, title=title, line=block.line)
+        if not self.minutes.items and self.layout.committee_from_actions:
+            guess_committee(self.minutes, (text for _, text in self.source), self.minutes.line)
         self.minutes.items.append(self.item)
         rest = block.text.split("\n")[1:]
         if rest:
@@ -734,6 +745,9 @@ class _Reader:
         flag_unstated(self.outstanding)
         for item in minutes.items:
             read_incidents(item, self.flags)
+        place_unplaced(self.unplaced, minutes)
+        year = minutes.date.year if minutes.date else None
+        minutes.next_meetings = read_next_meetings(self.source, self.layout, year)
         if minutes.number is None and (minutes.items or minutes.reviews or minutes.attendance):
             message = (
                 "The document gives no meeting number: give it on the upload form, "

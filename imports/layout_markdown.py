@@ -36,11 +36,12 @@ Word's page breaks survive as a table cut in two (its header repeated, or
 the rest without a header) and as a paragraph cut mid-sentence ("The DCC
 noted" / "that it will …"): both are joined again.
 
-The attendance tables and the Actions Outstanding table are read as the
+The title block and the next meetings, the attendance tables, the Actions
+Outstanding table and the lines that cannot be placed are read as the
 generic reader reads them, by the OPSG registry entry's data
-(imports.attendance_tables, imports.outstanding_table)."""
+(imports.title_block, imports.attendance_tables, imports.outstanding_table,
+imports.unplaced)."""
 
-import datetime
 import re
 from collections import deque
 from dataclasses import dataclass, field
@@ -62,7 +63,6 @@ from imports.common import (
     ActionNumbering,
     guess_committee,
     is_action_line,
-    parse_date,
     read_decisions,
     read_incidents,
     read_outcome,
@@ -79,15 +79,11 @@ from imports.parsed import (
     ParsedMinutes,
     ParsedPerson,
 )
+from imports.title_block import read_next_meetings, read_title_block
+from imports.unplaced import place_unplaced
 
 Line = SourceLine  # (1-based line number, the line as written)
 
-REFERENCE = re.compile(r"\b([A-Z][A-Za-z]{1,9})_(\d{1,3})_(\d{4})\b")
-TIMES = re.compile(r"\b(\d{1,2})[:.](\d{2})\s*(?:–|—|-|to)\s*(\d{1,2})[:.](\d{2})\b")
-CLASSIFICATION = re.compile(
-    r"classifi(?:ed as|cation of)\s+\**\s*([A-Za-z]+)\s*\**\.?\s*(.*)$", re.IGNORECASE
-)
-MINUTES_STATE = re.compile(r"\b(Draft|Final)\s+Minutes\b", re.IGNORECASE)
 ATTENDEES = re.compile(r"^(attendees|attendance|present)\s*:?$", re.IGNORECASE)
 APOLOGIES = re.compile(r"^apologies(\s+received)?\s*:?$", re.IGNORECASE)
 PLAIN_HEADING = re.compile(r"^(\d{1,2})\.(?:(\d{1,2})\.?)?\s+(\S.*)$")
@@ -96,9 +92,6 @@ NUMBERED_POINT = re.compile(r"^\s*(\d{1,3})[.)]\s+\S")
 LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)]|\(?[a-z]\))\s+\S")
 ACTION_LINE = re.compile(r"^\W*ACTION\b")
 POST_MEETING_NOTE = re.compile(r"\[\s*post[\s-]meeting\s+note\s*:?\s*(.*?)\]", re.I | re.S)
-NEXT_MEETING = re.compile(
-    r"Next\s+(?:(main|reporting|extraordinary)\s+)?meeting\s*:?\s*([^;]+)", re.IGNORECASE
-)
 SENTENCE_END = (".", ":", ";", "!", "?", ")", "]", '"', "'", "’", "”", "|")
 
 
@@ -126,106 +119,6 @@ def from_line(block: Block, index: int) -> Block:
     lines = block.lines[index:]
     words = "\n".join(line_words(block)[index:])
     return Block(PARAGRAPH, words, lines[0][0], lines=lines)
-
-
-# --- the header -----------------------------------------------------------------------
-
-
-def read_header(lines: list[Line], minutes: ParsedMinutes, unplaced: list[Line]) -> None:
-    """Classification, title, date and reference, times, place, draft/final:
-    a line each, in any order; the place is the line after the date or times."""
-    place_expected = False
-    for number, raw in lines:
-        text = plain(raw)
-        if not text:
-            continue
-        read = read_header_line(text, minutes, place_expected)
-        if read is None:
-            unplaced.append((number, raw))
-        place_expected = read in {"date", "times"}
-
-
-def read_header_line(text: str, minutes: ParsedMinutes, place_expected: bool) -> str | None:
-    """Fill in what this line says and name the last thing read; None when
-    some of it was not understood."""
-    if match := CLASSIFICATION.search(text):
-        minutes.classification_label = match.group(1).capitalize()
-        minutes.classification_statement = match.group(2).strip()
-        return "classification"
-    read = []
-    text, match = take(REFERENCE, text)
-    if match:
-        minutes.reference = match.group(0)
-        minutes.committee = minutes.committee or match.group(1).upper()
-        minutes.number = minutes.number or int(match.group(2))
-        read.append("reference")
-    text, match = take(MINUTES_STATE, text)
-    if match:
-        minutes.final = match.group(1).lower() == "final"
-        read.append("state")
-    text, match = take(TIMES, text)
-    if match and read_times(match, minutes):
-        read.append("times")
-    first, _, rest = text.partition(",")
-    if date := parse_date(first):
-        minutes.date = minutes.date or date
-        text = rest.strip(" ,;–-")
-        read.append("date")
-    if text and re.search(r"\bmeeting\b", text, re.IGNORECASE):
-        read_title(text, minutes)
-        read.append("title")
-    elif text and (place_expected or read or re.search("teleconference", text, re.I)):
-        read_place(text, minutes)
-        read.append("place")
-    elif text:
-        return None
-    return read[-1] if read else None
-
-
-def take(pattern: re.Pattern, text: str) -> tuple[str, re.Match | None]:
-    """The text without the first match of pattern, and the match."""
-    match = pattern.search(text)
-    if not match:
-        return text, None
-    return (text[: match.start()] + " " + text[match.end() :]).strip(" ,;–-"), match
-
-
-def read_times(match: re.Match, minutes: ParsedMinutes) -> bool:
-    h1, m1, h2, m2 = (int(g) for g in match.groups())
-    try:
-        minutes.start_time = datetime.time(h1, m1)
-        minutes.end_time = datetime.time(h2, m2)
-    except ValueError:
-        return False
-    return True
-
-
-def read_title(text: str, minutes: ParsedMinutes) -> None:
-    """'Operations Group Meeting', 'Operations Group Extraordinary Meeting 51'."""
-    lowered = text.lower()
-    for word, kind in (
-        ("extraordinary", "extraordinary"),
-        ("reporting", "reporting"),
-        ("confidential", "confidential"),
-    ):
-        if word in lowered:
-            minutes.kind = kind
-    if match := re.search(r"\bmeeting\s+(\d{1,3})\b", text, re.IGNORECASE):
-        minutes.number = minutes.number or int(match.group(1))
-    name = re.sub(r"\b(extraordinary|reporting|main|meeting|\d+)\b", "", lowered).strip(" -–")
-    name = " ".join(name.split())
-    if not minutes.committee and name in OPSG.committee_names:
-        minutes.committee = OPSG.committee_names[name]
-
-
-def read_place(text: str, minutes: ParsedMinutes) -> bool:
-    """An address, or 'Teleconference' with or without one."""
-    if re.search(r"\bteleconference\b", text, re.IGNORECASE):
-        minutes.teleconference = True
-        text = re.sub(r"\bteleconference\b[;,]?", "", text, flags=re.IGNORECASE).strip(" ;,")
-    if text and not minutes.location:
-        minutes.location = text
-    return True
 
 
 # --- attendance -----------------------------------------------------------------------
@@ -403,7 +296,7 @@ def read_paragraph(
             )
         )
         return "text", text
-    if NEXT_MEETING.match(plain(text)):
+    if OPSG.next_meeting.match(plain(text)):
         return "next-meeting", ""
     if read_decision_block(text, line, todo, item, context):
         return "decision", ""
@@ -462,17 +355,6 @@ def cut_by_page_break(before: str, after: str) -> bool:
 # --- the whole document ---------------------------------------------------------------
 
 
-def next_meetings(blocks: list[Block], year: int | None) -> list[tuple[str, datetime.date]]:
-    """'Next main meeting: 1 June 2021; Next reporting meeting: 28 June 2021.'"""
-    found: list[tuple[str, datetime.date]] = []
-    for _, text in (line for block in blocks for line in block.lines):
-        for match in NEXT_MEETING.finditer(plain(text)):
-            date = parse_date(match.group(2), year=year)
-            if date:
-                found.append(((match.group(1) or "main").lower(), date))
-    return found
-
-
 def split_front(front: list[Block]) -> tuple[list[Line], list[Block]]:
     """Header lines, then attendance blocks (from 'Attendees:' or the first table)."""
     header: list[Line] = []
@@ -493,12 +375,15 @@ def parse_markdown_layout(text: str) -> ParsedMinutes:
     unplaced: list[Line] = []
     front, sections = split_items(blocks)
     header, attendance = split_front(front)
-    read_header(header, minutes, unplaced)
+    unplaced.extend(read_title_block(header, minutes, OPSG))
     if sections:
         texts = (text for block in blocks for _, text in block.lines)
         guess_committee(minutes, texts, minutes.line)
     minutes.attendance = read_attendance(attendance, unplaced)
-    minutes.next_meetings = next_meetings(blocks, minutes.date.year if minutes.date else None)
+    lines = (line for block in blocks for line in block.lines)
+    minutes.next_meetings = read_next_meetings(
+        lines, OPSG, minutes.date.year if minutes.date else None
+    )
     outstanding = OutstandingTables(minutes, OPSG)
     context = _Context(minutes=minutes, actions=ActionNumbering(minutes), outstanding=outstanding)
     for section in sections:
@@ -506,7 +391,7 @@ def parse_markdown_layout(text: str) -> ParsedMinutes:
         read_incidents(section.item, minutes.flags)
     minutes.items = [section.item for section in sections]
     flag_unstated(outstanding)
-    place_front_lines(unplaced, sections, minutes)
+    place_unplaced(unplaced, minutes)
     check_layout(minutes)
     flag_closing_blocks(minutes)
     minutes.flags.extend(filter(None, map(read_outcome, minutes.reviews)))
@@ -542,26 +427,6 @@ def flag_closing_blocks(minutes: ParsedMinutes) -> None:
                     f"{parent.number} as a whole; they are kept under {last.number}.",
                 )
             )
-
-
-def place_front_lines(unplaced: list[Line], sections: list[_Section], minutes) -> None:
-    """Flag every line that could not be placed. Those from before the first
-    item join the first item's narrative (the nearest item); the others are
-    in their own item's narrative already."""
-    first = sections[0].item if sections else None
-    early = [text for number, text in unplaced if first and number < first.line]
-    if early:
-        first.narrative = "\n\n".join(filter(None, ["\n".join(early), first.narrative]))
-    for number, text in sorted(unplaced):
-        where = f"kept in item {nearest(number, sections)}" if sections else "no item to keep it in"
-        minutes.flags.append(
-            Flag(number, "unplaced-line", f"Line {number} not understood ({where}): {text.strip()}")
-        )
-
-
-def nearest(line: int, sections: list[_Section]) -> str:
-    before = [s.item.number for s in sections if s.item.line <= line]
-    return before[-1] if before else sections[0].item.number
 
 
 def check_layout(minutes: ParsedMinutes) -> None:

@@ -101,6 +101,23 @@ class Layout:
     roll_name_column: re.Pattern | None = None
     category_carries_down: bool = False
     empty_header_continues: bool = False
+    # A title block that states a fact a line (imports.title_block): the
+    # title, the date with the document's reference, the times, the place,
+    # the classification, draft or final; a line that says none of these is
+    # an unplaced line. The reference (groups: the committee's code, the
+    # meeting's number), the classification statement (groups: its label,
+    # the audience statement), "Draft"/"Final" (group 1), the words in a
+    # title that name the meeting's kind, and the next meetings wherever
+    # stated (groups: the kind, the date).
+    title_by_lines: bool = False
+    reference: re.Pattern | None = None
+    classification: re.Pattern | None = None
+    minutes_state: re.Pattern | None = None
+    meeting_kinds: tuple[tuple[str, str], ...] = ()
+    next_meeting: re.Pattern | None = None
+    # Where the title block names no committee, the code most action lines
+    # print is the committee's, with a flag (imports.common.guess_committee).
+    committee_from_actions: bool = False
 
 
 _SECTIONS = (
@@ -291,6 +308,21 @@ OPSG = replace(
     empty_header_continues=True,
     update_rows=True,
     review_status=re.compile(r"(?:Action\s+)?Status\s*:\s*(Open|Closed)\b\.?", re.IGNORECASE),
+    title_by_lines=True,
+    reference=re.compile(r"\b([A-Z][A-Za-z]{1,9})_(\d{1,3})_(\d{4})\b"),
+    classification=re.compile(
+        r"classifi(?:ed as|cation of)\s+\**\s*([A-Za-z]+)\s*\**\.?\s*(.*)$", re.IGNORECASE
+    ),
+    minutes_state=re.compile(r"\b(Draft|Final)\s+Minutes\b", re.IGNORECASE),
+    meeting_kinds=(
+        ("extraordinary", "extraordinary"),
+        ("reporting", "reporting"),
+        ("confidential", "confidential"),
+    ),
+    next_meeting=re.compile(
+        r"Next\s+(?:(main|reporting|extraordinary)\s+)?meeting\s*:?\s*([^;]+)", re.IGNORECASE
+    ),
+    committee_from_actions=True,
 )
 
 LAYOUTS = (MEETING_BOT, ASSOCIATION, GENERIC)
