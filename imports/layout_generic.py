@@ -30,11 +30,21 @@ from imports.blocks import (
     Block,
     cells_as_written,
     markdown_blocks,
+    markdown_source_blocks,
     numbered,
     source_lines,
     text_blocks,
 )
-from imports.common import guess_committee, owners_in, parse_date, read_incidents
+from imports.closing_blocks import flag_closing_blocks
+from imports.common import (
+    ActionNumbering,
+    guess_committee,
+    owners_in,
+    parse_date,
+    read_incidents,
+    read_outcome,
+)
+from imports.item_text import ItemContext, read_item
 from imports.layouts import (
     APOLOGY,
     ITEMS,
@@ -62,6 +72,7 @@ from imports.parsed import (
     ParsedReview,
 )
 from imports.title_block import read_next_meetings, read_title_block
+from imports.unknown_layout import flag_unknown_layout
 from imports.unplaced import place_unplaced
 
 ATTENDANCE = (MEMBER, PARTICIPANT, APOLOGY)
@@ -117,7 +128,8 @@ def parse_generic_layout(
     stand in where the document gives none."""
     try:
         blocks = markdown_blocks(text) if markdown else text_blocks(text)
-        return _Reader(layout or layout_of(text), text, committee, number).read(blocks)
+        layout = layout or layout_of(text)
+        return _Reader(layout, text, committee, number, markdown=markdown).read(blocks)
     except Exception as error:  # an importer of users' files must not crash on one
         minutes = ParsedMinutes(committee=committee, number=number)
         message = f"The text could not be read ({type(error).__name__}: {error})."
@@ -126,7 +138,9 @@ def parse_generic_layout(
 
 
 class _Reader:
-    def __init__(self, layout: Layout, text: str, committee: str, number: int | None):
+    def __init__(
+        self, layout: Layout, text: str, committee: str, number: int | None, *, markdown: bool
+    ):
         self.layout = layout
         self.text = text
         self.minutes = ParsedMinutes(committee=committee.upper(), number=number)
@@ -140,6 +154,15 @@ class _Reader:
         self.roll = Roll(layout, people=self.minutes.attendance)
         self.source = source_lines(text)
         self.unplaced: list[tuple[int, str]] = []  # lines kept in the nearest item, flagged
+        # An item's text as written (imports.item_text): the blocks cut at
+        # blank lines, read when the next item opens.
+        self.written = markdown_source_blocks(text) if markdown and layout.text_as_written else None
+        self.item_context = ItemContext(
+            minutes=self.minutes,
+            layout=layout,
+            actions=ActionNumbering(self.minutes),
+            outstanding=self.outstanding,
+        )
 
     @property
     def flags(self) -> list[Flag]:
@@ -152,6 +175,8 @@ class _Reader:
             self.unplaced.extend(read_title_block(self.source[:end], self.minutes, self.layout))
         else:
             self._read_header(blocks[:body])
+        year = self.minutes.date.year if self.minutes.date else None
+        self.minutes.next_meetings = read_next_meetings(self.source, self.layout, year)
         for block in blocks[body:]:
             self._block(block)
         self._finish()
@@ -219,6 +244,11 @@ class _Reader:
                 for piece in pieces:
                     self._block(piece)
                 return
+        if self.written is not None and self.item is not None:
+            # Under an item, only the next item's heading is read here.
+            if heading := self._item_heading(block):
+                self._open_item(*heading, block)
+            return
         if self._section_of(block):
             # The label opens its section; what follows it is read there.
             self._attendance_lines(block.text.split("\n"), block.line)
@@ -370,6 +400,7 @@ class _Reader:
         return number == str(int(self.item.number.split(".")[0]) + 1)
 
     def _open_item(self, number: str, title: str, block: Block) -> None:
+        self._read_written(block.line)
         if not number:
             number = str(sum("." not in item.number for item in self.minutes.items) + 1)
         self.section = ITEMS
@@ -385,8 +416,17 @@ class _Reader:
             guess_committee(self.minutes, (text for _, text in self.source), self.minutes.line)
         self.minutes.items.append(self.item)
         rest = block.text.split("\n")[1:]
-        if rest:
+        if rest and self.written is None:
             self._content(Block(PARAGRAPH, "\n".join(rest), block.line + 1))
+
+    def _read_written(self, end: int) -> None:
+        """The open item's text as written: the blocks after its heading up
+        to the line `end` (imports.item_text)."""
+        if self.written is None or self.item is None:
+            return
+        start = self.item.line
+        blocks = [block for block in self.written if start < block.line < end]
+        self.unplaced.extend(read_item(self.item, blocks, self.item_context))
 
     def _content(self, block: Block) -> None:
         assert self.item is not None
@@ -740,23 +780,32 @@ class _Reader:
             text = text[:77] + "…"
         self.flags.append(Flag(block.line, "unread-line", f"{text!r} {why}."))
 
-    def _finish(self) -> None:
+    def _flag_no_number_or_date(self) -> None:
         minutes = self.minutes
-        flag_unstated(self.outstanding)
-        for item in minutes.items:
-            read_incidents(item, self.flags)
-        place_unplaced(self.unplaced, minutes)
-        year = minutes.date.year if minutes.date else None
-        minutes.next_meetings = read_next_meetings(self.source, self.layout, year)
-        if minutes.number is None and (minutes.items or minutes.reviews or minutes.attendance):
+        if minutes.number is None:
             message = (
                 "The document gives no meeting number: give it on the upload form, "
                 "and the actions are numbered under it."
             )
             self.flags.append(Flag(minutes.line, "no-meeting-number", message))
-        if minutes.date is None and (minutes.items or minutes.reviews or minutes.attendance):
+        if minutes.date is None:
             message = "The meeting's date was not found in the document's title block."
             self.flags.append(Flag(minutes.line, "unreadable-date", message))
+
+    def _finish(self) -> None:
+        minutes = self.minutes
+        self._read_written(len(self.source) + 1)
+        flag_unstated(self.outstanding)
+        for item in minutes.items:
+            read_incidents(item, self.flags)
+        place_unplaced(self.unplaced, minutes)
+        if self.layout.sub_items_in_sequence:
+            flag_closing_blocks(minutes)
+        self.flags.extend(filter(None, map(read_outcome, minutes.reviews)))
+        if self.layout.title:
+            flag_unknown_layout(minutes, self.layout)
+        elif minutes.items or minutes.reviews or minutes.attendance:
+            self._flag_no_number_or_date()
         minutes.flags.sort(key=lambda flag: flag.line)
 
 

@@ -43,7 +43,6 @@ generic reader reads them, by the OPSG registry entry's data
 imports.unplaced)."""
 
 import re
-from collections import deque
 from dataclasses import dataclass, field
 
 from imports.attendance_tables import Roll, read_roll_table
@@ -55,31 +54,28 @@ from imports.blocks import (
     SourceLine,
     cells_as_written,
     markdown_source_blocks,
-    plain,
 )
+from imports.closing_blocks import flag_closing_blocks
 from imports.common import (
     QUORUM_STATEMENT,
-    RECAP,
     ActionNumbering,
     guess_committee,
-    is_action_line,
-    read_decisions,
     read_incidents,
     read_outcome,
 )
+from imports.item_text import ItemContext, read_item
 from imports.layouts import OPSG
 from imports.outstanding_table import (
     OutstandingTables,
     flag_unstated,
-    read_review_table,
 )
 from imports.parsed import (
-    Flag,
     ParsedItem,
     ParsedMinutes,
     ParsedPerson,
 )
 from imports.title_block import read_next_meetings, read_title_block
+from imports.unknown_layout import flag_unknown_layout
 from imports.unplaced import place_unplaced
 
 Line = SourceLine  # (1-based line number, the line as written)
@@ -89,18 +85,9 @@ APOLOGIES = re.compile(r"^apologies(\s+received)?\s*:?$", re.IGNORECASE)
 PLAIN_HEADING = re.compile(r"^(\d{1,2})\.(?:(\d{1,2})\.?)?\s+(\S.*)$")
 ITEM_NUMBER = re.compile(r"^(\d{1,2})(?:\.(\d{1,2}))?$")
 NUMBERED_POINT = re.compile(r"^\s*(\d{1,3})[.)]\s+\S")
-LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)]|\(?[a-z]\))\s+\S")
-ACTION_LINE = re.compile(r"^\W*ACTION\b")
-POST_MEETING_NOTE = re.compile(r"\[\s*post[\s-]meeting\s+note\s*:?\s*(.*?)\]", re.I | re.S)
-SENTENCE_END = (".", ":", ";", "!", "?", ")", "]", '"', "'", "’", "”", "|")
 
 
 # --- reading the blocks ------------------------------------------------------------
-
-
-def joined(block: Block) -> str:
-    """The block as written."""
-    return "\n".join(text for _, text in block.lines)
 
 
 def line_words(block: Block) -> list[str]:
@@ -227,131 +214,6 @@ def follows_point(blocks: list[Block], index: int, number: int) -> bool:
     return bool(match) and int(match.group(1)) == number - 1
 
 
-# --- inside an item -------------------------------------------------------------------
-
-
-@dataclass
-class _Context:
-    """What reading an item needs from the rest of the document."""
-
-    minutes: ParsedMinutes
-    actions: ActionNumbering
-    outstanding: OutstandingTables
-
-
-def read_item(section: _Section, context: _Context) -> list[Line]:
-    """Fill the item from its blocks; return the lines it could not place
-    (they are in its narrative as well)."""
-    item = section.item
-    narrative: list[tuple[str, str]] = []  # (kind, Markdown) a paragraph each
-    unplaced: list[Line] = []
-    todo = deque(section.blocks)
-    context.outstanding.columns = None
-    while todo:
-        block = todo.popleft()
-        text = joined(block)
-        if RECAP.match(block.text):
-            # This app's own minutes close with the actions raised above,
-            # again, in a table: passed over, as the text layout does.
-            if todo and todo[0].kind == TABLE:
-                todo.popleft()
-            continue
-        if block.kind == TABLE:
-            header, rows = cells_as_written(block)
-            if not read_review_table(header, rows, block.line, context.outstanding, unplaced):
-                narrative.append(("table", text))
-            continue
-        context.outstanding.columns = None
-        narrative.append(read_paragraph(block, todo, item, context))
-    item.narrative = narrative_markdown(narrative)
-    for _, text in unplaced:
-        item.narrative = "\n\n".join(filter(None, [item.narrative, text]))
-    return unplaced
-
-
-def read_paragraph(
-    block: Block, todo: deque[Block], item: ParsedItem, context: _Context
-) -> tuple[str, str]:
-    """An ACTION, the next meetings, a post-meeting note, a decision, or
-    narrative: (which one, the Markdown left for the narrative)."""
-    text = joined(block)
-    line = block.line
-    if match := POST_MEETING_NOTE.search(text):
-        note = match.group(1).strip()
-        item.post_meeting_note = "\n\n".join(filter(None, [item.post_meeting_note, note]))
-        text = (text[: match.start()] + text[match.end() :]).strip()
-        if not text:
-            return "note", ""
-    if ACTION_LINE.match(text):
-        if is_action_line(text):
-            read_action_block(text, line, item, context)
-            return "action", ""
-        context.minutes.flags.append(
-            Flag(
-                line,
-                "unread-action",
-                f"Line {line} starts with ACTION but names no reference such as "
-                f"{context.minutes.committee or 'OPSG'} 25/03: kept in the narrative of item "
-                f"{item.number}, no action created.",
-            )
-        )
-        return "text", text
-    if OPSG.next_meeting.match(plain(text)):
-        return "next-meeting", ""
-    if read_decision_block(text, line, todo, item, context):
-        return "decision", ""
-    return "text", text
-
-
-def read_action_block(text: str, line: int, item: ParsedItem, context: _Context) -> None:
-    action, flags = context.actions.read(" ".join(text.replace("**", "").split()), line)
-    item.actions.append(action)
-    context.minutes.flags.extend(flags)
-
-
-def read_decision_block(
-    text: str, line: int, todo: deque[Block], item: ParsedItem, context: _Context
-) -> bool:
-    """'The OPSG **AGREED** that …', or 'The OPSG:' / 'The OPSG NOTED that:'
-    followed by its list of points in the next block. The verbs are read
-    from the text as written: a bold verb is the committee's decision."""
-    with_list = text.rstrip().endswith(":") and todo and is_list(todo[0])
-    if with_list:
-        text = text + "\n" + joined(todo[0])
-    decisions = read_decisions(text, line, committee=context.minutes.committee)
-    if not decisions:
-        return False
-    if with_list:
-        todo.popleft()
-    item.decisions.extend(decisions)
-    return True
-
-
-def is_list(block: Block) -> bool:
-    return all(LIST_LINE.match(text) or text.startswith("  ") for _, text in block.lines)
-
-
-def narrative_markdown(paragraphs: list[tuple[str, str]]) -> str:
-    """Paragraphs as Markdown, a blank line apart; a paragraph cut by a page
-    break ('The DCC noted' / 'that it will …') is joined again."""
-    out: list[str] = []
-    previous = ""
-    for kind, text in paragraphs:
-        if out and kind == previous == "text" and cut_by_page_break(out[-1], text):
-            out[-1] = f"{out[-1]} {text.lstrip()}"
-        elif text:
-            out.append(text)
-        previous = kind
-    return "\n\n".join(out)
-
-
-def cut_by_page_break(before: str, after: str) -> bool:
-    last = before.rstrip()
-    if not last or last.endswith(SENTENCE_END) or LIST_LINE.match(last.split("\n")[-1]):
-        return False
-    return after.lstrip()[:1].islower()
-
-
 # --- the whole document ---------------------------------------------------------------
 
 
@@ -385,67 +247,17 @@ def parse_markdown_layout(text: str) -> ParsedMinutes:
         lines, OPSG, minutes.date.year if minutes.date else None
     )
     outstanding = OutstandingTables(minutes, OPSG)
-    context = _Context(minutes=minutes, actions=ActionNumbering(minutes), outstanding=outstanding)
+    context = ItemContext(
+        minutes=minutes, layout=OPSG, actions=ActionNumbering(minutes), outstanding=outstanding
+    )
     for section in sections:
-        unplaced.extend(read_item(section, context))
+        unplaced.extend(read_item(section.item, section.blocks, context))
         read_incidents(section.item, minutes.flags)
     minutes.items = [section.item for section in sections]
     flag_unstated(outstanding)
     place_unplaced(unplaced, minutes)
-    check_layout(minutes)
+    flag_unknown_layout(minutes, OPSG)
     flag_closing_blocks(minutes)
     minutes.flags.extend(filter(None, map(read_outcome, minutes.reviews)))
     minutes.flags.sort(key=lambda flag: flag.line)
     return minutes
-
-
-def flag_closing_blocks(minutes: ParsedMinutes) -> None:
-    """The decisions and actions after an item's last sub-item are read as
-    that sub-item's, which the page cannot tell apart from the whole item's
-    closing block. When a decision there names the parent item ("The OPSG
-    NOTED the SEC Panel Reports" closing 3.5, under "3. SEC Panel Reports"),
-    the secretary is told that block may be item 3's."""
-    for parent in minutes.items:
-        child = re.compile(rf"^{re.escape(parent.number)}\.\d+$")
-        subs = [item for item in minutes.items if child.match(item.number)]
-        title = parent.title.strip(" .")
-        if not subs or len(title) < 4:
-            continue
-        last = subs[-1]
-        names = re.compile(rf"(?<!\w){re.escape(title)}(?!\w)", re.I)
-        naming = [d for d in last.decisions if names.search(d.text)]
-        if naming and last.title.strip(" .").lower() not in naming[0].text.lower():
-            count = len(last.actions)
-            what = f" and {last.number}'s {count} action{'s' * (count != 1)}" if count else ""
-            decision = f"{naming[0].verb} {naming[0].text}".rstrip(".")
-            minutes.flags.append(
-                Flag(
-                    naming[0].line,
-                    "placement",
-                    f"Item {last.number} closes with \u201c{decision}\u201d, which names item "
-                    f"{parent.number} ({parent.title}): that decision{what} may belong to item "
-                    f"{parent.number} as a whole; they are kept under {last.number}.",
-                )
-            )
-
-
-def check_layout(minutes: ParsedMinutes) -> None:
-    missing = [
-        what
-        for what, seen in (
-            ("no meeting reference or committee", minutes.committee),
-            ("no numbered agenda items", minutes.items),
-        )
-        if not seen
-    ]
-    if missing:
-        minutes.flags.insert(
-            0,
-            Flag(
-                1,
-                "unknown-layout",
-                "Not minutes in the 2021 layout as far as could be read ("
-                + "; ".join(missing)
-                + "): only what could be read is shown.",
-            ),
-        )

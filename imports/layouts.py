@@ -118,6 +118,19 @@ class Layout:
     # Where the title block names no committee, the code most action lines
     # print is the committee's, with a flag (imports.common.guess_committee).
     committee_from_actions: bool = False
+    # The committee whose minutes these are, by its code ("" for any).
+    committee: str = ""
+    # The layout's name in a doubt ("the 2021 layout"): a layout with one is
+    # known by its reference (or committee) and numbered items, and a text
+    # without them is flagged unknown-layout (imports.unknown_layout) in place
+    # of the generic doubts about a missing number and date.
+    title: str = ""
+    # An item's text read as written (imports.item_text): the narrative
+    # keeps its Markdown, the decisions are the committee's, the action lines
+    # are numbered in the committee's numbering; a post-meeting note
+    # (group 1: its words) is kept apart.
+    text_as_written: bool = False
+    post_meeting_note: re.Pattern | None = None
 
 
 _SECTIONS = (
@@ -323,6 +336,12 @@ OPSG = replace(
         r"Next\s+(?:(main|reporting|extraordinary)\s+)?meeting\s*:?\s*([^;]+)", re.IGNORECASE
     ),
     committee_from_actions=True,
+    committee="OPSG",
+    title="the 2021 layout",
+    text_as_written=True,
+    post_meeting_note=re.compile(
+        r"\[\s*post[\s-]meeting\s+note\s*:?\s*(.*?)\]", re.IGNORECASE | re.DOTALL
+    ),
 )
 
 LAYOUTS = (MEETING_BOT, ASSOCIATION, GENERIC)

@@ -46,3 +46,10 @@ def test_the_attendance_items_and_outstanding_actions_read_alike(both):
     assert [(item["number"], item["title"]) for item in generic["items"]] == numbered
     assert generic["attendance"] == markdown["attendance"]
     assert generic["reviews"] == markdown["reviews"]
+
+
+def test_the_whole_reading_is_the_same(both):
+    """Items, narrative as written, decisions, actions raised with their
+    targets, post-meeting notes and every flag: the same meeting."""
+    markdown, generic = both
+    assert generic == markdown
