@@ -7,6 +7,14 @@ numbered or minute-numbered items, decision lines ("The Panel AGREED …",
 "RESOLVED that …", "RES-2026-07: …"), action lines ("ACTION: …", "Action 12:
 …", "ACTION – JD …"), and an outstanding-actions list or table.
 
+An entry whose Markdown is read as written (`text_as_written`: the OPSG's
+2021 minutes) is read from markdown-it-py's blocks cut at blank lines
+(imports.blocks.markdown_source_blocks), by the entry's data: the title
+block (imports.title_block) and the attendance tables
+(imports.front_matter), items in sequence (imports.item_sequence), each
+item's text as written (imports.item_text), with lines it cannot place
+kept in the nearest item and flagged (imports.unplaced).
+
 What it cannot place or had to decide is a Flag naming the line, never a
 silent guess:
 - no-meeting-number: the document gives none (the upload form takes one);
@@ -44,6 +52,8 @@ from imports.common import (
     read_incidents,
     read_outcome,
 )
+from imports.front_matter import read_attendance, split_front
+from imports.item_sequence import split_items
 from imports.item_text import ItemContext, read_item
 from imports.layouts import (
     APOLOGY,
@@ -153,34 +163,55 @@ class _Reader:
         self.outstanding = OutstandingTables(self.minutes, layout)
         self.roll = Roll(layout, people=self.minutes.attendance)
         self.source = source_lines(text)
-        self.unplaced: list[tuple[int, str]] = []  # lines kept in the nearest item, flagged
-        # An item's text as written (imports.item_text): the blocks cut at
-        # blank lines, read when the next item opens.
-        self.written = markdown_source_blocks(text) if markdown and layout.text_as_written else None
-        self.item_context = ItemContext(
-            minutes=self.minutes,
-            layout=layout,
-            actions=ActionNumbering(self.minutes),
-            outstanding=self.outstanding,
-        )
+        self.as_written = markdown and layout.text_as_written
 
     @property
     def flags(self) -> list[Flag]:
         return self.minutes.flags
 
     def read(self, blocks: list[Block]) -> ParsedMinutes:
+        if self.as_written:
+            return self._read_as_written()
         body = self._header_end(blocks)
-        if self.layout.title_by_lines:
-            end = blocks[body].line - 1 if body < len(blocks) else len(self.source)
-            self.unplaced.extend(read_title_block(self.source[:end], self.minutes, self.layout))
-        else:
-            self._read_header(blocks[:body])
-        year = self.minutes.date.year if self.minutes.date else None
-        self.minutes.next_meetings = read_next_meetings(self.source, self.layout, year)
+        self._read_header(blocks[:body])
         for block in blocks[body:]:
             self._block(block)
         self._finish()
         return self.minutes
+
+    def _read_as_written(self) -> ParsedMinutes:
+        """Minutes whose text is read as written (the layout's
+        `text_as_written`): the blocks markdown-it-py cuts at blank lines,
+        read as the title block and the attendance tables
+        (imports.front_matter), items in sequence (imports.item_sequence),
+        each item's text as written (imports.item_text)."""
+        minutes, layout = self.minutes, self.layout
+        blocks = markdown_source_blocks(self.text)
+        unplaced: list[tuple[int, str]] = []  # kept in the nearest item, flagged
+        front, sections = split_items(blocks)
+        header, attendance = split_front(front, layout)
+        unplaced.extend(read_title_block(header, minutes, layout))
+        if sections and layout.committee_from_actions:
+            texts = (text for block in blocks for _, text in block.lines)
+            guess_committee(minutes, texts, minutes.line)
+        minutes.attendance = read_attendance(attendance, layout, unplaced)
+        lines = (line for block in blocks for line in block.lines)
+        year = minutes.date.year if minutes.date else None
+        minutes.next_meetings = read_next_meetings(lines, layout, year)
+        context = ItemContext(
+            minutes=minutes,
+            layout=layout,
+            actions=ActionNumbering(minutes),
+            outstanding=self.outstanding,
+        )
+        for section in sections:
+            unplaced.extend(read_item(section.item, section.blocks, context))
+            read_incidents(section.item, minutes.flags)
+        minutes.items = [section.item for section in sections]
+        flag_unstated(self.outstanding)
+        place_unplaced(unplaced, minutes)
+        self._doubts()
+        return minutes
 
     # --- the title block -----------------------------------------------
 
@@ -190,8 +221,6 @@ class _Reader:
                 return position
             if block.kind == TABLE and self._review_columns(block.rows[0]):
                 return position
-            if block.kind == TABLE and self.layout.title_by_lines:
-                return position  # a title block of a fact a line has no table
         return len(blocks)
 
     def _read_header(self, blocks: list[Block]) -> None:
@@ -244,11 +273,6 @@ class _Reader:
                 for piece in pieces:
                     self._block(piece)
                 return
-        if self.written is not None and self.item is not None:
-            # Under an item, only the next item's heading is read here.
-            if heading := self._item_heading(block):
-                self._open_item(*heading, block)
-            return
         if self._section_of(block):
             # The label opens its section; what follows it is read there.
             self._attendance_lines(block.text.split("\n"), block.line)
@@ -400,7 +424,6 @@ class _Reader:
         return number == str(int(self.item.number.split(".")[0]) + 1)
 
     def _open_item(self, number: str, title: str, block: Block) -> None:
-        self._read_written(block.line)
         if not number:
             number = str(sum("." not in item.number for item in self.minutes.items) + 1)
         self.section = ITEMS
@@ -412,21 +435,10 @@ class _Reader:
             )
             self.flags.append(Flag(block.line, "long-heading", message))
         self.item = ParsedItem(number=number, title=title, line=block.line)
-        if not self.minutes.items and self.layout.committee_from_actions:
-            guess_committee(self.minutes, (text for _, text in self.source), self.minutes.line)
         self.minutes.items.append(self.item)
         rest = block.text.split("\n")[1:]
-        if rest and self.written is None:
+        if rest:
             self._content(Block(PARAGRAPH, "\n".join(rest), block.line + 1))
-
-    def _read_written(self, end: int) -> None:
-        """The open item's text as written: the blocks after its heading up
-        to the line `end` (imports.item_text)."""
-        if self.written is None or self.item is None:
-            return
-        start = self.item.line
-        blocks = [block for block in self.written if start < block.line < end]
-        self.unplaced.extend(read_item(self.item, blocks, self.item_context))
 
     def _content(self, block: Block) -> None:
         assert self.item is not None
@@ -794,11 +806,14 @@ class _Reader:
 
     def _finish(self) -> None:
         minutes = self.minutes
-        self._read_written(len(self.source) + 1)
         flag_unstated(self.outstanding)
         for item in minutes.items:
             read_incidents(item, self.flags)
-        place_unplaced(self.unplaced, minutes)
+        self._doubts()
+
+    def _doubts(self) -> None:
+        """The doubts over the whole reading, the flags in line order."""
+        minutes = self.minutes
         if self.layout.sub_items_in_sequence:
             flag_closing_blocks(minutes)
         self.flags.extend(filter(None, map(read_outcome, minutes.reviews)))

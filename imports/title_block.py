@@ -1,6 +1,6 @@
 """A title block that states a fact a line, read by its layout's data
-(imports.layouts: `title_by_lines` and the patterns beside it), by every
-reader of such minutes:
+(imports.layouts: `reference`, `classification`, `minutes_state`,
+`meeting_kinds`, `committee_names`, `next_meeting`):
 
     This document is classified as **White**. Information can be shared …
     Operations Group Meeting             the title: the committee, the kind
