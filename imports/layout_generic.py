@@ -36,6 +36,7 @@ from imports.blocks import (
     PARAGRAPH,
     TABLE,
     Block,
+    SourceLine,
     cells_as_written,
     markdown_blocks,
     markdown_source_blocks,
@@ -137,9 +138,11 @@ def parse_generic_layout(
     (`layout`, else the one that recognises it); `committee` and `number`
     stand in where the document gives none."""
     try:
-        blocks = markdown_blocks(text) if markdown else text_blocks(text)
         layout = layout or layout_of(text)
-        return _Reader(layout, text, committee, number, markdown=markdown).read(blocks)
+        reader = _Reader(layout, text, committee, number)
+        if markdown and layout.text_as_written:
+            return reader.read_as_written()
+        return reader.read(markdown_blocks(text) if markdown else text_blocks(text))
     except Exception as error:  # an importer of users' files must not crash on one
         minutes = ParsedMinutes(committee=committee, number=number)
         message = f"The text could not be read ({type(error).__name__}: {error})."
@@ -148,9 +151,7 @@ def parse_generic_layout(
 
 
 class _Reader:
-    def __init__(
-        self, layout: Layout, text: str, committee: str, number: int | None, *, markdown: bool
-    ):
+    def __init__(self, layout: Layout, text: str, committee: str, number: int | None):
         self.layout = layout
         self.text = text
         self.minutes = ParsedMinutes(committee=committee.upper(), number=number)
@@ -163,15 +164,12 @@ class _Reader:
         self.outstanding = OutstandingTables(self.minutes, layout)
         self.roll = Roll(layout, people=self.minutes.attendance)
         self.source = source_lines(text)
-        self.as_written = markdown and layout.text_as_written
 
     @property
     def flags(self) -> list[Flag]:
         return self.minutes.flags
 
     def read(self, blocks: list[Block]) -> ParsedMinutes:
-        if self.as_written:
-            return self._read_as_written()
         body = self._header_end(blocks)
         self._read_header(blocks[:body])
         for block in blocks[body:]:
@@ -179,7 +177,7 @@ class _Reader:
         self._finish()
         return self.minutes
 
-    def _read_as_written(self) -> ParsedMinutes:
+    def read_as_written(self) -> ParsedMinutes:
         """Minutes whose text is read as written (the layout's
         `text_as_written`): the blocks markdown-it-py cuts at blank lines,
         read as the title block and the attendance tables
@@ -187,7 +185,7 @@ class _Reader:
         each item's text as written (imports.item_text)."""
         minutes, layout = self.minutes, self.layout
         blocks = markdown_source_blocks(self.text)
-        unplaced: list[tuple[int, str]] = []  # kept in the nearest item, flagged
+        unplaced: list[SourceLine] = []  # kept in the nearest item, flagged
         front, sections = split_items(blocks)
         header, attendance = split_front(front, layout)
         unplaced.extend(read_title_block(header, minutes, layout))
