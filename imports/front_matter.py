@@ -1,6 +1,6 @@
 """What comes before the first item, for a layout whose text is read as
-written (imports.layouts: `text_as_written`): the title block
-(imports.title_block), then the attendance from its label ("Attendees:",
+written (imports.layouts: `text_as_written`): the title block's lines
+(read by imports.title_block), then the attendance from its label ("Attendees:",
 `roll_label`) or the first table on. The attendance is its captioned tables
 (imports.attendance_tables); "Apologies:" (`apologies_label`) opens the
 apologies; a quorum statement this app prints is passed over; any other

@@ -1,7 +1,7 @@
-"""An item's text kept as written, read by its layout's data
-(imports.layouts: `text_as_written` and the patterns beside it) from the
-blocks markdown-it-py cuts at blank lines (imports.blocks.markdown_source_blocks),
-by every reader of such minutes:
+"""An item's text kept as written, for an entry of the layout registry
+whose Markdown is read as written (imports.layouts: `text_as_written`,
+`committee`, `post_meeting_note`, `next_meeting`), from the blocks
+markdown-it-py cuts at blank lines (imports.blocks.markdown_source_blocks):
 
 - the narrative keeps the Markdown as written (links, bold), a paragraph
   cut by a page break ("The DCC noted" / "that it will …") joined again;
