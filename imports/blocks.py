@@ -12,8 +12,8 @@ has one:
   styles, numbering and tables with python-docx): markdown-it-py's tokens,
   by `markdown_blocks` (a block a paragraph or list item) and by
   `markdown_source_blocks` (blocks cut at blank lines, a table's cells as
-  written, for the reader of the OPSG's 2021 layout,
-  imports.layout_markdown).
+  written, for the entries whose text is read as written, the OPSG's 2021
+  layout among them: imports.layout_generic).
 - Plain text, and PDF (poppler's `pdftotext -layout`, pages split by form
   feeds): `text_blocks`, which reads indentation, bullets, numbers and
   columns, and takes a line repeated at the top or foot of most pages as
@@ -231,7 +231,7 @@ _SPAN_KINDS = {
 def markdown_source_blocks(text: str) -> list[Block]:
     """The blocks of a Markdown text as markdown-it-py cuts it, each with
     its source lines (`lines`, SourceLine each), for a reader that reads what
-    is written as well as the words (imports.layout_markdown): a paragraph,
+    is written as well as the words (imports.layouts: `text_as_written`): a paragraph,
     a heading (with its number and level), a list as its runs of items
     between blank lines (ITEM, with the first item's number), a code or HTML
     block, and a run of pipe rows as a TABLE, even where Markdown reads the

@@ -7,6 +7,14 @@ numbered or minute-numbered items, decision lines ("The Panel AGREED …",
 "RESOLVED that …", "RES-2026-07: …"), action lines ("ACTION: …", "Action 12:
 …", "ACTION – JD …"), and an outstanding-actions list or table.
 
+An entry whose Markdown is read as written (`text_as_written`: the OPSG's
+2021 minutes) is read from markdown-it-py's blocks cut at blank lines
+(imports.blocks.markdown_source_blocks), by the entry's data: the title
+block (imports.title_block) and the attendance tables
+(imports.front_matter), items in sequence (imports.item_sequence), each
+item's text as written (imports.item_text), with lines it cannot place
+kept in the nearest item and flagged (imports.unplaced).
+
 What it cannot place or had to decide is a Flag naming the line, never a
 silent guess:
 - no-meeting-number: the document gives none (the upload form takes one);
@@ -28,13 +36,26 @@ from imports.blocks import (
     PARAGRAPH,
     TABLE,
     Block,
+    SourceLine,
     cells_as_written,
     markdown_blocks,
+    markdown_source_blocks,
     numbered,
     source_lines,
     text_blocks,
 )
-from imports.common import owners_in, parse_date, read_incidents
+from imports.closing_blocks import flag_closing_blocks
+from imports.common import (
+    ActionNumbering,
+    guess_committee,
+    owners_in,
+    parse_date,
+    read_incidents,
+    read_outcome,
+)
+from imports.front_matter import read_attendance, split_front
+from imports.item_sequence import split_items
+from imports.item_text import ItemContext, read_item
 from imports.layouts import (
     APOLOGY,
     ITEMS,
@@ -61,6 +82,9 @@ from imports.parsed import (
     ParsedPerson,
     ParsedReview,
 )
+from imports.title_block import read_next_meetings, read_title_block
+from imports.unknown_layout import flag_unknown_layout
+from imports.unplaced import place_unplaced
 
 ATTENDANCE = (MEMBER, PARTICIPANT, APOLOGY)
 _MAX_TITLE_WORDS = 14
@@ -114,8 +138,11 @@ def parse_generic_layout(
     (`layout`, else the one that recognises it); `committee` and `number`
     stand in where the document gives none."""
     try:
-        blocks = markdown_blocks(text) if markdown else text_blocks(text)
-        return _Reader(layout or layout_of(text), text, committee, number).read(blocks)
+        layout = layout or layout_of(text)
+        reader = _Reader(layout, text, committee, number)
+        if markdown and layout.text_as_written:
+            return reader.read_as_written()
+        return reader.read(markdown_blocks(text) if markdown else text_blocks(text))
     except Exception as error:  # an importer of users' files must not crash on one
         minutes = ParsedMinutes(committee=committee, number=number)
         message = f"The text could not be read ({type(error).__name__}: {error})."
@@ -149,6 +176,40 @@ class _Reader:
             self._block(block)
         self._finish()
         return self.minutes
+
+    def read_as_written(self) -> ParsedMinutes:
+        """Minutes whose text is read as written (the layout's
+        `text_as_written`): the blocks markdown-it-py cuts at blank lines,
+        read as the title block and the attendance tables
+        (imports.front_matter), items in sequence (imports.item_sequence),
+        each item's text as written (imports.item_text)."""
+        minutes, layout = self.minutes, self.layout
+        blocks = markdown_source_blocks(self.text)
+        unplaced: list[SourceLine] = []  # kept in the nearest item, flagged
+        front, sections = split_items(blocks)
+        header, attendance = split_front(front, layout)
+        unplaced.extend(read_title_block(header, minutes, layout))
+        if sections and layout.committee_from_actions:
+            texts = (text for block in blocks for _, text in block.lines)
+            guess_committee(minutes, texts, minutes.line)
+        minutes.attendance = read_attendance(attendance, layout, unplaced)
+        lines = (line for block in blocks for line in block.lines)
+        year = minutes.date.year if minutes.date else None
+        minutes.next_meetings = read_next_meetings(lines, layout, year)
+        context = ItemContext(
+            minutes=minutes,
+            layout=layout,
+            actions=ActionNumbering(minutes),
+            outstanding=self.outstanding,
+        )
+        for section in sections:
+            unplaced.extend(read_item(section.item, section.blocks, context))
+            read_incidents(section.item, minutes.flags)
+        minutes.items = [section.item for section in sections]
+        flag_unstated(self.outstanding)
+        place_unplaced(unplaced, minutes)
+        self._doubts()
+        return minutes
 
     # --- the title block -----------------------------------------------
 
@@ -729,20 +790,35 @@ class _Reader:
             text = text[:77] + "…"
         self.flags.append(Flag(block.line, "unread-line", f"{text!r} {why}."))
 
-    def _finish(self) -> None:
+    def _flag_no_number_or_date(self) -> None:
         minutes = self.minutes
-        flag_unstated(self.outstanding)
-        for item in minutes.items:
-            read_incidents(item, self.flags)
-        if minutes.number is None and (minutes.items or minutes.reviews or minutes.attendance):
+        if minutes.number is None:
             message = (
                 "The document gives no meeting number: give it on the upload form, "
                 "and the actions are numbered under it."
             )
             self.flags.append(Flag(minutes.line, "no-meeting-number", message))
-        if minutes.date is None and (minutes.items or minutes.reviews or minutes.attendance):
+        if minutes.date is None:
             message = "The meeting's date was not found in the document's title block."
             self.flags.append(Flag(minutes.line, "unreadable-date", message))
+
+    def _finish(self) -> None:
+        minutes = self.minutes
+        flag_unstated(self.outstanding)
+        for item in minutes.items:
+            read_incidents(item, self.flags)
+        self._doubts()
+
+    def _doubts(self) -> None:
+        """The doubts over the whole reading, the flags in line order."""
+        minutes = self.minutes
+        if self.layout.sub_items_in_sequence:
+            flag_closing_blocks(minutes)
+        self.flags.extend(filter(None, map(read_outcome, minutes.reviews)))
+        if self.layout.title:
+            flag_unknown_layout(minutes, self.layout)
+        elif minutes.items or minutes.reviews or minutes.attendance:
+            self._flag_no_number_or_date()
         minutes.flags.sort(key=lambda flag: flag.line)
 
 

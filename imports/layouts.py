@@ -7,18 +7,17 @@ table. `recognise` picks the entry: the first whose pattern the text
 matches, else GENERIC, which knows every entry's marks but no
 entry-specific sections.
 
-The OPSG's own minutes (the 2019 PDF text and the 2021 Markdown) keep their
-two readers, imports.layout_text and imports.layout_markdown: imports.parse
-tries them first, and turns to this registry when they cannot read a
-meeting's number and date. All three readers read neutral blocks
-(imports.blocks; imports.pdf_blocks for the 2019 text), each from its own
-tokenizer. The OPSG readers read with the OPSG entry's data through
-the same rules as the generic reader: a person's marks (`read_mark`), a
-member category's spelling (`category_name`), captioned attendance tables
-(imports.attendance_tables) and an outstanding table whose rows carry
-references (imports.outstanding_table), each by the entry's data;
-imports.common holds the rest that all three share (dates, targets, owners, decisions, incidents,
-how a closed action ended, the committee guessed from its actions).
+The OPSG's 2021 Markdown is read by the generic reader with the OPSG entry
+(imports.parse picks it for Markdown), its parts by modules that take the
+entry's data (`text_as_written`: imports.title_block, front_matter,
+item_sequence, item_text; the tables: attendance_tables, outstanding_table).
+The 2019 PDF text keeps its own reader (imports.layout_text), which reads a
+person's marks (`read_mark`) and a member category's spelling
+(`category_name`) the one way, by the OPSG entry; imports.common holds what
+all share (dates, targets, owners, decisions, incidents, how a closed
+action ended, the committee guessed from its actions). imports.parse turns
+to this registry's own choice of entry when the OPSG's readings give no
+meeting number and date.
 
 A new committee's layout is a new entry here, built from GENERIC with
 `dataclasses.replace`, and a fixture under tests/imports/minutes/."""
@@ -101,6 +100,38 @@ class Layout:
     roll_name_column: re.Pattern | None = None
     category_carries_down: bool = False
     empty_header_continues: bool = False
+    # Minutes whose Markdown is read as written (Word saved as Markdown), by
+    # blocks cut at blank lines: a title block that states a fact a line
+    # (imports.title_block), the attendance in captioned tables after its
+    # label (imports.front_matter), items in sequence (imports.item_sequence),
+    # each item's text kept as written, its decisions the committee's and its
+    # actions numbered in the committee's numbering (imports.item_text).
+    text_as_written: bool = False
+    # The title block's reference (groups: the committee's code, the
+    # meeting's number), classification statement (groups: its label, the
+    # audience statement), "Draft"/"Final" (group 1), the words in a title
+    # that name the meeting's kind; the next meetings, wherever stated
+    # (groups: the kind, the date).
+    reference: re.Pattern | None = None
+    classification: re.Pattern | None = None
+    minutes_state: re.Pattern | None = None
+    meeting_kinds: tuple[tuple[str, str], ...] = ()
+    next_meeting: re.Pattern | None = None
+    # The labels that open the attendance and the apologies.
+    roll_label: re.Pattern | None = None
+    apologies_label: re.Pattern | None = None
+    # A post-meeting note in an item (group 1: its words), kept apart.
+    post_meeting_note: re.Pattern | None = None
+    # Where the title block names no committee, the code most action lines
+    # print is the committee's, with a flag (imports.common.guess_committee).
+    committee_from_actions: bool = False
+    # The committee whose minutes these are, by its code ("" for any).
+    committee: str = ""
+    # The layout's name in a doubt ("the 2021 layout"): a layout with one is
+    # known by its reference (or committee) and numbered items, and a text
+    # without them is flagged unknown-layout (imports.unknown_layout) in place
+    # of the generic doubts about a missing number and date.
+    title: str = ""
 
 
 _SECTIONS = (
@@ -255,12 +286,15 @@ ASSOCIATION = replace(
     unnumbered_headings=True,
 )
 
-# The OPSG's own minutes (read by imports.layout_text and
-# imports.layout_markdown): a bracket that is no mark is the person's role
+# The OPSG's own minutes (the 2021 Markdown read by the generic reader with
+# this entry; the 2019 text by imports.layout_text): a bracket that is no mark is the person's role
 # ("Meeting Secretary"); the category is in its own column or line. The
 # Actions Outstanding table: "Action ID | Action | Date Raised | Last Target
 # Date | Revised Target Date | Owner", each action's update and "Status:
-# Closed" on the row underneath.
+# Closed" on the row underneath. The 2021 Markdown is read as written: the
+# title block "24 May 2021, OPSG_49_2405", "Final Minutes", "This document
+# is classified as White. …"; "Attendees:" over captioned tables; decisions
+# of "the OPSG"; "ACTION OPSG 49/01:" lines; "[Post meeting note: …]".
 OPSG = replace(
     GENERIC,
     name="opsg",
@@ -291,6 +325,28 @@ OPSG = replace(
     empty_header_continues=True,
     update_rows=True,
     review_status=re.compile(r"(?:Action\s+)?Status\s*:\s*(Open|Closed)\b\.?", re.IGNORECASE),
+    reference=re.compile(r"\b([A-Z][A-Za-z]{1,9})_(\d{1,3})_(\d{4})\b"),
+    classification=re.compile(
+        r"classifi(?:ed as|cation of)\s+\**\s*([A-Za-z]+)\s*\**\.?\s*(.*)$", re.IGNORECASE
+    ),
+    minutes_state=re.compile(r"\b(Draft|Final)\s+Minutes\b", re.IGNORECASE),
+    meeting_kinds=(
+        ("extraordinary", "extraordinary"),
+        ("reporting", "reporting"),
+        ("confidential", "confidential"),
+    ),
+    next_meeting=re.compile(
+        r"Next\s+(?:(main|reporting|extraordinary)\s+)?meeting\s*:?\s*([^;]+)", re.IGNORECASE
+    ),
+    committee_from_actions=True,
+    committee="OPSG",
+    title="the 2021 layout",
+    text_as_written=True,
+    roll_label=re.compile(r"^(attendees|attendance|present)\s*:?$", re.IGNORECASE),
+    apologies_label=re.compile(r"^apologies(\s+received)?\s*:?$", re.IGNORECASE),
+    post_meeting_note=re.compile(
+        r"\[\s*post[\s-]meeting\s+note\s*:?\s*(.*?)\]", re.IGNORECASE | re.DOTALL
+    ),
 )
 
 LAYOUTS = (MEETING_BOT, ASSOCIATION, GENERIC)

@@ -1,13 +1,13 @@
 """Which layout a minutes text is in, and reading an upload in one call.
 
-The OPSG's two layouts have readers of their own: the 2021 one, Markdown
-from Word (pipe tables, `#` headings, `**bold**` decision verbs; read by
-imports.layout_markdown from imports.blocks.markdown_source_blocks), and the
-2019 one, text from a PDF (imports.layout_text, from imports.pdf_blocks).
-Markdown is recognised by its marks, which text taken from a PDF does not
-have; anything else goes to the text layout, which flags what it cannot
-read. Minutes in another committee's layout go to the generic reader too
-(imports.layout_generic, by the registry in imports.layouts); see `parse`.
+The OPSG's 2021 layout, Markdown from Word (pipe tables, `#` headings,
+`**bold**` decision verbs), is read by the generic reader given the OPSG
+entry of the layout registry (imports.layout_generic, imports.layouts);
+the 2019 one, text from a PDF, by its own reader (imports.layout_text, from
+imports.pdf_blocks). Markdown is recognised by its marks, which text taken
+from a PDF does not have; anything else goes to the text layout, which
+flags what it cannot read. Minutes in another committee's layout go to the
+generic reader by the entry that recognises them; see `parse`.
 An uploaded Word document is always read as Markdown: imports.extract
 writes it out that way."""
 
@@ -19,8 +19,8 @@ from imports.checks import check, refusal
 from imports.common import VERBS, read_approval
 from imports.extract import DOCX_SUFFIX, PDF_SUFFIX, extract_text
 from imports.layout_generic import parse_generic_layout
-from imports.layout_markdown import parse_markdown_layout
 from imports.layout_text import parse_text_layout
+from imports.layouts import OPSG
 from imports.parsed import Flag, ParsedMinutes
 
 PIPE_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-+:?\s*)+\|?\s*$", re.MULTILINE)
@@ -40,14 +40,18 @@ def parse(
     the format given), with the structural checks every reading gets
     (imports.checks).
 
-    The OPSG's own readers go first. When they cannot read the meeting's
-    number and date, the generic reader (imports.layout_generic, by the
-    layout registry) reads it too, and the reading that found more with
+    The OPSG's layouts go first: Markdown by the generic reader with the
+    OPSG entry, text by the 2019 reader. When they cannot read the meeting's
+    number and date, the generic reader reads it again by the entry that
+    recognises it, and the reading that found more with
     fewer doubts is kept. `committee` and `number`, chosen on the upload
     form, stand in where a document in another layout gives none."""
     if markdown is None:
         markdown = is_markdown(text)
-    minutes = parse_markdown_layout(text) if markdown else parse_text_layout(text)
+    if markdown:
+        minutes = parse_generic_layout(text, markdown=True, layout=OPSG)
+    else:
+        minutes = parse_text_layout(text)
     if minutes.number is None or minutes.date is None:
         generic = parse_generic_layout(text, markdown=markdown, committee=committee, number=number)
         if generic.date is not None and score(generic) >= score(minutes):

@@ -3,13 +3,18 @@ imports/fixtures, small texts for what the sample lacks, and the real OPSG 49
 minutes from ../shared/seeds, which the project may read but not ship."""
 
 import datetime
+from functools import partial
 from pathlib import Path
 
 import pytest
 
-from imports.layout_markdown import parse_markdown_layout
+from imports.layout_generic import parse_generic_layout
+from imports.layouts import OPSG
 from imports.parse import is_markdown, parse
 from tests.conftest import unshipped_seed
+
+# The OPSG 2021 layout: the generic reader given the registry's OPSG entry.
+read_2021 = partial(parse_generic_layout, markdown=True, layout=OPSG)
 
 D = datetime.date
 FIXTURES = Path(__file__).resolve().parents[2] / "imports" / "fixtures"
@@ -19,13 +24,13 @@ OPSG_25 = FIXTURES / "opsg_25_minutes.txt"  # the 2019 minutes, which may be shi
 
 @pytest.fixture(scope="module")
 def sample():
-    return parse_markdown_layout(SAMPLE.read_text(encoding="utf-8"))
+    return read_2021(SAMPLE.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
 def seed_49():
     seed = unshipped_seed("001_12df44be4725d42b.txt")
-    return parse_markdown_layout(seed.read_text(encoding="utf-8"))
+    return read_2021(seed.read_text(encoding="utf-8"))
 
 
 def item(minutes, number):
@@ -215,7 +220,7 @@ ACTION OPSG 45/01: SECAS to circulate it again. [Post meeting note: done on 2 Ma
 
 
 def test_what_cannot_be_placed_is_kept_in_the_nearest_item_and_flagged():
-    minutes = parse_markdown_layout(MESSY)
+    minutes = read_2021(MESSY)
     assert minutes.kind == "extraordinary" and minutes.final
     assert minutes.location == "8 Fenchurch Place, London" and not minutes.teleconference
     unplaced = flags_of(minutes, "unplaced-line")
@@ -230,7 +235,7 @@ def test_what_cannot_be_placed_is_kept_in_the_nearest_item_and_flagged():
 
 
 def test_doubtful_rows_and_action_lines_are_flagged_not_invented():
-    minutes = parse_markdown_layout(MESSY)
+    minutes = read_2021(MESSY)
     [review] = minutes.reviews
     assert review.owners == ["DCC", "SECAS"] and review.raised_on is None
     assert [f.kind for f in minutes.flags if f.line == 17] == ["unreadable-date", "missing-status"]
@@ -245,7 +250,7 @@ def test_actions_of_a_confidential_session_number_apart():
     text = "OPSG_45_0103\n\n1. Items\n\n" + "\n\n".join(
         f"ACTION OPSG 45/{ref}: The DCC to report." for ref in ("01", "CONF 01", "02", "CONF 02")
     )
-    minutes = parse_markdown_layout(text)
+    minutes = read_2021(text)
     assert [a.reference for a in minutes.items[0].actions] == [
         "OPSG 45/01",
         "OPSG 45/CONF 01",
@@ -257,7 +262,7 @@ def test_actions_of_a_confidential_session_number_apart():
 
 def test_numbered_headings_written_as_markdown_headings():
     text = "# 1. Welcome\n\nHello.\n\n## 1.1 Intro\n\nText.\n\n# 2 Close\n\nBye.\n"
-    minutes = parse_markdown_layout(text)
+    minutes = read_2021(text)
     assert [(i.number, i.title, i.narrative) for i in minutes.items] == [
         ("1", "Welcome", "Hello."),
         ("1.1", "Intro", "Text."),
@@ -267,13 +272,13 @@ def test_numbered_headings_written_as_markdown_headings():
 
 def test_a_numbered_list_inside_an_item_is_not_a_heading():
     text = "1. One\n\nIntro:\n\n1. first\n\n2. second\n\n3. third\n\n2. Two\n\nEnd.\n"
-    minutes = parse_markdown_layout(text)
+    minutes = read_2021(text)
     assert [i.number for i in minutes.items] == ["1", "2"]
     assert "3. third" in minutes.items[0].narrative
 
 
 def test_an_unknown_layout_gives_what_was_read_and_says_so():
-    minutes = parse_markdown_layout("Shopping list\n\nACTION OPSG 1/01: buy milk.\n")
+    minutes = read_2021("Shopping list\n\nACTION OPSG 1/01: buy milk.\n")
     assert minutes.flags[0].kind == "unknown-layout"
     assert minutes.items == [] and minutes.reviews == []
     assert [f.line for f in flags_of(minutes, "unplaced-line")] == [1, 3]
@@ -281,7 +286,7 @@ def test_an_unknown_layout_gives_what_was_read_and_says_so():
 
 @pytest.mark.parametrize("text", ["", "\n\n", "|", "| a |\n|---|\n", "#", "1.", "\x00\x01"])
 def test_it_never_raises(text):
-    assert parse_markdown_layout(text).flags[0].kind == "unknown-layout"
+    assert read_2021(text).flags[0].kind == "unknown-layout"
 
 
 def test_the_layout_is_chosen_by_markdown_marks():
@@ -298,7 +303,7 @@ def test_the_layout_is_chosen_by_markdown_marks():
 def test_review_owners_are_read_as_the_text_layout_reads_them():
     text = SAMPLE.read_text(encoding="utf-8")
     text = text.replace("| N/A | SECAS |", "| N/A | The DCC & OPSG Members |")
-    [review] = [r for r in parse_markdown_layout(text).reviews if r.reference == "OPSG 46/03"]
+    [review] = [r for r in read_2021(text).reviews if r.reference == "OPSG 46/03"]
     assert review.owners == ["DCC", "OPSG members"]
 
 
@@ -318,7 +323,7 @@ def test_a_sub_items_own_decision_is_not_flagged():
     text = SAMPLE.read_text(encoding="utf-8").replace(
         "NOTED** the Service Reports", "NOTED** the report"
     )
-    assert flags_of(parse_markdown_layout(text), "placement") == []
+    assert flags_of(read_2021(text), "placement") == []
 
 
 # --- the real OPSG 49 minutes (read from ../shared, never shipped) ---------------------

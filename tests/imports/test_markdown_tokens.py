@@ -5,6 +5,8 @@ layout's attendance and Actions Outstanding tables, and the generic
 reader's tables in Markdown, Word and text. A cell is never dropped or
 invented, a row is never merged, a line is never lost."""
 
+from functools import partial
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +21,11 @@ from imports.blocks import (
     pipe_rows,
     text_blocks,
 )
-from imports.layout_markdown import parse_markdown_layout
+from imports.layout_generic import parse_generic_layout
+from imports.layouts import OPSG
+
+# The OPSG 2021 layout: the generic reader given the registry's OPSG entry.
+read_2021 = partial(parse_generic_layout, markdown=True, layout=OPSG)
 
 
 def lines(text):
@@ -87,7 +93,7 @@ The OPSG **AGREED** the minutes.
 
 
 def test_an_attendance_row_short_of_its_name_column_is_flagged_not_dropped():
-    minutes = parse_markdown_layout(MINUTES)
+    minutes = read_2021(MINUTES)
     assert [p.name for p in minutes.attendance] == ["Ann Ash"]
     (flag,) = [f for f in minutes.flags if f.kind == "unplaced-line"]
     assert flag.line == 8
@@ -122,7 +128,7 @@ def test_a_decision_over_a_list_reads_its_points():
     text = MINUTES.replace(
         "The OPSG **AGREED** the minutes.", "The OPSG **NOTED**:\n- the report\n- the plan"
     )
-    (item,) = parse_markdown_layout(text).items
+    (item,) = read_2021(text).items
     (decision,) = item.decisions
     assert decision.verb == "NOTED"
     assert "the report" in decision.text and "the plan" in decision.text
@@ -200,7 +206,7 @@ def test_an_item_heading_is_read_from_its_heading_block_number_and_words():
         "The OPSG **AGREED** the minutes.\n\n## 2. The [PMR](https://example.org) **Report**\n\n"
         "Words.\n\n## 2.1.3 Not an item\n\nAn underlined heading\n---\n\nMore words.",
     )
-    minutes = parse_markdown_layout(text)
+    minutes = read_2021(text)
     assert [(item.number, item.title, item.line) for item in minutes.items] == [
         ("1", "Previous Meeting Minutes", 10),
         ("2", "The PMR Report", 14),
@@ -211,7 +217,7 @@ def test_an_item_heading_is_read_from_its_heading_block_number_and_words():
 
 def test_attendees_on_a_line_of_a_paragraph_start_the_attendance():
     text = MINUTES.replace("Attendees:\n", "Teleconference\nAttendees:\n")
-    minutes = parse_markdown_layout(text)
+    minutes = read_2021(text)
     assert minutes.teleconference
     assert [person.name for person in minutes.attendance] == ["Ann Ash"]
 

@@ -4,13 +4,17 @@ guess_committee): the same attendance line in the 2019 text, the 2021
 Markdown and another committee's minutes gives the same person."""
 
 from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from imports.layout_generic import parse_generic_layout
-from imports.layout_markdown import parse_markdown_layout
 from imports.layout_text import parse_text_layout
+from imports.layouts import OPSG
+
+# The OPSG 2021 layout: the generic reader given the registry's OPSG entry.
+read_2021 = partial(parse_generic_layout, markdown=True, layout=OPSG)
 
 FIXTURES = Path(__file__).resolve().parents[2] / "imports" / "fixtures"
 MARKDOWN = (FIXTURES / "opsg_49_sample.md").read_text(encoding="utf-8")
@@ -60,9 +64,7 @@ def _person(minutes, name):
 
 @pytest.mark.parametrize("mark,expected", MARKS, ids=[m for m, _ in MARKS])
 def test_a_mark_reads_alike_in_every_layout(mark, expected):
-    markdown = parse_markdown_layout(
-        MARKDOWN.replace("Tomasz Wren (Alternate)", f"Tomasz Wren ({mark})")
-    )
+    markdown = read_2021(MARKDOWN.replace("Tomasz Wren (Alternate)", f"Tomasz Wren ({mark})"))
     text = parse_text_layout(
         TEXT.replace("Yvonne Mackenzie (Alternate)", f"Yvonne Mackenzie ({mark})")
     )
@@ -76,7 +78,7 @@ def test_a_mark_reads_alike_in_every_layout(mark, expected):
 def test_a_bracket_that_is_no_mark_is_kept_never_dropped():
     """The OPSG's minutes bracket a role; others bracket the body. Two
     brackets keep both: nothing in a bracket is lost."""
-    markdown = parse_markdown_layout(
+    markdown = read_2021(
         MARKDOWN.replace("Tomasz Wren (Alternate)", "Tomasz Wren (Vice Chair) (Observer)")
     )
     assert _person(markdown, "Tomasz Wren").role == "Vice Chair; Observer"
@@ -91,7 +93,7 @@ def test_a_bracket_that_is_no_mark_is_kept_never_dropped():
 def test_a_category_is_spelled_the_one_way_whichever_way_it_is_printed():
     """The 2021 tables print "Large Suppliers", the 2019 ones "Large
     Supplier": one category either way."""
-    plural = parse_markdown_layout(MARKDOWN)
+    plural = read_2021(MARKDOWN)
     assert _person(plural, "Bernard Quill").group == "Large Supplier"
     assert _person(plural, "Owen Pritchard").group == "Network Party"
     assert _person(plural, "Colin Marsh").group == "Other SEC Party"
@@ -109,10 +111,10 @@ def test_the_committee_is_read_from_its_actions_alike_in_both_opsg_layouts():
     """Without a reference or a title naming it, both OPSG readers take the
     code most ACTION lines use, and say so."""
     unnamed = MARKDOWN.replace("17 May 2021, OPSG_49_1705", "17 May 2021")
-    markdown = parse_markdown_layout(unnamed.replace("Operations Group Meeting", "Meeting 49"))
+    markdown = read_2021(unnamed.replace("Operations Group Meeting", "Meeting 49"))
     assert markdown.committee == "OPSG"
     assert any(flag.kind == "committee-guess" for flag in markdown.flags)
-    named = parse_markdown_layout(unnamed)
+    named = read_2021(unnamed)
     assert named.committee == "OPSG"
     assert not any(flag.kind == "committee-guess" for flag in named.flags)
 

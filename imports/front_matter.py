@@ -1,0 +1,71 @@
+"""What comes before the first item, for a layout whose text is read as
+written (imports.layouts: `text_as_written`): the title block's lines
+(read by imports.title_block), then the attendance from its label ("Attendees:",
+`roll_label`) or the first table on. The attendance is its captioned tables
+(imports.attendance_tables); "Apologies:" (`apologies_label`) opens the
+apologies; a quorum statement this app prints is passed over; any other
+line there is an unplaced line."""
+
+from imports.attendance_tables import Roll, read_roll_table
+from imports.blocks import HEADING, PARAGRAPH, TABLE, Block, SourceLine, cells_as_written
+from imports.common import QUORUM_STATEMENT
+from imports.layouts import Layout
+from imports.parsed import ParsedPerson
+
+Line = SourceLine
+
+
+def _opens_roll(words: str, layout: Layout) -> bool:
+    return bool(layout.roll_label and layout.roll_label.match(words))
+
+
+def line_words(block: Block) -> list[str]:
+    """The words of each of the block's lines: a heading's title (its number
+    left out) for its first; a table's lines as written."""
+    if block.kind in (HEADING, TABLE):
+        first = [block.text] if block.kind == HEADING else []
+        return first + [text.strip() for _, text in block.lines[len(first) :]]
+    return block.text.split("\n")
+
+
+def from_line(block: Block, index: int) -> Block:
+    """The block from its line `index` on, as a paragraph of those lines."""
+    if index == 0:
+        return block
+    lines = block.lines[index:]
+    words = "\n".join(line_words(block)[index:])
+    return Block(PARAGRAPH, words, lines[0][0], lines=lines)
+
+
+def read_attendance(
+    blocks: list[Block], layout: Layout, unplaced: list[Line]
+) -> list[ParsedPerson]:
+    """The Attendees and Apologies tables, in the order printed."""
+    roll = Roll(layout)
+    for block in blocks:
+        first = block.text.split("\n")[0]
+        if layout.apologies_label and layout.apologies_label.match(first):
+            roll.open_apologies()
+            unplaced.extend(block.lines[1:])
+            continue
+        if _opens_roll(first, layout):
+            unplaced.extend(block.lines[1:])
+            continue
+        if QUORUM_STATEMENT.match(block.text):
+            continue
+        if block.kind != TABLE:
+            unplaced.extend(block.lines)
+            continue
+        read_roll_table(*cells_as_written(block), roll, unplaced)
+    return roll.people
+
+
+def split_front(front: list[Block], layout: Layout) -> tuple[list[Line], list[Block]]:
+    """Header lines, then attendance blocks (from 'Attendees:' or the first table)."""
+    header: list[Line] = []
+    for at, block in enumerate(front):
+        for index, (line, words) in enumerate(zip(block.lines, line_words(block), strict=True)):
+            if block.kind == TABLE or _opens_roll(words, layout):
+                return header, [from_line(block, index), *front[at + 1 :]]
+            header.append(line)
+    return header, []

@@ -1,0 +1,146 @@
+"""A title block that states a fact a line, read by its layout's data
+(imports.layouts: `reference`, `classification`, `minutes_state`,
+`meeting_kinds`, `committee_names`, `next_meeting`):
+
+    This document is classified as **White**. Information can be shared …
+    Operations Group Meeting             the title: the committee, the kind
+    24 May 2021, OPSG_49_2405            date and reference (code_number_ddmm)
+    12:20 – 16:50                        the times
+    Teleconference                       or an address: the place
+    Final Minutes                        or Draft Minutes
+
+in any order; the place is the line after the date or the times. A line
+that says none of these is not understood: the reader keeps it as an
+unplaced line (imports.unplaced). The next meetings ("Next main meeting:
+1 June 2021; Next reporting meeting: 28 June 2021.") are read wherever the
+text states them."""
+
+import datetime
+import re
+from collections.abc import Iterable
+
+from imports.blocks import SourceLine, plain
+from imports.common import parse_date
+from imports.layouts import Layout
+from imports.parsed import ParsedMinutes
+
+# "12:20 – 16:50", "10.00 to 17.00"
+TIMES = re.compile(r"\b(\d{1,2})[:.](\d{2})\s*(?:–|—|-|to)\s*(\d{1,2})[:.](\d{2})\b")
+_MEETING = re.compile(r"\bmeeting\b", re.IGNORECASE)
+_TELECONFERENCE = re.compile(r"\bteleconference\b", re.IGNORECASE)
+_TITLE_NUMBER = re.compile(r"\bmeeting\s+(\d{1,3})\b", re.IGNORECASE)
+_TITLE_WORDS = re.compile(r"\b(extraordinary|reporting|main|meeting|\d+)\b")
+
+
+def read_title_block(
+    lines: Iterable[SourceLine], minutes: ParsedMinutes, layout: Layout
+) -> list[SourceLine]:
+    """Classification, title, date and reference, times, place, draft or
+    final: a line each, in any order; the place is the line after the date
+    or the times. Returns the lines not understood."""
+    unplaced: list[SourceLine] = []
+    place_expected = False
+    for number, raw in lines:
+        text = plain(raw)
+        if not text:
+            continue
+        read = read_title_line(text, minutes, layout, place_expected)
+        if read is None:
+            unplaced.append((number, raw))
+        place_expected = read in {"date", "times"}
+    return unplaced
+
+
+def read_title_line(
+    text: str, minutes: ParsedMinutes, layout: Layout, place_expected: bool
+) -> str | None:
+    """Fill in what this line says and name the last thing read; None when
+    some of it was not understood."""
+    if layout.classification and (match := layout.classification.search(text)):
+        minutes.classification_label = match.group(1).capitalize()
+        minutes.classification_statement = match.group(2).strip()
+        return "classification"
+    read = []
+    text, match = _take(layout.reference, text)
+    if match:
+        minutes.reference = match.group(0)
+        minutes.committee = minutes.committee or match.group(1).upper()
+        minutes.number = minutes.number or int(match.group(2))
+        read.append("reference")
+    text, match = _take(layout.minutes_state, text)
+    if match:
+        minutes.final = match.group(1).lower() == "final"
+        read.append("state")
+    text, match = _take(TIMES, text)
+    if match and _read_times(match, minutes):
+        read.append("times")
+    first, _, rest = text.partition(",")
+    if date := parse_date(first):
+        minutes.date = minutes.date or date
+        text = rest.strip(" ,;–-")
+        read.append("date")
+    if text and _MEETING.search(text):
+        _read_title(text, minutes, layout)
+        read.append("title")
+    elif text and (place_expected or read or _TELECONFERENCE.search(text)):
+        _read_place(text, minutes)
+        read.append("place")
+    elif text:
+        return None
+    return read[-1] if read else None
+
+
+def _take(pattern: re.Pattern | None, text: str) -> tuple[str, re.Match | None]:
+    """The text without the first match of pattern, and the match."""
+    match = pattern.search(text) if pattern else None
+    if not match:
+        return text, None
+    return (text[: match.start()] + " " + text[match.end() :]).strip(" ,;–-"), match
+
+
+def _read_times(match: re.Match, minutes: ParsedMinutes) -> bool:
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    try:
+        minutes.start_time = datetime.time(h1, m1)
+        minutes.end_time = datetime.time(h2, m2)
+    except ValueError:
+        return False
+    return True
+
+
+def _read_title(text: str, minutes: ParsedMinutes, layout: Layout) -> None:
+    """'Operations Group Meeting', 'Operations Group Extraordinary Meeting
+    51': the kind by the layout's words, the committee by its name."""
+    lowered = text.lower()
+    for word, kind in layout.meeting_kinds:
+        if word in lowered:
+            minutes.kind = kind
+    if match := _TITLE_NUMBER.search(text):
+        minutes.number = minutes.number or int(match.group(1))
+    name = " ".join(_TITLE_WORDS.sub("", lowered).strip(" -–").split())
+    if not minutes.committee and name in layout.committee_names:
+        minutes.committee = layout.committee_names[name]
+
+
+def _read_place(text: str, minutes: ParsedMinutes) -> None:
+    """An address, or 'Teleconference' with or without one."""
+    if _TELECONFERENCE.search(text):
+        minutes.teleconference = True
+        text = re.sub(r"\bteleconference\b[;,]?", "", text, flags=re.IGNORECASE).strip(" ;,")
+    if text and not minutes.location:
+        minutes.location = text
+
+
+def read_next_meetings(
+    lines: Iterable[SourceLine], layout: Layout, year: int | None
+) -> list[tuple[str, datetime.date]]:
+    """'Next main meeting: 1 June 2021; Next reporting meeting: 28 June 2021.'"""
+    found: list[tuple[str, datetime.date]] = []
+    if layout.next_meeting is None:
+        return found
+    for _, text in lines:
+        for match in layout.next_meeting.finditer(plain(text)):
+            date = parse_date(match.group(2), year=year)
+            if date:
+                found.append(((match.group(1) or "main").lower(), date))
+    return found
