@@ -210,7 +210,7 @@ def _stems(query: str) -> list[str]:
     return [s for s in _stemmer().stemWords([w for w in words if w]) if s]
 
 
-def _substring_match(stems: list[str], fields: list[str]) -> Q:
+def _substring_match(stems: list[str], fields: Sequence[str]) -> Q:
     """Every stem (or word) found in one of the fields (case-insensitive)."""
     if not stems:
         return Q(pk__in=[])
@@ -223,7 +223,7 @@ def _tsquery(query: str) -> SearchQuery:
     return SearchQuery(query, config=CONFIG, search_type="websearch")
 
 
-def _text_match(queryset: QuerySet, query: str, fields: list[str]) -> QuerySet:
+def _text_match(queryset: QuerySet, query: str, fields: Sequence[str]) -> QuerySet:
     """The rows whose text matches: on PostgreSQL by the stored search
     vector, elsewhere every stem of the query in one of `fields`."""
     if uses_postgres():
@@ -609,12 +609,14 @@ class _TextKind:
     unshown: tuple[str, ...] = ()  # large columns of those rows the hit never shows
 
     def found(self, user, query: str, filters: Filters) -> QuerySet:
-        return _text_match(self.readable(user, filters), query, list(self.fields))
+        return _text_match(self.readable(user, filters), query, self.fields)
 
     def candidates(self, query: str) -> QuerySet:
-        return _text_match(self.model.objects.all(), query, list(self.fields))
+        return _text_match(self.model.objects.all(), query, self.fields)
 
-    def shown(self, user, query: str, filters: Filters, keys: list[int]) -> QuerySet:
+    def shown(self, found: QuerySet, query: str, keys: list[int]) -> QuerySet:
+        """The rows of those keys, read by key alone (the keys came
+        through the access rule), with what their hits show."""
         return self.shown_of(self.model.objects.filter(pk__in=keys), query)
 
     def shown_of(self, rows: QuerySet, query: str) -> QuerySet:
@@ -637,11 +639,9 @@ class _OwnKind:
     def candidates(self, query: str) -> QuerySet:
         return self.model.objects.filter(self.match(query))
 
-    def shown(self, user, query: str, filters: Filters, keys: list[int]) -> QuerySet:
-        return self.found(user, query, filters).filter(pk__in=keys)
-
-    def shown_of(self, rows: QuerySet, query: str) -> QuerySet:
-        return rows
+    def shown(self, found: QuerySet, query: str, keys: list[int]) -> QuerySet:
+        """The rows of those keys from `found`, which carries what the hits show."""
+        return found.filter(pk__in=keys)
 
 
 # What a decision's or declaration's hit never shows of its item.
@@ -746,7 +746,6 @@ class Found(Sequence):
 
     def __init__(self, name: str, user, query: str, filters: Filters, *, searched=True, then=()):
         self.kind, self.query, self.then = SOURCES[name], query, list(then)
-        self._shown = partial(self.kind.shown, user, query, filters)
         self._find = partial(self.kind.found, user, query, filters)
         keys = []
         if searched:
@@ -776,13 +775,14 @@ class Found(Sequence):
     def _rows(self, start: int, stop: int) -> list:
         if self.kind.newest is None:  # the keys are in the order shown
             keys = self.keys[start:stop]
-            rows = {row.pk: row for row in self._shown(keys)}
+            rows = {row.pk: row for row in self.kind.shown(self._found, self.query, keys)}
             return [rows[key] for key in keys if key in rows]
         if self.more:
             latest = self.kind.shown_of(self._found, self.query).order_by("-pk")
             return list(latest[start:stop])
         order = ("-rank", "-pk") if uses_postgres() else self.kind.newest
-        return list(self._shown(self.keys).order_by(*order)[start:stop])
+        shown = self.kind.shown(self._found, self.query, self.keys)
+        return list(shown.order_by(*order)[start:stop])
 
 
 def search(user, query: str, *, kind: str = "", filters: Filters | None = None, page=1) -> Results:
