@@ -859,50 +859,25 @@ class Mailer:
                 logger.debug("Closing the SMTP connection failed", exc_info=True)
 
 
-def attempt(mailer: Mailer, message: EmailMultiAlternatives) -> tuple[str, int]:
-    """Send `message`: ("", 1) once sent, else the error and whether the
-    server was tried (1) or not (0, NotAttempted), for the rows' attempts."""
-    try:
-        mailer.send(message)
-    except Exception as exc:
-        return failure_text(exc), 0 if isinstance(exc, NotAttempted) else 1
-    return "", 1
-
-
 def deliver(mailer: Mailer, message: EmailMultiAlternatives, rows: QuerySet) -> str:
     """Send `message` and mark its claimed `rows` (a ClaimedEmail: Reminder
     or AssignmentNotice) sent, or failed with
     the error, which is returned ("" once sent). Call while the claim is
-    held: the send is the last step before the mark."""
-    error, tried = attempt(mailer, message)
-    if error:
-        rows.update(state=ClaimedEmail.State.FAILED, error=error, attempts=F("attempts") + tried)
-    else:
+    held: the send is the last step before the mark, one statement."""
+    try:
+        mailer.send(message)
+    except Exception as exc:
+        error = failure_text(exc)
         rows.update(
-            state=ClaimedEmail.State.SENT,
-            sent_at=timezone.now(),
-            error="",
-            attempts=F("attempts") + 1,
+            state=ClaimedEmail.State.FAILED,
+            error=error,
+            attempts=F("attempts") + (0 if isinstance(exc, NotAttempted) else 1),
         )
-    return error
-
-
-def _mark(pks: list[int], error: str, tried: int) -> None:
-    """The rows `pks` of a digest sent ("" for `error`) or failed: deliver's
-    marks in one plain statement, as each digest makes one."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {connection.ops.quote_name(Reminder._meta.db_table)}"
-            " SET state = %s, sent_at = %s, error = %s, attempts = attempts + %s"
-            " WHERE id IN (" + ", ".join(["%s"] * len(pks)) + ")",
-            [
-                Reminder.State.FAILED if error else Reminder.State.SENT,
-                None if error else timezone.now(),
-                error,
-                tried,
-                *pks,
-            ],
-        )
+        return error
+    rows.update(
+        state=ClaimedEmail.State.SENT, sent_at=timezone.now(), error="", attempts=F("attempts") + 1
+    )
+    return ""
 
 
 def send_reminders(day: datetime.date, *, dry_run: bool = False) -> RunReport:
@@ -1065,8 +1040,8 @@ class _Run:
         # Written outside the try: a fault here is a bug to see, not a
         # delivery failure (the rows stay claimed for the next run).
         message = self.writer.message(recipient, [(self.actions[a], kind) for _, a, kind in rows])
-        error, tried = attempt(self.mailer, message)
-        _mark([pk for pk, _, _ in rows], error, tried)
+        marked = Reminder.objects.filter(pk__in=[pk for pk, _, _ in rows])
+        error = deliver(self.mailer, message, marked)
         if error:
             self.report.failed.append(Failure(recipient, len(rows), error))
             logger.warning("Reminder digest to %s failed: %s", recipient, error)
