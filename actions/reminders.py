@@ -26,7 +26,7 @@ the claim row's lock inside one transaction per digest. So:
 - a crash between claim and send leaves rows `claimed`; the claim was a lock
   and dies with the connection, so the next run of the day takes it at once
   and sends them, with anything new; a run stopped by an exception lets its
-  claims go once every digest it sent is marked;
+  claims go (each digest it sent was marked as it went);
 - an SMTP failure marks the rows `failed` with the error and the attempt
   counted; the task retries with back-off and picks them up again.
 
@@ -335,9 +335,9 @@ def reminders_due(day: datetime.date) -> Due:
 # a run writes one per address (500 digests of 20 actions is 40,000 lines
 # of text and HTML), and Django's templates, compiled once and written as
 # one section loop, took about 550 ms a run for the two formats where this
-# takes about 65 ms (measured on bench/reminders.py's digests). One loop writes both formats: SECTIONS says what
-# each of a committee's sections is, TEXT and HTML how each format writes
-# a heading and a line. What a template would do is done the same way: the
+# takes about 65 ms (measured on bench/reminders.py's digests). One loop
+# writes both formats: SECTIONS says what each of a committee's sections
+# is, TEXT and HTML how each format writes a heading and a line. What a template would do is done the same way: the
 # filters it would apply (date, pluralize, truncatewords) are called, or
 # done as they do it, and the HTML escapes every value as autoescaping does.
 
