@@ -476,12 +476,13 @@ class CommitteeSection:
 class Digest:
     """What one recipient's digest of the day says."""
 
-    recipient: str
     sections: list[CommitteeSection]
     summary: str
     # The meetings whose owners are asked for an update: "OPSG 26".
     meetings: list[str]
     actions_count: str
+    # The HTML's title, and the subject's start when meetings ask for updates.
+    title: str
 
 
 def _truncate_words(text: str) -> str:
@@ -535,7 +536,7 @@ class DigestWriter:
             line.update_url = url + "#updates"
         return line
 
-    def digest(self, recipient: str, rows: list[tuple[Action, str]]) -> Digest:
+    def digest(self, rows: list[tuple[Action, str]]) -> Digest:
         """The digest of `rows`, each (action, kind): each action (with its
         committee) as its owners may know it."""
         self.due.known.apply([action for action, _ in rows])
@@ -561,49 +562,51 @@ class DigestWriter:
             )
             if counts[kind]
         )
+        meetings = [
+            s.meeting.label for s in ordered if Kind.BEFORE_MEETING in s.lines and s.meeting
+        ]
         return Digest(
-            recipient=recipient,
             sections=ordered,
             summary=summary,
-            meetings=[
-                s.meeting.label for s in ordered if Kind.BEFORE_MEETING in s.lines and s.meeting
-            ],
+            meetings=meetings,
             actions_count=_plural(len({action.pk for action, _ in rows}), "action"),
+            title=(
+                f"Please send your update for {' and '.join(meetings)}"
+                if meetings
+                else "Your actions"
+            ),
         )
 
     def subject(self, digest: Digest) -> str:
         if digest.meetings:
-            said = f"Please send your update for {' and '.join(digest.meetings)}"
-            if digest.summary:
-                said += f" ({digest.summary})"
+            said = f"{digest.title} ({digest.summary})" if digest.summary else digest.title
         else:
-            said = f"Your actions: {digest.summary}"
+            said = f"{digest.title}: {digest.summary}"
         return " ".join(f"{said} – {self.short_day}".split())
 
     def write(self, digest: Digest, form: Format) -> str:
         """The digest in one format: each committee's sections in the order
         of SECTIONS, each line as `form` writes it."""
         e = form.escape
-        title = (
-            f"Please send your update for {' and '.join(digest.meetings)}"
-            if digest.meetings
-            else "Your actions"
-        )
         out = [
-            form.head.format(title=e(title), day=e(self.long_day), count=e(digest.actions_count))
+            form.head.format(
+                title=e(digest.title), day=e(self.long_day), count=e(digest.actions_count)
+            )
         ]
         write = out.append
         for section in digest.sections:
             write(form.committee.format(code=e(section.code), name=e(section.name)))
             meeting = section.meeting
+            # What the headings may name, worked out once for the section's kinds.
+            said = {
+                "meeting": meeting.label if meeting else "",
+                "on": date(meeting.date, "l j F Y") if meeting else "",
+                "soon": self.soon,
+            }
             for kind in SECTIONS:
                 lines = section.lines.get(kind.kind)
                 if lines:
-                    heading = kind.heading.format(
-                        meeting=meeting.label if meeting else "",
-                        on=date(meeting.date, "l j F Y") if meeting else "",
-                        soon=self.soon,
-                    )
+                    heading = kind.heading.format(**said)
                     write(
                         form.heading.format(
                             heading=e(heading), more=kind.text_more, colour=kind.colour
@@ -639,7 +642,7 @@ class DigestWriter:
         return "".join(out)
 
     def message(self, recipient: str, rows: list[tuple[Action, str]]) -> EmailMultiAlternatives:
-        digest = self.digest(recipient, rows)
+        digest = self.digest(rows)
         message = EmailMultiAlternatives(
             subject=self.subject(digest),
             body=self.write(digest, TEXT),
