@@ -26,7 +26,7 @@ the claim row's lock inside one transaction per digest. So:
 - a crash between claim and send leaves rows `claimed`; the claim was a lock
   and dies with the connection, so the next run of the day takes it at once
   and sends them, with anything new; a run stopped by an exception lets its
-  claims go once every digest it sent is marked;
+  claims go (each digest it sent was marked as it went);
 - an SMTP failure marks the rows `failed` with the error and the attempt
   counted; the task retries with back-off and picks them up again.
 
@@ -335,9 +335,9 @@ def reminders_due(day: datetime.date) -> Due:
 # a run writes one per address (500 digests of 20 actions is 40,000 lines
 # of text and HTML), and Django's templates, compiled once and written as
 # one section loop, took about 550 ms a run for the two formats where this
-# takes about 65 ms (measured on bench/reminders.py's digests). One loop writes both formats: SECTIONS says what
-# each of a committee's sections is, TEXT and HTML how each format writes
-# a heading and a line. What a template would do is done the same way: the
+# takes about 65 ms (measured on bench/reminders.py's digests). One loop
+# writes both formats: SECTIONS says what each of a committee's sections
+# is, TEXT and HTML how each format writes a heading and a line. What a template would do is done the same way: the
 # filters it would apply (date, pluralize, truncatewords) are called, or
 # done as they do it, and the HTML escapes every value as autoescaping does.
 
@@ -476,12 +476,13 @@ class CommitteeSection:
 class Digest:
     """What one recipient's digest of the day says."""
 
-    recipient: str
     sections: list[CommitteeSection]
     summary: str
     # The meetings whose owners are asked for an update: "OPSG 26".
     meetings: list[str]
     actions_count: str
+    # The HTML's title, and the subject's start when meetings ask for updates.
+    title: str
 
 
 def _truncate_words(text: str) -> str:
@@ -535,7 +536,7 @@ class DigestWriter:
             line.update_url = url + "#updates"
         return line
 
-    def digest(self, recipient: str, rows: list[tuple[Action, str]]) -> Digest:
+    def digest(self, rows: list[tuple[Action, str]]) -> Digest:
         """The digest of `rows`, each (action, kind): each action (with its
         committee) as its owners may know it."""
         self.due.known.apply([action for action, _ in rows])
@@ -561,49 +562,51 @@ class DigestWriter:
             )
             if counts[kind]
         )
+        meetings = [
+            s.meeting.label for s in ordered if Kind.BEFORE_MEETING in s.lines and s.meeting
+        ]
         return Digest(
-            recipient=recipient,
             sections=ordered,
             summary=summary,
-            meetings=[
-                s.meeting.label for s in ordered if Kind.BEFORE_MEETING in s.lines and s.meeting
-            ],
+            meetings=meetings,
             actions_count=_plural(len({action.pk for action, _ in rows}), "action"),
+            title=(
+                f"Please send your update for {' and '.join(meetings)}"
+                if meetings
+                else "Your actions"
+            ),
         )
 
     def subject(self, digest: Digest) -> str:
         if digest.meetings:
-            said = f"Please send your update for {' and '.join(digest.meetings)}"
-            if digest.summary:
-                said += f" ({digest.summary})"
+            said = f"{digest.title} ({digest.summary})" if digest.summary else digest.title
         else:
-            said = f"Your actions: {digest.summary}"
+            said = f"{digest.title}: {digest.summary}"
         return " ".join(f"{said} – {self.short_day}".split())
 
     def write(self, digest: Digest, form: Format) -> str:
         """The digest in one format: each committee's sections in the order
         of SECTIONS, each line as `form` writes it."""
         e = form.escape
-        title = (
-            f"Please send your update for {' and '.join(digest.meetings)}"
-            if digest.meetings
-            else "Your actions"
-        )
         out = [
-            form.head.format(title=e(title), day=e(self.long_day), count=e(digest.actions_count))
+            form.head.format(
+                title=e(digest.title), day=e(self.long_day), count=e(digest.actions_count)
+            )
         ]
         write = out.append
         for section in digest.sections:
             write(form.committee.format(code=e(section.code), name=e(section.name)))
             meeting = section.meeting
+            # What the headings may name, worked out once for the section's kinds.
+            said = {
+                "meeting": meeting.label if meeting else "",
+                "on": date(meeting.date, "l j F Y") if meeting else "",
+                "soon": self.soon,
+            }
             for kind in SECTIONS:
                 lines = section.lines.get(kind.kind)
                 if lines:
-                    heading = kind.heading.format(
-                        meeting=meeting.label if meeting else "",
-                        on=date(meeting.date, "l j F Y") if meeting else "",
-                        soon=self.soon,
-                    )
+                    heading = kind.heading.format(**said)
                     write(
                         form.heading.format(
                             heading=e(heading), more=kind.text_more, colour=kind.colour
@@ -639,7 +642,7 @@ class DigestWriter:
         return "".join(out)
 
     def message(self, recipient: str, rows: list[tuple[Action, str]]) -> EmailMultiAlternatives:
-        digest = self.digest(recipient, rows)
+        digest = self.digest(rows)
         message = EmailMultiAlternatives(
             subject=self.subject(digest),
             body=self.write(digest, TEXT),
@@ -859,50 +862,25 @@ class Mailer:
                 logger.debug("Closing the SMTP connection failed", exc_info=True)
 
 
-def attempt(mailer: Mailer, message: EmailMultiAlternatives) -> tuple[str, int]:
-    """Send `message`: ("", 1) once sent, else the error and whether the
-    server was tried (1) or not (0, NotAttempted), for the rows' attempts."""
-    try:
-        mailer.send(message)
-    except Exception as exc:
-        return failure_text(exc), 0 if isinstance(exc, NotAttempted) else 1
-    return "", 1
-
-
 def deliver(mailer: Mailer, message: EmailMultiAlternatives, rows: QuerySet) -> str:
     """Send `message` and mark its claimed `rows` (a ClaimedEmail: Reminder
     or AssignmentNotice) sent, or failed with
     the error, which is returned ("" once sent). Call while the claim is
-    held: the send is the last step before the mark."""
-    error, tried = attempt(mailer, message)
-    if error:
-        rows.update(state=ClaimedEmail.State.FAILED, error=error, attempts=F("attempts") + tried)
-    else:
+    held: the send is the last step before the mark, one statement."""
+    try:
+        mailer.send(message)
+    except Exception as exc:
+        error = failure_text(exc)
         rows.update(
-            state=ClaimedEmail.State.SENT,
-            sent_at=timezone.now(),
-            error="",
-            attempts=F("attempts") + 1,
+            state=ClaimedEmail.State.FAILED,
+            error=error,
+            attempts=F("attempts") + (0 if isinstance(exc, NotAttempted) else 1),
         )
-    return error
-
-
-def _mark(pks: list[int], error: str, tried: int) -> None:
-    """The rows `pks` of a digest sent ("" for `error`) or failed: deliver's
-    marks in one plain statement, as each digest makes one."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {connection.ops.quote_name(Reminder._meta.db_table)}"
-            " SET state = %s, sent_at = %s, error = %s, attempts = attempts + %s"
-            " WHERE id IN (" + ", ".join(["%s"] * len(pks)) + ")",
-            [
-                Reminder.State.FAILED if error else Reminder.State.SENT,
-                None if error else timezone.now(),
-                error,
-                tried,
-                *pks,
-            ],
-        )
+        return error
+    rows.update(
+        state=ClaimedEmail.State.SENT, sent_at=timezone.now(), error="", attempts=F("attempts") + 1
+    )
+    return ""
 
 
 def send_reminders(day: datetime.date, *, dry_run: bool = False) -> RunReport:
@@ -1065,8 +1043,8 @@ class _Run:
         # Written outside the try: a fault here is a bug to see, not a
         # delivery failure (the rows stay claimed for the next run).
         message = self.writer.message(recipient, [(self.actions[a], kind) for _, a, kind in rows])
-        error, tried = attempt(self.mailer, message)
-        _mark([pk for pk, _, _ in rows], error, tried)
+        marked = Reminder.objects.filter(pk__in=[pk for pk, _, _ in rows])
+        error = deliver(self.mailer, message, marked)
         if error:
             self.report.failed.append(Failure(recipient, len(rows), error))
             logger.warning("Reminder digest to %s failed: %s", recipient, error)

@@ -2,8 +2,10 @@
 number of actions an owner has: what is due is read in a few set-based
 queries, and each digest takes the same few statements whether it carries
 3 actions or 300 (on PostgreSQL one, its rows marked sent: a batch of
-digests is claimed, and its rows read, in one statement each). Only the insert of the day's rows goes in batches (of up
-to 500 rows, fewer on SQLite, which bounds a statement's parameters)."""
+digests is claimed, and its rows read, in one statement each). Only the
+insert of the day's rows may take more than one statement: one on
+PostgreSQL, batches of up to 500 rows on SQLite (fewer where it bounds a
+statement's parameters)."""
 
 import datetime
 import re
