@@ -1,7 +1,7 @@
 """Attendance tables captioned by what they list, read by the layout's data
 (imports.layouts: `roll_captions`, `roll_name_column`,
-`category_carries_down`, `empty_header_continues`), for every reader that
-meets them.
+`category_carries_down`, `empty_header_continues`), for a layout whose
+text is read as written (imports.front_matter).
 
     | Category               | Operations Group Members |
     | Network Parties        | Owen Pritchard           |

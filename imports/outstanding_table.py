@@ -1,7 +1,7 @@
 """An Actions Outstanding table whose rows each carry an action's reference,
 read by its layout's data (imports.layouts: `outstanding_columns`,
-`update_rows`, `review_reference`, `review_status`), for every reader that
-meets one.
+`update_rows`, `review_reference`, `review_status`), for a layout whose
+text is read as written (imports.item_text).
 
     | Action ID | Action | Date Raised | Last Target Date | Revised Target Date | Owner |
     | OPSG 46/03 | SECAS to circulate … | 12/04/2021 | 17/05/2021 | N/A | SECAS |
