@@ -201,6 +201,7 @@ class _Reader:
         minutes.items = [section.item for section in sections]
         flag_unstated(outstanding)
         place_unplaced(unplaced, minutes)
+        flag_closing_blocks(minutes)
         self._doubts()
         return minutes
 
@@ -751,8 +752,6 @@ class _Reader:
     def _doubts(self) -> None:
         """The doubts over the whole reading, the flags in line order."""
         minutes = self.minutes
-        if self.layout.sub_items_in_sequence:
-            flag_closing_blocks(minutes)
         self.flags.extend(filter(None, map(read_outcome, minutes.reviews)))
         if self.layout.title:
             flag_unknown_layout(minutes, self.layout)
