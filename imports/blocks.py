@@ -405,10 +405,10 @@ def pipe_rows(lines: Sequence[tuple[int, str]]) -> PipeRows:
 
 
 def cells_as_written(block: Block) -> tuple[tuple[str, ...], list[tuple[int, tuple[str, ...]]]]:
-    """A pipe table's header (() where it has none) and rows, each row with
-    its line, the cells as written, read again from the block's source lines."""
-    written = pipe_rows(block.lines)
-    return written.header or (), list(written.rows)
+    """A TABLE of `markdown_source_blocks` (its cells as written, by
+    `pipe_rows`): its header (() where it has none) and rows, each row with
+    its line."""
+    return block.rows[0], list(zip(block.row_lines[1:], block.rows[1:], strict=True))
 
 
 def _trimmed(columns: list[str]) -> list[str]:
