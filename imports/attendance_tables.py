@@ -21,11 +21,10 @@ name is handed back to the reader as a line it could not place."""
 import re
 from dataclasses import dataclass, field
 
-from imports.blocks import SourceLine, plain
+from imports.blocks import HTML_TAG, SourceLine, plain
 from imports.layouts import APOLOGY, MEMBER, category_name, read_mark
 from imports.parsed import ParsedPerson
 
-_HTML_TAG = re.compile(r"<[^>]+>")
 _MARK = re.compile(r"\(([^()]*)\)")
 
 
@@ -95,7 +94,7 @@ def read_roll_header(header: list[str], roll: Roll) -> None:
 def person(cell: str, section: str, group: str, line: int, layout) -> ParsedPerson:
     """'Andy Knowles (<i>alternate for Marta Kaminska</i>)', 'Ian Brown (Part)',
     'Veronica Asantewaa (Meeting Secretary)', 'Easton Brown (<i>agenda item 5</i>)'."""
-    text = _HTML_TAG.sub("", cell).replace("**", "").replace("*", "")
+    text = HTML_TAG.sub("", cell).replace("**", "").replace("*", "")
     marks = [m.strip() for m in _MARK.findall(text)]
     name = " ".join(_MARK.sub(" ", text).split())
     found = ParsedPerson(name=name, section=section, group=group, line=line)

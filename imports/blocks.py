@@ -73,14 +73,15 @@ def source_lines(text: str) -> list[SourceLine]:
     return [(number, line.rstrip()) for number, line in enumerate(text.split("\n"), start=1)]
 
 
-_HTML_TAG = re.compile(r"<[^>]+>")
+HTML_TAG = re.compile(r"<[^>]+>")
+_HEADING_MARK = re.compile(r"^#{1,6}\s+")
 
 
 def plain(text: str) -> str:
     """A line of Markdown as written without its wrapping: '# ', '**…**',
     HTML tags, spaces."""
-    text = _HTML_TAG.sub("", text)
-    text = re.sub(r"^#{1,6}\s+", "", text.strip())
+    text = HTML_TAG.sub("", text)
+    text = _HEADING_MARK.sub("", text.strip())
     return text.replace("**", "").strip()
 
 
