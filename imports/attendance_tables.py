@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from imports.blocks import HTML_TAG, SourceLine, plain
-from imports.layouts import APOLOGY, MEMBER, category_name, read_mark
+from imports.layouts import APOLOGY, MEMBER, Layout, category_name, read_mark
 from imports.parsed import ParsedPerson
 
 _MARK = re.compile(r"\(([^()]*)\)")
@@ -32,7 +32,7 @@ _MARK = re.compile(r"\(([^()]*)\)")
 class Roll:
     """Where the attendance tables have got to."""
 
-    layout: object  # imports.layouts.Layout
+    layout: Layout
     section: str = MEMBER
     group: str = ""
     name_column: int = 1
@@ -91,7 +91,7 @@ def read_roll_header(header: list[str], roll: Roll) -> None:
     roll.group_column = others[0] if others else 0
 
 
-def person(cell: str, section: str, group: str, line: int, layout) -> ParsedPerson:
+def person(cell: str, section: str, group: str, line: int, layout: Layout) -> ParsedPerson:
     """'Andy Knowles (<i>alternate for Marta Kaminska</i>)', 'Ian Brown (Part)',
     'Veronica Asantewaa (Meeting Secretary)', 'Easton Brown (<i>agenda item 5</i>)'."""
     text = HTML_TAG.sub("", cell).replace("**", "").replace("*", "")
