@@ -1,7 +1,7 @@
 """Attendance tables captioned by what they list, read by the layout's data
 (imports.layouts: `roll_captions`, `roll_name_column`,
-`category_carries_down`, `empty_header_continues`), for every reader that
-meets them.
+`category_carries_down`, `empty_header_continues`), for a layout whose
+text is read as written (imports.front_matter).
 
     | Category               | Operations Group Members |
     | Network Parties        | Owen Pritchard           |
@@ -21,11 +21,10 @@ name is handed back to the reader as a line it could not place."""
 import re
 from dataclasses import dataclass, field
 
-from imports.blocks import SourceLine, plain
-from imports.layouts import APOLOGY, MEMBER, category_name, read_mark
+from imports.blocks import HTML_TAG, SourceLine, plain
+from imports.layouts import APOLOGY, MEMBER, Layout, category_name, read_mark
 from imports.parsed import ParsedPerson
 
-_HTML_TAG = re.compile(r"<[^>]+>")
 _MARK = re.compile(r"\(([^()]*)\)")
 
 
@@ -33,7 +32,7 @@ _MARK = re.compile(r"\(([^()]*)\)")
 class Roll:
     """Where the attendance tables have got to."""
 
-    layout: object  # imports.layouts.Layout
+    layout: Layout
     section: str = MEMBER
     group: str = ""
     name_column: int = 1
@@ -92,10 +91,10 @@ def read_roll_header(header: list[str], roll: Roll) -> None:
     roll.group_column = others[0] if others else 0
 
 
-def person(cell: str, section: str, group: str, line: int, layout) -> ParsedPerson:
+def person(cell: str, section: str, group: str, line: int, layout: Layout) -> ParsedPerson:
     """'Andy Knowles (<i>alternate for Marta Kaminska</i>)', 'Ian Brown (Part)',
     'Veronica Asantewaa (Meeting Secretary)', 'Easton Brown (<i>agenda item 5</i>)'."""
-    text = _HTML_TAG.sub("", cell).replace("**", "").replace("*", "")
+    text = HTML_TAG.sub("", cell).replace("**", "").replace("*", "")
     marks = [m.strip() for m in _MARK.findall(text)]
     name = " ".join(_MARK.sub(" ", text).split())
     found = ParsedPerson(name=name, section=section, group=group, line=line)

@@ -73,14 +73,15 @@ def source_lines(text: str) -> list[SourceLine]:
     return [(number, line.rstrip()) for number, line in enumerate(text.split("\n"), start=1)]
 
 
-_HTML_TAG = re.compile(r"<[^>]+>")
+HTML_TAG = re.compile(r"<[^>]+>")
+_HEADING_MARK = re.compile(r"^#{1,6}\s+")
 
 
 def plain(text: str) -> str:
     """A line of Markdown as written without its wrapping: '# ', '**…**',
     HTML tags, spaces."""
-    text = _HTML_TAG.sub("", text)
-    text = re.sub(r"^#{1,6}\s+", "", text.strip())
+    text = HTML_TAG.sub("", text)
+    text = _HEADING_MARK.sub("", text.strip())
     return text.replace("**", "").strip()
 
 
@@ -405,10 +406,10 @@ def pipe_rows(lines: Sequence[tuple[int, str]]) -> PipeRows:
 
 
 def cells_as_written(block: Block) -> tuple[tuple[str, ...], list[tuple[int, tuple[str, ...]]]]:
-    """A pipe table's header (() where it has none) and rows, each row with
-    its line, the cells as written, read again from the block's source lines."""
-    written = pipe_rows(block.lines)
-    return written.header or (), list(written.rows)
+    """A TABLE of `markdown_source_blocks` (its cells as written, by
+    `pipe_rows`): its header (() where it has none) and rows, each row with
+    its line."""
+    return block.rows[0], list(zip(block.row_lines[1:], block.rows[1:], strict=True))
 
 
 def _trimmed(columns: list[str]) -> list[str]:

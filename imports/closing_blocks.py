@@ -1,8 +1,8 @@
 """The decisions and actions after an item's last sub-item, which the page
 cannot tell apart from the whole item's closing block: read as the
 sub-item's, with a doubt when a decision there names the parent item.
-For layouts whose sub-items are numbered lines of their own
-(imports.layouts: `sub_items_in_sequence`)."""
+For a layout whose text is read as written, whose sub-items are numbered
+lines of their own (imports.item_sequence)."""
 
 import re
 

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from actions.references import format_reference
+from actions.references import format_reference, parse_reference
 from imports.parsed import (
     Flag,
     ParsedAction,
@@ -449,7 +449,7 @@ class ActionNumbering:
             next_meeting=next_main_meeting(minutes.next_meetings),
         )
         if not any(flag.kind == "meeting-number" for flag in flags):
-            self.last[conf] = int(re.split(r"[/ ]", action.reference)[-1])
+            self.last[conf] = parse_reference(action.reference)[3]
         return action, flags
 
 

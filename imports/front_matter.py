@@ -12,8 +12,6 @@ from imports.common import QUORUM_STATEMENT
 from imports.layouts import Layout
 from imports.parsed import ParsedPerson
 
-Line = SourceLine
-
 
 def _opens_roll(words: str, layout: Layout) -> bool:
     return bool(layout.roll_label and layout.roll_label.match(words))
@@ -38,7 +36,7 @@ def from_line(block: Block, index: int) -> Block:
 
 
 def read_attendance(
-    blocks: list[Block], layout: Layout, unplaced: list[Line]
+    blocks: list[Block], layout: Layout, unplaced: list[SourceLine]
 ) -> list[ParsedPerson]:
     """The Attendees and Apologies tables, in the order printed."""
     roll = Roll(layout)
@@ -60,9 +58,9 @@ def read_attendance(
     return roll.people
 
 
-def split_front(front: list[Block], layout: Layout) -> tuple[list[Line], list[Block]]:
+def split_front(front: list[Block], layout: Layout) -> tuple[list[SourceLine], list[Block]]:
     """Header lines, then attendance blocks (from 'Attendees:' or the first table)."""
-    header: list[Line] = []
+    header: list[SourceLine] = []
     for at, block in enumerate(front):
         for index, (line, words) in enumerate(zip(block.lines, line_words(block), strict=True)):
             if block.kind == TABLE or _opens_roll(words, layout):

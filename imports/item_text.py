@@ -26,8 +26,6 @@ from imports.layouts import Layout
 from imports.outstanding_table import OutstandingTables, read_review_table
 from imports.parsed import Flag, ParsedItem, ParsedMinutes
 
-Line = SourceLine  # (1-based line number, the line as written)
-
 LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)]|\(?[a-z]\))\s+\S")
 ACTION_LINE = re.compile(r"^\W*ACTION\b")
 SENTENCE_END = (".", ":", ";", "!", "?", ")", "]", '"', "'", "’", "”", "|")
@@ -48,11 +46,11 @@ class ItemContext:
     outstanding: OutstandingTables
 
 
-def read_item(item: ParsedItem, blocks: list[Block], context: ItemContext) -> list[Line]:
+def read_item(item: ParsedItem, blocks: list[Block], context: ItemContext) -> list[SourceLine]:
     """Fill the item from its blocks; return the lines it could not place
     (they are in its narrative as well)."""
     narrative: list[tuple[str, str]] = []  # (kind, Markdown) a paragraph each
-    unplaced: list[Line] = []
+    unplaced: list[SourceLine] = []
     todo = deque(blocks)
     context.outstanding.columns = None
     while todo:

@@ -29,7 +29,6 @@ import datetime
 import re
 
 from actions.references import canonical, format_reference
-from imports.attendance_tables import Roll, read_roll_table
 from imports.blocks import (
     HEADING,
     ITEM,
@@ -37,11 +36,9 @@ from imports.blocks import (
     TABLE,
     Block,
     SourceLine,
-    cells_as_written,
     markdown_blocks,
     markdown_source_blocks,
     numbered,
-    source_lines,
     text_blocks,
 )
 from imports.closing_blocks import flag_closing_blocks
@@ -71,7 +68,6 @@ from imports.layouts import (
 from imports.outstanding_table import (
     OutstandingTables,
     flag_unstated,
-    read_review_table,
 )
 from imports.parsed import (
     Flag,
@@ -119,7 +115,6 @@ _STATUS = re.compile(
 _CLOSED = {"closed", "done", "complete", "completed", "cancelled", "withdrawn"}
 _DUE = re.compile(r"\b(?:due|target|by)\b\s*:?\s*(?P<date>" + _ANY_DATE.pattern + ")", re.I)
 _OURS = re.compile(r"^(?:(?P<code>[A-Z]{2,10})\s+)?(?P<n>\d{1,4})/(?P<s>\d{1,3})$")
-_SUB_ITEM = re.compile(r"^(?P<main>\d{1,2})\.(?P<sub>\d{1,2})\.?\s+(?P<title>\S.*)$")
 _MINUTE_START = re.compile(r"^[A-Z]{0,3}\d{1,4}/\d{1,4}\s")
 _NOTE_MARK = re.compile(r"^[A-Z]{3,}\s*:")
 _NICKNAME_TO = re.compile(r"^([a-z][\w.|-]{1,30})\s+to\s")
@@ -161,9 +156,6 @@ class _Reader:
         self.header: list[Block] = []
         self.raised = 0
         self.mapped_verbs: set[str] = set()
-        self.outstanding = OutstandingTables(self.minutes, layout)
-        self.roll = Roll(layout, people=self.minutes.attendance)
-        self.source = source_lines(text)
 
     @property
     def flags(self) -> list[Flag]:
@@ -196,18 +188,20 @@ class _Reader:
         lines = (line for block in blocks for line in block.lines)
         year = minutes.date.year if minutes.date else None
         minutes.next_meetings = read_next_meetings(lines, layout, year)
+        outstanding = OutstandingTables(minutes, layout)
         context = ItemContext(
             minutes=minutes,
             layout=layout,
             actions=ActionNumbering(minutes),
-            outstanding=self.outstanding,
+            outstanding=outstanding,
         )
         for section in sections:
             unplaced.extend(read_item(section.item, section.blocks, context))
             read_incidents(section.item, minutes.flags)
         minutes.items = [section.item for section in sections]
-        flag_unstated(self.outstanding)
+        flag_unstated(outstanding)
         place_unplaced(unplaced, minutes)
+        flag_closing_blocks(minutes)
         self._doubts()
         return minutes
 
@@ -263,8 +257,6 @@ class _Reader:
     # --- blocks -------------------------------------------------------
 
     def _block(self, block: Block) -> None:
-        if block.kind != TABLE:
-            self.outstanding.columns = None  # only a table cut by a page break goes on
         if block.kind == PARAGRAPH and self.section not in ATTENDANCE:
             pieces = self._split_at_headings(block)
             if len(pieces) > 1:
@@ -278,9 +270,6 @@ class _Reader:
         if heading := self._item_heading(block):
             self._open_item(*heading, block)
             return
-        if block.kind == TABLE and self.layout.outstanding_columns:
-            if self._outstanding_table(block):
-                return
         if block.kind == TABLE and self._review_columns(block.rows[0]):
             self._review_table(block)
             return
@@ -343,9 +332,6 @@ class _Reader:
         if block.kind == HEADING and layout.unnumbered_headings and _title_like(text):
             if self.section in (ITEMS, *ATTENDANCE) or self.item is not None:
                 return "", text
-        if block.kind == PARAGRAPH and layout.sub_items_in_sequence and not in_attendance:
-            if heading := self._sub_item(block):
-                return heading
         if block.kind == PARAGRAPH:
             for pattern in layout.item_lines:
                 if (match := pattern.match(text)) and not _ANY_DATE.search(match["title"]):
@@ -355,31 +341,6 @@ class _Reader:
                         title = f"{groups['minute']} {title}"
                     return groups.get("number") or "", title
         return None
-
-    def _sub_item(self, block: Block) -> tuple[str, str] | None:
-        """'3.1. Registration Data Provider', a line of its own between blank
-        lines, read as a sub-item only next in sequence: 3.1 under item 3,
-        3.2 after 3.1; '3.1' elsewhere is the text's."""
-        match = (
-            _SUB_ITEM.match(block.lines[0][1].strip().replace("**", "")) if block.lines else None
-        )
-        if not match or self.item is None or len(block.lines) != 1 or len(match["title"]) > 150:
-            return None
-        main, _, sub = self.item.number.partition(".")
-        if not main.isdigit() or not (sub or "0").isdigit():
-            return None
-        if int(match["main"]) != int(main) or int(match["sub"]) != int(sub or 0) + 1:
-            return None
-        if not self._stands_alone(block.line):
-            return None
-        return f"{int(main)}.{int(match['sub'])}", match["title"].strip()
-
-    def _stands_alone(self, line: int) -> bool:
-        """A blank line (or nothing) before and after the source line `line`."""
-        lines = self.source
-        before = line <= 1 or not lines[line - 2][1].strip()
-        after = line >= len(lines) or not lines[line][1].strip()
-        return before and after
 
     def _next_number(self, number: str) -> bool:
         """Whether `number` may follow the items read so far: any to begin
@@ -569,12 +530,6 @@ class _Reader:
     # --- attendance ---------------------------------------------------
 
     def _attendance(self, block: Block) -> None:
-        if block.kind == TABLE and self.layout.roll_captions:
-            unplaced: list[tuple[int, str]] = []
-            read_roll_table(*cells_as_written(block), self.roll, unplaced)
-            for line, text in unplaced:
-                self._unread(Block(PARAGRAPH, text, line), "is not read as a person")
-            return
         if block.kind == TABLE:
             self._attendance_table(block)
             return
@@ -632,8 +587,6 @@ class _Reader:
             if found := self._section_of(here):
                 section, _ = found
                 self.section, self.category = section, ""
-                if section == APOLOGY:
-                    self.roll.open_apologies()
                 _, inline = self._label(entry) or ("", "")
                 if section not in ATTENDANCE:
                     rest = [inline, *lines[offset + 1 :]] if inline else lines[offset + 1 :]
@@ -678,18 +631,6 @@ class _Reader:
         self.minutes.attendance.append(person)
 
     # --- outstanding actions ------------------------------------------
-
-    def _outstanding_table(self, block: Block) -> bool:
-        """An outstanding table whose action rows carry their references, as
-        the layout describes it (imports.outstanding_table); a row it cannot
-        place is flagged."""
-        header, rows = cells_as_written(block)
-        unplaced: list[tuple[int, str]] = []
-        if not read_review_table(header, rows, block.line, self.outstanding, unplaced):
-            return False
-        for line, text in unplaced:
-            self._unread(Block(PARAGRAPH, text, line), "is not read as an outstanding action")
-        return True
 
     def _review_columns(self, header: tuple[str, ...]) -> dict[str, int]:
         """Which column holds which field, when the header reads as an
@@ -804,7 +745,6 @@ class _Reader:
 
     def _finish(self) -> None:
         minutes = self.minutes
-        flag_unstated(self.outstanding)
         for item in minutes.items:
             read_incidents(item, self.flags)
         self._doubts()
@@ -812,8 +752,6 @@ class _Reader:
     def _doubts(self) -> None:
         """The doubts over the whole reading, the flags in line order."""
         minutes = self.minutes
-        if self.layout.sub_items_in_sequence:
-            flag_closing_blocks(minutes)
         self.flags.extend(filter(None, map(read_outcome, minutes.reviews)))
         if self.layout.title:
             flag_unknown_layout(minutes, self.layout)

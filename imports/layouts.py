@@ -61,9 +61,6 @@ class Layout:
     item_lines: tuple[re.Pattern, ...] = ()
     # Unnumbered headings under the agenda are items, numbered in order.
     unnumbered_headings: bool = False
-    # Sub-items are numbered lines of their own ("3.1. Title" between blank
-    # lines), read as one only next in sequence: 3.1 under item 3, 3.2 after 3.1.
-    sub_items_in_sequence: bool = False
     # Top-level bullets under the agenda are items (a meeting bot's topics).
     bullet_items: bool = False
     # Said after a title or a line and dropped: "(kerstin, 15:03:40)".
@@ -299,7 +296,6 @@ OPSG = replace(
     GENERIC,
     name="opsg",
     other_bracket="role",
-    sub_items_in_sequence=True,
     committee_names={
         "operations group": "OPSG",
         "technical architecture and business architecture sub-committee": "TABASC",

@@ -1,7 +1,7 @@
 """An Actions Outstanding table whose rows each carry an action's reference,
 read by its layout's data (imports.layouts: `outstanding_columns`,
-`update_rows`, `review_reference`, `review_status`), for every reader that
-meets one.
+`update_rows`, `review_reference`, `review_status`), for a layout whose
+text is read as written (imports.item_text).
 
     | Action ID | Action | Date Raised | Last Target Date | Revised Target Date | Owner |
     | OPSG 46/03 | SECAS to circulate … | 12/04/2021 | 17/05/2021 | N/A | SECAS |
@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from actions.references import format_reference
 from imports.blocks import SourceLine, plain
 from imports.common import owners_in, read_date_cell
+from imports.layouts import Layout
 from imports.parsed import Flag, ParsedMinutes, ParsedReview
 
 
@@ -33,12 +34,12 @@ class OutstandingTables:
     the reviews whose update has stated no status yet."""
 
     minutes: ParsedMinutes
-    layout: object  # imports.layouts.Layout
+    layout: Layout
     columns: dict[str, int] | None = None
     unstated: list[ParsedReview] = field(default_factory=list)
 
 
-def review_columns(header: list[str], layout) -> dict[str, int] | None:
+def review_columns(header: list[str], layout: Layout) -> dict[str, int] | None:
     """Which column is which, from header words; None when this is not an
     Actions Outstanding table (no reference and action column)."""
     words = [plain(h).lower() for h in header]
@@ -121,7 +122,7 @@ def review(line: int, row: list[str], columns: dict[str, int], tables: Outstandi
     return found
 
 
-def review_reference(text: str, layout) -> str:
+def review_reference(text: str, layout: Layout) -> str:
     """'OPSG 43/07', 'OPSG 45/CONF 02', spaced the one way."""
     match = layout.review_reference.match(text)
     if not match:
