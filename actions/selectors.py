@@ -528,15 +528,13 @@ def log_annotations(today: datetime.date) -> dict:
 @dataclass
 class ActionLog:
     """The log as filtered: the filter (its form and what it could not read),
-    and the matching actions, annotated and in the order asked for; what the
-    reader may know of them (actions.known.KnownFigures) and the reviews
-    they may read (access.visible_reviews)."""
+    and the matching actions, annotated and in the order asked for, and what
+    the reader may know of them (actions.known.KnownFigures)."""
 
     filterset: ActionLogFilter
     actions: QuerySet[Action]
     today: datetime.date
     known: object
-    reviews: QuerySet[ActionReview]
 
 
 @dataclass
@@ -551,15 +549,13 @@ def action_log(
     actions: QuerySet[Action],
     *,
     known,
-    reviews: QuerySet[ActionReview],
     data,
     request,
     today: datetime.date | None = None,
 ) -> ActionLog:
     """`actions`: those the user may see (access.visible_actions); `known`:
-    what the user may know of them (actions.known.known_figures); `reviews`:
-    the reviews they may read (access.visible_reviews); `data`: the query
-    string. No query runs until the result is read."""
+    what the user may know of them (actions.known.known_figures); `data`: the
+    query string. No query runs until the result is read."""
     today = today or timezone.localdate()
     actions = (
         actions.select_related("committee")
@@ -567,9 +563,7 @@ def action_log(
         .annotate(**log_annotations(today))
     )
     filterset = ActionLogFilter(data, queryset=actions, request=request, today=today)
-    return ActionLog(
-        filterset=filterset, actions=filterset.qs, today=today, known=known, reviews=reviews
-    )
+    return ActionLog(filterset=filterset, actions=filterset.qs, today=today, known=known)
 
 
 def log_summary(log: ActionLog) -> LogSummary:
@@ -677,8 +671,9 @@ class ExportRow:
         return self.action.target_date or self.action.target_note
 
 
-def log_export_rows(log: ActionLog) -> Iterator[ExportRow]:
-    """Every action the filter selected, in the page's order. Three queries
+def log_export_rows(log: ActionLog, reviews: QuerySet[ActionReview]) -> Iterator[ExportRow]:
+    """Every action the filter selected, in the page's order, with the latest
+    of `reviews` (those the reader may read: access.visible_reviews). Three queries
     however many: the actions (read in chunks), all their owners, and all
     their reviews (to find each one's latest); the owners and reviews are
     selected with the log's own query as a subquery, so no list of ids is
@@ -690,7 +685,7 @@ def log_export_rows(log: ActionLog) -> Iterator[ExportRow]:
     latest: dict[int, ActionReview] = {}
     # The latest review the reader may read: a draft's update is not theirs yet.
     reviews = (
-        log.reviews.filter(action__in=selected)
+        reviews.filter(action__in=selected)
         .select_related("meeting__committee")
         .order_by("action_id", "-meeting__date", "-meeting__number")
     )

@@ -395,7 +395,6 @@ def _log(request) -> selectors.ActionLog:
     return selectors.action_log(
         actions,
         known=known_figures(user, actions),
-        reviews=visible_reviews(user),
         data=request.GET,
         request=request,
     )
@@ -430,7 +429,8 @@ def action_owners(request):
 def action_export_csv(request):
     log = _log(request)
     response = StreamingHttpResponse(
-        exports.csv_lines(selectors.log_export_rows(log)), content_type="text/csv; charset=utf-8"
+        exports.csv_lines(selectors.log_export_rows(log, visible_reviews(request.user))),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{_export_name(log, "csv")}"'
     return response
@@ -440,7 +440,7 @@ def action_export_csv(request):
 @login_required
 def action_export_xlsx(request):
     log = _log(request)
-    body = exports.xlsx_bytes(selectors.log_export_rows(log))
+    body = exports.xlsx_bytes(selectors.log_export_rows(log, visible_reviews(request.user)))
     response = HttpResponse(body, content_type=exports.XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_export_name(log, "xlsx")}"'
     return response
