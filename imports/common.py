@@ -121,6 +121,19 @@ def read_date_cell(
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 
 
+# A meeting's times: "12:20 – 16:50", "10.00 to 17.00".
+TIMES = re.compile(r"\b(\d{1,2}[:.]\d{2})\s*(?:–|—|-|to)\s*(\d{1,2}[:.]\d{2})\b")
+
+
+def parse_times(match: re.Match) -> tuple[datetime.time, datetime.time] | None:
+    """The start and end a match of TIMES gives, or None when either is no
+    time of day ("10:00 – 25:00"): never a start without its end."""
+    start, end = (parse_time(text) for text in match.groups())
+    if start is None or end is None:
+        return None
+    return start, end
+
+
 def parse_time(text: str) -> datetime.time | None:
     """ "10:00" or "10.00" (24-hour clock, as the minutes print times); None otherwise."""
     match = _TIME.match(text.strip())

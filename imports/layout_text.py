@@ -25,12 +25,13 @@ from itertools import pairwise
 from imports.blocks import FOOTNOTE, HEADING, ITEM, PARAGRAPH, TABLE, Block
 from imports.common import (
     QUORUM_STATEMENT,
+    TIMES,
     ActionNumbering,
     guess_committee,
     is_action_line,
     owners_in,
     parse_date,
-    parse_time,
+    parse_times,
     read_date_cell,
     read_decisions,
     read_incidents,
@@ -131,7 +132,6 @@ _DATE_LINE = re.compile(
     r"^(?:\w+day,?\s+)?(?P<date>\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\s+\d{4})"
     r"(?:\s*,\s*(?P<rest>.*))?$"
 )
-_TIMES = re.compile(r"(?P<start>\d{1,2}[:.]\d{2})\s*(?:[–—-]|to)\s*(?P<end>\d{1,2}[:.]\d{2})")
 _REFERENCE = re.compile(r"\b(?P<code>[A-Z][A-Za-z]*)_(?P<number>\d+)_\d{3,4}\b")
 
 
@@ -168,10 +168,10 @@ def _read_header_line(line: Line, minutes: ParsedMinutes, seen: set[str], flags)
         minutes.date = parse_date(match["date"])
         if minutes.date is None:
             flags.append(Flag(line.number, "unreadable-date", f"Meeting date {text!r}."))
-        _read_times(match["rest"] or "", minutes)
+        _read_times(line, match["rest"] or "", minutes, flags)
         return True
-    if _TIMES.fullmatch(text):
-        _read_times(text, minutes)
+    if TIMES.fullmatch(text):
+        _read_times(line, text, minutes, flags)
         return True
     if match := _REFERENCE.search(text):
         minutes.reference = minutes.reference or match.group(0)
@@ -185,10 +185,13 @@ def _read_header_line(line: Line, minutes: ParsedMinutes, seen: set[str], flags)
     return False
 
 
-def _read_times(text: str, minutes: ParsedMinutes) -> None:
-    if match := _TIMES.search(text):
-        minutes.start_time = parse_time(match["start"])
-        minutes.end_time = parse_time(match["end"])
+def _read_times(line: Line, text: str, minutes: ParsedMinutes, flags: list[Flag]) -> None:
+    if not (match := TIMES.search(text)):
+        return
+    if times := parse_times(match):
+        minutes.start_time, minutes.end_time = times
+    else:
+        flags.append(Flag(line.number, "unreadable-times", f"Meeting times {match[0]!r}."))
 
 
 def _settle_committee(minutes: ParsedMinutes) -> None:

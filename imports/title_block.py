@@ -20,16 +20,16 @@ import re
 from collections.abc import Iterable
 
 from imports.blocks import SourceLine, plain
-from imports.common import parse_date
+from imports.common import TIMES, parse_date, parse_times
 from imports.layouts import Layout
 from imports.parsed import ParsedMinutes
 
-# "12:20 – 16:50", "10.00 to 17.00"
-TIMES = re.compile(r"\b(\d{1,2})[:.](\d{2})\s*(?:–|—|-|to)\s*(\d{1,2})[:.](\d{2})\b")
 _MEETING = re.compile(r"\bmeeting\b", re.IGNORECASE)
 _TELECONFERENCE = re.compile(r"\bteleconference\b", re.IGNORECASE)
 _TITLE_NUMBER = re.compile(r"\bmeeting\s+(\d{1,3})\b", re.IGNORECASE)
-_TITLE_WORDS = re.compile(r"\b(extraordinary|reporting|main|meeting|\d+)\b")
+# What a title says besides the committee's name and its meeting kinds
+# (Layout.meeting_kinds): "Operations Group Main Meeting 52".
+_TITLE_WORDS = re.compile(r"\b(main|meeting|\d+)\b")
 
 
 def read_title_block(
@@ -72,7 +72,10 @@ def read_title_line(
         minutes.final = match.group(1).lower() == "final"
         read.append("state")
     text, match = _take(TIMES, text)
-    if match and _read_times(match, minutes):
+    # Times that are no times of day ("10:00 – 25:00"): the rest of the line
+    # is still read, and the line is kept as not understood.
+    misread = match is not None and not _read_times(match, minutes)
+    if match and not misread:
         read.append("times")
     first, _, rest = text.partition(",")
     if date := parse_date(first):
@@ -87,7 +90,7 @@ def read_title_line(
         read.append("place")
     elif text:
         return None
-    return read[-1] if read else None
+    return read[-1] if read and not misread else None
 
 
 def _take(pattern: re.Pattern | None, text: str) -> tuple[str, re.Match | None]:
@@ -99,12 +102,10 @@ def _take(pattern: re.Pattern | None, text: str) -> tuple[str, re.Match | None]:
 
 
 def _read_times(match: re.Match, minutes: ParsedMinutes) -> bool:
-    h1, m1, h2, m2 = (int(g) for g in match.groups())
-    try:
-        minutes.start_time = datetime.time(h1, m1)
-        minutes.end_time = datetime.time(h2, m2)
-    except ValueError:
+    times = parse_times(match)
+    if times is None:
         return False
+    minutes.start_time, minutes.end_time = times
     return True
 
 
@@ -117,7 +118,10 @@ def _read_title(text: str, minutes: ParsedMinutes, layout: Layout) -> None:
             minutes.kind = kind
     if match := _TITLE_NUMBER.search(text):
         minutes.number = minutes.number or int(match.group(1))
-    name = " ".join(_TITLE_WORDS.sub("", lowered).strip(" -–").split())
+    name = _TITLE_WORDS.sub("", lowered)
+    for word, _kind in layout.meeting_kinds:
+        name = re.sub(rf"\b{re.escape(word)}\b", "", name)
+    name = " ".join(name.strip(" -–").split())
     if not minutes.committee and name in layout.committee_names:
         minutes.committee = layout.committee_names[name]
 

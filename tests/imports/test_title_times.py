@@ -1,0 +1,62 @@
+"""A title block's times and title, in both readers: times that are no
+times of day are flagged and leave no half (never a start without its end),
+and a meeting kind the layout names is no part of the committee's name."""
+
+import datetime
+from pathlib import Path
+
+from imports.parse import parse
+
+FIXTURES = Path(__file__).resolve().parents[2] / "imports" / "fixtures"
+
+
+def _markdown(**replacements: str) -> str:
+    text = (FIXTURES / "opsg_49_sample.md").read_text(encoding="utf-8")
+    for old, new in replacements.items():
+        assert old in text
+        text = text.replace(old, new)
+    return text
+
+
+def test_the_markdown_reads_the_sample_times():
+    minutes = parse(_markdown())
+    assert (minutes.start_time, minutes.end_time) == (datetime.time(9, 30), datetime.time(12, 45))
+
+
+def test_markdown_times_past_midnight_are_flagged_and_neither_is_kept():
+    minutes = parse(_markdown(**{"09:30 – 12:45": "09:30 – 25:00"}))
+    assert (minutes.start_time, minutes.end_time) == (None, None)
+    flagged = [f for f in minutes.flags if "25:00" in f.message]
+    assert [f.kind for f in flagged] == ["unplaced-line"]
+    # The place after the times is still read as the place.
+    assert minutes.teleconference
+
+
+def test_a_date_line_with_bad_times_keeps_its_date_and_is_flagged():
+    minutes = parse(
+        _markdown(**{"17 May 2021, OPSG_49_1705": "17 May 2021, 09:30 – 09:75, OPSG_49_1705"})
+    )
+    assert minutes.date == datetime.date(2021, 5, 17)
+    # The sample's own times line follows and is read; the bad pair is flagged.
+    assert (minutes.start_time, minutes.end_time) == (datetime.time(9, 30), datetime.time(12, 45))
+    assert [f.kind for f in minutes.flags if "09:75" in f.message] == ["unplaced-line"]
+
+
+def test_a_confidential_meeting_title_names_the_committee():
+    minutes = parse(
+        _markdown(**{"Operations Group Meeting": "Operations Group Confidential Meeting 49"})
+    )
+    assert minutes.committee == "OPSG"
+    assert minutes.kind == "confidential"
+    assert minutes.number == 49
+
+
+def test_the_2019_text_flags_times_past_midnight_and_keeps_neither():
+    text = (FIXTURES / "opsg_25_minutes.txt").read_text(encoding="utf-8")
+    assert "10:00 – 17:00" in text
+    minutes = parse(text.replace("10:00 – 17:00", "10:00 – 25:00"))
+    assert minutes.date == datetime.date(2019, 10, 1)
+    assert (minutes.start_time, minutes.end_time) == (None, None)
+    assert [(f.kind, f.message) for f in minutes.flags if "25:00" in f.message] == [
+        ("unreadable-times", "Meeting times '10:00 – 25:00'.")
+    ]
