@@ -3,6 +3,7 @@
 import re
 
 from django import forms
+from django.utils.safestring import mark_safe
 
 from opsg.widgets import LongSelect
 
@@ -31,3 +32,10 @@ def test_an_invalid_choice_keeps_the_error_attributes():
     form = Both({"fast": "nobody", "usual": "nobody"})
     assert not form.is_valid()
     assert 'aria-invalid="true"' in str(form["fast"])
+
+
+def test_a_label_marked_safe_is_not_escaped_twice():
+    choices = [("a", mark_safe("<b>A</b>")), ("b", "B & C")]
+    markup = LongSelect(choices=choices).render("owner", "a")
+    assert '<option value="a" selected><b>A</b></option>' in markup
+    assert '<option value="b">B &amp; C</option>' in markup
