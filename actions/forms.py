@@ -1,9 +1,9 @@
 """Forms parse and validate what the secretary typed; services decide."""
 
 from django import forms
-from django.utils.text import Truncator
 
 from meetings.models import Committee
+from opsg.widgets import LongSelect
 
 from .models import Action, FeedToken, OwnerUpdate, Reminder
 from .selectors import ReviewRow
@@ -60,8 +60,9 @@ class ReviewForm(forms.Form):
         required=False,
         widget=forms.RadioSelect(attrs={"class": "review-outcome"}),
     )
+    # Every open action of the committee, on each of a meeting's rows.
     superseded_by = forms.TypedChoiceField(
-        label="Superseded by", required=False, coerce=int, empty_value=None
+        label="Superseded by", required=False, coerce=int, empty_value=None, widget=LongSelect
     )
     transferred_to = forms.TypedChoiceField(
         label="Transferred to", required=False, coerce=int, empty_value=None
@@ -93,9 +94,11 @@ class ReviewForm(forms.Form):
         others = [a for a in self.successors.values() if a.meeting_number != row.meeting.number]
         groups = [("", "Choose an action…")]
         if raised_here:
-            groups.append((f"Raised at {row.meeting}", [_option(a) for a in raised_here]))
+            groups.append(
+                (f"Raised at {row.meeting}", [(a.pk, a.choice_label) for a in raised_here])
+            )
         if others:
-            groups.append(("Other actions", [_option(a) for a in others]))
+            groups.append(("Other actions", [(a.pk, a.choice_label) for a in others]))
         self.fields["superseded_by"].choices = groups
         self.fields["transferred_to"].choices = [("", "Choose a committee…")] + [
             (c.pk, f"{c.code} – {c.name}") for c in committees
@@ -159,10 +162,6 @@ class ReviewForm(forms.Form):
             # An update someone else has accepted meanwhile is no longer pending: let it be.
             owner_updates=[pending[pk] for pk in data.get("owner_update", []) if pk in pending],
         )
-
-
-def _option(action: Action) -> tuple[int, str]:
-    return action.pk, f"{action.reference} – {Truncator(action.text).chars(70)}"
 
 
 def initial_for(row: ReviewRow, from_update: OwnerUpdate | None = None) -> dict:

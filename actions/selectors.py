@@ -28,6 +28,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from meetings.access import visible_agendas
 from meetings.models import Committee, Meeting, NextMeeting, user_name
@@ -209,14 +210,19 @@ def row_after_save(
 def successor_choices(meeting: Meeting, rows: list[ReviewRow]) -> list[Action]:
     """Actions that may supersede one under review: those raised at this
     meeting first (11/02 was replaced by 25/01), then the committee's other
-    open actions, and any already named as a successor on these rows."""
+    open actions, and any already named as a successor on these rows. Each
+    carries `choice_label`, what the drop-down shows of it, worked out once
+    for every row's form."""
     chosen = [row.action.superseded_by_id for row in rows if row.action.superseded_by_id]
-    return list(
+    successors = list(
         Action.objects.filter(committee=meeting.committee)
         .filter(Q(meeting_number=meeting.number) | Q(status=Action.Status.OPEN) | Q(pk__in=chosen))
         .only("pk", "reference", "meeting_number", "confidential", "sequence", "text")
         .order_by("meeting_number", "confidential", "sequence")
     )
+    for action in successors:
+        action.choice_label = f"{action.reference} – {Truncator(action.text).chars(70)}"
+    return successors
 
 
 def transfer_choices(meeting: Meeting) -> list[Committee]:

@@ -9,21 +9,35 @@ from django.utils.safestring import mark_safe
 
 
 class LongSelect(forms.Select):
-    """A drop-down of hundreds of choices (every owner of an action), written
-    in one pass. Django's Select renders each <option> through its own
-    template, which for 500 owners costs more than the page's queries. Flat
-    choices only; the markup is the same."""
+    """A drop-down of hundreds of choices (every owner of an action, every
+    open action a reviewed one may be superseded by), written in one pass.
+    Django's Select renders each <option> through its own template, which
+    for 500 owners costs more than the page's queries. The markup is the
+    same, option groups included."""
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = set(self.format_value(value))
-        options = "".join(
-            f'<option value="{_escaped(key)}"{" selected" if str(key) in chosen else ""}>'
-            f"{_escaped(label)}</option>"
-            for key, label in self.choices
-        )
+        parts = []
+        for key, label in self.choices:
+            if isinstance(label, (list, tuple)):
+                parts.append(f'<optgroup label="{_escaped(key)}">')
+                parts.extend(self._option(k, text, chosen) for k, text in label)
+                parts.append("</optgroup>")
+            else:
+                parts.append(self._option(key, label, chosen))
         final = self.build_attrs(self.attrs, attrs)
         return format_html(
-            '<select name="{}"{}>{}</select>', name, flatatt(final), mark_safe(options)
+            '<select name="{}"{}>{}</select>', name, flatatt(final), mark_safe("".join(parts))
+        )
+
+    def _option(self, key, label, chosen: set[str]) -> str:
+        # As Select: one option selected at most, the first with the value.
+        selected = str(key) in chosen
+        if selected and not self.allow_multiple_selected:
+            chosen.clear()
+        return (
+            f'<option value="{_escaped(key)}"{" selected" if selected else ""}>'
+            f"{_escaped(label)}</option>"
         )
 
 

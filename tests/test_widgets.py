@@ -39,3 +39,27 @@ def test_a_label_marked_safe_is_not_escaped_twice():
     markup = LongSelect(choices=choices).render("owner", "a")
     assert '<option value="a" selected><b>A</b></option>' in markup
     assert '<option value="b">B &amp; C</option>' in markup
+
+
+GROUPED = [
+    ("", "Choose an action…"),
+    ("Raised at OPSG 25", [(7, "OPSG 25/01 – Ann & <Bo>"), (8, "OPSG 25/02 – Next")]),
+    ("Other actions", [(3, "OPSG 24/01 – Old")]),
+]
+
+
+class Grouped(forms.Form):
+    fast = forms.TypedChoiceField(
+        choices=GROUPED, widget=LongSelect, required=False, coerce=int, empty_value=None
+    )
+    usual = forms.TypedChoiceField(choices=GROUPED, required=False, coerce=int, empty_value=None)
+
+
+def test_option_groups_are_written_as_select_writes_them():
+    for data in ({"fast": "8", "usual": "8"}, {}, {"fast": "3", "usual": "3"}):
+        form = Grouped(data or None, initial={"fast": None, "usual": None}, prefix="")
+        fast = squeezed(str(form["fast"])).replace("fast", "X")
+        usual = squeezed(str(form["usual"])).replace("usual", "X")
+        assert fast == usual
+    assert '<optgroup label="Raised at OPSG 25">' in fast
+    assert "Ann &amp; &lt;Bo&gt;" in fast
