@@ -3,7 +3,7 @@
 from django import forms
 
 from meetings.models import Committee
-from opsg.widgets import LongSelect
+from opsg.widgets import LongSelect, ReadyChoices
 
 from .models import Action, FeedToken, OwnerUpdate, Reminder
 from .selectors import ReviewRow
@@ -99,7 +99,7 @@ class ReviewForm(forms.Form):
             )
         if others:
             groups.append(("Other actions", [(a.pk, a.choice_label) for a in others]))
-        self.fields["superseded_by"].choices = groups
+        self.fields["superseded_by"].choices = ReadyChoices(groups)
         self.fields["transferred_to"].choices = [("", "Choose a committee…")] + [
             (c.pk, f"{c.code} – {c.name}") for c in committees
         ]

@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.utils.safestring import mark_safe
 
-from opsg.widgets import LongSelect
+from opsg.widgets import LongSelect, ReadyChoices
 
 CHOICES = [("", "Any owner"), ("org-1", "A & <B>"), ("person-2", "Ann Ash (DCC)")]
 
@@ -63,3 +63,14 @@ def test_option_groups_are_written_as_select_writes_them():
         assert fast == usual
     assert '<optgroup label="Raised at OPSG 25">' in fast
     assert "Ann &amp; &lt;Bo&gt;" in fast
+
+
+def test_ready_choices_validate_and_render_as_a_list_does():
+    form = Grouped({"fast": "8", "usual": "8"}, prefix="")
+    form.fields["fast"].choices = ReadyChoices(GROUPED)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["fast"] == 8
+    assert '<option value="8" selected>OPSG 25/02 – Next</option>' in str(form["fast"])
+    refused = Grouped({"fast": "99"}, prefix="")
+    refused.fields["fast"].choices = ReadyChoices(GROUPED)
+    assert "fast" in refused.errors
