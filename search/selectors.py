@@ -709,10 +709,12 @@ SOURCES: dict[str, _TextKind | _OwnKind] = {
 }
 
 
-def _kinds_with_candidates(names: list[str], query: str) -> set[str]:
-    """Those of the kinds with any row that matches, whoever may read it,
-    asked in one query: a kind with none needs no asking who may read what
-    (the costly part of each kind's search to plan and to run).
+def _kinds_with_candidates(names: list[str], query: str) -> tuple[set[str], bool]:
+    """Those of the kinds with any row that matches, whoever may read it, and
+    whether any minutes are being corrected (so that versions kept for
+    readers may hold matches too: _kept_hits), asked in one query: a kind
+    with none needs no asking who may read what (the costly part of each
+    kind's search to plan and to run), nor do versions kept when none are.
 
     Each kind's matches are counted as far as COUNT_CAP + 1 rather than
     asked whether one exists: asked for one row, PostgreSQL reads a table
@@ -720,15 +722,21 @@ def _kinds_with_candidates(names: list[str], query: str) -> set[str]:
     word means reading it all; asked for many, it looks the word up in the
     index (and for a common word stops as soon as it has counted them)."""
     parts, params = [], []
-    for name in names:
-        candidates = SOURCES[name].candidates(query).order_by().values("pk")[: COUNT_CAP + 1]
+    correcting = Meeting.objects.filter(record__isnull=False).order_by().values("pk")[:1]
+    for candidates in [
+        *(
+            SOURCES[name].candidates(query).order_by().values("pk")[: COUNT_CAP + 1]
+            for name in names
+        ),
+        correcting,
+    ]:
         sql, candidate_params = candidates.query.sql_with_params()
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) candidates)")
         params.extend(candidate_params)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(parts)}", params)
-        row = cursor.fetchone()
-    return {name for name, found in zip(names, row, strict=True) if found}
+        *found, corrections = cursor.fetchone()
+    return {name for name, count in zip(names, found, strict=True) if count}, bool(corrections)
 
 
 class Found(Sequence):
@@ -794,9 +802,11 @@ def search(user, query: str, *, kind: str = "", filters: Filters | None = None, 
     if not query:
         return results
     names = [kind] if kind in SOURCES else list(SOURCES)
-    kept = _kept_hits(user, query, filters) if {"item", "decision"} & set(names) else {}
-    # On the mixed page most kinds find nothing for most words.
-    searched = set(names) if kind else _kinds_with_candidates(names, query)
+    # On the mixed page most kinds find nothing for most words, and minutes
+    # are seldom being corrected.
+    searched, correcting = (set(names), True) if kind else _kinds_with_candidates(names, query)
+    keeps = correcting and {"item", "decision"} & set(names)
+    kept = _kept_hits(user, query, filters) if keeps else {}
     for name in names:
         found = Found(
             name, user, query, filters, searched=name in searched, then=kept.get(name, [])
