@@ -36,6 +36,7 @@ from imports.blocks import (
     TABLE,
     Block,
     SourceLine,
+    cells_as_written,
     markdown_blocks,
     markdown_source_blocks,
     numbered,
@@ -540,18 +541,18 @@ class _Reader:
         header does not name is flagged, never dropped in silence."""
         header = [" ".join(cell.lower().split()).strip(" :*") for cell in block.rows[0]]
         kinds = [_attendance_column(word) for word in header]
+        rows = list(zip(block.row_lines, block.rows, strict=True))  # each with its line
         if NAME not in kinds:  # no header row: the first column is the name
-            kinds, rows = [NAME] + [""] * (len(header) - 1), block.rows
+            kinds = [NAME] + [""] * (len(header) - 1)
         else:
-            rows = block.rows[1:]
+            rows = rows[1:]
         unread = [block.rows[0][i] for i, kind in enumerate(kinds) if not kind and header[i]]
         if unread:
             message = (
                 f"Column(s) {', '.join(map(repr, unread))} of the attendance table were not read."
             )
             self.flags.append(Flag(block.line, "unread-column", message))
-        first = block.line + len(block.rows) - len(rows)
-        for offset, row in enumerate(rows):
+        for number, row in rows:
             cells = dict.fromkeys((NAME, BODY, ROLE, MARK), "")
             for cell, kind in zip(row, kinds, strict=False):
                 if kind and cell.strip() not in _EMPTY_CELLS:
@@ -565,7 +566,7 @@ class _Reader:
                 cells[MARK] = ""
             brackets = [f"({cells[kind]})" for kind in (BODY, MARK) if cells[kind]]
             read = len(self.minutes.attendance)
-            self._attendance_lines([" ".join([cells[NAME], *brackets])], first + offset)
+            self._attendance_lines([" ".join([cells[NAME], *brackets])], number)
             if cells[ROLE] and len(self.minutes.attendance) > read:
                 person = self.minutes.attendance[-1]  # a role column is a role, never a mark
                 person.role = "; ".join(filter(None, (cells[ROLE], person.role)))
@@ -637,9 +638,8 @@ class _Reader:
         return review_columns(list(block.rows[0]), self.layout) is not None
 
     def _review_table(self, block: Block) -> None:
-        tables = self._outstanding()
-        rows = [(block.line + offset, row) for offset, row in enumerate(block.rows[1:], start=1)]
-        read_review_table(block.rows[0], rows, block.line, tables, [])
+        header, rows = cells_as_written(block)
+        read_review_table(header, rows, block.line, self._outstanding(), [])
 
     def _review_lines(self, block: Block) -> None:
         if block.kind not in (ITEM, PARAGRAPH):
