@@ -28,7 +28,7 @@ silent guess:
 import datetime
 import re
 
-from actions.references import canonical, format_reference
+from actions.references import format_reference
 from imports.blocks import (
     HEADING,
     ITEM,
@@ -74,6 +74,7 @@ from imports.outstanding_table import (
     read_review_row,
     read_review_table,
     review_columns,
+    review_reference,
 )
 from imports.parsed import (
     Flag,
@@ -111,7 +112,6 @@ _REVIEW_LINE = re.compile(
 # An outstanding action's line read as a row of these fields.
 _LINE_FIELDS = {"reference": 0, "text": 1, "owner": 2, "last": 3, "status": 4}
 _DUE = re.compile(r"\b(?:due|target|by)\b\s*:?\s*(?P<date>" + ANY_DATE.pattern + ")", re.I)
-_OURS = re.compile(r"^(?:(?P<code>[A-Z]{2,10})\s+)?(?P<n>\d{1,4})/(?P<s>\d{1,3})$")
 _MINUTE_START = re.compile(r"^[A-Z]{0,3}\d{1,4}/\d{1,4}\s")
 _NOTE_MARK = re.compile(r"^[A-Z]{3,}\s*:")
 _NICKNAME_TO = re.compile(r"^([a-z][\w.|-]{1,30})\s+to\s")
@@ -484,7 +484,7 @@ class _Reader:
         words = match["text"].strip()
         label = (groups.get("label") or "").strip()
         self.raised += 1
-        reference = self._reference(label) if "/" in label else ""
+        reference = self._printed_reference(label) if "/" in label else ""
         if groups.get("owner"):
             owners, guessed = [groups["owner"]], False
         elif nickname := _NICKNAME_TO.match(words):
@@ -506,13 +506,9 @@ class _Reader:
         )
         return True
 
-    def _reference(self, label: str) -> str:
+    def _printed_reference(self, label: str) -> str:
         """A printed "14/03" or "ABC 14/03" in the record's spelling, or ""."""
-        match = _OURS.match(" ".join(label.split()))
-        if not match:
-            return ""
-        code = match["code"] or self.minutes.committee or "?"
-        return canonical(f"{code} {match['n']}/{match['s']}") or ""
+        return review_reference(label, self.layout, self.minutes.committee)
 
     def _ours(self, sequence: int) -> str:
         """This meeting's reference for its `sequence`th action; "…" where

@@ -110,7 +110,7 @@ def read_review_row(
     reviews = tables.minutes.reviews
     first = row[0] if row else ""
     printed = cell_at(row, columns["reference"]) if "reference" in columns else ""
-    reference = review_reference(plain(printed), tables)
+    reference = review_reference(plain(printed), tables.layout, tables.minutes.committee)
     text = cell_at(row, columns.get("text"))
     if reference:
         reviews.append(review(line, row, reference, text, tables))
@@ -158,15 +158,16 @@ def review(
     return found
 
 
-def review_reference(text: str, tables: OutstandingTables) -> str:
+def review_reference(text: str, layout: Layout, committee: str) -> str:
     """'OPSG 43/07', 'OPSG 45/CONF 02', spaced the one way, by the layout's
     `review_reference` (groups: code, meeting, conf, sequence; a reference
-    without its code is the committee's); "" when the text is not one."""
-    match = tables.layout.review_reference.match(" ".join(text.split()))
+    without its code is `committee`'s); "" when the text is not one. The
+    generic reader reads an action line's printed label by it too."""
+    match = layout.review_reference.match(" ".join(text.split()))
     if not match:
         return ""
     groups = match.groupdict()
-    code = groups["code"] or tables.minutes.committee or "?"
+    code = groups["code"] or committee or "?"
     meeting, conf, sequence = groups["meeting"], groups.get("conf"), groups["sequence"]
     return canonical(f"{code} {meeting}/{'CONF ' if conf else ''}{sequence}") or ""
 
