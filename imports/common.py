@@ -66,6 +66,23 @@ DATE_IN_TEXT = (
 )
 
 
+# A date anywhere in a line of another committee's minutes: "2026-05-14",
+# "14/05/2026", "14th May 2026", "May 14, 2026".
+ANY_DATE = re.compile(
+    r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4}"
+    r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[A-Z][a-z]+\.?,?\s+\d{4}"
+    r"|[A-Z][a-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
+)
+
+
+def first_date(text: str) -> datetime.date | None:
+    """The first date written in `text` (ANY_DATE), else `text` read as one."""
+    for found in ANY_DATE.findall(text or ""):
+        if date := parse_date(found):
+            return date
+    return parse_date(text or "")
+
+
 def parse_date(text: str, *, year: int | None = None) -> datetime.date | None:
     """A date as the minutes write it: "1 October 2019", "1st October 2019",
     "01/10/2019" (day first, as in Great Britain), "2019-10-01", or "8 October"

@@ -28,7 +28,7 @@ silent guess:
 import datetime
 import re
 
-from actions.references import canonical, format_reference
+from actions.references import format_reference
 from imports.blocks import (
     HEADING,
     ITEM,
@@ -36,6 +36,7 @@ from imports.blocks import (
     TABLE,
     Block,
     SourceLine,
+    cells_as_written,
     markdown_blocks,
     markdown_source_blocks,
     numbered,
@@ -43,10 +44,11 @@ from imports.blocks import (
 )
 from imports.closing_blocks import flag_closing_blocks
 from imports.common import (
+    ANY_DATE,
     ActionNumbering,
+    first_date,
     guess_committee,
     owners_in,
-    parse_date,
     read_incidents,
     read_outcome,
 )
@@ -66,8 +68,13 @@ from imports.layouts import (
     read_mark,
 )
 from imports.outstanding_table import (
+    STATUS,
     OutstandingTables,
     flag_unstated,
+    read_review_row,
+    read_review_table,
+    review_columns,
+    review_reference,
 )
 from imports.parsed import (
     Flag,
@@ -76,7 +83,6 @@ from imports.parsed import (
     ParsedItem,
     ParsedMinutes,
     ParsedPerson,
-    ParsedReview,
 )
 from imports.title_block import read_next_meetings, read_title_block
 from imports.unknown_layout import flag_unknown_layout
@@ -95,11 +101,6 @@ _NUMBER = re.compile(
     rf"|\b(?P<nth>\d{{1,4}})(?:st|nd|rd|th)\s+(?!{_MONTH})(?:\w+\s+){{0,3}}meeting\b",
     re.I,
 )
-_ANY_DATE = re.compile(
-    r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4}"
-    r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[A-Z][a-z]+\.?,?\s+\d{4}"
-    r"|[A-Z][a-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
-)
 _PLACE = re.compile(r"^(?:Location|Venue|Place|Where)\s*:\s*(?P<place>.+)$", re.I)
 _BRACKETS = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
 _LIST_SPLIT = re.compile(r"\s*[,;]\s*(?![^()\[\]]*[)\]])")
@@ -108,17 +109,12 @@ _REVIEW_LINE = re.compile(
     r"(?:\((?P<owner>[^)]+)\))?\s*[:–-]?\s*(?P<text>.+)$",
     re.S,
 )
-_STATUS = re.compile(
-    r"\b(?P<status>open|closed|done|completed?|ongoing|in progress|overdue|cancelled|withdrawn)\b",
-    re.I,
-)
-_CLOSED = {"closed", "done", "complete", "completed", "cancelled", "withdrawn"}
-_DUE = re.compile(r"\b(?:due|target|by)\b\s*:?\s*(?P<date>" + _ANY_DATE.pattern + ")", re.I)
-_OURS = re.compile(r"^(?:(?P<code>[A-Z]{2,10})\s+)?(?P<n>\d{1,4})/(?P<s>\d{1,3})$")
+# An outstanding action's line read as a row of these fields.
+_LINE_FIELDS = {"reference": 0, "text": 1, "owner": 2, "last": 3, "status": 4}
+_DUE = re.compile(r"\b(?:due|target|by)\b\s*:?\s*(?P<date>" + ANY_DATE.pattern + ")", re.I)
 _MINUTE_START = re.compile(r"^[A-Z]{0,3}\d{1,4}/\d{1,4}\s")
 _NOTE_MARK = re.compile(r"^[A-Z]{3,}\s*:")
 _NICKNAME_TO = re.compile(r"^([a-z][\w.|-]{1,30})\s+to\s")
-_OWNER_SPLIT = re.compile(r"\s*(?:,|/|&|\band\b)\s*")
 
 
 def parse_generic_layout(
@@ -211,7 +207,7 @@ class _Reader:
         for position, block in enumerate(blocks):
             if self._section_of(block) or self._item_heading(block):
                 return position
-            if block.kind == TABLE and self._review_columns(block.rows[0]):
+            if block.kind == TABLE and self._is_review_table(block):
                 return position
         return len(blocks)
 
@@ -236,15 +232,15 @@ class _Reader:
         for pattern in self.layout.date_patterns:
             for _, line in lines:
                 if match := pattern.search(line):
-                    if found := _first_date(match["date"]):
+                    if found := first_date(match["date"]):
                         return found
         for _, line in lines:
-            if found := _first_date(line):
+            if found := first_date(line):
                 return found
         if self.layout.recognise is not None:  # a bot's minutes date their log, further down
             for pattern in self.layout.date_patterns:
                 if match := pattern.search(self.text):
-                    return _first_date(match["date"])
+                    return first_date(match["date"])
         return None
 
     def _time(self, joined: str, patterns, group: str) -> datetime.time | None:
@@ -270,7 +266,7 @@ class _Reader:
         if heading := self._item_heading(block):
             self._open_item(*heading, block)
             return
-        if block.kind == TABLE and self._review_columns(block.rows[0]):
+        if block.kind == TABLE and self._is_review_table(block):
             self._review_table(block)
             return
         if self.section in ATTENDANCE:
@@ -334,7 +330,7 @@ class _Reader:
                 return "", text
         if block.kind == PARAGRAPH:
             for pattern in layout.item_lines:
-                if (match := pattern.match(text)) and not _ANY_DATE.search(match["title"]):
+                if (match := pattern.match(text)) and not ANY_DATE.search(match["title"]):
                     groups = match.groupdict()
                     title = match["title"].strip()
                     if groups.get("minute"):
@@ -488,7 +484,7 @@ class _Reader:
         words = match["text"].strip()
         label = (groups.get("label") or "").strip()
         self.raised += 1
-        reference = self._reference(label) if "/" in label else ""
+        reference = self._printed_reference(label) if "/" in label else ""
         if groups.get("owner"):
             owners, guessed = [groups["owner"]], False
         elif nickname := _NICKNAME_TO.match(words):
@@ -502,7 +498,7 @@ class _Reader:
         if guessed or not owners:
             message = f"The owner of action {reference} could not be picked out of {words!r}."
             self.flags.append(Flag(line, "action-owner", message))
-        target = _first_date(_DUE.search(words)["date"]) if _DUE.search(words) else None
+        target = first_date(_DUE.search(words)["date"]) if _DUE.search(words) else None
         self.item.actions.append(
             ParsedAction(
                 reference=reference, owners=owners, text=words, line=line, target_date=target
@@ -510,13 +506,9 @@ class _Reader:
         )
         return True
 
-    def _reference(self, label: str) -> str:
+    def _printed_reference(self, label: str) -> str:
         """A printed "14/03" or "ABC 14/03" in the record's spelling, or ""."""
-        match = _OURS.match(" ".join(label.split()))
-        if not match:
-            return ""
-        code = match["code"] or self.minutes.committee or "?"
-        return canonical(f"{code} {match['n']}/{match['s']}") or ""
+        return review_reference(label, self.layout, self.minutes.committee)
 
     def _ours(self, sequence: int) -> str:
         """This meeting's reference for its `sequence`th action; "…" where
@@ -545,18 +537,18 @@ class _Reader:
         header does not name is flagged, never dropped in silence."""
         header = [" ".join(cell.lower().split()).strip(" :*") for cell in block.rows[0]]
         kinds = [_attendance_column(word) for word in header]
+        rows = list(zip(block.row_lines, block.rows, strict=True))  # each with its line
         if NAME not in kinds:  # no header row: the first column is the name
-            kinds, rows = [NAME] + [""] * (len(header) - 1), block.rows
+            kinds = [NAME] + [""] * (len(header) - 1)
         else:
-            rows = block.rows[1:]
+            rows = rows[1:]
         unread = [block.rows[0][i] for i, kind in enumerate(kinds) if not kind and header[i]]
         if unread:
             message = (
                 f"Column(s) {', '.join(map(repr, unread))} of the attendance table were not read."
             )
             self.flags.append(Flag(block.line, "unread-column", message))
-        first = block.line + len(block.rows) - len(rows)
-        for offset, row in enumerate(rows):
+        for number, row in rows:
             cells = dict.fromkeys((NAME, BODY, ROLE, MARK), "")
             for cell, kind in zip(row, kinds, strict=False):
                 if kind and cell.strip() not in _EMPTY_CELLS:
@@ -570,7 +562,7 @@ class _Reader:
                 cells[MARK] = ""
             brackets = [f"({cells[kind]})" for kind in (BODY, MARK) if cells[kind]]
             read = len(self.minutes.attendance)
-            self._attendance_lines([" ".join([cells[NAME], *brackets])], first + offset)
+            self._attendance_lines([" ".join([cells[NAME], *brackets])], number)
             if cells[ROLE] and len(self.minutes.attendance) > read:
                 person = self.minutes.attendance[-1]  # a role column is a role, never a mark
                 person.role = "; ".join(filter(None, (cells[ROLE], person.role)))
@@ -632,41 +624,25 @@ class _Reader:
 
     # --- outstanding actions ------------------------------------------
 
-    def _review_columns(self, header: tuple[str, ...]) -> dict[str, int]:
-        """Which column holds which field, when the header reads as an
-        action list's (a reference or an owner beside the action)."""
-        columns: dict[str, int] = {}
-        for position, cell in enumerate(header):
-            name = cell.strip().strip("*").strip().lower()
-            for key, names in self.layout.columns.items():
-                if name in names and key not in columns:
-                    columns[key] = position
-                    break
-        if "text" in columns and ("reference" in columns or "owners" in columns):
-            return columns
-        return {}
+    def _outstanding(self) -> OutstandingTables:
+        """The outstanding actions, read by imports.outstanding_table; a row
+        without a reference of the layout's form is under this meeting's
+        numbering (`_own_reference`)."""
+        return OutstandingTables(self.minutes, self.layout, own_reference=self._own_reference)
+
+    def _is_review_table(self, block: Block) -> bool:
+        return review_columns(list(block.rows[0]), self.layout) is not None
 
     def _review_table(self, block: Block) -> None:
-        columns = self._review_columns(block.rows[0])
-        for offset, row in enumerate(block.rows[1:], start=1):
-            cells = {key: _cell(row, position) for key, position in columns.items()}
-            if not cells.get("text") and not cells.get("reference"):
-                continue
-            self._review(
-                line=block.line + offset,
-                printed=cells.get("reference", ""),
-                text=cells.get("text", ""),
-                owners=cells.get("owners", ""),
-                target=cells.get("target", ""),
-                status=cells.get("status", ""),
-                update=cells.get("update", ""),
-                raised=cells.get("raised", ""),
-            )
+        header, rows = cells_as_written(block)
+        read_review_table(header, rows, block.line, self._outstanding(), [])
 
     def _review_lines(self, block: Block) -> None:
         if block.kind not in (ITEM, PARAGRAPH):
             self._unread(block, "is not read as outstanding actions")
             return
+        tables = self._outstanding()
+        tables.columns = _LINE_FIELDS
         for line, segment in self._segments(block):
             match = _REVIEW_LINE.match(segment)
             if not match:
@@ -675,51 +651,30 @@ class _Reader:
                 )
                 continue
             words = match["text"].strip()
-            status = _STATUS.findall(words)
+            status = STATUS.findall(words)
             due = _DUE.search(words)
-            self._review(
-                line=line,
-                printed=match["ref"],
-                text=words,
-                owners=match["owner"] or "",
-                target=due["date"] if due else "",
-                status=status[-1] if status else "",
-                update="",
-                raised="",
-            )
+            row = [match["ref"], words, match["owner"] or "", due["date"] if due else ""]
+            read_review_row(line, [*row, status[-1] if status else ""], tables, [])
 
-    def _review(self, *, line, printed, text, owners, target, status, update, raised) -> None:
-        reference = self._reference(printed)
-        if not reference:
-            self.raised += 1
-            reference = self._ours(self.raised)
-            if printed:
-                text = f"({printed}) {text}"
-                message = (
-                    f"{printed!r} is not an action reference of the form 14/03: the action is "
-                    f"recorded as {_as_ours(reference, self.raised)}, its own reference kept at "
-                    "the start of its text."
-                )
-            else:
-                message = (
-                    "An outstanding action without a reference is recorded as "
-                    f"{_as_ours(reference, self.raised)}."
-                )
-            self.flags.append(Flag(line, "action-reference", message))
-        target_date = _first_date(target) if target else None
-        self.minutes.reviews.append(
-            ParsedReview(
-                reference=reference,
-                text=text,
-                owners=[o for o in _OWNER_SPLIT.split(owners) if o.strip()],
-                line=line,
-                raised_on=_first_date(raised) if raised else None,
-                last_target_date=target_date,
-                last_target_note="" if target_date or not target else target,
-                update=update,
-                status="closed" if _closed(status) else "open",
+    def _own_reference(self, line: int, printed: str, text: str) -> tuple[str, str]:
+        """An outstanding action without a reference of the form 14/03:
+        under this meeting's numbering, its own reference kept in its text."""
+        self.raised += 1
+        reference = self._ours(self.raised)
+        if printed:
+            text = f"({printed}) {text}"
+            message = (
+                f"{printed!r} is not an action reference of the form 14/03: the action is "
+                f"recorded as {_as_ours(reference, self.raised)}, its own reference kept at "
+                "the start of its text."
             )
-        )
+        else:
+            message = (
+                "An outstanding action without a reference is recorded as "
+                f"{_as_ours(reference, self.raised)}."
+            )
+        self.flags.append(Flag(line, "action-reference", message))
+        return reference, text
 
     # --- the end ------------------------------------------------------
 
@@ -799,16 +754,6 @@ def _attendance_column(header: str) -> str:
     return ""
 
 
-def _closed(status: str) -> bool:
-    """ "Closed", "CLOSED.", "Done (12/03)", "Closed – superseded": the first status word."""
-    found = _STATUS.search(status or "")
-    return bool(found) and found["status"].lower() in _CLOSED
-
-
-def _cell(row: tuple[str, ...], position: int) -> str:
-    return row[position].strip() if position < len(row) else ""
-
-
 def _verb_or_resolution(match: re.Match) -> bool:
     return bool(match["verb"] or match["resolution"])
 
@@ -853,13 +798,6 @@ def _lines_of_names(text_lines: list[str]) -> list[tuple[int, str]]:
         else:
             lines.append((offset, line))
     return lines
-
-
-def _first_date(text: str) -> datetime.date | None:
-    for found in _ANY_DATE.findall(text or ""):
-        if date := parse_date(found):
-            return date
-    return parse_date(text or "")
 
 
 def _clock(text: str) -> datetime.time | None:

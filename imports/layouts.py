@@ -69,8 +69,6 @@ class Layout:
     not_people: frozenset[str] = frozenset()
     # "alice (58)": a count after a name that is no mark.
     count_after_name: bool = False
-    # The outstanding table's columns: field -> header words.
-    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Where the date, times and place are written in the title block.
     date_patterns: tuple[re.Pattern, ...] = ()
     start_patterns: tuple[re.Pattern, ...] = ()
@@ -78,14 +76,24 @@ class Layout:
     other_bracket: str = "group"
     # A committee named in a title, by its code, where no reference says it.
     committee_names: dict[str, str] = field(default_factory=dict)
-    # An outstanding table whose every action row carries its reference
-    # (imports.outstanding_table): its columns, field -> a pattern of the
-    # header's words (reference, text, raised, last, revised, owner, status,
-    # update); the reference an action row holds (groups: code, meeting,
-    # "CONF ", sequence); where each action's update sits on the row
-    # underneath (`update_rows`), the status that update states.
+    # The outstanding-actions table (imports.outstanding_table): its
+    # columns, field -> a pattern of the header's words (reference, text,
+    # raised, last, revised, owner, status, update); the columns one of which
+    # must stand beside the action's for the table to be one; the reference
+    # an action row holds (groups: code, optional where the committee's is
+    # meant, meeting, conf, sequence); whether a row without one is an action
+    # all the same, under the meeting's own numbering; how the owner cell is
+    # split into names (None: read as an ACTION line's owner); whether a date
+    # cell is read for the first date written in it (the cell the note
+    # otherwise) or as a date, "N/A" or a note; where each action's update
+    # sits on the row underneath (`update_rows`); the status an update
+    # states (None: the status cell's first status word says it).
     outstanding_columns: dict[str, re.Pattern] = field(default_factory=dict)
+    review_key_columns: tuple[str, ...] = ("reference",)
     review_reference: re.Pattern | None = None
+    unreferenced_reviews: bool = False
+    review_owner_split: re.Pattern | None = None
+    review_dates_in_words: bool = False
     update_rows: bool = False
     review_status: re.Pattern | None = None
     # Attendance tables captioned by what they list
@@ -210,14 +218,24 @@ _ACTIONS = (
     re.compile(r"^ACTION\s*[–-]\s*(?P<owner>[A-Z]{2,4})\b[\s:]*(?P<text>.+)$", re.S),
 )
 
+
+def _header(*words: str) -> re.Pattern:
+    """A column whose header is one of `words`."""
+    return re.compile("^(?:" + "|".join(map(re.escape, words)) + ")$")
+
+
 _COLUMNS = {
-    "reference": ("ref", "reference", "action id", "id", "no", "no.", "number", "action no", "#"),
-    "text": ("action", "description", "action description", "task", "item"),
-    "owners": ("owner", "owners", "assigned to", "who", "lead", "responsible", "by whom"),
-    "target": ("due", "due date", "target", "target date", "deadline", "by when", "date due"),
-    "status": ("status", "state", "rag"),
-    "update": ("update", "updates", "notes", "comment", "comments", "progress", "latest update"),
-    "raised": ("raised", "date raised", "opened", "meeting raised"),
+    "reference": _header(
+        "ref", "reference", "action id", "id", "no", "no.", "number", "action no", "#"
+    ),
+    "text": _header("action", "description", "action description", "task", "item"),
+    "owner": _header("owner", "owners", "assigned to", "who", "lead", "responsible", "by whom"),
+    "last": _header("due", "due date", "target", "target date", "deadline", "by when", "date due"),
+    "status": _header("status", "state", "rag"),
+    "update": _header(
+        "update", "updates", "notes", "comment", "comments", "progress", "latest update"
+    ),
+    "raised": _header("raised", "date raised", "opened", "meeting raised"),
 }
 
 _DATE_LABEL = re.compile(r"^(?:Date|Meeting date|Held on)\s*:?\s*(?P<date>.+)$", re.I)
@@ -247,7 +265,14 @@ GENERIC = Layout(
             r"^(?i:item)\s+(?P<number>\d{1,2}(?:\.\d{1,2})?)\s*[:.–-]\s*(?P<title>.{2,120})$"
         ),
     ),
-    columns=_COLUMNS,
+    outstanding_columns=_COLUMNS,
+    review_key_columns=("reference", "owner"),
+    review_reference=re.compile(
+        r"^(?:(?P<code>[A-Z]{2,10})\s+)?(?P<meeting>\d{1,4})/(?P<sequence>\d{1,3})$"
+    ),
+    unreferenced_reviews=True,
+    review_owner_split=re.compile(r"\s*(?:,|/|&|\band\b)\s*"),
+    review_dates_in_words=True,
     date_patterns=(_DATE_LABEL,),
     start_patterns=(_TIME_RANGE, _AT_TIME),
     end_patterns=(_TIME_RANGE,),
@@ -310,7 +335,14 @@ OPSG = replace(
         "update": re.compile(r"update"),
         "text": re.compile(r"^action"),
     },
-    review_reference=re.compile(r"^([A-Z][A-Za-z]{1,9})\s*(\d{1,3})\s*/\s*(CONF\s*)?(\d{1,3})$"),
+    review_key_columns=("reference",),
+    review_reference=re.compile(
+        r"^(?P<code>[A-Z][A-Za-z]{1,9})\s*(?P<meeting>\d{1,3})\s*/\s*"
+        r"(?P<conf>CONF\s*)?(?P<sequence>\d{1,3})$"
+    ),
+    unreferenced_reviews=False,
+    review_owner_split=None,
+    review_dates_in_words=False,
     roll_captions=(
         (re.compile("apolog"), APOLOGY),
         (re.compile("participant"), PARTICIPANT),

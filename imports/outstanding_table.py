@@ -1,55 +1,79 @@
-"""An Actions Outstanding table whose rows each carry an action's reference,
-read by its layout's data (imports.layouts: `outstanding_columns`,
-`update_rows`, `review_reference`, `review_status`), for a layout whose
-text is read as written (imports.item_text).
+"""The outstanding actions, a table or a list of lines, read by the layout
+registry's data for every entry (imports.layouts: `outstanding_columns`,
+`review_key_columns`, `review_reference`, `unreferenced_reviews`,
+`review_owner_split`, `review_dates_in_words`, `update_rows`,
+`review_status`): by the generic reader (imports.layout_generic) and, for a
+layout whose text is read as written, by imports.item_text.
 
     | Action ID | Action | Date Raised | Last Target Date | Revised Target Date | Owner |
     | OPSG 46/03 | SECAS to circulate … | 12/04/2021 | 17/05/2021 | N/A | SECAS |
     | SECAS circulated the guidance on 4 May. Status: Closed. | | | | | |
 
+    | Ref   | Action                       | Owner   | Due        | Status |
+    | 86/01 | Circulate the revised guide  | VPN     | 30/04/2026 | Open   |
+
 A row whose reference cell reads as a reference is one action's review;
 where the layout says its updates sit on the row underneath (`update_rows`),
 a row with only its first cell is the update of the review above, and its
 "Status: Open" or "Closed" sets that review's status. A table cut by a page
-break goes on, with its header again or without one. A row that is neither
-is handed back to the reader as a line it could not place.
+break goes on, with its header again or without one. Where the layout says
+so (`unreferenced_reviews`), a row with an action but no reference of the
+layout's form is a review under the meeting's own numbering (the reader's);
+otherwise a row that is neither is handed back to the reader as a line it
+could not place.
 
 The cells are read as written (links and bold kept in the text and the
 update); the reference, owner and date cells without their marks."""
 
 import datetime
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from actions.references import format_reference
+from actions.references import canonical
 from imports.blocks import SourceLine, plain
-from imports.common import owners_in, read_date_cell
+from imports.common import first_date, owners_in, read_date_cell
 from imports.layouts import Layout
 from imports.parsed import Flag, ParsedMinutes, ParsedReview
+
+# The words of a status, the first of which says whether the action is closed
+# (imports.layouts: an entry without `review_status`).
+STATUS = re.compile(
+    r"\b(?P<status>open|closed|done|completed?|ongoing|in progress|overdue|cancelled|withdrawn)\b",
+    re.I,
+)
+_CLOSED = {"closed", "done", "complete", "completed", "cancelled", "withdrawn"}
 
 
 @dataclass
 class OutstandingTables:
     """Where the outstanding tables of one item have got to: the columns of
     the table last read (a table cut by a page break goes on with them), and
-    the reviews whose update has stated no status yet."""
+    the reviews whose update has stated no status yet. `own_reference`, for
+    an entry whose rows without a reference of its form are actions all the
+    same (`unreferenced_reviews`): the reader's numbering, given the row's
+    line, its printed reference and its text, gives back its reference and
+    its text."""
 
     minutes: ParsedMinutes
     layout: Layout
     columns: dict[str, int] | None = None
     unstated: list[ParsedReview] = field(default_factory=list)
+    own_reference: Callable[[int, str, str], tuple[str, str]] | None = None
 
 
 def review_columns(header: list[str], layout: Layout) -> dict[str, int] | None:
     """Which column is which, from header words; None when this is not an
-    Actions Outstanding table (no reference and action column)."""
-    words = [plain(h).lower() for h in header]
+    Actions Outstanding table (an action column, and one of the layout's
+    `review_key_columns` beside it)."""
+    words = [plain(h).strip("*").strip().lower() for h in header]
     found: dict[str, int] = {}
     for index, word in enumerate(words):
         for name, pattern in layout.outstanding_columns.items():
             if name not in found and pattern.search(word):
                 found[name] = index
                 break
-    if "reference" not in found or "text" not in found:
+    if "text" not in found or not any(key in found for key in layout.review_key_columns):
         return None
     return found
 
@@ -79,15 +103,23 @@ def read_review_row(
     line: int, row: list[str], tables: OutstandingTables, unplaced: list[SourceLine]
 ) -> None:
     """A row with a reference is one action's review; a row with only its first
-    cell is the update under the review above."""
+    cell is the update under the review above (`update_rows`); where the
+    layout says so (`unreferenced_reviews`), a row with an action or a
+    reference not of its form is a review under the reader's numbering."""
     columns = tables.columns or {}
     reviews = tables.minutes.reviews
     first = row[0] if row else ""
-    if tables.layout.review_reference.match(plain(cell_at(row, columns["reference"]))):
-        tables.unstated.append(review(line, row, columns, tables))
-        reviews.append(tables.unstated[-1])
+    printed = cell_at(row, columns["reference"]) if "reference" in columns else ""
+    reference = review_reference(plain(printed), tables.layout, tables.minutes.committee)
+    text = cell_at(row, columns.get("text"))
+    if reference:
+        reviews.append(review(line, row, reference, text, tables))
     elif tables.layout.update_rows and first and not any(c.strip() for c in row[1:]) and reviews:
         add_update(reviews[-1], first, tables)
+    elif tables.layout.unreferenced_reviews:
+        if (printed or text) and tables.own_reference is not None:
+            reference, text = tables.own_reference(line, printed, text)
+            reviews.append(review(line, row, reference, text, tables))
     elif any(c.strip() for c in row):
         unplaced.append((line, "| " + " | ".join(row) + " |"))
 
@@ -98,43 +130,73 @@ def cell_at(row: list[str], index: int | None) -> str:
     return row[index].strip()
 
 
-def review(line: int, row: list[str], columns: dict[str, int], tables: OutstandingTables):
-    minutes = tables.minutes
-    flags = minutes.flags
-    reference = review_reference(plain(cell_at(row, columns["reference"])), tables.layout)
+def review(
+    line: int, row: list[str], reference: str, text: str, tables: OutstandingTables
+) -> ParsedReview:
+    columns = tables.columns or {}
     found = ParsedReview(
         reference=reference,
-        text=cell_at(row, columns.get("text")),
-        # Read as an ACTION line's owner is read ("The DCC", "OPSG Members").
-        owners=owners_in(plain(cell_at(row, columns.get("owner"))), committee=minutes.committee)[0],
+        text=text,
+        owners=review_owners(cell_at(row, columns.get("owner")), tables),
         line=line,
     )
-    found.raised_on, _ = review_date(cell_at(row, columns.get("raised")), reference, line, flags)
+    found.raised_on, _ = review_date(cell_at(row, columns.get("raised")), found, tables)
     found.last_target_date, found.last_target_note = review_date(
-        cell_at(row, columns.get("last")), reference, line, flags
+        cell_at(row, columns.get("last")), found, tables
     )
     found.revised_target_date, found.revised_target_note = review_date(
-        cell_at(row, columns.get("revised")), reference, line, flags
+        cell_at(row, columns.get("revised")), found, tables
     )
-    for name in ("update", "status"):
-        if extra := cell_at(row, columns.get(name)):
+    update, status = cell_at(row, columns.get("update")), cell_at(row, columns.get("status"))
+    if tables.layout.review_status is None:
+        found.update, found.status = update, "closed" if is_closed(status) else "open"
+        return found
+    for name, extra in (("update", update), ("status", status)):
+        if extra:
             add_update(found, extra if name == "update" else f"Status: {extra}", tables)
+    tables.unstated.append(found)
     return found
 
 
-def review_reference(text: str, layout: Layout) -> str:
-    """'OPSG 43/07', 'OPSG 45/CONF 02', spaced the one way."""
-    match = layout.review_reference.match(text)
+def review_reference(text: str, layout: Layout, committee: str) -> str:
+    """'OPSG 43/07', 'OPSG 45/CONF 02', spaced the one way, by the layout's
+    `review_reference` (groups: code, meeting, conf, sequence; a reference
+    without its code is `committee`'s); "" when the text is not one. The
+    generic reader reads an action line's printed label by it too."""
+    match = layout.review_reference.match(" ".join(text.split()))
     if not match:
-        return text
-    code, meeting, conf, sequence = match.groups()
-    return format_reference(code, int(meeting), int(sequence), bool(conf))
+        return ""
+    groups = match.groupdict()
+    code = groups["code"] or committee or "?"
+    meeting, conf, sequence = groups["meeting"], groups.get("conf"), groups["sequence"]
+    return canonical(f"{code} {meeting}/{'CONF ' if conf else ''}{sequence}") or ""
+
+
+def review_owners(text: str, tables: OutstandingTables) -> list[str]:
+    """The owner cell's names: split by the layout's `review_owner_split`,
+    or read as an ACTION line's owner is read ("The DCC", "OPSG Members")."""
+    if tables.layout.review_owner_split is not None:
+        return [name for name in tables.layout.review_owner_split.split(text) if name.strip()]
+    return owners_in(plain(text), committee=tables.minutes.committee)[0]
 
 
 def review_date(
-    text: str, reference: str, line: int, flags: list[Flag]
+    text: str, found: ParsedReview, tables: OutstandingTables
 ) -> tuple[datetime.date | None, str]:
-    return read_date_cell(plain(text), reference, line, flags)
+    """A date cell: the first date written in it where the layout reads dates
+    in words (`review_dates_in_words`), the cell kept as the note otherwise;
+    else as imports.common.read_date_cell reads it (flagged when not a date
+    but holding a number)."""
+    if tables.layout.review_dates_in_words:
+        date = first_date(text) if text else None
+        return date, "" if date or not text else text
+    return read_date_cell(plain(text), found.reference, found.line, tables.minutes.flags)
+
+
+def is_closed(status: str) -> bool:
+    """ "Closed", "CLOSED.", "Done (12/03)", "Closed – superseded": the first status word."""
+    found = STATUS.search(status or "")
+    return bool(found) and found["status"].lower() in _CLOSED
 
 
 def add_update(found: ParsedReview, text: str, tables: OutstandingTables) -> None:

@@ -180,3 +180,36 @@ def test_a_bare_minutes_label_in_the_attendance_reads_no_one_as_an_item():
 def test_a_date_or_a_year_is_never_the_meeting_number(title, number):
     text = f"{title}\nDate: 14 May 2024\n\nPresent: Ann Lee, Bo Chan\n\n1. Welcome\nHello.\n"
     assert read_upload(text.encode(), "m.txt")[1].number == number
+
+
+def test_a_markdown_tables_rows_are_flagged_at_their_own_lines():
+    """A review or a person read from a Markdown table names the line of
+    its row, not the line above it (the header's rule counted as a row)."""
+    name = "tracker_14.md"
+    lines = (MINUTES / name).read_text().split("\n")
+    reviews = read(name).reviews
+    assert [review.line for review in reviews] == [7, 8, 9, 10]
+    assert all(review.text.split()[0] in lines[review.line - 1] for review in reviews)
+    table = "\n".join(
+        [
+            "Finance Panel – Meeting 12",
+            "",
+            "Date: 4 March 2026",
+            "",
+            "Present:",
+            "",
+            "| Name | Organisation |",
+            "|---|---|",
+            "| Ada Byrne | Harbour Trust |",
+            "| Tomasz Wren | Quay Energy |",
+            "",
+            "1. Budget",
+            "",
+            "The Panel AGREED the budget.",
+        ]
+    )
+    people = read_upload(table.encode(), "panel.md")[1].attendance
+    assert [(person.name, person.line) for person in people] == [
+        ("Ada Byrne", 9),
+        ("Tomasz Wren", 10),
+    ]
