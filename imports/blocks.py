@@ -67,9 +67,15 @@ class Block:
 SourceLine = tuple[int, str]  # (1-based line number, the line as written, less trailing spaces)
 
 
+def one_newline(text: str) -> str:
+    """Any newline convention (CRLF, CR, and the two mixed) as LF, so that
+    every reader and check numbers the same lines."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def source_lines(text: str) -> list[SourceLine]:
     """The text's lines, numbered from 1, any newline convention."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = one_newline(text)
     return [(number, line.rstrip()) for number, line in enumerate(text.split("\n"), start=1)]
 
 

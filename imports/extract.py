@@ -34,6 +34,8 @@ import docx  # python-docx: reads .docx uploads (paragraphs, tables, numbering)
 from docx.oxml.ns import qn
 from docx.table import _Cell
 
+from imports.blocks import one_newline
+
 # Minutes run to tens of pages; 20 MB leaves room for a Word file's images.
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 PDF_TIMEOUT_SECONDS = 60  # pdftotext reads a 100-page PDF in well under a second
@@ -112,7 +114,7 @@ def decode_text(data: bytes) -> str:
             "The file is not text in an encoding the importer reads (UTF-8, UTF-16 with a "
             "byte-order mark, Windows-1252 or Latin-1): save it as UTF-8 and upload it again."
         )
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return one_newline(text)
 
 
 def decode_or_none(data: bytes, encoding: str) -> str | None:

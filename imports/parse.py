@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from imports.blocks import one_newline
 from imports.checks import check, refusal
 from imports.common import VERBS, read_approval
 from imports.extract import DOCX_SUFFIX, PDF_SUFFIX, extract_text
@@ -46,6 +47,7 @@ def parse(
     recognises it, and the reading that found more with
     fewer doubts is kept. `committee` and `number`, chosen on the upload
     form, stand in where a document in another layout gives none."""
+    text = one_newline(text)  # the readers' line numbers and the checks' alike
     if markdown is None:
         markdown = is_markdown(text)
     if markdown:

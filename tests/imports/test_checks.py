@@ -202,3 +202,17 @@ def test_a_person_or_an_action_listed_twice_is_flagged_at_the_repeat():
         (row + 3, f"OPSG 47/05 is listed twice in the Actions Outstanding table (lines {row + 2} and {row + 3})"),
     ]  # fmt: skip
     assert not [f for f in parse(MARKDOWN).flags if f.kind == "listed-twice"]
+
+
+@pytest.mark.parametrize("text", [TEXT, MARKDOWN], ids=["2019-text", "2021-markdown"])
+@pytest.mark.parametrize("newline", ["\r\n", "\r", "\r\r\n", "\n\r"])
+def test_any_newline_convention_reads_as_the_same_lines(text, newline):
+    """The readers and the checks number the same lines whatever the file's
+    newlines, mixed ones included: no traceback, every flag on a line of the
+    text, and with one newline a line the reading is the original's."""
+    mutated = text.replace("\n", newline)
+    minutes = parse(mutated)
+    lines = mutated.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    assert all(1 <= flag.line <= len(lines) for flag in minutes.flags)
+    if newline in ("\r\n", "\r"):
+        assert _structure(minutes) == _structure(parse(text))
