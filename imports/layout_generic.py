@@ -21,6 +21,8 @@ silent guess:
 - verb-recorded-as: a verb the record does not have ("RESOLVED") is
   recorded as the nearest it has (AGREED), the words kept in the text;
 - unread-line: attendance or text before the first item that is not read;
+- unread-row: an outstanding-actions row with neither an action nor a
+  reference (an owner, a date or a status alone);
 - action-reference: a tracker's own reference ("A-12") that is not of the
   form 14/03, recorded under this meeting's numbering, kept in the text;
 - action-owner: an action whose owner could not be picked out."""
@@ -635,7 +637,9 @@ class _Reader:
 
     def _review_table(self, block: Block) -> None:
         header, rows = cells_as_written(block)
-        read_review_table(header, rows, block.line, self._outstanding(), [])
+        unread: list[SourceLine] = []
+        read_review_table(header, rows, block.line, self._outstanding(), unread)
+        self._unread_rows(unread)
 
     def _review_lines(self, block: Block) -> None:
         if block.kind not in (ITEM, PARAGRAPH):
@@ -654,7 +658,20 @@ class _Reader:
             status = STATUS.findall(words)
             due = _DUE.search(words)
             row = [match["ref"], words, match["owner"] or "", due["date"] if due else ""]
-            read_review_row(line, [*row, status[-1] if status else ""], tables, [])
+            unread: list[SourceLine] = []
+            read_review_row(line, [*row, status[-1] if status else ""], tables, unread)
+            self._unread_rows(unread)
+
+    def _unread_rows(self, rows: list[SourceLine]) -> None:
+        """Rows of the outstanding actions that hold neither an action nor a
+        reference (an owner, a date or a status alone): flagged, each naming
+        its line and keeping its words."""
+        for line, row in rows:
+            message = (
+                f"The row {' '.join(row.split())!r} of the outstanding actions holds neither "
+                "an action nor a reference: it was not read as one."
+            )
+            self.flags.append(Flag(line, "unread-row", message))
 
     def _own_reference(self, line: int, printed: str, text: str) -> tuple[str, str]:
         """An outstanding action without a reference of the form 14/03:

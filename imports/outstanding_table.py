@@ -105,7 +105,9 @@ def read_review_row(
     """A row with a reference is one action's review; a row with only its first
     cell is the update under the review above (`update_rows`); where the
     layout says so (`unreferenced_reviews`), a row with an action or a
-    reference not of its form is a review under the reader's numbering."""
+    reference not of its form is a review under the reader's numbering. Any
+    other row with words in it (an owner, a date, a status alone) goes to
+    `unplaced`, for the reader to flag: never dropped in silence."""
     columns = tables.columns or {}
     reviews = tables.minutes.reviews
     first = row[0] if row else ""
@@ -116,11 +118,10 @@ def read_review_row(
         reviews.append(review(line, row, reference, text, tables))
     elif tables.layout.update_rows and first and not any(c.strip() for c in row[1:]) and reviews:
         add_update(reviews[-1], first, tables)
-    elif tables.layout.unreferenced_reviews:
-        if (printed or text) and tables.own_reference is not None:
-            reference, text = tables.own_reference(line, printed, text)
-            reviews.append(review(line, row, reference, text, tables))
-    elif any(c.strip() for c in row):
+    elif tables.layout.unreferenced_reviews and (printed or text) and tables.own_reference:
+        reference, text = tables.own_reference(line, printed, text)
+        reviews.append(review(line, row, reference, text, tables))
+    elif any(c.strip() for c in row):  # neither an action nor a reference: the reader's doubt
         unplaced.append((line, "| " + " | ".join(row) + " |"))
 
 
