@@ -49,16 +49,16 @@ _CLOSED = {"closed", "done", "complete", "completed", "cancelled", "withdrawn"}
 class OutstandingTables:
     """Where the outstanding tables of one item have got to: the columns of
     the table last read (a table cut by a page break goes on with them), and
-    the reviews whose update has stated no status yet. `own_reference`, for
-    an entry whose rows without a reference of its form are actions all the
-    same (`unreferenced_reviews`): the reader's numbering, given the row's
-    line, its printed reference and its text, gives back its reference and
-    its text."""
+    the reviews whose status has not been read yet, each with its status
+    cell as printed. `own_reference`, for an entry whose rows without a
+    reference of its form are actions all the same (`unreferenced_reviews`):
+    the reader's numbering, given the row's line, its printed reference and
+    its text, gives back its reference and its text."""
 
     minutes: ParsedMinutes
     layout: Layout
     columns: dict[str, int] | None = None
-    unstated: list[ParsedReview] = field(default_factory=list)
+    unstated: list[tuple[ParsedReview, str]] = field(default_factory=list)
     own_reference: Callable[[int, str, str], tuple[str, str]] | None = None
 
 
@@ -152,10 +152,10 @@ def review(
     if tables.layout.review_status is None:
         found.update, found.status = update, "closed" if is_closed(status) else "open"
         return found
+    tables.unstated.append((found, status))  # until a status is read, its own or an update's
     for name, extra in (("update", update), ("status", status)):
         if extra:
             add_update(found, extra if name == "update" else f"Status: {extra}", tables)
-    tables.unstated.append(found)
     return found
 
 
@@ -205,17 +205,23 @@ def add_update(found: ParsedReview, text: str, tables: OutstandingTables) -> Non
     if match := tables.layout.review_status.search(text):
         found.status = match.group(1).lower()
         text = (text[: match.start()] + text[match.end() :]).strip()
-        tables.unstated[:] = [other for other in tables.unstated if other is not found]
+        tables.unstated[:] = [other for other in tables.unstated if other[0] is not found]
     found.update = "\n\n".join(filter(None, [found.update, text.strip()]))
 
 
 def flag_unstated(tables: OutstandingTables) -> None:
-    """A review whose update never said 'Status: Open' or 'Closed', flagged."""
-    for found in tables.unstated:
-        tables.minutes.flags.append(
-            Flag(
-                found.line,
-                "missing-status",
-                f"{found.reference}: no 'Status: Open' or 'Closed' in its update; read as open.",
+    """A review whose status cell and update never said 'Open' or 'Closed',
+    flagged: missing where neither states one, doubtful where its status
+    cell states another ("Done")."""
+    for found, status in tables.unstated:
+        if status:
+            kind = "review-status"
+            message = (
+                f"{found.reference}: its status {status!r} is not Open or Closed; read as open."
             )
-        )
+        else:
+            kind = "missing-status"
+            message = (
+                f"{found.reference}: no 'Status: Open' or 'Closed' in its update; read as open."
+            )
+        tables.minutes.flags.append(Flag(found.line, kind, message))
