@@ -2,11 +2,11 @@
 written (imports.layouts: `text_as_written`): the title block's lines
 (read by imports.title_block), then the attendance from its label ("Attendees:",
 `roll_label`) or the first table on. The attendance is its captioned tables
-(imports.attendance_tables); "Apologies:" (`apologies_label`) opens the
+(imports.attendance); "Apologies:" (`apologies_label`) opens the
 apologies; a quorum statement this app prints is passed over; any other
 line there is an unplaced line."""
 
-from imports.attendance_tables import Roll, read_roll_table
+from imports.attendance import Roll, read_roll_table
 from imports.blocks import HEADING, PARAGRAPH, TABLE, Block, SourceLine, cells_as_written
 from imports.common import QUORUM_STATEMENT
 from imports.layouts import Layout

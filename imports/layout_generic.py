@@ -2,7 +2,9 @@
 meeting, by the marks of its entry in the layout registry (imports.layouts).
 
 It reads other committees' minutes: "Present / Apologies / In attendance"
-blocks or lists, "Name (Organisation) [Role]" lines with their marks,
+blocks or lists, "Name (Organisation) [Role]" lines with their marks
+(the people read by imports.attendance, the reader saying which section
+each line is in),
 numbered or minute-numbered items, decision lines ("The Panel AGREED …",
 "RESOLVED that …", "RES-2026-07: …"), action lines ("ACTION: …", "Action 12:
 …", "ACTION – JD …"), and an outstanding-actions list or table.
@@ -21,6 +23,8 @@ silent guess:
 - verb-recorded-as: a verb the record does not have ("RESOLVED") is
   recorded as the nearest it has (AGREED), the words kept in the text;
 - unread-line: attendance or text before the first item that is not read;
+- unread-row: an outstanding-actions row with neither an action nor a
+  reference (an owner, a date or a status alone);
 - action-reference: a tracker's own reference ("A-12") that is not of the
   form 14/03, recorded under this meeting's numbering, kept in the text;
 - action-owner: an action whose owner could not be picked out."""
@@ -29,6 +33,13 @@ import datetime
 import re
 
 from actions.references import format_reference
+from imports.attendance import (
+    give_role,
+    lines_of_names,
+    listed_person,
+    named_table_entries,
+    names_in,
+)
 from imports.blocks import (
     HEADING,
     ITEM,
@@ -63,9 +74,7 @@ from imports.layouts import (
     REVIEWS,
     SKIP,
     Layout,
-    category_name,
     layout_of,
-    read_mark,
 )
 from imports.outstanding_table import (
     STATUS,
@@ -82,7 +91,6 @@ from imports.parsed import (
     ParsedDecision,
     ParsedItem,
     ParsedMinutes,
-    ParsedPerson,
 )
 from imports.title_block import read_next_meetings, read_title_block
 from imports.unknown_layout import flag_unknown_layout
@@ -90,7 +98,6 @@ from imports.unplaced import place_unplaced
 
 ATTENDANCE = (MEMBER, PARTICIPANT, APOLOGY)
 _MAX_TITLE_WORDS = 14
-_MAX_NAME_WORDS = 6
 _CODE = re.compile(r"\(([A-Z][A-Z0-9&]{1,9})\)")
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 # "Meeting 212", "Panel Meeting No. 87", "the 212th meeting"; never a date
@@ -102,8 +109,6 @@ _NUMBER = re.compile(
     re.I,
 )
 _PLACE = re.compile(r"^(?:Location|Venue|Place|Where)\s*:\s*(?P<place>.+)$", re.I)
-_BRACKETS = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
-_LIST_SPLIT = re.compile(r"\s*[,;]\s*(?![^()\[\]]*[)\]])")
 _REVIEW_LINE = re.compile(
     r"^(?P<ref>(?:[A-Z]{1,6}[-\s]?)?\d{1,4}(?:[-/]\d{1,4})*)\s*"
     r"(?:\((?P<owner>[^)]+)\))?\s*[:–-]?\s*(?P<text>.+)$",
@@ -531,41 +536,17 @@ class _Reader:
         self._attendance_lines(block.text.split("\n"), block.line)
 
     def _attendance_table(self, block: Block) -> None:
-        """A table of people: the name column, and where the header names
-        them, the body, the role and the marks ("Remote", "Items 3-4") of
-        each person, read as "Name (Body) (Role) (Mark)". A column the
-        header does not name is flagged, never dropped in silence."""
-        header = [" ".join(cell.lower().split()).strip(" :*") for cell in block.rows[0]]
-        kinds = [_attendance_column(word) for word in header]
-        rows = list(zip(block.row_lines, block.rows, strict=True))  # each with its line
-        if NAME not in kinds:  # no header row: the first column is the name
-            kinds = [NAME] + [""] * (len(header) - 1)
-        else:
-            rows = rows[1:]
-        unread = [block.rows[0][i] for i, kind in enumerate(kinds) if not kind and header[i]]
-        if unread:
-            message = (
-                f"Column(s) {', '.join(map(repr, unread))} of the attendance table were not read."
-            )
-            self.flags.append(Flag(block.line, "unread-column", message))
-        for number, row in rows:
-            cells = dict.fromkeys((NAME, BODY, ROLE, MARK), "")
-            for cell, kind in zip(row, kinds, strict=False):
-                if kind and cell.strip() not in _EMPTY_CELLS:
-                    cells[kind] = " ".join(filter(None, (cells[kind], cell.strip())))
-            if not cells[NAME]:
-                continue
+        """A table of people whose header names its columns, each row read
+        as a line of the section it is in (imports.attendance); a row whose
+        mark says apologies, as an apology."""
+        for entry in named_table_entries(block, self.layout, self.flags):
             section = self.section
-            if cells[MARK].lower() in _ABSENT:
-                self.section, cells[MARK] = APOLOGY, ""
-            elif cells[MARK].lower() in _PRESENT:
-                cells[MARK] = ""
-            brackets = [f"({cells[kind]})" for kind in (BODY, MARK) if cells[kind]]
+            if entry.absent:
+                self.section = APOLOGY
             read = len(self.minutes.attendance)
-            self._attendance_lines([" ".join([cells[NAME], *brackets])], number)
-            if cells[ROLE] and len(self.minutes.attendance) > read:
-                person = self.minutes.attendance[-1]  # a role column is a role, never a mark
-                person.role = "; ".join(filter(None, (cells[ROLE], person.role)))
+            self._attendance_lines([entry.text], entry.line)
+            if entry.role and len(self.minutes.attendance) > read:
+                give_role(self.minutes.attendance[-1], entry.role)
             self.section = section
 
     def _attendance_lines(self, lines: list[str], line: int) -> None:
@@ -574,7 +555,7 @@ class _Reader:
         category ("Panel Members:"), another section's label (the lines after
         it are read there), or an item's heading, after which the lines are
         the item's."""
-        for offset, entry in _lines_of_names(lines):
+        for offset, entry in lines_of_names(lines):
             here = Block(PARAGRAPH, entry, line + offset)
             if found := self._section_of(here):
                 section, _ = found
@@ -595,32 +576,16 @@ class _Reader:
             if entry.endswith(":") and len(entry.split()) <= 6:
                 self.category = entry.rstrip(":").strip().strip("*")
                 continue
-            for part in _LIST_SPLIT.split(entry):
-                if part.strip():
-                    self._person(part.strip(), line + offset)
+            for name in names_in(entry):
+                self._person(name, line + offset)
 
     def _person(self, text: str, line: int) -> None:
         if self.section not in ATTENDANCE:
             return
-        layout = self.layout
-        person = ParsedPerson(name="", section=self.section or MEMBER, group="", line=line)
-        if text.startswith("*") or text.endswith("*"):
-            person.remote = True
-            text = text.strip("*").strip()
-        for inner in _BRACKETS.findall(text):
-            read_mark(person, inner, layout)
-        name = " ".join(_BRACKETS.sub(" ", text).split()).strip(" .-–")
-        if layout.trailer is not None:
-            name = layout.trailer.sub("", name)
-        if name.lower() in layout.not_people:
-            return
-        if not _name_like(name):
-            self.flags.append(Flag(line, "unread-line", f"{text!r} was not read as a person."))
-            return
-        person.name = name
-        if not person.group and self.category and person.section == MEMBER:
-            person.group = category_name(self.category)
-        self.minutes.attendance.append(person)
+        layout, section = self.layout, self.section or MEMBER
+        person = listed_person(text, section, self.category, line, layout, self.flags)
+        if person is not None:
+            self.minutes.attendance.append(person)
 
     # --- outstanding actions ------------------------------------------
 
@@ -635,7 +600,9 @@ class _Reader:
 
     def _review_table(self, block: Block) -> None:
         header, rows = cells_as_written(block)
-        read_review_table(header, rows, block.line, self._outstanding(), [])
+        unread: list[SourceLine] = []
+        read_review_table(header, rows, block.line, self._outstanding(), unread)
+        self._unread_rows(unread)
 
     def _review_lines(self, block: Block) -> None:
         if block.kind not in (ITEM, PARAGRAPH):
@@ -654,7 +621,20 @@ class _Reader:
             status = STATUS.findall(words)
             due = _DUE.search(words)
             row = [match["ref"], words, match["owner"] or "", due["date"] if due else ""]
-            read_review_row(line, [*row, status[-1] if status else ""], tables, [])
+            unread: list[SourceLine] = []
+            read_review_row(line, [*row, status[-1] if status else ""], tables, unread)
+            self._unread_rows(unread)
+
+    def _unread_rows(self, rows: list[SourceLine]) -> None:
+        """Rows of the outstanding actions that hold neither an action nor a
+        reference (an owner, a date or a status alone): flagged, each naming
+        its line and keeping its words."""
+        for line, row in rows:
+            message = (
+                f"The row {' '.join(row.split())!r} of the outstanding actions holds neither "
+                "an action nor a reference: it was not read as one."
+            )
+            self.flags.append(Flag(line, "unread-row", message))
 
     def _own_reference(self, line: int, printed: str, text: str) -> tuple[str, str]:
         """An outstanding action without a reference of the form 14/03:
@@ -723,51 +703,8 @@ def _as_ours(reference: str, sequence: int) -> str:
     return reference
 
 
-NAME, BODY, ROLE, MARK = "name", "body", "role", "mark"
-_ATTENDANCE_COLUMNS = {
-    NAME: ("name", "names", "member", "members", "attendee", "attendees", "person"),
-    BODY: (
-        "organisation",
-        "organization",
-        "representing",
-        "company",
-        "body",
-        "org",
-        "on behalf of",
-    ),
-    ROLE: ("role", "position", "capacity", "title"),
-    MARK: ("attendance", "attended", "mode", "notes", "note", "how", "joined"),
-}
-
-
-_EMPTY_CELLS = {"", "-", "–", "—"}
-_PRESENT = {"present", "yes", "y", "✓", "✔", "x", "attended", "in person", "in the room"}
-_ABSENT = {"apologies", "apology", "absent", "sent apologies", "regrets", "no", "n"}
-
-
-def _attendance_column(header: str) -> str:
-    """What a column of an attendance table holds, by its header; "" for
-    a header that names none of them."""
-    for kind, words in _ATTENDANCE_COLUMNS.items():
-        if header in words:
-            return kind
-    return ""
-
-
 def _verb_or_resolution(match: re.Match) -> bool:
     return bool(match["verb"] or match["resolution"])
-
-
-_PARTICLES = {"de", "van", "von", "da", "der", "den", "del", "bin", "al", "la", "le", "du", "of"}
-
-
-def _name_like(name: str) -> bool:
-    """A person's name: a few capitalised words (particles aside), or one
-    word (a nickname)."""
-    words = name.split()
-    if not words or len(words) > _MAX_NAME_WORDS or ":" in name or not name[0].isalpha():
-        return False
-    return len(words) == 1 or all(w[0].isupper() or w in _PARTICLES for w in words)
 
 
 def _title_like(text: str) -> bool:
@@ -783,21 +720,6 @@ def _title_like(text: str) -> bool:
 def _last_is_list(item: ParsedItem) -> bool:
     last = item.narrative.rsplit("\n", 1)[-1].lstrip()
     return last.startswith("- ") or bool(re.match(r"\d+\. ", last))
-
-
-def _lines_of_names(text_lines: list[str]) -> list[tuple[int, str]]:
-    """The lines of an attendance block, a line ending with a comma (a list
-    wrapped across lines) joined to the next."""
-    lines: list[tuple[int, str]] = []
-    for offset, line in enumerate(text_lines):
-        line = line.strip()
-        if not line:
-            continue
-        if lines and lines[-1][1].endswith((",", ";")):
-            lines[-1] = (lines[-1][0], f"{lines[-1][1]} {line}")
-        else:
-            lines.append((offset, line))
-    return lines
 
 
 def _clock(text: str) -> datetime.time | None:

@@ -10,7 +10,7 @@ entry-specific sections.
 The OPSG's 2021 Markdown is read by the generic reader with the OPSG entry
 (imports.parse picks it for Markdown), its parts by modules that take the
 entry's data (`text_as_written`: imports.title_block, front_matter,
-item_sequence, item_text; the tables: attendance_tables, outstanding_table).
+item_sequence, item_text; the tables: attendance, outstanding_table).
 The 2019 PDF text keeps its own reader (imports.layout_text), which reads a
 person's marks (`read_mark`) and a member category's spelling
 (`category_name`) the one way, by the OPSG entry; imports.common holds what
@@ -29,6 +29,8 @@ from imports.parsed import ParsedPerson
 from meetings.models import Decision
 
 MEMBER, PARTICIPANT, APOLOGY = "member", "participant", "apology"
+# What a column of an attendance table holds (`attendance_columns`).
+NAME, BODY, ROLE, MARK = "name", "body", "role", "mark"
 ITEMS, REVIEWS, SKIP = "items", "reviews", "skip"
 
 
@@ -96,8 +98,15 @@ class Layout:
     review_dates_in_words: bool = False
     update_rows: bool = False
     review_status: re.Pattern | None = None
+    # Attendance tables whose header names each column (imports.attendance):
+    # what a column holds (NAME, BODY, ROLE, MARK) -> its header's words; the
+    # words of a mark cell that say the person was there (no mark) or sent
+    # apologies (the row is an apology).
+    attendance_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    present_marks: frozenset[str] = frozenset()
+    absent_marks: frozenset[str] = frozenset()
     # Attendance tables captioned by what they list
-    # (imports.attendance_tables): a caption's words -> the list its rows
+    # (imports.attendance): a caption's words -> the list its rows
     # are in, in the order tried; the name column's header words; whether an
     # empty category cell keeps the category above, and a table with an
     # empty header goes on from the table above.
@@ -238,6 +247,23 @@ _COLUMNS = {
     "raised": _header("raised", "date raised", "opened", "meeting raised"),
 }
 
+_ATTENDANCE_COLUMNS = {
+    NAME: ("name", "names", "member", "members", "attendee", "attendees", "person"),
+    BODY: (
+        "organisation",
+        "organization",
+        "representing",
+        "company",
+        "body",
+        "org",
+        "on behalf of",
+    ),
+    ROLE: ("role", "position", "capacity", "title"),
+    MARK: ("attendance", "attended", "mode", "notes", "note", "how", "joined"),
+}
+_PRESENT = frozenset({"present", "yes", "y", "✓", "✔", "x", "attended", "in person", "in the room"})
+_ABSENT = frozenset({"apologies", "apology", "absent", "sent apologies", "regrets", "no", "n"})
+
 _DATE_LABEL = re.compile(r"^(?:Date|Meeting date|Held on)\s*:?\s*(?P<date>.+)$", re.I)
 _TIME_RANGE = re.compile(
     r"(?P<start>\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)\s*(?:–|-|to|until)\s*"
@@ -273,6 +299,9 @@ GENERIC = Layout(
     unreferenced_reviews=True,
     review_owner_split=re.compile(r"\s*(?:,|/|&|\band\b)\s*"),
     review_dates_in_words=True,
+    attendance_columns=_ATTENDANCE_COLUMNS,
+    present_marks=_PRESENT,
+    absent_marks=_ABSENT,
     date_patterns=(_DATE_LABEL,),
     start_patterns=(_TIME_RANGE, _AT_TIME),
     end_patterns=(_TIME_RANGE,),

@@ -49,16 +49,16 @@ _CLOSED = {"closed", "done", "complete", "completed", "cancelled", "withdrawn"}
 class OutstandingTables:
     """Where the outstanding tables of one item have got to: the columns of
     the table last read (a table cut by a page break goes on with them), and
-    the reviews whose update has stated no status yet. `own_reference`, for
-    an entry whose rows without a reference of its form are actions all the
-    same (`unreferenced_reviews`): the reader's numbering, given the row's
-    line, its printed reference and its text, gives back its reference and
-    its text."""
+    the reviews whose status has not been read yet, each with its status
+    cell as printed. `own_reference`, for an entry whose rows without a
+    reference of its form are actions all the same (`unreferenced_reviews`):
+    the reader's numbering, given the row's line, its printed reference and
+    its text, gives back its reference and its text."""
 
     minutes: ParsedMinutes
     layout: Layout
     columns: dict[str, int] | None = None
-    unstated: list[ParsedReview] = field(default_factory=list)
+    unstated: list[tuple[ParsedReview, str]] = field(default_factory=list)
     own_reference: Callable[[int, str, str], tuple[str, str]] | None = None
 
 
@@ -105,7 +105,9 @@ def read_review_row(
     """A row with a reference is one action's review; a row with only its first
     cell is the update under the review above (`update_rows`); where the
     layout says so (`unreferenced_reviews`), a row with an action or a
-    reference not of its form is a review under the reader's numbering."""
+    reference not of its form is a review under the reader's numbering. Any
+    other row with words in it (an owner, a date, a status alone) goes to
+    `unplaced`, for the reader to flag: never dropped in silence."""
     columns = tables.columns or {}
     reviews = tables.minutes.reviews
     first = row[0] if row else ""
@@ -116,11 +118,10 @@ def read_review_row(
         reviews.append(review(line, row, reference, text, tables))
     elif tables.layout.update_rows and first and not any(c.strip() for c in row[1:]) and reviews:
         add_update(reviews[-1], first, tables)
-    elif tables.layout.unreferenced_reviews:
-        if (printed or text) and tables.own_reference is not None:
-            reference, text = tables.own_reference(line, printed, text)
-            reviews.append(review(line, row, reference, text, tables))
-    elif any(c.strip() for c in row):
+    elif tables.layout.unreferenced_reviews and (printed or text) and tables.own_reference:
+        reference, text = tables.own_reference(line, printed, text)
+        reviews.append(review(line, row, reference, text, tables))
+    elif any(c.strip() for c in row):  # neither an action nor a reference: the reader's doubt
         unplaced.append((line, "| " + " | ".join(row) + " |"))
 
 
@@ -151,10 +152,10 @@ def review(
     if tables.layout.review_status is None:
         found.update, found.status = update, "closed" if is_closed(status) else "open"
         return found
+    tables.unstated.append((found, status))  # until a status is read, its own or an update's
     for name, extra in (("update", update), ("status", status)):
         if extra:
             add_update(found, extra if name == "update" else f"Status: {extra}", tables)
-    tables.unstated.append(found)
     return found
 
 
@@ -204,17 +205,23 @@ def add_update(found: ParsedReview, text: str, tables: OutstandingTables) -> Non
     if match := tables.layout.review_status.search(text):
         found.status = match.group(1).lower()
         text = (text[: match.start()] + text[match.end() :]).strip()
-        tables.unstated[:] = [other for other in tables.unstated if other is not found]
+        tables.unstated[:] = [other for other in tables.unstated if other[0] is not found]
     found.update = "\n\n".join(filter(None, [found.update, text.strip()]))
 
 
 def flag_unstated(tables: OutstandingTables) -> None:
-    """A review whose update never said 'Status: Open' or 'Closed', flagged."""
-    for found in tables.unstated:
-        tables.minutes.flags.append(
-            Flag(
-                found.line,
-                "missing-status",
-                f"{found.reference}: no 'Status: Open' or 'Closed' in its update; read as open.",
+    """A review whose status cell and update never said 'Open' or 'Closed',
+    flagged: missing where neither states one, doubtful where its status
+    cell states another ("Done")."""
+    for found, status in tables.unstated:
+        if status:
+            kind = "review-status"
+            message = (
+                f"{found.reference}: its status {status!r} is not Open or Closed; read as open."
             )
-        )
+        else:
+            kind = "missing-status"
+            message = (
+                f"{found.reference}: no 'Status: Open' or 'Closed' in its update; read as open."
+            )
+        tables.minutes.flags.append(Flag(found.line, kind, message))

@@ -1,0 +1,254 @@
+"""The attendance, read by the layout registry's data (imports.layouts) for
+every entry: the one module that turns what a document prints about its
+people into ParsedPerson records.
+
+Lists of names, for the generic reader (imports.layout_generic), which
+decides which section ("Present", "Apologies", "In attendance") a line is
+in and hands it here: "Present: Ada Byrne (Harbour Trust) [Chair], Tomasz
+Wren (dial in)", a list wrapped across lines, "*" for a teleconference; the
+brackets read by the layout's marks (imports.layouts.read_mark), a member's
+category from the heading above. Tables whose header names each column
+(`attendance_columns`: the name, the body, the role, the mark; a mark cell
+among `present_marks` or `absent_marks` says present or sent apologies) are
+read a row at a time as "Name (Body) (Mark)" lines, a column the header
+does not name flagged.
+
+Attendance tables captioned by what they list, for a layout whose text is
+read as written (imports.front_matter), by the layout's data
+(`roll_captions`, `roll_name_column`, `category_carries_down`,
+`empty_header_continues`):
+
+    | Category               | Operations Group Members |
+    | Network Parties        | Owen Pritchard           |
+    |                        | Sunita Rao (Teleconference) |     the category carries down
+    | Representing | Other Participants |
+    | DCC          | Priya Lomax (DCC's nominated lead) |
+    | | |                                                        an empty header: the
+    | SECAS        | Ruth Alder (Meeting Secretary) |              table above goes on
+
+The caption (the header's words) says which list the rows are in (members,
+other participants, apologies; once the apologies begin, every table after
+is apologies), which column holds the names, and that the other column
+holds the category or the body represented. A person's brackets are read by
+the layout's marks (imports.layouts.read_mark); a row too short to hold a
+name is handed back to the reader as a line it could not place."""
+
+import re
+from dataclasses import dataclass, field
+
+from imports.blocks import HTML_TAG, Block, SourceLine, plain
+from imports.layouts import (
+    APOLOGY,
+    BODY,
+    MARK,
+    MEMBER,
+    NAME,
+    ROLE,
+    Layout,
+    category_name,
+    read_mark,
+)
+from imports.parsed import Flag, ParsedPerson
+
+_MARK = re.compile(r"\(([^()]*)\)")
+
+
+@dataclass
+class Roll:
+    """Where the attendance tables have got to."""
+
+    layout: Layout
+    section: str = MEMBER
+    group: str = ""
+    name_column: int = 1
+    group_column: int = 0
+    apologies: bool = False
+    people: list[ParsedPerson] = field(default_factory=list)
+
+    def open_apologies(self) -> None:
+        """An 'Apologies:' label: what follows is apologies."""
+        self.apologies, self.section, self.group = True, APOLOGY, ""
+
+
+def read_roll_table(
+    header: tuple[str, ...],
+    rows: list[tuple[int, tuple[str, ...]]],
+    roll: Roll,
+    unplaced: list[SourceLine],
+) -> None:
+    """One attendance table: its caption, then a person a row."""
+    if header:
+        read_roll_header(list(header), roll)
+    for number, row in rows:
+        if max(roll.name_column, roll.group_column) >= len(row):
+            unplaced.append((number, "| " + " | ".join(row) + " |"))
+            continue
+        group = plain(row[roll.group_column])
+        if group:
+            roll.group = category_name(group)
+        elif not roll.layout.category_carries_down:
+            roll.group = ""
+        name = row[roll.name_column]
+        if plain(name):
+            roll.people.append(person(name, roll.section, roll.group, number, roll.layout))
+
+
+def read_roll_header(header: list[str], roll: Roll) -> None:
+    """'Category | Operations Group Members', 'Representing | Other
+    Participants', 'Representing | Name'; where the layout says so, an empty
+    header continues the previous table."""
+    words = [plain(h).lower() for h in header]
+    if not any(words) and roll.layout.empty_header_continues:
+        return
+    roll.group = ""
+    captioned = (
+        section
+        for pattern, section in roll.layout.roll_captions
+        if any(pattern.search(w) for w in words)
+    )
+    section = APOLOGY if roll.apologies else next(captioned, None)
+    if section == APOLOGY:
+        roll.apologies = True
+    roll.section = section or roll.section
+    names = [i for i, w in enumerate(words) if roll.layout.roll_name_column.search(w)]
+    roll.name_column = names[0] if names else len(words) - 1
+    others = [i for i in range(len(words)) if i != roll.name_column]
+    roll.group_column = others[0] if others else 0
+
+
+def person(cell: str, section: str, group: str, line: int, layout: Layout) -> ParsedPerson:
+    """'Andy Knowles (<i>alternate for Marta Kaminska</i>)', 'Ian Brown (Part)',
+    'Veronica Asantewaa (Meeting Secretary)', 'Easton Brown (<i>agenda item 5</i>)'."""
+    text = HTML_TAG.sub("", cell).replace("**", "").replace("*", "")
+    marks = [m.strip() for m in _MARK.findall(text)]
+    name = " ".join(_MARK.sub(" ", text).split())
+    found = ParsedPerson(name=name, section=section, group=group, line=line)
+    for mark in marks:
+        read_mark(found, mark, layout)
+    return found
+
+
+# --- lists of names, and tables whose header names each column -------------
+
+_BRACKETS = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
+_LIST_SPLIT = re.compile(r"\s*[,;]\s*(?![^()\[\]]*[)\]])")
+_EMPTY_CELLS = {"", "-", "–", "—"}
+_MAX_NAME_WORDS = 6
+_PARTICLES = {"de", "van", "von", "da", "der", "den", "del", "bin", "al", "la", "le", "du", "of"}
+
+
+def lines_of_names(text_lines: list[str]) -> list[tuple[int, str]]:
+    """The lines of an attendance block, each with its offset in the block,
+    a line ending with a comma (a list wrapped across lines) joined to the
+    next."""
+    lines: list[tuple[int, str]] = []
+    for offset, line in enumerate(text_lines):
+        line = line.strip()
+        if not line:
+            continue
+        if lines and lines[-1][1].endswith((",", ";")):
+            lines[-1] = (lines[-1][0], f"{lines[-1][1]} {line}")
+        else:
+            lines.append((offset, line))
+    return lines
+
+
+def names_in(entry: str) -> list[str]:
+    """The entries a line lists, cut at commas and semicolons outside brackets."""
+    return [part.strip() for part in _LIST_SPLIT.split(entry) if part.strip()]
+
+
+def listed_person(
+    text: str, section: str, category: str, line: int, layout: Layout, flags: list[Flag]
+) -> ParsedPerson | None:
+    """'Ada Byrne (Harbour Trust) [Chair]', '*Tomasz Wren' (teleconference):
+    a person of `section`, a member's category the heading above
+    (`category`) where no bracket names the body; None for a bot of the
+    layout's, and, flagged, for words that are not a name."""
+    person = ParsedPerson(name="", section=section, group="", line=line)
+    if text.startswith("*") or text.endswith("*"):
+        person.remote = True
+        text = text.strip("*").strip()
+    for inner in _BRACKETS.findall(text):
+        read_mark(person, inner, layout)
+    name = " ".join(_BRACKETS.sub(" ", text).split()).strip(" .-–")
+    if layout.trailer is not None:
+        name = layout.trailer.sub("", name)
+    if name.lower() in layout.not_people:
+        return None
+    if not name_like(name):
+        flags.append(Flag(line, "unread-line", f"{text!r} was not read as a person."))
+        return None
+    person.name = name
+    if not person.group and category and person.section == MEMBER:
+        person.group = category_name(category)
+    return person
+
+
+def name_like(name: str) -> bool:
+    """A person's name: a few capitalised words (particles aside), or one
+    word (a nickname)."""
+    words = name.split()
+    if not words or len(words) > _MAX_NAME_WORDS or ":" in name or not name[0].isalpha():
+        return False
+    return len(words) == 1 or all(w[0].isupper() or w in _PARTICLES for w in words)
+
+
+@dataclass(frozen=True)
+class TableEntry:
+    """A row of an attendance table as the line it stands for: "Name (Body)
+    (Mark)", its role (a role column is a role, never a mark), and whether
+    its mark says the person sent apologies."""
+
+    line: int
+    text: str
+    role: str
+    absent: bool
+
+
+def named_table_entries(block: Block, layout: Layout, flags: list[Flag]) -> list[TableEntry]:
+    """A table of people, by the layout's `attendance_columns`: the name
+    column, and where the header names them, the body, the role and the
+    mark ("Remote", "Items 3-4") of each person; without a header row, the
+    first column is the name. A column the header does not name is flagged,
+    never dropped in silence; a row without a name holds no one."""
+    header = [" ".join(cell.lower().split()).strip(" :*") for cell in block.rows[0]]
+    kinds = [_column(word, layout) for word in header]
+    rows = list(zip(block.row_lines, block.rows, strict=True))  # each with its line
+    if NAME not in kinds:  # no header row: the first column is the name
+        kinds = [NAME] + [""] * (len(header) - 1)
+    else:
+        rows = rows[1:]
+    unread = [block.rows[0][i] for i, kind in enumerate(kinds) if not kind and header[i]]
+    if unread:
+        message = f"Column(s) {', '.join(map(repr, unread))} of the attendance table were not read."
+        flags.append(Flag(block.line, "unread-column", message))
+    entries = []
+    for number, row in rows:
+        cells = dict.fromkeys((NAME, BODY, ROLE, MARK), "")
+        for cell, kind in zip(row, kinds, strict=False):
+            if kind and cell.strip() not in _EMPTY_CELLS:
+                cells[kind] = " ".join(filter(None, (cells[kind], cell.strip())))
+        if not cells[NAME]:
+            continue
+        absent = cells[MARK].lower() in layout.absent_marks
+        if absent or cells[MARK].lower() in layout.present_marks:
+            cells[MARK] = ""
+        brackets = [f"({cells[kind]})" for kind in (BODY, MARK) if cells[kind]]
+        text = " ".join([cells[NAME], *brackets])
+        entries.append(TableEntry(number, text, cells[ROLE], absent))
+    return entries
+
+
+def give_role(person: ParsedPerson, role: str) -> None:
+    """A role column's words, before any role the brackets gave."""
+    person.role = "; ".join(filter(None, (role, person.role)))
+
+
+def _column(header: str, layout: Layout) -> str:
+    """What a column of an attendance table holds, by its header; "" for
+    a header that names none of them."""
+    for kind, words in layout.attendance_columns.items():
+        if header in words:
+            return kind
+    return ""
