@@ -174,9 +174,10 @@ _AS_RAISED = {
 }
 
 
-# The order of rows that Meta.ordering (or the minutes) put in order, then
-# id, for one parent: sorted in Python, since Django pays more to compile
-# an ORDER BY over a wide select than the sort costs.
+# For one parent, rows in the order their Meta.ordering gives them (their
+# `order`, then id). Sorted in Python rather than by an ORDER BY, which
+# Django pays more to compile over a wide select than the sort costs; on
+# integers, Python orders them as the database would.
 _IN_ORDER = attrgetter("order", "pk")
 
 
@@ -185,7 +186,9 @@ def _hand_out(parents: Sequence, name: str, queryset: QuerySet, *, by=None) -> l
     foreign key `name`, in one query, and give each parent its own as
     prefetch_related would: `parent.<name>.all()` is then the parent's
     rows, read no further, and each row knows its parent. The rows in
-    `queryset`'s order, or sorted by the key `by`. Returns them all.
+    `queryset`'s order, or sorted by the key `by` (of integers, dates and
+    booleans only, which Python orders as the database does). Returns them
+    all.
 
     Read flat and handed out here, a meeting's rows cost their queries and
     little more, where prefetching clones a queryset per relation of each
