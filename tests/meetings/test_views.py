@@ -10,7 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from actions.models import Action, ActionOwner, ActionReview
 from actions.services import action_raise, action_record_existing, action_review_record
+from declarations.models import Declaration
 from meetings.access import EVERYTHING, print_reader
 from meetings.models import Attendance, Decision, Meeting
 from minutes.selectors import minutes_page
@@ -233,6 +235,49 @@ class TestMinutesJson:
         assert raised["target_date"] is None and raised["target_note"] == "To be determined"
         assert doc["incidents"] == ["INC000000478818"]
         assert doc["next_meetings"] == [{"kind": "main", "date": "2019-11-05"}]
+
+    def test_rows_come_in_their_order_not_as_written(self, client, world):
+        """Each list in the order the minutes give it (then as written),
+        whatever order the rows were written in."""
+        meeting = circulated_meeting(world)
+        second, first = (
+            make_item(meeting, number, f"Item {number}", order=order)
+            for number, order in (("2", 20), ("1", 10))
+        )
+        lines = [
+            Attendance.objects.create(meeting=meeting, person=person, section="member", order=n)
+            for n, person in ((2, world.member), (1, world.chair))
+        ]
+        Attendance.objects.filter(pk=lines[0].pk).update(order=1)  # a tie: as written
+        for n, text in ((2, "later"), (1, "sooner")):
+            Decision.objects.create(item=first, verb="NOTED", text=text, order=n)
+            Declaration.objects.create(item=first, name=text, interest="Shares.", order=n)
+        later, sooner = (
+            action_raise(meeting=meeting, item=first, owners=[world.dcc, world.secas], text=t)
+            for t in ("Later.", "Sooner.")
+        )
+        Action.objects.filter(pk=later.pk).update(confidential=True)
+        ActionOwner.objects.filter(action=sooner, organisation=world.dcc).update(order=9)
+        for n, reference in ((2, "OPSG 24/01"), (1, "OPSG 24/02")):
+            old = action_record_existing(
+                committee=world.opsg, reference=reference, owners=[world.dcc], text="Old.",
+                raised_on=datetime.date(2019, 9, 3), target_date=datetime.date(2019, 10, 1),
+            )  # fmt: skip
+            review = action_review_record(
+                action=old, meeting=meeting, update="Done.", status="open"
+            )
+            ActionReview.objects.filter(pk=review.pk).update(order=n)
+        doc = json.loads(
+            login(client, "secretary").get(minutes_url(meeting) + "minutes.json").content
+        )
+        assert [item["number"] for item in doc["items"]] == ["1", "2"]
+        assert [m["name"] for m in doc["attendance"]["members"]] == ["Mia Member", "Chris Chair"]
+        assert [d["text"] for d in doc["items"][0]["decisions"]] == ["sooner", "later"]
+        assert [d["name"] for d in doc["items"][0]["declarations"]] == ["sooner", "later"]
+        assert doc["items"][0]["actions"] == [sooner.reference, later.reference]
+        assert doc["actions_raised"][0]["owners"] == ["SECAS", "DCC"]
+        assert [r["reference"] for r in doc["actions_reviewed"]] == ["OPSG 24/02", "OPSG 24/01"]
+        assert second.pk < first.pk
 
     def test_export_minutes_command_prints_the_same_document(self, world, capsys):
         from django.core.management import CommandError, call_command

@@ -436,6 +436,34 @@ def test_the_approving_meeting_lists_the_corrections_agreed(client, world, m25):
     assert "OPSG 25, item 2: ‘four hours’ → ‘five hours’ (suggested by Mia Member)" in text
 
 
+def test_the_corrections_agreed_follow_the_items_then_the_order_suggested(client, world, m25):
+    late = make_item(m25, "4", "Reports", narrative="The report was late and short.")
+    for passage, replacement, on in (
+        ("late", "early", late),
+        ("four hours", "five hours", item(m25, "2")),
+        ("short", "long", late),
+    ):
+        comment = services.comment_add(
+            item=on,
+            author=world.member.user,
+            text="Wording.",
+            passage=passage,
+            replacement=replacement,
+        )
+        services.suggestion_accept(comment=comment, by=world.secretary.user)
+    m26 = make_meeting(world, number=26, date=datetime.date(2019, 11, 5))
+    make_item(m26, "1", "Previous Meeting Minutes", standing="previous_minutes")
+    minutes_approve(meeting=m25, at_meeting=m26, by=world.chair.user)
+    doc = json.loads(
+        login(client, "secretary").get("/committees/OPSG/meetings/26/minutes.json").content
+    )
+    assert [(c["item"], c["passage"]) for c in doc["items"][0]["corrections_agreed"]] == [
+        ("2", "four hours"),
+        ("4", "late"),
+        ("4", "short"),
+    ]
+
+
 def test_a_correction_to_an_item_the_reader_may_not_read_is_not_listed(client, world, m25):
     secret = item(m25, "3")
     proposal = services.comment_add(
