@@ -15,7 +15,10 @@ layout whose text is read as written, by imports.item_text.
 A row whose reference cell reads as a reference is one action's review;
 where the layout says its updates sit on the row underneath (`update_rows`),
 a row with only its first cell is the update of the review above, and its
-"Status: Open" or "Closed" sets that review's status. A table cut by a page
+"Status: Open" or "Closed" sets that review's status. Where a review's
+status is stated twice and the statements disagree (its status cell, its
+update, an update row), the last read says it and the conflict is flagged
+status-conflict, naming both words and their lines. A table cut by a page
 break goes on, with its header again or without one. Where the layout says
 so (`unreferenced_reviews`), a row with an action but no reference of the
 layout's form is a review under the meeting's own numbering (the reader's);
@@ -45,12 +48,23 @@ STATUS = re.compile(
 _CLOSED = {"closed", "done", "complete", "completed", "cancelled", "withdrawn"}
 
 
+@dataclass(frozen=True)
+class Statement:
+    """A status stated in a row or an update: what it says ("open" or
+    "closed"), its word as printed, its line."""
+
+    status: str
+    word: str
+    line: int
+
+
 @dataclass
 class OutstandingTables:
     """Where the outstanding tables of one item have got to: the columns of
     the table last read (a table cut by a page break goes on with them), and
     the reviews whose status has not been read yet, each with its status
-    cell as printed. `own_reference`, for an entry whose rows without a
+    cell as printed; the last statement of each review's status read so
+    far (by the review's id: a review is kept in the minutes' reviews). `own_reference`, for an entry whose rows without a
     reference of its form are actions all the same (`unreferenced_reviews`):
     the reader's numbering, given the row's line, its printed reference and
     its text, gives back its reference and its text."""
@@ -59,6 +73,7 @@ class OutstandingTables:
     layout: Layout
     columns: dict[str, int] | None = None
     unstated: list[tuple[ParsedReview, str]] = field(default_factory=list)
+    stated: dict[int, Statement] = field(default_factory=dict)
     own_reference: Callable[[int, str, str], tuple[str, str]] | None = None
 
 
@@ -117,7 +132,7 @@ def read_review_row(
     if reference:
         reviews.append(review(line, row, reference, text, tables))
     elif tables.layout.update_rows and first and not any(c.strip() for c in row[1:]) and reviews:
-        add_update(reviews[-1], first, tables)
+        add_update(reviews[-1], first, tables, line)
     elif tables.layout.unreferenced_reviews and (printed or text) and tables.own_reference:
         reference, text = tables.own_reference(line, printed, text)
         reviews.append(review(line, row, reference, text, tables))
@@ -155,7 +170,7 @@ def review(
     tables.unstated.append((found, status))  # until a status is read, its own or an update's
     for name, extra in (("update", update), ("status", status)):
         if extra:
-            add_update(found, extra if name == "update" else f"Status: {extra}", tables)
+            add_update(found, extra if name == "update" else f"Status: {extra}", tables, line)
     return found
 
 
@@ -200,13 +215,34 @@ def is_closed(status: str) -> bool:
     return bool(found) and found["status"].lower() in _CLOSED
 
 
-def add_update(found: ParsedReview, text: str, tables: OutstandingTables) -> None:
-    """The update narrative; its 'Status: Open.' or 'Closed.' sets the status."""
-    if match := tables.layout.review_status.search(text):
-        found.status = match.group(1).lower()
-        text = (text[: match.start()] + text[match.end() :]).strip()
-        tables.unstated[:] = [other for other in tables.unstated if other[0] is not found]
+def add_update(found: ParsedReview, text: str, tables: OutstandingTables, line: int) -> None:
+    """The update narrative (on `line`); each 'Status: Open.' or 'Closed.'
+    in it, in order, states the status, and is taken out of the text."""
+    for match in tables.layout.review_status.finditer(text):
+        state_status(found, Statement(match.group(1).lower(), match.group(1), line), tables)
+    text = tables.layout.review_status.sub("", text).strip()
     found.update = "\n\n".join(filter(None, [found.update, text.strip()]))
+
+
+def state_status(found: ParsedReview, statement: Statement, tables: OutstandingTables) -> None:
+    """A statement of a review's status, in its status cell, its update
+    cell or an update row under it: the last read says the status (a row's
+    status cell is read after its update cell, an update row after the row
+    above). One that contradicts the statement before it is flagged
+    status-conflict, naming both words and their lines: never settled in
+    silence."""
+    earlier = tables.stated.get(id(found))
+    if earlier is None:
+        tables.unstated[:] = [other for other in tables.unstated if other[0] is not found]
+    elif earlier.status != statement.status:
+        message = (
+            f"{found.reference}: its status is stated as {earlier.word!r} (line {earlier.line}) "
+            f"and as {statement.word!r} (line {statement.line}); read as {statement.status}, "
+            "the later statement."
+        )
+        tables.minutes.flags.append(Flag(statement.line, "status-conflict", message))
+    tables.stated[id(found)] = statement
+    found.status = statement.status
 
 
 def flag_unstated(tables: OutstandingTables) -> None:

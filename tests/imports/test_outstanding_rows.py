@@ -94,3 +94,49 @@ def test_a_status_in_the_update_cell_is_read_and_not_flagged_missing():
     first = minutes.reviews[0]
     assert (first.status, first.update) == ("closed", "Published.")
     assert [f.line for f in minutes.flags if f.kind == "missing-status"] == [10, 11, 14]
+
+
+CONFLICTS = """\
+OPSG_49_1705
+
+Final Minutes
+
+1. Actions Outstanding
+
+| Action ID | Action | Date Raised | Last Target Date | Revised Target Date | Owner | Update | Status |
+|---|---|---|---|---|---|---|---|
+| OPSG 44/01 | DCC to publish. | 01/02/2021 | 01/03/2021 | N/A | DCC | Published. Status: Closed | Open |
+| OPSG 44/02 | SECAS to write. | 01/02/2021 | 01/03/2021 | N/A | SECAS | | Open |
+| SECAS wrote on 2 March. Status: Closed. | | | | | | | |
+| OPSG 44/03 | DCC to test. | 01/02/2021 | 01/03/2021 | N/A | DCC | Tested. Status: Closed | Closed |
+| OPSG 44/04 | DCC to report. | 01/02/2021 | 01/03/2021 | N/A | DCC | Status: Open. Reported. Status: Closed. | |
+"""
+
+
+def test_two_statements_of_status_that_disagree_are_flagged_naming_both_lines_and_words():
+    minutes = read_2021(CONFLICTS)
+    # The last statement read says the status: a row's status cell after its
+    # update cell, an update row after the row above, in a text the later one.
+    assert [r.status for r in minutes.reviews] == ["open", "closed", "closed", "closed"]
+    conflicts = [f for f in minutes.flags if f.kind == "status-conflict"]
+    assert [(f.line, f.message.split(":")[0]) for f in conflicts] == [
+        (9, "OPSG 44/01"),
+        (11, "OPSG 44/02"),
+        (13, "OPSG 44/04"),
+    ]
+    first, second, _ = conflicts
+    assert "'Closed' (line 9)" in first.message and "'Open' (line 9)" in first.message
+    assert "read as open" in first.message
+    assert "'Open' (line 10)" in second.message and "'Closed' (line 11)" in second.message
+    assert not [f for f in minutes.flags if f.kind in ("missing-status", "review-status")]
+
+
+def test_statements_that_agree_are_not_flagged_and_leave_the_update_words():
+    minutes = read_2021(CONFLICTS)
+    assert [r.update for r in minutes.reviews] == [
+        "Published.",
+        "SECAS wrote on 2 March.",
+        "Tested.",
+        "Reported.",
+    ]
+    assert "OPSG 44/03" not in " ".join(f.message for f in minutes.flags)
