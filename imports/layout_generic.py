@@ -77,13 +77,13 @@ from imports.layouts import (
     layout_of,
 )
 from imports.outstanding_table import (
-    STATUS,
     OutstandingTables,
     flag_unstated,
     read_review_row,
     read_review_table,
     review_columns,
     review_reference,
+    status_words,
 )
 from imports.parsed import (
     Flag,
@@ -618,7 +618,7 @@ class _Reader:
                 )
                 continue
             words = match["text"].strip()
-            status = STATUS.findall(words)
+            status = status_words(self.layout).findall(words)
             due = _DUE.search(words)
             row = [match["ref"], words, match["owner"] or "", due["date"] if due else ""]
             unread: list[SourceLine] = []

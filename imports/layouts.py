@@ -88,8 +88,12 @@ class Layout:
     # split into names (None: read as an ACTION line's owner); whether a date
     # cell is read for the first date written in it (the cell the note
     # otherwise) or as a date, "N/A" or a note; where each action's update
-    # sits on the row underneath (`update_rows`); the status an update
-    # states (None: the status cell's first status word says it).
+    # sits on the row underneath (`update_rows`); the label before the
+    # status an update states ("Status:"; None: only the status cell states
+    # one, and a review whose cell states none is open); the words of a
+    # status and what each says, "open" or "closed" (`status_words`: the
+    # first of them in a status cell, or the one after the label, read by
+    # imports.outstanding_table.read_status for every entry).
     outstanding_columns: dict[str, re.Pattern] = field(default_factory=dict)
     review_key_columns: tuple[str, ...] = ("reference",)
     review_reference: re.Pattern | None = None
@@ -98,6 +102,7 @@ class Layout:
     review_dates_in_words: bool = False
     update_rows: bool = False
     review_status: re.Pattern | None = None
+    status_words: dict[str, str] = field(default_factory=dict)
     # Attendance tables whose header names each column (imports.attendance):
     # what a column holds (NAME, BODY, ROLE, MARK) -> its header's words; the
     # words of a mark cell that say the person was there (no mark) or sent
@@ -264,6 +269,13 @@ _ATTENDANCE_COLUMNS = {
 _PRESENT = frozenset({"present", "yes", "y", "✓", "✔", "x", "attended", "in person", "in the room"})
 _ABSENT = frozenset({"apologies", "apology", "absent", "sent apologies", "regrets", "no", "n"})
 
+_STATUS_WORDS = {
+    **dict.fromkeys(("open", "ongoing", "in progress", "overdue"), "open"),
+    **dict.fromkeys(
+        ("closed", "done", "complete", "completed", "cancelled", "withdrawn"), "closed"
+    ),
+}
+
 _DATE_LABEL = re.compile(r"^(?:Date|Meeting date|Held on)\s*:?\s*(?P<date>.+)$", re.I)
 _TIME_RANGE = re.compile(
     r"(?P<start>\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)\s*(?:–|-|to|until)\s*"
@@ -299,6 +311,7 @@ GENERIC = Layout(
     unreferenced_reviews=True,
     review_owner_split=re.compile(r"\s*(?:,|/|&|\band\b)\s*"),
     review_dates_in_words=True,
+    status_words=_STATUS_WORDS,
     attendance_columns=_ATTENDANCE_COLUMNS,
     present_marks=_PRESENT,
     absent_marks=_ABSENT,
@@ -381,7 +394,7 @@ OPSG = replace(
     category_carries_down=True,
     empty_header_continues=True,
     update_rows=True,
-    review_status=re.compile(r"(?:Action\s+)?Status\s*:\s*(Open|Closed)\b\.?", re.IGNORECASE),
+    review_status=re.compile(r"(?:Action\s+)?Status\s*:\s*", re.IGNORECASE),
     reference=re.compile(r"\b([A-Z][A-Za-z]{1,9})_(\d{1,3})_(\d{4})\b"),
     classification=re.compile(
         r"classifi(?:ed as|cation of)\s+\**\s*([A-Za-z]+)\s*\**\.?\s*(.*)$", re.IGNORECASE
