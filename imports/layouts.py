@@ -71,10 +71,18 @@ class Layout:
     not_people: frozenset[str] = frozenset()
     # "alice (58)": a count after a name that is no mark.
     count_after_name: bool = False
-    # Where the date, times and place are written in the title block.
+    # A title block of labelled lines (imports.title_block, an entry not
+    # read as written): where the date, the times (a pattern with re.M
+    # searches the whole text, a bot's log) and the place are written; the
+    # committee's code in a title ("(HP)", group 1); the meeting's number
+    # (group `n` or `nth`); the words that say the minutes are final.
     date_patterns: tuple[re.Pattern, ...] = ()
     start_patterns: tuple[re.Pattern, ...] = ()
     end_patterns: tuple[re.Pattern, ...] = ()
+    place_label: re.Pattern | None = None
+    code_in_title: re.Pattern | None = None
+    number_in_title: re.Pattern | None = None
+    final_words: re.Pattern | None = None
     other_bracket: str = "group"
     # A committee named in a title, by its code, where no reference says it.
     committee_names: dict[str, str] = field(default_factory=dict)
@@ -283,6 +291,18 @@ _TIME_RANGE = re.compile(
     re.I,
 )
 _AT_TIME = re.compile(r"\bat\s+(?P<start>\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)", re.I)
+_PLACE = re.compile(r"^(?:Location|Venue|Place|Where)\s*:\s*(?P<place>.+)$", re.I)
+_CODE = re.compile(r"\(([A-Z][A-Z0-9&]{1,9})\)")
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# "Meeting 212", "Panel Meeting No. 87", "the 212th meeting"; never a date
+# ("Committee 14 May 2024", "12th March 2024 meeting") nor a year ("meeting 2024").
+_NUMBER = re.compile(
+    r"\b(?:meeting|panel|board|committee|group)\s+(?:no\.?\s*|number\s+|#\s*)?"
+    rf"(?P<n>(?!(?:19|20)\d\d\b)\d{{1,4}})\b(?!\s*{_MONTH}|[/.-]\d)"
+    rf"|\b(?P<nth>\d{{1,4}})(?:st|nd|rd|th)\s+(?!{_MONTH})(?:\w+\s+){{0,3}}meeting\b",
+    re.I,
+)
+_FINAL = re.compile(r"\b(?:final|approved|confirmed) minutes\b", re.I)
 
 GENERIC = Layout(
     name="generic",
@@ -318,6 +338,10 @@ GENERIC = Layout(
     date_patterns=(_DATE_LABEL,),
     start_patterns=(_TIME_RANGE, _AT_TIME),
     end_patterns=(_TIME_RANGE,),
+    place_label=_PLACE,
+    code_in_title=_CODE,
+    number_in_title=_NUMBER,
+    final_words=_FINAL,
 )
 
 # Minutes written by an IRC meeting bot: topics as bullets with who and when,
