@@ -80,11 +80,11 @@ from imports.layouts import (
 from imports.outstanding_table import (
     OutstandingTables,
     flag_unstated,
+    last_status,
     read_review_row,
     read_review_table,
     review_columns,
     review_reference,
-    status_words,
 )
 from imports.parsed import (
     Flag,
@@ -578,11 +578,10 @@ class _Reader:
                 )
                 continue
             words = match["text"].strip()
-            status = status_words(self.layout).findall(words)
             due = _DUE.search(words)
             row = [match["ref"], words, match["owner"] or "", due["date"] if due else ""]
             unread: list[SourceLine] = []
-            read_review_row(line, [*row, status[-1] if status else ""], tables, unread)
+            read_review_row(line, [*row, last_status(words, self.layout)], tables, unread)
             self._unread_rows(unread)
 
     def _unread_rows(self, rows: list[SourceLine]) -> None:

@@ -228,7 +228,8 @@ def review_date(
 
 def status_words(layout: Layout) -> re.Pattern:
     """The layout's `status_words` as a pattern, the word in group `status`
-    (a full stop after it taken with it)."""
+    (a full stop after it taken with it), a "not" before it in group `not`:
+    "Not done" says neither open nor closed."""
     return _words_pattern(tuple(layout.status_words), "")
 
 
@@ -243,7 +244,8 @@ def _statement(layout: Layout) -> re.Pattern:
 def _words_pattern(words: tuple[str, ...], label: str) -> re.Pattern:
     longest_first = sorted(words, key=len, reverse=True)
     alternatives = "|".join(r"\s+".join(map(re.escape, word.split())) for word in longest_first)
-    return re.compile(rf"{label}\b(?P<status>{alternatives})\b\.?", re.I)
+    negation = r"(?P<not>\b(?:not|no longer|never)\s+(?:yet\s+)?)?"
+    return re.compile(rf"{label}{negation}\b(?P<status>{alternatives})\b\.?", re.I)
 
 
 def read_status(text: str, layout: Layout, line: int) -> tuple[Statement | None, str]:
@@ -251,12 +253,19 @@ def read_status(text: str, layout: Layout, line: int) -> tuple[Statement | None,
     superseded", read the one way for every entry: its first word of the
     layout's `status_words` says whether the action is open or closed. The
     statement (on `line`) and the cell's other words; (None, the cell) when
-    it holds none of them."""
+    it holds none of them, or says "not" before the first ("Not done")."""
     match = status_words(layout).search(text or "")
-    if not match:
+    if not match or match["not"]:
         return None, text
     rest = (text[: match.start()] + text[match.end() :]).strip()
     return stated(match, layout, line), rest
+
+
+def last_status(text: str, layout: Layout) -> str:
+    """An outstanding action written as a line: its last status word, with
+    a "not" before it ("… – Not done"), as its status cell."""
+    found = list(status_words(layout).finditer(text))
+    return found[-1][0].strip() if found else ""
 
 
 def stated(match: re.Match, layout: Layout, line: int) -> Statement:
@@ -277,8 +286,9 @@ def add_update(found: ParsedReview, text: str, tables: OutstandingTables, line: 
     in it, in order, states the status, and is taken out of the text."""
     statement = _statement(tables.layout)
     for match in statement.finditer(text):
-        state_status(found, stated(match, tables.layout, line), tables)
-    text = statement.sub("", text).strip()
+        if not match["not"]:  # "Status: not done" states none, and is kept
+            state_status(found, stated(match, tables.layout, line), tables)
+    text = statement.sub(lambda match: match[0] if match["not"] else "", text).strip()
     found.update = "\n\n".join(filter(None, [found.update, text.strip()]))
 
 

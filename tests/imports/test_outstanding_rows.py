@@ -4,10 +4,12 @@ reference is flagged naming its line, never skipped; a status a review's own
 cell states is read, and only a status really absent is flagged missing."""
 
 from functools import partial
+from pathlib import Path
 
 from imports.layout_generic import parse_generic_layout
 from imports.layouts import OPSG
 
+FIXTURES = Path(__file__).resolve().parent / "minutes"
 read_2021 = partial(parse_generic_layout, markdown=True, layout=OPSG)
 
 GENERIC_TABLE = """\
@@ -201,3 +203,27 @@ def test_a_header_or_rule_written_twice_is_no_action():
             minutes = parse_generic_layout(text, markdown=markdown)
             assert [r.reference for r in minutes.reviews] == ["HP 211/01", "HP 211/02"]
             assert not [f for f in minutes.flags if f.kind in ("action-reference", "listed-twice")]
+
+
+def test_a_status_word_after_not_is_not_read_as_that_status():
+    opsg = read_2021(OPSG_STATUS.replace("| Done |", "| Not done |"))
+    generic = parse_generic_layout(
+        GENERIC_STATUS.replace("| Done |", "| Not done |"), markdown=True
+    )
+    for minutes in (opsg, generic):
+        assert minutes.reviews[0].status == "open"
+        doubts = [f for f in minutes.flags if f.kind == "review-status"]
+        assert [f.line for f in doubts] == [9, 13] and "'Not done'" in doubts[0].message
+    update = read_2021(CONFLICTS.replace("Status: Closed.", "Status: not done."))
+    assert update.reviews[1].update == "SECAS wrote on 2 March. Status: not done."
+    assert update.reviews[1].status == "open"
+
+
+def test_an_action_line_s_last_status_word_is_read_with_its_not():
+    text = (FIXTURES / "association_2026_03.md").read_text(encoding="utf-8")
+    text = text.replace("due 1 April 2026, open", "due 1 April 2026, not done")
+    minutes = parse_generic_layout(text, markdown=True)
+    lines = {r.line: r.status for r in minutes.reviews}
+    assert (lines[52], lines[53]) == ("open", "closed")
+    [doubt] = [f for f in minutes.flags if f.kind == "review-status"]
+    assert doubt.line == 52 and "'not done'" in doubt.message
