@@ -7,7 +7,9 @@ blocks or lists, "Name (Organisation) [Role]" lines with their marks
 each line is in),
 numbered or minute-numbered items, decision lines ("The Panel AGREED …",
 "RESOLVED that …", "RES-2026-07: …"), action lines ("ACTION: …", "Action 12:
-…", "ACTION – JD …"), and an outstanding-actions list or table.
+…", "ACTION – JD …"), and an outstanding-actions list or table. Its
+title block of labelled lines ("Date: …", "Time: …", "Location: …") is
+read by imports.title_block, by the entry's patterns, as the OPSG's is.
 
 An entry whose Markdown is read as written (`text_as_written`: the OPSG's
 2021 minutes) is read from markdown-it-py's blocks cut at blank lines
@@ -29,7 +31,6 @@ silent guess:
   form 14/03, recorded under this meeting's numbering, kept in the text;
 - action-owner: an action whose owner could not be picked out."""
 
-import datetime
 import re
 
 from actions.references import format_reference
@@ -77,9 +78,9 @@ from imports.layouts import (
     layout_of,
 )
 from imports.outstanding_table import (
-    STATUS,
     OutstandingTables,
     flag_unstated,
+    last_status,
     read_review_row,
     read_review_table,
     review_columns,
@@ -92,23 +93,16 @@ from imports.parsed import (
     ParsedItem,
     ParsedMinutes,
 )
-from imports.title_block import read_next_meetings, read_title_block
+from imports.title_block import (
+    read_labelled_title_block,
+    read_next_meetings,
+    read_title_block,
+)
 from imports.unknown_layout import flag_unknown_layout
 from imports.unplaced import place_unplaced
 
 ATTENDANCE = (MEMBER, PARTICIPANT, APOLOGY)
 _MAX_TITLE_WORDS = 14
-_CODE = re.compile(r"\(([A-Z][A-Z0-9&]{1,9})\)")
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-# "Meeting 212", "Panel Meeting No. 87", "the 212th meeting"; never a date
-# ("Committee 14 May 2024", "12th March 2024 meeting") nor a year ("meeting 2024").
-_NUMBER = re.compile(
-    r"\b(?:meeting|panel|board|committee|group)\s+(?:no\.?\s*|number\s+|#\s*)?"
-    rf"(?P<n>(?!(?:19|20)\d\d\b)\d{{1,4}})\b(?!\s*{_MONTH}|[/.-]\d)"
-    rf"|\b(?P<nth>\d{{1,4}})(?:st|nd|rd|th)\s+(?!{_MONTH})(?:\w+\s+){{0,3}}meeting\b",
-    re.I,
-)
-_PLACE = re.compile(r"^(?:Location|Venue|Place|Where)\s*:\s*(?P<place>.+)$", re.I)
 _REVIEW_LINE = re.compile(
     r"^(?P<ref>(?:[A-Z]{1,6}[-\s]?)?\d{1,4}(?:[-/]\d{1,4})*)\s*"
     r"(?:\((?P<owner>[^)]+)\))?\s*[:–-]?\s*(?P<text>.+)$",
@@ -217,43 +211,9 @@ class _Reader:
         return len(blocks)
 
     def _read_header(self, blocks: list[Block]) -> None:
-        minutes, layout = self.minutes, self.layout
         lines = [(block.line, line.strip()) for block in blocks for line in block.text.split("\n")]
-        joined = "\n".join(line for _, line in lines)
-        if not minutes.committee and (code := _CODE.search(joined)):
-            minutes.committee = code[1]
-        if minutes.number is None and (number := _NUMBER.search(joined)):
-            minutes.number = int(number["n"] or number["nth"])
-        minutes.date = self._date(lines)
-        minutes.start_time = self._time(joined, layout.start_patterns, "start")
-        minutes.end_time = self._time(joined, layout.end_patterns, "end")
-        for _, line in lines:
-            if place := _PLACE.match(line):
-                minutes.location = place["place"].strip()
-        minutes.final = bool(re.search(r"\b(?:final|approved|confirmed) minutes\b", joined, re.I))
-        minutes.line = blocks[0].line if blocks else 1
-
-    def _date(self, lines: list[tuple[int, str]]) -> datetime.date | None:
-        for pattern in self.layout.date_patterns:
-            for _, line in lines:
-                if match := pattern.search(line):
-                    if found := first_date(match["date"]):
-                        return found
-        for _, line in lines:
-            if found := first_date(line):
-                return found
-        if self.layout.recognise is not None:  # a bot's minutes date their log, further down
-            for pattern in self.layout.date_patterns:
-                if match := pattern.search(self.text):
-                    return first_date(match["date"])
-        return None
-
-    def _time(self, joined: str, patterns, group: str) -> datetime.time | None:
-        for pattern in patterns:
-            source = self.text if pattern.flags & re.M else joined
-            if match := pattern.search(source):
-                return _clock(match[group])
-        return None
+        read_labelled_title_block(lines, self.text, self.minutes, self.layout)
+        self.minutes.line = blocks[0].line if blocks else 1
 
     # --- blocks -------------------------------------------------------
 
@@ -618,11 +578,10 @@ class _Reader:
                 )
                 continue
             words = match["text"].strip()
-            status = STATUS.findall(words)
             due = _DUE.search(words)
             row = [match["ref"], words, match["owner"] or "", due["date"] if due else ""]
             unread: list[SourceLine] = []
-            read_review_row(line, [*row, status[-1] if status else ""], tables, unread)
+            read_review_row(line, [*row, last_status(words, self.layout)], tables, unread)
             self._unread_rows(unread)
 
     def _unread_rows(self, rows: list[SourceLine]) -> None:
@@ -720,18 +679,3 @@ def _title_like(text: str) -> bool:
 def _last_is_list(item: ParsedItem) -> bool:
     last = item.narrative.rsplit("\n", 1)[-1].lstrip()
     return last.startswith("- ") or bool(re.match(r"\d+\. ", last))
-
-
-def _clock(text: str) -> datetime.time | None:
-    match = re.match(r"(\d{1,2})[:.](\d{2})\s*([ap])?", text.strip(), re.I)
-    if not match:
-        return None
-    hour, minute = int(match[1]), int(match[2])
-    if match[3] and match[3].lower() == "p" and hour < 12:
-        hour += 12
-    if match[3] and match[3].lower() == "a" and hour == 12:
-        hour = 0
-    try:
-        return datetime.time(hour, minute)
-    except ValueError:
-        return None

@@ -71,10 +71,18 @@ class Layout:
     not_people: frozenset[str] = frozenset()
     # "alice (58)": a count after a name that is no mark.
     count_after_name: bool = False
-    # Where the date, times and place are written in the title block.
+    # A title block of labelled lines (imports.title_block, an entry not
+    # read as written): where the date, the times (a pattern with re.M
+    # searches the whole text, a bot's log) and the place are written; the
+    # committee's code in a title ("(HP)", group 1); the meeting's number
+    # (group `n` or `nth`); the words that say the minutes are final.
     date_patterns: tuple[re.Pattern, ...] = ()
     start_patterns: tuple[re.Pattern, ...] = ()
     end_patterns: tuple[re.Pattern, ...] = ()
+    place_label: re.Pattern | None = None
+    code_in_title: re.Pattern | None = None
+    number_in_title: re.Pattern | None = None
+    final_words: re.Pattern | None = None
     other_bracket: str = "group"
     # A committee named in a title, by its code, where no reference says it.
     committee_names: dict[str, str] = field(default_factory=dict)
@@ -88,8 +96,12 @@ class Layout:
     # split into names (None: read as an ACTION line's owner); whether a date
     # cell is read for the first date written in it (the cell the note
     # otherwise) or as a date, "N/A" or a note; where each action's update
-    # sits on the row underneath (`update_rows`); the status an update
-    # states (None: the status cell's first status word says it).
+    # sits on the row underneath (`update_rows`); the label before the
+    # status an update states ("Status:"; None: only the status cell states
+    # one, and a review whose cell states none is open); the words of a
+    # status and what each says, "open" or "closed" (`status_words`: the
+    # first of them in a status cell, or the one after the label, read by
+    # imports.outstanding_table.read_status for every entry).
     outstanding_columns: dict[str, re.Pattern] = field(default_factory=dict)
     review_key_columns: tuple[str, ...] = ("reference",)
     review_reference: re.Pattern | None = None
@@ -98,6 +110,7 @@ class Layout:
     review_dates_in_words: bool = False
     update_rows: bool = False
     review_status: re.Pattern | None = None
+    status_words: dict[str, str] = field(default_factory=dict)
     # Attendance tables whose header names each column (imports.attendance):
     # what a column holds (NAME, BODY, ROLE, MARK) -> its header's words; the
     # words of a mark cell that say the person was there (no mark) or sent
@@ -264,6 +277,13 @@ _ATTENDANCE_COLUMNS = {
 _PRESENT = frozenset({"present", "yes", "y", "✓", "✔", "x", "attended", "in person", "in the room"})
 _ABSENT = frozenset({"apologies", "apology", "absent", "sent apologies", "regrets", "no", "n"})
 
+_STATUS_WORDS = {
+    **dict.fromkeys(("open", "ongoing", "in progress", "overdue"), "open"),
+    **dict.fromkeys(
+        ("closed", "done", "complete", "completed", "cancelled", "withdrawn"), "closed"
+    ),
+}
+
 _DATE_LABEL = re.compile(r"^(?:Date|Meeting date|Held on)\s*:?\s*(?P<date>.+)$", re.I)
 _TIME_RANGE = re.compile(
     r"(?P<start>\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)\s*(?:–|-|to|until)\s*"
@@ -271,6 +291,18 @@ _TIME_RANGE = re.compile(
     re.I,
 )
 _AT_TIME = re.compile(r"\bat\s+(?P<start>\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)", re.I)
+_PLACE = re.compile(r"^(?:Location|Venue|Place|Where)\s*:\s*(?P<place>.+)$", re.I)
+_CODE = re.compile(r"\(([A-Z][A-Z0-9&]{1,9})\)")
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# "Meeting 212", "Panel Meeting No. 87", "the 212th meeting"; never a date
+# ("Committee 14 May 2024", "12th March 2024 meeting") nor a year ("meeting 2024").
+_NUMBER = re.compile(
+    r"\b(?:meeting|panel|board|committee|group)\s+(?:no\.?\s*|number\s+|#\s*)?"
+    rf"(?P<n>(?!(?:19|20)\d\d\b)\d{{1,4}})\b(?!\s*{_MONTH}|[/.-]\d)"
+    rf"|\b(?P<nth>\d{{1,4}})(?:st|nd|rd|th)\s+(?!{_MONTH})(?:\w+\s+){{0,3}}meeting\b",
+    re.I,
+)
+_FINAL = re.compile(r"\b(?:final|approved|confirmed) minutes\b", re.I)
 
 GENERIC = Layout(
     name="generic",
@@ -299,12 +331,17 @@ GENERIC = Layout(
     unreferenced_reviews=True,
     review_owner_split=re.compile(r"\s*(?:,|/|&|\band\b)\s*"),
     review_dates_in_words=True,
+    status_words=_STATUS_WORDS,
     attendance_columns=_ATTENDANCE_COLUMNS,
     present_marks=_PRESENT,
     absent_marks=_ABSENT,
     date_patterns=(_DATE_LABEL,),
     start_patterns=(_TIME_RANGE, _AT_TIME),
     end_patterns=(_TIME_RANGE,),
+    place_label=_PLACE,
+    code_in_title=_CODE,
+    number_in_title=_NUMBER,
+    final_words=_FINAL,
 )
 
 # Minutes written by an IRC meeting bot: topics as bullets with who and when,
@@ -381,7 +418,7 @@ OPSG = replace(
     category_carries_down=True,
     empty_header_continues=True,
     update_rows=True,
-    review_status=re.compile(r"(?:Action\s+)?Status\s*:\s*(Open|Closed)\b\.?", re.IGNORECASE),
+    review_status=re.compile(r"(?:Action\s+)?Status\s*:\s*", re.IGNORECASE),
     reference=re.compile(r"\b([A-Z][A-Za-z]{1,9})_(\d{1,3})_(\d{4})\b"),
     classification=re.compile(
         r"classifi(?:ed as|cation of)\s+\**\s*([A-Za-z]+)\s*\**\.?\s*(.*)$", re.IGNORECASE

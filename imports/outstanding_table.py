@@ -2,7 +2,7 @@
 registry's data for every entry (imports.layouts: `outstanding_columns`,
 `review_key_columns`, `review_reference`, `unreferenced_reviews`,
 `review_owner_split`, `review_dates_in_words`, `update_rows`,
-`review_status`): by the generic reader (imports.layout_generic) and, for a
+`review_status`, `status_words`): by the generic reader (imports.layout_generic) and, for a
 layout whose text is read as written, by imports.item_text.
 
     | Action ID | Action | Date Raised | Last Target Date | Revised Target Date | Owner |
@@ -15,7 +15,14 @@ layout whose text is read as written, by imports.item_text.
 A row whose reference cell reads as a reference is one action's review;
 where the layout says its updates sit on the row underneath (`update_rows`),
 a row with only its first cell is the update of the review above, and its
-"Status: Open" or "Closed" sets that review's status. A table cut by a page
+"Status: Open" or "Closed" sets that review's status. Where a review's
+status is stated twice and the statements disagree (its status cell, its
+update, an update row), the last read says it and the conflict is flagged
+status-conflict, naming both words and their lines. A status word ("Done",
+"In progress") means the same for every entry, by the entry's
+`status_words` (`read_status`); a status cell that holds none of them is
+read as open and flagged review-status. A row that repeats the header, or
+a rule of dashes written twice, is no action. A table cut by a page
 break goes on, with its header again or without one. Where the layout says
 so (`unreferenced_reviews`), a row with an action but no reference of the
 layout's form is a review under the meeting's own numbering (the reader's);
@@ -26,6 +33,7 @@ The cells are read as written (links and bold kept in the text and the
 update); the reference, owner and date cells without their marks."""
 
 import datetime
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,13 +44,15 @@ from imports.common import first_date, owners_in, read_date_cell
 from imports.layouts import Layout
 from imports.parsed import Flag, ParsedMinutes, ParsedReview
 
-# The words of a status, the first of which says whether the action is closed
-# (imports.layouts: an entry without `review_status`).
-STATUS = re.compile(
-    r"\b(?P<status>open|closed|done|completed?|ongoing|in progress|overdue|cancelled|withdrawn)\b",
-    re.I,
-)
-_CLOSED = {"closed", "done", "complete", "completed", "cancelled", "withdrawn"}
+
+@dataclass(frozen=True)
+class Statement:
+    """A status stated in a row or an update: what it says ("open" or
+    "closed"), its word as printed, its line."""
+
+    status: str
+    word: str
+    line: int
 
 
 @dataclass
@@ -50,7 +60,8 @@ class OutstandingTables:
     """Where the outstanding tables of one item have got to: the columns of
     the table last read (a table cut by a page break goes on with them), and
     the reviews whose status has not been read yet, each with its status
-    cell as printed. `own_reference`, for an entry whose rows without a
+    cell as printed; the last statement of each review's status read so
+    far (by the review's id: a review is kept in the minutes' reviews). `own_reference`, for an entry whose rows without a
     reference of its form are actions all the same (`unreferenced_reviews`):
     the reader's numbering, given the row's line, its printed reference and
     its text, gives back its reference and its text."""
@@ -59,6 +70,7 @@ class OutstandingTables:
     layout: Layout
     columns: dict[str, int] | None = None
     unstated: list[tuple[ParsedReview, str]] = field(default_factory=list)
+    stated: dict[int, Statement] = field(default_factory=dict)
     own_reference: Callable[[int, str, str], tuple[str, str]] | None = None
 
 
@@ -88,15 +100,27 @@ def read_review_table(
     """One Actions Outstanding table, or the rest of one after a page break
     (with or without its header again). False when it is another table."""
     rows = list(rows)
-    if header and (columns := review_columns(list(header), tables.layout)):
+    named = header if header and (columns := review_columns(list(header), tables.layout)) else ()
+    if named:
         tables.columns = columns
     elif tables.columns is None:
         return False
     elif header:  # a header this table does not name: read as a row, as it is
         rows.insert(0, (line, header))
     for number, row in rows:
-        read_review_row(number, list(row), tables, unplaced)
+        if not header_again(row, named):
+            read_review_row(number, list(row), tables, unplaced)
     return True
+
+
+def header_again(row: tuple[str, ...], header: tuple[str, ...]) -> bool:
+    """A row that repeats the header that named the table's columns, or is
+    a rule of three dashes or more in every cell (a header written twice,
+    its rule written twice): no action, and nothing in it to keep."""
+    cells = [plain(cell).strip(" *:").lower() for cell in row]
+    if header and cells == [plain(cell).strip(" *:").lower() for cell in header]:
+        return True
+    return bool(cells) and all(len(cell) >= 3 and set(cell) == {"-"} for cell in cells)
 
 
 def read_review_row(
@@ -117,7 +141,7 @@ def read_review_row(
     if reference:
         reviews.append(review(line, row, reference, text, tables))
     elif tables.layout.update_rows and first and not any(c.strip() for c in row[1:]) and reviews:
-        add_update(reviews[-1], first, tables)
+        add_update(reviews[-1], first, tables, line)
     elif tables.layout.unreferenced_reviews and (printed or text) and tables.own_reference:
         reference, text = tables.own_reference(line, printed, text)
         reviews.append(review(line, row, reference, text, tables))
@@ -149,13 +173,21 @@ def review(
         cell_at(row, columns.get("revised")), found, tables
     )
     update, status = cell_at(row, columns.get("update")), cell_at(row, columns.get("status"))
+    stated, rest = read_status(status, tables.layout, line)
     if tables.layout.review_status is None:
-        found.update, found.status = update, "closed" if is_closed(status) else "open"
+        found.update, found.status = update, stated.status if stated else "open"
+        if status and not stated:
+            tables.minutes.flags.append(status_not_understood(found, status))
         return found
     tables.unstated.append((found, status))  # until a status is read, its own or an update's
-    for name, extra in (("update", update), ("status", status)):
-        if extra:
-            add_update(found, extra if name == "update" else f"Status: {extra}", tables)
+    if update:
+        add_update(found, update, tables, line)
+    if stated:  # the status cell is read after the update cell; its other words kept
+        state_status(found, stated, tables)
+        if rest:
+            add_update(found, rest, tables, line)
+    elif status:  # kept as printed, and flagged when no update states a status
+        add_update(found, f"Status: {status}", tables, line)
     return found
 
 
@@ -194,34 +226,102 @@ def review_date(
     return read_date_cell(plain(text), found.reference, found.line, tables.minutes.flags)
 
 
-def is_closed(status: str) -> bool:
-    """ "Closed", "CLOSED.", "Done (12/03)", "Closed – superseded": the first status word."""
-    found = STATUS.search(status or "")
-    return bool(found) and found["status"].lower() in _CLOSED
+def status_words(layout: Layout) -> re.Pattern:
+    """The layout's `status_words` as a pattern, the word in group `status`
+    (a full stop after it taken with it), a "not" before it in group `not`:
+    "Not done" says neither open nor closed."""
+    return _words_pattern(tuple(layout.status_words), "")
 
 
-def add_update(found: ParsedReview, text: str, tables: OutstandingTables) -> None:
-    """The update narrative; its 'Status: Open.' or 'Closed.' sets the status."""
-    if match := tables.layout.review_status.search(text):
-        found.status = match.group(1).lower()
-        text = (text[: match.start()] + text[match.end() :]).strip()
-        tables.unstated[:] = [other for other in tables.unstated if other[0] is not found]
+def _statement(layout: Layout) -> re.Pattern:
+    """A status an update states: the layout's `review_status` (the label,
+    "Status:") before one of its `status_words`."""
+    label = layout.review_status
+    return _words_pattern(tuple(layout.status_words), label.pattern if label else "")
+
+
+@functools.cache
+def _words_pattern(words: tuple[str, ...], label: str) -> re.Pattern:
+    longest_first = sorted(words, key=len, reverse=True)
+    alternatives = "|".join(r"\s+".join(map(re.escape, word.split())) for word in longest_first)
+    negation = r"(?P<not>\b(?:not|no longer|never)\s+(?:yet\s+)?)?"
+    return re.compile(rf"{label}{negation}\b(?P<status>{alternatives})\b\.?", re.I)
+
+
+def read_status(text: str, layout: Layout, line: int) -> tuple[Statement | None, str]:
+    """A status cell, "Closed", "CLOSED.", "Done (12/03)", "Closed –
+    superseded", read the one way for every entry: its first word of the
+    layout's `status_words` says whether the action is open or closed. The
+    statement (on `line`) and the cell's other words; (None, the cell) when
+    it holds none of them, or says "not" before the first ("Not done")."""
+    match = status_words(layout).search(text or "")
+    if not match or match["not"]:
+        return None, text
+    rest = (text[: match.start()] + text[match.end() :]).strip()
+    return stated(match, layout, line), rest
+
+
+def last_status(text: str, layout: Layout) -> str:
+    """An outstanding action written as a line: its last status word, with
+    a "not" before it ("… – Not done"), as its status cell."""
+    found = list(status_words(layout).finditer(text))
+    return found[-1][0].strip() if found else ""
+
+
+def stated(match: re.Match, layout: Layout, line: int) -> Statement:
+    word = match["status"]
+    return Statement(layout.status_words[" ".join(word.lower().split())], word, line)
+
+
+def status_not_understood(found: ParsedReview, status: str) -> Flag:
+    message = (
+        f"{found.reference}: its status {status!r} is not a status the layout reads as open "
+        "or closed; read as open."
+    )
+    return Flag(found.line, "review-status", message)
+
+
+def add_update(found: ParsedReview, text: str, tables: OutstandingTables, line: int) -> None:
+    """The update narrative (on `line`); each 'Status: Open.' or 'Closed.'
+    in it, in order, states the status, and is taken out of the text."""
+    statement = _statement(tables.layout)
+    for match in statement.finditer(text):
+        if not match["not"]:  # "Status: not done" states none, and is kept
+            state_status(found, stated(match, tables.layout, line), tables)
+    text = statement.sub(lambda match: match[0] if match["not"] else "", text).strip()
     found.update = "\n\n".join(filter(None, [found.update, text.strip()]))
+
+
+def state_status(found: ParsedReview, statement: Statement, tables: OutstandingTables) -> None:
+    """A statement of a review's status, in its status cell, its update
+    cell or an update row under it: the last read says the status (a row's
+    status cell is read after its update cell, an update row after the row
+    above). One that contradicts the statement before it is flagged
+    status-conflict, naming both words and their lines: never settled in
+    silence."""
+    earlier = tables.stated.get(id(found))
+    if earlier is None:
+        tables.unstated[:] = [other for other in tables.unstated if other[0] is not found]
+    elif earlier.status != statement.status:
+        message = (
+            f"{found.reference}: its status is stated as {earlier.word!r} (line {earlier.line}) "
+            f"and as {statement.word!r} (line {statement.line}); read as {statement.status}, "
+            "the later statement."
+        )
+        tables.minutes.flags.append(Flag(statement.line, "status-conflict", message))
+    tables.stated[id(found)] = statement
+    found.status = statement.status
 
 
 def flag_unstated(tables: OutstandingTables) -> None:
     """A review whose status cell and update never said 'Open' or 'Closed',
     flagged: missing where neither states one, doubtful where its status
-    cell states another ("Done")."""
+    cell says something the layout's `status_words` do not ("Superseded")."""
     for found, status in tables.unstated:
         if status:
-            kind = "review-status"
-            message = (
-                f"{found.reference}: its status {status!r} is not Open or Closed; read as open."
-            )
+            tables.minutes.flags.append(status_not_understood(found, status))
         else:
-            kind = "missing-status"
             message = (
                 f"{found.reference}: no 'Status: Open' or 'Closed' in its update; read as open."
             )
-        tables.minutes.flags.append(Flag(found.line, kind, message))
+            tables.minutes.flags.append(Flag(found.line, "missing-status", message))

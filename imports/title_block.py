@@ -13,14 +13,24 @@ in any order; the place is the line after the date or the times. A line
 that says none of these is not understood: the reader keeps it as an
 unplaced line (imports.unplaced). The next meetings ("Next main meeting:
 1 June 2021; Next reporting meeting: 28 June 2021.") are read wherever the
-text states them."""
+text states them.
+
+Other entries' title blocks are labelled lines, read by the entry's
+patterns (`date_patterns`, `start_patterns`, `end_patterns`, `place_label`,
+`code_in_title`, `number_in_title`, `final_words`):
+
+    Harbour Panel (HP) meeting 212           the committee's code, the number
+    Date: 4 March 2026                       the date (else the first date)
+    Time: 10:00 – 12:30                      the times
+    Location: Harbour Office                 the place
+    Final minutes"""
 
 import datetime
 import re
 from collections.abc import Iterable
 
 from imports.blocks import SourceLine, plain
-from imports.common import TIMES, parse_date, parse_times
+from imports.common import TIMES, first_date, parse_date, parse_times
 from imports.layouts import Layout
 from imports.parsed import ParsedMinutes
 
@@ -148,3 +158,72 @@ def read_next_meetings(
             if date:
                 found.append(((match.group(1) or "main").lower(), date))
     return found
+
+
+def read_labelled_title_block(
+    lines: list[SourceLine], text: str, minutes: ParsedMinutes, layout: Layout
+) -> None:
+    """A title block of labelled lines ("Date: …", "Time: …", "Location:
+    …"), read by the layout's patterns; `text`, the whole text, for the
+    patterns that search it (a bot's log dates and times it further down)."""
+    joined = "\n".join(line for _, line in lines)
+    if (
+        not minutes.committee
+        and layout.code_in_title
+        and (code := layout.code_in_title.search(joined))
+    ):
+        minutes.committee = code[1]
+    if (
+        minutes.number is None
+        and layout.number_in_title
+        and (number := layout.number_in_title.search(joined))
+    ):
+        minutes.number = int(number["n"] or number["nth"])
+    minutes.date = _labelled_date(lines, text, layout)
+    minutes.start_time = _labelled_time(joined, text, layout.start_patterns, "start")
+    minutes.end_time = _labelled_time(joined, text, layout.end_patterns, "end")
+    for _, line in lines:
+        if layout.place_label and (place := layout.place_label.match(line)):
+            minutes.location = place["place"].strip()
+    minutes.final = bool(layout.final_words and layout.final_words.search(joined))
+
+
+def _labelled_date(lines: list[SourceLine], text: str, layout: Layout) -> datetime.date | None:
+    for pattern in layout.date_patterns:
+        for _, line in lines:
+            if match := pattern.search(line):
+                if found := first_date(match["date"]):
+                    return found
+    for _, line in lines:
+        if found := first_date(line):
+            return found
+    if layout.recognise is not None:  # a bot's minutes date their log, further down
+        for pattern in layout.date_patterns:
+            if match := pattern.search(text):
+                return first_date(match["date"])
+    return None
+
+
+def _labelled_time(
+    joined: str, text: str, patterns: tuple[re.Pattern, ...], group: str
+) -> datetime.time | None:
+    for pattern in patterns:
+        source = text if pattern.flags & re.M else joined
+        if match := pattern.search(source):
+            return _clock(match[group])
+    return None
+
+
+def _clock(text: str) -> datetime.time | None:
+    match = re.match(r"(\d{1,2})[:.](\d{2})\s*([ap])?", text.strip(), re.I)
+    if not match:
+        return None
+    hour, minute = int(match[1]), int(match[2])
+    if match[3] and match[3].lower() == "p" and hour < 12:
+        hour += 12
+    if match[3] and match[3].lower() == "a" and hour == 12:
+        hour = 0
+    try:
+        return datetime.time(hour, minute)
+    except ValueError:
+        return None

@@ -5,7 +5,10 @@ and a meeting kind the layout names is no part of the committee's name."""
 import datetime
 from pathlib import Path
 
+from imports.layouts import GENERIC, MEETING_BOT
 from imports.parse import parse
+from imports.parsed import ParsedMinutes
+from imports.title_block import read_labelled_title_block
 
 FIXTURES = Path(__file__).resolve().parents[2] / "imports" / "fixtures"
 
@@ -60,3 +63,41 @@ def test_the_2019_text_flags_times_past_midnight_and_keeps_neither():
     assert [(f.kind, f.message) for f in minutes.flags if "25:00" in f.message] == [
         ("unreadable-times", "Meeting times '10:00 – 25:00'.")
     ]
+
+
+def test_one_module_reads_a_labelled_title_block_by_each_entry_s_data():
+    from_module = ParsedMinutes(committee="", number=None)
+    lines = [
+        (1, "Harbour Panel (HP) meeting 212"),
+        (2, "Date: 4 March 2026"),
+        (3, "Time: 10:00 – 12:30"),
+        (4, "Location: Harbour Office"),
+        (5, "Final minutes"),
+    ]
+    read_labelled_title_block(lines, "\n".join(text for _, text in lines), from_module, GENERIC)
+    read = (
+        from_module.committee,
+        from_module.number,
+        from_module.date,
+        from_module.start_time,
+        from_module.end_time,
+        from_module.location,
+        from_module.final,
+    )
+    assert read == (
+        "HP",
+        212,
+        datetime.date(2026, 3, 4),
+        datetime.time(10, 0),
+        datetime.time(12, 30),
+        "Harbour Office",
+        True,
+    )
+    bot = ParsedMinutes(committee="", number=None)
+    log = "Meeting started by kerstin at 15:03 UTC\n\n2026-03-04\n\nMeeting ended at 16:10 UTC"
+    read_labelled_title_block([(1, "#harbour: weekly")], log, bot, MEETING_BOT)
+    assert (bot.date, bot.start_time, bot.end_time) == (
+        datetime.date(2026, 3, 4),
+        datetime.time(15, 3),
+        datetime.time(16, 10),
+    )
