@@ -51,6 +51,7 @@ read them on the site either (actions/access.py).
 
 import datetime
 import html
+import json
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -60,7 +61,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import connection, transaction
-from django.db.models import F, Max, Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.template.defaultfilters import date
 from django.urls import reverse
 from django.utils import timezone
@@ -266,10 +267,11 @@ class Owners:
 
     def get(self, row: tuple) -> ActionOwner:
         """The owner of OWNER_COLUMNS' `row`."""
-        owner = self._built.get(row)
+        key = row[0], row[3]  # the organisation's, the person's
+        owner = self._built.get(key)
         if owner is None:
             org_id, short_name, contacts, person_id, name, person_email, p_org_id, p_org_name = row
-            owner = self._built[row] = ActionOwner(
+            owner = self._built[key] = ActionOwner(
                 organisation=(
                     Organisation(pk=org_id, short_name=short_name, contact_emails=contacts)
                     if org_id
@@ -879,25 +881,40 @@ class Mailer:
                 logger.debug("Closing the SMTP connection failed", exc_info=True)
 
 
-def deliver(mailer: Mailer, message: EmailMultiAlternatives, rows: QuerySet) -> str:
-    """Send `message` and mark its claimed `rows` (a ClaimedEmail: Reminder
-    or AssignmentNotice) sent, or failed with
-    the error, which is returned ("" once sent). Call while the claim is
-    held: the send is the last step before the mark, one statement."""
+def deliver(mailer: Mailer, message: EmailMultiAlternatives, model, pks: list[int]) -> str:
+    """Send `message` and mark its claimed rows, `pks` of `model` (a
+    ClaimedEmail: Reminder or AssignmentNotice), sent, or failed with the
+    error, which is returned ("" once sent). Call while the claim is held:
+    the send is the last step before the mark, one statement."""
     try:
         mailer.send(message)
     except Exception as exc:
         error = failure_text(exc)
-        rows.update(
-            state=ClaimedEmail.State.FAILED,
-            error=error,
-            attempts=F("attempts") + (0 if isinstance(exc, NotAttempted) else 1),
+        _mark(
+            model, pks, ClaimedEmail.State.FAILED, error, 0 if isinstance(exc, NotAttempted) else 1
         )
         return error
-    rows.update(
-        state=ClaimedEmail.State.SENT, sent_at=timezone.now(), error="", attempts=F("attempts") + 1
-    )
+    _mark(model, pks, ClaimedEmail.State.SENT, "", 1, sent_at=timezone.now())
     return ""
+
+
+def _mark(model, pks: list[int], state: str, error: str, tried: int, sent_at=None) -> None:
+    """Set the rows' state and error, count the attempt (`tried` 1) and
+    when sent the time: one statement, written here rather than by
+    QuerySet.update, which took longer writing it than the database took
+    running it (a fifth of a millisecond a digest)."""
+    values = [state, error, tried]
+    sent = ""
+    if sent_at is not None:
+        sent = ", sent_at = %s"
+        values.append(connection.ops.adapt_datetimefield_value(sent_at))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {connection.ops.quote_name(model._meta.db_table)}"
+            f" SET state = %s, error = %s, attempts = attempts + %s{sent}"
+            f" WHERE id IN ({', '.join(['%s'] * len(pks))})",
+            [*values, *pks],
+        )
 
 
 def send_reminders(day: datetime.date, *, dry_run: bool = False) -> RunReport:
@@ -970,8 +987,10 @@ def send_reminders(day: datetime.date, *, dry_run: bool = False) -> RunReport:
 
 def _insert_rows(day: datetime.date, keys: list[tuple[str, int, str]]) -> None:
     """The day's rows (recipient, action pk, kind), claimed now, but for
-    those that exist already. On PostgreSQL one statement of three arrays
-    (Django's bulk_create spent half a second writing 10,000 rows' SQL)."""
+    those that exist already. On PostgreSQL one statement, the rows passed
+    as one JSON array (Django's bulk_create spent half a second writing
+    10,000 rows' SQL; three arrays as parameters, 75 ms writing and parsing
+    them, where JSON takes 8)."""
     now = timezone.now()
     if connection.vendor != "postgresql":
         Reminder.objects.bulk_create(
@@ -987,17 +1006,15 @@ def _insert_rows(day: datetime.date, keys: list[tuple[str, int, str]]) -> None:
         return
     if not keys:
         return
-    recipients, action_ids, kinds = (list(column) for column in zip(*keys, strict=True))
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {connection.ops.quote_name(Reminder._meta.db_table)}"
             " (recipient, action_id, kind, day, state, claimed_at, attempts, error)"
-            " SELECT recipient, action_id, kind, %s, %s, %s, 0, ''"
-            " FROM unnest(%s::varchar[], %s::bigint[], %s::varchar[])"
-            " AS row (recipient, action_id, kind)"
-            " ORDER BY recipient, action_id, kind"
+            " SELECT row->>0, (row->>1)::bigint, row->>2, %s, %s, %s, 0, ''"
+            " FROM json_array_elements(%s::json) AS row"
+            " ORDER BY 1, 2, 3"
             " ON CONFLICT DO NOTHING",
-            [day, Reminder.State.CLAIMED, now, recipients, action_ids, kinds],
+            [day, Reminder.State.CLAIMED, now, json.dumps(keys)],
         )
 
 
@@ -1060,8 +1077,7 @@ class _Run:
         # Written outside the try: a fault here is a bug to see, not a
         # delivery failure (the rows stay claimed for the next run).
         message = self.writer.message(recipient, [(self.actions[a], kind) for _, a, kind in rows])
-        marked = Reminder.objects.filter(pk__in=[pk for pk, _, _ in rows])
-        error = deliver(self.mailer, message, marked)
+        error = deliver(self.mailer, message, Reminder, [pk for pk, _, _ in rows])
         if error:
             self.report.failed.append(Failure(recipient, len(rows), error))
             logger.warning("Reminder digest to %s failed: %s", recipient, error)
