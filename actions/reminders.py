@@ -53,6 +53,7 @@ import datetime
 import html
 import json
 import logging
+import smtplib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -362,7 +363,7 @@ def reminders_due(day: datetime.date) -> Due:
 # done as they do it, and the HTML escapes every value as autoescaping does.
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """One action in a digest, with what its line says."""
 
@@ -401,6 +402,7 @@ SECTIONS = (
     Section(Kind.DUE_SOON, "Due within {soon}"),
 )
 KIND_ORDER = [section.kind for section in SECTIONS]
+KIND_RANK = {kind: rank for rank, kind in enumerate(KIND_ORDER)}
 
 
 @dataclass(frozen=True)
@@ -533,21 +535,27 @@ class DigestWriter:
         head, tail = reverse("action-detail", args=[self.SAMPLE_SLUG]).split(self.SAMPLE_SLUG)
         self.action_url_parts = settings.SITE_URL + head, tail
         self.my_actions_url = settings.SITE_URL + reverse("action-log") + "?owner=mine"
+        # What many lines say alike, each worked out once: targets as
+        # printed by (date, note), and "N days overdue" by N.
+        self._targets: dict[tuple, str] = {}
+        self._overdue: dict[int, str] = {}
 
     def line(self, action: Told, kind: str) -> Line:
         head, tail = self.action_url_parts
         url = f"{head}{action.slug}{tail}"
-        line = Line(
-            action=action,
-            url=url,
-            target=action.target_display,
-            text=_truncate_words(action.text),
-        )
+        target = self._targets.get((action.target_date, action.target_note))
+        if target is None:
+            target = self._targets[action.target_date, action.target_note] = action.target_display
+        line = Line(action, url, target, _truncate_words(action.text))
         times = action.times_slipped
-        if kind in (Kind.OVERDUE, Kind.DUE_TODAY) and times:
+        if times and (kind == Kind.OVERDUE or kind == Kind.DUE_TODAY):
             line.slipped = f", slipped {_plural(times, 'time')}"
         if kind == Kind.OVERDUE:
-            line.overdue = f"{_plural(action.days_overdue(self.day), 'day')} overdue"
+            days = action.days_overdue(self.day)
+            overdue = self._overdue.get(days)
+            if overdue is None:
+                overdue = self._overdue[days] = f"{_plural(days, 'day')} overdue"
+            line.overdue = overdue
         elif kind == Kind.DUE_SOON:
             days = working_days_between(self.day, action.target_date) if action.target_date else 0
             line.left = f"{_plural(days, 'working day')} left"
@@ -561,7 +569,7 @@ class DigestWriter:
         owners may know it (known.apply given it already)."""
         sections: dict[int, CommitteeSection] = {}
         counts = dict.fromkeys(KIND_ORDER, 0)
-        for action, kind in sorted(rows, key=lambda r: (KIND_ORDER.index(r[1]), r[0].reference)):
+        for action, kind in sorted(rows, key=lambda r: (KIND_RANK[r[1]], r[0].reference)):
             section = sections.get(action.committee_id)
             if section is None:
                 section = sections[action.committee_id] = CommitteeSection(
@@ -840,14 +848,17 @@ class Mailer:
     """One SMTP connection for the whole run (EMAIL_TIMEOUT on every
     connect), reopened after a failure. Once the server cannot be reached,
     the rest of the run does not try again: it records why. Through the
-    SMTP backend a digest is written by the run's MimeFrame and handed to
-    the connection as Django's backend would hand it."""
+    SMTP backend a digest is written by the run's MimeFrame and sent in a
+    transaction of our own (`_transact`), else handed to Django's backend."""
 
     def __init__(self):
         self.connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
         self.opened = False
         self.down: str | None = None
         self.frame = MimeFrame() if isinstance(self.connection, SMTPBackend) else None
+        # The next transaction's MAIL command went as the last one ended;
+        # its reply is still to be read.
+        self.mail_ahead = False
 
     def send(self, message: EmailMultiAlternatives) -> None:
         if self.down:
@@ -862,19 +873,57 @@ class Mailer:
         try:
             data = self.frame.write(message) if self.frame is not None else None
             if data is not None:
-                # What the backend would send, less its parsing of each
-                # address again (a fifth of a millisecond a digest).
-                self.connection.connection.sendmail(self.frame.sender, message.to, data)
+                self._transact(message.to[0], data)
             else:
+                if self.mail_ahead:  # Django's backend starts its own transaction
+                    self._answer_mail_ahead()
+                    self.connection.connection.rset()
                 message.connection = self.connection
                 message.send()
         except Exception:
             self.close()
             raise
 
+    def _transact(self, to: str, data: bytes) -> None:
+        """Send `data` to `to` as smtplib's sendmail would (what Django's
+        backend calls, less its parsing of each address again), but for the
+        MAIL command: that goes as soon as the previous message is accepted,
+        so the server answers it while the run marks that message's rows
+        sent. The sender is the same for every message, and no SIZE is
+        given (the server checks the size after DATA, as it must anyway).
+        Any error closes the connection (`send`), which ends the
+        transaction."""
+        smtp = self.connection.connection
+        if self.mail_ahead:
+            code, reply = self._answer_mail_ahead()
+        else:
+            smtp.ehlo_or_helo_if_needed()
+            code, reply = smtp.mail(self.frame.sender)
+        if code != 250:
+            raise smtplib.SMTPSenderRefused(code, reply, self.frame.sender)
+        code, reply = smtp.rcpt(to)
+        if code not in (250, 251):
+            raise smtplib.SMTPRecipientsRefused({to: (code, reply)})
+        code, reply = smtp.data(data)
+        if code != 250:
+            raise smtplib.SMTPDataError(code, reply)
+        smtp.putcmd("mail", f"FROM:{smtplib.quoteaddr(self.frame.sender)}")
+        self.mail_ahead = True
+
+    def _answer_mail_ahead(self) -> tuple[int, bytes]:
+        """The reply to the MAIL command sent ahead, if one was."""
+        if not self.mail_ahead:
+            return 250, b""
+        self.mail_ahead = False
+        return self.connection.connection.getreply()
+
     def close(self) -> None:
         if self.opened:
             self.opened = False
+            try:
+                self._answer_mail_ahead()
+            except Exception:  # the server went: the close below still tidies up
+                logger.debug("The SMTP server did not answer", exc_info=True)
             try:
                 self.connection.close()
             except Exception:  # a dead connection cannot be closed politely
