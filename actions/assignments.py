@@ -280,7 +280,7 @@ def _send_one(
         # Rendered outside the try: a fault in the templates is a bug to see,
         # not a delivery failure (the rows stay claimed for the next run).
         message = notice_message(address, notice_context(address, meeting, actions))
-        error = deliver(mailer, message, AssignmentNotice.objects.filter(pk__in=pks))
+        error = deliver(mailer, message, AssignmentNotice, pks)
         if error:
             report.failed.append((address, error))
             logger.warning("Notice of new actions of %s to %s failed: %s", meeting, address, error)

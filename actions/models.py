@@ -393,8 +393,10 @@ class Reminder(ClaimedEmail):
     class Meta:
         ordering = ["-day", "recipient"]
         constraints = [
+            # The day first: a run reads and inserts the rows of one day, at
+            # the index's end, and the staff page lists them by day.
             models.UniqueConstraint(
-                fields=["recipient", "action", "kind", "day"], name="reminder_once_a_day"
+                fields=["day", "recipient", "action", "kind"], name="reminder_once_a_day"
             )
         ]
 

@@ -206,13 +206,6 @@ def add_actions(
             ActionReview.objects.bulk_create(reviews, batch_size=2000)
 
 
-def analyze() -> None:
-    """Fresh statistics for the planner, as a live database keeps them."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-
-
 def main():
     with harness.scratch_database():
         # The same page size as the log.
@@ -225,7 +218,7 @@ def main():
         engine = harness.engine()
 
         add_actions(meetings, organisations, people, start=0, count=10_000)
-        analyze()
+        harness.analyze()
         detail = f"/actions/{Action.objects.order_by('pk')[1234].slug}/"
         log_10k, admin_10k = harness.interleaved(getter(member, LOG_URL), getter(staff, ADMIN_URL))
         count_10k = queries(member, LOG_URL)
@@ -246,7 +239,7 @@ def main():
         )
 
         add_actions(meetings, organisations, people, start=10_000, count=90_000)
-        analyze()
+        harness.analyze()
         log_100k, _ = harness.interleaved(getter(member, LOG_URL), getter(staff, ADMIN_URL))
         count_100k = queries(member, LOG_URL)
         harness.report(
@@ -276,7 +269,7 @@ def million(meetings, organisations, people, member, detail, log_100k, detail_10
     note on what scales), with the indexes its slowest query used."""
     engine = harness.engine()
     add_actions(meetings, organisations, people, start=100_000, count=900_000)
-    analyze()
+    harness.analyze()
     log_1m = harness.timed(getter(member, LOG_URL), rounds=max(10, harness.ROUNDS // 3))
     harness.report(
         f"action_log_1m ({engine}, member, 100k -> 1M)",

@@ -73,6 +73,14 @@ def scratch_database():
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
+def analyze() -> None:
+    """Fresh statistics for the planner, as a live database keeps them
+    (autovacuum), after a benchmark's bulk load."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 def member_client(committees, *, username: str = "bench-member"):
     """A signed-in test client for an ordinary member of `committees`."""
     from django.contrib.auth import get_user_model

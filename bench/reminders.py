@@ -134,6 +134,7 @@ def fill() -> None:
         (ActionOwner(action=a, organisation=owners[i % OWNERS]) for i, a in enumerate(actions)),
         batch_size=1000,
     )
+    harness.analyze()
 
 
 class Killed(BaseException):

@@ -69,18 +69,18 @@ def test_the_runs_queries_do_not_grow_with_the_actions(db, mailoutbox, each):
     addresses = overdue_actions(each)
     others, inserts = run_counted(mailoutbox)
     # What is due: meetings ahead, each committee's last number, dates
-    # announced, the reviews owners may not read, the due actions, their
-    # owners (6); rows sent already, addresses with rows to send, claims
+    # announced, the reviews owners may not read, the due actions with their
+    # owners (5); rows sent already, addresses with rows to send, claims
     # made, the claims' insert (4).
     if connection.vendor == "postgresql":
         # Commits that do not wait for the disk, and back (2); per batch of
         # up to 100 digests their claims, their rows and letting the claims
         # go (3); per digest marking its rows sent.
-        assert others == 6 + 4 + 2 + 3 + OWNERS * 1
+        assert others == 5 + 4 + 2 + 3 + OWNERS * 1
     else:
         # Per digest its claim, its rows and marking them sent, each inside
         # its own transaction (savepoint here).
-        assert others == 6 + 4 + OWNERS * (3 + 2)
+        assert others == 5 + 4 + OWNERS * (3 + 2)
     # The day's rows: one statement per batch, never one per action.
     assert 1 <= inserts <= -(-OWNERS * each // 100)
     assert sorted(m.to[0] for m in mailoutbox) == addresses
