@@ -12,6 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
+from imports.blocks import one_newline
 from imports.checks import refusal
 from imports.parse import parse, read_upload
 from meetings.models import Meeting
@@ -212,7 +213,7 @@ def test_any_newline_convention_reads_as_the_same_lines(text, newline):
     text, and with one newline a line the reading is the original's."""
     mutated = text.replace("\n", newline)
     minutes = parse(mutated)
-    lines = mutated.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = one_newline(mutated).split("\n")
     assert all(1 <= flag.line <= len(lines) for flag in minutes.flags)
     if newline in ("\r\n", "\r"):
         assert _structure(minutes) == _structure(parse(text))
