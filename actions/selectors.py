@@ -2,6 +2,7 @@
 screen of 300 actions costs the same few queries as one of 3."""
 
 import datetime
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -221,8 +222,16 @@ def successor_choices(meeting: Meeting, rows: list[ReviewRow]) -> list[Action]:
         .order_by("meeting_number", "confidential", "sequence")
     )
     for action in successors:
-        action.choice_label = f"{action.reference} – {Truncator(action.text).chars(70)}"
+        action.choice_label = f"{action.reference} – {_label_text(action.text)}"
     return successors
+
+
+def _label_text(text: str, length: int = 70) -> str:
+    """`text` cut to `length` characters as Truncator.chars cuts it, which
+    is costly (a translated ellipsis looked up per call) for the many that
+    need no cut: a text as long as `length` or shorter is kept whole by it."""
+    text = unicodedata.normalize("NFC", text)
+    return text if len(text) <= length else Truncator(text).chars(length)
 
 
 def transfer_choices(meeting: Meeting) -> list[Committee]:

@@ -161,6 +161,16 @@ class TestPage:
         # 25/01 is offered as the successor, raised here.
         assert "OPSG 25/01 – DCC to track" in body
 
+    def test_a_long_successor_is_cut_to_seventy_characters(self, client, world, m24, m25):
+        long_text = "DCC to " + "report on the traffic " * 5  # 117 characters
+        action_raise(meeting=m25, item=None, owners=[world.dcc], text=long_text)
+        exact = "DCC to fit seventy characters " + "x" * 40  # 70: kept whole
+        action_raise(meeting=m25, item=None, owners=[world.dcc], text=exact)
+        action_raise(meeting=m24, item=None, owners=[world.dcc], text="DCC to wait.")
+        body = login(client, "secretary").get(PAGE).content.decode()
+        assert f"OPSG 25/01 – {long_text[:69]}…<" in body
+        assert f"OPSG 25/02 – {exact}<" in body
+
     def test_shows_previous_updates_newest_first(self, client, world, m24, m25):
         m23 = make_meeting(world, number=23, date=D(2019, 8, 6))
         m22 = make_meeting(world, number=22, date=D(2019, 7, 2))
