@@ -177,19 +177,22 @@ class PageChecks:
     """A journey's checks, page by page: a screenshot, axe on the live DOM,
     and the HTML the server sends for the page now (with the browser's
     cookies, not the DOM the browser repaired) for the Nu HTML Checker,
-    which `finish` runs over them all at once."""
+    which `finish` runs over them all at once. A page not reachable by GET
+    (the answer to a form's POST) is checked in the HTML given, `html`."""
 
     def __init__(self, screenshot_dir: Path, prefix: str):
         self.screenshot_dir, self.prefix = screenshot_dir, prefix
         self.axe: dict[str, list[dict]] = {}
         self.raw_html: dict[str, str] = {}
 
-    def check(self, page, label: str) -> None:
+    def check(self, page, label: str, html: str | None = None) -> None:
         page.screenshot(path=self.screenshot_dir / f"{self.prefix}-{label}.png", full_page=True)
         self.axe[label] = axe_check(page)
-        response = page.request.get(page.url)
-        assert response.ok, f"{label}: GET {page.url} returned {response.status}"
-        self.raw_html[label] = response.text()
+        if html is None:
+            response = page.request.get(page.url)
+            assert response.ok, f"{label}: GET {page.url} returned {response.status}"
+            html = response.text()
+        self.raw_html[label] = html
 
     def finish(self) -> None:
         fail_on_problems(self.axe, self.raw_html)

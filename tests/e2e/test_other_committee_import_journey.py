@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from meetings.models import Committee, CommitteeRole, Meeting
 from tests.base import PASSWORD, make_world
-from tests.e2e.a11y import axe_check, fail_on_problems
+from tests.e2e.a11y import PageChecks
 from tests.e2e.pages import log_in
 from tests.imports.test_cross_format import as_word
 
@@ -32,19 +32,7 @@ def test_a_trusts_secretary_imports_its_minutes_from_word(
     source = tmp_path / "ht_trustees_31.docx"
     source.write_bytes(as_word())
     base = live_server.url
-    axe: dict[str, list[dict]] = {}
-    raw_html: dict[str, str] = {}
-
-    def shoot(label: str) -> None:
-        page.screenshot(path=screenshot_dir / f"other-import-{label}.png", full_page=True)
-
-    def check(label: str, html: str | None = None) -> None:
-        axe[label] = axe_check(page)
-        if html is None:
-            response = page.request.get(page.url)
-            assert response.ok, f"{label}: GET {page.url} returned {response.status}"
-            html = response.text()
-        raw_html[label] = html
+    checks = PageChecks(screenshot_dir, "other-import")
 
     log_in(page, base, "secretary", PASSWORD, COMMITTEE)
     expect(page.get_by_role("heading", level=1)).to_have_text("Harbour Trust (HT)")
@@ -70,8 +58,7 @@ def test_a_trusts_secretary_imports_its_minutes_from_word(
         "xpath=following-sibling::ul[1]"
     )
     expect(attendance.get_by_role("listitem").first).to_have_text("Member: Ana Silva (Chair)")
-    shoot("1-review")
-    check("review", review.text())
+    checks.check(page, "1-review", review.text())
 
     page.get_by_role("button", name="Import HT 31").click()
     expect(page).to_have_url(base + MINUTES)
@@ -87,12 +74,11 @@ def test_a_trusts_secretary_imports_its_minutes_from_word(
     expect(main).to_contain_text("ACTION HT 31/01")
     expect(main).to_contain_text("ACTION HT 31/02")
     expect(page.get_by_role("heading", name="2. Moorings", exact=True)).to_be_visible()
-    shoot("2-minutes")
-    check("minutes")
+    checks.check(page, "2-minutes")
 
     meeting = Meeting.objects.get(committee=trust, number=31)
     assert str(meeting.date) == "2026-03-12"
     attendance = {a.person.name: a for a in meeting.attendance.select_related("person")}
     assert set(attendance) == {"Ana Silva", "Ben Okoro", "Cara Lund", "Dmitri Volkov"}
     assert attendance["Cara Lund"].remote
-    fail_on_problems(axe, raw_html)
+    checks.finish()
