@@ -4,12 +4,15 @@ meeting, by the marks of its entry in the layout registry (imports.layouts).
 It reads other committees' minutes: "Present / Apologies / In attendance"
 blocks or lists, "Name (Organisation) [Role]" lines with their marks
 (the people read by imports.attendance, the reader saying which section
-each line is in),
-numbered or minute-numbered items, decision lines ("The Panel AGREED …",
-"RESOLVED that …", "RES-2026-07: …"), action lines ("ACTION: …", "Action 12:
-…", "ACTION – JD …"), and an outstanding-actions list or table. Its
-title block of labelled lines ("Date: …", "Time: …", "Location: …") is
-read by imports.title_block, by the entry's patterns, as the OPSG's is.
+each line is in), numbered or minute-numbered items, decision lines ("The
+Panel AGREED …", "RESOLVED that …", "RES-2026-07: …"), action lines
+("ACTION: …", "Action 12: …", "ACTION – JD …"), and an outstanding-actions
+list or table. Its title block of labelled lines ("Date: …", "Time: …",
+"Location: …") is read by imports.title_block, by the entry's patterns, as
+the OPSG's is. Where an item begins is read by imports.item_sequence, an
+item's text, decisions and actions by imports.item_text, both by the
+entry's data, a block at a time as the reader meets them; the reader keeps
+which section it is in.
 
 An entry whose Markdown is read as written (`text_as_written`: the OPSG's
 2021 minutes) is read from markdown-it-py's blocks cut at blank lines
@@ -31,9 +34,6 @@ silent guess:
   form 14/03, recorded under this meeting's numbering, kept in the text;
 - action-owner: an action whose owner could not be picked out."""
 
-import re
-
-from actions.references import format_reference
 from imports.attendance import (
     give_role,
     lines_of_names,
@@ -51,27 +51,28 @@ from imports.blocks import (
     cells_as_written,
     markdown_blocks,
     markdown_source_blocks,
-    numbered,
     text_blocks,
 )
 from imports.closing_blocks import flag_closing_blocks
 from imports.common import (
-    ANY_DATE,
     ActionNumbering,
-    first_date,
     guess_committee,
-    owners_in,
     read_incidents,
     read_outcome,
 )
 from imports.front_matter import read_attendance, split_front
-from imports.item_sequence import split_items
-from imports.item_text import ItemContext, read_item
+from imports.item_sequence import (
+    ATTENDANCE,
+    layout_heading,
+    open_item,
+    split_at_headings,
+    split_items,
+)
+from imports.item_text import ItemContext, read_item, read_item_block, segments
 from imports.layouts import (
     APOLOGY,
     ITEMS,
     MEMBER,
-    PARTICIPANT,
     REVIEWS,
     SKIP,
     Layout,
@@ -80,16 +81,12 @@ from imports.layouts import (
 from imports.outstanding_table import (
     OutstandingTables,
     flag_unstated,
-    last_status,
-    read_review_row,
+    read_review_line,
     read_review_table,
     review_columns,
-    review_reference,
 )
 from imports.parsed import (
     Flag,
-    ParsedAction,
-    ParsedDecision,
     ParsedItem,
     ParsedMinutes,
 )
@@ -100,20 +97,6 @@ from imports.title_block import (
 )
 from imports.unknown_layout import flag_unknown_layout
 from imports.unplaced import place_unplaced
-
-ATTENDANCE = (MEMBER, PARTICIPANT, APOLOGY)
-_MAX_TITLE_WORDS = 14
-_REVIEW_LINE = re.compile(
-    r"^(?P<ref>(?:[A-Z]{1,6}[-\s]?)?\d{1,4}(?:[-/]\d{1,4})*)\s*"
-    r"(?:\((?P<owner>[^)]+)\))?\s*[:–-]?\s*(?P<text>.+)$",
-    re.S,
-)
-# An outstanding action's line read as a row of these fields.
-_LINE_FIELDS = {"reference": 0, "text": 1, "owner": 2, "last": 3, "status": 4}
-_DUE = re.compile(r"\b(?:due|target|by)\b\s*:?\s*(?P<date>" + ANY_DATE.pattern + ")", re.I)
-_MINUTE_START = re.compile(r"^[A-Z]{0,3}\d{1,4}/\d{1,4}\s")
-_NOTE_MARK = re.compile(r"^[A-Z]{3,}\s*:")
-_NICKNAME_TO = re.compile(r"^([a-z][\w.|-]{1,30})\s+to\s")
 
 
 def parse_generic_layout(
@@ -149,8 +132,12 @@ class _Reader:
         self.category = ""
         self.item: ParsedItem | None = None
         self.header: list[Block] = []
-        self.raised = 0
-        self.mapped_verbs: set[str] = set()
+        self.context = ItemContext(
+            minutes=self.minutes,
+            layout=layout,
+            actions=ActionNumbering(self.minutes),
+            outstanding=self._outstanding(),
+        )
 
     @property
     def flags(self) -> list[Flag]:
@@ -219,7 +206,7 @@ class _Reader:
 
     def _block(self, block: Block) -> None:
         if block.kind == PARAGRAPH and self.section not in ATTENDANCE:
-            pieces = self._split_at_headings(block)
+            pieces = split_at_headings(block, self.layout, self.item)
             if len(pieces) > 1:
                 for piece in pieces:
                     self._block(piece)
@@ -241,7 +228,7 @@ class _Reader:
         elif self.section == SKIP:
             return
         elif self.item is not None:
-            self._content(block)
+            read_item_block(block, self.item, self.context)
         else:
             self._unread(block, "is not under any item")
 
@@ -272,217 +259,16 @@ class _Reader:
     # --- items --------------------------------------------------------
 
     def _item_heading(self, block: Block, in_attendance: bool = False) -> tuple[str, str] | None:
-        """(number, title) when the block opens an item. In the attendance,
-        only a line that reads as one: "Item 1: …", "26/031 …", "1. Welcome"."""
-        layout, text = self.layout, block.text.split("\n")[0].strip()
-        if layout.trailer is not None:
-            text = layout.trailer.sub("", text)
-        if block.kind == HEADING and block.number and _title_like(text):
-            return block.number, text
-        if in_attendance:
-            number, rest = numbered(text)
-            if number and _title_like(rest) and self._first_or_next(number):
-                return number, rest
-        if block.kind == ITEM and block.level == 0 and self.section != REVIEWS:
-            if block.number and _title_like(text) and self._next_number(block.number):
-                if self.section not in ATTENDANCE or self._first_or_next(block.number):
-                    return block.number, text
-            if layout.bullet_items and not block.number and self.section == ITEMS:
-                if not _NOTE_MARK.match(text):  # "AGREED: …", "ACTION: …", "LINK: …"
-                    return "", text
-        if block.kind == HEADING and layout.unnumbered_headings and _title_like(text):
-            if self.section in (ITEMS, *ATTENDANCE) or self.item is not None:
-                return "", text
-        if block.kind == PARAGRAPH:
-            for pattern in layout.item_lines:
-                if (match := pattern.match(text)) and not ANY_DATE.search(match["title"]):
-                    groups = match.groupdict()
-                    title = match["title"].strip()
-                    if groups.get("minute"):
-                        title = f"{groups['minute']} {title}"
-                    return groups.get("number") or "", title
-        return None
-
-    def _next_number(self, number: str) -> bool:
-        """Whether `number` may follow the items read so far: any to begin
-        with, then the next item or a sub-item of the current one."""
-        if self.item is None:
-            return True
-        current = self.item.number.split(".")
-        main = int(current[0])
-        parts = number.split(".")
-        if len(parts) == 1:
-            return int(parts[0]) in (main, main + 1)
-        return int(parts[0]) == main
-
-    def _split_at_headings(self, block: Block) -> list[Block]:
-        """A paragraph cut where a line inside it reads as an item's heading
-        (its blank line lost): "26/032 Declarations of interest", "2. Budget"."""
-        lines = block.text.split("\n")
-        starts = [0] + [
-            offset for offset, line in enumerate(lines) if offset and self._inner_heading(line)
-        ]
-        return [
-            Block(PARAGRAPH, "\n".join(lines[start:end]), block.line + start)
-            for start, end in zip(starts, [*starts[1:], len(lines)], strict=True)
-        ]
-
-    def _inner_heading(self, line: str) -> bool:
-        if any(pattern.match(line.strip()) for pattern in self.layout.item_lines):
-            heading = self._item_heading(Block(PARAGRAPH, line, 0))
-            return heading is not None and _title_like(heading[1])
-        number, rest = numbered(line)
-        return (
-            bool(number) and "." not in number and _title_like(rest) and self._first_or_next(number)
-        )
-
-    def _first_or_next(self, number: str) -> bool:
-        """In the attendance, a numbered line opens an item only as item 1,
-        or as the one after the last read."""
-        if self.item is None:
-            return number == "1"
-        return number == str(int(self.item.number.split(".")[0]) + 1)
+        return layout_heading(block, self.layout, self.item, self.section, in_attendance)
 
     def _open_item(self, number: str, title: str, block: Block) -> None:
-        if not number:
-            number = str(sum("." not in item.number for item in self.minutes.items) + 1)
         self.section = ITEMS
-        if not _title_like(title):
-            words = len(title.split())
-            message = (
-                f"The heading of item {number} runs to {words} words: the text under it may "
-                "have been joined to it."
-            )
-            self.flags.append(Flag(block.line, "long-heading", message))
-        self.item = ParsedItem(number=number, title=title, line=block.line)
-        self.minutes.items.append(self.item)
+        self.item = open_item(number, title, block.line, self.minutes)
         rest = block.text.split("\n")[1:]
         if rest:
-            self._content(Block(PARAGRAPH, "\n".join(rest), block.line + 1))
-
-    def _content(self, block: Block) -> None:
-        assert self.item is not None
-        if block.kind == TABLE:
-            self._narrate("\n".join("| " + " | ".join(row) + " |" for row in block.rows))
-            return
-        if block.kind == HEADING:
-            self._narrate(f"**{block.text}**")
-            return
-        for line, segment in self._segments(block):
-            if self._action(segment, line) or self._decision(segment, line):
-                continue
-            self._missed_minute(segment, line)
-            if block.kind == ITEM:
-                mark = f"{block.number}." if block.number else "-"
-                self._narrate(f"{'  ' * block.level}{mark} {segment}", tight=True)
-            else:
-                self._narrate(segment)
-
-    def _segments(self, block: Block) -> list[tuple[int, str]]:
-        """The block's lines joined into sentences, a new one at each
-        decision or action line."""
-        segments: list[tuple[int, list[str]]] = []
-        for offset, line in enumerate(block.text.split("\n")):
-            line = line.strip()
-            if self.layout.trailer is not None:
-                line = self.layout.trailer.sub("", line)
-            if not line:
-                continue
-            starts = not segments or self._opens_line(line)
-            if starts:
-                segments.append((block.line + offset, [line]))
-            else:
-                segments[-1][1].append(line)
-        return [(line, " ".join(words)) for line, words in segments]
-
-    def _opens_line(self, line: str) -> bool:
-        return any(p.match(line) for p in self.layout.actions) or bool(
-            self.layout.decision.match(line)
-            and _verb_or_resolution(self.layout.decision.match(line))
-        )
-
-    def _missed_minute(self, text: str, line: int) -> None:
-        """Text that opens with a minute number, where the items are
-        minute-numbered, is a heading that was not read as one."""
-        match = _MINUTE_START.match(text)
-        if match and self.item is not None and _MINUTE_START.match(self.item.title):
-            message = (
-                f"Line {text[:60]!r} opens with a minute number but was not read as a heading "
-                f"(it runs on, or names a date): it was read into item {self.item.number}."
+            read_item_block(
+                Block(PARAGRAPH, "\n".join(rest), block.line + 1), self.item, self.context
             )
-            self.flags.append(Flag(line, "missed-heading", message))
-
-    def _narrate(self, text: str, tight: bool = False) -> None:
-        item = self.item
-        assert item is not None
-        joiner = "\n" if tight and _last_is_list(item) else "\n\n"
-        item.narrative = f"{item.narrative}{joiner}{text}" if item.narrative else text.lstrip()
-
-    def _decision(self, text: str, line: int) -> bool:
-        match = self.layout.decision.match(text)
-        if not match or not _verb_or_resolution(match):
-            return False
-        assert self.item is not None
-        if match["resolution"]:
-            verb, words = "AGREED", f"{match['resolution']}: {match['text'].strip()}"
-            printed = "RES"
-        else:
-            printed = match["verb"]
-            verb = self.layout.verb_as.get(printed, printed)
-            words = match["text"].strip()
-        if verb != printed and printed not in self.mapped_verbs:
-            self.mapped_verbs.add(printed)
-            what = "Resolutions (RES-…) are" if printed == "RES" else f"{printed!r} is"
-            message = f"{what} recorded as {verb}, the nearest verb the record has."
-            self.flags.append(Flag(line, "verb-recorded-as", message))
-        self.item.decisions.append(ParsedDecision(verb=verb, text=words, line=line))
-        return True
-
-    def _action(self, text: str, line: int) -> bool:
-        for pattern in self.layout.actions:
-            if match := pattern.match(text):
-                break
-        else:
-            return False
-        assert self.item is not None
-        groups = match.groupdict()
-        words = match["text"].strip()
-        label = (groups.get("label") or "").strip()
-        self.raised += 1
-        reference = self._printed_reference(label) if "/" in label else ""
-        if groups.get("owner"):
-            owners, guessed = [groups["owner"]], False
-        elif nickname := _NICKNAME_TO.match(words):
-            owners, guessed = [nickname[1]], False  # "bogdan to write …"
-        else:
-            owners, guessed = owners_in(words, committee=self.minutes.committee)
-        if label and not reference:
-            words = f"(Action {label}) {words}"
-        if not reference:
-            reference = self._ours(self.raised)
-        if guessed or not owners:
-            message = f"The owner of action {reference} could not be picked out of {words!r}."
-            self.flags.append(Flag(line, "action-owner", message))
-        target = first_date(_DUE.search(words)["date"]) if _DUE.search(words) else None
-        self.item.actions.append(
-            ParsedAction(
-                reference=reference, owners=owners, text=words, line=line, target_date=target
-            )
-        )
-        return True
-
-    def _printed_reference(self, label: str) -> str:
-        """A printed "14/03" or "ABC 14/03" in the record's spelling, or ""."""
-        return review_reference(label, self.layout, self.minutes.committee)
-
-    def _ours(self, sequence: int) -> str:
-        """This meeting's reference for its `sequence`th action; "…" where
-        the committee or the number is not known yet (the upload form gives
-        them, and the commit reads the document again with them)."""
-        code, number = self.minutes.committee, self.minutes.number
-        if code and number is not None:
-            return format_reference(code, number, sequence, False)
-        return f"{code or '…'} {'…' if number is None else number}/{sequence:02d}"
 
     # --- attendance ---------------------------------------------------
 
@@ -569,19 +355,13 @@ class _Reader:
             self._unread(block, "is not read as outstanding actions")
             return
         tables = self._outstanding()
-        tables.columns = _LINE_FIELDS
-        for line, segment in self._segments(block):
-            match = _REVIEW_LINE.match(segment)
-            if not match:
+        for line, segment in segments(block, self.layout):
+            unread: list[SourceLine] = []
+            if not read_review_line(line, segment, tables, unread):
                 self._unread(
                     Block(PARAGRAPH, segment, line), "is not read as an outstanding action"
                 )
                 continue
-            words = match["text"].strip()
-            due = _DUE.search(words)
-            row = [match["ref"], words, match["owner"] or "", due["date"] if due else ""]
-            unread: list[SourceLine] = []
-            read_review_row(line, [*row, last_status(words, self.layout)], tables, unread)
             self._unread_rows(unread)
 
     def _unread_rows(self, rows: list[SourceLine]) -> None:
@@ -598,19 +378,20 @@ class _Reader:
     def _own_reference(self, line: int, printed: str, text: str) -> tuple[str, str]:
         """An outstanding action without a reference of the form 14/03:
         under this meeting's numbering, its own reference kept in its text."""
-        self.raised += 1
-        reference = self._ours(self.raised)
+        numbering = self.context.actions
+        numbering.raised += 1
+        reference = numbering.ours(numbering.raised)
         if printed:
             text = f"({printed}) {text}"
             message = (
                 f"{printed!r} is not an action reference of the form 14/03: the action is "
-                f"recorded as {_as_ours(reference, self.raised)}, its own reference kept at "
+                f"recorded as {_as_ours(reference, numbering.raised)}, its own reference kept at "
                 "the start of its text."
             )
         else:
             message = (
                 "An outstanding action without a reference is recorded as "
-                f"{_as_ours(reference, self.raised)}."
+                f"{_as_ours(reference, numbering.raised)}."
             )
         self.flags.append(Flag(line, "action-reference", message))
         return reference, text
@@ -660,22 +441,3 @@ def _as_ours(reference: str, sequence: int) -> str:
     if "…" in reference:
         return f"this meeting's action {sequence:02d}, once its committee and number are given"
     return reference
-
-
-def _verb_or_resolution(match: re.Match) -> bool:
-    return bool(match["verb"] or match["resolution"])
-
-
-def _title_like(text: str) -> bool:
-    """A heading's words: short, capitalised, not a sentence."""
-    words = text.split()
-    return (
-        0 < len(words) <= _MAX_TITLE_WORDS
-        and (text[0].isupper() or text[0].isdigit() or text[0] in "‘“'\"")
-        and not text.endswith((".", ";", ","))
-    )
-
-
-def _last_is_list(item: ParsedItem) -> bool:
-    last = item.narrative.rsplit("\n", 1)[-1].lstrip()
-    return last.startswith("- ") or bool(re.match(r"\d+\. ", last))
