@@ -320,3 +320,35 @@ def read_action_line(text: str, line: int, item: ParsedItem, context: ItemContex
         ParsedAction(reference=reference, owners=owners, text=words, line=line, target_date=target)
     )
     return True
+
+
+def own_reference(context: ItemContext, line: int, printed: str, text: str) -> tuple[str, str]:
+    """An outstanding action without a reference of the form 14/03, for an
+    entry whose rows without one are actions all the same
+    (`unreferenced_reviews`): under this meeting's own numbering, its own
+    reference kept at the start of its text, flagged."""
+    numbering = context.actions
+    numbering.raised += 1
+    reference = numbering.ours(numbering.raised)
+    if printed:
+        text = f"({printed}) {text}"
+        message = (
+            f"{printed!r} is not an action reference of the form 14/03: the action is "
+            f"recorded as {_as_ours(reference, numbering.raised)}, its own reference kept at "
+            "the start of its text."
+        )
+    else:
+        message = (
+            "An outstanding action without a reference is recorded as "
+            f"{_as_ours(reference, numbering.raised)}."
+        )
+    context.minutes.flags.append(Flag(line, "action-reference", message))
+    return reference, text
+
+
+def _as_ours(reference: str, sequence: int) -> str:
+    """How a reference of this meeting's numbering reads in a doubt, before
+    its committee or number is known ("this meeting's action 03")."""
+    if "…" in reference:
+        return f"this meeting's action {sequence:02d}, once its committee and number are given"
+    return reference

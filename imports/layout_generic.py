@@ -34,6 +34,8 @@ silent guess:
   form 14/03, recorded under this meeting's numbering, kept in the text;
 - action-owner: an action whose owner could not be picked out."""
 
+from functools import partial
+
 from imports.attendance import (
     give_role,
     lines_of_names,
@@ -60,7 +62,7 @@ from imports.common import (
     read_incidents,
     read_outcome,
 )
-from imports.front_matter import read_attendance, split_front
+from imports.front_matter import read_attendance, section_label, section_of, split_front
 from imports.item_sequence import (
     ATTENDANCE,
     layout_heading,
@@ -68,7 +70,7 @@ from imports.item_sequence import (
     split_at_headings,
     split_items,
 )
-from imports.item_text import ItemContext, read_item, read_item_block, segments
+from imports.item_text import ItemContext, own_reference, read_item, read_item_block, segments
 from imports.layouts import (
     APOLOGY,
     ITEMS,
@@ -136,8 +138,11 @@ class _Reader:
             minutes=self.minutes,
             layout=layout,
             actions=ActionNumbering(self.minutes),
-            outstanding=self._outstanding(),
+            outstanding=OutstandingTables(self.minutes, layout),
         )
+        # A row without a reference of the layout's form is an action under
+        # this meeting's own numbering (imports.item_text.own_reference).
+        self.context.outstanding.own_reference = partial(own_reference, self.context)
 
     @property
     def flags(self) -> list[Flag]:
@@ -191,7 +196,9 @@ class _Reader:
 
     def _header_end(self, blocks: list[Block]) -> int:
         for position, block in enumerate(blocks):
-            if self._section_of(block) or self._item_heading(block):
+            if section_of(block, self.layout) or layout_heading(
+                block, self.layout, self.item, self.section
+            ):
                 return position
             if block.kind == TABLE and self._is_review_table(block):
                 return position
@@ -211,11 +218,11 @@ class _Reader:
                 for piece in pieces:
                     self._block(piece)
                 return
-        if self._section_of(block):
+        if section_of(block, self.layout):
             # The label opens its section; what follows it is read there.
             self._attendance_lines(block.text.split("\n"), block.line)
             return
-        if heading := self._item_heading(block):
+        if heading := layout_heading(block, self.layout, self.item, self.section):
             self._open_item(*heading, block)
             return
         if block.kind == TABLE and self._is_review_table(block):
@@ -232,34 +239,7 @@ class _Reader:
         else:
             self._unread(block, "is not under any item")
 
-    def _label(self, line: str) -> tuple[str, str] | None:
-        """("Present", "A, B") for "Present: A, B"; ("Apologies", "") for a
-        line that is only a label. None for a sentence."""
-        line = line.strip().strip("*").strip()
-        head, colon, rest = line.partition(":")
-        head = head.strip().strip("*").strip()
-        if not head or len(head.split()) > 6:
-            return None
-        if not colon and len(line.split()) > 6:
-            return None
-        return head, rest.strip().strip("*").strip()
-
-    def _section_of(self, block: Block) -> tuple[str, str] | None:
-        if block.kind not in (HEADING, PARAGRAPH):
-            return None
-        label = self._label(block.text.split("\n")[0])
-        if label is None:
-            return None
-        head, _ = label
-        for pattern, section in self.layout.sections:
-            if pattern.match(head):
-                return section, head
-        return None
-
     # --- items --------------------------------------------------------
-
-    def _item_heading(self, block: Block, in_attendance: bool = False) -> tuple[str, str] | None:
-        return layout_heading(block, self.layout, self.item, self.section, in_attendance)
 
     def _open_item(self, number: str, title: str, block: Block) -> None:
         self.section = ITEMS
@@ -303,10 +283,10 @@ class _Reader:
         the item's."""
         for offset, entry in lines_of_names(lines):
             here = Block(PARAGRAPH, entry, line + offset)
-            if found := self._section_of(here):
+            if found := section_of(here, self.layout):
                 section, _ = found
                 self.section, self.category = section, ""
-                _, inline = self._label(entry) or ("", "")
+                _, inline = section_label(entry) or ("", "")
                 if section not in ATTENDANCE:
                     rest = [inline, *lines[offset + 1 :]] if inline else lines[offset + 1 :]
                     if any(r.strip() for r in rest):
@@ -315,7 +295,7 @@ class _Reader:
                 if inline:
                     self._attendance_lines([inline], line + offset)
                 continue
-            if heading := self._item_heading(here, in_attendance=True):
+            if heading := layout_heading(here, self.layout, self.item, self.section, True):
                 rest = lines[offset:]
                 self._open_item(*heading, Block(PARAGRAPH, "\n".join(rest), line + offset))
                 return
@@ -335,26 +315,20 @@ class _Reader:
 
     # --- outstanding actions ------------------------------------------
 
-    def _outstanding(self) -> OutstandingTables:
-        """The outstanding actions, read by imports.outstanding_table; a row
-        without a reference of the layout's form is under this meeting's
-        numbering (`_own_reference`)."""
-        return OutstandingTables(self.minutes, self.layout, own_reference=self._own_reference)
-
     def _is_review_table(self, block: Block) -> bool:
         return review_columns(list(block.rows[0]), self.layout) is not None
 
     def _review_table(self, block: Block) -> None:
         header, rows = cells_as_written(block)
         unread: list[SourceLine] = []
-        read_review_table(header, rows, block.line, self._outstanding(), unread)
+        read_review_table(header, rows, block.line, self.context.outstanding, unread)
         self._unread_rows(unread)
 
     def _review_lines(self, block: Block) -> None:
         if block.kind not in (ITEM, PARAGRAPH):
             self._unread(block, "is not read as outstanding actions")
             return
-        tables = self._outstanding()
+        tables = self.context.outstanding
         for line, segment in segments(block, self.layout):
             unread: list[SourceLine] = []
             if not read_review_line(line, segment, tables, unread):
@@ -374,27 +348,6 @@ class _Reader:
                 "an action nor a reference: it was not read as one."
             )
             self.flags.append(Flag(line, "unread-row", message))
-
-    def _own_reference(self, line: int, printed: str, text: str) -> tuple[str, str]:
-        """An outstanding action without a reference of the form 14/03:
-        under this meeting's numbering, its own reference kept in its text."""
-        numbering = self.context.actions
-        numbering.raised += 1
-        reference = numbering.ours(numbering.raised)
-        if printed:
-            text = f"({printed}) {text}"
-            message = (
-                f"{printed!r} is not an action reference of the form 14/03: the action is "
-                f"recorded as {_as_ours(reference, numbering.raised)}, its own reference kept at "
-                "the start of its text."
-            )
-        else:
-            message = (
-                "An outstanding action without a reference is recorded as "
-                f"{_as_ours(reference, numbering.raised)}."
-            )
-        self.flags.append(Flag(line, "action-reference", message))
-        return reference, text
 
     # --- the end ------------------------------------------------------
 
@@ -433,11 +386,3 @@ class _Reader:
         elif minutes.items or minutes.reviews or minutes.attendance:
             self._flag_no_number_or_date()
         minutes.flags.sort(key=lambda flag: flag.line)
-
-
-def _as_ours(reference: str, sequence: int) -> str:
-    """How a reference of this meeting's numbering reads in a doubt, before
-    its committee or number is known ("this meeting's action 03")."""
-    if "…" in reference:
-        return f"this meeting's action {sequence:02d}, once its committee and number are given"
-    return reference
