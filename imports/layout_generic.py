@@ -149,11 +149,17 @@ class _Reader:
         return self.minutes.flags
 
     def read(self, blocks: list[Block]) -> ParsedMinutes:
+        """Minutes of another committee's, a block at a time (the blocks of
+        imports.blocks.markdown_blocks or text_blocks): the title block of
+        labelled lines up to the first section or item, then each block by
+        the section it is in (`_block`)."""
         body = self._header_end(blocks)
         self._read_header(blocks[:body])
         for block in blocks[body:]:
             self._block(block)
-        self._finish()
+        for item in self.minutes.items:
+            read_incidents(item, self.flags)
+        self._finish([])
         return self.minutes
 
     def read_as_written(self) -> ParsedMinutes:
@@ -175,21 +181,11 @@ class _Reader:
         lines = (line for block in blocks for line in block.lines)
         year = minutes.date.year if minutes.date else None
         minutes.next_meetings = read_next_meetings(lines, layout, year)
-        outstanding = OutstandingTables(minutes, layout)
-        context = ItemContext(
-            minutes=minutes,
-            layout=layout,
-            actions=ActionNumbering(minutes),
-            outstanding=outstanding,
-        )
         for section in sections:
-            unplaced.extend(read_item(section.item, section.blocks, context))
+            unplaced.extend(read_item(section.item, section.blocks, self.context))
             read_incidents(section.item, minutes.flags)
         minutes.items = [section.item for section in sections]
-        flag_unstated(outstanding)
-        place_unplaced(unplaced, minutes)
-        flag_closing_blocks(minutes)
-        self._doubts()
+        self._finish(unplaced)
         return minutes
 
     # --- the title block -----------------------------------------------
@@ -256,7 +252,7 @@ class _Reader:
         if block.kind == TABLE:
             self._attendance_table(block)
             return
-        if block.kind == HEADING:
+        if block.kind == HEADING and self.layout.category_headings:
             self.category = block.text.strip().rstrip(":")
             return
         self._attendance_lines(block.text.split("\n"), block.line)
@@ -299,7 +295,7 @@ class _Reader:
                 rest = lines[offset:]
                 self._open_item(*heading, Block(PARAGRAPH, "\n".join(rest), line + offset))
                 return
-            if entry.endswith(":") and len(entry.split()) <= 6:
+            if self.layout.category_line and self.layout.category_line.match(entry):
                 self.category = entry.rstrip(":").strip().strip("*")
                 continue
             for name in names_in(entry):
@@ -371,10 +367,15 @@ class _Reader:
             message = "The meeting's date was not found in the document's title block."
             self.flags.append(Flag(minutes.line, "unreadable-date", message))
 
-    def _finish(self) -> None:
-        minutes = self.minutes
-        for item in minutes.items:
-            read_incidents(item, self.flags)
+    def _finish(self, unplaced: list[SourceLine]) -> None:
+        """What every reading ends with: the reviews whose status was never
+        stated flagged (imports.outstanding_table), the lines not placed kept
+        in the nearest item and flagged (imports.unplaced), the decisions
+        closing an item's last sub-item that may be the item's flagged
+        (imports.closing_blocks), and the doubts over the whole reading."""
+        flag_unstated(self.context.outstanding)
+        place_unplaced(unplaced, self.minutes)
+        flag_closing_blocks(self.minutes)
         self._doubts()
 
     def _doubts(self) -> None:

@@ -79,6 +79,10 @@ class Layout:
     bullet_notes: re.Pattern | None = None
     # Said after a title or a line and dropped: "(kerstin, 15:03:40)".
     trailer: re.Pattern | None = None
+    # A member category in the attendance: a line of its own, as short as a
+    # label ("Panel Members:"), and where `category_headings`, a heading.
+    category_line: re.Pattern | None = None
+    category_headings: bool = False
     # Names in the attendance that are not people (bots).
     not_people: frozenset[str] = frozenset()
     # "alice (58)": a count after a name that is no mark.
@@ -334,6 +338,8 @@ GENERIC = Layout(
     ),
     owner_nickname=re.compile(r"^([a-z][\w.|-]{1,30})\s+to\s"),
     minute_number=re.compile(r"^[A-Z]{0,3}\d{1,4}/\d{1,4}\s"),
+    category_line=re.compile(r"^(?:\S+\s+){0,5}\S*:$"),
+    category_headings=True,
     item_lines=(
         # "26/031 Footpath repairs", "Minute 26/31: Footpath repairs": a minute number.
         re.compile(
