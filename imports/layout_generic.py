@@ -133,7 +133,6 @@ class _Reader:
         self.section: str | None = None
         self.category = ""
         self.item: ParsedItem | None = None
-        self.header: list[Block] = []
         self.context = ItemContext(
             minutes=self.minutes,
             layout=layout,
@@ -238,13 +237,20 @@ class _Reader:
     # --- items --------------------------------------------------------
 
     def _open_item(self, number: str, title: str, block: Block) -> None:
+        """The item a heading opens, and the lines under the heading in its
+        block: the item's, up to a line that reads as the next item's
+        heading (its blank line lost), which opens that item."""
         self.section = ITEMS
         self.item = open_item(number, title, block.line, self.minutes)
         rest = block.text.split("\n")[1:]
-        if rest:
-            read_item_block(
-                Block(PARAGRAPH, "\n".join(rest), block.line + 1), self.item, self.context
-            )
+        if not rest:
+            return
+        pieces = split_at_headings(
+            Block(PARAGRAPH, "\n".join(rest), block.line + 1), self.layout, self.item
+        )
+        read_item_block(pieces[0], self.item, self.context)
+        for piece in pieces[1:]:
+            self._block(piece)
 
     # --- attendance ---------------------------------------------------
 
