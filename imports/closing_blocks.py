@@ -1,8 +1,9 @@
 """The decisions and actions after an item's last sub-item, which the page
 cannot tell apart from the whole item's closing block: read as the
 sub-item's, with a doubt when a decision there names the parent item.
-For a layout whose text is read as written, whose sub-items are numbered
-lines of their own (imports.item_sequence)."""
+For every entry of the layout registry: a sub-item's heading (a numbered
+line or heading, imports.item_sequence) says where it begins, never where
+it ends."""
 
 import re
 

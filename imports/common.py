@@ -464,6 +464,9 @@ class ActionNumbering:
 
     minutes: ParsedMinutes
     last: dict[bool, int] = field(default_factory=lambda: {False: 0, True: 0})
+    # Another committee's actions, numbered in the order read under this
+    # meeting's own numbering (`ours`), reviews without a reference among them.
+    raised: int = 0
 
     def read(self, text: str, line: int) -> tuple[ParsedAction, list[Flag]]:
         minutes = self.minutes
@@ -481,6 +484,16 @@ class ActionNumbering:
         if not any(flag.kind == "meeting-number" for flag in flags):
             self.last[conf] = parse_reference(action.reference)[3]
         return action, flags
+
+    def ours(self, sequence: int) -> str:
+        """This meeting's reference for its `sequence`th action under its own
+        numbering; "…" where the committee or the number is not known yet
+        (the upload form gives them, and the commit reads the document again
+        with them)."""
+        code, number = self.minutes.committee, self.minutes.number
+        if code and number is not None:
+            return format_reference(code, number, sequence, False)
+        return f"{code or '…'} {'…' if number is None else number}/{sequence:02d}"
 
 
 def next_main_meeting(found: list[tuple[str, datetime.date]]) -> datetime.date | None:

@@ -4,7 +4,12 @@ written (imports.layouts: `text_as_written`): the title block's lines
 `roll_label`) or the first table on. The attendance is its captioned tables
 (imports.attendance); "Apologies:" (`apologies_label`) opens the
 apologies; a quorum statement this app prints is passed over; any other
-line there is an unplaced line."""
+line there is an unplaced line.
+
+For any other entry, which section a heading or a line opens, by the
+entry's `sections` (`section_of`): "Present: A, B", "## Apologies", "In
+attendance", "Agenda", "Outstanding actions", a label and the words after
+it (`section_label`)."""
 
 from imports.attendance import Roll, read_roll_table
 from imports.blocks import HEADING, PARAGRAPH, TABLE, Block, SourceLine, cells_as_written
@@ -67,3 +72,32 @@ def split_front(front: list[Block], layout: Layout) -> tuple[list[SourceLine], l
                 return header, [from_line(block, index), *front[at + 1 :]]
             header.append(line)
     return header, []
+
+
+def section_label(line: str) -> tuple[str, str] | None:
+    """("Present", "A, B") for "Present: A, B"; ("Apologies", "") for a
+    line that is only a label. None for a sentence."""
+    line = line.strip().strip("*").strip()
+    head, colon, rest = line.partition(":")
+    head = head.strip().strip("*").strip()
+    if not head or len(head.split()) > 6:
+        return None
+    if not colon and len(line.split()) > 6:
+        return None
+    return head, rest.strip().strip("*").strip()
+
+
+def section_of(block: Block, layout: Layout) -> tuple[str, str] | None:
+    """(the section, its label) when a heading or a paragraph opens one of
+    the entry's `sections` ("Present:", "## Apologies", "Outstanding
+    actions"), by its first line's label; None otherwise."""
+    if block.kind not in (HEADING, PARAGRAPH):
+        return None
+    label = section_label(block.text.split("\n")[0])
+    if label is None:
+        return None
+    head, _ = label
+    for pattern, section in layout.sections:
+        if pattern.match(head):
+            return section, head
+    return None

@@ -25,6 +25,7 @@ A new committee's layout is a new entry here, built from GENERIC with
 import re
 from dataclasses import dataclass, field, replace
 
+from imports.common import ANY_DATE
 from imports.parsed import ParsedPerson
 from meetings.models import Decision
 
@@ -58,15 +59,30 @@ class Layout:
     # Action-raised lines: groups `text`, and where printed `label` (the
     # document's own number for it) and `owner`.
     actions: tuple[re.Pattern, ...]
+    # An action's target in its words, or an outstanding action's line's:
+    # group `date` ("due 1 April 2026", "by 18 March 2026").
+    action_target: re.Pattern | None = None
+    # An action's owner named first in lower case, a nickname: "bogdan to …"
+    # (group 1).
+    owner_nickname: re.Pattern | None = None
     # An item heading in a paragraph's first line (headings and numbered
     # list items are item headings already): groups `number` (optional) and `title`.
     item_lines: tuple[re.Pattern, ...] = ()
+    # A line opening with a minute number ("26/034 …"): inside a
+    # minute-numbered item, a heading not read as one (flagged).
+    minute_number: re.Pattern | None = None
     # Unnumbered headings under the agenda are items, numbered in order.
     unnumbered_headings: bool = False
-    # Top-level bullets under the agenda are items (a meeting bot's topics).
+    # Top-level bullets under the agenda are items (a meeting bot's topics),
+    # but for those that open with a note's mark ("AGREED: …", "LINK: …").
     bullet_items: bool = False
+    bullet_notes: re.Pattern | None = None
     # Said after a title or a line and dropped: "(kerstin, 15:03:40)".
     trailer: re.Pattern | None = None
+    # A member category in the attendance: a line of its own, as short as a
+    # label ("Panel Members:"), and where `category_headings`, a heading.
+    category_line: re.Pattern | None = None
+    category_headings: bool = False
     # Names in the attendance that are not people (bots).
     not_people: frozenset[str] = frozenset()
     # "alice (58)": a count after a name that is no mark.
@@ -111,6 +127,11 @@ class Layout:
     update_rows: bool = False
     review_status: re.Pattern | None = None
     status_words: dict[str, str] = field(default_factory=dict)
+    # An outstanding action written as a line of a list (a tracker's): groups
+    # `ref`, `owner` (optional) and `text` ("2026-02 (JD): renew the
+    # insurance, due 1 April 2026, open"); its status the last status word
+    # in it, its target by `action_target`.
+    review_line: re.Pattern | None = None
     # Attendance tables whose header names each column (imports.attendance):
     # what a column holds (NAME, BODY, ROLE, MARK) -> its header's words; the
     # words of a mark cell that say the person was there (no mark) or sent
@@ -312,6 +333,13 @@ GENERIC = Layout(
     decision=_DECISION,
     verb_as={"RESOLVED": "AGREED", "DECIDED": "AGREED", "RESOLUTION": "AGREED"},
     actions=_ACTIONS,
+    action_target=re.compile(
+        r"\b(?:due|target|by)\b\s*:?\s*(?P<date>" + ANY_DATE.pattern + ")", re.I
+    ),
+    owner_nickname=re.compile(r"^([a-z][\w.|-]{1,30})\s+to\s"),
+    minute_number=re.compile(r"^[A-Z]{0,3}\d{1,4}/\d{1,4}\s"),
+    category_line=re.compile(r"^(?:\S+\s+){0,5}\S*:$"),
+    category_headings=True,
     item_lines=(
         # "26/031 Footpath repairs", "Minute 26/31: Footpath repairs": a minute number.
         re.compile(
@@ -332,6 +360,11 @@ GENERIC = Layout(
     review_owner_split=re.compile(r"\s*(?:,|/|&|\band\b)\s*"),
     review_dates_in_words=True,
     status_words=_STATUS_WORDS,
+    review_line=re.compile(
+        r"^(?P<ref>(?:[A-Z]{1,6}[-\s]?)?\d{1,4}(?:[-/]\d{1,4})*)\s*"
+        r"(?:\((?P<owner>[^)]+)\))?\s*[:–-]?\s*(?P<text>.+)$",
+        re.S,
+    ),
     attendance_columns=_ATTENDANCE_COLUMNS,
     present_marks=_PRESENT,
     absent_marks=_ABSENT,
@@ -357,6 +390,7 @@ MEETING_BOT = replace(
         (re.compile(r"^Meeting ended\b", re.I), SKIP),
     ),
     bullet_items=True,
+    bullet_notes=re.compile(r"^[A-Z]{3,}\s*:"),
     trailer=re.compile(r"\s*\(\s*[\w.|-]+,\s*\d{1,2}:\d{2}(?::\d{2})?\s*\)\s*$"),
     not_people=frozenset({"meetbot", "zodbot", "collabot", "openstack", "bot"}),
     count_after_name=True,

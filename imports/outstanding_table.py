@@ -325,3 +325,27 @@ def flag_unstated(tables: OutstandingTables) -> None:
                 f"{found.reference}: no 'Status: Open' or 'Closed' in its update; read as open."
             )
             tables.minutes.flags.append(Flag(found.line, "missing-status", message))
+
+
+# An outstanding action's line read as a row of these fields.
+_LINE_FIELDS = {"reference": 0, "text": 1, "owner": 2, "last": 3, "status": 4}
+
+
+def read_review_line(
+    line: int, text: str, tables: OutstandingTables, unplaced: list[SourceLine]
+) -> bool:
+    """An outstanding action written as a line of a list (the layout's
+    `review_line`: "2026-02 (JD): renew the insurance, due 1 April 2026,
+    open"), read as a row of its reference, its words, its owner, its target
+    (`action_target`) and its status (the last status word in it). False
+    when the line is not one."""
+    layout = tables.layout
+    match = layout.review_line.match(text) if layout.review_line else None
+    if not match:
+        return False
+    tables.columns = _LINE_FIELDS
+    words = match["text"].strip()
+    due = layout.action_target.search(words) if layout.action_target else None
+    row = [match["ref"], words, match["owner"] or "", due["date"] if due else ""]
+    read_review_row(line, [*row, last_status(words, layout)], tables, unplaced)
+    return True

@@ -2,6 +2,7 @@
 registry's OPSG entry (imports.parse), which reads its parts by the entry's
 data. The real OPSG 49 minutes are read from ../shared/seeds, never shipped."""
 
+import re
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -48,3 +49,88 @@ def test_the_title_block_is_the_entrys_data():
     assert (minutes.committee, minutes.number, minutes.kind) == ("TABASC", 12, "extraordinary")
     assert [(d.verb, d.text) for d in minutes.items[0].decisions] == [("AGREED", "the minutes.")]
     assert not GENERIC.text_as_written
+
+
+MINUTE_BOOK = """Harbour Users' Forum
+Meeting 31
+Date: 2 June 2026
+
+Present:
+Members:
+Ada Byrne
+Tomasz Wren
+
+Apologies: Lin Okafor
+
+31.1 Moorings
+The Forum went through the waiting list.
+AGREED that the list is published monthly.
+TASK: Harbour Office to publish the waiting list, due 30 June 2026.
+
+31.2 Dredging
+The survey is late.
+
+Outstanding actions
+30.4 (HO): renew the pontoon licence, due 1 July 2026, open
+"""
+
+
+def test_an_items_lines_are_the_entrys_data():
+    """Another committee's minute book: its minute numbers ("31.2 …"), its
+    action lines ("TASK: …"), its decision verbs and its tracker lines are
+    the entry's data (imports.layouts), read by the shared modules
+    (imports.item_sequence, imports.item_text, imports.outstanding_table),
+    not by the reader."""
+    forum = replace(
+        GENERIC,
+        name="forum",
+        actions=(re.compile(r"^TASK\s*:\s*(?P<text>.+)$", re.S),),
+        item_lines=(re.compile(r"^(?P<minute>\d{1,3}\.\d{1,2})\s+(?P<title>[A-Z].{1,60})$"),),
+        minute_number=re.compile(r"^\d{1,3}\.\d{1,2}\s"),
+        review_line=re.compile(
+            r"^(?P<ref>\d{1,3}\.\d{1,2})\s*\((?P<owner>[^)]+)\)\s*:\s*(?P<text>.+)$"
+        ),
+    )
+    minutes = parse_generic_layout(MINUTE_BOOK, markdown=False, layout=forum, committee="HUF")
+    assert [(item.number, item.title) for item in minutes.items] == [
+        ("1", "31.1 Moorings"),
+        ("2", "31.2 Dredging"),
+    ]
+    moorings = minutes.items[0]
+    assert [(d.verb, d.text) for d in moorings.decisions] == [
+        ("AGREED", "that the list is published monthly.")
+    ]
+    assert [(a.reference, a.owners, str(a.target_date)) for a in moorings.actions] == [
+        ("HUF 31/01", ["Harbour Office"], "2026-06-30")
+    ]
+    assert [(p.name, p.section, p.group) for p in minutes.attendance] == [
+        ("Ada Byrne", "member", "Members"),
+        ("Tomasz Wren", "member", "Members"),
+        ("Lin Okafor", "apology", ""),
+    ]
+    assert [(r.text, r.owners, r.status) for r in minutes.reviews] == [
+        ("(30.4) renew the pontoon licence, due 1 July 2026, open", ["HO"], "open")
+    ]
+    # The generic entry reads no "TASK:" line.
+    generic = parse_generic_layout(MINUTE_BOOK, markdown=False, layout=GENERIC, committee="HUF")
+    assert not any(item.actions for item in generic.items)
+
+
+def test_a_heading_that_lost_its_blank_line_under_the_first_item_opens_its_item():
+    """The next item's heading straight under the first item's text, the
+    first read while the apologies were open: it opens its item, as it does
+    anywhere else, rather than being read into the item above."""
+    text = (
+        "ELMSTEAD PARISH COUNCIL (EPC)\nMeeting 212\nDate: 10 March 2026\n\n"
+        "Present: Cllr Megan Hughes (Chair), Cllr Rajiv Patel\n"
+        "Apologies: Cllr Tom Brennan\n\n"
+        "26/031 Apologies for absence\n"
+        "RESOLVED that the apologies be accepted.\n"
+        "26/032 Footpath repairs\n"
+        "Action: Clerk to obtain three quotations.\n"
+    )
+    minutes = parse_generic_layout(text, markdown=False, layout=GENERIC)
+    assert [(item.title, len(item.decisions), len(item.actions)) for item in minutes.items] == [
+        ("26/031 Apologies for absence", 1, 0),
+        ("26/032 Footpath repairs", 0, 1),
+    ]
