@@ -15,37 +15,33 @@ after the text of an agenda item; then each item's paragraphs and points
 as its narrative, decisions ("The OPSG NOTED that:" and its points), the
 "ACTION OPSG 25/03: …" paragraphs, post-meeting notes, footnotes, the
 incidents reviewed, and the table's rows as reviews of the actions
-outstanding. It flags every line it could not place or had to guess; it
-never raises and never invents an action or a decision."""
+outstanding, read as every registry entry's are, by the OPSG entry's data
+(imports.outstanding_table: its dates, owners and "Action Status:" words;
+a row whose owner the tokenizer could not find is flagged here). It flags
+every line it could not place or had to guess; it never raises and never
+invents an action or a decision."""
 
 import re
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
-from imports.blocks import FOOTNOTE, HEADING, ITEM, PARAGRAPH, TABLE, Block
+from imports.blocks import FOOTNOTE, HEADING, ITEM, PARAGRAPH, TABLE, Block, SourceLine
 from imports.common import (
     QUORUM_STATEMENT,
     TIMES,
     ActionNumbering,
     guess_committee,
     is_action_line,
-    owners_in,
     parse_date,
     parse_times,
-    read_date_cell,
     read_decisions,
     read_incidents,
     read_outcome,
     split_decision,
 )
 from imports.layouts import OPSG, category_name, read_mark
-from imports.parsed import (
-    Flag,
-    ParsedItem,
-    ParsedMinutes,
-    ParsedPerson,
-    ParsedReview,
-)
+from imports.outstanding_table import OutstandingTables, flag_unstated, read_review_table
+from imports.parsed import Flag, ParsedItem, ParsedMinutes, ParsedPerson
 from imports.pdf_blocks import (
     INCIDENT_REVIEW,
     NOTE_START,
@@ -57,6 +53,7 @@ from imports.pdf_blocks import (
     pdf_blocks,
     rendered,
 )
+from imports.unplaced import place_unplaced
 
 
 def parse_text_layout(text: str) -> ParsedMinutes:
@@ -358,30 +355,40 @@ def _apply_marks(person: ParsedPerson, marks: list[str]) -> None:
 
 
 def _read_items(blocks: list[Block], minutes: ParsedMinutes) -> None:
-    """Read each item: its heading and the blocks up to the next."""
-    reader = _ItemReader(minutes)
+    """Read each item: its heading and the blocks up to the next; then flag
+    the reviews that never stated a status and the lines not placed."""
+    unplaced: list[SourceLine] = []
+    reader = _ItemReader(minutes, unplaced)
     starts = [i for i, block in enumerate(blocks) if _is_item(block)] + [len(blocks)]
     for start, end in pairwise(starts):
         heading = blocks[start]
         item = ParsedItem(number=heading.number, title=heading.text, line=heading.line)
         reader.read(item, blocks[start + 1 : end])
         minutes.items.append(item)
+    flag_unstated(reader.outstanding)
+    place_unplaced(unplaced, minutes)
 
 
 class _ItemReader:
     """Reads the lines of one item after another, keeping what runs across
     items: the last action number read, the header's dates for targets."""
 
-    def __init__(self, minutes: ParsedMinutes):
+    def __init__(self, minutes: ParsedMinutes, unplaced: list[SourceLine]):
         self.minutes = minutes
         self.flags = minutes.flags
         self.actions = ActionNumbering(minutes)
+        self.outstanding = OutstandingTables(minutes, OPSG)
+        self.unplaced = unplaced
 
     def read(self, item: ParsedItem, blocks: list[Block]) -> None:
-        for table in (block for block in blocks if block.kind == TABLE):
-            self.minutes.reviews += _read_table(table, self.minutes.committee, self.flags)
+        left_out: list[SourceLine] = []  # rows of the table that hold no action
+        for table in (block for block in blocks if block.kind == TABLE and block.rows):
+            _read_table(table, self.outstanding, left_out)
         self.reviewed: list[str] = []
         self._read_blocks(item, self._without_attendance(blocks))
+        for _, text in left_out:
+            item.narrative = "\n\n".join(filter(None, [item.narrative, text]))
+        self.unplaced += left_out
         read_incidents(item, self.flags, self.reviewed)
 
     def _without_attendance(self, blocks: list[Block]) -> list[Block]:
@@ -594,25 +601,24 @@ def _opening(block: Block) -> str:
 # --- the Actions Outstanding table --------------------------------------------
 
 
-def _read_table(table: Block, committee: str, flags: list[Flag]) -> list[ParsedReview]:
-    """The reviews in the rows imports.pdf_blocks cut out of the table."""
-    reviews = []
-    for cells, lines in zip(table.rows[1:], table.cell_lines[1:], strict=True):
-        reference, text, raised, last, revised, owners, update, status = cells
-        review = ParsedReview(reference, text, [], lines[0], update=update, status=status or "open")
-        if raised:  # pdf_blocks flags a row whose dates it could not find
-            review.raised_on, _ = read_date_cell(raised, reference, lines[2], flags)
-            review.last_target_date, review.last_target_note = read_date_cell(
-                last, reference, lines[3], flags
-            )
-            review.revised_target_date, review.revised_target_note = read_date_cell(
-                revised, reference, lines[4], flags
-            )
-            review.owners, _ = owners_in(owners, committee=committee)
-            if not review.owners:
-                flags.append(Flag(lines[5], "table-row", f"{reference}: no owner found."))
-        if not status:
-            message = f"{reference}: no 'Action Status' line; read as open."
-            flags.append(Flag(review.line, "review-status", message))
-        reviews.append(review)
-    return reviews
+def _read_table(table: Block, tables: OutstandingTables, unplaced: list[SourceLine]) -> None:
+    """The rows imports.pdf_blocks cut out of the table, read as every
+    entry's are (imports.outstanding_table), each doubt naming its cell's
+    line. A row whose owner the tokenizer could not find is flagged here;
+    a row whose dates it could not find it flagged already. (This app's
+    closing table of the actions raised, a recap, has no rows cut.)"""
+    rows = [
+        (lines[0], cells) for cells, lines in zip(table.rows[1:], table.cell_lines[1:], strict=True)
+    ]
+    reviews = tables.minutes.reviews
+    read = len(reviews)
+    read_review_table(table.rows[0], rows, table.line, tables, unplaced, table.cell_lines[1:])
+    owner_lines = {
+        lines[0]: (cells[2], lines[5])
+        for cells, lines in zip(table.rows[1:], table.cell_lines[1:], strict=True)
+    }
+    for review in reviews[read:]:
+        raised, line = owner_lines[review.line]
+        if raised and not review.owners:
+            message = f"{review.reference}: no owner found."
+            tables.minutes.flags.append(Flag(line, "table-row", message))

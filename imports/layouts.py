@@ -12,8 +12,9 @@ The OPSG's 2021 Markdown is read by the generic reader with the OPSG entry
 entry's data (`text_as_written`: imports.title_block, front_matter,
 item_sequence, item_text; the tables: attendance, outstanding_table).
 The 2019 PDF text keeps its own reader (imports.layout_text), which reads a
-person's marks (`read_mark`) and a member category's spelling
-(`category_name`) the one way, by the OPSG entry; imports.common holds what
+person's marks (`read_mark`), a member category's spelling
+(`category_name`) and the Actions Outstanding rows (imports.outstanding_table)
+the one way, by the OPSG entry; imports.common holds what
 all share (dates, targets, owners, decisions, incidents, how a closed
 action ended, the committee guessed from its actions). imports.parse turns
 to this registry's own choice of entry when the OPSG's readings give no

@@ -450,6 +450,30 @@ def test_typo_targets_conf_numbering_and_an_unplaced_line(small):
     assert "###" in item.narrative  # kept where it was, not dropped
 
 
+def with_status(words: str) -> str:
+    return SMALL.replace("Action Status: Open", f"Action Status: {words}")
+
+
+def test_the_status_line_is_read_by_the_entry_s_status_words():
+    """The 2019 text's "Action Status:" is read as the OPSG Markdown's and
+    every entry's: "Done" closes the action, and a word no entry reads
+    ("Superseded") is kept in the update and flagged, never read in silence."""
+    [done] = parse_text_layout(with_status("Done")).reviews
+    assert (done.status, done.update) == ("closed", "The DCC gave an update.")
+    doubtful = parse_text_layout(with_status("Superseded"))
+    [review] = doubtful.reviews
+    assert review.status == "open"
+    assert review.update == "The DCC gave an update.\n\nStatus: Superseded"
+    review_line = SMALL.split("\n").index(
+        "OPSG 44/01 DCC to report. 04/02/2020 TBC Revised date to be determined by DCC DCC"
+    )
+    assert [(f.kind, f.line) for f in doubtful.flags if "44/01" in f.message] == [
+        ("review-status", review_line + 1)
+    ]
+    missing = parse_text_layout(SMALL.replace("Action Status: Open\n", ""))
+    assert [f.kind for f in missing.flags if "44/01" in f.message] == ["missing-status"]
+
+
 # --- this app's own PDF, read with pdftotext -layout -----------------------------
 
 # What the PDFs this app renders look like read back (tests/imports/
