@@ -7,7 +7,8 @@ imports.pdf_blocks reads the page furniture and gathers the rest into
 blocks: the items' headings, paragraphs, numbered points, footnotes, and
 the Actions Outstanding table cut into rows. parse_text_layout reads the
 title block ("Operations Group Meeting 25", "1 October 2019, 10:00 –
-17:00", the location or "Teleconference", the reference) and the
+17:00", the location or "Teleconference", the reference) as the OPSG's
+Markdown is read (imports.title_block, by the OPSG entry), and the
 attendance tables from the lines of the blocks before item 1, with their
 cells split over lines ("DCC" / "Mo Asif") or merged ("Small Supplier Kate
 Barnes"), and the rest of a table that ran onto the next page printed
@@ -28,12 +29,9 @@ from itertools import pairwise
 from imports.blocks import FOOTNOTE, HEADING, ITEM, PARAGRAPH, TABLE, Block, SourceLine
 from imports.common import (
     QUORUM_STATEMENT,
-    TIMES,
     ActionNumbering,
     guess_committee,
     is_action_line,
-    parse_date,
-    parse_times,
     read_decisions,
     read_incidents,
     read_outcome,
@@ -53,6 +51,7 @@ from imports.pdf_blocks import (
     pdf_blocks,
     rendered,
 )
+from imports.title_block import read_title_block
 from imports.unplaced import place_unplaced
 
 
@@ -79,9 +78,9 @@ def _parse(text: str) -> ParsedMinutes:
     minutes, unread = _read_header(head[:attendance_at], page)
     minutes.flags = page.flags
     if first is not None or attendance_at is not None:
-        for line in unread:
-            message = f"Line {line.text!r} in the title block was not read."
-            minutes.flags.append(Flag(line.number, "unplaced-line", message))
+        for number, text in unread:
+            message = f"Line {text!r} in the title block was not read."
+            minutes.flags.append(Flag(number, "unplaced-line", message))
     if attendance_at is not None:
         minutes.attendance = _read_attendance(head[attendance_at + 1 :], minutes.flags)
     if first is None:
@@ -120,21 +119,14 @@ def _flag_unknown_layout(minutes: ParsedMinutes, lines: list[Line]) -> None:
 
 # --- the title block ---------------------------------------------------------
 
-_TITLE = re.compile(
-    r"^(?P<name>.+?)\s+(?:(?P<kind>Main|Reporting|Extraordinary)\s+)?Meeting"
-    r"(?:\s+(?:No\.?\s*)?(?P<number>\d+))?$",
-    re.I,
-)
-_DATE_LINE = re.compile(
-    r"^(?:\w+day,?\s+)?(?P<date>\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\s+\d{4})"
-    r"(?:\s*,\s*(?P<rest>.*))?$"
-)
-_REFERENCE = re.compile(r"\b(?P<code>[A-Z][A-Za-z]*)_(?P<number>\d+)_\d{3,4}\b")
 
-
-def _read_header(lines: list[Line], page: PdfText) -> tuple[ParsedMinutes, list[Line]]:
-    """The title, date and times, location and reference, from the lines
-    before the attendance; returns the minutes and the lines not read."""
+def _read_header(lines: list[Line], page: PdfText) -> tuple[ParsedMinutes, list[SourceLine]]:
+    """What the page furniture said, then the title block before the
+    attendance ("Operations Group Meeting 25", "1 October 2019, 10:00 –
+    17:00", the place), read a fact a line as the OPSG's Markdown is
+    (imports.title_block, by the OPSG entry); returns the minutes and the
+    lines not read. The committee is the page reference's where it names
+    one, and the meeting's number too where the title does not say it."""
     minutes = ParsedMinutes(
         committee="",
         number=None,
@@ -144,62 +136,15 @@ def _read_header(lines: list[Line], page: PdfText) -> tuple[ParsedMinutes, list[
         classification_statement=page.classification_statement,
         next_meetings=page.next_meetings,
     )
-    seen: set[str] = set()
-    unread = [line for line in lines if not _read_header_line(line, minutes, seen, page.flags)]
-    _settle_committee(minutes)
+    furniture = OPSG.reference.search(page.reference)
+    if furniture:
+        minutes.committee = furniture[1].upper()
+    read_on: dict[str, int] = {}
+    unread = read_title_block([(line.number, line.text) for line in lines], minutes, OPSG, read_on)
+    minutes.line = read_on.get("title", minutes.line)
+    if furniture and minutes.number is None:
+        minutes.number = int(furniture[2])
     return minutes, unread
-
-
-def _read_header_line(line: Line, minutes: ParsedMinutes, seen: set[str], flags) -> bool:
-    """Read one title-block line into `minutes`; `seen` names the parts
-    already read (title, date), so each is read once."""
-    text = line.text
-    if "title" not in seen and (match := _TITLE.match(text)):
-        seen.add("title")
-        minutes.line = line.number
-        minutes.number = int(match["number"]) if match["number"] else None
-        minutes.kind = (match["kind"] or "main").lower()
-        return True
-    if "date" not in seen and (match := _DATE_LINE.match(text)):
-        seen.add("date")
-        minutes.date = parse_date(match["date"])
-        if minutes.date is None:
-            flags.append(Flag(line.number, "unreadable-date", f"Meeting date {text!r}."))
-        _read_times(line, match["rest"] or "", minutes, flags)
-        return True
-    if TIMES.fullmatch(text):
-        _read_times(line, text, minutes, flags)
-        return True
-    if match := _REFERENCE.search(text):
-        minutes.reference = minutes.reference or match.group(0)
-        minutes.final = minutes.final or bool(re.search(r"\bFinal\b", text))
-        return True
-    if "date" in seen and "location" not in seen:
-        seen.add("location")
-        minutes.location = text
-        minutes.teleconference = "teleconference" in text.lower()
-        return True
-    return False
-
-
-def _read_times(line: Line, text: str, minutes: ParsedMinutes, flags: list[Flag]) -> None:
-    if not (match := TIMES.search(text)):
-        return
-    if times := parse_times(match):
-        minutes.start_time, minutes.end_time = times
-    else:
-        flags.append(Flag(line.number, "unreadable-times", f"Meeting times {match[0]!r}."))
-
-
-def _settle_committee(minutes: ParsedMinutes) -> None:
-    """The committee's code and the meeting's number come from the
-    reference ("OPSG_25_0110") where the title does not give them."""
-    match = _REFERENCE.search(minutes.reference)
-    if not match:
-        return
-    minutes.committee = match["code"]
-    if minutes.number is None:
-        minutes.number = int(match["number"])
 
 
 # --- attendance --------------------------------------------------------------
