@@ -9,8 +9,10 @@
     Teleconference                       or an address: the place
     Final Minutes                        or Draft Minutes
 
-in any order; the place is the line after the date or the times ("Tuesday,
-1 October 2019, …": a weekday before the date is allowed). The OPSG's 2021
+in any order; the place is the line after the date or the times (even
+misread ones), what follows a date or times on their line, or a line that
+says "Teleconference" outside brackets ("Tuesday, 1 October 2019, …": a
+weekday before the date is allowed). The OPSG's 2021
 Markdown (imports.layout_generic) and its 2019 PDF text
 (imports.layout_text, whose "Operations Group Meeting 25" / "1 October
 2019, 10:00 – 17:00" / the address is the same block) are read here. A line
@@ -41,6 +43,10 @@ from imports.parsed import ParsedMinutes
 _MEETING = re.compile(r"\bmeeting\b", re.IGNORECASE)
 _TELECONFERENCE = re.compile(r"\bteleconference\b", re.IGNORECASE)
 _TITLE_NUMBER = re.compile(r"\bmeeting\s+(?:no\.?\s*)?(\d{1,3})\b", re.IGNORECASE)
+# A label left when what it labels was read ("Time:"), and words in brackets
+# ("John Noad (Teleconference)": a person's mark, not the meeting's place).
+_LABEL_ONLY = re.compile(r"^[^\W\d_][\w ]{0,19}:$")
+_BRACKETED = re.compile(r"\([^()]*\)")
 # "Tuesday, 1 October 2019, 10:00 – 17:00": the weekday's comma is not the date's.
 _WEEKDAY = re.compile(r"^(?:mon|tues|wednes|thurs|fri|satur|sun)day,\s*", re.IGNORECASE)
 # What a title says besides the committee's name and its meeting kinds
@@ -69,7 +75,8 @@ def read_title_block(
             unplaced.append((number, raw))
         elif read_on is not None:
             read_on.setdefault(read, number)
-        place_expected = read in {"date", "times"}
+        # A line of a date and times, even one misread, is followed by the place.
+        place_expected = read in {"date", "times"} or (read is None and bool(TIMES.search(text)))
     return unplaced
 
 
@@ -106,12 +113,17 @@ def read_title_line(
         read.append("date")
     elif re.fullmatch(DATE_IN_TEXT, first.strip(" .")):
         return None  # a date that is no date ("31 September 2019"): never the place
+    if _LABEL_ONLY.match(text):
+        text = ""  # "Time: 10:00 – 12:00": the label of what was read
+    dated = "date" in read or "times" in read
     if text and _MEETING.search(text):
         _read_title(text, minutes, layout)
         read.append("title")
-    elif text and (place_expected or read or _TELECONFERENCE.search(text)):
+    elif text and (place_expected or dated or _TELECONFERENCE.search(_BRACKETED.sub("", text))):
         _read_place(text, minutes)
         read.append("place")
+    elif text and "state" in read:
+        pass  # "Draft Minutes Circulated for comments" (this app's PDFs): the state, in words
     elif text:
         return None
     return read[-1] if read and not misread else None

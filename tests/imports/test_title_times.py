@@ -114,9 +114,18 @@ def test_the_2019_text_reads_its_title_block_as_the_markdown_does():
     assert weekday.date == datetime.date(2019, 10, 1)
     assert weekday.location == "Gemserv, 8 Fenchurch Place, London, EC3M 4AJ"
     no_date = parse_text_layout(text.replace("1 October 2019, 10:00", "31 September 2019, 10:00"))
-    assert no_date.date is None and no_date.location == ""
-    # Neither the date nor the line after it is guessed at: both are flagged.
+    assert no_date.date is None
+    assert no_date.location == "Gemserv, 8 Fenchurch Place, London, EC3M 4AJ"
     unread = [f.message for f in no_date.flags if f.kind == "unplaced-line" and f.line < 30]
-    assert any("31 September" in m for m in unread) and any("Gemserv" in m for m in unread)
+    assert len(unread) == 1 and "31 September" in unread[0]
+    # A person's mark in a stray line is no teleconference, nor a place.
+    stray = parse_text_layout(
+        text.replace(
+            "Gemserv, 8 Fenchurch Place, London, EC3M 4AJ",
+            "Gemserv, London\n\nAnn Lee (Teleconference)",
+        )
+    )
+    assert (stray.location, stray.teleconference) == ("Gemserv, London", False)
+    assert any("Ann Lee" in f.message for f in stray.flags if f.kind == "unplaced-line")
     remote = parse(text.replace("Gemserv, 8 Fenchurch Place, London, EC3M 4AJ", "Teleconference"))
     assert (remote.location, remote.teleconference) == ("", True)
