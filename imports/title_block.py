@@ -163,10 +163,12 @@ def _read_title(text: str, minutes: ParsedMinutes, layout: Layout) -> None:
 
 
 def _read_place(text: str, minutes: ParsedMinutes) -> None:
-    """An address, or 'Teleconference' with or without one."""
+    """An address, or 'Teleconference' with or without one ("Gemserv,
+    London (Teleconference)": the address, and a teleconference)."""
     if _TELECONFERENCE.search(text):
         minutes.teleconference = True
-        text = re.sub(r"\bteleconference\b[;,]?", "", text, flags=re.IGNORECASE).strip(" ;,")
+        text = re.sub(r"\(\s*teleconference\s*\)|\bteleconference\b[;,]?", "", text, flags=re.I)
+        text = " ".join(text.split()).strip(" ;,")
     if text and not minutes.location:
         minutes.location = text
 

@@ -129,3 +129,8 @@ def test_the_2019_text_reads_its_title_block_as_the_markdown_does():
     assert any("Ann Lee" in f.message for f in stray.flags if f.kind == "unplaced-line")
     remote = parse(text.replace("Gemserv, 8 Fenchurch Place, London, EC3M 4AJ", "Teleconference"))
     assert (remote.location, remote.teleconference) == ("", True)
+    both = parse_text_layout(text.replace("London, EC3M 4AJ", "London, EC3M 4AJ (Teleconference)"))
+    assert (both.location, both.teleconference) == (
+        "Gemserv, 8 Fenchurch Place, London, EC3M 4AJ",
+        True,
+    )
