@@ -31,12 +31,26 @@ other participants, apologies; once the apologies begin, every table after
 is apologies), which column holds the names, and that the other column
 holds the category or the body represented. A person's brackets are read by
 the layout's marks (imports.layouts.read_mark); a row too short to hold a
-name is handed back to the reader as a line it could not place."""
+name is handed back to the reader as a line it could not place.
+
+The same captioned tables as the 2019 PDF's text prints them, a cell a line
+or two cells run together (`read_roll_lines`, for imports.layout_text, by
+the layout's `roll_caption_line`, `roll_captions`, `apologies_label`,
+`roll_groups` and `group_nouns`):
+
+    Category Operations Group Members              a caption: the members
+    Operations Group Chair Dave Warner             a category and a name
+    DCC                                            a body: the group below
+    Mo Asif                                        a name in it
+    Liam Cowe (Alternate) (Teleconference)         a name and its marks
+    (Part)                                         marks of the name above
+    Apologies:                                     the apologies begin"""
 
 import re
 from dataclasses import dataclass, field
 
 from imports.blocks import HTML_TAG, Block, SourceLine, plain
+from imports.common import QUORUM_STATEMENT
 from imports.layouts import (
     APOLOGY,
     BODY,
@@ -252,3 +266,106 @@ def _column(header: str, layout: Layout) -> str:
         if header in words:
             return kind
     return ""
+
+
+# --- captioned tables printed as lines (the 2019 PDF's text) ---------------
+
+_TRAILING_MARK = re.compile(r"\s*\((?P<mark>[^()]*)\)\s*$")
+_NAME_WORD = r"(?:[A-Z][\w’'\-]*\.?|(?:de|van|von|der|den|da|di|du|le|la|bin|al))"
+_PRINTED_NAME = re.compile(rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}}")
+
+
+@dataclass
+class RollLine:
+    """One line of a table printed as text: a group label, a person (perhaps
+    with the group before the name), or marks that belong to the person above."""
+
+    group: str = ""
+    name: str = ""
+    marks: list[str] = field(default_factory=list)
+
+
+def roll_line(text: str, layout: Layout) -> RollLine | None:
+    """Read "Small Supplier Kate Barnes", "DCC", "Liam Cowe (Alternate)
+    (Teleconference)" or "(Part)", by the layout's `roll_groups` and
+    `group_nouns` (an unknown body is still a group when written in capitals,
+    "DSP", "DNOs"); None for a line that is none of these."""
+    rest = HTML_TAG.sub("", text).strip()
+    marks: list[str] = []
+    while match := _TRAILING_MARK.search(rest):
+        marks.insert(0, " ".join(match["mark"].split()))
+        rest = rest[: match.start()].strip()
+    if not rest:
+        return RollLine(marks=marks) if marks else None
+    for group in layout.roll_groups:
+        if rest == group:
+            return RollLine(group=group, marks=marks) if not marks else None
+        if rest.startswith(group + " ") and _PRINTED_NAME.fullmatch(rest[len(group) + 1 :]):
+            return RollLine(group=group, name=rest[len(group) + 1 :], marks=marks)
+    if _looks_like_group(rest, layout) and not marks:
+        return RollLine(group=rest)
+    first, _, after = rest.partition(" ")
+    if _looks_like_group(first, layout) and _PRINTED_NAME.fullmatch(after):
+        return RollLine(group=first, name=after, marks=marks)
+    if _PRINTED_NAME.fullmatch(rest):
+        return RollLine(name=rest, marks=marks)
+    return None
+
+
+def _looks_like_group(text: str, layout: Layout) -> bool:
+    words = text.split()
+    if not words or len(words) > 4 or not words[0][:1].isupper():
+        return False
+    if len(words) == 1:
+        return bool(re.fullmatch(r"[A-Z][A-Z&]+s?", text))
+    return words[-1].lower() in layout.group_nouns and all(w[:1].isupper() for w in words)
+
+
+def is_member_category(group: str, layout: Layout) -> bool:
+    """A group the layout knows whose name ends as a member category's."""
+    return group in layout.roll_groups and group.split()[-1].lower() in layout.group_nouns
+
+
+def read_roll_lines(lines: list[SourceLine], roll: Roll, flags: list[Flag]) -> None:
+    """The captioned tables printed a cell a line: a caption line
+    (`roll_caption_line`, its words read by `roll_captions`) or the
+    apologies' label opens a list; a group's line sets the group (a member's
+    category, the body represented) for the names under it; marks on a line
+    of their own are the person's above. A line that is none of these is
+    flagged and left out; a quorum statement this app prints is passed over."""
+    layout = roll.layout
+    for number, text in lines:
+        if layout.apologies_label and layout.apologies_label.match(text):
+            roll.section, roll.group = APOLOGY, ""
+            continue
+        if layout.roll_caption_line and (caption := layout.roll_caption_line.match(text)):
+            words = (caption["rest"] or caption["caption"] or "").lower()
+            section = next(
+                (s for pattern, s in layout.roll_captions if pattern.search(words)), None
+            )
+            if section is not None:
+                roll.section, roll.group = section, ""
+            continue
+        if QUORUM_STATEMENT.match(text):
+            continue
+        entry = roll_line(text, layout)
+        if entry is None:
+            message = f"Line {text!r} in the attendance could not be placed; it is left out."
+            flags.append(Flag(number, "unplaced-line", message))
+            continue
+        add_roll_line(entry, number, text, roll, flags)
+
+
+def add_roll_line(entry: RollLine, number: int, text: str, roll: Roll, flags: list[Flag]) -> None:
+    """Record one line of a table printed as lines in `roll`."""
+    roll.group = category_name(entry.group) if entry.group else roll.group
+    if entry.name:
+        found = ParsedPerson(name=entry.name, section=roll.section, group=roll.group, line=number)
+        for mark in entry.marks:
+            read_mark(found, mark, roll.layout)
+        roll.people.append(found)
+    elif entry.marks and roll.people:
+        for mark in entry.marks:
+            read_mark(roll.people[-1], mark, roll.layout)
+    elif entry.marks:
+        flags.append(Flag(number, "unplaced-line", f"Marks {text!r} belong to no one; left out."))

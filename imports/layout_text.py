@@ -5,47 +5,47 @@ read the same way.
 
 imports.pdf_blocks reads the page furniture and gathers the rest into
 blocks: the items' headings, paragraphs, numbered points, footnotes, and
-the Actions Outstanding table cut into rows. parse_text_layout reads the
-title block ("Operations Group Meeting 25", "1 October 2019, 10:00 –
-17:00", the location or "Teleconference", the reference) and the
-attendance tables from the lines of the blocks before item 1, with their
-cells split over lines ("DCC" / "Mo Asif") or merged ("Small Supplier Kate
-Barnes"), and the rest of a table that ran onto the next page printed
-after the text of an agenda item; then each item's paragraphs and points
-as its narrative, decisions ("The OPSG NOTED that:" and its points), the
-"ACTION OPSG 25/03: …" paragraphs, post-meeting notes, footnotes, the
-incidents reviewed, and the table's rows as reviews of the actions
-outstanding. It flags every line it could not place or had to guess; it
-never raises and never invents an action or a decision."""
+the Actions Outstanding table cut into rows. What the blocks say is read by
+the shared modules, by the OPSG entry of the layout registry
+(imports.layouts), as the OPSG's 2021 Markdown is:
+
+- the title block ("Operations Group Meeting 25", "1 October 2019, 10:00 –
+  17:00", the place or "Teleconference") by imports.title_block; the page
+  reference names the committee;
+- the attendance tables before item 1, their cells split over lines ("DCC"
+  / "Mo Asif") or merged ("Small Supplier Kate Barnes"), by
+  imports.attendance (`read_roll_lines`);
+- the table's rows, as reviews of the actions outstanding, by
+  imports.outstanding_table (their dates, owners and "Action Status:"
+  words).
+
+What is left here is what this tokenizer's blocks need: where the rest of
+an attendance table that ran onto the next page is printed, after the text
+of an agenda item; a row whose owner the tokenizer could not find; and each
+item's paragraphs and points as its narrative, decisions ("The OPSG NOTED
+that:" and its points), the "ACTION OPSG 25/03: …" paragraphs, post-meeting
+notes, footnotes and the incidents reviewed. It flags every line it could
+not place or had to guess; it never raises and never invents an action or
+a decision."""
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from itertools import pairwise
 
-from imports.blocks import FOOTNOTE, HEADING, ITEM, PARAGRAPH, TABLE, Block
+from imports.attendance import Roll, add_roll_line, is_member_category, read_roll_lines, roll_line
+from imports.blocks import FOOTNOTE, HEADING, ITEM, PARAGRAPH, TABLE, Block, SourceLine
 from imports.common import (
-    QUORUM_STATEMENT,
-    TIMES,
     ActionNumbering,
     guess_committee,
     is_action_line,
-    owners_in,
-    parse_date,
-    parse_times,
-    read_date_cell,
     read_decisions,
     read_incidents,
     read_outcome,
     split_decision,
 )
-from imports.layouts import OPSG, category_name, read_mark
-from imports.parsed import (
-    Flag,
-    ParsedItem,
-    ParsedMinutes,
-    ParsedPerson,
-    ParsedReview,
-)
+from imports.layouts import MEMBER, OPSG, PARTICIPANT
+from imports.outstanding_table import OutstandingTables, flag_unstated, read_review_table
+from imports.parsed import Flag, ParsedItem, ParsedMinutes, ParsedPerson
 from imports.pdf_blocks import (
     INCIDENT_REVIEW,
     NOTE_START,
@@ -57,6 +57,8 @@ from imports.pdf_blocks import (
     pdf_blocks,
     rendered,
 )
+from imports.title_block import read_title_block
+from imports.unplaced import place_unplaced
 
 
 def parse_text_layout(text: str) -> ParsedMinutes:
@@ -77,14 +79,14 @@ def _parse(text: str) -> ParsedMinutes:
     first = next((i for i, block in enumerate(page.blocks) if _is_item(block)), None)
     head = _lines(page.blocks[:first])
     attendance_at = next(
-        (i for i, line in enumerate(head) if _ATTENDANCE_START.match(line.text)), None
+        (i for i, line in enumerate(head) if OPSG.roll_label.match(line.text)), None
     )
     minutes, unread = _read_header(head[:attendance_at], page)
     minutes.flags = page.flags
     if first is not None or attendance_at is not None:
-        for line in unread:
-            message = f"Line {line.text!r} in the title block was not read."
-            minutes.flags.append(Flag(line.number, "unplaced-line", message))
+        for number, text in unread:
+            message = f"Line {text!r} in the title block was not read."
+            minutes.flags.append(Flag(number, "unplaced-line", message))
     if attendance_at is not None:
         minutes.attendance = _read_attendance(head[attendance_at + 1 :], minutes.flags)
     if first is None:
@@ -123,21 +125,14 @@ def _flag_unknown_layout(minutes: ParsedMinutes, lines: list[Line]) -> None:
 
 # --- the title block ---------------------------------------------------------
 
-_TITLE = re.compile(
-    r"^(?P<name>.+?)\s+(?:(?P<kind>Main|Reporting|Extraordinary)\s+)?Meeting"
-    r"(?:\s+(?:No\.?\s*)?(?P<number>\d+))?$",
-    re.I,
-)
-_DATE_LINE = re.compile(
-    r"^(?:\w+day,?\s+)?(?P<date>\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\s+\d{4})"
-    r"(?:\s*,\s*(?P<rest>.*))?$"
-)
-_REFERENCE = re.compile(r"\b(?P<code>[A-Z][A-Za-z]*)_(?P<number>\d+)_\d{3,4}\b")
 
-
-def _read_header(lines: list[Line], page: PdfText) -> tuple[ParsedMinutes, list[Line]]:
-    """The title, date and times, location and reference, from the lines
-    before the attendance; returns the minutes and the lines not read."""
+def _read_header(lines: list[Line], page: PdfText) -> tuple[ParsedMinutes, list[SourceLine]]:
+    """What the page furniture said, then the title block before the
+    attendance ("Operations Group Meeting 25", "1 October 2019, 10:00 –
+    17:00", the place), read a fact a line as the OPSG's Markdown is
+    (imports.title_block, by the OPSG entry); returns the minutes and the
+    lines not read. The committee is the page reference's where it names
+    one, and the meeting's number too where the title does not say it."""
     minutes = ParsedMinutes(
         committee="",
         number=None,
@@ -147,241 +142,67 @@ def _read_header(lines: list[Line], page: PdfText) -> tuple[ParsedMinutes, list[
         classification_statement=page.classification_statement,
         next_meetings=page.next_meetings,
     )
-    seen: set[str] = set()
-    unread = [line for line in lines if not _read_header_line(line, minutes, seen, page.flags)]
-    _settle_committee(minutes)
+    furniture = OPSG.reference.search(page.reference)
+    if furniture:
+        minutes.committee = furniture[1].upper()
+    read_on: dict[str, int] = {}
+    unread = read_title_block([(line.number, line.text) for line in lines], minutes, OPSG, read_on)
+    minutes.line = read_on.get("title", minutes.line)
+    if furniture and minutes.number is None:
+        minutes.number = int(furniture[2])
     return minutes, unread
-
-
-def _read_header_line(line: Line, minutes: ParsedMinutes, seen: set[str], flags) -> bool:
-    """Read one title-block line into `minutes`; `seen` names the parts
-    already read (title, date), so each is read once."""
-    text = line.text
-    if "title" not in seen and (match := _TITLE.match(text)):
-        seen.add("title")
-        minutes.line = line.number
-        minutes.number = int(match["number"]) if match["number"] else None
-        minutes.kind = (match["kind"] or "main").lower()
-        return True
-    if "date" not in seen and (match := _DATE_LINE.match(text)):
-        seen.add("date")
-        minutes.date = parse_date(match["date"])
-        if minutes.date is None:
-            flags.append(Flag(line.number, "unreadable-date", f"Meeting date {text!r}."))
-        _read_times(line, match["rest"] or "", minutes, flags)
-        return True
-    if TIMES.fullmatch(text):
-        _read_times(line, text, minutes, flags)
-        return True
-    if match := _REFERENCE.search(text):
-        minutes.reference = minutes.reference or match.group(0)
-        minutes.final = minutes.final or bool(re.search(r"\bFinal\b", text))
-        return True
-    if "date" in seen and "location" not in seen:
-        seen.add("location")
-        minutes.location = text
-        minutes.teleconference = "teleconference" in text.lower()
-        return True
-    return False
-
-
-def _read_times(line: Line, text: str, minutes: ParsedMinutes, flags: list[Flag]) -> None:
-    if not (match := TIMES.search(text)):
-        return
-    if times := parse_times(match):
-        minutes.start_time, minutes.end_time = times
-    else:
-        flags.append(Flag(line.number, "unreadable-times", f"Meeting times {match[0]!r}."))
-
-
-def _settle_committee(minutes: ParsedMinutes) -> None:
-    """The committee's code and the meeting's number come from the
-    reference ("OPSG_25_0110") where the title does not give them."""
-    match = _REFERENCE.search(minutes.reference)
-    if not match:
-        return
-    minutes.committee = match["code"]
-    if minutes.number is None:
-        minutes.number = int(match["number"])
 
 
 # --- attendance --------------------------------------------------------------
 
-_ATTENDANCE_START = re.compile(r"^(?:Attendees|Attendance|Present|In attendance)\s*:?$", re.I)
-_APOLOGIES = re.compile(r"^Apologies\s*:?$", re.I)
-_TABLE_CAPTION = re.compile(r"^(?:Category|Representing|Name)\b(?P<rest>.*)$", re.I)
-# The captions over this app's attendance tables ("Apologies" is read above).
-_SECTION_CAPTION = re.compile(r"^(?P<section>Members|Other\s+participants)\s*:?$", re.I)
-_MARK = re.compile(r"\s*\((?P<mark>[^()]*)\)\s*$")
-_TAG = re.compile(r"</?\w+>")
-_NAME_WORD = r"(?:[A-Z][\w’'\-]*\.?|(?:de|van|von|der|den|da|di|du|le|la|bin|al))"
-_PERSON = re.compile(rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}}")
-_GROUP_NOUNS = {
-    "party",
-    "parties",
-    "supplier",
-    "suppliers",
-    "chair",
-    "operator",
-    "operators",
-    "provider",
-    "providers",
-    "representative",
-    "representatives",
-    "consumer",
-}
-# Member categories and bodies as the OPSG's tables print them; an unknown
-# body is still recognised when it is written in capitals ("DSP", "DNOs").
-_KNOWN_GROUPS = sorted(
-    [
-        "Operations Group Chair",
-        "Network Party",
-        "Network Parties",
-        "Large Supplier",
-        "Large Suppliers",
-        "Small Supplier",
-        "Small Suppliers",
-        "Other SEC Party",
-        "Other SEC Parties",
-        "DCC",
-        "DSP",
-        "SECAS",
-        "TABASC",
-        "Ofgem",
-        "BEIS",
-        "CSP N",
-        "CSP C&S",
-        "DCO",
-        "Citizens Advice",
-    ],
-    key=len,
-    reverse=True,
-)
-_MEMBER_CATEGORIES = {group for group in _KNOWN_GROUPS if group.split()[-1].lower() in _GROUP_NOUNS}
-
-
-@dataclass
-class _Entry:
-    """One attendance line: a group label, a person (perhaps with the group
-    before the name), or marks that belong to the person above."""
-
-    group: str = ""
-    name: str = ""
-    marks: list[str] = field(default_factory=list)
-
-
-def _attendance_entry(text: str) -> _Entry | None:
-    """Read "Small Supplier Kate Barnes", "DCC", "Liam Cowe (Alternate)
-    (Teleconference)" or "(Part)"; None for a line that is none of these."""
-    rest = _TAG.sub("", text).strip()
-    marks: list[str] = []
-    while match := _MARK.search(rest):
-        marks.insert(0, " ".join(match["mark"].split()))
-        rest = rest[: match.start()].strip()
-    if not rest:
-        return _Entry(marks=marks) if marks else None
-    for group in _KNOWN_GROUPS:
-        if rest == group:
-            return _Entry(group=group, marks=marks) if not marks else None
-        if rest.startswith(group + " ") and _PERSON.fullmatch(rest[len(group) + 1 :]):
-            return _Entry(group=group, name=rest[len(group) + 1 :], marks=marks)
-    if _looks_like_group(rest) and not marks:
-        return _Entry(group=rest)
-    first, _, after = rest.partition(" ")
-    if _looks_like_group(first) and _PERSON.fullmatch(after):
-        return _Entry(group=first, name=after, marks=marks)
-    if _PERSON.fullmatch(rest):
-        return _Entry(name=rest, marks=marks)
-    return None
-
-
-def _looks_like_group(text: str) -> bool:
-    words = text.split()
-    if not words or len(words) > 4 or not words[0][:1].isupper():
-        return False
-    if len(words) == 1:
-        return bool(re.fullmatch(r"[A-Z][A-Z&]+s?", text))
-    return words[-1].lower() in _GROUP_NOUNS and all(w[:1].isupper() for w in words)
-
 
 def _read_attendance(lines: list[Line], flags: list[Flag]) -> list[ParsedPerson]:
-    """The three tables: members by category, other participants by the
-    body they represent, apologies."""
-    people: list[ParsedPerson] = []
-    section, group = "member", ""
-    for line in lines:
-        if _APOLOGIES.match(line.text):
-            section, group = "apology", ""
-            continue
-        if caption := _SECTION_CAPTION.match(line.text):
-            section = "member" if caption["section"].lower() == "members" else "participant"
-            group = ""
-            continue
-        if caption := _TABLE_CAPTION.match(line.text):
-            if "participant" in caption["rest"].lower():
-                section, group = "participant", ""
-            elif "member" in caption["rest"].lower():
-                section, group = "member", ""
-            continue
-        if QUORUM_STATEMENT.match(line.text):
-            continue
-        entry = _attendance_entry(line.text)
-        if entry is None:
-            message = f"Line {line.text!r} in the attendance could not be placed; it is left out."
-            flags.append(Flag(line.number, "unplaced-line", message))
-            continue
-        group = _add_entry(entry, line, section, group, people, flags)
-    return people
-
-
-def _add_entry(entry: _Entry, line: Line, section: str, group: str, people, flags) -> str:
-    """Record one attendance line; returns the group now in force."""
-    group = category_name(entry.group) if entry.group else group
-    if entry.name:
-        person = ParsedPerson(name=entry.name, section=section, group=group, line=line.number)
-        _apply_marks(person, entry.marks)
-        people.append(person)
-    elif entry.marks and people:
-        _apply_marks(people[-1], entry.marks)
-    elif entry.marks:
-        message = f"Marks {line.text!r} belong to no one; left out."
-        flags.append(Flag(line.number, "unplaced-line", message))
-    return group
-
-
-def _apply_marks(person: ParsedPerson, marks: list[str]) -> None:
-    for mark in marks:
-        read_mark(person, mark, OPSG)
+    """The three tables, printed a cell a line (imports.attendance, by the
+    OPSG entry): members by category, other participants by the body they
+    represent, apologies."""
+    roll = Roll(OPSG)
+    read_roll_lines([(line.number, line.text) for line in lines], roll, flags)
+    return roll.people
 
 
 # --- agenda items --------------------------------------------------------------
 
 
 def _read_items(blocks: list[Block], minutes: ParsedMinutes) -> None:
-    """Read each item: its heading and the blocks up to the next."""
-    reader = _ItemReader(minutes)
+    """Read each item: its heading and the blocks up to the next; then flag
+    the reviews that never stated a status and the lines not placed."""
+    unplaced: list[SourceLine] = []
+    reader = _ItemReader(minutes, unplaced)
     starts = [i for i, block in enumerate(blocks) if _is_item(block)] + [len(blocks)]
     for start, end in pairwise(starts):
         heading = blocks[start]
         item = ParsedItem(number=heading.number, title=heading.text, line=heading.line)
         reader.read(item, blocks[start + 1 : end])
         minutes.items.append(item)
+    flag_unstated(reader.outstanding)
+    place_unplaced(unplaced, minutes)
 
 
 class _ItemReader:
     """Reads the lines of one item after another, keeping what runs across
     items: the last action number read, the header's dates for targets."""
 
-    def __init__(self, minutes: ParsedMinutes):
+    def __init__(self, minutes: ParsedMinutes, unplaced: list[SourceLine]):
         self.minutes = minutes
         self.flags = minutes.flags
         self.actions = ActionNumbering(minutes)
+        self.outstanding = OutstandingTables(minutes, OPSG)
+        self.unplaced = unplaced
 
     def read(self, item: ParsedItem, blocks: list[Block]) -> None:
-        for table in (block for block in blocks if block.kind == TABLE):
-            self.minutes.reviews += _read_table(table, self.minutes.committee, self.flags)
+        left_out: list[SourceLine] = []  # rows of the table that hold no action
+        for table in (block for block in blocks if block.kind == TABLE and block.rows):
+            _read_table(table, self.outstanding, left_out)
         self.reviewed: list[str] = []
         self._read_blocks(item, self._without_attendance(blocks))
+        for _, text in left_out:
+            item.narrative = "\n\n".join(filter(None, [item.narrative, text]))
+        self.unplaced += left_out
         read_incidents(item, self.flags, self.reviewed)
 
     def _without_attendance(self, blocks: list[Block]) -> list[Block]:
@@ -413,9 +234,12 @@ class _ItemReader:
         if end is None:
             return None
         run = lines[:end]
-        first = _attendance_entry(run[0].text)
-        section = "member" if first.group in _MEMBER_CATEGORIES else "participant"
-        self.minutes.attendance += _read_attendance_run(run, section, self.flags)
+        first = roll_line(run[0].text, OPSG)
+        roll = Roll(OPSG, section=MEMBER if is_member_category(first.group, OPSG) else PARTICIPANT)
+        for line in run:
+            add_roll_line(roll_line(line.text, OPSG), line.number, line.text, roll, self.flags)
+        self.minutes.attendance += roll.people
+        section = roll.section
         message = (
             f"Lines {run[0].number}–{run[-1].number} read as the rest of the "
             f"{'members' if section == 'member' else 'other participants'} table, "
@@ -543,7 +367,7 @@ def _may_open_run(line: Line, previous: str | None) -> bool:
         return False
     if previous is not None and not ends_sentence(previous):
         return False
-    first = _attendance_entry(line.text)
+    first = roll_line(line.text, OPSG)
     return first is not None and bool(first.group)
 
 
@@ -551,29 +375,21 @@ def _attendance_run(lines: list[Line]) -> int | None:
     """The end of the run of attendance lines that opens `lines` (see
     _may_open_run), or None: it holds at least two lines, or one line
     naming a known group and a person."""
-    first = _attendance_entry(lines[0].text)
+    first = roll_line(lines[0].text, OPSG)
     end = 1
     while end < len(lines) and lines[end].kind == "text":
-        if _attendance_entry(lines[end].text) is None:
+        if roll_line(lines[end].text, OPSG) is None:
             break
         end += 1
     if end < len(lines) and lines[end].kind == "text" and not _starts_new(lines[end]):
         return None  # the run is the start of a sentence after all
-    if end >= 2 or (first.name and first.group in _KNOWN_GROUPS):
+    if end >= 2 or (first.name and first.group in OPSG.roll_groups):
         return end
     return None
 
 
 def _starts_new(line: Line) -> bool:
     return line.gap_before and not line.text[:1].islower()
-
-
-def _read_attendance_run(lines: list[Line], section: str, flags) -> list[ParsedPerson]:
-    people: list[ParsedPerson] = []
-    group = ""
-    for line in lines:
-        group = _add_entry(_attendance_entry(line.text), line, section, group, people, flags)
-    return people
 
 
 def _opening(block: Block) -> str:
@@ -594,25 +410,24 @@ def _opening(block: Block) -> str:
 # --- the Actions Outstanding table --------------------------------------------
 
 
-def _read_table(table: Block, committee: str, flags: list[Flag]) -> list[ParsedReview]:
-    """The reviews in the rows imports.pdf_blocks cut out of the table."""
-    reviews = []
-    for cells, lines in zip(table.rows[1:], table.cell_lines[1:], strict=True):
-        reference, text, raised, last, revised, owners, update, status = cells
-        review = ParsedReview(reference, text, [], lines[0], update=update, status=status or "open")
-        if raised:  # pdf_blocks flags a row whose dates it could not find
-            review.raised_on, _ = read_date_cell(raised, reference, lines[2], flags)
-            review.last_target_date, review.last_target_note = read_date_cell(
-                last, reference, lines[3], flags
-            )
-            review.revised_target_date, review.revised_target_note = read_date_cell(
-                revised, reference, lines[4], flags
-            )
-            review.owners, _ = owners_in(owners, committee=committee)
-            if not review.owners:
-                flags.append(Flag(lines[5], "table-row", f"{reference}: no owner found."))
-        if not status:
-            message = f"{reference}: no 'Action Status' line; read as open."
-            flags.append(Flag(review.line, "review-status", message))
-        reviews.append(review)
-    return reviews
+def _read_table(table: Block, tables: OutstandingTables, unplaced: list[SourceLine]) -> None:
+    """The rows imports.pdf_blocks cut out of the table, read as every
+    entry's are (imports.outstanding_table), each doubt naming its cell's
+    line. A row whose owner the tokenizer could not find is flagged here;
+    a row whose dates it could not find it flagged already. (This app's
+    closing table of the actions raised, a recap, has no rows cut.)"""
+    rows = [
+        (lines[0], cells) for cells, lines in zip(table.rows[1:], table.cell_lines[1:], strict=True)
+    ]
+    reviews = tables.minutes.reviews
+    read = len(reviews)
+    read_review_table(table.rows[0], rows, table.line, tables, unplaced, table.cell_lines[1:])
+    owner_lines = {
+        lines[0]: (cells[2], lines[5])
+        for cells, lines in zip(table.rows[1:], table.cell_lines[1:], strict=True)
+    }
+    for review in reviews[read:]:
+        raised, line = owner_lines[review.line]
+        if raised and not review.owners:
+            message = f"{review.reference}: no owner found."
+            tables.minutes.flags.append(Flag(line, "table-row", message))

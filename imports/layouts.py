@@ -11,9 +11,11 @@ The OPSG's 2021 Markdown is read by the generic reader with the OPSG entry
 (imports.parse picks it for Markdown), its parts by modules that take the
 entry's data (`text_as_written`: imports.title_block, front_matter,
 item_sequence, item_text; the tables: attendance, outstanding_table).
-The 2019 PDF text keeps its own reader (imports.layout_text), which reads a
-person's marks (`read_mark`) and a member category's spelling
-(`category_name`) the one way, by the OPSG entry; imports.common holds what
+The 2019 PDF text keeps its own reader (imports.layout_text, for its own
+tokenizer's blocks), which reads its title block (imports.title_block), its
+attendance (imports.attendance `read_roll_lines`: `roll_caption_line`,
+`roll_groups`, `group_nouns`) and its Actions Outstanding rows
+(imports.outstanding_table) the one way, by the OPSG entry; imports.common holds what
 all share (dates, targets, owners, decisions, incidents, how a closed
 action ended, the committee guessed from its actions). imports.parse turns
 to this registry's own choice of entry when the OPSG's readings give no
@@ -148,6 +150,14 @@ class Layout:
     roll_name_column: re.Pattern | None = None
     category_carries_down: bool = False
     empty_header_continues: bool = False
+    # The same tables printed as lines (the 2019 PDF's text; imports.attendance
+    # `read_roll_lines`): a caption's line (group `rest`: the words read by
+    # `roll_captions`); the member categories and bodies the tables print,
+    # which may open a line before a name ("Small Supplier Kate Barnes");
+    # the last words of a member category's name ("Supplier", "Party").
+    roll_caption_line: re.Pattern | None = None
+    roll_groups: tuple[str, ...] = ()
+    group_nouns: frozenset[str] = frozenset()
     # Minutes whose Markdown is read as written (Word saved as Markdown), by
     # blocks cut at blank lines: a title block that states a fact a line
     # (imports.title_block), the attendance in captioned tables after its
@@ -470,7 +480,54 @@ OPSG = replace(
     committee="OPSG",
     title="the 2021 layout",
     text_as_written=True,
-    roll_label=re.compile(r"^(attendees|attendance|present)\s*:?$", re.IGNORECASE),
+    roll_label=re.compile(r"^(attendees|attendance|present|in attendance)\s*:?$", re.IGNORECASE),
+    roll_caption_line=re.compile(
+        r"^(?:(?:Category|Representing|Name)\b(?P<rest>.*)|(?P<caption>Members|Other\s+participants)\s*:?)$",
+        re.IGNORECASE,
+    ),
+    roll_groups=tuple(
+        sorted(
+            [
+                "Operations Group Chair",
+                "Network Party",
+                "Network Parties",
+                "Large Supplier",
+                "Large Suppliers",
+                "Small Supplier",
+                "Small Suppliers",
+                "Other SEC Party",
+                "Other SEC Parties",
+                "DCC",
+                "DSP",
+                "SECAS",
+                "TABASC",
+                "Ofgem",
+                "BEIS",
+                "CSP N",
+                "CSP C&S",
+                "DCO",
+                "Citizens Advice",
+            ],
+            key=len,
+            reverse=True,
+        )
+    ),
+    group_nouns=frozenset(
+        {
+            "party",
+            "parties",
+            "supplier",
+            "suppliers",
+            "chair",
+            "operator",
+            "operators",
+            "provider",
+            "providers",
+            "representative",
+            "representatives",
+            "consumer",
+        }
+    ),
     apologies_label=re.compile(r"^apologies(\s+received)?\s*:?$", re.IGNORECASE),
     post_meeting_note=re.compile(
         r"\[\s*post[\s-]meeting\s+note\s*:?\s*(.*?)\]", re.IGNORECASE | re.DOTALL

@@ -2,8 +2,11 @@
 registry's data for every entry (imports.layouts: `outstanding_columns`,
 `review_key_columns`, `review_reference`, `unreferenced_reviews`,
 `review_owner_split`, `review_dates_in_words`, `update_rows`,
-`review_status`, `status_words`): by the generic reader (imports.layout_generic) and, for a
-layout whose text is read as written, by imports.item_text.
+`review_status`, `status_words`): by the generic reader (imports.layout_generic), for a
+layout whose text is read as written by imports.item_text, and for the
+OPSG's 2019 PDF text by imports.layout_text, from the rows
+imports.pdf_blocks cuts out of its table (with the line of each cell, where
+a doubt about the cell points: `cell_lines`).
 
     | Action ID | Action | Date Raised | Last Target Date | Revised Target Date | Owner |
     | OPSG 46/03 | SECAS to circulate … | 12/04/2021 | 17/05/2021 | N/A | SECAS |
@@ -35,7 +38,7 @@ update); the reference, owner and date cells without their marks."""
 import datetime
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from actions.references import canonical
@@ -96,10 +99,15 @@ def read_review_table(
     line: int,
     tables: OutstandingTables,
     unplaced: list[SourceLine],
+    cell_lines: Sequence[tuple[int, ...]] = (),
 ) -> bool:
     """One Actions Outstanding table, or the rest of one after a page break
-    (with or without its header again). False when it is another table."""
+    (with or without its header again). False when it is another table.
+    `cell_lines`, where a tokenizer knows them (imports.pdf_blocks, whose
+    cells run over several lines): the line of each row's cells, row by row,
+    where a doubt about a cell points (0: the row's line)."""
     rows = list(rows)
+    lines_of = list(cell_lines) or [()] * len(rows)
     named = header if header and (columns := review_columns(list(header), tables.layout)) else ()
     if named:
         tables.columns = columns
@@ -107,9 +115,10 @@ def read_review_table(
         return False
     elif header:  # a header this table does not name: read as a row, as it is
         rows.insert(0, (line, header))
-    for number, row in rows:
+        lines_of.insert(0, ())
+    for (number, row), lines in zip(rows, lines_of, strict=True):
         if not header_again(row, named):
-            read_review_row(number, list(row), tables, unplaced)
+            read_review_row(number, list(row), tables, unplaced, lines)
     return True
 
 
@@ -124,7 +133,11 @@ def header_again(row: tuple[str, ...], header: tuple[str, ...]) -> bool:
 
 
 def read_review_row(
-    line: int, row: list[str], tables: OutstandingTables, unplaced: list[SourceLine]
+    line: int,
+    row: list[str],
+    tables: OutstandingTables,
+    unplaced: list[SourceLine],
+    cell_lines: tuple[int, ...] = (),
 ) -> None:
     """A row with a reference is one action's review; a row with only its first
     cell is the update under the review above (`update_rows`); where the
@@ -139,7 +152,7 @@ def read_review_row(
     reference = review_reference(plain(printed), tables.layout, tables.minutes.committee)
     text = cell_at(row, columns.get("text"))
     if reference:
-        reviews.append(review(line, row, reference, text, tables))
+        reviews.append(review(line, row, reference, text, tables, cell_lines))
     elif tables.layout.update_rows and first and not any(c.strip() for c in row[1:]) and reviews:
         add_update(reviews[-1], first, tables, line)
     elif tables.layout.unreferenced_reviews and (printed or text) and tables.own_reference:
@@ -156,24 +169,39 @@ def cell_at(row: list[str], index: int | None) -> str:
 
 
 def review(
-    line: int, row: list[str], reference: str, text: str, tables: OutstandingTables
+    line: int,
+    row: list[str],
+    reference: str,
+    text: str,
+    tables: OutstandingTables,
+    cell_lines: tuple[int, ...] = (),
 ) -> ParsedReview:
+    """The review a row holds; a doubt about a cell names the cell's line
+    where `cell_lines` gives it, else the row's."""
     columns = tables.columns or {}
+
+    def at(name: str) -> int:
+        index = columns.get(name)
+        number = cell_lines[index] if index is not None and index < len(cell_lines) else 0
+        return number or line
+
     found = ParsedReview(
         reference=reference,
         text=text,
         owners=review_owners(cell_at(row, columns.get("owner")), tables),
         line=line,
     )
-    found.raised_on, _ = review_date(cell_at(row, columns.get("raised")), found, tables)
+    found.raised_on, _ = review_date(
+        cell_at(row, columns.get("raised")), found, tables, at("raised")
+    )
     found.last_target_date, found.last_target_note = review_date(
-        cell_at(row, columns.get("last")), found, tables
+        cell_at(row, columns.get("last")), found, tables, at("last")
     )
     found.revised_target_date, found.revised_target_note = review_date(
-        cell_at(row, columns.get("revised")), found, tables
+        cell_at(row, columns.get("revised")), found, tables, at("revised")
     )
     update, status = cell_at(row, columns.get("update")), cell_at(row, columns.get("status"))
-    stated, rest = read_status(status, tables.layout, line)
+    stated, rest = read_status(status, tables.layout, at("status"))
     if tables.layout.review_status is None:
         found.update, found.status = update, stated.status if stated else "open"
         if status and not stated:
@@ -181,13 +209,13 @@ def review(
         return found
     tables.unstated.append((found, status))  # until a status is read, its own or an update's
     if update:
-        add_update(found, update, tables, line)
+        add_update(found, update, tables, at("update"))
     if stated:  # the status cell is read after the update cell; its other words kept
         state_status(found, stated, tables)
         if rest:
-            add_update(found, rest, tables, line)
+            add_update(found, rest, tables, at("status"))
     elif status:  # kept as printed, and flagged when no update states a status
-        add_update(found, f"Status: {status}", tables, line)
+        add_update(found, f"Status: {status}", tables, at("status"))
     return found
 
 
@@ -214,16 +242,16 @@ def review_owners(text: str, tables: OutstandingTables) -> list[str]:
 
 
 def review_date(
-    text: str, found: ParsedReview, tables: OutstandingTables
+    text: str, found: ParsedReview, tables: OutstandingTables, line: int = 0
 ) -> tuple[datetime.date | None, str]:
     """A date cell: the first date written in it where the layout reads dates
     in words (`review_dates_in_words`), the cell kept as the note otherwise;
-    else as imports.common.read_date_cell reads it (flagged when not a date
-    but holding a number)."""
+    else as imports.common.read_date_cell reads it (flagged, on `line` or
+    else the review's, when not a date but holding a number)."""
     if tables.layout.review_dates_in_words:
         date = first_date(text) if text else None
         return date, "" if date or not text else text
-    return read_date_cell(plain(text), found.reference, found.line, tables.minutes.flags)
+    return read_date_cell(plain(text), found.reference, line or found.line, tables.minutes.flags)
 
 
 def status_words(layout: Layout) -> re.Pattern:

@@ -26,7 +26,9 @@ What the text looks like:
   row's cells one after another ("OPSG" / "11/02" / the action's text /
   "28/08/2018 13/09/2019 N/A DCC"), or with -layout in columns (the action's
   text and a target in words, "To be" / "determined", running on below),
-  then the update and "Action Status: Closed";
+  then the update and "Action Status: Closed" (the OPSG entry's label,
+  imports.layouts; the status as printed is the row's last cell, read by
+  the reader with the entry's status words);
 - "Post-meeting note:" on a line of its own, footnotes as a numbered list
   whose points end in "↩" with their marks printed "SIP4931[1]", and a line
   "Incident reviewed: INC… – …" for each incident reviewed under an item.
@@ -54,6 +56,7 @@ from dataclasses import dataclass, field, replace
 from actions.references import canonical
 from imports.blocks import FOOTNOTE, HEADING, ITEM, PARAGRAPH, TABLE, Block
 from imports.common import RECAP, VERBS, is_action_line, parse_date
+from imports.layouts import OPSG
 from imports.parsed import Flag
 
 
@@ -661,8 +664,12 @@ _OWNERS_ONLY = re.compile(
 )
 # "Action Status: Closed", and in this app's own PDF "Action Status: Closed
 # (Superseded by OPSG 25/01)": how it ended, which the update's words say too.
+# The label is the OPSG entry's (imports.layouts), the words after it (three
+# at most) the status cell as printed, read by the reader with the entry's
+# status words: "Superseded" or "Not done" end the update as "Closed" does.
 _STATUS = re.compile(
-    r"(?:^|\s)(?:Action\s+)?Status\s*:\s*(?P<status>Open|Closed)\b\.?(?:\s*\([^()]*\))?\.?\s*$",
+    rf"(?:^|\s){OPSG.review_status.pattern}(?P<status>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){{0,2}})"
+    r"\.?(?:\s*\([^()]*\))?\.?\s*$",
     re.I,
 )
 # A cell the table prints instead of a target date, kept whole: a date,
@@ -675,8 +682,8 @@ def _table(lines: list[Line], index: int, flags: list[Flag]) -> tuple[_Gathering
     that starts none, and the index of that line. A row's cells are those
     of ACTIONS_HEADER: its reference as the record spells it, the action,
     the date raised, the last and revised targets and the owner as printed,
-    its update (Markdown) and its status ("open", "closed", or "" when the
-    row says none). Where a header line shows the columns (pdftotext
+    its update (Markdown) and its status as printed ("Closed", or "" when
+    the row says none), each with the line it starts on (`cell_lines`). Where a header line shows the columns (pdftotext
     -layout), rows are cut by column."""
     table = _Gathering("table", [lines[index].text], [], rows=[ACTIONS_HEADER])
     table.cell_lines.append((lines[index].number,) * len(ACTIONS_HEADER))
@@ -704,11 +711,13 @@ def _table(lines: list[Line], index: int, flags: list[Flag]) -> tuple[_Gathering
             )
             flags.append(Flag(cells["line"], "table-row", message))
         last, revised = (cells["targets"] + ["", ""])[:2]
-        update, status, index = _update(lines, index)
+        (update, update_line), (status, status_line), index = _update(lines, index)
         table.rows.append(
             (reference, text, cells["raised"], last, revised, cells["owners"], update, status)
         )
-        table.cell_lines.append((line_number, line_number) + (cells["line"],) * 4 + (0, 0))
+        table.cell_lines.append(
+            (line_number, line_number) + (cells["line"],) * 4 + (update_line, status_line)
+        )
     table.lines = lines[start:index]
     return table, index
 
@@ -795,11 +804,6 @@ def _tidy_reference(code: str, printed: str) -> str:
     return canonical(f"{code} {printed}") or f"{code} {printed}"
 
 
-def _tidy_reference(code: str, printed: str) -> str:
-    """ "OPSG" and "25/ 01" or "45/CONF02": the record's one spelling."""
-    return canonical(f"{code} {printed}") or f"{code} {printed}"
-
-
 def _row(lines: list[Line], start) -> tuple[tuple[str, dict | None], int]:
     """One row: the action's text up to the date raised, and the other
     cells (None when no date raised was found); then the index after them."""
@@ -867,11 +871,12 @@ def _split_targets(middle: str) -> list[str]:
     return cells
 
 
-def _update(lines: list[Line], index: int) -> tuple[str, str, int]:
+def _update(lines: list[Line], index: int) -> tuple[tuple[str, int], tuple[str, int], int]:
     """The update under a row (Markdown), to "Action Status: Open" or
-    "Closed", the status ("" when none is printed), and the index after."""
+    "Closed"; the status as printed ("" when none is printed); each with its
+    (first) line, 0 for none; and the index after."""
     update: list[Line] = []
-    status = ""
+    status, status_line = "", 0
     while index < len(lines):
         line = lines[index]
         if line.kind == "table-header":
@@ -881,10 +886,11 @@ def _update(lines: list[Line], index: int) -> tuple[str, str, int]:
             break
         index += 1
         if match := _STATUS.search(line.text):
-            status = match["status"].lower()
+            status, status_line = " ".join(match["status"].split()), line.number
             rest = line.text[: match.start()].strip()
             if rest:
                 update.append(Line(line.number, rest, gap_before=line.gap_before))
             break
         update.append(line)
-    return as_markdown(gather(update, [])), status, index
+    update_line = update[0].number if update else 0
+    return (as_markdown(gather(update, [])), update_line), (status, status_line), index

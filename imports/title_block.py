@@ -9,9 +9,15 @@
     Teleconference                       or an address: the place
     Final Minutes                        or Draft Minutes
 
-in any order; the place is the line after the date or the times. A line
-that says none of these is not understood: the reader keeps it as an
-unplaced line (imports.unplaced). The next meetings ("Next main meeting:
+in any order; the place is the line after the date or the times (even
+misread ones), what follows a date or times on their line, or a line that
+says "Teleconference" outside brackets ("Tuesday, 1 October 2019, …": a
+weekday before the date is allowed). The OPSG's 2021
+Markdown (imports.layout_generic) and its 2019 PDF text
+(imports.layout_text, whose "Operations Group Meeting 25" / "1 October
+2019, 10:00 – 17:00" / the address is the same block) are read here. A line
+that says none of these, or a date that is no date ("31 September 2019"),
+is not understood: the reader keeps it as an unplaced line. The next meetings ("Next main meeting:
 1 June 2021; Next reporting meeting: 28 June 2021.") are read wherever the
 text states them.
 
@@ -30,24 +36,34 @@ import re
 from collections.abc import Iterable
 
 from imports.blocks import SourceLine, plain
-from imports.common import TIMES, first_date, parse_date, parse_times
+from imports.common import DATE_IN_TEXT, TIMES, first_date, parse_date, parse_times
 from imports.layouts import Layout
 from imports.parsed import ParsedMinutes
 
 _MEETING = re.compile(r"\bmeeting\b", re.IGNORECASE)
 _TELECONFERENCE = re.compile(r"\bteleconference\b", re.IGNORECASE)
-_TITLE_NUMBER = re.compile(r"\bmeeting\s+(\d{1,3})\b", re.IGNORECASE)
+_TITLE_NUMBER = re.compile(r"\bmeeting\s+(?:no\.?\s*)?(\d{1,3})\b", re.IGNORECASE)
+# A label left when what it labels was read ("Time:"), and words in brackets
+# ("John Noad (Teleconference)": a person's mark, not the meeting's place).
+_LABEL_ONLY = re.compile(r"^[^\W\d_][\w ]{0,19}:$")
+_BRACKETED = re.compile(r"\([^()]*\)")
+# "Tuesday, 1 October 2019, 10:00 – 17:00": the weekday's comma is not the date's.
+_WEEKDAY = re.compile(r"^(?:mon|tues|wednes|thurs|fri|satur|sun)day,\s*", re.IGNORECASE)
 # What a title says besides the committee's name and its meeting kinds
 # (Layout.meeting_kinds): "Operations Group Main Meeting 52".
 _TITLE_WORDS = re.compile(r"\b(main|meeting|\d+)\b")
 
 
 def read_title_block(
-    lines: Iterable[SourceLine], minutes: ParsedMinutes, layout: Layout
+    lines: Iterable[SourceLine],
+    minutes: ParsedMinutes,
+    layout: Layout,
+    read_on: dict[str, int] | None = None,
 ) -> list[SourceLine]:
     """Classification, title, date and reference, times, place, draft or
     final: a line each, in any order; the place is the line after the date
-    or the times. Returns the lines not understood."""
+    or the times. Returns the lines not understood; `read_on`, where given,
+    is told the line each part ("title", "date", …) was first read on."""
     unplaced: list[SourceLine] = []
     place_expected = False
     for number, raw in lines:
@@ -57,7 +73,10 @@ def read_title_block(
         read = read_title_line(text, minutes, layout, place_expected)
         if read is None:
             unplaced.append((number, raw))
-        place_expected = read in {"date", "times"}
+        elif read_on is not None:
+            read_on.setdefault(read, number)
+        # A line of a date and times, even one misread, is followed by the place.
+        place_expected = read in {"date", "times"} or (read is None and bool(TIMES.search(text)))
     return unplaced
 
 
@@ -87,17 +106,24 @@ def read_title_line(
     misread = match is not None and not _read_times(match, minutes)
     if match and not misread:
         read.append("times")
-    first, _, rest = text.partition(",")
+    first, _, rest = _WEEKDAY.sub("", text).partition(",")
     if date := parse_date(first):
         minutes.date = minutes.date or date
         text = rest.strip(" ,;–-")
         read.append("date")
+    elif re.fullmatch(DATE_IN_TEXT, first.strip(" .")):
+        return None  # a date that is no date ("31 September 2019"): never the place
+    if _LABEL_ONLY.match(text):
+        text = ""  # "Time: 10:00 – 12:00": the label of what was read
+    dated = "date" in read or "times" in read
     if text and _MEETING.search(text):
         _read_title(text, minutes, layout)
         read.append("title")
-    elif text and (place_expected or read or _TELECONFERENCE.search(text)):
+    elif text and (place_expected or dated or _TELECONFERENCE.search(_BRACKETED.sub("", text))):
         _read_place(text, minutes)
         read.append("place")
+    elif text and "state" in read:
+        pass  # "Draft Minutes Circulated for comments" (this app's PDFs): the state, in words
     elif text:
         return None
     return read[-1] if read and not misread else None
@@ -137,10 +163,12 @@ def _read_title(text: str, minutes: ParsedMinutes, layout: Layout) -> None:
 
 
 def _read_place(text: str, minutes: ParsedMinutes) -> None:
-    """An address, or 'Teleconference' with or without one."""
+    """An address, or 'Teleconference' with or without one ("Gemserv,
+    London (Teleconference)": the address, and a teleconference)."""
     if _TELECONFERENCE.search(text):
         minutes.teleconference = True
-        text = re.sub(r"\bteleconference\b[;,]?", "", text, flags=re.IGNORECASE).strip(" ;,")
+        text = re.sub(r"\(\s*teleconference\s*\)|\bteleconference\b[;,]?", "", text, flags=re.I)
+        text = " ".join(text.split()).strip(" ;,")
     if text and not minutes.location:
         minutes.location = text
 

@@ -408,7 +408,9 @@ def small():
 
 def test_a_small_document_header(small):
     assert (small.committee, small.number, small.date) == ("OPSG", 45, D(2020, 3, 3))
-    assert (small.location, small.teleconference, small.final) == ("Teleconference", True, True)
+    # A teleconference is no place: the minutes print "Teleconference" for it
+    # (templates/meetings/minutes.html), as the Markdown's reader reads it.
+    assert (small.location, small.teleconference, small.final) == ("", True, True)
     assert small.next_meetings == [("main", D(2020, 4, 7))]
 
 
@@ -448,6 +450,30 @@ def test_typo_targets_conf_numbering_and_an_unplaced_line(small):
     assert (typo_line + 1, "committee-typo") in kinds
     assert (typo_line + 3, "unplaced-line") in kinds
     assert "###" in item.narrative  # kept where it was, not dropped
+
+
+def with_status(words: str) -> str:
+    return SMALL.replace("Action Status: Open", f"Action Status: {words}")
+
+
+def test_the_status_line_is_read_by_the_entry_s_status_words():
+    """The 2019 text's "Action Status:" is read as the OPSG Markdown's and
+    every entry's: "Done" closes the action, and a word no entry reads
+    ("Superseded") is kept in the update and flagged, never read in silence."""
+    [done] = parse_text_layout(with_status("Done")).reviews
+    assert (done.status, done.update) == ("closed", "The DCC gave an update.")
+    doubtful = parse_text_layout(with_status("Superseded"))
+    [review] = doubtful.reviews
+    assert review.status == "open"
+    assert review.update == "The DCC gave an update.\n\nStatus: Superseded"
+    review_line = SMALL.split("\n").index(
+        "OPSG 44/01 DCC to report. 04/02/2020 TBC Revised date to be determined by DCC DCC"
+    )
+    assert [(f.kind, f.line) for f in doubtful.flags if "44/01" in f.message] == [
+        ("review-status", review_line + 1)
+    ]
+    missing = parse_text_layout(SMALL.replace("Action Status: Open\n", ""))
+    assert [f.kind for f in missing.flags if "44/01" in f.message] == ["missing-status"]
 
 
 # --- this app's own PDF, read with pdftotext -layout -----------------------------
@@ -650,12 +676,15 @@ def test_five_thousand_actions():
     assert minutes.flags == []
 
 
-def test_without_a_reference_the_committee_comes_from_the_actions():
+def test_without_a_reference_the_committee_comes_from_the_title_or_the_actions():
     text = (
         "Operations Group Meeting 25\n\n1 October 2019\n\n1. Actions\n\n"
         "The OPSG NOTED the update.\n\nACTION OPSG 25/01: DCC to act.\n"
     )
     minutes = parse_text_layout(text)
-    assert minutes.committee == "OPSG"
+    assert minutes.committee == "OPSG"  # the OPSG entry's name for it, as in the Markdown
     assert [d.verb for d in minutes.items[0].decisions] == ["NOTED"]
-    assert [(flag.line, flag.kind) for flag in minutes.flags] == [(1, "committee-guess")]
+    assert minutes.flags == []
+    unnamed = parse_text_layout(text.replace("Operations Group", "Joint Working Group"))
+    assert unnamed.committee == "OPSG"
+    assert [(flag.line, flag.kind) for flag in unnamed.flags] == [(1, "committee-guess")]

@@ -165,7 +165,7 @@ def test_a_rows_cells_over_lines_and_pages():
             "N/A",
             "DCC",
             "The DCC explained it has reviewed its process.",
-            "closed",
+            "Closed",
         ),
         (
             "OPSG 20/06",
@@ -175,7 +175,7 @@ def test_a_rows_cells_over_lines_and_pages():
             "To be determined",
             "SECAS",
             "",
-            "open",
+            "Open",
         ),
         ("OPSG 20/07", "DCC to say. The DCC said.", "", "", "", "", "", ""),
     )
@@ -208,7 +208,7 @@ def test_a_table_in_columns():
         "To be determined",
         "DCC/SECAS",
         "The DCC gave an update.",
-        "open",
+        "Open",
     )
 
 

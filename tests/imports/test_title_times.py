@@ -5,6 +5,7 @@ and a meeting kind the layout names is no part of the committee's name."""
 import datetime
 from pathlib import Path
 
+from imports.layout_text import parse_text_layout
 from imports.layouts import GENERIC, MEETING_BOT
 from imports.parse import parse
 from imports.parsed import ParsedMinutes
@@ -60,8 +61,9 @@ def test_the_2019_text_flags_times_past_midnight_and_keeps_neither():
     minutes = parse(text.replace("10:00 – 17:00", "10:00 – 25:00"))
     assert minutes.date == datetime.date(2019, 10, 1)
     assert (minutes.start_time, minutes.end_time) == (None, None)
+    # The line is flagged as the Markdown's is (one title-block reader), quoted.
     assert [(f.kind, f.message) for f in minutes.flags if "25:00" in f.message] == [
-        ("unreadable-times", "Meeting times '10:00 – 25:00'.")
+        ("unplaced-line", "Line '1 October 2019, 10:00 – 25:00' in the title block was not read.")
     ]
 
 
@@ -100,4 +102,35 @@ def test_one_module_reads_a_labelled_title_block_by_each_entry_s_data():
         datetime.date(2026, 3, 4),
         datetime.time(15, 3),
         datetime.time(16, 10),
+    )
+
+
+def test_the_2019_text_reads_its_title_block_as_the_markdown_does():
+    """One reader of the title block (imports.title_block): a weekday before
+    the date, a date that is no date left unread and flagged (never taken
+    for the place), and a teleconference that is no place."""
+    text = (FIXTURES / "opsg_25_minutes.txt").read_text(encoding="utf-8")
+    weekday = parse(text.replace("1 October 2019, 10:00", "Tuesday, 1 October 2019, 10:00"))
+    assert weekday.date == datetime.date(2019, 10, 1)
+    assert weekday.location == "Gemserv, 8 Fenchurch Place, London, EC3M 4AJ"
+    no_date = parse_text_layout(text.replace("1 October 2019, 10:00", "31 September 2019, 10:00"))
+    assert no_date.date is None
+    assert no_date.location == "Gemserv, 8 Fenchurch Place, London, EC3M 4AJ"
+    unread = [f.message for f in no_date.flags if f.kind == "unplaced-line" and f.line < 30]
+    assert len(unread) == 1 and "31 September" in unread[0]
+    # A person's mark in a stray line is no teleconference, nor a place.
+    stray = parse_text_layout(
+        text.replace(
+            "Gemserv, 8 Fenchurch Place, London, EC3M 4AJ",
+            "Gemserv, London\n\nAnn Lee (Teleconference)",
+        )
+    )
+    assert (stray.location, stray.teleconference) == ("Gemserv, London", False)
+    assert any("Ann Lee" in f.message for f in stray.flags if f.kind == "unplaced-line")
+    remote = parse(text.replace("Gemserv, 8 Fenchurch Place, London, EC3M 4AJ", "Teleconference"))
+    assert (remote.location, remote.teleconference) == ("", True)
+    both = parse_text_layout(text.replace("London, EC3M 4AJ", "London, EC3M 4AJ (Teleconference)"))
+    assert (both.location, both.teleconference) == (
+        "Gemserv, 8 Fenchurch Place, London, EC3M 4AJ",
+        True,
     )
