@@ -447,8 +447,8 @@ OPSG = replace(
     },
     review_key_columns=("reference",),
     review_reference=re.compile(
-        r"^(?P<code>[A-Z][A-Za-z]{1,9})\s*(?P<meeting>\d{1,3})\s*/\s*"
-        r"(?P<conf>CONF\s*)?(?P<sequence>\d{1,3})$"
+        r"^(?P<code>[A-Z][A-Za-z]{1,9})\s*(?P<meeting>\d{1,4})\s*/\s*"
+        r"(?P<conf>CONF\s*)?(?P<sequence>\d{1,4})$"
     ),
     unreferenced_reviews=False,
     review_owner_split=None,

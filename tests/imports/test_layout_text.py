@@ -476,6 +476,15 @@ def test_the_status_line_is_read_by_the_entry_s_status_words():
     assert [f.kind for f in missing.flags if "44/01" in f.message] == ["missing-status"]
 
 
+def test_a_four_digit_meeting_or_sequence_is_a_review_as_the_tokenizer_cuts_it():
+    """The OPSG entry reads references of up to four digits a side, as the
+    2019 text's tokenizer cuts its rows (imports.pdf_blocks)."""
+    for reference in ("OPSG 1044/01", "OPSG 44/1001"):
+        parsed = parse_text_layout(SMALL.replace("OPSG 44/01", reference))
+        assert [review.reference for review in parsed.reviews] == [reference]
+        assert not [flag for flag in parsed.flags if reference in flag.message]
+
+
 # --- this app's own PDF, read with pdftotext -layout -----------------------------
 
 # What the PDFs this app renders look like read back (tests/imports/
