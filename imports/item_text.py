@@ -25,7 +25,9 @@ meets them (the blocks of imports.blocks.markdown_blocks or text_blocks;
 `read_item_block`): a block's lines joined into sentences, a new one at
 each decision or action line (`segments`); decisions by the entry's
 `decision` and `verb_as` ("The Panel AGREED …", "RESOLVED that …" recorded
-as AGREED and flagged once, "RES-2026-07: …"); actions by its `actions`
+as AGREED and flagged once, "RES-2026-07: …"; a subject other than the
+committee's code, "The Panel", flagged once, as the minutes print the
+code); actions by its `actions`
 ("ACTION 212/01: …", "Action 7: …", "ACTION – JD: …", "ACTION: bogdan to
 …"), a printed reference of the form 14/03 kept, any other numbered under
 the meeting's own numbering (ActionNumbering.ours), an owner not picked
@@ -70,6 +72,8 @@ class ItemContext:
     outstanding: OutstandingTables
     # The verbs recorded as another already flagged (`verb_as`): once a document.
     mapped_verbs: set[str] = field(default_factory=set)
+    # The decisions' subjects ("The Panel") already flagged: once a document.
+    named_subjects: set[str] = field(default_factory=set)
 
 
 def read_item(item: ParsedItem, blocks: list[Block], context: ItemContext) -> list[SourceLine]:
@@ -280,8 +284,27 @@ def read_decision_line(text: str, line: int, item: ParsedItem, context: ItemCont
         what = "Resolutions (RES-…) are" if printed == "RES" else f"{printed!r} is"
         message = f"{what} recorded as {verb}, the nearest verb the record has."
         context.minutes.flags.append(Flag(line, "verb-recorded-as", message))
+    _flag_subject(match["subject"], verb, line, context)
     item.decisions.append(ParsedDecision(verb=verb, text=words, line=line))
     return True
+
+
+def _flag_subject(subject: str | None, verb: str, line: int, context: ItemContext) -> None:
+    """A decision whose words name someone other than the committee by its
+    code ("The Panel AGREED", "The Trustees NOTED"): the record keeps the
+    verb and the words after it, and the minutes print "The <code> AGREED".
+    Flagged once a document for each subject, so the change is never silent."""
+    said = " ".join((subject or "").split())
+    code = context.minutes.committee
+    if not said or said.lower() == f"the {code}".lower() or said in context.named_subjects:
+        return
+    context.named_subjects.add(said)
+    printed = f"The {code}" if code else "The committee's code"
+    message = (
+        f"Decisions of {said!r} are recorded as the committee's: the minutes print "
+        f"'{printed} {verb} …' where the document says '{said} {verb} …'."
+    )
+    context.minutes.flags.append(Flag(line, "decision-subject", message))
 
 
 def read_action_line(text: str, line: int, item: ParsedItem, context: ItemContext) -> bool:

@@ -253,7 +253,7 @@ _MARKS = (
 _VERB_WORDS = _words(*Decision.Verb.values, "RESOLVED", "DECIDED", "RESOLUTION")
 _DECISION = re.compile(
     rf"^(?:(?P<resolution>RES(?:OLUTION)?[-\s]?[\w/-]*\d[\w/-]*)\s*[:–-]\s*"
-    rf"|(?:(?:The|the)\s+(?:[A-Z][\w&'-]*\s+){{0,5}})?(?P<verb>{_VERB_WORDS})\b[\s:–-]*)"
+    rf"|(?P<subject>(?:The|the)\s+(?:[A-Z][\w&'-]*\s+){{0,5}})?(?P<verb>{_VERB_WORDS})\b[\s:–-]*)"
     r"(?P<text>.*)$",
     re.S,
 )

@@ -74,6 +74,19 @@ def test_what_is_not_read_is_flagged_never_dropped_in_silence():
     assert closed[0].text.startswith("(2026-05) ")  # its own reference kept in its text
 
 
+def test_a_decisions_subject_the_minutes_replace_is_flagged_once():
+    """ "The Panel AGREED …" is printed as "The BARP AGREED …": said once a
+    document, on the first such decision's line, never changed in silence."""
+    parsed = read("panel_212.txt")
+    [flag] = [flag for flag in parsed.flags if flag.kind == "decision-subject"]
+    assert "'The Panel'" in flag.message and "'The BARP AGREED …'" in flag.message
+    first = min(d.line for item in parsed.items for d in item.decisions)
+    assert flag.line == first
+    # The committee's own code is no change.
+    text = (MINUTES / "panel_212.txt").read_text().replace("The Panel", "The BARP")
+    assert "decision-subject" not in {f.kind for f in read_upload(text.encode(), "p.txt")[1].flags}
+
+
 def test_a_header_gives_committee_number_date_and_times():
     parsed = read("panel_212.txt")
     assert (parsed.committee, parsed.number, str(parsed.date)) == ("BARP", 212, "2026-05-14")
