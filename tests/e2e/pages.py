@@ -14,6 +14,20 @@ def log_in(page, base: str, username: str, password: str, next_path: str = "") -
     page.get_by_role("button", name="Log in").click()
 
 
+def read_for_import(page, base: str, source):
+    """On the upload page: the document `source` given and read; the review
+    page is the answer to that POST (not reachable by GET), returned after
+    checking it is a 200."""
+    page.get_by_label("Minutes document").set_input_files(source)
+    with page.expect_response(
+        lambda r: r.url == base + "/import/" and r.request.method == "POST"
+    ) as answer:
+        page.get_by_role("button", name="Read the document").click()
+    review = answer.value
+    assert review.status == 200, f"upload answered {review.status}"
+    return review
+
+
 def demo_with_a_draft(settings, password: str):
     """The demo, its users signing in with `password`, and a new draft
     meeting of OPSG as the secretary would create it (without a next meeting)."""

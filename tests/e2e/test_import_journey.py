@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from tests.base import PASSWORD, make_world
 from tests.e2e.a11y import axe_check, fail_on_problems
-from tests.e2e.pages import log_in
+from tests.e2e.pages import log_in, read_for_import
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -63,13 +63,7 @@ def test_secretary_imports_the_minutes_of_opsg_25(
     check("upload")
 
     # Read the document: the review page is the answer to the POST.
-    page.get_by_label("Minutes document").set_input_files(SOURCE)
-    with page.expect_response(
-        lambda r: r.url == base + "/import/" and r.request.method == "POST"
-    ) as answer:
-        page.get_by_role("button", name="Read the document").click()
-    review = answer.value
-    assert review.status == 200, f"upload answered {review.status}"
+    review = read_for_import(page, base, SOURCE)
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_have_text("Review the import: OPSG 25")
     counts = page.get_by_role("region", name="What was read")

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from meetings.models import Committee, CommitteeRole, Meeting
 from tests.base import PASSWORD, make_world
 from tests.e2e.a11y import PageChecks
-from tests.e2e.pages import log_in
+from tests.e2e.pages import log_in, read_for_import
 from tests.imports.test_cross_format import as_word
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -39,13 +39,7 @@ def test_a_trusts_secretary_imports_its_minutes_from_word(
     page.get_by_role("link", name="Import minutes from a document").click()
     expect(page).to_have_url(base + "/import/")
 
-    page.get_by_label("Minutes document").set_input_files(source)
-    with page.expect_response(
-        lambda r: r.url == base + "/import/" and r.request.method == "POST"
-    ) as answer:
-        page.get_by_role("button", name="Read the document").click()
-    review = answer.value
-    assert review.status == 200, f"upload answered {review.status}"
+    review = read_for_import(page, base, source)
     expect(page.get_by_role("heading", level=1)).to_have_text("Review the import: HT 31")
     counts = page.get_by_role("region", name="What was read")
     expect(counts).to_contain_text("3 members")
