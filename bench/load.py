@@ -3,9 +3,12 @@ against gunicorn with 4 workers, on PostgreSQL, each client going round the
 journeys people take, as a member of every committee: the action log, an
 action's page, a meeting's minutes, a search, an export of the log; and
 one client in ten also saves items in the editor, as the secretary, over
-htmx. Clients do not pause between
-requests: this is the load 50 busy people could never make, which is the
-point.
+htmx. Each client pauses between requests as a person reading the page
+would, a time drawn evenly from LOAD_THINK seconds (5-15; locust's users
+wait the same way), so 50 clients ask for about 5 pages a second; the
+clients start spread over the first pause. LOAD_THINK=0 takes the pauses
+away: the load 50 people could never make, for finding where the machine
+saturates (on the 2-core development machine, about 10 requests a second).
 
 The data is bench/action_list.py's: 10,000 actions over 5 committees and
 250 meetings, 500 owners, reviews and slips; plus a draft meeting with 30
@@ -21,7 +24,7 @@ error. It prints:
 Needs PostgreSQL (DATABASE_URL): gunicorn's workers share the scratch
 database with this script. On SQLite it prints an INFO line and passes.
 Run by `make bench`, or alone: .venv/bin/python bench/load.py
-(LOAD_CLIENTS and LOAD_SECONDS shorten it)."""
+(LOAD_CLIENTS and LOAD_SECONDS shorten it; LOAD_THINK sets the pauses)."""
 
 import http.client
 import os
@@ -50,6 +53,15 @@ from meetings.models import AgendaItem, Committee, CommitteeRole, Meeting
 
 CLIENTS = int(os.environ.get("LOAD_CLIENTS", "50"))
 SECONDS = float(os.environ.get("LOAD_SECONDS", "300"))
+
+
+def think_range(text: str) -> tuple[float, float]:
+    """LOAD_THINK: "5-15" (seconds, drawn evenly between), "3" or "0"."""
+    low, _, high = text.partition("-")
+    return float(low), float(high or low)
+
+
+THINK = think_range(os.environ.get("LOAD_THINK", "5-15"))
 WORKERS = 4
 GOAL_P95_MS = 300
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,6 +154,7 @@ class Journeys:
 def client_loop(port, journeys, secretary, until, results, errors, seed):
     rng = random.Random(seed)
     csrf = secrets.token_hex(16)  # 32 characters: Django takes it as the secret
+    time.sleep(rng.uniform(0, THINK[1]))  # clients arrive spread out, as people do
     while time.monotonic() < until:
         name, method, path, form, session = journeys.next(rng, secretary)
         headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}; csrftoken={csrf}"}
@@ -164,12 +177,13 @@ def client_loop(port, journeys, secretary, until, results, errors, seed):
             conn.close()
         except Exception as exc:  # a refused or dropped connection is an error to count
             errors.append(f"{name} {path}: {type(exc).__name__}: {exc}")
-            continue
+            status = None
         elapsed = time.perf_counter() - start
-        if status != 200:
+        if status == 200:
+            results[name].append(elapsed)
+        elif status is not None:
             errors.append(f"{name} {path}: HTTP {status}")
-            continue
-        results[name].append(elapsed)
+        time.sleep(min(rng.uniform(*THINK), max(until - time.monotonic(), 0)))
 
 
 def build() -> Journeys:
@@ -190,7 +204,7 @@ def build() -> Journeys:
     AgendaItem.objects.bulk_create(
         AgendaItem(meeting=draft, number=str(n), title=f"Item {n}", order=n) for n in range(1, 31)
     )
-    action_list.analyze()
+    harness.analyze()
     return Journeys(member=member, secretary=secretary, draft=draft)
 
 
@@ -234,7 +248,8 @@ def main():
         )
         requests = sum(len(times) for times in results.values())
         harness.report(
-            f"load_{CLIENTS}_clients ({SECONDS:g} s, gunicorn {WORKERS} workers, PostgreSQL)",
+            f"load_{CLIENTS}_clients ({SECONDS:g} s, pauses {THINK[0]:g}-{THINK[1]:g} s, "
+            f"gunicorn {WORKERS} workers, PostgreSQL)",
             every,
             None,
             goal=GOAL_P95_MS,
