@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -686,6 +687,19 @@ class ExportRow:
         return self.action.target_date or self.action.target_note
 
 
+# What a row shows of its latest review, and what orders the reviews
+# (ActionReview.in_minutes_order): nothing else is read into each.
+_EXPORTED_REVIEW = (
+    "action",
+    "update",
+    "last_target_date",
+    "last_target_note",
+    "meeting__date",
+    "meeting__number",
+    "meeting__committee__code",
+)
+
+
 def log_export_rows(log: ActionLog, reviews: QuerySet[ActionReview]) -> Iterator[ExportRow]:
     """Every action the filter selected, in the page's order, with the latest
     of `reviews` (those the reader may read: access.visible_reviews). Three queries
@@ -695,15 +709,19 @@ def log_export_rows(log: ActionLog, reviews: QuerySet[ActionReview]) -> Iterator
     sent (SQLite limits those)."""
     selected = log.actions.values("pk")
     owners: dict[int, list[str]] = defaultdict(list)
-    for owner in _OWNERS_IN_ORDER.filter(action__in=selected):
+    named = _OWNERS_IN_ORDER.only("action", "organisation__short_name", "person__name")
+    for owner in named.filter(action__in=selected):
         owners[owner.action_id].append(owner.name)
     latest: dict[int, ActionReview] = {}
     # The latest review the reader may read: a draft's update is not theirs yet.
     reviews = (
         reviews.filter(action__in=selected)
         .select_related("meeting__committee")
+        .only(*_EXPORTED_REVIEW)
         .order_by("action_id", "-meeting__date", "-meeting__number")
     )
+    if connection.features.can_distinct_on_fields:  # PostgreSQL: only each action's latest
+        reviews = reviews.distinct("action_id")
     for review in reviews:
         latest.setdefault(review.action_id, review)
     for action in log.actions.iterator(chunk_size=2000):
