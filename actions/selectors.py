@@ -724,7 +724,7 @@ def log_export_rows(log: ActionLog, reviews: QuerySet[ActionReview]) -> Iterator
         reviews = reviews.distinct("action_id")
     for review in reviews:
         latest.setdefault(review.action_id, review)
-    for action in log.actions.iterator(chunk_size=2000):
+    for action in log.actions.defer("search_vector").iterator(chunk_size=2000):
         log.known.apply([action])
         newest = log.known.latest_review(action.pk, latest.get(action.pk))
         yield ExportRow(action=action, owners=owners[action.pk], latest=newest)
