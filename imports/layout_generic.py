@@ -65,7 +65,7 @@ from imports.common import (
 from imports.front_matter import read_attendance, section_label, section_of, split_front
 from imports.item_sequence import (
     ATTENDANCE,
-    layout_heading,
+    item_heading,
     open_item,
     split_at_headings,
     split_items,
@@ -170,7 +170,7 @@ class _Reader:
         minutes, layout = self.minutes, self.layout
         blocks = markdown_source_blocks(self.text)
         unplaced: list[SourceLine] = []  # kept in the nearest item, flagged
-        front, sections = split_items(blocks)
+        front, sections = split_items(blocks, layout)
         header, attendance = split_front(front, layout)
         unplaced.extend(read_title_block(header, minutes, layout))
         if sections and layout.committee_from_actions:
@@ -191,7 +191,7 @@ class _Reader:
 
     def _header_end(self, blocks: list[Block]) -> int:
         for position, block in enumerate(blocks):
-            if section_of(block, self.layout) or layout_heading(
+            if section_of(block, self.layout) or item_heading(
                 block, self.layout, self.item, self.section
             ):
                 return position
@@ -217,7 +217,7 @@ class _Reader:
             # The label opens its section; what follows it is read there.
             self._attendance_lines(block.text.split("\n"), block.line)
             return
-        if heading := layout_heading(block, self.layout, self.item, self.section):
+        if heading := item_heading(block, self.layout, self.item, self.section):
             self._open_item(*heading, block)
             return
         if block.kind == TABLE and self._is_review_table(block):
@@ -297,7 +297,7 @@ class _Reader:
                 if inline:
                     self._attendance_lines([inline], line + offset)
                 continue
-            if heading := layout_heading(here, self.layout, self.item, self.section, True):
+            if heading := item_heading(here, self.layout, self.item, self.section, True):
                 rest = lines[offset:]
                 self._open_item(*heading, Block(PARAGRAPH, "\n".join(rest), line + offset))
                 return
