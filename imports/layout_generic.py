@@ -15,12 +15,13 @@ entry's data, a block at a time as the reader meets them; the reader keeps
 which section it is in.
 
 An entry whose Markdown is read as written (`text_as_written`: the OPSG's
-2021 minutes) is read from markdown-it-py's blocks cut at blank lines
-(imports.blocks.markdown_source_blocks), by the entry's data: the title
-block (imports.title_block) and the attendance tables
-(imports.front_matter), items in sequence (imports.item_sequence), each
-item's text as written (imports.item_text), with lines it cannot place
-kept in the nearest item and flagged (imports.unplaced).
+2021 minutes) is read from the same Markdown walk's outermost blocks cut
+at blank lines (imports.blocks.markdown_source_blocks), by the entry's
+data: the title block (imports.title_block) and the attendance tables
+(imports.front_matter), items in sequence (imports.item_sequence, the same
+`item_heading` as every entry's, by the entry's `items_in_order`), each
+item's text as written (imports.item_text `read_item`), with lines it
+cannot place kept in the nearest item and flagged (imports.unplaced).
 
 What it cannot place or had to decide is a Flag naming the line, never a
 silent guess:
