@@ -25,11 +25,11 @@ has one:
 
 The generic reader's tokenizers (`markdown_blocks`, `text_blocks`) give the
 same blocks for the same content: a numbered heading and a numbered list
-item both carry `number`, and inline marks (bold, links) are dropped from
-`text`. The OPSG readers' tokenizers read the blocks as their readers need
-them: for the 2021 Markdown a list's run of items as one block and a
-table's cells with their marks, for the 2019 PDF text the Actions
-Outstanding table's cells by what they hold."""
+item both carry `number`, and inline marks (bold, links) and HTML tags are
+dropped from `text`. The 2021 Markdown's as-written view of the same walk
+gives a list's run of items as one block and a table's cells with their
+marks; the 2019 PDF text's tokenizer reads the Actions Outstanding table's
+cells by what they hold."""
 
 import re
 from collections import Counter
