@@ -10,10 +10,11 @@ has one:
 
 - Markdown, and Word (which imports.extract writes out as Markdown from its
   styles, numbering and tables with python-docx): markdown-it-py's tokens,
-  by `markdown_blocks` (a block a paragraph or list item) and by
-  `markdown_source_blocks` (blocks cut at blank lines, a table's cells as
-  written, for the entries whose text is read as written, the OPSG's 2021
-  layout among them: imports.layout_generic).
+  walked once (`_read_markdown`) into a block a paragraph, heading, list
+  item or table (`markdown_blocks`), and, from the same walk, the outermost
+  blocks cut at blank lines, a table's cells as written
+  (`markdown_source_blocks`), for the entries whose text is read as
+  written, the OPSG's 2021 layout among them (imports.layout_generic).
 - Plain text, and PDF (poppler's `pdftotext -layout`, pages split by form
   feeds): `text_blocks`, which reads indentation, bullets, numbers and
   columns, and takes a line repeated at the top or foot of most pages as
@@ -24,11 +25,11 @@ has one:
 
 The generic reader's tokenizers (`markdown_blocks`, `text_blocks`) give the
 same blocks for the same content: a numbered heading and a numbered list
-item both carry `number`, and inline marks (bold, links) are dropped from
-`text`. The OPSG readers' tokenizers read the blocks as their readers need
-them: for the 2021 Markdown a list's run of items as one block and a
-table's cells with their marks, for the 2019 PDF text the Actions
-Outstanding table's cells by what they hold."""
+item both carry `number`, and inline marks (bold, links) and HTML tags are
+dropped from `text`. The 2021 Markdown's as-written view of the same walk
+gives a list's run of items as one block and a table's cells with their
+marks; the 2019 PDF text's tokenizer reads the Actions Outstanding table's
+cells by what they hold."""
 
 import re
 from collections import Counter
@@ -110,12 +111,37 @@ def numbered(text: str) -> tuple[str, str]:
 _MARKDOWN = MarkdownIt("commonmark").enable("table")
 
 
+@dataclass(frozen=True)
+class _Read:
+    """A Markdown text read once by markdown-it-py, for both views of it:
+    its blocks (a paragraph, heading, list item, table each), the outermost
+    blocks' spans of lines (0-based start, end; the kind of block), each
+    source line's words, and the heading or top-level list item each line
+    opens."""
+
+    source: list[SourceLine]
+    blocks: list[Block]
+    spans: list[tuple[int, int, str]]
+    words: dict[int, str]
+    opened: dict[int, Token]
+
+
 def markdown_blocks(text: str) -> list[Block]:
     """The blocks of a Markdown text, by markdown-it-py's token stream, each
-    with its source lines (a list item's: its first paragraph's)."""
+    with its source lines (a list item's: its first paragraph's); inline
+    marks and HTML tags dropped from their words."""
+    return _pipe_rows_as_tables(_read_markdown(text).blocks)
+
+
+def _read_markdown(text: str) -> _Read:
+    """The one walk of markdown-it-py's tokens behind `markdown_blocks` and
+    `markdown_source_blocks`."""
     blocks: list[Block] = []
     source = source_lines(text)
-    tokens = _MARKDOWN.parse(text)
+    tokens = _MARKDOWN.parse("\n".join(raw for _, raw in source))
+    words_by_line: dict[int, str] = {}
+    opened: dict[int, Token] = {}
+    spans: list[tuple[int, int, str]] = []
     depth = -1  # list nesting
     ordinals: list[str] = []
     heading_level, heading_lines = 0, ()
@@ -127,6 +153,10 @@ def markdown_blocks(text: str) -> list[Block]:
     for position, token in enumerate(tokens):
         kind = token.type
         lines = tuple(source[token.map[0] : token.map[1]]) if token.map else ()
+        if token.level == 0 and token.nesting != -1 and token.map:
+            spans.append((token.map[0], token.map[1], _SPAN_KINDS.get(kind, PARAGRAPH)))
+        if token.map and (kind, token.level) in (("heading_open", 0), ("list_item_open", 1)):
+            opened[token.map[0] + 1] = token
         if kind in ("bullet_list_open", "ordered_list_open"):
             depth += 1
         elif kind in ("bullet_list_close", "ordered_list_close"):
@@ -149,6 +179,7 @@ def markdown_blocks(text: str) -> list[Block]:
             blocks.append(_table(rows, row_lines, tuple(source[table.map[0] : table.map[1]])))
         elif kind == "inline":
             words = _plain(token)
+            _add_line_words(words_by_line, token, words)
             line = token.map[0] + 1 if token.map else 0
             previous = tokens[position - 1].type
             if previous in ("th_open", "td_open"):
@@ -171,7 +202,22 @@ def markdown_blocks(text: str) -> list[Block]:
         elif kind == "fence" or kind == "code_block":
             line = token.map[0] + 1 if token.map else 0
             blocks.append(Block(PARAGRAPH, token.content.rstrip("\n"), line, lines=lines))
-    return _pipe_rows_as_tables(blocks)
+    return _Read(source, blocks, spans, words_by_line, opened)
+
+
+def _add_line_words(words: dict[int, str], token: Token, text: str) -> None:
+    """The words of each source line with inline content, by its number:
+    those of a paragraph a line each, a table row's cells a space apart. A
+    paragraph whose line breaks markdown-it does not keep (a code span over
+    two lines) is left out: its lines are their own words."""
+    if not token.map:
+        return
+    start, end = token.map
+    parts = text.split("\n")
+    if len(parts) != end - start:
+        return
+    for number, part in enumerate(parts, start=start + 1):
+        words[number] = f"{words[number]} {part}" if number in words else part
 
 
 def _table(rows: list[tuple[str, ...]], row_lines: list[int], lines: tuple) -> Block:
@@ -255,22 +301,10 @@ def markdown_source_blocks(text: str) -> list[Block]:
     are its cells as written, marks kept, read by `pipe_rows`: the header
     first, or () when the run has none; `row_lines` the line of each row
     (the first line for a missing header), `cell_lines` of each cell."""
-    lines = source_lines(text)
-    tokens = _MARKDOWN.parse("\n".join(raw for _, raw in lines))
-    words = _words_by_line(tokens)
-    # The heading or the list item each line opens, if any: its level, its number.
-    opened = {
-        token.map[0] + 1: token
-        for token in tokens
-        if token.map and (token.type, token.level) in (("heading_open", 0), ("list_item_open", 1))
-    }
-    spans: list[tuple[int, int, str]] = []
-    covered: set[int] = set()
-    for token in tokens:
-        if token.level == 0 and token.nesting != -1 and token.map:
-            spans.append((token.map[0], token.map[1], _SPAN_KINDS.get(token.type, PARAGRAPH)))
-            covered.update(range(*token.map))
-    spans += [
+    read = _read_markdown(text)
+    lines, words, opened = read.source, read.words, read.opened
+    covered = {i for start, end, _ in read.spans for i in range(start, end)}
+    spans = read.spans + [
         (i, i + 1, PARAGRAPH)
         for i, (_, raw) in enumerate(lines)
         if raw.strip() and i not in covered
@@ -339,24 +373,6 @@ def _source_block(
         number = opened.info if opened is not None else ""
         return Block(ITEM, text, first, number=number, lines=tuple(lines))
     return Block(PARAGRAPH, text, first, lines=tuple(lines))
-
-
-def _words_by_line(tokens: list[Token]) -> dict[int, str]:
-    """The words of each source line with inline content, by its number:
-    those of a paragraph a line each, a table row's cells a space apart. A
-    paragraph whose line breaks markdown-it does not keep (a code span over
-    two lines) is left out: its lines are their own words."""
-    words: dict[int, str] = {}
-    for token in tokens:
-        if token.type != "inline" or not token.map:
-            continue
-        start, end = token.map
-        parts = _plain(token, tags=False).split("\n")
-        if len(parts) != end - start:
-            continue
-        for number, part in enumerate(parts, start=start + 1):
-            words[number] = f"{words[number]} {part}" if number in words else part
-    return words
 
 
 # --- Pipe tables -----------------------------------------------------------
@@ -437,11 +453,11 @@ def _is_rule(row: tuple[str, ...], index: int) -> bool:
     return index == 1 or all(len(dash) >= 3 for dash in dashes)
 
 
-def _plain(token, *, tags: bool = True) -> str:
-    """An inline token's words, without marks; soft and hard breaks as "\n";
-    HTML tags kept, or with `tags` false dropped."""
+def _plain(token) -> str:
+    """An inline token's words, without marks or HTML tags; soft and hard
+    breaks as "\n"."""
     parts = []
-    kept = ("text", "code_inline", "html_inline") if tags else ("text", "code_inline")
+    kept = ("text", "code_inline")
     for child in token.children or []:
         if child.type in kept:
             parts.append(child.content)

@@ -1,23 +1,24 @@
 """Where items begin: item headings, by the entry's data in the layout
-registry (imports.layouts), for both kinds of entry.
+registry (imports.layouts), one function for every entry (`item_heading`).
 
-For a layout whose text is read as written (`text_as_written`), from the
-blocks markdown-it-py cuts at blank lines
-(imports.blocks.markdown_source_blocks; `split_items`): an item's heading
-is a numbered heading ("# 4. PMR Report", "## 3.1 …", which may skip a
-number) or a numbered line standing alone between blank lines, read as one
-only next in sequence (2 after 1, 3.2 after 3.1) and not as the next point
-of a list: "1. DCC Reflash Service" inside item 6 is a point.
+The OPSG's 2021 Markdown, read as written, is split into items from its
+blocks cut at blank lines (imports.blocks.markdown_source_blocks;
+`split_items`), each block with its neighbours; by the entry's
+`items_in_order`, an item's heading is a numbered heading ("# 4. PMR
+Report", "## 3.1 …", which may skip a number) or a numbered line standing
+alone between blank lines, read as one only next in sequence (2 after 1,
+3.2 after 3.1) and not as the next point of a list: "1. DCC Reflash
+Service" inside item 6 is a point.
 
-For any other entry, a block at a time as its reader
-(imports.layout_generic) meets them (`layout_heading`): a numbered
-heading; a numbered list item of the outermost level, next in sequence;
-where the entry says so, a top-level bullet under the agenda
-(`bullet_items`) or an unnumbered heading (`unnumbered_headings`); a
-paragraph by the entry's `item_lines` (minute numbers, "Item 4: …"); a
-paragraph cut where a line inside it reads as a heading, its blank line
-lost (`split_at_headings`). An item opened (`open_item`) whose heading is
-too long to be one is flagged."""
+Any other entry's minutes are read a block at a time as its reader
+(imports.layout_generic) meets them, by the same function and the entry's
+other data: a numbered heading; a numbered list item of the outermost
+level, next in sequence; where the entry says so, a top-level bullet under
+the agenda (`bullet_items`) or an unnumbered heading
+(`unnumbered_headings`); a paragraph by the entry's `item_lines` (minute
+numbers, "Item 4: …"); a paragraph cut where a line inside it reads as a
+heading, its blank line lost (`split_at_headings`). An item opened
+(`open_item`) whose heading is too long to be one is flagged."""
 
 import re
 from dataclasses import dataclass, field
@@ -40,59 +41,24 @@ class Section:
     blocks: list[Block] = field(default_factory=list)
 
 
-def split_items(blocks: list[Block]) -> tuple[list[Block], list[Section]]:
-    """The blocks before the first item, and each item with its blocks. A
-    numbered paragraph is an item heading only in sequence (2 after 1, 3.2
-    after 3.1) and standing alone: '1. DCC Reflash Service' inside item 6 is
-    a point."""
+def split_items(blocks: list[Block], layout: Layout) -> tuple[list[Block], list[Section]]:
+    """The blocks before the first item, and each item with its blocks, the
+    items' headings found by `item_heading`, each block with its neighbours:
+    whether it stands alone between blank lines, and the line above it."""
     front: list[Block] = []
     sections: list[Section] = []
-    main = sub = 0
+    current: ParsedItem | None = None
     for index, block in enumerate(blocks):
-        heading = item_heading(blocks, index, main, sub)
+        above = blocks[index - 1].lines[-1][1] if index else ""
+        alone = stands_alone(blocks, index)
+        heading = item_heading(block, layout, current, alone=alone, above=above)
         if heading is None:
             (sections[-1].blocks if sections else front).append(block)
             continue
-        item_number, title = heading
-        main, _, subpart = item_number.partition(".")
-        main, sub = int(main), int(subpart or 0)
-        sections.append(Section(ParsedItem(number=item_number, title=title, line=block.line)))
+        number, title = heading
+        current = ParsedItem(number=number, title=title, line=block.line)
+        sections.append(Section(current))
     return front, sections
-
-
-def item_heading(blocks: list[Block], index: int, main: int, sub: int) -> tuple[str, str] | None:
-    block = blocks[index]
-    if block.kind == HEADING and len(block.lines) == 1:  # '# 4. Title', not one underlined
-        return numbered_heading(block, main, sub)
-    match = PLAIN_HEADING.match(block.lines[0][1].strip().replace("**", ""))
-    if not match or not stands_alone(blocks, index):
-        return None
-    first, second, title = int(match.group(1)), match.group(2), match.group(3).strip()
-    if len(title) > 150:
-        return None
-    if second is None:
-        if first != main + 1 or title.endswith((".", ";", ",", ":")):
-            return None
-        if follows_point(blocks, index, first):
-            return None
-        return str(first), title
-    if first == main and int(second) == sub + 1:
-        return f"{first}.{int(second)}", title
-    return None
-
-
-def numbered_heading(block: Block, main: int, sub: int) -> tuple[str, str] | None:
-    """'# 4. PMR Report', '## 3.1 Registration Data Provider …': numbered
-    headings may skip a number; unnumbered ones stay in the narrative."""
-    match = ITEM_NUMBER.match(block.number)
-    if not match:
-        return None
-    first, second, title = match.group(1), match.group(2), block.text
-    if second is None and int(first) > main:
-        return first, title
-    if second is not None and int(first) == main and int(second) > sub:
-        return f"{first}.{int(second)}", title
-    return None
 
 
 def stands_alone(blocks: list[Block], index: int) -> bool:
@@ -105,37 +71,46 @@ def stands_alone(blocks: list[Block], index: int) -> bool:
     return len(lines) == 1 and before and after
 
 
-def follows_point(blocks: list[Block], index: int, number: int) -> bool:
-    """True when the nearest line above is point number-1 of a list."""
-    if index == 0:
-        return False
-    match = NUMBERED_POINT.match(blocks[index - 1].lines[-1][1])
-    return bool(match) and int(match.group(1)) == number - 1
-
-
-# --- another committee's items, by its entry's marks -------------------------
-
-
-def layout_heading(
+def item_heading(
     block: Block,
     layout: Layout,
     current: ParsedItem | None,
-    section: str | None,
+    section: str | None = None,
     in_attendance: bool = False,
+    *,
+    alone: bool | None = None,
+    above: str = "",
 ) -> tuple[str, str] | None:
-    """(number, title) when a block of an entry not read as written (the
-    blocks of imports.blocks.markdown_blocks or text_blocks) opens an item,
-    `current` the item read last and `section` the part of the minutes the
-    reader is in: a numbered heading; a numbered list item of the outermost
-    level, next in sequence (`next_number`); where the entry says so, a
-    top-level bullet under the agenda (`bullet_items`) or an unnumbered
-    heading (`unnumbered_headings`); a paragraph by the entry's
-    `item_lines` ("26/031 Footpath repairs", "Item 4: Budget"). In the
-    attendance, only a line that reads as one: "Item 1: …", "26/031 …",
-    "1. Welcome", as item 1 or the next (`first_or_next`)."""
+    """(number, title) when `block` opens an item, `current` the item read
+    last and `section` the part of the minutes the reader is in; `alone`,
+    whether the block stands alone between blank lines, and `above`, the
+    line above it, where the reader knows them (`split_items` does; the
+    block reader of imports.layout_generic does not, and reads every entry
+    by the rules after `items_in_order`'s). By the entry's data:
+
+    - a numbered heading: where the entry's `items_in_order`, on a line of
+      its own and forward of the last item (a number may be skipped: an
+      unnumbered heading, or one numbered back, stays in the text), else
+      any whose title reads as one;
+    - a numbered line: where the entry's `items_in_order`, standing alone
+      and next in sequence (2 after 1, 3.2 after 3.1), not a sentence and
+      not the next point of a list ("1. DCC Reflash Service" inside item 6
+      is a point); else a numbered list item of the outermost level, next
+      in sequence (`next_number`), and in the attendance only a line that
+      reads as one ("Item 1: …", "26/031 …", "1. Welcome", as item 1 or the
+      next: `first_or_next`);
+    - where the entry says so, a top-level bullet under the agenda
+      (`bullet_items`) or an unnumbered heading (`unnumbered_headings`);
+    - a paragraph by the entry's `item_lines` ("26/031 Footpath repairs",
+      "Item 4: Budget")."""
     text = block.text.split("\n")[0].strip()
     if layout.trailer is not None:
         text = layout.trailer.sub("", text)
+    one_line_heading = block.kind == HEADING and len(block.lines) == 1
+    if layout.items_in_order and alone is not None:
+        if one_line_heading:
+            return _forward(block, current)
+        return _next_line(block, current, alone, above)
     if block.kind == HEADING and block.number and title_like(text):
         return block.number, text
     if in_attendance:
@@ -160,6 +135,54 @@ def layout_heading(
                 if groups.get("minute"):
                     title = f"{groups['minute']} {title}"
                 return groups.get("number") or "", title
+    return None
+
+
+def _last_numbers(current: ParsedItem | None) -> tuple[int, int]:
+    """The last item's number and sub-number, (0, 0) before the first."""
+    if current is None:
+        return 0, 0
+    main, _, sub = current.number.partition(".")
+    return int(main), int(sub or 0)
+
+
+def _forward(block: Block, current: ParsedItem | None) -> tuple[str, str] | None:
+    """'# 4. PMR Report', '## 3.1 Registration Data Provider …': numbered
+    headings may skip a number; unnumbered ones stay in the narrative."""
+    match = ITEM_NUMBER.match(block.number)
+    if not match:
+        return None
+    main, sub = _last_numbers(current)
+    first, second, title = match.group(1), match.group(2), block.text
+    if second is None and int(first) > main:
+        return first, title
+    if second is not None and int(first) == main and int(second) > sub:
+        return f"{first}.{int(second)}", title
+    return None
+
+
+def _next_line(
+    block: Block, current: ParsedItem | None, alone: bool, above: str
+) -> tuple[str, str] | None:
+    """A numbered line as written, standing alone, next in sequence: 2
+    after 1 (not a sentence, and not the next point of a list), 3.2 after
+    3.1."""
+    match = PLAIN_HEADING.match(block.lines[0][1].strip().replace("**", ""))
+    if not match or not alone:
+        return None
+    main, sub = _last_numbers(current)
+    first, second, title = int(match.group(1)), match.group(2), match.group(3).strip()
+    if len(title) > 150:
+        return None
+    if second is None:
+        if first != main + 1 or title.endswith((".", ";", ",", ":")):
+            return None
+        point = NUMBERED_POINT.match(above)
+        if point and int(point.group(1)) == first - 1:
+            return None
+        return str(first), title
+    if first == main and int(second) == sub + 1:
+        return f"{first}.{int(second)}", title
     return None
 
 
@@ -200,7 +223,7 @@ def split_at_headings(block: Block, layout: Layout, current: ParsedItem | None) 
 
 def _inner_heading(line: str, layout: Layout, current: ParsedItem | None) -> bool:
     if any(pattern.match(line.strip()) for pattern in layout.item_lines):
-        heading = layout_heading(Block(PARAGRAPH, line, 0), layout, current, None)
+        heading = item_heading(Block(PARAGRAPH, line, 0), layout, current, None)
         return heading is not None and title_like(heading[1])
     number, rest = numbered(line)
     return (

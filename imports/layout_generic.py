@@ -15,12 +15,13 @@ entry's data, a block at a time as the reader meets them; the reader keeps
 which section it is in.
 
 An entry whose Markdown is read as written (`text_as_written`: the OPSG's
-2021 minutes) is read from markdown-it-py's blocks cut at blank lines
-(imports.blocks.markdown_source_blocks), by the entry's data: the title
-block (imports.title_block) and the attendance tables
-(imports.front_matter), items in sequence (imports.item_sequence), each
-item's text as written (imports.item_text), with lines it cannot place
-kept in the nearest item and flagged (imports.unplaced).
+2021 minutes) is read from the same Markdown walk's outermost blocks cut
+at blank lines (imports.blocks.markdown_source_blocks), by the entry's
+data: the title block (imports.title_block) and the attendance tables
+(imports.front_matter), items in sequence (imports.item_sequence, the same
+`item_heading` as every entry's, by the entry's `items_in_order`), each
+item's text as written (imports.item_text `read_item`), with lines it
+cannot place kept in the nearest item and flagged (imports.unplaced).
 
 What it cannot place or had to decide is a Flag naming the line, never a
 silent guess:
@@ -65,7 +66,7 @@ from imports.common import (
 from imports.front_matter import read_attendance, section_label, section_of, split_front
 from imports.item_sequence import (
     ATTENDANCE,
-    layout_heading,
+    item_heading,
     open_item,
     split_at_headings,
     split_items,
@@ -170,7 +171,7 @@ class _Reader:
         minutes, layout = self.minutes, self.layout
         blocks = markdown_source_blocks(self.text)
         unplaced: list[SourceLine] = []  # kept in the nearest item, flagged
-        front, sections = split_items(blocks)
+        front, sections = split_items(blocks, layout)
         header, attendance = split_front(front, layout)
         unplaced.extend(read_title_block(header, minutes, layout))
         if sections and layout.committee_from_actions:
@@ -191,7 +192,7 @@ class _Reader:
 
     def _header_end(self, blocks: list[Block]) -> int:
         for position, block in enumerate(blocks):
-            if section_of(block, self.layout) or layout_heading(
+            if section_of(block, self.layout) or item_heading(
                 block, self.layout, self.item, self.section
             ):
                 return position
@@ -217,7 +218,7 @@ class _Reader:
             # The label opens its section; what follows it is read there.
             self._attendance_lines(block.text.split("\n"), block.line)
             return
-        if heading := layout_heading(block, self.layout, self.item, self.section):
+        if heading := item_heading(block, self.layout, self.item, self.section):
             self._open_item(*heading, block)
             return
         if block.kind == TABLE and self._is_review_table(block):
@@ -297,7 +298,7 @@ class _Reader:
                 if inline:
                     self._attendance_lines([inline], line + offset)
                 continue
-            if heading := layout_heading(here, self.layout, self.item, self.section, True):
+            if heading := item_heading(here, self.layout, self.item, self.section, True):
                 rest = lines[offset:]
                 self._open_item(*heading, Block(PARAGRAPH, "\n".join(rest), line + offset))
                 return

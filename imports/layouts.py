@@ -73,6 +73,12 @@ class Layout:
     # A line opening with a minute number ("26/034 …"): inside a
     # minute-numbered item, a heading not read as one (flagged).
     minute_number: re.Pattern | None = None
+    # Items only in order (imports.item_sequence.item_heading): a numbered
+    # heading opens one only forward of the last (a number may be skipped),
+    # and a numbered line only standing alone between blank lines, the very
+    # next (2 after 1, 3.2 after 3.1), not a sentence nor a list's next
+    # point; nothing else opens an item.
+    items_in_order: bool = False
     # Unnumbered headings under the agenda are items, numbered in order.
     unnumbered_headings: bool = False
     # Top-level bullets under the agenda are items (a meeting bot's topics),
@@ -480,6 +486,7 @@ OPSG = replace(
     committee="OPSG",
     title="the 2021 layout",
     text_as_written=True,
+    items_in_order=True,
     roll_label=re.compile(r"^(attendees|attendance|present|in attendance)\s*:?$", re.IGNORECASE),
     roll_caption_line=re.compile(
         r"^(?:(?:Category|Representing|Name)\b(?P<rest>.*)|(?P<caption>Members|Other\s+participants)\s*:?)$",
