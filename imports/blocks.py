@@ -36,6 +36,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+import nh3
 from markdown_it import MarkdownIt
 from markdown_it.rules_block.table import escapedSplit
 from markdown_it.token import Token
@@ -202,6 +203,10 @@ def _read_markdown(text: str) -> _Read:
         elif kind == "fence" or kind == "code_block":
             line = token.map[0] + 1 if token.map else 0
             blocks.append(Block(PARAGRAPH, token.content.rstrip("\n"), line, lines=lines))
+        elif kind == "html_block" and (words := _unmarked(token.content).strip()):
+            # "<TBC>" alone on a line is a block of HTML to markdown-it.
+            line = token.map[0] + 1 if token.map else 0
+            blocks.append(Block(PARAGRAPH, words, line, lines=lines))
     return _Read(source, blocks, spans, words_by_line, opened)
 
 
@@ -454,16 +459,37 @@ def _is_rule(row: tuple[str, ...], index: int) -> bool:
 
 
 def _plain(token) -> str:
-    """An inline token's words, without marks or HTML tags; soft and hard
-    breaks as "\n"."""
+    """An inline token's words, without marks or HTML formatting tags; soft
+    and hard breaks as "\n". Angle brackets that are no HTML element's tag
+    ("<TBC>", "<Name Surname>") are words someone typed, kept as written."""
     parts = []
     kept = ("text", "code_inline")
     for child in token.children or []:
-        if child.type in kept:
+        if child.type in kept or (child.type == "html_inline" and not _is_markup(child.content)):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append("\n")
     return "".join(parts)
+
+
+_TAG_NAME = re.compile(r"^</?([A-Za-z][A-Za-z0-9]*)")
+_TAG_OR_COMMENT = re.compile(r"<!--.*?-->|<[^<>]*>", re.S)
+
+
+def _unmarked(html: str) -> str:
+    """A block of HTML's words: its formatting tags and comments dropped,
+    anything else in angle brackets kept as typed."""
+    return _TAG_OR_COMMENT.sub(lambda tag: "" if _is_markup(tag[0]) else tag[0], html)
+
+
+def _is_markup(html: str) -> bool:
+    """A tag of an HTML element that formats text (those a sanitiser lets
+    through: <i>, <br/>, </span>), or a comment: how the words look, not
+    words."""
+    if html.startswith("<!--"):
+        return True
+    name = _TAG_NAME.match(html)
+    return bool(name) and name[1].lower() in nh3.ALLOWED_TAGS
 
 
 # --- Plain text and PDF text -----------------------------------------------

@@ -243,3 +243,22 @@ def test_a_table_in_columns_keeps_the_line_of_each_row():
     (table,) = text_blocks(text)
     assert table.row_lines == (1, 2, 3)
     assert [number for number, _ in table.lines] == [1, 2, 3]
+
+
+def test_angle_brackets_that_are_no_html_tag_are_words_kept_as_typed():
+    """Formatting tags (<i>, <br>) are how words look, and go; "<TBC>" and
+    "<Name Surname>" are what someone typed, on a line of their own too
+    (where markdown-it takes them for a block of HTML)."""
+    text = (
+        "# 1. Item\n\nTarget <TBC>; <i>alternate</i> for <Ann Ash><br> <!-- draft -->\n\n"
+        "<TBC>\n\n<div>\n</div>\n\nafter\n"
+    )
+    assert [(b.kind, b.text) for b in markdown_blocks(text)] == [
+        (HEADING, "Item"),
+        (PARAGRAPH, "Target <TBC>; alternate for <Ann Ash>"),
+        (PARAGRAPH, "<TBC>"),
+        (PARAGRAPH, "after"),
+    ]
+    as_written = [b.text for b in markdown_source_blocks(text)]
+    assert "Target <TBC>; alternate for <Ann Ash>" in as_written
+    assert "<TBC>" in as_written
