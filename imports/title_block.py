@@ -117,7 +117,8 @@ def read_title_line(
         text = ""  # "Time: 10:00 – 12:00": the label of what was read
     dated = "date" in read or "times" in read
     if text and _MEETING.search(text):
-        _read_title(text, minutes, layout)
+        if not _read_title(text, minutes, layout):
+            return None  # words beside the committee's name that were not read
         read.append("title")
     elif text and (place_expected or dated or _TELECONFERENCE.search(_BRACKETED.sub("", text))):
         _read_place(text, minutes)
@@ -145,9 +146,12 @@ def _read_times(match: re.Match, minutes: ParsedMinutes) -> bool:
     return True
 
 
-def _read_title(text: str, minutes: ParsedMinutes, layout: Layout) -> None:
+def _read_title(text: str, minutes: ParsedMinutes, layout: Layout) -> bool:
     """'Operations Group Meeting', 'Operations Group Extraordinary Meeting
-    51': the kind by the layout's words, the committee by its name."""
+    51': the kind by the layout's words, the committee by its name. False
+    when words are left beside a committee's name the entry knows
+    ("Operations Group Meeting 25 (Chair)"): read, but not all of it; a
+    name the entry does not know may be any committee's."""
     lowered = text.lower()
     for word, kind in layout.meeting_kinds:
         if word in lowered:
@@ -160,6 +164,9 @@ def _read_title(text: str, minutes: ParsedMinutes, layout: Layout) -> None:
     name = " ".join(name.strip(" -–").split())
     if not minutes.committee and name in layout.committee_names:
         minutes.committee = layout.committee_names[name]
+    return name in layout.committee_names or not any(
+        re.search(rf"\b{re.escape(known)}\b", name) for known in layout.committee_names
+    )
 
 
 def _read_place(text: str, minutes: ParsedMinutes) -> None:
