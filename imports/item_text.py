@@ -37,6 +37,7 @@ with its mark, a heading in bold, a table as pipe rows."""
 
 import re
 from collections import deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from imports.blocks import HEADING, ITEM, TABLE, Block, SourceLine, cells_as_written, plain
@@ -47,6 +48,7 @@ from imports.common import (
     is_action_line,
     owners_in,
     read_decisions,
+    split_decision,
 )
 from imports.layouts import Layout
 from imports.outstanding_table import OutstandingTables, read_review_table, review_reference
@@ -265,10 +267,26 @@ def _last_is_list(item: ParsedItem) -> bool:
     return last.startswith("- ") or bool(re.match(r"\d+\. ", last))
 
 
-def read_decision_line(text: str, line: int, item: ParsedItem, context: ItemContext) -> bool:
+def read_decision_line(
+    text: str,
+    line: int,
+    item: ParsedItem,
+    context: ItemContext,
+    points: Sequence[str] = (),
+    narrate_before: Callable[[str], None] | None = None,
+) -> bool:
     """A decision by the entry's pattern (`decision`): "The Panel AGREED
     …", "RESOLVED that …", "RES-2026-07: …"; a verb the record does not
-    have is recorded as the one `verb_as` names, flagged once a document."""
+    have is recorded as the one `verb_as` names, flagged once a document.
+    An entry whose decisions are the committee's (`committee_decisions`)
+    reads them as imports.common.read_decisions does, with `points`, the
+    list items printed after the line, when the line ends with a colon
+    ("The OPSG NOTED that:"), and the words before a decision that begins
+    inside the line narrated (by `narrate_before`, where the reader keeps
+    the line's own mark, else as a paragraph)."""
+    if context.layout.committee_decisions:
+        narrated = narrate_before or (lambda words: narrate(item, words))
+        return _read_committee_decisions(text, line, item, context, points, narrated)
     match = context.layout.decision.match(text)
     if not match or not (match["verb"] or match["resolution"]):
         return False
@@ -286,6 +304,29 @@ def read_decision_line(text: str, line: int, item: ParsedItem, context: ItemCont
         context.minutes.flags.append(Flag(line, "verb-recorded-as", message))
     _flag_subject(match["subject"], verb, line, context)
     item.decisions.append(ParsedDecision(verb=verb, text=words, line=line))
+    return True
+
+
+def _read_committee_decisions(
+    text: str,
+    line: int,
+    item: ParsedItem,
+    context: ItemContext,
+    points: Sequence[str],
+    narrate_before: Callable[[str], None],
+) -> bool:
+    committee = context.minutes.committee
+    before, decision = split_decision(text, committee=committee)
+    if not decision:
+        return False
+    if decision.endswith(":") and points:
+        decision = "\n".join([decision, *points])
+    decisions = read_decisions(decision, line, committee=committee)
+    if not decisions:
+        return False
+    if before:
+        narrate_before(before)
+    item.decisions.extend(decisions)
     return True
 
 
@@ -312,8 +353,18 @@ def read_action_line(text: str, line: int, item: ParsedItem, context: ItemContex
     "Action 7: …", "ACTION – JD: …", "ACTION: bogdan to …". A printed
     reference of the form 14/03 is kept; any other action is numbered under
     this meeting's own numbering, its own label kept in its text. An owner
-    that could not be picked out is flagged."""
+    that could not be picked out is flagged. An entry whose actions carry
+    the committee's reference (`numbered_actions`: "ACTION OPSG 25/03: …")
+    reads them in the meeting's numbering, each checked against the one
+    before (imports.common.ActionNumbering)."""
     minutes, layout = context.minutes, context.layout
+    if layout.numbered_actions:
+        if not is_action_line(text):
+            return False
+        action, flags = context.actions.read(text, line)
+        item.actions.append(action)
+        minutes.flags.extend(flags)
+        return True
     for pattern in layout.actions:
         if match := pattern.match(text):
             break
