@@ -10,10 +10,13 @@ markdown-it-py cuts at blank lines (imports.blocks.markdown_source_blocks;
 - the narrative keeps the Markdown as written (links, bold), a paragraph
   cut by a page break ("The DCC noted" / "that it will …") joined again;
 - "ACTION OPSG 49/01: …" lines are actions raised, numbered and checked
-  by imports.common.ActionNumbering; an ACTION line without a reference is
-  flagged and kept in the narrative;
+  by imports.common.ActionNumbering (`read_action_line`, the entry's
+  `numbered_actions`); an ACTION line without a reference is flagged and
+  kept in the narrative;
 - decisions are the committee's ("The OPSG **AGREED** that …", also "The
-  OPSG NOTED that:" followed by its list of points; imports.common.read_decisions);
+  OPSG NOTED that:" followed by its list of points; `read_decision_line`,
+  the entry's `committee_decisions`), the words before one that begins
+  inside a paragraph kept in the narrative;
 - "[Post meeting note: …]" is the item's post-meeting note; the next
   meetings' line is read by imports.title_block and left out here;
 - a table is the outstanding actions' (imports.outstanding_table), or else
@@ -56,6 +59,7 @@ from imports.parsed import Flag, ParsedAction, ParsedDecision, ParsedItem, Parse
 
 LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)]|\(?[a-z]\))\s+\S")
 ACTION_LINE = re.compile(r"^\W*ACTION\b")
+WORDS = re.compile(r"[^\W\d_]")
 SENTENCE_END = (".", ":", ";", "!", "?", ")", "]", '"', "'", "’", "”", "|")
 
 
@@ -136,32 +140,34 @@ def read_paragraph(
         return "text", text
     if context.layout.next_meeting.match(plain(text)):
         return "next-meeting", ""
-    if read_decision_block(text, line, todo, item, context):
-        return "decision", ""
+    before: list[str] = []  # the words before a decision inside the paragraph
+    if read_decision_block(text, line, todo, item, context, before.append):
+        return ("text", before[0]) if before else ("decision", "")
     return "text", text
 
 
 def read_action_block(text: str, line: int, item: ParsedItem, context: ItemContext) -> None:
-    action, flags = context.actions.read(" ".join(text.replace("**", "").split()), line)
-    item.actions.append(action)
-    context.minutes.flags.extend(flags)
+    read_action_line(" ".join(text.replace("**", "").split()), line, item, context)
 
 
 def read_decision_block(
-    text: str, line: int, todo: deque[Block], item: ParsedItem, context: ItemContext
+    text: str,
+    line: int,
+    todo: deque[Block],
+    item: ParsedItem,
+    context: ItemContext,
+    narrate_before: Callable[[str], None] | None = None,
 ) -> bool:
     """'The OPSG **AGREED** that …', or 'The OPSG:' / 'The OPSG NOTED that:'
-    followed by its list of points in the next block. The verbs are read
-    from the text as written: a bold verb is the committee's decision."""
+    followed by its list of points in the next block (read_decision_line).
+    The verbs are read from the text as written: a bold verb is the
+    committee's decision."""
     with_list = text.rstrip().endswith(":") and todo and is_list(todo[0])
-    if with_list:
-        text = text + "\n" + joined(todo[0])
-    decisions = read_decisions(text, line, committee=context.minutes.committee)
-    if not decisions:
+    points = [joined(todo[0])] if with_list else []
+    if not read_decision_line(text, line, item, context, points, narrate_before):
         return False
     if with_list:
         todo.popleft()
-    item.decisions.extend(decisions)
     return True
 
 
@@ -324,7 +330,7 @@ def _read_committee_decisions(
     decisions = read_decisions(decision, line, committee=committee)
     if not decisions:
         return False
-    if before:
+    if WORDS.search(before):  # not a list's mark alone ("1. The OPSG AGREED …")
         narrate_before(before)
     item.decisions.extend(decisions)
     return True
