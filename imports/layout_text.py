@@ -11,7 +11,8 @@ the shared modules, by the OPSG entry of the layout registry
 
 - the title block ("Operations Group Meeting 25", "1 October 2019, 10:00 –
   17:00", the place or "Teleconference") by imports.title_block; the page
-  reference names the committee;
+  reference names the committee; a line it could not read is kept in item
+  1's narrative and flagged (imports.unplaced), as the Markdown's is;
 - the attendance tables before item 1, their cells split over lines ("DCC"
   / "Mo Asif") or merged ("Small Supplier Kate Barnes"), by
   imports.attendance (`read_roll_lines`);
@@ -80,10 +81,8 @@ def _parse(text: str) -> ParsedMinutes:
     )
     minutes, unread = _read_header(head[:attendance_at], page)
     minutes.flags = page.flags
-    if first is not None or attendance_at is not None:
-        for number, text in unread:
-            message = f"Line {text!r} in the title block was not read."
-            minutes.flags.append(Flag(number, "unplaced-line", message))
+    if first is None and attendance_at is not None:
+        place_unplaced(unread, minutes)  # flagged, with no item to keep them in
     if attendance_at is not None:
         minutes.attendance = _read_attendance(head[attendance_at + 1 :], minutes.flags)
     if first is None:
@@ -91,7 +90,7 @@ def _parse(text: str) -> ParsedMinutes:
         return minutes
     body = page.blocks[first:]
     guess_committee(minutes, (line.text for line in _lines(body)), minutes.line)
-    _read_items(body, minutes)
+    _read_items(body, minutes, unread)
     minutes.flags.extend(filter(None, map(read_outcome, minutes.reviews)))
     order = {"member": 0, "participant": 1, "apology": 2}
     minutes.attendance.sort(key=lambda person: order[person.section])
@@ -165,10 +164,11 @@ def _read_attendance(lines: list[Line], flags: list[Flag]) -> list[ParsedPerson]
 # --- agenda items --------------------------------------------------------------
 
 
-def _read_items(blocks: list[Block], minutes: ParsedMinutes) -> None:
+def _read_items(blocks: list[Block], minutes: ParsedMinutes, unplaced: list[SourceLine]) -> None:
     """Read each item: its heading and the blocks up to the next; then flag
-    the reviews that never stated a status and the lines not placed."""
-    unplaced: list[SourceLine] = []
+    the reviews that never stated a status, and flag and keep the lines not
+    placed (`unplaced`: the title block's to begin with) in the nearest
+    item's narrative (imports.unplaced)."""
     context = ItemContext(
         minutes=minutes,
         layout=OPSG,
