@@ -128,15 +128,7 @@ def read_paragraph(
         if is_action_line(text):
             read_action_block(text, line, item, context)
             return "action", ""
-        context.minutes.flags.append(
-            Flag(
-                line,
-                "unread-action",
-                f"Line {line} starts with ACTION but names no reference such as "
-                f"{context.minutes.committee or context.layout.committee} 25/03: kept in the narrative of item "
-                f"{item.number}, no action created.",
-            )
-        )
+        flag_unread_action(text, line, item, context)
         return "text", text
     if context.layout.next_meeting.match(plain(text)):
         return "next-meeting", ""
@@ -144,6 +136,24 @@ def read_paragraph(
     if read_decision_block(text, line, todo, item, context, before.append):
         return ("text", before[0]) if before else ("decision", "")
     return "text", text
+
+
+def flag_unread_action(text: str, line: int, item: ParsedItem, context: ItemContext) -> bool:
+    """Flag a line that opens with ACTION but names no reference of the
+    committee's (an entry whose actions are `numbered_actions`), which the
+    reader keeps in the narrative; True when flagged."""
+    if not ACTION_LINE.match(text) or is_action_line(text):
+        return False
+    context.minutes.flags.append(
+        Flag(
+            line,
+            "unread-action",
+            f"Line {line} starts with ACTION but names no reference such as "
+            f"{context.minutes.committee or context.layout.committee} 25/03: kept in the narrative of item "
+            f"{item.number}, no action created.",
+        )
+    )
+    return True
 
 
 def read_action_block(text: str, line: int, item: ParsedItem, context: ItemContext) -> None:

@@ -41,7 +41,13 @@ from itertools import pairwise, takewhile
 from imports.attendance import Roll, add_roll_line, is_member_category, read_roll_lines, roll_line
 from imports.blocks import FOOTNOTE, HEADING, ITEM, PARAGRAPH, TABLE, Block, SourceLine
 from imports.common import ActionNumbering, guess_committee, read_incidents, read_outcome
-from imports.item_text import ItemContext, narrate, read_action_line, read_decision_line
+from imports.item_text import (
+    ItemContext,
+    flag_unread_action,
+    narrate,
+    read_action_line,
+    read_decision_line,
+)
 from imports.layouts import MEMBER, OPSG, PARTICIPANT
 from imports.outstanding_table import OutstandingTables, flag_unstated, read_review_table
 from imports.parsed import Flag, ParsedItem, ParsedMinutes, ParsedPerson
@@ -271,6 +277,9 @@ def _read_text(item: ParsedItem, blocks: list[Block], context: ItemContext) -> l
             footnotes.append(block)
             continue
         if block.kind == PARAGRAPH and read_action_line(block.text, block.line, item, context):
+            continue
+        if block.kind == PARAGRAPH and flag_unread_action(block.text, block.line, item, context):
+            narrate_block(block)  # kept, as the Markdown's is
             continue
         opening = _opening(block)
         if opening == "note":
