@@ -292,15 +292,17 @@ def _read_text(item: ParsedItem, blocks: list[Block], context: ItemContext) -> l
             message = f"Line {block.text!r} kept in item {item.number}'s narrative."
             flags.append(Flag(block.line, "unplaced-line", message))
         elif block.kind in (PARAGRAPH, ITEM):
-            points = list(takewhile(lambda after: after.kind == ITEM, blocks[index:]))
-            listed = [rendered(point) for point in points]
+            # The points after a line that ends with a colon ("The OPSG NOTED that:").
+            listed: list[str] = []
+            if block.text.rstrip().endswith(":"):
+                points = takewhile(lambda after: after.kind == ITEM, blocks[index:])
+                listed = [rendered(point) for point in points]
 
             def before(words: str, block: Block = block) -> None:
                 narrate_block(replace(block, text=words))
 
             if read_decision_line(block.text, block.line, item, context, listed, before):
-                if block.text.rstrip().endswith(":"):
-                    index += len(points)
+                index += len(listed)  # the points are the decision's
                 continue
         narrate_block(block)
     for footnote in footnotes:
