@@ -10,10 +10,13 @@ markdown-it-py cuts at blank lines (imports.blocks.markdown_source_blocks;
 - the narrative keeps the Markdown as written (links, bold), a paragraph
   cut by a page break ("The DCC noted" / "that it will …") joined again;
 - "ACTION OPSG 49/01: …" lines are actions raised, numbered and checked
-  by imports.common.ActionNumbering; an ACTION line without a reference is
-  flagged and kept in the narrative;
+  by imports.common.ActionNumbering (`read_action_line`, the entry's
+  `numbered_actions`); an ACTION line without a reference is flagged and
+  kept in the narrative;
 - decisions are the committee's ("The OPSG **AGREED** that …", also "The
-  OPSG NOTED that:" followed by its list of points; imports.common.read_decisions);
+  OPSG NOTED that:" followed by its list of points; `read_decision_line`,
+  the entry's `committee_decisions`), the words before one that begins
+  inside a paragraph kept in the narrative;
 - "[Post meeting note: …]" is the item's post-meeting note; the next
   meetings' line is read by imports.title_block and left out here;
 - a table is the outstanding actions' (imports.outstanding_table), or else
@@ -37,6 +40,7 @@ with its mark, a heading in bold, a table as pipe rows."""
 
 import re
 from collections import deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from imports.blocks import HEADING, ITEM, TABLE, Block, SourceLine, cells_as_written, plain
@@ -47,6 +51,7 @@ from imports.common import (
     is_action_line,
     owners_in,
     read_decisions,
+    split_decision,
 )
 from imports.layouts import Layout
 from imports.outstanding_table import OutstandingTables, read_review_table, review_reference
@@ -54,6 +59,7 @@ from imports.parsed import Flag, ParsedAction, ParsedDecision, ParsedItem, Parse
 
 LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)]|\(?[a-z]\))\s+\S")
 ACTION_LINE = re.compile(r"^\W*ACTION\b")
+WORDS = re.compile(r"[^\W\d_]")
 SENTENCE_END = (".", ":", ";", "!", "?", ")", "]", '"', "'", "’", "”", "|")
 
 
@@ -122,44 +128,56 @@ def read_paragraph(
         if is_action_line(text):
             read_action_block(text, line, item, context)
             return "action", ""
-        context.minutes.flags.append(
-            Flag(
-                line,
-                "unread-action",
-                f"Line {line} starts with ACTION but names no reference such as "
-                f"{context.minutes.committee or context.layout.committee} 25/03: kept in the narrative of item "
-                f"{item.number}, no action created.",
-            )
-        )
+        flag_unread_action(text, line, item, context)
         return "text", text
     if context.layout.next_meeting.match(plain(text)):
         return "next-meeting", ""
-    if read_decision_block(text, line, todo, item, context):
-        return "decision", ""
+    before: list[str] = []  # the words before a decision inside the paragraph
+    if read_decision_block(text, line, todo, item, context, before.append):
+        return ("text", before[0]) if before else ("decision", "")
     return "text", text
 
 
+def flag_unread_action(text: str, line: int, item: ParsedItem, context: ItemContext) -> bool:
+    """Flag a line that opens with ACTION but names no reference of the
+    committee's (an entry whose actions are `numbered_actions`), which the
+    reader keeps in the narrative; True when flagged."""
+    if not ACTION_LINE.match(text) or is_action_line(text):
+        return False
+    context.minutes.flags.append(
+        Flag(
+            line,
+            "unread-action",
+            f"Line {line} starts with ACTION but names no reference such as "
+            f"{context.minutes.committee or context.layout.committee} 25/03: kept in the narrative of item "
+            f"{item.number}, no action created.",
+        )
+    )
+    return True
+
+
 def read_action_block(text: str, line: int, item: ParsedItem, context: ItemContext) -> None:
-    action, flags = context.actions.read(" ".join(text.replace("**", "").split()), line)
-    item.actions.append(action)
-    context.minutes.flags.extend(flags)
+    read_action_line(" ".join(text.replace("**", "").split()), line, item, context)
 
 
 def read_decision_block(
-    text: str, line: int, todo: deque[Block], item: ParsedItem, context: ItemContext
+    text: str,
+    line: int,
+    todo: deque[Block],
+    item: ParsedItem,
+    context: ItemContext,
+    narrate_before: Callable[[str], None] | None = None,
 ) -> bool:
     """'The OPSG **AGREED** that …', or 'The OPSG:' / 'The OPSG NOTED that:'
-    followed by its list of points in the next block. The verbs are read
-    from the text as written: a bold verb is the committee's decision."""
+    followed by its list of points in the next block (read_decision_line).
+    The verbs are read from the text as written: a bold verb is the
+    committee's decision."""
     with_list = text.rstrip().endswith(":") and todo and is_list(todo[0])
-    if with_list:
-        text = text + "\n" + joined(todo[0])
-    decisions = read_decisions(text, line, committee=context.minutes.committee)
-    if not decisions:
+    points = [joined(todo[0])] if with_list else []
+    if not read_decision_line(text, line, item, context, points, narrate_before):
         return False
     if with_list:
         todo.popleft()
-    item.decisions.extend(decisions)
     return True
 
 
@@ -265,10 +283,26 @@ def _last_is_list(item: ParsedItem) -> bool:
     return last.startswith("- ") or bool(re.match(r"\d+\. ", last))
 
 
-def read_decision_line(text: str, line: int, item: ParsedItem, context: ItemContext) -> bool:
+def read_decision_line(
+    text: str,
+    line: int,
+    item: ParsedItem,
+    context: ItemContext,
+    points: Sequence[str] = (),
+    narrate_before: Callable[[str], None] | None = None,
+) -> bool:
     """A decision by the entry's pattern (`decision`): "The Panel AGREED
     …", "RESOLVED that …", "RES-2026-07: …"; a verb the record does not
-    have is recorded as the one `verb_as` names, flagged once a document."""
+    have is recorded as the one `verb_as` names, flagged once a document.
+    An entry whose decisions are the committee's (`committee_decisions`)
+    reads them as imports.common.read_decisions does, with `points`, the
+    list items printed after the line, when the line ends with a colon
+    ("The OPSG NOTED that:"), and the words before a decision that begins
+    inside the line narrated (by `narrate_before`, where the reader keeps
+    the line's own mark, else as a paragraph)."""
+    if context.layout.committee_decisions:
+        narrated = narrate_before or (lambda words: narrate(item, words))
+        return _read_committee_decisions(text, line, item, context, points, narrated)
     match = context.layout.decision.match(text)
     if not match or not (match["verb"] or match["resolution"]):
         return False
@@ -286,6 +320,29 @@ def read_decision_line(text: str, line: int, item: ParsedItem, context: ItemCont
         context.minutes.flags.append(Flag(line, "verb-recorded-as", message))
     _flag_subject(match["subject"], verb, line, context)
     item.decisions.append(ParsedDecision(verb=verb, text=words, line=line))
+    return True
+
+
+def _read_committee_decisions(
+    text: str,
+    line: int,
+    item: ParsedItem,
+    context: ItemContext,
+    points: Sequence[str],
+    narrate_before: Callable[[str], None],
+) -> bool:
+    committee = context.minutes.committee
+    before, decision = split_decision(text, committee=committee)
+    if not decision:
+        return False
+    if decision.endswith(":") and points:
+        decision = "\n".join([decision, *points])
+    decisions = read_decisions(decision, line, committee=committee)
+    if not decisions:
+        return False
+    if WORDS.search(before):  # not a list's mark alone ("1. The OPSG AGREED …")
+        narrate_before(before)
+    item.decisions.extend(decisions)
     return True
 
 
@@ -312,8 +369,18 @@ def read_action_line(text: str, line: int, item: ParsedItem, context: ItemContex
     "Action 7: …", "ACTION – JD: …", "ACTION: bogdan to …". A printed
     reference of the form 14/03 is kept; any other action is numbered under
     this meeting's own numbering, its own label kept in its text. An owner
-    that could not be picked out is flagged."""
+    that could not be picked out is flagged. An entry whose actions carry
+    the committee's reference (`numbered_actions`: "ACTION OPSG 25/03: …")
+    reads them in the meeting's numbering, each checked against the one
+    before (imports.common.ActionNumbering)."""
     minutes, layout = context.minutes, context.layout
+    if layout.numbered_actions:
+        if not is_action_line(text):
+            return False
+        action, flags = context.actions.read(text, line)
+        item.actions.append(action)
+        minutes.flags.extend(flags)
+        return True
     for pattern in layout.actions:
         if match := pattern.match(text):
             break

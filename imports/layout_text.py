@@ -11,7 +11,8 @@ the shared modules, by the OPSG entry of the layout registry
 
 - the title block ("Operations Group Meeting 25", "1 October 2019, 10:00 –
   17:00", the place or "Teleconference") by imports.title_block; the page
-  reference names the committee;
+  reference names the committee; a line it could not read is kept in item
+  1's narrative and flagged (imports.unplaced), as the Markdown's is;
 - the attendance tables before item 1, their cells split over lines ("DCC"
   / "Mo Asif") or merged ("Small Supplier Kate Barnes"), by
   imports.attendance (`read_roll_lines`);
@@ -19,29 +20,33 @@ the shared modules, by the OPSG entry of the layout registry
   imports.outstanding_table (their dates, owners and "Action Status:"
   words).
 
+- each item's paragraphs and points by imports.item_text, as every
+  entry's item text is: the "ACTION OPSG 25/03: …" paragraphs
+  (`read_action_line`, the entry's `numbered_actions`), the decisions
+  ("The OPSG NOTED that:" and the points after it; `read_decision_line`,
+  the entry's `committee_decisions`), the rest the narrative (`narrate`).
+
 What is left here is what this tokenizer's blocks need: where the rest of
 an attendance table that ran onto the next page is printed, after the text
-of an agenda item; a row whose owner the tokenizer could not find; and each
-item's paragraphs and points as its narrative, decisions ("The OPSG NOTED
-that:" and its points), the "ACTION OPSG 25/03: …" paragraphs, post-meeting
-notes, footnotes and the incidents reviewed. It flags every line it could
-not place or had to guess; it never raises and never invents an action or
-a decision."""
+of an agenda item; a row whose owner the tokenizer could not find; the
+blocks that say what they are (post-meeting notes, "Incident reviewed:"
+lines, lines of no words); footnotes, kept at the end of the narrative. It
+flags every line it could not place or had to guess; it never raises and
+never invents an action or a decision."""
 
 import re
 from dataclasses import replace
-from itertools import pairwise
+from itertools import pairwise, takewhile
 
 from imports.attendance import Roll, add_roll_line, is_member_category, read_roll_lines, roll_line
 from imports.blocks import FOOTNOTE, HEADING, ITEM, PARAGRAPH, TABLE, Block, SourceLine
-from imports.common import (
-    ActionNumbering,
-    guess_committee,
-    is_action_line,
-    read_decisions,
-    read_incidents,
-    read_outcome,
-    split_decision,
+from imports.common import ActionNumbering, guess_committee, read_incidents, read_outcome
+from imports.item_text import (
+    ItemContext,
+    flag_unread_action,
+    narrate,
+    read_action_line,
+    read_decision_line,
 )
 from imports.layouts import MEMBER, OPSG, PARTICIPANT
 from imports.outstanding_table import OutstandingTables, flag_unstated, read_review_table
@@ -51,7 +56,6 @@ from imports.pdf_blocks import (
     NOTE_START,
     Line,
     PdfText,
-    as_markdown,
     ends_sentence,
     gather,
     pdf_blocks,
@@ -83,10 +87,8 @@ def _parse(text: str) -> ParsedMinutes:
     )
     minutes, unread = _read_header(head[:attendance_at], page)
     minutes.flags = page.flags
-    if first is not None or attendance_at is not None:
-        for number, text in unread:
-            message = f"Line {text!r} in the title block was not read."
-            minutes.flags.append(Flag(number, "unplaced-line", message))
+    if first is None and attendance_at is not None:
+        place_unplaced(unread, minutes)  # flagged, with no item to keep them in
     if attendance_at is not None:
         minutes.attendance = _read_attendance(head[attendance_at + 1 :], minutes.flags)
     if first is None:
@@ -94,7 +96,7 @@ def _parse(text: str) -> ParsedMinutes:
         return minutes
     body = page.blocks[first:]
     guess_committee(minutes, (line.text for line in _lines(body)), minutes.line)
-    _read_items(body, minutes)
+    _read_items(body, minutes, unread)
     minutes.flags.extend(filter(None, map(read_outcome, minutes.reviews)))
     order = {"member": 0, "participant": 1, "apology": 2}
     minutes.attendance.sort(key=lambda person: order[person.section])
@@ -168,158 +170,166 @@ def _read_attendance(lines: list[Line], flags: list[Flag]) -> list[ParsedPerson]
 # --- agenda items --------------------------------------------------------------
 
 
-def _read_items(blocks: list[Block], minutes: ParsedMinutes) -> None:
+def _read_items(blocks: list[Block], minutes: ParsedMinutes, unplaced: list[SourceLine]) -> None:
     """Read each item: its heading and the blocks up to the next; then flag
-    the reviews that never stated a status and the lines not placed."""
-    unplaced: list[SourceLine] = []
-    reader = _ItemReader(minutes, unplaced)
+    the reviews that never stated a status, and flag and keep the lines not
+    placed (`unplaced`: the title block's to begin with) in the nearest
+    item's narrative (imports.unplaced)."""
+    context = ItemContext(
+        minutes=minutes,
+        layout=OPSG,
+        actions=ActionNumbering(minutes),
+        outstanding=OutstandingTables(minutes, OPSG),
+    )
     starts = [i for i, block in enumerate(blocks) if _is_item(block)] + [len(blocks)]
     for start, end in pairwise(starts):
         heading = blocks[start]
         item = ParsedItem(number=heading.number, title=heading.text, line=heading.line)
-        reader.read(item, blocks[start + 1 : end])
+        _read_item(item, blocks[start + 1 : end], context, unplaced)
         minutes.items.append(item)
-    flag_unstated(reader.outstanding)
+    flag_unstated(context.outstanding)
     place_unplaced(unplaced, minutes)
 
 
-class _ItemReader:
-    """Reads the lines of one item after another, keeping what runs across
-    items: the last action number read, the header's dates for targets."""
+def _read_item(
+    item: ParsedItem, blocks: list[Block], context: ItemContext, unplaced: list[SourceLine]
+) -> None:
+    """The item's tables as the actions outstanding, the rest of an
+    attendance table printed among its blocks, then its text a block at a
+    time (`_read_text`); its incidents last."""
+    left_out: list[SourceLine] = []  # rows of the table that hold no action
+    for table in (block for block in blocks if block.kind == TABLE and block.rows):
+        _read_table(table, context.outstanding, left_out)
+    reviewed = _read_text(item, _without_attendance(blocks, context.minutes), context)
+    for _, text in left_out:
+        narrate(item, text)
+    unplaced += left_out
+    read_incidents(item, context.minutes.flags, reviewed)
 
-    def __init__(self, minutes: ParsedMinutes, unplaced: list[SourceLine]):
-        self.minutes = minutes
-        self.flags = minutes.flags
-        self.actions = ActionNumbering(minutes)
-        self.outstanding = OutstandingTables(minutes, OPSG)
-        self.unplaced = unplaced
 
-    def read(self, item: ParsedItem, blocks: list[Block]) -> None:
-        left_out: list[SourceLine] = []  # rows of the table that hold no action
-        for table in (block for block in blocks if block.kind == TABLE and block.rows):
-            _read_table(table, self.outstanding, left_out)
-        self.reviewed: list[str] = []
-        self._read_blocks(item, self._without_attendance(blocks))
-        for _, text in left_out:
-            item.narrative = "\n\n".join(filter(None, [item.narrative, text]))
-        self.unplaced += left_out
-        read_incidents(item, self.flags, self.reviewed)
-
-    def _without_attendance(self, blocks: list[Block]) -> list[Block]:
-        """The item's blocks but its tables, once the rest of an attendance
-        table printed among them is read from their lines; the lines after
-        it, up to the next table, are gathered into blocks again."""
-        kept: list[Block] = []
-        index = 0
-        while index < len(blocks):
-            block = blocks[index]
-            previous = kept[-1].lines[-1].text if kept else None
-            if block.kind != TABLE and _may_open_run(block.lines[0], previous):
-                upto = next(
-                    (i for i in range(index, len(blocks)) if blocks[i].kind == TABLE), len(blocks)
-                )
-                lines = _lines(blocks[index:upto])
-                if end := self._take_attendance(lines):
-                    blocks, index = gather(lines[end:]) + blocks[upto:], 0
-                    continue
-            if block.kind != TABLE:
-                kept.append(block)
-            index += 1
-        return kept
-
-    def _take_attendance(self, lines: list[Line]) -> int | None:
-        """The end of the rest of an attendance table at the start of
-        `lines`, read into the attendance; None when none starts there."""
-        end = _attendance_run(lines)
-        if end is None:
-            return None
-        run = lines[:end]
-        first = roll_line(run[0].text, OPSG)
-        roll = Roll(OPSG, section=MEMBER if is_member_category(first.group, OPSG) else PARTICIPANT)
-        for line in run:
-            add_roll_line(roll_line(line.text, OPSG), line.number, line.text, roll, self.flags)
-        self.minutes.attendance += roll.people
-        section = roll.section
-        message = (
-            f"Lines {run[0].number}–{run[-1].number} read as the rest of the "
-            f"{'members' if section == 'member' else 'other participants'} table, "
-            "printed here by the PDF."
-        )
-        self.flags.append(Flag(run[0].number, "attendance-continued", message))
-        return end
-
-    def _read_blocks(self, item: ParsedItem, blocks: list[Block]) -> None:
-        narrative: list[Block] = []
-        index = 0
-        while index < len(blocks):
-            block = blocks[index]
-            index += 1
-            opening = _opening(block)
-            if opening == "action":
-                self._read_action(item, block)
-            elif opening == "note":
-                item.post_meeting_note = _join_notes(item.post_meeting_note, _note_text(block.text))
-            elif opening == "incident-review":
-                self._read_incident_review(item, block)
-            elif opening == "junk":
-                narrative.append(block)
-                message = f"Line {block.text!r} kept in item {item.number}'s narrative."
-                self.flags.append(Flag(block.line, "unplaced-line", message))
-            elif block.kind in (PARAGRAPH, ITEM):
-                index = self._read_paragraph(item, blocks, index - 1, narrative)
-            else:
-                narrative.append(block)
-        footnotes = [block for block in narrative if block.kind == FOOTNOTE]
-        body = [block for block in narrative if block.kind != FOOTNOTE]
-        item.narrative = as_markdown(body + footnotes)
-        for footnote in footnotes:
-            if _mark_footnote(item, footnote.number):
-                where = f"its mark [{footnote.number}] is read as [^{footnote.number}]"
-            else:
-                where = "the PDF text does not show where its mark was"
-            message = f"Footnote kept at the end of item {item.number}'s narrative: {where}."
-            self.flags.append(Flag(footnote.line, "footnote", message))
-
-    def _read_incident_review(self, item: ParsedItem, block: Block) -> None:
-        """ "Incident reviewed: INC… – title. Review report to be published:
-        yes." is what this app prints for an incident reviewed under the
-        item: the incident is the item's, the line is not narrative, and what
-        it says of the report is left to the secretary."""
-        match = INCIDENT_REVIEW.match(block.text)
-        self.reviewed.append(match["reference"])
-        said = " ".join(match["rest"].split()).lstrip("–—- ").strip()
-        message = (
-            f"Item {item.number} records a review of {match['reference']}"
-            f"{f' ({said})' if said else ''}; read as an incident of the item, not as narrative."
-        )
-        self.flags.append(Flag(block.line, "incident-review", message))
-
-    def _read_paragraph(self, item, blocks, index: int, narrative: list[Block]) -> int:
-        """A paragraph, and the points after it when it opens a decision
-        ("The OPSG NOTED that:"). Returns the index of the next block."""
+def _without_attendance(blocks: list[Block], minutes: ParsedMinutes) -> list[Block]:
+    """The item's blocks but its tables, once the rest of an attendance
+    table printed among them is read from their lines; the lines after it,
+    up to the next table, are gathered into blocks again."""
+    kept: list[Block] = []
+    index = 0
+    while index < len(blocks):
         block = blocks[index]
-        before, decision_text = split_decision(block.text, committee=self.minutes.committee)
-        if not decision_text:
-            narrative.append(block)
-            return index + 1
-        end = index + 1
-        if decision_text.endswith(":"):
-            while end < len(blocks) and blocks[end].kind == ITEM:
-                decision_text += "\n" + rendered(blocks[end])
-                end += 1
-        decisions = read_decisions(decision_text, block.line, committee=self.minutes.committee)
-        if not decisions:
-            narrative.append(block)
-            return index + 1
-        if before:
-            narrative.append(replace(block, text=before))
-        item.decisions += decisions
-        return end
+        previous = kept[-1].lines[-1].text if kept else None
+        if block.kind != TABLE and _may_open_run(block.lines[0], previous):
+            upto = next(
+                (i for i in range(index, len(blocks)) if blocks[i].kind == TABLE), len(blocks)
+            )
+            lines = _lines(blocks[index:upto])
+            if end := _take_attendance(lines, minutes):
+                blocks, index = gather(lines[end:]) + blocks[upto:], 0
+                continue
+        if block.kind != TABLE:
+            kept.append(block)
+        index += 1
+    return kept
 
-    def _read_action(self, item: ParsedItem, block: Block) -> None:
-        action, flags = self.actions.read(block.text, block.line)
-        item.actions.append(action)
-        self.flags += flags
+
+def _take_attendance(lines: list[Line], minutes: ParsedMinutes) -> int | None:
+    """The end of the rest of an attendance table at the start of `lines`,
+    read into the attendance; None when none starts there."""
+    end = _attendance_run(lines)
+    if end is None:
+        return None
+    run = lines[:end]
+    first = roll_line(run[0].text, OPSG)
+    roll = Roll(OPSG, section=MEMBER if is_member_category(first.group, OPSG) else PARTICIPANT)
+    for line in run:
+        add_roll_line(roll_line(line.text, OPSG), line.number, line.text, roll, minutes.flags)
+    minutes.attendance += roll.people
+    section = roll.section
+    message = (
+        f"Lines {run[0].number}–{run[-1].number} read as the rest of the "
+        f"{'members' if section == 'member' else 'other participants'} table, "
+        "printed here by the PDF."
+    )
+    minutes.flags.append(Flag(run[0].number, "attendance-continued", message))
+    return end
+
+
+def _read_text(item: ParsedItem, blocks: list[Block], context: ItemContext) -> list[str]:
+    """The item's paragraphs and points, read as every entry's are
+    (imports.item_text: an action line, a decision line with the points
+    after it, the narrative), but for what this tokenizer's blocks say of
+    themselves: a post-meeting note, an incident reviewed, a line of no
+    words; footnotes at the narrative's end. Returns the incidents reviewed."""
+    flags = context.minutes.flags
+    reviewed: list[str] = []
+    footnotes: list[Block] = []
+    previous: tuple[str, bool] | None = None  # the kind of block last narrated
+
+    def narrate_block(block: Block) -> None:
+        nonlocal previous
+        kind = (block.kind, bool(block.number))
+        narrate(item, rendered(block), tight=block.kind == ITEM and kind == previous)
+        previous = kind
+
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        index += 1
+        if block.kind == FOOTNOTE:
+            footnotes.append(block)
+            continue
+        if block.kind == PARAGRAPH and read_action_line(block.text, block.line, item, context):
+            continue
+        if block.kind == PARAGRAPH and flag_unread_action(block.text, block.line, item, context):
+            narrate_block(block)  # kept, as the Markdown's is
+            continue
+        opening = _opening(block)
+        if opening == "note":
+            item.post_meeting_note = _join_notes(item.post_meeting_note, _note_text(block.text))
+            continue
+        if opening == "incident-review":
+            reviewed.append(_read_incident_review(item, block, flags))
+            continue
+        if opening == "junk":
+            message = f"Line {block.text!r} kept in item {item.number}'s narrative."
+            flags.append(Flag(block.line, "unplaced-line", message))
+        elif block.kind in (PARAGRAPH, ITEM):
+            # The points after a line that ends with a colon ("The OPSG NOTED that:").
+            listed: list[str] = []
+            if block.text.rstrip().endswith(":"):
+                points = takewhile(lambda after: after.kind == ITEM, blocks[index:])
+                listed = [rendered(point) for point in points]
+
+            def before(words: str, block: Block = block) -> None:
+                narrate_block(replace(block, text=words))
+
+            if read_decision_line(block.text, block.line, item, context, listed, before):
+                index += len(listed)  # the points are the decision's
+                continue
+        narrate_block(block)
+    for footnote in footnotes:
+        narrate(item, rendered(footnote))
+    for footnote in footnotes:
+        if _mark_footnote(item, footnote.number):
+            where = f"its mark [{footnote.number}] is read as [^{footnote.number}]"
+        else:
+            where = "the PDF text does not show where its mark was"
+        message = f"Footnote kept at the end of item {item.number}'s narrative: {where}."
+        flags.append(Flag(footnote.line, "footnote", message))
+    return reviewed
+
+
+def _read_incident_review(item: ParsedItem, block: Block, flags: list[Flag]) -> str:
+    """ "Incident reviewed: INC… – title. Review report to be published:
+    yes." is what this app prints for an incident reviewed under the item:
+    the incident is the item's, the line is not narrative, and what it says
+    of the report is left to the secretary. Returns the incident."""
+    match = INCIDENT_REVIEW.match(block.text)
+    said = " ".join(match["rest"].split()).lstrip("–—- ").strip()
+    message = (
+        f"Item {item.number} records a review of {match['reference']}"
+        f"{f' ({said})' if said else ''}; read as an incident of the item, not as narrative."
+    )
+    flags.append(Flag(block.line, "incident-review", message))
+    return match["reference"]
 
 
 def _mark_footnote(item: ParsedItem, number: str) -> bool:
@@ -393,11 +403,9 @@ def _starts_new(line: Line) -> bool:
 
 
 def _opening(block: Block) -> str:
-    """What a paragraph opens with, where it says what it is: "action",
+    """What a paragraph opens with, where it says what it is:
     "incident-review", "note" (post-meeting), or "junk" (no words at all)."""
     first = block.lines[0].text if block.kind == PARAGRAPH and block.lines else ""
-    if is_action_line(first):
-        return "action"
     if INCIDENT_REVIEW.match(first):
         return "incident-review"
     if NOTE_START.match(first):

@@ -14,8 +14,10 @@ item_sequence, item_text; the tables: attendance, outstanding_table).
 The 2019 PDF text keeps its own reader (imports.layout_text, for its own
 tokenizer's blocks), which reads its title block (imports.title_block), its
 attendance (imports.attendance `read_roll_lines`: `roll_caption_line`,
-`roll_groups`, `group_nouns`) and its Actions Outstanding rows
-(imports.outstanding_table) the one way, by the OPSG entry; imports.common holds what
+`roll_groups`, `group_nouns`), its Actions Outstanding rows
+(imports.outstanding_table) and its items' action lines, decisions and
+narrative (imports.item_text: `numbered_actions`, `committee_decisions`)
+the one way, by the OPSG entry; imports.common holds what
 all share (dates, targets, owners, decisions, incidents, how a closed
 action ended, the committee guessed from its actions). imports.parse turns
 to this registry's own choice of entry when the OPSG's readings give no
@@ -186,6 +188,17 @@ class Layout:
     apologies_label: re.Pattern | None = None
     # A post-meeting note in an item (group 1: its words), kept apart.
     post_meeting_note: re.Pattern | None = None
+    # Decisions are the committee's, by its code (imports.common.read_decisions),
+    # not by `decision`: "The OPSG NOTED that:" and the points after it, "The
+    # OPSG: 1. AGREED …; 2. NOTED …", "The OPSG DISCUSSED … and AGREED …" as
+    # two; one may begin inside a paragraph ("No comments were made and the
+    # OPSG AGREED …"), the words before it the narrative's
+    # (imports.item_text.read_decision_line).
+    committee_decisions: bool = False
+    # Actions raised carry the committee's reference ("ACTION OPSG 25/03: …"),
+    # read and checked in the meeting's numbering (imports.common.ActionNumbering),
+    # not by `actions` (imports.item_text.read_action_line).
+    numbered_actions: bool = False
     # Where the title block names no committee, the code most action lines
     # print is the committee's, with a flag (imports.common.guess_committee).
     committee_from_actions: bool = False
@@ -539,6 +552,8 @@ OPSG = replace(
     post_meeting_note=re.compile(
         r"\[\s*post[\s-]meeting\s+note\s*:?\s*(.*?)\]", re.IGNORECASE | re.DOTALL
     ),
+    committee_decisions=True,
+    numbered_actions=True,
 )
 
 LAYOUTS = (MEETING_BOT, ASSOCIATION, GENERIC)

@@ -452,6 +452,16 @@ def test_typo_targets_conf_numbering_and_an_unplaced_line(small):
     assert "###" in item.narrative  # kept where it was, not dropped
 
 
+def test_an_action_without_a_reference_is_kept_and_flagged_as_the_markdown_s():
+    text = SMALL.replace("###", "ACTION: SECAS to circulate the list.")
+    minutes = parse_text_layout(text)
+    [item] = minutes.items
+    assert [a.reference for a in item.actions] == ["OPSG 45/01", "OPSG 45/CONF 01"]
+    assert "ACTION: SECAS to circulate the list." in item.narrative
+    line = text.split("\n").index("ACTION: SECAS to circulate the list.") + 1
+    assert [f.kind for f in minutes.flags if f.line == line] == ["unread-action"]
+
+
 def with_status(words: str) -> str:
     return SMALL.replace("Action Status: Open", f"Action Status: {words}")
 

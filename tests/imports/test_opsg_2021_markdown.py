@@ -157,6 +157,25 @@ def test_decisions_single_numbered_and_bulleted(sample):
     assert agreed.verb == "AGREED" and agreed.text.startswith("that the gateway incident's")
 
 
+def test_the_words_before_a_decision_are_kept_in_the_narrative():
+    """A decision inside a paragraph, or in the list after a caption: the
+    words before it are narrative (they were dropped), a list's mark is not."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    text = text.replace(
+        "The OPSG **AGREED** to publish", "No comments were made and the OPSG **AGREED** to publish"
+    )
+    text = text.replace(
+        "The OPSG **NOTED** the update.",
+        "Outcomes:\n\n- The OPSG **NOTED** the update.\n- The OPSG **AGREED** the plan.",
+    )
+    minutes = read_2021(text)
+    first, second = item(minutes, "1"), item(minutes, "2")
+    assert first.narrative.endswith("\n\nNo comments were made.")
+    assert [d.text for d in first.decisions] == ["to publish the OPSG_48 minutes as final."]
+    assert second.narrative == "SECAS took the group through the open actions.\n\nOutcomes:"
+    assert [d.verb for d in second.decisions] == ["NOTED", "AGREED"]
+
+
 def test_actions_with_targets_and_the_typo_flagged(sample):
     actions = item(sample, "3.2").actions
     assert [a.reference for a in actions] == [f"OPSG 49/0{n}" for n in range(1, 5)]

@@ -79,10 +79,11 @@ def test_the_2019_text_flags_times_past_midnight_and_keeps_neither():
     minutes = parse(text.replace("10:00 – 17:00", "10:00 – 25:00"))
     assert minutes.date == datetime.date(2019, 10, 1)
     assert (minutes.start_time, minutes.end_time) == (None, None)
-    # The line is flagged as the Markdown's is (one title-block reader), quoted.
-    assert [(f.kind, f.message) for f in minutes.flags if "25:00" in f.message] == [
-        ("unplaced-line", "Line '1 October 2019, 10:00 – 25:00' in the title block was not read.")
-    ]
+    # The line is flagged and kept in item 1's narrative, as the Markdown's is.
+    [flag] = [f for f in minutes.flags if "25:00" in f.message]
+    assert flag.kind == "unplaced-line"
+    assert flag.message.endswith("(kept in item 1): 1 October 2019, 10:00 – 25:00")
+    assert minutes.items[0].narrative.startswith("1 October 2019, 10:00 – 25:00\n\n")
 
 
 def test_one_module_reads_a_labelled_title_block_by_each_entry_s_data():
