@@ -2,9 +2,8 @@
 every entry: the one module that turns what a document prints about its
 people into ParsedPerson records.
 
-Lists of names, for the generic reader (imports.layout_generic), which
-decides which section ("Present", "Apologies", "In attendance") a line is
-in and hands it here: "Present: Ada Byrne (Harbour Trust) [Chair], Tomasz
+Lists of names, for imports.front_matter, which decides which section
+("Present", "Apologies", "In attendance") a line is in and hands it here: "Present: Ada Byrne (Harbour Trust) [Chair], Tomasz
 Wren (dial in)", a list wrapped across lines, "*" for a teleconference; the
 brackets read by the layout's marks (imports.layouts.read_mark), a member's
 category from the heading above. Tables whose header names each column
@@ -72,7 +71,7 @@ class Roll:
     """Where the attendance tables have got to."""
 
     layout: Layout
-    section: str = MEMBER
+    section: str | None = MEMBER  # None: not yet in any (imports.layout_generic)
     group: str = ""
     name_column: int = 1
     group_column: int = 0

@@ -9,13 +9,30 @@ line there is an unplaced line.
 For any other entry, which section a heading or a line opens, by the
 entry's `sections` (`section_of`): "Present: A, B", "## Apologies", "In
 attendance", "Agenda", "Outstanding actions", a label and the words after
-it (`section_label`)."""
+it (`section_label`); and the attendance's blocks, a block at a time as the
+generic reader (imports.layout_generic) meets them, the section and member
+category they are in kept on an imports.attendance.Roll
+(`read_attendance_block`): lists of names, "Panel Members:" categories,
+tables whose header names each column, up to another section's label or an
+item's heading, whose lines are handed back to the reader (`Leave`).
+A row of a table is a person or, flagged, words that are not a name."""
 
-from imports.attendance import Roll, read_roll_table
+from dataclasses import dataclass
+
+from imports.attendance import (
+    Roll,
+    give_role,
+    lines_of_names,
+    listed_person,
+    named_table_entries,
+    names_in,
+    read_roll_table,
+)
 from imports.blocks import HEADING, PARAGRAPH, TABLE, Block, SourceLine, cells_as_written
 from imports.common import QUORUM_STATEMENT
-from imports.layouts import Layout
-from imports.parsed import ParsedPerson
+from imports.item_sequence import ATTENDANCE, item_heading
+from imports.layouts import APOLOGY, MEMBER, Layout
+from imports.parsed import Flag, ParsedItem, ParsedPerson
 
 
 def _opens_roll(words: str, layout: Layout) -> bool:
@@ -101,3 +118,103 @@ def section_of(block: Block, layout: Layout) -> tuple[str, str] | None:
         if pattern.match(head):
             return section, head
     return None
+
+
+# --- the attendance as lists of names and tables of named columns -----------
+
+
+@dataclass(frozen=True)
+class Leave:
+    """Where an attendance block's lines stop being the attendance: a label
+    of another section ("Agenda: …") or an item's heading (`heading`); the
+    lines from there on (`rest`, None when only blank ones) are for the
+    reader to read in that section or item."""
+
+    rest: Block | None
+    heading: tuple[str, str] | None = None
+
+
+def read_attendance_block(
+    block: Block, roll: Roll, flags: list[Flag], item: ParsedItem | None
+) -> Leave | None:
+    """A block of the attendance (`roll.section` one of ATTENDANCE): a table
+    of named columns, a member category's heading (where the entry's
+    `category_headings`), or lines of names (`read_attendance_lines`)."""
+    if block.kind == TABLE:
+        read_named_table(block, roll, flags)
+        return None
+    if block.kind == HEADING and roll.layout.category_headings:
+        roll.group = block.text.strip().rstrip(":")
+        return None
+    return read_attendance_lines(block.text.split("\n"), block.line, roll, flags, item)
+
+
+def read_named_table(block: Block, roll: Roll, flags: list[Flag]) -> None:
+    """A table of people whose header names its columns, each row read as
+    a line of the section it is in (imports.attendance); a row whose mark
+    says apologies, as an apology."""
+    for entry in named_table_entries(block, roll.layout, flags):
+        section = roll.section
+        if entry.absent:
+            roll.section = APOLOGY
+        read = len(roll.people)
+        for name in names_in(entry.text):
+            _listed(name, entry.line, roll, flags)
+        if entry.role and len(roll.people) > read:
+            give_role(roll.people[-1], entry.role)
+        roll.section = section
+
+
+def read_attendance_lines(
+    lines: list[str], line: int, roll: Roll, flags: list[Flag], item: ParsedItem | None
+) -> Leave | None:
+    """Lines of a block that opens a section ("Present: A, B") or of an
+    attendance block, `line` the first's number: names (a list wrapped
+    across lines read as one), a category ("Panel Members:"), another
+    section's label (`section_of`: the lines after it are read there), or,
+    by the entry's data, an item's heading (imports.item_sequence
+    `item_heading`, `item` the item read last), after which the lines are
+    the item's. `roll.section` says which section the lines are in."""
+    layout = roll.layout
+    for offset, entry in lines_of_names(lines):
+        here = Block(PARAGRAPH, entry, line + offset)
+        if found := section_of(here, layout):
+            roll.section, roll.group = found[0], ""
+            _, inline = section_label(entry) or ("", "")
+            after = lines[offset + 1 :]
+            if roll.section not in ATTENDANCE:
+                return _leave([inline, *after] if inline else after, line + offset + 1)
+            if inline and (
+                left := read_attendance_lines([inline], line + offset, roll, flags, item)
+            ):
+                # The label's words leave the attendance: so do the lines after.
+                words = [left.rest.text, *after] if left.rest else after
+                return Leave(
+                    _leave(words, left.rest.line if left.rest else line + offset + 1).rest,
+                    left.heading,
+                )
+            continue
+        if heading := item_heading(here, layout, item, roll.section, True):
+            return Leave(Block(PARAGRAPH, "\n".join(lines[offset:]), line + offset), heading)
+        if layout.category_line and layout.category_line.match(entry):
+            roll.group = entry.rstrip(":").strip().strip("*")
+            continue
+        for name in names_in(entry):
+            _listed(name, line + offset, roll, flags)
+    return None
+
+
+def _leave(lines: list[str], line: int) -> Leave:
+    if not any(text.strip() for text in lines):
+        return Leave(None)
+    return Leave(Block(PARAGRAPH, "\n".join(lines), line))
+
+
+def _listed(text: str, line: int, roll: Roll, flags: list[Flag]) -> None:
+    """A person of a list of names, of the section the roll is in and its
+    member category (`roll.group`, as the heading above wrote it)."""
+    if roll.section not in ATTENDANCE:
+        return
+    found = listed_person(text, roll.section or MEMBER, roll.group, line, roll.layout, flags)
+    if found is not None:
+        roll.people.append(found)

@@ -3,8 +3,8 @@ meeting, by the marks of its entry in the layout registry (imports.layouts).
 
 It reads other committees' minutes: "Present / Apologies / In attendance"
 blocks or lists, "Name (Organisation) [Role]" lines with their marks
-(the people read by imports.attendance, the reader saying which section
-each line is in), numbered or minute-numbered items, decision lines ("The
+(read by imports.front_matter, a block at a time, the section and
+member category kept on its imports.attendance.Roll), numbered or minute-numbered items, decision lines ("The
 Panel AGREED …", "RESOLVED that …", "RES-2026-07: …"), action lines
 ("ACTION: …", "Action 12: …", "ACTION – JD …"), and an outstanding-actions
 list or table. Its title block of labelled lines ("Date: …", "Time: …",
@@ -37,15 +37,8 @@ silent guess:
 
 from functools import partial
 
-from imports.attendance import (
-    give_role,
-    lines_of_names,
-    listed_person,
-    named_table_entries,
-    names_in,
-)
+from imports.attendance import Roll
 from imports.blocks import (
-    HEADING,
     ITEM,
     PARAGRAPH,
     TABLE,
@@ -63,7 +56,14 @@ from imports.common import (
     read_incidents,
     read_outcome,
 )
-from imports.front_matter import read_attendance, section_label, section_of, split_front
+from imports.front_matter import (
+    Leave,
+    read_attendance,
+    read_attendance_block,
+    read_attendance_lines,
+    section_of,
+    split_front,
+)
 from imports.item_sequence import (
     ATTENDANCE,
     item_heading,
@@ -73,9 +73,7 @@ from imports.item_sequence import (
 )
 from imports.item_text import ItemContext, own_reference, read_item, read_item_block, segments
 from imports.layouts import (
-    APOLOGY,
     ITEMS,
-    MEMBER,
     REVIEWS,
     SKIP,
     Layout,
@@ -131,8 +129,9 @@ class _Reader:
         self.layout = layout
         self.text = text
         self.minutes = ParsedMinutes(committee=committee.upper(), number=number)
-        self.section: str | None = None
-        self.category = ""
+        # Which section the reader is in, and the attendance read so far
+        # (imports.front_matter: the lines of names and named tables).
+        self.roll = Roll(layout, section=None, people=self.minutes.attendance)
         self.item: ParsedItem | None = None
         self.context = ItemContext(
             minutes=self.minutes,
@@ -147,6 +146,14 @@ class _Reader:
     @property
     def flags(self) -> list[Flag]:
         return self.minutes.flags
+
+    @property
+    def section(self) -> str | None:
+        return self.roll.section
+
+    @section.setter
+    def section(self, section: str | None) -> None:
+        self.roll.section = section
 
     def read(self, blocks: list[Block]) -> ParsedMinutes:
         """Minutes of another committee's, a block at a time (the blocks of
@@ -256,65 +263,19 @@ class _Reader:
     # --- attendance ---------------------------------------------------
 
     def _attendance(self, block: Block) -> None:
-        if block.kind == TABLE:
-            self._attendance_table(block)
-            return
-        if block.kind == HEADING and self.layout.category_headings:
-            self.category = block.text.strip().rstrip(":")
-            return
-        self._attendance_lines(block.text.split("\n"), block.line)
-
-    def _attendance_table(self, block: Block) -> None:
-        """A table of people whose header names its columns, each row read
-        as a line of the section it is in (imports.attendance); a row whose
-        mark says apologies, as an apology."""
-        for entry in named_table_entries(block, self.layout, self.flags):
-            section = self.section
-            if entry.absent:
-                self.section = APOLOGY
-            read = len(self.minutes.attendance)
-            self._attendance_lines([entry.text], entry.line)
-            if entry.role and len(self.minutes.attendance) > read:
-                give_role(self.minutes.attendance[-1], entry.role)
-            self.section = section
+        self._leave(read_attendance_block(block, self.roll, self.flags, self.item))
 
     def _attendance_lines(self, lines: list[str], line: int) -> None:
-        """Lines of a block that opens a section ("Present: A, B") or of an
-        attendance block: names (a list wrapped across lines read as one), a
-        category ("Panel Members:"), another section's label (the lines after
-        it are read there), or an item's heading, after which the lines are
-        the item's."""
-        for offset, entry in lines_of_names(lines):
-            here = Block(PARAGRAPH, entry, line + offset)
-            if found := section_of(here, self.layout):
-                section, _ = found
-                self.section, self.category = section, ""
-                _, inline = section_label(entry) or ("", "")
-                if section not in ATTENDANCE:
-                    rest = [inline, *lines[offset + 1 :]] if inline else lines[offset + 1 :]
-                    if any(r.strip() for r in rest):
-                        self._block(Block(PARAGRAPH, "\n".join(rest), line + offset + 1))
-                    return
-                if inline:
-                    self._attendance_lines([inline], line + offset)
-                continue
-            if heading := item_heading(here, self.layout, self.item, self.section, True):
-                rest = lines[offset:]
-                self._open_item(*heading, Block(PARAGRAPH, "\n".join(rest), line + offset))
-                return
-            if self.layout.category_line and self.layout.category_line.match(entry):
-                self.category = entry.rstrip(":").strip().strip("*")
-                continue
-            for name in names_in(entry):
-                self._person(name, line + offset)
+        self._leave(read_attendance_lines(lines, line, self.roll, self.flags, self.item))
 
-    def _person(self, text: str, line: int) -> None:
-        if self.section not in ATTENDANCE:
+    def _leave(self, left: Leave | None) -> None:
+        """The lines after the attendance's: an item's, or another section's."""
+        if left is None or left.rest is None:
             return
-        layout, section = self.layout, self.section or MEMBER
-        person = listed_person(text, section, self.category, line, layout, self.flags)
-        if person is not None:
-            self.minutes.attendance.append(person)
+        if left.heading:
+            self._open_item(*left.heading, left.rest)
+        else:
+            self._block(left.rest)
 
     # --- outstanding actions ------------------------------------------
 
