@@ -82,6 +82,13 @@ class Roll:
         """An 'Apologies:' label: what follows is apologies."""
         self.apologies, self.section, self.group = True, APOLOGY, ""
 
+    def open(self, section: str) -> None:
+        """A section's label ("Present:", "Apologies:", "Agenda"): what
+        follows is in it; once the apologies begin, every captioned table
+        after is apologies (`read_roll_header`)."""
+        self.section, self.group = section, ""
+        self.apologies = self.apologies or section == APOLOGY
+
 
 def read_roll_table(
     header: tuple[str, ...],

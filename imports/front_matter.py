@@ -1,21 +1,28 @@
-"""What comes before the first item, for a layout whose text is read as
-written (imports.layouts: `text_as_written`): the title block's lines
-(read by imports.title_block), then the attendance from its label ("Attendees:",
-`roll_label`) or the first table on. The attendance is its captioned tables
-(imports.attendance); "Apologies:" (`apologies_label`) opens the
-apologies; a quorum statement this app prints is passed over; any other
-line there is an unplaced line.
+"""What comes before the first item: the title block and the attendance.
 
-For any other entry, which section a heading or a line opens, by the
-entry's `sections` (`section_of`): "Present: A, B", "## Apologies", "In
-attendance", "Agenda", "Outstanding actions", a label and the words after
-it (`section_label`); and the attendance's blocks, a block at a time as the
-generic reader (imports.layout_generic) meets them, the section and member
-category they are in kept on an imports.attendance.Roll
-(`read_attendance_block`): lists of names, "Panel Members:" categories,
-tables whose header names each column, up to another section's label or an
-item's heading, whose lines are handed back to the reader (`Leave`).
-A row of a table is a person or, flagged, words that are not a name."""
+Which section a heading or a line opens, by the entry's `sections`
+(`section_of`): "Present: A, B", "## Apologies", "In attendance",
+"Agenda", "Outstanding actions", a label and the words after it
+(`section_label`).
+
+The attendance is read a block at a time (`read_attendance_block`), by
+the entry's data, for every entry: the section and member category the
+blocks are in kept on an imports.attendance.Roll. A table captioned by what
+it lists (where the entry has `roll_captions`: the OPSG's) or whose header
+names each column (imports.attendance); a member category's heading (where
+`category_headings`); lines of names ("Present: A, B", "Panel Members:"
+categories; `read_attendance_lines`), up to another section's label or an
+item's heading, whose lines are handed back to the generic reader
+(imports.layout_generic) as a `Leave`. Where the entry's attendance is
+only in tables (not `names_in_lines`: the OPSG's 2021 Markdown), a line
+that is only an attendance section's label opens it, and any other line is
+kept as written for the reader to place and flag. A quorum statement this
+app prints is passed over.
+
+For a layout whose text is read as written (imports.layouts:
+`text_as_written`), the title block's lines (read by imports.title_block)
+end at the attendance's label ("Attendees:", `roll_label`) or the first
+table (`split_front`)."""
 
 from dataclasses import dataclass
 
@@ -58,25 +65,14 @@ def from_line(block: Block, index: int) -> Block:
 
 
 def read_attendance(
-    blocks: list[Block], layout: Layout, unplaced: list[SourceLine]
+    blocks: list[Block], layout: Layout, flags: list[Flag], unplaced: list[SourceLine]
 ) -> list[ParsedPerson]:
-    """The Attendees and Apologies tables, in the order printed."""
+    """The attendance blocks of a text read as written, in the order
+    printed (`read_attendance_block`): the lines not read kept in
+    `unplaced`."""
     roll = Roll(layout)
     for block in blocks:
-        first = block.text.split("\n")[0]
-        if layout.apologies_label and layout.apologies_label.match(first):
-            roll.open_apologies()
-            unplaced.extend(block.lines[1:])
-            continue
-        if _opens_roll(first, layout):
-            unplaced.extend(block.lines[1:])
-            continue
-        if QUORUM_STATEMENT.match(block.text):
-            continue
-        if block.kind != TABLE:
-            unplaced.extend(block.lines)
-            continue
-        read_roll_table(*cells_as_written(block), roll, unplaced)
+        read_attendance_block(block, roll, flags, None, unplaced)
     return roll.people
 
 
@@ -135,18 +131,49 @@ class Leave:
 
 
 def read_attendance_block(
-    block: Block, roll: Roll, flags: list[Flag], item: ParsedItem | None
+    block: Block,
+    roll: Roll,
+    flags: list[Flag],
+    item: ParsedItem | None,
+    unplaced: list[SourceLine],
 ) -> Leave | None:
-    """A block of the attendance (`roll.section` one of ATTENDANCE): a table
-    of named columns, a member category's heading (where the entry's
-    `category_headings`), or lines of names (`read_attendance_lines`)."""
+    """A block of the attendance, by the entry's data: a table captioned by
+    what it lists (where the entry has `roll_captions`; a row it cannot
+    place kept in `unplaced`) or of named columns; a member category's
+    heading (where the entry's `category_headings`); lines of names
+    (`read_attendance_lines`), or where the entry's attendance is only in
+    tables (not `names_in_lines`), the sections' labels, any other line
+    kept in `unplaced` as written."""
+    layout = roll.layout
     if block.kind == TABLE:
-        read_named_table(block, roll, flags)
+        if layout.roll_captions:
+            read_roll_table(*cells_as_written(block), roll, unplaced)
+        else:
+            read_named_table(block, roll, flags)
         return None
-    if block.kind == HEADING and roll.layout.category_headings:
+    if block.kind == HEADING and layout.category_headings:
         roll.group = block.text.strip().rstrip(":")
         return None
+    if not layout.names_in_lines:
+        _labels(block, roll, unplaced)
+        return None
     return read_attendance_lines(block.text.split("\n"), block.line, roll, flags, item)
+
+
+def _labels(block: Block, roll: Roll, unplaced: list[SourceLine]) -> None:
+    """An attendance printed only in tables: a line that is only an
+    attendance section's label ("Attendees:", "Apologies:") opens it; a
+    quorum statement this app prints is passed over; any other line is kept
+    as written."""
+    for source, words in zip(block.lines, line_words(block), strict=True):
+        if QUORUM_STATEMENT.match(words.strip()):
+            continue
+        found = section_of(Block(PARAGRAPH, words, source[0]), roll.layout)
+        label = section_label(words)
+        if found and found[0] in ATTENDANCE and label and not label[1]:
+            roll.open(found[0])
+            continue
+        unplaced.append(source)
 
 
 def read_named_table(block: Block, roll: Roll, flags: list[Flag]) -> None:
@@ -178,8 +205,10 @@ def read_attendance_lines(
     layout = roll.layout
     for offset, entry in lines_of_names(lines):
         here = Block(PARAGRAPH, entry, line + offset)
+        if QUORUM_STATEMENT.match(entry):
+            continue  # this app's own statement of the quorum, not a person
         if found := section_of(here, layout):
-            roll.section, roll.group = found[0], ""
+            roll.open(found[0])
             _, inline = section_label(entry) or ("", "")
             after = lines[offset + 1 :]
             if roll.section not in ATTENDANCE:

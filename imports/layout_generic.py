@@ -132,6 +132,7 @@ class _Reader:
         # Which section the reader is in, and the attendance read so far
         # (imports.front_matter: the lines of names and named tables).
         self.roll = Roll(layout, section=None, people=self.minutes.attendance)
+        self.unplaced: list[SourceLine] = []  # kept in the nearest item, flagged
         self.item: ParsedItem | None = None
         self.context = ItemContext(
             minutes=self.minutes,
@@ -166,7 +167,7 @@ class _Reader:
             self._block(block)
         for item in self.minutes.items:
             read_incidents(item, self.flags)
-        self._finish([])
+        self._finish(self.unplaced)
         return self.minutes
 
     def read_as_written(self) -> ParsedMinutes:
@@ -184,7 +185,7 @@ class _Reader:
         if sections and layout.committee_from_actions:
             texts = (text for block in blocks for _, text in block.lines)
             guess_committee(minutes, texts, minutes.line)
-        minutes.attendance = read_attendance(attendance, layout, unplaced)
+        minutes.attendance = read_attendance(attendance, layout, minutes.flags, unplaced)
         lines = (line for block in blocks for line in block.lines)
         year = minutes.date.year if minutes.date else None
         minutes.next_meetings = read_next_meetings(lines, layout, year)
@@ -263,7 +264,8 @@ class _Reader:
     # --- attendance ---------------------------------------------------
 
     def _attendance(self, block: Block) -> None:
-        self._leave(read_attendance_block(block, self.roll, self.flags, self.item))
+        left = read_attendance_block(block, self.roll, self.flags, self.item, self.unplaced)
+        self._leave(left)
 
     def _attendance_lines(self, lines: list[str], line: int) -> None:
         self._leave(read_attendance_lines(lines, line, self.roll, self.flags, self.item))

@@ -91,6 +91,10 @@ class Layout:
     # label ("Panel Members:"), and where `category_headings`, a heading.
     category_line: re.Pattern | None = None
     category_headings: bool = False
+    # The attendance may be written as lines of names ("Present: A, B"); else
+    # (the OPSG's 2021 Markdown, whose attendance is its tables) a line there
+    # that is no section's label is kept as written and flagged, unplaced.
+    names_in_lines: bool = True
     # Names in the attendance that are not people (bots).
     not_people: frozenset[str] = frozenset()
     # "alice (58)": a count after a name that is no mark.
@@ -487,6 +491,8 @@ OPSG = replace(
     title="the 2021 layout",
     text_as_written=True,
     items_in_order=True,
+    names_in_lines=False,
+    category_headings=False,
     roll_label=re.compile(r"^(attendees|attendance|present|in attendance)\s*:?$", re.IGNORECASE),
     roll_caption_line=re.compile(
         r"^(?:(?:Category|Representing|Name)\b(?P<rest>.*)|(?P<caption>Members|Other\s+participants)\s*:?)$",
