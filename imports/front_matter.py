@@ -19,12 +19,13 @@ that is only an attendance section's label opens it, and any other line is
 kept as written for the reader to place and flag. A quorum statement this
 app prints is passed over.
 
-For a layout whose text is read as written (imports.layouts:
-`text_as_written`), the title block's lines (read by imports.title_block)
-end at the attendance's label ("Attendees:", `roll_label`) or the first
-table (`split_front`)."""
+The title block (read by imports.title_block `read_title`) ends, for
+every entry, at the first table or the first line that opens an attendance
+section, a label and not a sentence ("Attendees:", "Present: A, B", not
+"Apologies were received from Cllr Brennan."; `opens_attendance`), even
+inside a block whose blank line was lost (`split_front`)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from imports.attendance import (
     Roll,
@@ -40,10 +41,6 @@ from imports.common import QUORUM_STATEMENT
 from imports.item_sequence import ATTENDANCE, item_heading
 from imports.layouts import APOLOGY, MEMBER, Layout
 from imports.parsed import Flag, ParsedItem, ParsedPerson
-
-
-def _opens_roll(words: str, layout: Layout) -> bool:
-    return bool(layout.roll_label and layout.roll_label.match(words))
 
 
 def line_words(block: Block) -> list[str]:
@@ -67,24 +64,44 @@ def from_line(block: Block, index: int) -> Block:
 def read_attendance(
     blocks: list[Block], layout: Layout, flags: list[Flag], unplaced: list[SourceLine]
 ) -> list[ParsedPerson]:
-    """The attendance blocks of a text read as written, in the order
-    printed (`read_attendance_block`): the lines not read kept in
-    `unplaced`."""
+    """The attendance blocks of a text read as written, whose front matter
+    is cut from its items beforehand (imports.item_sequence.split_items),
+    in the order printed (`read_attendance_block`): the lines not read kept
+    in `unplaced`."""
     roll = Roll(layout)
     for block in blocks:
         read_attendance_block(block, roll, flags, None, unplaced)
     return roll.people
 
 
-def split_front(front: list[Block], layout: Layout) -> tuple[list[SourceLine], list[Block]]:
-    """Header lines, then attendance blocks (from 'Attendees:' or the first table)."""
-    header: list[SourceLine] = []
+def split_front(front: list[Block], layout: Layout) -> tuple[list[Block], list[Block]]:
+    """The title block's blocks, then the attendance's: from the first
+    table, or the first line that opens an attendance section ("Attendees:",
+    "Present: A, B"), even inside a block whose blank line was lost."""
     for at, block in enumerate(front):
-        for index, (line, words) in enumerate(zip(block.lines, line_words(block), strict=True)):
-            if block.kind == TABLE or _opens_roll(words, layout):
-                return header, [from_line(block, index), *front[at + 1 :]]
-            header.append(line)
-    return header, []
+        if block.kind == TABLE:
+            return front[:at], front[at:]
+        for index, words in enumerate(line_words(block)):
+            if opens_attendance(words, layout):
+                head = [up_to_line(block, index)] if index else []
+                return [*front[:at], *head], [from_line(block, index), *front[at + 1 :]]
+    return front, []
+
+
+def up_to_line(block: Block, index: int) -> Block:
+    """The block's lines before its line `index`, as a block of its kind."""
+    return replace(block, text="\n".join(block.text.split("\n")[:index]), lines=block.lines[:index])
+
+
+def opens_attendance(words: str, layout: Layout) -> str | None:
+    """The attendance section a line opens: a label ("Attendees:",
+    "Present: A, B", "Apologies"), not a sentence that begins with one of
+    its words ("Apologies were received from Cllr Brennan.")."""
+    label = section_label(words)
+    found = section_of(Block(PARAGRAPH, words, 0), layout)
+    if not label or not found or found[0] not in ATTENDANCE:
+        return None
+    return found[0] if ":" in words or len(label[0].split()) <= _LABEL_WORDS else None
 
 
 def section_label(line: str) -> tuple[str, str] | None:
@@ -117,6 +134,9 @@ def section_of(block: Block, layout: Layout) -> tuple[str, str] | None:
 
 
 # --- the attendance as lists of names and tables of named columns -----------
+
+
+_LABEL_WORDS = 3  # "Also in attendance": a label without its colon is short
 
 
 @dataclass(frozen=True)
@@ -168,10 +188,8 @@ def _labels(block: Block, roll: Roll, unplaced: list[SourceLine]) -> None:
     for source, words in zip(block.lines, line_words(block), strict=True):
         if QUORUM_STATEMENT.match(words.strip()):
             continue
-        found = section_of(Block(PARAGRAPH, words, source[0]), roll.layout)
-        label = section_label(words)
-        if found and found[0] in ATTENDANCE and label and not label[1]:
-            roll.open(found[0])
+        if (section := opens_attendance(words, roll.layout)) and not section_label(words)[1]:
+            roll.open(section)
             continue
         unplaced.append(source)
 

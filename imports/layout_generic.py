@@ -2,26 +2,34 @@
 meeting, by the marks of its entry in the layout registry (imports.layouts).
 
 It reads other committees' minutes: "Present / Apologies / In attendance"
-blocks or lists, "Name (Organisation) [Role]" lines with their marks
-(read by imports.front_matter, a block at a time, the section and
-member category kept on its imports.attendance.Roll), numbered or minute-numbered items, decision lines ("The
-Panel AGREED …", "RESOLVED that …", "RES-2026-07: …"), action lines
-("ACTION: …", "Action 12: …", "ACTION – JD …"), and an outstanding-actions
-list or table. Its title block of labelled lines ("Date: …", "Time: …",
-"Location: …") is read by imports.title_block, by the entry's patterns, as
-the OPSG's is. Where an item begins is read by imports.item_sequence, an
-item's text, decisions and actions by imports.item_text, both by the
-entry's data, a block at a time as the reader meets them; the reader keeps
-which section it is in.
+blocks or lists, "Name (Organisation) [Role]" lines with their marks,
+numbered or minute-numbered items, decision lines ("The Panel AGREED …",
+"RESOLVED that …", "RES-2026-07: …"), action lines ("ACTION: …", "Action
+12: …", "ACTION – JD …"), and an outstanding-actions list or table.
+
+What comes before the first item is read one way for every entry, by the
+entry's data (imports.front_matter): the title block ends at the first
+table or the first line that opens an attendance section, even inside a
+block whose blank line was lost (`split_front`), and is read by
+imports.title_block `read_title` (labelled lines, "Date: …", "Location:
+…", or where the entry's `title_fact_lines`, the OPSG's fact a line); the
+attendance's blocks are read by `read_attendance_block` (captioned tables
+where the entry has `roll_captions`, tables of named columns, lists of
+names where `names_in_lines`), the section and member category kept on an
+imports.attendance.Roll. Where an item begins is read by
+imports.item_sequence, an item's text, decisions and actions by
+imports.item_text, both by the entry's data, a block at a time as the
+reader meets them; the reader keeps which section it is in.
 
 An entry whose Markdown is read as written (`text_as_written`: the OPSG's
 2021 minutes) is read from the same Markdown walk's outermost blocks cut
-at blank lines (imports.blocks.markdown_source_blocks), by the entry's
-data: the title block (imports.title_block) and the attendance tables
-(imports.front_matter), items in sequence (imports.item_sequence, the same
-`item_heading` as every entry's, by the entry's `items_in_order`), each
-item's text as written (imports.item_text `read_item`), with lines it
-cannot place kept in the nearest item and flagged (imports.unplaced).
+at blank lines (imports.blocks.markdown_source_blocks): the blocks before
+the first item (imports.item_sequence `split_items`) read as every
+entry's front matter is, items in sequence (the same `item_heading` as
+every entry's, by the entry's `items_in_order`), each item's text as
+written (imports.item_text `read_item`). Lines either reading cannot place
+in the front matter, and the text as written's lines anywhere, are kept in
+the nearest item and flagged (imports.unplaced).
 
 What it cannot place or had to decide is a Flag naming the line, never a
 silent guess:
@@ -91,11 +99,7 @@ from imports.parsed import (
     ParsedItem,
     ParsedMinutes,
 )
-from imports.title_block import (
-    read_labelled_title_block,
-    read_next_meetings,
-    read_title_block,
-)
+from imports.title_block import read_next_meetings, read_title
 from imports.unknown_layout import flag_unknown_layout
 from imports.unplaced import place_unplaced
 
@@ -162,8 +166,10 @@ class _Reader:
         labelled lines up to the first section or item, then each block by
         the section it is in (`_block`)."""
         body = self._header_end(blocks)
-        self._read_header(blocks[:body])
-        for block in blocks[body:]:
+        header, attendance = split_front(blocks[:body], self.layout)
+        self.unplaced.extend(read_title(header, self.text, self.minutes, self.layout))
+        self.minutes.line = blocks[0].line if body else 1
+        for block in attendance + blocks[body:]:
             self._block(block)
         for item in self.minutes.items:
             read_incidents(item, self.flags)
@@ -181,7 +187,7 @@ class _Reader:
         unplaced: list[SourceLine] = []  # kept in the nearest item, flagged
         front, sections = split_items(blocks, layout)
         header, attendance = split_front(front, layout)
-        unplaced.extend(read_title_block(header, minutes, layout))
+        unplaced.extend(read_title(header, self.text, minutes, layout))
         if sections and layout.committee_from_actions:
             texts = (text for block in blocks for _, text in block.lines)
             guess_committee(minutes, texts, minutes.line)
@@ -207,11 +213,6 @@ class _Reader:
             if block.kind == TABLE and self._is_review_table(block):
                 return position
         return len(blocks)
-
-    def _read_header(self, blocks: list[Block]) -> None:
-        lines = [(block.line, line.strip()) for block in blocks for line in block.text.split("\n")]
-        read_labelled_title_block(lines, self.text, self.minutes, self.layout)
-        self.minutes.line = blocks[0].line if blocks else 1
 
     # --- blocks -------------------------------------------------------
 
