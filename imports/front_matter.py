@@ -40,7 +40,7 @@ from imports.blocks import HEADING, PARAGRAPH, TABLE, Block, SourceLine, cells_a
 from imports.common import QUORUM_STATEMENT
 from imports.item_sequence import ATTENDANCE, item_heading
 from imports.layouts import APOLOGY, MEMBER, Layout
-from imports.parsed import Flag, ParsedItem, ParsedPerson
+from imports.parsed import Flag, ParsedItem
 
 
 def line_words(block: Block) -> list[str]:
@@ -59,19 +59,6 @@ def from_line(block: Block, index: int) -> Block:
     lines = block.lines[index:]
     words = "\n".join(line_words(block)[index:])
     return Block(PARAGRAPH, words, lines[0][0], lines=lines)
-
-
-def read_attendance(
-    blocks: list[Block], layout: Layout, flags: list[Flag], unplaced: list[SourceLine]
-) -> list[ParsedPerson]:
-    """The attendance blocks of a text read as written, whose front matter
-    is cut from its items beforehand (imports.item_sequence.split_items),
-    in the order printed (`read_attendance_block`): the lines not read kept
-    in `unplaced`."""
-    roll = Roll(layout)
-    for block in blocks:
-        read_attendance_block(block, roll, flags, None, unplaced)
-    return roll.people
 
 
 def split_front(front: list[Block], layout: Layout) -> tuple[list[Block], list[Block]]:

@@ -66,7 +66,6 @@ from imports.common import (
 )
 from imports.front_matter import (
     Leave,
-    read_attendance,
     read_attendance_block,
     read_attendance_lines,
     section_of,
@@ -82,6 +81,7 @@ from imports.item_sequence import (
 from imports.item_text import ItemContext, own_reference, read_item, read_item_block, segments
 from imports.layouts import (
     ITEMS,
+    MEMBER,
     REVIEWS,
     SKIP,
     Layout,
@@ -162,12 +162,11 @@ class _Reader:
 
     def read(self, blocks: list[Block]) -> ParsedMinutes:
         """Minutes of another committee's, a block at a time (the blocks of
-        imports.blocks.markdown_blocks or text_blocks): the title block of
-        labelled lines up to the first section or item, then each block by
-        the section it is in (`_block`)."""
+        imports.blocks.markdown_blocks or text_blocks): the front matter up
+        to the first section or item (`_front`), then each block by the
+        section it is in (`_block`)."""
         body = self._header_end(blocks)
-        header, attendance = split_front(blocks[:body], self.layout)
-        self.unplaced.extend(read_title(header, self.text, self.minutes, self.layout))
+        attendance = self._front(blocks[:body], blocks)
         self.minutes.line = blocks[0].line if body else 1
         for block in attendance + blocks[body:]:
             self._block(block)
@@ -179,28 +178,38 @@ class _Reader:
     def read_as_written(self) -> ParsedMinutes:
         """Minutes whose text is read as written (the layout's
         `text_as_written`): the blocks markdown-it-py cuts at blank lines,
-        read as the title block and the attendance tables
-        (imports.front_matter), items in sequence (imports.item_sequence),
-        each item's text as written (imports.item_text)."""
+        the ones before the first item read as every entry's front matter
+        (`_front`), then items in sequence (imports.item_sequence), each
+        item's text as written (imports.item_text)."""
         minutes, layout = self.minutes, self.layout
         blocks = markdown_source_blocks(self.text)
-        unplaced: list[SourceLine] = []  # kept in the nearest item, flagged
         front, sections = split_items(blocks, layout)
-        header, attendance = split_front(front, layout)
-        unplaced.extend(read_title(header, self.text, minutes, layout))
+        attendance = self._front(front, blocks)
         if sections and layout.committee_from_actions:
             texts = (text for block in blocks for _, text in block.lines)
             guess_committee(minutes, texts, minutes.line)
-        minutes.attendance = read_attendance(attendance, layout, minutes.flags, unplaced)
-        lines = (line for block in blocks for line in block.lines)
-        year = minutes.date.year if minutes.date else None
-        minutes.next_meetings = read_next_meetings(lines, layout, year)
+        self.section = MEMBER
+        for block in attendance:
+            self._attendance(block)
         for section in sections:
-            unplaced.extend(read_item(section.item, section.blocks, self.context))
+            self.unplaced.extend(read_item(section.item, section.blocks, self.context))
             read_incidents(section.item, minutes.flags)
         minutes.items = [section.item for section in sections]
-        self._finish(unplaced)
+        self._finish(self.unplaced)
         return minutes
+
+    def _front(self, front: list[Block], blocks: list[Block]) -> list[Block]:
+        """The blocks before the first item: the title block
+        (imports.front_matter.split_front, imports.title_block.read_title)
+        and the next meetings wherever the text states them, by the entry's
+        data; returns the blocks from the attendance on."""
+        header, attendance = split_front(front, self.layout)
+        minutes = self.minutes
+        self.unplaced.extend(read_title(header, self.text, minutes, self.layout))
+        lines = (line for block in blocks for line in block.lines)
+        year = minutes.date.year if minutes.date else None
+        minutes.next_meetings = read_next_meetings(lines, self.layout, year)
+        return attendance
 
     # --- the title block -----------------------------------------------
 

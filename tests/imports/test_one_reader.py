@@ -149,6 +149,7 @@ _FRONT = (
     "kind",
     "classification_label",
     "classification_statement",
+    "next_meetings",
 )
 
 
