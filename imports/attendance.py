@@ -68,19 +68,19 @@ _MARK = re.compile(r"\(([^()]*)\)")
 
 @dataclass
 class Roll:
-    """Where the attendance tables have got to."""
+    """Where the attendance has got to, for every reader of it: the section
+    the lines are in (the generic reader keeps its every section here, None
+    before the first), the member category or body of the lines under it
+    (`group`), a captioned table's columns, whether the apologies have
+    begun, and the people read."""
 
     layout: Layout
-    section: str | None = MEMBER  # None: not yet in any (imports.layout_generic)
+    section: str | None = MEMBER
     group: str = ""
     name_column: int = 1
     group_column: int = 0
     apologies: bool = False
     people: list[ParsedPerson] = field(default_factory=list)
-
-    def open_apologies(self) -> None:
-        """An 'Apologies:' label: what follows is apologies."""
-        self.apologies, self.section, self.group = True, APOLOGY, ""
 
     def open(self, section: str) -> None:
         """A section's label ("Present:", "Apologies:", "Agenda"): what
