@@ -2,9 +2,8 @@
 every entry: the one module that turns what a document prints about its
 people into ParsedPerson records.
 
-Lists of names, for the generic reader (imports.layout_generic), which
-decides which section ("Present", "Apologies", "In attendance") a line is
-in and hands it here: "Present: Ada Byrne (Harbour Trust) [Chair], Tomasz
+Lists of names, for imports.front_matter, which decides which section
+("Present", "Apologies", "In attendance") a line is in and hands it here: "Present: Ada Byrne (Harbour Trust) [Chair], Tomasz
 Wren (dial in)", a list wrapped across lines, "*" for a teleconference; the
 brackets read by the layout's marks (imports.layouts.read_mark), a member's
 category from the heading above. Tables whose header names each column
@@ -69,19 +68,26 @@ _MARK = re.compile(r"\(([^()]*)\)")
 
 @dataclass
 class Roll:
-    """Where the attendance tables have got to."""
+    """Where the attendance has got to, for every reader of it: the section
+    the lines are in (the generic reader keeps its every section here, None
+    before the first), the member category or body of the lines under it
+    (`group`), a captioned table's columns, whether the apologies have
+    begun, and the people read."""
 
     layout: Layout
-    section: str = MEMBER
+    section: str | None = MEMBER
     group: str = ""
     name_column: int = 1
     group_column: int = 0
     apologies: bool = False
     people: list[ParsedPerson] = field(default_factory=list)
 
-    def open_apologies(self) -> None:
-        """An 'Apologies:' label: what follows is apologies."""
-        self.apologies, self.section, self.group = True, APOLOGY, ""
+    def open(self, section: str) -> None:
+        """A section's label ("Present:", "Apologies:", "Agenda"): what
+        follows is in it; once the apologies begin, every captioned table
+        after is apologies (`read_roll_header`)."""
+        self.section, self.group = section, ""
+        self.apologies = self.apologies or section == APOLOGY
 
 
 def read_roll_table(

@@ -1,25 +1,46 @@
-"""What comes before the first item, for a layout whose text is read as
-written (imports.layouts: `text_as_written`): the title block's lines
-(read by imports.title_block), then the attendance from its label ("Attendees:",
-`roll_label`) or the first table on. The attendance is its captioned tables
-(imports.attendance); "Apologies:" (`apologies_label`) opens the
-apologies; a quorum statement this app prints is passed over; any other
-line there is an unplaced line.
+"""What comes before the first item: the title block and the attendance.
 
-For any other entry, which section a heading or a line opens, by the
-entry's `sections` (`section_of`): "Present: A, B", "## Apologies", "In
-attendance", "Agenda", "Outstanding actions", a label and the words after
-it (`section_label`)."""
+Which section a heading or a line opens, by the entry's `sections`
+(`section_of`): "Present: A, B", "## Apologies", "In attendance",
+"Agenda", "Outstanding actions", a label and the words after it
+(`section_label`).
 
-from imports.attendance import Roll, read_roll_table
+The attendance is read a block at a time (`read_attendance_block`), by
+the entry's data, for every entry: the section and member category the
+blocks are in kept on an imports.attendance.Roll. A table captioned by what
+it lists (where the entry has `roll_captions`: the OPSG's) or whose header
+names each column (imports.attendance); a member category's heading (where
+`category_headings`); lines of names ("Present: A, B", "Panel Members:"
+categories; `read_attendance_lines`), up to another section's label or an
+item's heading, whose lines are handed back to the generic reader
+(imports.layout_generic) as a `Leave`. Where the entry's attendance is
+only in tables (not `names_in_lines`: the OPSG's 2021 Markdown), a line
+that is only an attendance section's label opens it, and any other line is
+kept as written for the reader to place and flag. A quorum statement this
+app prints is passed over.
+
+The title block (read by imports.title_block `read_title`) ends, for
+every entry, at the first table or the first line that opens an attendance
+section, a label and not a sentence ("Attendees:", "Present: A, B", not
+"Apologies were received from Cllr Brennan."; `opens_attendance`), even
+inside a block whose blank line was lost (`split_front`)."""
+
+from dataclasses import dataclass, replace
+
+from imports.attendance import (
+    Roll,
+    give_role,
+    lines_of_names,
+    listed_person,
+    named_table_entries,
+    names_in,
+    read_roll_table,
+)
 from imports.blocks import HEADING, PARAGRAPH, TABLE, Block, SourceLine, cells_as_written
 from imports.common import QUORUM_STATEMENT
-from imports.layouts import Layout
-from imports.parsed import ParsedPerson
-
-
-def _opens_roll(words: str, layout: Layout) -> bool:
-    return bool(layout.roll_label and layout.roll_label.match(words))
+from imports.item_sequence import ATTENDANCE, item_heading
+from imports.layouts import APOLOGY, MEMBER, Layout
+from imports.parsed import Flag, ParsedItem
 
 
 def line_words(block: Block) -> list[str]:
@@ -40,38 +61,34 @@ def from_line(block: Block, index: int) -> Block:
     return Block(PARAGRAPH, words, lines[0][0], lines=lines)
 
 
-def read_attendance(
-    blocks: list[Block], layout: Layout, unplaced: list[SourceLine]
-) -> list[ParsedPerson]:
-    """The Attendees and Apologies tables, in the order printed."""
-    roll = Roll(layout)
-    for block in blocks:
-        first = block.text.split("\n")[0]
-        if layout.apologies_label and layout.apologies_label.match(first):
-            roll.open_apologies()
-            unplaced.extend(block.lines[1:])
-            continue
-        if _opens_roll(first, layout):
-            unplaced.extend(block.lines[1:])
-            continue
-        if QUORUM_STATEMENT.match(block.text):
-            continue
-        if block.kind != TABLE:
-            unplaced.extend(block.lines)
-            continue
-        read_roll_table(*cells_as_written(block), roll, unplaced)
-    return roll.people
-
-
-def split_front(front: list[Block], layout: Layout) -> tuple[list[SourceLine], list[Block]]:
-    """Header lines, then attendance blocks (from 'Attendees:' or the first table)."""
-    header: list[SourceLine] = []
+def split_front(front: list[Block], layout: Layout) -> tuple[list[Block], list[Block]]:
+    """The title block's blocks, then the attendance's: from the first
+    table, or the first line that opens an attendance section ("Attendees:",
+    "Present: A, B"), even inside a block whose blank line was lost."""
     for at, block in enumerate(front):
-        for index, (line, words) in enumerate(zip(block.lines, line_words(block), strict=True)):
-            if block.kind == TABLE or _opens_roll(words, layout):
-                return header, [from_line(block, index), *front[at + 1 :]]
-            header.append(line)
-    return header, []
+        if block.kind == TABLE:
+            return front[:at], front[at:]
+        for index, words in enumerate(line_words(block)):
+            if opens_attendance(words, layout):
+                head = [up_to_line(block, index)] if index else []
+                return [*front[:at], *head], [from_line(block, index), *front[at + 1 :]]
+    return front, []
+
+
+def up_to_line(block: Block, index: int) -> Block:
+    """The block's lines before its line `index`, as a block of its kind."""
+    return replace(block, text="\n".join(block.text.split("\n")[:index]), lines=block.lines[:index])
+
+
+def opens_attendance(words: str, layout: Layout) -> str | None:
+    """The attendance section a line opens: a label ("Attendees:",
+    "Present: A, B", "Apologies"), not a sentence that begins with one of
+    its words ("Apologies were received from Cllr Brennan.")."""
+    label = section_label(words)
+    found = section_of(Block(PARAGRAPH, words, 0), layout)
+    if not label or not found or found[0] not in ATTENDANCE:
+        return None
+    return found[0] if ":" in words or len(label[0].split()) <= _LABEL_WORDS else None
 
 
 def section_label(line: str) -> tuple[str, str] | None:
@@ -101,3 +118,137 @@ def section_of(block: Block, layout: Layout) -> tuple[str, str] | None:
         if pattern.match(head):
             return section, head
     return None
+
+
+# --- the attendance as lists of names and tables of named columns -----------
+
+
+_LABEL_WORDS = 3  # "Also in attendance": a label without its colon is short
+
+
+@dataclass(frozen=True)
+class Leave:
+    """Where an attendance block's lines stop being the attendance: a label
+    of another section ("Agenda: …") or an item's heading (`heading`); the
+    lines from there on (`rest`, None when only blank ones) are for the
+    reader to read in that section or item."""
+
+    rest: Block | None
+    heading: tuple[str, str] | None = None
+
+
+def read_attendance_block(
+    block: Block,
+    roll: Roll,
+    flags: list[Flag],
+    item: ParsedItem | None,
+    unplaced: list[SourceLine],
+) -> Leave | None:
+    """A block of the attendance, by the entry's data: a table captioned by
+    what it lists (where the entry has `roll_captions`; a row it cannot
+    place kept in `unplaced`) or of named columns; a member category's
+    heading (where the entry's `category_headings`); lines of names
+    (`read_attendance_lines`), or where the entry's attendance is only in
+    tables (not `names_in_lines`), the sections' labels, any other line
+    kept in `unplaced` as written."""
+    layout = roll.layout
+    if block.kind == TABLE:
+        if layout.roll_captions:
+            read_roll_table(*cells_as_written(block), roll, unplaced)
+        else:
+            read_named_table(block, roll, flags)
+        return None
+    if block.kind == HEADING and layout.category_headings:
+        roll.group = block.text.strip().rstrip(":")
+        return None
+    if not layout.names_in_lines:
+        _labels(block, roll, unplaced)
+        return None
+    return read_attendance_lines(block.text.split("\n"), block.line, roll, flags, item)
+
+
+def _labels(block: Block, roll: Roll, unplaced: list[SourceLine]) -> None:
+    """An attendance printed only in tables: a line that is only an
+    attendance section's label ("Attendees:", "Apologies:") opens it; a
+    quorum statement this app prints is passed over; any other line is kept
+    as written."""
+    for source, words in zip(block.lines, line_words(block), strict=True):
+        if QUORUM_STATEMENT.match(words.strip()):
+            continue
+        if (section := opens_attendance(words, roll.layout)) and not section_label(words)[1]:
+            roll.open(section)
+            continue
+        unplaced.append(source)
+
+
+def read_named_table(block: Block, roll: Roll, flags: list[Flag]) -> None:
+    """A table of people whose header names its columns, each row read as
+    a line of the section it is in (imports.attendance); a row whose mark
+    says apologies, as an apology."""
+    for entry in named_table_entries(block, roll.layout, flags):
+        section = roll.section
+        if entry.absent:
+            roll.section = APOLOGY
+        read = len(roll.people)
+        for name in names_in(entry.text):
+            _listed(name, entry.line, roll, flags)
+        if entry.role and len(roll.people) > read:
+            give_role(roll.people[-1], entry.role)
+        roll.section = section
+
+
+def read_attendance_lines(
+    lines: list[str], line: int, roll: Roll, flags: list[Flag], item: ParsedItem | None
+) -> Leave | None:
+    """Lines of a block that opens a section ("Present: A, B") or of an
+    attendance block, `line` the first's number: names (a list wrapped
+    across lines read as one), a category ("Panel Members:"), another
+    section's label (`section_of`: the lines after it are read there), or,
+    by the entry's data, an item's heading (imports.item_sequence
+    `item_heading`, `item` the item read last), after which the lines are
+    the item's. `roll.section` says which section the lines are in."""
+    layout = roll.layout
+    for offset, entry in lines_of_names(lines):
+        here = Block(PARAGRAPH, entry, line + offset)
+        if QUORUM_STATEMENT.match(entry):
+            continue  # this app's own statement of the quorum, not a person
+        if found := section_of(here, layout):
+            roll.open(found[0])
+            _, inline = section_label(entry) or ("", "")
+            after = lines[offset + 1 :]
+            if roll.section not in ATTENDANCE:
+                return _leave([inline, *after] if inline else after, line + offset + 1)
+            if inline and (
+                left := read_attendance_lines([inline], line + offset, roll, flags, item)
+            ):
+                # The label's words leave the attendance: so do the lines after.
+                words = [left.rest.text, *after] if left.rest else after
+                return Leave(
+                    _leave(words, left.rest.line if left.rest else line + offset + 1).rest,
+                    left.heading,
+                )
+            continue
+        if heading := item_heading(here, layout, item, roll.section, True):
+            return Leave(Block(PARAGRAPH, "\n".join(lines[offset:]), line + offset), heading)
+        if layout.category_line and layout.category_line.match(entry):
+            roll.group = entry.rstrip(":").strip().strip("*")
+            continue
+        for name in names_in(entry):
+            _listed(name, line + offset, roll, flags)
+    return None
+
+
+def _leave(lines: list[str], line: int) -> Leave:
+    if not any(text.strip() for text in lines):
+        return Leave(None)
+    return Leave(Block(PARAGRAPH, "\n".join(lines), line))
+
+
+def _listed(text: str, line: int, roll: Roll, flags: list[Flag]) -> None:
+    """A person of a list of names, of the section the roll is in and its
+    member category (`roll.group`, as the heading above wrote it)."""
+    if roll.section not in ATTENDANCE:
+        return
+    found = listed_person(text, roll.section or MEMBER, roll.group, line, roll.layout, flags)
+    if found is not None:
+        roll.people.append(found)

@@ -2,26 +2,34 @@
 meeting, by the marks of its entry in the layout registry (imports.layouts).
 
 It reads other committees' minutes: "Present / Apologies / In attendance"
-blocks or lists, "Name (Organisation) [Role]" lines with their marks
-(the people read by imports.attendance, the reader saying which section
-each line is in), numbered or minute-numbered items, decision lines ("The
-Panel AGREED …", "RESOLVED that …", "RES-2026-07: …"), action lines
-("ACTION: …", "Action 12: …", "ACTION – JD …"), and an outstanding-actions
-list or table. Its title block of labelled lines ("Date: …", "Time: …",
-"Location: …") is read by imports.title_block, by the entry's patterns, as
-the OPSG's is. Where an item begins is read by imports.item_sequence, an
-item's text, decisions and actions by imports.item_text, both by the
-entry's data, a block at a time as the reader meets them; the reader keeps
-which section it is in.
+blocks or lists, "Name (Organisation) [Role]" lines with their marks,
+numbered or minute-numbered items, decision lines ("The Panel AGREED …",
+"RESOLVED that …", "RES-2026-07: …"), action lines ("ACTION: …", "Action
+12: …", "ACTION – JD …"), and an outstanding-actions list or table.
+
+What comes before the first item is read one way for every entry, by the
+entry's data (imports.front_matter): the title block ends at the first
+table or the first line that opens an attendance section, even inside a
+block whose blank line was lost (`split_front`), and is read by
+imports.title_block `read_title` (labelled lines, "Date: …", "Location:
+…", or where the entry's `title_fact_lines`, the OPSG's fact a line); the
+attendance's blocks are read by `read_attendance_block` (captioned tables
+where the entry has `roll_captions`, tables of named columns, lists of
+names where `names_in_lines`), the section and member category kept on an
+imports.attendance.Roll. Where an item begins is read by
+imports.item_sequence, an item's text, decisions and actions by
+imports.item_text, both by the entry's data, a block at a time as the
+reader meets them; the reader keeps which section it is in.
 
 An entry whose Markdown is read as written (`text_as_written`: the OPSG's
 2021 minutes) is read from the same Markdown walk's outermost blocks cut
-at blank lines (imports.blocks.markdown_source_blocks), by the entry's
-data: the title block (imports.title_block) and the attendance tables
-(imports.front_matter), items in sequence (imports.item_sequence, the same
-`item_heading` as every entry's, by the entry's `items_in_order`), each
-item's text as written (imports.item_text `read_item`), with lines it
-cannot place kept in the nearest item and flagged (imports.unplaced).
+at blank lines (imports.blocks.markdown_source_blocks): the blocks before
+the first item (imports.item_sequence `split_items`) read as every
+entry's front matter is, items in sequence (the same `item_heading` as
+every entry's, by the entry's `items_in_order`), each item's text as
+written (imports.item_text `read_item`). Lines either reading cannot place
+in the front matter, and the text as written's lines anywhere, are kept in
+the nearest item and flagged (imports.unplaced).
 
 What it cannot place or had to decide is a Flag naming the line, never a
 silent guess:
@@ -37,15 +45,8 @@ silent guess:
 
 from functools import partial
 
-from imports.attendance import (
-    give_role,
-    lines_of_names,
-    listed_person,
-    named_table_entries,
-    names_in,
-)
+from imports.attendance import Roll
 from imports.blocks import (
-    HEADING,
     ITEM,
     PARAGRAPH,
     TABLE,
@@ -63,7 +64,13 @@ from imports.common import (
     read_incidents,
     read_outcome,
 )
-from imports.front_matter import read_attendance, section_label, section_of, split_front
+from imports.front_matter import (
+    Leave,
+    read_attendance_block,
+    read_attendance_lines,
+    section_of,
+    split_front,
+)
 from imports.item_sequence import (
     ATTENDANCE,
     item_heading,
@@ -73,7 +80,6 @@ from imports.item_sequence import (
 )
 from imports.item_text import ItemContext, own_reference, read_item, read_item_block, segments
 from imports.layouts import (
-    APOLOGY,
     ITEMS,
     MEMBER,
     REVIEWS,
@@ -93,11 +99,7 @@ from imports.parsed import (
     ParsedItem,
     ParsedMinutes,
 )
-from imports.title_block import (
-    read_labelled_title_block,
-    read_next_meetings,
-    read_title_block,
-)
+from imports.title_block import read_next_meetings, read_title
 from imports.unknown_layout import flag_unknown_layout
 from imports.unplaced import place_unplaced
 
@@ -131,8 +133,10 @@ class _Reader:
         self.layout = layout
         self.text = text
         self.minutes = ParsedMinutes(committee=committee.upper(), number=number)
-        self.section: str | None = None
-        self.category = ""
+        # Which section the reader is in, and the attendance read so far
+        # (imports.front_matter: the lines of names and named tables).
+        self.roll = Roll(layout, section=None, people=self.minutes.attendance)
+        self.unplaced: list[SourceLine] = []  # kept in the nearest item, flagged
         self.item: ParsedItem | None = None
         self.context = ItemContext(
             minutes=self.minutes,
@@ -148,45 +152,64 @@ class _Reader:
     def flags(self) -> list[Flag]:
         return self.minutes.flags
 
+    @property
+    def section(self) -> str | None:
+        return self.roll.section
+
+    @section.setter
+    def section(self, section: str | None) -> None:
+        self.roll.section = section
+
     def read(self, blocks: list[Block]) -> ParsedMinutes:
         """Minutes of another committee's, a block at a time (the blocks of
-        imports.blocks.markdown_blocks or text_blocks): the title block of
-        labelled lines up to the first section or item, then each block by
-        the section it is in (`_block`)."""
+        imports.blocks.markdown_blocks or text_blocks): the front matter up
+        to the first section or item (`_front`), then each block by the
+        section it is in (`_block`)."""
         body = self._header_end(blocks)
-        self._read_header(blocks[:body])
-        for block in blocks[body:]:
+        attendance = self._front(blocks[:body], blocks)
+        self.minutes.line = blocks[0].line if body else 1
+        for block in attendance + blocks[body:]:
             self._block(block)
         for item in self.minutes.items:
             read_incidents(item, self.flags)
-        self._finish([])
+        self._finish(self.unplaced)
         return self.minutes
 
     def read_as_written(self) -> ParsedMinutes:
         """Minutes whose text is read as written (the layout's
         `text_as_written`): the blocks markdown-it-py cuts at blank lines,
-        read as the title block and the attendance tables
-        (imports.front_matter), items in sequence (imports.item_sequence),
-        each item's text as written (imports.item_text)."""
+        the ones before the first item read as every entry's front matter
+        (`_front`), then items in sequence (imports.item_sequence), each
+        item's text as written (imports.item_text)."""
         minutes, layout = self.minutes, self.layout
         blocks = markdown_source_blocks(self.text)
-        unplaced: list[SourceLine] = []  # kept in the nearest item, flagged
         front, sections = split_items(blocks, layout)
-        header, attendance = split_front(front, layout)
-        unplaced.extend(read_title_block(header, minutes, layout))
+        attendance = self._front(front, blocks)
         if sections and layout.committee_from_actions:
             texts = (text for block in blocks for _, text in block.lines)
             guess_committee(minutes, texts, minutes.line)
-        minutes.attendance = read_attendance(attendance, layout, unplaced)
-        lines = (line for block in blocks for line in block.lines)
-        year = minutes.date.year if minutes.date else None
-        minutes.next_meetings = read_next_meetings(lines, layout, year)
+        self.section = MEMBER
+        for block in attendance:
+            self._attendance(block)
         for section in sections:
-            unplaced.extend(read_item(section.item, section.blocks, self.context))
+            self.unplaced.extend(read_item(section.item, section.blocks, self.context))
             read_incidents(section.item, minutes.flags)
         minutes.items = [section.item for section in sections]
-        self._finish(unplaced)
+        self._finish(self.unplaced)
         return minutes
+
+    def _front(self, front: list[Block], blocks: list[Block]) -> list[Block]:
+        """The blocks before the first item: the title block
+        (imports.front_matter.split_front, imports.title_block.read_title)
+        and the next meetings wherever the text states them, by the entry's
+        data; returns the blocks from the attendance on."""
+        header, attendance = split_front(front, self.layout)
+        minutes = self.minutes
+        self.unplaced.extend(read_title(header, self.text, minutes, self.layout))
+        lines = (line for block in blocks for line in block.lines)
+        year = minutes.date.year if minutes.date else None
+        minutes.next_meetings = read_next_meetings(lines, self.layout, year)
+        return attendance
 
     # --- the title block -----------------------------------------------
 
@@ -199,11 +222,6 @@ class _Reader:
             if block.kind == TABLE and self._is_review_table(block):
                 return position
         return len(blocks)
-
-    def _read_header(self, blocks: list[Block]) -> None:
-        lines = [(block.line, line.strip()) for block in blocks for line in block.text.split("\n")]
-        read_labelled_title_block(lines, self.text, self.minutes, self.layout)
-        self.minutes.line = blocks[0].line if blocks else 1
 
     # --- blocks -------------------------------------------------------
 
@@ -256,65 +274,20 @@ class _Reader:
     # --- attendance ---------------------------------------------------
 
     def _attendance(self, block: Block) -> None:
-        if block.kind == TABLE:
-            self._attendance_table(block)
-            return
-        if block.kind == HEADING and self.layout.category_headings:
-            self.category = block.text.strip().rstrip(":")
-            return
-        self._attendance_lines(block.text.split("\n"), block.line)
-
-    def _attendance_table(self, block: Block) -> None:
-        """A table of people whose header names its columns, each row read
-        as a line of the section it is in (imports.attendance); a row whose
-        mark says apologies, as an apology."""
-        for entry in named_table_entries(block, self.layout, self.flags):
-            section = self.section
-            if entry.absent:
-                self.section = APOLOGY
-            read = len(self.minutes.attendance)
-            self._attendance_lines([entry.text], entry.line)
-            if entry.role and len(self.minutes.attendance) > read:
-                give_role(self.minutes.attendance[-1], entry.role)
-            self.section = section
+        left = read_attendance_block(block, self.roll, self.flags, self.item, self.unplaced)
+        self._leave(left)
 
     def _attendance_lines(self, lines: list[str], line: int) -> None:
-        """Lines of a block that opens a section ("Present: A, B") or of an
-        attendance block: names (a list wrapped across lines read as one), a
-        category ("Panel Members:"), another section's label (the lines after
-        it are read there), or an item's heading, after which the lines are
-        the item's."""
-        for offset, entry in lines_of_names(lines):
-            here = Block(PARAGRAPH, entry, line + offset)
-            if found := section_of(here, self.layout):
-                section, _ = found
-                self.section, self.category = section, ""
-                _, inline = section_label(entry) or ("", "")
-                if section not in ATTENDANCE:
-                    rest = [inline, *lines[offset + 1 :]] if inline else lines[offset + 1 :]
-                    if any(r.strip() for r in rest):
-                        self._block(Block(PARAGRAPH, "\n".join(rest), line + offset + 1))
-                    return
-                if inline:
-                    self._attendance_lines([inline], line + offset)
-                continue
-            if heading := item_heading(here, self.layout, self.item, self.section, True):
-                rest = lines[offset:]
-                self._open_item(*heading, Block(PARAGRAPH, "\n".join(rest), line + offset))
-                return
-            if self.layout.category_line and self.layout.category_line.match(entry):
-                self.category = entry.rstrip(":").strip().strip("*")
-                continue
-            for name in names_in(entry):
-                self._person(name, line + offset)
+        self._leave(read_attendance_lines(lines, line, self.roll, self.flags, self.item))
 
-    def _person(self, text: str, line: int) -> None:
-        if self.section not in ATTENDANCE:
+    def _leave(self, left: Leave | None) -> None:
+        """The lines after the attendance's: an item's, or another section's."""
+        if left is None or left.rest is None:
             return
-        layout, section = self.layout, self.section or MEMBER
-        person = listed_person(text, section, self.category, line, layout, self.flags)
-        if person is not None:
-            self.minutes.attendance.append(person)
+        if left.heading:
+            self._open_item(*left.heading, left.rest)
+        else:
+            self._block(left.rest)
 
     # --- outstanding actions ------------------------------------------
 

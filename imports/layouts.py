@@ -8,8 +8,9 @@ matches, else GENERIC, which knows every entry's marks but no
 entry-specific sections.
 
 The OPSG's 2021 Markdown is read by the generic reader with the OPSG entry
-(imports.parse picks it for Markdown), its parts by modules that take the
-entry's data (`text_as_written`: imports.title_block, front_matter,
+(imports.parse picks it for Markdown), its parts by the modules that read
+every entry's, by the entry's data (`text_as_written`, `title_fact_lines`,
+`names_in_lines`, `roll_captions`: imports.title_block, front_matter,
 item_sequence, item_text; the tables: attendance, outstanding_table).
 The 2019 PDF text keeps its own reader (imports.layout_text, for its own
 tokenizer's blocks), which reads its title block (imports.title_block), its
@@ -93,12 +94,16 @@ class Layout:
     # label ("Panel Members:"), and where `category_headings`, a heading.
     category_line: re.Pattern | None = None
     category_headings: bool = False
+    # The attendance may be written as lines of names ("Present: A, B"); else
+    # (the OPSG's 2021 Markdown, whose attendance is its tables) a line there
+    # that is no section's label is kept as written and flagged, unplaced.
+    names_in_lines: bool = True
     # Names in the attendance that are not people (bots).
     not_people: frozenset[str] = frozenset()
     # "alice (58)": a count after a name that is no mark.
     count_after_name: bool = False
-    # A title block of labelled lines (imports.title_block, an entry not
-    # read as written): where the date, the times (a pattern with re.M
+    # A title block of labelled lines (imports.title_block, an entry without
+    # `title_fact_lines`): where the date, the times (a pattern with re.M
     # searches the whole text, a bot's log) and the place are written; the
     # committee's code in a title ("(HP)", group 1); the meeting's number
     # (group `n` or `nth`); the words that say the minutes are final.
@@ -109,6 +114,10 @@ class Layout:
     code_in_title: re.Pattern | None = None
     number_in_title: re.Pattern | None = None
     final_words: re.Pattern | None = None
+    # Else a title block that states a fact a line, unlabelled, in any order
+    # (the OPSG's: imports.title_block.read_title_block, by `reference`,
+    # `classification`, `minutes_state`, `meeting_kinds`).
+    title_fact_lines: bool = False
     other_bracket: str = "group"
     # A committee named in a title, by its code, where no reference says it.
     committee_names: dict[str, str] = field(default_factory=dict)
@@ -167,9 +176,8 @@ class Layout:
     roll_groups: tuple[str, ...] = ()
     group_nouns: frozenset[str] = frozenset()
     # Minutes whose Markdown is read as written (Word saved as Markdown), by
-    # blocks cut at blank lines: a title block that states a fact a line
-    # (imports.title_block), the attendance in captioned tables after its
-    # label (imports.front_matter), items in sequence (imports.item_sequence),
+    # blocks cut at blank lines: the front matter as every entry's
+    # (imports.front_matter), items in sequence (imports.item_sequence),
     # each item's text kept as written, its decisions the committee's and its
     # actions numbered in the committee's numbering (imports.item_text).
     text_as_written: bool = False
@@ -183,7 +191,9 @@ class Layout:
     minutes_state: re.Pattern | None = None
     meeting_kinds: tuple[tuple[str, str], ...] = ()
     next_meeting: re.Pattern | None = None
-    # The labels that open the attendance and the apologies.
+    # The labels that open the attendance and the apologies in the 2019 PDF's
+    # text (imports.layout_text, imports.attendance `read_roll_lines`); the
+    # generic reader knows them by `sections`.
     roll_label: re.Pattern | None = None
     apologies_label: re.Pattern | None = None
     # A post-meeting note in an item (group 1: its words), kept apart.
@@ -500,6 +510,9 @@ OPSG = replace(
     title="the 2021 layout",
     text_as_written=True,
     items_in_order=True,
+    names_in_lines=False,
+    category_headings=False,
+    title_fact_lines=True,
     roll_label=re.compile(r"^(attendees|attendance|present|in attendance)\s*:?$", re.IGNORECASE),
     roll_caption_line=re.compile(
         r"^(?:(?:Category|Representing|Name)\b(?P<rest>.*)|(?P<caption>Members|Other\s+participants)\s*:?)$",

@@ -21,7 +21,9 @@ is not understood: the reader keeps it as an unplaced line. The next meetings ("
 1 June 2021; Next reporting meeting: 28 June 2021.") are read wherever the
 text states them.
 
-Other entries' title blocks are labelled lines, read by the entry's
+Which of the two ways an entry's title block is read is its data
+(`title_fact_lines`; `read_title`, for every entry's front matter,
+imports.front_matter). Other entries' title blocks are labelled lines, read by the entry's
 patterns (`date_patterns`, `start_patterns`, `end_patterns`, `place_label`,
 `code_in_title`, `number_in_title`, `final_words`):
 
@@ -35,7 +37,7 @@ import datetime
 import re
 from collections.abc import Iterable
 
-from imports.blocks import SourceLine, plain
+from imports.blocks import Block, SourceLine, plain
 from imports.common import DATE_IN_TEXT, TIMES, first_date, parse_date, parse_times
 from imports.layouts import Layout
 from imports.parsed import ParsedMinutes
@@ -52,6 +54,20 @@ _WEEKDAY = re.compile(r"^(?:mon|tues|wednes|thurs|fri|satur|sun)day,\s*", re.IGN
 # What a title says besides the committee's name and its meeting kinds
 # (Layout.meeting_kinds): "Operations Group Main Meeting 52".
 _TITLE_WORDS = re.compile(r"\b(main|meeting|\d+)\b")
+
+
+def read_title(
+    blocks: list[Block], text: str, minutes: ParsedMinutes, layout: Layout
+) -> list[SourceLine]:
+    """The title block's blocks (imports.front_matter.split_front), by the
+    entry's data: a fact a line as written (`title_fact_lines`:
+    `read_title_block`), else labelled lines (`read_labelled_title_block`;
+    `text`, the whole text). Returns the lines not understood."""
+    if layout.title_fact_lines:
+        return read_title_block([line for block in blocks for line in block.lines], minutes, layout)
+    lines = [(block.line, line.strip()) for block in blocks for line in block.text.split("\n")]
+    read_labelled_title_block(lines, text, minutes, layout)
+    return []
 
 
 def read_title_block(

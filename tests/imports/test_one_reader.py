@@ -134,3 +134,50 @@ def test_a_heading_that_lost_its_blank_line_under_the_first_item_opens_its_item(
         ("26/031 Apologies for absence", 1, 0),
         ("26/032 Footpath repairs", 0, 1),
     ]
+
+
+_FRONT = (
+    "committee",
+    "number",
+    "reference",
+    "date",
+    "start_time",
+    "end_time",
+    "location",
+    "teleconference",
+    "final",
+    "kind",
+    "classification_label",
+    "classification_statement",
+    "next_meetings",
+)
+
+
+@pytest.mark.parametrize("name", ["sample", "seed-001"])
+def test_the_front_matter_is_read_one_way_for_every_entry(name):
+    """The OPSG's title block and attendance tables read a block at a time,
+    as every other entry's are, give what the reading as written gives."""
+    text = _text(name)
+    as_written = asdict(parse_generic_layout(text, markdown=True, layout=OPSG))
+    by_blocks = asdict(
+        parse_generic_layout(text, markdown=True, layout=replace(OPSG, text_as_written=False))
+    )
+    assert {k: by_blocks[k] for k in _FRONT} == {k: as_written[k] for k in _FRONT}
+    assert by_blocks["attendance"] == as_written["attendance"]
+
+
+def test_attendance_under_the_title_block_with_its_blank_line_lost_is_read():
+    text = (
+        "Harbour Panel (HP) meeting 212\n"
+        "Date: 4 March 2026\n"
+        "Present: Ada Byrne, Tomasz Wren\n"
+        "Apologies: Bo Li\n"
+        "\n"
+        "1. Welcome\n"
+        "The Chair opened the meeting.\n"
+    )
+    for markdown in (False, True):
+        minutes = parse_generic_layout(text, markdown=markdown, layout=GENERIC)
+        assert (minutes.committee, minutes.number) == ("HP", 212)
+        people = [(p.name, p.section) for p in minutes.attendance]
+        assert people == [("Ada Byrne", "member"), ("Tomasz Wren", "member"), ("Bo Li", "apology")]

@@ -112,6 +112,20 @@ def test_apologies(sample):
     assert apologies == [("Large Supplier", "Ian Cole"), ("Other SEC Party", "Mabel Dunn")]
 
 
+def test_an_apologies_label_under_a_line_of_its_own_still_opens_the_apologies():
+    # Its blank line lost, "Apologies:" ends a block that opens with a note;
+    # the label is still read, the note kept and flagged.
+    text = SAMPLE.read_text(encoding="utf-8").replace(
+        "\nApologies:\n", "\nThe meeting was held online.\nApologies:\n"
+    )
+    minutes = read_2021(text)
+    apologies = [p.name for p in minutes.attendance if p.section == "apology"]
+    assert apologies == ["Ian Cole", "Mabel Dunn"]
+    unplaced = [f.message for f in flags_of(minutes, "unplaced-line")]
+    assert any("The meeting was held online." in m for m in unplaced)
+    assert not any("Apologies:" in m for m in unplaced)
+
+
 # --- the sample: items ----------------------------------------------------------------
 
 
