@@ -19,12 +19,13 @@ from django.utils import timezone
 from meetings.access import committees_where
 from meetings.models import Committee, CommitteeRole, Organisation, Person
 from meetings.selectors import committees_for_user
-from opsg.widgets import LongSelect
+from opsg.widgets import LongSelect, OnePassCheckbox, OnePassDateInput, OnePassTextInput
 from opsg.workdays import add_working_days
 
 from .models import Action, ActionOwner
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# The form's fields are written in one pass (opsg.widgets), as Django would write them.
+DATE = OnePassDateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 STATUS_CHOICES = [("open", "Open"), ("closed", "Closed"), ("all", "Open and closed")]
 
@@ -54,7 +55,7 @@ class WholeNumberField(forms.IntegerField):
     """Typed in a text box: a number box cannot show back the "abc" it was
     given, so the user would not see what the error is about."""
 
-    widget = forms.TextInput(attrs={"inputmode": "numeric", "size": 4})
+    widget = OnePassTextInput(attrs={"inputmode": "numeric", "size": 4})
 
 
 class IntegerFilter(django_filters.NumberFilter):
@@ -88,10 +89,13 @@ class MeetingFilter(django_filters.Filter):
 
 class ActionLogFilter(django_filters.FilterSet):
     committee = django_filters.ModelChoiceFilter(
-        queryset=Committee.objects.none(), to_field_name="code", empty_label="All committees"
+        queryset=Committee.objects.none(),
+        to_field_name="code",
+        empty_label="All committees",
+        widget=LongSelect,
     )
     status = django_filters.ChoiceFilter(
-        choices=STATUS_CHOICES, method="filter_status", empty_label=None
+        choices=STATUS_CHOICES, method="filter_status", empty_label=None, widget=LongSelect
     )
     owner = django_filters.ChoiceFilter(
         choices=[],
@@ -101,7 +105,7 @@ class ActionLogFilter(django_filters.FilterSet):
         widget=LongSelect,
     )
     overdue = django_filters.BooleanFilter(
-        method="filter_overdue", widget=forms.CheckboxInput, label="Overdue only"
+        method="filter_overdue", widget=OnePassCheckbox, label="Overdue only"
     )
     due_within = IntegerFilter(
         method="filter_due_within",
@@ -112,7 +116,7 @@ class ActionLogFilter(django_filters.FilterSet):
     meeting = MeetingFilter(
         method="filter_meeting",
         label="Raised at meeting",
-        widget=forms.TextInput(attrs={"placeholder": "e.g. OPSG 25"}),
+        widget=OnePassTextInput(attrs={"placeholder": "e.g. OPSG 25"}),
     )
     raised_after = django_filters.DateFilter(
         field_name="raised_on", lookup_expr="gte", widget=DATE, label="Raised from"
@@ -132,9 +136,11 @@ class ActionLogFilter(django_filters.FilterSet):
         min_value=0,
         label="Slipped at least (times)",
     )
-    q = django_filters.CharFilter(method="filter_text", label="Reference or words")
+    q = django_filters.CharFilter(
+        method="filter_text", label="Reference or words", widget=OnePassTextInput
+    )
     sort = django_filters.ChoiceFilter(
-        choices=SORT_CHOICES, method="sort_by", empty_label=None, label="Sort by"
+        choices=SORT_CHOICES, method="sort_by", empty_label=None, label="Sort by", widget=LongSelect
     )
 
     class Meta:
@@ -152,7 +158,14 @@ class ActionLogFilter(django_filters.FilterSet):
         user = self.request.user
         committees = committees_for_user(user).order_by("code")
         self.filters["committee"].queryset = committees
-        self.filters["owner"].extra["choices"] = owner_choices()
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            # The owners (hundreds) given to the form's own field, once the
+            # form has copied its fields: not copied along with them.
+            super().form.fields["owner"].choices = owner_choices()
+        return self._form
 
     # --- filters -------------------------------------------------------------
 

@@ -481,7 +481,8 @@ LOG_PAGE_SIZE = 50
 _OWNERS_IN_ORDER = ActionOwner.objects.select_related("organisation", "person").order_by(
     "order", "pk"
 )
-_LOG_OWNERS = Prefetch("owners", queryset=_OWNERS_IN_ORDER)
+# As a list on each row: the page reads it without a queryset made for each.
+_LOG_OWNERS = Prefetch("owners", queryset=_OWNERS_IN_ORDER, to_attr="owners_in_order")
 
 # "Slipped more than twice" in the log's summary line: at least this many slips.
 MANY_SLIPS = 3
