@@ -19,7 +19,13 @@ from django.utils import timezone
 from meetings.access import committees_where
 from meetings.models import Committee, CommitteeRole, Organisation, Person
 from meetings.selectors import committees_for_user
-from opsg.widgets import LongSelect, OnePassCheckbox, OnePassDateInput, OnePassTextInput
+from opsg.widgets import (
+    LongSelect,
+    OnePassCheckbox,
+    OnePassDateInput,
+    OnePassTextInput,
+    ReadyChoices,
+)
 from opsg.workdays import add_working_days
 
 from .models import Action, ActionOwner
@@ -163,8 +169,9 @@ class ActionLogFilter(django_filters.FilterSet):
     def form(self):
         if not hasattr(self, "_form"):
             # The owners (hundreds) given to the form's own field, once the
-            # form has copied its fields: not copied along with them.
-            super().form.fields["owner"].choices = owner_choices()
+            # form has copied its fields (not copied along with them), as
+            # they are (not checked again each time they are read).
+            super().form.fields["owner"].choices = ReadyChoices(owner_choices())
         return self._form
 
     # --- filters -------------------------------------------------------------
