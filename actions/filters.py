@@ -3,7 +3,7 @@ the query string, so a view of the log can be bookmarked and shared, and the
 exports read the same string as the page.
 
 The queryset given to `ActionLogFilter` must carry the annotations of
-`selectors.log_annotations` (days_overdue, first_owner) and the reader's
+`selectors.log_annotations` (days_overdue) and the reader's
 view of each action (actions.known: known_status, known_target_date,
 known_times_slipped), which filters and sorts read; several sorts use
 them."""
@@ -13,7 +13,8 @@ import re
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from meetings.access import committees_where
@@ -221,6 +222,8 @@ class ActionLogFilter(django_filters.FilterSet):
     def sort_by(self, queryset, name, value):
         key = value.lstrip("-")
         descending = value.startswith("-")
+        if key == "owner":
+            queryset = queryset.annotate(first_owner=first_owner())
         return queryset.order_by(*sort_order(key, descending))
 
     def filter_queryset(self, queryset):
@@ -262,6 +265,18 @@ def sort_order(key: str, descending: bool) -> list:
         "slips": "known_times_slipped",
     }[key]
     return [field(column), *REFERENCE_ORDER]
+
+
+def first_owner() -> Subquery:
+    """The name of the action's first owner, to sort by owner: worked out
+    for that sort alone."""
+    return Subquery(
+        ActionOwner.objects.filter(action=OuterRef("pk"))
+        .order_by("order", "pk")
+        .annotate(name=Coalesce("organisation__short_name", "person__name"))
+        .values("name")[:1],
+        output_field=CharField(),
+    )
 
 
 def owner_choices() -> list[tuple[str, str]]:

@@ -11,7 +11,6 @@ from operator import attrgetter
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
-    CharField,
     Count,
     DateField,
     Exists,
@@ -513,15 +512,10 @@ def log_annotations(today: datetime.date) -> dict:
     reader's view of them (actions.known: known_status, known_target_date,
     known_times_slipped, which it reads):
     - days_overdue: days past the target of an open action (0 otherwise), as
-      Action.days_overdue(today) counts them;
-    - update_sent: an owner's update waits for the secretary;
-    - first_owner: the first owner's name, to sort by owner."""
-    first_owner = (
-        ActionOwner.objects.filter(action=OuterRef("pk"))
-        .order_by("order", "pk")
-        .annotate(name=Coalesce("organisation__short_name", "person__name"))
-        .values("name")[:1]
-    )
+      Action.days_overdue(today) counts them.
+    What only some views read is added by them: the first owner's name by
+    the sort by owner (filters.first_owner), whether an update waits by
+    "My actions" (`update_sent`)."""
     return {
         "days_overdue": Case(
             When(
@@ -532,11 +526,14 @@ def log_annotations(today: datetime.date) -> dict:
             default=Value(0),
             output_field=IntegerField(),
         ),
-        "update_sent": Exists(
-            OwnerUpdate.objects.filter(action=OuterRef("pk"), state=OwnerUpdate.State.PENDING)
-        ),
-        "first_owner": Subquery(first_owner, output_field=CharField()),
     }
+
+
+def update_sent() -> Exists:
+    """An owner's update on the action waits for the secretary."""
+    return Exists(
+        OwnerUpdate.objects.filter(action=OuterRef("pk"), state=OwnerUpdate.State.PENDING)
+    )
 
 
 @dataclass
@@ -577,7 +574,11 @@ def action_log(
         .annotate(**log_annotations(today))
     )
     filterset = ActionLogFilter(data, queryset=actions, request=request, today=today)
-    return ActionLog(filterset=filterset, actions=filterset.qs, today=today, known=known)
+    actions = filterset.qs
+    if filterset.is_mine:
+        # "My actions" says of each row whether an update was sent.
+        actions = actions.annotate(update_sent=update_sent())
+    return ActionLog(filterset=filterset, actions=actions, today=today, known=known)
 
 
 def log_summary(log: ActionLog) -> LogSummary:
