@@ -16,6 +16,7 @@ from django import forms
 from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.choices import CallableChoiceIterator
 
 from meetings.access import committees_where
 from meetings.models import Committee, CommitteeRole, Organisation, Person
@@ -95,10 +96,14 @@ class MeetingFilter(django_filters.Filter):
 
 
 class ActionLogFilter(django_filters.FilterSet):
-    committee = django_filters.ModelChoiceFilter(
-        queryset=Committee.objects.none(),
-        to_field_name="code",
+    # By code, among the user's committees: read as a list of codes (not a
+    # queryset the drop-down reads through a cursor and the choice is
+    # checked against again).
+    committee = django_filters.ChoiceFilter(
+        choices=[],
+        method="filter_committee",
         empty_label="All committees",
+        label="Committee",
         widget=LongSelect,
     )
     status = django_filters.ChoiceFilter(
@@ -162,20 +167,33 @@ class ActionLogFilter(django_filters.FilterSet):
                 data["status"] = "open"
         super().__init__(data, *args, **kwargs)
         self.today = today or timezone.localdate()
-        user = self.request.user
-        committees = committees_for_user(user).order_by("code")
-        self.filters["committee"].queryset = committees
+        self._committees: dict[str, int] | None = None
 
     @property
     def form(self):
         if not hasattr(self, "_form"):
+            form = super().form
+            # Read when the drop-down is written or a committee is asked for.
+            form.fields["committee"].choices = CallableChoiceIterator(self._committee_choices)
             # The owners (hundreds) given to the form's own field, once the
             # form has copied its fields (not copied along with them), as
             # they are (not checked again each time they are read).
-            super().form.fields["owner"].choices = ReadyChoices(owner_choices())
+            form.fields["owner"].choices = ReadyChoices(owner_choices())
         return self._form
 
     # --- filters -------------------------------------------------------------
+
+    def _committee_choices(self) -> list[tuple[str, str]]:
+        """The user's committees by code: one query, however often read."""
+        if self._committees is None:
+            self._committees = dict(
+                committees_for_user(self.request.user).order_by("code").values_list("code", "pk")
+            )
+        return [(code, code) for code in self._committees]
+
+    def filter_committee(self, queryset, name, value):
+        self._committee_choices()
+        return queryset.filter(committee_id=self._committees[value])
 
     def filter_status(self, queryset, name, value):
         if value == "all":
