@@ -3,7 +3,7 @@ the query string, so a view of the log can be bookmarked and shared, and the
 exports read the same string as the page.
 
 The queryset given to `ActionLogFilter` must carry the annotations of
-`selectors.log_annotations` (days_overdue, first_owner) and the reader's
+`selectors.log_annotations` (days_overdue) and the reader's
 view of each action (actions.known: known_status, known_target_date,
 known_times_slipped), which filters and sorts read; several sorts use
 them."""
@@ -13,18 +13,27 @@ import re
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.choices import CallableChoiceIterator
 
 from meetings.access import committees_where
 from meetings.models import Committee, CommitteeRole, Organisation, Person
 from meetings.selectors import committees_for_user
-from opsg.widgets import LongSelect
+from opsg.widgets import (
+    LongSelect,
+    OnePassCheckbox,
+    OnePassDateInput,
+    OnePassTextInput,
+    ReadyChoices,
+)
 from opsg.workdays import add_working_days
 
 from .models import Action, ActionOwner
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# The form's fields are written in one pass (opsg.widgets), as Django would write them.
+DATE = OnePassDateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 STATUS_CHOICES = [("open", "Open"), ("closed", "Closed"), ("all", "Open and closed")]
 
@@ -54,7 +63,7 @@ class WholeNumberField(forms.IntegerField):
     """Typed in a text box: a number box cannot show back the "abc" it was
     given, so the user would not see what the error is about."""
 
-    widget = forms.TextInput(attrs={"inputmode": "numeric", "size": 4})
+    widget = OnePassTextInput(attrs={"inputmode": "numeric", "size": 4})
 
 
 class IntegerFilter(django_filters.NumberFilter):
@@ -87,11 +96,18 @@ class MeetingFilter(django_filters.Filter):
 
 
 class ActionLogFilter(django_filters.FilterSet):
-    committee = django_filters.ModelChoiceFilter(
-        queryset=Committee.objects.none(), to_field_name="code", empty_label="All committees"
+    # By code, among the user's committees: read as a list of codes (not a
+    # queryset the drop-down reads through a cursor and the choice is
+    # checked against again).
+    committee = django_filters.ChoiceFilter(
+        choices=[],
+        method="filter_committee",
+        empty_label="All committees",
+        label="Committee",
+        widget=LongSelect,
     )
     status = django_filters.ChoiceFilter(
-        choices=STATUS_CHOICES, method="filter_status", empty_label=None
+        choices=STATUS_CHOICES, method="filter_status", empty_label=None, widget=LongSelect
     )
     owner = django_filters.ChoiceFilter(
         choices=[],
@@ -101,7 +117,7 @@ class ActionLogFilter(django_filters.FilterSet):
         widget=LongSelect,
     )
     overdue = django_filters.BooleanFilter(
-        method="filter_overdue", widget=forms.CheckboxInput, label="Overdue only"
+        method="filter_overdue", widget=OnePassCheckbox, label="Overdue only"
     )
     due_within = IntegerFilter(
         method="filter_due_within",
@@ -112,7 +128,7 @@ class ActionLogFilter(django_filters.FilterSet):
     meeting = MeetingFilter(
         method="filter_meeting",
         label="Raised at meeting",
-        widget=forms.TextInput(attrs={"placeholder": "e.g. OPSG 25"}),
+        widget=OnePassTextInput(attrs={"placeholder": "e.g. OPSG 25"}),
     )
     raised_after = django_filters.DateFilter(
         field_name="raised_on", lookup_expr="gte", widget=DATE, label="Raised from"
@@ -132,9 +148,11 @@ class ActionLogFilter(django_filters.FilterSet):
         min_value=0,
         label="Slipped at least (times)",
     )
-    q = django_filters.CharFilter(method="filter_text", label="Reference or words")
+    q = django_filters.CharFilter(
+        method="filter_text", label="Reference or words", widget=OnePassTextInput
+    )
     sort = django_filters.ChoiceFilter(
-        choices=SORT_CHOICES, method="sort_by", empty_label=None, label="Sort by"
+        choices=SORT_CHOICES, method="sort_by", empty_label=None, label="Sort by", widget=LongSelect
     )
 
     class Meta:
@@ -149,12 +167,33 @@ class ActionLogFilter(django_filters.FilterSet):
                 data["status"] = "open"
         super().__init__(data, *args, **kwargs)
         self.today = today or timezone.localdate()
-        user = self.request.user
-        committees = committees_for_user(user).order_by("code")
-        self.filters["committee"].queryset = committees
-        self.filters["owner"].extra["choices"] = owner_choices()
+        self._committees: dict[str, int] | None = None
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            # Read when the drop-down is written or a committee is asked for.
+            form.fields["committee"].choices = CallableChoiceIterator(self._committee_choices)
+            # The owners (hundreds) given to the form's own field, once the
+            # form has copied its fields (not copied along with them), as
+            # they are (not checked again each time they are read).
+            form.fields["owner"].choices = ReadyChoices(owner_choices())
+        return self._form
 
     # --- filters -------------------------------------------------------------
+
+    def _committee_choices(self) -> list[tuple[str, str]]:
+        """The user's committees by code: one query, however often read."""
+        if self._committees is None:
+            self._committees = dict(
+                committees_for_user(self.request.user).order_by("code").values_list("code", "pk")
+            )
+        return [(code, code) for code in self._committees]
+
+    def filter_committee(self, queryset, name, value):
+        self._committee_choices()
+        return queryset.filter(committee_id=self._committees[value])
 
     def filter_status(self, queryset, name, value):
         if value == "all":
@@ -201,6 +240,8 @@ class ActionLogFilter(django_filters.FilterSet):
     def sort_by(self, queryset, name, value):
         key = value.lstrip("-")
         descending = value.startswith("-")
+        if key == "owner":
+            queryset = queryset.annotate(first_owner=first_owner())
         return queryset.order_by(*sort_order(key, descending))
 
     def filter_queryset(self, queryset):
@@ -242,6 +283,18 @@ def sort_order(key: str, descending: bool) -> list:
         "slips": "known_times_slipped",
     }[key]
     return [field(column), *REFERENCE_ORDER]
+
+
+def first_owner() -> Subquery:
+    """The name of the action's first owner, to sort by owner: worked out
+    for that sort alone."""
+    return Subquery(
+        ActionOwner.objects.filter(action=OuterRef("pk"))
+        .order_by("order", "pk")
+        .annotate(name=Coalesce("organisation__short_name", "person__name"))
+        .values("name")[:1],
+        output_field=CharField(),
+    )
 
 
 def owner_choices() -> list[tuple[str, str]]:

@@ -234,14 +234,30 @@ def review_rule(user, *, as_kept: bool = False, meeting: str = "meeting") -> Q:
     return Q(**{f"{at}committee__in": writers}) | readers
 
 
-def hidden_reviews(user, actions) -> QuerySet[ActionReview]:
+def doubtful_meetings(user) -> list[int]:
+    """Pks of the meetings whose reviews `user` may not all read (a draft, a
+    session or a classification closed to them): where alone what the user
+    may know of an action can differ from the action as stored (a meeting
+    whose minutes are being corrected is a draft, so among them). One query
+    over the meetings, often empty: then nothing else need be asked
+    (known_figures)."""
+    return list(
+        Meeting.objects.exclude(review_rule(user, meeting=""))
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+
+
+def hidden_reviews(user, actions, *, meetings=None) -> QuerySet[ActionReview]:
     """The reviews of `actions` (a queryset of their pks) that `user` may
     not read: looked for only at the meetings whose reviews are not all
     readable to them (a few drafts and sessions, against every review of
-    every action on a log of 100,000)."""
-    doubtful = Meeting.objects.exclude(review_rule(user, meeting="")).values("pk")
+    every action on a log of 100,000); `meetings`: those, when they have
+    been read (doubtful_meetings)."""
+    if meetings is None:
+        meetings = Meeting.objects.exclude(review_rule(user, meeting="")).values("pk")
     return (
-        ActionReview.objects.filter(action__in=actions, meeting__in=doubtful)
+        ActionReview.objects.filter(action__in=actions, meeting__in=meetings)
         .exclude(review_rule(user))
         .order_by()
     )
@@ -309,22 +325,27 @@ def kept_actions(rows: dict[int, datetime.datetime]) -> dict[int, Action]:
 
 def known_figures(user, actions: QuerySet[Action]) -> KnownFigures:
     """What `user` may know of `actions` (those they see). One query, the
-    reviews of those actions the user may not read and the actions the user
-    reads as the version kept of minutes being corrected; when there are
-    any, one for the history of the latter and one for every review of the
-    actions concerned. `user` None: a party holding no role (the owners
-    whom reminders are addressed to)."""
+    meetings whose reviews the user may not all read (doubtful_meetings);
+    when there are any, one for the reviews of those actions the user may
+    not read there and the actions the user reads as the version kept of
+    minutes being corrected; when there are any of those, one for the
+    history of the latter and one for every review of the actions
+    concerned. `user` None: a party holding no role (the owners whom
+    reminders are addressed to)."""
     if user is not None and user.is_authenticated and user.is_staff:
+        return KnownFigures({})
+    meetings = doubtful_meetings(user)
+    if not meetings:
         return KnownFigures({})
     selected = actions.order_by().values("pk")
     no_time = Value(None, output_field=DateTimeField())
     hidden_rows = (
-        hidden_reviews(user, selected)
+        hidden_reviews(user, selected, meetings=meetings)
         .annotate(is_action=Value(False, output_field=BooleanField()), opened=no_time)
         .values_list("pk", "action_id", "is_action", "opened")
     )
     corrected = (
-        Action.objects.filter(pk__in=selected)
+        Action.objects.filter(pk__in=selected, meeting__in=meetings)
         .filter(read_as_kept(user))
         .order_by()
         .annotate(

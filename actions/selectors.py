@@ -12,7 +12,6 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
     Case,
-    CharField,
     Count,
     DateField,
     Exists,
@@ -482,7 +481,6 @@ LOG_PAGE_SIZE = 50
 _OWNERS_IN_ORDER = ActionOwner.objects.select_related("organisation", "person").order_by(
     "order", "pk"
 )
-_LOG_OWNERS = Prefetch("owners", queryset=_OWNERS_IN_ORDER)
 
 # "Slipped more than twice" in the log's summary line: at least this many slips.
 MANY_SLIPS = 3
@@ -515,15 +513,10 @@ def log_annotations(today: datetime.date) -> dict:
     reader's view of them (actions.known: known_status, known_target_date,
     known_times_slipped, which it reads):
     - days_overdue: days past the target of an open action (0 otherwise), as
-      Action.days_overdue(today) counts them;
-    - update_sent: an owner's update waits for the secretary;
-    - first_owner: the first owner's name, to sort by owner."""
-    first_owner = (
-        ActionOwner.objects.filter(action=OuterRef("pk"))
-        .order_by("order", "pk")
-        .annotate(name=Coalesce("organisation__short_name", "person__name"))
-        .values("name")[:1]
-    )
+      Action.days_overdue(today) counts them.
+    What only some views read is added by them: the first owner's name by
+    the sort by owner (filters.first_owner), whether an update waits by
+    "My actions" (`update_sent`)."""
     return {
         "days_overdue": Case(
             When(
@@ -534,11 +527,14 @@ def log_annotations(today: datetime.date) -> dict:
             default=Value(0),
             output_field=IntegerField(),
         ),
-        "update_sent": Exists(
-            OwnerUpdate.objects.filter(action=OuterRef("pk"), state=OwnerUpdate.State.PENDING)
-        ),
-        "first_owner": Subquery(first_owner, output_field=CharField()),
     }
+
+
+def update_sent() -> Exists:
+    """An owner's update on the action waits for the secretary."""
+    return Exists(
+        OwnerUpdate.objects.filter(action=OuterRef("pk"), state=OwnerUpdate.State.PENDING)
+    )
 
 
 @dataclass
@@ -579,7 +575,11 @@ def action_log(
         .annotate(**log_annotations(today))
     )
     filterset = ActionLogFilter(data, queryset=actions, request=request, today=today)
-    return ActionLog(filterset=filterset, actions=filterset.qs, today=today, known=known)
+    actions = filterset.qs
+    if filterset.is_mine:
+        # "My actions" says of each row whether an update was sent.
+        actions = actions.annotate(update_sent=update_sent())
+    return ActionLog(filterset=filterset, actions=actions, today=today, known=known)
 
 
 def log_summary(log: ActionLog) -> LogSummary:
@@ -603,13 +603,28 @@ def log_summary(log: ActionLog) -> LogSummary:
 
 
 def log_page(log: ActionLog, number, *, total: int) -> Page:
-    """One page of the log with each row's owners: two queries. A page number
-    that is not a number gives the first page; one past the end, the last."""
-    paginator = Paginator(log.actions.prefetch_related(_LOG_OWNERS), LOG_PAGE_SIZE)
+    """One page of the log, each row with its owners' names in their order
+    (`owner_list`): two queries. A page number that is not a number gives
+    the first page; one past the end, the last."""
+    paginator = Paginator(log.actions, LOG_PAGE_SIZE)
     # The summary has counted the rows already.
     paginator.count = total
     page = paginator.get_page(number)
     page.object_list = log.known.apply(page.object_list)
+    names: dict[int, list[str]] = defaultdict(list)
+    if page.object_list:
+        # The names alone, as ActionOwner.name gives them: the page shows
+        # nothing else of the owners (a prefetch of them, as models with
+        # their organisations and people, was a tenth of the page).
+        owners = (
+            ActionOwner.objects.filter(action__in=[action.pk for action in page.object_list])
+            .order_by("order", "pk")
+            .values_list("action_id", "organisation_id", "organisation__short_name", "person__name")
+        )
+        for action_id, organisation_id, short_name, person_name in owners:
+            names[action_id].append(short_name if organisation_id else person_name)
+    for action in page.object_list:
+        action.owner_list = names[action.pk]
     return page
 
 

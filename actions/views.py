@@ -370,6 +370,7 @@ def action_log(request):
     summary = selectors.log_summary(log)
     page = selectors.log_page(log, request.GET.get("page"), total=summary.total)
     mine = log.filterset.is_mine
+    _with_urls(page.object_list)
     return render(
         request,
         "actions/log.html",
@@ -386,6 +387,19 @@ def action_log(request):
             "unlinked": mine and person_of(request.user) is None,
         },
     )
+
+
+# A slug the action's route takes, standing for each action's own.
+_ANY_SLUG = "x-0-0"
+
+
+def _with_urls(actions) -> None:
+    """Each of `actions` its page's address (`url`), from one reverse of the
+    route: reversing it on each of the log's 50 rows took a tenth of the
+    page. Slugs are letters, digits and dashes: nothing to quote."""
+    head, _, tail = reverse("action-detail", args=[_ANY_SLUG]).rpartition(_ANY_SLUG)
+    for action in actions:
+        action.url = f"{head}{action.slug}{tail}"
 
 
 def _log(request) -> selectors.ActionLog:

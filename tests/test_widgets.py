@@ -1,11 +1,19 @@
-"""opsg.widgets.LongSelect writes the markup Django's Select writes."""
+"""opsg.widgets.LongSelect writes the markup Django's Select writes, and the
+one-pass inputs what Django's inputs write."""
 
+import datetime
 import re
 
 from django import forms
 from django.utils.safestring import mark_safe
 
-from opsg.widgets import LongSelect, ReadyChoices
+from opsg.widgets import (
+    LongSelect,
+    OnePassCheckbox,
+    OnePassDateInput,
+    OnePassTextInput,
+    ReadyChoices,
+)
 
 CHOICES = [("", "Any owner"), ("org-1", "A & <B>"), ("person-2", "Ann Ash (DCC)")]
 
@@ -77,3 +85,45 @@ def test_ready_choices_validate_and_render_as_a_list_does():
     refused = Grouped({"fast": "99"}, prefix="")
     refused.fields["fast"].choices = ReadyChoices(GROUPED)
     assert "fast" in refused.errors
+
+
+class Inputs(forms.Form):
+    words = forms.CharField(
+        required=False, widget=OnePassTextInput(attrs={"placeholder": "e.g. <OPSG> 25"})
+    )
+    words_usual = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"placeholder": "e.g. <OPSG> 25"})
+    )
+    count = forms.IntegerField(
+        min_value=0, widget=OnePassTextInput(attrs={"inputmode": "numeric", "size": 4})
+    )
+    count_usual = forms.IntegerField(
+        min_value=0, widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 4})
+    )
+    when = forms.DateField(
+        required=False, widget=OnePassDateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    when_usual = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    tick = forms.BooleanField(required=False, widget=OnePassCheckbox)
+    tick_usual = forms.BooleanField(required=False)
+
+
+def test_one_pass_inputs_write_what_django_inputs_write():
+    for data in (
+        None,
+        {"words": 'A & "B"', "count": "abc", "when": "2026-02-30", "tick": "on"},
+        {"words": "", "count": "-3", "when": "2026-11-23", "tick": ""},
+    ):
+        if data is not None:
+            data = {**data, **{f"{name}_usual": value for name, value in data.items()}}
+        day = datetime.date(2026, 11, 23)
+        form = Inputs(data, initial={"when": day, "when_usual": day}, prefix="")
+        form.is_valid()
+        for name in ("words", "count", "when", "tick"):
+            fast = str(form[name]).replace(f'"{name}"', '"X"').replace(f"id_{name}", "id_X")
+            usual = str(form[f"{name}_usual"])
+            usual = usual.replace(f'"{name}_usual"', '"X"').replace(f"id_{name}_usual", "id_X")
+            assert fast == usual, (data, name)
+    assert 'aria-invalid="true"' in str(form["count"])

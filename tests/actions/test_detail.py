@@ -414,7 +414,7 @@ class TestQueries:
         login(client, "secretary")
         # session, user, the action (with committee, meeting, item, links),
         # its owners, the user's person, may they see it (visible_actions),
-        # the reviews they may not read (actions.known), the user's roles in
+        # the meetings whose reviews they may not all read (actions.known), the user's roles in
         # OPSG (may they send an update? see the history?), its reviews they
         # may read (with meetings), the actions it superseded, its owners'
         # updates (with senders and reviews), its history (with users), its
