@@ -542,6 +542,24 @@ def test_a_four_digit_meeting_or_sequence_is_a_review_as_the_tokenizer_cuts_it()
         assert not [flag for flag in parsed.flags if reference in flag.message]
 
 
+@pytest.mark.parametrize(
+    "points",
+    [
+        "1. The OPSG NOTED the update. 2. The OPSG AGREED the plan.",
+        "SECAS presented the plan.\n\n1. The OPSG NOTED the update.\n2. The OPSG AGREED the plan.",
+        "The OPSG NOTED that:\n\n1. SECAS reported the figures.\n2. The OPSG AGREED the plan.",
+    ],
+)
+def test_numbered_points_that_each_hold_a_decision(points):
+    """Issue 16: a point's decision does not end with the next point's mark
+    ("the update. 2." was read)."""
+    [item] = parse_text_layout(SMALL.replace("###", points)).items
+    texts = [decision.text for decision in item.decisions]
+    assert "the plan." in texts
+    assert not [text for text in texts if text.endswith((" 2.", " 1."))]
+    assert not [p for d in item.decisions for p in d.points if p.endswith(" 2.")]
+
+
 # --- this app's own PDF, read with pdftotext -layout -----------------------------
 
 # What the PDFs this app renders look like read back (tests/imports/
