@@ -555,6 +555,10 @@ _VERB = "|".join(VERBS)
 _EMPHASISED_VERB = re.compile(rf"(\*\*|__)({_VERB})\1")
 _POINT = re.compile(r"(?:^|(?<=\s))(\d{1,2})[.)]\s+")
 _BULLET = re.compile(rf"(?:^|(?<=\s))[–—\-•*]\s+(?=(?:{_VERB})\b)")
+# A point's mark at the end of the decision before it: a number or a bullet
+# after a full stop or a colon ("NOTED that: 1.", "the update. 2."), not
+# after a word ("version 2.").
+_NEXT_MARK = re.compile(r"(?<=[.!?:;])\s+(?:\d{1,2}[.)]|[–—•*-])$")
 _JOINED_VERB = re.compile(rf"(?:;|,)?\s+and\s+(?=(?:{_VERB})\b)")
 
 
@@ -591,7 +595,9 @@ def read_decisions(text: str, line: int, *, committee: str) -> list[ParsedDecisi
     - "The OPSG: 1. AGREED …; 2. NOTED …; and 3. AGREED …" and "The OPSG: –
       NOTED …; and – AGREED …" → one decision a point, each ending as a
       sentence;
-    - "The OPSG DISCUSSED … and AGREED to …" → two decisions.
+    - "The OPSG DISCUSSED … and AGREED to …" → two decisions;
+    - "1. The OPSG NOTED the update. 2. The OPSG AGREED the plan." → one
+      decision a point, the next point's mark ("2.") in neither.
 
     [] when the text holds no decision of the committee."""
     _, decision = split_decision(text, committee=committee)
@@ -604,6 +610,8 @@ def read_decisions(text: str, line: int, *, committee: str) -> list[ParsedDecisi
         end = starts[index + 1].start() if index + 1 < len(starts) else len(decision)
         colon = match.group(0).rstrip().endswith(":")
         rest = decision[match.end() : end].strip()
+        if index + 1 < len(starts):  # "the update. 2." before "The OPSG AGREED": 2. is its mark
+            rest = _NEXT_MARK.sub("", rest)
         if colon and not re.match(rf"(?:{_VERB})\b", rest):
             decisions += _listed_decisions(rest, line)
         else:

@@ -58,6 +58,7 @@ from imports.pdf_blocks import (
     PdfText,
     ends_sentence,
     gather,
+    joined,
     pdf_blocks,
     rendered,
 )
@@ -198,10 +199,11 @@ def _read_item(
     attendance table printed among its blocks, then its text a block at a
     time (`_read_text`); its incidents last."""
     left_out: list[SourceLine] = []  # rows of the table that hold no action
+    unread: list[str] = []  # rows whose reference could not be read, flagged already
     for table in (block for block in blocks if block.kind == TABLE and block.rows):
-        _read_table(table, context.outstanding, left_out)
+        unread += _read_table(table, context.outstanding, left_out)
     reviewed = _read_text(item, _without_attendance(blocks, context.minutes), context)
-    for _, text in left_out:
+    for text in [*unread, *(text for _, text in left_out)]:
         narrate(item, text)
     unplaced += left_out
     read_incidents(item, context.minutes.flags, reviewed)
@@ -418,24 +420,32 @@ def _opening(block: Block) -> str:
 # --- the Actions Outstanding table --------------------------------------------
 
 
-def _read_table(table: Block, tables: OutstandingTables, unplaced: list[SourceLine]) -> None:
+def _read_table(table: Block, tables: OutstandingTables, unplaced: list[SourceLine]) -> list[str]:
     """The rows imports.pdf_blocks cut out of the table, read as every
     entry's are (imports.outstanding_table), each doubt naming its cell's
     line. A row whose owner the tokenizer could not find is flagged here;
     a row whose dates it could not find it flagged already. (This app's
-    closing table of the actions raised, a recap, has no rows cut.)"""
-    rows = [
-        (lines[0], cells) for cells, lines in zip(table.rows[1:], table.cell_lines[1:], strict=True)
-    ]
+    closing table of the actions raised, a recap, has no rows cut.) Returns
+    the text, as printed, of each row whose reference the tokenizer could
+    not read (flagged there), for the item's narrative."""
+    cut = list(zip(table.rows[1:], table.cell_lines[1:], strict=True))
+    unread = [lines for cells, lines in cut if not cells[0]]
+    cut = [(cells, lines) for cells, lines in cut if cells[0]]
+    rows = [(lines[0], cells) for cells, lines in cut]
     reviews = tables.minutes.reviews
     read = len(reviews)
-    read_review_table(table.rows[0], rows, table.line, tables, unplaced, table.cell_lines[1:])
-    owner_lines = {
-        lines[0]: (cells[2], lines[5])
-        for cells, lines in zip(table.rows[1:], table.cell_lines[1:], strict=True)
-    }
+    read_review_table(table.rows[0], rows, table.line, tables, unplaced, [ln for _, ln in cut])
+    owner_lines = {lines[0]: (cells[2], lines[5]) for cells, lines in cut}
     for review in reviews[read:]:
         raised, line = owner_lines[review.line]
         if raised and not review.owners:
             message = f"{review.reference}: no owner found."
             tables.minutes.flags.append(Flag(line, "table-row", message))
+    return [_printed(table, lines[0], lines[-1]) for lines in unread]
+
+
+def _printed(table: Block, first: int, last: int) -> str:
+    """The table's lines `first` to `last`, as printed (a header repeated
+    after a page break left out), as one text."""
+    lines = [line for line in table.lines if first <= line.number <= last]
+    return joined([line.text for line in lines if line.kind == "text"])

@@ -695,6 +695,11 @@ def _table(lines: list[Line], index: int, flags: list[Flag]) -> tuple[_Gathering
             index += 1
             continue
         row = _row_start(lines, index)
+        if row is None and (lost := _row_without_reference(lines, index, columns, flags)):
+            row_cells, row_lines, index = lost
+            table.rows.append(row_cells)
+            table.cell_lines.append(row_lines)
+            continue
         if row is None:
             break
         found = _row_in_columns(lines, index, row, columns)
@@ -720,6 +725,45 @@ def _table(lines: list[Line], index: int, flags: list[Flag]) -> tuple[_Gathering
         )
     table.lines = lines[start:index]
     return table, index
+
+
+def _row_without_reference(lines: list[Line], index: int, columns, flags: list[Flag]):
+    """A row whose reference could not be read (its number lost, "OPSG"
+    alone above its action; or its code lost, "24/08" alone): lines that
+    read as a row all the same, the action's text, a date raised with the
+    other cells after it, and an update ending in "Action Status: …". Its
+    cells with "" for the reference, their lines, and the index after it,
+    flagged: the reader keeps its lines in the item's narrative, and the
+    rows after it are read as reviews. None when the lines are no such row
+    (the table has ended)."""
+    line = lines[index]
+    match = _ROW_REFERENCE.match(line.text)
+    if line.kind != "text" or is_action_line(line.text):
+        return None
+    if match and not match["reference"] and not match["rest"]:  # the code alone
+        start = ("", "", line.number, index + 1)
+    elif second := _REFERENCE_ONLY.match(line.text):  # the number without its code
+        start = ("", second["rest"] or "", line.number, index + 1)
+    else:
+        start = ("", "", line.number, index)
+    in_columns = _row_in_columns(lines, index, (*start[:3], index + 1), columns)
+    (text, cells), after = in_columns or _row(lines, start)
+    if cells is None or len(cells["targets"]) != 2:
+        return None
+    (update, update_line), (status, status_line), after = _update(lines, after)
+    if not status:
+        return None
+    last, revised = cells["targets"]
+    message = (
+        f"Lines {line.number}–{status_line} look like a row of the Actions Outstanding table "
+        f"(dates, owner {cells['owners'] or 'not found'}, 'Action Status: {status}') whose "
+        f"reference could not be read (its first line reads {line.text!r}); not read as a "
+        "review: its text is kept in the item's narrative."
+    )
+    flags.append(Flag(line.number, "table-row", message))
+    row = ("", text, cells["raised"], last, revised, cells["owners"], update, status)
+    cell_lines = (line.number, line.number) + (cells["line"],) * 4 + (update_line, status_line)
+    return row, cell_lines, after
 
 
 _CELL_RUN = re.compile(r"\S+(?: \S+)*")  # words one space apart: a cell's line, with -layout

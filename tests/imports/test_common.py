@@ -376,6 +376,40 @@ def test_two_verbs_in_one_sentence_are_two_decisions():
     ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The OPSG NOTED the update. 2. The OPSG AGREED the plan.",  # "1." is the point's mark
+        "The OPSG NOTED the update.\n2. The OPSG AGREED the plan.",
+        "The OPSG NOTED the update. – The OPSG AGREED the plan.",
+    ],
+)
+def test_numbered_points_that_each_hold_a_decision_are_a_decision_each(text):
+    """Issue 16: the next point's mark is neither decision's text ("the
+    update. 2." was read)."""
+    assert [(d.verb, d.text) for d in decisions(text)] == [
+        ("NOTED", "the update."),
+        ("AGREED", "the plan."),
+    ]
+
+
+def test_a_number_after_a_word_is_the_decision_s_own():
+    assert [
+        (d.verb, d.text) for d in decisions("The OPSG NOTED version 2. The OPSG AGREED it.")
+    ] == [
+        ("NOTED", "version 2."),
+        ("AGREED", "it."),
+    ]
+
+
+def test_a_decision_s_last_point_does_not_take_the_next_point_s_mark():
+    text = "The OPSG NOTED that:\n1. SECAS reported the figures.\n2. The OPSG AGREED the plan."
+    assert [(d.verb, d.text, d.points) for d in decisions(text)] == [
+        ("NOTED", "that:", ["SECAS reported the figures."]),
+        ("AGREED", "the plan.", []),
+    ]
+
+
 def test_a_decision_at_the_end_of_a_sentence_leaves_the_start_as_narrative():
     text = "No comments were made and the OPSG AGREED that the minutes would be published as final."
     assert split_decision(text, committee="OPSG") == (

@@ -358,6 +358,53 @@ def test_how_the_closed_actions_ended_is_read_from_their_updates_and_flagged(min
     ]
 
 
+def without_line(source: str, number: int) -> str:
+    lines = source.split("\n")
+    return "\n".join(lines[: number - 1] + lines[number:])
+
+
+def test_a_row_whose_reference_number_is_lost_is_flagged_and_kept(minutes, source):
+    """Issue 16: "OPSG" with the "24/08" under it gone, the row is no
+    review, but it is never merged into item 3's narrative in silence: it is
+    flagged as a row whose reference could not be read, naming its lines,
+    and its text kept in the narrative; the rows before it read as before."""
+    number = line_of(source, "24/08")
+    parsed = parse_text_layout(without_line(source, number))
+    references = [review.reference for review in minutes.reviews]
+    assert [review.reference for review in parsed.reviews] == references[:-1]
+    [flag] = [f for f in parsed.flags if "could not be read" in f.message]
+    assert (flag.kind, flag.line) == ("table-row", number - 2)
+    assert flag.message.startswith(
+        f"Lines {number - 2}–{number + 21} look like a row of the Actions Outstanding table (dates, "
+        "owner DCC/SECAS, 'Action Status: Open')"
+    )
+    narrative = by_number(parsed)["3"].narrative
+    assert "forecast. 03/09/2019 01/10/2019 05/11/2019 DCC/SECAS It was noted" in narrative
+    assert narrative.endswith("establish the SEC requirement. Action Status: Open")
+    assert parsed.counts()["decisions"] == minutes.counts()["decisions"]
+
+
+def test_a_lost_reference_does_not_lose_the_rows_after_it(minutes, source):
+    """The first row's "11/02" gone: that row is flagged, and 20/06, 23/05
+    and the rest are still read as reviews, with their dates and owners."""
+    number = line_of(source, "11/02")
+    parsed = parse_text_layout(without_line(source, number))
+    assert [(r.reference, r.raised_on, r.owners, r.status) for r in parsed.reviews] == [
+        (r.reference, r.raised_on, r.owners, r.status) for r in minutes.reviews[1:]
+    ]
+    flagged = [(f.kind, f.line) for f in parsed.flags if "could not be read" in f.message]
+    assert flagged == [("table-row", number - 2)]
+
+
+def test_a_reference_without_its_code_is_flagged_with_what_it_reads(source):
+    number = line_of(source, "24/08")
+    parsed = parse_text_layout(without_line(source, number - 2))
+    [flag] = [f for f in parsed.flags if "could not be read" in f.message]
+    assert flag.line == number - 1
+    assert "(its first line reads '24/08')" in flag.message
+    assert "OPSG 24/08" not in [review.reference for review in parsed.reviews]
+
+
 # --- text in this layout with other troubles ----------------------------------
 
 SMALL = """\
@@ -493,6 +540,24 @@ def test_a_four_digit_meeting_or_sequence_is_a_review_as_the_tokenizer_cuts_it()
         parsed = parse_text_layout(SMALL.replace("OPSG 44/01", reference))
         assert [review.reference for review in parsed.reviews] == [reference]
         assert not [flag for flag in parsed.flags if reference in flag.message]
+
+
+@pytest.mark.parametrize(
+    "points",
+    [
+        "1. The OPSG NOTED the update. 2. The OPSG AGREED the plan.",
+        "SECAS presented the plan.\n\n1. The OPSG NOTED the update.\n2. The OPSG AGREED the plan.",
+        "The OPSG NOTED that:\n\n1. SECAS reported the figures.\n2. The OPSG AGREED the plan.",
+    ],
+)
+def test_numbered_points_that_each_hold_a_decision(points):
+    """Issue 16: a point's decision does not end with the next point's mark
+    ("the update. 2." was read)."""
+    [item] = parse_text_layout(SMALL.replace("###", points)).items
+    texts = [decision.text for decision in item.decisions]
+    assert "the plan." in texts
+    assert not [text for text in texts if text.endswith((" 2.", " 1."))]
+    assert not [p for d in item.decisions for p in d.points if p.endswith(" 2.")]
 
 
 # --- this app's own PDF, read with pdftotext -layout -----------------------------

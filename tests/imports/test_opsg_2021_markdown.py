@@ -418,3 +418,25 @@ def test_the_2021_minutes_incident_mismatch(seed_49):
     [flag] = flags_of(seed_49, "incident-mismatch")
     assert "9.1" in flag.message and "INC000000708834" in flag.message
     assert "INC000000697994" in flag.message
+
+
+@pytest.mark.parametrize(
+    "points",
+    [
+        "1. The OPSG **NOTED** the update. 2. The OPSG **AGREED** the plan.",
+        "SECAS presented the plan.\n\n1. The OPSG **NOTED** the update.\n"
+        "2. The OPSG **AGREED** the plan.",
+    ],
+)
+def test_numbered_points_that_each_hold_a_decision(points):
+    """Issue 16: each point is a decision; the next point's mark ("2.") is
+    in neither."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    assert text.count("The OPSG **NOTED** the update.") == 1
+    minutes = parse(text.replace("The OPSG **NOTED** the update.", points))
+    found = [(d.verb, d.text) for i in minutes.items for d in i.decisions]
+    assert [d for d in found if d[1] in ("the update.", "the plan.")] == [
+        ("NOTED", "the update."),
+        ("AGREED", "the plan."),
+    ]
+    assert not [d for d in found if d[1].endswith(" 2.")]
