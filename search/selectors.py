@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial, reduce
-from operator import and_, or_
+from operator import and_, attrgetter, or_
 from typing import Any
 
 import snowballstemmer
@@ -801,14 +801,19 @@ class Found(Sequence):
             rows = self.kind.model.objects.filter(pk__in=latest).order_by()
             # Put in order here: ordered in SQL, Django would first hash
             # every column selected, the extracts' expressions with them.
-            return sorted(self.kind.shown_of(rows, self.query), key=_key, reverse=True)
-        order = ("-rank", "-pk") if uses_postgres() else self.kind.newest
-        shown = self.kind.shown(self._found, self.query, self.keys)
-        return list(shown.order_by(*order)[start:stop])
-
-
-def _key(row: Model) -> int:
-    return row.pk
+            return sorted(self.kind.shown_of(rows, self.query), key=attrgetter("pk"), reverse=True)
+        if not uses_postgres():
+            shown = self.kind.shown(self._found, self.query, self.keys)
+            return list(shown.order_by(*self.kind.newest)[start:stop])
+        # The best ranked, chosen by key in SQL and put in order here (as above).
+        ranked = self.kind.model.objects.filter(pk__in=self.keys).annotate(
+            rank=SearchRank(F("search_vector"), _tsquery(self.query))
+        )
+        best = ranked.order_by("-rank", "-pk").values("pk")[start:stop]
+        rows = self.kind.shown_of(
+            self.kind.model.objects.filter(pk__in=best).order_by(), self.query
+        )
+        return sorted(rows, key=attrgetter("rank", "pk"), reverse=True)
 
 
 def _first(keys: Keys, limit: int, offset: int = 0, *, latest=False) -> tuple[str, list]:
