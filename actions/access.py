@@ -33,6 +33,7 @@ from meetings.access import (
     holds_a_role,
     is_secretary,
     item_content_rule,
+    per_request,
 )
 from meetings.models import Committee, Meeting
 
@@ -113,6 +114,7 @@ def feed_token_by_secret(token: str, kind: str) -> FeedToken:
     return feed
 
 
+@per_request
 def visible_actions(user) -> QuerySet[Action]:
     """The one rule for who sees an action (the module's docstring), as one
     queryset: the action log and its exports filter with it, and

@@ -2,13 +2,17 @@
 objects up only through these helpers: 404 for those who may not see a
 thing, 403 for those who may see but not change it."""
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404
+
+from opsg.subqueries import Keys, keys_of
 
 from .models import (
     AgendaEntry,
@@ -54,11 +58,15 @@ class _Roles:
     committee pk, and the classifications that name the user. Filled for a
     committee when a meeting is read with the user's roles in it
     (`_with_roles`), and for every committee, with the classifications,
-    the first time a rule asks about more (`_all_roles`)."""
+    the first time a rule asks about more (`_all_roles`). With them, the
+    rules built from them (`per_request`) and what those compiled to
+    (`rule_keys`)."""
 
     committees: dict[int, set[str]] = field(default_factory=dict)
     named: list[int] = field(default_factory=list)
     complete: bool = False  # every role read, and the classifications
+    built: dict[Any, QuerySet] = field(default_factory=dict)
+    compiled: dict[Any, Keys] = field(default_factory=dict)
 
 
 def _held(user) -> _Roles:
@@ -87,6 +95,40 @@ def _all_roles(user) -> _Roles:
                 committees.setdefault(pk, set()).add(role)
         held.committees, held.named, held.complete = committees, sorted(names), True
     return held
+
+
+def per_request(rule: Callable[[Any], QuerySet]) -> Callable[[Any], QuerySet]:
+    """An access helper whose queryset for a signed-in user is built the
+    first time a request asks, and copied for each caller: a search asks
+    the items' rule for the items and again for the incidents they name.
+    A rule reads the user's roles once per request (`_Roles`), so the
+    queryset it builds from them holds for as long: it is kept with them."""
+
+    @functools.wraps(rule)
+    def kept(user) -> QuerySet:
+        if not user.is_authenticated:
+            return rule(user)
+        built = _held(user).built
+        key = (rule, user.is_staff)
+        if key not in built:
+            built[key] = rule(user)
+        return built[key].all()
+
+    return kept
+
+
+def rule_keys(user, rule: Callable[[Any], QuerySet]) -> Keys:
+    """The keys of what `rule` (an access helper: visible_meetings,
+    visible_items…) gives the user, as a subquery for other queries'
+    filters, compiled the first time a request asks (opsg.subqueries) and
+    kept with the user's roles, as `per_request` keeps what it builds."""
+    if not user.is_authenticated:
+        return keys_of(rule(user))
+    compiled = _held(user).compiled
+    key = (rule, user.is_staff)
+    if key not in compiled:
+        compiled[key] = keys_of(rule(user))
+    return compiled[key]
 
 
 def committees_where(user, roles=None) -> list[int]:
@@ -143,6 +185,7 @@ def can_see_meeting(user, meeting: Meeting) -> bool:
     return visible_meetings(user).filter(pk=meeting.pk).exists()
 
 
+@per_request
 def visible_meetings(user) -> QuerySet[Meeting]:
     """The one rule for who reads a meeting's minutes. Drafts are for the
     secretary and chair; circulated and approved minutes also for members;
@@ -323,7 +366,8 @@ EVERYTHING = DocumentReader(in_confidence=True, admits=lambda c: True, writes=Tr
 def _readable(user, prefix: str = "") -> Q:
     """The rule of `visible_items` as a condition on `prefix` + item fields,
     so other models filter through a join rather than a subquery of ids."""
-    return Q(**{f"{prefix}meeting__in": visible_meetings(user)}) & item_content_rule(user, prefix)
+    meetings = rule_keys(user, visible_meetings)
+    return Q(**{f"{prefix}meeting__in": meetings}) & item_content_rule(user, prefix)
 
 
 def session_rule(user, meeting: str = "meeting", kind: str = "") -> Q:
@@ -372,6 +416,7 @@ def can_read_item(user, item: AgendaItem) -> bool:
     return visible_items(user).filter(pk=item.pk).exists()
 
 
+@per_request
 def visible_items(user) -> QuerySet[AgendaItem]:
     """Agenda items the user may read: those of meetings they may see, less
     what was taken in confidence (an item so marked, or any item of a

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial, reduce
-from operator import and_, or_
+from operator import and_, attrgetter, or_
 from typing import Any
 
 import snowballstemmer
@@ -26,6 +26,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.core.paginator import Page
 from django.db import connection
 from django.db.models import F, Model, OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from django.utils.html import escape
@@ -59,6 +60,7 @@ from meetings.models import (
 from minutes.selectors import date_read, kept_documents
 from opsg.fulltext import CONFIG
 from opsg.pagination import paginate
+from opsg.subqueries import Keys, keys_of
 
 KINDS = {
     "item": "Agenda items",
@@ -750,21 +752,30 @@ class Found(Sequence):
     shown are then fetched by those keys, on PostgreSQL the best ranked
     first, elsewhere the newest: the access rule is asked once. Past it, the
     latest recorded come first, a walk back along the primary key that
-    stops at the page shown."""
+    stops at the page shown: the same query of keys, compiled once
+    (`_matched`), so read again but not built again."""
 
     def __init__(self, name: str, user, query: str, filters: Filters, *, searched=True, then=()):
         self.kind, self.query, self.then = SOURCES[name], query, list(then)
         self._find = partial(self.kind.found, user, query, filters)
         keys = []
-        if searched:
-            found = self._found if self.kind.newest is None else self._found.order_by()
-            keys = list(found.values_list("pk", flat=True)[: COUNT_CAP + 1])
+        if searched and self.kind.newest is None:
+            keys = list(self._found.values_list("pk", flat=True)[: COUNT_CAP + 1])
+        elif searched and not self._matched.empty:
+            with connection.cursor() as cursor:
+                cursor.execute(*_first(self._matched, COUNT_CAP + 1))
+                keys = [key for (key,) in cursor.fetchall()]
         self.more = len(keys) > COUNT_CAP
         self.keys = keys[:COUNT_CAP]
 
     @cached_property
     def _found(self) -> QuerySet:
         return self._find()
+
+    @cached_property
+    def _matched(self) -> Keys:
+        """The keys of the rows found, in no order, as SQL compiled once."""
+        return keys_of(self._found)
 
     def count(self) -> int:
         return len(self)
@@ -786,11 +797,32 @@ class Found(Sequence):
             rows = {row.pk: row for row in self.kind.shown(self._found, self.query, keys)}
             return [rows[key] for key in keys if key in rows]
         if self.more:
-            latest = self.kind.shown_of(self._found, self.query).order_by("-pk")
-            return list(latest[start:stop])
-        order = ("-rank", "-pk") if uses_postgres() else self.kind.newest
-        shown = self.kind.shown(self._found, self.query, self.keys)
-        return list(shown.order_by(*order)[start:stop])
+            latest = RawSQL(*_first(self._matched, stop - start, start, latest=True))
+            rows = self.kind.model.objects.filter(pk__in=latest).order_by()
+            # Put in order here: ordered in SQL, Django would first hash
+            # every column selected, the extracts' expressions with them.
+            return sorted(self.kind.shown_of(rows, self.query), key=attrgetter("pk"), reverse=True)
+        if not uses_postgres():
+            shown = self.kind.shown(self._found, self.query, self.keys)
+            return list(shown.order_by(*self.kind.newest)[start:stop])
+        # The best ranked, chosen by key in SQL and put in order here (as above).
+        ranked = self.kind.model.objects.filter(pk__in=self.keys).annotate(
+            rank=SearchRank(F("search_vector"), _tsquery(self.query))
+        )
+        best = ranked.order_by("-rank", "-pk").values("pk")[start:stop]
+        rows = self.kind.shown_of(
+            self.kind.model.objects.filter(pk__in=best).order_by(), self.query
+        )
+        return sorted(rows, key=attrgetter("rank", "pk"), reverse=True)
+
+
+def _first(keys: Keys, limit: int, offset: int = 0, *, latest=False) -> tuple[str, list]:
+    """SQL and parameters for `limit` of the keys that `keys` selects (as
+    "pk"), from `offset`, in no order or the latest first. The database
+    plans `keys` within it as if written out there."""
+    order = " ORDER BY pk DESC" if latest else ""
+    sql = f"SELECT pk FROM ({keys.sql}) found{order} LIMIT %s OFFSET %s"
+    return sql, [*keys.params, limit, offset]
 
 
 def search(user, query: str, *, kind: str = "", filters: Filters | None = None, page=1) -> Results:

@@ -19,6 +19,7 @@ from meetings.access import (
     can_see_meeting,
     reader_for,
     record_for_user,
+    rule_keys,
     visible_items,
     visible_meetings,
     visible_records,
@@ -160,3 +161,40 @@ def test_the_matrix_has_something_on_each_side(matrix):
     assert correcting.count() == 16
     assert not visible_meetings(member).filter(pk__in=correcting).exists()
     assert visible_records(member).filter(pk__in=correcting).count() == 16
+
+
+def test_a_rule_compiled_once_selects_what_it_selects_nested(matrix):
+    """A rule kept for the request and compiled once (meetings.access.rule_keys)
+    filters another query to the same rows as the rule's queryset nested
+    there, and excludes the same, for every user (one who may read nothing
+    included)."""
+    from meetings.models import AgendaItem
+
+    problems = []
+    for user in matrix:
+        user = _user(user)
+        for model, rule in [(Meeting, visible_meetings), (AgendaItem, visible_items)]:
+            nested = set(model.objects.filter(pk__in=rule(user)).values_list("pk", flat=True))
+            keys = rule_keys(user, rule)
+            compiled = set(model.objects.filter(pk__in=keys).values_list("pk", flat=True))
+            left = set(model.objects.exclude(pk__in=keys).values_list("pk", flat=True))
+            if (
+                compiled != nested
+                or left != set(model.objects.values_list("pk", flat=True)) - nested
+            ):
+                problems.append(f"{rule.__name__} for {user.get_username() or 'anonymous'}")
+    assert not problems, "\n".join(problems)
+
+
+def test_a_rule_kept_for_the_request_is_copied_for_each_caller(matrix):
+    """visible_items is built once per user object (the request's) and each
+    caller gets a copy to narrow; another user object reads roles afresh."""
+    user = _user(matrix[6])  # a member
+    first = visible_items(user)
+    assert first.query is not visible_items(user).query
+    narrowed = set(first.filter(meeting__number=-1).values_list("pk", flat=True))
+    assert not narrowed
+    assert visible_items(user).count() == visible_items(_user(user)).count() > 0
+    CommitteeRole.objects.filter(person__user=user).delete()
+    assert visible_items(user).count() > 0  # this request's roles, as read
+    assert visible_items(_user(user)).count() < visible_items(user).count()
