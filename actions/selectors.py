@@ -476,12 +476,6 @@ def feeds_for_user(user) -> list[FeedToken]:
 
 LOG_PAGE_SIZE = 50
 
-# Owners in their order on the action. (ActionOwner's default ordering goes
-# through the action to the committee: two joins for nothing.)
-_OWNERS_IN_ORDER = ActionOwner.objects.select_related("organisation", "person").order_by(
-    "order", "pk"
-)
-
 # "Slipped more than twice" in the log's summary line: at least this many slips.
 MANY_SLIPS = 3
 
@@ -611,21 +605,28 @@ def log_page(log: ActionLog, number, *, total: int) -> Page:
     paginator.count = total
     page = paginator.get_page(number)
     page.object_list = log.known.apply(page.object_list)
-    names: dict[int, list[str]] = defaultdict(list)
-    if page.object_list:
-        # The names alone, as ActionOwner.name gives them: the page shows
-        # nothing else of the owners (a prefetch of them, as models with
-        # their organisations and people, was a tenth of the page).
-        owners = (
-            ActionOwner.objects.filter(action__in=[action.pk for action in page.object_list])
-            .order_by("order", "pk")
-            .values_list("action_id", "organisation_id", "organisation__short_name", "person__name")
-        )
-        for action_id, organisation_id, short_name, person_name in owners:
-            names[action_id].append(short_name if organisation_id else person_name)
+    names = owner_names([action.pk for action in page.object_list]) if page.object_list else {}
     for action in page.object_list:
-        action.owner_list = names[action.pk]
+        action.owner_list = names.get(action.pk, [])
     return page
+
+
+def owner_names(actions) -> dict[int, list[str]]:
+    """The owners' names of `actions` (keys, or a query of them), in their
+    order, as ActionOwner.name gives them: the log and its exports show
+    nothing else of the owners (read as models with their organisations
+    and people, they were a tenth of the page and half of an export)."""
+    names: dict[int, list[str]] = defaultdict(list)
+    # In their order on the action (ActionOwner's default ordering goes
+    # through the action to the committee: two joins for nothing).
+    owners = (
+        ActionOwner.objects.filter(action__in=actions)
+        .order_by("order", "pk")
+        .values_list("action_id", "organisation_id", "organisation__short_name", "person__name")
+    )
+    for action_id, organisation_id, short_name, person_name in owners:
+        names[action_id].append(short_name if organisation_id else person_name)
+    return names
 
 
 @dataclass
@@ -723,10 +724,7 @@ def log_export_rows(log: ActionLog, reviews: QuerySet[ActionReview]) -> Iterator
     selected with the log's own query as a subquery, so no list of ids is
     sent (SQLite limits those)."""
     selected = log.actions.values("pk")
-    owners: dict[int, list[str]] = defaultdict(list)
-    named = _OWNERS_IN_ORDER.only("action", "organisation__short_name", "person__name")
-    for owner in named.filter(action__in=selected):
-        owners[owner.action_id].append(owner.name)
+    owners = owner_names(selected)
     latest: dict[int, ActionReview] = {}
     # The latest review the reader may read: a draft's update is not theirs yet.
     reviews = (
@@ -742,7 +740,7 @@ def log_export_rows(log: ActionLog, reviews: QuerySet[ActionReview]) -> Iterator
     for action in log.actions.defer("search_vector").iterator(chunk_size=2000):
         log.known.apply([action])
         newest = log.known.latest_review(action.pk, latest.get(action.pk))
-        yield ExportRow(action=action, owners=owners[action.pk], latest=newest)
+        yield ExportRow(action=action, owners=owners.get(action.pk, []), latest=newest)
 
 
 @dataclass
