@@ -4,8 +4,10 @@ change list of the same model as a superuser, at the same page size.
 
 Fills a scratch database (PostgreSQL when DATABASE_URL is set, else SQLite)
 with 10,000 actions across 5 committees and 250 meetings (every tenth a
-confidential session), each with 1–3 reviews, owned by 8 organisations and
-500 people, then prints, interleaving subject and peer requests:
+confidential session) of 12 agenda items, each action raised under an
+item (so the items' access rule is in every timing, as in a real log),
+each with 1–3 reviews, owned by 8 organisations and 500 people, then
+prints, interleaving subject and peer requests:
 
 - action_log_10k: the log, open actions by target date, against the admin
   change list (goal: p50 at most 1.0× the admin's);
@@ -41,6 +43,7 @@ from actions.references import format_reference
 from actions.selectors import LOG_PAGE_SIZE
 from actions.services import slip_summary
 from meetings.models import (
+    AgendaItem,
     Classification,
     Committee,
     Meeting,
@@ -51,6 +54,7 @@ from meetings.models import (
 
 COMMITTEES = 5
 MEETINGS = 250  # 50 per committee, a month apart
+ITEMS = 12  # agenda items a meeting, actions raised under them in turn
 FIRST = datetime.date(2019, 1, 8)
 CHUNK = 5000
 PEOPLE = 500
@@ -110,6 +114,12 @@ def setup_committees() -> list[list[Meeting]]:
     NextMeeting.objects.bulk_create(
         NextMeeting(meeting=m, date=m.date + datetime.timedelta(days=28)) for m in meetings
     )
+    # Each action is raised under one of its meeting's items, as in the seeds.
+    AgendaItem.objects.bulk_create(
+        AgendaItem(meeting=m, number=str(n), title=f"Item {n}", order=n)
+        for m in meetings
+        for n in range(1, ITEMS + 1)
+    )
     by_committee = [[m for m in meetings if m.committee_id == c.pk] for c in committees]
     return by_committee
 
@@ -141,6 +151,12 @@ def add_actions(
     later = {
         m.pk: [x for x in committee if x.date > m.date] for committee in meetings for m in committee
     }
+    items = {
+        (meeting_id, number): pk
+        for pk, meeting_id, number in AgendaItem.objects.filter(meeting__in=flat).values_list(
+            "pk", "meeting_id", "number"
+        )
+    }
     for chunk_start in range(start, start + count, CHUNK):
         numbers = range(chunk_start, min(start + count, chunk_start + CHUNK))
         actions, owners, reviews = [], [], []
@@ -160,7 +176,8 @@ def add_actions(
                 ),
                 confidential=confidential,
                 meeting=meeting,
-                text=f"DCC to report on the matter raised under item {n % 12 + 1}. "
+                item_id=items[(meeting.pk, str(n % ITEMS + 1))],
+                text=f"DCC to report on the matter raised under item {n % ITEMS + 1}. "
                 "Owners to give an update at the next meeting.",
                 raised_on=meeting.date,
                 target_date=target if n % 23 else None,
