@@ -241,11 +241,11 @@ def doubtful_meetings(user) -> list[int]:
     whose minutes are being corrected is a draft, so among them). One query
     over the meetings, often empty: then nothing else need be asked
     (known_figures)."""
-    return list(
-        Meeting.objects.exclude(review_rule(user, meeting=""))
-        .order_by()
-        .values_list("pk", flat=True)
-    )
+    return list(_doubtful(user).values_list("pk", flat=True))
+
+
+def _doubtful(user) -> QuerySet[Meeting]:
+    return Meeting.objects.exclude(review_rule(user, meeting="")).order_by()
 
 
 def hidden_reviews(user, actions, *, meetings=None) -> QuerySet[ActionReview]:
@@ -255,7 +255,7 @@ def hidden_reviews(user, actions, *, meetings=None) -> QuerySet[ActionReview]:
     every action on a log of 100,000); `meetings`: those, when they have
     been read (doubtful_meetings)."""
     if meetings is None:
-        meetings = Meeting.objects.exclude(review_rule(user, meeting="")).values("pk")
+        meetings = _doubtful(user).values("pk")
     return (
         ActionReview.objects.filter(action__in=actions, meeting__in=meetings)
         .exclude(review_rule(user))
