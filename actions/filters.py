@@ -14,7 +14,6 @@ import re
 import django_filters
 from django import forms
 from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.choices import CallableChoiceIterator
 
@@ -30,7 +29,7 @@ from opsg.widgets import (
 )
 from opsg.workdays import add_working_days
 
-from .models import Action, ActionOwner
+from .models import OWNER_NAME, Action, ActionOwner
 
 # The form's fields are written in one pass (opsg.widgets), as Django would write them.
 DATE = OnePassDateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -291,7 +290,7 @@ def first_owner() -> Subquery:
     return Subquery(
         ActionOwner.objects.filter(action=OuterRef("pk"))
         .order_by("order", "pk")
-        .annotate(name=Coalesce("organisation__short_name", "person__name"))
+        .annotate(name=OWNER_NAME)
         .values("name")[:1],
         output_field=CharField(),
     )

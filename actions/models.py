@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -238,6 +239,10 @@ class ActionOwner(models.Model):
     @property
     def name(self) -> str:
         return self.organisation.short_name if self.organisation_id else self.person.name
+
+
+# ActionOwner.name in a query, for lists that read the names alone.
+OWNER_NAME = Coalesce("organisation__short_name", "person__name")
 
 
 class ActionReview(models.Model):

@@ -40,6 +40,7 @@ from opsg.workdays import is_working_day
 from . import references
 from .filters import ActionLogFilter, OwnersSummaryFilter, owned_by
 from .models import (
+    OWNER_NAME,
     Action,
     ActionOwner,
     ActionReview,
@@ -622,10 +623,11 @@ def owner_names(actions) -> dict[int, list[str]]:
     owners = (
         ActionOwner.objects.filter(action__in=actions)
         .order_by("order", "pk")
-        .values_list("action_id", "organisation_id", "organisation__short_name", "person__name")
+        .annotate(name=OWNER_NAME)
+        .values_list("action_id", "name")
     )
-    for action_id, organisation_id, short_name, person_name in owners:
-        names[action_id].append(short_name if organisation_id else person_name)
+    for action_id, name in owners:
+        names[action_id].append(name)
     return names
 
 
