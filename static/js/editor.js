@@ -163,3 +163,45 @@
     }
   });
 })();
+
+// A save the server failed, or that never reached it: said at the foot of the
+// window (an alert, read out) and beside what was being saved. Nothing is
+// swapped, so what was typed stays in its fields for another try.
+(function () {
+  "use strict";
+  // A grid row's (or the form's own) "Saved" status.
+  function statusOf(elt) {
+    var place = elt.closest ? elt.closest("tr") || elt : null;
+    return place && place.querySelector("[role=status]");
+  }
+  function say(event, failure) {
+    var saving = event.detail.requestConfig && event.detail.requestConfig.verb !== "get";
+    var alert = document.getElementById("request-failed");
+    if (alert) {
+      alert.textContent = saving
+        ? "Not saved: " + failure + ". What you typed is still here; try again in a moment."
+        : "This part of the page could not be loaded: " + failure + ". Try again in a moment.";
+    }
+    var status = saving && statusOf(event.detail.elt);
+    if (status) {
+      status.textContent = "Not saved";
+      status.classList.add("not-saved");
+    }
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    say(event, "the server failed (error " + event.detail.xhr.status + ")");
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    say(event, "the server could not be reached");
+  });
+  document.addEventListener("htmx:timeout", function (event) {
+    say(event, "the server did not answer in time");
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (!event.detail.successful) { return; }
+    var alert = document.getElementById("request-failed");
+    if (alert) { alert.textContent = ""; }
+    var status = statusOf(event.detail.elt);
+    if (status) { status.classList.remove("not-saved"); }
+  });
+})();

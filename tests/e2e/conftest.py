@@ -5,6 +5,7 @@ No browser is ever downloaded (`playwright install` is not used): the
 """
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,38 @@ def worker(settings):
     app.control.purge()  # messages left by an earlier, interrupted run
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         yield
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, started once the test database is set up,
+    serving one request at a time when that database is in-memory SQLite.
+
+    Started before the set-up (pytest makes session fixtures first), the
+    server would not know the database is in memory: each of its request
+    threads would open its own connection to SQLite's shared in-memory cache,
+    whose table locks fail at once ("database table is locked") when two
+    requests overlap, as the attendance grid's do when one row saves while the
+    next is typed. Started after, its threads share the test's one connection,
+    so requests take turns on it (two would interleave their savepoints). The
+    app itself, on a SQLite file (`make run`) or PostgreSQL, has a connection
+    per thread that waits for another's lock; nothing changes there."""
+    if live_server.thread.connections_override:
+        live_server.thread.httpd.set_app(_one_at_a_time(live_server.thread.httpd.get_app()))
+    return live_server
+
+
+def _one_at_a_time(app):
+    lock = threading.Lock()
+
+    def serve(environ, start_response):
+        with lock:
+            answer = app(environ, start_response)
+            try:
+                # A streamed answer (an export) reads the database as it goes.
+                return list(answer)
+            finally:
+                if hasattr(answer, "close"):
+                    answer.close()
+
+    return serve

@@ -1,6 +1,7 @@
 """Steps every browser journey takes."""
 
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from meetings.models import Committee
 from meetings.services import meeting_create, meeting_defaults
@@ -38,3 +39,9 @@ def demo_with_a_draft(settings, password: str):
     fields = meeting_defaults(committee)
     fields.pop("next_meeting_date", None)
     return meeting_create(committee=committee, **fields)
+
+
+def settled(page) -> None:
+    """htmx has swapped and settled what it was given (a swapped row's
+    triggers are bound once it settles; a person types slower than that)."""
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)

@@ -1,6 +1,7 @@
 """The attendance grid, from the keyboard: one row per person, each saved as
 its cells change, without a reload and without losing what is typed next;
-a person added inline by typing a name and pressing Enter."""
+a person added inline by typing a name and pressing Enter; a save that
+fails says so and keeps what was typed."""
 
 import re
 
@@ -9,7 +10,7 @@ from playwright.sync_api import expect
 
 from meetings.models import Attendance
 from tests.e2e.a11y import PageChecks
-from tests.e2e.pages import demo_with_a_draft, log_in
+from tests.e2e.pages import demo_with_a_draft, log_in, settled
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -22,26 +23,26 @@ def row(page, name: str):
     )
 
 
-def settled(page) -> None:
-    """htmx has swapped and settled what it was given (a swapped row's
-    triggers are bound once it settles; a person types slower than that)."""
-    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
-
-
 def names_under(page, heading: str) -> list[str]:
     table = page.locator(f"#attendance h3:has-text('{heading}') + .table-scroll table")
     return [t.split(" (")[0].strip() for t in table.locator("tbody th").all_inner_texts()]
 
 
-def test_the_grid_saves_each_change_in_place(page, live_server, settings, screenshot_dir):
+def a_draft_with_its_attendance(page, live_server, settings):
+    """A new draft of OPSG, open in the secretary's editor, the attendance of
+    the meeting before copied into its grid."""
     meeting = demo_with_a_draft(settings, PASSWORD)
     edit = f"/committees/OPSG/meetings/{meeting.number}/edit/"
     log_in(page, live_server.url, "secretary", PASSWORD, edit)
-    checks = PageChecks(screenshot_dir, "attendance-grid")
-
     page.get_by_role("button", name=re.compile(r"^Copy the attendance of OPSG")).click()
     expect(page.locator("#attendance h3", has_text="Members")).to_contain_text("Members (15)")
     settled(page)
+    return meeting
+
+
+def test_the_grid_saves_each_change_in_place(page, live_server, settings, screenshot_dir):
+    meeting = a_draft_with_its_attendance(page, live_server, settings)
+    checks = PageChecks(screenshot_dir, "attendance-grid")
     page.evaluate("window.notReloaded = true")
 
     # A tick, from the keyboard: saved in place, the row says so.
@@ -116,4 +117,51 @@ def test_the_grid_saves_each_change_in_place(page, live_server, settings, screen
     page.set_viewport_size({"width": 390, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     checks.check(page, "2-phone")
+    checks.finish()
+
+
+def test_a_failed_save_says_so_and_keeps_what_was_typed(
+    page, live_server, settings, screenshot_dir
+):
+    """A save that fails in place (the server errs, or the network drops)
+    says so, at the foot of the window and beside the row, and what was
+    typed stays in its field for another try."""
+    meeting = a_draft_with_its_attendance(page, live_server, settings)
+    checks = PageChecks(screenshot_dir, "save-failure")
+    dave = row(page, "Dave Warner")
+    role = dave.get_by_label("Role note: Dave Warner")
+    line = Attendance.objects.get(meeting=meeting, person__name="Dave Warner")
+    save_url = re.compile(rf"/attendance/{line.pk}/$")
+    failed = page.get_by_role("alert")
+
+    # The network drops (outside the project: the browser is told the
+    # request failed).
+    page.route(save_url, lambda route: route.abort("internetdisconnected"))
+    role.fill("Chair")
+    role.press("Tab")
+    expect(failed).to_contain_text("Not saved: the server could not be reached.")
+    expect(failed).to_contain_text("What you typed is still here")
+    expect(dave.get_by_role("status")).to_have_text("Not saved")
+    expect(dave.get_by_role("status")).to_have_class(re.compile(r"\bnot-saved\b"))
+    expect(role).to_have_value("Chair")
+    checks.check(page, "1-not-saved")
+    page.unroute(save_url)
+
+    # The server errs.
+    page.route(save_url, lambda route: route.fulfill(status=500, body="Server Error (500)"))
+    dave.get_by_role("button", name="Save Dave Warner").click()
+    expect(failed).to_contain_text("Not saved: the server failed (error 500).")
+    expect(role).to_have_value("Chair")
+    page.unroute(save_url)
+    line.refresh_from_db()
+    assert line.role == ""
+
+    # Saved again when it can be: the message goes.
+    dave.get_by_role("button", name="Save Dave Warner").click()
+    expect(dave.get_by_role("status")).to_contain_text("Saved")
+    expect(dave.get_by_role("status")).not_to_have_class(re.compile(r"\bnot-saved\b"))
+    expect(page.locator("#request-failed")).to_be_empty()
+    expect(page.locator("#request-failed")).to_be_hidden()
+    line.refresh_from_db()
+    assert line.role == "Chair"
     checks.finish()
