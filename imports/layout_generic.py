@@ -78,7 +78,7 @@ from imports.item_sequence import (
     split_at_headings,
     split_items,
 )
-from imports.item_text import ItemContext, own_reference, read_item, read_item_block, segments
+from imports.item_text import ItemContext, own_reference, read_block, read_item, segments
 from imports.layouts import (
     ITEMS,
     MEMBER,
@@ -117,7 +117,7 @@ def parse_generic_layout(
     stand in where the document gives none."""
     try:
         layout = layout or layout_of(text)
-        reader = _Reader(layout, text, committee, number)
+        reader = _Reader(layout, text, committee, number, markdown)
         if markdown and layout.text_as_written:
             return reader.read_as_written()
         return reader.read(markdown_blocks(text) if markdown else text_blocks(text))
@@ -129,7 +129,9 @@ def parse_generic_layout(
 
 
 class _Reader:
-    def __init__(self, layout: Layout, text: str, committee: str, number: int | None):
+    def __init__(
+        self, layout: Layout, text: str, committee: str, number: int | None, markdown: bool
+    ):
         self.layout = layout
         self.text = text
         self.minutes = ParsedMinutes(committee=committee.upper(), number=number)
@@ -143,6 +145,7 @@ class _Reader:
             layout=layout,
             actions=ActionNumbering(self.minutes),
             outstanding=OutstandingTables(self.minutes, layout),
+            markdown=markdown,
         )
         # A row without a reference of the layout's form is an action under
         # this meeting's own numbering (imports.item_text.own_reference).
@@ -249,7 +252,7 @@ class _Reader:
         elif self.section == SKIP:
             return
         elif self.item is not None:
-            read_item_block(block, self.item, self.context)
+            read_block(block, self.item, self.context)
         else:
             self._unread(block, "is not under any item")
 
@@ -267,7 +270,7 @@ class _Reader:
         pieces = split_at_headings(
             Block(PARAGRAPH, "\n".join(rest), block.line + 1), self.layout, self.item
         )
-        read_item_block(pieces[0], self.item, self.context)
+        read_block(pieces[0], self.item, self.context)
         for piece in pieces[1:]:
             self._block(piece)
 
