@@ -1,42 +1,49 @@
-"""An item's text: its narrative, its decisions and its actions raised, by
-the entry's data in the layout registry (imports.layouts), for both kinds
-of entry.
+"""An item's text: its narrative, its decisions and its actions raised,
+read the one way for every entry (`read_block`, a block at a time as the
+reader meets them), by the entry's data in the layout registry
+(imports.layouts). The generic reader (imports.layout_generic) hands it
+each block of an item; where the entry's Markdown is read as written
+(`text_as_written`: ItemContext.as_written), all of an item's blocks at
+once (`read_item`), so that a decision's list of points in the next block
+is at hand. The 2019 PDF text's reader (imports.layout_text) reads its own
+tokenizer's blocks with the same `read_action_line`, `read_decision_line`
+and `narrate`.
 
-An entry whose Markdown is read as written (`text_as_written`,
-`committee`, `post_meeting_note`, `next_meeting`), from the blocks
-markdown-it-py cuts at blank lines (imports.blocks.markdown_source_blocks;
-`read_item`):
+A block is a table (`read_table`), a heading, or its pieces (`pieces`):
+the block whole where the text is read as written (blocks cut at blank
+lines, imports.blocks.markdown_source_blocks), else a sentence at each
+decision or action line (`segments`). Each piece (`read_piece`) is:
 
-- the narrative keeps the Markdown as written (links, bold), a paragraph
-  cut by a page break ("The DCC noted" / "that it will …") joined again;
-- "ACTION OPSG 49/01: …" lines are actions raised, numbered and checked
-  by imports.common.ActionNumbering (`read_action_line`, the entry's
-  `numbered_actions`); an ACTION line without a reference is flagged and
-  kept in the narrative;
-- decisions are the committee's ("The OPSG **AGREED** that …", also "The
-  OPSG NOTED that:" followed by its list of points; `read_decision_line`,
-  the entry's `committee_decisions`), the words before one that begins
-  inside a paragraph kept in the narrative;
-- "[Post meeting note: …]" is the item's post-meeting note; the next
-  meetings' line is read by imports.title_block and left out here;
-- a table is the outstanding actions' (imports.outstanding_table), or else
-  kept in the narrative; the recap "Actions raised at this meeting" with
-  its table is passed over.
+- a post-meeting note, "[Post meeting note: …]" (the entry's
+  `post_meeting_note`), kept apart;
+- an action: the committee's reference where the entry's actions are
+  `numbered_actions` ("ACTION OPSG 49/01: …", numbered and checked by
+  imports.common.ActionNumbering; an ACTION line without one flagged and
+  kept in the narrative), else by the entry's `actions` ("ACTION 212/01:
+  …", "Action 7: …", "ACTION – JD: …", "ACTION: bogdan to …"), a printed
+  reference of the form 14/03 kept, any other numbered under the meeting's
+  own numbering (ActionNumbering.ours), an owner not picked out flagged;
+- the next meetings' line (the entry's `next_meeting`), read by
+  imports.title_block and left out here;
+- a decision: the committee's where the entry has `committee_decisions`
+  ("The OPSG **AGREED** that …", "The OPSG NOTED that:" and its list of
+  points, the words before one that begins inside a paragraph kept in the
+  narrative), else by the entry's `decision` and `verb_as` ("The Panel
+  AGREED …", "RESOLVED that …" recorded as AGREED and flagged once,
+  "RES-2026-07: …"; a subject other than the committee's code flagged
+  once, as the minutes print the code);
+- else narrative, a line opening with a minute number inside a
+  minute-numbered item flagged as a missed heading.
 
-Any other entry, a block at a time as its reader (imports.layout_generic)
-meets them (the blocks of imports.blocks.markdown_blocks or text_blocks;
-`read_item_block`): a block's lines joined into sentences, a new one at
-each decision or action line (`segments`); decisions by the entry's
-`decision` and `verb_as` ("The Panel AGREED …", "RESOLVED that …" recorded
-as AGREED and flagged once, "RES-2026-07: …"; a subject other than the
-committee's code, "The Panel", flagged once, as the minutes print the
-code); actions by its `actions`
-("ACTION 212/01: …", "Action 7: …", "ACTION – JD: …", "ACTION: bogdan to
-…"), a printed reference of the form 14/03 kept, any other numbered under
-the meeting's own numbering (ActionNumbering.ours), an owner not picked
-out flagged; a line opening with a minute number inside a minute-numbered
-item flagged as a missed heading; the rest the narrative, a list item
-with its mark, a heading in bold, a table as pipe rows."""
+The narrative is the text as written, for every Markdown entry: a piece's
+source lines (links, bold, a list's own marks and line breaks, a heading's
+marks, a table's rows as typed); where the text is read as written, a
+paragraph cut by a page break ("The DCC noted" / "that it will …") is
+joined again, a table is first tried as the outstanding actions'
+(imports.outstanding_table), and the recap "Actions raised at this
+meeting" with its table is passed over. Plain and PDF text are not
+Markdown: their points are written with a Markdown mark, a heading in
+bold, a table as pipe rows."""
 
 import re
 from collections import deque

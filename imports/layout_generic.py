@@ -18,16 +18,18 @@ where the entry has `roll_captions`, tables of named columns, lists of
 names where `names_in_lines`), the section and member category kept on an
 imports.attendance.Roll. Where an item begins is read by
 imports.item_sequence, an item's text, decisions and actions by
-imports.item_text, both by the entry's data, a block at a time as the
-reader meets them; the reader keeps which section it is in.
+imports.item_text `read_block`, both by the entry's data, a block at a
+time as the reader meets them; the reader keeps which section it is in.
 
 An entry whose Markdown is read as written (`text_as_written`: the OPSG's
 2021 minutes) is read from the same Markdown walk's outermost blocks cut
 at blank lines (imports.blocks.markdown_source_blocks): the blocks before
 the first item (imports.item_sequence `split_items`) read as every
 entry's front matter is, items in sequence (the same `item_heading` as
-every entry's, by the entry's `items_in_order`), each item's text as
-written (imports.item_text `read_item`). Lines either reading cannot place
+every entry's, by the entry's `items_in_order`), each item's blocks all
+at once (imports.item_text `read_item`, the same `read_block` a block
+each), each paragraph read whole. Every Markdown entry's narrative is
+kept as written. Lines either reading cannot place
 in the front matter, and the text as written's lines anywhere, are kept in
 the nearest item and flagged (imports.unplaced).
 
