@@ -269,8 +269,9 @@ class _Reader:
         rest = block.text.split("\n")[1:]
         if not rest:
             return
+        source = block.lines[1:] if len(block.lines) == len(rest) + 1 else ()
         pieces = split_at_headings(
-            Block(PARAGRAPH, "\n".join(rest), block.line + 1), self.layout, self.item
+            Block(PARAGRAPH, "\n".join(rest), block.line + 1, lines=source), self.layout, self.item
         )
         read_block(pieces[0], self.item, self.context)
         for piece in pieces[1:]:

@@ -71,3 +71,12 @@ def test_decisions_and_actions_are_read_as_before_and_kept_out_of_the_narrative(
     assert [action.text for action in item.actions] == ["Jordan to publish the accounts."]
     assert "RES-2026-08" not in item.narrative
     assert "ACTION" not in item.narrative
+
+
+def test_the_lines_under_a_heading_in_its_own_paragraph_are_kept_as_written():
+    """'3. Repairs' and its text with no blank line between: the lines after
+    the heading keep their marks too."""
+    text = MINUTES + "\n3. Repairs\nThe [survey](https://example.org/survey) is **late**.\n"
+    item = next(item for item in parse(text).items if item.number == "3")
+    assert item.title == "Repairs"
+    assert item.narrative == "The [survey](https://example.org/survey) is **late**."
