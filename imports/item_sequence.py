@@ -208,15 +208,17 @@ def first_or_next(number: str, current: ParsedItem | None) -> bool:
 
 def split_at_headings(block: Block, layout: Layout, current: ParsedItem | None) -> list[Block]:
     """A paragraph cut where a line inside it reads as an item's heading
-    (its blank line lost): "26/032 Declarations of interest", "2. Budget"."""
+    (its blank line lost): "26/032 Declarations of interest", "2. Budget";
+    each piece with its source lines, where the block's are its words' lines."""
     lines = block.text.split("\n")
     starts = [0] + [
         offset
         for offset, line in enumerate(lines)
         if offset and _inner_heading(line, layout, current)
     ]
+    source = block.lines if len(block.lines) == len(lines) else ()
     return [
-        Block(PARAGRAPH, "\n".join(lines[start:end]), block.line + start)
+        Block(PARAGRAPH, "\n".join(lines[start:end]), block.line + start, lines=source[start:end])
         for start, end in zip(starts, [*starts[1:], len(lines)], strict=True)
     ]
 

@@ -1,42 +1,49 @@
-"""An item's text: its narrative, its decisions and its actions raised, by
-the entry's data in the layout registry (imports.layouts), for both kinds
-of entry.
+"""An item's text: its narrative, its decisions and its actions raised,
+read the one way for every entry (`read_block`, a block at a time as the
+reader meets them), by the entry's data in the layout registry
+(imports.layouts). The generic reader (imports.layout_generic) hands it
+each block of an item; where the entry's Markdown is read as written
+(`text_as_written`: ItemContext.as_written), all of an item's blocks at
+once (`read_item`), so that a decision's list of points in the next block
+is at hand. The 2019 PDF text's reader (imports.layout_text) reads its own
+tokenizer's blocks with the same `read_action_line`, `read_decision_line`
+and `narrate`.
 
-An entry whose Markdown is read as written (`text_as_written`,
-`committee`, `post_meeting_note`, `next_meeting`), from the blocks
-markdown-it-py cuts at blank lines (imports.blocks.markdown_source_blocks;
-`read_item`):
+A block is a table (`read_table`), a heading, or its pieces (`pieces`):
+the block whole where the text is read as written (blocks cut at blank
+lines, imports.blocks.markdown_source_blocks), else a sentence at each
+decision or action line (`segments`). Each piece (`read_piece`) is:
 
-- the narrative keeps the Markdown as written (links, bold), a paragraph
-  cut by a page break ("The DCC noted" / "that it will …") joined again;
-- "ACTION OPSG 49/01: …" lines are actions raised, numbered and checked
-  by imports.common.ActionNumbering (`read_action_line`, the entry's
-  `numbered_actions`); an ACTION line without a reference is flagged and
-  kept in the narrative;
-- decisions are the committee's ("The OPSG **AGREED** that …", also "The
-  OPSG NOTED that:" followed by its list of points; `read_decision_line`,
-  the entry's `committee_decisions`), the words before one that begins
-  inside a paragraph kept in the narrative;
-- "[Post meeting note: …]" is the item's post-meeting note; the next
-  meetings' line is read by imports.title_block and left out here;
-- a table is the outstanding actions' (imports.outstanding_table), or else
-  kept in the narrative; the recap "Actions raised at this meeting" with
-  its table is passed over.
+- a post-meeting note, "[Post meeting note: …]" (the entry's
+  `post_meeting_note`), kept apart;
+- an action: the committee's reference where the entry's actions are
+  `numbered_actions` ("ACTION OPSG 49/01: …", numbered and checked by
+  imports.common.ActionNumbering; an ACTION line without one flagged and
+  kept in the narrative), else by the entry's `actions` ("ACTION 212/01:
+  …", "Action 7: …", "ACTION – JD: …", "ACTION: bogdan to …"), a printed
+  reference of the form 14/03 kept, any other numbered under the meeting's
+  own numbering (ActionNumbering.ours), an owner not picked out flagged;
+- the next meetings' line (the entry's `next_meeting`), read by
+  imports.title_block and left out here;
+- a decision: the committee's where the entry has `committee_decisions`
+  ("The OPSG **AGREED** that …", "The OPSG NOTED that:" and its list of
+  points, the words before one that begins inside a paragraph kept in the
+  narrative), else by the entry's `decision` and `verb_as` ("The Panel
+  AGREED …", "RESOLVED that …" recorded as AGREED and flagged once,
+  "RES-2026-07: …"; a subject other than the committee's code flagged
+  once, as the minutes print the code);
+- else narrative, a line opening with a minute number inside a
+  minute-numbered item flagged as a missed heading.
 
-Any other entry, a block at a time as its reader (imports.layout_generic)
-meets them (the blocks of imports.blocks.markdown_blocks or text_blocks;
-`read_item_block`): a block's lines joined into sentences, a new one at
-each decision or action line (`segments`); decisions by the entry's
-`decision` and `verb_as` ("The Panel AGREED …", "RESOLVED that …" recorded
-as AGREED and flagged once, "RES-2026-07: …"; a subject other than the
-committee's code, "The Panel", flagged once, as the minutes print the
-code); actions by its `actions`
-("ACTION 212/01: …", "Action 7: …", "ACTION – JD: …", "ACTION: bogdan to
-…"), a printed reference of the form 14/03 kept, any other numbered under
-the meeting's own numbering (ActionNumbering.ours), an owner not picked
-out flagged; a line opening with a minute number inside a minute-numbered
-item flagged as a missed heading; the rest the narrative, a list item
-with its mark, a heading in bold, a table as pipe rows."""
+The narrative is the text as written, for every Markdown entry: a piece's
+source lines (links, bold, a list's own marks and line breaks, a heading's
+marks, a table's rows as typed); where the text is read as written, a
+paragraph cut by a page break ("The DCC noted" / "that it will …") is
+joined again, a table is first tried as the outstanding actions'
+(imports.outstanding_table), and the recap "Actions raised at this
+meeting" with its table is passed over. Plain and PDF text are not
+Markdown: their points are written with a Markdown mark, a heading in
+bold, a table as pipe rows."""
 
 import re
 from collections import deque
@@ -80,62 +87,211 @@ class ItemContext:
     mapped_verbs: set[str] = field(default_factory=set)
     # The decisions' subjects ("The Panel") already flagged: once a document.
     named_subjects: set[str] = field(default_factory=set)
+    # The text is Markdown (else plain or PDF text, whose lines are not).
+    markdown: bool = False
+    # What the piece read last was, where the text is read as written
+    # ("text", "action", "decision"…): a paragraph cut by a page break is
+    # joined only to text.
+    narrated: str = ""
+
+    @property
+    def as_written(self) -> bool:
+        """The entry's Markdown is read as written (`text_as_written`): an
+        item's blocks are cut at blank lines, each a paragraph read whole."""
+        return self.markdown and self.layout.text_as_written
 
 
 def read_item(item: ParsedItem, blocks: list[Block], context: ItemContext) -> list[SourceLine]:
-    """Fill the item from its blocks; return the lines it could not place
-    (they are in its narrative as well)."""
-    narrative: list[tuple[str, str]] = []  # (kind, Markdown) a paragraph each
+    """Fill the item from all its blocks at once (`read_block` each, the
+    blocks after it at hand for a decision's list of points); return the
+    lines it could not place (they are at the end of its narrative as
+    well)."""
     unplaced: list[SourceLine] = []
     todo = deque(blocks)
     context.outstanding.columns = None
+    context.narrated = ""
     while todo:
-        block = todo.popleft()
-        text = joined(block)
-        if RECAP.match(block.text):
-            # This app's own minutes close with the actions raised above,
-            # again, in a table: passed over, as the text layout does.
-            if todo and todo[0].kind == TABLE:
-                todo.popleft()
-            continue
-        if block.kind == TABLE:
-            header, rows = cells_as_written(block)
-            if not read_review_table(header, rows, block.line, context.outstanding, unplaced):
-                narrative.append(("table", text))
-            continue
-        context.outstanding.columns = None
-        narrative.append(read_paragraph(block, todo, item, context))
-    item.narrative = narrative_markdown(narrative)
+        read_block(todo.popleft(), item, context, todo, unplaced)
     for _, text in unplaced:
         item.narrative = "\n\n".join(filter(None, [item.narrative, text]))
     return unplaced
 
 
-def read_paragraph(
-    block: Block, todo: deque[Block], item: ParsedItem, context: ItemContext
-) -> tuple[str, str]:
-    """An ACTION, the next meetings, a post-meeting note, a decision, or
-    narrative: (which one, the Markdown left for the narrative)."""
-    text = joined(block)
-    line = block.line
-    if match := context.layout.post_meeting_note.search(text):
-        note = match.group(1).strip()
-        item.post_meeting_note = "\n\n".join(filter(None, [item.post_meeting_note, note]))
-        text = (text[: match.start()] + text[match.end() :]).strip()
-        if not text:
-            return "note", ""
-    if ACTION_LINE.match(text):
-        if is_action_line(text):
-            read_action_block(text, line, item, context)
-            return "action", ""
-        flag_unread_action(text, line, item, context)
-        return "text", text
-    if context.layout.next_meeting.match(plain(text)):
-        return "next-meeting", ""
-    before: list[str] = []  # the words before a decision inside the paragraph
-    if read_decision_block(text, line, todo, item, context, before.append):
-        return ("text", before[0]) if before else ("decision", "")
-    return "text", text
+def read_block(
+    block: Block,
+    item: ParsedItem,
+    context: ItemContext,
+    todo: deque[Block] | None = None,
+    unplaced: list[SourceLine] | None = None,
+) -> None:
+    """One block of an item, every entry's the one way: a table (`read_table`),
+    a heading, or its pieces (`pieces`: the whole paragraph where the text
+    is read as written, else a sentence at each decision or action line),
+    each an action, a decision or narrative as written (`read_piece`).
+    `todo`, the item's blocks after this one where the reader has them; `unplaced`, where
+    the rows of an outstanding-actions table that hold no action go."""
+    todo = todo if todo is not None else deque()
+    if context.as_written and RECAP.match(block.text):
+        # This app's own minutes close with the actions raised above,
+        # again, in a table: passed over, as the text layout does.
+        if todo and todo[0].kind == TABLE:
+            todo.popleft()
+        return
+    if block.kind == TABLE:
+        read_table(block, item, context, unplaced if unplaced is not None else [])
+        return
+    if context.as_written:
+        context.outstanding.columns = None
+    elif block.kind == HEADING:
+        narrate_piece(item, context, written(block, context) or f"**{block.text}**", "heading")
+        return
+    for piece in pieces(block, context):
+        read_piece(piece, block, item, context, todo)
+
+
+def read_table(
+    block: Block, item: ParsedItem, context: ItemContext, unplaced: list[SourceLine]
+) -> None:
+    """A table in an item: where the text is read as written, the
+    outstanding actions' (imports.outstanding_table) or the rest of one;
+    else, and any other table, kept in the narrative as written (a
+    text's, as pipe rows)."""
+    if context.as_written:
+        header, rows = cells_as_written(block)
+        if read_review_table(header, rows, block.line, context.outstanding, unplaced):
+            return
+    pipe_rows = "\n".join("| " + " | ".join(row) + " |" for row in block.rows)
+    narrate_piece(item, context, written(block, context) or pipe_rows, "table")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A piece of a block read as one: its line, its words as read (marks
+    dropped, but where the text is read as written), and as written."""
+
+    line: int
+    text: str
+    written: str
+
+
+def pieces(block: Block, context: ItemContext) -> list[Piece]:
+    """The block whole where the text is read as written; else its
+    sentences (`segments`), each with its source lines as written (a
+    Markdown block whose lines are its words' lines, or the block whole when it is
+    one piece), or for text, which has no Markdown, with a list item's mark."""
+    if context.as_written:
+        text = joined(block)
+        return [Piece(block.line, text, text)]
+    found = segments(block, context.layout)
+    offsets = [line - block.line for line, _ in found] + [len(block.text.split("\n"))]
+    whole = written(block, context)
+    lines = [text for _, text in block.lines]
+    by_line = whole and len(lines) == offsets[-1]
+    result = []
+    for (line, segment), start, end in zip(found, offsets, offsets[1:], strict=False):
+        if by_line:
+            as_written = "\n".join(lines[start:end]).rstrip()
+        elif whole and len(found) == 1:
+            as_written = whole
+        elif block.kind == ITEM:
+            mark = f"{block.number}." if block.number else "-"
+            as_written = f"{'  ' * block.level}{mark} {segment}"
+        else:
+            as_written = segment
+        result.append(Piece(line, segment, as_written))
+    return result
+
+
+def written(block: Block, context: ItemContext) -> str:
+    """A Markdown block's source lines as written; "" for text (a text's
+    lines are not Markdown)."""
+    return joined(block) if context.markdown else ""
+
+
+def read_piece(
+    piece: Piece, block: Block, item: ParsedItem, context: ItemContext, todo: deque[Block]
+) -> None:
+    """A post-meeting note (the entry's `post_meeting_note`), an action
+    (`read_action_piece`), the next meetings' line (the entry's
+    `next_meeting`, read by imports.title_block), a decision (with the
+    list of points after it, `read_decision_block`), else narrative as
+    written; a line opening with a minute number flagged (`flag_missed_minute`)."""
+    layout, text, line = context.layout, piece.text, piece.line
+    if context.as_written and layout.post_meeting_note:
+        if match := layout.post_meeting_note.search(text):
+            note = match.group(1).strip()
+            item.post_meeting_note = "\n\n".join(filter(None, [item.post_meeting_note, note]))
+            text = (text[: match.start()] + text[match.end() :]).strip()
+            piece = Piece(line, text, text)
+            if not text:
+                _read_as(context, "note")
+                return
+    read = read_action_piece(piece, item, context)
+    if read is not None:
+        if read:
+            _read_as(context, "action")
+        else:
+            narrate_piece(item, context, piece.written, "text")
+        return
+    if context.as_written and layout.next_meeting and layout.next_meeting.match(plain(text)):
+        _read_as(context, "next-meeting")
+        return
+
+    narrated: list[str] = []  # the words before a decision inside the piece
+
+    def before(words: str) -> None:
+        narrated.append(words)
+        narrate_piece(item, context, words, "text")
+
+    if read_decision_block(text, line, todo, item, context, before):
+        if not narrated:
+            _read_as(context, "decision")
+        return
+    if not context.as_written:
+        flag_missed_minute(text, line, item, context)
+    narrate_piece(item, context, piece.written, "text", point=block.kind == ITEM)
+
+
+def read_action_piece(piece: Piece, item: ParsedItem, context: ItemContext) -> bool | None:
+    """True for an action read; False for a line that opens with ACTION but
+    names no reference of the committee's, where the entry's actions are
+    `numbered_actions` (flagged, kept in the narrative); None for any other."""
+    text = piece.text
+    if not context.layout.numbered_actions:
+        return True if read_action_line(text, piece.line, item, context) else None
+    if not ACTION_LINE.match(text):
+        return None
+    if is_action_line(text):
+        read_action_line(" ".join(text.replace("**", "").split()), piece.line, item, context)
+        return True
+    flag_unread_action(text, piece.line, item, context)
+    return False
+
+
+def narrate_piece(
+    item: ParsedItem, context: ItemContext, text: str, kind: str, point: bool = False
+) -> None:
+    """Narrative as written: where the text is read as written, a paragraph
+    each, one cut by a page break ("The DCC noted" / "that it will …") joined
+    again; else a list's next `point` on the line under the one before."""
+    if context.as_written:
+        if (
+            item.narrative
+            and kind == context.narrated == "text"
+            and cut_by_page_break(item.narrative, text)
+        ):
+            item.narrative = f"{item.narrative} {text.lstrip()}"
+        elif text:
+            item.narrative = "\n\n".join(filter(None, [item.narrative, text]))
+    else:
+        narrate(item, text, tight=point)
+    _read_as(context, kind)
+
+
+def _read_as(context: ItemContext, kind: str) -> None:
+    """What the piece read was, where the text is read as written."""
+    if context.as_written:
+        context.narrated = kind
 
 
 def flag_unread_action(text: str, line: int, item: ParsedItem, context: ItemContext) -> bool:
@@ -154,10 +310,6 @@ def flag_unread_action(text: str, line: int, item: ParsedItem, context: ItemCont
         )
     )
     return True
-
-
-def read_action_block(text: str, line: int, item: ParsedItem, context: ItemContext) -> None:
-    read_action_line(" ".join(text.replace("**", "").split()), line, item, context)
 
 
 def read_decision_block(
@@ -185,53 +337,11 @@ def is_list(block: Block) -> bool:
     return all(LIST_LINE.match(text) or text.startswith("  ") for _, text in block.lines)
 
 
-def narrative_markdown(paragraphs: list[tuple[str, str]]) -> str:
-    """Paragraphs as Markdown, a blank line apart; a paragraph cut by a page
-    break ('The DCC noted' / 'that it will …') is joined again."""
-    out: list[str] = []
-    previous = ""
-    for kind, text in paragraphs:
-        if out and kind == previous == "text" and cut_by_page_break(out[-1], text):
-            out[-1] = f"{out[-1]} {text.lstrip()}"
-        elif text:
-            out.append(text)
-        previous = kind
-    return "\n\n".join(out)
-
-
 def cut_by_page_break(before: str, after: str) -> bool:
     last = before.rstrip()
     if not last or last.endswith(SENTENCE_END) or LIST_LINE.match(last.split("\n")[-1]):
         return False
     return after.lstrip()[:1].islower()
-
-
-# --- another committee's item, by its entry's patterns ----------------------
-
-
-def read_item_block(block: Block, item: ParsedItem, context: ItemContext) -> None:
-    """One block of an item of an entry not read as written (a block of
-    imports.blocks.markdown_blocks or text_blocks): its decision and action
-    lines, by the entry's patterns (`decision`, `actions`), the rest its
-    narrative, a list item with its mark, a heading in bold, a table as
-    pipe rows."""
-    if block.kind == TABLE:
-        narrate(item, "\n".join("| " + " | ".join(row) + " |" for row in block.rows))
-        return
-    if block.kind == HEADING:
-        narrate(item, f"**{block.text}**")
-        return
-    for line, segment in segments(block, context.layout):
-        if read_action_line(segment, line, item, context):
-            continue
-        if read_decision_line(segment, line, item, context):
-            continue
-        flag_missed_minute(segment, line, item, context)
-        if block.kind == ITEM:
-            mark = f"{block.number}." if block.number else "-"
-            narrate(item, f"{'  ' * block.level}{mark} {segment}", tight=True)
-        else:
-            narrate(item, segment)
 
 
 def segments(block: Block, layout: Layout) -> list[tuple[int, str]]:
@@ -279,8 +389,12 @@ def narrate(item: ParsedItem, text: str, tight: bool = False) -> None:
 
 
 def _last_is_list(item: ParsedItem) -> bool:
-    last = item.narrative.rsplit("\n", 1)[-1].lstrip()
-    return last.startswith("- ") or bool(re.match(r"\d+\. ", last))
+    """The narrative's last paragraph is a list's points, as written: its
+    first line opens with a list's mark, each line a point or under one."""
+    lines = item.narrative.rsplit("\n\n", 1)[-1].split("\n")
+    return bool(LIST_LINE.match(lines[0])) and all(
+        LIST_LINE.match(line) or line.startswith(" ") for line in lines
+    )
 
 
 def read_decision_line(

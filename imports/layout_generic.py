@@ -18,16 +18,18 @@ where the entry has `roll_captions`, tables of named columns, lists of
 names where `names_in_lines`), the section and member category kept on an
 imports.attendance.Roll. Where an item begins is read by
 imports.item_sequence, an item's text, decisions and actions by
-imports.item_text, both by the entry's data, a block at a time as the
-reader meets them; the reader keeps which section it is in.
+imports.item_text `read_block`, both by the entry's data, a block at a
+time as the reader meets them; the reader keeps which section it is in.
 
 An entry whose Markdown is read as written (`text_as_written`: the OPSG's
 2021 minutes) is read from the same Markdown walk's outermost blocks cut
 at blank lines (imports.blocks.markdown_source_blocks): the blocks before
 the first item (imports.item_sequence `split_items`) read as every
 entry's front matter is, items in sequence (the same `item_heading` as
-every entry's, by the entry's `items_in_order`), each item's text as
-written (imports.item_text `read_item`). Lines either reading cannot place
+every entry's, by the entry's `items_in_order`), each item's blocks all
+at once (imports.item_text `read_item`, the same `read_block` a block
+each), each paragraph read whole. Every Markdown entry's narrative is
+kept as written. Lines either reading cannot place
 in the front matter, and the text as written's lines anywhere, are kept in
 the nearest item and flagged (imports.unplaced).
 
@@ -78,7 +80,7 @@ from imports.item_sequence import (
     split_at_headings,
     split_items,
 )
-from imports.item_text import ItemContext, own_reference, read_item, read_item_block, segments
+from imports.item_text import ItemContext, own_reference, read_block, read_item, segments
 from imports.layouts import (
     ITEMS,
     MEMBER,
@@ -117,7 +119,7 @@ def parse_generic_layout(
     stand in where the document gives none."""
     try:
         layout = layout or layout_of(text)
-        reader = _Reader(layout, text, committee, number)
+        reader = _Reader(layout, text, committee, number, markdown)
         if markdown and layout.text_as_written:
             return reader.read_as_written()
         return reader.read(markdown_blocks(text) if markdown else text_blocks(text))
@@ -129,7 +131,9 @@ def parse_generic_layout(
 
 
 class _Reader:
-    def __init__(self, layout: Layout, text: str, committee: str, number: int | None):
+    def __init__(
+        self, layout: Layout, text: str, committee: str, number: int | None, markdown: bool
+    ):
         self.layout = layout
         self.text = text
         self.minutes = ParsedMinutes(committee=committee.upper(), number=number)
@@ -143,6 +147,7 @@ class _Reader:
             layout=layout,
             actions=ActionNumbering(self.minutes),
             outstanding=OutstandingTables(self.minutes, layout),
+            markdown=markdown,
         )
         # A row without a reference of the layout's form is an action under
         # this meeting's own numbering (imports.item_text.own_reference).
@@ -249,7 +254,7 @@ class _Reader:
         elif self.section == SKIP:
             return
         elif self.item is not None:
-            read_item_block(block, self.item, self.context)
+            read_block(block, self.item, self.context)
         else:
             self._unread(block, "is not under any item")
 
@@ -264,10 +269,11 @@ class _Reader:
         rest = block.text.split("\n")[1:]
         if not rest:
             return
+        source = block.lines[1:] if len(block.lines) == len(rest) + 1 else ()
         pieces = split_at_headings(
-            Block(PARAGRAPH, "\n".join(rest), block.line + 1), self.layout, self.item
+            Block(PARAGRAPH, "\n".join(rest), block.line + 1, lines=source), self.layout, self.item
         )
-        read_item_block(pieces[0], self.item, self.context)
+        read_block(pieces[0], self.item, self.context)
         for piece in pieces[1:]:
             self._block(piece)
 
