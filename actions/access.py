@@ -23,7 +23,7 @@ The rules, from the committee's practice:
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from meetings.access import (
@@ -34,7 +34,6 @@ from meetings.access import (
     is_secretary,
     items_read_through,
     per_request,
-    rule_keys,
 )
 from meetings.models import Committee, Meeting
 
@@ -128,9 +127,11 @@ def visible_actions(user) -> QuerySet[Action]:
     anywhere = committees_where(user)
     inner = committees_where(user, CONFIDENTIAL_ROLES)
     writers = committees_where(user, WRITERS)
-    # The item's rule as a subquery of the few items' keys, not three joins
-    # to every action (the log's counts read every open action).
-    under_readable_item = Q(item__isnull=True) | Q(item__in=rule_keys(user, items_read_through))
+    # The item's rule as a subquery, not three joins to every action: the
+    # planner asks it per row of a few (one action's page) or hashes the
+    # items' keys once for many (the log's counts read every open action).
+    readable_item = items_read_through(user).filter(pk=OuterRef("item"))
+    under_readable_item = Q(item__isnull=True) | Exists(readable_item)
     ordinary = Q(confidential=False) & (
         ((Q(committee__in=anywhere) | Q(transferred_to__in=anywhere)) & under_readable_item)
         | owned_by("mine", user)
