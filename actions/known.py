@@ -39,7 +39,7 @@ from meetings.access import (
     in_audience,
     session_rule,
 )
-from meetings.models import Meeting, MinutesRevision
+from meetings.models import Meeting
 
 from .models import Action, ActionReview
 from .services import slip_summary
@@ -177,12 +177,11 @@ def kept_in_record(name: str) -> Q:
     meeting's minutes are corrected (Meeting.record): it stays released
     while the correction is a draft; what the draft adds does not."""
     field = {"action": "kept_actions", "actionreview": "kept_reviews"}[name]
-    through = getattr(MinutesRevision, field).through
+    # Asked of the row's meeting within the subquery: the query of rows joins
+    # no meeting for it (only rows of a draft's meeting ever ask).
     return Q(
         Exists(
-            through.objects.filter(
-                minutesrevision=OuterRef("meeting__record"), **{name: OuterRef("pk")}
-            )
+            Meeting.objects.filter(pk=OuterRef("meeting"), **{f"record__{field}": OuterRef("pk")})
         )
     )
 

@@ -410,6 +410,16 @@ def item_content_rule(user, prefix: str = "") -> Q:
     return (~taken_in_confidence | Q(**{f"{committee}__in": inner})) & session & own
 
 
+@per_request
+def items_read_through(user) -> QuerySet[AgendaItem]:
+    """Agenda items whose content the user reads (`item_content_rule`),
+    whatever their minutes' state: what is raised under an item (its
+    actions) follows it. Few next to what is raised under them: a query
+    of those asks it as a subquery (Exists), rather than
+    joining the item, its meeting and its classification to every row."""
+    return AgendaItem.objects.filter(item_content_rule(user))
+
+
 def can_read_item(user, item: AgendaItem) -> bool:
     """`visible_items` for one item: what is shown of an item through
     another object (the item an action was raised under) passes this."""
