@@ -78,7 +78,7 @@ def row_values(row: ExportRow) -> list:
         action.days_slipped,
         action.days_overdue,
         latest.update if latest else "",
-        f"{latest.meeting} ({latest.meeting.date:%d/%m/%Y})" if latest else "",
+        f"{latest.meeting_label} ({latest.meeting_date:%d/%m/%Y})" if latest else "",
     ]
     return [neutralise(value) for value in cells]
 

@@ -684,6 +684,59 @@ def next_meeting_notes(log: ActionLog, *, rows: list[Action]) -> list[NextMeetin
     return sorted(notes, key=lambda n: n.committee.code)
 
 
+@dataclass(frozen=True)
+class ExportedReview:
+    """What an exported row shows of its action's latest review: read as a
+    tuple, not as a review, its meeting and committee (a long log reads
+    thousands)."""
+
+    pk: int
+    update: str
+    last_target_date: datetime.date | None
+    last_target_note: str
+    meeting_label: str  # "OPSG 25"
+    meeting_date: datetime.date
+    meeting_number: int
+
+    # The columns of a row as `from_row` reads them, the action's key first.
+    COLUMNS = (
+        "action_id",
+        "pk",
+        "update",
+        "last_target_date",
+        "last_target_note",
+        "meeting__committee__code",
+        "meeting__number",
+        "meeting__date",
+    )
+
+    @property
+    def in_minutes_order(self) -> tuple:
+        """As ActionReview.in_minutes_order."""
+        return (self.meeting_date, self.meeting_number, self.pk)
+
+    @classmethod
+    def from_row(cls, row: tuple) -> "ExportedReview":
+        _action, pk, update, last_date, last_note, code, number, date = row
+        return cls(pk, update, last_date, last_note, Meeting.label(code, number), date, number)
+
+    @classmethod
+    def of(cls, review: "ActionReview | ExportedReview | None") -> "ExportedReview | None":
+        """A review as exported (a review read as kept: actions.known)."""
+        if review is None or isinstance(review, ExportedReview):
+            return review
+        meeting = review.meeting
+        return cls(
+            review.pk,
+            review.update,
+            review.last_target_date,
+            review.last_target_note,
+            str(meeting),
+            meeting.date,
+            meeting.number,
+        )
+
+
 @dataclass
 class ExportRow:
     """One line of the exported log: the minutes' Actions Outstanding columns,
@@ -691,7 +744,7 @@ class ExportRow:
 
     action: Action
     owners: list[str]
-    latest: ActionReview | None
+    latest: ExportedReview | None
 
     @property
     def last_target(self) -> datetime.date | str:
@@ -705,16 +758,19 @@ class ExportRow:
         return self.action.target_date or self.action.target_note
 
 
-# What a row shows of its latest review, and what orders the reviews
-# (ActionReview.in_minutes_order): nothing else is read into each.
-_EXPORTED_REVIEW = (
-    "action",
-    "update",
-    "last_target_date",
-    "last_target_note",
-    "meeting__date",
-    "meeting__number",
-    "meeting__committee__code",
+# What a row shows of its action (exports.row_values), and what the
+# reader's view sets on it (KnownFigures.apply): nothing else is read.
+_EXPORTED_ACTION = (
+    "reference",
+    "topic",
+    "text",
+    "raised_on",
+    "status",
+    "outcome",
+    "target_date",
+    "target_note",
+    "times_slipped",
+    "days_slipped",
 )
 
 
@@ -724,25 +780,29 @@ def log_export_rows(log: ActionLog, reviews: QuerySet[ActionReview]) -> Iterator
     however many: the actions (read in chunks), all their owners, and all
     their reviews (to find each one's latest); the owners and reviews are
     selected with the log's own query as a subquery, so no list of ids is
-    sent (SQLite limits those)."""
+    sent (SQLite limits those). Each action is read with only the fields a
+    row shows, each review as a tuple."""
     selected = log.actions.values("pk")
     owners = owner_names(selected)
-    latest: dict[int, ActionReview] = {}
+    latest: dict[int, ExportedReview] = {}
     # The latest review the reader may read: a draft's update is not theirs yet.
     reviews = (
         reviews.filter(action__in=selected)
-        .select_related("meeting__committee")
-        .only(*_EXPORTED_REVIEW)
         .order_by("action_id", "-meeting__date", "-meeting__number")
+        .values_list(*ExportedReview.COLUMNS)
     )
     if connection.features.can_distinct_on_fields:  # PostgreSQL: only each action's latest
         reviews = reviews.distinct("action_id")
-    for review in reviews:
-        latest.setdefault(review.action_id, review)
-    for action in log.actions.defer("search_vector").iterator(chunk_size=2000):
+    for row in reviews:
+        if row[0] not in latest:
+            latest[row[0]] = ExportedReview.from_row(row)
+    rows = log.actions.select_related(None).only(*_EXPORTED_ACTION)
+    for action in rows.iterator(chunk_size=2000):
         log.known.apply([action])
         newest = log.known.latest_review(action.pk, latest.get(action.pk))
-        yield ExportRow(action=action, owners=owners.get(action.pk, []), latest=newest)
+        yield ExportRow(
+            action=action, owners=owners.get(action.pk, []), latest=ExportedReview.of(newest)
+        )
 
 
 @dataclass

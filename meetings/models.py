@@ -300,7 +300,12 @@ class Meeting(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.committee.code} {self.number}"
+        return self.label(self.committee.code, self.number)
+
+    @staticmethod
+    def label(code: str, number: int) -> str:
+        """How the minutes name a meeting: "OPSG 25"."""
+        return f"{code} {number}"
 
     def minutes_file_name(self, *, final: bool, corrections: int, suffix: str) -> str:
         """The committee's name for a file of these minutes:
