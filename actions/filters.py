@@ -13,7 +13,7 @@ import re
 
 import django_filters
 from django import forms
-from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery
+from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 from django.utils.choices import CallableChoiceIterator
 
@@ -297,27 +297,30 @@ def first_owner() -> Subquery:
 
 
 def owner_choices() -> list[tuple[str, str]]:
-    """Everyone who owns an action: organisations first, then people (two
-    queries, each a probe of the owners' index per organisation or person,
-    read as plain values: there may be hundreds)."""
+    """Everyone who owns an action: organisations first, then people (one
+    query, each half a probe of the owners' index per organisation or
+    person, read as plain values: there may be hundreds)."""
     organisations = (
         Organisation.objects.filter(Exists(ActionOwner.objects.filter(organisation=OuterRef("pk"))))
-        .order_by("short_name")
-        .values_list("pk", "short_name")
+        .annotate(kind=Value(0), label=F("short_name"), of=Value(None, output_field=CharField()))
+        .order_by()
+        .values_list("kind", "pk", "label", "of")
     )
     people = (
         Person.objects.filter(Exists(ActionOwner.objects.filter(person=OuterRef("pk"))))
-        .order_by("name")
-        .values_list("pk", "name", "organisation__short_name")
+        .annotate(kind=Value(1), label=F("name"), of=F("organisation__short_name"))
+        .order_by()
+        .values_list("kind", "pk", "label", "of")
     )
-    return [
-        ("mine", "Mine and my organisation's"),
-        *((f"org-{pk}", short_name) for pk, short_name in organisations),
-        *(
-            (f"person-{pk}", f"{name} ({organisation})" if organisation else name)
-            for pk, name, organisation in people
-        ),
-    ]
+    choices = [("mine", "Mine and my organisation's")]
+    for kind, pk, label, organisation in organisations.union(people, all=True).order_by(
+        "kind", "label"
+    ):
+        if kind == 0:
+            choices.append((f"org-{pk}", label))
+        else:
+            choices.append((f"person-{pk}", f"{label} ({organisation})" if organisation else label))
+    return choices
 
 
 def owned_by(value: str, user) -> Q:
@@ -327,12 +330,13 @@ def owned_by(value: str, user) -> Q:
     (by the person and by their organisation) is listed once."""
     owners = ActionOwner.objects.filter(action=OuterRef("pk"))
     if value == "mine":
-        person = getattr(user, "person", None) if user.is_authenticated else None
-        if person is None:
+        if not user.is_authenticated:
             return Q(pk__in=[])
-        mine = Q(person=person)
-        if person.organisation_id:
-            mine |= Q(organisation_id=person.organisation_id)
+        # The signed-in person and their organisation, asked inside the
+        # query rather than read first. A user who is no one's person owns
+        # nothing, and sits on no committee (roles are a person's).
+        theirs = Person.objects.filter(user=user)
+        mine = Q(person__in=theirs.values("pk")) | Q(organisation__in=theirs.values("organisation"))
         # A group of a committee's members ("OPSG members") owns for each of them.
         sits_on = committees_where(user, set(CommitteeRole.Role) - {CommitteeRole.Role.OBSERVER})
         mine |= Q(organisation__members_of__in=sits_on)
