@@ -3,13 +3,17 @@ for the one generic reader (imports.layout_generic).
 
 Each Layout says how its minutes mark the attendance sections, a person's
 marks, decisions, actions raised, item headings and the outstanding-actions
-table. `recognise` picks the entry: the first whose pattern the text
-matches, else GENERIC, which knows every entry's marks but no
-entry-specific sections.
+table. Which entries read a text is decided here, by the entries' data
+(`layouts_of`): every text first by those `read_first` (the OPSG's, the
+home committee's), then by the one that recognises it (`layout_of`: the
+first whose `recognise` pattern the text matches, else GENERIC, which
+knows every entry's marks but no entry-specific sections), where the
+readings before give no meeting number or date (imports.parse).
 
 The OPSG's 2021 Markdown is read by the generic reader with the OPSG entry
-(imports.parse picks it for Markdown), its parts by the modules that read
-every entry's, by the entry's data: `title_fact_lines` (imports.title_block),
+(`read_first`; its plain text by the 2019 reader, `pdf_text_reader`), its
+parts by the modules that read every entry's, by the entry's data:
+`title_fact_lines` (imports.title_block),
 `names_in_lines` and `roll_captions` (front_matter, attendance),
 `items_in_order` (item_sequence), `whole_blocks`, `join_page_breaks`,
 `review_tables_in_items`, `recap` and `post_meeting_note` (item_text), the
@@ -17,6 +21,7 @@ outstanding table's columns (outstanding_table). `text_as_written` says
 only how its Markdown is walked: by blocks cut at blank lines, an item's
 blocks at once (imports.layout_generic `read_as_written`). Any entry may
 have any of these: none is the OPSG's alone.
+
 The 2019 PDF text keeps its own reader (imports.layout_text, for its own
 tokenizer's blocks), which reads its title block (imports.title_block), its
 attendance (imports.attendance `read_roll_lines`: `roll_caption_line`,
@@ -25,9 +30,7 @@ attendance (imports.attendance `read_roll_lines`: `roll_caption_line`,
 narrative (imports.item_text: `numbered_actions`, `committee_decisions`)
 the one way, by the OPSG entry; imports.common holds what
 all share (dates, targets, owners, decisions, incidents, how a closed
-action ended, the committee guessed from its actions). imports.parse turns
-to this registry's own choice of entry when the OPSG's readings give no
-meeting number and date.
+action ended, the committee guessed from its actions).
 
 A new committee's layout is a new entry here, built from GENERIC with
 `dataclasses.replace`, and a fixture under tests/imports/minutes/."""
@@ -234,6 +237,13 @@ class Layout:
     committee_from_actions: bool = False
     # The committee whose minutes these are, by its code ("" for any).
     committee: str = ""
+    # Every text is read first by this entry, whichever entry recognises it;
+    # that one reads it again where this reading gives no meeting number or
+    # date, and the better reading is kept (imports.parse, `layouts_of`).
+    read_first: bool = False
+    # Its plain and PDF text is read by the 2019 PDF text's own reader
+    # (imports.layout_text, the OPSG's), its Markdown by the generic reader.
+    pdf_text_reader: bool = False
     # The layout's name in a doubt ("the 2021 layout"): a layout with one is
     # known by its reference (or committee) and numbered items, and a text
     # without them is flagged unknown-layout (imports.unknown_layout) in place
@@ -592,14 +602,29 @@ OPSG = replace(
     ),
     committee_decisions=True,
     numbered_actions=True,
+    read_first=True,
+    pdf_text_reader=True,
 )
 
-LAYOUTS = (MEETING_BOT, ASSOCIATION, GENERIC)
+# The registry, in the order its entries are tried (`layouts_of`).
+LAYOUTS = (OPSG, MEETING_BOT, ASSOCIATION, GENERIC)
 
 
-def layout_of(text: str) -> Layout:
-    """The registry's entry for a text: the first that recognises it."""
-    for layout in LAYOUTS:
+def layouts_of(text: str, registry: tuple[Layout, ...] = LAYOUTS) -> tuple[Layout, ...]:
+    """The entries a text is read by, in turn (imports.parse): those read
+    first (`read_first`: the OPSG's), then the one that recognises it
+    (`layout_of`), which reads it again where the readings before give no
+    meeting number or date."""
+    first = tuple(layout for layout in registry if layout.read_first)
+    return (*first, layout_of(text, registry))
+
+
+def layout_of(text: str, registry: tuple[Layout, ...] = LAYOUTS) -> Layout:
+    """The entry that recognises a text: the first of the registry's, but
+    those read first (`read_first`), whose pattern it matches; else GENERIC."""
+    for layout in registry:
+        if layout.read_first:
+            continue
         if layout.recognise is None or layout.recognise.search(text):
             return layout
     return GENERIC

@@ -54,7 +54,7 @@ def _read(text: str, layout):
 
 
 def test_the_generic_entries_have_none_of_the_opsgs_item_fields():
-    for layout in LAYOUTS:
+    for layout in (layout for layout in LAYOUTS if layout is not OPSG):
         assert not layout.whole_blocks and not layout.join_page_breaks
         assert not layout.review_tables_in_items
         assert layout.recap is layout.post_meeting_note is layout.next_meeting is None
