@@ -3,16 +3,22 @@ read the one way for every entry (`read_block`, a block at a time as the
 reader meets them), by the entry's data in the layout registry
 (imports.layouts). The generic reader (imports.layout_generic) hands it
 each block of an item; where the entry's Markdown is read as written
-(`text_as_written`: ItemContext.as_written), all of an item's blocks at
-once (`read_item`), so that a decision's list of points in the next block
-is at hand. The 2019 PDF text's reader (imports.layout_text) reads its own
-tokenizer's blocks with the same `read_action_line`, `read_decision_line`
-and `narrate`.
+(`text_as_written`), all of an item's blocks at once (`read_item`), so
+that a decision's list of points in the next block is at hand. How the
+text is read is the entry's data, whichever way its blocks come
+(`whole_blocks`, `join_page_breaks`, `review_tables_in_items`, `recap`,
+`post_meeting_note`, `next_meeting`, `minute_number`: the OPSG entry has
+all but the last, the generic entries only the last). The 2019 PDF
+text's reader (imports.layout_text) reads its own tokenizer's blocks with
+the same `read_action_line`, `read_decision_line` and `narrate`.
 
-A block is a table (`read_table`), a heading, or its pieces (`pieces`):
-the block whole where the text is read as written (blocks cut at blank
-lines, imports.blocks.markdown_source_blocks), else a sentence at each
-decision or action line (`segments`). Each piece (`read_piece`) is:
+A block is the entry's `recap` ("Actions raised at this meeting") and the
+table after it, passed over (`passed_over`); a table (`read_table`), first
+tried as the outstanding actions' where the entry has
+`review_tables_in_items`; a heading; or its pieces (`pieces`): the block
+whole where the entry reads its Markdown's blocks whole (`whole_blocks`:
+the OPSG's, Word saved as Markdown, a paragraph a block), else a sentence
+at each decision or action line (`segments`). Each piece (`read_piece`) is:
 
 - a post-meeting note, "[Post meeting note: …]" (the entry's
   `post_meeting_note`), kept apart;
@@ -32,18 +38,16 @@ decision or action line (`segments`). Each piece (`read_piece`) is:
   AGREED …", "RESOLVED that …" recorded as AGREED and flagged once,
   "RES-2026-07: …"; a subject other than the committee's code flagged
   once, as the minutes print the code);
-- else narrative, a line opening with a minute number inside a
-  minute-numbered item flagged as a missed heading.
+- else narrative, a line opening with a minute number (the entry's
+  `minute_number`) inside a minute-numbered item flagged as a missed heading.
 
 The narrative is the text as written, for every Markdown entry: a piece's
 source lines (links, bold, a list's own marks and line breaks, a heading's
-marks, a table's rows as typed); where the text is read as written, a
-paragraph cut by a page break ("The DCC noted" / "that it will …") is
-joined again, a table is first tried as the outstanding actions'
-(imports.outstanding_table), and the recap "Actions raised at this
-meeting" with its table is passed over. Plain and PDF text are not
-Markdown: their points are written with a Markdown mark, a heading in
-bold, a table as pipe rows."""
+marks, a table's rows as typed), a block a paragraph where the entry reads
+`whole_blocks`; a paragraph cut by a page break ("The DCC noted" / "that
+it will …") is joined again where the entry has `join_page_breaks`. Plain
+and PDF text are not Markdown: their points are written with a Markdown
+mark, a heading in bold, a table as pipe rows."""
 
 import re
 from collections import deque
@@ -52,7 +56,6 @@ from dataclasses import dataclass, field
 
 from imports.blocks import HEADING, ITEM, TABLE, Block, SourceLine, cells_as_written, plain
 from imports.common import (
-    RECAP,
     ActionNumbering,
     first_date,
     is_action_line,
@@ -89,16 +92,19 @@ class ItemContext:
     named_subjects: set[str] = field(default_factory=set)
     # The text is Markdown (else plain or PDF text, whose lines are not).
     markdown: bool = False
-    # What the piece read last was, where the text is read as written
-    # ("text", "action", "decision"…): a paragraph cut by a page break is
+    # What the piece read last was ("text", "action", "decision"…): a
+    # paragraph cut by a page break (the entry's `join_page_breaks`) is
     # joined only to text.
     narrated: str = ""
+    # The block before was the entry's `recap`: a table right after it is passed over.
+    in_recap: bool = False
 
     @property
-    def as_written(self) -> bool:
-        """The entry's Markdown is read as written (`text_as_written`): an
-        item's blocks are cut at blank lines, each a paragraph read whole."""
-        return self.markdown and self.layout.text_as_written
+    def whole_blocks(self) -> bool:
+        """The entry reads its Markdown's blocks whole (`whole_blocks`): plain
+        and PDF text, whose lines break inside a paragraph, is read a
+        sentence at a time all the same."""
+        return self.markdown and self.layout.whole_blocks
 
 
 def read_item(item: ParsedItem, blocks: list[Block], context: ItemContext) -> list[SourceLine]:
@@ -110,6 +116,7 @@ def read_item(item: ParsedItem, blocks: list[Block], context: ItemContext) -> li
     todo = deque(blocks)
     context.outstanding.columns = None
     context.narrated = ""
+    context.in_recap = False
     while todo:
         read_block(todo.popleft(), item, context, todo, unplaced)
     for _, text in unplaced:
@@ -124,39 +131,50 @@ def read_block(
     todo: deque[Block] | None = None,
     unplaced: list[SourceLine] | None = None,
 ) -> None:
-    """One block of an item, every entry's the one way: a table (`read_table`),
-    a heading, or its pieces (`pieces`: the whole paragraph where the text
-    is read as written, else a sentence at each decision or action line),
-    each an action, a decision or narrative as written (`read_piece`).
-    `todo`, the item's blocks after this one where the reader has them; `unplaced`, where
-    the rows of an outstanding-actions table that hold no action go."""
+    """One block of an item, every entry's the one way, by the entry's data:
+    the recap and its table passed over (`passed_over`), a table
+    (`read_table`), a heading, or its pieces (`pieces`: the whole block
+    where the entry reads `whole_blocks`, else a sentence at each decision
+    or action line), each an action, a decision or narrative as written
+    (`read_piece`). `todo`, the item's blocks after this one where the
+    reader has them; `unplaced`, where the rows of an outstanding-actions
+    table that hold no action go."""
     todo = todo if todo is not None else deque()
-    if context.as_written and RECAP.match(block.text):
-        # This app's own minutes close with the actions raised above,
-        # again, in a table: passed over, as the text layout does.
-        if todo and todo[0].kind == TABLE:
-            todo.popleft()
+    if passed_over(block, context):
         return
+    layout = context.layout
     if block.kind == TABLE:
         read_table(block, item, context, unplaced if unplaced is not None else [])
         return
-    if context.as_written:
-        context.outstanding.columns = None
-    elif block.kind == HEADING:
+    if layout.review_tables_in_items:
+        context.outstanding.columns = None  # a table after this block is a new one
+    if block.kind == HEADING and not context.whole_blocks:
         narrate_piece(item, context, written(block, context) or f"**{block.text}**", "heading")
         return
     for piece in pieces(block, context):
         read_piece(piece, block, item, context, todo)
 
 
+def passed_over(block: Block, context: ItemContext) -> bool:
+    """The entry's `recap` (this app's own minutes close with the actions
+    raised above, again, in a table) and the table right after it: passed
+    over, as the text layout does. The generic reader asks it of every block
+    it meets, so that the recap's table is not read as outstanding actions."""
+    after_recap, context.in_recap = context.in_recap, False
+    if context.layout.recap and context.layout.recap.match(block.text):
+        context.in_recap = True
+        return True
+    return after_recap and block.kind == TABLE
+
+
 def read_table(
     block: Block, item: ParsedItem, context: ItemContext, unplaced: list[SourceLine]
 ) -> None:
-    """A table in an item: where the text is read as written, the
+    """A table in an item: where the entry has `review_tables_in_items`, the
     outstanding actions' (imports.outstanding_table) or the rest of one;
     else, and any other table, kept in the narrative as written (a
     text's, as pipe rows)."""
-    if context.as_written:
+    if context.layout.review_tables_in_items:
         header, rows = cells_as_written(block)
         if read_review_table(header, rows, block.line, context.outstanding, unplaced):
             return
@@ -167,7 +185,7 @@ def read_table(
 @dataclass(frozen=True)
 class Piece:
     """A piece of a block read as one: its line, its words as read (marks
-    dropped, but where the text is read as written), and as written."""
+    dropped, but where the block is read whole), and as written."""
 
     line: int
     text: str
@@ -175,11 +193,11 @@ class Piece:
 
 
 def pieces(block: Block, context: ItemContext) -> list[Piece]:
-    """The block whole where the text is read as written; else its
-    sentences (`segments`), each with its source lines as written (a
+    """The block whole, as written, where the entry reads `whole_blocks`;
+    else its sentences (`segments`), each with its source lines as written (a
     Markdown block whose lines are its words' lines, or the block whole when it is
     one piece), or for text, which has no Markdown, with a list item's mark."""
-    if context.as_written:
+    if context.whole_blocks:
         text = joined(block)
         return [Piece(block.line, text, text)]
     found = segments(block, context.layout)
@@ -217,7 +235,7 @@ def read_piece(
     list of points after it, `read_decision_block`), else narrative as
     written; a line opening with a minute number flagged (`flag_missed_minute`)."""
     layout, text, line = context.layout, piece.text, piece.line
-    if context.as_written and layout.post_meeting_note:
+    if layout.post_meeting_note:
         if match := layout.post_meeting_note.search(text):
             note = match.group(1).strip()
             item.post_meeting_note = "\n\n".join(filter(None, [item.post_meeting_note, note]))
@@ -233,7 +251,7 @@ def read_piece(
         else:
             narrate_piece(item, context, piece.written, "text")
         return
-    if context.as_written and layout.next_meeting and layout.next_meeting.match(plain(text)):
+    if layout.next_meeting and layout.next_meeting.match(plain(text)):
         _read_as(context, "next-meeting")
         return
 
@@ -247,8 +265,7 @@ def read_piece(
         if not narrated:
             _read_as(context, "decision")
         return
-    if not context.as_written:
-        flag_missed_minute(text, line, item, context)
+    flag_missed_minute(text, line, item, context)
     narrate_piece(item, context, piece.written, "text", point=block.kind == ITEM)
 
 
@@ -271,17 +288,20 @@ def read_action_piece(piece: Piece, item: ParsedItem, context: ItemContext) -> b
 def narrate_piece(
     item: ParsedItem, context: ItemContext, text: str, kind: str, point: bool = False
 ) -> None:
-    """Narrative as written: where the text is read as written, a paragraph
-    each, one cut by a page break ("The DCC noted" / "that it will …") joined
-    again; else a list's next `point` on the line under the one before."""
-    if context.as_written:
-        if (
-            item.narrative
-            and kind == context.narrated == "text"
-            and cut_by_page_break(item.narrative, text)
-        ):
-            item.narrative = f"{item.narrative} {text.lstrip()}"
-        elif text:
+    """Narrative as written: text cut by a page break ("The DCC noted" /
+    "that it will …") joined again to the text before it, where the entry
+    has `join_page_breaks`; else a paragraph each, where the entry reads
+    `whole_blocks`, or a list's next `point` on the line under the one before."""
+    layout = context.layout
+    if (
+        layout.join_page_breaks
+        and item.narrative
+        and kind == context.narrated == "text"
+        and cut_by_page_break(item.narrative, text)
+    ):
+        item.narrative = f"{item.narrative} {text.lstrip()}"
+    elif context.whole_blocks:
+        if text:
             item.narrative = "\n\n".join(filter(None, [item.narrative, text]))
     else:
         narrate(item, text, tight=point)
@@ -289,9 +309,8 @@ def narrate_piece(
 
 
 def _read_as(context: ItemContext, kind: str) -> None:
-    """What the piece read was, where the text is read as written."""
-    if context.as_written:
-        context.narrated = kind
+    """What the piece read was (for `join_page_breaks`)."""
+    context.narrated = kind
 
 
 def flag_unread_action(text: str, line: int, item: ParsedItem, context: ItemContext) -> bool:
@@ -370,8 +389,9 @@ def opens_line(line: str, layout: Layout) -> bool:
 
 
 def flag_missed_minute(text: str, line: int, item: ParsedItem, context: ItemContext) -> None:
-    """Text that opens with a minute number (the entry's `minute_number`),
-    where the items are minute-numbered, is a heading that was not read as one."""
+    """Text that opens with a minute number (the entry's `minute_number`;
+    None, as the OPSG's, where its items never are), where the items are
+    minute-numbered, is a heading that was not read as one."""
     minute, minutes = context.layout.minute_number, context.minutes
     if minute and minute.match(text) and minute.match(item.title):
         message = (

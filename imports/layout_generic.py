@@ -28,7 +28,12 @@ the first item (imports.item_sequence `split_items`) read as every
 entry's front matter is, items in sequence (the same `item_heading` as
 every entry's, by the entry's `items_in_order`), each item's blocks all
 at once (imports.item_text `read_item`, the same `read_block` a block
-each), each paragraph read whole. Every Markdown entry's narrative is
+each). How an item's text is read (a paragraph read whole, one cut by a
+page break joined again, a table tried as the outstanding actions', the
+recap "Actions raised at this meeting" passed over, the post-meeting note
+kept apart) is the entry's data, either way the blocks come: the generic
+walk asks `passed_over` of every block, so that an entry's `recap` table
+is not read as outstanding actions. Every Markdown entry's narrative is
 kept as written. Lines either reading cannot place
 in the front matter, and the text as written's lines anywhere, are kept in
 the nearest item and flagged (imports.unplaced).
@@ -80,7 +85,14 @@ from imports.item_sequence import (
     split_at_headings,
     split_items,
 )
-from imports.item_text import ItemContext, own_reference, read_block, read_item, segments
+from imports.item_text import (
+    ItemContext,
+    own_reference,
+    passed_over,
+    read_block,
+    read_item,
+    segments,
+)
 from imports.layouts import (
     ITEMS,
     MEMBER,
@@ -231,6 +243,8 @@ class _Reader:
     # --- blocks -------------------------------------------------------
 
     def _block(self, block: Block) -> None:
+        if passed_over(block, self.context):  # the entry's `recap` and its table
+            return
         if block.kind == PARAGRAPH and self.section not in ATTENDANCE:
             pieces = split_at_headings(block, self.layout, self.item)
             if len(pieces) > 1:

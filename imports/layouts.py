@@ -3,15 +3,25 @@ for the one generic reader (imports.layout_generic).
 
 Each Layout says how its minutes mark the attendance sections, a person's
 marks, decisions, actions raised, item headings and the outstanding-actions
-table. `recognise` picks the entry: the first whose pattern the text
-matches, else GENERIC, which knows every entry's marks but no
-entry-specific sections.
+table. Which entries read a text is decided here, by the entries' data
+(`layouts_of`): every text first by those `read_first` (the OPSG's, the
+home committee's), then by the one that recognises it (`layout_of`: the
+first whose `recognise` pattern the text matches, else GENERIC, which
+knows every entry's marks but no entry-specific sections), where the
+readings before give no meeting number or date (imports.parse).
 
 The OPSG's 2021 Markdown is read by the generic reader with the OPSG entry
-(imports.parse picks it for Markdown), its parts by the modules that read
-every entry's, by the entry's data (`text_as_written`, `title_fact_lines`,
-`names_in_lines`, `roll_captions`: imports.title_block, front_matter,
-item_sequence, item_text; the tables: attendance, outstanding_table).
+(`read_first`; its plain text by the 2019 reader, `pdf_text_reader`), its
+parts by the modules that read every entry's, by the entry's data:
+`title_fact_lines` (imports.title_block),
+`names_in_lines` and `roll_captions` (front_matter, attendance),
+`items_in_order` (item_sequence), `whole_blocks`, `join_page_breaks`,
+`review_tables_in_items`, `recap` and `post_meeting_note` (item_text), the
+outstanding table's columns (outstanding_table). `text_as_written` says
+only how its Markdown is walked: by blocks cut at blank lines, an item's
+blocks at once (imports.layout_generic `read_as_written`). Any entry may
+have any of these: none is the OPSG's alone.
+
 The 2019 PDF text keeps its own reader (imports.layout_text, for its own
 tokenizer's blocks), which reads its title block (imports.title_block), its
 attendance (imports.attendance `read_roll_lines`: `roll_caption_line`,
@@ -20,9 +30,7 @@ attendance (imports.attendance `read_roll_lines`: `roll_caption_line`,
 narrative (imports.item_text: `numbered_actions`, `committee_decisions`)
 the one way, by the OPSG entry; imports.common holds what
 all share (dates, targets, owners, decisions, incidents, how a closed
-action ended, the committee guessed from its actions). imports.parse turns
-to this registry's own choice of entry when the OPSG's readings give no
-meeting number and date.
+action ended, the committee guessed from its actions).
 
 A new committee's layout is a new entry here, built from GENERIC with
 `dataclasses.replace`, and a fixture under tests/imports/minutes/."""
@@ -30,7 +38,7 @@ A new committee's layout is a new entry here, built from GENERIC with
 import re
 from dataclasses import dataclass, field, replace
 
-from imports.common import ANY_DATE
+from imports.common import ANY_DATE, RECAP
 from imports.parsed import ParsedPerson
 from meetings.models import Decision
 
@@ -74,7 +82,8 @@ class Layout:
     # list items are item headings already): groups `number` (optional) and `title`.
     item_lines: tuple[re.Pattern, ...] = ()
     # A line opening with a minute number ("26/034 …"): inside a
-    # minute-numbered item, a heading not read as one (flagged).
+    # minute-numbered item, a heading not read as one (flagged; None: the
+    # entry's items are not minute-numbered, no such flag).
     minute_number: re.Pattern | None = None
     # Items only in order (imports.item_sequence.item_heading): a numbered
     # heading opens one only forward of the last (a number may be skipped),
@@ -176,16 +185,30 @@ class Layout:
     roll_groups: tuple[str, ...] = ()
     group_nouns: frozenset[str] = frozenset()
     # Minutes whose Markdown is read as written (Word saved as Markdown), by
-    # blocks cut at blank lines: the front matter as every entry's
-    # (imports.front_matter), items in sequence (imports.item_sequence),
-    # each item's text kept as written, its decisions the committee's and its
-    # actions numbered in the committee's numbering (imports.item_text).
+    # blocks cut at blank lines (imports.layout_generic `read_as_written`):
+    # the front matter as every entry's (imports.front_matter), items in
+    # sequence (imports.item_sequence), each item's blocks all at once
+    # (imports.item_text `read_item`). How an item's text is read is the
+    # entry's data below, whichever way the blocks come.
     text_as_written: bool = False
+    # An item's block (a paragraph, a list's run of points, a heading) is read
+    # whole, one piece, a paragraph of the narrative; else a piece a sentence,
+    # cut at each decision or action line, a list's next point on the line under.
+    whole_blocks: bool = False
+    # A paragraph cut by a page break ("The DCC noted" / "that it will …") is
+    # joined again to the narrative before it.
+    join_page_breaks: bool = False
+    # A table in an item is first read as the outstanding actions' (imports.outstanding_table).
+    review_tables_in_items: bool = False
+    # A recap of the actions raised, again, in an item ("Actions raised at this
+    # meeting", this app's own minutes): passed over with the table after it.
+    recap: re.Pattern | None = None
     # The title block's reference (groups: the committee's code, the
     # meeting's number), classification statement (groups: its label, the
     # audience statement), "Draft"/"Final" (group 1), the words in a title
     # that name the meeting's kind; the next meetings, wherever stated
-    # (groups: the kind, the date).
+    # (groups: the kind, the date; read by imports.title_block, and a line of
+    # them left out of an item's text).
     reference: re.Pattern | None = None
     classification: re.Pattern | None = None
     minutes_state: re.Pattern | None = None
@@ -214,6 +237,13 @@ class Layout:
     committee_from_actions: bool = False
     # The committee whose minutes these are, by its code ("" for any).
     committee: str = ""
+    # Every text is read first by this entry, whichever entry recognises it;
+    # that one reads it again where this reading gives no meeting number or
+    # date, and the better reading is kept (imports.parse, `layouts_of`).
+    read_first: bool = False
+    # Its plain and PDF text is read by the 2019 PDF text's own reader
+    # (imports.layout_text, the OPSG's), its Markdown by the generic reader.
+    pdf_text_reader: bool = False
     # The layout's name in a doubt ("the 2021 layout"): a layout with one is
     # known by its reference (or committee) and numbered items, and a text
     # without them is flagged unknown-layout (imports.unknown_layout) in place
@@ -509,6 +539,11 @@ OPSG = replace(
     committee="OPSG",
     title="the 2021 layout",
     text_as_written=True,
+    whole_blocks=True,
+    join_page_breaks=True,
+    review_tables_in_items=True,
+    recap=RECAP,
+    minute_number=None,
     items_in_order=True,
     names_in_lines=False,
     category_headings=False,
@@ -567,14 +602,29 @@ OPSG = replace(
     ),
     committee_decisions=True,
     numbered_actions=True,
+    read_first=True,
+    pdf_text_reader=True,
 )
 
-LAYOUTS = (MEETING_BOT, ASSOCIATION, GENERIC)
+# The registry, in the order its entries are tried (`layouts_of`).
+LAYOUTS = (OPSG, MEETING_BOT, ASSOCIATION, GENERIC)
 
 
-def layout_of(text: str) -> Layout:
-    """The registry's entry for a text: the first that recognises it."""
-    for layout in LAYOUTS:
+def layouts_of(text: str, registry: tuple[Layout, ...] = LAYOUTS) -> tuple[Layout, ...]:
+    """The entries a text is read by, in turn (imports.parse): those read
+    first (`read_first`: the OPSG's), then the one that recognises it
+    (`layout_of`), which reads it again where the readings before give no
+    meeting number or date."""
+    first = tuple(layout for layout in registry if layout.read_first)
+    return (*first, layout_of(text, registry))
+
+
+def layout_of(text: str, registry: tuple[Layout, ...] = LAYOUTS) -> Layout:
+    """The entry that recognises a text: the first of the registry's, but
+    those read first (`read_first`), whose pattern it matches; else GENERIC."""
+    for layout in registry:
+        if layout.read_first:
+            continue
         if layout.recognise is None or layout.recognise.search(text):
             return layout
     return GENERIC

@@ -7,7 +7,9 @@ the 2019 one, text from a PDF, by its own reader (imports.layout_text, from
 imports.pdf_blocks). Markdown is recognised by its marks, which text taken
 from a PDF does not have; anything else goes to the text layout, which
 flags what it cannot read. Minutes in another committee's layout go to the
-generic reader by the entry that recognises them; see `parse`.
+generic reader by the entry that recognises them. Which entries read a
+text, and in which order, is the registry's data (imports.layouts
+`layouts_of`: `read_first`, `recognise`, `pdf_text_reader`); see `parse`.
 An uploaded Word document is always read as Markdown: imports.extract
 writes it out that way."""
 
@@ -21,7 +23,7 @@ from imports.common import VERBS, read_approval
 from imports.extract import DOCX_SUFFIX, PDF_SUFFIX, extract_text
 from imports.layout_generic import parse_generic_layout
 from imports.layout_text import parse_text_layout
-from imports.layouts import OPSG
+from imports.layouts import Layout, layouts_of
 from imports.parsed import Flag, ParsedMinutes
 
 PIPE_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-+:?\s*)+\|?\s*$", re.MULTILINE)
@@ -41,23 +43,25 @@ def parse(
     the format given), with the structural checks every reading gets
     (imports.checks).
 
-    The OPSG's layouts go first: Markdown by the generic reader with the
-    OPSG entry, text by the 2019 reader. When they cannot read the meeting's
-    number and date, the generic reader reads it again by the entry that
-    recognises it, and the reading that found more with
-    fewer doubts is kept. `committee` and `number`, chosen on the upload
-    form, stand in where a document in another layout gives none."""
+    The entries of the layout registry read it in turn, as it says
+    (imports.layouts `layouts_of`): the OPSG's first (`read_first`: its
+    Markdown by the generic reader, its text by the 2019 reader,
+    `pdf_text_reader`); where that reading gives no meeting number or date,
+    the entry that recognises the text reads it again, and the reading that
+    found more with fewer doubts is kept. `committee` and `number`, chosen
+    on the upload form, stand in where a document in another layout gives
+    none (not for an entry read first, whose documents name their meeting)."""
     text = one_newline(text)  # the readers' line numbers and the checks' alike
     if markdown is None:
         markdown = is_markdown(text)
-    if markdown:
-        minutes = parse_generic_layout(text, markdown=True, layout=OPSG)
-    else:
-        minutes = parse_text_layout(text)
-    if minutes.number is None or minutes.date is None:
-        generic = parse_generic_layout(text, markdown=markdown, committee=committee, number=number)
-        if generic.date is not None and score(generic) >= score(minutes):
-            minutes = generic
+    minutes = None
+    for layout in layouts_of(text):
+        if minutes is not None and minutes.number is not None and minutes.date is not None:
+            break
+        hints = {} if layout.read_first else {"committee": committee, "number": number}
+        reading = read_by(layout, text, markdown=markdown, **hints)
+        if minutes is None or reading.date is not None and score(reading) >= score(minutes):
+            minutes = reading
     if minutes.number is None and number is not None:
         minutes.number = number  # chosen on the upload form
     if not minutes.committee and committee:
@@ -78,6 +82,15 @@ def parse(
         minutes.flags.append(Flag(line, "approval-read", message))
     check(text, minutes)
     return minutes
+
+
+def read_by(layout: Layout, text: str, *, markdown: bool, **hints) -> ParsedMinutes:
+    """`text` read by one entry of the registry: by the generic reader, or
+    for an entry whose plain text is the 2019 PDF's (`pdf_text_reader`),
+    that text by its own reader (imports.layout_text)."""
+    if layout.pdf_text_reader and not markdown:
+        return parse_text_layout(text)
+    return parse_generic_layout(text, markdown=markdown, layout=layout, **hints)
 
 
 def parse_upload(data: bytes, filename: str, **hints) -> ParsedMinutes:

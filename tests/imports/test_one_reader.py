@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from imports.layout_generic import parse_generic_layout
-from imports.layouts import GENERIC, OPSG
-from imports.parse import parse
+from imports.layout_text import parse_text_layout
+from imports.layouts import GENERIC, LAYOUTS, MEETING_BOT, OPSG, layouts_of
+from imports.parse import parse, read_by
 from tests.conftest import unshipped_seed
 
 SAMPLE = Path(__file__).resolve().parents[2] / "imports" / "fixtures" / "opsg_49_sample.md"
@@ -181,3 +182,25 @@ def test_attendance_under_the_title_block_with_its_blank_line_lost_is_read():
         assert (minutes.committee, minutes.number) == ("HP", 212)
         people = [(p.name, p.section) for p in minutes.attendance]
         assert people == [("Ada Byrne", "member"), ("Tomasz Wren", "member"), ("Bo Li", "apology")]
+
+
+def test_the_entries_a_text_is_read_by_are_the_registrys_data():
+    """Which entries read a text, and in which order, is decided in one
+    place (imports.layouts `layouts_of`), by the entries' data: the OPSG's
+    first (`read_first`), then the one that recognises the text."""
+    bot = (Path(__file__).resolve().parent / "minutes" / "bot_2026_02_11.txt").read_text()
+    assert [layout.name for layout in layouts_of(bot)] == ["opsg", "meeting-bot"]
+    assert [layout.name for layout in layouts_of(MINUTE_BOOK)] == ["opsg", "generic"]
+    assert [layout.name for layout in LAYOUTS if layout.read_first] == ["opsg"]
+    # Without an entry read first, the one that recognises the text reads it alone.
+    assert layouts_of(bot, registry=(MEETING_BOT, GENERIC)) == (MEETING_BOT,)
+
+
+def test_an_entry_whose_text_is_the_2019_pdfs_reads_it_by_the_2019_reader():
+    text = _text("sample")
+    assert read_by(OPSG, text, markdown=True) == parse_generic_layout(
+        text, markdown=True, layout=OPSG
+    )
+    plain = "Operations Group Meeting 25\n\n1 October 2019, 10:00 – 17:00\n"
+    assert read_by(OPSG, plain, markdown=False) == parse_text_layout(plain)
+    assert not GENERIC.pdf_text_reader
