@@ -5,9 +5,8 @@ reader meets them), by the entry's data in the layout registry
 each block of an item; where the entry's Markdown is read as written
 (`text_as_written`: ItemContext.as_written), all of an item's blocks at
 once (`read_item`), so that a decision's list of points in the next block
-is at hand. The 2019 PDF text's reader (imports.layout_text) reads its own
-tokenizer's blocks with the same `read_action_line`, `read_decision_line`
-and `narrate`.
+is at hand. The 2019 PDF text's reader (imports.layout_text) hands it its
+own tokenizer's blocks, a block at a time too.
 
 A block is a table (`read_table`), a heading, or its pieces (`pieces`):
 the block whole where the text is read as written (blocks cut at blank
@@ -241,7 +240,9 @@ def read_piece(
 
     def before(words: str) -> None:
         narrated.append(words)
-        narrate_piece(item, context, words, "text")
+        if block.kind == ITEM and piece.written.endswith(text):  # a point keeps its mark
+            words = piece.written.removesuffix(text) + words
+        narrate_piece(item, context, words, "text", point=block.kind == ITEM)
 
     if read_decision_block(text, line, todo, item, context, before):
         if not narrated:

@@ -20,34 +20,30 @@ the shared modules, by the OPSG entry of the layout registry
   imports.outstanding_table (their dates, owners and "Action Status:"
   words).
 
-- each item's paragraphs and points by imports.item_text, as every
-  entry's item text is: the "ACTION OPSG 25/03: …" paragraphs
-  (`read_action_line`, the entry's `numbered_actions`), the decisions
-  ("The OPSG NOTED that:" and the points after it; `read_decision_line`,
-  the entry's `committee_decisions`), the rest the narrative (`narrate`).
+- each item's paragraphs and points a block at a time by
+  imports.item_text `read_block`, as every entry's item text is: the
+  "ACTION OPSG 25/03: …" paragraphs (the entry's `numbered_actions`), the
+  decisions ("The OPSG NOTED that:" and the points after it, which this
+  tokenizer prints a block each and `_points_after` hands over as the one
+  list; the entry's `committee_decisions`), the rest the narrative.
 
 What is left here is what this tokenizer's blocks need: where the rest of
 an attendance table that ran onto the next page is printed, after the text
 of an agenda item; a row whose owner the tokenizer could not find; the
 blocks that say what they are (post-meeting notes, "Incident reviewed:"
-lines, lines of no words); footnotes, kept at the end of the narrative. It
+lines, lines of no words, sub-headings as they render); footnotes, kept at the end of the narrative. It
 flags every line it could not place or had to guess; it never raises and
 never invents an action or a decision."""
 
 import re
+from collections import deque
 from dataclasses import replace
 from itertools import pairwise, takewhile
 
 from imports.attendance import Roll, add_roll_line, is_member_category, read_roll_lines, roll_line
 from imports.blocks import FOOTNOTE, HEADING, ITEM, PARAGRAPH, TABLE, Block, SourceLine
 from imports.common import ActionNumbering, guess_committee, read_incidents, read_outcome
-from imports.item_text import (
-    ItemContext,
-    flag_unread_action,
-    narrate,
-    read_action_line,
-    read_decision_line,
-)
+from imports.item_text import ItemContext, narrate, read_block
 from imports.layouts import MEMBER, OPSG, PARTICIPANT
 from imports.outstanding_table import OutstandingTables, flag_unstated, read_review_table
 from imports.parsed import Flag, ParsedItem, ParsedMinutes, ParsedPerson
@@ -255,58 +251,36 @@ def _take_attendance(lines: list[Line], minutes: ParsedMinutes) -> int | None:
 
 
 def _read_text(item: ParsedItem, blocks: list[Block], context: ItemContext) -> list[str]:
-    """The item's paragraphs and points, read as every entry's are
-    (imports.item_text: an action line, a decision line with the points
-    after it, the narrative), but for what this tokenizer's blocks say of
-    themselves: a post-meeting note, an incident reviewed, a line of no
-    words; footnotes at the narrative's end. Returns the incidents reviewed."""
+    """The item's paragraphs and points, a block at a time as every entry's
+    are (imports.item_text `read_block`: an action line, a decision line
+    with the points after it, the narrative), but for what this tokenizer's
+    blocks say of themselves: a post-meeting note, an incident reviewed, a
+    line of no words (flagged, kept), a sub-heading (kept as it renders);
+    footnotes at the narrative's end. Returns the incidents reviewed."""
     flags = context.minutes.flags
     reviewed: list[str] = []
     footnotes: list[Block] = []
-    previous: tuple[str, bool] | None = None  # the kind of block last narrated
-
-    def narrate_block(block: Block) -> None:
-        nonlocal previous
-        kind = (block.kind, bool(block.number))
-        narrate(item, rendered(block), tight=block.kind == ITEM and kind == previous)
-        previous = kind
-
-    index = 0
-    while index < len(blocks):
-        block = blocks[index]
-        index += 1
+    todo = deque(blocks)
+    while todo:
+        block = todo.popleft()
+        opening = _opening(block)
         if block.kind == FOOTNOTE:
             footnotes.append(block)
-            continue
-        if block.kind == PARAGRAPH and read_action_line(block.text, block.line, item, context):
-            continue
-        if block.kind == PARAGRAPH and flag_unread_action(block.text, block.line, item, context):
-            narrate_block(block)  # kept, as the Markdown's is
-            continue
-        opening = _opening(block)
-        if opening == "note":
+        elif opening == "note":
             item.post_meeting_note = _join_notes(item.post_meeting_note, _note_text(block.text))
-            continue
-        if opening == "incident-review":
+        elif opening == "incident-review":
             reviewed.append(_read_incident_review(item, block, flags))
-            continue
-        if opening == "junk":
-            message = f"Line {block.text!r} kept in item {item.number}'s narrative."
-            flags.append(Flag(block.line, "unplaced-line", message))
-        elif block.kind in (PARAGRAPH, ITEM):
-            # The points after a line that ends with a colon ("The OPSG NOTED that:").
-            listed: list[str] = []
-            if block.text.rstrip().endswith(":"):
-                points = takewhile(lambda after: after.kind == ITEM, blocks[index:])
-                listed = [rendered(point) for point in points]
-
-            def before(words: str, block: Block = block) -> None:
-                narrate_block(replace(block, text=words))
-
-            if read_decision_line(block.text, block.line, item, context, listed, before):
-                index += len(listed)  # the points are the decision's
-                continue
-        narrate_block(block)
+        elif block.kind == HEADING:
+            narrate(item, rendered(block))
+        else:
+            if opening == "junk":
+                message = f"Line {block.text!r} kept in item {item.number}'s narrative."
+                flags.append(Flag(block.line, "unplaced-line", message))
+            points = _points_after(block, todo)
+            read_block(_neutral(block), item, context, points)
+            if points is not None and not points:  # the points were the decision's
+                for _ in range(len(_points(todo))):
+                    todo.popleft()
     for footnote in footnotes:
         narrate(item, rendered(footnote))
     for footnote in footnotes:
@@ -317,6 +291,27 @@ def _read_text(item: ParsedItem, blocks: list[Block], context: ItemContext) -> l
         message = f"Footnote kept at the end of item {item.number}'s narrative: {where}."
         flags.append(Flag(footnote.line, "footnote", message))
     return reviewed
+
+
+def _neutral(block: Block) -> Block:
+    """The block with its lines as every tokenizer's are, (number, text)."""
+    return replace(block, lines=tuple((line.number, line.text) for line in block.lines))
+
+
+def _points(todo: deque[Block]) -> list[Block]:
+    """The points (numbered or bulleted) at the head of `todo`."""
+    return list(takewhile(lambda block: block.kind == ITEM, todo))
+
+
+def _points_after(block: Block, todo: deque[Block]) -> deque[Block] | None:
+    """After a line that ends with a colon ("The OPSG NOTED that:"), the
+    points printed under it, each a block of this tokenizer's, as the one
+    list block read_block takes a decision's points from; None otherwise."""
+    points = _points(todo) if block.text.rstrip().endswith(":") else []
+    if not points:
+        return None
+    lines = tuple((point.line, rendered(point)) for point in points)
+    return deque([Block(ITEM, "\n".join(text for _, text in lines), points[0].line, lines=lines)])
 
 
 def _read_incident_review(item: ParsedItem, block: Block, flags: list[Flag]) -> str:

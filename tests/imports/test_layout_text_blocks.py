@@ -1,0 +1,72 @@
+"""The 2019 PDF text's items are read a block at a time by the one item-text
+reader every entry's are (imports.item_text.read_block): the text layout
+keeps only what its tokenizer's blocks say of themselves (post-meeting
+notes, incident reviews, lines of no words, sub-headings, footnotes)."""
+
+from imports import layout_text
+from imports.item_text import read_block
+from tests.imports.test_layout_text import SMALL
+
+POINTS = """\
+SECAS presented the plan.
+
+The OPSG NOTED that:
+
+1. SECAS reported the figures.
+
+2. The survey ran late.
+
+Members discussed the delay.
+
+- The figures were late. The OPSG AGREED to wait for them.
+
+- A bullet of its own.
+
+ACTION OPSG 45/02: SECAS to circulate the figures.
+
+[Post meeting note: the figures were circulated.]
+
+0)
+"""
+
+
+def read():
+    return layout_text.parse_text_layout(SMALL.replace("###", POINTS))
+
+
+def test_every_block_of_an_item_but_the_tokenizers_own_goes_to_read_block(monkeypatch):
+    seen = []
+
+    def spy(block, item, context, todo=None, unplaced=None):
+        seen.append(block.text)
+        read_block(block, item, context, todo, unplaced)
+
+    monkeypatch.setattr(layout_text, "read_block", spy)
+    read()
+    assert "SECAS presented the plan." in seen
+    assert "The OPSG NOTED that:" in seen
+    assert "ACTION OPSG 45/02: SECAS to circulate the figures." in seen
+    assert "0)" in seen  # a line of no words: flagged, then read as every line is
+    # The points the decision took, and the note, are not read again.
+    assert "SECAS reported the figures." not in seen
+    assert not [text for text in seen if "Post meeting note" in text]
+
+
+def test_a_decision_takes_the_points_after_its_colon_and_a_point_keeps_its_mark():
+    [item] = read().items
+    noted = [d for d in item.decisions if d.verb == "NOTED" and d.points]
+    assert [d.points for d in noted] == [["SECAS reported the figures.", "The survey ran late."]]
+    assert ("AGREED", "to wait for them.") in [(d.verb, d.text) for d in item.decisions]
+    # The words before a decision inside a point keep the point's mark, on
+    # the line under the point before it.
+    assert "- The figures were late.\n- A bullet of its own." in item.narrative
+    assert "SECAS reported the figures." not in item.narrative
+    assert "OPSG 45/02" in [a.reference for a in item.actions]
+    assert item.post_meeting_note == "the figures were circulated."
+
+
+def test_a_line_of_no_words_is_kept_and_flagged():
+    minutes = read()
+    [item] = minutes.items
+    assert item.narrative.rstrip().endswith("0)")
+    assert [f for f in minutes.flags if f.kind == "unplaced-line" and "'0)'" in f.message]
