@@ -15,7 +15,9 @@ the shared modules, by the OPSG entry of the layout registry
   1's narrative and flagged (imports.unplaced), as the Markdown's is;
 - the attendance tables before item 1, their cells split over lines ("DCC"
   / "Mo Asif") or merged ("Small Supplier Kate Barnes"), by
-  imports.attendance (`read_roll_lines`);
+  imports.attendance (`read_roll_lines`), a line the roll cannot place (a
+  stray "0)", marks before anyone) kept in item 1's narrative and flagged
+  (imports.unplaced), as the title block's are;
 - the table's rows, as reviews of the actions outstanding, by
   imports.outstanding_table (their dates, owners and "Action Status:"
   words).
@@ -84,10 +86,10 @@ def _parse(text: str) -> ParsedMinutes:
     )
     minutes, unread = _read_header(head[:attendance_at], page)
     minutes.flags = page.flags
+    if attendance_at is not None:
+        minutes.attendance = _read_attendance(head[attendance_at + 1 :], unread)
     if first is None and attendance_at is not None:
         place_unplaced(unread, minutes)  # flagged, with no item to keep them in
-    if attendance_at is not None:
-        minutes.attendance = _read_attendance(head[attendance_at + 1 :], minutes.flags)
     if first is None:
         _flag_unknown_layout(minutes, head)
         return minutes
@@ -155,12 +157,14 @@ def _read_header(lines: list[Line], page: PdfText) -> tuple[ParsedMinutes, list[
 # --- attendance --------------------------------------------------------------
 
 
-def _read_attendance(lines: list[Line], flags: list[Flag]) -> list[ParsedPerson]:
+def _read_attendance(lines: list[Line], unplaced: list[SourceLine]) -> list[ParsedPerson]:
     """The three tables, printed a cell a line (imports.attendance, by the
     OPSG entry): members by category, other participants by the body they
-    represent, apologies."""
+    represent, apologies. A line the roll could not place (a stray "0)",
+    marks before anyone) goes to `unplaced`: kept in item 1's narrative and
+    flagged (imports.unplaced), as the title block's are."""
     roll = Roll(OPSG)
-    read_roll_lines([(line.number, line.text) for line in lines], roll, flags)
+    unplaced += read_roll_lines([(line.number, line.text) for line in lines], roll)
     return roll.people
 
 
@@ -198,17 +202,23 @@ def _read_item(
     unread: list[str] = []  # rows whose reference could not be read, flagged already
     for table in (block for block in blocks if block.kind == TABLE and block.rows):
         unread += _read_table(table, context.outstanding, left_out)
-    reviewed = _read_text(item, _without_attendance(blocks, context.minutes), context)
+    stray: list[SourceLine] = []  # an attendance table's lines kept in the item's text
+    blocks = _without_attendance(blocks, context.minutes, stray)
+    reviewed = _read_text(item, blocks, context)
     for text in [*unread, *(text for _, text in left_out)]:
         narrate(item, text)
-    unplaced += left_out
+    unplaced += left_out + stray
     read_incidents(item, context.minutes.flags, reviewed)
 
 
-def _without_attendance(blocks: list[Block], minutes: ParsedMinutes) -> list[Block]:
+def _without_attendance(
+    blocks: list[Block], minutes: ParsedMinutes, unplaced: list[SourceLine]
+) -> list[Block]:
     """The item's blocks but its tables, once the rest of an attendance
     table printed among them is read from their lines; the lines after it,
-    up to the next table, are gathered into blocks again."""
+    up to the next table, are gathered into blocks again, with the run's
+    lines the roll could not place (kept in the item's text, and in
+    `unplaced` to be flagged)."""
     kept: list[Block] = []
     index = 0
     while index < len(blocks):
@@ -219,8 +229,10 @@ def _without_attendance(blocks: list[Block], minutes: ParsedMinutes) -> list[Blo
                 (i for i in range(index, len(blocks)) if blocks[i].kind == TABLE), len(blocks)
             )
             lines = _lines(blocks[index:upto])
-            if end := _take_attendance(lines, minutes):
-                blocks, index = gather(lines[end:]) + blocks[upto:], 0
+            left: list[Line] = []
+            if end := _take_attendance(lines, minutes, left):
+                unplaced += [(line.number, line.text) for line in left]
+                blocks, index = gather(left + lines[end:]) + blocks[upto:], 0
                 continue
         if block.kind != TABLE:
             kept.append(block)
@@ -228,17 +240,19 @@ def _without_attendance(blocks: list[Block], minutes: ParsedMinutes) -> list[Blo
     return kept
 
 
-def _take_attendance(lines: list[Line], minutes: ParsedMinutes) -> int | None:
+def _take_attendance(lines: list[Line], minutes: ParsedMinutes, left: list[Line]) -> int | None:
     """The end of the rest of an attendance table at the start of `lines`,
-    read into the attendance; None when none starts there."""
+    read into the attendance, its lines the roll could not place in `left`;
+    None when none starts there."""
     end = _attendance_run(lines)
     if end is None:
         return None
     run = lines[:end]
     first = roll_line(run[0].text, OPSG)
     roll = Roll(OPSG, section=MEMBER if is_member_category(first.group, OPSG) else PARTICIPANT)
-    for line in run:
-        add_roll_line(roll_line(line.text, OPSG), line.number, line.text, roll, minutes.flags)
+    left += [
+        line for line in run if not add_roll_line(roll_line(line.text, OPSG), line.number, roll)
+    ]
     minutes.attendance += roll.people
     section = roll.section
     message = (

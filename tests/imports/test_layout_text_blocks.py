@@ -70,3 +70,26 @@ def test_a_line_of_no_words_is_kept_and_flagged():
     [item] = minutes.items
     assert item.narrative.rstrip().endswith("0)")
     assert [f for f in minutes.flags if f.kind == "unplaced-line" and "'0)'" in f.message]
+
+
+def test_attendance_lines_the_roll_cannot_place_are_kept_in_item_1_and_flagged():
+    """Nothing typed is lost: a stray cell ("0)") or marks before anyone in
+    the 2019 attendance tables are kept at the head of item 1's narrative,
+    as the title block's unread lines are, each flagged on its line."""
+    text = SMALL.replace(
+        "Category Operations Group Members\n",
+        "Category Operations Group Members\n\n(Teleconference)\n",
+    )
+    text = text.replace(
+        "(Teleconference)\n\nRepresenting", "(Teleconference)\n\n0)\n\nRepresenting"
+    )
+    text = text.replace("###", "The DCC gave a report.")
+    lines = text.split("\n")
+    minutes = layout_text.parse_text_layout(text)
+    unplaced = [flag for flag in minutes.flags if flag.kind == "unplaced-line"]
+    assert [(lines[f.line - 1], "kept in item 1" in f.message) for f in unplaced] == [
+        ("(Teleconference)", True),
+        ("0)", True),
+    ]
+    assert minutes.items[0].narrative.startswith("(Teleconference)\n0)\n\n")
+    assert [person.name for person in minutes.attendance] == ["Ann Other", "Bea Smith", "Cal Jones"]
