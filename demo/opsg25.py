@@ -144,8 +144,11 @@ MODIFICATIONS = [
 ]
 
 # Corrections to what the import reads, each answering one of its flags.
-# Paragraphs the PDF's text splits where the page did not: (item, as read, as printed).
+# Paragraphs the PDF's text splits where the page did not, and the stray
+# "0)" a cell of the attendance table left, which the import keeps at the
+# head of item 1 and flags: (item, as read, as printed).
 TEXT_FIXES = [
+    ("1", "0)\n\nThe Chair welcomed", "The Chair welcomed"),
     ("11", "Traffic Management’.\n\nThis also included", "Traffic Management’. This also included"),
 ]
 

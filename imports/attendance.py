@@ -332,14 +332,17 @@ def is_member_category(group: str, layout: Layout) -> bool:
     return group in layout.roll_groups and group.split()[-1].lower() in layout.group_nouns
 
 
-def read_roll_lines(lines: list[SourceLine], roll: Roll, flags: list[Flag]) -> None:
+def read_roll_lines(lines: list[SourceLine], roll: Roll) -> list[SourceLine]:
     """The captioned tables printed a cell a line: a caption line
     (`roll_caption_line`, its words read by `roll_captions`) or the
     apologies' label opens a list; a group's line sets the group (a member's
     category, the body represented) for the names under it; marks on a line
-    of their own are the person's above. A line that is none of these is
-    flagged and left out; a quorum statement this app prints is passed over."""
+    of their own are the person's above. Returns the lines that are none of
+    these (marks on a line of their own before anyone, too), for the reader
+    to keep and flag (imports.unplaced); a quorum statement this app prints
+    is passed over."""
     layout = roll.layout
+    unplaced: list[SourceLine] = []
     for number, text in lines:
         if layout.apologies_label and layout.apologies_label.match(text):
             roll.section, roll.group = APOLOGY, ""
@@ -355,15 +358,14 @@ def read_roll_lines(lines: list[SourceLine], roll: Roll, flags: list[Flag]) -> N
         if QUORUM_STATEMENT.match(text):
             continue
         entry = roll_line(text, layout)
-        if entry is None:
-            message = f"Line {text!r} in the attendance could not be placed; it is left out."
-            flags.append(Flag(number, "unplaced-line", message))
-            continue
-        add_roll_line(entry, number, text, roll, flags)
+        if entry is None or not add_roll_line(entry, number, roll):
+            unplaced.append((number, text))
+    return unplaced
 
 
-def add_roll_line(entry: RollLine, number: int, text: str, roll: Roll, flags: list[Flag]) -> None:
-    """Record one line of a table printed as lines in `roll`."""
+def add_roll_line(entry: RollLine, number: int, roll: Roll) -> bool:
+    """Record one line of a table printed as lines in `roll`; False for
+    marks on a line of their own before anyone, which belong to no one."""
     roll.group = category_name(entry.group) if entry.group else roll.group
     if entry.name:
         found = ParsedPerson(name=entry.name, section=roll.section, group=roll.group, line=number)
@@ -374,4 +376,5 @@ def add_roll_line(entry: RollLine, number: int, text: str, roll: Roll, flags: li
         for mark in entry.marks:
             read_mark(roll.people[-1], mark, roll.layout)
     elif entry.marks:
-        flags.append(Flag(number, "unplaced-line", f"Marks {text!r} belong to no one; left out."))
+        return False
+    return True

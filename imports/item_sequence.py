@@ -10,6 +10,10 @@ alone between blank lines, read as one only next in sequence (2 after 1,
 3.2 after 3.1) and not as the next point of a list: "1. DCC Reflash
 Service" inside item 6 is a point.
 
+Where the front matter ends is decided here for both readings
+(`front_end`): at the first item, or, for the reader that meets the blocks
+one at a time, at the first block it says opens a section.
+
 Any other entry's minutes are read a block at a time as its reader
 (imports.layout_generic) meets them, by the same function and the entry's
 other data: a numbered heading; a numbered list item of the outermost
@@ -21,6 +25,7 @@ heading, its blank line lost (`split_at_headings`). An item opened
 (`open_item`) whose heading is too long to be one is flagged."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from imports.blocks import HEADING, ITEM, PARAGRAPH, Block, numbered
@@ -42,23 +47,52 @@ class Section:
 
 
 def split_items(blocks: list[Block], layout: Layout) -> tuple[list[Block], list[Section]]:
-    """The blocks before the first item, and each item with its blocks, the
-    items' headings found by `item_heading`, each block with its neighbours:
-    whether it stands alone between blank lines, and the line above it."""
-    front: list[Block] = []
+    """The blocks before the first item (`front_end`), and each item with
+    its blocks, the items' headings found by `item_heading`, each block
+    with its neighbours (`heading_at`)."""
+    end = front_end(blocks, layout)
     sections: list[Section] = []
     current: ParsedItem | None = None
-    for index, block in enumerate(blocks):
-        above = blocks[index - 1].lines[-1][1] if index else ""
-        alone = stands_alone(blocks, index)
-        heading = item_heading(block, layout, current, alone=alone, above=above)
+    for index in range(end, len(blocks)):
+        heading = heading_at(blocks, index, layout, current)
         if heading is None:
-            (sections[-1].blocks if sections else front).append(block)
+            sections[-1].blocks.append(blocks[index])
             continue
         number, title = heading
-        current = ParsedItem(number=number, title=title, line=block.line)
+        current = ParsedItem(number=number, title=title, line=blocks[index].line)
         sections.append(Section(current))
-    return front, sections
+    return blocks[:end], sections
+
+
+def front_end(
+    blocks: list[Block], layout: Layout, ends: Callable[[Block], object] | None = None
+) -> int:
+    """Where the front matter (the title block and the attendance) ends, for
+    every reader: at the first block that opens an item. A reader that
+    reads the items in sequence (`split_items`) knows each block's
+    neighbours (`heading_at`); a reader that meets the blocks one at a time
+    (imports.layout_generic) does not, reads headings by the rules after
+    `items_in_order`'s, and reads each section as it meets it: the front
+    matter ends, too, at the first block `ends` says opens one (a
+    section's label, the outstanding actions' table)."""
+    for index, block in enumerate(blocks):
+        if ends is None:
+            heading = heading_at(blocks, index, layout, None)
+        else:
+            heading = ends(block) or item_heading(block, layout, None)
+        if heading:
+            return index
+    return len(blocks)
+
+
+def heading_at(
+    blocks: list[Block], index: int, layout: Layout, current: ParsedItem | None
+) -> tuple[str, str] | None:
+    """The item `blocks[index]` opens, read with its neighbours: whether it
+    stands alone between blank lines, and the line above it."""
+    above = blocks[index - 1].lines[-1][1] if index else ""
+    alone = stands_alone(blocks, index)
+    return item_heading(blocks[index], layout, current, alone=alone, above=above)
 
 
 def stands_alone(blocks: list[Block], index: int) -> bool:

@@ -9,8 +9,8 @@ text is read is the entry's data, whichever way its blocks come
 (`whole_blocks`, `join_page_breaks`, `review_tables_in_items`, `recap`,
 `post_meeting_note`, `next_meeting`, `minute_number`: the OPSG entry has
 all but the last, the generic entries only the last). The 2019 PDF
-text's reader (imports.layout_text) reads its own tokenizer's blocks with
-the same `read_action_line`, `read_decision_line` and `narrate`.
+text's reader (imports.layout_text) hands it its own tokenizer's blocks,
+a block at a time too.
 
 A block is the entry's `recap` ("Actions raised at this meeting") and the
 table after it, passed over (`passed_over`); a table (`read_table`), first
@@ -226,6 +226,17 @@ def written(block: Block, context: ItemContext) -> str:
     return joined(block) if context.markdown else ""
 
 
+def _cut(text: str, match: re.Match) -> str:
+    """`text` without what `match` found, the words either side joined as
+    a sentence would be: "the DCC [note]." is "the DCC.", a list's mark kept."""
+    before, after = text[: match.start()].rstrip(), text[match.end() :].strip()
+    if not before.strip():
+        return after
+    if not after or after[0] in ".,;:)":
+        return before + after
+    return f"{before} {after}"
+
+
 def read_piece(
     piece: Piece, block: Block, item: ParsedItem, context: ItemContext, todo: deque[Block]
 ) -> None:
@@ -239,8 +250,9 @@ def read_piece(
         if match := layout.post_meeting_note.search(text):
             note = match.group(1).strip()
             item.post_meeting_note = "\n\n".join(filter(None, [item.post_meeting_note, note]))
-            text = (text[: match.start()] + text[match.end() :]).strip()
-            piece = Piece(line, text, text)
+            text = _cut(text, match)
+            written = layout.post_meeting_note.search(piece.written)
+            piece = Piece(line, text, _cut(piece.written, written) if written else text)
             if not text:
                 _read_as(context, "note")
                 return
@@ -259,7 +271,9 @@ def read_piece(
 
     def before(words: str) -> None:
         narrated.append(words)
-        narrate_piece(item, context, words, "text")
+        if block.kind == ITEM and piece.written.endswith(text):  # a point keeps its mark
+            words = piece.written.removesuffix(text) + words
+        narrate_piece(item, context, words, "text", point=block.kind == ITEM)
 
     if read_decision_block(text, line, todo, item, context, before):
         if not narrated:

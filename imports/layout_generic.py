@@ -7,7 +7,10 @@ numbered or minute-numbered items, decision lines ("The Panel AGREED …",
 "RESOLVED that …", "RES-2026-07: …"), action lines ("ACTION: …", "Action
 12: …", "ACTION – JD …"), and an outstanding-actions list or table.
 
-What comes before the first item is read one way for every entry, by the
+Where the front matter ends is decided for both readings by
+imports.item_sequence `front_end`: the first item, or, for the block
+reader, the first section label or outstanding-actions table. What comes
+before the first item is read one way for every entry, by the
 entry's data (imports.front_matter): the title block ends at the first
 table or the first line that opens an attendance section, even inside a
 block whose blank line was lost (`split_front`), and is read by
@@ -80,6 +83,7 @@ from imports.front_matter import (
 )
 from imports.item_sequence import (
     ATTENDANCE,
+    front_end,
     item_heading,
     open_item,
     split_at_headings,
@@ -182,7 +186,7 @@ class _Reader:
         imports.blocks.markdown_blocks or text_blocks): the front matter up
         to the first section or item (`_front`), then each block by the
         section it is in (`_block`)."""
-        body = self._header_end(blocks)
+        body = front_end(blocks, self.layout, self._opens_section)
         attendance = self._front(blocks[:body], blocks)
         self.minutes.line = blocks[0].line if body else 1
         for block in attendance + blocks[body:]:
@@ -230,15 +234,12 @@ class _Reader:
 
     # --- the title block -----------------------------------------------
 
-    def _header_end(self, blocks: list[Block]) -> int:
-        for position, block in enumerate(blocks):
-            if section_of(block, self.layout) or item_heading(
-                block, self.layout, self.item, self.section
-            ):
-                return position
-            if block.kind == TABLE and self._is_review_table(block):
-                return position
-        return len(blocks)
+    def _opens_section(self, block: Block) -> bool:
+        """A section's label, or the outstanding actions' table: where the
+        front matter ends (imports.item_sequence.front_end), as an item does."""
+        if block.kind == TABLE:
+            return self._is_review_table(block)
+        return section_of(block, self.layout) is not None
 
     # --- blocks -------------------------------------------------------
 

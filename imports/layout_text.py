@@ -15,39 +15,37 @@ the shared modules, by the OPSG entry of the layout registry
   1's narrative and flagged (imports.unplaced), as the Markdown's is;
 - the attendance tables before item 1, their cells split over lines ("DCC"
   / "Mo Asif") or merged ("Small Supplier Kate Barnes"), by
-  imports.attendance (`read_roll_lines`);
+  imports.attendance (`read_roll_lines`), a line the roll cannot place (a
+  stray "0)", marks before anyone) kept in item 1's narrative and flagged
+  (imports.unplaced), as the title block's are;
 - the table's rows, as reviews of the actions outstanding, by
   imports.outstanding_table (their dates, owners and "Action Status:"
   words).
 
-- each item's paragraphs and points by imports.item_text, as every
-  entry's item text is: the "ACTION OPSG 25/03: …" paragraphs
-  (`read_action_line`, the entry's `numbered_actions`), the decisions
-  ("The OPSG NOTED that:" and the points after it; `read_decision_line`,
-  the entry's `committee_decisions`), the rest the narrative (`narrate`).
+- each item's paragraphs and points a block at a time by
+  imports.item_text `read_block`, as every entry's item text is: the
+  "ACTION OPSG 25/03: …" paragraphs (the entry's `numbered_actions`), the
+  decisions ("The OPSG NOTED that:" and the points after it, which this
+  tokenizer prints a block each and `_points_after` hands over as the one
+  list; the entry's `committee_decisions`), the rest the narrative.
 
 What is left here is what this tokenizer's blocks need: where the rest of
 an attendance table that ran onto the next page is printed, after the text
 of an agenda item; a row whose owner the tokenizer could not find; the
 blocks that say what they are (post-meeting notes, "Incident reviewed:"
-lines, lines of no words); footnotes, kept at the end of the narrative. It
+lines, lines of no words, sub-headings as they render); footnotes, kept at the end of the narrative. It
 flags every line it could not place or had to guess; it never raises and
 never invents an action or a decision."""
 
 import re
+from collections import deque
 from dataclasses import replace
 from itertools import pairwise, takewhile
 
 from imports.attendance import Roll, add_roll_line, is_member_category, read_roll_lines, roll_line
 from imports.blocks import FOOTNOTE, HEADING, ITEM, PARAGRAPH, TABLE, Block, SourceLine
 from imports.common import ActionNumbering, guess_committee, read_incidents, read_outcome
-from imports.item_text import (
-    ItemContext,
-    flag_unread_action,
-    narrate,
-    read_action_line,
-    read_decision_line,
-)
+from imports.item_text import ItemContext, narrate, read_block
 from imports.layouts import MEMBER, OPSG, PARTICIPANT
 from imports.outstanding_table import OutstandingTables, flag_unstated, read_review_table
 from imports.parsed import Flag, ParsedItem, ParsedMinutes, ParsedPerson
@@ -88,10 +86,10 @@ def _parse(text: str) -> ParsedMinutes:
     )
     minutes, unread = _read_header(head[:attendance_at], page)
     minutes.flags = page.flags
+    if attendance_at is not None:
+        minutes.attendance = _read_attendance(head[attendance_at + 1 :], unread)
     if first is None and attendance_at is not None:
         place_unplaced(unread, minutes)  # flagged, with no item to keep them in
-    if attendance_at is not None:
-        minutes.attendance = _read_attendance(head[attendance_at + 1 :], minutes.flags)
     if first is None:
         _flag_unknown_layout(minutes, head)
         return minutes
@@ -159,12 +157,14 @@ def _read_header(lines: list[Line], page: PdfText) -> tuple[ParsedMinutes, list[
 # --- attendance --------------------------------------------------------------
 
 
-def _read_attendance(lines: list[Line], flags: list[Flag]) -> list[ParsedPerson]:
+def _read_attendance(lines: list[Line], unplaced: list[SourceLine]) -> list[ParsedPerson]:
     """The three tables, printed a cell a line (imports.attendance, by the
     OPSG entry): members by category, other participants by the body they
-    represent, apologies."""
+    represent, apologies. A line the roll could not place (a stray "0)",
+    marks before anyone) goes to `unplaced`: kept in item 1's narrative and
+    flagged (imports.unplaced), as the title block's are."""
     roll = Roll(OPSG)
-    read_roll_lines([(line.number, line.text) for line in lines], roll, flags)
+    unplaced += read_roll_lines([(line.number, line.text) for line in lines], roll)
     return roll.people
 
 
@@ -202,17 +202,23 @@ def _read_item(
     unread: list[str] = []  # rows whose reference could not be read, flagged already
     for table in (block for block in blocks if block.kind == TABLE and block.rows):
         unread += _read_table(table, context.outstanding, left_out)
-    reviewed = _read_text(item, _without_attendance(blocks, context.minutes), context)
+    stray: list[SourceLine] = []  # an attendance table's lines kept in the item's text
+    blocks = _without_attendance(blocks, context.minutes, stray)
+    reviewed = _read_text(item, blocks, context)
     for text in [*unread, *(text for _, text in left_out)]:
         narrate(item, text)
-    unplaced += left_out
+    unplaced += left_out + stray
     read_incidents(item, context.minutes.flags, reviewed)
 
 
-def _without_attendance(blocks: list[Block], minutes: ParsedMinutes) -> list[Block]:
+def _without_attendance(
+    blocks: list[Block], minutes: ParsedMinutes, unplaced: list[SourceLine]
+) -> list[Block]:
     """The item's blocks but its tables, once the rest of an attendance
     table printed among them is read from their lines; the lines after it,
-    up to the next table, are gathered into blocks again."""
+    up to the next table, are gathered into blocks again, with the run's
+    lines the roll could not place (kept in the item's text, and in
+    `unplaced` to be flagged)."""
     kept: list[Block] = []
     index = 0
     while index < len(blocks):
@@ -223,8 +229,10 @@ def _without_attendance(blocks: list[Block], minutes: ParsedMinutes) -> list[Blo
                 (i for i in range(index, len(blocks)) if blocks[i].kind == TABLE), len(blocks)
             )
             lines = _lines(blocks[index:upto])
-            if end := _take_attendance(lines, minutes):
-                blocks, index = gather(lines[end:]) + blocks[upto:], 0
+            left: list[Line] = []
+            if end := _take_attendance(lines, minutes, left):
+                unplaced += [(line.number, line.text) for line in left]
+                blocks, index = gather(left + lines[end:]) + blocks[upto:], 0
                 continue
         if block.kind != TABLE:
             kept.append(block)
@@ -232,17 +240,19 @@ def _without_attendance(blocks: list[Block], minutes: ParsedMinutes) -> list[Blo
     return kept
 
 
-def _take_attendance(lines: list[Line], minutes: ParsedMinutes) -> int | None:
+def _take_attendance(lines: list[Line], minutes: ParsedMinutes, left: list[Line]) -> int | None:
     """The end of the rest of an attendance table at the start of `lines`,
-    read into the attendance; None when none starts there."""
+    read into the attendance, its lines the roll could not place in `left`;
+    None when none starts there."""
     end = _attendance_run(lines)
     if end is None:
         return None
     run = lines[:end]
     first = roll_line(run[0].text, OPSG)
     roll = Roll(OPSG, section=MEMBER if is_member_category(first.group, OPSG) else PARTICIPANT)
-    for line in run:
-        add_roll_line(roll_line(line.text, OPSG), line.number, line.text, roll, minutes.flags)
+    left += [
+        line for line in run if not add_roll_line(roll_line(line.text, OPSG), line.number, roll)
+    ]
     minutes.attendance += roll.people
     section = roll.section
     message = (
@@ -255,58 +265,36 @@ def _take_attendance(lines: list[Line], minutes: ParsedMinutes) -> int | None:
 
 
 def _read_text(item: ParsedItem, blocks: list[Block], context: ItemContext) -> list[str]:
-    """The item's paragraphs and points, read as every entry's are
-    (imports.item_text: an action line, a decision line with the points
-    after it, the narrative), but for what this tokenizer's blocks say of
-    themselves: a post-meeting note, an incident reviewed, a line of no
-    words; footnotes at the narrative's end. Returns the incidents reviewed."""
+    """The item's paragraphs and points, a block at a time as every entry's
+    are (imports.item_text `read_block`: an action line, a decision line
+    with the points after it, the narrative), but for what this tokenizer's
+    blocks say of themselves: a post-meeting note, an incident reviewed, a
+    line of no words (flagged, kept), a sub-heading (kept as it renders);
+    footnotes at the narrative's end. Returns the incidents reviewed."""
     flags = context.minutes.flags
     reviewed: list[str] = []
     footnotes: list[Block] = []
-    previous: tuple[str, bool] | None = None  # the kind of block last narrated
-
-    def narrate_block(block: Block) -> None:
-        nonlocal previous
-        kind = (block.kind, bool(block.number))
-        narrate(item, rendered(block), tight=block.kind == ITEM and kind == previous)
-        previous = kind
-
-    index = 0
-    while index < len(blocks):
-        block = blocks[index]
-        index += 1
+    todo = deque(blocks)
+    while todo:
+        block = todo.popleft()
+        opening = _opening(block)
         if block.kind == FOOTNOTE:
             footnotes.append(block)
-            continue
-        if block.kind == PARAGRAPH and read_action_line(block.text, block.line, item, context):
-            continue
-        if block.kind == PARAGRAPH and flag_unread_action(block.text, block.line, item, context):
-            narrate_block(block)  # kept, as the Markdown's is
-            continue
-        opening = _opening(block)
-        if opening == "note":
+        elif opening == "note":
             item.post_meeting_note = _join_notes(item.post_meeting_note, _note_text(block.text))
-            continue
-        if opening == "incident-review":
+        elif opening == "incident-review":
             reviewed.append(_read_incident_review(item, block, flags))
-            continue
-        if opening == "junk":
-            message = f"Line {block.text!r} kept in item {item.number}'s narrative."
-            flags.append(Flag(block.line, "unplaced-line", message))
-        elif block.kind in (PARAGRAPH, ITEM):
-            # The points after a line that ends with a colon ("The OPSG NOTED that:").
-            listed: list[str] = []
-            if block.text.rstrip().endswith(":"):
-                points = takewhile(lambda after: after.kind == ITEM, blocks[index:])
-                listed = [rendered(point) for point in points]
-
-            def before(words: str, block: Block = block) -> None:
-                narrate_block(replace(block, text=words))
-
-            if read_decision_line(block.text, block.line, item, context, listed, before):
-                index += len(listed)  # the points are the decision's
-                continue
-        narrate_block(block)
+        elif block.kind == HEADING:
+            narrate(item, rendered(block))
+        else:
+            if opening == "junk":
+                message = f"Line {block.text!r} kept in item {item.number}'s narrative."
+                flags.append(Flag(block.line, "unplaced-line", message))
+            points = _points_after(block, todo)
+            read_block(_neutral(block), item, context, points)
+            if points is not None and not points:  # the points were the decision's
+                for _ in range(len(_points(todo))):
+                    todo.popleft()
     for footnote in footnotes:
         narrate(item, rendered(footnote))
     for footnote in footnotes:
@@ -317,6 +305,27 @@ def _read_text(item: ParsedItem, blocks: list[Block], context: ItemContext) -> l
         message = f"Footnote kept at the end of item {item.number}'s narrative: {where}."
         flags.append(Flag(footnote.line, "footnote", message))
     return reviewed
+
+
+def _neutral(block: Block) -> Block:
+    """The block with its lines as every tokenizer's are, (number, text)."""
+    return replace(block, lines=tuple((line.number, line.text) for line in block.lines))
+
+
+def _points(todo: deque[Block]) -> list[Block]:
+    """The points (numbered or bulleted) at the head of `todo`."""
+    return list(takewhile(lambda block: block.kind == ITEM, todo))
+
+
+def _points_after(block: Block, todo: deque[Block]) -> deque[Block] | None:
+    """After a line that ends with a colon ("The OPSG NOTED that:"), the
+    points printed under it, each a block of this tokenizer's, as the one
+    list block read_block takes a decision's points from; None otherwise."""
+    points = _points(todo) if block.text.rstrip().endswith(":") else []
+    if not points:
+        return None
+    lines = tuple((point.line, rendered(point)) for point in points)
+    return deque([Block(ITEM, "\n".join(text for _, text in lines), points[0].line, lines=lines)])
 
 
 def _read_incident_review(item: ParsedItem, block: Block, flags: list[Flag]) -> str:

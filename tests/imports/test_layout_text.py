@@ -226,7 +226,13 @@ def test_narratives_match_the_demo(minutes):
         parsed = items[expected["number"]]
         if expected["number"] == "11":
             continue  # below: one paragraph break the PDF text cannot show
-        assert visible(parsed.narrative) == visible(expected["narrative"]), expected["number"]
+        narrative = parsed.narrative
+        if expected["number"] == "1":
+            # The stray "0)" a cell of the attendance table left: kept, and
+            # flagged (test_every_flag_points_at_a_line_of_the_source).
+            assert narrative.startswith("0)\n\n")
+            narrative = narrative.removeprefix("0)\n\n")
+        assert visible(narrative) == visible(expected["narrative"]), expected["number"]
         assert parsed.post_meeting_note == expected.get("post_meeting_note", "")
 
 
@@ -712,7 +718,9 @@ def test_letters_that_do_not_spell_the_draft_mark_are_kept_and_flagged():
     text = OURS.replace("\n                                                         FT\n", "\n")
     minutes = parse_text_layout(text)
     unplaced = [flag for flag in minutes.flags if flag.kind == "unplaced-line"]
-    assert [flag.message.split("'")[1] for flag in unplaced] == ["A", "R"]
+    lines = text.split("\n")
+    assert [lines[flag.line - 1].strip() for flag in unplaced] == ["A", "R"]
+    assert minutes.items[0].narrative.startswith("A\nR\n\n")  # kept, as the rest of item 1
     assert "D" in minutes.reviews[0].update.split()
 
 

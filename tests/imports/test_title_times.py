@@ -85,7 +85,8 @@ def test_the_2019_text_flags_times_past_midnight_and_keeps_neither():
     [flag] = [f for f in minutes.flags if "25:00" in f.message]
     assert flag.kind == "unplaced-line"
     assert flag.message.endswith("(kept in item 1): 1 October 2019, 10:00 – 25:00")
-    assert minutes.items[0].narrative.startswith("1 October 2019, 10:00 – 25:00\n\n")
+    # Then the attendance's stray "0)", kept too.
+    assert minutes.items[0].narrative.startswith("1 October 2019, 10:00 – 25:00\n0)\n\n")
 
 
 def test_one_module_reads_a_labelled_title_block_by_each_entry_s_data():
