@@ -26,7 +26,8 @@ Prints:
   open (Playwright; a new page each time);
 - pdf_opsg25_peak_mb, pdf_100_pages_peak_mb: the peak resident memory of a
   process rendering the document as the worker does (Django set up,
-  WeasyPrint, the HTML read from a file), with its child processes, summed,
+  WeasyPrint, the HTML read from a file; no pytest, which a worker does not
+  load either), with its child processes, summed,
   sampled from /proc every 10 ms (goal: at most 150 MB); one-shot
   Chromium's for comparison (its many processes each count the pages they
   share, so its figure is high);
