@@ -26,7 +26,8 @@ Prints:
   open (Playwright; a new page each time);
 - pdf_opsg25_peak_mb, pdf_100_pages_peak_mb: the peak resident memory of a
   process rendering the document as the worker does (Django set up,
-  WeasyPrint, the HTML read from a file), with its child processes, summed,
+  WeasyPrint, the HTML read from a file; no pytest, which a worker does not
+  load either), with its child processes, summed,
   sampled from /proc every 10 ms (goal: at most 150 MB); one-shot
   Chromium's for comparison (its many processes each count the pages they
   share, so its figure is high);
@@ -56,15 +57,10 @@ from unittest import mock
 
 import harness
 
-# The browser tests' Chromium (Debian's) and their quiet, offline flags.
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
-
 SHORT_ROUNDS = max(3, harness.ROUNDS // 3)
 LONG_ROUNDS = max(2, harness.ROUNDS // 10)
 MEMORY_GOAL_MB = 150
 DOWNLOAD_P50_MS = 20
-# The page, its stylesheets and its fonts are file: URLs.
-BROWSER_ARGS = [*CHROMIUM_ARGS, "--allow-file-access-from-files"]
 LONG_ITEMS = 256  # about 100 pages
 SHORT_ITEMS = LONG_ITEMS // 10
 
@@ -161,11 +157,22 @@ def chromium_page(html: str, folder: Path, name: str) -> Path:
     return page
 
 
+def browser() -> tuple[Path, list[str]]:
+    """The browser tests' Chromium (Debian's) and their quiet, offline flags,
+    with file: URLs allowed (the page, its stylesheets and its fonts are
+    files). Imported here, not at the top: the rendering child (`--render`)
+    loads no pytest, as a worker does not (about 6 MB)."""
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    return CHROMIUM, [*CHROMIUM_ARGS, "--allow-file-access-from-files"]
+
+
 def one_shot_command(page: Path, out: Path, profile: Path) -> list[str]:
+    chromium, args = browser()
     return [
-        str(CHROMIUM),
+        str(chromium),
         "--headless",
-        *BROWSER_ARGS,
+        *args,
         "--no-pdf-header-footer",
         f"--user-data-dir={profile}",
         f"--print-to-pdf={out}",
@@ -203,10 +210,9 @@ class WarmChromium:
     def __init__(self):
         from playwright.sync_api import sync_playwright
 
+        chromium, args = browser()
         self.playwright = sync_playwright().start()
-        self.browser = self.playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=BROWSER_ARGS
-        )
+        self.browser = self.playwright.chromium.launch(executable_path=str(chromium), args=args)
 
     def print(self, page_file: Path, out: Path) -> None:
         page = self.browser.new_page()

@@ -18,6 +18,7 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from pypdf import PdfReader
 
 from actions.models import Action, ActionReview
 from meetings.models import AgendaItem, Classification, Meeting, MinutesDocument
@@ -83,6 +84,15 @@ def pdf_pages(path, *args) -> list[str]:
         ["pdftotext", *args, str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
     return out.split("\f")[:-1]
+
+
+def bookmarks(outline) -> list[str]:
+    """The titles of a PDF's outline, nested ones in their place."""
+    return [
+        title
+        for entry in outline
+        for title in (bookmarks(entry) if isinstance(entry, list) else [entry.title])
+    ]
 
 
 def flat(text: str) -> str:
@@ -571,3 +581,49 @@ def test_the_collector_thresholds_come_back_after_a_render_even_a_failed_one(tmp
             assert gc.get_threshold()[0] == pdf.RENDER_GC_THRESHOLD
         assert gc.get_threshold()[0] == pdf.RENDER_GC_THRESHOLD
     assert gc.get_threshold() == before
+
+
+def test_the_user_agent_stylesheet_trimmed_prints_the_same_pdf(demo, tmp_path):
+    """WeasyPrint's user-agent stylesheet without its footnote and note rules,
+    and with ::marker for list items only, lays out the same PDF, byte for
+    byte, as the stock one (the minutes' numbered lists included)."""
+    assert pdf._user_agent_stylesheet() is not None, "not the user-agent stylesheet expected"
+    html = pdf.minutes_source(demo).html
+    assert "<ol" in html
+    font_config, sheets = pdf._parsed_stylesheets(pdf._stylesheets_state())
+    stock = weasyprint.HTML(
+        string=pdf._STYLESHEET_LINK.sub("", html),
+        base_url=pdf._base_url(),
+        url_fetcher=pdf._fetcher(),
+    ).render(stylesheets=sheets, font_config=font_config)
+    trimmed = tmp_path / "trimmed.pdf"
+    assert pdf.render_pdf(html, trimmed).sha256 == hashlib.sha256(stock.write_pdf()).hexdigest()
+
+
+def test_a_long_meeting_prints_every_item_numbered_pages_and_bookmarks(demo, tmp_path):
+    """Forty more items: each is in the text and in the outline, in order, and
+    every page's footer counts it among all the pages."""
+    added = [
+        AgendaItem(
+            meeting=demo,
+            number=str(100 + n),
+            title=f"Added report {n}",
+            narrative=f"Narrative of the added report {n}.\n\n" + "A long paragraph. " * 40,
+            order=1000 + n,
+        )
+        for n in range(1, 41)
+    ]
+    AgendaItem.objects.bulk_create(added)
+    path = tmp_path / "long.pdf"
+    rendered = pdf.render_pdf(pdf.minutes_source(demo).html, path)
+    pages = [flat(page) for page in pdf_pages(path)]
+    assert len(pages) == rendered.pages > 15
+    for number, page in enumerate(pages, start=1):
+        assert page.endswith(f"Page {number} of {rendered.pages}"), page[-80:]
+    text = " ".join(pages)
+    positions = [text.index(f"{item.number}. {item.title} ") for item in added]
+    assert positions == sorted(positions)
+    assert all(f"Narrative of the added report {n}." in text for n in range(1, 41))
+    outline = bookmarks(PdfReader(path).outline)
+    titles = [f"{item.number}. {item.title}" for item in added]
+    assert [title for title in outline if title in titles] == titles
