@@ -484,11 +484,11 @@ def test_out_of_range_page_gives_the_first_or_last_page(client, world, page, sho
 # Queries the register makes for a member, however many incidents:
 #  1 the session, 2 the user, 3 the user's roles in every committee and the
 #  classifications naming them (read once: meetings.access.committees_where),
-#  4 the user's person (the actions they own, in the visibility rule),
-#  5 the providers and 6 the categories of the incidents they may see (the
-#  choices), 7 the count, 8 the page of incidents, 9 their reviews the user
-#  may read (with meeting and committee), 10 their open actions the user may see.
-REGISTER_QUERIES = 10
+#  4 the providers and 5 the categories of the incidents they may see (the
+#  choices), 6 the count, 7 the page of incidents, 8 their reviews the user
+#  may read (with meeting and committee), 9 their open actions the user may
+#  see (the actions they own asked inside: actions.filters.owned_by).
+REGISTER_QUERIES = 9
 
 COMBOS = [
     "",

@@ -380,13 +380,12 @@ def test_query_count_does_not_grow_with_the_changes(
     # of the user and the classifications naming them (read once for the
     # access rules: meetings.access.committees_where), may the
     # user see it (visible_meetings), the meeting's items (which may be
-    # read), the user's person (the actions
-    # they own, in visible_actions), the count and the page of the combined
+    # read), the count and the page of the combined
     # history, then one query per kind of part on the page (seven: meeting,
     # attendance, item, decision, incident review, action, review) for its
     # records and the ones before them, with their users' names; and the
     # documents the meeting was imported from.
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         response = client.get(url(meeting))
     kinds = {line[2].split(" ", 1)[1].split(" ")[0] for line in rows(response)}
     assert {"Meeting", "Attendance:", "Item", "Decision", "Incident", "Action", "Review"} <= kinds
