@@ -24,6 +24,7 @@ from imports.extract import DOCX_SUFFIX, PDF_SUFFIX, extract_text
 from imports.layout_generic import parse_generic_layout
 from imports.layout_text import parse_text_layout
 from imports.layouts import Layout, layouts_of
+from imports.link_definitions import carry_link_definitions
 from imports.parsed import Flag, ParsedMinutes
 
 PIPE_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-+:?\s*)+\|?\s*$", re.MULTILINE)
@@ -80,6 +81,8 @@ def parse(
         )
         message = f"Read as minutes approved {said}: they are imported as approved, then published."
         minutes.flags.append(Flag(line, "approval-read", message))
+    if markdown:
+        carry_link_definitions(minutes, text)
     check(text, minutes)
     return minutes
 
