@@ -37,7 +37,9 @@ at each decision or action line (`segments`). Each piece (`read_piece`) is:
   narrative), else by the entry's `decision` and `verb_as` ("The Panel
   AGREED …", "RESOLVED that …" recorded as AGREED and flagged once,
   "RES-2026-07: …"; a subject other than the committee's code flagged
-  once, as the minutes print the code);
+  once, as the minutes print the code; "The Group NOTED that:" given the
+  points under it that are no decision or action of their own, else kept
+  in the narrative and flagged, `open_lead_in`);
 - else narrative, a line opening with a minute number (the entry's
   `minute_number`) inside a minute-numbered item flagged as a missed heading.
 
@@ -98,6 +100,9 @@ class ItemContext:
     narrated: str = ""
     # The block before was the entry's `recap`: a table right after it is passed over.
     in_recap: bool = False
+    # A decision that ends with a colon ("The Group NOTED that:"), waiting
+    # for the list's points under it (`open_lead_in`).
+    lead_in: "LeadIn | None" = None
 
     @property
     def whole_blocks(self) -> bool:
@@ -119,6 +124,7 @@ def read_item(item: ParsedItem, blocks: list[Block], context: ItemContext) -> li
     context.in_recap = False
     while todo:
         read_block(todo.popleft(), item, context, todo, unplaced)
+    close_lead_in(context)
     for _, text in unplaced:
         item.narrative = "\n\n".join(filter(None, [item.narrative, text]))
     return unplaced
@@ -140,6 +146,9 @@ def read_block(
     reader has them; `unplaced`, where the rows of an outstanding-actions
     table that hold no action go."""
     todo = todo if todo is not None else deque()
+    lead_in = context.lead_in
+    if lead_in is not None and (block.kind != ITEM or lead_in.item is not item):
+        close_lead_in(context)
     if passed_over(block, context):
         return
     layout = context.layout
@@ -264,6 +273,11 @@ def read_piece(
     if read_decision_block(text, line, todo, item, context, before):
         if not narrated:
             _read_as(context, "decision")
+        open_lead_in(piece, item, context)
+        return
+    if context.lead_in is not None and block.kind == ITEM:
+        context.lead_in.decision.points.append(text)  # a point of the decision above
+        _read_as(context, "decision")
         return
     flag_missed_minute(text, line, item, context)
     narrate_piece(item, context, piece.written, "text", point=block.kind == ITEM)
@@ -311,6 +325,47 @@ def narrate_piece(
 def _read_as(context: ItemContext, kind: str) -> None:
     """What the piece read was (for `join_page_breaks`)."""
     context.narrated = kind
+
+
+@dataclass
+class LeadIn:
+    """A decision that ends with a colon, "The Group NOTED that:", and the
+    line as written."""
+
+    decision: ParsedDecision
+    item: ParsedItem
+    written: str
+
+
+def open_lead_in(piece: Piece, item: ParsedItem, context: ItemContext) -> None:
+    """A decision by the entry's pattern that ends with a colon and has no
+    points ("The Group NOTED that:"): the list right under it gives its
+    points, each a point that is no decision or action of its own
+    (`read_piece`). The committee's decisions (`committee_decisions`) take
+    their list's points as they are read (`read_decision_block`)."""
+    if context.layout.committee_decisions or not item.decisions:
+        return
+    decision = item.decisions[-1]
+    if decision.line == piece.line and decision.text.endswith(":") and not decision.points:
+        context.lead_in = LeadIn(decision, item, piece.written)
+
+
+def close_lead_in(context: ItemContext) -> None:
+    """The end of the list under a decision that ends with a colon: one that
+    was given no point (every point under it a decision or an action of its
+    own, or no list at all) is no decision with no words: its line is kept
+    in the narrative as written, flagged."""
+    lead_in, context.lead_in = context.lead_in, None
+    if lead_in is None or lead_in.decision.points:
+        return
+    lead_in.item.decisions.remove(lead_in.decision)
+    narrate_piece(lead_in.item, context, lead_in.written, "text")
+    message = (
+        f"{' '.join(lead_in.written.split())!r} has no points of its own under it (each is a "
+        "decision or an action of its own, or there is no list): it is kept in the narrative "
+        f"of item {lead_in.item.number}, not recorded as a decision with no words."
+    )
+    context.minutes.flags.append(Flag(lead_in.decision.line, "empty-decision", message))
 
 
 def flag_unread_action(text: str, line: int, item: ParsedItem, context: ItemContext) -> bool:
