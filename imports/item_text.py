@@ -209,22 +209,22 @@ def pieces(block: Block, context: ItemContext) -> list[Piece]:
     if context.whole_blocks:
         text = joined(block)
         return [Piece(block.line, text, text)]
-    found = segments(block, context.layout)
-    offsets = [line - block.line for line, _ in found] + [len(block.text.split("\n"))]
+    found = typed_segments(block, context.layout)
+    offsets = [line - block.line for line, _, _ in found] + [len(block.text.split("\n"))]
     whole = written(block, context)
     lines = [text for _, text in block.lines]
     by_line = whole and len(lines) == offsets[-1]
     result = []
-    for (line, segment), start, end in zip(found, offsets, offsets[1:], strict=False):
+    for (line, segment, typed), start, end in zip(found, offsets, offsets[1:], strict=False):
         if by_line:
             as_written = "\n".join(lines[start:end]).rstrip()
         elif whole and len(found) == 1:
             as_written = whole
         elif block.kind == ITEM:
             mark = f"{block.number}." if block.number else "-"
-            as_written = f"{'  ' * block.level}{mark} {segment}"
+            as_written = f"{'  ' * block.level}{mark} {typed}"
         else:
-            as_written = segment
+            as_written = typed
         result.append(Piece(line, segment, as_written))
     return result
 
@@ -421,18 +421,25 @@ def cut_by_page_break(before: str, after: str) -> bool:
 def segments(block: Block, layout: Layout) -> list[tuple[int, str]]:
     """The block's lines joined into sentences, a new one at each decision
     or action line, each with its line."""
-    found: list[tuple[int, list[str]]] = []
-    for offset, line in enumerate(block.text.split("\n")):
-        line = line.strip()
-        if layout.trailer is not None:
-            line = layout.trailer.sub("", line)
-        if not line:
+    return [(line, words) for line, words, _ in typed_segments(block, layout)]
+
+
+def typed_segments(block: Block, layout: Layout) -> list[tuple[int, str, str]]:
+    """`segments`, each with its words as typed as well: a meeting bot's
+    "(kerstin, 15:11:30)" after a line (the entry's `trailer`) is left out
+    of the words a decision or an action is read from, but kept in the
+    typed words, which the narrative is written from."""
+    found: list[tuple[int, list[str], list[str]]] = []
+    for offset, typed in enumerate(block.text.split("\n")):
+        typed = typed.strip()
+        line = typed if layout.trailer is None else layout.trailer.sub("", typed)
+        if not typed:
             continue
-        if not found or opens_line(line, layout):
-            found.append((block.line + offset, [line]))
-        else:
-            found[-1][1].append(line)
-    return [(line, " ".join(words)) for line, words in found]
+        if not found or (line and opens_line(line, layout)):
+            found.append((block.line + offset, [], []))
+        found[-1][1].append(line)
+        found[-1][2].append(typed)
+    return [(line, " ".join(filter(None, words)), " ".join(typed)) for line, words, typed in found]
 
 
 def opens_line(line: str, layout: Layout) -> bool:
