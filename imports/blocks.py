@@ -647,10 +647,9 @@ def _table_at(lines: list[str], start: int, dropped: set[int]) -> tuple[list, li
     many lines it takes): pipe rows, or two or more lines cut into the same
     number (two or more) of columns by runs of spaces."""
     if _PIPE_ROW.match(lines[start]):
-        used = 0
-        while start + used < len(lines) and _PIPE_ROW.match(lines[start + used]):
-            used += 1
-        table = pipe_rows(list(enumerate(lines[start : start + used], start=start + 1)))
+        rows_read = _pipe_lines(lines, start)
+        used = rows_read[-1][2] - start if rows_read else 0
+        table = pipe_rows([(number, text) for number, text, _ in rows_read])
         rows = ([table.header] if table.header else []) + [cells for _, cells in table.rows]
         row_lines = ([start + 1] if table.header else []) + [number for number, _ in table.rows]
         return (rows, row_lines, used) if rows else None
@@ -665,6 +664,32 @@ def _table_at(lines: list[str], start: int, dropped: set[int]) -> tuple[list, li
         rows.append(tuple(cell for _, cell in cells))
         used += 1
     return (rows, list(range(start + 1, start + used + 1)), used) if len(rows) >= 2 else None
+
+
+def _pipe_lines(lines: list[str], start: int) -> list[tuple[int, str, int]]:
+    """The pipe rows from `start` on, (line number, text, last line) each: a
+    row with fewer cells than the first row's, which a PDF wrapped onto the
+    next line ("| 86/01 | Circulate the guide | Valley Power |" then
+    "30/04/2026 | Open |", or inside a cell), is joined to that line."""
+    width = _width(lines[start])
+    rows: list[tuple[int, str, int]] = []
+    position = start
+    while position < len(lines):
+        raw = lines[position]
+        if _PIPE_ROW.match(raw) or (rows and raw.lstrip().startswith("|")):
+            rows.append((position + 1, raw, position + 1))
+        elif rows and "|" in raw and raw.strip() and _width(rows[-1][1]) < width:
+            number, text, _ = rows[-1]
+            rows[-1] = (number, f"{text.rstrip()} {raw.strip()}", position + 1)
+        else:
+            break
+        position += 1
+    return rows
+
+
+def _width(row: str) -> int:
+    """How many cells a pipe row holds."""
+    return len(_trimmed(escapedSplit(row.strip())))
 
 
 def _cells(line: str) -> tuple[tuple[int, str], ...]:

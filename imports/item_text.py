@@ -72,6 +72,9 @@ from imports.parsed import Flag, ParsedAction, ParsedDecision, ParsedItem, Parse
 LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)]|\(?[a-z]\))\s+\S")
 ACTION_LINE = re.compile(r"^\W*ACTION\b")
 WORDS = re.compile(r"[^\W\d_]")
+# A word in capitals between Markdown's bold marks, typed in plain text
+# (a PDF printed from Markdown): "The Panel **AGREED** …".
+BOLD_CAPITALS = re.compile(r"(\*\*|__)([A-Z]{3,})\1")
 SENTENCE_END = (".", ":", ";", "!", "?", ")", "]", '"', "'", "’", "”", "|")
 
 
@@ -427,12 +430,15 @@ def segments(block: Block, layout: Layout) -> list[tuple[int, str]]:
 def typed_segments(block: Block, layout: Layout) -> list[tuple[int, str, str]]:
     """`segments`, each with its words as typed as well: a meeting bot's
     "(kerstin, 15:11:30)" after a line (the entry's `trailer`) is left out
-    of the words a decision or an action is read from, but kept in the
-    typed words, which the narrative is written from."""
+    of the words a decision or an action is read from, and so are bold
+    marks around a word in capitals ("The Panel **AGREED** …" in a PDF's
+    text), but both are kept in the typed words, which the narrative is
+    written from."""
     found: list[tuple[int, list[str], list[str]]] = []
     for offset, typed in enumerate(block.text.split("\n")):
         typed = typed.strip()
-        line = typed if layout.trailer is None else layout.trailer.sub("", typed)
+        line = BOLD_CAPITALS.sub(r"\2", typed)  # the verb read, the marks kept as typed
+        line = line if layout.trailer is None else layout.trailer.sub("", line)
         if not typed:
             continue
         if not found or (line and opens_line(line, layout)):
