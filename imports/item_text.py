@@ -345,8 +345,9 @@ def open_lead_in(piece: Piece, item: ParsedItem, context: ItemContext) -> None:
     points ("The Group NOTED that:"): the list right under it gives its
     points, each a point that is no decision or action of its own
     (`read_piece`). The committee's decisions (`committee_decisions`) take
-    their list's points as they are read (`read_decision_block`)."""
-    if context.layout.committee_decisions or not item.decisions:
+    the list right under them as they are read (`read_decision_block`): one
+    still ending with a colon had no list under it."""
+    if not item.decisions:
         return
     decision = item.decisions[-1]
     if decision.line == piece.line and decision.text.endswith(":") and not decision.points:

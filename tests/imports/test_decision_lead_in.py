@@ -6,6 +6,8 @@ action of their own are its points; where every point is its own decision
 or action, the line is kept in the narrative as written and flagged, and no
 empty decision is made. No point is lost either way."""
 
+from pathlib import Path
+
 import pytest
 
 from imports.parse import parse
@@ -19,6 +21,7 @@ Present: Alex Moreno (chair), Kim Sato
 1. Repairs
 
 """
+FIXTURES = Path(__file__).resolve().parents[2] / "imports" / "fixtures"
 TAIL = "\n2. Any other business\n\nNone.\n"
 
 
@@ -70,3 +73,23 @@ def test_a_line_with_no_list_under_it_ends_the_last_item_in_its_narrative(markdo
     assert item.decisions == []
     assert item.narrative == "Kim spoke.\n\nThe Group NOTED that:"
     assert [flag.line for flag in minutes.flags if flag.kind == "empty-decision"] == [11]
+
+
+def test_the_committees_own_decision_ending_with_a_colon_and_no_list_is_no_empty_decision():
+    """The OPSG's Markdown (`committee_decisions`): the list right under
+    "The OPSG NOTED that:" is its points; with no list under it, the line is
+    kept in the narrative and flagged, as the generic entries' is."""
+    sample = (FIXTURES / "opsg_49_sample.md").read_text(encoding="utf-8")
+    text = sample.replace(
+        "The OPSG", "The OPSG NOTED that:\n\nThe figures were late.\n\nThe OPSG", 1
+    )
+    minutes = parse(text)
+    assert not [
+        d for item in minutes.items for d in item.decisions if d.text == "that:" and not d.points
+    ]
+    [flag] = [flag for flag in minutes.flags if flag.kind == "empty-decision"]
+    [item] = [item for item in minutes.items if "The OPSG NOTED that:" in item.narrative]
+    assert "The OPSG NOTED that:\n\nThe figures were late." in item.narrative
+    assert flag.line == next(
+        number for number, line in enumerate(text.split("\n"), 1) if line == "The OPSG NOTED that:"
+    )
