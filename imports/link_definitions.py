@@ -21,8 +21,9 @@ from imports.blocks import source_lines
 from imports.parsed import ParsedMinutes
 
 _MARKDOWN = MarkdownIt("commonmark")
-# "[text][label]", "[label][]" or "[label]": the label a link may name.
-_LINK_LABEL = re.compile(r"\[(?P<text>[^\[\]]+)\](?:\[(?P<label>[^\[\]]*)\])?")
+# "[text][label]", "[label][]" or "[label]": the label a link may name
+# (not "[text](https://…)", which names its target itself).
+_LINK_LABEL = re.compile(r"\[(?P<text>[^\[\]]+)\](?:\[(?P<label>[^\[\]]*)\]|(?!\())")
 
 
 def carry_link_definitions(minutes: ParsedMinutes, text: str) -> None:

@@ -20,7 +20,8 @@ MINUTES = """# Riverside Housing Co-operative — Board meeting
 
 ### 1. Repairs
 
-The [survey report][survey] was received, and [the Plan].
+The [survey report][survey] was received, and [the Plan], with the
+[paper](https://example.org/other.pdf).
 
 RES-2026-08: The survey was accepted.
 
@@ -29,6 +30,7 @@ RES-2026-08: The survey was accepted.
 Kim circulated the [paper][1].
 
 [1]: https://example.org/paper.pdf "Damp paper"
+[paper]: https://example.org/paper.pdf
 [survey]: https://example.org/survey.pdf
 [the plan]: <https://example.org/plan>
   'The plan'
@@ -43,7 +45,7 @@ def test_the_definitions_are_a_block_as_typed_where_they_stand():
     blocks = markdown_blocks(MINUTES)
     [last] = blocks[-1:]
     assert last.kind == PARAGRAPH
-    assert last.line == 23
+    assert last.line == 24
     assert last.text.startswith('[1]: https://example.org/paper.pdf "Damp paper"')
 
 
@@ -54,6 +56,7 @@ def test_the_definitions_stay_in_the_narrative_of_the_item_they_are_typed_in():
     assert item.narrative == (
         "Kim circulated the [paper][1].\n\n"
         '[1]: https://example.org/paper.pdf "Damp paper"\n'
+        "[paper]: https://example.org/paper.pdf\n"
         "[survey]: https://example.org/survey.pdf\n"
         "[the plan]: <https://example.org/plan>\n"
         "  'The plan'"
@@ -66,10 +69,11 @@ def test_an_item_whose_links_name_a_definition_typed_elsewhere_is_given_it():
     target, so the definitions its links name, typed under item 2, are added
     as typed at the end of item 1's narrative, once each, matched as
     Markdown matches labels (case and spacing aside). Those it does not name
-    are not."""
+    are not, nor one a link with its own target names ("[paper](…)")."""
     item = _items()["1"]
     assert item.narrative == (
-        "The [survey report][survey] was received, and [the Plan].\n\n"
+        "The [survey report][survey] was received, and [the Plan], with the\n"
+        "[paper](https://example.org/other.pdf).\n\n"
         "[survey]: https://example.org/survey.pdf\n\n"
         "[the plan]: <https://example.org/plan>\n"
         "  'The plan'"
