@@ -5,10 +5,11 @@ The OPSG's 2021 layout, Markdown from Word (pipe tables, `#` headings,
 entry of the layout registry (imports.layout_generic, imports.layouts);
 the 2019 one, text from a PDF, by its own reader (imports.layout_text, from
 imports.pdf_blocks). Whether a text is Markdown is the file's kind where an
-upload has one (MARKDOWN_BY_SUFFIX: a PDF's text never is, whatever marks it
-holds), else, for a .txt file or pasted text, its marks (`is_markdown`);
-anything else goes to the text layout, which flags what it cannot read. Minutes in another committee's layout go to the
-generic reader by the entry that recognises them. Which entries read a
+upload has one (MARKDOWN_BY_SUFFIX: a PDF's text never is, whatever marks
+it holds), else, for a .txt file or pasted text, its marks (`is_markdown`);
+anything else goes to the text layout, which flags what it cannot read.
+Minutes in another committee's layout go to the generic reader by the
+entry that recognises them. Which entries read a
 text, and in which order, is the registry's data (imports.layouts
 `layouts_of`: `read_first`, `recognise`, `pdf_text_reader`); see `parse`.
 An uploaded Word document is always read as Markdown: imports.extract
