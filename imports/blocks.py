@@ -32,7 +32,7 @@ marks; the 2019 PDF text's tokenizer reads the Actions Outstanding table's
 cells by what they hold."""
 
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -130,7 +130,9 @@ class _Read:
 def markdown_blocks(text: str) -> list[Block]:
     """The blocks of a Markdown text, by markdown-it-py's token stream, each
     with its source lines (a list item's: its first paragraph's); inline
-    marks and HTML tags dropped from their words."""
+    marks and HTML tags dropped from their words. A link's reference
+    definitions, which markdown-it-py keeps aside, are a PARAGRAPH as typed
+    where they stand (`_unspanned`): a link that names one keeps its target."""
     return _pipe_rows_as_tables(_read_markdown(text).blocks)
 
 
@@ -207,7 +209,45 @@ def _read_markdown(text: str) -> _Read:
             # "<TBC>" alone on a line is a block of HTML to markdown-it.
             line = token.map[0] + 1 if token.map else 0
             blocks.append(Block(PARAGRAPH, words, line, lines=lines))
-    return _Read(source, blocks, spans, words_by_line, opened)
+    unspanned = _unspanned(source, spans)
+    blocks = _in_line_order(blocks, [_as_typed(source[start:end]) for start, end, _ in unspanned])
+    return _Read(source, blocks, spans + unspanned, words_by_line, opened)
+
+
+def _unspanned(source: list[SourceLine], spans: list[tuple[int, int, str]]) -> list:
+    """The runs of lines with words that markdown-it-py gives no token: a
+    link's reference definitions ("[1]: https://example.org/paper.pdf
+    'Title'", its title perhaps on the next line), which it keeps aside for
+    the links that name them. Each run is a PARAGRAPH span, so that no line
+    is lost."""
+    covered = {i for start, end, _ in spans for i in range(start, end)}
+    runs: list[tuple[int, int, str]] = []
+    for i, (_, raw) in enumerate(source):
+        if not raw.strip() or i in covered:
+            continue
+        if runs and runs[-1][1] == i:
+            runs[-1] = (runs[-1][0], i + 1, PARAGRAPH)
+        else:
+            runs.append((i, i + 1, PARAGRAPH))
+    return runs
+
+
+def _as_typed(lines: list[SourceLine]) -> Block:
+    """A PARAGRAPH of lines that are their own words (a reference definition)."""
+    return Block(
+        PARAGRAPH, "\n".join(raw.strip() for _, raw in lines), lines[0][0], lines=tuple(lines)
+    )
+
+
+def _in_line_order(blocks: list[Block], more: list[Block]) -> list[Block]:
+    """`more` put among `blocks` (in the order of their lines) by their lines."""
+    merged: list[Block] = []
+    pending = deque(more)
+    for block in blocks:
+        while pending and pending[0].line < block.line:
+            merged.append(pending.popleft())
+        merged.append(block)
+    return [*merged, *pending]
 
 
 def _add_line_words(words: dict[int, str], token: Token, text: str) -> None:
@@ -297,9 +337,9 @@ def markdown_source_blocks(text: str) -> list[Block]:
     of a table after a page break, without its header).
 
     A block never spans a blank line, and ends where markdown-it ends one (a
-    heading or a list right under a paragraph is a block of its own). A line
-    markdown-it gives no block (a link's reference definition) is a block of
-    its own: every line with words is in one block, none is lost.
+    heading or a list right under a paragraph is a block of its own). Lines
+    markdown-it gives no block (a link's reference definitions) are a block
+    of their own: every line with words is in one block, none is lost.
 
     `text` has a line of words for each source line, marks and HTML tags
     dropped (a heading's: its title without its number). A TABLE's `rows`
@@ -308,14 +348,8 @@ def markdown_source_blocks(text: str) -> list[Block]:
     (the first line for a missing header), `cell_lines` of each cell."""
     read = _read_markdown(text)
     lines, words, opened = read.source, read.words, read.opened
-    covered = {i for start, end, _ in read.spans for i in range(start, end)}
-    spans = read.spans + [
-        (i, i + 1, PARAGRAPH)
-        for i, (_, raw) in enumerate(lines)
-        if raw.strip() and i not in covered
-    ]
     blocks: list[Block] = []
-    for start, end, kind in sorted(spans):
+    for start, end, kind in sorted(read.spans):
         for run in _between_blank_lines(lines[start:end]):
             for piece in _pipe_rows_apart(run):
                 blocks.append(_source_block(piece, kind, words, opened.get(piece[0][0])))
@@ -613,10 +647,9 @@ def _table_at(lines: list[str], start: int, dropped: set[int]) -> tuple[list, li
     many lines it takes): pipe rows, or two or more lines cut into the same
     number (two or more) of columns by runs of spaces."""
     if _PIPE_ROW.match(lines[start]):
-        used = 0
-        while start + used < len(lines) and _PIPE_ROW.match(lines[start + used]):
-            used += 1
-        table = pipe_rows(list(enumerate(lines[start : start + used], start=start + 1)))
+        rows_read = _pipe_lines(lines, start)
+        used = rows_read[-1][2] - start if rows_read else 0
+        table = pipe_rows([(number, text) for number, text, _ in rows_read])
         rows = ([table.header] if table.header else []) + [cells for _, cells in table.rows]
         row_lines = ([start + 1] if table.header else []) + [number for number, _ in table.rows]
         return (rows, row_lines, used) if rows else None
@@ -631,6 +664,32 @@ def _table_at(lines: list[str], start: int, dropped: set[int]) -> tuple[list, li
         rows.append(tuple(cell for _, cell in cells))
         used += 1
     return (rows, list(range(start + 1, start + used + 1)), used) if len(rows) >= 2 else None
+
+
+def _pipe_lines(lines: list[str], start: int) -> list[tuple[int, str, int]]:
+    """The pipe rows from `start` on, (line number, text, last line) each: a
+    row with fewer cells than the first row's, which a PDF wrapped onto the
+    next line ("| 86/01 | Circulate the guide | Valley Power |" then
+    "30/04/2026 | Open |", or inside a cell), is joined to that line."""
+    width = _width(lines[start])
+    rows: list[tuple[int, str, int]] = []
+    position = start
+    while position < len(lines):
+        raw = lines[position]
+        if _PIPE_ROW.match(raw) or (rows and raw.lstrip().startswith("|")):
+            rows.append((position + 1, raw, position + 1))
+        elif rows and "|" in raw and raw.strip() and _width(rows[-1][1]) < width:
+            number, text, _ = rows[-1]
+            rows[-1] = (number, f"{text.rstrip()} {raw.strip()}", position + 1)
+        else:
+            break
+        position += 1
+    return rows
+
+
+def _width(row: str) -> int:
+    """How many cells a pipe row holds."""
+    return len(_trimmed(escapedSplit(row.strip())))
 
 
 def _cells(line: str) -> tuple[tuple[int, str], ...]:

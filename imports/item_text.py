@@ -37,7 +37,9 @@ at each decision or action line (`segments`). Each piece (`read_piece`) is:
   narrative), else by the entry's `decision` and `verb_as` ("The Panel
   AGREED …", "RESOLVED that …" recorded as AGREED and flagged once,
   "RES-2026-07: …"; a subject other than the committee's code flagged
-  once, as the minutes print the code);
+  once, as the minutes print the code; "The Group NOTED that:" given the
+  points under it that are no decision or action of their own, else kept
+  in the narrative and flagged, `open_lead_in`);
 - else narrative, a line opening with a minute number (the entry's
   `minute_number`) inside a minute-numbered item flagged as a missed heading.
 
@@ -70,6 +72,9 @@ from imports.parsed import Flag, ParsedAction, ParsedDecision, ParsedItem, Parse
 LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)]|\(?[a-z]\))\s+\S")
 ACTION_LINE = re.compile(r"^\W*ACTION\b")
 WORDS = re.compile(r"[^\W\d_]")
+# A word in capitals between Markdown's bold marks, typed in plain text
+# (a PDF printed from Markdown): "The Panel **AGREED** …".
+BOLD_CAPITALS = re.compile(r"(\*\*|__)([A-Z]{3,})\1")
 SENTENCE_END = (".", ":", ";", "!", "?", ")", "]", '"', "'", "’", "”", "|")
 
 
@@ -98,6 +103,9 @@ class ItemContext:
     narrated: str = ""
     # The block before was the entry's `recap`: a table right after it is passed over.
     in_recap: bool = False
+    # A decision that ends with a colon ("The Group NOTED that:"), waiting
+    # for the list's points under it (`open_lead_in`).
+    lead_in: "LeadIn | None" = None
 
     @property
     def whole_blocks(self) -> bool:
@@ -119,6 +127,7 @@ def read_item(item: ParsedItem, blocks: list[Block], context: ItemContext) -> li
     context.in_recap = False
     while todo:
         read_block(todo.popleft(), item, context, todo, unplaced)
+    close_lead_in(context)
     for _, text in unplaced:
         item.narrative = "\n\n".join(filter(None, [item.narrative, text]))
     return unplaced
@@ -140,6 +149,9 @@ def read_block(
     reader has them; `unplaced`, where the rows of an outstanding-actions
     table that hold no action go."""
     todo = todo if todo is not None else deque()
+    lead_in = context.lead_in
+    if lead_in is not None and (block.kind != ITEM or lead_in.item is not item):
+        close_lead_in(context)
     if passed_over(block, context):
         return
     layout = context.layout
@@ -200,22 +212,22 @@ def pieces(block: Block, context: ItemContext) -> list[Piece]:
     if context.whole_blocks:
         text = joined(block)
         return [Piece(block.line, text, text)]
-    found = segments(block, context.layout)
-    offsets = [line - block.line for line, _ in found] + [len(block.text.split("\n"))]
+    found = typed_segments(block, context.layout)
+    offsets = [line - block.line for line, _, _ in found] + [len(block.text.split("\n"))]
     whole = written(block, context)
     lines = [text for _, text in block.lines]
     by_line = whole and len(lines) == offsets[-1]
     result = []
-    for (line, segment), start, end in zip(found, offsets, offsets[1:], strict=False):
+    for (line, segment, typed), start, end in zip(found, offsets, offsets[1:], strict=False):
         if by_line:
             as_written = "\n".join(lines[start:end]).rstrip()
         elif whole and len(found) == 1:
             as_written = whole
         elif block.kind == ITEM:
             mark = f"{block.number}." if block.number else "-"
-            as_written = f"{'  ' * block.level}{mark} {segment}"
+            as_written = f"{'  ' * block.level}{mark} {typed}"
         else:
-            as_written = segment
+            as_written = typed
         result.append(Piece(line, segment, as_written))
     return result
 
@@ -278,6 +290,11 @@ def read_piece(
     if read_decision_block(text, line, todo, item, context, before):
         if not narrated:
             _read_as(context, "decision")
+        open_lead_in(piece, item, context)
+        return
+    if context.lead_in is not None and block.kind == ITEM:
+        context.lead_in.decision.points.append(text)  # a point of the decision above
+        _read_as(context, "decision")
         return
     flag_missed_minute(text, line, item, context)
     narrate_piece(item, context, piece.written, "text", point=block.kind == ITEM)
@@ -325,6 +342,48 @@ def narrate_piece(
 def _read_as(context: ItemContext, kind: str) -> None:
     """What the piece read was (for `join_page_breaks`)."""
     context.narrated = kind
+
+
+@dataclass
+class LeadIn:
+    """A decision that ends with a colon, "The Group NOTED that:", and the
+    line as written."""
+
+    decision: ParsedDecision
+    item: ParsedItem
+    written: str
+
+
+def open_lead_in(piece: Piece, item: ParsedItem, context: ItemContext) -> None:
+    """A decision by the entry's pattern that ends with a colon and has no
+    points ("The Group NOTED that:"): the list right under it gives its
+    points, each a point that is no decision or action of its own
+    (`read_piece`). The committee's decisions (`committee_decisions`) take
+    the list right under them as they are read (`read_decision_block`): one
+    still ending with a colon had no list under it."""
+    if not item.decisions:
+        return
+    decision = item.decisions[-1]
+    if decision.line == piece.line and decision.text.endswith(":") and not decision.points:
+        context.lead_in = LeadIn(decision, item, piece.written)
+
+
+def close_lead_in(context: ItemContext) -> None:
+    """The end of the list under a decision that ends with a colon: one that
+    was given no point (every point under it a decision or an action of its
+    own, or no list at all) is no decision with no words: its line is kept
+    in the narrative as written, flagged."""
+    lead_in, context.lead_in = context.lead_in, None
+    if lead_in is None or lead_in.decision.points:
+        return
+    lead_in.item.decisions.remove(lead_in.decision)
+    narrate_piece(lead_in.item, context, lead_in.written, "text")
+    message = (
+        f"{' '.join(lead_in.written.split())!r} has no points of its own under it (each is a "
+        "decision or an action of its own, or there is no list): it is kept in the narrative "
+        f"of item {lead_in.item.number}, not recorded as a decision with no words."
+    )
+    context.minutes.flags.append(Flag(lead_in.decision.line, "empty-decision", message))
 
 
 def flag_unread_action(text: str, line: int, item: ParsedItem, context: ItemContext) -> bool:
@@ -380,18 +439,28 @@ def cut_by_page_break(before: str, after: str) -> bool:
 def segments(block: Block, layout: Layout) -> list[tuple[int, str]]:
     """The block's lines joined into sentences, a new one at each decision
     or action line, each with its line."""
-    found: list[tuple[int, list[str]]] = []
-    for offset, line in enumerate(block.text.split("\n")):
-        line = line.strip()
-        if layout.trailer is not None:
-            line = layout.trailer.sub("", line)
-        if not line:
+    return [(line, words) for line, words, _ in typed_segments(block, layout)]
+
+
+def typed_segments(block: Block, layout: Layout) -> list[tuple[int, str, str]]:
+    """`segments`, each with its words as typed as well: a meeting bot's
+    "(kerstin, 15:11:30)" after a line (the entry's `trailer`) is left out
+    of the words a decision or an action is read from, and so are bold
+    marks around a word in capitals ("The Panel **AGREED** …" in a PDF's
+    text), but both are kept in the typed words, which the narrative is
+    written from."""
+    found: list[tuple[int, list[str], list[str]]] = []
+    for offset, typed in enumerate(block.text.split("\n")):
+        typed = typed.strip()
+        line = BOLD_CAPITALS.sub(r"\2", typed)  # the verb read, the marks kept as typed
+        line = line if layout.trailer is None else layout.trailer.sub("", line)
+        if not typed:
             continue
-        if not found or opens_line(line, layout):
-            found.append((block.line + offset, [line]))
-        else:
-            found[-1][1].append(line)
-    return [(line, " ".join(words)) for line, words in found]
+        if not found or (line and opens_line(line, layout)):
+            found.append((block.line + offset, [], []))
+        found[-1][1].append(line)
+        found[-1][2].append(typed)
+    return [(line, " ".join(filter(None, words)), " ".join(typed)) for line, words, typed in found]
 
 
 def opens_line(line: str, layout: Layout) -> bool:

@@ -91,6 +91,7 @@ from imports.item_sequence import (
 )
 from imports.item_text import (
     ItemContext,
+    close_lead_in,
     own_reference,
     passed_over,
     read_block,
@@ -374,6 +375,7 @@ class _Reader:
         in the nearest item and flagged (imports.unplaced), the decisions
         closing an item's last sub-item that may be the item's flagged
         (imports.closing_blocks), and the doubts over the whole reading."""
+        close_lead_in(self.context)  # the last item's list may end the text
         flag_unstated(self.context.outstanding)
         place_unplaced(unplaced, self.minutes)
         flag_closing_blocks(self.minutes)

@@ -97,7 +97,9 @@ class Layout:
     # but for those that open with a note's mark ("AGREED: …", "LINK: …").
     bullet_items: bool = False
     bullet_notes: re.Pattern | None = None
-    # Said after a title or a line and dropped: "(kerstin, 15:03:40)".
+    # Said after a title or a line, "(kerstin, 15:03:40)": left out of a
+    # title, a name and a decision's or an action's words; a line read as
+    # narrative keeps it as typed (imports.item_text.typed_segments).
     trailer: re.Pattern | None = None
     # A member category in the attendance: a line of its own, as short as a
     # label ("Panel Members:"), and where `category_headings`, a heading.

@@ -4,10 +4,12 @@ The OPSG's 2021 layout, Markdown from Word (pipe tables, `#` headings,
 `**bold**` decision verbs), is read by the generic reader given the OPSG
 entry of the layout registry (imports.layout_generic, imports.layouts);
 the 2019 one, text from a PDF, by its own reader (imports.layout_text, from
-imports.pdf_blocks). Markdown is recognised by its marks, which text taken
-from a PDF does not have; anything else goes to the text layout, which
-flags what it cannot read. Minutes in another committee's layout go to the
-generic reader by the entry that recognises them. Which entries read a
+imports.pdf_blocks). Whether a text is Markdown is the file's kind where an
+upload has one (MARKDOWN_BY_SUFFIX: a PDF's text never is, whatever marks
+it holds), else, for a .txt file or pasted text, its marks (`is_markdown`);
+anything else goes to the text layout, which flags what it cannot read.
+Minutes in another committee's layout go to the generic reader by the
+entry that recognises them. Which entries read a
 text, and in which order, is the registry's data (imports.layouts
 `layouts_of`: `read_first`, `recognise`, `pdf_text_reader`); see `parse`.
 An uploaded Word document is always read as Markdown: imports.extract
@@ -24,6 +26,7 @@ from imports.extract import DOCX_SUFFIX, PDF_SUFFIX, extract_text
 from imports.layout_generic import parse_generic_layout
 from imports.layout_text import parse_text_layout
 from imports.layouts import Layout, layouts_of
+from imports.link_definitions import carry_link_definitions
 from imports.parsed import Flag, ParsedMinutes
 
 PIPE_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-+:?\s*)+\|?\s*$", re.MULTILINE)
@@ -31,8 +34,16 @@ ATX_HEADING = re.compile(r"^#{1,6} \S", re.MULTILINE)
 BOLD_VERB = re.compile(rf"\*\*({'|'.join(VERBS)})\*\*")
 
 
+# The format a file's kind decides: Word is written out as Markdown
+# (imports.extract), a PDF's text is no Markdown whatever it holds ("**" in
+# a sentence, a "# " line). A .txt file's, and pasted text's, is decided by
+# its content (`is_markdown`): Markdown is often saved or pasted as text.
+MARKDOWN_BY_SUFFIX = {DOCX_SUFFIX: True, ".md": True, ".markdown": True, PDF_SUFFIX: False}
+
+
 def is_markdown(text: str) -> bool:
-    """A pipe table's header rule, a '# ' heading or a bold decision verb."""
+    """A pipe table's header rule, a '# ' heading or a bold decision verb:
+    for text whose format its file's kind does not say (MARKDOWN_BY_SUFFIX)."""
     return bool(PIPE_TABLE_RULE.search(text) or ATX_HEADING.search(text) or BOLD_VERB.search(text))
 
 
@@ -80,6 +91,8 @@ def parse(
         )
         message = f"Read as minutes approved {said}: they are imported as approved, then published."
         minutes.flags.append(Flag(line, "approval-read", message))
+    if markdown:
+        carry_link_definitions(minutes, text)
     check(text, minutes)
     return minutes
 
@@ -129,17 +142,16 @@ def read_upload(
 
 def _read(data: bytes, filename: str, progress, **hints) -> tuple[str, ParsedMinutes]:
     suffix = Path(filename or "").suffix.lower()
+    markdown = MARKDOWN_BY_SUFFIX.get(suffix)  # None: by the text's content
     progress("Taking the text out of the file")
     text = extract_text(data, filename)
     progress("Reading the meeting")
-    if suffix == DOCX_SUFFIX:
-        return text, parse(text, markdown=True, **hints)  # Word is written out as Markdown
-    parsed = parse(text, **hints)
+    parsed = parse(text, markdown=markdown, **hints)
     if suffix != PDF_SUFFIX:
         return text, parsed
     progress("Reading the PDF a second way, by its layout")
     other_text = extract_text(data, filename, pdf_layout=True)
-    other = parse(other_text, **hints)
+    other = parse(other_text, markdown=markdown, **hints)
     return (other_text, other) if score(other) > score(parsed) else (text, parsed)
 
 
