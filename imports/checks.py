@@ -14,6 +14,9 @@ its format; `refusal` says when nothing meeting-like was read at all.
   than the next one, while a target read from it takes the next one's date.
 - listed-twice: a person in the attendance, or an action in the Actions
   Outstanding table, appears twice; the first is written, the other not.
+- own-actions-reviewed: minutes with items whose actions table holds
+  actions numbered as this meeting's (77/01 in meeting 77) that no item
+  raised: a table of the actions raised here, read as reviewed, under no item.
 """
 
 import re
@@ -52,6 +55,7 @@ def check(text: str, minutes: ParsedMinutes) -> None:
         *_reviews_missing(minutes),
         *_next_meeting_codes(lines, minutes),
         *_listed_twice(minutes),
+        *_own_actions_reviewed(minutes),
     ]
     if found:
         minutes.flags.extend(found)
@@ -233,3 +237,26 @@ def _listed_twice(minutes: ParsedMinutes) -> list[Flag]:
         )
         flags.append(Flag(line, "listed-twice", message))
     return flags
+
+
+_NUMBERED_AS = re.compile(r"(?P<number>\d{1,4})\s*/\s*\d{1,3}\s*$")
+
+
+def _own_actions_reviewed(minutes: ParsedMinutes) -> list[Flag]:
+    raised = {" ".join(a.reference.split()) for item in minutes.items for a in item.actions}
+    own = [
+        row
+        for row in minutes.reviews
+        if (match := _NUMBERED_AS.search(row.reference))
+        and int(match["number"]) == minutes.number
+        and " ".join(row.reference.split()) not in raised
+    ]
+    if not minutes.items or not own:
+        return []
+    references = ", ".join(row.reference for row in own)
+    message = (
+        f"{references}: numbered as this meeting's actions, but read from a table of actions, "
+        "not raised under any item: they are recorded as reviewed at this meeting, "
+        "and no item lists them. Check them after the import."
+    )
+    return [Flag(own[0].line, "own-actions-reviewed", message)]

@@ -387,11 +387,18 @@ def segments(block: Block, layout: Layout) -> list[tuple[int, str]]:
             line = layout.trailer.sub("", line)
         if not line:
             continue
-        if not found or opens_line(line, layout):
+        if not found or opens_line(line, layout) or _says_more(found[-1][1], line, layout):
             found.append((block.line + offset, [line]))
         else:
             found[-1][1].append(line)
     return [(line, " ".join(words)) for line, words in found]
+
+
+def _says_more(before: list[str], line: str, layout: Layout) -> bool:
+    """A sentence of its own after a decision or an action line ended one
+    ("… as a true record." over "Action 57/03 was closed."), not its words."""
+    ended = before[-1].endswith((".", "!", "?")) and line[:1].isupper()
+    return ended and opens_line(before[0], layout)
 
 
 def opens_line(line: str, layout: Layout) -> bool:

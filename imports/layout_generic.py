@@ -51,7 +51,10 @@ silent guess:
   reference (an owner, a date or a status alone);
 - action-reference: a tracker's own reference ("A-12") that is not of the
   form 14/03, recorded under this meeting's numbering, kept in the text;
-- action-owner: an action whose owner could not be picked out."""
+- action-owner: an action whose owner could not be picked out;
+- agenda-not-minuted: a title of the agenda's list, read before the
+  attendance ("Agenda:", "1. Accounts", then "Present:"), that no item
+  after the attendance takes up."""
 
 from functools import partial
 
@@ -158,6 +161,7 @@ class _Reader:
         self.roll = Roll(layout, section=None, people=self.minutes.attendance)
         self.unplaced: list[SourceLine] = []  # kept in the nearest item, flagged
         self.item: ParsedItem | None = None
+        self.agenda: list[ParsedItem] = []  # an agenda's list read before the attendance
         self.context = ItemContext(
             minutes=self.minutes,
             layout=layout,
@@ -252,7 +256,9 @@ class _Reader:
                 for piece in pieces:
                     self._block(piece)
                 return
-        if section_of(block, self.layout):
+        if found := section_of(block, self.layout):
+            if found[0] in ATTENDANCE:
+                self._agenda_before_attendance()
             # The label opens its section; what follows it is read there.
             self._attendance_lines(block.text.split("\n"), block.line)
             return
@@ -291,6 +297,30 @@ class _Reader:
         read_block(pieces[0], self.item, self.context)
         for piece in pieces[1:]:
             self._block(piece)
+
+    def _agenda_before_attendance(self) -> None:
+        """Items read before an attendance section, none with a word under
+        its heading ("Agenda:", then "1. Accounts", "2. Moorings", then
+        "Present:"), were the agenda's list: the items begin again after
+        the attendance, at item 1, not read as people. A title that none
+        of the items read after it takes up is flagged at the end
+        (`_flag_agenda_not_minuted`)."""
+        items = self.minutes.items
+        if not items or any(i.narrative or i.decisions or i.actions for i in items):
+            return
+        self.agenda.extend(items)
+        items.clear()
+        self.item = None
+
+    def _flag_agenda_not_minuted(self) -> None:
+        titles = {item.title.casefold() for item in self.minutes.items}
+        for listed in self.agenda:
+            if listed.title.casefold() not in titles:
+                message = (
+                    f"The agenda lists {listed.number}. {listed.title!r}, which no item "
+                    "of the minutes takes up: it was not read as an item."
+                )
+                self.flags.append(Flag(listed.line, "agenda-not-minuted", message))
 
     # --- attendance ---------------------------------------------------
 
@@ -375,6 +405,7 @@ class _Reader:
         closing an item's last sub-item that may be the item's flagged
         (imports.closing_blocks), and the doubts over the whole reading."""
         flag_unstated(self.context.outstanding)
+        self._flag_agenda_not_minuted()
         place_unplaced(unplaced, self.minutes)
         flag_closing_blocks(self.minutes)
         self._doubts()

@@ -109,6 +109,9 @@ class Layout:
     names_in_lines: bool = True
     # Names in the attendance that are not people (bots).
     not_people: frozenset[str] = frozenset()
+    # Another bot's name ("tessbot"): not a person either, but flagged, as
+    # a person's nick may read the same.
+    bot_name: re.Pattern | None = None
     # "alice (58)": a count after a name that is no mark.
     count_after_name: bool = False
     # A title block of labelled lines (imports.title_block, an entry without
@@ -462,6 +465,7 @@ MEETING_BOT = replace(
     bullet_notes=re.compile(r"^[A-Z]{3,}\s*:"),
     trailer=re.compile(r"\s*\(\s*[\w.|-]+,\s*\d{1,2}:\d{2}(?::\d{2})?\s*\)\s*$"),
     not_people=frozenset({"meetbot", "zodbot", "collabot", "openstack", "bot"}),
+    bot_name=re.compile(r"^[\w.|-]*bot$", re.I),
     count_after_name=True,
     date_patterns=(re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})"),),
     start_patterns=(re.compile(r"^Meeting started by \S+ at (?P<start>\d{1,2}:\d{2})", re.M),),

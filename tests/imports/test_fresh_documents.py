@@ -1,0 +1,137 @@
+"""What an acceptance check with six new documents found (the fixtures
+panel_58, association_2026_05, tracker_22, bot_2026_06_02, generic_2026_06
+and mixed_2026_07): each reading that was wrong without a word, read right
+now or flagged."""
+
+import html
+import io
+import shutil
+
+import docx
+import pytest
+from weasyprint import HTML
+
+from imports.parse import read_upload
+from tests.conftest import need
+from tests.imports.test_generic_layouts import MINUTES
+
+
+def read(text: str, name: str = "m.txt"):
+    return read_upload(text.encode(), name)[1]
+
+
+def test_an_agenda_listed_before_the_attendance_is_not_read_as_people():
+    """ "Agenda:" and its numbered list, then "Present:", then the items:
+    the items begin again after the attendance, at 1."""
+    text = (
+        "Harbour Trust (HT) trustees meeting 31\nDate: 12 March 2026\n\n"
+        "Agenda:\n1. Accounts\n2. Moorings\n\n"
+        "Present:\nAna Silva\n\n"
+        "1. Accounts\nThe Trustees AGREED the accounts.\n\n"
+        "2. Moorings\nNone.\n"
+    )
+    parsed = read(text)
+    assert [p.name for p in parsed.attendance] == ["Ana Silva"]
+    assert [(i.number, i.title) for i in parsed.items] == [("1", "Accounts"), ("2", "Moorings")]
+    assert [d.text for d in parsed.items[0].decisions] == ["the accounts."]
+    assert not {"unread-line", "item-numbering"} & {f.kind for f in parsed.flags}
+
+
+def test_an_agenda_title_no_item_takes_up_is_flagged():
+    text = (
+        "Harbour Trust (HT) trustees meeting 31\nDate: 12 March 2026\n\n"
+        "Agenda:\n1. Accounts\n2. Moorings\n\n"
+        "Present:\nAna Silva\n\n"
+        "1. Accounts\nThe Trustees AGREED the accounts.\n"
+    )
+    [flag] = [f for f in read(text).flags if f.kind == "agenda-not-minuted"]
+    assert flag.line == 6 and "'Moorings'" in flag.message
+
+
+def test_a_sentence_after_a_decision_is_not_the_decisions():
+    """ "… as an accurate record." over "Action 57/03 was reported …": the
+    text's own sentence, as the same lines in Word read."""
+    text = (MINUTES / "panel_58.txt").read_text()
+    item = read(text).items[1]
+    assert [d.text for d in item.decisions] == ["the minutes of meeting 57 as an accurate record."]
+    assert item.narrative == "Action 57/03 was reported complete and closed."
+    # A decision wrapped across lines is still one.
+    wrapped = text.replace("as an accurate record.", "as an accurate\nrecord.")
+    assert read(wrapped).items[1].decisions[0].text.endswith("as an accurate record.")
+
+
+def test_an_attendance_line_wrapped_inside_its_bracket_is_one_person():
+    """A PDF wraps "… (alternate for Hilde" over "Marsh)": one alternate, no
+    person named "Marsh)"."""
+    text = (MINUTES / "panel_58.txt").read_text()
+    wrapped = text.replace("(alternate for Hilde Marsh)", "(alternate for Hilde\nMarsh)")
+    people = {p.name: p for p in read(wrapped).attendance}
+    assert "Marsh)" not in people
+    assert people["Gideon Thorsby"].alternate_for == "Hilde Marsh"
+
+
+def test_a_bot_by_its_name_is_no_member_and_is_flagged():
+    parsed = read_upload((MINUTES / "bot_2026_06_02.txt").read_bytes(), "bot.txt")[1]
+    assert "tessbot" not in [p.name for p in parsed.attendance]
+    [flag] = [f for f in parsed.flags if f.kind == "bot-not-person"]
+    assert "'tessbot'" in flag.message
+
+
+def test_a_table_of_this_meetings_actions_read_as_reviewed_is_flagged():
+    parsed = read_upload((MINUTES / "mixed_2026_07.txt").read_bytes(), "mixed.txt")[1]
+    assert [r.reference for r in parsed.reviews] == ["HVDB 77/01", "HVDB 77/02", "HVDB 77/03"]
+    [flag] = [f for f in parsed.flags if f.kind == "own-actions-reviewed"]
+    assert flag.message.startswith("HVDB 77/01, HVDB 77/02, HVDB 77/03: numbered as")
+    # A tracker's own list of this meeting's actions is what it is.
+    tracker = read_upload((MINUTES / "tracker_22.md").read_bytes(), "tracker.md")[1]
+    assert "own-actions-reviewed" not in {f.kind for f in tracker.flags}
+
+
+def _as_word(lines: list[str]) -> bytes:
+    document = docx.Document()
+    for line in lines:
+        if line.strip():
+            document.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _as_pdf(lines: list[str]) -> bytes:
+    body = "".join(f"<p>{html.escape(line)}</p>" if line.strip() else "<br>" for line in lines)
+    return HTML(string=f"<html><body>{body}</body></html>").write_pdf()
+
+
+def _meeting(parsed) -> tuple:
+    """What a secretary checks, without the source lines (which differ by format)."""
+    people = [
+        (p.name, p.section, p.group, p.role, p.alternate_for, p.remote, p.items)
+        for p in parsed.attendance
+    ]
+    items = [
+        (
+            i.title,
+            i.narrative,
+            [(d.verb, d.text) for d in i.decisions],
+            [(a.reference, a.owners, a.text, a.target_date) for a in i.actions],
+        )
+        for i in parsed.items
+    ]
+    return (
+        parsed.committee,
+        parsed.number,
+        parsed.date,
+        people,
+        items,
+        [f.kind for f in parsed.flags],
+    )
+
+
+@pytest.mark.parametrize("name", ["panel_58.txt", "generic_2026_06.txt"])
+@pytest.mark.parametrize("make, suffix", [(_as_word, ".docx"), (_as_pdf, ".pdf")])
+def test_a_new_document_reads_the_same_from_word_and_pdf(name, make, suffix):
+    if suffix == ".pdf":
+        need(bool(shutil.which("pdftotext")), "pdftotext (poppler-utils)")
+    text = (MINUTES / name).read_text()
+    converted = read_upload(make(text.split("\n")), name.replace(".txt", suffix))[1]
+    assert _meeting(converted) == _meeting(read(text, name))
