@@ -159,19 +159,29 @@ _PARTICLES = {"de", "van", "von", "da", "der", "den", "del", "bin", "al", "la", 
 
 def lines_of_names(text_lines: list[str]) -> list[tuple[int, str]]:
     """The lines of an attendance block, each with its offset in the block,
-    a line ending with a comma (a list wrapped across lines) or inside a
-    bracket ("(alternate for Hilde" over "Marsh)", a PDF's wrapped line)
-    joined to the next."""
+    a line ending with a comma (a list wrapped across lines), inside a
+    bracket ("(alternate for Hilde" over "Marsh)", a PDF's wrapped line) or
+    with a title ("…, Ms" over "Delphine Ashe, …") joined to the next."""
     lines: list[tuple[int, str]] = []
     for offset, line in enumerate(text_lines):
         line = line.strip()
         if not line:
             continue
-        if lines and (lines[-1][1].endswith((",", ";")) or _wrapped_bracket(lines[-1][1], line)):
+        if lines and (
+            lines[-1][1].endswith((",", ";"))
+            or _wrapped_bracket(lines[-1][1], line)
+            or _TITLE_AT_END.search(lines[-1][1])
+        ):
             lines[-1] = (lines[-1][0], f"{lines[-1][1]} {line}")
         else:
             lines.append((offset, line))
     return lines
+
+
+# A person's title ending a line: the name is on the next ("…, Ms" over "Delphine Ashe").
+_TITLE_AT_END = re.compile(
+    r"(?:^|[\s,;])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Cllr|Councillor|Sir|Dame|Rev)\.?$"
+)
 
 
 def _wrapped_bracket(text: str, after: str) -> bool:

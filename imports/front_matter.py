@@ -93,14 +93,15 @@ def opens_attendance(words: str, layout: Layout) -> str | None:
 
 def section_label(line: str) -> tuple[str, str] | None:
     """("Present", "A, B") for "Present: A, B"; ("Apologies", "") for a
-    line that is only a label. None for a sentence."""
+    line that is only a label. None for a sentence (long, or ended by a
+    full stop without a colon)."""
     line = line.strip().strip("*").strip()
     head, colon, rest = line.partition(":")
     head = head.strip().strip("*").strip()
     if not head or len(head.split()) > 6:
         return None
-    if not colon and len(line.split()) > 6:
-        return None
+    if not colon and (len(line.split()) > 6 or len(line.split()) > 1 and line.endswith(".")):
+        return None  # a sentence: "Apologies were received and accepted."
     return head, rest.strip().strip("*").strip()
 
 

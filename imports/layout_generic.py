@@ -299,14 +299,16 @@ class _Reader:
             self._block(piece)
 
     def _agenda_before_attendance(self) -> None:
-        """Items read before an attendance section, none with a word under
-        its heading ("Agenda:", then "1. Accounts", "2. Moorings", then
+        """Items read before the first attendance section, none with a word
+        under its heading ("Agenda:", then "1. Accounts", "2. Moorings", then
         "Present:"), were the agenda's list: the items begin again after
         the attendance, at item 1, not read as people. A title that none
         of the items read after it takes up is flagged at the end
         (`_flag_agenda_not_minuted`)."""
         items = self.minutes.items
-        if not items or any(i.narrative or i.decisions or i.actions for i in items):
+        if not items or self.minutes.attendance:
+            return  # the attendance was read before them: they are items
+        if any(i.narrative or i.decisions or i.actions for i in items):
             return
         self.agenda.extend(items)
         items.clear()

@@ -135,3 +135,39 @@ def test_a_new_document_reads_the_same_from_word_and_pdf(name, make, suffix):
     text = (MINUTES / name).read_text()
     converted = read_upload(make(text.split("\n")), name.replace(".txt", suffix))[1]
     assert _meeting(converted) == _meeting(read(text, name))
+
+
+def test_a_sentence_that_begins_with_a_sections_word_opens_no_section():
+    """ "Apologies were received and accepted." a paragraph of its own (Word,
+    a paragraph a line) is item 1's text, not the apologies' label."""
+    text = (MINUTES / "mixed_2026_07.txt").read_text()
+    converted = read_upload(_as_word(text.split("\n")), "mixed.docx")[1]
+    assert converted.items[0].narrative == "Apologies were received and accepted."
+    assert _meeting(converted) == _meeting(read(text))
+
+
+def test_a_title_that_ends_a_wrapped_line_stays_with_its_name():
+    text = (MINUTES / "mixed_2026_07.txt").read_text()
+    wrapped = text.replace("Ms Delphine Ashe,\n", "Ms\nDelphine Ashe,\n")
+    names = [p.name for p in read(wrapped).attendance]
+    assert "Ms Delphine Ashe" in names and "Ms" not in names
+
+
+def test_an_actions_table_a_pdf_gives_no_row_of_is_flagged():
+    """A PDF table of "Ref  Action  Owner  Due  Status" whose rows are not
+    read: the actions are not in the import, and a flag says so."""
+    need(bool(shutil.which("pdftotext")), "pdftotext (poppler-utils)")
+    lines = (MINUTES / "mixed_2026_07.txt").read_text().split("\n")
+    rows = [
+        [cell.strip() for cell in line.strip("|").split("|")]
+        for line in lines
+        if line.startswith("|") and "---" not in line
+    ]
+    table = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in rows
+    )
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in lines if not line.startswith("|"))
+    page = f"<html><body>{body}<table>{table}</table></body></html>"
+    parsed = read_upload(HTML(string=page).write_pdf(), "mixed.pdf")[1]
+    kinds = {flag.kind for flag in parsed.flags}
+    assert len(parsed.reviews) == 3 or "reviews-missing" in kinds
