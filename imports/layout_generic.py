@@ -5,7 +5,8 @@ It reads other committees' minutes: "Present / Apologies / In attendance"
 blocks or lists, "Name (Organisation) [Role]" lines with their marks,
 numbered or minute-numbered items, decision lines ("The Panel AGREED …",
 "RESOLVED that …", "RES-2026-07: …"), action lines ("ACTION: …", "Action
-12: …", "ACTION – JD …"), and an outstanding-actions list or table.
+12: …", "ACTION – JD …", a list under an "Actions:" label), and an
+outstanding-actions list or table.
 
 Where the front matter ends is decided for both readings by
 imports.item_sequence `front_end`: the first item, or, for the block
@@ -56,6 +57,7 @@ silent guess:
   attendance ("Agenda:", "1. Accounts", then "Present:"), that no item
   after the attendance takes up."""
 
+import re
 from functools import partial
 
 from imports.attendance import Roll
@@ -124,6 +126,11 @@ from imports.title_block import read_next_meetings, read_title
 from imports.unknown_layout import flag_unknown_layout
 from imports.unplaced import place_unplaced
 
+# "Actions:" over a list of actions, each "<owner> to <do something> …", not
+# a reference ("86/01 …") of an action reviewed.
+_ACTIONS_LABEL = re.compile(r"^\W*actions?\W*:?\W*$", re.I)
+_ACTION_WORDS = re.compile(r"^(?!\S*\d+/\d)(?:\S+\s+){1,5}to\s+\w", re.S)
+
 
 def parse_generic_layout(
     text: str,
@@ -162,6 +169,7 @@ class _Reader:
         self.unplaced: list[SourceLine] = []  # kept in the nearest item, flagged
         self.item: ParsedItem | None = None
         self.agenda: list[ParsedItem] = []  # an agenda's list read before the attendance
+        self.actions_label = False  # the last block was an "Actions:" label or its list's
         self.context = ItemContext(
             minutes=self.minutes,
             layout=layout,
@@ -275,7 +283,8 @@ class _Reader:
         elif self.section == SKIP:
             return
         elif self.item is not None:
-            read_block(block, self.item, self.context)
+            if (read := self._under_actions_label(block)) is not None:
+                read_block(read, self.item, self.context)
         else:
             self._unread(block, "is not under any item")
 
@@ -323,6 +332,19 @@ class _Reader:
                     "of the minutes takes up: it was not read as an item."
                 )
                 self.flags.append(Flag(listed.line, "agenda-not-minuted", message))
+
+    def _under_actions_label(self, block: Block) -> Block | None:
+        """A list under an "Actions:" label ("- Amy Chen to book the hall")
+        is the item's actions, each read as its "ACTION: …" line; the label
+        itself says nothing more."""
+        after_label, self.actions_label = self.actions_label, False
+        if block.kind == PARAGRAPH and _ACTIONS_LABEL.match(block.text):
+            self.actions_label = True
+            return None
+        if after_label and block.kind == ITEM and _ACTION_WORDS.match(block.text):
+            self.actions_label = True
+            return Block(PARAGRAPH, f"ACTION: {block.text}", block.line, lines=block.lines)
+        return block
 
     # --- attendance ---------------------------------------------------
 

@@ -315,7 +315,11 @@ _MARKS = (
 _VERB_WORDS = _words(*Decision.Verb.values, "RESOLVED", "DECIDED", "RESOLUTION")
 _DECISION = re.compile(
     rf"^(?:(?P<resolution>RES(?:OLUTION)?[-\s]?[\w/-]*\d[\w/-]*)\s*[:–-]\s*"
-    rf"|(?P<subject>(?:The|the)\s+(?:[A-Z][\w&'-]*\s+){{0,5}})?(?P<verb>{_VERB_WORDS})\b[\s:–-]*)"
+    rf"|(?P<subject>(?:The|the)\s+(?:[A-Z][\w&'-]*\s+){{0,5}})?"
+    r"(?:It\s+was\s+)?"  # "It was AGREED that …"
+    # "The Trustees also AGREED …", "The Panel further NOTED …"
+    r"(?:(?<=\s)(?:also|further|then|unanimously)\s+)?"
+    rf"(?P<verb>{_VERB_WORDS})\b[\s:–-]*)"
     r"(?P<text>.*)$",
     re.S,
 )

@@ -6,6 +6,7 @@ now or flagged."""
 import html
 import io
 import shutil
+from datetime import date
 
 import docx
 import pytest
@@ -171,3 +172,39 @@ def test_an_actions_table_a_pdf_gives_no_row_of_is_flagged():
     parsed = read_upload(HTML(string=page).write_pdf(), "mixed.pdf")[1]
     kinds = {flag.kind for flag in parsed.flags}
     assert len(parsed.reviews) == 3 or "reviews-missing" in kinds
+
+
+TRUSTEES = (
+    "Riverbank Trust (RBT)\nMinutes of Trustees meeting 12\nDate: 5 May 2026\n\n"
+    "Present:\nAmy Chen (Chair)\nBen Ross\n\n"
+)
+
+
+def test_a_decision_said_with_also_or_it_was_is_a_decision():
+    text = TRUSTEES + (
+        "1. Finance\nThe Trustees reviewed the accounts.\n"
+        "It was AGREED that the reserves policy stays as it is.\n"
+        "The Trustees also AGREED\nto renew the insurance.\n"
+    )
+    item = read(text).items[0]
+    assert [d.text for d in item.decisions] == [
+        "that the reserves policy stays as it is.",
+        "to renew the insurance.",
+    ]
+    assert item.narrative == "The Trustees reviewed the accounts."
+
+
+def test_a_list_under_an_actions_label_is_the_items_actions():
+    text = TRUSTEES + (
+        "1. Premises\nThe lock on the shed is broken.\n\nActions:\n"
+        "- Amy Chen to book the hall\n- Ben Ross to fix the lock by 20 May 2026\n\n"
+        "2. Reviewed\nActions:\n- 11/02 done\n"
+    )
+    for name in ("m.txt", "m.md"):
+        premises, reviewed = read(text, name).items
+        assert [(a.owners, a.text, a.target_date) for a in premises.actions] == [
+            (["Amy Chen"], "Amy Chen to book the hall", None),
+            (["Ben Ross"], "Ben Ross to fix the lock by 20 May 2026", date(2026, 5, 20)),
+        ]
+        assert premises.narrative == "The lock on the shed is broken."
+        assert not reviewed.actions  # a reference first: no action raised here
