@@ -172,6 +172,17 @@ def test_an_actions_table_a_pdf_gives_no_row_of_is_flagged():
     parsed = read_upload(HTML(string=page).write_pdf(), "mixed.pdf")[1]
     kinds = {flag.kind for flag in parsed.flags}
     assert len(parsed.reviews) == 3 or "reviews-missing" in kinds
+    assert len(parsed.items) == 7  # no row read as an item
+
+
+def test_a_minute_number_of_another_series_opens_no_item():
+    """ "77/02 Write to landowners …", a row of the actions after item
+    26/047, is no item 26/048."""
+    text = (MINUTES / "mixed_2026_07.txt").read_text().split("\nActions\n")[0]
+    text += "\nActions\n77/02 Write to landowners on the Marsh Dyke Clerk\n20/07/2026 Open\n"
+    parsed = read(text)
+    assert [i.title for i in parsed.items][-1] == "26/047 Any other business"
+    assert len(parsed.items) == 7
 
 
 TRUSTEES = (
