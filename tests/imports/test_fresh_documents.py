@@ -219,3 +219,18 @@ def test_a_list_under_an_actions_label_is_the_items_actions():
         ]
         assert premises.narrative == "The lock on the shed is broken."
         assert not reviewed.actions  # a reference first: no action raised here
+
+
+def test_a_panels_category_headings_without_colons_are_no_people():
+    text = (MINUTES / "panel_58.txt").read_text()
+    text = text.replace("Panel Members:\n", "Chair\n", 1).replace(
+        "Declan Whitcombe", "Panel Members\nDeclan Whitcombe", 1
+    )
+    text = text.replace("In attendance\n", "In attendance\nCode Administrator\n", 1)
+    people = {p.name: p for p in read(text).attendance}
+    assert not {"Chair", "Panel Members", "Code Administrator"} & people.keys()
+    assert len(people) == 10
+    assert people["Marguerite Oyelaran"].group == "Independent"  # its bracket, not the heading
+    # A person listed without brackets over a panel member stays a person.
+    plain = text.replace("Marguerite Oyelaran (Independent) [Chair]", "Marguerite Oyelaran")
+    assert "Marguerite Oyelaran" in {p.name for p in read(plain).attendance}
