@@ -325,13 +325,18 @@ _DECISION = re.compile(
 )
 
 _ACTIONS = (
-    # "ACTION 212/01: …", "ACTION: …", "Action: …", "* ACTION: bogdan to …"
+    # "ACTION 212/01: …", "ACTION: …", "Action: …", "* ACTION: bogdan to …",
+    # "ACTION 12/05 (Treasurer): …", the owner in brackets
     re.compile(
-        r"^(?:ACTION|Action)\s*(?P<label>[A-Z]{0,6}\s?\d{1,4}/\d{1,3})?\s*:\s*(?P<text>.+)$", re.S
+        r"^(?:ACTION|Action)\s*(?P<label>[A-Z]{0,6}\s?\d{1,4}/\d{1,3})?"
+        r"\s*(?:\((?P<owner>[^()]{1,60})\))?\s*:\s*(?P<text>.+)$",
+        re.S,
     ),
-    # "Action 123: …", "Action no. 7 – …"
+    # "Action 123: …", "Action no. 7 – …", "Action 123 (Clerk): …"
     re.compile(
-        r"^(?:ACTION|Action)\s+(?:no\.?\s*)?(?P<label>\d{1,4})\s*[:–-]\s*(?P<text>.+)$", re.S
+        r"^(?:ACTION|Action)\s+(?:no\.?\s*)?(?P<label>\d{1,4})"
+        r"\s*(?:\((?P<owner>[^()]{1,60})\))?\s*[:–-]\s*(?P<text>.+)$",
+        re.S,
     ),
     # "ACTION – JD: …", "ACTION - JD to …": initials first
     re.compile(r"^ACTION\s*[–-]\s*(?P<owner>[A-Z]{2,4})\b[\s:]*(?P<text>.+)$", re.S),

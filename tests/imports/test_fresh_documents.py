@@ -234,3 +234,16 @@ def test_a_panels_category_headings_without_colons_are_no_people():
     # A person listed without brackets over a panel member stays a person.
     plain = text.replace("Marguerite Oyelaran (Independent) [Chair]", "Marguerite Oyelaran")
     assert "Marguerite Oyelaran" in {p.name for p in read(plain).attendance}
+
+
+def test_an_action_whose_owner_is_in_brackets_before_its_colon_is_an_action():
+    text = TRUSTEES + (
+        "1. Finance\nACTION 12/05 (Treasurer): file the return by 31 May 2026.\n"
+        "Action 046 (Amy Chen): call the bank.\n"
+    )
+    [item] = read(text).items
+    assert [(a.reference, a.owners, a.text, a.target_date) for a in item.actions] == [
+        ("RBT 12/05", ["Treasurer"], "file the return by 31 May 2026.", date(2026, 5, 31)),
+        ("RBT 12/02", ["Amy Chen"], "(Action 046) call the bank.", None),
+    ]
+    assert item.narrative == ""
