@@ -159,18 +159,37 @@ _PARTICLES = {"de", "van", "von", "da", "der", "den", "del", "bin", "al", "la", 
 
 def lines_of_names(text_lines: list[str]) -> list[tuple[int, str]]:
     """The lines of an attendance block, each with its offset in the block,
-    a line ending with a comma (a list wrapped across lines) joined to the
-    next."""
+    a line ending with a comma (a list wrapped across lines), inside a
+    bracket ("(alternate for Hilde" over "Marsh)", a PDF's wrapped line) or
+    with a title ("…, Ms" over "Delphine Ashe, …") joined to the next."""
     lines: list[tuple[int, str]] = []
     for offset, line in enumerate(text_lines):
         line = line.strip()
         if not line:
             continue
-        if lines and lines[-1][1].endswith((",", ";")):
+        if lines and (
+            lines[-1][1].endswith((",", ";"))
+            or _wrapped_bracket(lines[-1][1], line)
+            or _TITLE_AT_END.search(lines[-1][1])
+        ):
             lines[-1] = (lines[-1][0], f"{lines[-1][1]} {line}")
         else:
             lines.append((offset, line))
     return lines
+
+
+# A person's title ending a line: the name is on the next ("…, Ms" over "Delphine Ashe").
+_TITLE_AT_END = re.compile(
+    r"(?:^|[\s,;])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Cllr|Councillor|Sir|Dame|Rev)\.?$"
+)
+
+
+def _wrapped_bracket(text: str, after: str) -> bool:
+    """A bracket left open that the next line closes."""
+    return any(
+        text.count(opening) > text.count(closing) and closing in after.split(opening)[0]
+        for opening, closing in ("()", "[]")
+    )
 
 
 def names_in(entry: str) -> list[str]:
@@ -184,7 +203,8 @@ def listed_person(
     """'Ada Byrne (Harbour Trust) [Chair]', '*Tomasz Wren' (teleconference):
     a person of `section`, a member's category the heading above
     (`category`) where no bracket names the body; None for a bot of the
-    layout's, and, flagged, for words that are not a name."""
+    layout's, and, flagged, for another name that reads as a bot's or
+    words that are not a name."""
     person = ParsedPerson(name="", section=section, group="", line=line)
     if text.startswith("*") or text.endswith("*"):
         person.remote = True
@@ -195,6 +215,10 @@ def listed_person(
     if layout.trailer is not None:
         name = layout.trailer.sub("", name)
     if name.lower() in layout.not_people:
+        return None
+    if layout.bot_name is not None and layout.bot_name.match(name):
+        message = f"{name!r} reads as the meeting's bot: it was not read as a person."
+        flags.append(Flag(line, "bot-not-person", message))
         return None
     if not name_like(name):
         flags.append(Flag(line, "unread-line", f"{text!r} was not read as a person."))

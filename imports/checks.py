@@ -8,12 +8,16 @@ its format; `refusal` says when nothing meeting-like was read at all.
   item's heading (its blank line or indentation lost, say), so the items
   after it may have been read as one.
 - attendance-missing: the text has an attendance heading, but no one was read.
-- reviews-missing: an item is headed "Actions Outstanding", but no row of
+- reviews-missing: an item is headed "Actions Outstanding", or a line reads
+  as an actions table's header ("Ref  Action  Owner  Due"), but no row of
   the table was read.
 - next-meeting-code: "the next meeting (OPSG_52)" names a meeting other
   than the next one, while a target read from it takes the next one's date.
 - listed-twice: a person in the attendance, or an action in the Actions
   Outstanding table, appears twice; the first is written, the other not.
+- own-actions-reviewed: minutes with items whose actions table holds
+  actions numbered as this meeting's (77/01 in meeting 77) that no item
+  raised: a table of the actions raised here, read as reviewed, under no item.
 """
 
 import re
@@ -49,9 +53,10 @@ def check(text: str, minutes: ParsedMinutes) -> None:
         *_numbering(minutes.items),
         *_missed_headings(lines, minutes.items),
         *_attendance_missing(lines, minutes),
-        *_reviews_missing(minutes),
+        *_reviews_missing(lines, minutes),
         *_next_meeting_codes(lines, minutes),
         *_listed_twice(minutes),
+        *_own_actions_reviewed(minutes),
     ]
     if found:
         minutes.flags.extend(found)
@@ -177,7 +182,7 @@ def _attendance_missing(lines: list[str], minutes: ParsedMinutes) -> list[Flag]:
 _OUTSTANDING = re.compile(r"\bactions?\s+outstanding\b|\boutstanding\s+actions?\b", re.I)
 
 
-def _reviews_missing(minutes: ParsedMinutes) -> list[Flag]:
+def _reviews_missing(lines: list[str], minutes: ParsedMinutes) -> list[Flag]:
     if minutes.reviews:
         return []
     for item in minutes.items:
@@ -187,7 +192,21 @@ def _reviews_missing(minutes: ParsedMinutes) -> list[Flag]:
                 "read: the actions it reviewed are not in this import. Check the table's layout."
             )
             return [Flag(item.line, "reviews-missing", message)]
+    for number in range(1, len(lines) + 1):
+        # A PDF's header may come out a cell or two a line: up to three lines read as one.
+        text = " ".join(lines[number - 1 : number + 2]).replace("|", " ").lower()
+        words = {word.strip(".:*#") for word in text.split()}
+        if {"action", "owner"} <= words and words & _COLUMN_WORDS and len(words) <= 8:
+            message = (
+                f"Line {number} reads as the header of a table of actions, but no row of it "
+                "was read: its actions are not in this import. Check the table's layout."
+            )
+            return [Flag(number, "reviews-missing", message)]
     return []
+
+
+# Beside "Action" and "Owner", a word of an actions table's header line.
+_COLUMN_WORDS = frozenset({"ref", "reference", "no", "id", "due", "target", "status", "date"})
 
 
 def _next_meeting_codes(lines: list[str], minutes: ParsedMinutes) -> list[Flag]:
@@ -233,3 +252,26 @@ def _listed_twice(minutes: ParsedMinutes) -> list[Flag]:
         )
         flags.append(Flag(line, "listed-twice", message))
     return flags
+
+
+_NUMBERED_AS = re.compile(r"(?P<number>\d{1,4})\s*/\s*\d{1,3}\s*$")
+
+
+def _own_actions_reviewed(minutes: ParsedMinutes) -> list[Flag]:
+    raised = {" ".join(a.reference.split()) for item in minutes.items for a in item.actions}
+    own = [
+        row
+        for row in minutes.reviews
+        if (match := _NUMBERED_AS.search(row.reference))
+        and int(match["number"]) == minutes.number
+        and " ".join(row.reference.split()) not in raised
+    ]
+    if not minutes.items or not own:
+        return []
+    references = ", ".join(row.reference for row in own)
+    message = (
+        f"{references}: numbered as this meeting's actions, but read from a table of actions, "
+        "not raised under any item: they are recorded as reviewed at this meeting, "
+        "and no item lists them. Check them after the import."
+    )
+    return [Flag(own[0].line, "own-actions-reviewed", message)]

@@ -93,14 +93,15 @@ def opens_attendance(words: str, layout: Layout) -> str | None:
 
 def section_label(line: str) -> tuple[str, str] | None:
     """("Present", "A, B") for "Present: A, B"; ("Apologies", "") for a
-    line that is only a label. None for a sentence."""
+    line that is only a label. None for a sentence (long, or ended by a
+    full stop without a colon)."""
     line = line.strip().strip("*").strip()
     head, colon, rest = line.partition(":")
     head = head.strip().strip("*").strip()
     if not head or len(head.split()) > 6:
         return None
-    if not colon and len(line.split()) > 6:
-        return None
+    if not colon and (len(line.split()) > 6 or len(line.split()) > 1 and line.endswith(".")):
+        return None  # a sentence: "Apologies were received and accepted."
     return head, rest.strip().strip("*").strip()
 
 
@@ -208,7 +209,8 @@ def read_attendance_lines(
     `item_heading`, `item` the item read last), after which the lines are
     the item's. `roll.section` says which section the lines are in."""
     layout = roll.layout
-    for offset, entry in lines_of_names(lines):
+    entries = lines_of_names(lines)
+    for index, (offset, entry) in enumerate(entries):
         here = Block(PARAGRAPH, entry, line + offset)
         if QUORUM_STATEMENT.match(entry):
             continue  # this app's own statement of the quorum, not a person
@@ -230,12 +232,38 @@ def read_attendance_lines(
             continue
         if heading := item_heading(here, layout, item, roll.section, True):
             return Leave(Block(PARAGRAPH, "\n".join(lines[offset:]), line + offset), heading)
-        if layout.category_line and layout.category_line.match(entry):
+        following = entries[index + 1][1] if index + 1 < len(entries) else ""
+        if (layout.category_line and layout.category_line.match(entry)) or _category_over_roles(
+            entry, following
+        ):
             roll.group = entry.rstrip(":").strip().strip("*")
             continue
         for name in names_in(entry):
             _listed(name, line + offset, roll, flags)
     return None
+
+
+# The last word of a category's heading in a panel's attendance ("Chair",
+# "Code Administrator", "Observers") written without its colon.
+_CATEGORY_NOUNS = frozenset(
+    {"chair", "chairs", "member", "members", "administrator", "secretariat", "secretary"}
+    | {"observer", "observers", "attendees", "representatives", "officers", "staff"}
+    | {"guests", "advisers", "advisors", "presenters"}
+)
+
+
+def _category_over_roles(entry: str, following: str) -> bool:
+    """ "Code Administrator" over "Rhea Dunn (Code Administrator) [Secretary]":
+    a line without brackets whose last word names a category, over a person
+    whose role is in square brackets, heads that category; it is no person."""
+    words = entry.split()
+    return (
+        "(" not in entry
+        and "[" not in entry
+        and 0 < len(words) <= 3
+        and words[-1].lower() in _CATEGORY_NOUNS
+        and "[" in following
+    )
 
 
 def _leave(lines: list[str], line: int) -> Leave:

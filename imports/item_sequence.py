@@ -136,7 +136,7 @@ def item_heading(
     - where the entry says so, a top-level bullet under the agenda
       (`bullet_items`) or an unnumbered heading (`unnumbered_headings`);
     - a paragraph by the entry's `item_lines` ("26/031 Footpath repairs",
-      "Item 4: Budget")."""
+      "Item 4: Budget"), a minute number only of the last item's series."""
     text = block.text.split("\n")[0].strip()
     if layout.trailer is not None:
         text = layout.trailer.sub("", text)
@@ -165,11 +165,22 @@ def item_heading(
         for pattern in layout.item_lines:
             if (match := pattern.match(text)) and not ANY_DATE.search(match["title"]):
                 groups = match.groupdict()
+                if groups.get("minute") and not _same_series(groups["minute"], current):
+                    continue
                 title = match["title"].strip()
                 if groups.get("minute"):
                     title = f"{groups['minute']} {title}"
                 return groups.get("number") or "", title
     return None
+
+
+def _same_series(minute: str, current: ParsedItem | None) -> bool:
+    """A minute number of the last item's series (26/042 after 26/041), or
+    the first: "77/02 Write to …" after 26/047 is a row of a table, not an item."""
+    last = current.title.split(" ", 1)[0] if current is not None else ""
+    if "/" not in last:
+        return True
+    return minute.split("/")[0] == last.split("/")[0]
 
 
 def _last_numbers(current: ParsedItem | None) -> tuple[int, int]:

@@ -456,11 +456,21 @@ def typed_segments(block: Block, layout: Layout) -> list[tuple[int, str, str]]:
         line = line if layout.trailer is None else layout.trailer.sub("", line)
         if not typed:
             continue
-        if not found or (line and opens_line(line, layout)):
+        words = [w for w in found[-1][1] if w] if found else []
+        if not found or (
+            line and (opens_line(line, layout) or (words and _says_more(words, line, layout)))
+        ):
             found.append((block.line + offset, [], []))
         found[-1][1].append(line)
         found[-1][2].append(typed)
     return [(line, " ".join(filter(None, words)), " ".join(typed)) for line, words, typed in found]
+
+
+def _says_more(before: list[str], line: str, layout: Layout) -> bool:
+    """A sentence of its own after a decision or an action line ended one
+    ("… as a true record." over "Action 57/03 was closed."), not its words."""
+    ended = before[-1].endswith((".", "!", "?")) and line[:1].isupper()
+    return ended and opens_line(before[0], layout)
 
 
 def opens_line(line: str, layout: Layout) -> bool:

@@ -5,7 +5,8 @@ It reads other committees' minutes: "Present / Apologies / In attendance"
 blocks or lists, "Name (Organisation) [Role]" lines with their marks,
 numbered or minute-numbered items, decision lines ("The Panel AGREED …",
 "RESOLVED that …", "RES-2026-07: …"), action lines ("ACTION: …", "Action
-12: …", "ACTION – JD …"), and an outstanding-actions list or table.
+12: …", "ACTION – JD …", a list under an "Actions:" label), and an
+outstanding-actions list or table.
 
 Where the front matter ends is decided for both readings by
 imports.item_sequence `front_end`: the first item, or, for the block
@@ -51,8 +52,12 @@ silent guess:
   reference (an owner, a date or a status alone);
 - action-reference: a tracker's own reference ("A-12") that is not of the
   form 14/03, recorded under this meeting's numbering, kept in the text;
-- action-owner: an action whose owner could not be picked out."""
+- action-owner: an action whose owner could not be picked out;
+- agenda-not-minuted: a title of the agenda's list, read before the
+  attendance ("Agenda:", "1. Accounts", then "Present:"), that no item
+  after the attendance takes up."""
 
+import re
 from functools import partial
 
 from imports.attendance import Roll
@@ -122,6 +127,11 @@ from imports.title_block import read_next_meetings, read_title
 from imports.unknown_layout import flag_unknown_layout
 from imports.unplaced import place_unplaced
 
+# "Actions:" over a list of actions, each "<owner> to <do something> …", not
+# a reference ("86/01 …") of an action reviewed.
+_ACTIONS_LABEL = re.compile(r"^\W*actions?\W*:?\W*$", re.I)
+_ACTION_WORDS = re.compile(r"^(?!\S*\d+/\d)(?:\S+\s+){1,5}to\s+\w", re.S)
+
 
 def parse_generic_layout(
     text: str,
@@ -159,6 +169,8 @@ class _Reader:
         self.roll = Roll(layout, section=None, people=self.minutes.attendance)
         self.unplaced: list[SourceLine] = []  # kept in the nearest item, flagged
         self.item: ParsedItem | None = None
+        self.agenda: list[ParsedItem] = []  # an agenda's list read before the attendance
+        self.actions_label = False  # the last block was an "Actions:" label or its list's
         self.context = ItemContext(
             minutes=self.minutes,
             layout=layout,
@@ -253,7 +265,9 @@ class _Reader:
                 for piece in pieces:
                     self._block(piece)
                 return
-        if section_of(block, self.layout):
+        if found := section_of(block, self.layout):
+            if found[0] in ATTENDANCE:
+                self._agenda_before_attendance()
             # The label opens its section; what follows it is read there.
             self._attendance_lines(block.text.split("\n"), block.line)
             return
@@ -270,7 +284,8 @@ class _Reader:
         elif self.section == SKIP:
             return
         elif self.item is not None:
-            read_block(block, self.item, self.context)
+            if (read := self._under_actions_label(block)) is not None:
+                read_block(read, self.item, self.context)
         else:
             self._unread(block, "is not under any item")
 
@@ -292,6 +307,45 @@ class _Reader:
         read_block(pieces[0], self.item, self.context)
         for piece in pieces[1:]:
             self._block(piece)
+
+    def _agenda_before_attendance(self) -> None:
+        """Items read before the first attendance section, none with a word
+        under its heading ("Agenda:", then "1. Accounts", "2. Moorings", then
+        "Present:"), were the agenda's list: the items begin again after
+        the attendance, at item 1, not read as people. A title that none
+        of the items read after it takes up is flagged at the end
+        (`_flag_agenda_not_minuted`)."""
+        items = self.minutes.items
+        if not items or self.minutes.attendance:
+            return  # the attendance was read before them: they are items
+        if any(i.narrative or i.decisions or i.actions for i in items):
+            return
+        self.agenda.extend(items)
+        items.clear()
+        self.item = None
+
+    def _flag_agenda_not_minuted(self) -> None:
+        titles = {item.title.casefold() for item in self.minutes.items}
+        for listed in self.agenda:
+            if listed.title.casefold() not in titles:
+                message = (
+                    f"The agenda lists {listed.number}. {listed.title!r}, which no item "
+                    "of the minutes takes up: it was not read as an item."
+                )
+                self.flags.append(Flag(listed.line, "agenda-not-minuted", message))
+
+    def _under_actions_label(self, block: Block) -> Block | None:
+        """A list under an "Actions:" label ("- Amy Chen to book the hall")
+        is the item's actions, each read as its "ACTION: …" line; the label
+        itself says nothing more."""
+        after_label, self.actions_label = self.actions_label, False
+        if block.kind == PARAGRAPH and _ACTIONS_LABEL.match(block.text):
+            self.actions_label = True
+            return None
+        if after_label and block.kind == ITEM and _ACTION_WORDS.match(block.text):
+            self.actions_label = True
+            return Block(PARAGRAPH, f"ACTION: {block.text}", block.line, lines=block.lines)
+        return block
 
     # --- attendance ---------------------------------------------------
 
@@ -377,6 +431,7 @@ class _Reader:
         (imports.closing_blocks), and the doubts over the whole reading."""
         close_lead_in(self.context)  # the last item's list may end the text
         flag_unstated(self.context.outstanding)
+        self._flag_agenda_not_minuted()
         place_unplaced(unplaced, self.minutes)
         flag_closing_blocks(self.minutes)
         self._doubts()

@@ -111,6 +111,9 @@ class Layout:
     names_in_lines: bool = True
     # Names in the attendance that are not people (bots).
     not_people: frozenset[str] = frozenset()
+    # Another bot's name ("tessbot"): not a person either, but flagged, as
+    # a person's nick may read the same.
+    bot_name: re.Pattern | None = None
     # "alice (58)": a count after a name that is no mark.
     count_after_name: bool = False
     # A title block of labelled lines (imports.title_block, an entry without
@@ -314,19 +317,28 @@ _MARKS = (
 _VERB_WORDS = _words(*Decision.Verb.values, "RESOLVED", "DECIDED", "RESOLUTION")
 _DECISION = re.compile(
     rf"^(?:(?P<resolution>RES(?:OLUTION)?[-\s]?[\w/-]*\d[\w/-]*)\s*[:–-]\s*"
-    rf"|(?P<subject>(?:The|the)\s+(?:[A-Z][\w&'-]*\s+){{0,5}})?(?P<verb>{_VERB_WORDS})\b[\s:–-]*)"
+    rf"|(?P<subject>(?:The|the)\s+(?:[A-Z][\w&'-]*\s+){{0,5}})?"
+    r"(?:It\s+was\s+)?"  # "It was AGREED that …"
+    # "The Trustees also AGREED …", "The Panel further NOTED …"
+    r"(?:(?<=\s)(?:also|further|then|unanimously)\s+)?"
+    rf"(?P<verb>{_VERB_WORDS})\b[\s:–-]*)"
     r"(?P<text>.*)$",
     re.S,
 )
 
 _ACTIONS = (
-    # "ACTION 212/01: …", "ACTION: …", "Action: …", "* ACTION: bogdan to …"
+    # "ACTION 212/01: …", "ACTION: …", "Action: …", "* ACTION: bogdan to …",
+    # "ACTION 12/05 (Treasurer): …", the owner in brackets
     re.compile(
-        r"^(?:ACTION|Action)\s*(?P<label>[A-Z]{0,6}\s?\d{1,4}/\d{1,3})?\s*:\s*(?P<text>.+)$", re.S
+        r"^(?:ACTION|Action)\s*(?P<label>[A-Z]{0,6}\s?\d{1,4}/\d{1,3})?"
+        r"\s*(?:\((?P<owner>[^()]{1,60})\))?\s*:\s*(?P<text>.+)$",
+        re.S,
     ),
-    # "Action 123: …", "Action no. 7 – …"
+    # "Action 123: …", "Action no. 7 – …", "Action 123 (Clerk): …"
     re.compile(
-        r"^(?:ACTION|Action)\s+(?:no\.?\s*)?(?P<label>\d{1,4})\s*[:–-]\s*(?P<text>.+)$", re.S
+        r"^(?:ACTION|Action)\s+(?:no\.?\s*)?(?P<label>\d{1,4})"
+        r"\s*(?:\((?P<owner>[^()]{1,60})\))?\s*[:–-]\s*(?P<text>.+)$",
+        re.S,
     ),
     # "ACTION – JD: …", "ACTION - JD to …": initials first
     re.compile(r"^ACTION\s*[–-]\s*(?P<owner>[A-Z]{2,4})\b[\s:]*(?P<text>.+)$", re.S),
@@ -464,6 +476,7 @@ MEETING_BOT = replace(
     bullet_notes=re.compile(r"^[A-Z]{3,}\s*:"),
     trailer=re.compile(r"\s*\(\s*[\w.|-]+,\s*\d{1,2}:\d{2}(?::\d{2})?\s*\)\s*$"),
     not_people=frozenset({"meetbot", "zodbot", "collabot", "openstack", "bot"}),
+    bot_name=re.compile(r"^[\w.|-]*bot$", re.I),
     count_after_name=True,
     date_patterns=(re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})"),),
     start_patterns=(re.compile(r"^Meeting started by \S+ at (?P<start>\d{1,2}:\d{2})", re.M),),

@@ -1,6 +1,8 @@
 """Other committees' minutes, read by the generic reader and the layout
-registry (imports.layout_generic, imports.layouts): ten documents of our own
-in five layouts, each with the counts a secretary would count by hand."""
+registry (imports.layout_generic, imports.layouts): sixteen documents of our
+own in seven layouts (a generic "Present:" block, and one mixing minute
+numbers, RESOLVED lines and an actions table, among them), each with the
+counts a secretary would count by hand."""
 
 from pathlib import Path
 
@@ -29,6 +31,13 @@ EXPECTED = {
     "tracker_15.txt": ("generic", 0, 0, 0, 0, 0, 0, 3, 2),
     "bot_2026_02_11.txt": ("meeting-bot", 3, 0, 0, 3, 2, 2, 0, 0),
     "bot_2026_02_25.md": ("meeting-bot", 3, 0, 0, 2, 1, 2, 0, 0),
+    "panel_58.txt": ("generic", 6, 3, 1, 7, 5, 4, 0, 0),
+    "association_2026_05.md": ("association", 6, 1, 2, 5, 3, 3, 3, 1),
+    "tracker_22.md": ("generic", 0, 0, 0, 0, 0, 0, 5, 2),
+    "bot_2026_06_02.txt": ("meeting-bot", 5, 0, 0, 5, 3, 3, 0, 0),  # not tessbot, flagged
+    "generic_2026_06.txt": ("generic", 6, 1, 2, 6, 3, 4, 0, 0),
+    # Its actions table of this meeting's actions is read as reviewed, and flagged.
+    "mixed_2026_07.txt": ("generic", 6, 2, 2, 7, 4, 0, 3, 0),
 }
 FIELDS = ("members", "participants", "apologies", "items", "decisions")
 FIELDS += ("actions_raised", "actions_reviewed", "closed")
@@ -38,9 +47,9 @@ def read(name: str, **hints):
     return read_upload((MINUTES / name).read_bytes(), name, **hints)[1]
 
 
-def test_there_are_ten_documents_in_five_layouts():
+def test_there_are_sixteen_documents_in_seven_layouts():
     assert sorted(p.name for p in MINUTES.iterdir()) == sorted(EXPECTED)
-    assert len({name.split("_")[0] for name in EXPECTED}) == 5
+    assert len({name.split("_")[0] for name in EXPECTED}) == 7
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
