@@ -61,7 +61,7 @@ from operator import itemgetter
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q, QuerySet
 from django.template.defaultfilters import date
 from django.urls import reverse
@@ -1077,16 +1077,30 @@ def _insert_rows(day: datetime.date, keys: set[tuple[str, int, str]]) -> None:
         return
     if not keys:
         return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {connection.ops.quote_name(Reminder._meta.db_table)}"
-            " (recipient, action_id, kind, day, state, claimed_at, attempts, error)"
-            " SELECT row->>0, (row->>1)::bigint, row->>2, %s, %s, %s, 0, ''"
-            " FROM json_array_elements(%s::json) AS row"
-            " ORDER BY 1, 2, 3"
-            " ON CONFLICT DO NOTHING",
-            [day, Reminder.State.CLAIMED, now, json.dumps(list(keys))],
-        )
+    table = connection.ops.quote_name(Reminder._meta.db_table)
+    insert = (
+        f"INSERT INTO {table} (recipient, action_id, kind, day, state, claimed_at, attempts, error)"
+        " SELECT new.*, %s, %s, %s, 0, '' FROM ("
+        "  SELECT row->>0 AS recipient, (row->>1)::bigint AS action_id, row->>2 AS kind"
+        "  FROM json_array_elements(%s::json) AS row) AS new"
+    )
+    params = [day, Reminder.State.CLAIMED, now, json.dumps(list(keys))]
+    try:
+        # The rows not there yet, inserted plainly: ON CONFLICT DO NOTHING
+        # inserts each row speculatively, which took the insert twice as
+        # long. A run inserting some of the same rows meanwhile makes this
+        # fail on the unique constraint, and then they are left alone.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"{insert} WHERE NOT EXISTS (SELECT FROM {table} AS old"
+                " WHERE old.day = %s AND old.recipient = new.recipient"
+                " AND old.action_id = new.action_id AND old.kind = new.kind)"
+                " ORDER BY 1, 2, 3",
+                [*params, day],
+            )
+    except IntegrityError:
+        with connection.cursor() as cursor:
+            cursor.execute(f"{insert} ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING", params)
 
 
 class _Run:
