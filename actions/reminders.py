@@ -38,12 +38,15 @@ alternative (mark sent, then send) would lose reminders instead.
 
 What it costs does not grow with the actions an address has: what is due
 is read in a fixed number of queries (the actions, and their owners as
-plain values, each owner's addresses worked out once), the day's rows are
-inserted in one statement (batches on SQLite), a batch of 100 digests is
-claimed and its rows read in one statement each, and each digest is one
-statement marking its rows, written by DigestWriter (one loop, one table
-of sections, for the text and the HTML), its MIME by the run's MimeFrame,
-and sent over the run's one SMTP connection.
+plain values, each owner built and its addresses worked out once, each
+action's kinds once per committee and target), the day's rows are
+inserted in one statement (batches on SQLite; on PostgreSQL a plain insert
+of the rows not there yet, ON CONFLICT DO NOTHING only once it meets rows
+another run inserted meanwhile), a batch of 100 digests is claimed and its
+rows read in one statement each, and each digest is one statement marking
+its rows, written by DigestWriter (one loop, one table of sections, for
+the text and the HTML; what many lines say alike written once a run), its
+MIME by the run's MimeFrame, and sent over the run's one SMTP connection.
 
 Actions of a confidential session are never emailed: their owners may not
 read them on the site either (actions/access.py).
