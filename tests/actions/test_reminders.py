@@ -21,6 +21,7 @@ import email
 import email.policy
 import re
 import socket
+import threading
 import time
 from collections import Counter
 from contextlib import contextmanager
@@ -33,8 +34,9 @@ import time_machine
 from aiosmtpd.controller import Controller
 from django.core import mail
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.urls import resolve
+from django.utils import timezone
 
 from actions import reminders
 from actions.models import Action, ActionReview, Reminder
@@ -430,6 +432,61 @@ def test_two_workers_at_once_send_each_digest_once(tmp_path, mailoutbox):
     assert outcome["emails"] == sorted([DCC, OWEN, SECAS])
     assert sum(outcome["sent_by_each"]) == 3
     assert [(r[3], r[4]) for r in outcome["rows"]] == [("sent", 1)] * 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_another_run_inserts_meanwhile_is_left_alone():
+    """PostgreSQL inserts the day's rows plainly, but for those there
+    already. A row another run inserts meanwhile, uncommitted when this
+    run's insert comes to it, makes that insert wait, then fail on the
+    unique constraint once the other commits: the run inserts the rest and
+    leaves that row as the other run wrote it."""
+    if ON_SQLITE:
+        pytest.skip("SQLite lets one writer in at a time; its batches ignore conflicts")
+    build()
+    keys = set(reminders.reminders_due(MON).items)
+    theirs = min(keys)
+    inserted = threading.Event()
+    waited = []
+
+    def other_run():
+        try:
+            with transaction.atomic():
+                Reminder.objects.create(
+                    recipient=theirs[0],
+                    action_id=theirs[1],
+                    kind=theirs[2],
+                    day=MON,
+                    claimed_at=timezone.now(),
+                    error="the other run's",
+                )
+                inserted.set()
+                # Committed only once this run's insert waits on the row.
+                with connection.cursor() as cursor:
+                    for _ in range(200):
+                        cursor.execute(
+                            "SELECT count(*) FROM pg_stat_activity"
+                            " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                        )
+                        if cursor.fetchone()[0]:
+                            waited.append(True)
+                            break
+                        time.sleep(0.05)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_run)
+    thread.start()
+    assert inserted.wait(10)
+    reminders._insert_rows(MON, keys)
+    thread.join(30)
+
+    assert waited == [True]
+    found = Reminder.objects.filter(day=MON)
+    assert sorted(found.values_list("recipient", "action_id", "kind")) == sorted(keys)
+    assert [r.error for r in found if (r.recipient, r.action_id, r.kind) == theirs] == [
+        "the other run's"
+    ]
 
 
 # --- a real SMTP server ---------------------------------------------------------------
