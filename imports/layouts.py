@@ -237,9 +237,6 @@ class Layout:
     # read and checked in the meeting's numbering (imports.common.ActionNumbering),
     # not by `actions` (imports.item_text.read_action_line).
     numbered_actions: bool = False
-    # Where the title block names no committee, the code most action lines
-    # print is the committee's, with a flag (imports.common.guess_committee).
-    committee_from_actions: bool = False
     # The committee whose minutes these are, by its code ("" for any).
     committee: str = ""
     # Every text is read first by this entry, whichever entry recognises it;
@@ -550,7 +547,6 @@ OPSG = replace(
     next_meeting=re.compile(
         r"Next\s+(?:(main|reporting|extraordinary)\s+)?meeting\s*:?\s*([^;]+)", re.IGNORECASE
     ),
-    committee_from_actions=True,
     committee="OPSG",
     title="the 2021 layout",
     text_as_written=True,
