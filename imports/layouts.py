@@ -116,11 +116,13 @@ class Layout:
     bot_name: re.Pattern | None = None
     # "alice (58)": a count after a name that is no mark.
     count_after_name: bool = False
-    # A title block of labelled lines (imports.title_block, an entry without
-    # `title_fact_lines`): where the date, the times (a pattern with re.M
-    # searches the whole text, a bot's log) and the place are written; the
-    # committee's code in a title ("(HP)", group 1); the meeting's number
-    # (group `n` or `nth`); the words that say the minutes are final.
+    # The title block's labels and title words (imports.title_block, every
+    # entry's, a line at a time): where the date, the times (a pattern with
+    # re.M searches the whole text, a bot's log) and the place are written
+    # (with `date_patterns`, the first date in the block where no label
+    # gives one); the committee's code in a title ("(HP)", group 1); the
+    # meeting's number (group `n` or `nth`); the words that say the minutes
+    # are final. Empty: none read so.
     date_patterns: tuple[re.Pattern, ...] = ()
     start_patterns: tuple[re.Pattern, ...] = ()
     end_patterns: tuple[re.Pattern, ...] = ()
@@ -128,9 +130,11 @@ class Layout:
     code_in_title: re.Pattern | None = None
     number_in_title: re.Pattern | None = None
     final_words: re.Pattern | None = None
-    # Else a title block that states a fact a line, unlabelled, in any order
-    # (the OPSG's: imports.title_block.read_title_block, by `reference`,
-    # `classification`, `minutes_state`, `meeting_kinds`).
+    # The title block's lines no label reads state a fact a line, unlabelled,
+    # in any order (the OPSG's: a date opening a line, times, the title, the
+    # place after them; by `reference`, `classification`, `minutes_state`,
+    # `meeting_kinds`, `committee_names`), and one not understood is kept
+    # and flagged; else such lines are the title's words.
     title_fact_lines: bool = False
     other_bracket: str = "group"
     # A committee named in a title, by its code, where no reference says it.
@@ -559,6 +563,14 @@ OPSG = replace(
     names_in_lines=False,
     category_headings=False,
     title_fact_lines=True,
+    # Its title block is no labelled one: its facts are read a line each.
+    date_patterns=(),
+    start_patterns=(),
+    end_patterns=(),
+    place_label=None,
+    code_in_title=None,
+    number_in_title=None,
+    final_words=None,
     roll_label=re.compile(r"^(attendees|attendance|present|in attendance)\s*:?$", re.IGNORECASE),
     roll_caption_line=re.compile(
         r"^(?:(?:Category|Representing|Name)\b(?P<rest>.*)|(?P<caption>Members|Other\s+participants)\s*:?)$",
