@@ -408,6 +408,13 @@ _NUMBER = re.compile(
     re.I,
 )
 _FINAL = re.compile(r"\b(?:final|approved|confirmed) minutes\b", re.I)
+# "Date of next meeting: 14 July 2026", "Next meeting – Tuesday 14 July 2026":
+# a line of its own (the kind, the date), not "deferred to the next meeting".
+_NEXT_MEETING = re.compile(
+    r"^(?:(?:the\s+)?date\s+of\s+(?:the\s+)?)?next\s+(?:(main|reporting|extraordinary)\s+)?"
+    r"meeting\s*(?::|–|-|\bis\b|\bwill\s+be\b)\s*(?:on\s+)?([^;]+)",
+    re.I,
+)
 
 GENERIC = Layout(
     name="generic",
@@ -459,6 +466,7 @@ GENERIC = Layout(
     code_in_title=_CODE,
     number_in_title=_NUMBER,
     final_words=_FINAL,
+    next_meeting=_NEXT_MEETING,
 )
 
 # Minutes written by an IRC meeting bot: topics as bullets with who and when,

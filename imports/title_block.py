@@ -275,14 +275,29 @@ def read_next_meetings(
 ) -> list[tuple[str, datetime.date]]:
     """'Next main meeting: 1 June 2021; Next reporting meeting: 28 June 2021.'"""
     found: list[tuple[str, datetime.date]] = []
-    if layout.next_meeting is None:
-        return found
     for _, text in lines:
-        for match in layout.next_meeting.finditer(plain(text)):
-            date = parse_date(match.group(2), year=year)
-            if date:
-                found.append(((match.group(1) or "main").lower(), date))
+        found += [(kind, date) for kind, date in _next_meetings_in(text, layout, year) if date]
     return found
+
+
+def states_next_meetings(text: str, layout: Layout, year: int | None) -> bool:
+    """A line that opens with the next meetings (the entry's `next_meeting`)
+    and whose every date was read: an item leaves it out of its text, as
+    it is the meeting's next meetings; one with a date not read is kept."""
+    if layout.next_meeting is None or not layout.next_meeting.match(plain(text)):
+        return False
+    return all(date for _, date in _next_meetings_in(text, layout, year))
+
+
+def _next_meetings_in(
+    text: str, layout: Layout, year: int | None
+) -> list[tuple[str, datetime.date | None]]:
+    if layout.next_meeting is None:
+        return []
+    return [
+        ((match.group(1) or "main").lower(), parse_date(match.group(2), year=year))
+        for match in layout.next_meeting.finditer(plain(text))
+    ]
 
 
 def _labelled_time(
