@@ -127,6 +127,9 @@ class Layout:
     start_patterns: tuple[re.Pattern, ...] = ()
     end_patterns: tuple[re.Pattern, ...] = ()
     place_label: re.Pattern | None = None
+    # The place in the title block's words (group `place`: "held … in the
+    # Reading Room"), where no label gives one; flagged.
+    place_in_words: re.Pattern | None = None
     code_in_title: re.Pattern | None = None
     number_in_title: re.Pattern | None = None
     final_words: re.Pattern | None = None
@@ -395,8 +398,17 @@ _TIME_RANGE = re.compile(
     r"(?P<end>\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)",
     re.I,
 )
+# "Time: 18:30", a start alone
+_TIME_LABEL = re.compile(r"\bTime\s*:\s*(?P<start>\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)", re.I)
 _AT_TIME = re.compile(r"\bat\s+(?P<start>\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)", re.I)
-_PLACE = re.compile(r"^(?:Location|Venue|Place|Where)\s*:\s*(?P<place>.+)$", re.I)
+# "Location: Harbour Office", "Date: 3 June 2026 | Venue: Town Hall"
+_PLACE = re.compile(r"(?:^|[|;]\s*)(?:Location|Venue|Place|Where)\s*:\s*(?P<place>[^|;]+)", re.I)
+# "… held on 3 June 2026 at 18:30 in the Reading Room", "held at Harbour
+# Office, 3 Quay Street on 3 June": a name after "in" or "at", not a time.
+_PLACE_IN_WORDS = re.compile(
+    r"\b[Hh]eld\b[^|;]*?\b(?:in|at)\s+(?!\d)(?P<place>(?:the\s+)?[A-Z][^|;.()]*?)"
+    r"(?=\s+(?:on|at|from|starting|commencing)\b|\s*[|;.(]|\s*$)"
+)
 _CODE = re.compile(r"\(([A-Z][A-Z0-9&]{1,9})\)")
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 # "Meeting 212", "Panel Meeting No. 87", "the 212th meeting"; never a date
@@ -460,9 +472,10 @@ GENERIC = Layout(
     present_marks=_PRESENT,
     absent_marks=_ABSENT,
     date_patterns=(_DATE_LABEL,),
-    start_patterns=(_TIME_RANGE, _AT_TIME),
+    start_patterns=(_TIME_RANGE, _TIME_LABEL, _AT_TIME),
     end_patterns=(_TIME_RANGE,),
     place_label=_PLACE,
+    place_in_words=_PLACE_IN_WORDS,
     code_in_title=_CODE,
     number_in_title=_NUMBER,
     final_words=_FINAL,

@@ -1,14 +1,18 @@
 """Every entry's title block, read one way (`read_title`,
 `read_title_block`): a line at a time, each step by the entry's data
 (imports.layouts). First the labels and title words any entry may have
-(`read_labels`: `date_patterns`, `place_label`, `code_in_title`,
-`number_in_title`, `final_words`):
+(`read_labels`: `date_patterns`, `place_label`, `place_in_words`,
+`code_in_title`, `number_in_title`, `final_words`):
 
     Harbour Panel (HP) meeting 212           the committee's code, the number
     Date: 4 March 2026                       the date (else the first date)
     Time: 10:00 – 12:30                      the times (`start_patterns`, `end_patterns`)
-    Location: Harbour Office                 the place
+    Location: Harbour Office                 the place ("… | Venue: Town Hall")
     Final minutes
+
+(where no label gives the place, the one the words say the meeting was
+held in, "held on 3 June 2026 at 18:30 in the Reading Room", flagged
+place-in-words: words may name what is no place)
 
 then, where the entry states a fact a line (`title_fact_lines`: the
 OPSG's), what no label read, by `reference`, `classification`,
@@ -44,7 +48,7 @@ from collections.abc import Iterable
 from imports.blocks import Block, SourceLine, plain
 from imports.common import DATE_IN_TEXT, TIMES, first_date, parse_date, parse_times
 from imports.layouts import Layout
-from imports.parsed import ParsedMinutes
+from imports.parsed import Flag, ParsedMinutes
 
 _MEETING = re.compile(r"\bmeeting\b", re.IGNORECASE)
 _TELECONFERENCE = re.compile(r"\bteleconference\b", re.IGNORECASE)
@@ -103,7 +107,7 @@ def read_title_block(
         if not line:
             continue
         words.append(line)
-        read = read_labels(line, minutes, layout)
+        read = read_labels(line, number, minutes, layout)
         if read is None and layout.title_fact_lines:
             read = read_title_line(line, minutes, layout, place_expected)
             if read is None:
@@ -116,13 +120,17 @@ def read_title_block(
     return unplaced
 
 
-def read_labels(line: str, minutes: ParsedMinutes, layout: Layout) -> str | None:
+def read_labels(line: str, number: int, minutes: ParsedMinutes, layout: Layout) -> str | None:
     """A line read by the entry's labels and title words ("Date: 4 March
-    2026", "Location: Harbour Office", "Harbour Panel (HP) meeting 212",
-    "Final minutes"): the committee's code and the meeting's number where
-    none was read before, the date by its label, the last place labelled,
-    final minutes. Names the thing read where the line is a label's, else
-    None (a title's code or number leaves the line to the other steps)."""
+    2026", "Location: Harbour Office", "Date: … | Venue: Town Hall",
+    "Harbour Panel (HP) meeting 212", "Final minutes"): the committee's
+    code and the meeting's number where none was read before, the date by
+    its label, the last place labelled, final minutes; where no place was
+    read yet, the one the line says the meeting was held in (`place_in_words`:
+    "held on 3 June 2026 at 18:30 in the Reading Room"), flagged, as words
+    may name what is no place. Names the last thing read where the line is
+    a label's, else None (a title's code or number leaves the line to the
+    other steps)."""
     if (
         not minutes.committee
         and layout.code_in_title
@@ -137,14 +145,31 @@ def read_labels(line: str, minutes: ParsedMinutes, layout: Layout) -> str | None
         minutes.number = int(number["n"] or number["nth"])
     if layout.final_words and layout.final_words.search(line):
         minutes.final = True
+    read = None
     for pattern in layout.date_patterns:
         if (match := pattern.search(line)) and (found := first_date(match["date"])):
             minutes.date = minutes.date or found
-            return "date"
-    if layout.place_label and (place := layout.place_label.match(line)):
+            read = "date"
+            break
+    if layout.place_label and (place := layout.place_label.search(line)):
         minutes.location = place["place"].strip()
-        return "place"
-    return None
+        read = "place"
+    elif layout.place_in_words and not minutes.location:
+        said = layout.place_in_words.search(line)
+        place = _before_date(said["place"]) if said else ""
+        if place:
+            minutes.location = place
+            message = f"The place {place!r} was read from the words {line!r}: check it."
+            minutes.flags.append(Flag(number, "place-in-words", message))
+    return read
+
+
+def _before_date(place: str) -> str:
+    """A place's words before a date written after them ("the Reading Room,
+    3 June 2026")."""
+    if match := re.search(DATE_IN_TEXT, place):
+        place = place[: match.start()]
+    return place.strip(" ,;–-")
 
 
 def read_labelled_times(

@@ -1,6 +1,6 @@
 """What another committee's minutes state in words, read by the generic
 entries as the OPSG's are (imports.layouts GENERIC): the next meeting's
-date, wherever its line is."""
+date, wherever its line is; the place, where the header says it."""
 
 import datetime
 
@@ -57,3 +57,34 @@ def test_a_next_meeting_without_a_date_stays_in_the_text():
     minutes = read("Next meeting: to be arranged by the Clerk")
     assert minutes.next_meetings == []
     assert "Next meeting: to be arranged by the Clerk" in minutes.items[-1].narrative
+
+
+def test_the_place_in_a_labelled_line_of_several_labels():
+    minutes = read(
+        "", **{"Date: 3 June 2026": "Date: 3 June 2026 | Time: 18:30 | Venue: Town Hall"}
+    )
+    assert minutes.location == "Town Hall"
+    assert (minutes.date, minutes.start_time) == (datetime.date(2026, 6, 3), datetime.time(18, 30))
+    assert not any(flag.kind == "place-in-words" for flag in minutes.flags)
+
+
+@pytest.mark.parametrize(
+    ("said", "place"),
+    [
+        ("held on 3 June 2026 at 18:30 in the Reading Room", "the Reading Room"),
+        ("held at Harbour Office, 3 Quay Street on 3 June 2026", "Harbour Office, 3 Quay Street"),
+    ],
+)
+def test_the_place_the_header_says_it_was_held_in_is_read_and_flagged(said, place):
+    minutes = read("", **{"Date: 3 June 2026": f"Minutes of the meeting {said}"})
+    assert minutes.location == place
+    assert minutes.date == datetime.date(2026, 6, 3)
+    [flag] = [flag for flag in minutes.flags if flag.kind == "place-in-words"]
+    assert place in flag.message and flag.line == 3
+
+
+def test_no_place_from_words_that_name_none():
+    for said in ("held in person and online on 3 June 2026", "held on 3 June 2026 at 18:30"):
+        minutes = read("", **{"Date: 3 June 2026": f"Minutes of the meeting {said}"})
+        assert minutes.location == ""
+        assert not any(flag.kind == "place-in-words" for flag in minutes.flags)
