@@ -38,7 +38,7 @@ at each decision or action line (`segments`). Each piece (`read_piece`) is:
   ("The OPSG **AGREED** that …", "The OPSG NOTED that:" and its list of
   points, the words before one that begins inside a paragraph kept in the
   narrative), else by the entry's `decision` and `verb_as` ("The Panel
-  AGREED …", "RESOLVED that …" recorded as AGREED and flagged once,
+  AGREED …", "Trustees AGREED …" without "The", "RESOLVED that …" recorded as AGREED and flagged once,
   "RES-2026-07: …"; a subject other than the committee's code flagged
   once, as the minutes print the code; "The Group NOTED that:" given the
   points under it that are no decision or action of their own, else kept

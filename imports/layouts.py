@@ -321,7 +321,9 @@ _MARKS = (
 _VERB_WORDS = _words(*Decision.Verb.values, "RESOLVED", "DECIDED", "RESOLUTION")
 _DECISION = re.compile(
     rf"^(?:(?P<resolution>RES(?:OLUTION)?[-\s]?[\w/-]*\d[\w/-]*)\s*[:–-]\s*"
-    rf"|(?P<subject>(?:The|the)\s+(?:[A-Z][\w&'-]*\s+){{0,5}})?"
+    rf"|(?P<subject>(?:The|the)\s+(?:[A-Z][\w&'-]*\s+){{0,5}}"
+    # "Members NOTED …", "Trustees AGREED …": capitalised words, no "The"
+    rf"|(?!(?:It|ACTION|Action|{_VERB_WORDS})\b)(?:[A-Z][\w&'-]*\s+){{1,3}})?"
     r"(?:It\s+was\s+)?"  # "It was AGREED that …"
     # "The Trustees also AGREED …", "The Panel further NOTED …"
     r"(?:(?<=\s)(?:also|further|then|unanimously)\s+)?"

@@ -1,6 +1,6 @@
 """What another committee's minutes state in words, read by the generic
 entries as the OPSG's are (imports.layouts GENERIC): the next meeting's
-date, wherever its line is; the place, where the header says it."""
+date, wherever its line is; the place, where the header says it; a decision whose subject has no "The"."""
 
 import datetime
 
@@ -88,3 +88,30 @@ def test_no_place_from_words_that_name_none():
         minutes = read("", **{"Date: 3 June 2026": f"Minutes of the meeting {said}"})
         assert minutes.location == ""
         assert not any(flag.kind == "place-in-words" for flag in minutes.flags)
+
+
+@pytest.mark.parametrize(
+    ("said", "verb", "words", "subject"),
+    [
+        ("Members NOTED the report.", "NOTED", "the report.", "Members"),
+        ("Trustees AGREED the survey.", "AGREED", "the survey.", "Trustees"),
+        ("Panel Members also AGREED the survey.", "AGREED", "the survey.", "Panel Members"),
+    ],
+)
+def test_a_decision_whose_subject_has_no_the_is_read_as_the_panels(said, verb, words, subject):
+    """Read as "The Panel AGREED" is: a decision, its subject flagged."""
+    minutes = read("", **{"The Panel AGREED the survey.": said})
+    [decision] = minutes.items[0].decisions
+    assert (decision.verb, decision.text) == (verb, words)
+    assert minutes.items[0].narrative == ""
+    [flag] = [flag for flag in minutes.flags if flag.kind == "decision-subject"]
+    assert f"'{subject} {verb} …'" in flag.message
+
+
+@pytest.mark.parametrize(
+    "said", ["Members noted the report.", "Nothing was AGREED.", "ACTION NOTED by the Clerk."]
+)
+def test_words_that_are_no_subject_before_a_verb_stay_in_the_narrative(said):
+    minutes = read("", **{"The Panel AGREED the survey.": said})
+    assert minutes.items[0].decisions == []
+    assert said in minutes.items[0].narrative
