@@ -355,14 +355,21 @@ ACTION_LINE = re.compile(
 )
 
 
-def guess_committee(minutes: ParsedMinutes, texts: Iterable[str], line: int) -> None:
-    """Where no reference or title names the committee, the code most
-    ACTION lines use is the committee's (without one, no decision of "the
-    OPSG" can be read); either way a flag says so."""
+def guess_committee(
+    minutes: ParsedMinutes, texts: Iterable[str], line: int, *, decisions_by_code: bool = True
+) -> None:
+    """Where no reference, title or upload form names the committee, the
+    code most ACTION lines use is the committee's ("ACTION PANEL 58/02":
+    PANEL), flagged as a guess; every reading asks it. Without such a line
+    the committee stays unknown, flagged only where the entry reads
+    decisions by the committee's code (`decisions_by_code`: no decision of
+    "the OPSG" can be read)."""
     if minutes.committee:
         return
     found = (ACTION_LINE.match(_without_emphasis(text).lstrip("*_ ")) for text in texts)
     codes = Counter(match["code"] for match in found if match)
+    if not codes and not decisions_by_code:
+        return
     if not codes:
         message = "The document does not name its committee; no decisions could be read."
         minutes.flags.append(Flag(line, "committee-unknown", message))

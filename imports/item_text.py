@@ -8,7 +8,7 @@ that a decision's list of points in the next block is at hand. How the
 text is read is the entry's data, whichever way its blocks come
 (`whole_blocks`, `join_page_breaks`, `review_tables_in_items`, `recap`,
 `post_meeting_note`, `next_meeting`, `minute_number`: the OPSG entry has
-all but the last, the generic entries only the last). The 2019 PDF
+all but the last, the generic entries the last two). The 2019 PDF
 text's reader (imports.layout_text) hands it its own tokenizer's blocks,
 a block at a time too.
 
@@ -29,13 +29,16 @@ at each decision or action line (`segments`). Each piece (`read_piece`) is:
   …", "Action 7: …", "ACTION – JD: …", "ACTION: bogdan to …"), a printed
   reference of the form 14/03 kept, any other numbered under the meeting's
   own numbering (ActionNumbering.ours), an owner not picked out flagged;
-- the next meetings' line (the entry's `next_meeting`), read by
-  imports.title_block and left out here;
+- the next meetings' line (the entry's `next_meeting`: the OPSG's "Next
+  main meeting: 1 June 2021; …", a generic entry's "Date of next
+  meeting: 14 July 2026" or "Next meeting: …"), read by
+  imports.title_block and left out here where every date it states was
+  read (`states_next_meetings`), else kept in the narrative;
 - a decision: the committee's where the entry has `committee_decisions`
   ("The OPSG **AGREED** that …", "The OPSG NOTED that:" and its list of
   points, the words before one that begins inside a paragraph kept in the
   narrative), else by the entry's `decision` and `verb_as` ("The Panel
-  AGREED …", "RESOLVED that …" recorded as AGREED and flagged once,
+  AGREED …", "Trustees AGREED …" without "The", "RESOLVED that …" recorded as AGREED and flagged once,
   "RES-2026-07: …"; a subject other than the committee's code flagged
   once, as the minutes print the code; "The Group NOTED that:" given the
   points under it that are no decision or action of their own, else kept
@@ -56,7 +59,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from imports.blocks import HEADING, ITEM, TABLE, Block, SourceLine, cells_as_written, plain
+from imports.blocks import HEADING, ITEM, TABLE, Block, SourceLine, cells_as_written
 from imports.common import (
     ActionNumbering,
     first_date,
@@ -68,6 +71,7 @@ from imports.common import (
 from imports.layouts import Layout
 from imports.outstanding_table import OutstandingTables, read_review_table, review_reference
 from imports.parsed import Flag, ParsedAction, ParsedDecision, ParsedItem, ParsedMinutes
+from imports.title_block import states_next_meetings
 
 LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)]|\(?[a-z]\))\s+\S")
 ACTION_LINE = re.compile(r"^\W*ACTION\b")
@@ -275,7 +279,8 @@ def read_piece(
         else:
             narrate_piece(item, context, piece.written, "text")
         return
-    if layout.next_meeting and layout.next_meeting.match(plain(text)):
+    year = context.minutes.date.year if context.minutes.date else None
+    if states_next_meetings(text, layout, year):
         _read_as(context, "next-meeting")
         return
 

@@ -15,8 +15,9 @@ before the first item is read one way for every entry, by the
 entry's data (imports.front_matter): the title block ends at the first
 table or the first line that opens an attendance section, even inside a
 block whose blank line was lost (`split_front`), and is read by
-imports.title_block `read_title` (labelled lines, "Date: …", "Location:
-…", or where the entry's `title_fact_lines`, the OPSG's fact a line); the
+imports.title_block `read_title`, one way by the entry's data (labelled
+lines, "Date: …", "Location: …", and where the entry's `title_fact_lines`,
+the OPSG's fact a line); the
 attendance's blocks are read by `read_attendance_block` (captioned tables
 where the entry has `roll_captions`, tables of named columns, lists of
 names where `names_in_lines`), the section and member category kept on an
@@ -45,6 +46,9 @@ the nearest item and flagged (imports.unplaced).
 What it cannot place or had to decide is a Flag naming the line, never a
 silent guess:
 - no-meeting-number: the document gives none (the upload form takes one);
+- committee-guess: neither the document nor the upload form names the
+  committee, read from the code its actions print ("ACTION PANEL 58/02":
+  PANEL; imports.common.guess_committee, every entry and reading alike);
 - verb-recorded-as: a verb the record does not have ("RESOLVED") is
   recorded as the nearest it has (AGREED), the words kept in the text;
 - unread-line: attendance or text before the first item that is not read;
@@ -202,6 +206,7 @@ class _Reader:
         body = front_end(blocks, self.layout, self._opens_section)
         attendance = self._front(blocks[:body], blocks)
         self.minutes.line = blocks[0].line if body else 1
+        self._guess_committee(blocks)
         for block in attendance + blocks[body:]:
             self._block(block)
         for item in self.minutes.items:
@@ -219,9 +224,8 @@ class _Reader:
         blocks = markdown_source_blocks(self.text)
         front, sections = split_items(blocks, layout)
         attendance = self._front(front, blocks)
-        if sections and layout.committee_from_actions:
-            texts = (text for block in blocks for _, text in block.lines)
-            guess_committee(minutes, texts, minutes.line)
+        if sections:
+            self._guess_committee(blocks)
         self.section = MEMBER
         for block in attendance:
             self._attendance(block)
@@ -244,6 +248,13 @@ class _Reader:
         year = minutes.date.year if minutes.date else None
         minutes.next_meetings = read_next_meetings(lines, self.layout, year)
         return attendance
+
+    def _guess_committee(self, blocks: list[Block]) -> None:
+        """Where the document names no committee, the code its actions print
+        (imports.common.guess_committee), flagged; every entry alike."""
+        texts = (text for block in blocks for _, text in block.lines)
+        decisions_by_code = self.layout.committee_decisions
+        guess_committee(self.minutes, texts, self.minutes.line, decisions_by_code=decisions_by_code)
 
     # --- the title block -----------------------------------------------
 

@@ -116,21 +116,28 @@ class Layout:
     bot_name: re.Pattern | None = None
     # "alice (58)": a count after a name that is no mark.
     count_after_name: bool = False
-    # A title block of labelled lines (imports.title_block, an entry without
-    # `title_fact_lines`): where the date, the times (a pattern with re.M
-    # searches the whole text, a bot's log) and the place are written; the
-    # committee's code in a title ("(HP)", group 1); the meeting's number
-    # (group `n` or `nth`); the words that say the minutes are final.
+    # The title block's labels and title words (imports.title_block, every
+    # entry's, a line at a time): where the date, the times (a pattern with
+    # re.M searches the whole text, a bot's log) and the place are written
+    # (with `date_patterns`, the first date in the block where no label
+    # gives one); the committee's code in a title ("(HP)", group 1); the
+    # meeting's number (group `n` or `nth`); the words that say the minutes
+    # are final. Empty: none read so.
     date_patterns: tuple[re.Pattern, ...] = ()
     start_patterns: tuple[re.Pattern, ...] = ()
     end_patterns: tuple[re.Pattern, ...] = ()
     place_label: re.Pattern | None = None
+    # The place in the title block's words (group `place`: "held … in the
+    # Reading Room"), where no label gives one; flagged.
+    place_in_words: re.Pattern | None = None
     code_in_title: re.Pattern | None = None
     number_in_title: re.Pattern | None = None
     final_words: re.Pattern | None = None
-    # Else a title block that states a fact a line, unlabelled, in any order
-    # (the OPSG's: imports.title_block.read_title_block, by `reference`,
-    # `classification`, `minutes_state`, `meeting_kinds`).
+    # The title block's lines no label reads state a fact a line, unlabelled,
+    # in any order (the OPSG's: a date opening a line, times, the title, the
+    # place after them; by `reference`, `classification`, `minutes_state`,
+    # `meeting_kinds`, `committee_names`), and one not understood is kept
+    # and flagged; else such lines are the title's words.
     title_fact_lines: bool = False
     other_bracket: str = "group"
     # A committee named in a title, by its code, where no reference says it.
@@ -237,9 +244,6 @@ class Layout:
     # read and checked in the meeting's numbering (imports.common.ActionNumbering),
     # not by `actions` (imports.item_text.read_action_line).
     numbered_actions: bool = False
-    # Where the title block names no committee, the code most action lines
-    # print is the committee's, with a flag (imports.common.guess_committee).
-    committee_from_actions: bool = False
     # The committee whose minutes these are, by its code ("" for any).
     committee: str = ""
     # Every text is read first by this entry, whichever entry recognises it;
@@ -317,7 +321,9 @@ _MARKS = (
 _VERB_WORDS = _words(*Decision.Verb.values, "RESOLVED", "DECIDED", "RESOLUTION")
 _DECISION = re.compile(
     rf"^(?:(?P<resolution>RES(?:OLUTION)?[-\s]?[\w/-]*\d[\w/-]*)\s*[:–-]\s*"
-    rf"|(?P<subject>(?:The|the)\s+(?:[A-Z][\w&'-]*\s+){{0,5}})?"
+    rf"|(?P<subject>(?:The|the)\s+(?:[A-Z][\w&'-]*\s+){{0,5}}"
+    # "Members NOTED …", "Trustees AGREED …": capitalised words, no "The"
+    rf"|(?!(?:It|ACTION|Action|{_VERB_WORDS})\b)(?:[A-Z][\w&'-]*\s+){{1,3}})?"
     r"(?:It\s+was\s+)?"  # "It was AGREED that …"
     # "The Trustees also AGREED …", "The Panel further NOTED …"
     r"(?:(?<=\s)(?:also|further|then|unanimously)\s+)?"
@@ -394,8 +400,17 @@ _TIME_RANGE = re.compile(
     r"(?P<end>\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)",
     re.I,
 )
+# "Time: 18:30", a start alone
+_TIME_LABEL = re.compile(r"\bTime\s*:\s*(?P<start>\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)", re.I)
 _AT_TIME = re.compile(r"\bat\s+(?P<start>\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)", re.I)
-_PLACE = re.compile(r"^(?:Location|Venue|Place|Where)\s*:\s*(?P<place>.+)$", re.I)
+# "Location: Harbour Office", "Date: 3 June 2026 | Venue: Town Hall"
+_PLACE = re.compile(r"(?:^|[|;]\s*)(?:Location|Venue|Place|Where)\s*:\s*(?P<place>[^|;]+)", re.I)
+# "… held on 3 June 2026 at 18:30 in the Reading Room", "held at Harbour
+# Office, 3 Quay Street on 3 June": a name after "in" or "at", not a time.
+_PLACE_IN_WORDS = re.compile(
+    r"\b[Hh]eld\b[^|;]*?\b(?:in|at)\s+(?!\d)(?P<place>(?:the\s+)?[A-Z][^|;.()]*?)"
+    r"(?=\s+(?:on|at|from|starting|commencing)\b|\s*[|;.(]|\s*$)"
+)
 _CODE = re.compile(r"\(([A-Z][A-Z0-9&]{1,9})\)")
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 # "Meeting 212", "Panel Meeting No. 87", "the 212th meeting"; never a date
@@ -407,6 +422,13 @@ _NUMBER = re.compile(
     re.I,
 )
 _FINAL = re.compile(r"\b(?:final|approved|confirmed) minutes\b", re.I)
+# "Date of next meeting: 14 July 2026", "Next meeting – Tuesday 14 July 2026":
+# a line of its own (the kind, the date), not "deferred to the next meeting".
+_NEXT_MEETING = re.compile(
+    r"^(?:(?:the\s+)?date\s+of\s+(?:the\s+)?)?next\s+(?:(main|reporting|extraordinary)\s+)?"
+    r"meeting\s*(?::|–|-|\bis\b|\bwill\s+be\b)\s*(?:on\s+)?([^;]+)",
+    re.I,
+)
 
 GENERIC = Layout(
     name="generic",
@@ -452,12 +474,14 @@ GENERIC = Layout(
     present_marks=_PRESENT,
     absent_marks=_ABSENT,
     date_patterns=(_DATE_LABEL,),
-    start_patterns=(_TIME_RANGE, _AT_TIME),
+    start_patterns=(_TIME_RANGE, _TIME_LABEL, _AT_TIME),
     end_patterns=(_TIME_RANGE,),
     place_label=_PLACE,
+    place_in_words=_PLACE_IN_WORDS,
     code_in_title=_CODE,
     number_in_title=_NUMBER,
     final_words=_FINAL,
+    next_meeting=_NEXT_MEETING,
 )
 
 # Minutes written by an IRC meeting bot: topics as bullets with who and when,
@@ -550,7 +574,6 @@ OPSG = replace(
     next_meeting=re.compile(
         r"Next\s+(?:(main|reporting|extraordinary)\s+)?meeting\s*:?\s*([^;]+)", re.IGNORECASE
     ),
-    committee_from_actions=True,
     committee="OPSG",
     title="the 2021 layout",
     text_as_written=True,
@@ -563,6 +586,14 @@ OPSG = replace(
     names_in_lines=False,
     category_headings=False,
     title_fact_lines=True,
+    # Its title block is no labelled one: its facts are read a line each.
+    date_patterns=(),
+    start_patterns=(),
+    end_patterns=(),
+    place_label=None,
+    code_in_title=None,
+    number_in_title=None,
+    final_words=None,
     roll_label=re.compile(r"^(attendees|attendance|present|in attendance)\s*:?$", re.IGNORECASE),
     roll_caption_line=re.compile(
         r"^(?:(?:Category|Representing|Name)\b(?P<rest>.*)|(?P<caption>Members|Other\s+participants)\s*:?)$",

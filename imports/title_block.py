@@ -1,6 +1,22 @@
-"""A title block that states a fact a line, read by its layout's data
-(imports.layouts: `reference`, `classification`, `minutes_state`,
-`meeting_kinds`, `committee_names`, `next_meeting`):
+"""Every entry's title block, read one way (`read_title`,
+`read_title_block`): a line at a time, each step by the entry's data
+(imports.layouts). First the labels and title words any entry may have
+(`read_labels`: `date_patterns`, `place_label`, `place_in_words`,
+`code_in_title`, `number_in_title`, `final_words`):
+
+    Harbour Panel (HP) meeting 212           the committee's code, the number
+    Date: 4 March 2026                       the date (else the first date)
+    Time: 10:00 – 12:30                      the times (`start_patterns`, `end_patterns`)
+    Location: Harbour Office                 the place ("… | Venue: Town Hall")
+    Final minutes
+
+(where no label gives the place, the one the words say the meeting was
+held in, "held on 3 June 2026 at 18:30 in the Reading Room", flagged
+place-in-words: words may name what is no place)
+
+then, where the entry states a fact a line (`title_fact_lines`: the
+OPSG's), what no label read, by `reference`, `classification`,
+`minutes_state`, `meeting_kinds`, `committee_names`:
 
     This document is classified as **White**. Information can be shared …
     Operations Group Meeting             the title: the committee, the kind
@@ -12,26 +28,18 @@
 in any order; the place is the line after the date or the times (even
 misread ones), what follows a date or times on their line, or a line that
 says "Teleconference" outside brackets ("Tuesday, 1 October 2019, …": a
-weekday before the date is allowed). The OPSG's 2021
-Markdown (imports.layout_generic) and its 2019 PDF text
-(imports.layout_text, whose "Operations Group Meeting 25" / "1 October
-2019, 10:00 – 17:00" / the address is the same block) are read here. A line
-that says none of these, or a date that is no date ("31 September 2019"),
-is not understood: the reader keeps it as an unplaced line. The next meetings ("Next main meeting:
-1 June 2021; Next reporting meeting: 28 June 2021.") are read wherever the
-text states them.
-
-Which of the two ways an entry's title block is read is its data
-(`title_fact_lines`; `read_title`, for every entry's front matter,
-imports.front_matter). Other entries' title blocks are labelled lines, read by the entry's
-patterns (`date_patterns`, `start_patterns`, `end_patterns`, `place_label`,
-`code_in_title`, `number_in_title`, `final_words`):
-
-    Harbour Panel (HP) meeting 212           the committee's code, the number
-    Date: 4 March 2026                       the date (else the first date)
-    Time: 10:00 – 12:30                      the times
-    Location: Harbour Office                 the place
-    Final minutes"""
+weekday before the date is allowed). The OPSG's 2021 Markdown
+(imports.layout_generic) and its 2019 PDF text (imports.layout_text, whose
+"Operations Group Meeting 25" / "1 October 2019, 10:00 – 17:00" / the
+address is the same block) are read so. For such an entry a line that says
+none of these, or a date that is no date ("31 September 2019"), is not
+understood: the reader keeps it as an unplaced line; another entry's other
+lines are its title's words. Last, where the entry dates its block by label,
+the first date written in it where no label gave one (a bot's log dates it
+further down) and the times, by the entry's patterns over the whole block.
+The next meetings ("Next main meeting: 1 June 2021; Next reporting
+meeting: 28 June 2021.") are read wherever the text states them
+(`next_meeting`)."""
 
 import datetime
 import re
@@ -40,7 +48,7 @@ from collections.abc import Iterable
 from imports.blocks import Block, SourceLine, plain
 from imports.common import DATE_IN_TEXT, TIMES, first_date, parse_date, parse_times
 from imports.layouts import Layout
-from imports.parsed import ParsedMinutes
+from imports.parsed import Flag, ParsedMinutes
 
 _MEETING = re.compile(r"\bmeeting\b", re.IGNORECASE)
 _TELECONFERENCE = re.compile(r"\bteleconference\b", re.IGNORECASE)
@@ -59,15 +67,17 @@ _TITLE_WORDS = re.compile(r"\b(main|meeting|\d+)\b")
 def read_title(
     blocks: list[Block], text: str, minutes: ParsedMinutes, layout: Layout
 ) -> list[SourceLine]:
-    """The title block's blocks (imports.front_matter.split_front), by the
-    entry's data: a fact a line as written (`title_fact_lines`:
-    `read_title_block`), else labelled lines (`read_labelled_title_block`;
-    `text`, the whole text). Returns the lines not understood."""
-    if layout.title_fact_lines:
-        return read_title_block([line for block in blocks for line in block.lines], minutes, layout)
-    lines = [(block.line, line.strip()) for block in blocks for line in block.text.split("\n")]
-    read_labelled_title_block(lines, text, minutes, layout)
-    return []
+    """The title block's blocks (imports.front_matter.split_front), read
+    by the entry's data (`read_title_block`; `text`, the whole text).
+    Returns the lines not understood."""
+    lines = [line for block in blocks for line in _lines_of(block)]
+    return read_title_block(lines, minutes, layout, text=text)
+
+
+def _lines_of(block: Block) -> list[SourceLine]:
+    """A block's lines as written; a block that kept none, its words a line
+    each (on the block's line)."""
+    return list(block.lines) or [(block.line, line) for line in block.text.split("\n")]
 
 
 def read_title_block(
@@ -75,25 +85,114 @@ def read_title_block(
     minutes: ParsedMinutes,
     layout: Layout,
     read_on: dict[str, int] | None = None,
+    text: str = "",
 ) -> list[SourceLine]:
-    """Classification, title, date and reference, times, place, draft or
-    final: a line each, in any order; the place is the line after the date
-    or the times. Returns the lines not understood; `read_on`, where given,
-    is told the line each part ("title", "date", …) was first read on."""
+    """Every entry's title block, one way, each step by the entry's data:
+    a line at a time, its labels (`read_labels`: `date_patterns`,
+    `place_label`, `code_in_title`, `number_in_title`, `final_words`) and,
+    where the entry states a fact a line (`title_fact_lines`), its
+    classification, reference, draft or final, times, date, title and place
+    (`read_title_line`; the place is the line after the date or the times);
+    then what the entry's labelled data reads over the whole block (the
+    first date where no label gives one, the times: `read_labelled_times`).
+    Returns the lines not understood (an entry that states a fact a line
+    keeps them; a labelled block's other lines are its title's words);
+    `read_on`, where given, is told the line each part ("title", "date",
+    …) was first read on."""
     unplaced: list[SourceLine] = []
     place_expected = False
+    words: list[str] = []
     for number, raw in lines:
-        text = plain(raw)
-        if not text:
+        line = plain(raw)
+        if not line:
             continue
-        read = read_title_line(text, minutes, layout, place_expected)
-        if read is None:
-            unplaced.append((number, raw))
-        elif read_on is not None:
+        words.append(line)
+        read = read_labels(line, number, minutes, layout)
+        if read is None and layout.title_fact_lines:
+            read = read_title_line(line, minutes, layout, place_expected)
+            if read is None:
+                unplaced.append((number, raw))
+        if read is not None and read_on is not None:
             read_on.setdefault(read, number)
         # A line of a date and times, even one misread, is followed by the place.
-        place_expected = read in {"date", "times"} or (read is None and bool(TIMES.search(text)))
+        place_expected = read in {"date", "times"} or (read is None and bool(TIMES.search(line)))
+    read_labelled_times(words, text, minutes, layout)
     return unplaced
+
+
+def read_labels(line: str, number: int, minutes: ParsedMinutes, layout: Layout) -> str | None:
+    """A line read by the entry's labels and title words ("Date: 4 March
+    2026", "Location: Harbour Office", "Date: … | Venue: Town Hall",
+    "Harbour Panel (HP) meeting 212", "Final minutes"): the committee's
+    code and the meeting's number where none was read before, the date by
+    its label, the last place labelled, final minutes; where no place was
+    read yet, the one the line says the meeting was held in (`place_in_words`:
+    "held on 3 June 2026 at 18:30 in the Reading Room"), flagged, as words
+    may name what is no place. Names the last thing read where the line is
+    a label's, else None (a title's code or number leaves the line to the
+    other steps)."""
+    if (
+        not minutes.committee
+        and layout.code_in_title
+        and (code := layout.code_in_title.search(line))
+    ):
+        minutes.committee = code[1]
+    if (
+        minutes.number is None
+        and layout.number_in_title
+        and (number := layout.number_in_title.search(line))
+    ):
+        minutes.number = int(number["n"] or number["nth"])
+    if layout.final_words and layout.final_words.search(line):
+        minutes.final = True
+    read = None
+    for pattern in layout.date_patterns:
+        if (match := pattern.search(line)) and (found := first_date(match["date"])):
+            minutes.date = minutes.date or found
+            read = "date"
+            break
+    if layout.place_label and (place := layout.place_label.search(line)):
+        minutes.location = place["place"].strip()
+        read = "place"
+    elif layout.place_in_words and not minutes.location:
+        said = layout.place_in_words.search(line)
+        place = _before_date(said["place"]) if said else ""
+        if place:
+            minutes.location = place
+            message = f"The place {place!r} was read from the words {line!r}: check it."
+            minutes.flags.append(Flag(number, "place-in-words", message))
+    return read
+
+
+def _before_date(place: str) -> str:
+    """A place's words before a date written after them ("the Reading Room,
+    3 June 2026")."""
+    if match := re.search(DATE_IN_TEXT, place):
+        place = place[: match.start()]
+    return place.strip(" ,;–-")
+
+
+def read_labelled_times(
+    words: list[str], text: str, minutes: ParsedMinutes, layout: Layout
+) -> None:
+    """Where the entry dates its title block by label (`date_patterns`):
+    the first date written in it where no label gave one (a bot's log
+    dates it further down, in `text`), and the times by the entry's
+    `start_patterns` and `end_patterns` (one with re.M searches `text`)."""
+    if not layout.date_patterns:
+        return
+    joined = "\n".join(words)
+    if minutes.date is None:
+        minutes.date = next(filter(None, map(first_date, words)), None)
+    if minutes.date is None and layout.recognise is not None:
+        for pattern in layout.date_patterns:
+            if match := pattern.search(text):
+                minutes.date = first_date(match["date"])
+                break
+    minutes.start_time = minutes.start_time or _labelled_time(
+        joined, text, layout.start_patterns, "start"
+    )
+    minutes.end_time = minutes.end_time or _labelled_time(joined, text, layout.end_patterns, "end")
 
 
 def read_title_line(
@@ -201,58 +300,29 @@ def read_next_meetings(
 ) -> list[tuple[str, datetime.date]]:
     """'Next main meeting: 1 June 2021; Next reporting meeting: 28 June 2021.'"""
     found: list[tuple[str, datetime.date]] = []
-    if layout.next_meeting is None:
-        return found
     for _, text in lines:
-        for match in layout.next_meeting.finditer(plain(text)):
-            date = parse_date(match.group(2), year=year)
-            if date:
-                found.append(((match.group(1) or "main").lower(), date))
+        found += [(kind, date) for kind, date in _next_meetings_in(text, layout, year) if date]
     return found
 
 
-def read_labelled_title_block(
-    lines: list[SourceLine], text: str, minutes: ParsedMinutes, layout: Layout
-) -> None:
-    """A title block of labelled lines ("Date: …", "Time: …", "Location:
-    …"), read by the layout's patterns; `text`, the whole text, for the
-    patterns that search it (a bot's log dates and times it further down)."""
-    joined = "\n".join(line for _, line in lines)
-    if (
-        not minutes.committee
-        and layout.code_in_title
-        and (code := layout.code_in_title.search(joined))
-    ):
-        minutes.committee = code[1]
-    if (
-        minutes.number is None
-        and layout.number_in_title
-        and (number := layout.number_in_title.search(joined))
-    ):
-        minutes.number = int(number["n"] or number["nth"])
-    minutes.date = _labelled_date(lines, text, layout)
-    minutes.start_time = _labelled_time(joined, text, layout.start_patterns, "start")
-    minutes.end_time = _labelled_time(joined, text, layout.end_patterns, "end")
-    for _, line in lines:
-        if layout.place_label and (place := layout.place_label.match(line)):
-            minutes.location = place["place"].strip()
-    minutes.final = bool(layout.final_words and layout.final_words.search(joined))
+def states_next_meetings(text: str, layout: Layout, year: int | None) -> bool:
+    """A line that opens with the next meetings (the entry's `next_meeting`)
+    and whose every date was read: an item leaves it out of its text, as
+    it is the meeting's next meetings; one with a date not read is kept."""
+    if layout.next_meeting is None or not layout.next_meeting.match(plain(text)):
+        return False
+    return all(date for _, date in _next_meetings_in(text, layout, year))
 
 
-def _labelled_date(lines: list[SourceLine], text: str, layout: Layout) -> datetime.date | None:
-    for pattern in layout.date_patterns:
-        for _, line in lines:
-            if match := pattern.search(line):
-                if found := first_date(match["date"]):
-                    return found
-    for _, line in lines:
-        if found := first_date(line):
-            return found
-    if layout.recognise is not None:  # a bot's minutes date their log, further down
-        for pattern in layout.date_patterns:
-            if match := pattern.search(text):
-                return first_date(match["date"])
-    return None
+def _next_meetings_in(
+    text: str, layout: Layout, year: int | None
+) -> list[tuple[str, datetime.date | None]]:
+    if layout.next_meeting is None:
+        return []
+    return [
+        ((match.group(1) or "main").lower(), parse_date(match.group(2), year=year))
+        for match in layout.next_meeting.finditer(plain(text))
+    ]
 
 
 def _labelled_time(

@@ -57,7 +57,9 @@ def test_the_generic_entries_have_none_of_the_opsgs_item_fields():
     for layout in (layout for layout in LAYOUTS if layout is not OPSG):
         assert not layout.whole_blocks and not layout.join_page_breaks
         assert not layout.review_tables_in_items
-        assert layout.recap is layout.post_meeting_note is layout.next_meeting is None
+        assert layout.recap is layout.post_meeting_note is None
+        # Their own next meeting's line ("Date of next meeting: …"), not the OPSG's.
+        assert layout.next_meeting is not None and layout.next_meeting is not OPSG.next_meeting
     assert OPSG.whole_blocks and OPSG.join_page_breaks and OPSG.review_tables_in_items
     assert OPSG.recap is RECAP and OPSG.minute_number is None
 

@@ -119,6 +119,50 @@ def test_the_committee_is_read_from_its_actions_alike_in_both_opsg_layouts():
     assert not any(flag.kind == "committee-guess" for flag in named.flags)
 
 
+UNNAMED = """Minutes of meeting 58
+
+Date: 4 March 2026
+
+Present:
+
+- Ada Byrne (Chair)
+- Colm Reid
+
+1. Moorings
+
+ACTION PANEL 58/01: Ada Byrne to survey the moorings.
+
+ACTION PANEL 58/02: Colm Reid to book the hall.
+"""
+
+
+def test_another_committees_minutes_take_their_committee_from_their_actions():
+    """A generic entry's document that names no committee takes the code its
+    ACTION lines print, and says so, as both OPSG readings do; one that
+    names it (a code in its title, or the upload form's) keeps it."""
+    guessed = parse_generic_layout(UNNAMED, markdown=False)
+    assert guessed.committee == "PANEL"
+    assert [flag.kind for flag in guessed.flags if flag.kind.startswith("committee")] == [
+        "committee-guess"
+    ]
+    named = parse_generic_layout(UNNAMED, markdown=False, committee="HP")
+    assert named.committee == "HP"
+    assert not any(flag.kind.startswith("committee") for flag in named.flags)
+    titled = parse_generic_layout(
+        UNNAMED.replace("of meeting", "of the Panel (HP) meeting"), markdown=False
+    )
+    assert titled.committee == "HP"
+    assert not any(flag.kind.startswith("committee") for flag in titled.flags)
+
+
+def test_no_committee_unknown_doubt_where_the_entry_reads_no_committees_decisions():
+    """Where no action prints a code, an entry whose decisions are not the
+    committee's by its code (a generic one) is not told that none could be read."""
+    plain = parse_generic_layout(UNNAMED.replace("PANEL 58/0", "58/0"), markdown=False)
+    assert plain.committee == ""
+    assert not any(flag.kind.startswith("committee") for flag in plain.flags)
+
+
 TABLE = """Finance Panel – Meeting 12
 
 Date: 4 March 2026

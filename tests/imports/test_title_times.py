@@ -3,13 +3,14 @@ times of day are flagged and leave no half (never a start without its end),
 and a meeting kind the layout names is no part of the committee's name."""
 
 import datetime
+from dataclasses import replace
 from pathlib import Path
 
 from imports.layout_text import parse_text_layout
-from imports.layouts import GENERIC, MEETING_BOT
+from imports.layouts import GENERIC, MEETING_BOT, OPSG
 from imports.parse import parse
 from imports.parsed import ParsedMinutes
-from imports.title_block import read_labelled_title_block
+from imports.title_block import read_title_block
 
 FIXTURES = Path(__file__).resolve().parents[2] / "imports" / "fixtures"
 
@@ -89,6 +90,27 @@ def test_the_2019_text_flags_times_past_midnight_and_keeps_neither():
     assert minutes.items[0].narrative.startswith("1 October 2019, 10:00 – 25:00\n0)\n\n")
 
 
+HARBOUR_TITLE = (
+    "HP",
+    212,
+    datetime.date(2026, 3, 4),
+    datetime.time(10, 0),
+    datetime.time(12, 30),
+    "Harbour Office",
+)
+
+
+def _harbour_title(minutes: ParsedMinutes) -> tuple:
+    return (
+        minutes.committee,
+        minutes.number,
+        minutes.date,
+        minutes.start_time,
+        minutes.end_time,
+        minutes.location,
+    )
+
+
 def test_one_module_reads_a_labelled_title_block_by_each_entry_s_data():
     from_module = ParsedMinutes(committee="", number=None)
     lines = [
@@ -98,33 +120,45 @@ def test_one_module_reads_a_labelled_title_block_by_each_entry_s_data():
         (4, "Location: Harbour Office"),
         (5, "Final minutes"),
     ]
-    read_labelled_title_block(lines, "\n".join(text for _, text in lines), from_module, GENERIC)
-    read = (
-        from_module.committee,
-        from_module.number,
-        from_module.date,
-        from_module.start_time,
-        from_module.end_time,
-        from_module.location,
-        from_module.final,
-    )
-    assert read == (
-        "HP",
-        212,
-        datetime.date(2026, 3, 4),
-        datetime.time(10, 0),
-        datetime.time(12, 30),
-        "Harbour Office",
-        True,
-    )
+    text = "\n".join(text for _, text in lines)
+    assert read_title_block(lines, from_module, GENERIC, text=text) == []
+    assert _harbour_title(from_module) == HARBOUR_TITLE
+    assert from_module.final
     bot = ParsedMinutes(committee="", number=None)
     log = "Meeting started by kerstin at 15:03 UTC\n\n2026-03-04\n\nMeeting ended at 16:10 UTC"
-    read_labelled_title_block([(1, "#harbour: weekly")], log, bot, MEETING_BOT)
+    read_title_block([(1, "#harbour: weekly")], bot, MEETING_BOT, text=log)
     assert (bot.date, bot.start_time, bot.end_time) == (
         datetime.date(2026, 3, 4),
         datetime.time(15, 3),
         datetime.time(16, 10),
     )
+
+
+def test_one_reading_of_a_title_block_by_whatever_data_the_entry_has():
+    """A title block is read one way: its labels and its facts a line are
+    steps of the one reading, each by the entry's data, so an entry may have
+    both (labelled lines beside a classification statement and "Draft
+    Minutes"), and what neither reads is kept."""
+    both = replace(
+        GENERIC,
+        classification=OPSG.classification,
+        minutes_state=OPSG.minutes_state,
+        title_fact_lines=True,
+    )
+    lines = [
+        (1, "This document is classified as **Amber**. Members only."),
+        (2, "Harbour Panel (HP) meeting 212"),
+        (3, "Date: 4 March 2026"),
+        (4, "Time: 10:00 – 12:30"),
+        (5, "Location: Harbour Office"),
+        (6, "Draft Minutes"),
+        (7, "Coffee will be served"),
+    ]
+    minutes = ParsedMinutes(committee="", number=None)
+    text = "\n".join(text for _, text in lines)
+    assert read_title_block(lines, minutes, both, text=text) == [(7, "Coffee will be served")]
+    assert _harbour_title(minutes) == HARBOUR_TITLE
+    assert minutes.classification_label == "Amber" and not minutes.final
 
 
 def test_the_2019_text_reads_its_title_block_as_the_markdown_does():
