@@ -55,11 +55,11 @@ def definitions(text: str) -> dict[str, str]:
 def labels(narrative: str) -> list[str]:
     """The labels the links of a narrative may name, as Markdown matches
     them (case and spacing aside), in order."""
-    return [
+    found = (
         normalizeReference(match["label"] or match["text"])
         for match in _LINK_LABEL.finditer(narrative)
-        if normalizeReference(match["label"] or match["text"])
-    ]
+    )
+    return [label for label in found if label]
 
 
 def _references(text: str) -> dict[str, tuple[int, int]]:
