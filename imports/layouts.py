@@ -120,10 +120,13 @@ class Layout:
     # entry's, a line at a time): where the date, the times (a pattern with
     # re.M searches the whole text, a bot's log) and the place are written
     # (with `date_patterns`, the first date in the block where no label
-    # gives one); the committee's code in a title ("(HP)", group 1); the
+    # gives one, and where `date_further_down`, the first the patterns find
+    # anywhere in the text, a bot's log dating it below its title block);
+    # the committee's code in a title ("(HP)", group 1); the
     # meeting's number (group `n` or `nth`); the words that say the minutes
     # are final. Empty: none read so.
     date_patterns: tuple[re.Pattern, ...] = ()
+    date_further_down: bool = False
     start_patterns: tuple[re.Pattern, ...] = ()
     end_patterns: tuple[re.Pattern, ...] = ()
     place_label: re.Pattern | None = None
@@ -503,6 +506,7 @@ MEETING_BOT = replace(
     bot_name=re.compile(r"^[\w.|-]*bot$", re.I),
     count_after_name=True,
     date_patterns=(re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})"),),
+    date_further_down=True,
     start_patterns=(re.compile(r"^Meeting started by \S+ at (?P<start>\d{1,2}:\d{2})", re.M),),
     end_patterns=(re.compile(r"^Meeting ended at (?P<end>\d{1,2}:\d{2})", re.M),),
 )

@@ -176,15 +176,16 @@ def read_labelled_times(
     words: list[str], text: str, minutes: ParsedMinutes, layout: Layout
 ) -> None:
     """Where the entry dates its title block by label (`date_patterns`):
-    the first date written in it where no label gave one (a bot's log
-    dates it further down, in `text`), and the times by the entry's
-    `start_patterns` and `end_patterns` (one with re.M searches `text`)."""
+    the first date written in it where no label gave one, else, where the
+    entry's `date_further_down` (a bot's log), the first the patterns find
+    in `text`; and the times by the entry's `start_patterns` and
+    `end_patterns` (one with re.M searches `text`)."""
     if not layout.date_patterns:
         return
     joined = "\n".join(words)
     if minutes.date is None:
         minutes.date = next(filter(None, map(first_date, words)), None)
-    if minutes.date is None and layout.recognise is not None:
+    if minutes.date is None and layout.date_further_down:
         for pattern in layout.date_patterns:
             if match := pattern.search(text):
                 minutes.date = first_date(match["date"])
