@@ -17,7 +17,8 @@ table or the first line that opens an attendance section, even inside a
 block whose blank line was lost (`split_front`), and is read by
 imports.title_block `read_title`, one way by the entry's data (labelled
 lines, "Date: …", "Location: …", and where the entry's `title_fact_lines`,
-the OPSG's fact a line); the
+the OPSG's fact a line; a line none of it understands kept and flagged,
+whichever the entry); the
 attendance's blocks are read by `read_attendance_block` (captioned tables
 where the entry has `roll_captions`, tables of named columns, lists of
 names where `names_in_lines`), the section and member category kept on an

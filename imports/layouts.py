@@ -136,11 +136,18 @@ class Layout:
     code_in_title: re.Pattern | None = None
     number_in_title: re.Pattern | None = None
     final_words: re.Pattern | None = None
+    # A line of the title block that names the meeting, its title's words
+    # ("Minutes of the meeting of the Planning Committee"), besides the
+    # block's first line, its title, and lines the patterns above read from:
+    # any other line from which nothing is read is kept and flagged, for
+    # every entry (imports.title_block).
+    title_words: re.Pattern | None = None
     # The title block's lines no label reads state a fact a line, unlabelled,
     # in any order (the OPSG's: a date opening a line, times, the title, the
     # place after them; by `reference`, `classification`, `minutes_state`,
-    # `meeting_kinds`, `committee_names`), and one not understood is kept
-    # and flagged; else such lines are the title's words.
+    # `meeting_kinds`, `committee_names`); else they are read by the labels
+    # and title words above. Either way a line not understood is kept and
+    # flagged.
     title_fact_lines: bool = False
     other_bracket: str = "group"
     # A committee named in a title, by its code, where no reference says it.
@@ -484,6 +491,7 @@ GENERIC = Layout(
     code_in_title=_CODE,
     number_in_title=_NUMBER,
     final_words=_FINAL,
+    title_words=re.compile(r"\b(?:meeting|minutes)\b", re.I),
     next_meeting=_NEXT_MEETING,
 )
 

@@ -11,10 +11,13 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from imports.layout_generic import parse_generic_layout
 from imports.layouts import GENERIC, MEETING_BOT
 from imports.parse import parse, read_upload
 from imports.parsed import ParsedMinutes
+from imports.title_block import read_title_block
 
 MINUTES = Path(__file__).resolve().parent / "minutes"
 
@@ -32,6 +35,58 @@ HEADER = (
 
 def _read(name: str) -> ParsedMinutes:
     return read_upload((MINUTES / name).read_bytes(), name)[1]
+
+
+# --- a title block's unread lines, every entry's ----------------------------
+
+
+def test_a_generic_header_line_nothing_reads_is_kept_and_flagged():
+    """ "Chair: Ana Silva" is no label the entry reads and names no
+    meeting: kept in item 1 and flagged, as the OPSG entry's are."""
+    minutes = parse(HEADER)
+    [flag] = [f for f in minutes.flags if f.kind == "unplaced-line"]
+    assert flag.line == 3 and "Chair: Ana Silva" in flag.message
+    assert minutes.items[0].narrative == "Chair: Ana Silva"
+
+
+def test_flagging_is_no_part_of_reading_facts_a_line():
+    """The same lines read by an entry that states no fact a line
+    (GENERIC) and by one that does: each keeps the line neither reads."""
+    lines = [
+        (1, "Harbour Trust (HT) trustees meeting 31"),
+        (2, "Coffee will be served"),
+        (3, "Date: 12 March 2026"),
+    ]
+    text = "\n".join(words for _, words in lines)
+    for layout in (GENERIC, replace(GENERIC, title_fact_lines=True)):
+        minutes = ParsedMinutes(committee="", number=None)
+        assert read_title_block(lines, minutes, layout, text=text) == [lines[1]]
+        assert (minutes.committee, minutes.number) == ("HT", 31)
+        assert minutes.date == datetime.date(2026, 3, 12)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in MINUTES.iterdir()))
+def test_a_title_and_the_lines_read_from_are_not_flagged(name):
+    """The title (the block's first line), lines naming the meeting, the
+    labelled lines and a title's underline: none of the fixtures' header
+    lines is flagged."""
+    assert "unplaced-line" not in {flag.kind for flag in _read(name).flags}
+
+
+@pytest.mark.parametrize(
+    ("name", "place", "line"),
+    [
+        ("parish_2026_03.txt", "the Village Hall", 4),
+        ("mixed_2026_07.txt", "the Board Offices, Mill Street", 4),
+    ],
+)
+def test_a_place_in_words_on_the_line_after_held_is_read_and_flagged(name, place, line):
+    """ "… held on Tuesday 10 March 2026 at 7.30pm" over "in the Village
+    Hall": the place, flagged as a place in words, not a line passed over."""
+    minutes = _read(name)
+    assert minutes.location == place
+    [flag] = [f for f in minutes.flags if f.kind == "place-in-words"]
+    assert flag.line == line and repr(place) in flag.message
 
 
 # --- a bot's log dated further down ------------------------------------------
