@@ -109,10 +109,11 @@ class Layout:
     # (the OPSG's 2021 Markdown, whose attendance is its tables) a line there
     # that is no section's label is kept as written and flagged, unplaced.
     names_in_lines: bool = True
-    # Names in the attendance that are not people (bots).
+    # The meeting bot's own nicks: left out of the attendance, as no people.
     not_people: frozenset[str] = frozenset()
-    # Another bot's name ("tessbot"): not a person either, but flagged, as
-    # a person's nick may read the same.
+    # A nick that reads as a bot's ("tessbot"), not one of `not_people`: kept
+    # as a person all the same, and flagged, as a person's nick may read so
+    # ("abbot", "robot_jane"); the secretary leaves a bot out at review.
     bot_name: re.Pattern | None = None
     # "alice (58)": a count after a name that is no mark.
     count_after_name: bool = False

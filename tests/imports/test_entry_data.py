@@ -124,3 +124,19 @@ def test_an_entry_with_a_recognise_pattern_reads_no_date_further_down():
     text = "Harbour Trust (HT) meeting 31\n\nPresent: Ana Silva\n\n1. Accounts\nSee 2026-03-12.\n"
     minutes = parse_generic_layout(text, markdown=False, layout=entry)
     assert minutes.date is None
+
+
+# --- the bot's own nicks -----------------------------------------------------
+
+
+def test_only_the_bots_own_nicks_are_left_out():
+    """ "meetbot" is the entry's bot; "abbot" and "robot" are people whose
+    nicks read as a bot's: kept, each flagged, never dropped."""
+    text = (MINUTES / "bot_2026_02_11.txt").read_text()
+    text = text.replace("* ana (12)\n", "* ana (12)\n* abbot (7)\n* robot (2)\n* robot_jane (1)\n")
+    minutes = parse(text)
+    names = [person.name for person in minutes.attendance]
+    assert names == ["kerstin", "bogdan", "ana", "abbot", "robot", "robot_jane"]
+    flagged = [f for f in minutes.flags if f.kind == "bot-like-nick"]
+    assert [f.message.split("'")[1] for f in flagged] == ["abbot", "robot"]
+    assert "meetbot" not in str(minutes.flags)
