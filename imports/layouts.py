@@ -78,6 +78,10 @@ class Layout:
     # An action's owner named first in lower case, a nickname: "bogdan to …"
     # (group 1).
     owner_nickname: re.Pattern | None = None
+    # The owners an action states by label, on its line or the line under it
+    # ("Owner: Ben Cole", "Owners: Clerk, Treasurer"; group `owners`, split by
+    # `review_owner_split`): the action's owners, the label left out of its words.
+    owner_label: re.Pattern | None = None
     # An item heading in a paragraph's first line (headings and numbered
     # list items are item headings already): groups `number` (optional) and `title`.
     item_lines: tuple[re.Pattern, ...] = ()
@@ -433,6 +437,15 @@ _NUMBER = re.compile(
     re.I,
 )
 _FINAL = re.compile(r"\b(?:final|approved|confirmed) minutes\b", re.I)
+# "Owner: Ben Cole", "Owners – Clerk, Treasurer", "Action owner: JD", after an
+# action's words or on the line under them, the label capitalised; the names
+# end at the words' end, a semicolon, a bracket, a sentence after them, or the
+# action's target ("Owner: Clerk, due 1 April 2026"); "A. Byrne" is one name.
+_OWNER_LABEL = re.compile(
+    r"(?:^|(?<=\s))(?:(?:Action|ACTION)\s+[Oo]wners?|Owners?|OWNERS?|Lead|Responsible|Assigned\s+to)"
+    r"\s*[:–]\s*(?P<owners>[^;|()]+?)\s*"
+    r"(?=[;|(]|\.?\s*$|(?<!\b[A-Z])\.\s+[A-Z]|,?\s+(?i:due|target|by)\b)"
+)
 # "Date of next meeting: 14 July 2026", "Next meeting – Tuesday 14 July 2026":
 # a line of its own (the kind, the date), not "deferred to the next meeting".
 _NEXT_MEETING = re.compile(
@@ -453,6 +466,7 @@ GENERIC = Layout(
         r"\b(?:due|target|by)\b\s*:?\s*(?P<date>" + ANY_DATE.pattern + ")", re.I
     ),
     owner_nickname=re.compile(r"^([a-z][\w.|-]{1,30})\s+to\s"),
+    owner_label=_OWNER_LABEL,
     minute_number=re.compile(r"^[A-Z]{0,3}\d{1,4}/\d{1,4}\s"),
     category_line=re.compile(r"^(?:\S+\s+){0,5}\S*:$"),
     category_headings=True,
@@ -661,6 +675,9 @@ OPSG = replace(
     ),
     committee_decisions=True,
     numbered_actions=True,
+    # Its actions state their owners its own way ("Owner: DCC; target: …",
+    # imports.common.read_action), not by a label of their own line.
+    owner_label=None,
     read_first=True,
     pdf_text_reader=True,
 )
