@@ -299,7 +299,7 @@ EVERYONE = re.compile(
     re.I,
 )
 # The words that name the committee's members as a body ("All Panel members").
-_MEMBERS_OF = ("", "members", "committee members", "panel members", "board members")
+_MEMBERS_OF = ("", "member", "members", "committee members", "panel members", "board members")
 _MEMBERS_OF += ("group members", "council members")
 
 

@@ -687,8 +687,9 @@ def read_owner_line(piece: Piece, item: ParsedItem, context: ItemContext) -> boo
     """A line that only states owners by the entry's label ("Owner: Ben
     Cole", "Owner: Clerk, due 1 April 2026"), right under an action (the
     last piece read, in this item): the action's owners, in place of any
-    read from its words, whose doubt goes with them, and its target where
-    its words gave none; the line says nothing more."""
+    read from its words, whose doubt goes with them (where its line named
+    others plainly, flagged as a guess), and its target where its words
+    gave none; the line says nothing more."""
     layout, minutes = context.layout, context.minutes
     stated = layout.owner_label.match(piece.text) if layout.owner_label else None
     if not stated or context.narrated != "action" or not item.actions:
@@ -698,13 +699,14 @@ def read_owner_line(piece: Piece, item: ParsedItem, context: ItemContext) -> boo
     if rest and not due:
         return False  # more than the owners (and the target): the narrative's
     action = item.actions[-1]
+    named = action.owners
     action.owners, guessed = owners_in(stated["owners"], committee=minutes.committee)
     action.target_date = action.target_date or (first_date(due["date"]) if due else None)
-    minutes.flags[:] = [
-        flag
-        for flag in minutes.flags
-        if not (flag.line == action.line and flag.kind in _OWNER_DOUBTS)
-    ]
+    doubted = [f for f in minutes.flags if f.line == action.line and f.kind in _OWNER_DOUBTS]
+    minutes.flags[:] = [flag for flag in minutes.flags if flag not in doubted]
+    if named and not doubted and set(named) != set(action.owners):
+        # Its line named others, plainly: which is meant is the secretary's to say.
+        guessed = True
     flag_owner(action.reference, action.owners, guessed, piece.text, piece.line, minutes)
     _read_as(context, "action")
     return True

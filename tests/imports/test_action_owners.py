@@ -60,6 +60,13 @@ def test_an_owner_line_may_give_the_target_too():
     assert minutes.items[0].narrative == ""
 
 
+def test_an_owner_line_naming_others_than_the_actions_line_is_flagged():
+    minutes, [action] = _actions("ACTION 31/01 (Treasurer): Pay the harbour dues.\nOwner: Clerk\n")
+    assert action.owners == ["Clerk"]
+    [flag] = _owner_doubts(minutes)
+    assert (flag.kind, flag.line) == ("owner-guess", 8)
+
+
 def test_word_with_a_paragraph_a_line_reads_the_owner_line_alike():
     body = "ACTION: Renew the insurance policy.\nOwner: Ben Cole\n"
     document = docx.Document()
@@ -84,8 +91,9 @@ def test_all_members_are_the_committees_members():
     without a word."""
     minutes, actions = _actions(
         "ACTION: All members to read the report.\nACTION: All Board members to sign the form.\n"
+        "ACTION: Each member to return the survey.\n"
     )
-    assert [a.owners for a in actions] == [["HT members"], ["HT members"]]
+    assert [a.owners for a in actions] == [["HT members"]] * 3
     assert _owner_doubts(minutes) == []
 
 
