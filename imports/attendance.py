@@ -202,9 +202,10 @@ def listed_person(
 ) -> ParsedPerson | None:
     """'Ada Byrne (Harbour Trust) [Chair]', '*Tomasz Wren' (teleconference):
     a person of `section`, a member's category the heading above
-    (`category`) where no bracket names the body; None for a bot of the
-    layout's, and, flagged, for another name that reads as a bot's or
-    words that are not a name."""
+    (`category`) where no bracket names the body; None for the meeting
+    bot's own nick (the layout's `not_people`) and, flagged, for words that
+    are not a name. Another nick that reads as a bot's ("tessbot", "abbot")
+    is a person all the same, flagged."""
     person = ParsedPerson(name="", section=section, group="", line=line)
     if text.startswith("*") or text.endswith("*"):
         person.remote = True
@@ -217,9 +218,11 @@ def listed_person(
     if name.lower() in layout.not_people:
         return None
     if layout.bot_name is not None and layout.bot_name.match(name):
-        message = f"{name!r} reads as the meeting's bot: it was not read as a person."
-        flags.append(Flag(line, "bot-not-person", message))
-        return None
+        message = (
+            f"{name!r} reads as a bot's nick, but is not the meeting bot's: it was read as "
+            "a person. Leave it out at review if it is a bot."
+        )
+        flags.append(Flag(line, "bot-like-nick", message))
     if not name_like(name):
         flags.append(Flag(line, "unread-line", f"{text!r} was not read as a person."))
         return None

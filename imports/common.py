@@ -292,15 +292,29 @@ _OWNER_NAME = re.compile(rf"{_OWNER_WORD}(?:\s+(?:{_OWNER_WORD}|members))*")
 _OWNER_SPLIT = re.compile(r"\s*/\s*|\s*,\s*(?:and\s+)?|\s+and\s+|\s+&\s+")
 
 
+# "All members to …", "all to …", "Everyone to …", "All trustees to …": every
+# one of a body (group `who`, the body's word where written).
+EVERYONE = re.compile(
+    r"^(?:all|every(?:one|body)|each)(?:\s+(?:of\s+)?(?:the\s+)?(?P<who>(?:[\w&'’-]+\s+){0,2}[\w&'’-]+))?$",
+    re.I,
+)
+# The words that name the committee's members as a body ("All Panel members").
+_MEMBERS_OF = ("", "member", "members", "committee members", "panel members", "board members")
+_MEMBERS_OF += ("group members", "council members")
+
+
 def owners_in(text: str, *, committee: str) -> tuple[list[str], bool]:
     """The owners named at the start of an action: "DCC to …" → ["DCC"],
     "SECAS and the DCC to …" → ["SECAS", "DCC"], "DNOs/DCC" → ["DNOs", "DCC"],
     "The OPSG to …" → ["OPSG members"]. A topic before the owner ("CH &
     Network Programme: The DCC to …") is skipped. Returns (owners, guessed):
     guessed is True when the owner had to be picked out of a phrase that is
-    not a plain list of names ("SECAS asked members to …" → ["SECAS"])."""
+    not a plain list of names ("SECAS asked members to …" → ["SECAS"]), and
+    for "All trustees to …" (`everyone`)."""
     text = " ".join(text.split())
     head = _owner_phrase(text)
+    if found := everyone(head, committee):
+        return found
     parts = [_owner_name(part, committee) for part in _OWNER_SPLIT.split(head) if part.strip()]
     if parts and all(_OWNER_NAME.fullmatch(part) and len(part.split()) <= 5 for part in parts):
         return _unique(parts), False
@@ -308,6 +322,22 @@ def owners_in(text: str, *, committee: str) -> tuple[list[str], bool]:
     if leading:
         return [_owner_name(leading[1], committee)], True
     return [], True
+
+
+def everyone(head: str, committee: str) -> tuple[list[str], bool] | None:
+    """An action for every one of a body: "All members", "All Panel
+    members", "all", "Everyone" are the committee's members, as the record
+    names them ("HT members"); "All trustees", "All councillors" are read so
+    too, as a guess (the words may name others than the committee's
+    members). Without the committee known, the words as written, a guess.
+    None where the words do not say every one."""
+    match = EVERYONE.match(head.strip(" .,;:"))
+    if not match:
+        return None
+    if not committee:
+        return [head.strip(" .,;:")], True
+    who = " ".join((match["who"] or "").lower().split())
+    return [f"{committee} members"], who not in {*_MEMBERS_OF, f"{committee.lower()} members"}
 
 
 def _owner_phrase(text: str) -> str:
@@ -322,7 +352,7 @@ def _owner_phrase(text: str) -> str:
 def _owner_name(part: str, committee: str) -> str:
     name = re.sub(r"^(?:the|The)\s+", "", part.strip(" .;:"))
     if name in {committee, "members", "Members", f"{committee} Members"}:
-        return f"{committee} members"
+        return f"{committee} members" if committee else "members"
     return name
 
 

@@ -29,6 +29,8 @@ at each decision or action line (`segments`). Each piece (`read_piece`) is:
   …", "Action 7: …", "ACTION – JD: …", "ACTION: bogdan to …"), a printed
   reference of the form 14/03 kept, any other numbered under the meeting's
   own numbering (ActionNumbering.ours), an owner not picked out flagged;
+  its owners stated by the entry's `owner_label` ("Owner: Ben Cole") on
+  its line, or on the line under it (`read_owner_line`), are its owners;
 - the next meetings' line (the entry's `next_meeting`: the OPSG's "Next
   main meeting: 1 June 2021; …", a generic entry's "Date of next
   meeting: 14 July 2026" or "Next meeting: …"), read by
@@ -61,6 +63,7 @@ from dataclasses import dataclass, field
 
 from imports.blocks import HEADING, ITEM, TABLE, Block, SourceLine, cells_as_written
 from imports.common import (
+    EVERYONE,
     ActionNumbering,
     first_date,
     is_action_line,
@@ -311,7 +314,8 @@ def read_action_piece(piece: Piece, item: ParsedItem, context: ItemContext) -> b
     `numbered_actions` (flagged, kept in the narrative); None for any other."""
     text = piece.text
     if not context.layout.numbered_actions:
-        return True if read_action_line(text, piece.line, item, context) else None
+        read = read_action_line(text, piece.line, item, context)
+        return True if read or read_owner_line(piece, item, context) else None
     if not ACTION_LINE.match(text):
         return None
     if is_action_line(text):
@@ -623,9 +627,17 @@ def read_action_line(text: str, line: int, item: ParsedItem, context: ItemContex
     label = (groups.get("label") or "").strip()
     context.actions.raised += 1
     reference = review_reference(label, layout, minutes.committee) if "/" in label else ""
+    stated = layout.owner_label.search(words) if layout.owner_label else None
     if groups.get("owner"):
         owners, guessed = [groups["owner"]], False
-    elif layout.owner_nickname and (nickname := layout.owner_nickname.match(words)):
+    elif stated:  # "… Owner: Ben Cole", the label left out of the action's words
+        owners, guessed = owners_in(stated["owners"], committee=minutes.committee)
+        words = _without_owners(words, stated)
+    elif (
+        layout.owner_nickname
+        and (nickname := layout.owner_nickname.match(words))
+        and not EVERYONE.match(nickname[1])
+    ):
         owners, guessed = [nickname[1]], False  # "bogdan to write …"
     else:
         owners, guessed = owners_in(words, committee=minutes.committee)
@@ -633,14 +645,70 @@ def read_action_line(text: str, line: int, item: ParsedItem, context: ItemContex
         words = f"(Action {label}) {words}"
     if not reference:
         reference = context.actions.ours(context.actions.raised)
-    if guessed or not owners:
-        message = f"The owner of action {reference} could not be picked out of {words!r}."
-        minutes.flags.append(Flag(line, "action-owner", message))
+    flag_owner(reference, owners, guessed, words, line, minutes)
     due = layout.action_target.search(words) if layout.action_target else None
     target = first_date(due["date"]) if due else None
     item.actions.append(
         ParsedAction(reference=reference, owners=owners, text=words, line=line, target_date=target)
     )
+    return True
+
+
+def flag_owner(
+    reference: str, owners: list[str], guessed: bool, words: str, line: int, minutes: ParsedMinutes
+) -> None:
+    """An action's owner not picked out of its words (action-owner), or
+    picked out as a guess ("SECAS asked members to …", "All trustees to …":
+    owner-guess), flagged on the action's line."""
+    if not owners:
+        message = f"The owner of action {reference} could not be picked out of {words!r}."
+        minutes.flags.append(Flag(line, "action-owner", message))
+    elif guessed:
+        shown = ", ".join(owners)
+        message = f"The owner of action {reference} was read as {shown} from {words!r}: check it."
+        minutes.flags.append(Flag(line, "owner-guess", message))
+
+
+_OWNER_DOUBTS = ("action-owner", "owner-guess")
+
+
+def _without_owners(words: str, stated: re.Match) -> str:
+    """An action's words without the owners they state by label: "Mend the
+    gate. Owner: A. Byrne. Before winter." is "Mend the gate. Before winter."."""
+    before, after = words[: stated.start()].rstrip(), words[stated.end() :].strip()
+    if before.endswith((".", ";", ",")):
+        after = after.lstrip(".,; ")
+    if not after or after[0] in ".,;:)":
+        return before + after
+    return f"{before} {after}".strip()
+
+
+def read_owner_line(piece: Piece, item: ParsedItem, context: ItemContext) -> bool:
+    """A line that only states owners by the entry's label ("Owner: Ben
+    Cole", "Owner: Clerk, due 1 April 2026"), right under an action (the
+    last piece read, in this item): the action's owners, in place of any
+    read from its words, whose doubt goes with them (where its line named
+    others plainly, flagged as a guess), and its target where its words
+    gave none; the line says nothing more."""
+    layout, minutes = context.layout, context.minutes
+    stated = layout.owner_label.match(piece.text) if layout.owner_label else None
+    if not stated or context.narrated != "action" or not item.actions:
+        return False
+    rest = _without_owners(piece.text, stated).strip(" .,;")
+    due = layout.action_target.fullmatch(rest) if layout.action_target and rest else None
+    if rest and not due:
+        return False  # more than the owners (and the target): the narrative's
+    action = item.actions[-1]
+    named = action.owners
+    action.owners, guessed = owners_in(stated["owners"], committee=minutes.committee)
+    action.target_date = action.target_date or (first_date(due["date"]) if due else None)
+    doubted = [f for f in minutes.flags if f.line == action.line and f.kind in _OWNER_DOUBTS]
+    minutes.flags[:] = [flag for flag in minutes.flags if flag not in doubted]
+    if named and not doubted and set(named) != set(action.owners):
+        # Its line named others, plainly: which is meant is the secretary's to say.
+        guessed = True
+    flag_owner(action.reference, action.owners, guessed, piece.text, piece.line, minutes)
+    _read_as(context, "action")
     return True
 
 

@@ -17,7 +17,8 @@ table or the first line that opens an attendance section, even inside a
 block whose blank line was lost (`split_front`), and is read by
 imports.title_block `read_title`, one way by the entry's data (labelled
 lines, "Date: …", "Location: …", and where the entry's `title_fact_lines`,
-the OPSG's fact a line); the
+the OPSG's fact a line; a line none of it understands kept and flagged,
+whichever the entry); the
 attendance's blocks are read by `read_attendance_block` (captioned tables
 where the entry has `roll_captions`, tables of named columns, lists of
 names where `names_in_lines`), the section and member category kept on an
@@ -52,11 +53,14 @@ silent guess:
 - verb-recorded-as: a verb the record does not have ("RESOLVED") is
   recorded as the nearest it has (AGREED), the words kept in the text;
 - unread-line: attendance or text before the first item that is not read;
+- unplaced-line: a line of the title block that no step of its reading
+  understood, kept in the first item (imports.title_block, every entry's);
 - unread-row: an outstanding-actions row with neither an action nor a
   reference (an owner, a date or a status alone);
 - action-reference: a tracker's own reference ("A-12") that is not of the
   form 14/03, recorded under this meeting's numbering, kept in the text;
-- action-owner: an action whose owner could not be picked out;
+- action-owner: an action whose owner could not be picked out; owner-guess:
+  one picked out as a guess ("All trustees to …": the committee's members);
 - agenda-not-minuted: a title of the agenda's list, read before the
   attendance ("Agenda:", "1. Accounts", then "Present:"), that no item
   after the attendance takes up."""

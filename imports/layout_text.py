@@ -85,7 +85,7 @@ def _parse(text: str) -> ParsedMinutes:
         (i for i, line in enumerate(head) if OPSG.roll_label.match(line.text)), None
     )
     minutes, unread = _read_header(head[:attendance_at], page)
-    minutes.flags = page.flags
+    minutes.flags = [*page.flags, *minutes.flags]  # the title block's doubts kept
     if attendance_at is not None:
         minutes.attendance = _read_attendance(head[attendance_at + 1 :], unread)
     if first is None and attendance_at is not None:

@@ -78,6 +78,10 @@ class Layout:
     # An action's owner named first in lower case, a nickname: "bogdan to …"
     # (group 1).
     owner_nickname: re.Pattern | None = None
+    # The owners an action states by label, on its line or the line under it
+    # ("Owner: Ben Cole", "Owners: Clerk, Treasurer"; group `owners`, split by
+    # `review_owner_split`): the action's owners, the label left out of its words.
+    owner_label: re.Pattern | None = None
     # An item heading in a paragraph's first line (headings and numbered
     # list items are item headings already): groups `number` (optional) and `title`.
     item_lines: tuple[re.Pattern, ...] = ()
@@ -109,10 +113,11 @@ class Layout:
     # (the OPSG's 2021 Markdown, whose attendance is its tables) a line there
     # that is no section's label is kept as written and flagged, unplaced.
     names_in_lines: bool = True
-    # Names in the attendance that are not people (bots).
+    # The meeting bot's own nicks: left out of the attendance, as no people.
     not_people: frozenset[str] = frozenset()
-    # Another bot's name ("tessbot"): not a person either, but flagged, as
-    # a person's nick may read the same.
+    # A nick that reads as a bot's ("tessbot"), not one of `not_people`: kept
+    # as a person all the same, and flagged, as a person's nick may read so
+    # ("abbot", "robot_jane"); the secretary leaves a bot out at review.
     bot_name: re.Pattern | None = None
     # "alice (58)": a count after a name that is no mark.
     count_after_name: bool = False
@@ -120,10 +125,13 @@ class Layout:
     # entry's, a line at a time): where the date, the times (a pattern with
     # re.M searches the whole text, a bot's log) and the place are written
     # (with `date_patterns`, the first date in the block where no label
-    # gives one); the committee's code in a title ("(HP)", group 1); the
+    # gives one, and where `date_further_down`, the first the patterns find
+    # anywhere in the text, a bot's log dating it below its title block);
+    # the committee's code in a title ("(HP)", group 1); the
     # meeting's number (group `n` or `nth`); the words that say the minutes
     # are final. Empty: none read so.
     date_patterns: tuple[re.Pattern, ...] = ()
+    date_further_down: bool = False
     start_patterns: tuple[re.Pattern, ...] = ()
     end_patterns: tuple[re.Pattern, ...] = ()
     place_label: re.Pattern | None = None
@@ -133,11 +141,18 @@ class Layout:
     code_in_title: re.Pattern | None = None
     number_in_title: re.Pattern | None = None
     final_words: re.Pattern | None = None
+    # A line of the title block that names the meeting, its title's words
+    # ("Minutes of the meeting of the Planning Committee"), besides the
+    # block's first line, its title, and lines the patterns above read from:
+    # any other line from which nothing is read is kept and flagged, for
+    # every entry (imports.title_block).
+    title_words: re.Pattern | None = None
     # The title block's lines no label reads state a fact a line, unlabelled,
     # in any order (the OPSG's: a date opening a line, times, the title, the
     # place after them; by `reference`, `classification`, `minutes_state`,
-    # `meeting_kinds`, `committee_names`), and one not understood is kept
-    # and flagged; else such lines are the title's words.
+    # `meeting_kinds`, `committee_names`); else they are read by the labels
+    # and title words above. Either way a line not understood is kept and
+    # flagged.
     title_fact_lines: bool = False
     other_bracket: str = "group"
     # A committee named in a title, by its code, where no reference says it.
@@ -422,6 +437,15 @@ _NUMBER = re.compile(
     re.I,
 )
 _FINAL = re.compile(r"\b(?:final|approved|confirmed) minutes\b", re.I)
+# "Owner: Ben Cole", "Owners – Clerk, Treasurer", "Action owner: JD", after an
+# action's words or on the line under them, the label capitalised; the names
+# end at the words' end, a semicolon, a bracket, a sentence after them, or the
+# action's target ("Owner: Clerk, due 1 April 2026"); "A. Byrne" is one name.
+_OWNER_LABEL = re.compile(
+    r"(?:^|(?<=\s))(?:(?:Action|ACTION)\s+[Oo]wners?|Owners?|OWNERS?|Lead|Responsible|Assigned\s+to)"
+    r"\s*[:–]\s*(?P<owners>[^;|()]+?)\s*"
+    r"(?=[;|(]|\.?\s*$|(?<!\b[A-Z])\.\s+[A-Z]|,?\s+(?i:due|target|by)\b)"
+)
 # "Date of next meeting: 14 July 2026", "Next meeting – Tuesday 14 July 2026":
 # a line of its own (the kind, the date), not "deferred to the next meeting".
 _NEXT_MEETING = re.compile(
@@ -442,6 +466,7 @@ GENERIC = Layout(
         r"\b(?:due|target|by)\b\s*:?\s*(?P<date>" + ANY_DATE.pattern + ")", re.I
     ),
     owner_nickname=re.compile(r"^([a-z][\w.|-]{1,30})\s+to\s"),
+    owner_label=_OWNER_LABEL,
     minute_number=re.compile(r"^[A-Z]{0,3}\d{1,4}/\d{1,4}\s"),
     category_line=re.compile(r"^(?:\S+\s+){0,5}\S*:$"),
     category_headings=True,
@@ -481,6 +506,7 @@ GENERIC = Layout(
     code_in_title=_CODE,
     number_in_title=_NUMBER,
     final_words=_FINAL,
+    title_words=re.compile(r"\b(?:meeting|minutes)\b", re.I),
     next_meeting=_NEXT_MEETING,
 )
 
@@ -503,6 +529,7 @@ MEETING_BOT = replace(
     bot_name=re.compile(r"^[\w.|-]*bot$", re.I),
     count_after_name=True,
     date_patterns=(re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})"),),
+    date_further_down=True,
     start_patterns=(re.compile(r"^Meeting started by \S+ at (?P<start>\d{1,2}:\d{2})", re.M),),
     end_patterns=(re.compile(r"^Meeting ended at (?P<end>\d{1,2}:\d{2})", re.M),),
 )
@@ -648,6 +675,9 @@ OPSG = replace(
     ),
     committee_decisions=True,
     numbered_actions=True,
+    # Its actions state their owners its own way ("Owner: DCC; target: …",
+    # imports.common.read_action), not by a label of their own line.
+    owner_label=None,
     read_first=True,
     pdf_text_reader=True,
 )

@@ -11,8 +11,9 @@
     Final minutes
 
 (where no label gives the place, the one the words say the meeting was
-held in, "held on 3 June 2026 at 18:30 in the Reading Room", flagged
-place-in-words: words may name what is no place)
+held in, "held on 3 June 2026 at 18:30 in the Reading Room", or over the
+next lines, "… at 7.30pm" / "in the Village Hall", flagged place-in-words:
+words may name what is no place)
 
 then, where the entry states a fact a line (`title_fact_lines`: the
 OPSG's), what no label read, by `reference`, `classification`,
@@ -33,10 +34,17 @@ weekday before the date is allowed). The OPSG's 2021 Markdown
 "Operations Group Meeting 25" / "1 October 2019, 10:00 – 17:00" / the
 address is the same block) are read so. For such an entry a line that says
 none of these, or a date that is no date ("31 September 2019"), is not
-understood: the reader keeps it as an unplaced line; another entry's other
-lines are its title's words. Last, where the entry dates its block by label,
-the first date written in it where no label gave one (a bot's log dates it
-further down) and the times, by the entry's patterns over the whole block.
+understood. For any other entry a line no label reads is the title's words
+where it is the block's first line, names the meeting (`title_words`,
+"Minutes of the meeting of the Planning Committee", or a code, a number or
+the final words the entry reads in a title), or states the date or times
+as read (`says_title`); else it is not understood either. Whichever the
+entry, the reader keeps a line not understood as an unplaced line, flagged
+(imports.unplaced): no entry passes one over. Last, where the entry dates
+its block by label, the first date written in it where no label gave one
+and the times, by the entry's patterns over the whole block; where the
+entry's `date_further_down` (a meeting bot's log dates it below its title
+block), the first date its patterns find anywhere in the text.
 The next meetings ("Next main meeting: 1 June 2021; Next reporting
 meeting: 28 June 2021.") are read wherever the text states them
 (`next_meeting`)."""
@@ -51,6 +59,11 @@ from imports.layouts import Layout
 from imports.parsed import Flag, ParsedMinutes
 
 _MEETING = re.compile(r"\bmeeting\b", re.IGNORECASE)
+_WORDS = re.compile(r"[^\W\d_]")
+# The place in words may follow its "held …" line on the next two (`read_place_across_lines`).
+_PLACE_LINES = 3
+# A time of day alone on its line, a PDF's wrap of "… at" / "10.00am".
+_TIME_ALONE = re.compile(r"^\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?$", re.IGNORECASE)
 _TELECONFERENCE = re.compile(r"\bteleconference\b", re.IGNORECASE)
 _TITLE_NUMBER = re.compile(r"\bmeeting\s+(?:no\.?\s*)?(\d{1,3})\b", re.IGNORECASE)
 # A label left when what it labels was read ("Time:"), and words in brackets
@@ -94,30 +107,59 @@ def read_title_block(
     classification, reference, draft or final, times, date, title and place
     (`read_title_line`; the place is the line after the date or the times);
     then what the entry's labelled data reads over the whole block (the
+    place in words over the next lines, `read_place_across_lines`; the
     first date where no label gives one, the times: `read_labelled_times`).
-    Returns the lines not understood (an entry that states a fact a line
-    keeps them; a labelled block's other lines are its title's words);
+    Returns the lines not understood, for every entry (a labelled block's
+    title, and lines naming the meeting, are its title's words: `says_title`);
     `read_on`, where given, is told the line each part ("title", "date",
     …) was first read on."""
     unplaced: list[SourceLine] = []
+    unlabelled: list[tuple[SourceLine, str]] = []  # the title's words, or not understood
     place_expected = False
-    words: list[str] = []
+    words: list[tuple[int, str]] = []
     for number, raw in lines:
         line = plain(raw)
         if not line:
             continue
-        words.append(line)
+        words.append((number, line))
+        placed = minutes.location
         read = read_labels(line, number, minutes, layout)
         if read is None and layout.title_fact_lines:
             read = read_title_line(line, minutes, layout, place_expected)
             if read is None:
                 unplaced.append((number, raw))
+        elif read is None and (placed or not minutes.location):  # no place in words either
+            unlabelled.append(((number, raw), line))
         if read is not None and read_on is not None:
             read_on.setdefault(read, number)
         # A line of a date and times, even one misread, is followed by the place.
         place_expected = read in {"date", "times"} or (read is None and bool(TIMES.search(line)))
-    read_labelled_times(words, text, minutes, layout)
-    return unplaced
+    placed_on = read_place_across_lines(words, minutes, layout)
+    read_labelled_times([line for _, line in words], text, minutes, layout)
+    title = next((number for number, line in words if _WORDS.search(line)), None)
+    unplaced += [
+        source
+        for source, line in unlabelled
+        if source[0] not in (title, placed_on) and not says_title(line, minutes, layout)
+    ]
+    return sorted(unplaced)
+
+
+def says_title(line: str, minutes: ParsedMinutes, layout: Layout) -> bool:
+    """A line of a labelled title block (one whose entry does not state a
+    fact a line) that no label read, but that the rest of the reading did:
+    it names the meeting (the entry's `title_words`, `code_in_title`,
+    `number_in_title`, `final_words`: "Minutes of Meeting 212"), states
+    the meeting's date or times as read, or holds no words ("====", a
+    title's underline). Any other is not understood: kept and flagged."""
+    patterns = (layout.title_words, layout.code_in_title, layout.number_in_title)
+    patterns += (layout.final_words, *layout.start_patterns, *layout.end_patterns)
+    return (
+        not _WORDS.search(line)
+        or any(pattern and pattern.search(line) for pattern in patterns)
+        or (minutes.date is not None and first_date(line) == minutes.date)
+        or bool(_TIME_ALONE.match(line) and _clock(line) in (minutes.start_time, minutes.end_time))
+    )
 
 
 def read_labels(line: str, number: int, minutes: ParsedMinutes, layout: Layout) -> str | None:
@@ -156,12 +198,43 @@ def read_labels(line: str, number: int, minutes: ParsedMinutes, layout: Layout) 
         read = "place"
     elif layout.place_in_words and not minutes.location:
         said = layout.place_in_words.search(line)
-        place = _before_date(said["place"]) if said else ""
-        if place:
-            minutes.location = place
-            message = f"The place {place!r} was read from the words {line!r}: check it."
-            minutes.flags.append(Flag(number, "place-in-words", message))
+        _place_in_words(said, line, number, minutes)
     return read
+
+
+def read_place_across_lines(
+    lines: list[tuple[int, str]], minutes: ParsedMinutes, layout: Layout
+) -> int | None:
+    """Where no line said the place, the words that say it over the next
+    lines ("… held on Tuesday 10 March 2026 at 7.30pm" / "in the Village
+    Hall"; a PDF may wrap the time to a line of its own), flagged as a place
+    in words is. Returns the line the place begins on."""
+    if not layout.place_in_words or minutes.location:
+        return None
+    for at, (held, line) in enumerate(lines):
+        following = lines[at + 1 : at + _PLACE_LINES]
+        said = layout.place_in_words.search(" ".join([line, *(words for _, words in following)]))
+        if not said or said.start("place") <= len(line):
+            continue
+        # The line the place begins on: the last whose words begin before it.
+        place_at, start, begun = said.start("place"), len(line), held
+        for number, words in following:
+            if start >= place_at:
+                break
+            begun, start = number, start + 1 + len(words)
+        _place_in_words(said, said.string, begun, minutes)
+        return begun
+    return None
+
+
+def _place_in_words(said: re.Match | None, line: str, number: int, minutes: ParsedMinutes) -> None:
+    """The place the words say the meeting was held in, flagged, as words
+    may name what is no place."""
+    place = _before_date(said["place"]) if said else ""
+    if place:
+        minutes.location = place
+        message = f"The place {place!r} was read from the words {line!r}: check it."
+        minutes.flags.append(Flag(number, "place-in-words", message))
 
 
 def _before_date(place: str) -> str:
@@ -176,15 +249,16 @@ def read_labelled_times(
     words: list[str], text: str, minutes: ParsedMinutes, layout: Layout
 ) -> None:
     """Where the entry dates its title block by label (`date_patterns`):
-    the first date written in it where no label gave one (a bot's log
-    dates it further down, in `text`), and the times by the entry's
-    `start_patterns` and `end_patterns` (one with re.M searches `text`)."""
+    the first date written in it where no label gave one, else, where the
+    entry's `date_further_down` (a bot's log), the first the patterns find
+    in `text`; and the times by the entry's `start_patterns` and
+    `end_patterns` (one with re.M searches `text`)."""
     if not layout.date_patterns:
         return
     joined = "\n".join(words)
     if minutes.date is None:
         minutes.date = next(filter(None, map(first_date, words)), None)
-    if minutes.date is None and layout.recognise is not None:
+    if minutes.date is None and layout.date_further_down:
         for pattern in layout.date_patterns:
             if match := pattern.search(text):
                 minutes.date = first_date(match["date"])

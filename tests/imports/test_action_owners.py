@@ -1,0 +1,125 @@
+"""An action's owner as the document states it, never guessed without a
+flag: an "Owner: …" label on the action's line or the line under it is the
+action's owners (the entry's `owner_label`), and "All trustees to …" is
+the committee's members, flagged as a guess; "All members to …" is the
+committee's members as the record names them."""
+
+import datetime
+import io
+
+import docx
+import pytest
+
+from imports.parse import parse, read_upload
+
+HEADER = (
+    "Harbour Trust (HT) trustees meeting 31\n"
+    "Date: 12 March 2026\n"
+    "\n"
+    "Present: Ana Silva, Ben Cole\n"
+    "\n"
+    "1. Accounts\n"
+)
+
+
+def _actions(body: str, name: str = "m.txt"):
+    minutes = read_upload((HEADER + body).encode(), name)[1]
+    return minutes, [action for item in minutes.items for action in item.actions]
+
+
+def _owner_doubts(minutes) -> list:
+    return [f for f in minutes.flags if f.kind in ("action-owner", "owner-guess")]
+
+
+def test_an_owner_line_under_an_action_is_its_owner():
+    minutes, [action] = _actions("ACTION: Renew the insurance policy.\nOwner: Ben Cole\n")
+    assert action.owners == ["Ben Cole"]
+    assert action.text == "Renew the insurance policy."
+    assert minutes.items[0].narrative == ""
+    assert _owner_doubts(minutes) == []
+
+
+def test_an_owner_label_on_the_actions_line_is_its_owner():
+    minutes, actions = _actions(
+        "ACTION: Draft the letter to the harbour master Owner: Ana Silva\n"
+        "ACTION: Mend the gate. Owner: A. Byrne. Before the winter.\n"
+        "ACTION: Buy two fenders; Owners: Clerk, Treasurer\n"
+    )
+    assert [(a.owners, a.text) for a in actions] == [
+        (["Ana Silva"], "Draft the letter to the harbour master"),
+        (["A. Byrne"], "Mend the gate. Before the winter."),
+        (["Clerk", "Treasurer"], "Buy two fenders;"),
+    ]
+    assert _owner_doubts(minutes) == []
+
+
+def test_an_owner_line_may_give_the_target_too():
+    minutes, [action] = _actions("ACTION: Paint the slipway.\nOwner: Clerk, due 1 May 2026\n")
+    assert action.owners == ["Clerk"]
+    assert action.target_date == datetime.date(2026, 5, 1)
+    assert minutes.items[0].narrative == ""
+
+
+def test_an_owner_line_naming_others_than_the_actions_line_is_flagged():
+    minutes, [action] = _actions("ACTION 31/01 (Treasurer): Pay the harbour dues.\nOwner: Clerk\n")
+    assert action.owners == ["Clerk"]
+    [flag] = _owner_doubts(minutes)
+    assert (flag.kind, flag.line) == ("owner-guess", 8)
+
+
+def test_word_with_a_paragraph_a_line_reads_the_owner_line_alike():
+    body = "ACTION: Renew the insurance policy.\nOwner: Ben Cole\n"
+    document = docx.Document()
+    for line in (HEADER + body).split("\n"):
+        document.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    minutes = read_upload(out.getvalue(), "m.docx")[1]
+    [action] = minutes.items[0].actions
+    assert (action.owners, action.text) == (["Ben Cole"], "Renew the insurance policy.")
+    assert _owner_doubts(minutes) == []
+
+
+def test_an_owner_line_under_no_action_stays_in_the_text():
+    minutes, actions = _actions("The Trustees discussed the policy.\nOwner: Ben Cole\n")
+    assert actions == []
+    assert "Owner: Ben Cole" in minutes.items[0].narrative
+
+
+def test_all_members_are_the_committees_members():
+    """ "All members to …" once read as an owner called "All members",
+    without a word."""
+    minutes, actions = _actions(
+        "ACTION: All members to read the report.\nACTION: All Board members to sign the form.\n"
+        "ACTION: Each member to return the survey.\n"
+    )
+    assert [a.owners for a in actions] == [["HT members"]] * 3
+    assert _owner_doubts(minutes) == []
+
+
+@pytest.mark.parametrize("who", ["All trustees", "All councillors"])
+def test_all_trustees_are_the_committees_members_as_a_guess(who):
+    """Once read as the owner "All", flagged as not picked out: now the
+    committee's members, flagged on the action's line as a guess."""
+    minutes, [action] = _actions(f"ACTION: {who} to review the mooring fees.\n")
+    assert action.owners == ["HT members"]
+    [flag] = _owner_doubts(minutes)
+    assert (flag.kind, flag.line) == ("owner-guess", 7)
+    assert "HT members" in flag.message and who in flag.message
+
+
+def test_a_bots_all_is_no_nick():
+    """ "ACTION: all to …" in a bot's summary: no one called "all", read
+    without a word; the bot's minutes name no committee, so the words are
+    kept as the owner, flagged."""
+    text = (
+        "Meeting started by kerstin at 15:00:04 UTC (2026-02-11).\n\n"
+        "Meeting summary\n---------------\n"
+        "* Release  (kerstin, 15:03:40)\n"
+        "  * ACTION: all to test the release candidate  (kerstin, 15:11:30)\n"
+    )
+    minutes = parse(text)
+    [action] = minutes.items[0].actions
+    assert action.owners == ["all"]
+    [flag] = _owner_doubts(minutes)
+    assert flag.kind == "owner-guess" and flag.line == 6
