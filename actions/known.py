@@ -132,6 +132,8 @@ class KnownFigures:
     def latest_review(self, action_pk: int, readable: ActionReview | None):
         """The latest of an action's reviews the reader reads: `readable`
         (the latest readable row) or one read as kept."""
+        if action_pk not in self.kept:  # as for nearly every action
+            return readable
         found = [r for r in (readable, *self.kept.get(action_pk, [])) if r is not None]
         return max(found, key=attrgetter("in_minutes_order"), default=None)
 

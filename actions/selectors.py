@@ -7,6 +7,8 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
+from types import SimpleNamespace
+from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -684,8 +686,7 @@ def next_meeting_notes(log: ActionLog, *, rows: list[Action]) -> list[NextMeetin
     return sorted(notes, key=lambda n: n.committee.code)
 
 
-@dataclass(frozen=True)
-class ExportedReview:
+class ExportedReview(NamedTuple):
     """What an exported row shows of its action's latest review: read as a
     tuple, not as a review, its meeting and committee (a long log reads
     thousands)."""
@@ -698,27 +699,10 @@ class ExportedReview:
     meeting_date: datetime.date
     meeting_number: int
 
-    # The columns of a row as `from_row` reads them, the action's key first.
-    COLUMNS = (
-        "action_id",
-        "pk",
-        "update",
-        "last_target_date",
-        "last_target_note",
-        "meeting__committee__code",
-        "meeting__number",
-        "meeting__date",
-    )
-
     @property
     def in_minutes_order(self) -> tuple:
         """As ActionReview.in_minutes_order."""
         return (self.meeting_date, self.meeting_number, self.pk)
-
-    @classmethod
-    def from_row(cls, row: tuple) -> "ExportedReview":
-        _action, pk, update, last_date, last_note, code, number, date = row
-        return cls(pk, update, last_date, last_note, Meeting.label(code, number), date, number)
 
     @classmethod
     def of(cls, review: "ActionReview | ExportedReview | None") -> "ExportedReview | None":
@@ -737,12 +721,37 @@ class ExportedReview:
         )
 
 
-@dataclass
-class ExportRow:
-    """One line of the exported log: the minutes' Actions Outstanding columns,
-    then owners, slips, lateness and the latest update."""
+# A review's columns as ExportedReview reads them, the action's key first.
+_EXPORTED_REVIEW = (
+    "action_id",
+    "pk",
+    "update",
+    "last_target_date",
+    "last_target_note",
+    "meeting__committee__code",
+    "meeting__number",
+    "meeting__date",
+)
 
-    action: Action
+
+class ExportRow(NamedTuple):
+    """One line of the exported log: the minutes' Actions Outstanding columns,
+    then owners, slips, lateness and the latest update. The action's fields
+    as the reader may know them (actions.known), read as a tuple: a long
+    log is thousands of rows, and a model instance each was most of the
+    export's time."""
+
+    reference: str
+    topic: str
+    text: str
+    raised_on: datetime.date
+    status: str
+    outcome: str
+    target_date: datetime.date | None
+    target_note: str
+    times_slipped: int
+    days_slipped: int
+    days_overdue: int  # the log's annotation (log_annotations)
     owners: list[str]
     latest: ExportedReview | None
 
@@ -755,23 +764,12 @@ class ExportRow:
 
     @property
     def current_target(self) -> datetime.date | str:
-        return self.action.target_date or self.action.target_note
+        return self.target_date or self.target_note
 
 
-# What a row shows of its action (exports.row_values), and what the
-# reader's view sets on it (KnownFigures.apply): nothing else is read.
-_EXPORTED_ACTION = (
-    "reference",
-    "topic",
-    "text",
-    "raised_on",
-    "status",
-    "outcome",
-    "target_date",
-    "target_note",
-    "times_slipped",
-    "days_slipped",
-)
+# What a row shows of its action (ExportRow's fields before its owners),
+# after its key: nothing else is read.
+_EXPORTED_ACTION = ("pk", *ExportRow._fields[: ExportRow._fields.index("owners")])
 
 
 def log_export_rows(log: ActionLog, reviews: QuerySet[ActionReview]) -> Iterator[ExportRow]:
@@ -780,8 +778,9 @@ def log_export_rows(log: ActionLog, reviews: QuerySet[ActionReview]) -> Iterator
     however many: the actions (read in chunks), all their owners, and all
     their reviews (to find each one's latest); the owners and reviews are
     selected with the log's own query as a subquery, so no list of ids is
-    sent (SQLite limits those). Each action is read with only the fields a
-    row shows, each review as a tuple."""
+    sent (SQLite limits those). Each action and review is read as a tuple;
+    the few actions the reader knows otherwise (actions.known) are given
+    their state as the log's page gives it."""
     selected = log.actions.values("pk")
     owners = owner_names(selected)
     latest: dict[int, ExportedReview] = {}
@@ -789,20 +788,26 @@ def log_export_rows(log: ActionLog, reviews: QuerySet[ActionReview]) -> Iterator
     reviews = (
         reviews.filter(action__in=selected)
         .order_by("action_id", "-meeting__date", "-meeting__number")
-        .values_list(*ExportedReview.COLUMNS)
+        .values_list(*_EXPORTED_REVIEW)
     )
     if connection.features.can_distinct_on_fields:  # PostgreSQL: only each action's latest
         reviews = reviews.distinct("action_id")
-    for row in reviews:
-        if row[0] not in latest:
-            latest[row[0]] = ExportedReview.from_row(row)
-    rows = log.actions.select_related(None).only(*_EXPORTED_ACTION)
-    for action in rows.iterator(chunk_size=2000):
-        log.known.apply([action])
-        newest = log.known.latest_review(action.pk, latest.get(action.pk))
-        yield ExportRow(
-            action=action, owners=owners.get(action.pk, []), latest=ExportedReview.of(newest)
-        )
+    label = Meeting.label
+    for action_id, pk, update, last_date, last_note, code, number, date in reviews:
+        if action_id not in latest:
+            latest[action_id] = ExportedReview(
+                pk, update, last_date, last_note, label(code, number), date, number
+            )
+    known = log.known
+    no_owners: list[str] = []
+    rows = log.actions.values_list(*_EXPORTED_ACTION)
+    for pk, *values in rows.iterator(chunk_size=2000):
+        if pk in known.overrides:
+            action = SimpleNamespace(pk=pk, **dict(zip(_EXPORTED_ACTION[1:], values, strict=True)))
+            known.apply([action])
+            values = [getattr(action, name) for name in _EXPORTED_ACTION[1:]]
+        newest = known.latest_review(pk, latest.get(pk))
+        yield ExportRow(*values, owners.get(pk, no_owners), ExportedReview.of(newest))
 
 
 @dataclass

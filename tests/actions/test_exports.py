@@ -130,6 +130,25 @@ def test_latest_update_is_the_narrative_of_the_latest_review(client, log):
     assert m[26].date < later.date
 
 
+def test_an_action_a_draft_closed_is_exported_as_its_reader_knows_it(client, log):
+    """The export reads each action as a tuple; one whose latest review is in
+    minutes its reader may not read yet is still given the state the
+    reviews they read left it in (actions.known), as the log's page gives
+    it: open, with no outcome, for a member; closed for the secretary."""
+    draft = make_meeting(log.world, number=28, date=D(2026, 11, 17))
+    review(log.a24, draft, D(2026, 11, 11), "N/A", status="closed", outcome="completed")
+    shown = ("Status", "Outcome", "Current target date", "Latest update at")
+    seen = {}
+    for who in ("member", "secretary"):
+        login(client, who)
+        rows = {r["Reference"]: r for r in read_csv(client.get(CSV + "?status=all"))}
+        seen[who] = tuple(rows["OPSG 24/01"][column] for column in shown)
+    assert seen == {
+        "member": ("Open", "", "11/11/2026", "OPSG 26 (03/11/2026)"),
+        "secretary": ("Closed", "Completed", "11/11/2026", "OPSG 28 (17/11/2026)"),
+    }
+
+
 def test_closed_and_transferred_rows(client, log):
     login(client, "member")
     rows = read_csv(client.get(CSV + "?status=closed"))
@@ -317,3 +336,18 @@ def test_export_queries_do_not_grow_with_the_rows(
         else:
             body = response.content
     assert response.status_code == 200 and body
+
+
+def test_csv_is_sent_in_pieces_of_many_lines(client, world):
+    """A streamed response writes each piece it is given to the socket on
+    its own: a piece a line made an export of 2,000 rows thousands of
+    writes. 300 rows go in the header's piece and two more."""
+    m24 = make_meeting(world, number=24, date=D(2026, 9, 1))
+    make_meeting(world, number=25, date=D(2026, 10, 6))
+    make_meeting(world, number=26, date=D(2026, 11, 3))
+    many_actions(world, m24, 300)
+    login(client, "member")
+    pieces = list(client.get(CSV + "?status=all").streaming_content)
+    body = b"".join(pieces).decode("utf-8")
+    assert len(list(csv.reader(io.StringIO(body[1:])))) == 301
+    assert len(pieces) == 3
