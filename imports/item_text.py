@@ -415,10 +415,13 @@ def _read_points(
     blocks: list[Block], item: ParsedItem, context: ItemContext, filling: ParsedDecision | None
 ) -> None:
     """The blocks of a list, each read as any block is, a piece that is no
-    decision or action of its own a point of `filling`."""
+    decision or action of its own a point of `filling`; a paragraph of list
+    lines a point a line where they are a decision's points, else as it
+    came."""
     outer, context.filling = context.filling, filling
-    for point in (point for block in blocks for point in points_of(block)):
-        read_block(point, item, context)
+    for block in blocks:
+        for point in points_of(block) if filling is not None else [block]:
+            read_block(point, item, context)
     close_lead_in(context)
     context.filling = outer
 

@@ -91,3 +91,44 @@ def test_every_reader_gives_the_same_decision_for_the_same_list():
     assert [d for d in _decisions(pdf_text) if d[0] == "NOTED"] == [expected]
     assert _decisions(markdown)[0] == expected
     assert _decisions(generic) == [expected]
+
+
+@pytest.mark.parametrize("markdown", [False, True])
+def test_lettered_lines_under_a_decision_are_its_points_a_line(markdown):
+    """ "a) …" lines are a paragraph to every tokenizer, not a list: the
+    decision's line was flagged empty and the lines narrated. A point a line."""
+    body = "It was AGREED the following:\n\na) the survey is late;\nb) the roof leaks\n   and costly.\n"
+    minutes = parse(HEAD + body + TAIL, markdown=markdown)
+    item = minutes.items[0]
+    assert _decisions(item) == [
+        ("AGREED", "the following:", ["the survey is late;", "the roof leaks and costly."])
+    ]
+    assert item.narrative == ""
+    assert not _empty_decisions(minutes)
+
+
+def test_lettered_lines_under_a_line_that_is_no_decision_stay_as_written():
+    sample = (FIXTURES / "opsg_49_sample.md").read_text(encoding="utf-8")
+    lines = "Members noted that:\n\na) the survey is late;\nb) the roof leaks.\n\n"
+    item = parse(sample.replace("The OPSG", lines + "The OPSG", 1)).items[0]
+    assert "Members noted that:\n\na) the survey is late;\nb) the roof leaks." in item.narrative
+
+
+@pytest.mark.parametrize("reader", ["markdown", "pdf-text"])
+def test_a_committee_line_over_its_own_decisions_is_no_empty_decision(reader):
+    """ "The OPSG AGREED the following:" over a list of the committee's own
+    decisions: the decisions are read, and the line, given no point, was a
+    silent decision of no words. Now it is narrative, flagged."""
+    lines = (
+        "The OPSG AGREED the following:\n\n- The OPSG AGREED to wait.\n- The OPSG NOTED the plan.\n"
+    )
+    if reader == "markdown":
+        sample = (FIXTURES / "opsg_49_sample.md").read_text(encoding="utf-8")
+        minutes = parse(sample.replace("The OPSG", lines + "\nThe OPSG", 1))
+    else:
+        minutes = parse_text_layout(SMALL.replace("###", lines))
+    item = minutes.items[0]
+    assert ("AGREED", "to wait.", []) in _decisions(item)
+    assert not [d for d in item.decisions if d.text == "the following:"]
+    assert "The OPSG AGREED the following:" in item.narrative
+    assert len(_empty_decisions(minutes)) == 1
