@@ -492,8 +492,20 @@ def opens_line(line: str, layout: Layout) -> bool:
     """A decision or an action line of the entry's."""
     if any(pattern.match(line) for pattern in layout.actions):
         return True
+    return decision_match(line, layout) is not None
+
+
+def decision_match(line: str, layout: Layout) -> re.Match | None:
+    """A decision by the entry's pattern (`decision`): a verb or a
+    resolution, said by the committee or a body, not by one person (the
+    entry's `person_subject`: "Cllr Patel NOTED …" is narrative)."""
     match = layout.decision.match(line)
-    return bool(match and (match["verb"] or match["resolution"]))
+    if not match or not (match["verb"] or match["resolution"]):
+        return None
+    person = layout.person_subject
+    if person and match["subject"] and person.match(match["subject"]):
+        return None
+    return match
 
 
 def flag_missed_minute(text: str, line: int, item: ParsedItem, context: ItemContext) -> None:
@@ -545,8 +557,8 @@ def read_decision_line(
     if context.layout.committee_decisions:
         narrated = narrate_before or (lambda words: narrate(item, words))
         return _read_committee_decisions(text, line, item, context, points, narrated)
-    match = context.layout.decision.match(text)
-    if not match or not (match["verb"] or match["resolution"]):
+    match = decision_match(text, context.layout)
+    if match is None:
         return False
     if match["resolution"]:
         verb, words = "AGREED", f"{match['resolution']}: {match['text'].strip()}"

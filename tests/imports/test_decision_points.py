@@ -15,6 +15,7 @@ from imports.parse import parse
 from tests.imports.test_layout_text import SMALL
 
 FIXTURES = Path(__file__).resolve().parents[2] / "imports" / "fixtures"
+MINUTES = Path(__file__).resolve().parent / "minutes"
 HEAD = """Riverside Housing Co-operative — Board meeting
 
 Date: 4 March 2026
@@ -132,3 +133,18 @@ def test_a_committee_line_over_its_own_decisions_is_no_empty_decision(reader):
     assert not [d for d in item.decisions if d.text == "the following:"]
     assert "The OPSG AGREED the following:" in item.narrative
     assert len(_empty_decisions(minutes)) == 1
+
+
+@pytest.mark.parametrize("subject", ["Cllr Patel", "Councillor Rajiv Patel", "Dr Lindqvist"])
+def test_one_councillors_noting_is_narrative_not_the_councils_decision(subject):
+    """ "Cllr Patel NOTED …" was recorded as the Council's decision, printed
+    "The EPC NOTED …": one member's words are the narrative's (the entry's
+    `person_subject`); the Council's own decision after it is still one."""
+    text = (MINUTES / "parish_2026_03.txt").read_text(encoding="utf-8")
+    reported = "The Clerk reported two complaints about the path by the school.\n"
+    said = f"{subject} NOTED that the path floods in winter.\n"
+    minutes = parse(text.replace(reported, reported + said + "The Council NOTED the complaints.\n"))
+    [item] = [item for item in minutes.items if "Footpath repairs" in item.title]
+    assert _decisions(item) == [("NOTED", "the complaints.", [])]
+    assert item.narrative.endswith(f"by the school. {said.strip()}")
+    assert not [f for f in minutes.flags if subject in f.message]
