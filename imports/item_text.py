@@ -3,8 +3,9 @@ read the one way for every entry (`read_block`, a block at a time as the
 reader meets them), by the entry's data in the layout registry
 (imports.layouts). The generic reader (imports.layout_generic) hands it
 each block of an item; where the entry's Markdown is read as written
-(`text_as_written`), all of an item's blocks at once (`read_item`), so
-that a decision's list of points in the next block is at hand. How the
+(`text_as_written`), an item's blocks in turn (`read_item`). A line that
+ends with a colon and the list under it are read the one way whichever
+way the blocks come (imports.decision_points, `close_lead_in`). How the
 text is read is the entry's data, whichever way its blocks come
 (`whole_blocks`, `join_page_breaks`, `review_tables_in_items`, `recap`,
 `post_meeting_note`, `next_meeting`, `minute_number`: the OPSG entry has
@@ -36,15 +37,19 @@ at each decision or action line (`segments`). Each piece (`read_piece`) is:
   meeting: 14 July 2026" or "Next meeting: …"), read by
   imports.title_block and left out here where every date it states was
   read (`states_next_meetings`), else kept in the narrative;
+- a line that ends with a colon, held until the list under it ends
+  (imports.decision_points), then read with its points (`close_lead_in`):
+  "The OPSG NOTED that:" and its list as one paragraph of the committee's
+  where the entry has `committee_decisions`, else "The Group NOTED that:"
+  given the points under it that are no decision or action of their own;
+  one given no point kept in the narrative and flagged;
 - a decision: the committee's where the entry has `committee_decisions`
-  ("The OPSG **AGREED** that …", "The OPSG NOTED that:" and its list of
-  points, the words before one that begins inside a paragraph kept in the
-  narrative), else by the entry's `decision` and `verb_as` ("The Panel
-  AGREED …", "Trustees AGREED …" without "The", "RESOLVED that …" recorded as AGREED and flagged once,
-  "RES-2026-07: …"; a subject other than the committee's code flagged
-  once, as the minutes print the code; "The Group NOTED that:" given the
-  points under it that are no decision or action of their own, else kept
-  in the narrative and flagged, `open_lead_in`);
+  ("The OPSG **AGREED** that …", the words before one that begins inside
+  a paragraph kept in the narrative), else by the entry's `decision` and
+  `verb_as` ("The Panel AGREED …", "Trustees AGREED …" without "The",
+  "RESOLVED that …" recorded as AGREED and flagged once, "RES-2026-07:
+  …"; a subject other than the committee's code flagged once, as the
+  minutes print the code);
 - else narrative, a line opening with a minute number (the entry's
   `minute_number`) inside a minute-numbered item flagged as a missed heading.
 
@@ -57,7 +62,6 @@ and PDF text are not Markdown: their points are written with a Markdown
 mark, a heading in bold, a table as pipe rows."""
 
 import re
-from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -71,12 +75,19 @@ from imports.common import (
     read_decisions,
     split_decision,
 )
+from imports.decision_points import (
+    LIST_LINE,
+    LeadIn,
+    empty_decision,
+    is_empty,
+    leads_in,
+    points_of,
+)
 from imports.layouts import Layout
 from imports.outstanding_table import OutstandingTables, read_review_table, review_reference
 from imports.parsed import Flag, ParsedAction, ParsedDecision, ParsedItem, ParsedMinutes
 from imports.title_block import states_next_meetings
 
-LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)]|\(?[a-z]\))\s+\S")
 ACTION_LINE = re.compile(r"^\W*ACTION\b")
 WORDS = re.compile(r"[^\W\d_]")
 # A word in capitals between Markdown's bold marks, typed in plain text
@@ -110,9 +121,12 @@ class ItemContext:
     narrated: str = ""
     # The block before was the entry's `recap`: a table right after it is passed over.
     in_recap: bool = False
-    # A decision that ends with a colon ("The Group NOTED that:"), waiting
-    # for the list's points under it (`open_lead_in`).
-    lead_in: "LeadIn | None" = None
+    # A line that ends with a colon ("The Group NOTED that:"), held until the
+    # list under it ends (imports.decision_points).
+    lead_in: LeadIn | None = None
+    # The decision whose points the list's points are, as they are read
+    # (`close_lead_in`).
+    filling: ParsedDecision | None = None
 
     @property
     def whole_blocks(self) -> bool:
@@ -123,17 +137,15 @@ class ItemContext:
 
 
 def read_item(item: ParsedItem, blocks: list[Block], context: ItemContext) -> list[SourceLine]:
-    """Fill the item from all its blocks at once (`read_block` each, the
-    blocks after it at hand for a decision's list of points); return the
+    """Fill the item from all its blocks (`read_block` each); return the
     lines it could not place (they are at the end of its narrative as
     well)."""
     unplaced: list[SourceLine] = []
-    todo = deque(blocks)
     context.outstanding.columns = None
     context.narrated = ""
     context.in_recap = False
-    while todo:
-        read_block(todo.popleft(), item, context, todo, unplaced)
+    for block in blocks:
+        read_block(block, item, context, unplaced)
     close_lead_in(context)
     for _, text in unplaced:
         item.narrative = "\n\n".join(filter(None, [item.narrative, text]))
@@ -144,21 +156,19 @@ def read_block(
     block: Block,
     item: ParsedItem,
     context: ItemContext,
-    todo: deque[Block] | None = None,
     unplaced: list[SourceLine] | None = None,
 ) -> None:
     """One block of an item, every entry's the one way, by the entry's data:
-    the recap and its table passed over (`passed_over`), a table
-    (`read_table`), a heading, or its pieces (`pieces`: the whole block
-    where the entry reads `whole_blocks`, else a sentence at each decision
-    or action line), each an action, a decision or narrative as written
-    (`read_piece`). `todo`, the item's blocks after this one where the
-    reader has them; `unplaced`, where the rows of an outstanding-actions
-    table that hold no action go."""
-    todo = todo if todo is not None else deque()
-    lead_in = context.lead_in
-    if lead_in is not None and (block.kind != ITEM or lead_in.item is not item):
-        close_lead_in(context)
+    a point of the list under a line that ends with a colon taken for it
+    (imports.decision_points), the recap and its table passed over
+    (`passed_over`), a table (`read_table`), a heading, or its pieces
+    (`pieces`: the whole block where the entry reads `whole_blocks`, else a
+    sentence at each decision or action line), each an action, a decision
+    or narrative as written (`read_piece`). `unplaced`, where the rows of
+    an outstanding-actions table that hold no action go."""
+    if context.lead_in is not None and context.lead_in.takes(block, item):
+        return
+    close_lead_in(context)
     if passed_over(block, context):
         return
     layout = context.layout
@@ -171,7 +181,7 @@ def read_block(
         narrate_piece(item, context, written(block, context) or f"**{block.text}**", "heading")
         return
     for piece in pieces(block, context):
-        read_piece(piece, block, item, context, todo)
+        read_piece(piece, block, item, context)
 
 
 def passed_over(block: Block, context: ItemContext) -> bool:
@@ -256,14 +266,14 @@ def _cut(text: str, match: re.Match) -> str:
     return f"{before} {after}"
 
 
-def read_piece(
-    piece: Piece, block: Block, item: ParsedItem, context: ItemContext, todo: deque[Block]
-) -> None:
+def read_piece(piece: Piece, block: Block, item: ParsedItem, context: ItemContext) -> None:
     """A post-meeting note (the entry's `post_meeting_note`), an action
     (`read_action_piece`), the next meetings' line (the entry's
-    `next_meeting`, read by imports.title_block), a decision (with the
-    list of points after it, `read_decision_block`), else narrative as
-    written; a line opening with a minute number flagged (`flag_missed_minute`)."""
+    `next_meeting`, read by imports.title_block), a line that ends with a
+    colon held for the list under it (imports.decision_points, read by
+    `close_lead_in`), a decision (`read_decision_piece`), else narrative as
+    written (`read_text_piece`)."""
+    close_lead_in(context)  # a piece after a held line, in its block, ends its list
     layout, text, line = context.layout, piece.text, piece.line
     if layout.post_meeting_note:
         if match := layout.post_meeting_note.search(text):
@@ -286,25 +296,43 @@ def read_piece(
     if states_next_meetings(text, layout, year):
         _read_as(context, "next-meeting")
         return
+    if leads_in(text):
+        context.lead_in = LeadIn(line, text, piece.written, block, item)
+        return
+    if not read_decision_piece(piece, block, item, context):
+        read_text_piece(piece, block, item, context)
 
-    narrated: list[str] = []  # the words before a decision inside the piece
+
+def read_decision_piece(
+    piece: Piece, block: Block, item: ParsedItem, context: ItemContext, points: Sequence[str] = ()
+) -> bool:
+    """A decision (`read_decision_line`), with `points`, the list under it as
+    written where the entry reads the two as one paragraph; the words
+    before a decision inside the piece narrated, a point keeping its mark."""
+    narrated: list[str] = []
 
     def before(words: str) -> None:
         narrated.append(words)
-        if block.kind == ITEM and piece.written.endswith(text):  # a point keeps its mark
-            words = piece.written.removesuffix(text) + words
+        if block.kind == ITEM and piece.written.endswith(piece.text):  # a point keeps its mark
+            words = piece.written.removesuffix(piece.text) + words
         narrate_piece(item, context, words, "text", point=block.kind == ITEM)
 
-    if read_decision_block(text, line, todo, item, context, before):
-        if not narrated:
-            _read_as(context, "decision")
-        open_lead_in(piece, item, context)
-        return
-    if context.lead_in is not None and block.kind == ITEM:
-        context.lead_in.decision.points.append(text)  # a point of the decision above
+    if not read_decision_line(piece.text, piece.line, item, context, points, before):
+        return False
+    if not narrated:
+        _read_as(context, "decision")
+    return True
+
+
+def read_text_piece(piece: Piece, block: Block, item: ParsedItem, context: ItemContext) -> None:
+    """A point of the decision whose list is being read (`filling`), else
+    narrative as written; a line opening with a minute number flagged
+    (`flag_missed_minute`)."""
+    if context.filling is not None:
+        context.filling.points.append(piece.text)
         _read_as(context, "decision")
         return
-    flag_missed_minute(text, line, item, context)
+    flag_missed_minute(piece.text, piece.line, item, context)
     narrate_piece(item, context, piece.written, "text", point=block.kind == ITEM)
 
 
@@ -353,46 +381,49 @@ def _read_as(context: ItemContext, kind: str) -> None:
     context.narrated = kind
 
 
-@dataclass
-class LeadIn:
-    """A decision that ends with a colon, "The Group NOTED that:", and the
-    line as written."""
-
-    decision: ParsedDecision
-    item: ParsedItem
-    written: str
-
-
-def open_lead_in(piece: Piece, item: ParsedItem, context: ItemContext) -> None:
-    """A decision by the entry's pattern that ends with a colon and has no
-    points ("The Group NOTED that:"): the list right under it gives its
-    points, each a point that is no decision or action of its own
-    (`read_piece`). The committee's decisions (`committee_decisions`) take
-    the list right under them as they are read (`read_decision_block`): one
-    still ending with a colon had no list under it."""
-    if not item.decisions:
-        return
-    decision = item.decisions[-1]
-    if decision.line == piece.line and decision.text.endswith(":") and not decision.points:
-        context.lead_in = LeadIn(decision, item, piece.written)
-
-
 def close_lead_in(context: ItemContext) -> None:
-    """The end of the list under a decision that ends with a colon: one that
-    was given no point (every point under it a decision or an action of its
-    own, or no list at all) is no decision with no words: its line is kept
-    in the narrative as written, flagged."""
+    """The end of the list under a line that ends with a colon
+    (imports.decision_points): the line read with its points. Where the
+    entry's decisions are the committee's (`committee_decisions`), the line
+    and the list as written are read as one paragraph; else the line's
+    decision is given each point that is no decision or action of its own
+    (`read_text_piece`). A line that is no decision is narrative, its points
+    read as any block is (or points of the decision above, where the line
+    is one). A decision left with no words and no points is none: its line
+    is kept in the narrative as written, flagged."""
     lead_in, context.lead_in = context.lead_in, None
-    if lead_in is None or lead_in.decision.points:
+    if lead_in is None:
         return
-    lead_in.item.decisions.remove(lead_in.decision)
-    narrate_piece(lead_in.item, context, lead_in.written, "text")
-    message = (
-        f"{' '.join(lead_in.written.split())!r} has no points of its own under it (each is a "
-        "decision or an action of its own, or there is no list): it is kept in the narrative "
-        f"of item {lead_in.item.number}, not recorded as a decision with no words."
-    )
-    context.minutes.flags.append(Flag(lead_in.decision.line, "empty-decision", message))
+    item, block = lead_in.item, lead_in.block
+    piece = Piece(lead_in.line, lead_in.text, lead_in.written)
+    listed = [lead_in.listed()] if context.layout.committee_decisions and lead_in.points else []
+    count = len(item.decisions)
+    if not read_decision_piece(piece, block, item, context, listed):
+        read_text_piece(piece, block, item, context)
+        _read_points(lead_in.points, item, context, context.filling)
+        return
+    decision = item.decisions[count]
+    if not listed:
+        _read_points(lead_in.points, item, context, decision)
+    if is_empty(decision):
+        item.decisions.remove(decision)
+        narrate_piece(item, context, lead_in.written, "text")
+        context.minutes.flags.append(empty_decision(lead_in, decision))
+
+
+def _read_points(
+    blocks: list[Block], item: ParsedItem, context: ItemContext, filling: ParsedDecision | None
+) -> None:
+    """The blocks of a list, each read as any block is, a piece that is no
+    decision or action of its own a point of `filling`; a paragraph of list
+    lines a point a line where they are a decision's points, else as it
+    came."""
+    outer, context.filling = context.filling, filling
+    for block in blocks:
+        for point in points_of(block) if filling is not None else [block]:
+            read_block(point, item, context)
+    close_lead_in(context)
+    context.filling = outer
 
 
 def flag_unread_action(text: str, line: int, item: ParsedItem, context: ItemContext) -> bool:
@@ -411,31 +442,6 @@ def flag_unread_action(text: str, line: int, item: ParsedItem, context: ItemCont
         )
     )
     return True
-
-
-def read_decision_block(
-    text: str,
-    line: int,
-    todo: deque[Block],
-    item: ParsedItem,
-    context: ItemContext,
-    narrate_before: Callable[[str], None] | None = None,
-) -> bool:
-    """'The OPSG **AGREED** that …', or 'The OPSG:' / 'The OPSG NOTED that:'
-    followed by its list of points in the next block (read_decision_line).
-    The verbs are read from the text as written: a bold verb is the
-    committee's decision."""
-    with_list = text.rstrip().endswith(":") and todo and is_list(todo[0])
-    points = [joined(todo[0])] if with_list else []
-    if not read_decision_line(text, line, item, context, points, narrate_before):
-        return False
-    if with_list:
-        todo.popleft()
-    return True
-
-
-def is_list(block: Block) -> bool:
-    return all(LIST_LINE.match(text) or text.startswith("  ") for _, text in block.lines)
 
 
 def cut_by_page_break(before: str, after: str) -> bool:
@@ -486,8 +492,20 @@ def opens_line(line: str, layout: Layout) -> bool:
     """A decision or an action line of the entry's."""
     if any(pattern.match(line) for pattern in layout.actions):
         return True
+    return decision_match(line, layout) is not None
+
+
+def decision_match(line: str, layout: Layout) -> re.Match | None:
+    """A decision by the entry's pattern (`decision`): a verb or a
+    resolution, said by the committee or a body, not by one person (the
+    entry's `person_subject`: "Cllr Patel NOTED …" is narrative)."""
     match = layout.decision.match(line)
-    return bool(match and (match["verb"] or match["resolution"]))
+    if not match or not (match["verb"] or match["resolution"]):
+        return None
+    person = layout.person_subject
+    if person and match["subject"] and person.match(match["subject"]):
+        return None
+    return match
 
 
 def flag_missed_minute(text: str, line: int, item: ParsedItem, context: ItemContext) -> None:
@@ -539,8 +557,8 @@ def read_decision_line(
     if context.layout.committee_decisions:
         narrated = narrate_before or (lambda words: narrate(item, words))
         return _read_committee_decisions(text, line, item, context, points, narrated)
-    match = context.layout.decision.match(text)
-    if not match or not (match["verb"] or match["resolution"]):
+    match = decision_match(text, context.layout)
+    if match is None:
         return False
     if match["resolution"]:
         verb, words = "AGREED", f"{match['resolution']}: {match['text'].strip()}"

@@ -25,9 +25,10 @@ the shared modules, by the OPSG entry of the layout registry
 - each item's paragraphs and points a block at a time by
   imports.item_text `read_block`, as every entry's item text is: the
   "ACTION OPSG 25/03: …" paragraphs (the entry's `numbered_actions`), the
-  decisions ("The OPSG NOTED that:" and the points after it, which this
-  tokenizer prints a block each and `_points_after` hands over as the one
-  list; the entry's `committee_decisions`), the rest the narrative.
+  decisions ("The OPSG NOTED that:" and the points under it, which this
+  tokenizer prints a block each, read as every reader's are,
+  imports.decision_points; the entry's `committee_decisions`), the rest
+  the narrative.
 
 What is left here is what this tokenizer's blocks need: where the rest of
 an attendance table that ran onto the next page is printed, after the text
@@ -38,14 +39,13 @@ flags every line it could not place or had to guess; it never raises and
 never invents an action or a decision."""
 
 import re
-from collections import deque
 from dataclasses import replace
-from itertools import pairwise, takewhile
+from itertools import pairwise
 
 from imports.attendance import Roll, add_roll_line, is_member_category, read_roll_lines, roll_line
-from imports.blocks import FOOTNOTE, HEADING, ITEM, PARAGRAPH, TABLE, Block, SourceLine
+from imports.blocks import FOOTNOTE, HEADING, PARAGRAPH, TABLE, Block, SourceLine
 from imports.common import ActionNumbering, guess_committee, read_incidents, read_outcome
-from imports.item_text import ItemContext, narrate, read_block
+from imports.item_text import ItemContext, close_lead_in, narrate, read_block
 from imports.layouts import MEMBER, OPSG, PARTICIPANT
 from imports.outstanding_table import OutstandingTables, flag_unstated, read_review_table
 from imports.parsed import Flag, ParsedItem, ParsedMinutes, ParsedPerson
@@ -274,9 +274,7 @@ def _read_text(item: ParsedItem, blocks: list[Block], context: ItemContext) -> l
     flags = context.minutes.flags
     reviewed: list[str] = []
     footnotes: list[Block] = []
-    todo = deque(blocks)
-    while todo:
-        block = todo.popleft()
+    for block in blocks:
         opening = _opening(block)
         if block.kind == FOOTNOTE:
             footnotes.append(block)
@@ -285,16 +283,14 @@ def _read_text(item: ParsedItem, blocks: list[Block], context: ItemContext) -> l
         elif opening == "incident-review":
             reviewed.append(_read_incident_review(item, block, flags))
         elif block.kind == HEADING:
+            close_lead_in(context)  # a sub-heading ends a decision's list, as any heading
             narrate(item, rendered(block))
         else:
             if opening == "junk":
                 message = f"Line {block.text!r} kept in item {item.number}'s narrative."
                 flags.append(Flag(block.line, "unplaced-line", message))
-            points = _points_after(block, todo)
-            read_block(_neutral(block), item, context, points)
-            if points is not None and not points:  # the points were the decision's
-                for _ in range(len(_points(todo))):
-                    todo.popleft()
+            read_block(_neutral(block), item, context)
+    close_lead_in(context)  # the item's end ends a decision's list
     for footnote in footnotes:
         narrate(item, rendered(footnote))
     for footnote in footnotes:
@@ -310,22 +306,6 @@ def _read_text(item: ParsedItem, blocks: list[Block], context: ItemContext) -> l
 def _neutral(block: Block) -> Block:
     """The block with its lines as every tokenizer's are, (number, text)."""
     return replace(block, lines=tuple((line.number, line.text) for line in block.lines))
-
-
-def _points(todo: deque[Block]) -> list[Block]:
-    """The points (numbered or bulleted) at the head of `todo`."""
-    return list(takewhile(lambda block: block.kind == ITEM, todo))
-
-
-def _points_after(block: Block, todo: deque[Block]) -> deque[Block] | None:
-    """After a line that ends with a colon ("The OPSG NOTED that:"), the
-    points printed under it, each a block of this tokenizer's, as the one
-    list block read_block takes a decision's points from; None otherwise."""
-    points = _points(todo) if block.text.rstrip().endswith(":") else []
-    if not points:
-        return None
-    lines = tuple((point.line, rendered(point)) for point in points)
-    return deque([Block(ITEM, "\n".join(text for _, text in lines), points[0].line, lines=lines)])
 
 
 def _read_incident_review(item: ParsedItem, block: Block, flags: list[Flag]) -> str:

@@ -72,6 +72,9 @@ class Layout:
     # Action-raised lines: groups `text`, and where printed `label` (the
     # document's own number for it) and `owner`.
     actions: tuple[re.Pattern, ...]
+    # A decision line's subject that is a person, not the committee ("Cllr
+    # Patel NOTED …": one member's words, narrative; None: any subject).
+    person_subject: re.Pattern | None = None
     # An action's target in its words, or an outstanding action's line's:
     # group `date` ("due 1 April 2026", "by 18 March 2026").
     action_target: re.Pattern | None = None
@@ -462,6 +465,9 @@ GENERIC = Layout(
     decision=_DECISION,
     verb_as={"RESOLVED": "AGREED", "DECIDED": "AGREED", "RESOLUTION": "AGREED"},
     actions=_ACTIONS,
+    person_subject=re.compile(
+        r"^(?:Cllr|Councillor|Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Rev|Revd)\s"
+    ),
     action_target=re.compile(
         r"\b(?:due|target|by)\b\s*:?\s*(?P<date>" + ANY_DATE.pattern + ")", re.I
     ),
