@@ -223,10 +223,27 @@ def listed_person(
     if not name_like(name):
         flags.append(Flag(line, "unread-line", f"{text!r} was not read as a person."))
         return None
+    if what := _no_name(name, layout):
+        message = f"{text!r} is {what}, with no name: it was not read as a person."
+        flags.append(Flag(line, "unread-line", message))
+        return None
     person.name = name
     if not person.group and category and person.section == MEMBER:
         person.group = category_name(category)
     return person
+
+
+def _no_name(name: str, layout: Layout) -> str:
+    """What words that read as a name are instead: a column's title of an
+    attendance table ("Organisation"), or a mark alone ("Chair", "Online"),
+    as a table printed a cell a line gives them (a PDF's plain text); ""
+    for a name."""
+    words = " ".join(name.lower().split())
+    if any(pattern.match(name) for pattern, _ in layout.marks):
+        return "a mark of a person's"
+    if any(words in titles for titles in layout.attendance_columns.values()):
+        return "an attendance table's column title"
+    return ""
 
 
 def name_like(name: str) -> bool:
