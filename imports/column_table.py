@@ -184,7 +184,14 @@ def _narrowed(gaps: list[set[int]], text: str) -> list[set[int]] | None:
     """The gaps between columns that `text` leaves blank too; None when it
     runs across one (it is no line of the table)."""
     narrowed = [{p for p in gap if _blank(text, p)} for gap in gaps]
-    return narrowed if all(narrowed) else None
+    if not all(narrowed):
+        return None
+    # A cell's words are one space apart: a wider gap inside one is a cell
+    # of no column (two rows' lines run together, "Closed  14/01  Publish").
+    edges = [0, *(cut + 1 for cut in _cuts(narrowed)), len(text)]
+    if any("  " in text[a:b].strip() for a, b in zip(edges, edges[1:], strict=False)):
+        return None
+    return narrowed
 
 
 def _cuts(gaps: list[set[int]]) -> list[int]:

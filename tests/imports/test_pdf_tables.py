@@ -159,3 +159,21 @@ def test_a_row_whose_first_cell_is_empty_is_flagged_not_merged():
         "DCCP 86/03",
         "DCCP 86/04",
     ]
+
+
+def test_a_header_that_wraps_is_one_header():
+    """ "Target" over "Date", above the first row: one title, not a row."""
+    text = (
+        "Ref     Action                     Owner      Target       Status\n"
+        "                                              Date\n"
+        "86/01   Circulate the guide to     Valley     30/04/2026   Open\n"
+        "        every operator             Power\n"
+        "86/02   Confirm the audit scope    Panel      01/04/2026   Closed\n"
+    )
+    [table] = text_blocks(text)
+    assert table.rows == (
+        ("Ref", "Action", "Owner", "Target Date", "Status"),
+        ("86/01", "Circulate the guide to every operator", "Valley Power", "30/04/2026", "Open"),
+        ("86/02", "Confirm the audit scope", "Panel", "01/04/2026", "Closed"),
+    )
+    assert table.row_lines == (1, 3, 5) and not table.doubts
