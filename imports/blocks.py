@@ -17,8 +17,9 @@ has one:
   written, the OPSG's 2021 layout among them (imports.layout_generic).
 - Plain text, and PDF (poppler's `pdftotext -layout`, pages split by form
   feeds): `text_blocks`, which reads indentation, bullets, numbers and
-  columns, and takes a line repeated at the top or foot of most pages as
-  furniture.
+  columns (a table whose cells wrap over several lines by
+  imports.column_table, its doubts kept on the block, `table_doubts`), and
+  takes a line repeated at the top or foot of most pages as furniture.
 - The text of a PDF in the OPSG's own layouts: imports.pdf_blocks, which
   knows their furniture, for the reader of that layout
   (imports.layout_text).
@@ -547,8 +548,8 @@ def text_blocks(text: str) -> list[Block]:
     """The blocks of plain text: paragraphs between blank lines; bullets and
     numbered lines as list items (their depth by indentation, a line
     indented under one continuing it); an underlined line as a heading; runs
-    of pipe rows, or of lines in aligned columns two spaces apart, as
-    tables. Running headers and footers are dropped (`furniture`). Each
+    of pipe rows, of lines in aligned columns two spaces apart, or a header
+    over rows whose cells wrap (`_table_at`), as tables. Running headers and footers are dropped (`furniture`). Each
     block keeps its source lines."""
     lines = text.split("\n")
     dropped = furniture(text)

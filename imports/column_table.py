@@ -9,13 +9,19 @@ spaces), read a row of cells per row, for imports.blocks.text_blocks:
     86/02 Confirm the audit scope           Panel          01/04/2026 Closed
                                             Secretary
 
-The header's cells, two spaces or more apart, name the columns. The lines
-under it are cut into cells at the gaps that every line of the table leaves
-blank between two of the header's cells: a cell may be one space from the
-next ("30/04/2026 Open"), but a line whose words run across such a gap (a
-sentence after the table) ends it. A row is the lines of one first cell
-(the reference): a cell's words on the lines below it, the row's other
-cells wrapped, go on with it.
+The header's cells, two spaces or more apart, name the columns (a title of
+two words one space apart, "Status Update", is two columns where a cell
+under it starts where its second word does). The lines under it are cut
+into cells at the gaps that every line of the table leaves blank between
+two of the header's cells: a cell may be one space from the next
+("30/04/2026 Open"), but a line whose words run across such a gap (a
+sentence after the table), or whose cell holds a wider gap (two rows run
+together on one line), ends it. A row is the lines of one first cell (the
+reference): a cell's words on the lines below it, the row's other cells
+wrapped, go on with it; a line with words in the first column only, under
+a first cell, is that cell wrapped where the two joined are longer than
+any first cell printed on one line. A title that wraps ("Target" over
+"Date") is one title.
 
 Which lines a row takes depends on how the table sets its cells: at the top
 of the row (Word's way: a row's cells all start on its first line) or in
@@ -23,11 +29,13 @@ its middle (HTML's: a short cell is printed level with the middle of the
 tallest, so a long cell starts above its reference). The reading that
 explains more of the table's cells is kept. A piece of a cell that neither
 reading places (a cell that starts below its row's first line, which may be
-a row of its own whose first cell is empty), and a row that may be the row
-above's first cell wrapped, are read with the nearest row and named in
-`doubts`: never merged in silence."""
+a row of its own whose first cell is empty), a row that may be the row
+above's first cell wrapped, and a line whose words run across two columns
+the header prints one space apart are read with the nearest row and named
+in `doubts`: never merged in silence."""
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -324,15 +332,16 @@ def _centred(cells, groups: list[list[int]], columns: int) -> _Placing:
     for column in range(1, columns):
         placing.rows[column] = {}
         pending = [at for at in lines if cells[at][column]]
+        waiting = set(pending)
         for row, middle in enumerate(middles):
             if not pending or pending[0] > middle:
                 continue  # the row's cell in this column is empty
-            below = groups[row + 1][0] if row + 1 < len(groups) else len(cells) + max(cells)
+            below = groups[row + 1][0] if row + 1 < len(groups) else float("inf")
             # The cell's last line: as far below the middle as its first is
             # above (half a line either way where its lines are even).
             ends = [2 * middle - pending[0] + shift for shift in (0, 1, -1)]
-            end = next((e for e in ends if e in pending and e < below), pending[0])
-            run = [at for at in pending if at <= end]
+            end = next((e for e in ends if e in waiting and e < below), pending[0])
+            run = pending[: bisect_right(pending, end)]
             placing.rows[column].update(dict.fromkeys(run, row))
             pending = pending[len(run) :]
             offset = abs((run[0] + run[-1]) / 2 - middle)
