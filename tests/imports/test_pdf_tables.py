@@ -9,9 +9,13 @@ import html
 import shutil
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from weasyprint import HTML
 
 from imports.blocks import TABLE, text_blocks
+from imports.column_table import column_table
+from imports.extract import extract_text
 from imports.parse import read_upload
 from tests.conftest import need
 
@@ -113,11 +117,12 @@ def _reading(parsed) -> tuple:
     return parsed.number, parsed.date, people, reviews, items, [f.kind for f in parsed.flags]
 
 
-@pytest.fixture(autouse=True)
-def _pdftotext():
+@pytest.fixture
+def pdftotext():
     need(bool(shutil.which("pdftotext")), "pdftotext (poppler-utils)")
 
 
+@pytest.mark.usefixtures("pdftotext")
 @pytest.mark.parametrize("setting", [TOP, MIDDLE], ids=["top", "middle"])
 def test_a_pdf_table_whose_cells_wrap_reads_as_its_text_does(setting):
     text = read_upload(as_text(), "dccp.txt")[1]
@@ -127,17 +132,17 @@ def test_a_pdf_table_whose_cells_wrap_reads_as_its_text_does(setting):
     assert _reading(pdf) == _reading(text)
 
 
+@pytest.mark.usefixtures("pdftotext")
 @pytest.mark.parametrize("setting", [TOP, MIDDLE], ids=["top", "middle"])
 def test_each_row_is_one_row_of_whole_cells(setting):
     """The tokenizer's table: a row per action, each cell's lines joined."""
-    from imports.extract import extract_text
-
     layout = extract_text(as_pdf(setting), "dccp.pdf", pdf_layout=True)
     tables = [block for block in text_blocks(layout) if block.kind == TABLE]
     assert [table.rows for table in tables] == [tuple(PEOPLE), tuple(REVIEWS)]
     assert not [doubt for table in tables for doubt in table.doubts]
 
 
+@pytest.mark.usefixtures("pdftotext")
 def test_a_row_whose_first_cell_is_empty_is_flagged_not_merged():
     """A row without its reference under a row whose cells wrap: the lines
     may be the row above's, or a row of their own; read with the row above,
@@ -177,3 +182,29 @@ def test_a_header_that_wraps_is_one_header():
         ("86/02", "Confirm the audit scope", "Panel", "01/04/2026", "Closed"),
     )
     assert table.row_lines == (1, 3, 5) and not table.doubts
+
+
+_CELL_WORDS = st.lists(
+    st.sampled_from(["86/01", "Open", "the", "Panel", "30/04/2026", "x"]), max_size=3
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.tuples(st.integers(0, 6), _CELL_WORDS), min_size=1, max_size=5),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_every_word_of_the_table_s_lines_is_in_one_of_its_cells(rows):
+    """Whatever lines follow a header, the table read from them keeps each
+    of their words in a cell (or the header's titles): none is lost."""
+    lines = ["Ref    Action         Owner       Target     Status"]
+    for row in rows:
+        lines.append("".join(" " * indent + " ".join(words) for indent, words in row))
+    read = column_table(lines, 0, lambda position: False)
+    if read is None:
+        return
+    taken = lines[: read.used]
+    assert sorted(" ".join(taken).split()) == sorted(" ".join(map(" ".join, read.rows)).split())
