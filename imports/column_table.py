@@ -73,6 +73,7 @@ def column_table(lines: list[str], start: int, stop: Callable[[int], bool]) -> C
         for i in range(len(header) - 1)
     ]
     body: list[int] = []  # positions in `lines` of the table's lines with words
+    shifted: dict[int, dict[int, int]] = {}  # a line's cuts off the gaps (`_fitted`)
     position = start + 1
     while position < len(lines) and not stop(position):
         text = _line(lines, position)
@@ -84,17 +85,18 @@ def column_table(lines: list[str], start: int, stop: Callable[[int], bool]) -> C
                 break
             position = following
             continue
-        narrowed = _narrowed(gaps, text)
-        if narrowed is None:
+        fitted = _fitted(gaps, text)
+        if fitted is None:
             break
-        gaps = narrowed
+        gaps, shifted[position] = fitted
         body.append(position)
         position += 1
     if not body:
         return None
     texts = {at: _line(lines, at) for at in body}
-    titles, cuts = _split_titles(header, _cuts(gaps), texts)
-    cells = {at: _cut(text, cuts) for at, text in texts.items()}
+    titles, split = _split_titles(header, texts)
+    cuts = {at: sorted([*_cuts(gaps, shifted[at]), *split]) for at in body}
+    cells = {at: _cut(text, cuts[at]) for at, text in texts.items()}
     if not any(cells[at][0] for at in body):
         return None
     read = _rows(body, cells, tuple(titles))
@@ -114,7 +116,7 @@ def column_table(lines: list[str], start: int, stop: Callable[[int], bool]) -> C
 
 
 def _split_titles(
-    header: list[tuple[int, int, str]], cuts: list[int], texts: dict[int, str]
+    header: list[tuple[int, int, str]], texts: dict[int, str]
 ) -> tuple[list[str], list[int]]:
     """The columns' titles, and where lines are cut between columns: a
     title of several words one space apart ("Status Update") is two
@@ -122,7 +124,7 @@ def _split_titles(
     (pdftotext -layout may print two cells one space apart, header and
     rows alike). `_across` names the lines whose words then run across."""
     titles: list[str] = []
-    cuts = list(cuts)
+    cuts: list[int] = []
     for start, _, words in header:
         titles.append("")
         for word in _WORD.finditer(words):
@@ -131,7 +133,7 @@ def _split_titles(
                 titles.append("")
                 cuts.append(at - 2)
             titles[-1] = " ".join(filter(None, (titles[-1], word[0])))
-    return titles, sorted(cuts)
+    return titles, cuts
 
 
 def _starts_at(position: int, column: int, texts: dict[int, str]) -> bool:
@@ -145,13 +147,15 @@ def _starts_at(position: int, column: int, texts: dict[int, str]) -> bool:
     return False
 
 
-def _across(texts: dict[int, str], cuts: list[int], titles: list[str]) -> list[tuple[int, str]]:
+def _across(
+    texts: dict[int, str], cuts: dict[int, list[int]], titles: list[str]
+) -> list[tuple[int, str]]:
     """Lines with a word that runs across a cut between two columns the
     header prints one space apart: cut where the header's words are, and
     named."""
     doubts = []
     for at, text in texts.items():
-        for index, cut in enumerate(cuts):
+        for index, cut in enumerate(cuts[at]):
             if not _blank(text, cut + 1) and not _blank(text, cut):
                 message = (
                     f"Line {at + 1} of the table ({' '.join(text.split())!r}) runs across the "
@@ -188,23 +192,34 @@ def _blank(text: str, position: int) -> bool:
     return position >= len(text) or text[position] == " "
 
 
-def _narrowed(gaps: list[set[int]], text: str) -> list[set[int]] | None:
-    """The gaps between columns that `text` leaves blank too; None when it
-    runs across one (it is no line of the table)."""
-    narrowed = [{p for p in gap if _blank(text, p)} for gap in gaps]
-    if not all(narrowed):
-        return None
-    # A cell's words are one space apart: a wider gap inside one is a cell
-    # of no column (two rows' lines run together, "Closed  14/01  Publish").
-    edges = [0, *(cut + 1 for cut in _cuts(narrowed)), len(text)]
+def _fitted(gaps: list[set[int]], text: str) -> tuple[list[set[int]], dict[int, int]] | None:
+    """The gaps between columns that `text` leaves blank too, and where
+    the line is cut off them: a gap it fills but for the place right after
+    it (pdftotext -layout pushes a cell one place right after a long one,
+    "Secretariat 29/04/2026") is cut there for this line alone. None when
+    the line runs across a gap (it is no line of the table), or a cell of
+    it holds a wider gap than one space (two rows run together on one
+    line, "Closed  14/01  Publish"): a cell's words are one space apart."""
+    narrowed: list[set[int]] = []
+    shifted: dict[int, int] = {}
+    for index, gap in enumerate(gaps):
+        blank = {p for p in gap if _blank(text, p)}
+        if not blank and _blank(text, max(gap) + 1):
+            blank, shifted[index] = gap, max(gap) + 1
+        if not blank:
+            return None
+        narrowed.append(blank)
+    edges = [0, *(cut + 1 for cut in _cuts(narrowed, shifted)), len(text)]
     if any("  " in text[a:b].strip() for a, b in zip(edges, edges[1:], strict=False)):
         return None
-    return narrowed
+    return narrowed, shifted
 
 
-def _cuts(gaps: list[set[int]]) -> list[int]:
-    """Where a line is cut between columns: the right edge of each gap."""
-    return [max(gap) for gap in gaps]
+def _cuts(gaps: list[set[int]], shifted: dict[int, int] | None = None) -> list[int]:
+    """Where a line is cut between columns: the right edge of each gap, or
+    where the line is cut off it."""
+    shifted = shifted or {}
+    return [shifted.get(index, max(gap)) for index, gap in enumerate(gaps)]
 
 
 def _cut(text: str, cuts: list[int]) -> list[str]:
@@ -220,10 +235,10 @@ def _row_after_gap(gaps: list[set[int]], text: str) -> bool:
     """A line after a blank one goes on with the table only as a row of it:
     its words in its columns, in two cells or more two spaces apart (not
     the next item's heading, "Item 3: Connection offers")."""
-    narrowed = _narrowed(gaps, text)
-    if narrowed is None or len(_RUN.findall(text)) < 2:
+    fitted = _fitted(gaps, text)
+    if fitted is None or len(_RUN.findall(text)) < 2:
         return False
-    return sum(1 for cell in _cut(text, _cuts(narrowed)) if cell) >= 2
+    return sum(1 for cell in _cut(text, _cuts(*fitted)) if cell) >= 2
 
 
 def _pieces(body: list[int], cells: dict[int, list[str]], column: int) -> list[list[int]]:
