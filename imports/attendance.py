@@ -208,8 +208,16 @@ def listed_person(
     is a person all the same, flagged."""
     person = ParsedPerson(name="", section=section, group="", line=line)
     if text.startswith("*") or text.endswith("*"):
-        person.remote = True
+        person.remote = True  # the mark's meaning: STAR_MARK
         text = text.strip("*").strip()
+    if (meaning := _legend(text, layout)) is not None:
+        if meaning != STAR_MARK:
+            message = (
+                f"{text!r} reads as the legend of the '*' after some names, but the people "
+                "marked '*' were read as attending remotely: check them."
+            )
+            flags.append(Flag(line, "mark-legend", message))
+        return None
     for inner in _BRACKETS.findall(text):
         read_mark(person, inner, layout)
     name = " ".join(_BRACKETS.sub(" ", text).split()).strip(" .-–")
@@ -226,10 +234,45 @@ def listed_person(
     if not name_like(name):
         flags.append(Flag(line, "unread-line", f"{text!r} was not read as a person."))
         return None
+    if what := _no_name(name, layout):
+        message = f"{text!r} is {what}, with no name: it was not read as a person."
+        flags.append(Flag(line, "unread-line", message))
+        return None
     person.name = name
     if not person.group and category and person.section == MEMBER:
         person.group = category_name(category)
     return person
+
+
+# What a "*" by a name says (`listed_person`), and what its legend under
+# the list must say for the legend to be read without a doubt.
+STAR_MARK = "remote"
+
+
+def _legend(text: str, layout: Layout) -> str | None:
+    """The kind of mark (imports.layouts `marks`: "remote", "role" …) a
+    legend line explains ("* attended by teleconference": "remote"; its
+    "*" already taken as a bullet or a mark), by the layout's
+    `mark_legend`; None for a line that is no legend (one without its
+    lead-in words, "(dial in)" alone, stays a line to flag)."""
+    if layout.mark_legend is None or not (found := layout.mark_legend.match(text)):
+        return None
+    if not found["lead"].strip():
+        return None
+    return next((kind for pattern, kind in layout.marks if pattern.match(found["mark"])), None)
+
+
+def _no_name(name: str, layout: Layout) -> str:
+    """What words that read as a name are instead: a column's title of an
+    attendance table ("Organisation"), or a mark alone ("Chair", "Online"),
+    as a table printed a cell a line gives them (a PDF's plain text); ""
+    for a name."""
+    words = " ".join(name.lower().split())
+    if any(pattern.match(name) for pattern, _ in layout.marks):
+        return "a mark of a person's"
+    if any(words in titles for titles in layout.attendance_columns.values()):
+        return "an attendance table's column title"
+    return ""
 
 
 def name_like(name: str) -> bool:

@@ -17,8 +17,9 @@ has one:
   written, the OPSG's 2021 layout among them (imports.layout_generic).
 - Plain text, and PDF (poppler's `pdftotext -layout`, pages split by form
   feeds): `text_blocks`, which reads indentation, bullets, numbers and
-  columns, and takes a line repeated at the top or foot of most pages as
-  furniture.
+  columns (a table whose cells wrap over several lines by
+  imports.column_table, its doubts kept on the block, `table_doubts`), and
+  takes a line repeated at the top or foot of most pages as furniture.
 - The text of a PDF in the OPSG's own layouts: imports.pdf_blocks, which
   knows their furniture, for the reader of that layout
   (imports.layout_text).
@@ -40,6 +41,9 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.rules_block.table import escapedSplit
 from markdown_it.token import Token
+
+from imports.column_table import column_table
+from imports.parsed import Flag
 
 HEADING = "heading"
 PARAGRAPH = "paragraph"
@@ -64,6 +68,9 @@ class Block:
     # The line each of a TABLE's rows starts on, a row without cells too
     # (not kept by imports.pdf_blocks, whose cells run over several lines).
     row_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    # What the tokenizer doubts about a TABLE it cut out of columns of text
+    # (imports.column_table): (line, the doubt), flagged by the reader.
+    doubts: tuple[tuple[int, str], ...] = field(default=(), compare=False, repr=False)
 
 
 SourceLine = tuple[int, str]  # (1-based line number, the line as written, less trailing spaces)
@@ -541,8 +548,8 @@ def text_blocks(text: str) -> list[Block]:
     """The blocks of plain text: paragraphs between blank lines; bullets and
     numbered lines as list items (their depth by indentation, a line
     indented under one continuing it); an underlined line as a heading; runs
-    of pipe rows, or of lines in aligned columns two spaces apart, as
-    tables. Running headers and footers are dropped (`furniture`). Each
+    of pipe rows, of lines in aligned columns two spaces apart, or a header
+    over rows whose cells wrap (`_table_at`), as tables. Running headers and footers are dropped (`furniture`). Each
     block keeps its source lines."""
     lines = text.split("\n")
     dropped = furniture(text)
@@ -567,9 +574,8 @@ def text_blocks(text: str) -> list[Block]:
         table = _table_at(lines, position, dropped)
         if table:
             close()
-            rows, row_lines, used = table
-            source = tuple(_source(lines, at) for at in range(position, position + used))
-            blocks.append(_table(rows, row_lines, source))
+            block, used = table
+            blocks.append(block)
             position += used
             continue
         if _UNDERLINE.match(following) and not _UNDERLINE.match(raw):
@@ -642,17 +648,43 @@ def _with_depths(blocks: list[Block]) -> list[Block]:
     return result
 
 
-def _table_at(lines: list[str], start: int, dropped: set[int]) -> tuple[list, list, int] | None:
-    """The table starting at `start` (its rows, the line of each, and how
-    many lines it takes): pipe rows, or two or more lines cut into the same
-    number (two or more) of columns by runs of spaces."""
+def _table_at(lines: list[str], start: int, dropped: set[int]) -> tuple[Block, int] | None:
+    """The table starting at `start` and how many lines it takes: pipe
+    rows; two or more lines cut into the same number (two or more) of
+    columns by runs of spaces; or, where that reads fewer of its lines (a
+    cell wraps onto the next line, a PDF's table by pdftotext -layout), a
+    header over rows whose cells wrap (imports.column_table)."""
     if _PIPE_ROW.match(lines[start]):
         rows_read = _pipe_lines(lines, start)
         used = rows_read[-1][2] - start if rows_read else 0
         table = pipe_rows([(number, text) for number, text, _ in rows_read])
         rows = ([table.header] if table.header else []) + [cells for _, cells in table.rows]
         row_lines = ([start + 1] if table.header else []) + [number for number, _ in table.rows]
-        return (rows, row_lines, used) if rows else None
+        return (_table(rows, row_lines, _sources(lines, start, used)), used) if rows else None
+    aligned = _aligned_table(lines, start, dropped)
+    wrapped = column_table(lines, start, lambda position: position in dropped)
+    if wrapped is not None and (aligned is None or wrapped.used > aligned[2]):
+        block = replace(
+            _table(wrapped.rows, wrapped.row_lines, _sources(lines, start, wrapped.used)),
+            cell_lines=tuple(wrapped.cell_lines),
+            doubts=tuple(wrapped.doubts),
+        )
+        return block, wrapped.used
+    if aligned is None:
+        return None
+    rows, row_lines, used = aligned
+    return _table(rows, row_lines, _sources(lines, start, used)), used
+
+
+def _sources(lines: list[str], start: int, used: int) -> tuple[SourceLine, ...]:
+    return tuple(_source(lines, at) for at in range(start, start + used))
+
+
+def _aligned_table(
+    lines: list[str], start: int, dropped: set[int]
+) -> tuple[list, list, int] | None:
+    """Two or more lines cut into the same number of columns, each cell
+    starting in its column: the rows, the line of each, how many lines."""
     header = _cells(lines[start])
     if len(header) < 3:
         return None
@@ -664,6 +696,12 @@ def _table_at(lines: list[str], start: int, dropped: set[int]) -> tuple[list, li
         rows.append(tuple(cell for _, cell in cells))
         used += 1
     return (rows, list(range(start + 1, start + used + 1)), used) if len(rows) >= 2 else None
+
+
+def table_doubts(blocks: list[Block]) -> list[Flag]:
+    """The tokenizer's doubts about the tables it cut out of columns of
+    text, a flag each, naming the line."""
+    return [Flag(line, "table-row", message) for block in blocks for line, message in block.doubts]
 
 
 def _pipe_lines(lines: list[str], start: int) -> list[tuple[int, str, int]]:

@@ -78,6 +78,7 @@ from imports.blocks import (
     cells_as_written,
     markdown_blocks,
     markdown_source_blocks,
+    table_doubts,
     text_blocks,
 )
 from imports.closing_blocks import flag_closing_blocks
@@ -207,6 +208,7 @@ class _Reader:
         imports.blocks.markdown_blocks or text_blocks): the front matter up
         to the first section or item (`_front`), then each block by the
         section it is in (`_block`)."""
+        self.flags.extend(table_doubts(blocks))
         body = front_end(blocks, self.layout, self._opens_section)
         attendance = self._front(blocks[:body], blocks)
         self.minutes.line = blocks[0].line if body else 1

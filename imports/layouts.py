@@ -124,6 +124,10 @@ class Layout:
     bot_name: re.Pattern | None = None
     # "alice (58)": a count after a name that is no mark.
     count_after_name: bool = False
+    # The legend under a list whose people carry "*" ("* attended by
+    # teleconference", "* denotes attendance by phone"): its lead-in words
+    # (group `lead`) and the mark it explains (group `mark`, read by `marks`).
+    mark_legend: re.Pattern | None = None
     # The title block's labels and title words (imports.title_block, every
     # entry's, a line at a time): where the date, the times (a pattern with
     # re.M searches the whole text, a bot's log) and the place are written
@@ -336,6 +340,15 @@ _MARKS = (
     ),
 )
 
+_MARK_LEGEND = re.compile(
+    r"^(?P<lead>(?:[=:–-]\s*)?"
+    r"(?:(?:denotes|indicates|means|signifies|shows|marks)\s+(?:(?:an?|the)\s+)?"
+    r"(?:(?:attendance|attendees?|participation|members?|those|people)\s+)?(?:who\s+)?)?"
+    r"(?:(?:attended|attending|joined|joining|participated|participating|present)\s+)?)"
+    r"(?P<mark>\S.*?)(?:\s+(?:attendance|participation))?\.?$",
+    re.I,
+)
+
 _VERB_WORDS = _words(*Decision.Verb.values, "RESOLVED", "DECIDED", "RESOLUTION")
 _DECISION = re.compile(
     rf"^(?:(?P<resolution>RES(?:OLUTION)?[-\s]?[\w/-]*\d[\w/-]*)\s*[:–-]\s*"
@@ -462,6 +475,7 @@ GENERIC = Layout(
     recognise=None,
     sections=_SECTIONS,
     marks=_MARKS,
+    mark_legend=_MARK_LEGEND,
     decision=_DECISION,
     verb_as={"RESOLVED": "AGREED", "DECIDED": "AGREED", "RESOLUTION": "AGREED"},
     actions=_ACTIONS,
