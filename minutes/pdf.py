@@ -185,7 +185,7 @@ def _released_once_drawn(document) -> int:
 
 def _draw_then_release(page, stream, scale=1):
     type(page).paint(page, stream, scale)
-    # Drawn once: a second write of the same document finds no boxes.
+    # render_pdf writes a document once: it is not drawn again.
     page._page_box = None
 
 
