@@ -627,3 +627,50 @@ def test_a_long_meeting_prints_every_item_numbered_pages_and_bookmarks(demo, tmp
     outline = bookmarks(PdfReader(path).outline)
     titles = [f"{item.number}. {item.title}" for item in added]
     assert [title for title in outline if title in titles] == titles
+
+
+def _laid_out(html):
+    font_config, sheets = pdf._parsed_stylesheets(pdf._stylesheets_state())
+    return pdf._html_class()(
+        string=pdf._STYLESHEET_LINK.sub("", html),
+        base_url=pdf._base_url(),
+        url_fetcher=pdf._fetcher(),
+    ).render(stylesheets=sheets, font_config=font_config)
+
+
+def test_each_page_is_let_go_once_drawn_and_the_pdf_is_the_same(demo, tmp_path):
+    """Writing the PDF drops each page's boxes as soon as the page is drawn
+    (so the write does not add to the layout's peak), and writes the same
+    file, byte for byte, as a document that keeps them."""
+    html = pdf.minutes_source(demo).html
+    kept = _laid_out(html).write_pdf()
+    document = _laid_out(html)
+    assert pdf._released_once_drawn(document) == len(document.pages) > 5
+    assert document.write_pdf() == kept
+    assert [page._page_box for page in document.pages] == [None] * len(document.pages)
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child)
+
+
+def test_the_actions_raised_table_takes_its_set_widths_whatever_it_holds(demo):
+    """The closing table is laid out by its columns' set widths (not by
+    measuring every cell first, which a long meeting's table made slow): a
+    long description wraps in its column rather than widening it."""
+    action = Action.objects.filter(meeting=demo).order_by("sequence").first()
+    action.text = "Circulate the figures. " * 12
+    action.save(update_fields=["text"])
+    document = _laid_out(pdf.minutes_source(demo).html)
+    tables = [
+        box
+        for page in document.pages
+        for box in _boxes(page._page_box)
+        if type(box).__name__ == "TableBox" and "actions-raised" in (box.element.get("class") or "")
+    ]
+    assert tables
+    for table in tables:
+        shares = [round(width / table.width, 2) for width in table.column_widths]
+        assert shares == [0.13, 0.63, 0.12, 0.12], shares
