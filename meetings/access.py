@@ -447,8 +447,9 @@ def items_read_through(user) -> QuerySet[AgendaItem]:
     """Agenda items whose content the user reads (`item_content_rule`),
     whatever their minutes' state: what is raised under an item (its
     actions) follows it. Few next to what is raised under them: a query
-    of those asks it as a subquery (Exists), rather than
-    joining the item, its meeting and its classification to every row."""
+    of those asks it as a subquery (Exists), rather than joining the item,
+    its meeting and its classification to every row, when the items
+    withheld from the user are too many to name (`items_withheld`)."""
     return AgendaItem.objects.filter(item_content_rule(user))
 
 
