@@ -9,7 +9,17 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404
 
 from opsg.subqueries import Keys, keys_of
@@ -58,15 +68,19 @@ class _Roles:
     committee pk, and the classifications that name the user. Filled for a
     committee when a meeting is read with the user's roles in it
     (`_with_roles`), and for every committee, with the classifications,
-    the first time a rule asks about more (`_all_roles`). With them, the
-    rules built from them (`per_request`) and what those compiled to
-    (`rule_keys`)."""
+    the first time a rule asks about more (`_all_roles`), with the codes of
+    those committees. With them, the rules built from them (`per_request`),
+    what those compiled to (`rule_keys`) and the items withheld from the
+    user (`items_withheld`)."""
 
     committees: dict[int, set[str]] = field(default_factory=dict)
     named: list[int] = field(default_factory=list)
+    codes: dict[int, str] = field(default_factory=dict)
     complete: bool = False  # every role read, and the classifications
     built: dict[Any, QuerySet] = field(default_factory=dict)
     compiled: dict[Any, Keys] = field(default_factory=dict)
+    withheld: list[int] | None = None
+    withheld_read: bool = False
 
 
 def _held(user) -> _Roles:
@@ -78,22 +92,28 @@ _NAMED = ""
 
 
 def _all_roles(user) -> _Roles:
-    """Every role the signed-in user holds, and in the same query the
+    """Every role the signed-in user holds, with its committee's code (the
+    log's committee filter offers them), and in the same query the
     classifications that name the user (for `named_in`), read the first
     time a rule asks."""
     held = _held(user)
     if not held.complete:
         roles = CommitteeRole.objects.filter(person__user=user).order_by()
+        roles = roles.values_list("committee", "role", "committee__code")
         named = Classification.objects.filter(named_people__user=user).order_by()
-        named = named.values_list("pk", Value(_NAMED, output_field=CharField()))
+        nothing = Value(_NAMED, output_field=CharField())
+        named = named.values_list("pk", nothing, nothing)
         committees: dict[int, set[str]] = {}
+        codes: dict[int, str] = {}
         names = []
-        for pk, role in roles.values_list("committee", "role").union(named, all=True):
+        for pk, role, code in roles.union(named, all=True):
             if role == _NAMED:
                 names.append(pk)
             else:
                 committees.setdefault(pk, set()).add(role)
-        held.committees, held.named, held.complete = committees, sorted(names), True
+                codes[pk] = code
+        held.committees, held.named, held.codes = committees, sorted(names), codes
+        held.complete = True
     return held
 
 
@@ -139,6 +159,18 @@ def committees_where(user, roles=None) -> list[int]:
     wanted = None if roles is None else set(roles)
     held = _all_roles(user).committees
     return sorted(pk for pk, roles_held in held.items() if wanted is None or roles_held & wanted)
+
+
+def committee_codes(user) -> dict[str, int]:
+    """The committees the signed-in user holds a role in (all, for staff), by
+    code in code order, as pks: read with the user's roles (`_all_roles`),
+    so a page that filters by committee asks nothing more."""
+    if not user.is_authenticated:
+        return {}
+    if user.is_staff:
+        return dict(Committee.objects.order_by("code").values_list("code", "pk"))
+    codes = _all_roles(user).codes
+    return {code: pk for pk, code in sorted(codes.items(), key=lambda row: row[1])}
 
 
 def named_in(user) -> list[int]:
@@ -415,9 +447,48 @@ def items_read_through(user) -> QuerySet[AgendaItem]:
     """Agenda items whose content the user reads (`item_content_rule`),
     whatever their minutes' state: what is raised under an item (its
     actions) follows it. Few next to what is raised under them: a query
-    of those asks it as a subquery (Exists), rather than
-    joining the item, its meeting and its classification to every row."""
+    of those asks it as a subquery (Exists), rather than joining the item,
+    its meeting and its classification to every row, when the items
+    withheld from the user are too many to name (`items_withheld`)."""
     return AgendaItem.objects.filter(item_content_rule(user))
+
+
+# Past this many items withheld from a reader, a query of what is raised
+# under items asks the items read (`items_read_through`) as a subquery: a
+# list of values that long would cost more to send and compare than the
+# subquery costs to hash.
+MOST_WITHHELD = 500
+
+
+def items_withheld(user) -> list[int] | None:
+    """Pks of the agenda items whose content the signed-in user may not read
+    (not `item_content_rule`), read once per request and kept with their
+    roles; None when there are more than MOST_WITHHELD (ask
+    `items_read_through` then). For anyone with a role they are few (a
+    confidential session's, a classification narrower than theirs) and
+    often none, where the items they read are every other: a query of what
+    is raised under items (the action log's counts and its page) takes the
+    few as a list of values, rather than planning the rule's joins and
+    hashing every item read, each time."""
+    held = _held(user)
+    if not held.withheld_read:
+        if user.is_staff:
+            withheld = []
+        else:
+            read = Case(
+                When(item_content_rule(user), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+            withheld = list(
+                AgendaItem.objects.alias(read=read)
+                .filter(read=False)
+                .order_by()
+                .values_list("pk", flat=True)[: MOST_WITHHELD + 1]
+            )
+        held.withheld = None if len(withheld) > MOST_WITHHELD else withheld
+        held.withheld_read = True
+    return held.withheld
 
 
 def can_read_item(user, item: AgendaItem) -> bool:

@@ -198,3 +198,54 @@ def test_a_rule_kept_for_the_request_is_copied_for_each_caller(matrix):
     CommitteeRole.objects.filter(person__user=user).delete()
     assert visible_items(user).count() > 0  # this request's roles, as read
     assert visible_items(_user(user)).count() < visible_items(user).count()
+
+
+def test_the_items_withheld_are_every_item_not_read_through(matrix):
+    """The action rule takes the items a user may not read as a list
+    (meetings.access.items_withheld): exactly the items outside
+    items_read_through, for every signed-in user, and none for staff."""
+    from meetings import access
+    from meetings.models import AgendaItem
+
+    every = set(AgendaItem.objects.values_list("pk", flat=True))
+    problems = []
+    for user in matrix[1:]:
+        user = _user(user)
+        read = set(access.items_read_through(user).values_list("pk", flat=True))
+        withheld = access.items_withheld(user)
+        if withheld is None or set(withheld) != every - read or len(withheld) != len(set(withheld)):
+            problems.append(user.get_username())
+    assert not problems, "\n".join(problems)
+    assert access.items_withheld(_user(matrix[1])) == []  # staff
+    assert access.items_withheld(_user(matrix[2]))  # the outsider: some withheld
+
+
+def test_actions_are_the_same_whether_the_items_withheld_go_in_as_a_list_or_not(
+    matrix, monkeypatch
+):
+    """Past MOST_WITHHELD items withheld, the rule asks the items read as a
+    subquery instead: the same actions either way, for every user."""
+    from meetings import access
+
+    as_list = {u.pk: set(visible_actions(_user(u)).values_list("pk", flat=True)) for u in matrix}
+    monkeypatch.setattr(access, "MOST_WITHHELD", 0)
+    problems, as_subquery = [], 0
+    for user in matrix:
+        fresh = _user(user)
+        if set(visible_actions(fresh).values_list("pk", flat=True)) != as_list[user.pk]:
+            problems.append(user.get_username() or "anonymous")
+        as_subquery += user.is_authenticated and access.items_withheld(fresh) is None
+    assert not problems, "\n".join(problems)
+    assert as_subquery >= 2  # the observer, and those holding no role
+
+
+def test_the_committees_offered_by_code_are_those_the_user_holds_a_role_in(matrix):
+    """The log's committee filter offers meetings.access.committee_codes,
+    read with the user's roles: the committees of committees_for_user."""
+    from meetings.access import committee_codes
+    from meetings.selectors import committees_for_user
+
+    for user in matrix:
+        expected = dict(committees_for_user(_user(user)).order_by("code").values_list("code", "pk"))
+        assert committee_codes(_user(user)) == expected, user.get_username()
+    assert committee_codes(_user(matrix[6]))  # the member holds a role

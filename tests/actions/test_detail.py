@@ -413,14 +413,15 @@ class TestQueries:
         assert traffic.history.count() > reviews
         login(client, "secretary")
         # session, user, the action (with committee, meeting, item, links),
-        # its owners, the user's person, may they see it (visible_actions),
+        # its owners, the user's person, the agenda items withheld from them
+        # (meetings.access.items_withheld), may they see it (visible_actions),
         # the meetings whose reviews they may not all read (actions.known), the user's roles in
         # OPSG (may they send an update? see the history?), its reviews they
         # may read (with meetings), the actions it superseded, its owners'
         # updates (with senders and reviews), its history (with users), its
         # reminders, which minutes they may read (where it was raised and
         # where reviewed), and may they read the item it was raised under
-        with django_assert_num_queries(15):
+        with django_assert_num_queries(16):
             response = client.get(url(traffic))
         assert response.status_code == 200
         assert response.content.decode().count('<tbody class="review">') == reviews

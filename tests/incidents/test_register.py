@@ -487,8 +487,10 @@ def test_out_of_range_page_gives_the_first_or_last_page(client, world, page, sho
 #  4 the providers and 5 the categories of the incidents they may see (the
 #  choices), 6 the count, 7 the page of incidents, 8 their reviews the user
 #  may read (with meeting and committee), 9 their open actions the user may
-#  see (the actions they own asked inside: actions.filters.owned_by).
-REGISTER_QUERIES = 9
+#  see (the actions they own asked inside: actions.filters.owned_by), 10
+#  the agenda items withheld from the user, for the rule of actions (read
+#  once: meetings.access.items_withheld).
+REGISTER_QUERIES = 10
 
 COMBOS = [
     "",

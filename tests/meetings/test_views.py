@@ -95,10 +95,11 @@ class TestCommitteePage:
         with CaptureQueriesContext(connection) as queries:
             response = client.get("/committees/OPSG/")
         assert response.status_code == 200
-        # session, user, committee, roles of the user, meetings, the reviews
-        # the user may not read (actions.known), open actions (those the user
-        # owns asked inside: actions.filters.owned_by), their owners
-        assert len(queries) == 8, "\n".join(q["sql"] for q in queries.captured_queries)
+        # session, user, committee, roles of the user, meetings, the agenda
+        # items withheld from the user (meetings.access.items_withheld), the
+        # reviews the user may not read (actions.known), open actions (those
+        # the user owns asked inside: actions.filters.owned_by), their owners
+        assert len(queries) == 9, "\n".join(q["sql"] for q in queries.captured_queries)
 
 
 class TestMinutesPage:

@@ -384,8 +384,9 @@ def test_query_count_does_not_grow_with_the_changes(
     # history, then one query per kind of part on the page (seven: meeting,
     # attendance, item, decision, incident review, action, review) for its
     # records and the ones before them, with their users' names; and the
-    # documents the meeting was imported from.
-    with django_assert_num_queries(16):
+    # documents the meeting was imported from; and the agenda items withheld
+    # from the user, for the rule of actions (meetings.access.items_withheld).
+    with django_assert_num_queries(17):
         response = client.get(url(meeting))
     kinds = {line[2].split(" ", 1)[1].split(" ")[0] for line in rows(response)}
     assert {"Meeting", "Attendance:", "Item", "Decision", "Incident", "Action", "Review"} <= kinds
