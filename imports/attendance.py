@@ -207,14 +207,15 @@ def listed_person(
     are not a name. Another nick that reads as a bot's ("tessbot", "abbot")
     is a person all the same, flagged."""
     person = ParsedPerson(name="", section=section, group="", line=line)
-    if text.startswith("*") or text.endswith("*"):
-        person.remote = True  # the mark's meaning: STAR_MARK
+    starred = layout.star_mark is not None and (text.startswith("*") or text.endswith("*"))
+    if starred:
+        read_mark(person, layout.star_mark, layout)  # the entry's `star_mark`
         text = text.strip("*").strip()
     if (meaning := _legend(text, layout)) is not None:
-        if meaning != STAR_MARK:
+        if meaning != _mark_kind(layout.star_mark, layout):
             message = (
                 f"{text!r} reads as the legend of the '*' after some names, but the people "
-                "marked '*' were read as attending remotely: check them."
+                f"marked '*' were read as {layout.star_mark!r}: check them."
             )
             flags.append(Flag(line, "mark-legend", message))
         return None
@@ -244,9 +245,12 @@ def listed_person(
     return person
 
 
-# What a "*" by a name says (`listed_person`), and what its legend under
-# the list must say for the legend to be read without a doubt.
-STAR_MARK = "remote"
+def _mark_kind(mark: str | None, layout: Layout) -> str | None:
+    """The kind of mark (imports.layouts `marks`: "remote", "role" …) words
+    in a bracket say, by the layout's marks; None for none."""
+    if mark is None:
+        return None
+    return next((kind for pattern, kind in layout.marks if pattern.match(mark)), None)
 
 
 def _legend(text: str, layout: Layout) -> str | None:
@@ -259,7 +263,7 @@ def _legend(text: str, layout: Layout) -> str | None:
         return None
     if not found["lead"].strip():
         return None
-    return next((kind for pattern, kind in layout.marks if pattern.match(found["mark"])), None)
+    return _mark_kind(found["mark"], layout)
 
 
 def _no_name(name: str, layout: Layout) -> str:

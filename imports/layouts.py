@@ -128,6 +128,10 @@ class Layout:
     # teleconference", "* denotes attendance by phone"): its lead-in words
     # (group `lead`) and the mark it explains (group `mark`, read by `marks`).
     mark_legend: re.Pattern | None = None
+    # What a "*" before or after a name says, as a bracket would say it
+    # (read by `marks`): the panels' "*" for a teleconference; None where a
+    # "*" by a name means nothing the reader knows (it is kept in the name).
+    star_mark: str | None = "teleconference"
     # The title block's labels and title words (imports.title_block, every
     # entry's, a line at a time): where the date, the times (a pattern with
     # re.M searches the whole text, a bot's log) and the place are written

@@ -5,9 +5,12 @@ people marked "*" keep their mark. A legend that gives the mark another
 meaning than the reader gave it is flagged; a mark alone is no legend."""
 
 import shutil
+from dataclasses import replace
 
 import pytest
 
+from imports.attendance import listed_person
+from imports.layouts import GENERIC
 from imports.parse import read_upload
 from tests.conftest import need
 from tests.imports.test_generic_layouts import MINUTES
@@ -71,3 +74,24 @@ def test_a_mark_alone_on_a_line_is_no_legend_and_is_flagged():
     for line in ("by teleconference", "(dial in)"):
         parsed = _read(_panel(line).encode(), "panel.txt")
         assert [f.line for f in parsed.flags if f.kind == "unread-line"] == [25], line
+
+
+def _listed(text: str, layout):
+    flags = []
+    return listed_person(text, "member", "", 1, layout, flags), flags
+
+
+def test_what_a_star_says_is_the_entrys_datum():
+    """The "*" by a name is read as the entry's `star_mark` says, through the
+    marks as a bracket is: an entry whose "*" marks a voting member reads
+    a role, one whose "*" means nothing keeps it in the name."""
+    person, _ = _listed("*Tomasz Wren", GENERIC)
+    assert (person.name, person.remote, person.role) == ("Tomasz Wren", True, "")
+    voting = replace(GENERIC, star_mark="voting member")
+    person, _ = _listed("*Tomasz Wren", voting)
+    assert (person.name, person.remote, person.role) == ("Tomasz Wren", False, "voting member")
+    _, flags = _listed("* attended by teleconference", voting)
+    assert [flag.kind for flag in flags] == ["mark-legend"]
+    assert "'voting member'" in flags[0].message
+    person, _ = _listed("Tomasz Wren*", replace(GENERIC, star_mark=None))
+    assert (person.name, person.remote) == ("Tomasz Wren*", False)
