@@ -223,12 +223,8 @@ class Unreachable:
 
     def reach(self, action: Action) -> Iterator[tuple[ActionOwner, str]]:
         """(owner, address) for each usable address of the action's owners."""
-        return self.reach_owners(action.reference, action.owners.all())
-
-    def reach_owners(self, reference: str, owners) -> Iterator[tuple[ActionOwner, str]]:
-        """`reach` for the action `reference` whose owners are `owners`."""
-        for owner in owners:
-            for address in self.addresses(reference, owner):
+        for owner in action.owners.all():
+            for address in self.addresses(action.reference, owner):
                 yield owner, address
 
     def addresses(self, reference: str, owner: ActionOwner) -> list[str]:

@@ -26,8 +26,9 @@ from dataclasses import dataclass, field
 from imports.blocks import ITEM, Block
 from imports.parsed import Flag, ParsedDecision, ParsedItem
 
-LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)]|\(?[a-z]\))\s+\S")
+# A list point's mark ("- ", "2. ", "b) "), and a line that opens with one.
 LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)]|\(?[a-z]\))\s+")
+LIST_LINE = re.compile(LIST_MARK.pattern + r"\S")
 
 
 def is_list(block: Block) -> bool:
