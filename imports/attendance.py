@@ -56,6 +56,7 @@ from imports.layouts import (
     MARK,
     MEMBER,
     NAME,
+    PERSON_TITLE,
     ROLE,
     Layout,
     category_name,
@@ -179,9 +180,7 @@ def lines_of_names(text_lines: list[str]) -> list[tuple[int, str]]:
 
 
 # A person's title ending a line: the name is on the next ("…, Ms" over "Delphine Ashe").
-_TITLE_AT_END = re.compile(
-    r"(?:^|[\s,;])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Cllr|Councillor|Sir|Dame|Rev)\.?$"
-)
+_TITLE_AT_END = re.compile(rf"(?:^|[\s,;]){PERSON_TITLE}\.?$")
 
 
 def _wrapped_bracket(text: str, after: str) -> bool:

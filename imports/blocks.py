@@ -42,7 +42,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block.table import escapedSplit
 from markdown_it.token import Token
 
-from imports.column_table import column_table
+from imports.column_table import CELL, column_table
 from imports.parsed import Flag
 
 HEADING = "heading"
@@ -539,7 +539,6 @@ _BULLET = re.compile(r"^(?P<indent>\s*)[-*•·‣◦▪]\s+(?P<rest>\S.*)$")
 _ORDINAL = re.compile(r"^(?P<indent>\s*)(?P<number>\d{1,2}(?:\.\d{1,2})*)[.)]\s+(?P<rest>\S.*)$")
 _UNDERLINE = re.compile(r"^\s*(?:={3,}|-{3,})\s*$")
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_CELL = re.compile(r"\S+(?: \S+)*")  # a cell: words one space apart
 _PAGE_NUMBER = re.compile(r"^\s*(?:Page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?\s*$", re.I)
 _FURNITURE_SHARE = 0.5
 
@@ -735,7 +734,7 @@ def _cells(line: str) -> tuple[tuple[int, str], ...]:
     no gap of two spaces."""
     if "  " not in line.strip():
         return ()
-    return tuple((match.start(), match[0]) for match in _CELL.finditer(line))
+    return tuple((match.start(), match[0]) for match in CELL.finditer(line))
 
 
 def _aligned(row: tuple[tuple[int, str], ...], header: tuple[tuple[int, str], ...]) -> bool:

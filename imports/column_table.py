@@ -39,7 +39,8 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-_RUN = re.compile(r"\S+(?: \S+)*")  # words one space apart
+# A cell of text in columns: words one space apart (imports.blocks reads by it too).
+CELL = re.compile(r"\S+(?: \S+)*")
 _WORD = re.compile(r"\S+")
 _MAX_HEADER_WORDS = 4
 _MAX_HEADER_CHARS = 30
@@ -177,7 +178,7 @@ def _header(text: str) -> list[tuple[int, int, str]] | None:
     text = text.replace("\f", "").rstrip()
     if "  " not in text.strip():
         return None
-    cells = [(match.start(), match.end(), match[0]) for match in _RUN.finditer(text)]
+    cells = [(match.start(), match.end(), match[0]) for match in CELL.finditer(text)]
     if len(cells) < 3:
         return None
     for _, _, words in cells:
@@ -236,7 +237,7 @@ def _row_after_gap(gaps: list[set[int]], text: str) -> bool:
     its words in its columns, in two cells or more two spaces apart (not
     the next item's heading, "Item 3: Connection offers")."""
     fitted = _fitted(gaps, text)
-    if fitted is None or len(_RUN.findall(text)) < 2:
+    if fitted is None or len(CELL.findall(text)) < 2:
         return False
     return sum(1 for cell in _cut(text, _cuts(*fitted)) if cell) >= 2
 

@@ -344,6 +344,11 @@ _MARKS = (
     ),
 )
 
+# A person's title before their name ("Cllr Patel", "Dr Ade"): a decision's
+# subject so titled is one person's (`person_subject`), and a line ending
+# with one has the name on the next (imports.attendance).
+PERSON_TITLE = r"(?:Cllr|Councillor|Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Rev|Revd)"
+
 _MARK_LEGEND = re.compile(
     r"^(?P<lead>(?:[=:–-]\s*)?"
     r"(?:(?:denotes|indicates|means|signifies|shows|marks)\s+(?:(?:an?|the)\s+)?"
@@ -483,9 +488,7 @@ GENERIC = Layout(
     decision=_DECISION,
     verb_as={"RESOLVED": "AGREED", "DECIDED": "AGREED", "RESOLUTION": "AGREED"},
     actions=_ACTIONS,
-    person_subject=re.compile(
-        r"^(?:Cllr|Councillor|Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Rev|Revd)\s"
-    ),
+    person_subject=re.compile(rf"^{PERSON_TITLE}\s"),
     action_target=re.compile(
         r"\b(?:due|target|by)\b\s*:?\s*(?P<date>" + ANY_DATE.pattern + ")", re.I
     ),
