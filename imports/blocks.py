@@ -664,7 +664,7 @@ def _table_at(lines: list[str], start: int, dropped: set[int]) -> tuple[Block, i
     wrapped = column_table(lines, start, lambda position: position in dropped)
     if wrapped is not None and (aligned is None or wrapped.used > aligned[2]):
         block = replace(
-            _table(wrapped.rows, wrapped.row_lines, _sources(lines, start, wrapped.used)),
+            _table(wrapped.rows, wrapped.row_lines, _sources(lines, start, wrapped.used, dropped)),
             cell_lines=tuple(wrapped.cell_lines),
             doubts=tuple(wrapped.doubts),
         )
@@ -675,8 +675,12 @@ def _table_at(lines: list[str], start: int, dropped: set[int]) -> tuple[Block, i
     return _table(rows, row_lines, _sources(lines, start, used)), used
 
 
-def _sources(lines: list[str], start: int, used: int) -> tuple[SourceLine, ...]:
-    return tuple(_source(lines, at) for at in range(start, start + used))
+def _sources(
+    lines: list[str], start: int, used: int, dropped: set[int] = frozenset()
+) -> tuple[SourceLine, ...]:
+    """The source lines of a block that takes `used` lines from `start`,
+    but for the furniture between them (a table over a page break)."""
+    return tuple(_source(lines, at) for at in range(start, start + used) if at not in dropped)
 
 
 def _aligned_table(
@@ -747,8 +751,9 @@ def _aligned(row: tuple[tuple[int, str], ...], header: tuple[tuple[int, str], ..
 def furniture(text: str) -> set[int]:
     """Positions of the lines that are page furniture: in a text of pages
     (split by form feeds), a line met in the first or last three lines of
-    at least half the pages (a running header or footer), and page numbers
-    there."""
+    at least half the pages (a running header or footer) and nowhere else
+    (not a table's rows, alike but for their figures, that run over the
+    pages), and page numbers there."""
     pages: list[list[int]] = [[]]
     lines = text.split("\n")
     for position, line in enumerate(lines):
@@ -762,12 +767,14 @@ def furniture(text: str) -> set[int]:
     counts: Counter = Counter()
     for edge in edges:
         counts.update({_normal(lines[p]) for p in edge})
+    inside = {_normal(lines[p]) for page in pages for p in page[3:-3]}
     needed = max(2, int(len(pages) * _FURNITURE_SHARE))
     return {
         p
         for edge in edges
         for p in edge
-        if counts[_normal(lines[p])] >= needed or _PAGE_NUMBER.match(lines[p].replace("\f", ""))
+        if (counts[_normal(lines[p])] >= needed and _normal(lines[p]) not in inside)
+        or _PAGE_NUMBER.match(lines[p].replace("\f", ""))
     }
 
 
