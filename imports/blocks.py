@@ -654,12 +654,14 @@ def _table_at(lines: list[str], start: int, dropped: set[int]) -> tuple[Block, i
     cell wraps onto the next line, a PDF's table by pdftotext -layout), a
     header over rows whose cells wrap (imports.column_table)."""
     if _PIPE_ROW.match(lines[start]):
-        rows_read = _pipe_lines(lines, start)
+        rows_read = _pipe_lines(lines, start, dropped)
         used = rows_read[-1][2] - start if rows_read else 0
         table = pipe_rows([(number, text) for number, text, _ in rows_read])
         rows = ([table.header] if table.header else []) + [cells for _, cells in table.rows]
         row_lines = ([start + 1] if table.header else []) + [number for number, _ in table.rows]
-        return (_table(rows, row_lines, _sources(lines, start, used)), used) if rows else None
+        return (
+            (_table(rows, row_lines, _sources(lines, start, used, dropped)), used) if rows else None
+        )
     aligned = _aligned_table(lines, start, dropped)
     wrapped = column_table(lines, start, lambda position: position in dropped)
     if wrapped is not None and (aligned is None or wrapped.used > aligned[2]):
@@ -707,15 +709,18 @@ def table_doubts(blocks: list[Block]) -> list[Flag]:
     return [Flag(line, "table-row", message) for block in blocks for line, message in block.doubts]
 
 
-def _pipe_lines(lines: list[str], start: int) -> list[tuple[int, str, int]]:
+def _pipe_lines(lines: list[str], start: int, dropped: set[int]) -> list[tuple[int, str, int]]:
     """The pipe rows from `start` on, (line number, text, last line) each: a
     row with fewer cells than the first row's, which a PDF wrapped onto the
     next line ("| 86/01 | Circulate the guide | Valley Power |" then
-    "30/04/2026 | Open |", or inside a cell), is joined to that line."""
+    "30/04/2026 | Open |", or inside a cell), is joined to that line; rows
+    go on over a page break (blank lines and furniture, then a pipe row on
+    the next page)."""
     width = _width(lines[start])
     rows: list[tuple[int, str, int]] = []
     position = start
     while position < len(lines):
+        position = _over_page_break(lines, position, dropped) if rows else position
         raw = lines[position]
         if _PIPE_ROW.match(raw) or (rows and raw.lstrip().startswith("|")):
             rows.append((position + 1, raw, position + 1))
@@ -726,6 +731,23 @@ def _pipe_lines(lines: list[str], start: int) -> list[tuple[int, str, int]]:
             break
         position += 1
     return rows
+
+
+def _over_page_break(lines: list[str], position: int, dropped: set[int]) -> int:
+    """The next page's first line, where only blank lines and furniture
+    lie between `position` and it, across a form feed, and it is a pipe
+    row; else `position`."""
+    at, crossed = position, False
+    while at < len(lines) and (at in dropped or not lines[at].replace("\f", "").strip()):
+        crossed = crossed or "\f" in lines[at]
+        at += 1
+    if (
+        at < len(lines)
+        and (crossed or "\f" in lines[at])
+        and _PIPE_ROW.match(lines[at].replace("\f", ""))
+    ):
+        return at
+    return position
 
 
 def _width(row: str) -> int:

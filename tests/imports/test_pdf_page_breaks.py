@@ -232,3 +232,22 @@ def test_rows_alike_at_the_edges_of_pages_are_no_furniture():
     lines = text.split("\n")
     dropped = {lines[p].replace("\f", "") for p in furniture(text)}
     assert dropped == {"Panel Meeting No. 87 (draft)", "Page 1 of 3", "Page 2 of 3", "Page 3 of 3"}
+
+
+def test_pipe_rows_go_on_over_a_page_break():
+    """A text's pipe table printed as it is: the header at the foot of one
+    page, its rule and rows on the next. Before, the rows were lost without
+    a flag."""
+    text = _printed(
+        [
+            [*TOP_OF_TABLE[:-4], "| Ref | Action | Owner | Due | Status |"],
+            [
+                "| --- | --- | --- | --- | --- |",
+                "| 86/01 | Circulate the guide | Valley Power | 30/04/2026 | Open |",
+                "| 86/02 | Confirm the audit scope | Panel Secretary | 01/04/2026 | Closed |",
+            ],
+        ]
+    )
+    [table] = [block for block in text_blocks(text) if block.kind == TABLE]
+    assert [row[0] for row in table.rows] == ["Ref", "86/01", "86/02"]
+    assert all("Page" not in text and "draft" not in text for _, text in table.lines)
