@@ -713,16 +713,22 @@ def _pipe_lines(lines: list[str], start: int, dropped: set[int]) -> list[tuple[i
     """The pipe rows from `start` on, (line number, text, last line) each: a
     row with fewer cells than the first row's, which a PDF wrapped onto the
     next line ("| 86/01 | Circulate the guide | Valley Power |" then
-    "30/04/2026 | Open |", or inside a cell), is joined to that line; rows
-    go on over a page break (blank lines and furniture, then a pipe row on
-    the next page)."""
+    "30/04/2026 | Open |", or inside a cell), is joined to that line, as is
+    a line under a row wrapped before its last pipe ("| Open |"); rows
+    go on past blank lines and page furniture (a PDF's paragraphs spaced
+    apart, a page break), up to another table's header over its rule (the
+    table's own header printed again is left out)."""
     width = _width(lines[start])
     rows: list[tuple[int, str, int]] = []
     position = start
     while position < len(lines):
-        position = _over_page_break(lines, position, dropped) if rows else position
+        position = _next_pipe_row(lines, position, dropped, rows[0][1]) if rows else position
         raw = lines[position]
-        if _PIPE_ROW.match(raw) or (rows and raw.lstrip().startswith("|")):
+        if rows and not rows[-1][1].rstrip().endswith("|") and raw.lstrip().startswith("|"):
+            # The row above was wrapped before its last pipe: this line goes on with it.
+            number, text, _ = rows[-1]
+            rows[-1] = (number, f"{text.rstrip()} {raw.strip()}", position + 1)
+        elif _PIPE_ROW.match(raw) or (rows and raw.lstrip().startswith("|")):
             rows.append((position + 1, raw, position + 1))
         elif rows and "|" in raw and raw.strip() and _width(rows[-1][1]) < width:
             number, text, _ = rows[-1]
@@ -733,21 +739,37 @@ def _pipe_lines(lines: list[str], start: int, dropped: set[int]) -> list[tuple[i
     return rows
 
 
-def _over_page_break(lines: list[str], position: int, dropped: set[int]) -> int:
-    """The next page's first line, where only blank lines and furniture
-    lie between `position` and it, across a form feed, and it is a pipe
-    row; else `position`."""
-    at, crossed = position, False
-    while at < len(lines) and (at in dropped or not lines[at].replace("\f", "").strip()):
-        crossed = crossed or "\f" in lines[at]
-        at += 1
-    if (
-        at < len(lines)
-        and (crossed or "\f" in lines[at])
-        and _PIPE_ROW.match(lines[at].replace("\f", ""))
-    ):
+def _next_pipe_row(lines: list[str], position: int, dropped: set[int], first: str) -> int:
+    """Where the table's rows go on from `position`: past blank lines and
+    furniture to a pipe row, or past the table's `first` row printed again
+    and its rule; `position` itself where a line of words, the end, or
+    another table's header over its rule comes first."""
+    at = _past_blank(lines, position, dropped)
+    if at == position or at >= len(lines) or not lines[at].lstrip().startswith("|"):
+        return position
+    rule = _past_blank(lines, at + 1, dropped)
+    if _is_rule_line(lines[at]) or rule >= len(lines) or not _is_rule_line(lines[rule]):
         return at
+    if _cells_of(lines[at]) != _cells_of(first):
+        return position  # another table's header
+    after = _past_blank(lines, rule + 1, dropped)
+    return after if after < len(lines) and lines[after].lstrip().startswith("|") else position
+
+
+def _past_blank(lines: list[str], position: int, dropped: set[int]) -> int:
+    while position < len(lines) and (
+        position in dropped or not lines[position].replace("\f", "").strip()
+    ):
+        position += 1
     return position
+
+
+def _cells_of(text: str) -> list[str]:
+    return [cell.strip() for cell in _trimmed(escapedSplit(text.replace("\f", "").strip()))]
+
+
+def _is_rule_line(text: str) -> bool:
+    return _is_rule(tuple(_cells_of(text)), 1)
 
 
 def _width(row: str) -> int:

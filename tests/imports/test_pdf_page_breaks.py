@@ -81,6 +81,10 @@ def test_a_table_over_four_pages_reads_every_row(setting, header_again):
     assert "Report item" not in item.narrative
 
 
+def _tables(text: str) -> list:
+    return [block for block in text_blocks(text) if block.kind == TABLE]
+
+
 def _page(lines: list[str], number: int, pages: int) -> list[str]:
     return ["Panel Meeting No. 87 (draft)", "", *lines, "", f"Page {number} of {pages}"]
 
@@ -122,7 +126,7 @@ def test_the_next_pages_columns_are_its_own_and_a_split_row_is_one_row():
             ],
         ]
     )
-    tables = [block for block in text_blocks(text) if block.kind == TABLE]
+    tables = _tables(text)
     assert [table.rows for table in tables] == [
         (
             ("Ref", "Action", "Owner", "Target", "Status"),
@@ -160,7 +164,7 @@ def test_a_header_printed_again_is_not_a_row():
             ],
         ]
     )
-    [table] = [block for block in text_blocks(text) if block.kind == TABLE]
+    [table] = _tables(text)
     assert [row[0] for row in table.rows] == ["Ref", "86/01", "86/02"]
     assert table.rows[2] == (
         "86/02",
@@ -195,7 +199,7 @@ def test_another_tables_header_on_the_next_page_begins_that_table():
             ],
         ]
     )
-    tables = [block for block in text_blocks(text) if block.kind == TABLE]
+    tables = _tables(text)
     assert [table.rows[0] for table in tables] == [
         ("Ref", "Action", "Owner", "Target", "Status"),
         ("Name", "Organisation", "Role"),
@@ -248,6 +252,46 @@ def test_pipe_rows_go_on_over_a_page_break():
             ],
         ]
     )
-    [table] = [block for block in text_blocks(text) if block.kind == TABLE]
+    [table] = _tables(text)
     assert [row[0] for row in table.rows] == ["Ref", "86/01", "86/02"]
     assert all("Page" not in text and "draft" not in text for _, text in table.lines)
+
+
+def test_pipe_rows_spaced_apart_and_wrapped_are_one_table():
+    """A PDF that set each line as a paragraph: blank lines between the
+    rows, a row wrapped before its last pipe ("| Open |" under it), the
+    header and its rule printed again after the break; then another
+    table's header over its rule begins that table."""
+    text = _printed(
+        [
+            [
+                *TOP_OF_TABLE[:-4],
+                "| Ref | Action | Owner | Due | Status |",
+                "",
+                "| --- | --- | --- | --- | --- |",
+                "",
+                "| 86/01 | Circulate the guide | Valley Power | 30/04/2026",
+                "| Open |",
+            ],
+            [
+                "| Ref | Action | Owner | Due | Status |",
+                "| --- | --- | --- | --- | --- |",
+                "",
+                "| 86/02 | Confirm the audit scope | Panel Secretary | 01/04/2026 | Closed |",
+                "",
+                "| Name | Organisation | Role |",
+                "",
+                "| --- | --- | --- |",
+                "| Harriet Llewellyn | Independent | Chair |",
+            ],
+        ]
+    )
+    tables = _tables(text)
+    assert [table.rows for table in tables] == [
+        (
+            ("Ref", "Action", "Owner", "Due", "Status"),
+            ("86/01", "Circulate the guide", "Valley Power", "30/04/2026", "Open"),
+            ("86/02", "Confirm the audit scope", "Panel Secretary", "01/04/2026", "Closed"),
+        ),
+        (("Name", "Organisation", "Role"), ("Harriet Llewellyn", "Independent", "Chair")),
+    ]
