@@ -543,10 +543,13 @@ _PAGE_NUMBER = re.compile(r"^\s*(?:Page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?\s*$", re
 _FURNITURE_SHARE = 0.5
 
 
-def text_blocks(text: str) -> list[Block]:
+def text_blocks(text: str, headings: dict[str, int] | None = None) -> list[Block]:
     """The blocks of plain text: paragraphs between blank lines; bullets and
     numbered lines as list items (their depth by indentation, a line
-    indented under one continuing it); an underlined line as a heading; runs
+    indented under one continuing it); an underlined line as a heading, as
+    is a line a PDF printed larger than its body (`headings`, its words and
+    level, imports.extract.pdf_headings; lines of one level one under the
+    other, a heading that wraps, one heading); runs
     of pipe rows, of lines in aligned columns two spaces apart, or a header
     over rows whose cells wrap (`_table_at`), as tables. Running headers and footers are dropped (`furniture`). Each
     block keeps its source lines."""
@@ -568,6 +571,16 @@ def text_blocks(text: str) -> list[Block]:
         if position in dropped or not raw.strip():
             close()
             position += 1
+            continue
+        if level := (headings or {}).get(" ".join(raw.split())):
+            close()
+            taken = _heading_lines(lines, position, dropped, headings, level)
+            heading_number, rest = numbered(" ".join(" ".join(lines[at].split()) for at in taken))
+            source = tuple(_source(lines, at) for at in taken)
+            blocks.append(
+                Block(HEADING, rest, number, level=level, number=heading_number, lines=source)
+            )
+            position = taken[-1] + 1
             continue
         following = lines[position + 1] if position + 1 < len(lines) else ""
         table = _table_at(lines, position, dropped)
@@ -613,6 +626,19 @@ def text_blocks(text: str) -> list[Block]:
         position += 1
     close()
     return _with_depths(blocks)
+
+
+def _heading_lines(
+    lines: list[str], position: int, dropped: set[int], headings: dict[str, int], level: int
+) -> list[int]:
+    """The lines of the heading at `position`: it and the lines right under
+    it printed at its level."""
+    taken = [position]
+    while taken[-1] + 1 < len(lines) and taken[-1] + 1 not in dropped:
+        if headings.get(" ".join(lines[taken[-1] + 1].split())) != level:
+            break
+        taken.append(taken[-1] + 1)
+    return taken
 
 
 def _source(lines: list[str], position: int) -> SourceLine:

@@ -84,8 +84,10 @@ def column_table(lines: list[str], start: int, stop: Callable[[int], bool]) -> C
         for i in range(len(header) - 1)
     ]
     page = _read_page(lines, start + 1, gaps, stop)
-    if not page.body:
-        return None
+    if not page.body:  # the header at a page's foot, its rows on the next page
+        page = _next_page(lines, page.end, stop, [lines[start].split()], len(header))
+        if not isinstance(page, _Page):
+            return None
     texts = {at: _line(lines, at) for at in page.body}
     titles, split = _split_titles(header, texts)
     cuts = {at: sorted([*_cuts(page.gaps, page.shifted[at]), *split]) for at in page.body}
@@ -133,14 +135,21 @@ class _Page:
 
 
 def _read_page(
-    lines: list[str], position: int, gaps: list[set[int]], stop: Callable[[int], bool]
+    lines: list[str],
+    position: int,
+    gaps: list[set[int]],
+    stop: Callable[[int], bool],
+    *,
+    page_start: bool = False,
 ) -> _Page:
     """The table's lines from `position` to the end of its page or of the
-    table, whichever comes first."""
+    table, whichever comes first; `page_start`: `position` is a page's
+    first line (else a form feed there ends the page at once)."""
     body: list[int] = []
     shifted: dict[int, dict[int, int]] = {}
+    first = position
     while position < len(lines) and not stop(position):
-        if body and "\f" in lines[position]:
+        if (position > first or not page_start) and "\f" in lines[position]:
             break  # a new page: its columns are its own
         text = _line(lines, position)
         if not text.strip():
@@ -194,7 +203,7 @@ def _next_page(
         position += 1
         if len(again) == columns:
             gaps = [set(range(again[i][1], again[i + 1][0])) for i in range(columns - 1)]
-            page = _read_page(lines, position, gaps, stop)
+            page = _read_page(lines, position, gaps, stop, page_start=True)
             return page if page.body else None
     elif again is not None and _titles([words for _, _, words in again]):
         return None  # another table's header
@@ -207,7 +216,7 @@ def _next_page(
         cells = _spans(window[:taken])
         if len(cells) == columns:
             gaps = [set(range(cells[i][1], cells[i + 1][0])) for i in range(columns - 1)]
-            page = _read_page(lines, position, gaps, stop)
+            page = _read_page(lines, position, gaps, stop, page_start=True)
             if page.body and page.body[0] == position:
                 return page
     printed = CELL.findall(_line(lines, position)) if position < len(lines) else []
@@ -555,9 +564,9 @@ def _carry_on(read: _Read, body: list[int], cells: dict[int, list[str]], header)
     its first lines carried over to that last row, and the count whose
     reading leaves fewest doubts is kept (the most lines carried where
     two leave as few)."""
-    leading = next((index for index, at in enumerate(body) if cells[at][0]), len(body))
+    leading = next((index for index, at in enumerate(body) if cells[at][0]), None)
     readings = []
-    for carried in range(leading + 1):
+    for carried in range(leading + 1) if leading is not None else [len(body)]:
         rest = body[carried:]
         page = _rows(rest, cells, header) if rest else _Read()
         doubts = len(page.doubts) + len(_wrapped_first_cells(page, header))

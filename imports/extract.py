@@ -9,7 +9,10 @@
 - `.pdf`: poppler's `pdftotext`. Plain mode (each table cell on lines of its
   own) is what the 2019 minutes' text looks like; `-layout` (a table row on
   one line) reads this app's own PDFs better. `pdf_layout` picks the mode;
-  imports.parse.parse_upload tries both and keeps the better reading.
+  imports.parse.parse_upload tries both and keeps the better reading. The
+  text says nothing of its fonts, so `pdf_headings` names the lines printed
+  larger than the body (pdftotext -bbox-layout: each line's height), a
+  Word or HTML document's headings, for imports.blocks.text_blocks.
 
 Every refusal is a ValueError whose message is one sentence for the person
 who uploaded the file.
@@ -27,8 +30,10 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
+from collections import Counter
 from pathlib import Path
 from typing import BinaryIO
+from xml.etree import ElementTree
 
 import docx  # python-docx: reads .docx uploads (paragraphs, tables, numbering)
 from docx.oxml.ns import qn
@@ -159,6 +164,49 @@ def too_many_controls(text: str) -> bool:
 
 def pdf_text(data: bytes, *, layout: bool = False) -> str:
     """pdftotext's reading order, pages separated by form feeds."""
+    text = _pdftotext(data, ["-layout"] if layout else [])
+    if not text.replace("\f", "").strip():
+        raise ValueError("The PDF has no text to read (a scanned image?): upload the Word file.")
+    return text
+
+
+# A line printed this much taller than the body's lines is a heading's.
+HEADING_SCALE = 1.2
+_MOST_HEADING_WORDS = 15
+
+
+def pdf_headings(data: bytes) -> dict[str, int]:
+    """The PDF's lines printed larger than its body text (the height most
+    of its words are printed at), each line's words one space apart, with
+    its level: 1 for the largest size, 2 for the next, and so on. A
+    heading that wraps is two lines of the same level."""
+    page = ElementTree.fromstring(_pdftotext(data, ["-bbox-layout"]))
+    lines = []
+    for line in page.iter("{http://www.w3.org/1999/xhtml}line"):
+        words = [word.text or "" for word in line]
+        height = round(float(line.get("yMax", 0)) - float(line.get("yMin", 0)), 1)
+        lines.append((height, " ".join(" ".join(words).split())))
+    sizes: Counter = Counter()
+    for height, words in lines:
+        sizes[height] += len(words.split())
+    if not sizes:
+        return {}
+    body = sizes.most_common(1)[0][0]
+    headings = {
+        (height, words)
+        for height, words in lines
+        if height >= body * HEADING_SCALE and 0 < len(words.split()) <= _MOST_HEADING_WORDS
+    }
+    levels = {
+        height: rank + 1
+        for rank, height in enumerate(sorted({h for h, _ in headings}, reverse=True))
+    }
+    return {words: levels[height] for height, words in sorted(headings, reverse=True)}
+
+
+def _pdftotext(data: bytes, options: list[str]) -> str:
+    """pdftotext's output for the PDF `data`, with `options`; a refusal
+    where it is no PDF, too long, protected or damaged."""
     if b"%PDF-" not in data[:1024]:
         raise ValueError("The file is not a PDF, although its name ends in .pdf.")
     pdftotext = shutil.which("pdftotext")
@@ -170,7 +218,7 @@ def pdf_text(data: bytes, *, layout: bool = False) -> str:
         refuse_long_pdf(source)
         try:
             done = subprocess.run(
-                [pdftotext, *(["-layout"] if layout else []), "-enc", "UTF-8", str(source), "-"],
+                [pdftotext, *options, "-enc", "UTF-8", str(source), "-"],
                 capture_output=True,
                 timeout=PDF_TIMEOUT_SECONDS,
                 check=False,
@@ -179,10 +227,7 @@ def pdf_text(data: bytes, *, layout: bool = False) -> str:
             raise ValueError("The PDF took too long to read; it may be damaged.") from None
     if done.returncode != 0:
         raise ValueError(pdf_error_message(done.stderr.decode("utf-8", "replace")))
-    text = done.stdout.decode("utf-8", "replace")
-    if not text.replace("\f", "").strip():
-        raise ValueError("The PDF has no text to read (a scanned image?): upload the Word file.")
-    return text
+    return done.stdout.decode("utf-8", "replace")
 
 
 def refuse_long_pdf(source: Path) -> None:

@@ -149,16 +149,18 @@ def parse_generic_layout(
     committee: str = "",
     number: int | None = None,
     layout: Layout | None = None,
+    headings: dict[str, int] | None = None,
 ) -> ParsedMinutes:
     """Read `text` (Markdown, or plain or PDF text) by its registry entry
     (`layout`, else the one that recognises it); `committee` and `number`
-    stand in where the document gives none."""
+    stand in where the document gives none; `headings`, a PDF's lines
+    printed as headings (imports.extract.pdf_headings)."""
     try:
         layout = layout or layout_of(text)
         reader = _Reader(layout, text, committee, number, markdown)
         if markdown and layout.text_as_written:
             return reader.read_as_written()
-        return reader.read(markdown_blocks(text) if markdown else text_blocks(text))
+        return reader.read(markdown_blocks(text) if markdown else text_blocks(text, headings))
     except Exception as error:  # an importer of users' files must not crash on one
         minutes = ParsedMinutes(committee=committee, number=number)
         message = f"The text could not be read ({type(error).__name__}: {error})."

@@ -22,7 +22,7 @@ from pathlib import Path
 from imports.blocks import one_newline
 from imports.checks import check, refusal
 from imports.common import VERBS, read_approval
-from imports.extract import DOCX_SUFFIX, PDF_SUFFIX, extract_text
+from imports.extract import DOCX_SUFFIX, PDF_SUFFIX, extract_text, pdf_headings
 from imports.layout_generic import parse_generic_layout
 from imports.layout_text import parse_text_layout
 from imports.layouts import Layout, layouts_of
@@ -48,7 +48,12 @@ def is_markdown(text: str) -> bool:
 
 
 def parse(
-    text: str, *, markdown: bool | None = None, committee: str = "", number: int | None = None
+    text: str,
+    *,
+    markdown: bool | None = None,
+    committee: str = "",
+    number: int | None = None,
+    headings: dict[str, int] | None = None,
 ) -> ParsedMinutes:
     """Read minutes text in whichever layout it is in (or, with `markdown`,
     the format given), with the structural checks every reading gets
@@ -61,7 +66,9 @@ def parse(
     the entry that recognises the text reads it again, and the reading that
     found more with fewer doubts is kept. `committee` and `number`, chosen
     on the upload form, stand in where a document in another layout gives
-    none (not for an entry read first, whose documents name their meeting)."""
+    none (not for an entry read first, whose documents name their meeting).
+    `headings`: a PDF's lines printed as headings (imports.extract
+    `pdf_headings`), for the generic reader."""
     text = one_newline(text)  # the readers' line numbers and the checks' alike
     if markdown is None:
         markdown = is_markdown(text)
@@ -70,7 +77,7 @@ def parse(
         if minutes is not None and minutes.number is not None and minutes.date is not None:
             break
         hints = {} if layout.read_first else {"committee": committee, "number": number}
-        reading = read_by(layout, text, markdown=markdown, **hints)
+        reading = read_by(layout, text, markdown=markdown, headings=headings, **hints)
         if minutes is None or reading.date is not None and score(reading) >= score(minutes):
             minutes = reading
     if minutes.number is None and number is not None:
@@ -97,13 +104,13 @@ def parse(
     return minutes
 
 
-def read_by(layout: Layout, text: str, *, markdown: bool, **hints) -> ParsedMinutes:
+def read_by(layout: Layout, text: str, *, markdown: bool, headings=None, **hints) -> ParsedMinutes:
     """`text` read by one entry of the registry: by the generic reader, or
     for an entry whose plain text is the 2019 PDF's (`pdf_text_reader`),
     that text by its own reader (imports.layout_text)."""
     if layout.pdf_text_reader and not markdown:
         return parse_text_layout(text)
-    return parse_generic_layout(text, markdown=markdown, layout=layout, **hints)
+    return parse_generic_layout(text, markdown=markdown, layout=layout, headings=headings, **hints)
 
 
 def parse_upload(data: bytes, filename: str, **hints) -> ParsedMinutes:
@@ -145,13 +152,14 @@ def _read(data: bytes, filename: str, progress, **hints) -> tuple[str, ParsedMin
     markdown = MARKDOWN_BY_SUFFIX.get(suffix)  # None: by the text's content
     progress("Taking the text out of the file")
     text = extract_text(data, filename)
+    headings = pdf_headings(data) if suffix == PDF_SUFFIX else None
     progress("Reading the meeting")
-    parsed = parse(text, markdown=markdown, **hints)
+    parsed = parse(text, markdown=markdown, headings=headings, **hints)
     if suffix != PDF_SUFFIX:
         return text, parsed
     progress("Reading the PDF a second way, by its layout")
     other_text = extract_text(data, filename, pdf_layout=True)
-    other = parse(other_text, markdown=markdown, **hints)
+    other = parse(other_text, markdown=markdown, headings=headings, **hints)
     return (other_text, other) if score(other) > score(parsed) else (text, parsed)
 
 

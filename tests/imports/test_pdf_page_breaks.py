@@ -295,3 +295,30 @@ def test_pipe_rows_spaced_apart_and_wrapped_are_one_table():
         ),
         (("Name", "Organisation", "Role"), ("Harriet Llewellyn", "Independent", "Chair")),
     ]
+
+
+def test_a_page_that_holds_only_the_rest_of_a_row_carries_it_over():
+    """The last row split by the break, the next page holding only its
+    action's last words (under the header printed again). Before, the
+    reading failed and the document was refused."""
+    text = _printed(
+        [
+            TOP_OF_TABLE[:-1],
+            [
+                "Ref    Action                    Owner       Target       Status",
+                "       and to the providers",
+                "",
+                "Item 3: Any other business",
+            ],
+        ]
+    )
+    [table] = _tables(text)
+    assert table.rows[1:] == (
+        (
+            "86/01",
+            "Circulate the revised guide to every operator and to the providers",
+            "Valley Power",
+            "30/04/2026",
+            "Open",
+        ),
+    )

@@ -211,6 +211,39 @@ def test_every_word_of_the_table_s_lines_is_in_one_of_its_cells(rows):
     assert sorted(" ".join(taken).split()) == sorted(" ".join(map(" ".join, read.rows)).split())
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", "\f", "header", "blank"]),
+            st.lists(st.tuples(st.integers(0, 6), _CELL_WORDS), min_size=1, max_size=5),
+        ),
+        min_size=1,
+        max_size=14,
+    )
+)
+def test_over_page_breaks_every_word_is_in_one_of_its_cells(rows):
+    """Lines over pages (a form feed starts a page; the header printed
+    again, blank lines between): the table read never fails, and keeps
+    each word of its lines in a cell, but for the header printed again."""
+    header = "Ref    Action         Owner       Target     Status"
+    lines = [header]
+    for before, row in rows:
+        line = "".join(" " * indent + " ".join(words) for indent, words in row)
+        if before == "header":
+            lines.append("\f" + header)
+        elif before == "blank":
+            lines.append("")
+        line = ("\f" if before == "\f" else "") + line
+        lines.append(line)
+    read = column_table(lines, 0, lambda position: False)
+    if read is None:
+        return
+    again = [line for line in lines[1 : read.used] if line.replace("\f", "") != header]
+    taken = [header, *again]
+    assert sorted(" ".join(taken).split()) == sorted(" ".join(map(" ".join, read.rows)).split())
+
+
 def _with_html_tables(text: str) -> bytes:
     """A Markdown document as a PDF, its pipe tables as HTML's (cells
     tight, a cell pushed one place right after a long one by pdftotext)."""
