@@ -171,7 +171,7 @@ def pdf_text(data: bytes, *, layout: bool = False) -> str:
 
 
 # A line printed this much taller than the body's lines is a heading's.
-HEADING_SCALE = 1.2
+HEADING_SCALE = 1.15  # HTML's h3 is 1.17 times the body's size
 _MOST_HEADING_WORDS = 15
 
 
