@@ -108,6 +108,7 @@ from imports.item_text import (
     close_lead_in,
     own_reference,
     passed_over,
+    raise_owner_doubt,
     read_block,
     read_item,
     segments,
@@ -447,6 +448,7 @@ class _Reader:
         closing an item's last sub-item that may be the item's flagged
         (imports.closing_blocks), and the doubts over the whole reading."""
         close_lead_in(self.context)  # the last item's list may end the text
+        raise_owner_doubt(self.context)  # no line under the last action states its owners
         flag_unstated(self.context.outstanding)
         self._flag_agenda_not_minuted()
         place_unplaced(unplaced, self.minutes)

@@ -6,11 +6,14 @@ committee's members as the record names them."""
 
 import datetime
 import io
+from dataclasses import dataclass, field
 
 import docx
 import pytest
 
+from imports import layout_generic
 from imports.parse import parse, read_upload
+from imports.parsed import ParsedMinutes
 
 HEADER = (
     "Harbour Trust (HT) trustees meeting 31\n"
@@ -65,6 +68,65 @@ def test_an_owner_line_naming_others_than_the_actions_line_is_flagged():
     assert action.owners == ["Clerk"]
     [flag] = _owner_doubts(minutes)
     assert (flag.kind, flag.line) == ("owner-guess", 8)
+
+
+class _Raised(list):
+    """A reading's flags, which may be added to and put in order, each
+    taken back (a flag replaced or removed) noted in `taken_back`."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.taken_back: list = []
+
+    def __setitem__(self, index, value):
+        kept = value if isinstance(index, slice) else [value]
+        self.taken_back.extend(f for f in list.__getitem__(self, index) if f not in kept)
+        super().__setitem__(index, value)
+
+    def __delitem__(self, index):
+        self.taken_back.extend(list.__getitem__(self, index))
+        super().__delitem__(index)
+
+    def remove(self, flag):
+        self.taken_back.append(flag)
+        super().remove(flag)
+
+
+@dataclass
+class _Watched(ParsedMinutes):
+    flags: list = field(default_factory=_Raised)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "ACTION: Renew the insurance policy.\nOwner: Ben Cole\n",
+        "ACTION: All trustees to review the mooring fees.\nOwner: Clerk\n",
+        "ACTION: Paint the slipway.\n\nOwner: Clerk, due 1 May 2026\n",
+    ],
+)
+def test_an_owner_doubt_is_never_raised_then_taken_back(monkeypatch, body):
+    """The doubt over an action's owner read from its words waits until it is
+    known whether a line under it states its owners: a flag, once raised,
+    is never withdrawn by a later line."""
+    monkeypatch.setattr(layout_generic, "ParsedMinutes", _Watched)
+    minutes, [action] = _actions(body)
+    assert isinstance(minutes.flags, _Raised)
+    assert minutes.flags.taken_back == []
+    assert _owner_doubts(minutes) == [] and action.owners in (["Ben Cole"], ["Clerk"])
+
+
+def test_an_owner_doubt_is_raised_where_no_line_states_the_owners():
+    """Held, then raised on the action's line when the line under it is
+    another, or the text ends."""
+    minutes, actions = _actions(
+        "ACTION: Renew the insurance policy.\nThe Trustees thanked the clerk.\n"
+        "ACTION: All trustees to review the mooring fees.\n"
+    )
+    assert [(f.kind, f.line) for f in _owner_doubts(minutes)] == [
+        ("owner-guess", 7),
+        ("owner-guess", 9),
+    ]
 
 
 def test_word_with_a_paragraph_a_line_reads_the_owner_line_alike():
