@@ -31,7 +31,10 @@ at each decision or action line (`segments`). Each piece (`read_piece`) is:
   reference of the form 14/03 kept, any other numbered under the meeting's
   own numbering (ActionNumbering.ours), an owner not picked out flagged;
   its owners stated by the entry's `owner_label` ("Owner: Ben Cole") on
-  its line, or on the line under it (`read_owner_line`), are its owners;
+  its line, or on the line under it (`read_owner_line`), are its owners,
+  the doubt over owners read from its words held until that line is read
+  or not; an entry with none (the OPSG's) flags such a label
+  (`flag_owner_label`);
 - the next meetings' line (the entry's `next_meeting`: the OPSG's "Next
   main meeting: 1 June 2021; …", a generic entry's "Date of next
   meeting: 14 July 2026" or "Next meeting: …"), read by
@@ -83,7 +86,7 @@ from imports.decision_points import (
     leads_in,
     points_of,
 )
-from imports.layouts import Layout
+from imports.layouts import OWNER_LABEL, Layout
 from imports.outstanding_table import OutstandingTables, read_review_table, review_reference
 from imports.parsed import Flag, ParsedAction, ParsedDecision, ParsedItem, ParsedMinutes
 from imports.title_block import states_next_meetings
@@ -643,6 +646,7 @@ def read_action_line(text: str, line: int, item: ParsedItem, context: ItemContex
         action, flags = context.actions.read(text, line)
         item.actions.append(action)
         minutes.flags.extend(flags)
+        flag_owner_label(action.text, line, item, context)
         return True
     for pattern in layout.actions:
         if match := pattern.match(text):
@@ -727,8 +731,13 @@ def read_owner_line(piece: Piece, item: ParsedItem, context: ItemContext) -> boo
     flagged as a guess), and its target where its words gave none; the
     line says nothing more."""
     layout, minutes = context.layout, context.minutes
-    stated = layout.owner_label.match(piece.text) if layout.owner_label else None
-    if not stated or context.narrated != "action" or not item.actions:
+    if context.narrated != "action" or not item.actions:
+        return False
+    if layout.owner_label is None:
+        flag_owner_label(piece.text, piece.line, item, context, under=True)
+        return False
+    stated = layout.owner_label.match(piece.text)
+    if not stated:
         return False
     rest = _without_owners(piece.text, stated).strip(" .,;")
     due = layout.action_target.fullmatch(rest) if layout.action_target and rest else None
@@ -746,6 +755,33 @@ def read_owner_line(piece: Piece, item: ParsedItem, context: ItemContext) -> boo
         minutes.flags.append(doubt)
     _read_as(context, "action")
     return True
+
+
+def flag_owner_label(
+    text: str, line: int, item: ParsedItem, context: ItemContext, under: bool = False
+) -> None:
+    """Owners stated by a label ("Owner: SECAS", imports.layouts
+    OWNER_LABEL) in the words of an action, or on the line `under` it, of
+    an entry that reads no such label (`owner_label` None: the OPSG's
+    minutes name an action's owner as its words' subject, "SECAS to …"):
+    the label is not read, the action keeps the owners of its words and
+    the line stays where it was read (the action's words, or the
+    narrative), flagged, never merged in silence."""
+    stated = OWNER_LABEL.match(text) if under else OWNER_LABEL.search(text)
+    if context.layout.owner_label is not None or not stated:
+        return
+    action = item.actions[-1]
+    where = "on the line under it" if under else "in its words"
+    kept = f"kept in the narrative of item {item.number}" if under else "kept in its words"
+    committee = context.minutes.committee or context.layout.committee
+    shown = ", ".join(action.owners) or "no one"
+    message = (
+        f"Action {action.reference} states owners by a label {where}, "
+        f"{' '.join(stated[0].split())!r}, which {committee} minutes do not use: the label is "
+        f"not read ({kept}), and the action's owners are read from its words as {shown}: "
+        "check them."
+    )
+    context.minutes.flags.append(Flag(line, "owner-label", message))
 
 
 def own_reference(context: ItemContext, line: int, printed: str, text: str) -> tuple[str, str]:

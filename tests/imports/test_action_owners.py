@@ -7,6 +7,7 @@ committee's members as the record names them."""
 import datetime
 import io
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import docx
 import pytest
@@ -185,3 +186,56 @@ def test_a_bots_all_is_no_nick():
     assert action.owners == ["all"]
     [flag] = _owner_doubts(minutes)
     assert flag.kind == "owner-guess" and flag.line == 6
+
+
+# The OPSG's minutes (imports/fixtures: the 2019 text, and the invented 2021
+# Markdown sample) name an action's owner as its words' subject ("DCC to …"):
+# neither they nor the seeds write an "Owner: …" line under an action, so the
+# OPSG entry reads no owner label, and a line that states one is flagged.
+FIXTURES = Path(__file__).resolve().parents[2] / "imports" / "fixtures"
+OPSG_TEXTS = {
+    "2019 text": (
+        "opsg_25_minutes.txt",
+        "ACTION OPSG 25/06: DCC to update Users with the date when they will receive WNC DB CHs. \n",
+        False,
+    ),
+    "2021 Markdown": (
+        "opsg_49_sample.md",
+        "ACTION OPSG 49/04: SECAS to schedule a review of incident categorisation.\n",
+        True,
+    ),
+}
+
+
+def _opsg_action(name: str, text: str, markdown: bool, reference: str):
+    minutes = parse(text, markdown=markdown)
+    [action] = [a for item in minutes.items for a in item.actions if a.reference == reference]
+    return minutes, action
+
+
+@pytest.mark.parametrize("kind", sorted(OPSG_TEXTS))
+def test_opsg_minutes_state_no_owner_by_a_label(kind):
+    name, _, markdown = OPSG_TEXTS[kind]
+    minutes = parse((FIXTURES / name).read_text(encoding="utf-8"), markdown=markdown)
+    assert [f for f in minutes.flags if f.kind == "owner-label"] == []
+
+
+@pytest.mark.parametrize("kind", sorted(OPSG_TEXTS))
+@pytest.mark.parametrize("gap", ["", "\n"])
+def test_an_owner_line_under_an_opsg_action_is_flagged_not_read(kind, gap):
+    """Read as the action's words or the narrative, as it stands, never in
+    silence: the action keeps the owner its words name."""
+    name, line, markdown = OPSG_TEXTS[kind]
+    original = (FIXTURES / name).read_text(encoding="utf-8")
+    other = "SECAS" if "DCC to" in line else "DCC"
+    reference = line.split(":")[0].removeprefix("ACTION ")
+    before, action = _opsg_action(name, original, markdown, reference)
+    minutes, owned = _opsg_action(
+        name, original.replace(line, f"{line}{gap}Owner: {other}\n"), markdown, reference
+    )
+    assert owned.owners == action.owners and other not in owned.owners
+    assert minutes.counts() | {"flags": 0} == before.counts() | {"flags": 0}
+    [flag] = [f for f in minutes.flags if f.kind == "owner-label"]
+    assert flag.line == action.line + (2 if gap else 0)
+    assert f"'Owner: {other}'" in flag.message and reference in flag.message
+    assert len(minutes.flags) == len(before.flags) + 1
