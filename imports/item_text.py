@@ -81,6 +81,7 @@ from imports.common import (
 from imports.decision_points import (
     LIST_LINE,
     LeadIn,
+    decision_text,
     empty_decision,
     is_empty,
     leads_in,
@@ -578,7 +579,7 @@ def read_decision_line(
     else:
         printed = match["verb"]
         verb = context.layout.verb_as.get(printed, printed)
-        words = match["text"].strip()
+        words = decision_text(match["text"])
     if verb != printed and printed not in context.mapped_verbs:
         context.mapped_verbs.add(printed)
         what = "Resolutions (RES-…) are" if printed == "RES" else f"{printed!r} is"

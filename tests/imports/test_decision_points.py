@@ -148,3 +148,30 @@ def test_one_councillors_noting_is_narrative_not_the_councils_decision(subject):
     assert _decisions(item) == [("NOTED", "the complaints.", [])]
     assert item.narrative.endswith(f"by the school. {said.strip()}")
     assert not [f for f in minutes.flags if subject in f.message]
+
+
+def test_a_verbs_colon_is_no_word_of_the_decision_for_every_entry():
+    """ "AGREED:" over a list: the generic entries recorded the text "" and
+    the OPSG's ":", which the minutes printed as "The OPSG AGREED :". One
+    rule (decision_points.decision_text): the words after the verb without
+    the colon it is followed by, the points below; a colon after words
+    ("NOTED that:") is kept."""
+    lines = "The OPSG AGREED:\n\n1. to hire a surveyor;\n\n2. to mend the roof.\n"
+    [pdf_text] = parse_text_layout(SMALL.replace("###", lines)).items
+    sample = (FIXTURES / "opsg_49_sample.md").read_text(encoding="utf-8")
+    markdown = parse(sample.replace("The OPSG", lines + "\nThe OPSG", 1)).items[0]
+    generic = parse(HEAD + lines.replace("OPSG", "Group") + TAIL, markdown=False).items[0]
+    expected = ("AGREED", "", ["to hire a surveyor;", "to mend the roof."])
+    assert [d for d in _decisions(pdf_text) if d[0] == "AGREED"] == [expected]
+    assert _decisions(markdown)[0] == expected
+    assert _decisions(generic) == [expected]
+
+
+@pytest.mark.parametrize("committee", ["OPSG", "Group"])
+def test_a_verbs_colon_before_its_words_is_no_word_of_them(committee):
+    body = f"The {committee} AGREED: to hire a surveyor.\n"
+    if committee == "OPSG":
+        [item] = parse_text_layout(SMALL.replace("###", body)).items
+    else:
+        item = parse(HEAD + body + TAIL, markdown=False).items[0]
+    assert ("AGREED", "to hire a surveyor.", []) in _decisions(item)
