@@ -330,8 +330,7 @@ def _columns_as_tables(blocks: list[Block], source: list[SourceLine]) -> list[Bl
         if block.kind == PARAGRAPH and block.lines and _IN_COLUMNS.search(block.lines[0][1]):
             found = column_table(lines, block.line - 1, lambda position: False)
         last = block.line - 1 + found.used if found else 0
-        inside = [b for b in blocks if block.line <= b.line <= last]
-        if not found or any(b.kind != PARAGRAPH or b.lines[-1][0] > last for b in inside):
+        if not found or not _whole_paragraphs(blocks, block.line, last):
             result.append(block)
             continue
         table = _table(found.rows, found.row_lines, tuple(source[block.line - 1 : last]))
@@ -340,6 +339,12 @@ def _columns_as_tables(blocks: list[Block], source: list[SourceLine]) -> list[Bl
         )
         end = last
     return result
+
+
+def _whole_paragraphs(blocks: list[Block], first: int, last: int) -> bool:
+    """The blocks from line `first` to `last` are paragraphs, each whole."""
+    inside = (b for b in blocks if first <= b.line <= last)
+    return all(b.kind == PARAGRAPH and b.lines[-1][0] <= last for b in inside)
 
 
 def _is_pipe_row(block: Block) -> bool:
