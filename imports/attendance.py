@@ -158,12 +158,18 @@ _MAX_NAME_WORDS = 6
 _PARTICLES = {"de", "van", "von", "da", "der", "den", "del", "bin", "al", "la", "le", "du", "of"}
 
 
-def lines_of_names(text_lines: list[str]) -> list[tuple[int, str]]:
+def lines_of_names(text_lines: list[str]) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """The lines of an attendance block, each with its offset in the block,
     a line ending with a comma (a list wrapped across lines), inside a
     bracket ("(alternate for Hilde" over "Marsh)", a PDF's wrapped line) or
-    with a title ("…, Ms" over "Delphine Ashe, …") joined to the next."""
+    with a title ("…, Ms" over "Delphine Ashe, …") joined to the next; and
+    the doubts, (offset, what is doubted): a line of a list by commas that
+    ends without one, over a line whose first name is one word ("…, Ms
+    Delphine" over "Ashe, …"), was wrapped inside a name (a list printed
+    narrower than it was written), or the one word is a name of its own:
+    joined, and named."""
     lines: list[tuple[int, str]] = []
+    doubts: list[tuple[int, str]] = []
     for offset, line in enumerate(text_lines):
         line = line.strip()
         if not line:
@@ -174,9 +180,27 @@ def lines_of_names(text_lines: list[str]) -> list[tuple[int, str]]:
             or _TITLE_AT_END.search(lines[-1][1])
         ):
             lines[-1] = (lines[-1][0], f"{lines[-1][1]} {line}")
+        elif lines and _wrapped_name(lines[-1][1], line):
+            before, after = names_in(lines[-1][1])[-1], names_in(line)[0]
+            message = (
+                f"The list's line ends with {before!r} and the next begins with {after!r}: read "
+                f"as one name, {before + ' ' + after!r} (a name wrapped onto the next line). "
+                "If they are two people, correct the attendance."
+            )
+            doubts.append((offset, message))
+            lines[-1] = (lines[-1][0], f"{lines[-1][1]} {line}")
         else:
             lines.append((offset, line))
-    return lines
+    return lines, doubts
+
+
+def _wrapped_name(text: str, after: str) -> bool:
+    """A line of names by commas that ends without one, over a line (no
+    label, heading or point) whose first name is one word: a name wrapped."""
+    if not _LIST_SPLIT.search(text) or ":" in after or not after[:1].isupper():
+        return False
+    first = re.sub(r"[(\[].*", "", names_in(after)[0]).split()
+    return len(first) == 1
 
 
 # A person's title ending a line: the name is on the next ("…, Ms" over "Delphine Ashe").

@@ -695,17 +695,19 @@ def _table_at(lines: list[str], start: int, dropped: set[int]) -> tuple[Block, i
     cell wraps onto the next line, a PDF's table by pdftotext -layout), a
     header over rows whose cells wrap (imports.column_table)."""
     if _PIPE_ROW.match(lines[start]):
-        rows_read = _pipe_lines(lines, start)
+        rows_read = _pipe_lines(lines, start, dropped)
         used = rows_read[-1][2] - start if rows_read else 0
         table = pipe_rows([(number, text) for number, text, _ in rows_read])
         rows = ([table.header] if table.header else []) + [cells for _, cells in table.rows]
         row_lines = ([start + 1] if table.header else []) + [number for number, _ in table.rows]
-        return (_table(rows, row_lines, _sources(lines, start, used)), used) if rows else None
+        return (
+            (_table(rows, row_lines, _sources(lines, start, used, dropped)), used) if rows else None
+        )
     aligned = _aligned_table(lines, start, dropped)
     wrapped = column_table(lines, start, lambda position: position in dropped)
     if wrapped is not None and (aligned is None or wrapped.used > aligned[2]):
         block = replace(
-            _table(wrapped.rows, wrapped.row_lines, _sources(lines, start, wrapped.used)),
+            _table(wrapped.rows, wrapped.row_lines, _sources(lines, start, wrapped.used, dropped)),
             cell_lines=tuple(wrapped.cell_lines),
             doubts=tuple(wrapped.doubts),
         )
@@ -716,8 +718,12 @@ def _table_at(lines: list[str], start: int, dropped: set[int]) -> tuple[Block, i
     return _table(rows, row_lines, _sources(lines, start, used)), used
 
 
-def _sources(lines: list[str], start: int, used: int) -> tuple[SourceLine, ...]:
-    return tuple(_source(lines, at) for at in range(start, start + used))
+def _sources(
+    lines: list[str], start: int, used: int, dropped: set[int] = frozenset()
+) -> tuple[SourceLine, ...]:
+    """The source lines of a block that takes `used` lines from `start`,
+    but for the furniture between them (a table over a page break)."""
+    return tuple(_source(lines, at) for at in range(start, start + used) if at not in dropped)
 
 
 def _aligned_table(
@@ -744,17 +750,26 @@ def table_doubts(blocks: list[Block]) -> list[Flag]:
     return [Flag(line, "table-row", message) for block in blocks for line, message in block.doubts]
 
 
-def _pipe_lines(lines: list[str], start: int) -> list[tuple[int, str, int]]:
+def _pipe_lines(lines: list[str], start: int, dropped: set[int]) -> list[tuple[int, str, int]]:
     """The pipe rows from `start` on, (line number, text, last line) each: a
     row with fewer cells than the first row's, which a PDF wrapped onto the
     next line ("| 86/01 | Circulate the guide | Valley Power |" then
-    "30/04/2026 | Open |", or inside a cell), is joined to that line."""
+    "30/04/2026 | Open |", or inside a cell), is joined to that line, as is
+    a line under a row wrapped before its last pipe ("| Open |"); rows
+    go on past blank lines and page furniture (a PDF's paragraphs spaced
+    apart, a page break), up to another table's header over its rule (the
+    table's own header printed again is left out)."""
     width = _width(lines[start])
     rows: list[tuple[int, str, int]] = []
     position = start
     while position < len(lines):
+        position = _next_pipe_row(lines, position, dropped, rows[0][1]) if rows else position
         raw = lines[position]
-        if _PIPE_ROW.match(raw) or (rows and raw.lstrip().startswith("|")):
+        if rows and not rows[-1][1].rstrip().endswith("|") and raw.lstrip().startswith("|"):
+            # The row above was wrapped before its last pipe: this line goes on with it.
+            number, text, _ = rows[-1]
+            rows[-1] = (number, f"{text.rstrip()} {raw.strip()}", position + 1)
+        elif _PIPE_ROW.match(raw) or (rows and raw.lstrip().startswith("|")):
             rows.append((position + 1, raw, position + 1))
         elif rows and "|" in raw and raw.strip() and _width(rows[-1][1]) < width:
             number, text, _ = rows[-1]
@@ -763,6 +778,39 @@ def _pipe_lines(lines: list[str], start: int) -> list[tuple[int, str, int]]:
             break
         position += 1
     return rows
+
+
+def _next_pipe_row(lines: list[str], position: int, dropped: set[int], first: str) -> int:
+    """Where the table's rows go on from `position`: past blank lines and
+    furniture to a pipe row, or past the table's `first` row printed again
+    and its rule; `position` itself where a line of words, the end, or
+    another table's header over its rule comes first."""
+    at = _past_blank(lines, position, dropped)
+    if at == position or at >= len(lines) or not lines[at].lstrip().startswith("|"):
+        return position
+    rule = _past_blank(lines, at + 1, dropped)
+    if _is_rule_line(lines[at]) or rule >= len(lines) or not _is_rule_line(lines[rule]):
+        return at
+    if _cells_of(lines[at]) != _cells_of(first):
+        return position  # another table's header
+    after = _past_blank(lines, rule + 1, dropped)
+    return after if after < len(lines) and lines[after].lstrip().startswith("|") else position
+
+
+def _past_blank(lines: list[str], position: int, dropped: set[int]) -> int:
+    while position < len(lines) and (
+        position in dropped or not lines[position].replace("\f", "").strip()
+    ):
+        position += 1
+    return position
+
+
+def _cells_of(text: str) -> list[str]:
+    return [cell.strip() for cell in _trimmed(escapedSplit(text.replace("\f", "").strip()))]
+
+
+def _is_rule_line(text: str) -> bool:
+    return _is_rule(tuple(_cells_of(text)), 1)
 
 
 def _width(row: str) -> int:
@@ -788,8 +836,9 @@ def _aligned(row: tuple[tuple[int, str], ...], header: tuple[tuple[int, str], ..
 def furniture(text: str) -> set[int]:
     """Positions of the lines that are page furniture: in a text of pages
     (split by form feeds), a line met in the first or last three lines of
-    at least half the pages (a running header or footer), and page numbers
-    there."""
+    at least half the pages (a running header or footer) and nowhere else
+    (not a table's rows, alike but for their figures, that run over the
+    pages), and page numbers there."""
     pages: list[list[int]] = [[]]
     lines = text.split("\n")
     for position, line in enumerate(lines):
@@ -803,12 +852,14 @@ def furniture(text: str) -> set[int]:
     counts: Counter = Counter()
     for edge in edges:
         counts.update({_normal(lines[p]) for p in edge})
+    inside = {_normal(lines[p]) for page in pages for p in page[3:-3]}
     needed = max(2, int(len(pages) * _FURNITURE_SHARE))
     return {
         p
         for edge in edges
         for p in edge
-        if counts[_normal(lines[p])] >= needed or _PAGE_NUMBER.match(lines[p].replace("\f", ""))
+        if (counts[_normal(lines[p])] >= needed and _normal(lines[p]) not in inside)
+        or _PAGE_NUMBER.match(lines[p].replace("\f", ""))
     }
 
 

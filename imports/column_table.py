@@ -32,7 +32,16 @@ reading places (a cell that starts below its row's first line, which may be
 a row of its own whose first cell is empty), a row that may be the row
 above's first cell wrapped, and a line whose words run across two columns
 the header prints one space apart are read with the nearest row and named
-in `doubts`: never merged in silence."""
+in `doubts`: never merged in silence.
+
+A table that runs over a page break goes on after it (`_next_page`): the
+next page's columns are its own (pdftotext -layout sets each page afresh,
+a few places left or right), read from the header printed again or from
+the page's first lines; a row split by the break (its cells run on at the
+top of the next page) is one row, its lines there carried over where that
+leaves fewer doubts than reading them as the upper half of the page's
+first row. Where the next page begins with cells whose columns cannot be
+told, its first line is named in `doubts`."""
 
 import re
 from bisect import bisect_right
@@ -64,8 +73,9 @@ def column_table(lines: list[str], start: int, stop: Callable[[int], bool]) -> C
     """The table whose header is `lines[start]` (0-based), its lines up to
     the first blank line not followed by another row, a line that runs
     across its columns, or one `stop` says is not the table's (page
-    furniture); None when there is no such table (a header of three cells
-    or more, then at least one row with its first cell)."""
+    furniture), and on over each page break after which it goes on
+    (`_next_page`); None when there is no such table (a header of three
+    cells or more, then at least one row with its first cell)."""
     header = _header(lines[start])
     if header is None:
         return None
@@ -73,35 +83,28 @@ def column_table(lines: list[str], start: int, stop: Callable[[int], bool]) -> C
         {p for p in range(header[i][1], header[i + 1][0]) if _blank(lines[start], p)}
         for i in range(len(header) - 1)
     ]
-    body: list[int] = []  # positions in `lines` of the table's lines with words
-    shifted: dict[int, dict[int, int]] = {}  # a line's cuts off the gaps (`_fitted`)
-    position = start + 1
-    while position < len(lines) and not stop(position):
-        text = _line(lines, position)
-        if not text.strip():
-            following = position + 1
-            if following >= len(lines) or stop(following) or not _line(lines, following).strip():
-                break
-            if not _row_after_gap(gaps, _line(lines, following)):
-                break
-            position = following
-            continue
-        fitted = _fitted(gaps, text)
-        if fitted is None:
-            break
-        gaps, shifted[position] = fitted
-        body.append(position)
-        position += 1
-    if not body:
+    page = _read_page(lines, start + 1, gaps, stop)
+    if not page.body:
         return None
-    texts = {at: _line(lines, at) for at in body}
+    texts = {at: _line(lines, at) for at in page.body}
     titles, split = _split_titles(header, texts)
-    cuts = {at: sorted([*_cuts(gaps, shifted[at]), *split]) for at in body}
+    cuts = {at: sorted([*_cuts(page.gaps, page.shifted[at]), *split]) for at in page.body}
     cells = {at: _cut(text, cuts[at]) for at, text in texts.items()}
-    if not any(cells[at][0] for at in body):
+    if not any(cells[at][0] for at in page.body):
         return None
-    read = _rows(body, cells, tuple(titles))
+    read = _rows(page.body, cells, tuple(titles))
+    printed = [text.split() for text in [lines[start], *(_line(lines, at) for at in read.header)]]
+    while isinstance(found := _next_page(lines, page.end, stop, printed, len(titles)), _Page):
+        page = found
+        for at in page.body:
+            texts[at] = _line(lines, at)
+            cuts[at] = _cuts(page.gaps, page.shifted[at])
+            cells[at] = _cut(texts[at], cuts[at])
+        _carry_on(read, page.body, cells, tuple(titles))
+    read.doubts += _wrapped_first_cells(read, tuple(titles))
     read.doubts += _across(texts, cuts, titles)
+    if found is not None:
+        read.doubts.append(found)
     for at in read.header:  # a header that wraps: "Target" over "Date"
         titles = [
             " ".join(filter(None, (title, more)))
@@ -111,9 +114,128 @@ def column_table(lines: list[str], start: int, stop: Callable[[int], bool]) -> C
         rows=[tuple(titles), *read.rows],
         row_lines=[start + 1, *read.row_lines],
         cell_lines=[(start + 1,) * len(titles), *read.cell_lines],
-        used=body[-1] - start + 1,
-        doubts=read.doubts,
+        used=page.body[-1] - start + 1,
+        doubts=sorted(read.doubts),
     )
+
+
+@dataclass
+class _Page:
+    """The table's lines on one page: the positions in `lines` of those
+    with words, the gaps between its columns there (pdftotext -layout sets
+    each page's columns afresh), where each line is cut off them
+    (`_fitted`), and where the reading stopped."""
+
+    body: list[int]
+    gaps: list[set[int]]
+    shifted: dict[int, dict[int, int]]
+    end: int
+
+
+def _read_page(
+    lines: list[str], position: int, gaps: list[set[int]], stop: Callable[[int], bool]
+) -> _Page:
+    """The table's lines from `position` to the end of its page or of the
+    table, whichever comes first."""
+    body: list[int] = []
+    shifted: dict[int, dict[int, int]] = {}
+    while position < len(lines) and not stop(position):
+        if body and "\f" in lines[position]:
+            break  # a new page: its columns are its own
+        text = _line(lines, position)
+        if not text.strip():
+            following = position + 1
+            if following >= len(lines) or stop(following) or not _line(lines, following).strip():
+                break
+            if "\f" in lines[following] or not _row_after_gap(gaps, _line(lines, following)):
+                break
+            position = following
+            continue
+        fitted = _fitted(gaps, text)
+        if fitted is None:
+            break
+        gaps, shifted[position] = fitted
+        body.append(position)
+        position += 1
+    return _Page(body, gaps, shifted, position)
+
+
+_LOOK_FOR_COLUMNS = 12  # lines of a new page that may show its columns
+
+
+def _next_page(
+    lines: list[str],
+    position: int,
+    stop: Callable[[int], bool],
+    printed: list[list[str]],
+    columns: int,
+) -> "_Page | tuple[int, str] | None":
+    """Where the table ended at a page break (nothing but blank lines and
+    furniture between its last line and the next page's first): the
+    table's lines on the next page, cut into columns at that page's own
+    gaps, taken from its header printed again (`printed`: the words of the
+    header's lines) or from its first lines, whose cells together fill as
+    many columns. None where the table did not end at a page break, or the
+    next page begins with another table's header or with no line of cells;
+    a doubt (line, what is doubted) where the next page begins with cells
+    but its lines do not show the columns: they are not read as the
+    table's, and may be."""
+    crossed = False
+    while position < len(lines) and (stop(position) or not _line(lines, position).strip()):
+        crossed = crossed or "\f" in lines[position]
+        position += 1
+    if position >= len(lines) or not (crossed or "\f" in lines[position]):
+        return None
+    again = _header(_line(lines, position))
+    if again is not None and _line(lines, position).split() == printed[0]:
+        for words in printed[1:]:  # its titles wrapped, printed again too
+            if position + 1 < len(lines) and _line(lines, position + 1).split() == words:
+                position += 1
+        position += 1
+        if len(again) == columns:
+            gaps = [set(range(again[i][1], again[i + 1][0])) for i in range(columns - 1)]
+            page = _read_page(lines, position, gaps, stop)
+            return page if page.body else None
+    elif again is not None and _titles([words for _, _, words in again]):
+        return None  # another table's header
+    window: list[str] = []  # the page's first lines, up to a blank line
+    for at in range(position, min(position + _LOOK_FOR_COLUMNS, len(lines))):
+        if stop(at) or not _line(lines, at).strip() or (at > position and "\f" in lines[at]):
+            break
+        window.append(_line(lines, at))
+    for taken in range(len(window), 0, -1):
+        cells = _spans(window[:taken])
+        if len(cells) == columns:
+            gaps = [set(range(cells[i][1], cells[i + 1][0])) for i in range(columns - 1)]
+            page = _read_page(lines, position, gaps, stop)
+            if page.body and page.body[0] == position:
+                return page
+    printed = CELL.findall(_line(lines, position)) if position < len(lines) else []
+    if len(printed) < 2:
+        return None
+    message = (
+        f"The table ends at a page break, and the next page begins with cells (line "
+        f"{position + 1}, {' | '.join(printed)!r}) whose columns could not be told: they "
+        "may be more of its rows, and were not read as rows. Check them."
+    )
+    return position + 1, message
+
+
+def _spans(texts: list[str]) -> list[tuple[int, int]]:
+    """The runs of places where some line has a cell (words one space
+    apart), left to right: the columns of lines whose cells, taken
+    together, fill every column (a row set in its middle prints its first
+    cell on one line and its long cells on others)."""
+    filled = sorted(
+        {p for text in texts for cell in CELL.finditer(text) for p in range(*cell.span())}
+    )
+    spans: list[tuple[int, int]] = []
+    for place in filled:
+        if spans and spans[-1][1] >= place - 1:
+            spans[-1] = (spans[-1][0], place + 1)
+        else:
+            spans.append((place, place + 1))
+    return spans
 
 
 def _split_titles(
@@ -392,6 +514,7 @@ def _rows(body: list[int], cells: dict[int, list[str]], header: tuple[str, ...])
     leaves fewer pieces unexplained (top where both explain as much), each
     unexplained piece a doubt."""
     columns = len(header)
+    cells = {at: cells[at] for at in body}  # the lines of this page's read
     top = _top(body, cells, [at for at in body if cells[at][0]], columns)
     middle = _middle(body, cells, [at for at in body if cells[at][0]], columns)
     placing = top if len(top.unexplained) <= len(middle.unexplained) else middle
@@ -420,15 +543,49 @@ def _rows(body: list[int], cells: dict[int, list[str]], header: tuple[str, ...])
             f"{read.rows[index][0]!r} (line {anchors[index] + 1}). Check that row."
         )
         read.doubts.append((at + 1, message))
-    read.doubts += _wrapped_first_cells(read, anchors, header)
     return read
 
 
-def _wrapped_first_cells(read: _Read, anchors: list[int], header) -> list[tuple[int, str]]:
+def _carry_on(read: _Read, body: list[int], cells: dict[int, list[str]], header) -> None:
+    """The table's rows on a later page added to `read`: the lines at the
+    top of the page above its first row's first cell may be the rest of
+    the page before's last row, split by the break (a row's cells run on
+    over it), or the upper half of the page's first row (cells set in the
+    middle of their row). The page is read (`_rows`) with each count of
+    its first lines carried over to that last row, and the count whose
+    reading leaves fewest doubts is kept (the most lines carried where
+    two leave as few)."""
+    leading = next((index for index, at in enumerate(body) if cells[at][0]), len(body))
+    readings = []
+    for carried in range(leading + 1):
+        rest = body[carried:]
+        page = _rows(rest, cells, header) if rest else _Read()
+        doubts = len(page.doubts) + len(_wrapped_first_cells(page, header))
+        readings.append(((doubts, -carried), carried, page))
+    _, carried, page = min(readings, key=lambda reading: reading[0])
+    if carried and read.rows:
+        last = list(read.rows[-1])
+        lines = list(read.cell_lines[-1])
+        for column in range(len(last)):
+            more = " ".join(cells[at][column] for at in body[:carried] if cells[at][column])
+            if more and not last[column]:
+                lines[column] = next(at for at in body[:carried] if cells[at][column]) + 1
+            last[column] = " ".join(filter(None, (last[column], more)))
+        read.rows[-1], read.cell_lines[-1] = tuple(last), tuple(lines)
+        read.spans[-1].update(body[:carried])
+    read.rows += page.rows
+    read.row_lines += page.row_lines
+    read.cell_lines += page.cell_lines
+    read.doubts += page.doubts
+    read.spans += page.spans
+
+
+def _wrapped_first_cells(read: _Read, header) -> list[tuple[int, str]]:
     """A row right under the row above, with a cell empty that the row
     above fills: it may be the row above's first cell wrapped ("OPSG" over
     "11/02"), read as a row of its own."""
     doubts = []
+    anchors = [line - 1 for line in read.row_lines]
     for index in range(1, len(anchors)):
         above, row = read.rows[index - 1], read.rows[index]
         if anchors[index] - 1 not in read.spans[index - 1]:

@@ -209,7 +209,9 @@ def read_attendance_lines(
     `item_heading`, `item` the item read last), after which the lines are
     the item's. `roll.section` says which section the lines are in."""
     layout = roll.layout
-    entries = lines_of_names(lines)
+    entries, doubts = lines_of_names(lines)
+    for offset, message in doubts:
+        flags.append(Flag(line + offset, "wrapped-name", message))
     for index, (offset, entry) in enumerate(entries):
         here = Block(PARAGRAPH, entry, line + offset)
         if QUORUM_STATEMENT.match(entry):

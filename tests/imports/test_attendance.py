@@ -83,3 +83,36 @@ def test_a_listed_name_with_its_marks_or_a_flag():
     )
     assert listed_person("the rest of the panel", "member", "", 4, GENERIC, flags) is None
     assert [(f.line, f.kind) for f in flags] == [(4, "unread-line")]
+
+
+WRAPPED = """Holbrook Board – Meeting 77
+
+Date: 9 July 2026
+
+Present: Mr Ansel Pryor (Chair), Mrs Beatrix Corley, Ms Delphine
+Ashe, Mr Evander Kolb, Mrs Fenella
+Moorcroft
+Apologies: Mr Isidore Lamb
+
+1. Accounts
+
+The Board AGREED the accounts.
+"""
+
+
+def test_a_list_wrapped_inside_a_name_reads_the_name_whole_and_says_so():
+    """A list by commas printed narrower than it was written (a PDF): a
+    line ending inside a name, over the name's last word. Before, "Ms
+    Delphine" and "Ashe" were two members, without a flag."""
+    parsed = parse_generic_layout(WRAPPED, markdown=False)
+    assert [(p.name, p.section) for p in parsed.attendance] == [
+        ("Mr Ansel Pryor", "member"),
+        ("Mrs Beatrix Corley", "member"),
+        ("Ms Delphine Ashe", "member"),
+        ("Mr Evander Kolb", "member"),
+        ("Mrs Fenella Moorcroft", "member"),
+        ("Mr Isidore Lamb", "apology"),
+    ]
+    wrapped = [(f.line, f.message) for f in parsed.flags if f.kind == "wrapped-name"]
+    assert [line for line, _ in wrapped] == [6, 7]
+    assert "'Ms Delphine Ashe'" in wrapped[0][1] and "'Mrs Fenella Moorcroft'" in wrapped[1][1]

@@ -80,12 +80,34 @@ def _word_one_paragraph_a_line(text: str) -> bytes:
     return out.getvalue()
 
 
-def _pdf(text: str) -> bytes:
+def _pdf(text: str, style: str = "") -> bytes:
     paragraphs = "".join(
         f"<p>{line.replace('&', '&amp;').replace('<', '&lt;')}</p>" if line.strip() else "<br>"
         for line in text.split("\n")
     )
-    return HTML(string=f"<html><body>{paragraphs}</body></html>").write_pdf()
+    page = f"<html><head><style>{style}</style></head><body>{paragraphs}</body></html>"
+    return HTML(string=page).write_pdf()
+
+
+# Pages thirteen centimetres high, a running header and "Page N of M" at each foot.
+SMALL_PAGES = (
+    "@page { size: 21cm 13cm; margin: 1.5cm 1cm; "
+    "@top-center { content: 'Minutes (draft)'; font: 8pt sans-serif } "
+    "@bottom-center { content: 'Page ' counter(page) ' of ' counter(pages); "
+    "font: 8pt sans-serif } } "
+)
+
+
+def _pdf_on_small_pages(text: str) -> bytes:
+    """The text as printed, in a fixed-width font on pages ten centimetres
+    high, with a running header and "Page N of M" at each foot: its tables
+    and lists run over page breaks, between furniture."""
+    style = (
+        SMALL_PAGES.replace("13cm", "10cm") + "pre { font: 8pt monospace; white-space: pre-wrap }"
+    )
+    printed = text.replace("&", "&amp;").replace("<", "&lt;")
+    page = f"<html><head><style>{style}</style></head><body><pre>{printed}</pre></body></html>"
+    return HTML(string=page).write_pdf()
 
 
 NAMES = sorted(EXPECTED)
@@ -114,6 +136,25 @@ def test_a_pdf_of_the_text_is_read_alike_or_doubted(name):
     need(bool(shutil.which("pdftotext")), "pdftotext (poppler-utils)")
     text = (MINUTES / name).read_text()
     _same_or_doubted(text.encode(), name, _pdf(text), name.rsplit(".", 1)[0] + ".pdf")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_pdf_printed_over_small_pages_is_read_alike_or_doubted(name):
+    need(bool(shutil.which("pdftotext")), "pdftotext (poppler-utils)")
+    text = (MINUTES / name).read_text()
+    pdf = _pdf_on_small_pages(text)
+    _same_or_doubted(text.encode(), name, pdf, name.rsplit(".", 1)[0] + ".pdf")
+
+
+@pytest.mark.parametrize("name", [name for name in NAMES if name.endswith(".txt")])
+def test_a_pdf_of_the_text_over_small_pages_is_read_alike_or_doubted(name):
+    """A paragraph a line, spaced apart, over pages that break its tables
+    and wrap its long lines (a list of names wrapped inside a name: read as
+    one, flagged)."""
+    need(bool(shutil.which("pdftotext")), "pdftotext (poppler-utils)")
+    text = (MINUTES / name).read_text()
+    pdf = _pdf(text, SMALL_PAGES)
+    _same_or_doubted(text.encode(), name, pdf, name.rsplit(".", 1)[0] + ".pdf")
 
 
 def test_a_tracker_in_columns_in_word_is_read_as_the_text_is():
