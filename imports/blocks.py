@@ -11,7 +11,8 @@ has one:
 - Markdown, and Word (which imports.extract writes out as Markdown from its
   styles, numbering and tables with python-docx): markdown-it-py's tokens,
   walked once (`_read_markdown`) into a block a paragraph, heading, list
-  item or table (`markdown_blocks`), and, from the same walk, the outermost
+  item or table (`markdown_blocks`: pipe rows, and lines in columns typed
+  with spaces, a paragraph a row, are a table too), and, from the same walk, the outermost
   blocks cut at blank lines, a table's cells as written
   (`markdown_source_blocks`), for the entries whose text is read as
   written, the OPSG's 2021 layout among them (imports.layout_generic).
@@ -139,8 +140,11 @@ def markdown_blocks(text: str) -> list[Block]:
     with its source lines (a list item's: its first paragraph's); inline
     marks and HTML tags dropped from their words. A link's reference
     definitions, which markdown-it-py keeps aside, are a PARAGRAPH as typed
-    where they stand (`_unspanned`): a link that names one keeps its target."""
-    return _pipe_rows_as_tables(_read_markdown(text).blocks)
+    where they stand (`_unspanned`): a link that names one keeps its target.
+    Pipe rows and lines in columns, a paragraph a row or all in one, are
+    tables (`_pipe_rows_as_tables`, `_columns_as_tables`)."""
+    read = _read_markdown(text)
+    return _columns_as_tables(_pipe_rows_as_tables(read.blocks), read.source)
 
 
 def _read_markdown(text: str) -> _Read:
@@ -304,6 +308,43 @@ def _pipe_rows_as_tables(blocks: list[Block]) -> list[Block]:
         if block is not None:
             result.append(block)
     return result
+
+
+# A line of words in three columns or more, two spaces or more apart.
+_IN_COLUMNS = re.compile(r"\S {2,}\S.*\S {2,}\S")
+
+
+def _columns_as_tables(blocks: list[Block], source: list[SourceLine]) -> list[Block]:
+    """Paragraphs of lines in columns two spaces apart under a header (a
+    Word table typed with spaces, a paragraph a row, as one paragraph a line
+    gives it): one table, read as plain text's is (imports.column_table),
+    where it takes whole paragraphs and nothing else; Markdown has no such
+    table, and its words run together in a paragraph."""
+    lines = [raw for _, raw in source]
+    result: list[Block] = []
+    end = 0  # the last line of the table read last
+    for block in blocks:
+        if block.line <= end:
+            continue
+        found = None
+        if block.kind == PARAGRAPH and block.lines and _IN_COLUMNS.search(block.lines[0][1]):
+            found = column_table(lines, block.line - 1, lambda position: False)
+        last = block.line - 1 + found.used if found else 0
+        if not found or not _whole_paragraphs(blocks, block.line, last):
+            result.append(block)
+            continue
+        table = _table(found.rows, found.row_lines, tuple(source[block.line - 1 : last]))
+        result.append(
+            replace(table, cell_lines=tuple(found.cell_lines), doubts=tuple(found.doubts))
+        )
+        end = last
+    return result
+
+
+def _whole_paragraphs(blocks: list[Block], first: int, last: int) -> bool:
+    """The blocks from line `first` to `last` are paragraphs, each whole."""
+    inside = (b for b in blocks if first <= b.line <= last)
+    return all(b.kind == PARAGRAPH and b.lines[-1][0] <= last for b in inside)
 
 
 def _is_pipe_row(block: Block) -> bool:

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from actions.references import format_reference, parse_reference
+from imports.decision_points import decision_text
 from imports.parsed import (
     Flag,
     ParsedAction,
@@ -629,6 +630,8 @@ def read_decisions(text: str, line: int, *, committee: str) -> list[ParsedDecisi
     - "The OPSG NOTED the update." → NOTED "the update."
     - "The OPSG NOTED that: 1. … 2. …" → NOTED "that:" with points; a list
       continuing from an earlier one (3. 4. 5.) keeps its first number;
+    - "The OPSG AGREED: 1. … 2. …" → AGREED "" with points, the verb's colon
+      no word of it (imports.decision_points.decision_text);
     - "The OPSG: 1. AGREED …; 2. NOTED …; and 3. AGREED …" and "The OPSG: –
       NOTED …; and – AGREED …" → one decision a point, each ending as a
       sentence;
@@ -690,12 +693,12 @@ def _decision_with_points(verb: str, body: str, line: int) -> ParsedDecision:
         if points:
             return ParsedDecision(
                 verb=verb,
-                text=" ".join(body[: colon_at + 1].split()),
+                text=decision_text(" ".join(body[: colon_at + 1].split())),
                 line=line,
                 points=points,
                 first_point_number=first,
             )
-    return ParsedDecision(verb=verb, text=" ".join(body.split()), line=line)
+    return ParsedDecision(verb=verb, text=decision_text(" ".join(body.split())), line=line)
 
 
 def _split_points(text: str) -> tuple[int, list[str]]:

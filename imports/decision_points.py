@@ -18,7 +18,13 @@ point); else each point that is no decision or action of its own is a
 point of the line's decision. A decision so left with no words and no
 points ("The Group NOTED that:" over no list, or over a list of decisions
 and actions of their own) is no decision: its line is kept in the
-narrative as written, and flagged (`empty_decision`)."""
+narrative as written, and flagged (`empty_decision`).
+
+A decision's text is its words after the verb, for every entry and reader
+(`decision_text`): the colon right after the verb is none of them, so "The
+Panel AGREED:" and "The OPSG AGREED:" over a list are the text "" with the
+list's points, never an empty-looking ":"; a colon after words ("NOTED
+that:") is kept, as the record and the minutes it prints have it."""
 
 import re
 from dataclasses import dataclass, field
@@ -26,6 +32,8 @@ from dataclasses import dataclass, field
 from imports.blocks import ITEM, Block
 from imports.parsed import Flag, ParsedDecision, ParsedItem
 
+# The colon a decision's verb is followed by ("AGREED: …", "AGREED:").
+_VERB_COLON = re.compile(r"^\s*:\s*")
 # A list point's mark ("- ", "2. ", "b) "), and a line that opens with one.
 LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)]|\(?[a-z]\))\s+")
 LIST_LINE = re.compile(LIST_MARK.pattern + r"\S")
@@ -63,6 +71,14 @@ def points_of(block: Block) -> list[Block]:
         )
         for run in runs
     ]
+
+
+def decision_text(words: str) -> str:
+    """A decision's text from its words after the verb, as every reader
+    records it: "to renew the policy." from ": to renew the policy.", ""
+    from ":" (the line over a list, whose points are the decision's); the
+    words' own colon ("that:") kept."""
+    return _VERB_COLON.sub("", words).strip()
 
 
 def leads_in(text: str) -> bool:

@@ -31,7 +31,10 @@ at each decision or action line (`segments`). Each piece (`read_piece`) is:
   reference of the form 14/03 kept, any other numbered under the meeting's
   own numbering (ActionNumbering.ours), an owner not picked out flagged;
   its owners stated by the entry's `owner_label` ("Owner: Ben Cole") on
-  its line, or on the line under it (`read_owner_line`), are its owners;
+  its line, or on the line under it (`read_owner_line`), are its owners,
+  the doubt over owners read from its words held until that line is read
+  or not; an entry with none (the OPSG's) flags such a label
+  (`flag_owner_label`);
 - the next meetings' line (the entry's `next_meeting`: the OPSG's "Next
   main meeting: 1 June 2021; …", a generic entry's "Date of next
   meeting: 14 July 2026" or "Next meeting: …"), read by
@@ -78,12 +81,13 @@ from imports.common import (
 from imports.decision_points import (
     LIST_LINE,
     LeadIn,
+    decision_text,
     empty_decision,
     is_empty,
     leads_in,
     points_of,
 )
-from imports.layouts import Layout
+from imports.layouts import OWNER_LABEL, Layout
 from imports.outstanding_table import OutstandingTables, read_review_table, review_reference
 from imports.parsed import Flag, ParsedAction, ParsedDecision, ParsedItem, ParsedMinutes
 from imports.title_block import states_next_meetings
@@ -127,6 +131,11 @@ class ItemContext:
     # The decision whose points the list's points are, as they are read
     # (`close_lead_in`).
     filling: ParsedDecision | None = None
+    # The doubt over the owner of the action read last (`owner_doubt`), held
+    # until it is known whether the line under it states its owners
+    # (`read_owner_line`), then raised (`raise_owner_doubt`): a flag once
+    # raised is never taken back.
+    owner_doubt: Flag | None = None
 
     @property
     def whole_blocks(self) -> bool:
@@ -147,6 +156,7 @@ def read_item(item: ParsedItem, blocks: list[Block], context: ItemContext) -> li
     for block in blocks:
         read_block(block, item, context, unplaced)
     close_lead_in(context)
+    raise_owner_doubt(context)  # no line under the item's last action states its owners
     for _, text in unplaced:
         item.narrative = "\n\n".join(filter(None, [item.narrative, text]))
     return unplaced
@@ -267,13 +277,17 @@ def _cut(text: str, match: re.Match) -> str:
 
 
 def read_piece(piece: Piece, block: Block, item: ParsedItem, context: ItemContext) -> None:
-    """A post-meeting note (the entry's `post_meeting_note`), an action
+    """The owners of the action above (`read_owner_line`), a post-meeting
+    note (the entry's `post_meeting_note`), an action
     (`read_action_piece`), the next meetings' line (the entry's
     `next_meeting`, read by imports.title_block), a line that ends with a
     colon held for the list under it (imports.decision_points, read by
     `close_lead_in`), a decision (`read_decision_piece`), else narrative as
     written (`read_text_piece`)."""
     close_lead_in(context)  # a piece after a held line, in its block, ends its list
+    if read_owner_line(piece, item, context):
+        return
+    raise_owner_doubt(context)  # the piece after an action states no owners of it
     layout, text, line = context.layout, piece.text, piece.line
     if layout.post_meeting_note:
         if match := layout.post_meeting_note.search(text):
@@ -342,8 +356,7 @@ def read_action_piece(piece: Piece, item: ParsedItem, context: ItemContext) -> b
     `numbered_actions` (flagged, kept in the narrative); None for any other."""
     text = piece.text
     if not context.layout.numbered_actions:
-        read = read_action_line(text, piece.line, item, context)
-        return True if read or read_owner_line(piece, item, context) else None
+        return True if read_action_line(text, piece.line, item, context) else None
     if not ACTION_LINE.match(text):
         return None
     if is_action_line(text):
@@ -566,7 +579,7 @@ def read_decision_line(
     else:
         printed = match["verb"]
         verb = context.layout.verb_as.get(printed, printed)
-        words = match["text"].strip()
+        words = decision_text(match["text"])
     if verb != printed and printed not in context.mapped_verbs:
         context.mapped_verbs.add(printed)
         what = "Resolutions (RES-…) are" if printed == "RES" else f"{printed!r} is"
@@ -634,6 +647,7 @@ def read_action_line(text: str, line: int, item: ParsedItem, context: ItemContex
         action, flags = context.actions.read(text, line)
         item.actions.append(action)
         minutes.flags.extend(flags)
+        flag_owner_label(action.text, line, item, context)
         return True
     for pattern in layout.actions:
         if match := pattern.match(text):
@@ -663,7 +677,7 @@ def read_action_line(text: str, line: int, item: ParsedItem, context: ItemContex
         words = f"(Action {label}) {words}"
     if not reference:
         reference = context.actions.ours(context.actions.raised)
-    flag_owner(reference, owners, guessed, words, line, minutes)
+    context.owner_doubt = owner_doubt(reference, owners, guessed, words, line)
     due = layout.action_target.search(words) if layout.action_target else None
     target = first_date(due["date"]) if due else None
     item.actions.append(
@@ -672,22 +686,30 @@ def read_action_line(text: str, line: int, item: ParsedItem, context: ItemContex
     return True
 
 
-def flag_owner(
-    reference: str, owners: list[str], guessed: bool, words: str, line: int, minutes: ParsedMinutes
-) -> None:
-    """An action's owner not picked out of its words (action-owner), or
-    picked out as a guess ("SECAS asked members to …", "All trustees to …":
-    owner-guess), flagged on the action's line."""
+def owner_doubt(
+    reference: str, owners: list[str], guessed: bool, words: str, line: int
+) -> Flag | None:
+    """The doubt over an action's owner not picked out of its words
+    (action-owner), or picked out as a guess ("SECAS asked members to …",
+    "All trustees to …": owner-guess), on the line they were read from;
+    None where its owners were stated."""
     if not owners:
         message = f"The owner of action {reference} could not be picked out of {words!r}."
-        minutes.flags.append(Flag(line, "action-owner", message))
-    elif guessed:
+        return Flag(line, "action-owner", message)
+    if guessed:
         shown = ", ".join(owners)
         message = f"The owner of action {reference} was read as {shown} from {words!r}: check it."
-        minutes.flags.append(Flag(line, "owner-guess", message))
+        return Flag(line, "owner-guess", message)
+    return None
 
 
-_OWNER_DOUBTS = ("action-owner", "owner-guess")
+def raise_owner_doubt(context: ItemContext) -> None:
+    """The doubt held over the owner of the action read last
+    (`ItemContext.owner_doubt`), raised once no line under it states its
+    owners: the next piece is another, or its item or the text ends."""
+    doubt, context.owner_doubt = context.owner_doubt, None
+    if doubt is not None:
+        context.minutes.flags.append(doubt)
 
 
 def _without_owners(words: str, stated: re.Match) -> str:
@@ -705,12 +727,18 @@ def read_owner_line(piece: Piece, item: ParsedItem, context: ItemContext) -> boo
     """A line that only states owners by the entry's label ("Owner: Ben
     Cole", "Owner: Clerk, due 1 April 2026"), right under an action (the
     last piece read, in this item): the action's owners, in place of any
-    read from its words, whose doubt goes with them (where its line named
-    others plainly, flagged as a guess), and its target where its words
-    gave none; the line says nothing more."""
+    read from its words, whose doubt, held until now (`owner_doubt`), goes
+    with them and is never raised (where its line named others plainly,
+    flagged as a guess), and its target where its words gave none; the
+    line says nothing more."""
     layout, minutes = context.layout, context.minutes
-    stated = layout.owner_label.match(piece.text) if layout.owner_label else None
-    if not stated or context.narrated != "action" or not item.actions:
+    if context.narrated != "action" or not item.actions:
+        return False
+    if layout.owner_label is None:
+        flag_owner_label(piece.text, piece.line, item, context, under=True)
+        return False
+    stated = layout.owner_label.match(piece.text)
+    if not stated:
         return False
     rest = _without_owners(piece.text, stated).strip(" .,;")
     due = layout.action_target.fullmatch(rest) if layout.action_target and rest else None
@@ -720,14 +748,41 @@ def read_owner_line(piece: Piece, item: ParsedItem, context: ItemContext) -> boo
     named = action.owners
     action.owners, guessed = owners_in(stated["owners"], committee=minutes.committee)
     action.target_date = action.target_date or (first_date(due["date"]) if due else None)
-    doubted = [f for f in minutes.flags if f.line == action.line and f.kind in _OWNER_DOUBTS]
-    minutes.flags[:] = [flag for flag in minutes.flags if flag not in doubted]
-    if named and not doubted and set(named) != set(action.owners):
+    doubted, context.owner_doubt = context.owner_doubt, None
+    if named and doubted is None and set(named) != set(action.owners):
         # Its line named others, plainly: which is meant is the secretary's to say.
         guessed = True
-    flag_owner(action.reference, action.owners, guessed, piece.text, piece.line, minutes)
+    if doubt := owner_doubt(action.reference, action.owners, guessed, piece.text, piece.line):
+        minutes.flags.append(doubt)
     _read_as(context, "action")
     return True
+
+
+def flag_owner_label(
+    text: str, line: int, item: ParsedItem, context: ItemContext, under: bool = False
+) -> None:
+    """Owners stated by a label ("Owner: SECAS", imports.layouts
+    OWNER_LABEL) in the words of an action, or on the line `under` it, of
+    an entry that reads no such label (`owner_label` None: the OPSG's
+    minutes name an action's owner as its words' subject, "SECAS to …"):
+    the label is not read, the action keeps the owners of its words and
+    the line stays where it was read (the action's words, or the
+    narrative), flagged, never merged in silence."""
+    stated = OWNER_LABEL.match(text) if under else OWNER_LABEL.search(text)
+    if context.layout.owner_label is not None or not stated:
+        return
+    action = item.actions[-1]
+    where = "on the line under it" if under else "in its words"
+    kept = f"kept in the narrative of item {item.number}" if under else "kept in its words"
+    committee = context.minutes.committee or context.layout.committee
+    shown = ", ".join(action.owners) or "no one"
+    message = (
+        f"Action {action.reference} states owners by a label {where}, "
+        f"{' '.join(stated[0].split())!r}, which {committee} minutes do not use: the label is "
+        f"not read ({kept}), and the action's owners are read from its words as {shown}: "
+        "check them."
+    )
+    context.minutes.flags.append(Flag(line, "owner-label", message))
 
 
 def own_reference(context: ItemContext, line: int, printed: str, text: str) -> tuple[str, str]:

@@ -57,6 +57,10 @@ silent guess:
   understood, kept in the first item (imports.title_block, every entry's);
 - unread-row: an outstanding-actions row with neither an action nor a
   reference (an owner, a date or a status alone);
+- columns-lost: an outstanding-actions table whose columns could not be cut
+  (its cells one space apart, as a PDF of a table typed with spaces prints
+  them, or two rows on one line), its header over lines each read as an
+  action reviewed, the owner and target left in the words;
 - action-reference: a tracker's own reference ("A-12") that is not of the
   form 14/03, recorded under this meeting's numbering, kept in the text;
 - action-owner: an action whose owner could not be picked out; owner-guess:
@@ -108,6 +112,7 @@ from imports.item_text import (
     close_lead_in,
     own_reference,
     passed_over,
+    raise_owner_doubt,
     read_block,
     read_item,
     segments,
@@ -126,6 +131,7 @@ from imports.outstanding_table import (
     read_review_line,
     read_review_table,
     review_columns,
+    review_header,
 )
 from imports.parsed import (
     Flag,
@@ -271,7 +277,7 @@ class _Reader:
         front matter ends (imports.item_sequence.front_end), as an item does."""
         if block.kind == TABLE:
             return self._is_review_table(block)
-        return section_of(block, self.layout) is not None
+        return section_of(block, self.layout) is not None or self._columns_lost(block)
 
     # --- blocks -------------------------------------------------------
 
@@ -295,6 +301,9 @@ class _Reader:
             return
         if block.kind == TABLE and self._is_review_table(block):
             self._review_table(block)
+            return
+        if self._columns_lost(block):
+            self._review_rows_as_lines(block)
             return
         if self.section in ATTENDANCE:
             self._attendance(block)
@@ -395,12 +404,43 @@ class _Reader:
         read_review_table(header, rows, block.line, self.context.outstanding, unread)
         self._unread_rows(unread)
 
+    def _columns_lost(self, block: Block) -> bool:
+        """A paragraph of an outstanding-actions table whose columns the
+        tokenizer could not cut: its header's titles (`review_header`) over
+        lines that read as actions reviewed, a line each."""
+        first, *rest = block.text.split("\n")
+        review_line = self.layout.review_line
+        return (
+            block.kind == PARAGRAPH
+            and bool(rest and review_line and review_line.match(rest[0]))
+            and review_header(first, self.layout)
+        )
+
+    def _review_rows_as_lines(self, block: Block) -> None:
+        """The lines under the header of a table whose columns were lost,
+        read as the outstanding actions' lines: a reference, words and a
+        status word each (`read_review_line`); the owner and the date, which
+        no column sets apart, stay in its words. Flagged once, at the header;
+        the blocks after it are the outstanding actions' too."""
+        self.section = REVIEWS
+        message = (
+            f"Line {block.line} heads a table of actions whose columns could not be cut "
+            "(its cells one space apart, or its rows run together): each line under it is "
+            "read as one action reviewed, its owner and target left in its words. Check them."
+        )
+        self.flags.append(Flag(block.line, "columns-lost", message))
+        lines = [" ".join(text.split()) for text in block.text.split("\n")[1:]]
+        self._read_review_lines(list(enumerate(lines, start=block.line + 1)))
+
     def _review_lines(self, block: Block) -> None:
         if block.kind not in (ITEM, PARAGRAPH):
             self._unread(block, "is not read as outstanding actions")
             return
+        self._read_review_lines(segments(block, self.layout))
+
+    def _read_review_lines(self, lines: list[tuple[int, str]]) -> None:
         tables = self.context.outstanding
-        for line, segment in segments(block, self.layout):
+        for line, segment in lines:
             unread: list[SourceLine] = []
             if not read_review_line(line, segment, tables, unread):
                 self._unread(
@@ -449,6 +489,7 @@ class _Reader:
         closing an item's last sub-item that may be the item's flagged
         (imports.closing_blocks), and the doubts over the whole reading."""
         close_lead_in(self.context)  # the last item's list may end the text
+        raise_owner_doubt(self.context)  # no line under the last action states its owners
         flag_unstated(self.context.outstanding)
         self._flag_agenda_not_minuted()
         place_unplaced(unplaced, self.minutes)

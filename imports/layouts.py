@@ -466,7 +466,9 @@ _FINAL = re.compile(r"\b(?:final|approved|confirmed) minutes\b", re.I)
 # action's words or on the line under them, the label capitalised; the names
 # end at the words' end, a semicolon, a bracket, a sentence after them, or the
 # action's target ("Owner: Clerk, due 1 April 2026"); "A. Byrne" is one name.
-_OWNER_LABEL = re.compile(
+# An entry that reads no such label (`owner_label` None) flags one all the same
+# (imports.item_text `flag_owner_label`).
+OWNER_LABEL = re.compile(
     r"(?:^|(?<=\s))(?:(?:Action|ACTION)\s+[Oo]wners?|Owners?|OWNERS?|Lead|Responsible|Assigned\s+to)"
     r"\s*[:–]\s*(?P<owners>[^;|()]+?)\s*"
     r"(?=[;|(]|\.?\s*$|(?<!\b[A-Z])\.\s+[A-Z]|,?\s+(?i:due|target|by)\b)"
@@ -493,7 +495,7 @@ GENERIC = Layout(
         r"\b(?:due|target|by)\b\s*:?\s*(?P<date>" + ANY_DATE.pattern + ")", re.I
     ),
     owner_nickname=re.compile(r"^([a-z][\w.|-]{1,30})\s+to\s"),
-    owner_label=_OWNER_LABEL,
+    owner_label=OWNER_LABEL,
     minute_number=re.compile(r"^[A-Z]{0,3}\d{1,4}/\d{1,4}\s"),
     category_line=re.compile(r"^(?:\S+\s+){0,5}\S*:$"),
     category_headings=True,
@@ -702,8 +704,12 @@ OPSG = replace(
     ),
     committee_decisions=True,
     numbered_actions=True,
-    # Its actions state their owners its own way ("Owner: DCC; target: …",
-    # imports.common.read_action), not by a label of their own line.
+    # Its actions name their owners as their words' subject ("SECAS to …",
+    # "The DCC to …"), and this app's own minutes print "Owner: DCC; target:
+    # …" in the action's paragraph (imports.common.read_action): neither
+    # minutes it holds writes an "Owner: …" line under an action, so such a
+    # line is not read as its owners but flagged (imports.item_text
+    # `flag_owner_label`).
     owner_label=None,
     read_first=True,
     pdf_text_reader=True,

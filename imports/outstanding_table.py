@@ -93,6 +93,19 @@ def review_columns(header: list[str], layout: Layout) -> dict[str, int] | None:
     return found
 
 
+# A header's titles: a few words ("Ref Action Owner Due Status").
+_HEADER_WORDS = 8
+
+
+def review_header(line: str, layout: Layout) -> bool:
+    """A line of the titles of an outstanding-actions table's columns, its
+    words taken one by one ("Ref Action Owner Due Status"): the header of a
+    table whose columns were lost (one space apart, as a PDF of a table
+    typed with spaces prints them) or whose rows run together."""
+    words = line.split()
+    return len(words) <= _HEADER_WORDS and review_columns(words, layout) is not None
+
+
 def read_review_table(
     header: tuple[str, ...],
     rows: list[tuple[int, tuple[str, ...]]],

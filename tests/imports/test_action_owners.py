@@ -6,11 +6,15 @@ committee's members as the record names them."""
 
 import datetime
 import io
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import docx
 import pytest
 
+from imports import layout_generic
 from imports.parse import parse, read_upload
+from imports.parsed import ParsedMinutes
 
 HEADER = (
     "Harbour Trust (HT) trustees meeting 31\n"
@@ -65,6 +69,65 @@ def test_an_owner_line_naming_others_than_the_actions_line_is_flagged():
     assert action.owners == ["Clerk"]
     [flag] = _owner_doubts(minutes)
     assert (flag.kind, flag.line) == ("owner-guess", 8)
+
+
+class _Raised(list):
+    """A reading's flags, which may be added to and put in order, each
+    taken back (a flag replaced or removed) noted in `taken_back`."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.taken_back: list = []
+
+    def __setitem__(self, index, value):
+        kept = value if isinstance(index, slice) else [value]
+        self.taken_back.extend(f for f in list.__getitem__(self, index) if f not in kept)
+        super().__setitem__(index, value)
+
+    def __delitem__(self, index):
+        self.taken_back.extend(list.__getitem__(self, index))
+        super().__delitem__(index)
+
+    def remove(self, flag):
+        self.taken_back.append(flag)
+        super().remove(flag)
+
+
+@dataclass
+class _Watched(ParsedMinutes):
+    flags: list = field(default_factory=_Raised)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "ACTION: Renew the insurance policy.\nOwner: Ben Cole\n",
+        "ACTION: All trustees to review the mooring fees.\nOwner: Clerk\n",
+        "ACTION: Paint the slipway.\n\nOwner: Clerk, due 1 May 2026\n",
+    ],
+)
+def test_an_owner_doubt_is_never_raised_then_taken_back(monkeypatch, body):
+    """The doubt over an action's owner read from its words waits until it is
+    known whether a line under it states its owners: a flag, once raised,
+    is never withdrawn by a later line."""
+    monkeypatch.setattr(layout_generic, "ParsedMinutes", _Watched)
+    minutes, [action] = _actions(body)
+    assert isinstance(minutes.flags, _Raised)
+    assert minutes.flags.taken_back == []
+    assert _owner_doubts(minutes) == [] and action.owners in (["Ben Cole"], ["Clerk"])
+
+
+def test_an_owner_doubt_is_raised_where_no_line_states_the_owners():
+    """Held, then raised on the action's line when the line under it is
+    another, or the text ends."""
+    minutes, actions = _actions(
+        "ACTION: Renew the insurance policy.\nThe Trustees thanked the clerk.\n"
+        "ACTION: All trustees to review the mooring fees.\n"
+    )
+    assert [(f.kind, f.line) for f in _owner_doubts(minutes)] == [
+        ("owner-guess", 7),
+        ("owner-guess", 9),
+    ]
 
 
 def test_word_with_a_paragraph_a_line_reads_the_owner_line_alike():
@@ -123,3 +186,56 @@ def test_a_bots_all_is_no_nick():
     assert action.owners == ["all"]
     [flag] = _owner_doubts(minutes)
     assert flag.kind == "owner-guess" and flag.line == 6
+
+
+# The OPSG's minutes (imports/fixtures: the 2019 text, and the invented 2021
+# Markdown sample) name an action's owner as its words' subject ("DCC to …"):
+# neither they nor the seeds write an "Owner: …" line under an action, so the
+# OPSG entry reads no owner label, and a line that states one is flagged.
+FIXTURES = Path(__file__).resolve().parents[2] / "imports" / "fixtures"
+OPSG_TEXTS = {
+    "2019 text": (
+        "opsg_25_minutes.txt",
+        "ACTION OPSG 25/06: DCC to update Users with the date when they will receive WNC DB CHs. \n",
+        False,
+    ),
+    "2021 Markdown": (
+        "opsg_49_sample.md",
+        "ACTION OPSG 49/04: SECAS to schedule a review of incident categorisation.\n",
+        True,
+    ),
+}
+
+
+def _opsg_action(name: str, text: str, markdown: bool, reference: str):
+    minutes = parse(text, markdown=markdown)
+    [action] = [a for item in minutes.items for a in item.actions if a.reference == reference]
+    return minutes, action
+
+
+@pytest.mark.parametrize("kind", sorted(OPSG_TEXTS))
+def test_opsg_minutes_state_no_owner_by_a_label(kind):
+    name, _, markdown = OPSG_TEXTS[kind]
+    minutes = parse((FIXTURES / name).read_text(encoding="utf-8"), markdown=markdown)
+    assert [f for f in minutes.flags if f.kind == "owner-label"] == []
+
+
+@pytest.mark.parametrize("kind", sorted(OPSG_TEXTS))
+@pytest.mark.parametrize("gap", ["", "\n"])
+def test_an_owner_line_under_an_opsg_action_is_flagged_not_read(kind, gap):
+    """Read as the action's words or the narrative, as it stands, never in
+    silence: the action keeps the owner its words name."""
+    name, line, markdown = OPSG_TEXTS[kind]
+    original = (FIXTURES / name).read_text(encoding="utf-8")
+    other = "SECAS" if "DCC to" in line else "DCC"
+    reference = line.split(":")[0].removeprefix("ACTION ")
+    before, action = _opsg_action(name, original, markdown, reference)
+    minutes, owned = _opsg_action(
+        name, original.replace(line, f"{line}{gap}Owner: {other}\n"), markdown, reference
+    )
+    assert owned.owners == action.owners and other not in owned.owners
+    assert minutes.counts() | {"flags": 0} == before.counts() | {"flags": 0}
+    [flag] = [f for f in minutes.flags if f.kind == "owner-label"]
+    assert flag.line == action.line + (2 if gap else 0)
+    assert f"'Owner: {other}'" in flag.message and reference in flag.message
+    assert len(minutes.flags) == len(before.flags) + 1

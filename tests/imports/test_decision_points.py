@@ -80,16 +80,26 @@ def test_the_committees_markdown_takes_every_run_of_points_under_the_line():
     assert "the roof leaks" not in item.narrative
 
 
-def test_every_reader_gives_the_same_decision_for_the_same_list():
+@pytest.mark.parametrize(
+    ("verb", "text"),
+    [
+        ("NOTED that:", "that:"),
+        # The OPSG's readers recorded ":", printed "The OPSG AGREED :", the
+        # generic entries "": the verb's colon is no word of the decision
+        # (decision_points.decision_text), a colon after words is.
+        ("AGREED:", ""),
+    ],
+)
+def test_every_reader_gives_the_same_decision_for_the_same_list(verb, text):
     """The same lines read by the 2019 text's reader, the OPSG's Markdown
     reader and the generic reader: one decision with the same points."""
-    lines = "The OPSG NOTED that:\n\n1. the survey is late;\n\n2. the roof leaks.\n"
+    lines = f"The OPSG {verb}\n\n1. the survey is late;\n\n2. the roof leaks.\n"
     [pdf_text] = parse_text_layout(SMALL.replace("###", lines)).items
     sample = (FIXTURES / "opsg_49_sample.md").read_text(encoding="utf-8")
     markdown = parse(sample.replace("The OPSG", lines + "\nThe OPSG", 1)).items[0]
     generic = parse(HEAD + lines.replace("OPSG", "Group") + TAIL, markdown=False).items[0]
-    expected = ("NOTED", "that:", ["the survey is late;", "the roof leaks."])
-    assert [d for d in _decisions(pdf_text) if d[0] == "NOTED"] == [expected]
+    expected = (verb.split()[0].rstrip(":"), text, ["the survey is late;", "the roof leaks."])
+    assert [d for d in _decisions(pdf_text) if d[0] == expected[0]] == [expected]
     assert _decisions(markdown)[0] == expected
     assert _decisions(generic) == [expected]
 
@@ -148,3 +158,13 @@ def test_one_councillors_noting_is_narrative_not_the_councils_decision(subject):
     assert _decisions(item) == [("NOTED", "the complaints.", [])]
     assert item.narrative.endswith(f"by the school. {said.strip()}")
     assert not [f for f in minutes.flags if subject in f.message]
+
+
+@pytest.mark.parametrize("committee", ["OPSG", "Group"])
+def test_a_verbs_colon_before_its_words_is_no_word_of_them(committee):
+    body = f"The {committee} AGREED: to hire a surveyor.\n"
+    if committee == "OPSG":
+        [item] = parse_text_layout(SMALL.replace("###", body)).items
+    else:
+        item = parse(HEAD + body + TAIL, markdown=False).items[0]
+    assert ("AGREED", "to hire a surveyor.", []) in _decisions(item)
