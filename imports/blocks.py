@@ -40,7 +40,8 @@ from dataclasses import dataclass, field, replace
 
 import nh3
 from markdown_it import MarkdownIt
-from markdown_it.rules_block.table import escapedSplit
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block.table import escapedSplit, table
 from markdown_it.token import Token
 
 from imports.column_table import CELL, column_table
@@ -117,7 +118,19 @@ def numbered(text: str) -> tuple[str, str]:
 
 # --- Markdown --------------------------------------------------------------
 
+
+def _table_of_pipe_lines(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """markdown-it-py's table rule, ending the table at its first line
+    without a pipe: GitHub's Markdown reads "Item 3: Offers" right under a
+    table's last row as a row of one cell; minutes mean the next paragraph."""
+    last = start + 2
+    while last < end and "|" in state.getLines(last, last + 1, state.blkIndent, False):
+        last += 1
+    return table(state, start, last, silent)
+
+
 _MARKDOWN = MarkdownIt("commonmark").enable("table")
+_MARKDOWN.block.ruler.at("table", _table_of_pipe_lines, {"alt": ["paragraph", "reference"]})
 
 
 @dataclass(frozen=True)

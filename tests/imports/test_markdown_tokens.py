@@ -262,3 +262,21 @@ def test_angle_brackets_that_are_no_html_tag_are_words_kept_as_typed():
     as_written = [b.text for b in markdown_source_blocks(text)]
     assert "Target <TBC>; alternate for <Ann Ash>" in as_written
     assert "<TBC>" in as_written
+
+
+def test_a_line_without_a_pipe_under_a_table_is_the_next_paragraph():
+    """GitHub's Markdown would read "Item 3: Offers" right under a table's
+    last row as a row of one cell, and every line after it to the next
+    blank one: the items under it were read as rows of actions."""
+    text = (
+        "Item 2: Actions\n| Ref | Action |\n| --- | --- |\n| 86/01 | Circulate the guide |\n"
+        "Item 3: Offers\nThe Panel discussed the offers."
+    )
+    blocks = markdown_blocks(text)
+    assert [(block.kind, block.line) for block in blocks] == [
+        (PARAGRAPH, 1),
+        (TABLE, 2),
+        (PARAGRAPH, 5),
+    ]
+    assert blocks[1].rows == (("Ref", "Action"), ("86/01", "Circulate the guide"))
+    assert blocks[2].text.startswith("Item 3: Offers")
