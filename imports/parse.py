@@ -64,7 +64,8 @@ def parse(
     Markdown by the generic reader, its text by the 2019 reader,
     `pdf_text_reader`); where that reading gives no meeting number or date,
     the entry that recognises the text reads it again, and the reading that
-    found more with fewer doubts is kept. `committee` and `number`, chosen
+    found more with fewer doubts is kept (one without a date never over one
+    with). `committee` and `number`, chosen
     on the upload form, stand in where a document in another layout gives
     none (not for an entry read first, whose documents name their meeting).
     `headings`: a PDF's lines printed as headings (imports.extract
@@ -78,8 +79,12 @@ def parse(
             break
         hints = {} if layout.read_first else {"committee": committee, "number": number}
         reading = read_by(layout, text, markdown=markdown, headings=headings, **hints)
-        if minutes is None or reading.date is not None and score(reading) >= score(minutes):
-            minutes = reading
+        if (
+            minutes is None
+            or (reading.date is not None or minutes.date is None)
+            and score(reading) >= score(minutes)
+        ):
+            minutes = reading  # a dated reading is kept over one without a date
     if minutes.number is None and number is not None:
         minutes.number = number  # chosen on the upload form
     if not minutes.committee and committee:

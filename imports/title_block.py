@@ -54,7 +54,7 @@ import re
 from collections.abc import Iterable
 
 from imports.blocks import Block, SourceLine, plain
-from imports.common import DATE_IN_TEXT, TIMES, first_date, parse_date, parse_times
+from imports.common import DATE_IN_TEXT, MONTHS, TIMES, first_date, parse_date, parse_times
 from imports.layouts import Layout
 from imports.parsed import Flag, ParsedMinutes
 
@@ -117,13 +117,17 @@ def read_title_block(
     unlabelled: list[tuple[SourceLine, str]] = []  # the title's words, or not understood
     place_expected = False
     words: list[tuple[int, str]] = []
-    for number, raw in lines:
+    dated: list[str] = []  # the lines, a date wrapped onto the next read whole
+    lines = list(lines)
+    for index, (number, raw) in enumerate(lines):
         line = plain(raw)
         if not line:
             continue
         words.append((number, line))
         placed = minutes.location
-        read = read_labels(line, number, minutes, layout)
+        following = plain(lines[index + 1][1]) if index + 1 < len(lines) else ""
+        dated.append(_year_carried(line, following))
+        read = read_labels(dated[-1], number, minutes, layout)
         if read is None and layout.title_fact_lines:
             read = read_title_line(line, minutes, layout, place_expected)
             if read is None:
@@ -135,7 +139,7 @@ def read_title_block(
         # A line of a date and times, even one misread, is followed by the place.
         place_expected = read in {"date", "times"} or (read is None and bool(TIMES.search(line)))
     placed_on = read_place_across_lines(words, minutes, layout)
-    read_labelled_times([line for _, line in words], text, minutes, layout)
+    read_labelled_times(dated, text, minutes, layout)
     title = next((number for number, line in words if _WORDS.search(line)), None)
     unplaced += [
         source
@@ -143,6 +147,23 @@ def read_title_block(
         if source[0] not in (title, placed_on) and not says_title(line, minutes, layout)
     ]
     return sorted(unplaced)
+
+
+# A line that ends with a day and a month, and the next that begins with the year:
+# "… held on Tuesday 10 March" over "2026 at 7.30pm" (a title printed narrower).
+_DAY_MONTH_AT_END = re.compile(
+    r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:" + "|".join(MONTHS) + r")\.?,?$", re.IGNORECASE
+)
+_YEAR_FIRST = re.compile(r"^(\d{4})\b")
+
+
+def _year_carried(line: str, following: str) -> str:
+    """`line`, with the year the next line begins with where the line
+    ends with a day and a month: a date wrapped onto the next line, read
+    whole."""
+    if _DAY_MONTH_AT_END.search(line) and (year := _YEAR_FIRST.match(following)):
+        return f"{line} {year[1]}"
+    return line
 
 
 def says_title(line: str, minutes: ParsedMinutes, layout: Layout) -> bool:

@@ -113,8 +113,11 @@ def _pdf_on_small_pages(text: str) -> bytes:
 NAMES = sorted(EXPECTED)
 # Read alike or with a new doubt whatever the mutation: tracker_15's table in
 # columns typed with spaces was refused as Word (a paragraph a line: no
-# table to Markdown), as a PDF (its spaces lost) and with two rows joined.
-NEVER_REFUSED = {name for name in NAMES if name.startswith("tracker_")}
+# table to Markdown), as a PDF (its spaces lost) and with two rows joined;
+# parish_2026_03 as a PDF (its date wrapped onto the next line). Refused in a
+# sentence is allowed only for a Markdown source printed as it is (its
+# marks as text): any text, and a tracker in any form, is read.
+NEVER_REFUSED = {name for name in NAMES if name.startswith("tracker_") or name.endswith(".txt")}
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -6,6 +6,7 @@ import datetime
 from dataclasses import replace
 from pathlib import Path
 
+from imports.layout_generic import parse_generic_layout
 from imports.layout_text import parse_text_layout
 from imports.layouts import GENERIC, MEETING_BOT, OPSG
 from imports.parse import parse
@@ -190,3 +191,19 @@ def test_the_2019_text_reads_its_title_block_as_the_markdown_does():
         "Gemserv, 8 Fenchurch Place, London, EC3M 4AJ",
         True,
     )
+
+
+def test_a_date_wrapped_onto_the_next_line_is_read_whole():
+    """A title printed narrower than it was written (a PDF): "… held on
+    Tuesday 10 March" over "2026 at 7.30pm". Before, no date was read, and
+    the PDF of the parish's minutes was refused."""
+    text = (
+        "ELMSTEAD PARISH COUNCIL (EPC)\n\n"
+        "Minutes of the 212th meeting of the Council, held on Tuesday 10 March\n"
+        "2026 at 7.30pm\nin the Village Hall\n\n"
+        "Present: Cllr Megan Hughes (Chair), Cllr Rajiv Patel\n\n"
+        "26/031 Apologies for absence\nNone.\n"
+    )
+    parsed = parse_generic_layout(text, markdown=False)
+    assert parsed.date == datetime.date(2026, 3, 10)
+    assert parsed.location == "the Village Hall"
