@@ -34,6 +34,7 @@ from .access import (
     person_of,
     staff_only,
     visible_actions,
+    visible_and_known,
     visible_reviews,
 )
 from .forms import FeedForm, OwnerUpdateForm, ReminderRunForm, ReviewForm
@@ -404,11 +405,10 @@ def _with_urls(actions) -> None:
 
 def _log(request) -> selectors.ActionLog:
     """The log as the query string asks, of what the user may see and know."""
-    user = request.user
-    actions = visible_actions(user)
+    actions, known = visible_and_known(request.user)
     return selectors.action_log(
         actions,
-        known=known_figures(user, actions),
+        known=known,
         data=request.GET,
         request=request,
     )
@@ -431,10 +431,8 @@ def _columns(current: str) -> dict[str, dict]:
 @require_GET
 @login_required
 def action_owners(request):
-    actions = visible_actions(request.user)
-    summary = selectors.owners_summary(
-        actions, known=known_figures(request.user, actions), data=request.GET, request=request
-    )
+    actions, known = visible_and_known(request.user)
+    summary = selectors.owners_summary(actions, known=known, data=request.GET, request=request)
     return render(request, "actions/owners.html", {"summary": summary, "filter": summary.filterset})
 
 
