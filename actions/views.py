@@ -39,6 +39,7 @@ from .access import (
 )
 from .forms import FeedForm, OwnerUpdateForm, ReminderRunForm, ReviewForm
 from .known import KnownFigures, known_figures
+from .log_rows import log_rows
 from .models import Action, ActionReview, FeedToken
 from .selectors import ReviewRow
 
@@ -372,6 +373,8 @@ def action_log(request):
     page = selectors.log_page(log, request.GET.get("page"), total=summary.total)
     mine = log.filterset.is_mine
     _with_urls(page.object_list)
+    # "My actions": each row its committee's next meeting (next_meeting).
+    notes = selectors.next_meeting_notes(log, rows=page.object_list) if mine else []
     return render(
         request,
         "actions/log.html",
@@ -381,10 +384,11 @@ def action_log(request):
             "summary": summary,
             "many_slips": selectors.MANY_SLIPS,
             "page": page,
+            "rows": log_rows(page.object_list, today=log.today, mine=mine),
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
             "columns": _columns(log.filterset.current_sort),
             "mine": mine,
-            "notes": selectors.next_meeting_notes(log, rows=page.object_list) if mine else [],
+            "notes": notes,
             "unlinked": mine and person_of(request.user) is None,
         },
     )
