@@ -808,3 +808,29 @@ def test_the_text_filter_matches_whole_words_not_inside_them(client, world):
     assert refs(client, "?q=(SSI") == [
         "OPSG 30/03"
     ]  # what a regular expression would read as its own
+
+
+def test_a_row_escapes_what_was_typed(client, world):
+    """The rows are written in one pass (actions.log_rows): the topic, the
+    text, an owner's name and a target note are escaped as the template
+    escaped them."""
+    from actions.services import action_raise
+
+    world.dcc.short_name = "D&C <Co>"
+    world.dcc.save()
+    meeting = make_meeting(world, number=30)
+    action_raise(
+        meeting=meeting,
+        item=None,
+        owners=[world.dcc],
+        topic='<i>"Keys"</i>',
+        text="Check <script>alert('x')</script> & report.",
+        target_note="<b>TBC</b>",
+    )
+    login(client, "secretary")
+    content = client.get(LOG).content.decode()
+    assert "<script>" not in content and "<i>" not in content and "<b>TBC" not in content
+    assert "<strong>&lt;i&gt;&quot;Keys&quot;&lt;/i&gt;:</strong> " in content
+    assert "Check &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; report." in content
+    assert "D&amp;C &lt;Co&gt;" in content
+    assert "&lt;b&gt;TBC&lt;/b&gt;" in content
