@@ -34,13 +34,14 @@ from meetings.access import (
     is_secretary,
     items_read_through,
     items_withheld,
+    items_withheld_with,
     per_request,
 )
 from meetings.models import Committee, Meeting
 
 from . import references
 from .filters import owned_by
-from .known import kept_in_record, review_rule
+from .known import KnownFigures, doubtful, kept_in_record, known_figures, review_rule
 from .models import Action, ActionReview, FeedToken
 from .selectors import action_with_owners
 
@@ -156,6 +157,20 @@ def visible_actions(user) -> QuerySet[Action]:
         | Q(committee__in=writers)
     )
     return Action.objects.filter((ordinary | confidential) & released)
+
+
+def visible_and_known(user) -> tuple[QuerySet[Action], KnownFigures]:
+    """`visible_actions`, and what the user may know of them (known_figures),
+    for the pages that show both (the log, its exports, the owners'
+    summary). The lists each reads once per request, the agenda items
+    withheld from the user and the meetings whose reviews they may not all
+    read, come from the database in one query: the rules as they are."""
+    meetings = None
+    if user.is_authenticated and not user.is_staff and committees_where(user):
+        # As visible_actions asks the items withheld of anyone with a role.
+        meetings = items_withheld_with(user, doubtful(user))
+    actions = visible_actions(user)
+    return actions, known_figures(user, actions, meetings=meetings)
 
 
 def visible_reviews(user) -> QuerySet[ActionReview]:

@@ -241,11 +241,13 @@ def doubtful_meetings(user) -> list[int]:
     may know of an action can differ from the action as stored (a meeting
     whose minutes are being corrected is a draft, so among them). One query
     over the meetings, often empty: then nothing else need be asked
-    (known_figures)."""
-    return list(_doubtful(user).values_list("pk", flat=True))
+    (known_figures). A page that reads them with the items withheld from
+    the user reads `doubtful(user)` (actions.access.visible_and_known)."""
+    return list(doubtful(user).values_list("pk", flat=True))
 
 
-def _doubtful(user) -> QuerySet[Meeting]:
+def doubtful(user) -> QuerySet[Meeting]:
+    """The meetings of `doubtful_meetings`, as a query."""
     return Meeting.objects.exclude(review_rule(user, meeting="")).order_by()
 
 
@@ -256,7 +258,7 @@ def hidden_reviews(user, actions, *, meetings=None) -> QuerySet[ActionReview]:
     every action on a log of 100,000); `meetings`: those, when they have
     been read (doubtful_meetings)."""
     if meetings is None:
-        meetings = _doubtful(user).values("pk")
+        meetings = doubtful(user).values("pk")
     return (
         ActionReview.objects.filter(action__in=actions, meeting__in=meetings)
         .exclude(review_rule(user))
@@ -324,7 +326,9 @@ def kept_actions(rows: dict[int, datetime.datetime]) -> dict[int, Action]:
     return {pk: kept for pk, kept in then.items() if wording(kept) != wording(now[pk])}
 
 
-def known_figures(user, actions: QuerySet[Action]) -> KnownFigures:
+def known_figures(
+    user, actions: QuerySet[Action], *, meetings: list[int] | None = None
+) -> KnownFigures:
     """What `user` may know of `actions` (those they see). One query, the
     meetings whose reviews the user may not all read (doubtful_meetings);
     when there are any, one for the reviews of those actions the user may
@@ -332,10 +336,12 @@ def known_figures(user, actions: QuerySet[Action]) -> KnownFigures:
     minutes being corrected; when there are any of those, one for the
     history of the latter and one for every review of the actions
     concerned. `user` None: a party holding no role (the owners whom
-    reminders are addressed to)."""
+    reminders are addressed to). `meetings`: the doubtful meetings, when
+    the page has read them already (actions.access.visible_and_known)."""
     if user is not None and user.is_authenticated and user.is_staff:
         return KnownFigures({})
-    meetings = doubtful_meetings(user)
+    if meetings is None:
+        meetings = doubtful_meetings(user)
     if not meetings:
         return KnownFigures({})
     selected = actions.order_by().values("pk")

@@ -564,13 +564,11 @@ def action_log(
 ) -> ActionLog:
     """`actions`: those the user may see (access.visible_actions); `known`:
     what the user may know of them (actions.known.known_figures); `data`: the
-    query string. No query runs until the result is read."""
+    query string. No query runs until the result is read. A row shows
+    nothing of its committee but the code its reference holds: the sort
+    by reference joins the committee for its code alone."""
     today = today or timezone.localdate()
-    actions = (
-        actions.select_related("committee")
-        .annotate(**known.annotations())
-        .annotate(**log_annotations(today))
-    )
+    actions = actions.annotate(**known.annotations()).annotate(**log_annotations(today))
     filterset = ActionLogFilter(data, queryset=actions, request=request, today=today)
     actions = filterset.qs
     if filterset.is_mine:

@@ -34,10 +34,12 @@ from .access import (
     person_of,
     staff_only,
     visible_actions,
+    visible_and_known,
     visible_reviews,
 )
 from .forms import FeedForm, OwnerUpdateForm, ReminderRunForm, ReviewForm
 from .known import KnownFigures, known_figures
+from .log_rows import log_rows
 from .models import Action, ActionReview, FeedToken
 from .selectors import ReviewRow
 
@@ -371,6 +373,8 @@ def action_log(request):
     page = selectors.log_page(log, request.GET.get("page"), total=summary.total)
     mine = log.filterset.is_mine
     _with_urls(page.object_list)
+    # "My actions": each row its committee's next meeting (next_meeting).
+    notes = selectors.next_meeting_notes(log, rows=page.object_list) if mine else []
     return render(
         request,
         "actions/log.html",
@@ -380,10 +384,11 @@ def action_log(request):
             "summary": summary,
             "many_slips": selectors.MANY_SLIPS,
             "page": page,
+            "rows": log_rows(page.object_list, today=log.today, mine=mine),
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
             "columns": _columns(log.filterset.current_sort),
             "mine": mine,
-            "notes": selectors.next_meeting_notes(log, rows=page.object_list) if mine else [],
+            "notes": notes,
             "unlinked": mine and person_of(request.user) is None,
         },
     )
@@ -404,11 +409,10 @@ def _with_urls(actions) -> None:
 
 def _log(request) -> selectors.ActionLog:
     """The log as the query string asks, of what the user may see and know."""
-    user = request.user
-    actions = visible_actions(user)
+    actions, known = visible_and_known(request.user)
     return selectors.action_log(
         actions,
-        known=known_figures(user, actions),
+        known=known,
         data=request.GET,
         request=request,
     )
@@ -431,10 +435,8 @@ def _columns(current: str) -> dict[str, dict]:
 @require_GET
 @login_required
 def action_owners(request):
-    actions = visible_actions(request.user)
-    summary = selectors.owners_summary(
-        actions, known=known_figures(request.user, actions), data=request.GET, request=request
-    )
+    actions, known = visible_and_known(request.user)
+    summary = selectors.owners_summary(actions, known=known, data=request.GET, request=request)
     return render(request, "actions/owners.html", {"summary": summary, "filter": summary.filterset})
 
 

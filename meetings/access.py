@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -470,25 +471,46 @@ def items_withheld(user) -> list[int] | None:
     is raised under items (the action log's counts and its page) takes the
     few as a list of values, rather than planning the rule's joins and
     hashing every item read, each time."""
+    items_withheld_with(user, None)
+    return _held(user).withheld
+
+
+def items_withheld_with(user, keys: QuerySet | None) -> list:
+    """The pks `keys` selects (an unordered queryset, another list a page
+    reads once per request: the action log's meetings whose reviews the
+    reader may not all read), read in the same query as the items withheld
+    from the user (`items_withheld`) while those are still to be read, so
+    the page waits for the database once for both (UNION ALL, each row
+    saying which list it belongs to). The items are kept for the request
+    as `items_withheld` keeps them; `keys` None: the items alone."""
     held = _held(user)
-    if not held.withheld_read:
-        if user.is_staff:
-            withheld = []
-        else:
-            read = Case(
-                When(item_content_rule(user), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-            withheld = list(
-                AgendaItem.objects.alias(read=read)
-                .filter(read=False)
-                .order_by()
-                .values_list("pk", flat=True)[: MOST_WITHHELD + 1]
-            )
-        held.withheld = None if len(withheld) > MOST_WITHHELD else withheld
-        held.withheld_read = True
-    return held.withheld
+    if user.is_staff and not held.withheld_read:
+        held.withheld, held.withheld_read = [], True  # staff read every item
+    if held.withheld_read:
+        return [] if keys is None else list(keys.values_list("pk", flat=True))
+    read = Case(
+        When(item_content_rule(user), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+    withheld = AgendaItem.objects.alias(read=read).filter(read=False).order_by()
+    if keys is None or connection.features.supports_slicing_ordering_in_compound:
+        # No more read than tells whether there are too many to name (SQLite
+        # takes no LIMIT within a UNION: there, every one is read).
+        withheld = withheld[: MOST_WITHHELD + 1]
+    rows = _tagged(withheld, True)
+    if keys is not None:
+        rows = rows.union(_tagged(keys, False), all=True)
+    items, others = [], []
+    for is_item, pk in rows:
+        (items if is_item else others).append(pk)
+    held.withheld = None if len(items) > MOST_WITHHELD else items
+    held.withheld_read = True
+    return others
+
+
+def _tagged(query: QuerySet, tag: bool) -> QuerySet:
+    return query.annotate(_tag=Value(tag, output_field=BooleanField())).values_list("_tag", "pk")
 
 
 def can_read_item(user, item: AgendaItem) -> bool:

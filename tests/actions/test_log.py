@@ -709,13 +709,13 @@ def build(world, count):
 #  the committees' codes, which the committee filter offers) and the
 #  classifications naming them (read once: meetings.access.committees_where),
 #  4 the agenda items withheld from them (meetings.access.items_withheld:
-#  none here), 5 the meetings whose reviews they may not all read
-#  (actions.known: none here, so nothing more is asked of what they may
-#  know), 6 the organisations and people who own actions (the owner
-#  choices), 7 the counts above the table, 8 the page of actions, 9 their
-#  owners. The user's own person (which actions are theirs) is asked inside
-#  the queries, not read first.
-PAGE_QUERIES = 9
+#  none here) and, in the same query, the meetings whose reviews they may
+#  not all read (actions.known: none here, so nothing more is asked of what
+#  they may know; actions.access.visible_and_known), 5 the organisations
+#  and people who own actions (the owner choices), 6 the counts above the
+#  table, 7 the page of actions, 8 their owners. The user's own person
+#  (which actions are theirs) is asked inside the queries, not read first.
+PAGE_QUERIES = 8
 
 COMBOS = [
     ("", PAGE_QUERIES),
@@ -727,10 +727,11 @@ COMBOS = [
     # The committee asked for is checked against the committees offered.
     ("?committee=OPSG&sort=-reference", PAGE_QUERIES),
     # An owner holding no role: no items withheld are asked (no action is
-    # shown them through a committee); + the user's person (whether the
-    # login is linked to one), the open actions per committee without an
-    # update, the committees' next meetings ("My actions").
-    ("?owner=mine&sort=overdue", PAGE_QUERIES - 1 + 3),
+    # shown them through a committee), the meetings alone; + the user's
+    # person (whether the login is linked to one), the open actions per
+    # committee without an update, the committees' next meetings ("My
+    # actions").
+    ("?owner=mine&sort=overdue", PAGE_QUERIES + 3),
 ]
 
 
@@ -781,10 +782,11 @@ def test_owners_summary_queries_do_not_grow_with_the_rows(
     build(world, count)
     login(client, "member")
     # 1 session, 2 user, 3 the user's roles, 4 the agenda items withheld
-    # from them (meetings.access.items_withheld), 5 the meetings whose
-    # reviews they may not all read (actions.known), 6 the summary grouped
-    # by owner, 7 the committees offered.
-    with django_assert_num_queries(7):
+    # from them (meetings.access.items_withheld) with the meetings whose
+    # reviews they may not all read (actions.known), in one query
+    # (actions.access.visible_and_known), 5 the summary grouped by owner,
+    # 6 the committees offered.
+    with django_assert_num_queries(6):
         response = client.get(OWNERS)
     assert len(owner_rows(response.content)) == 3
 
@@ -806,3 +808,29 @@ def test_the_text_filter_matches_whole_words_not_inside_them(client, world):
     assert refs(client, "?q=(SSI") == [
         "OPSG 30/03"
     ]  # what a regular expression would read as its own
+
+
+def test_a_row_escapes_what_was_typed(client, world):
+    """The rows are written in one pass (actions.log_rows): the topic, the
+    text, an owner's name and a target note are escaped as the template
+    escaped them."""
+    from actions.services import action_raise
+
+    world.dcc.short_name = "D&C <Co>"
+    world.dcc.save()
+    meeting = make_meeting(world, number=30)
+    action_raise(
+        meeting=meeting,
+        item=None,
+        owners=[world.dcc],
+        topic='<i>"Keys"</i>',
+        text="Check <script>alert('x')</script> & report.",
+        target_note="<b>TBC</b>",
+    )
+    login(client, "secretary")
+    content = client.get(LOG).content.decode()
+    assert "<script>" not in content and "<i>" not in content and "<b>TBC" not in content
+    assert "<strong>&lt;i&gt;&quot;Keys&quot;&lt;/i&gt;:</strong> " in content
+    assert "Check &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; report." in content
+    assert "D&amp;C &lt;Co&gt;" in content
+    assert "&lt;b&gt;TBC&lt;/b&gt;" in content
