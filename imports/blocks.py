@@ -44,7 +44,7 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.rules_block.table import escapedSplit, table
 from markdown_it.token import Token
 
-from imports.column_table import CELL, column_table
+from imports.column_table import CELL, column_table, past_blank
 from imports.parsed import Flag
 
 HEADING = "heading"
@@ -496,7 +496,7 @@ def pipe_rows(lines: Sequence[tuple[int, str]]) -> PipeRows:
     under a header row of the run's full width put before it, so that every
     line is read as a row of the same table."""
     texts = [text.strip() for _, text in lines]
-    widths = [len(_trimmed(escapedSplit(text))) for text in texts]
+    widths = [_width(text) for text in texts]
     if not texts or not max(widths):
         return PipeRows(None, ())
     own = _MARKDOWN.parse("\n".join(texts))
@@ -824,24 +824,16 @@ def _next_pipe_row(lines: list[str], position: int, dropped: set[int], first: st
     furniture to a pipe row, or past the table's `first` row printed again
     and its rule; `position` itself where a line of words, the end, or
     another table's header over its rule comes first."""
-    at = _past_blank(lines, position, dropped)
+    at = past_blank(lines, position, dropped.__contains__)
     if at == position or at >= len(lines) or not lines[at].lstrip().startswith("|"):
         return position
-    rule = _past_blank(lines, at + 1, dropped)
+    rule = past_blank(lines, at + 1, dropped.__contains__)
     if _is_rule_line(lines[at]) or rule >= len(lines) or not _is_rule_line(lines[rule]):
         return at
     if _cells_of(lines[at]) != _cells_of(first):
         return position  # another table's header
-    after = _past_blank(lines, rule + 1, dropped)
+    after = past_blank(lines, rule + 1, dropped.__contains__)
     return after if after < len(lines) and lines[after].lstrip().startswith("|") else position
-
-
-def _past_blank(lines: list[str], position: int, dropped: set[int]) -> int:
-    while position < len(lines) and (
-        position in dropped or not lines[position].replace("\f", "").strip()
-    ):
-        position += 1
-    return position
 
 
 def _cells_of(text: str) -> list[str]:
@@ -854,7 +846,7 @@ def _is_rule_line(text: str) -> bool:
 
 def _width(row: str) -> int:
     """How many cells a pipe row holds."""
-    return len(_trimmed(escapedSplit(row.strip())))
+    return len(_cells_of(row))
 
 
 def _cells(line: str) -> tuple[tuple[int, str], ...]:

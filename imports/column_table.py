@@ -189,12 +189,10 @@ def _next_page(
     a doubt (line, what is doubted) where the next page begins with cells
     but its lines do not show the columns: they are not read as the
     table's, and may be."""
-    crossed = False
-    while position < len(lines) and (stop(position) or not _line(lines, position).strip()):
-        crossed = crossed or "\f" in lines[position]
-        position += 1
-    if position >= len(lines) or not (crossed or "\f" in lines[position]):
+    at = past_blank(lines, position, stop)
+    if at >= len(lines) or not any("\f" in lines[p] for p in range(position, at + 1)):
         return None
+    position = at
     again = _header(_line(lines, position))
     if again is not None and _line(lines, position).split() == printed[0]:
         for words in printed[1:]:  # its titles wrapped, printed again too
@@ -228,6 +226,14 @@ def _next_page(
         "may be more of its rows, and were not read as rows. Check them."
     )
     return position + 1, message
+
+
+def past_blank(lines: list[str], position: int, stop: Callable[[int], bool]) -> int:
+    """The first line from `position` on with words that `stop` does not
+    leave out (page furniture): where a table may go on after a gap."""
+    while position < len(lines) and (stop(position) or not _line(lines, position).strip()):
+        position += 1
+    return position
 
 
 def _spans(texts: list[str]) -> list[tuple[int, int]]:

@@ -109,7 +109,9 @@ def parse(
     return minutes
 
 
-def read_by(layout: Layout, text: str, *, markdown: bool, headings=None, **hints) -> ParsedMinutes:
+def read_by(
+    layout: Layout, text: str, *, markdown: bool, headings: dict[str, int] | None = None, **hints
+) -> ParsedMinutes:
     """`text` read by one entry of the registry: by the generic reader, or
     for an entry whose plain text is the 2019 PDF's (`pdf_text_reader`),
     that text by its own reader (imports.layout_text)."""
