@@ -89,22 +89,22 @@ def _pdf(text: str, style: str = "") -> bytes:
     return HTML(string=page).write_pdf()
 
 
-# Pages thirteen centimetres high, a running header and "Page N of M" at each foot.
-SMALL_PAGES = (
-    "@page { size: 21cm 13cm; margin: 1.5cm 1cm; "
-    "@top-center { content: 'Minutes (draft)'; font: 8pt sans-serif } "
-    "@bottom-center { content: 'Page ' counter(page) ' of ' counter(pages); "
-    "font: 8pt sans-serif } } "
-)
+def small_pages(height_cm: int) -> str:
+    """Pages `height_cm` centimetres high, a running header and "Page N of
+    M" at each foot."""
+    return (
+        f"@page {{ size: 21cm {height_cm}cm; margin: 1.5cm 1cm; "
+        "@top-center { content: 'Minutes (draft)'; font: 8pt sans-serif } "
+        "@bottom-center { content: 'Page ' counter(page) ' of ' counter(pages); "
+        "font: 8pt sans-serif } } "
+    )
 
 
 def _pdf_on_small_pages(text: str) -> bytes:
     """The text as printed, in a fixed-width font on pages ten centimetres
     high, with a running header and "Page N of M" at each foot: its tables
     and lists run over page breaks, between furniture."""
-    style = (
-        SMALL_PAGES.replace("13cm", "10cm") + "pre { font: 8pt monospace; white-space: pre-wrap }"
-    )
+    style = small_pages(10) + "pre { font: 8pt monospace; white-space: pre-wrap }"
     printed = text.replace("&", "&amp;").replace("<", "&lt;")
     page = f"<html><head><style>{style}</style></head><body><pre>{printed}</pre></body></html>"
     return HTML(string=page).write_pdf()
@@ -156,7 +156,7 @@ def test_a_pdf_of_the_text_over_small_pages_is_read_alike_or_doubted(name):
     one, flagged)."""
     need(bool(shutil.which("pdftotext")), "pdftotext (poppler-utils)")
     text = (MINUTES / name).read_text()
-    pdf = _pdf(text, SMALL_PAGES)
+    pdf = _pdf(text, small_pages(13))
     _same_or_doubted(text.encode(), name, pdf, name.rsplit(".", 1)[0] + ".pdf")
 
 

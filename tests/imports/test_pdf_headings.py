@@ -3,8 +3,6 @@ line of its own, printed larger): read by their size (imports.extract
 `pdf_headings`, pdftotext -bbox-layout), so that minutes whose items are
 unnumbered headings read as a PDF as they do as Markdown."""
 
-import shutil
-
 import pytest
 from markdown_it import MarkdownIt
 from weasyprint import HTML
@@ -12,20 +10,15 @@ from weasyprint import HTML
 from imports.blocks import HEADING, text_blocks
 from imports.extract import pdf_headings
 from imports.parse import read_upload
-from tests.conftest import need
 from tests.imports.test_generic_layouts import MINUTES
 from tests.imports.test_generic_mutations import COUNTED
 
+pytestmark = pytest.mark.usefixtures("pdftotext")
 _MARKDOWN = MarkdownIt("commonmark").enable("table")
 STYLE = (
     "body { font: 10pt sans-serif } table { border-collapse: collapse } "
     "td, th { border: 1px solid #000; padding: 2pt 6pt }"
 )
-
-
-@pytest.fixture(autouse=True)
-def pdftotext():
-    need(bool(shutil.which("pdftotext")), "pdftotext (poppler-utils)")
 
 
 def as_printed(markdown: str, page: str = "") -> bytes:

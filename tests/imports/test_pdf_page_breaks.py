@@ -7,14 +7,12 @@ between. The table goes on over the break as one table (imports.column_table,
 are flagged, never left in the item's text without a word."""
 
 import html
-import shutil
 
 import pytest
 from weasyprint import HTML
 
 from imports.blocks import TABLE, furniture, table_doubts, text_blocks
 from imports.parse import read_upload
-from tests.conftest import need
 from tests.imports.test_pdf_tables import AFTER, BEFORE, BETWEEN, MIDDLE, PEOPLE, REVIEWS, TOP
 
 HEADER = REVIEWS[0]
@@ -23,11 +21,6 @@ MANY = [
     for n in range(1, 71)
 ]
 ROWS = [(ref, action, "Panel Secretary", "30/04/2026", "Open") for ref, action in MANY]
-
-
-@pytest.fixture
-def pdftotext():
-    need(bool(shutil.which("pdftotext")), "pdftotext (poppler-utils)")
 
 
 def as_pdf(setting: str, *, header_again: bool = False) -> bytes:
@@ -83,6 +76,11 @@ def test_a_table_over_four_pages_reads_every_row(setting, header_again):
 
 def _tables(text: str) -> list:
     return [block for block in text_blocks(text) if block.kind == TABLE]
+
+
+def _rows_over(*pages: list[str]) -> list[tuple]:
+    """The rows of each table read from `pages` as pdftotext prints them."""
+    return [table.rows for table in _tables(_printed(list(pages)))]
 
 
 def _page(lines: list[str], number: int, pages: int) -> list[str]:
@@ -190,17 +188,11 @@ def test_a_table_that_ends_at_the_foot_of_a_page_is_not_run_on_into_the_next():
 
 
 def test_another_tables_header_on_the_next_page_begins_that_table():
-    text = _printed(
-        [
-            TOP_OF_TABLE[:-1],
-            [
-                "Name              Organisation       Role",
-                "Harriet Llewellyn Independent        Chair",
-            ],
-        ]
-    )
-    tables = _tables(text)
-    assert [table.rows[0] for table in tables] == [
+    people = [
+        "Name              Organisation       Role",
+        "Harriet Llewellyn Independent        Chair",
+    ]
+    assert [rows[0] for rows in _rows_over(TOP_OF_TABLE[:-1], people)] == [
         ("Ref", "Action", "Owner", "Target", "Status"),
         ("Name", "Organisation", "Role"),
     ]
@@ -262,32 +254,17 @@ def test_pipe_rows_spaced_apart_and_wrapped_are_one_table():
     rows, a row wrapped before its last pipe ("| Open |" under it), the
     header and its rule printed again after the break; then another
     table's header over its rule begins that table."""
-    text = _printed(
-        [
-            [
-                *TOP_OF_TABLE[:-4],
-                "| Ref | Action | Owner | Due | Status |",
-                "",
-                "| --- | --- | --- | --- | --- |",
-                "",
-                "| 86/01 | Circulate the guide | Valley Power | 30/04/2026",
-                "| Open |",
-            ],
-            [
-                "| Ref | Action | Owner | Due | Status |",
-                "| --- | --- | --- | --- | --- |",
-                "",
-                "| 86/02 | Confirm the audit scope | Panel Secretary | 01/04/2026 | Closed |",
-                "",
-                "| Name | Organisation | Role |",
-                "",
-                "| --- | --- | --- |",
-                "| Harriet Llewellyn | Independent | Chair |",
-            ],
-        ]
-    )
-    tables = _tables(text)
-    assert [table.rows for table in tables] == [
+    header = ["| Ref | Action | Owner | Due | Status |", "| --- | --- | --- | --- | --- |"]
+    first = [*TOP_OF_TABLE[:-4], header[0], "", header[1], ""]
+    first += ["| 86/01 | Circulate the guide | Valley Power | 30/04/2026", "| Open |"]
+    second = [
+        *header,
+        "",
+        "| 86/02 | Confirm the audit scope | Panel Secretary | 01/04/2026 | Closed |",
+    ]
+    second += ["", "| Name | Organisation | Role |", "", "| --- | --- | --- |"]
+    second += ["| Harriet Llewellyn | Independent | Chair |"]
+    assert _rows_over(first, second) == [
         (
             ("Ref", "Action", "Owner", "Due", "Status"),
             ("86/01", "Circulate the guide", "Valley Power", "30/04/2026", "Open"),

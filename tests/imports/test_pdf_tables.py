@@ -6,7 +6,6 @@ cells at the top of each row (Word's way) or in the middle (HTML's);
 where a line's row cannot be told, flagged, never merged in silence."""
 
 import html
-import shutil
 
 import pytest
 from hypothesis import given, settings
@@ -17,7 +16,6 @@ from imports.blocks import TABLE, text_blocks
 from imports.column_table import column_table
 from imports.extract import extract_text
 from imports.parse import read_upload
-from tests.conftest import need
 from tests.imports.test_generic_layouts import MINUTES
 
 REVIEWS = [
@@ -116,11 +114,6 @@ def _reading(parsed) -> tuple:
     ]
     items = [(i.title, i.narrative) for i in parsed.items]
     return parsed.number, parsed.date, people, reviews, items, [f.kind for f in parsed.flags]
-
-
-@pytest.fixture
-def pdftotext():
-    need(bool(shutil.which("pdftotext")), "pdftotext (poppler-utils)")
 
 
 @pytest.mark.usefixtures("pdftotext")
